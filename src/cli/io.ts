@@ -1,0 +1,47 @@
+// The CLI's view of the outside world, injected so commands are testable without a process.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/** Streams and environment a command may use. */
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Reads all of stdin (only called when a command is given `-`). */
+  readStdin: () => Promise<string>;
+  /** Whether stderr is a terminal (progress bars, colours). */
+  isTTY: boolean;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  readFile: (path: string) => string;
+  writeFile: (path: string, text: string) => void;
+}
+
+/** Exit codes: 0 ok, 1 policy failures found, 2 usage or input error. */
+export const EXIT = { ok: 0, failures: 1, usage: 2 } as const;
+
+/** An error the user can fix: printed without a stack, exits 2. */
+export class UsageError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number = EXIT.usage) {
+    super(message);
+    this.name = 'UsageError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** The process's real IO. */
+export function processIO(): CliIO {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    isTTY: Boolean(process.stderr.isTTY),
+    env: process.env,
+    cwd: process.cwd(),
+    readFile: (p) => readFileSync(p, 'utf8'),
+    writeFile: (p, t) => writeFileSync(p, t),
+  };
+}

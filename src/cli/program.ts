@@ -1,0 +1,93 @@
+// Builds the podgate command tree. Each area registers its subcommands from its own file
+// under commands/, so areas grow without touching each other.
+import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from '../version.js';
+import { registerAdmission } from './commands/admission.js';
+import { registerChart } from './commands/chart.js';
+import { registerInventory } from './commands/inventory.js';
+import { registerKyverno } from './commands/kyverno.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerPsp } from './commands/psp.js';
+import { registerPss } from './commands/pss.js';
+import { registerUsers } from './commands/users.js';
+import { registerWebhook } from './commands/webhook.js';
+import { type CliIO, EXIT, UsageError } from './io.js';
+
+/** Mutable state a command sets: its exit code. */
+export interface RunState {
+  exitCode: number;
+}
+
+/** Everything a command registration needs. */
+export interface CliContext {
+  io: CliIO;
+  state: RunState;
+}
+
+/** Registers a placeholder for an area that has not landed yet. */
+export function notYet(parent: Command, name: string, summary: string, ctx: CliContext): Command {
+  return parent
+    .command(name)
+    .description(`${summary} (not yet available)`)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      ctx.io.stderr(`podgate ${name}: not yet available in podgate ${VERSION}\n`);
+      ctx.state.exitCode = EXIT.usage;
+    });
+}
+
+/** Creates the program with every area registered. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('podgate')
+    .description('Pod admission for clusters leaving PodSecurityPolicy for Kyverno')
+    .version(VERSION, '-V, --version')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml', 'text', 'html', 'policyreport']))
+    .option('--no-color', 'disable coloured output')
+    .option('--debug', 'print stack traces of internal errors')
+    .showHelpAfterError('(run podgate --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
+  program.enablePositionalOptions(false);
+  registerInventory(program, ctx);
+  registerKyverno(program, ctx);
+  registerAdmission(program, ctx);
+  registerPsp(program, ctx);
+  registerPss(program, ctx);
+  registerChart(program, ctx);
+  registerUsers(program, ctx);
+  registerMigrate(program, ctx);
+  registerWebhook(program, ctx);
+  // Every subcommand inherits the exit override and output routing.
+  const configure = (c: Command) => {
+    c.exitOverride();
+    c.configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
+    c.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
+  return program;
+}
+
+/** Runs podgate with argv (without node and script), returning the exit code. Never throws. */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const ctx: CliContext = { io, state: { exitCode: EXIT.ok } };
+  const program = buildProgram(ctx);
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx.state.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      io.stderr(`error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr(`internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    else io.stderr('(run again with --debug for the stack trace; please report this as a bug)\n');
+    return EXIT.failures;
+  }
+}

@@ -1,0 +1,13 @@
+// Public surface of kube/: JSON Kubernetes objects, parsing with positions, field paths,
+// pod-spec views, cluster snapshots and AdmissionReview shapes.
+export type { AdmissionRequest, AdmissionResponse, AdmissionReview, UserInfo } from './admission.js';
+export type { FieldError, FieldErrorType } from './field-path.js';
+export { FieldPath, formatFieldError, goValue } from './field-path.js';
+export type { KubeObject, LoadedObject, ObjectMeta, Source } from './object.js';
+export { formatSource, objectKey, splitApiVersion } from './object.js';
+export type { InputError, ParseOptions, ParseResult } from './parse.js';
+export { formatInputError, parseObjects } from './parse.js';
+export type { ContainerRef, PodBearingKind, PodView } from './pod-spec.js';
+export { allContainers, CONTAINER_FIELDS, isPodBearingKind, POD_CONTROLLER_KINDS, podView } from './pod-spec.js';
+export type { ClusterSnapshot, NamespaceInfo } from './snapshot.js';
+export { allObjects, buildSnapshot, namespaceLabels } from './snapshot.js';

@@ -1,0 +1,85 @@
+// A cluster snapshot: the objects podgate reasons about, sorted by role.
+import type { KubeObject, LoadedObject } from './object.js';
+import { isPodBearingKind } from './pod-spec.js';
+
+/** A namespace with its labels. */
+export interface NamespaceInfo {
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  source?: LoadedObject['source'];
+}
+
+/** Everything read from a dump or a live cluster, grouped by role. */
+export interface ClusterSnapshot {
+  namespaces: NamespaceInfo[];
+  /** Pods and pod controllers. */
+  workloads: LoadedObject[];
+  podSecurityPolicies: LoadedObject[];
+  /** ClusterRole, Role, ClusterRoleBinding, RoleBinding, ServiceAccount. */
+  rbac: LoadedObject[];
+  /** Kyverno ClusterPolicy and Policy objects. */
+  kyvernoPolicies: LoadedObject[];
+  /** Everything else, carried along, never dropped. */
+  other: LoadedObject[];
+}
+
+const RBAC_KINDS = new Set(['ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding', 'ServiceAccount']);
+
+/** Groups loaded objects into a snapshot. Namespaces referenced by objects but not listed are added. */
+export function buildSnapshot(objects: readonly LoadedObject[]): ClusterSnapshot {
+  const snap: ClusterSnapshot = {
+    namespaces: [],
+    workloads: [],
+    podSecurityPolicies: [],
+    rbac: [],
+    kyvernoPolicies: [],
+    other: [],
+  };
+  const seen = new Map<string, NamespaceInfo>();
+  for (const lo of objects) {
+    const o = lo.object;
+    if (o.kind === 'Namespace' && o.apiVersion === 'v1') {
+      const ns: NamespaceInfo = {
+        name: o.metadata.name ?? '',
+        labels: { ...(o.metadata.labels ?? {}) },
+        annotations: { ...(o.metadata.annotations ?? {}) },
+        source: lo.source,
+      };
+      if (!seen.has(ns.name)) {
+        seen.set(ns.name, ns);
+        snap.namespaces.push(ns);
+      }
+    } else if (isPodBearingKind(o.kind) && !o.apiVersion.includes('kyverno')) {
+      snap.workloads.push(lo);
+    } else if (o.kind === 'PodSecurityPolicy') {
+      snap.podSecurityPolicies.push(lo);
+    } else if (RBAC_KINDS.has(o.kind) && o.apiVersion.startsWith('rbac.authorization.k8s.io') || o.kind === 'ServiceAccount') {
+      snap.rbac.push(lo);
+    } else if ((o.kind === 'ClusterPolicy' || o.kind === 'Policy') && o.apiVersion.startsWith('kyverno.io/')) {
+      snap.kyvernoPolicies.push(lo);
+    } else {
+      snap.other.push(lo);
+    }
+  }
+  for (const lo of objects) {
+    const ns = lo.object.metadata.namespace;
+    if (ns && !seen.has(ns)) {
+      const info: NamespaceInfo = { name: ns, labels: { 'kubernetes.io/metadata.name': ns }, annotations: {} };
+      seen.set(ns, info);
+      snap.namespaces.push(info);
+    }
+  }
+  return snap;
+}
+
+/** The labels of a namespace in the snapshot (with the automatic `kubernetes.io/metadata.name`). */
+export function namespaceLabels(snap: ClusterSnapshot, name: string): Record<string, string> {
+  const ns = snap.namespaces.find((n) => n.name === name);
+  return { 'kubernetes.io/metadata.name': name, ...(ns?.labels ?? {}) };
+}
+
+/** All objects of a snapshot in one list. */
+export function allObjects(snap: ClusterSnapshot): KubeObject[] {
+  return [...snap.workloads, ...snap.podSecurityPolicies, ...snap.rbac, ...snap.kyvernoPolicies, ...snap.other].map((l) => l.object);
+}

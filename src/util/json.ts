@@ -1,0 +1,48 @@
+// JSON value types shared by every layer, and small pure helpers over them.
+
+/** Any JSON value as parsed from YAML or JSON input. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+/** A JSON object. */
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/** True when v is a plain JSON object (not an array, not null). */
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep structural equality over JSON values (key order ignored). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** Deep copy of a JSON value. */
+export function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+/** Reads a nested value by keys; undefined when any step is missing. */
+export function getPath(v: unknown, keys: readonly (string | number)[]): unknown {
+  let cur: unknown = v;
+  for (const k of keys) {
+    if (typeof k === 'number') {
+      if (!Array.isArray(cur)) return undefined;
+      cur = cur[k];
+    } else {
+      if (!isObject(cur)) return undefined;
+      cur = cur[k];
+    }
+  }
+  return cur;
+}
