@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runCli } from '../../test/helpers/cli.js';
+
+const cases: { name: string; argv: string[]; code: number; out?: RegExp; err?: RegExp }[] = [
+  { name: '--help lists the subcommands and exits 0', argv: ['--help'], code: 0, out: /Commands:[\s\S]*migrate/ },
+  { name: '--version prints the package version', argv: ['--version'], code: 0, out: /^\d+\.\d+\.\d+\n$/ },
+  { name: 'an unknown option is a usage error (exit 2)', argv: ['--bogus'], code: 2, err: /unknown option '--bogus'/ },
+  { name: 'an unknown command is a usage error (exit 2)', argv: ['frobnicate'], code: 2, err: /unknown command/ },
+  { name: 'an invalid -o value is a usage error', argv: ['-o', 'xml', 'inventory'], code: 2, err: /xml/ },
+];
+
+for (const c of cases) {
+  test(c.name, async () => {
+    const r = await runCli(c.argv);
+    assert.equal(r.code, c.code, r.stderr);
+    if (c.out) assert.match(r.stdout, c.out);
+    if (c.err) assert.match(r.stderr, c.err);
+  });
+}

@@ -1,0 +1,33 @@
+// Test helper: runs the CLI in-process with captured stdout/stderr and an in-memory stdin.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { CliIO } from '../../src/cli/io.js';
+import { run } from '../../src/cli/program.js';
+
+/** What a CLI run printed and returned. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `podgate argv...` in-process. */
+export async function runCli(argv: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
+    readStdin: async () => opts.stdin ?? '',
+    isTTY: false,
+    env: opts.env ?? {},
+    cwd: process.cwd(),
+    readFile: (p) => readFileSync(p, 'utf8'),
+    writeFile: (p, t) => writeFileSync(p, t),
+  };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
