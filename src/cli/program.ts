@@ -1,6 +1,6 @@
 // Builds the podgate command tree. Each area registers its subcommands from its own file
 // under commands/, so areas grow without touching each other.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAdmission } from './commands/admission.js';
 import { registerChart } from './commands/chart.js';
@@ -42,7 +42,7 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('podgate')
     .description('Pod admission for clusters leaving PodSecurityPolicy for Kyverno')
     .version(VERSION, '-V, --version')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml', 'text', 'html', 'policyreport']))
+    .option('-o, --output <format>', 'output format: table, json, yaml, text, html, policyreport (each command lists the ones it supports)')
     .option('--no-color', 'disable coloured output')
     .option('--debug', 'print stack traces of internal errors')
     .showHelpAfterError('(run podgate --help for usage)')

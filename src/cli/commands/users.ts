@@ -1,9 +1,146 @@
-// CLI commands of the users area (placeholders until the area lands).
+// CLI commands of the permissions area: `users list|render|backup|restore` and `lint`.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type CliContext, notYet } from '../program.js';
+import { stringify } from 'yaml';
+import type { KubeObject } from '../../kube/index.js';
+import {
+  collectUserRecords,
+  lintPolicies,
+  makeBackup,
+  type PermissionUser,
+  planRestore,
+  renderUser,
+  type UserChange,
+  validateRecords,
+} from '../../permissions/index.js';
+import { deepEqual, isObject } from '../../util/index.js';
+import { EXIT, UsageError } from '../io.js';
+import { globals, loadOrFail, outputFormat, printJson, table } from '../output.js';
+import type { CliContext } from '../program.js';
 
-/** Registers the users commands. */
+/** Renders objects as one multi-document YAML stream. */
+export function yamlStream(objects: readonly unknown[]): string {
+  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+}
+
+async function loadUsers(ctx: CliContext, paths: string[], what: string): Promise<PermissionUser[]> {
+  if (paths.length === 0) throw new UsageError(`${what}: give one or more files of PermissionUser records (or --cluster PATH)`);
+  const objects = await loadOrFail(ctx.io, paths);
+  const records = collectUserRecords(objects.map((l) => l.object));
+  const { users, problems } = validateRecords(records);
+  if (problems.length > 0) throw new UsageError(`${what}: ${paths.join(', ')}:\n  ${problems.join('\n  ')}`);
+  return users;
+}
+
+function describeChange(c: UserChange): string {
+  if (c.action === 'add') return `+ add ${c.name}\n${indent(stringify(c.after.spec, { lineWidth: 0 }), '    + ')}`;
+  if (c.action === 'unchanged') return `= unchanged ${c.name}`;
+  const lines: string[] = [`~ update ${c.name}`];
+  const before = isObject(c.before?.spec) ? c.before.spec : {};
+  const after = isObject(c.after.spec) ? c.after.spec : {};
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (!deepEqual(before[k], after[k])) lines.push(`    spec.${k}: ${JSON.stringify(before[k] ?? null)} → ${JSON.stringify(after[k] ?? null)}`);
+  }
+  return lines.join('\n');
+}
+
+function indent(s: string, prefix: string): string {
+  return s
+    .trimEnd()
+    .split('\n')
+    .map((l) => prefix + l)
+    .join('\n');
+}
+
+/** Registers `users` and `lint`. */
 export function registerUsers(program: Command, ctx: CliContext): void {
-  notYet(program, 'users', 'BCM-style permission users', ctx);
-  notYet(program, 'lint', 'find bypassable confinement policies', ctx);
+  const users = program.command('users').description('BCM-style permission users: restricted namespaces, per-user policies, backup and restore');
+
+  users
+    .command('list')
+    .description('list permission users from record files, backups or a cluster dump')
+    .argument('[files...]', 'files or directories with PermissionUser records, backups or BCM CmKubernetesPermissionUser objects')
+    .option('--cluster <path>', 'a cluster dump to read users from')
+    .action(async (files: string[], opts: { cluster?: string }, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
+      const list = await loadUsers(ctx, opts.cluster ? [opts.cluster, ...files] : files, 'users list');
+      if (fmt === 'json') return printJson(ctx.io, list.map((u) => ({ name: u.name, uid: u.uid, gid: u.gid, home: u.home, releaseId: u.releaseId, namespaces: u.namespaces, hostPaths: u.hostPaths })));
+      if (fmt === 'yaml') return ctx.io.stdout(yamlStream(list.flatMap((u) => makeBackup([u]).items as unknown[])));
+      ctx.io.stdout(
+        table(
+          ['NAME', 'UID', 'GID', 'HOME', 'RELEASE', 'NAMESPACES', 'HOSTPATHS'],
+          list.map((u) => [u.name, String(u.uid), String(u.gid), u.home, `${u.name}-${u.releaseId}`, u.namespaces.join(','), u.hostPaths.map((h) => h.pathPrefix + (h.readOnly ? ' (ro)' : '')).join(',')]),
+        ),
+      );
+    });
+
+  users
+    .command('render')
+    .description('print every Kubernetes object rendered for the users (namespaces, RBAC, Kyverno policies, legacy PSPs)')
+    .argument('[files...]', 'PermissionUser record files')
+    .option('--no-psp', 'leave out the legacy PodSecurityPolicy and its RBAC')
+    .action(async (files: string[], opts: { psp: boolean }, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['yaml', 'json']);
+      const list = await loadUsers(ctx, files, 'users render');
+      const objects = list.flatMap((u) => renderUser(u, { psp: opts.psp }));
+      if (fmt === 'json') printJson(ctx.io, { apiVersion: 'v1', kind: 'List', items: objects });
+      else ctx.io.stdout(yamlStream(objects));
+    });
+
+  users
+    .command('backup')
+    .description('write every permission user (with the BCM object it came from) to one backup file')
+    .argument('[files...]', 'record files, or use --cluster')
+    .option('--cluster <path>', 'a cluster dump (CmKubernetesPermissionUser objects and PermissionUser records)')
+    .option('--out <file>', 'the backup file to write (also accepted as -o FILE); stdout when absent')
+    .option('--force', 'overwrite an existing backup file')
+    .action(async (files: string[], opts: { cluster?: string; out?: string; force?: boolean }, cmd: Command) => {
+      const o = globals(cmd).output as string | undefined;
+      const out = opts.out ?? (o && !['yaml', 'json', 'table', 'text'].includes(o) ? o : undefined);
+      const list = await loadUsers(ctx, opts.cluster ? [opts.cluster, ...files] : files, 'users backup');
+      const text = o === 'json' ? `${JSON.stringify(makeBackup(list), null, 2)}\n` : stringify(makeBackup(list), { lineWidth: 0 });
+      if (!out) return ctx.io.stdout(text);
+      if (existsSync(out) && !opts.force) {
+        const old = ctx.io.readFile(out);
+        if (old === text) return ctx.io.stderr(`${out}: already up to date (${list.length} users)\n`);
+        throw new UsageError(`users backup: ${out} exists and differs; pass --force to overwrite it`);
+      }
+      ctx.io.writeFile(out, text);
+      ctx.io.stderr(`wrote ${list.length} users to ${out}\n`);
+    });
+
+  users
+    .command('restore')
+    .description('restore users from a backup into a users file: a dry-run diff unless --apply')
+    .argument('<backup>', 'backup file written by `podgate users backup`')
+    .requiredOption('--into <file>', 'the users file to restore into (created when absent)')
+    .option('--apply', 'write the changes (default: only show them)')
+    .action(async (backup: string, opts: { into: string; apply?: boolean }, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['text', 'json']);
+      const incoming = await loadUsers(ctx, [backup], 'users restore');
+      const current = existsSync(opts.into) ? await loadUsers(ctx, [opts.into], 'users restore (current users file)') : [];
+      const { changes, result } = planRestore(current, incoming);
+      const changed = changes.filter((c) => c.action !== 'unchanged').length;
+      if (fmt === 'json') printJson(ctx.io, { applied: Boolean(opts.apply) && changed > 0, changes: changes.map((c) => ({ action: c.action, name: c.name })) });
+      else ctx.io.stdout(`${changes.map(describeChange).join('\n')}\n${changed} change(s)${opts.apply ? '' : ' (dry run; pass --apply to write them)'}\n`);
+      if (!opts.apply || changed === 0) return;
+      if (existsSync(opts.into)) ctx.io.writeFile(`${opts.into}.bak`, ctx.io.readFile(opts.into));
+      ctx.io.writeFile(opts.into, stringify(makeBackup(result), { lineWidth: 0 }));
+      ctx.io.stderr(`restored ${changed} user(s) into ${opts.into}${existsSync(`${opts.into}.bak`) ? ` (previous content kept in ${opts.into}.bak)` : ''}\n`);
+    });
+
+  program
+    .command('lint')
+    .description('flag Kyverno policies that look like confinement but can be bypassed')
+    .argument('<policies...>', 'policy files or directories')
+    .action(async (paths: string[], _opts: unknown, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['table', 'json']);
+      const objects = (await loadOrFail(ctx.io, paths)).map((l) => l.object);
+      const policies = objects.filter((o: KubeObject) => o.apiVersion.startsWith('kyverno.io/') && (o.kind === 'ClusterPolicy' || o.kind === 'Policy'));
+      const findings = lintPolicies(policies);
+      if (fmt === 'json') printJson(ctx.io, { findings });
+      else if (findings.length === 0) ctx.io.stdout(`no bypassable confinement found in ${policies.length} policies\n`);
+      else ctx.io.stdout(table(['POLICY', 'RULE', 'CODE', 'FIELD', 'PROBLEM', 'BYPASS'], findings.map((f) => [f.policy, f.rule, f.code, f.field, f.message, f.bypass])));
+      if (findings.length > 0) ctx.state.exitCode = EXIT.failures;
+    });
 }

@@ -1,0 +1,132 @@
+// Backup and restore of permission users. A backup is a PermissionUserList holding our records, each
+// with the BCM object it came from (if any) kept verbatim under `source`. Restore validates everything
+// first and changes nothing when any entry is malformed or duplicated; it is idempotent.
+import { FieldPath, type FieldError, formatFieldError, type KubeObject } from '../kube/index.js';
+import { deepEqual, isObject } from '../util/index.js';
+import { isPermissionUserObject, PERMISSION_USER_API, type PermissionUser, parsePermissionUser, userToObject } from './user.js';
+
+/** Kind of a backup file. */
+export const BACKUP_KIND = 'PermissionUserList';
+
+/** True for a BCM permission-user object (CmKubernetesPermissionUser, any group). */
+export function isBcmUserObject(o: KubeObject): boolean {
+  return o.kind === 'CmKubernetesPermissionUser';
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/**
+ * Converts a BCM CmKubernetesPermissionUser (named `<user>-<releaseId>`, as its Helm release) into a
+ * PermissionUser record object. Field names vary across BCM versions, so the common spellings are read.
+ */
+export function fromBcmUser(o: KubeObject): KubeObject {
+  const spec = isObject(o.spec) ? o.spec : {};
+  const objName = o.metadata.name ?? '';
+  const name = str(spec.user) ?? str(spec.userName) ?? str(spec.username) ?? str(spec.name) ?? objName.replace(/-[a-z0-9]+$/, '');
+  const releaseId = objName.startsWith(`${name}-`) ? objName.slice(name.length + 1) : undefined;
+  const home = str(spec.home) ?? str(spec.homeDirectory) ?? str(spec.homedir) ?? str(spec.homeDir);
+  const out: Record<string, unknown> = {};
+  for (const k of ['uid', 'gid'] as const) if (spec[k] !== undefined) out[k] = typeof spec[k] === 'string' ? Number(spec[k]) : spec[k];
+  if (home) out.home = home;
+  if (releaseId) out.releaseId = releaseId;
+  const ns = spec.namespaces ?? (str(spec.namespace) ? [spec.namespace] : undefined);
+  if (ns) out.namespaces = ns;
+  const hp = spec.hostPaths ?? spec.allowedHostPaths;
+  if (hp) out.hostPaths = hp;
+  return { ...PERMISSION_USER_API, metadata: { name }, spec: out, source: o } as KubeObject;
+}
+
+/** A restore or backup problem: where, and what. */
+export interface UserProblem {
+  index: number;
+  message: string;
+}
+
+/** Reads records out of objects: PermissionUser objects, PermissionUserList items, and BCM objects. */
+export function collectUserRecords(objects: readonly KubeObject[]): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const o of objects) {
+    if (o.kind === BACKUP_KIND && Array.isArray(o.items)) out.push(...(o.items as KubeObject[]));
+    else if (isPermissionUserObject(o)) out.push(o);
+  }
+  const names = new Set(out.map((o) => o.metadata?.name));
+  for (const o of objects) {
+    if (!isBcmUserObject(o)) continue;
+    const rec = fromBcmUser(o);
+    if (!names.has(rec.metadata.name)) {
+      names.add(rec.metadata.name);
+      out.push(rec);
+    }
+  }
+  return out;
+}
+
+/** Parses and checks every record; any problem (malformed, duplicate name or namespace) is reported. */
+export function validateRecords(records: readonly KubeObject[], random?: () => number): { users: PermissionUser[]; problems: string[] } {
+  const users: PermissionUser[] = [];
+  const problems: string[] = [];
+  const byName = new Map<string, number>();
+  const byNs = new Map<string, string>();
+  records.forEach((rec, i) => {
+    const label = `items[${i}]${rec?.metadata?.name ? ` (${rec.metadata.name})` : ''}`;
+    if (!isObject(rec) || !isObject(rec.metadata)) {
+      problems.push(`${label}: not a PermissionUser object`);
+      return;
+    }
+    if (rec.apiVersion !== PERMISSION_USER_API.apiVersion || rec.kind !== PERMISSION_USER_API.kind) {
+      problems.push(`${label}: apiVersion/kind must be ${PERMISSION_USER_API.apiVersion}/${PERMISSION_USER_API.kind}, found ${String(rec.apiVersion)}/${String(rec.kind)}`);
+      return;
+    }
+    const { user, errors } = parsePermissionUser(structuredClone(rec), random);
+    errors.forEach((e: FieldError) => {
+      problems.push(`${label}: ${formatFieldError(e)}`);
+    });
+    if (!user) return;
+    const prev = byName.get(user.name);
+    if (prev !== undefined) problems.push(`${label}: ${formatFieldError({ type: 'Duplicate', path: FieldPath.of('metadata', 'name'), badValue: user.name, detail: `already defined by items[${prev}]`, code: 'USER_DUPLICATE' })}`);
+    byName.set(user.name, i);
+    user.namespaces.forEach((ns, j) => {
+      const owner = byNs.get(ns);
+      if (owner !== undefined && owner !== user.name) {
+        problems.push(`${label}: ${formatFieldError({ type: 'Duplicate', path: FieldPath.of('spec', 'namespaces').index(j), badValue: ns, detail: `namespace already belongs to user ${owner}`, code: 'USER_DUPLICATE' })}`);
+      }
+      byNs.set(ns, user.name);
+    });
+    users.push(user);
+  });
+  return { users, problems };
+}
+
+/** The backup document: records sorted by name, every field kept. */
+export function makeBackup(users: readonly PermissionUser[]): KubeObject {
+  const items = [...users].sort((a, b) => a.name.localeCompare(b.name)).map(userToObject);
+  return { apiVersion: PERMISSION_USER_API.apiVersion, kind: BACKUP_KIND, metadata: { name: 'permission-users' }, items } as KubeObject;
+}
+
+/** One change restore would make to the store. */
+export interface UserChange {
+  action: 'add' | 'update' | 'unchanged';
+  name: string;
+  before?: KubeObject;
+  after: KubeObject;
+}
+
+/** Plans a restore of `incoming` into `current` (by name); users only in `current` are kept untouched. */
+export function planRestore(current: readonly PermissionUser[], incoming: readonly PermissionUser[]): { changes: UserChange[]; result: PermissionUser[] } {
+  const cur = new Map(current.map((u) => [u.name, u]));
+  const changes: UserChange[] = [];
+  const result = new Map(cur);
+  for (const u of incoming) {
+    const after = userToObject(u);
+    const prev = cur.get(u.name);
+    if (!prev) changes.push({ action: 'add', name: u.name, after });
+    else {
+      const before = userToObject(prev);
+      changes.push({ action: deepEqual(before, after) ? 'unchanged' : 'update', name: u.name, before, after });
+    }
+    result.set(u.name, u);
+  }
+  return { changes, result: [...result.values()] };
+}

@@ -1,0 +1,119 @@
+// `podgate lint`: finds Kyverno policy patterns that look like confinement but can be bypassed:
+// wildcard path prefixes that admit siblings, path tests without canonicalisation, and container
+// checks that skip initContainers or ephemeralContainers. Each finding carries a bypassing example.
+import type { KubeObject } from '../kube/index.js';
+import { isObject, type JsonValue } from '../util/index.js';
+
+/** Codes of lint findings. */
+export type LintCode = 'HOSTPATH_WILDCARD_SIBLING' | 'HOSTPATH_NOT_CANONICAL' | 'HOSTPATH_PREFIX_NO_SLASH' | 'CONTAINERS_ONLY';
+
+/** One finding. */
+export interface LintFinding {
+  policy: string;
+  rule: string;
+  code: LintCode;
+  /** Kyverno-style path inside the rule, e.g. `validate.pattern.spec.volumes[0].hostPath.path`. */
+  field: string;
+  message: string;
+  /** A value that the rule admits although it should not. */
+  bypass: string;
+}
+
+const anchorKey = (k: string) => k.replace(/^[+<=X^]?\((.*)\)$/, '$1');
+const SECURITY_KEYS = new Set(['securityContext', 'ports', 'volumeMounts', 'image']);
+
+function walk(v: JsonValue | undefined, path: string, visit: (v: JsonValue, path: string, key: string) => void, key = ''): void {
+  if (v === undefined) return;
+  visit(v, path, key);
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      walk(x, `${path}[${i}]`, visit, key);
+    });
+  }
+  else if (isObject(v)) for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k, visit, anchorKey(k));
+}
+
+function mentionsSecurity(v: JsonValue): boolean {
+  let found = false;
+  walk(v, '', (_x, _p, k) => {
+    if (SECURITY_KEYS.has(k)) found = true;
+  });
+  return found;
+}
+
+function lintPatternTree(tree: JsonValue, base: string, report: (f: Omit<LintFinding, 'policy' | 'rule'>) => void): void {
+  walk(tree, base, (v, path, key) => {
+    if (key === 'path' && typeof v === 'string' && /hostPath\.path$/.test(path.replace(/\[\d+\]/g, '').replace(/(^|\.)[+<=X^]?\(([^)]*)\)/g, '$1$2'))) {
+      const star = v.search(/[*?]/);
+      if (star >= 0) {
+        const prefix = v.slice(0, star);
+        if (!prefix.endsWith('/')) {
+          report({ code: 'HOSTPATH_WILDCARD_SIBLING', field: path, message: `hostPath pattern "${v}" also admits sibling directories`, bypass: `${prefix}2` });
+        }
+        report({ code: 'HOSTPATH_NOT_CANONICAL', field: path, message: `hostPath pattern "${v}" compares the path as written, so ".." segments escape it`, bypass: `${prefix.replace(/\/?$/, '/')}../../etc` });
+      }
+    }
+    if (isObject(v)) {
+      const keys = new Map(Object.keys(v).map((k) => [anchorKey(k), k]));
+      const c = keys.get('containers');
+      if (c !== undefined && mentionsSecurity(v[c] as JsonValue)) {
+        const missing = ['initContainers', 'ephemeralContainers'].filter((k) => !keys.has(k));
+        if (missing.length > 0) {
+          report({ code: 'CONTAINERS_ONLY', field: `${path}.${c}`, message: `checks containers but not ${missing.join(' or ')}`, bypass: `a pod that does the forbidden thing in ${missing[0]}` });
+        }
+      }
+    }
+  });
+}
+
+function lintStrings(tree: JsonValue, base: string, report: (f: Omit<LintFinding, 'policy' | 'rule'>) => void): void {
+  walk(tree, base, (v, path) => {
+    if (typeof v !== 'string' || !/hostPath\.path/.test(v)) return;
+    if (!v.includes('path_canonicalize')) {
+      report({ code: 'HOSTPATH_NOT_CANONICAL', field: path, message: `"${v}" tests hostPath.path without path_canonicalize, so ".." segments escape it`, bypass: '/home/user/../../etc' });
+    }
+    for (const m of v.matchAll(/starts_with\([^,]*hostPath\.path[^,]*,\s*'([^']*)'\)/g)) {
+      const prefix = m[1] ?? '';
+      if (!prefix.endsWith('/')) {
+        report({ code: 'HOSTPATH_PREFIX_NO_SLASH', field: path, message: `starts_with(…, '${prefix}') is not segment-aware`, bypass: `${prefix}2` });
+      }
+    }
+  });
+  walk(tree, base, (v, path, key) => {
+    if (key !== 'list' || typeof v !== 'string') return;
+    const m = /^request\.object\.spec\.(?:template\.spec\.|jobTemplate\.spec\.template\.spec\.)?containers\b/.exec(v.trim());
+    if (m) report({ code: 'CONTAINERS_ONLY', field: path, message: `foreach over "${v}" skips initContainers and ephemeralContainers`, bypass: 'a pod that does the forbidden thing in initContainers' });
+  });
+}
+
+/** Lints every rule of the given Kyverno policies. */
+export function lintPolicies(policies: readonly KubeObject[]): LintFinding[] {
+  const out: LintFinding[] = [];
+  for (const p of policies) {
+    const spec = p.spec;
+    if (!isObject(spec) || !Array.isArray(spec.rules)) continue;
+    for (const r of spec.rules) {
+      if (!isObject(r) || !isObject(r.validate)) continue;
+      const rule = typeof r.name === 'string' ? r.name : '';
+      const report = (f: Omit<LintFinding, 'policy' | 'rule'>) => {
+        if (!out.some((o) => o.policy === p.metadata.name && o.rule === rule && o.code === f.code && o.field === f.field)) {
+          out.push({ policy: p.metadata.name ?? '', rule, ...f });
+        }
+      };
+      const v = r.validate;
+      if (v.pattern !== undefined) lintPatternTree(v.pattern, 'validate.pattern', report);
+      if (Array.isArray(v.anyPattern)) {
+        v.anyPattern.forEach((ap, i) => {
+          lintPatternTree(ap, `validate.anyPattern[${i}]`, report);
+        });
+      }
+      if (Array.isArray(v.foreach)) {
+        v.foreach.forEach((fe, i) => {
+          if (isObject(fe) && fe.pattern !== undefined) lintPatternTree(fe.pattern, `validate.foreach[${i}].pattern`, report);
+        });
+      }
+      lintStrings(v, 'validate', report);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parse, parseAllDocuments } from 'yaml';
+import { runCli } from '../../test/helpers/cli.js';
+import type { KubeObject } from '../kube/index.js';
+import { collectUserRecords, fromBcmUser, lintPolicies, parsePermissionUser, renderUser, validateRecords } from './index.js';
+
+const td = (f: string) => new URL(`testdata/${f}`, import.meta.url).pathname;
+const usersFile = td('users.yaml');
+const records = () => parseAllDocuments(readFileSync(usersFile, 'utf8')).map((d) => d.toJS() as KubeObject);
+
+test('defaults: home /home/<name>, namespace <name>-restricted, hostPath the home', () => {
+  const { user, errors } = parsePermissionUser(records()[1]!);
+  assert.deepEqual(errors, []);
+  assert.equal(user?.home, '/home/cmsupport');
+  assert.deepEqual(user?.namespaces, ['cmsupport-restricted']);
+  assert.deepEqual(user?.hostPaths, [{ pathPrefix: '/home/cmsupport', readOnly: false }]);
+});
+
+test('a missing releaseId is generated once and written into the record', () => {
+  const o: KubeObject = { apiVersion: 'podgate.io/v1', kind: 'PermissionUser', metadata: { name: 'ann' }, spec: { uid: 5, gid: 5 } };
+  const { user } = parsePermissionUser(o, () => 0.5);
+  assert.match(user?.releaseId ?? '', /^[a-z0-9]{7}$/);
+  assert.equal((o.spec as { releaseId: string }).releaseId, user?.releaseId);
+});
+
+const invalid: { name: string; spec: Record<string, unknown>; field: RegExp }[] = [
+  { name: 'uid must be a non-negative integer', spec: { uid: -1, gid: 1 }, field: /^spec\.uid: Invalid value: -1/ },
+  { name: 'gid is required', spec: { uid: 1 }, field: /^spec\.gid: Required value/ },
+  { name: 'home must be absolute', spec: { uid: 1, gid: 1, home: 'home/x' }, field: /^spec\.home: Invalid value: "home\/x"/ },
+  { name: 'home must not contain ".."', spec: { uid: 1, gid: 1, home: '/home/../etc' }, field: /^spec\.home: Invalid value/ },
+  { name: 'home must not contain wildcards', spec: { uid: 1, gid: 1, home: '/home/x*' }, field: /^spec\.home: Invalid value/ },
+  { name: 'hostPaths entries need a clean absolute pathPrefix', spec: { uid: 1, gid: 1, hostPaths: [{ pathPrefix: '/' }] }, field: /^spec\.hostPaths\[0\]\.pathPrefix: Invalid value: "\/"/ },
+  { name: 'namespaces must be DNS labels', spec: { uid: 1, gid: 1, namespaces: ['Bad_NS'] }, field: /^spec\.namespaces\[0\]: Invalid value: "Bad_NS"/ },
+];
+for (const c of invalid) {
+  test(`invalid record: ${c.name}`, () => {
+    const rec = { apiVersion: 'podgate.io/v1', kind: 'PermissionUser', metadata: { name: 'x' }, spec: c.spec } as KubeObject;
+    const { problems } = validateRecords([rec]);
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(problems[0]!.replace(/^items\[0\] \(x\): /, ''), c.field);
+  });
+}
+
+test('duplicate names and shared namespaces are rejected', () => {
+  const a = records()[0]!;
+  const { problems } = validateRecords([a, structuredClone(a)]);
+  assert.ok(problems.some((p) => /metadata\.name: Duplicate value: "ray"/.test(p)), problems.join('\n'));
+});
+
+test('render: the hostPath policy is named <user>-<releaseId>-lhv, its rule too, with the seed message', () => {
+  const { user } = parsePermissionUser(records()[0]!);
+  const objs = renderUser(user!);
+  const pol = objs.find((o) => o.kind === 'ClusterPolicy' && o.metadata.name === 'ray-l9x71kv-lhv');
+  assert.ok(pol);
+  const rule = (pol.spec as { rules: { name: string; validate: { message: string } }[] }).rules[0]!;
+  assert.equal(rule.name, 'ray-l9x71kv-lhv');
+  assert.equal(rule.validate.message, 'hostPath volumes are confined to [/home/ray].');
+  assert.deepEqual(
+    objs.map((o) => `${o.kind}/${o.metadata.name}`),
+    [
+      'Namespace/ray-restricted',
+      'Role/ray-user',
+      'RoleBinding/ray-user',
+      'ClusterPolicy/ray-l9x71kv-lhv',
+      'ClusterPolicy/ray-l9x71kv-dpc',
+      'ClusterPolicy/ray-l9x71kv-dhn',
+      'ClusterPolicy/ray-l9x71kv-dac',
+      'ClusterPolicy/ray-l9x71kv-rau',
+      'PodSecurityPolicy/ray-restricted',
+      'ClusterRole/psp:ray-restricted',
+      'RoleBinding/psp:ray-restricted',
+    ],
+  );
+});
+
+test('BCM CmKubernetesPermissionUser objects become records, keeping the original under source', () => {
+  const bcm: KubeObject = { apiVersion: 'cm.brightcomputing.com/v1', kind: 'CmKubernetesPermissionUser', metadata: { name: 'ray-l9x71kv', namespace: 'cm-permissions' }, spec: { user: 'ray', uid: 1001, gid: 1001 } };
+  const rec = fromBcmUser(bcm);
+  assert.equal(rec.metadata.name, 'ray');
+  assert.equal((rec.spec as { releaseId: string }).releaseId, 'l9x71kv');
+  assert.deepEqual(rec.source, bcm);
+  assert.equal(collectUserRecords([bcm]).length, 1);
+});
+
+test('lint catches the /home/ray* wildcard and the containers-only check, with bypass examples', () => {
+  const pol = parse(readFileSync(td('bypass-policy.yaml'), 'utf8')) as KubeObject;
+  const codes = lintPolicies([pol]).map((f) => `${f.code} ${f.bypass}`);
+  assert.ok(codes.includes('HOSTPATH_WILDCARD_SIBLING /home/ray2'), codes.join('\n'));
+  assert.ok(codes.some((c) => c.startsWith('HOSTPATH_NOT_CANONICAL')), codes.join('\n'));
+  assert.ok(codes.some((c) => c.startsWith('CONTAINERS_ONLY')), codes.join('\n'));
+});
+
+test('lint stays quiet on every policy podgate renders', () => {
+  const users = validateRecords(records()).users;
+  const policies = users.flatMap((u) => renderUser(u)).filter((o) => o.kind === 'ClusterPolicy');
+  assert.deepEqual(lintPolicies(policies), []);
+});
+
+test('backup → restore → backup gives an identical file; unknown fields survive', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const b1 = join(dir, 'b1.yaml');
+  const store = join(dir, 'store.yaml');
+  const b2 = join(dir, 'b2.yaml');
+  assert.equal((await runCli(['users', 'backup', usersFile, '--out', b1])).code, 0);
+  const dry = await runCli(['users', 'restore', b1, '--into', store]);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /\+ add ray[\s\S]*2 change\(s\) \(dry run/);
+  assert.throws(() => readFileSync(store), /ENOENT/);
+  assert.equal((await runCli(['users', 'restore', b1, '--into', store, '--apply'])).code, 0);
+  const again = await runCli(['users', 'restore', b1, '--into', store, '--apply']);
+  assert.match(again.stdout, /0 change\(s\)/);
+  assert.equal((await runCli(['users', 'backup', store, '-o', b2])).code, 0);
+  assert.equal(readFileSync(b2, 'utf8'), readFileSync(b1, 'utf8'));
+  assert.match(readFileSync(b1, 'utf8'), /quota:\n\s+cpu: "8"/);
+});
+
+test('restore of a broken file changes nothing and names the problem', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const store = join(dir, 'store.yaml');
+  await runCli(['users', 'backup', usersFile, '--out', store]);
+  const before = readFileSync(store, 'utf8');
+  const broken = join(dir, 'broken.yaml');
+  writeFileSync(broken, before.replace('uid: 1001', 'uid: -5'));
+  const r = await runCli(['users', 'restore', broken, '--into', store, '--apply']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /items\[\d\] \(ray\): spec\.uid: Invalid value: -5/);
+  assert.equal(readFileSync(store, 'utf8'), before);
+});

@@ -1,0 +1,218 @@
+// Renders every Kubernetes object a PermissionUser needs: the namespace, RBAC for the user, the
+// per-user Kyverno ClusterPolicies (hostPath confinement and dropped privileges) and the equivalent
+// PSP with its RBAC, so the migration can diff old (PSP) against new (Kyverno).
+import type { KubeObject } from '../kube/index.js';
+import type { JsonObject } from '../util/index.js';
+import type { PermissionUser } from './user.js';
+
+const MANAGED = { 'app.kubernetes.io/managed-by': 'podgate' };
+
+/** Name of the per-user hostPath policy; its single rule has the same name (as BCM's does). */
+export function hostPathPolicyName(u: PermissionUser): string {
+  return `${u.name}-${u.releaseId}-lhv`;
+}
+
+/** Name of the per-user PSP (as BCM named them: `<user>-restricted`). */
+export function userPspName(u: PermissionUser): string {
+  return `${u.name}-restricted`;
+}
+
+/** Go's %v of a []string: `[a b]`. */
+function goList(xs: readonly string[]): string {
+  return `[${xs.join(' ')}]`;
+}
+
+function labels(u: PermissionUser): Record<string, string> {
+  return { ...MANAGED, 'podgate.io/user': u.name };
+}
+
+function matchPods(u: PermissionUser): JsonObject {
+  // Matched by namespace, never by requesting user: pods created by controllers (ReplicaSets, Jobs)
+  // on the user's behalf are then checked too, and Kyverno's resourceFilters skip ReplicaSets.
+  return { any: [{ resources: { kinds: ['Pod'], namespaces: [...u.namespaces] } }] };
+}
+
+function clusterPolicy(u: PermissionUser, name: string, title: string, rules: JsonObject[]): KubeObject {
+  return {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: {
+      name,
+      labels: labels(u),
+      annotations: { 'policies.kyverno.io/title': title, 'policies.kyverno.io/subject': 'Pod', 'podgate.io/user': u.name },
+    },
+    spec: { validationFailureAction: 'Enforce', background: true, rules },
+  };
+}
+
+/** Pattern that applies `inner` to every container of all three lists. */
+function everyContainer(inner: JsonObject): JsonObject {
+  return {
+    '=(ephemeralContainers)': [inner],
+    '=(initContainers)': [inner],
+    containers: [inner],
+  };
+}
+
+/** The hostPath confinement policy: a foreach+deny over hostPath volumes, path canonicalised, segment-aware. */
+export function hostPathPolicy(u: PermissionUser): KubeObject {
+  const name = hostPathPolicyName(u);
+  const prefixes = u.hostPaths.map((h) => h.pathPrefix);
+  const conditions: JsonObject[] = prefixes.flatMap((p) => [
+    { key: '{{ path_canonicalize(element.hostPath.path) }}', operator: 'NotEquals', value: p },
+    { key: `{{ starts_with(path_canonicalize(element.hostPath.path), '${p}/') }}`, operator: 'Equals', value: false },
+  ]);
+  return clusterPolicy(u, name, `Confine hostPath volumes of ${u.name} to ${goList(prefixes)}`, [
+    {
+      name,
+      match: matchPods(u),
+      validate: {
+        message: `hostPath volumes are confined to ${goList(prefixes)}.`,
+        foreach: [{ list: 'request.object.spec.volumes[?hostPath]', deny: { conditions: { all: conditions } } }],
+      },
+    },
+  ]);
+}
+
+/** The four drop-privileges policies (BCM renders four from one template). */
+export function dropPrivilegesPolicies(u: PermissionUser): KubeObject[] {
+  const base = `${u.name}-${u.releaseId}`;
+  const m = matchPods(u);
+  return [
+    clusterPolicy(u, `${base}-dpc`, `No privileged containers or privilege escalation for ${u.name}`, [
+      {
+        name: 'privileged-containers',
+        match: m,
+        validate: {
+          message: 'Privileged mode is not allowed. The fields spec.containers[*].securityContext.privileged, spec.initContainers[*].securityContext.privileged and spec.ephemeralContainers[*].securityContext.privileged must be unset or set to `false`.',
+          pattern: { spec: everyContainer({ '=(securityContext)': { '=(privileged)': false } }) },
+        },
+      },
+      {
+        name: 'privilege-escalation',
+        match: m,
+        validate: {
+          message: 'Privilege escalation is not allowed. The fields spec.containers[*].securityContext.allowPrivilegeEscalation, spec.initContainers[*].securityContext.allowPrivilegeEscalation and spec.ephemeralContainers[*].securityContext.allowPrivilegeEscalation must be set to `false`.',
+          pattern: { spec: everyContainer({ securityContext: { allowPrivilegeEscalation: false } }) },
+        },
+      },
+    ]),
+    clusterPolicy(u, `${base}-dhn`, `No host namespaces or host ports for ${u.name}`, [
+      {
+        name: 'host-namespaces',
+        match: m,
+        validate: {
+          message: 'Sharing the host namespaces is not allowed. The fields spec.hostNetwork, spec.hostIPC and spec.hostPID must be unset or set to `false`.',
+          pattern: { spec: { '=(hostPID)': false, '=(hostIPC)': false, '=(hostNetwork)': false } },
+        },
+      },
+      {
+        name: 'host-ports',
+        match: m,
+        validate: {
+          message: 'Use of host ports is not allowed. The fields spec.containers[*].ports[*].hostPort, spec.initContainers[*].ports[*].hostPort and spec.ephemeralContainers[*].ports[*].hostPort must be unset or set to `0`.',
+          pattern: { spec: everyContainer({ '=(ports)': [{ '=(hostPort)': 0 }] }) },
+        },
+      },
+    ]),
+    clusterPolicy(u, `${base}-dac`, `No added capabilities for ${u.name}`, [
+      {
+        name: 'added-capabilities',
+        match: m,
+        validate: {
+          message: 'Adding capabilities is not allowed. The fields spec.containers[*].securityContext.capabilities.add, spec.initContainers[*].securityContext.capabilities.add and spec.ephemeralContainers[*].securityContext.capabilities.add must be unset.',
+          pattern: { spec: everyContainer({ '=(securityContext)': { '=(capabilities)': { 'X(add)': 'null' } } }) },
+        },
+      },
+    ]),
+    clusterPolicy(u, `${base}-rau`, `Run as ${u.name}'s uid ${u.uid}`, [
+      {
+        name: 'run-as-user',
+        match: m,
+        validate: {
+          message: `Pods of ${u.name} must run as uid ${u.uid}: set spec.securityContext.runAsUser to ${u.uid}, or set securityContext.runAsUser to ${u.uid} in every container.`,
+          anyPattern: [
+            { spec: { securityContext: { runAsUser: u.uid }, ...everyContainer({ '=(securityContext)': { '=(runAsUser)': u.uid } }) } },
+            { spec: { '=(securityContext)': { '=(runAsUser)': u.uid }, ...everyContainer({ securityContext: { runAsUser: u.uid } }) } },
+          ],
+        },
+      },
+    ]),
+  ];
+}
+
+/** The per-user PSP that BCM used before Kyverno, and the RBAC granting `use` on it in the user's namespaces. */
+export function userPsp(u: PermissionUser): KubeObject[] {
+  const name = userPspName(u);
+  const psp: KubeObject = {
+    apiVersion: 'policy/v1beta1',
+    kind: 'PodSecurityPolicy',
+    metadata: { name, labels: labels(u) },
+    spec: {
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      hostNetwork: false,
+      hostIPC: false,
+      hostPID: false,
+      seLinux: { rule: 'RunAsAny' },
+      runAsUser: { rule: 'MustRunAs', ranges: [{ min: u.uid, max: u.uid }] },
+      fsGroup: { rule: 'MustRunAs', ranges: [{ min: u.gid, max: u.gid }] },
+      supplementalGroups: { rule: 'MustRunAs', ranges: [{ min: u.gid, max: u.gid }] },
+      readOnlyRootFilesystem: false,
+      volumes: ['secret', 'hostPath', 'configMap', 'emptyDir', 'persistentVolumeClaim'],
+      allowedHostPaths: u.hostPaths.map((h) => (h.readOnly ? { pathPrefix: h.pathPrefix, readOnly: true } : { pathPrefix: h.pathPrefix })),
+    },
+  };
+  const role: KubeObject = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: `psp:${name}`, labels: labels(u) },
+    rules: [{ apiGroups: ['policy'], resources: ['podsecuritypolicies'], verbs: ['use'], resourceNames: [name] }],
+  };
+  const bindings: KubeObject[] = u.namespaces.map((ns) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: `psp:${name}`, namespace: ns, labels: labels(u) },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `psp:${name}` },
+    subjects: [
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: u.name },
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `system:serviceaccounts:${ns}` },
+    ],
+  }));
+  return [psp, role, ...bindings];
+}
+
+/** Namespace, Role and RoleBinding that hand the user their namespaces. */
+export function userNamespaces(u: PermissionUser): KubeObject[] {
+  return u.namespaces.flatMap((ns): KubeObject[] => [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...labels(u), 'kubernetes.io/metadata.name': ns } } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: `${u.name}-user`, namespace: ns, labels: labels(u) },
+      rules: [
+        { apiGroups: [''], resources: ['pods', 'pods/log', 'pods/exec', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims', 'serviceaccounts'], verbs: ['*'] },
+        { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'replicasets', 'daemonsets'], verbs: ['*'] },
+        { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['*'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `${u.name}-user`, namespace: ns, labels: labels(u) },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${u.name}-user` },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: u.name }],
+    },
+  ]);
+}
+
+/** Which objects to render. */
+export interface RenderOptions {
+  /** Include the legacy PSP and its RBAC (default true). */
+  psp?: boolean;
+}
+
+/** Every object for one user, in apply order (namespaces first). */
+export function renderUser(u: PermissionUser, opts: RenderOptions = {}): KubeObject[] {
+  return [...userNamespaces(u), hostPathPolicy(u), ...dropPrivilegesPolicies(u), ...(opts.psp === false ? [] : userPsp(u))];
+}

@@ -1,0 +1,148 @@
+// The PermissionUser record (podgate.io/v1): a BCM-style cluster user with a restricted namespace and
+// a home directory that confines hostPath volumes. Parsing collects FieldErrors; defaults are explicit.
+import { FieldPath, type FieldError, type KubeObject } from '../kube/index.js';
+import { isObject, type JsonObject } from '../util/index.js';
+
+/** API version and kind of the record. */
+export const PERMISSION_USER_API = { apiVersion: 'podgate.io/v1', kind: 'PermissionUser' } as const;
+
+/** One allowed host path, as in a PSP's allowedHostPaths. */
+export interface HostPathGrant {
+  pathPrefix: string;
+  readOnly: boolean;
+}
+
+/** A user record with every default filled in. */
+export interface PermissionUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+  releaseId: string;
+  namespaces: string[];
+  hostPaths: HostPathGrant[];
+  /** The record as given, so fields we do not understand survive backup and restore. */
+  raw: KubeObject;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const RELEASE_ID = /^[a-z0-9]{4,16}$/;
+
+/** Generates a release id like BCM's (`l9x71kv`): 7 lowercase letters and digits. */
+export function generateReleaseId(random: () => number): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let s = '';
+  for (let i = 0; i < 7; i++) s += alphabet[Math.floor(random() * alphabet.length) % alphabet.length];
+  return s;
+}
+
+/** True when an object is a PermissionUser record. */
+export function isPermissionUserObject(o: KubeObject): boolean {
+  return o.apiVersion === PERMISSION_USER_API.apiVersion && o.kind === PERMISSION_USER_API.kind;
+}
+
+/** Characters allowed in paths: nothing that is special to Kyverno wildcards or JMESPath literals. */
+const PATH_CHARS = /^[A-Za-z0-9._@+~/-]+$/;
+
+function isAbsoluteClean(p: string): boolean {
+  if (!p.startsWith('/') || !PATH_CHARS.test(p)) return false;
+  const segs = p.replace(/\/$/, '').split('/').slice(1);
+  return segs.every((s) => s !== '' && s !== '.' && s !== '..');
+}
+
+function uint(v: unknown, path: FieldPath, errors: FieldError[]): number | undefined {
+  if (v === undefined) {
+    errors.push({ type: 'Required', path, detail: '', code: 'USER_FIELD_REQUIRED' });
+    return undefined;
+  }
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2147483647) {
+    errors.push({ type: 'Invalid', path, badValue: v, detail: 'must be an integer between 0 and 2147483647', code: 'USER_FIELD_INVALID' });
+    return undefined;
+  }
+  return v;
+}
+
+/**
+ * Reads a record, filling defaults (home `/home/<name>`, namespaces `[<name>-restricted]`, hostPaths
+ * `[{pathPrefix: home}]`). A missing releaseId is generated with `random` and written back into `raw`.
+ */
+export function parsePermissionUser(o: KubeObject, random: () => number = Math.random): { user?: PermissionUser; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const name = o.metadata.name ?? '';
+  if (!DNS_LABEL.test(name) || name.length > 48) {
+    errors.push({ type: 'Invalid', path: FieldPath.of('metadata', 'name'), badValue: name, detail: 'must be a DNS label of at most 48 characters (lowercase letters, digits, "-")', code: 'USER_NAME_INVALID' });
+  }
+  const spec = o.spec;
+  const sp = FieldPath.of('spec');
+  if (!isObject(spec)) {
+    errors.push({ type: 'Required', path: sp, detail: 'a PermissionUser needs spec.uid and spec.gid', code: 'USER_FIELD_REQUIRED' });
+    return { errors };
+  }
+  const uid = uint(spec.uid, sp.child('uid'), errors);
+  const gid = uint(spec.gid, sp.child('gid'), errors);
+  const home = spec.home === undefined ? `/home/${name}` : spec.home;
+  const homeOk = typeof home === 'string' && isAbsoluteClean(home) && home !== '/';
+  if (!homeOk) {
+    errors.push({ type: 'Invalid', path: sp.child('home'), badValue: home, detail: 'must be an absolute path of letters, digits and ._@+~- without "." or ".." segments, and not "/"', code: 'USER_HOME_INVALID' });
+  }
+  let releaseId = spec.releaseId;
+  if (releaseId === undefined) {
+    releaseId = generateReleaseId(random);
+    spec.releaseId = releaseId;
+  } else if (typeof releaseId !== 'string' || !RELEASE_ID.test(releaseId)) {
+    errors.push({ type: 'Invalid', path: sp.child('releaseId'), badValue: releaseId, detail: 'must be 4 to 16 lowercase letters or digits', code: 'USER_FIELD_INVALID' });
+  }
+  const namespaces = spec.namespaces === undefined ? [`${name}-restricted`] : spec.namespaces;
+  if (!Array.isArray(namespaces) || namespaces.length === 0) {
+    errors.push({ type: 'Invalid', path: sp.child('namespaces'), badValue: namespaces, detail: 'must be a non-empty list of namespace names', code: 'USER_FIELD_INVALID' });
+  } else {
+    namespaces.forEach((n, i) => {
+      if (typeof n !== 'string' || !DNS_LABEL.test(n) || n.length > 63) {
+        errors.push({ type: 'Invalid', path: sp.child('namespaces').index(i), badValue: n, detail: 'must be a namespace name (DNS label)', code: 'USER_FIELD_INVALID' });
+      }
+    });
+  }
+  const hostPathsRaw = spec.hostPaths === undefined ? (homeOk ? [{ pathPrefix: home }] : []) : spec.hostPaths;
+  const hostPaths: HostPathGrant[] = [];
+  if (!Array.isArray(hostPathsRaw)) {
+    errors.push({ type: 'Invalid', path: sp.child('hostPaths'), badValue: hostPathsRaw, detail: 'must be a list of {pathPrefix, readOnly}', code: 'USER_FIELD_INVALID' });
+  } else {
+    hostPathsRaw.forEach((h, i) => {
+      const hp = sp.child('hostPaths').index(i);
+      if (!isObject(h) || typeof h.pathPrefix !== 'string' || !isAbsoluteClean(h.pathPrefix) || h.pathPrefix === '/') {
+        errors.push({ type: 'Invalid', path: hp.child('pathPrefix'), badValue: isObject(h) ? h.pathPrefix : h, detail: 'must be an absolute path of letters, digits and ._@+~- without "." or ".." segments, and not "/"', code: 'USER_HOSTPATH_INVALID' });
+        return;
+      }
+      if (h.readOnly !== undefined && typeof h.readOnly !== 'boolean') {
+        errors.push({ type: 'Invalid', path: hp.child('readOnly'), badValue: h.readOnly, detail: 'must be true or false', code: 'USER_FIELD_INVALID' });
+        return;
+      }
+      hostPaths.push({ pathPrefix: h.pathPrefix.replace(/\/+$/, ''), readOnly: h.readOnly === true });
+    });
+  }
+  if (errors.length > 0 || uid === undefined || gid === undefined) return { errors };
+  return {
+    user: { name, uid, gid, home: home as string, releaseId: releaseId as string, namespaces: namespaces as string[], hostPaths, raw: o },
+    errors,
+  };
+}
+
+/** The canonical record object for a user (what backup writes), keeping unknown fields of the original. */
+export function userToObject(u: PermissionUser): KubeObject {
+  const rawSpec = isObject(u.raw.spec) ? (u.raw.spec as JsonObject) : {};
+  return {
+    ...u.raw,
+    apiVersion: PERMISSION_USER_API.apiVersion,
+    kind: PERMISSION_USER_API.kind,
+    metadata: { ...u.raw.metadata, name: u.name },
+    spec: {
+      ...rawSpec,
+      uid: u.uid,
+      gid: u.gid,
+      home: u.home,
+      releaseId: u.releaseId,
+      namespaces: [...u.namespaces],
+      hostPaths: u.hostPaths.map((h) => ({ pathPrefix: h.pathPrefix, readOnly: h.readOnly })),
+    },
+  };
+}
