@@ -1,0 +1,137 @@
+// Kyverno's global configuration that decides what the engine never sees: `resourceFilters`
+// (`[Kind,Namespace,Name]` triples with wildcards) and `excludeGroups`, as the kyverno chart 3.0.x
+// (Kyverno 1.10) renders them into the `kyverno` ConfigMap. Mirrors kyverno@v1.10.7 pkg/config/filter.go.
+import { isObject } from '../../util/index.js';
+import { wildcardMatch } from '../../util/index.js';
+
+/** One `[Kind,Namespace,Name]` filter; each part may use `*` and `?`. Kind may carry `/subresource`. */
+export interface ResourceFilter {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** The text as written, for reports. */
+  text: string;
+}
+
+/** Kyverno's filter settings. */
+export interface KyvernoConfig {
+  resourceFilters: ResourceFilter[];
+  excludeGroups: string[];
+  excludeUsernames: string[];
+}
+
+/** The kyverno chart's default `config.resourceFilters` (release `kyverno` in namespace `kyverno`). */
+export const DEFAULT_RESOURCE_FILTERS: readonly string[] = [
+  '[Event,*,*]',
+  '[*/*,kube-system,*]',
+  '[*/*,kube-public,*]',
+  '[*/*,kube-node-lease,*]',
+  '[Node,*,*]',
+  '[Node/*,*,*]',
+  '[APIService,*,*]',
+  '[APIService/*,*,*]',
+  '[TokenReview,*,*]',
+  '[SubjectAccessReview,*,*]',
+  '[SelfSubjectAccessReview,*,*]',
+  '[Binding,*,*]',
+  '[Pod/binding,*,*]',
+  '[ReplicaSet,*,*]',
+  '[ReplicaSet/*,*,*]',
+  '[AdmissionReport,*,*]',
+  '[AdmissionReport/*,*,*]',
+  '[ClusterAdmissionReport,*,*]',
+  '[ClusterAdmissionReport/*,*,*]',
+  '[BackgroundScanReport,*,*]',
+  '[BackgroundScanReport/*,*,*]',
+  '[ClusterBackgroundScanReport,*,*]',
+  '[ClusterBackgroundScanReport/*,*,*]',
+  // the chart's own objects in the kyverno namespace
+  '[ClusterRole,*,kyverno:*]',
+  '[ClusterRoleBinding,*,kyverno:*]',
+  '[ServiceAccount,kyverno,kyverno-*]',
+  '[ConfigMap,kyverno,kyverno]',
+  '[ConfigMap,kyverno,kyverno-metrics]',
+  '[Deployment,kyverno,kyverno-*]',
+  '[Job,kyverno,kyverno-*]',
+  '[NetworkPolicy,kyverno,kyverno-*]',
+  '[PodDisruptionBudget,kyverno,kyverno-*]',
+  '[Role,kyverno,kyverno:*]',
+  '[RoleBinding,kyverno,kyverno:*]',
+  '[Secret,kyverno,kyverno-svc.kyverno.svc.*]',
+  '[Service,kyverno,kyverno-svc]',
+  '[Service,kyverno,kyverno-svc-metrics]',
+  '[ServiceMonitor,kyverno,kyverno-svc-service-monitor]',
+  '[Pod,kyverno,kyverno-admission-controller-*]',
+  '[Pod,kyverno,kyverno-background-controller-*]',
+  '[Pod,kyverno,kyverno-cleanup-controller-*]',
+  '[Pod,kyverno,kyverno-reports-controller-*]',
+  '[Pod,kyverno,kyverno-test]',
+  '[CronJob,kyverno,kyverno-cleanup-*]',
+];
+
+/** The chart's default `config.excludeGroups`. */
+export const DEFAULT_EXCLUDE_GROUPS: readonly string[] = ['system:nodes'];
+
+/** Parses `[Kind,Namespace,Name][Kind,...]` or one entry per string. Bad entries are reported. */
+export function parseResourceFilters(entries: readonly string[]): { filters: ResourceFilter[]; errors: string[] } {
+  const filters: ResourceFilter[] = [];
+  const errors: string[] = [];
+  for (const e of entries) {
+    for (const m of e.matchAll(/\[([^\]]*)\]/g)) {
+      const parts = (m[1] ?? '').split(',').map((p) => p.trim());
+      if (parts.length < 1 || parts.length > 3 || parts[0] === '') {
+        errors.push(`resource filter "${m[0]}": expected [Kind,Namespace,Name]`);
+        continue;
+      }
+      filters.push({ kind: parts[0]!, namespace: parts[1] || '*', name: parts[2] || '*', text: m[0] });
+    }
+    if (!/\[/.test(e)) errors.push(`resource filter "${e}": expected [Kind,Namespace,Name]`);
+  }
+  return { filters, errors };
+}
+
+/** The default configuration of the kyverno chart 3.0.x. */
+export function defaultKyvernoConfig(): KyvernoConfig {
+  return { resourceFilters: parseResourceFilters(DEFAULT_RESOURCE_FILTERS).filters, excludeGroups: [...DEFAULT_EXCLUDE_GROUPS], excludeUsernames: [] };
+}
+
+/** Reads `config.resourceFilters`, `config.excludeGroups`, `config.excludeUsernames` from the kyverno chart's values. */
+export function kyvernoConfigFromValues(values: unknown): { config: KyvernoConfig; errors: string[] } {
+  const config = defaultKyvernoConfig();
+  const errors: string[] = [];
+  const c = isObject(values) && isObject(values.config) ? values.config : undefined;
+  if (!c) return { config, errors };
+  const strings = (v: unknown, field: string): string[] | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+      errors.push(`config.${field}: must be a list of strings`);
+      return undefined;
+    }
+    return v as string[];
+  };
+  const rf = strings(c.resourceFilters, 'resourceFilters');
+  if (rf) {
+    const p = parseResourceFilters(rf.filter((x) => !x.includes('{{')));
+    config.resourceFilters = p.filters;
+    errors.push(...p.errors.map((e) => `config.resourceFilters: ${e}`));
+  }
+  const eg = strings(c.excludeGroups, 'excludeGroups');
+  if (eg) config.excludeGroups = eg;
+  const eu = strings(c.excludeUsernames, 'excludeUsernames');
+  if (eu) config.excludeUsernames = eu;
+  return { config, errors };
+}
+
+/** The filter that makes Kyverno skip this resource, if any. */
+export function filteredBy(config: KyvernoConfig, kind: string, namespace: string, name: string, subresource = ''): ResourceFilter | undefined {
+  const k = subresource ? `${kind}/${subresource}` : kind;
+  return config.resourceFilters.find((f) => {
+    const kindOk = f.kind === '*/*' ? true : wildcardMatch(f.kind, k);
+    return kindOk && wildcardMatch(f.namespace, namespace) && wildcardMatch(f.name, name);
+  });
+}
+
+/** True when the request comes from an excluded user or group. */
+export function excludedRequester(config: KyvernoConfig, username: string, groups: readonly string[]): boolean {
+  return config.excludeUsernames.some((u) => wildcardMatch(u, username)) || groups.some((g) => config.excludeGroups.some((e) => wildcardMatch(e, g)));
+}

@@ -1,0 +1,176 @@
+// The migration plan: the seed's procedure reordered so that no unenforced window exists. Kyverno
+// and its policies are installed in Audit while PSP still enforces, the audit must be clean, then the
+// policies are switched to Enforce — still under PSP — and only then is PSP disabled.
+// Every step has exact commands, checks before moving on, and a rollback.
+
+/** One step of the plan. */
+export interface PlanStep {
+  id: string;
+  title: string;
+  why: string;
+  /** Shell commands, run on the active head node as root unless said otherwise. */
+  commands: string[];
+  /** What must be true before the next step. */
+  checks: string[];
+  rollback: string[];
+  /** Whether pods are checked by PSP, Kyverno, both, while this step runs. */
+  enforcement: 'PSP' | 'PSP + Kyverno (Audit)' | 'PSP + Kyverno (Enforce)' | 'Kyverno (Enforce)';
+}
+
+/** Inputs of the plan. */
+export interface PlanOptions {
+  kubernetes: string;
+  kyvernoChart: string;
+  kyvernoApp: string;
+  policiesChart: string;
+  /** kyverno-policies values file written by `podgate migrate exceptions`. */
+  policiesValues: string;
+  /** The kyverno chart's values file (replicas, control-plane tolerations). */
+  kyvernoValues: string;
+  usersBackup: string;
+  /** Path of the cluster dump or the kubeconfig flag used for podgate commands. */
+  clusterArg: string;
+  /** Chart versions to move to after Kubernetes is upgraded: [kubernetes, kyverno chart, policies chart]. */
+  upgradePath: { kubernetes: string; kyvernoChart: string; policiesChart: string; kyvernoApp: string }[];
+}
+
+const CMSH_CHECK = "cmsh -c 'configurationoverlay; use kube-default-master; roles; use kubernetes::apiserver; get admissioncontrol'";
+
+/** Builds the ordered steps. */
+export function buildPlan(o: PlanOptions): PlanStep[] {
+  const helmPolicies = (action: 'install' | 'upgrade', extra = '') =>
+    `helm ${action} --wait --version ${o.policiesChart} -f ${o.policiesValues}${extra} --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies`;
+  return [
+    {
+      id: 'preflight',
+      title: 'Check that PSP is enforced today and back up etcd',
+      why: 'The plan relies on PSP enforcing until the last step; if it is already off, the cluster is unprotected now.',
+      commands: ['module load kubernetes', CMSH_CHECK, 'kubectl get psp', 'kubectl version -o json | grep gitVersion'],
+      checks: [
+        'the admissioncontrol list contains PodSecurityPolicy',
+        `the API server reports Kubernetes v${o.kubernetes}.x`,
+        'an etcd backup exists (see the BCM etcd backup and restore article)',
+      ],
+      rollback: ['nothing changed yet'],
+      enforcement: 'PSP',
+    },
+    {
+      id: 'permissions-manager',
+      title: 'Update the Permissions Manager (supports both PSP and Kyverno)',
+      why: 'The permission-user charts must be able to render Kyverno policies before Kyverno is installed.',
+      commands: [
+        'apt update && apt install cm-kubernetes-permissions-manager cmdaemon cm-setup',
+        'module load kubernetes',
+        'helm upgrade -n cm permissions-manager /cm/shared/apps/kubernetes-permissions-manager/current/helm/cm-kubernetes-permissions-manager-*.tgz',
+      ],
+      checks: ['helm list -n cm shows permissions-manager deployed', 'kubectl get cmkubernetespermissionuser -n cm-permissions lists every user'],
+      rollback: ['helm rollback -n cm permissions-manager'],
+      enforcement: 'PSP',
+    },
+    {
+      id: 'backup-users',
+      title: 'Back up every permission user',
+      why: 'Users, their namespaces and their hostPath grants must survive the migration unchanged.',
+      commands: [`cm-kubernetes-setup --backup-permissions ${o.usersBackup}`, `podgate users backup ${o.clusterArg} --out podgate-${o.usersBackup}`],
+      checks: [`${o.usersBackup} and podgate-${o.usersBackup} exist and list every user`],
+      rollback: ['nothing changed'],
+      enforcement: 'PSP',
+    },
+    {
+      id: 'audit',
+      title: 'Audit every workload against the policies the cluster will get, and write the exceptions',
+      why: 'Missing exceptions are found now, offline, instead of as refused DaemonSets later.',
+      commands: [
+        `podgate migrate audit ${o.clusterArg} --values ${o.policiesValues} --chart-version ${o.policiesChart}`,
+        `podgate migrate exceptions ${o.clusterArg} --values ${o.policiesValues} --out ${o.policiesValues}.new && mv ${o.policiesValues}.new ${o.policiesValues}`,
+        `podgate migrate diff ${o.clusterArg}`,
+      ],
+      checks: ['the audit lists no system workload violation (only user violations, which stay denied on purpose)', 'every regression in the diff is understood'],
+      rollback: ['nothing changed in the cluster'],
+      enforcement: 'PSP',
+    },
+    {
+      id: 'install-kyverno',
+      title: `Install Kyverno ${o.kyvernoApp} (chart ${o.kyvernoChart}) while PSP still enforces`,
+      why: `Chart ${o.kyvernoChart} is the newest kyverno chart that supports Kubernetes ${o.kubernetes}.`,
+      commands: [
+        'module load kubernetes',
+        'helm repo add kyverno https://kyverno.github.io/kyverno/ && helm repo update',
+        `helm install --wait --create-namespace --version ${o.kyvernoChart} -f ${o.kyvernoValues} --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno`,
+      ],
+      checks: ['kubectl -n kyverno get pods: every pod Running and Ready', 'kubectl get validatingwebhookconfigurations | grep kyverno'],
+      rollback: ['helm uninstall -n kyverno kyverno', 'kubectl delete validatingwebhookconfiguration,mutatingwebhookconfiguration -l webhook.kyverno.io/managed-by=kyverno'],
+      enforcement: 'PSP',
+    },
+    {
+      id: 'policies-audit',
+      title: `Install kyverno-policies ${o.policiesChart} in Audit`,
+      why: 'Kyverno now reports what it would deny on live traffic, while PSP keeps enforcing.',
+      commands: [helmPolicies('install', ' --set validationFailureAction=Audit')],
+      checks: [
+        'kubectl get clusterpolicy: every policy READY true',
+        "kubectl get policyreport -A -o jsonpath='{range .items[*]}{.metadata.namespace}{\" \"}{.summary.fail}{\"\\n\"}{end}': fail is 0 outside user namespaces",
+        'optionally run `podgate serve --mode shadow` for a day to catch pods created later (feature discovery, jobs)',
+      ],
+      rollback: ['helm uninstall -n kyverno kyverno-policies'],
+      enforcement: 'PSP + Kyverno (Audit)',
+    },
+    {
+      id: 'enforce',
+      title: 'Switch the policies to Enforce, still under PSP',
+      why: 'Both controllers now enforce; since the audit was clean, nothing that runs today is refused, and there is never a moment with neither.',
+      commands: [helmPolicies('upgrade'), 'helm upgrade -n cm permissions-manager /cm/shared/apps/kubernetes-permissions-manager/current/helm/cm-kubernetes-permissions-manager-*.tgz --reuse-values'],
+      checks: [
+        "kubectl get clusterpolicy -o custom-columns=NAME:.metadata.name,ACTION:.spec.validationFailureAction: every policy Enforce",
+        'kubectl create -f /tmp/pod.yaml -n <user>-restricted as a regular user is refused (by PSP and by Kyverno)',
+      ],
+      rollback: [helmPolicies('upgrade', ' --set validationFailureAction=Audit')],
+      enforcement: 'PSP + Kyverno (Enforce)',
+    },
+    {
+      id: 'disable-psp',
+      title: 'Disable PSP',
+      why: 'Kyverno already enforces the same rules, so turning PSP off opens no window.',
+      commands: ['cm-kubernetes-setup --disable-psp', CMSH_CHECK],
+      checks: [
+        'the admissioncontrol list no longer contains PodSecurityPolicy',
+        'kubectl create -f /tmp/pod.yaml -n <user>-restricted as a regular user is refused by validate.kyverno.svc-fail',
+        'kubectl get events -A --field-selector reason=FailedCreate shows no new refusals of system workloads',
+      ],
+      rollback: ['cm-kubernetes-setup --psp (PSP enforces again; Kyverno keeps enforcing)'],
+      enforcement: 'Kyverno (Enforce)',
+    },
+    ...o.upgradePath.map(
+      (u): PlanStep => ({
+        id: `upgrade-${u.kubernetes}`,
+        title: `After Kubernetes is upgraded to ${u.kubernetes}: upgrade Kyverno to ${u.kyvernoApp} (chart ${u.kyvernoChart}) and kyverno-policies ${u.policiesChart}`,
+        why: `Kyverno ${o.kyvernoApp} is the last release for Kubernetes ${o.kubernetes}; newer charts refuse older clusters, so Kyverno moves after Kubernetes.`,
+        commands: [
+          "helm get values -n kyverno kyverno | sed '/USER-SUPPLIED VALUES:/d' > kyverno-values.yaml",
+          "helm get values -n kyverno kyverno-policies | sed '/USER-SUPPLIED VALUES:/d' > kyverno-policies-values.yaml",
+          `podgate chart render --chart-version ${u.policiesChart} -f kyverno-policies-values.yaml > /dev/null   # shows warnings for the new chart`,
+          `helm upgrade --wait --version ${u.kyvernoChart} -f kyverno-values.yaml --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno`,
+          `helm upgrade --wait --version ${u.policiesChart} -f kyverno-policies-values.yaml --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies`,
+        ],
+        checks: ['kubectl -n kyverno get pods: every pod Running and Ready', 'kubectl get clusterpolicy: every policy READY true'],
+        rollback: ['helm rollback -n kyverno kyverno-policies', 'helm rollback -n kyverno kyverno'],
+        enforcement: 'Kyverno (Enforce)',
+      }),
+    ),
+  ];
+}
+
+/** Renders the plan as numbered text. */
+export function formatPlan(steps: readonly PlanStep[]): string {
+  const out: string[] = [];
+  steps.forEach((s, i) => {
+    out.push(`${i + 1}. ${s.title}`, `   why: ${s.why}`, `   enforced by: ${s.enforcement}`, '   run:');
+    for (const c of s.commands) out.push(`     ${c}`);
+    out.push('   check before going on:');
+    for (const c of s.checks) out.push(`     - ${c}`);
+    out.push('   rollback:');
+    for (const c of s.rollback) out.push(`     ${c}`);
+    out.push('');
+  });
+  return out.join('\n');
+}
