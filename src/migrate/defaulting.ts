@@ -58,7 +58,8 @@ export function applyApiServerDefaults(input: KubeObject): { object: KubeObject;
   if (o.kind === 'Pod') {
     const hadAnn = o.metadata.annotations !== undefined;
     const hadSc = pv.spec.securityContext !== undefined;
-    const ann = (o.metadata.annotations ??= {});
+    if (!o.metadata.annotations) o.metadata.annotations = {};
+    const ann = o.metadata.annotations;
     const sc = ensureObject(pv.spec, 'securityContext');
     const podAnn = ann[POD_SECCOMP];
     if (podAnn !== undefined && sc.seccompProfile === undefined) {

@@ -73,7 +73,12 @@ export function mergeExceptions(text: string, additions: ReadonlyMap<string, rea
   const added: MergeResult['added'] = [];
   for (const [policy, list] of additions) {
     const present = namespacesOf(doc, policy);
-    const fresh = list.filter((a) => !present.has(a.namespace) && (present.add(a.namespace), true));
+    const fresh: NamespaceAddition[] = [];
+    for (const a of list) {
+      if (present.has(a.namespace)) continue;
+      present.add(a.namespace);
+      fresh.push(a);
+    }
     if (fresh.length === 0) continue;
     let any = doc.getIn(['policyExclude', policy, 'any'], true) as YAMLSeq | undefined;
     if (!isSeq(any)) {
