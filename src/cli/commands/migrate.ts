@@ -1,8 +1,286 @@
-// CLI commands of the migrate area (placeholders until the area lands).
+// CLI commands of the migration: audit, exceptions, diff, convert, plan, report, and `run` (the main
+// job: all of them on one cluster, outputs written to a folder).
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type CliContext, notYet } from '../program.js';
+import { parse } from 'yaml';
+import { ChartRenderError, type ChartVersion, isChartVersion, loadValuesFile, versionMatrix } from '../../chart/index.js';
+import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../../kyverno/config/resource-filters.js';
+import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../../kube/index.js';
+import { type AuditResult, runAudit } from '../../migrate/audit.js';
+import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog } from '../../migrate/components.js';
+import { computeExceptions, type ExceptionPlan, policyExceptions } from '../../migrate/exceptions.js';
+import { buildPlan, formatPlan, type PlanStep } from '../../migrate/plan.js';
+import { buildTargetPolicies, type TargetPolicies } from '../../migrate/target.js';
+import { findUserNamespaces, type UserNamespace, usersInSnapshot } from '../../migrate/user-namespaces.js';
+import { existingExcludes, mergeExceptions } from '../../migrate/values-merge.js';
+import type { PermissionUser } from '../../permissions/index.js';
+import { type ClusterOptions, clusterOptions, readCluster } from '../cluster-input.js';
+import { type CliIO, EXIT, UsageError } from '../io.js';
+import { loadOrFail, outputFormat, printJson, printYaml } from '../output.js';
+import type { CliContext } from '../program.js';
+import { yamlStream } from './users.js';
 
-/** Registers the migrate commands. */
+/** Options shared by the commands that evaluate the target policy set. */
+export interface TargetOptions extends ClusterOptions {
+  values?: string[];
+  chartVersion?: string;
+  policy?: string[];
+  users?: string[];
+  kyvernoValues?: string;
+  catalog?: string;
+}
+
+/** Everything a migration command works on, read once. */
+export interface MigrationInputs {
+  source: string;
+  snapshot: ClusterSnapshot;
+  users: PermissionUser[];
+  userNamespaces: Map<string, UserNamespace>;
+  target: TargetPolicies;
+  kyvernoConfig: KyvernoConfig;
+  catalog: ComponentDef[];
+  chartVersion: ChartVersion;
+  valuesTexts: { file: string; text: string }[];
+}
+
+function targetOptions(cmd: Command): Command {
+  return clusterOptions(cmd)
+    .option('--values <file...>', 'kyverno-policies values file(s), merged like helm -f')
+    .option('--chart-version <version>', 'kyverno-policies chart version (3.0.7 or 3.2.5)', '3.0.7')
+    .option('--policy <path...>', 'extra Kyverno policies to include')
+    .option('--users <path...>', 'PermissionUser records (users found in the cluster are always included)')
+    .option('--kyverno-values <file>', "the kyverno chart's values file (config.resourceFilters, config.excludeGroups)")
+    .option('--catalog <file>', 'extra component catalog ({components: [{id, comment, namespaces, labelValues}]})');
+}
+
+/** Reads cluster, values, users and policies; every input problem becomes one UsageError (exit 2). */
+export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: string): Promise<MigrationInputs> {
+  const chartVersion = opts.chartVersion ?? '3.0.7';
+  if (!isChartVersion(chartVersion)) throw new UsageError(`${what}: --chart-version ${chartVersion} is not supported; use 3.0.7 or 3.2.5`);
+  const cluster = await readCluster(io, opts, what);
+  const snapshot = buildSnapshot(cluster.objects);
+  const valuesTexts: MigrationInputs['valuesTexts'] = [];
+  const values = (opts.values ?? []).map((f) => {
+    try {
+      const v = loadValuesFile(f);
+      valuesTexts.push({ file: f, text: io.readFile(f) });
+      return v;
+    } catch (err) {
+      if (err instanceof ChartRenderError) throw new UsageError(`${what}: ${err.message}`);
+      throw err;
+    }
+  });
+  const extraUsers = opts.users ? (await loadOrFail(io, opts.users)).map((l) => l.object) : [];
+  const { users, problems } = usersInSnapshot(snapshot, extraUsers);
+  if (problems.length > 0) throw new UsageError(`${what}: permission users:\n  ${problems.join('\n  ')}`);
+  const extra: LoadedObject[] = opts.policy ? await loadOrFail(io, opts.policy) : [];
+  let target: TargetPolicies;
+  try {
+    target = buildTargetPolicies({ chartVersion, values, users, extra });
+  } catch (err) {
+    if (err instanceof ChartRenderError) throw new UsageError(`${what}: ${err.message}`);
+    throw err;
+  }
+  if (target.errors.length > 0) throw new UsageError(`${what}: invalid policies:\n  ${target.errors.join('\n  ')}`);
+  for (const w of target.chartWarnings) io.stderr(`warning: ${w.message}\n`);
+  let kyvernoConfig = defaultKyvernoConfig();
+  if (opts.kyvernoValues) {
+    let doc: unknown;
+    try {
+      doc = parse(io.readFile(opts.kyvernoValues));
+    } catch (err) {
+      throw new UsageError(`${what}: ${opts.kyvernoValues}: ${(err as Error).message.split('\n')[0]}`);
+    }
+    const r = kyvernoConfigFromValues(doc);
+    if (r.errors.length > 0) throw new UsageError(`${what}: ${opts.kyvernoValues}: ${r.errors.join('; ')}`);
+    kyvernoConfig = r.config;
+  }
+  let catalog = [...BUILTIN_COMPONENTS];
+  if (opts.catalog) {
+    try {
+      catalog = [...parseCatalog(parse(io.readFile(opts.catalog)), opts.catalog), ...catalog];
+    } catch (err) {
+      throw new UsageError(`${what}: ${(err as Error).message}`);
+    }
+  }
+  return { source: cluster.source, snapshot, users, userNamespaces: findUserNamespaces(snapshot, users), target, kyvernoConfig, catalog, chartVersion, valuesTexts };
+}
+
+/** Runs the audit over the inputs, with a progress bar on a terminal. */
+export function auditInputs(io: CliIO, m: MigrationInputs): AuditResult {
+  const total = m.snapshot.workloads.length;
+  const bar = io.isTTY && total >= 200;
+  const res = runAudit({
+    snapshot: m.snapshot,
+    policies: m.target.policies,
+    kyvernoConfig: m.kyvernoConfig,
+    userNamespaces: m.userNamespaces,
+    catalog: m.catalog,
+    onProgress: bar
+      ? (done, all) => {
+          if (done % 50 === 0 || done === all) {
+            const w = 30;
+            const f = Math.round((done / all) * w);
+            io.stderr(`\raudit [${'#'.repeat(f)}${' '.repeat(w - f)}] ${done}/${all}${done === all ? '\n' : ''}`);
+          }
+        }
+      : undefined,
+  });
+  return res;
+}
+
+/** The audit as JSON: the public contract plus additions. */
+export function auditJson(a: AuditResult): unknown {
+  return { violations: a.violations, summary: a.summary, skipped: a.skipped, defaulted: a.defaulted, coveredByOwner: a.coveredByOwner };
+}
+
+/** Renders the audit grouped by namespace and component. */
+export function formatAudit(a: AuditResult, m: MigrationInputs): string {
+  const out: string[] = [];
+  const byNs = new Map<string, typeof a.violations>();
+  for (const v of a.violations) byNs.set(v.namespace, [...(byNs.get(v.namespace) ?? []), v]);
+  for (const [ns, vs] of [...byNs].sort(([x], [y]) => (x < y ? -1 : 1))) {
+    const user = m.userNamespaces.get(ns);
+    out.push(`namespace ${ns}${user ? ` (user ${user.user}: ${user.evidence}; never exempted)` : ''}`);
+    const byComp = new Map<string, typeof vs>();
+    for (const v of vs) byComp.set(v.component, [...(byComp.get(v.component) ?? []), v]);
+    for (const [comp, cvs] of byComp) {
+      const def = m.catalog.find((c) => c.id === comp);
+      out.push(`  component ${comp}${def ? ` (${def.comment})` : ''}`);
+      let last = '';
+      for (const v of cvs) {
+        const w = `${v.kind}/${v.name}`;
+        if (w !== last) out.push(`    ${w}${v.file ? `  [${v.file}:${v.line ?? 1}]` : ''}`);
+        last = w;
+        out.push(`      ${v.action === 'Enforce' ? 'DENY ' : 'AUDIT'} ${v.policy}/${v.rule}: ${v.message}`);
+      }
+    }
+  }
+  if (a.skipped.length > 0) {
+    out.push('', `skipped by Kyverno's configuration (never evaluated by Kyverno): ${a.skipped.length}`);
+    for (const s of a.skipped) out.push(`  ${s.kind}/${s.namespace}/${s.name}: ${s.reason}`);
+  }
+  if (a.defaulted.length > 0) {
+    out.push('', `raw manifests defaulted as the API server would before evaluation: ${a.defaulted.length}`);
+    for (const d of a.defaulted) out.push(`  ${d.kind}/${d.namespace}/${d.name}: ${d.changes.join('; ')}`);
+  }
+  const s = a.summary;
+  out.push(
+    '',
+    `${s.workloads} workloads, ${s.evaluated} evaluated against ${m.target.policies.length} policies, ${s.skipped} skipped, ${a.coveredByOwner.length} pods covered by their controller; ` +
+      `${s.violations} violations (${s.denials} would be denied) in ${s.workloadsWithViolations} workloads, ${s.userViolations} in user namespaces`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function computeFor(m: MigrationInputs, a: AuditResult): ExceptionPlan {
+  const existing = new Map<string, Set<string>>();
+  for (const v of m.valuesTexts) for (const [p, ns] of existingExcludes(v.text)) existing.set(p, new Set([...(existing.get(p) ?? []), ...ns]));
+  return computeExceptions(a, {
+    chartPolicies: m.target.chartPolicies,
+    existing,
+    userNamespaces: m.userNamespaces,
+    namespaces: m.snapshot.namespaces.map((n) => n.name),
+    catalog: m.catalog,
+  });
+}
+
+/**
+ * The plan for a Kubernetes version. The policies chart is the one the audit rendered (so what was
+ * audited is what gets installed); the kyverno chart and the upgrade path come from the version matrix,
+ * keeping only steps with exact chart versions (helm needs them) and dropping repeats.
+ */
+export function planFor(kubernetes: string, m: { policiesValues: string; clusterArg: string; policiesChart?: string }): PlanStep[] {
+  const vm = versionMatrix(kubernetes);
+  const exact = (v: string | undefined) => v !== undefined && /^\d+\.\d+\.\d+$/.test(v);
+  const seen = new Set<string>();
+  const upgradePath = vm.upgradePath
+    .filter((u) => exact(u.newest?.kyvernoChart) && exact(u.newest?.kyvernoPoliciesChart))
+    .map((u) => ({ kubernetes: u.kubernetes, kyvernoChart: u.newest!.kyvernoChart!, policiesChart: u.newest!.kyvernoPoliciesChart!, kyvernoApp: u.newest!.kyverno }))
+    .filter((u) => {
+      const k = `${u.kyvernoChart}/${u.policiesChart}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  return buildPlan({
+    kubernetes,
+    kyvernoChart: vm.newestSafe?.kyvernoChart ?? '3.0.9',
+    kyvernoApp: vm.newestSafe?.kyverno ?? '1.10',
+    policiesChart: m.policiesChart ?? '3.0.7',
+    policiesValues: m.policiesValues,
+    kyvernoValues: 'kyverno-values.yaml',
+    usersBackup: 'backup_users.yaml',
+    clusterArg: m.clusterArg,
+    upgradePath,
+  });
+}
+
+/** Registers `migrate`. */
 export function registerMigrate(program: Command, ctx: CliContext): void {
-  notYet(program, 'migrate', 'audit, exceptions, diff, convert, plan, report', ctx);
+  const migrate = program.command('migrate').description('audit, minimal exceptions, PSP-vs-Kyverno diff, conversion and a zero-window plan');
+
+  targetOptions(migrate.command('audit').description('evaluate every workload against the target policy set and list each would-be denial')).action(
+    async (opts: TargetOptions, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
+      const m = await readMigrationInputs(ctx.io, opts, 'migrate audit');
+      const a = auditInputs(ctx.io, m);
+      if (fmt === 'json') printJson(ctx.io, auditJson(a));
+      else if (fmt === 'yaml') printYaml(ctx.io, auditJson(a));
+      else ctx.io.stdout(formatAudit(a, m));
+      if (a.summary.denials > 0) ctx.state.exitCode = EXIT.failures;
+    },
+  );
+
+  targetOptions(migrate.command('exceptions').description("the minimal policyExclude additions so that no existing system workload is refused, merged into the values file"))
+    .option('--out <file>', 'write the merged values file here (stdout when absent)')
+    .option('--style <style>', 'namespace (policyExclude in the values) or policyexception (Kyverno PolicyException objects)', 'namespace')
+    .option('--force', 'overwrite --out when it exists')
+    .action(async (opts: TargetOptions & { out?: string; style: string; force?: boolean }, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['yaml', 'json']);
+      if (opts.style !== 'namespace' && opts.style !== 'policyexception') throw new UsageError(`migrate exceptions: --style ${opts.style}: use namespace or policyexception`);
+      if ((opts.values?.length ?? 0) > 1 && opts.style === 'namespace' && fmt !== 'json') throw new UsageError('migrate exceptions: give one --values file to merge into');
+      const m = await readMigrationInputs(ctx.io, opts, 'migrate exceptions');
+      const a = auditInputs(ctx.io, m);
+      const plan = computeFor(m, a);
+      for (const w of plan.warnings) ctx.io.stderr(`warning: ${w}\n`);
+      if (plan.userViolations.length > 0) ctx.io.stderr(`note: ${plan.userViolations.length} violations in user namespaces are not exempted (see migrate audit)\n`);
+      if (fmt === 'json') {
+        printJson(ctx.io, { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings });
+        return;
+      }
+      let text: string;
+      if (opts.style === 'policyexception') {
+        text = yamlStream(policyExceptions(a));
+        ctx.io.stderr('note: PolicyException objects need Kyverno >= 1.9 (kyverno.io/v2alpha1) with policy exceptions enabled (kyverno chart 3.0.x: --set features.policyExceptions.enabled=true); kyverno.io/v2beta1 from Kyverno 1.11\n');
+      } else {
+        const base = m.valuesTexts[0]?.text ?? '';
+        try {
+          text = mergeExceptions(base, plan.additions).text;
+        } catch (err) {
+          throw new UsageError(`migrate exceptions: ${m.valuesTexts[0]?.file ?? 'values'}: ${(err as Error).message}`);
+        }
+      }
+      if (!opts.out) return ctx.io.stdout(text);
+      if (existsSync(opts.out) && !opts.force && ctx.io.readFile(opts.out) !== text) {
+        throw new UsageError(`migrate exceptions: ${opts.out} exists; pass --force to overwrite it (or choose another --out)`);
+      }
+      ctx.io.writeFile(opts.out, text);
+      ctx.io.stderr(`wrote ${opts.out}\n`);
+    });
+
+  migrate
+    .command('plan')
+    .description('the switch from PSP to Kyverno with no unenforced window: commands, checks and rollback for each step')
+    .option('--kubernetes <version>', 'the cluster’s Kubernetes version', '1.24')
+    .option('--values <file>', 'the kyverno-policies values file the plan installs', 'kyverno-policies-values.yaml')
+    .option('--chart-version <version>', 'the kyverno-policies chart version the audit used', '3.0.7')
+    .option('--cluster <path>', 'cluster dump path to use in the podgate commands of the plan')
+    .action(async (opts: { kubernetes: string; values: string; cluster?: string; chartVersion: string }, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['text', 'json', 'yaml']);
+      const steps = planFor(opts.kubernetes, { policiesChart: opts.chartVersion, policiesValues: opts.values, clusterArg: opts.cluster ? `--cluster ${opts.cluster}` : '--kubeconfig ~/.kube/config' });
+      if (fmt === 'json') printJson(ctx.io, { kubernetes: opts.kubernetes, steps });
+      else if (fmt === 'yaml') printYaml(ctx.io, { kubernetes: opts.kubernetes, steps });
+      else ctx.io.stdout(formatPlan(steps));
+    });
 }

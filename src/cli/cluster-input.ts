@@ -1,0 +1,49 @@
+// `--cluster PATH` (an offline dump) or `--kubeconfig/--context` (a live cluster): one reader for every
+// command that looks at a cluster, with the same errors everywhere.
+import type { Command } from 'commander';
+import { clusterDumpPath, LiveClusterError, type LiveProblem, loadLiveObjects } from '../cluster/index.js';
+import type { LoadedObject } from '../kube/index.js';
+import { type CliIO, UsageError } from './io.js';
+import { loadOrFail } from './output.js';
+
+/** The cluster options as commander parses them. */
+export interface ClusterOptions {
+  cluster?: string[];
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** Adds `--cluster`, `--kubeconfig`, `--context` to a command. */
+export function clusterOptions(cmd: Command): Command {
+  return cmd
+    .option('--cluster <path...>', 'cluster dump: files or folders of YAML/JSON (a folder with cluster/ inside reads that)')
+    .option('--kubeconfig <file>', 'read a live cluster through this kubeconfig')
+    .option('--context <name>', 'kubeconfig context (default: current-context)');
+}
+
+/** What was read, from where, and the kinds that could not be listed. */
+export interface ClusterRead {
+  objects: LoadedObject[];
+  source: string;
+  problems: LiveProblem[];
+}
+
+/** Reads the cluster named by the options; `what` prefixes errors (the command name). */
+export async function readCluster(io: CliIO, opts: ClusterOptions, what: string): Promise<ClusterRead> {
+  if (opts.cluster && opts.kubeconfig) throw new UsageError(`${what}: give either --cluster or --kubeconfig, not both`);
+  if (opts.cluster) {
+    const paths = opts.cluster.map(clusterDumpPath);
+    return { objects: await loadOrFail(io, paths), source: paths.join(', '), problems: [] };
+  }
+  if (opts.kubeconfig || opts.context || io.env.KUBECONFIG) {
+    try {
+      const live = await loadLiveObjects({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env });
+      for (const p of live.problems) io.stderr(`warning: cannot list ${p.kind}: ${p.reason}: ${p.message}\n`);
+      return { objects: live.objects, source: `${live.server} (context ${live.context})`, problems: live.problems };
+    } catch (err) {
+      if (err instanceof LiveClusterError) throw new UsageError(`${what}: ${err.message}`);
+      throw err;
+    }
+  }
+  throw new UsageError(`${what}: give --cluster PATH (a dump) or --kubeconfig FILE (a live cluster)`);
+}

@@ -1,0 +1,120 @@
+// The minimal exceptions: which namespaces each chart policy must exclude so that no existing system
+// workload is refused. User namespaces are never excluded automatically. Also narrower Kyverno
+// PolicyException objects per workload and rule, and warnings for values globs that exempt too much.
+import type { KubeObject } from '../kube/index.js';
+import { wildcardMatch } from '../util/index.js';
+import type { AuditResult, Violation } from './audit.js';
+import { BUILTIN_COMPONENTS, type ComponentDef } from './components.js';
+import type { UserNamespace } from './user-namespaces.js';
+import type { NamespaceAddition } from './values-merge.js';
+
+/** What `migrate exceptions` computes. */
+export interface ExceptionPlan {
+  /** Policy → namespaces to add (beyond what the values already exclude), in first-seen order. */
+  exceptions: Record<string, string[]>;
+  /** Policy → additions with their component comment, for the values merge. */
+  additions: Map<string, NamespaceAddition[]>;
+  /** Violations in user namespaces: listed, never exempted. */
+  userViolations: Violation[];
+  warnings: string[];
+}
+
+/** Computes the namespace additions from an audit of the cluster against the chart's policies. */
+export function computeExceptions(
+  audit: AuditResult,
+  opts: {
+    chartPolicies: ReadonlySet<string>;
+    existing: ReadonlyMap<string, ReadonlySet<string>>;
+    userNamespaces: ReadonlyMap<string, UserNamespace>;
+    namespaces: readonly string[];
+    catalog?: readonly ComponentDef[];
+  },
+): ExceptionPlan {
+  const catalog = opts.catalog ?? BUILTIN_COMPONENTS;
+  const plan: ExceptionPlan = { exceptions: {}, additions: new Map(), userViolations: [], warnings: [] };
+  const comments = new Map<string, Set<string>>();
+  for (const v of audit.violations) {
+    if (v.userViolation) {
+      plan.userViolations.push(v);
+      continue;
+    }
+    if (!opts.chartPolicies.has(v.policy)) continue;
+    const existing = opts.existing.get(v.policy);
+    if (existing && [...existing].some((p) => wildcardMatch(p, v.namespace))) continue;
+    const list = (plan.exceptions[v.policy] ??= []);
+    if (!list.includes(v.namespace)) list.push(v.namespace);
+    const key = `${v.policy}\u0000${v.namespace}`;
+    const comp = catalog.find((c) => c.id === v.component)?.comment ?? (v.component === 'unknown' ? undefined : v.component);
+    if (!comments.has(key)) comments.set(key, new Set());
+    if (comp) comments.get(key)!.add(comp);
+  }
+  for (const [policy, nss] of Object.entries(plan.exceptions)) {
+    plan.additions.set(
+      policy,
+      nss.map((ns) => {
+        const c = [...(comments.get(`${policy}\u0000${ns}`) ?? [])].join(', ');
+        return c ? { namespace: ns, comment: c } : { namespace: ns };
+      }),
+    );
+  }
+  for (const [policy, patterns] of opts.existing) {
+    for (const p of patterns) {
+      if (!/[*?]/.test(p)) continue;
+      const hits = opts.namespaces.filter((ns) => wildcardMatch(p, ns));
+      const notUser = hits.filter((ns) => !opts.userNamespaces.has(ns));
+      if (notUser.length > 0) {
+        plan.warnings.push(`policyExclude.${policy}: '${p}' also exempts ${notUser.join(', ')}, which no cluster user owns (no permission-user record or RoleBinding to a User): pods there are not checked by ${policy}`);
+      }
+    }
+  }
+  return plan;
+}
+
+/** Autogen rule names a workload kind is checked under. */
+function ruleNamesFor(kind: string, rule: string): string[] {
+  if (kind === 'Pod') return [rule];
+  if (kind === 'CronJob') return [`autogen-cronjob-${rule.replace(/^autogen-cronjob-|^autogen-/, '')}`];
+  return [rule.startsWith('autogen-') ? rule : `autogen-${rule}`];
+}
+
+/**
+ * Narrow Kyverno PolicyExceptions: one per workload, naming exactly the policy rules it violates.
+ * Needs Kyverno ≥ 1.9 with PolicyExceptions enabled (kyverno.io/v2alpha1; in the 3.0.x kyverno chart set
+ * `features.policyExceptions.enabled=true` and put them in the namespace given by
+ * `features.policyExceptions.namespace`); kyverno.io/v2beta1 from Kyverno 1.11.
+ */
+export function policyExceptions(audit: AuditResult, exceptionNamespace = 'kyverno'): KubeObject[] {
+  const byWorkload = new Map<string, Violation[]>();
+  for (const v of audit.violations) {
+    if (v.userViolation) continue;
+    const k = `${v.kind}/${v.namespace}/${v.name}`;
+    byWorkload.set(k, [...(byWorkload.get(k) ?? []), v]);
+  }
+  const out: KubeObject[] = [];
+  for (const [, vs] of byWorkload) {
+    const v0 = vs[0]!;
+    const byPolicy = new Map<string, Set<string>>();
+    for (const v of vs) {
+      if (!byPolicy.has(v.policy)) byPolicy.set(v.policy, new Set());
+      for (const r of ruleNamesFor(v.kind, v.rule)) byPolicy.get(v.policy)!.add(r);
+      // Pods the controller creates are checked by the Pod rule.
+      if (v.kind !== 'Pod') byPolicy.get(v.policy)!.add(v.rule.replace(/^autogen-cronjob-|^autogen-/, ''));
+    }
+    const kinds = v0.kind === 'Pod' ? ['Pod'] : v0.kind === 'CronJob' ? ['CronJob', 'Job', 'Pod'] : v0.kind === 'Deployment' ? ['Deployment', 'ReplicaSet', 'Pod'] : [v0.kind, 'Pod'];
+    out.push({
+      apiVersion: 'kyverno.io/v2alpha1',
+      kind: 'PolicyException',
+      metadata: {
+        name: `${v0.namespace}-${v0.name}`.toLowerCase().slice(0, 253),
+        namespace: exceptionNamespace,
+        labels: { 'app.kubernetes.io/managed-by': 'podgate' },
+        annotations: { 'podgate.io/component': v0.component, 'podgate.io/reason': `existing workload ${v0.kind}/${v0.namespace}/${v0.name}` },
+      },
+      spec: {
+        exceptions: [...byPolicy].map(([policyName, rules]) => ({ policyName, ruleNames: [...rules].sort() })),
+        match: { any: [{ resources: { kinds, namespaces: [v0.namespace], names: v0.kind === 'Pod' ? [v0.name] : [v0.name, `${v0.name}-*`] } }] },
+      },
+    });
+  }
+  return out;
+}
