@@ -41,7 +41,8 @@ export function computeExceptions(
     if (!opts.chartPolicies.has(v.policy)) continue;
     const existing = opts.existing.get(v.policy);
     if (existing && [...existing].some((p) => wildcardMatch(p, v.namespace))) continue;
-    const list = (plan.exceptions[v.policy] ??= []);
+    if (!plan.exceptions[v.policy]) plan.exceptions[v.policy] = [];
+    const list = plan.exceptions[v.policy]!;
     if (!list.includes(v.namespace)) list.push(v.namespace);
     const key = `${v.policy}\u0000${v.namespace}`;
     const comp = catalog.find((c) => c.id === v.component)?.comment ?? (v.component === 'unknown' ? undefined : v.component);

@@ -17,7 +17,11 @@ export function usersInSnapshot(snap: ClusterSnapshot, extra: readonly KubeObjec
   const objects = [...snap.other.map((l) => l.object), ...extra];
   // Generated release ids must not vary between runs of an audit: a fixed sequence.
   let seed = 0;
-  return validateRecords(collectUserRecords(objects), () => ((seed = (seed * 9301 + 49297) % 233280), seed / 233280));
+  const next = () => {
+    seed = (seed * 9301 + 49297) % 233280;
+    return seed / 233280;
+  };
+  return validateRecords(collectUserRecords(objects), next);
 }
 
 /** Every user namespace with its evidence (first evidence wins). */
