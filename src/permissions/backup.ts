@@ -31,10 +31,13 @@ export function fromBcmUser(o: KubeObject): KubeObject {
   for (const k of ['uid', 'gid'] as const) if (spec[k] !== undefined) out[k] = typeof spec[k] === 'string' ? Number(spec[k]) : spec[k];
   if (home) out.home = home;
   if (releaseId) out.releaseId = releaseId;
+  // BCM lists namespaces as names or as {name, role}, and host paths as strings or {pathPrefix, readOnly}.
   const ns = spec.namespaces ?? (str(spec.namespace) ? [spec.namespace] : undefined);
-  if (ns) out.namespaces = ns;
+  if (Array.isArray(ns)) out.namespaces = ns.map((n) => (isObject(n) && typeof n.name === 'string' ? n.name : n));
+  else if (ns !== undefined) out.namespaces = ns;
   const hp = spec.hostPaths ?? spec.allowedHostPaths;
-  if (hp) out.hostPaths = hp;
+  if (Array.isArray(hp)) out.hostPaths = hp.map((h) => (typeof h === 'string' ? { pathPrefix: h } : h));
+  else if (hp !== undefined) out.hostPaths = hp;
   return { ...PERMISSION_USER_API, metadata: { name }, spec: out, source: o } as KubeObject;
 }
 

@@ -1,13 +1,16 @@
 // CLI commands of the migration: audit, exceptions, diff, convert, plan, report, and `run` (the main
 // job: all of them on one cluster, outputs written to a folder).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { ChartRenderError, type ChartVersion, isChartVersion, loadValuesFile, versionMatrix } from '../../chart/index.js';
 import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../../kyverno/config/resource-filters.js';
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../../kube/index.js';
 import { type AuditResult, runAudit } from '../../migrate/audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog } from '../../migrate/components.js';
+import { runDiff } from '../../migrate/diff.js';
+import type { DiffResult } from '../../migrate/diff-types.js';
 import { computeExceptions, type ExceptionPlan, policyExceptions } from '../../migrate/exceptions.js';
 import { buildPlan, formatPlan, type PlanStep } from '../../migrate/plan.js';
 import { buildTargetPolicies, type TargetPolicies } from '../../migrate/target.js';
@@ -216,6 +219,66 @@ export function planFor(kubernetes: string, m: { policiesValues: string; cluster
   });
 }
 
+/** Runs the PSP-versus-Kyverno diff over the inputs. */
+export function diffInputs(m: MigrationInputs): DiffResult {
+  return runDiff({ snapshot: m.snapshot, policies: m.target.policies, kyvernoConfig: m.kyvernoConfig, userNamespaces: m.userNamespaces, catalog: m.catalog });
+}
+
+/** Renders the diff: breakages, then regressions (with the PSP fields lost), then (with all) the rest. */
+export function formatDiff(d: DiffResult, all: boolean): string {
+  const out: string[] = [];
+  for (const cls of ['breakage', 'regression', 'same'] as const) {
+    if (cls === 'same' && !all) continue;
+    const rows = d.entries.filter((e) => e.class === cls);
+    if (rows.length === 0) continue;
+    out.push(cls === 'breakage' ? 'BREAKAGES (PSP admits, Kyverno denies):' : cls === 'regression' ? 'REGRESSIONS (PSP denies or forces a safer value, Kyverno admits as written):' : 'SAME:');
+    for (const e of rows) {
+      out.push(`  ${e.kind}/${e.namespace}/${e.name} [${e.component}] created by ${e.creator.via}`);
+      out.push(`    PSP: ${e.psp.allowed ? `admitted by ${e.psp.policy}${e.psp.mutated ? ` (defaulted ${e.psp.defaulted.join(', ')})` : ''}` : `denied: ${e.psp.message}`}`);
+      out.push(`    Kyverno: ${e.kyverno.allowed ? 'admitted' : `denied: ${e.kyverno.denials.map((x) => `${x.policy}/${x.rule}: ${x.message}`).join(' | ')}`}`);
+      if (e.lostFields.length > 0) out.push(`    lost PSP protection: ${e.lostFields.join(', ')}`);
+    }
+    out.push('');
+  }
+  out.push(`${d.summary.total} workloads: ${d.summary.breakage} breakages, ${d.summary.regression} regressions, ${d.summary.same} same`);
+  return `${out.join('\n')}\n`;
+}
+
+/** The kyverno chart values of the seed (step 6): one replica per controller, tolerating control-plane taints. */
+export function defaultKyvernoChartValues(): Record<string, unknown> {
+  const tolerations = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'].map((key) => ({ effect: 'NoSchedule', key, operator: 'Exists' }));
+  const ctl = { replicas: 1, tolerations };
+  return {
+    admissionController: ctl,
+    backgroundController: ctl,
+    cleanupController: ctl,
+    cleanupJobs: { admissionReports: { tolerations }, clusterAdmissionReports: { tolerations } },
+    policyReportsCleanup: { tolerations },
+    reportsController: ctl,
+    webhooksCleanup: { tolerations },
+  };
+}
+
+/** Compares the exclusions of two values files, for the namespaces that exist in the cluster. */
+export function compareValues(generated: string, reference: string, namespaces: readonly string[]): { same: boolean; lines: string[]; text: string } {
+  const g = existingExcludes(generated);
+  const r = existingExcludes(reference);
+  const lines: string[] = [];
+  const present = new Set(namespaces);
+  for (const policy of [...new Set([...g.keys(), ...r.keys()])].sort()) {
+    const gs = g.get(policy) ?? new Set<string>();
+    const rs = r.get(policy) ?? new Set<string>();
+    const onlyRef = [...rs].filter((n) => !gs.has(n) && (present.has(n) || /[*?]/.test(n)));
+    const onlyGen = [...gs].filter((n) => !rs.has(n));
+    const absent = [...rs].filter((n) => !gs.has(n) && !present.has(n) && !/[*?]/.test(n));
+    if (onlyRef.length) lines.push(`${policy}: in the reference but not needed by any workload here: ${onlyRef.join(', ')}`);
+    if (onlyGen.length) lines.push(`${policy}: needed here but missing from the reference: ${onlyGen.join(', ')}`);
+    if (absent.length) lines.push(`${policy}: reference namespaces not in this cluster (ignored): ${absent.join(', ')}`);
+  }
+  const same = lines.every((l) => l.includes('(ignored)'));
+  return { same, lines, text: `${lines.join('\n')}\n` };
+}
+
 /** Registers `migrate`. */
 export function registerMigrate(program: Command, ctx: CliContext): void {
   const migrate = program.command('migrate').description('audit, minimal exceptions, PSP-vs-Kyverno diff, conversion and a zero-window plan');
@@ -267,6 +330,74 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       }
       ctx.io.writeFile(opts.out, text);
       ctx.io.stderr(`wrote ${opts.out}\n`);
+    });
+
+  targetOptions(migrate.command('diff').description('PSP decision (with defaulting) against the Kyverno decision for every pod and pod template: breakages and regressions'))
+    .option('--all', 'also list the workloads where both agree')
+    .action(async (opts: TargetOptions & { all?: boolean }, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
+      const m = await readMigrationInputs(ctx.io, opts, 'migrate diff');
+      const d = diffInputs(m);
+      if (fmt === 'json') printJson(ctx.io, d);
+      else if (fmt === 'yaml') printYaml(ctx.io, d);
+      else ctx.io.stdout(formatDiff(d, Boolean(opts.all)));
+      if (d.summary.breakage > 0 || d.summary.regression > 0) ctx.state.exitCode = EXIT.failures;
+    });
+
+  targetOptions(migrate.command('run').description('the main job: audit, exceptions, re-audit, diff, plan and report for one cluster, written to a folder'))
+    .option('--out-dir <dir>', 'folder for the outputs', 'podgate-out')
+    .option('--compare-values <file>', 'a values file to compare the generated one with (e.g. the seed\'s full values)')
+    .option('--kubernetes <version>', 'the cluster’s Kubernetes version', '1.24')
+    .action(async (opts: TargetOptions & { outDir: string; compareValues?: string; kubernetes: string }, cmd: Command) => {
+      outputFormat(cmd, ['text']);
+      const inputs = opts.cluster?.[0] ? join(opts.cluster[0], 'inputs') : undefined;
+      const pick = (f: string) => (inputs && existsSync(join(inputs, f)) ? join(inputs, f) : undefined);
+      const values = opts.values ?? [pick('kyverno-policies-values.minimal.yaml')].filter((x): x is string => x !== undefined);
+      const compare = opts.compareValues ?? pick('kyverno-policies-values.full.yaml');
+      const kyvernoValues = opts.kyvernoValues ?? pick('kyverno-values.yaml');
+      const m = await readMigrationInputs(ctx.io, { ...opts, values, kyvernoValues }, 'migrate run');
+      mkdirSync(opts.outDir, { recursive: true });
+      const write = (name: string, text: string) => ctx.io.writeFile(join(opts.outDir, name), text);
+      const say = (line: string) => ctx.io.stdout(`${line}\n`);
+      say(`podgate migrate run: ${m.source}, kyverno-policies ${m.chartVersion}${values.length ? ` with ${values.join(', ')}` : ' with the chart defaults'}`);
+
+      const audit = auditInputs(ctx.io, m);
+      write('audit.txt', formatAudit(audit, m));
+      write('audit.json', `${JSON.stringify(auditJson(audit), null, 2)}\n`);
+      say(`1. audit: ${audit.summary.violations} violations (${audit.summary.denials} would be denied) in ${audit.summary.workloadsWithViolations} of ${audit.summary.evaluated} workloads; ${audit.summary.userViolations} in user namespaces; ${audit.summary.skipped} never seen by Kyverno  → audit.txt, audit.json`);
+
+      const plan = computeFor(m, audit);
+      for (const w of plan.warnings) ctx.io.stderr(`warning: ${w}\n`);
+      const merged = mergeExceptions(m.valuesTexts[0]?.text ?? '', plan.additions);
+      write('kyverno-policies-values.yaml', merged.text);
+      write('exceptions.json', `${JSON.stringify({ exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings }, null, 2)}\n`);
+      say(`2. exceptions: ${merged.added.length} namespace exclusions added to ${Object.keys(plan.exceptions).length} policies  → kyverno-policies-values.yaml, exceptions.json`);
+      for (const [p, nss] of Object.entries(plan.exceptions)) say(`     ${p}: + ${nss.join(', ')}`);
+
+      const m2 = await readMigrationInputs(ctx.io, { ...opts, values: [join(opts.outDir, 'kyverno-policies-values.yaml')], kyvernoValues }, 'migrate run (re-audit)');
+      const audit2 = auditInputs(ctx.io, m2);
+      const system = audit2.violations.filter((v) => !v.userViolation).length;
+      write('audit-after.txt', formatAudit(audit2, m2));
+      say(`3. re-audit with the generated values: ${system} system violations, ${audit2.summary.userViolations} user violations (kept: users stay confined)  → audit-after.txt`);
+
+      if (compare) {
+        const cmp = compareValues(ctx.io.readFile(join(opts.outDir, 'kyverno-policies-values.yaml')), ctx.io.readFile(compare), m.snapshot.namespaces.map((n) => n.name));
+        write('values-comparison.txt', cmp.text);
+        say(`4. compared with ${compare}: ${cmp.same ? 'same exclusions for the namespaces present' : 'differences listed'}  → values-comparison.txt`);
+        for (const line of cmp.lines) say(`     ${line}`);
+      }
+
+      const diff = diffInputs(m2);
+      write('diff.txt', formatDiff(diff, true));
+      write('diff.json', `${JSON.stringify(diff, null, 2)}\n`);
+      say(`5. PSP vs Kyverno (generated values): ${diff.summary.breakage} breakages, ${diff.summary.regression} regressions, ${diff.summary.same} same  → diff.txt, diff.json`);
+
+      const steps = planFor(opts.kubernetes, { policiesChart: m.chartVersion, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
+      write('plan.txt', formatPlan(steps));
+      write('plan.json', `${JSON.stringify({ kubernetes: opts.kubernetes, steps }, null, 2)}\n`);
+      write('kyverno-values.yaml', kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues()));
+      say(`6. plan: ${steps.length} steps, PSP enforcing until Kyverno enforces  → plan.txt, plan.json, kyverno-values.yaml`);
+      say(`outputs in ${opts.outDir}/`);
     });
 
   migrate

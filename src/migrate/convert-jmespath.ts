@@ -1,0 +1,50 @@
+// Small builders for the JMESPath expressions the PSP conversion puts into Kyverno `{{ }}` variables:
+// string/JSON literals, null-aware coalescing, inclusive ID ranges and segment-aware path prefixes.
+// Kyverno 1.10 evaluates them with its JMESPath dialect (kyverno@v1.10.7:pkg/engine/jmespath/functions.go).
+import type { IdRange } from '../psp/index.js';
+
+/** A JMESPath raw string literal: `'text'` with `\` and `'` escaped. */
+export function jpString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A JMESPath JSON literal: `` `value` `` with backticks escaped. */
+export function jpJson(v: unknown): string {
+  return `\`${JSON.stringify(v).replace(/`/g, '\\`')}\``;
+}
+
+/** The first non-null of the expressions (JMESPath `||` would skip `false` and `0`-like falsy values). */
+export function jpCoalesce(...exprs: string[]): string {
+  return `([${exprs.join(', ')}][?@ != \`null\`] | [0])`;
+}
+
+/** True when the numeric expression lies in one of the inclusive ranges (null or no ranges: false). */
+export function jpInRanges(expr: string, ranges: readonly IdRange[]): string {
+  if (ranges.length === 0) return '`false`';
+  return `(${ranges.map((r) => `(${expr} >= \`${r.min}\` && ${expr} <= \`${r.max}\`)`).join(' || ')})`;
+}
+
+/** Renders ranges for messages: `1000`, `1-10`, joined by `, `. */
+export function describeRanges(ranges: readonly IdRange[]): string {
+  return ranges.map((r) => (r.min === r.max ? `${r.min}` : `${r.min}-${r.max}`)).join(', ');
+}
+
+/**
+ * True when the (canonical) path expression lies under a PSP pathPrefix, matching on whole segments as
+ * hasPathPrefix does: one trailing `/` of the prefix is ignored, then equal or followed by `/`.
+ */
+export function jpUnderPrefix(pathExpr: string, prefix: string): string {
+  const p = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  if (p === '') return `starts_with(${pathExpr}, '/')`;
+  return `(${pathExpr} == ${jpString(p)} || starts_with(${pathExpr}, ${jpString(`${p}/`)}))`;
+}
+
+/** OR of expressions; `false` for none. */
+export function jpAny(exprs: readonly string[]): string {
+  return exprs.length === 0 ? '`false`' : exprs.length === 1 ? exprs[0]! : `(${exprs.join(' || ')})`;
+}
+
+/** Wraps an expression as a whole-string Kyverno variable, which substitutes to the typed value. */
+export function kyvernoVar(expr: string): string {
+  return `{{ ${expr} }}`;
+}

@@ -1,0 +1,54 @@
+// Types of the PSP-versus-Kyverno diff, shared by the diff, the report and the CLI.
+
+/** Who would create the pod, as PSP authorises it. */
+export interface Creator {
+  user: string;
+  groups: string[];
+  /** How the creator was chosen: `controller service account`, `namespace user ray`, … */
+  via: string;
+}
+
+/** PSP's decision for one pod or pod template. */
+export interface PspDecision {
+  allowed: boolean;
+  /** The PSP that admitted it, or null. */
+  policy: string | null;
+  /** The exact denial text, or null. */
+  message: string | null;
+  /** True when PSP changed the pod (defaulting). */
+  mutated: boolean;
+  /** Fields PSP set or forced, as JSON pointers (`/spec/containers/0/securityContext/runAsUser`). */
+  defaulted: string[];
+}
+
+/** Kyverno's decision for the same object. */
+export interface KyvernoDecision {
+  allowed: boolean;
+  denials: { policy: string; rule: string; message: string }[];
+}
+
+/**
+ * breakage: PSP admits, Kyverno denies. regression: PSP denies (or forces a safer value) and Kyverno
+ * admits the object as written. same: both agree and PSP forced nothing.
+ */
+export type DiffClass = 'breakage' | 'regression' | 'same';
+
+/** One row of the diff. */
+export interface DiffEntry {
+  kind: string;
+  namespace: string;
+  name: string;
+  component: string;
+  creator: Creator;
+  psp: PspDecision;
+  kyverno: KyvernoDecision;
+  class: DiffClass;
+  /** For regressions: the PSP fields whose protection Kyverno does not keep (e.g. `allowedHostPaths`, `runAsUser`). */
+  lostFields: string[];
+}
+
+/** The whole diff with counts per class. */
+export interface DiffResult {
+  entries: DiffEntry[];
+  summary: { breakage: number; regression: number; same: number; total: number };
+}

@@ -1,0 +1,150 @@
+// The PSP-versus-Kyverno diff: for every pod and pod template, the PSP decision its creator would get
+// today (with defaulting) against the Kyverno decision of the target policy set. Breakages are what the
+// switch would refuse; regressions are protections PSP gave (a denial, or a safer value it forced) that
+// Kyverno does not keep, each naming the PSP field that was lost.
+import fjp from 'fast-json-patch';
+import { type CompiledPolicy, effectiveAction, evaluatePolicy } from '../kyverno/index.js';
+import { type ClusterSnapshot, formatFieldError, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
+import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
+import type { KyvernoConfig } from '../kyverno/config/resource-filters.js';
+import { filteredBy } from '../kyverno/config/resource-filters.js';
+import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
+import { applyApiServerDefaults, isServerObject } from './defaulting.js';
+import type { Creator, DiffEntry, DiffResult, KyvernoDecision, PspDecision } from './diff-types.js';
+import type { UserNamespace } from './user-namespaces.js';
+
+/** The controller-manager service account that creates pods for each controller kind. */
+const CONTROLLER_SA: Record<string, string> = {
+  Deployment: 'replicaset-controller',
+  ReplicaSet: 'replicaset-controller',
+  DaemonSet: 'daemon-set-controller',
+  StatefulSet: 'statefulset-controller',
+  ReplicationController: 'replication-controller',
+  Job: 'job-controller',
+  CronJob: 'job-controller',
+};
+
+/** Who creates the pods of a workload, as PSP authorises it. */
+export function creatorOf(o: KubeObject, userNamespaces: ReadonlyMap<string, UserNamespace>): Creator {
+  const ns = o.metadata.namespace ?? 'default';
+  const sa = CONTROLLER_SA[o.kind];
+  if (sa) {
+    return { user: `system:serviceaccount:kube-system:${sa}`, groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'], via: `controller service account ${sa} (kube-controller-manager)` };
+  }
+  const owner = userNamespaces.get(ns);
+  if (owner) return { user: owner.user, groups: ['system:authenticated'], via: `namespace user ${owner.user}` };
+  return { user: 'kubernetes-admin', groups: [SYSTEM_MASTERS, 'system:authenticated'], via: 'cluster administrator (system:masters)' };
+}
+
+/** The pod a workload's controller would create from its template. */
+export function podFromTemplate(o: KubeObject): KubeObject | undefined {
+  const pv = podView(o);
+  if (!pv) return undefined;
+  if (o.kind === 'Pod') return o;
+  const name = o.metadata.name ?? 'pod';
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { ...structuredClone(pv.metadata), name: `${name}-podgate`, namespace: o.metadata.namespace ?? 'default' },
+    spec: structuredClone(pv.spec),
+  };
+}
+
+/** Maps a PSP error path or a defaulted pointer to the PSP field that governs it. */
+export function pspFieldOf(path: string): string {
+  const rules: [RegExp, string][] = [
+    [/hostPath/, 'allowedHostPaths'],
+    [/flexVolume/, 'allowedFlexVolumes'],
+    [/\bcsi\b/, 'allowedCSIDrivers'],
+    [/privileged/, 'privileged'],
+    [/hostNetwork/, 'hostNetwork'],
+    [/hostPID/, 'hostPID'],
+    [/hostIPC/, 'hostIPC'],
+    [/hostPort/, 'hostPorts'],
+    [/capabilities[./]add/, 'allowedCapabilities'],
+    [/capabilities[./]drop/, 'requiredDropCapabilities'],
+    [/allowPrivilegeEscalation/, 'allowPrivilegeEscalation'],
+    [/runAsNonRoot|runAsUser/, 'runAsUser'],
+    [/runAsGroup/, 'runAsGroup'],
+    [/fsGroup/, 'fsGroup'],
+    [/supplementalGroups/, 'supplementalGroups'],
+    [/seLinux/, 'seLinux'],
+    [/readOnlyRootFilesystem/, 'readOnlyRootFilesystem'],
+    [/sysctl/i, 'forbiddenSysctls'],
+    [/procMount/, 'allowedProcMountTypes'],
+    [/runtimeClass/, 'runtimeClass'],
+    [/seccomp/, 'seccomp'],
+    [/apparmor/i, 'apparmor'],
+    [/volumes/, 'volumes'],
+  ];
+  return rules.find(([re]) => re.test(path))?.[1] ?? path;
+}
+
+function pspDecision(pod: KubeObject, snap: ClusterSnapshot, creator: Creator): PspDecision {
+  const r = admitPod(pod, { snapshot: snap, user: creator.user, groups: creator.groups, namespace: pod.metadata.namespace, operation: 'CREATE' });
+  const defaulted: string[] = [];
+  if (r.allowed && r.mutated && r.mutatedPod) {
+    for (const op of fjp.compare(pod, r.mutatedPod)) {
+      if (op.path.includes('kubernetes.io~1psp')) continue;
+      defaulted.push(op.path);
+    }
+  }
+  return { allowed: r.allowed, policy: r.policy ?? null, message: r.allowed ? null : (r.message ?? r.errors.map(formatFieldError).join(', ')), mutated: r.mutated, defaulted };
+}
+
+/** Inputs of the diff. */
+export interface DiffInput {
+  snapshot: ClusterSnapshot;
+  policies: readonly CompiledPolicy[];
+  kyvernoConfig: KyvernoConfig;
+  userNamespaces: ReadonlyMap<string, UserNamespace>;
+  catalog?: readonly ComponentDef[];
+}
+
+/** Builds the diff over every workload of the snapshot. */
+export function runDiff(input: DiffInput): DiffResult {
+  const catalog = input.catalog ?? BUILTIN_COMPONENTS;
+  const entries: DiffEntry[] = [];
+  for (const w of input.snapshot.workloads) {
+    const raw = w.object;
+    if (raw.kind === 'ReplicaSet' && raw.metadata.ownerReferences?.length) continue;
+    if (raw.kind === 'Pod' && raw.metadata.ownerReferences?.some((r) => r.controller === true)) continue;
+    const object = isServerObject(raw) ? raw : applyApiServerDefaults(raw).object;
+    const pod = podFromTemplate(object);
+    if (!pod) continue;
+    const ns = raw.metadata.namespace ?? 'default';
+    const name = raw.metadata.name ?? '';
+    const creator = creatorOf(raw, input.userNamespaces);
+    const psp = pspDecision(pod, input.snapshot, creator);
+    const kyverno: KyvernoDecision = { allowed: true, denials: [] };
+    if (!filteredBy(input.kyvernoConfig, raw.kind, ns, name)) {
+      const labels = namespaceLabels(input.snapshot, ns);
+      for (const p of input.policies) {
+        const r = evaluatePolicy(p, object, { namespaceLabels: labels });
+        if (effectiveAction(p.policy, ns, labels) !== 'Enforce' && r.rules.every((x) => x.status !== 'error' || p.policy.failurePolicy !== 'Fail')) continue;
+        for (const rule of r.rules) {
+          if (rule.status === 'fail' || (rule.status === 'error' && p.policy.failurePolicy === 'Fail')) {
+            kyverno.allowed = false;
+            kyverno.denials.push({ policy: rule.policy, rule: rule.rule, message: rule.message });
+          }
+        }
+      }
+    }
+    let cls: DiffEntry['class'] = 'same';
+    const lost = new Set<string>();
+    if (psp.allowed && !kyverno.allowed) cls = 'breakage';
+    else if (!psp.allowed && kyverno.allowed) {
+      cls = 'regression';
+      const r = admitPod(pod, { snapshot: input.snapshot, user: creator.user, groups: creator.groups, namespace: ns, operation: 'CREATE' });
+      for (const e of r.errors) lost.add(pspFieldOf(e.path.toString()));
+      if (lost.size === 0) lost.add('(no usable PSP)');
+    } else if (psp.allowed && kyverno.allowed && psp.defaulted.length > 0) {
+      cls = 'regression';
+      for (const p of psp.defaulted) lost.add(pspFieldOf(p));
+    }
+    entries.push({ kind: raw.kind, namespace: ns, name, component: recognizeComponent(raw, catalog)?.id ?? 'unknown', creator, psp, kyverno, class: cls, lostFields: [...lost].sort() });
+  }
+  const summary = { breakage: 0, regression: 0, same: 0, total: entries.length };
+  for (const e of entries) summary[e.class]++;
+  return { entries, summary };
+}
