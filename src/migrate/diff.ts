@@ -148,3 +148,25 @@ export function runDiff(input: DiffInput): DiffResult {
   for (const e of entries) summary[e.class]++;
   return { entries, summary };
 }
+
+/**
+ * The least privileged PSP that admits every given workload's pods unchanged (non-privileged PSPs
+ * first, then by name), or undefined. Used to let Kyverno's own pods through PSP during the switch.
+ */
+export function findPspAdmitting(workloads: readonly KubeObject[], snap: ClusterSnapshot): string | undefined {
+  const pods = workloads.map(podFromTemplate).filter((p): p is KubeObject => p !== undefined);
+  if (pods.length === 0) return undefined;
+  const psps = [...snap.podSecurityPolicies.map((l) => l.object)].sort((a, b) => {
+    const pa = (a.spec as { privileged?: boolean } | undefined)?.privileged === true ? 1 : 0;
+    const pb = (b.spec as { privileged?: boolean } | undefined)?.privileged === true ? 1 : 0;
+    return pa - pb || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+  });
+  for (const psp of psps) {
+    const ok = pods.every((pod) => {
+      const r = admitPod(pod, { psps: [psp], rbac: [], user: 'kubernetes-admin', groups: [SYSTEM_MASTERS], namespace: pod.metadata.namespace, operation: 'CREATE' });
+      return r.allowed && !r.mutated;
+    });
+    if (ok) return psp.metadata.name;
+  }
+  return undefined;
+}

@@ -30,6 +30,11 @@ export interface PlanOptions {
   usersBackup: string;
   /** Path of the cluster dump or the kubeconfig flag used for podgate commands. */
   clusterArg: string;
+  /**
+   * The PSP Kyverno's own pods can use while PSP still enforces (they are created before PSP is turned
+   * off). Undefined: the plan tells the admin to pick one (`podgate psp check` shows which admits them).
+   */
+  kyvernoPsp?: string;
   /** Chart versions to move to after Kubernetes is upgraded: [kubernetes, kyverno chart, policies chart]. */
   upgradePath: { kubernetes: string; kyvernoChart: string; policiesChart: string; kyvernoApp: string }[];
 }
@@ -90,6 +95,19 @@ export function buildPlan(o: PlanOptions): PlanStep[] {
       enforcement: 'PSP',
     },
     {
+      id: 'psp-for-kyverno',
+      title: "Let Kyverno's own pods through PSP",
+      why: 'Kyverno is installed while PSP still enforces, so its controllers need a PSP they may use; without one, their ReplicaSets never create pods.',
+      commands: [
+        'kubectl create namespace kyverno',
+        `kubectl create clusterrole podgate:psp:kyverno --verb=use --resource=podsecuritypolicies.policy --resource-name=${o.kyvernoPsp ?? '<psp that admits the kyverno pods>'}`,
+        'kubectl create rolebinding podgate:psp:kyverno -n kyverno --clusterrole=podgate:psp:kyverno --group=system:serviceaccounts:kyverno',
+      ],
+      checks: [`kubectl auth can-i use podsecuritypolicy/${o.kyvernoPsp ?? '<psp>'} --as=system:serviceaccount:kyverno:kyverno-admission-controller -n kyverno: yes`],
+      rollback: ['kubectl delete rolebinding podgate:psp:kyverno -n kyverno', 'kubectl delete clusterrole podgate:psp:kyverno'],
+      enforcement: 'PSP',
+    },
+    {
       id: 'install-kyverno',
       title: `Install Kyverno ${o.kyvernoApp} (chart ${o.kyvernoChart}) while PSP still enforces`,
       why: `Chart ${o.kyvernoChart} is the newest kyverno chart that supports Kubernetes ${o.kubernetes}.`,
@@ -131,7 +149,7 @@ export function buildPlan(o: PlanOptions): PlanStep[] {
       id: 'disable-psp',
       title: 'Disable PSP',
       why: 'Kyverno already enforces the same rules, so turning PSP off opens no window.',
-      commands: ['cm-kubernetes-setup --disable-psp', CMSH_CHECK],
+      commands: ['cm-kubernetes-setup --disable-psp', CMSH_CHECK, 'kubectl delete rolebinding podgate:psp:kyverno -n kyverno; kubectl delete clusterrole podgate:psp:kyverno'],
       checks: [
         'the admissioncontrol list no longer contains PodSecurityPolicy',
         'kubectl create -f /tmp/pod.yaml -n <user>-restricted as a regular user is refused by validate.kyverno.svc-fail',

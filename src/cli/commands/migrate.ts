@@ -9,7 +9,7 @@ import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } fro
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../../kube/index.js';
 import { type AuditResult, runAudit } from '../../migrate/audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog } from '../../migrate/components.js';
-import { runDiff } from '../../migrate/diff.js';
+import { findPspAdmitting, runDiff } from '../../migrate/diff.js';
 import type { DiffResult } from '../../migrate/diff-types.js';
 import { computeExceptions, type ExceptionPlan, policyExceptions } from '../../migrate/exceptions.js';
 import { buildPlan, formatPlan, type PlanStep } from '../../migrate/plan.js';
@@ -193,7 +193,7 @@ function computeFor(m: MigrationInputs, a: AuditResult): ExceptionPlan {
  * audited is what gets installed); the kyverno chart and the upgrade path come from the version matrix,
  * keeping only steps with exact chart versions (helm needs them) and dropping repeats.
  */
-export function planFor(kubernetes: string, m: { policiesValues: string; clusterArg: string; policiesChart?: string }): PlanStep[] {
+export function planFor(kubernetes: string, m: { policiesValues: string; clusterArg: string; policiesChart?: string; kyvernoPsp?: string }): PlanStep[] {
   const vm = versionMatrix(kubernetes);
   const exact = (v: string | undefined) => v !== undefined && /^\d+\.\d+\.\d+$/.test(v);
   const seen = new Set<string>();
@@ -215,6 +215,7 @@ export function planFor(kubernetes: string, m: { policiesValues: string; cluster
     kyvernoValues: 'kyverno-values.yaml',
     usersBackup: 'backup_users.yaml',
     clusterArg: m.clusterArg,
+    ...(m.kyvernoPsp ? { kyvernoPsp: m.kyvernoPsp } : {}),
     upgradePath,
   });
 }
@@ -392,7 +393,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       write('diff.json', `${JSON.stringify(diff, null, 2)}\n`);
       say(`5. PSP vs Kyverno (generated values): ${diff.summary.breakage} breakages, ${diff.summary.regression} regressions, ${diff.summary.same} same  → diff.txt, diff.json`);
 
-      const steps = planFor(opts.kubernetes, { policiesChart: m.chartVersion, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
+      const kyvernoPsp = findPspAdmitting(m.snapshot.workloads.map((w) => w.object).filter((o) => o.metadata.namespace === 'kyverno' && o.kind !== 'Pod' && o.kind !== 'ReplicaSet'), m.snapshot);
+      const steps = planFor(opts.kubernetes, { kyvernoPsp, policiesChart: m.chartVersion, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
       write('plan.txt', formatPlan(steps));
       write('plan.json', `${JSON.stringify({ kubernetes: opts.kubernetes, steps }, null, 2)}\n`);
       write('kyverno-values.yaml', kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues()));
