@@ -1,6 +1,7 @@
 // Builds the podgate command tree. Each area registers its subcommands from its own file
 // under commands/, so areas grow without touching each other.
 import { Command, CommanderError } from 'commander';
+import { setJmespathClock, setJmespathRandom } from '../kyverno/jmespath/index.js';
 import { VERSION } from '../version.js';
 import { registerAdmission } from './commands/admission.js';
 import { registerChart } from './commands/chart.js';
@@ -37,11 +38,23 @@ export function notYet(parent: Command, name: string, summary: string, ctx: CliC
     });
 }
 
+/** True when argv names a subcommand (a word that is not an option or the value of -o/--output). */
+export function hasSubcommand(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-o' || a === '--output') i++;
+    else if (!a.startsWith('-')) return true;
+  }
+  return false;
+}
+
 /** Creates the program with every area registered. */
-export function buildProgram(ctx: CliContext): Command {
+export function buildProgram(ctx: CliContext, opts: { subcommandOwnsVersion?: boolean } = {}): Command {
+  // Commander lets program options match anywhere, so `--version` is left to subcommands that
+  // define it (e.g. `pss check --version v1.24`) whenever a subcommand is named.
   const program = new Command('podgate')
     .description('Pod admission for clusters leaving PodSecurityPolicy for Kyverno')
-    .version(VERSION, '-V, --version')
+    .version(VERSION, opts.subcommandOwnsVersion ? '-V' : '-V, --version')
     .option('-o, --output <format>', 'output format: table, json, yaml, text, html, policyreport (each command lists the ones it supports)')
     .option('--no-color', 'disable coloured output')
     .option('--debug', 'print stack traces of internal errors')
@@ -71,7 +84,10 @@ export function buildProgram(ctx: CliContext): Command {
 /** Runs podgate with argv (without node and script), returning the exit code. Never throws. */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const ctx: CliContext = { io, state: { exitCode: EXIT.ok } };
-  const program = buildProgram(ctx);
+  // The engine never reads the clock or a random source itself: the CLI supplies them.
+  setJmespathClock(() => new Date());
+  setJmespathRandom(Math.random);
+  const program = buildProgram(ctx, { subcommandOwnsVersion: hasSubcommand(argv) });
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync([...argv], { from: 'user' });

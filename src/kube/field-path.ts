@@ -88,6 +88,8 @@ export interface FieldError {
   type: FieldErrorType;
   path: FieldPath;
   badValue?: unknown;
+  /** The bad value already rendered Go-style (e.g. `[]int64{999}`, `"null"`); printed verbatim, wins over badValue. */
+  badValueText?: string;
   detail: string;
   code: string;
   origin?: string;
@@ -120,7 +122,7 @@ export function formatFieldError(e: FieldError): string {
     case 'Internal':
       return `${head}${typeText[e.type]}${e.detail ? `: ${e.detail}` : ''}`;
     default: {
-      const val = 'badValue' in e ? `: ${goValue(e.badValue)}` : '';
+      const val = e.badValueText !== undefined ? `: ${e.badValueText}` : 'badValue' in e ? `: ${goValue(e.badValue)}` : '';
       return `${head}${typeText[e.type]}${val}${e.detail ? `: ${e.detail}` : ''}`;
     }
   }

@@ -11,3 +11,18 @@ export type { ContainerRef, PodBearingKind, PodView } from './pod-spec.js';
 export { allContainers, CONTAINER_FIELDS, isPodBearingKind, POD_CONTROLLER_KINDS, podView } from './pod-spec.js';
 export type { ClusterSnapshot, NamespaceInfo } from './snapshot.js';
 export { allObjects, buildSnapshot, namespaceLabels } from './snapshot.js';
+export type { Quantity, QuantityFormat } from './quantity.js';
+export {
+  addQuantities,
+  compareQuantities,
+  divideQuantities,
+  formatQuantity,
+  isZeroQuantity,
+  makeQuantity,
+  multiplyQuantity,
+  parseQuantity,
+  quantityToNumber,
+  quotientQuantity,
+  subtractQuantities,
+} from './quantity.js';
+export { formatGoDuration, MAX_DURATION, MIN_DURATION, parseGoDuration, wrapDuration } from './duration.js';

@@ -77,7 +77,14 @@ export function parseObjects(text: string, file: string, opts: ParseOptions = {}
       return;
     }
     const docLine = lineOf(doc.contents?.range?.[0] ?? doc.range[0]);
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // Alias problems (unresolved, or an alias bomb) only surface when converting to JS.
+      out.errors.push({ code: 'YAML_SYNTAX', file, document: i, line: docLine, message: `YAML error: ${(err as Error).message}` });
+      return;
+    }
     if (value === null || value === undefined) return; // empty document (e.g. trailing ---)
     const itemLine = (j: number) => {
       const c = doc.contents;

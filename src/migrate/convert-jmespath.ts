@@ -39,9 +39,9 @@ export function jpUnderPrefix(pathExpr: string, prefix: string): string {
   return `(${pathExpr} == ${jpString(p)} || starts_with(${pathExpr}, ${jpString(`${p}/`)}))`;
 }
 
-/** OR of expressions; `false` for none. */
+/** OR of expressions, always parenthesised (JMESPath's `!` binds tighter than `.` and `||`); `false` for none. */
 export function jpAny(exprs: readonly string[]): string {
-  return exprs.length === 0 ? '`false`' : exprs.length === 1 ? exprs[0]! : `(${exprs.join(' || ')})`;
+  return exprs.length === 0 ? '`false`' : `(${exprs.join(' || ')})`;
 }
 
 /** Wraps an expression as a whole-string Kyverno variable, which substitutes to the typed value. */

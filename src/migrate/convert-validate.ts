@@ -69,7 +69,7 @@ function volumeRules(psp: Psp, gaps: Gap[]): RuleBody[] {
     if (s.volumes.includes('secret') && !s.volumes.includes('projected')) {
       // The bound service-account token volume is a projected volume admitted wherever secrets are.
       const src =
-        "(serviceAccountToken.path == 'token' && !serviceAccountToken.audience) || configMap.name == 'kube-root-ca.crt' || (downwardAPI != `null` && length(downwardAPI.items[?path != 'namespace' || fieldRef.fieldPath != 'metadata.namespace'] || `[]`) == `0`)";
+        "(serviceAccountToken.path == 'token' && !(serviceAccountToken.audience)) || configMap.name == 'kube-root-ca.crt' || (downwardAPI != `null` && length(downwardAPI.items[?path != 'namespace' || fieldRef.fieldPath != 'metadata.namespace'] || `[]`) == `0`)";
       bad = `(${bad} && !(${disallowed} == \`["projected"]\` && length(element.projected.sources[?!(${src})] || \`[]\`) == \`0\`))`;
     }
     // A volume with no source is defaulted to emptyDir by the API server.
@@ -165,7 +165,7 @@ export function validateRules(psp: Psp): { rules: RuleBody[]; gaps: Gap[] } {
   add(idRangeRule(psp, 'fs-group', 'fsGroup', s.fsGroup, false));
   add(idRangeRule(psp, 'supplemental-groups', 'supplementalGroups', s.supplementalGroups, false));
   rules.push(...seLinuxRules(psp, gaps));
-  if (!s.forbiddenSysctls.includes('*') || true) {
+  {
     const forbidden = sysctlExpr(s.forbiddenSysctls, 'element.name');
     const ok = `(contains(${jpJson(SAFE_SYSCTLS)}, element.name) || ${sysctlExpr(s.allowedUnsafeSysctls, 'element.name')})`;
     add(foreachRule(psp, 'sysctls', `sysctls must be safe or in allowedUnsafeSysctls [${s.allowedUnsafeSysctls.join(', ')}] and not in forbiddenSysctls [${s.forbiddenSysctls.join(', ')}].`, `${POD_SC}.sysctls || \`[]\``, `(${forbidden} || !${ok})`));

@@ -1,9 +1,220 @@
-// CLI commands of the kyverno area (placeholders until the area lands).
+// CLI commands of the kyverno area: `podgate test` (like `kyverno test`) and `podgate apply`
+// (like `kyverno apply`). Mirrors the output shapes of kyverno@v1.10.7:cmd/cli/kubectl-kyverno/test and apply.
 import type { Command } from 'commander';
-import { type CliContext, notYet } from '../program.js';
+import { parse, stringify } from 'yaml';
+import { formatFieldError, type KubeObject } from '../../kube/index.js';
+import {
+  compilePolicy,
+  computeRules,
+  type EvaluationContext,
+  evaluatePolicy,
+  isKyvernoPolicy,
+  loadPolicy,
+  type Policy,
+  type PolicyResult,
+} from '../../kyverno/index.js';
+import { buildPolicyReports, findSuites, parseValues, type ReportInput, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow } from '../../kyverno-test/index.js';
+import { isObject } from '../../util/index.js';
+import { EXIT, UsageError } from '../io.js';
+import { loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
+import type { CliContext } from '../program.js';
 
-/** Registers the kyverno commands. */
+/** Renders a box-drawn table the way `kyverno test` 1.10 does (│ and ─). */
+export function boxTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const rule = `│${widths.map((w) => '─'.repeat(w + 2)).join('│')}│`;
+  const line = (r: readonly string[]) => `│${widths.map((w, i) => ` ${(r[i] ?? '').padEnd(w)} `).join('│')}│`;
+  return `${[rule, line(header), rule, ...rows.map(line), rule].join('\n')}\n`;
+}
+
+function resourceLabel(r: TestRow): string {
+  return `${r.namespace ? `${r.namespace}/` : ''}${r.kind}/${r.resource}`;
+}
+
+function resultWord(r: TestRow): string {
+  if (r.ok) return 'Pass';
+  if (r.actual === 'not found') return 'Not found';
+  if (r.actual === 'not evaluated') return 'Not evaluated';
+  return `Fail (want ${r.expected}, got ${r.actual})`;
+}
+
+function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; failOnly?: boolean }, cmd: Command): void {
+  const format = outputFormat(cmd, ['table', 'json']);
+  const roots = paths.length > 0 ? paths : ['.'];
+  const files = findSuites(roots, opts.fileName);
+  if (files.length === 0) throw new UsageError(`test: no ${opts.fileName} found under ${roots.join(', ')}`);
+  const runs: SuiteRun[] = files.map((f) => runSuiteFile(f));
+  const errors = runs.flatMap((r) => r.errors);
+  const rows = runs.flatMap((r) => r.rows);
+  const skipped = rows.filter((r) => r.actual === 'not evaluated').length;
+  const failed = rows.filter((r) => !r.ok && r.actual !== 'not evaluated').length;
+  const passed = rows.filter((r) => r.ok).length;
+  if (format === 'json') {
+    printJson(ctx.io, {
+      summary: { passed, failed, skipped },
+      results: rows.map((r) => ({
+        suite: r.suite,
+        policy: r.policy,
+        rule: r.rule,
+        kind: r.kind,
+        resource: r.resource,
+        expected: r.expected,
+        actual: r.actual,
+        ok: r.ok,
+        message: r.message,
+      })),
+    });
+  } else {
+    for (const run of runs) {
+      ctx.io.stdout(`\nExecuting ${run.name || run.file}...\n`);
+      ctx.io.stdout(`applying ${run.policyCount} ${run.policyCount === 1 ? 'policy' : 'policies'} to ${run.resourceCount} ${run.resourceCount === 1 ? 'resource' : 'resources'}... \n`);
+      const shown = opts.failOnly ? run.rows.filter((r) => !r.ok) : run.rows;
+      if (shown.length > 0) ctx.io.stdout(`\n${boxTable(['#', 'POLICY', 'RULE', 'RESOURCE', 'RESULT'], shown.map((r, i) => [String(i + 1), r.policy, r.rule, resourceLabel(r), resultWord(r)]))}`);
+    }
+    ctx.io.stdout(`\nTest Summary: ${passed} tests passed and ${failed} tests failed${skipped > 0 ? ` (${skipped} not evaluated: mutate/generate)` : ''}\n`);
+  }
+  for (const e of errors) ctx.io.stderr(`error: ${e}\n`);
+  if (errors.length > 0) ctx.state.exitCode = EXIT.usage;
+  else if (failed > 0) ctx.state.exitCode = EXIT.failures;
+}
+
+/** Loads policies from paths; any problem (file, document, field path) is a UsageError. */
+async function loadPolicies(ctx: CliContext, paths: readonly string[]): Promise<Policy[]> {
+  const objects = await loadOrFail(ctx.io, paths);
+  const problems: string[] = [];
+  const policies: Policy[] = [];
+  for (const lo of objects) {
+    if (!isKyvernoPolicy(lo.object)) continue;
+    const r = loadPolicy(lo.object);
+    for (const e of r.errors) problems.push(`${lo.source.file}: document ${lo.source.document + 1}: ${formatFieldError(e)}`);
+    if (r.policy) policies.push(r.policy);
+  }
+  if (problems.length > 0) throw new UsageError(`invalid policy:\n  ${problems.join('\n  ')}`);
+  if (policies.length === 0) throw new UsageError(`apply: no Kyverno ClusterPolicy or Policy found in ${paths.join(', ')}`);
+  return policies;
+}
+
+function readYamlFile(ctx: CliContext, path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = ctx.io.readFile(path);
+  } catch (err) {
+    throw new UsageError(`${what} ${path}: cannot read: ${(err as Error).message}`);
+  }
+  try {
+    return parse(text, { uniqueKeys: false });
+  } catch (err) {
+    throw new UsageError(`${what} ${path}: YAML syntax error: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Namespace labels from a file: Namespace objects, or a `{namespace: {label: value}}` mapping. */
+function readNamespaceLabels(ctx: CliContext, path: string): Record<string, Record<string, string>> {
+  const text = ctx.io.readFile(path);
+  const out: Record<string, Record<string, string>> = {};
+  const doc: unknown = parse(text.split(/^---\s*$/m)[0] ?? '', { uniqueKeys: false });
+  if (isObject(doc) && doc.kind === undefined) {
+    for (const [ns, labels] of Object.entries(doc)) {
+      if (!isObject(labels)) throw new UsageError(`--namespace-labels ${path}: ${ns}: expected a mapping of labels`);
+      out[ns] = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)]));
+    }
+    return out;
+  }
+  for (const d of text.split(/^---\s*$/m)) {
+    const o: unknown = parse(d, { uniqueKeys: false });
+    const items = isObject(o) && Array.isArray(o.items) ? o.items : [o];
+    for (const it of items) {
+      if (isObject(it) && it.kind === 'Namespace' && isObject(it.metadata) && typeof it.metadata.name === 'string') {
+        const labels = isObject(it.metadata.labels) ? it.metadata.labels : {};
+        out[it.metadata.name] = { 'kubernetes.io/metadata.name': it.metadata.name, ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])) };
+      }
+    }
+  }
+  return out;
+}
+
+interface ApplyOptions {
+  resource: string[];
+  values?: string;
+  namespaceLabels?: string;
+}
+
+function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined, nsLabels: Record<string, Record<string, string>>): EvaluationContext {
+  const ns = r.metadata?.namespace ?? '';
+  const global = { ...(values?.globalValues ?? {}), ...(values?.resourceValues[p.name]?.[r.metadata?.name ?? ''] ?? {}) };
+  const ctx: EvaluationContext = {
+    clock: () => new Date(),
+    values: { global, rules: values?.ruleValues[p.name] ?? {}, foreach: values?.foreachValues[p.name] ?? {} },
+    namespaceLabels: nsLabels[ns] ?? values?.namespaceLabels[ns] ?? (ns ? { 'kubernetes.io/metadata.name': ns } : {}),
+  };
+  if (global['request.operation'] === 'DELETE') ctx.operation = 'DELETE';
+  return ctx;
+}
+
+async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptions, cmd: Command): Promise<void> {
+  const format = outputFormat(cmd, ['table', 'json', 'yaml', 'policyreport']);
+  if (policyPaths.length === 0) throw new UsageError('apply: give one or more policy files or directories');
+  if (opts.resource.length === 0) throw new UsageError('apply: give one or more --resource files');
+  const policies = await loadPolicies(ctx, policyPaths);
+  const resources = (await loadOrFail(ctx.io, opts.resource)).map((l) => l.object);
+  const values = opts.values ? parseValues(readYamlFile(ctx, opts.values, '--values')) : undefined;
+  const nsLabels = opts.namespaceLabels ? readNamespaceLabels(ctx, opts.namespaceLabels) : {};
+  const inputs: ReportInput[] = [];
+  const summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+  let ruleCount = 0;
+  for (const policy of policies) {
+    const compiled = compilePolicy(policy);
+    const validateRules = computeRules(policy).filter((r) => r.validate).length;
+    ruleCount += validateRules;
+    for (const resource of resources) {
+      const result = evaluatePolicy(compiled, resource, applyContext(policy, resource, values, nsLabels));
+      inputs.push({ policy, resource, result });
+      for (const r of result.rules) summary[r.status]++;
+      // A rule with no response (not matched) counts as skip, as in `kyverno apply`.
+      summary.skip += Math.max(0, validateRules - result.rules.length);
+    }
+  }
+  const results: PolicyResult[] = inputs.map((i) => i.result);
+  if (format === 'json') printJson(ctx.io, { summary, results });
+  else if (format === 'yaml') printYaml(ctx.io, { summary, results });
+  else if (format === 'policyreport') {
+    const reports = buildPolicyReports(inputs, new Date());
+    ctx.io.stdout(reports.map((r) => stringify(r, { lineWidth: 0 })).join('---\n'));
+  } else {
+    ctx.io.stdout(`\nApplying ${ruleCount} policy ${ruleCount === 1 ? 'rule' : 'rules'} to ${resources.length} ${resources.length === 1 ? 'resource' : 'resources'}...\n`);
+    for (const { result } of inputs) {
+      const failed = result.rules.filter((r) => r.status === 'fail' || r.status === 'error');
+      if (failed.length === 0) continue;
+      const res = result.resource;
+      ctx.io.stdout(`\npolicy ${result.policy.name} -> resource ${res.namespace ?? ''}/${res.kind}/${res.name} failed: \n`);
+      result.rules.forEach((r, i) => {
+        if (r.status === 'fail' || r.status === 'error') ctx.io.stdout(`${i + 1}. ${r.rule}: ${r.message} \n`);
+      });
+    }
+    const rows = results.flatMap((res) =>
+      res.rules.map((r) => [res.policy.name, r.rule, `${res.resource.namespace ? `${res.resource.namespace}/` : ''}${res.resource.kind}/${res.resource.name}`, r.status, r.message]),
+    );
+    if (rows.length > 0) ctx.io.stdout(`\n${table(['POLICY', 'RULE', 'RESOURCE', 'RESULT', 'MESSAGE'], rows)}`);
+    ctx.io.stdout(`\npass: ${summary.pass}, fail: ${summary.fail}, warn: ${summary.warn}, error: ${summary.error}, skip: ${summary.skip} \n`);
+  }
+  if (summary.fail > 0 || summary.error > 0) ctx.state.exitCode = EXIT.failures;
+}
+
+/** Registers `test` and `apply`. */
 export function registerKyverno(program: Command, ctx: CliContext): void {
-  notYet(program, 'test', 'run kyverno-test.yaml suites (like kyverno test)', ctx);
-  notYet(program, 'apply', 'apply Kyverno policies to resources', ctx);
+  program
+    .command('test')
+    .description('run kyverno-test.yaml suites (like kyverno test); -o table|json')
+    .argument('[path...]', 'directories or test files (default: .)')
+    .option('-f, --file-name <name>', 'test file name to look for', 'kyverno-test.yaml')
+    .option('--fail-only', 'show only failed rows in the table')
+    .action((paths: string[], opts: { fileName: string; failOnly?: boolean }, cmd: Command) => runTest(ctx, paths, opts, cmd));
+  program
+    .command('apply')
+    .description('apply Kyverno policies to resources and print every verdict; -o table|json|yaml|policyreport')
+    .argument('[policy...]', 'policy files or directories')
+    .option('-r, --resource <path>', 'resource file or directory (repeatable; - for stdin)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--values <file>', 'a Kyverno values file (globalValues, per-rule and per-resource values, namespaceSelector)')
+    .option('--namespace-labels <file>', 'namespace labels: Namespace objects or a {namespace: {label: value}} mapping')
+    .action((policies: string[], opts: ApplyOptions, cmd: Command) => runApply(ctx, policies, opts, cmd));
 }

@@ -1,8 +1,91 @@
-// CLI commands of the pss area (placeholders until the area lands).
+// CLI commands of the pss area: `pss check` (PSA verdicts for pods and pod templates at a level
+// and version) and `pss suggest` (PSA namespace labels a cluster dump's workloads already satisfy).
 import type { Command } from 'commander';
-import { type CliContext, notYet } from '../program.js';
+import { buildSnapshot, podView } from '../../kube/index.js';
+import { evaluatePod, isPssLevel, type NamespaceSuggestion, parsePssVersion, suggestNamespaceLabels } from '../../pss/index.js';
+import { EXIT, UsageError } from '../io.js';
+import { loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
+import type { CliContext } from '../program.js';
+
+/** One `pss check` verdict, as printed by `-o json`. */
+interface CheckRow {
+  file: string;
+  kind: string;
+  namespace: string | null;
+  name: string | null;
+  allowed: boolean;
+  message: string | null;
+}
+
+function registerCheck(pss: Command, ctx: CliContext): void {
+  pss
+    .command('check')
+    .description('evaluate each pod and pod template as Pod Security Admission would')
+    .argument('<path...>', 'files or directories of manifests (- for stdin)')
+    .requiredOption('--level <level>', 'Pod Security Standards level: baseline or restricted (privileged allows everything)')
+    .option('--version <version>', 'policy version: latest or v1.N', 'latest')
+    .action(async (paths: string[], opts: { level: string; version: string }, cmd: Command) => {
+      const format = outputFormat(cmd, ['text', 'json', 'yaml']);
+      if (!isPssLevel(opts.level)) throw new UsageError(`pss check: --level ${opts.level} is not a level; use baseline, restricted or privileged`);
+      if (parsePssVersion(opts.version) === undefined) throw new UsageError(`pss check: --version ${opts.version} is not a policy version; use latest or v1.N (e.g. v1.24)`);
+      const objects = await loadOrFail(ctx.io, paths, false);
+      const rows: CheckRow[] = [];
+      for (const lo of objects) {
+        const view = podView(lo.object);
+        if (!view) continue;
+        const r = evaluatePod({ metadata: view.metadata, spec: view.spec }, opts.level, opts.version);
+        const m = lo.object.metadata;
+        rows.push({ file: lo.source.file, kind: lo.object.kind, namespace: m.namespace ?? null, name: m.name ?? m.generateName ?? null, allowed: r.allowed, message: r.message ?? null });
+      }
+      if (rows.some((r) => !r.allowed)) ctx.state.exitCode = EXIT.failures;
+      if (format === 'json') return printJson(ctx.io, { results: rows });
+      if (format === 'yaml') return printYaml(ctx.io, { results: rows });
+      for (const r of rows) {
+        const id = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name ?? ''}`;
+        ctx.io.stdout(`${r.file}: ${id}: ${r.allowed ? 'allowed' : `denied: ${r.message}`}\n`);
+      }
+      const denied = rows.filter((r) => !r.allowed).length;
+      ctx.io.stdout(`${rows.length} checked at ${opts.level}:${opts.version}, ${rows.length - denied} allowed, ${denied} denied\n`);
+    });
+}
+
+function printSuggestions(ctx: CliContext, list: readonly NamespaceSuggestion[]): void {
+  ctx.io.stdout(
+    table(
+      ['NAMESPACE', 'WORKLOADS', 'SATISFIES', 'CURRENT ENFORCE', 'HELD BACK BY'],
+      list.map((s) => [
+        s.namespace,
+        String(s.workloads),
+        `${s.level}:${s.version}`,
+        s.current['pod-security.kubernetes.io/enforce'] ?? '-',
+        s.blockers.length === 0 ? '-' : `${s.blockers.length} workload${s.blockers.length === 1 ? '' : 's'}`,
+      ]),
+    ),
+  );
+  for (const s of list) {
+    ctx.io.stdout(`\nnamespace ${s.namespace}: kubectl label --overwrite ns ${s.namespace} ${Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+    for (const b of s.blockers) ctx.io.stdout(`  held back from ${b.level}:latest by ${b.kind}/${b.name} (${b.file}): ${b.message}\n`);
+  }
+}
+
+function registerSuggest(pss: Command, ctx: CliContext): void {
+  pss
+    .command('suggest')
+    .description('per namespace: the strictest PSS level its workloads satisfy and the PSA labels to set')
+    .requiredOption('--cluster <path>', 'cluster dump: a file or directory of manifests (- for stdin)')
+    .action(async (opts: { cluster: string }, cmd: Command) => {
+      const format = outputFormat(cmd, ['text', 'json', 'yaml']);
+      const snap = buildSnapshot(await loadOrFail(ctx.io, [opts.cluster], false));
+      const list = suggestNamespaceLabels(snap);
+      if (format === 'json') return printJson(ctx.io, { namespaces: list });
+      if (format === 'yaml') return printYaml(ctx.io, { namespaces: list });
+      printSuggestions(ctx, list);
+    });
+}
 
 /** Registers the pss commands. */
 export function registerPss(program: Command, ctx: CliContext): void {
-  notYet(program, 'pss', 'Pod Security Standards checks and PSA labels', ctx);
+  const pss = program.command('pss').description('Pod Security Standards checks and PSA namespace labels');
+  registerCheck(pss, ctx);
+  registerSuggest(pss, ctx);
 }

@@ -1,9 +1,220 @@
-// CLI commands of the webhook area (placeholders until the area lands).
-import type { Command } from 'commander';
-import { type CliContext, notYet } from '../program.js';
+// CLI commands of the webhook area: `serve` (the HTTPS admission webhook), `certs` (a CA, a
+// serving certificate and webhook configurations carrying its caBundle) and `webhook remove`
+// (break glass: delete podgate's webhook configurations).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { stringify } from 'yaml';
+import { buildPolicySet } from '../../webhook/index.js';
+import {
+  breakGlassCommand,
+  createLogger,
+  createMetrics,
+  DEFAULT_EXCLUDE_GROUPS,
+  DEFAULT_RESOURCE_FILTERS,
+  generateCertificates,
+  PolicySource,
+  parseResourceFilters,
+  ReportStore,
+  removeWebhookConfigurations,
+  startWebhookServer,
+  type WebhookMode,
+  webhookConfigurations,
+} from '../../webhook/index.js';
+import { EXIT, UsageError } from '../io.js';
+import type { CliContext } from '../program.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`invalid port ${JSON.stringify(v)}`);
+  return n;
+}
+
+interface ServeOptions {
+  policy?: string[];
+  chartValues?: string;
+  chartVersion?: string;
+  users?: string;
+  pspCluster?: string;
+  mode: WebhookMode;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsSelfSigned?: boolean;
+  host: string;
+  port: string;
+  metricsPort: string;
+  reportDir?: string;
+  reportInterval: string;
+  resourceFilter?: string[];
+  defaultFilters: boolean;
+  excludeGroup?: string[];
+  watch: boolean;
+  logLevel: string;
+}
 
 /** Registers the webhook commands. */
 export function registerWebhook(program: Command, ctx: CliContext): void {
-  notYet(program, 'serve', 'run the admission webhook', ctx);
-  notYet(program, 'certs', 'generate webhook certificates', ctx);
+  program
+    .command('serve')
+    .description('run the admission webhook (HTTPS): POST /validate, /validate/fail, /validate/ignore, /mutate; GET /healthz, /readyz')
+    .option('--policy <path>', 'Kyverno policy file or directory (repeatable); watched and reloaded', collect)
+    .option('--chart-values <file>', 'kyverno-policies chart values to render policies from')
+    .option('--chart-version <v>', 'kyverno-policies chart version for --chart-values')
+    .option('--users <path>', 'permission-manager users whose per-user policies to serve')
+    .option('--psp-cluster <path>', 'cluster dump whose PodSecurityPolicies to evaluate alongside')
+    .addOption(new Option('--mode <mode>', 'enforce: deny as Kyverno; audit: allow with warnings; shadow: allow silently and record').choices(['enforce', 'audit', 'shadow']).makeOptionMandatory())
+    .option('--tls-cert <file>', 'serving certificate (PEM)')
+    .option('--tls-key <file>', 'serving key (PEM)')
+    .option('--tls-self-signed', 'generate a throwaway CA and certificate in memory')
+    .option('--host <addr>', 'address to bind', '0.0.0.0')
+    .option('--port <n>', 'HTTPS port', '9443')
+    .option('--metrics-port <n>', 'Prometheus metrics port (plain HTTP, GET /metrics)', '8000')
+    .option('--report-dir <dir>', 'write PolicyReports (per namespace and policy) here')
+    .option('--report-interval <seconds>', 'how often changed reports are written', '10')
+    .option('--resource-filter <filter>', 'Kyverno resourceFilters entry [Kind,Namespace,Name] (repeatable)', collect)
+    .option('--no-default-filters', "drop Kyverno's default resourceFilters")
+    .option('--exclude-group <group>', 'skip requests from this group (repeatable; default system:nodes)', collect)
+    .option('--no-watch', 'do not reload policy files when they change')
+    .option('--log-level <level>', 'pino log level', 'info')
+    .action(async (o: ServeOptions) => {
+      await serve(o, ctx);
+    });
+
+  program
+    .command('certs')
+    .description('generate a self-signed CA and serving certificate, and webhook configurations with its caBundle')
+    .requiredOption('--service <name>', 'webhook Service name')
+    .requiredOption('--namespace <ns>', 'namespace of the Service')
+    .requiredOption('--out <dir>', 'directory to write ca.crt, ca.key, tls.crt, tls.key, secret.yaml, webhook-configurations.yaml')
+    .addOption(new Option('--mode <mode>', 'failurePolicy of the configurations: shadow registers Ignore everywhere').choices(['enforce', 'audit', 'shadow']).default('enforce'))
+    .option('--timeout-seconds <n>', 'webhook timeoutSeconds (1-30)', '10')
+    .option('--exclude-namespace <ns>', 'extra namespace never sent to podgate (repeatable)', collect)
+    .action((o: { service: string; namespace: string; out: string; mode: WebhookMode; timeoutSeconds: string; excludeNamespace?: string[] }) => {
+      const timeoutSeconds = Number(o.timeoutSeconds);
+      if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 30) throw new UsageError('--timeout-seconds must be an integer from 1 to 30');
+      const c = generateCertificates({ service: o.service, namespace: o.namespace });
+      mkdirSync(o.out, { recursive: true });
+      const files: [string, string][] = [
+        ['ca.crt', c.caCert],
+        ['ca.key', c.caKey],
+        ['tls.crt', c.cert],
+        ['tls.key', c.key],
+        [
+          'secret.yaml',
+          stringify({
+            apiVersion: 'v1',
+            kind: 'Secret',
+            type: 'kubernetes.io/tls',
+            metadata: { name: `${o.service}-tls`, namespace: o.namespace },
+            data: { 'tls.crt': Buffer.from(c.cert).toString('base64'), 'tls.key': Buffer.from(c.key).toString('base64'), 'ca.crt': Buffer.from(c.caCert).toString('base64') },
+          }),
+        ],
+        [
+          'webhook-configurations.yaml',
+          webhookConfigurations({ service: o.service, namespace: o.namespace, caBundlePem: c.caCert, mode: o.mode, timeoutSeconds, excludeNamespaces: o.excludeNamespace ?? [] })
+            .map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false }))
+            .join('---\n'),
+        ],
+      ];
+      for (const [name, text] of files) writeFileSync(join(o.out, name), text, name.endsWith('.key') ? { mode: 0o600 } : {});
+      ctx.io.stdout(`wrote ${files.map(([n]) => join(o.out, n)).join(', ')}\n`);
+    });
+
+  const webhook = program.command('webhook').description('manage the webhook registration');
+  webhook
+    .command('remove')
+    .description("break glass: remove podgate's webhook configurations (prints the kubectl command, or deletes them with --kubeconfig)")
+    .option('--kubeconfig <file>', 'delete through this cluster instead of printing the command')
+    .option('--context <name>', 'kubeconfig context')
+    .action(async (o: { kubeconfig?: string; context?: string }) => {
+      if (!o.kubeconfig) {
+        ctx.io.stdout(`${breakGlassCommand()}\n`);
+        return;
+      }
+      const results = await removeWebhookConfigurations(o.kubeconfig, o.context);
+      for (const r of results) ctx.io.stdout(`${r.kind}/${r.name}: ${r.outcome}${r.error ? ` (${r.error})` : ''}\n`);
+      if (results.some((r) => r.outcome === 'failed')) {
+        ctx.io.stderr(`some deletions failed; run by hand:\n  ${breakGlassCommand()}\n`);
+        ctx.state.exitCode = EXIT.failures;
+      }
+    });
+}
+
+function readPem(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${what} ${path}: ${(err as Error).message}`);
+  }
+}
+
+async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
+  for (const [flag, v] of [['--chart-values', o.chartValues], ['--users', o.users], ['--psp-cluster', o.pspCluster]] as const) {
+    if (v !== undefined) throw new UsageError(`serve ${flag}: not yet available in this build; render the policies to files and pass them with --policy`);
+  }
+  const paths = o.policy ?? [];
+  if (paths.length === 0) throw new UsageError('serve: give at least one --policy PATH');
+  if (o.tlsSelfSigned && (o.tlsCert || o.tlsKey)) throw new UsageError('serve: use either --tls-self-signed or --tls-cert/--tls-key');
+  if (!o.tlsSelfSigned && (!o.tlsCert || !o.tlsKey)) throw new UsageError('serve: HTTPS only: give --tls-cert and --tls-key, or --tls-self-signed');
+  const tls = o.tlsSelfSigned
+    ? (() => {
+        const c = generateCertificates({ service: 'podgate', namespace: 'podgate', extraNames: ['localhost', '127.0.0.1'] });
+        return { cert: c.cert, key: c.key };
+      })()
+    : { cert: readPem(o.tlsCert!, '--tls-cert'), key: readPem(o.tlsKey!, '--tls-key') };
+  const parsed = parseResourceFilters([...(o.defaultFilters ? DEFAULT_RESOURCE_FILTERS : []), ...(o.resourceFilter ?? [])]);
+  if (parsed.problems.length > 0) throw new UsageError(parsed.problems.join('\n'));
+  const interval = Number(o.reportInterval);
+  if (!(interval > 0)) throw new UsageError('--report-interval must be a positive number of seconds');
+
+  const log = createLogger({ level: o.logLevel });
+  const metrics = createMetrics({ defaults: true });
+  const source = new PolicySource(() => buildPolicySet(paths), { log, metrics });
+  const reports = o.reportDir ? new ReportStore() : undefined;
+  const server = await startWebhookServer({
+    mode: o.mode,
+    tls,
+    engine: source,
+    log,
+    metrics,
+    ...(reports ? { reports } : {}),
+    resourceFilters: parsed.filters,
+    excludeGroups: o.excludeGroup ?? DEFAULT_EXCLUDE_GROUPS,
+    host: o.host,
+    port: port(o.port),
+    metricsPort: port(o.metricsPort),
+  });
+  log.info({ port: server.port, metricsPort: server.metricsPort, mode: o.mode }, 'listening');
+  // Listening before the first load is fine: /readyz stays 503 and enforce mode denies until then.
+  await source.reload();
+  if (o.watch) source.watch(paths);
+  const flush = () => {
+    if (reports && o.reportDir) {
+      try {
+        reports.flush(o.reportDir);
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'writing policy reports failed');
+      }
+    }
+  };
+  const timer = setInterval(flush, interval * 1000);
+  timer.unref();
+  await new Promise<void>((resolveStop) => {
+    const stop = (signal: string) => {
+      log.info({ signal, inFlight: server.inFlight() }, 'shutting down: draining');
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolveStop();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  clearInterval(timer);
+  source.close();
+  await server.close();
+  flush();
+  log.info('stopped');
+  ctx.state.exitCode = EXIT.ok;
 }

@@ -1,0 +1,91 @@
+// Shared by bench/webhook.ts and bench/soak.ts: the realistic review mix, a server child process,
+// and an autocannon run against it.
+import { type ChildProcess, fork } from 'node:child_process';
+import autocannon from 'autocannon';
+
+// The server's certificate is a throwaway self-signed one.
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+
+const restricted = ['disallow-capabilities-strict', 'disallow-privilege-escalation', 'require-run-as-non-root-user', 'require-run-as-nonroot', 'restrict-seccomp-strict', 'restrict-volume-types'];
+const baseline = ['disallow-capabilities', 'disallow-host-namespaces', 'disallow-host-path', 'disallow-host-ports', 'disallow-host-process', 'disallow-privileged-containers', 'disallow-proc-mount', 'disallow-selinux', 'restrict-apparmor-profiles', 'restrict-seccomp', 'restrict-sysctls'];
+const root = new URL('../../shared/conformance/kyverno-policies/pod-security/', import.meta.url).pathname;
+
+/** The 17 PSS restricted-profile ClusterPolicies, from the conformance folder. */
+export const PSS_RESTRICTED = [...baseline.map((n) => `${root}baseline/${n}/${n}.yaml`), ...restricted.map((n) => `${root}restricted/${n}/${n}.yaml`)];
+
+const goodSpec = {
+  securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+  containers: [{ name: 'pause', image: 'registry.k8s.io/pause', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } }],
+};
+const badSpec = { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }], volumes: [{ name: 'h', hostPath: { path: '/etc' } }] };
+
+function review(uid: string, kind: string, group: string, object: Record<string, unknown>): string {
+  const md = object.metadata as { name: string; namespace: string };
+  return JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: { uid, kind: { group, version: 'v1', kind }, resource: { group, version: 'v1', resource: `${kind.toLowerCase()}s` }, name: md.name, namespace: md.namespace, operation: 'CREATE', userInfo: { username: 'load', groups: ['system:authenticated'] }, object },
+  });
+}
+
+/** Good and bad Pods and a Deployment, as the API server would send them. */
+export const BODIES = [
+  review('a1', 'Pod', '', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'test-abcdefgh', namespace: 'load-tests', labels: { app: 'k6-test' } }, spec: goodSpec }),
+  review('a2', 'Pod', '', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'test-bad', namespace: 'load-tests' }, spec: badSpec }),
+  review('a3', 'Deployment', 'apps', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'load-tests' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: goodSpec } } }),
+  review('a4', 'Pod', '', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'test-ijklmnop', namespace: 'load-tests', labels: { app: 'k6-test' } }, spec: goodSpec }),
+];
+
+/** A server child process. */
+export interface ServerChild {
+  port: number;
+  rss(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts the webhook in a child process with these policy files. */
+export function startServer(policies: readonly string[]): Promise<ServerChild> {
+  const child: ChildProcess = fork(new URL('./_webhook-server.ts', import.meta.url).pathname, [...policies], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+    child.once('message', (m: { port: number }) => {
+      resolve({
+        port: m.port,
+        rss: () =>
+          new Promise((r) => {
+            child.once('message', (x: { rss: number }) => r(x.rss));
+            child.send('rss');
+          }),
+        stop: () =>
+          new Promise((r) => {
+            child.removeAllListeners('exit');
+            child.once('exit', () => r());
+            child.send('stop');
+          }),
+      });
+    });
+  });
+}
+
+/** Load results. */
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** Runs autocannon against /validate; `rate` undefined means saturate. */
+export async function load(port: number, seconds: number, rate?: number, connections = 16): Promise<LoadResult> {
+  const r = await autocannon({
+    url: `https://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    ...(rate ? { overallRate: rate } : {}),
+    requests: BODIES.map((body) => ({ method: 'POST' as const, path: '/validate', headers: { 'content-type': 'application/json' }, body })),
+  });
+  return { requests: r.requests.total, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}

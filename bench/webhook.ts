@@ -1,0 +1,28 @@
+// `npm run bench -- webhook`: the HTTPS webhook on loopback, load from this (separate) process with
+// autocannon: the 17 PSS restricted policies in Enforce vs the same server without policies, at
+// 1,000 reviews/s (p50/p99) and saturated, plus server RSS. Last line: JSON.
+import { cpus } from 'node:os';
+import { load, PSS_RESTRICTED, startServer } from './_webhook-load.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? '10');
+const out: Record<string, unknown> = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, seconds };
+for (const [name, policies] of [['none', []], ['pss17', PSS_RESTRICTED]] as const) {
+  const server = await startServer(policies);
+  await load(server.port, 2, 500); // warm-up: JIT, TLS sessions, compiled patterns
+  const at1000 = await load(server.port, seconds, 1000);
+  const saturated = await load(server.port, seconds, undefined, 32);
+  const rss = await server.rss();
+  await server.stop();
+  out[name] = { at1000, saturated: { rps: saturated.rps, p50: saturated.p50, p99: saturated.p99, errors: saturated.errors }, rssMiB: Math.round(rss / 1048576) };
+  console.error(`${name}: 1000/s p50 ${at1000.p50} ms p99 ${at1000.p99} ms errors ${at1000.errors}; saturated ${saturated.rps}/s; RSS ${Math.round(rss / 1048576)} MiB`);
+}
+const none = out.none as { at1000: { p99: number } };
+const pss = out.pss17 as { at1000: { p99: number; p50: number }; saturated: { rps: number }; rssMiB: number };
+out.summary = {
+  p50_ms_at_1000: pss.at1000.p50,
+  p99_ms_at_1000: pss.at1000.p99,
+  p99_ratio_vs_no_policy: Math.round((pss.at1000.p99 / Math.max(none.at1000.p99, 0.001)) * 100) / 100,
+  saturated_rps: pss.saturated.rps,
+  rss_mib: pss.rssMiB,
+};
+console.log(JSON.stringify(out));

@@ -1,0 +1,92 @@
+// Values files and how Helm combines them: each -f file deep-merges over the previous one (maps merge,
+// everything else is replaced), --set is applied on top, then the result is coalesced with the chart's
+// values.yaml (a user null deletes a default). Mirrors helm@v3 pkg/cli/values/options.go (MergeValues,
+// mergeMaps) and pkg/chartutil/coalesce.go (CoalesceValues).
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { isObject, type JsonObject, type JsonValue } from '../util/index.js';
+import { ChartRenderError } from './errors.js';
+
+/** A problem reading a values file, with the file and 1-based line when known. */
+export interface ValuesError {
+  code: 'VALUES_YAML_SYNTAX' | 'VALUES_NOT_A_MAP' | 'VALUES_READ_FAILED';
+  file: string;
+  line?: number;
+  message: string;
+}
+
+/** Renders a values error as `file:line: message`. */
+export function formatValuesError(e: ValuesError): string {
+  return `${e.line !== undefined ? `${e.file}:${e.line}` : e.file}: ${e.message}`;
+}
+
+/** Parses the text of a values file; an empty file is an empty map, as in Helm. */
+export function parseValuesText(text: string, file: string): { values: JsonObject; errors: ValuesError[] } {
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const errors: ValuesError[] = [];
+  for (const d of list) {
+    const e = d.errors[0];
+    if (e) {
+      errors.push({ code: 'VALUES_YAML_SYNTAX', file, line: lc.linePos(e.pos[0]).line, message: `YAML syntax error: ${e.message.split('\n')[0]}` });
+      return { values: {}, errors };
+    }
+  }
+  // Helm reads a values file with one yaml.Unmarshal: only the first document counts.
+  const first = list[0];
+  const value: unknown = first ? first.toJS({ maxAliasCount: 100 }) : null;
+  if (value === null || value === undefined) return { values: {}, errors };
+  if (!isObject(value)) {
+    const line = first?.contents?.range ? lc.linePos(first.contents.range[0]).line : 1;
+    errors.push({ code: 'VALUES_NOT_A_MAP', file, line, message: 'a values file must be a YAML map at the top level' });
+    return { values: {}, errors };
+  }
+  return { values: value, errors };
+}
+
+/** Reads and parses a values file; throws ChartRenderError (code CHART_VALUES_INVALID) naming file and line. */
+export function loadValuesFile(path: string): JsonObject {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ChartRenderError('CHART_VALUES_INVALID', `${path}: cannot read values file: ${(err as Error).message}`);
+  }
+  const r = parseValuesText(text, path);
+  const e = r.errors[0];
+  if (e) throw new ChartRenderError('CHART_VALUES_INVALID', formatValuesError(e));
+  return r.values;
+}
+
+/** Helm's mergeMaps: b over a, recursing where both sides are maps. Returns a new map. */
+export function mergeValueMaps(a: JsonObject, b: JsonObject): JsonObject {
+  const out: JsonObject = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] = isObject(v) && isObject(cur) ? mergeValueMaps(cur, v) : v;
+  }
+  return out;
+}
+
+/**
+ * Helm's CoalesceValues: user values over chart defaults. A user null removes a defaulted key; a map
+ * meets a map recursively; otherwise the user value wins. Key order: defaults first, then user-only keys.
+ */
+export function coalesceValues(defaults: JsonObject, user: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, dv] of Object.entries(defaults)) {
+    if (!Object.hasOwn(user, k)) {
+      out[k] = dv;
+      continue;
+    }
+    const uv = user[k] as JsonValue;
+    if (uv === null) continue;
+    out[k] = isObject(uv) && isObject(dv) ? coalesceValues(dv, uv) : uv;
+  }
+  for (const [k, uv] of Object.entries(user)) {
+    // Keys without a default are kept as given, nulls included (Helm deletes only nulls that hide a default).
+    if (!Object.hasOwn(defaults, k)) out[k] = uv;
+  }
+  return out;
+}

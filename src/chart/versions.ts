@@ -1,0 +1,150 @@
+// Which Kyverno versions and Helm charts (kyverno, kyverno-policies) fit a Kubernetes version, and the
+// order of upgrades as Kubernetes moves on. From the Kyverno docs' compatibility matrix (website release
+// branches, content/en/docs/Installation/_index.md) and the charts' Chart.yaml kubeVersion gates.
+import { compareSemver, parseSemver, satisfies } from './semver.js';
+
+/** One row of the Kyverno compatibility matrix (tested Kubernetes range, N-2 policy). */
+export interface KyvernoRange {
+  kyverno: string;
+  kubernetesMin: string;
+  kubernetesMax: string;
+  note?: string;
+}
+
+/** The matrix as published (1.8–1.18). */
+export const KYVERNO_MATRIX: readonly KyvernoRange[] = [
+  { kyverno: '1.8', kubernetesMin: '1.23', kubernetesMax: '1.25', note: 'Kubernetes 1.23.0-1.23.2 excluded (known issue); 1.23 support starts at 1.23.3' },
+  { kyverno: '1.9', kubernetesMin: '1.24', kubernetesMax: '1.26' },
+  { kyverno: '1.10', kubernetesMin: '1.24', kubernetesMax: '1.26' },
+  { kyverno: '1.11', kubernetesMin: '1.25', kubernetesMax: '1.28' },
+  { kyverno: '1.12', kubernetesMin: '1.26', kubernetesMax: '1.29' },
+  { kyverno: '1.13', kubernetesMin: '1.28', kubernetesMax: '1.31' },
+  { kyverno: '1.14', kubernetesMin: '1.29', kubernetesMax: '1.32' },
+  { kyverno: '1.15', kubernetesMin: '1.30', kubernetesMax: '1.33' },
+  { kyverno: '1.16', kubernetesMin: '1.31', kubernetesMax: '1.34' },
+  { kyverno: '1.17', kubernetesMin: '1.32', kubernetesMax: '1.35' },
+  { kyverno: '1.18', kubernetesMin: '1.33', kubernetesMax: '1.35' },
+];
+
+/** A chart release line: which app it ships and which Kubernetes Helm lets it install on. */
+export interface ChartLine {
+  chart: 'kyverno' | 'kyverno-policies';
+  /** e.g. `3.0.x`. */
+  line: string;
+  /** Kyverno minor the line ships, e.g. `1.10`. */
+  kyverno: string;
+  /** Newest chart version known in the line, with its app version. */
+  latest?: { chart: string; app: string };
+  /** Chart.yaml kubeVersion. */
+  kubeVersion: string;
+}
+
+/** Chart lines whose versions and kubeVersion gates were read from the charts (spec section 3). */
+export const CHART_LINES: readonly ChartLine[] = [
+  { chart: 'kyverno', line: '3.0.x', kyverno: '1.10', latest: { chart: '3.0.9', app: 'v1.10.7' }, kubeVersion: '>=1.16.0-0' },
+  { chart: 'kyverno', line: '3.1.x', kyverno: '1.11', kubeVersion: '>=1.25.0-0' },
+  { chart: 'kyverno', line: '3.2.x', kyverno: '1.12', latest: { chart: '3.2.6', app: 'v1.12.5' }, kubeVersion: '>=1.25.0-0' },
+  { chart: 'kyverno-policies', line: '3.0.x', kyverno: '1.10', latest: { chart: '3.0.8', app: 'v1.10.7' }, kubeVersion: '>=1.16.0-0' },
+  { chart: 'kyverno-policies', line: '3.1.x', kyverno: '1.11', latest: { chart: '3.1.5', app: 'v1.11.x' }, kubeVersion: '>=1.16.0-0' },
+  { chart: 'kyverno-policies', line: '3.2.x', kyverno: '1.12', latest: { chart: '3.2.5', app: 'v1.12.5' }, kubeVersion: '>=1.25.0-0' },
+];
+
+/** A chart line judged for one Kubernetes version. */
+export interface ChartFit extends ChartLine {
+  /** Helm accepts it (kubeVersion gate). */
+  installable: boolean;
+  /** Its Kyverno is in the tested range for this Kubernetes. */
+  tested: boolean;
+}
+
+/** A recommendation: a Kyverno minor with the chart versions that ship it. */
+export interface KyvernoChoice {
+  kyverno: string;
+  kyvernoChart?: string;
+  kyvernoPoliciesChart?: string;
+}
+
+/** One step of the upgrade path: before moving Kubernetes to `kubernetes`, run `before`; afterwards `newest` is safe. */
+export interface UpgradeStep {
+  kubernetes: string;
+  /** Newest Kyverno tested on both the previous and this Kubernetes minor (run it while upgrading). */
+  before?: KyvernoChoice;
+  /** Newest Kyverno tested and installable on this Kubernetes minor. */
+  newest?: KyvernoChoice;
+}
+
+/** The answer of `podgate versions`. */
+export interface VersionMatrix {
+  kubernetes: string;
+  kyverno: (KyvernoRange & { supported: boolean })[];
+  charts: ChartFit[];
+  newestSafe?: KyvernoChoice;
+  upgradePath: UpgradeStep[];
+}
+
+const minorOf = (v: string) => Number(v.split('.')[1] ?? 0);
+
+function supports(row: KyvernoRange, k8sMinor: number): boolean {
+  return minorOf(row.kubernetesMin) <= k8sMinor && k8sMinor <= minorOf(row.kubernetesMax);
+}
+
+function installable(line: ChartLine, k8s: string): boolean {
+  const v = parseSemver(k8s);
+  return v !== undefined && satisfies(v, line.kubeVersion) !== false;
+}
+
+/** Newest Kyverno minor tested on every given Kubernetes minor whose charts Helm installs on `installOn`. */
+function newestChoice(k8sMinors: readonly number[], installOn: string, allowed: (r: KyvernoRange) => boolean = () => true): KyvernoChoice | undefined {
+  const rows = KYVERNO_MATRIX.filter((r) => allowed(r) && k8sMinors.every((m) => supports(r, m)));
+  for (const r of [...rows].reverse()) {
+    const lines = CHART_LINES.filter((l) => l.kyverno === r.kyverno);
+    // Lines without chart data (1.13+) are recommended by app version only.
+    if (lines.length > 0 && !lines.every((l) => installable(l, installOn))) continue;
+    const pick = (chart: ChartLine['chart']) => {
+      const l = lines.find((x) => x.chart === chart);
+      return l ? (l.latest?.chart ?? l.line) : undefined;
+    };
+    const c: KyvernoChoice = { kyverno: r.kyverno };
+    const kc = pick('kyverno');
+    const pc = pick('kyverno-policies');
+    if (kc) c.kyvernoChart = kc;
+    if (pc) c.kyvernoPoliciesChart = pc;
+    return c;
+  }
+  return undefined;
+}
+
+/** Normalises `1.24`, `v1.24.3` to `MAJOR.MINOR`; undefined when unreadable. */
+export function kubeMinor(k8s: string): string | undefined {
+  const v = parseSemver(k8s);
+  return v ? `${v.major}.${v.minor}` : undefined;
+}
+
+/** The matrix seen from one Kubernetes version, with the upgrade path up to the newest tested minor. */
+export function versionMatrix(k8s: string): VersionMatrix {
+  const v = parseSemver(k8s);
+  if (!v) throw new Error(`invalid Kubernetes version ${JSON.stringify(k8s)}`);
+  const kubernetes = `${v.major}.${v.minor}`;
+  const full = `${v.major}.${v.minor}.${v.patch}`;
+  const kyverno = KYVERNO_MATRIX.map((r) => ({
+    ...r,
+    // 1.8 excludes 1.23.0-1.23.2
+    supported: supports(r, v.minor) && !(r.kyverno === '1.8' && v.minor === 23 && compareSemver(v, { major: 1, minor: 23, patch: 3, prerelease: '' }) < 0),
+  }));
+  const tested = new Set(kyverno.filter((r) => r.supported).map((r) => r.kyverno));
+  const charts = CHART_LINES.map((l) => ({ ...l, installable: installable(l, full), tested: tested.has(l.kyverno) }));
+  const newestSafe = newestChoice([v.minor], full, (r) => tested.has(r.kyverno));
+  const maxMinor = Math.max(...KYVERNO_MATRIX.map((r) => minorOf(r.kubernetesMax)));
+  const upgradePath: UpgradeStep[] = [];
+  for (let m = v.minor + 1; m <= maxMinor; m++) {
+    const step: UpgradeStep = { kubernetes: `1.${m}` };
+    const before = newestChoice([m - 1, m], `1.${m - 1}.0`);
+    const newest = newestChoice([m], `1.${m}.0`);
+    if (before) step.before = before;
+    if (newest) step.newest = newest;
+    upgradePath.push(step);
+  }
+  const out: VersionMatrix = { kubernetes, kyverno, charts, upgradePath };
+  if (newestSafe) out.newestSafe = newestSafe;
+  return out;
+}

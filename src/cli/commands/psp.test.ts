@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../../../test/helpers/cli.js';
+
+const seed = fileURLToPath(new URL('../../psp/testdata/seed/', import.meta.url));
+const SEED_DENIAL = 'pods "host-mount-pod" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.volumes[0].hostPath.pathPrefix: Invalid value: "/etc": is not allowed to be used]';
+
+const cases: { name: string; argv: string[]; code: number; out?: RegExp | string; err?: RegExp }[] = [
+  {
+    name: "psp check prints the seed's denial byte for byte and exits 1",
+    argv: ['psp', 'check', '--pod', `${seed}pod.yaml`, '--psp', `${seed}psps.yaml`, '--rbac', `${seed}rbac.yaml`, '--user', 'ray', '--namespace', 'ray-restricted'],
+    code: 1,
+    out: `${SEED_DENIAL}\n`,
+  },
+  {
+    name: 'psp check names the admitting PSP and prints the stored pod',
+    argv: ['psp', 'check', '--pod', `${seed}pod.yaml`, '--cluster', seed, '--user', 'admin', '--namespace', 'default'],
+    code: 0,
+    out: /^admitted by PodSecurityPolicy "local-path-provisioner-psp" \(unchanged\)\n---\napiVersion: v1\n[\s\S]*kubernetes.io\/psp: local-path-provisioner-psp/,
+  },
+  { name: 'psp check without policies is a usage error', argv: ['psp', 'check', '--pod', `${seed}pod.yaml`, '--user', 'ray'], code: 2, err: /--cluster PATH/ },
+  { name: 'psp check requires --user', argv: ['psp', 'check', '--pod', `${seed}pod.yaml`, '--cluster', seed], code: 2, err: /--user/ },
+  { name: 'psp check refuses a file that is not one pod', argv: ['psp', 'check', '--pod', `${seed}rbac.yaml`, '--cluster', seed, '--user', 'ray'], code: 2, err: /exactly one Pod/ },
+  { name: 'psp check rejects -o table', argv: ['-o', 'table', 'psp', 'check', '--pod', `${seed}pod.yaml`, '--cluster', seed, '--user', 'ray'], code: 2, err: /-o table is not supported/ },
+  { name: 'psp who-can-use lists subjects with binding and role', argv: ['psp', 'who-can-use', '--cluster', seed], code: 0, out: /ray-restricted\s+User\s+ray\s+ray-restricted\s+RoleBinding\/ray-restricted\/psp-ray-restricted\s+Role\/ray-restricted\/psp-ray-restricted/ },
+];
+
+for (const c of cases) {
+  test(c.name, async () => {
+    const r = await runCli(c.argv);
+    assert.equal(r.code, c.code, r.stderr);
+    if (typeof c.out === 'string') assert.equal(r.stdout, c.out);
+    else if (c.out) assert.match(r.stdout, c.out);
+    if (c.err) assert.match(r.stderr, c.err);
+  });
+}
+
+test('psp check -o json prints exactly the five documented fields', async () => {
+  const r = await runCli(['-o', 'json', 'psp', 'check', '--pod', `${seed}pod.yaml`, '--cluster', seed, '--user', 'ray', '--namespace', 'ray-restricted']);
+  assert.equal(r.code, 1);
+  const v = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(v), ['allowed', 'policy', 'message', 'mutated', 'pod']);
+  assert.deepEqual([v.allowed, v.policy, v.message, v.mutated], [false, null, SEED_DENIAL, false]);
+  assert.equal((v.pod as { metadata: { name: string } }).metadata.name, 'host-mount-pod');
+});
+
+test('psp who-can-use -o json maps every PSP to its grants', async () => {
+  const r = await runCli(['-o', 'json', 'psp', 'who-can-use', '--cluster', seed]);
+  assert.equal(r.code, 0, r.stderr);
+  const v = JSON.parse(r.stdout) as Record<string, { subject: string; binding: string }[]>;
+  assert.deepEqual(Object.keys(v), ['local-path-provisioner-psp', 'privileged', 'ray-restricted']);
+  assert.ok(v['ray-restricted']?.some((g) => g.subject === 'ray' && g.binding === 'RoleBinding/ray-restricted/psp-ray-restricted'));
+});

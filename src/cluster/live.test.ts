@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { type LiveResult, LiveClusterError, loadLiveObjects } from './live.js';
+import { type RecordedServer, startRecordedServer, writeKubeconfig } from './testdata/recorded-api-server.js';
+
+const NS_TOKEN = 'eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MTgzMDQ2Niwic3RhcnQiOiJrdWJlLXN5c3RlbVx1MDAwMCJ9';
+const POD_TOKEN_1 = 'eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MTgzMDQ3MCwic3RhcnQiOiJrdWJlLXN5c3RlbS9jb3JlZG5zLTU4OGJiNTg5YjUtN3A0bXdcdTAwMDAifQ';
+const POD_TOKEN_2 = 'eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MTgzMDQ3MCwic3RhcnQiOiJyYXktcmVzdHJpY3RlZC9qdXB5dGVyLTBcdTAwMDAifQ';
+
+let server: RecordedServer;
+let kubeconfig: string;
+let result: LiveResult;
+
+before(async () => {
+  server = await startRecordedServer({
+    '/api/v1/namespaces': { status: 200, file: 'namespaces-page1.json' },
+    [`/api/v1/namespaces?continue=${NS_TOKEN}`]: { status: 200, file: 'namespaces-page2.json' },
+    '/api/v1/pods': { status: 200, file: 'pods-page1.json' },
+    [`/api/v1/pods?continue=${POD_TOKEN_1}`]: { status: 200, file: 'pods-page2.json' },
+    [`/api/v1/pods?continue=${POD_TOKEN_2}`]: { status: 200, file: 'pods-page3.json' },
+    '/apis/policy/v1beta1/podsecuritypolicies': { status: 200, file: 'podsecuritypolicies.json' },
+    '/apis/rbac.authorization.k8s.io/v1/clusterroles': { status: 403, file: 'forbidden-clusterroles.json' },
+  });
+  kubeconfig = writeKubeconfig(server.url);
+  result = await loadLiveObjects({ kubeconfig, context: 'recorded', limit: 2 });
+});
+
+after(() => server.close());
+
+const names = (kind: string) => result.objects.filter((o) => o.object.kind === kind).map((o) => o.object.metadata.name);
+
+test('namespaces spread over two pages are all listed, in order', () => {
+  assert.deepEqual(names('Namespace'), ['default', 'kube-system', 'ray-restricted']);
+});
+
+test('pods spread over three pages follow each continue token once', () => {
+  assert.deepEqual(names('Pod'), ['calico-node-4xq8v', 'coredns-588bb589b5-7p4mw', 'local-path-provisioner-7b9b6d8d9c-q2xkz', 'jupyter-0', 'kyverno-admission-controller-6c9b6f8d4f-zr7lm']);
+  const podCalls = server.seen.filter((r) => r.path === '/api/v1/pods');
+  assert.deepEqual(
+    podCalls.map((r) => r.continue),
+    [null, POD_TOKEN_1, POD_TOKEN_2],
+  );
+});
+
+test('every request carries the page size and the kubeconfig bearer token', () => {
+  assert.ok(server.seen.length > 10);
+  for (const r of server.seen) {
+    assert.equal(r.limit, '2', r.path);
+    assert.equal(r.authorization, 'Bearer recorded-token', r.path);
+  }
+});
+
+test('list items get their apiVersion and kind back, and a cluster:<kind> source with page and item', () => {
+  const jupyter = result.objects.find((o) => o.object.metadata.name === 'jupyter-0');
+  assert.equal(jupyter?.object.apiVersion, 'v1');
+  assert.equal(jupyter?.object.kind, 'Pod');
+  assert.deepEqual(jupyter?.source, { file: 'cluster:Pod', document: 1, line: 1, item: 1 });
+  const psp = result.objects.find((o) => o.object.kind === 'PodSecurityPolicy');
+  assert.equal(psp?.object.apiVersion, 'policy/v1beta1');
+  assert.equal(psp?.object.metadata.name, 'privileged');
+});
+
+test('a 403 on one kind is reported with its reason and message, and the other kinds still load', () => {
+  assert.deepEqual(
+    result.problems.map((p) => [p.kind, p.status, p.reason]),
+    [['ClusterRole', 403, 'Forbidden']],
+  );
+  assert.match(result.problems[0]?.message ?? '', /cannot list resource "clusterroles"/);
+  assert.ok(names('Pod').length > 0);
+});
+
+test('optional kinds the server does not serve (Kyverno not installed) are noted, not problems', () => {
+  assert.deepEqual(result.notServed, ['ClusterPolicy', 'Policy']);
+});
+
+test('the result names the context and server used', () => {
+  assert.equal(result.context, 'recorded');
+  assert.equal(result.server, server.url);
+});
+
+const failures: { name: string; opts: () => Parameters<typeof loadLiveObjects>[0]; want: RegExp }[] = [
+  { name: 'an unknown context is an error naming the known ones', opts: () => ({ kubeconfig, context: 'nope' }), want: /context "nope" not found in kubeconfig \(have: recorded, other\)/ },
+  { name: 'an unreachable server is an error naming the server', opts: () => ({ kubeconfig }), want: /cannot reach the API server at http:\/\/127\.0\.0\.1:9/ },
+  { name: 'a missing kubeconfig file is an error naming the file', opts: () => ({ kubeconfig: '/nonexistent/kubeconfig' }), want: /cannot read kubeconfig \/nonexistent\/kubeconfig/ },
+];
+
+for (const c of failures) {
+  test(c.name, async () => {
+    await assert.rejects(loadLiveObjects(c.opts()), (err: unknown) => {
+      assert.ok(err instanceof LiveClusterError);
+      assert.match(err.message, c.want);
+      return true;
+    });
+  });
+}

@@ -1,0 +1,213 @@
+// Reads the objects podgate reasons about from a live API server, page by page.
+// Kubeconfig, context and credentials come from @kubernetes/client-node (imported lazily, so a
+// broken optional dependency never breaks the CLI); the list calls are plain GETs so fields the
+// typed client does not know, and kinds it no longer models (policy/v1beta1 PSP), survive intact.
+// Paging mirrors kubectl's `get -A --chunk-size` (k8s.io/cli-runtime pkg/resource/helper.go List).
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeObject, LoadedObject } from '../kube/index.js';
+import { isObject, type JsonObject } from '../util/index.js';
+
+/** One kind podgate lists: where the API server serves it. */
+export interface ListedKind {
+  kind: string;
+  apiVersion: string;
+  /** Plural resource name in the URL. */
+  resource: string;
+  /** A 404 means "not served by this cluster" (PSP on >= 1.25, Kyverno not installed), not a problem. */
+  optional?: boolean;
+}
+
+/** The kinds a live snapshot holds: namespaces, PSPs, RBAC, every pod-bearing kind, Kyverno policies. */
+export const LIVE_KINDS: readonly ListedKind[] = [
+  { kind: 'Namespace', apiVersion: 'v1', resource: 'namespaces' },
+  { kind: 'PodSecurityPolicy', apiVersion: 'policy/v1beta1', resource: 'podsecuritypolicies', optional: true },
+  { kind: 'ClusterRole', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'clusterroles' },
+  { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'clusterrolebindings' },
+  { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'roles' },
+  { kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'rolebindings' },
+  { kind: 'ServiceAccount', apiVersion: 'v1', resource: 'serviceaccounts' },
+  { kind: 'Pod', apiVersion: 'v1', resource: 'pods' },
+  { kind: 'ReplicationController', apiVersion: 'v1', resource: 'replicationcontrollers' },
+  { kind: 'Deployment', apiVersion: 'apps/v1', resource: 'deployments' },
+  { kind: 'DaemonSet', apiVersion: 'apps/v1', resource: 'daemonsets' },
+  { kind: 'StatefulSet', apiVersion: 'apps/v1', resource: 'statefulsets' },
+  { kind: 'ReplicaSet', apiVersion: 'apps/v1', resource: 'replicasets' },
+  { kind: 'Job', apiVersion: 'batch/v1', resource: 'jobs' },
+  { kind: 'CronJob', apiVersion: 'batch/v1', resource: 'cronjobs' },
+  { kind: 'ClusterPolicy', apiVersion: 'kyverno.io/v1', resource: 'clusterpolicies', optional: true },
+  { kind: 'Policy', apiVersion: 'kyverno.io/v1', resource: 'policies', optional: true },
+];
+
+/** A kind that could not be listed (403, 500, an expired continue token...). Other kinds still load. */
+export interface LiveProblem {
+  kind: string;
+  /** HTTP status, when the server answered. */
+  status?: number;
+  /** The Status object's `reason` (Forbidden, Expired, NotFound...), else the HTTP status text. */
+  reason: string;
+  message: string;
+}
+
+/** Options for listing a live cluster. */
+export interface LiveOptions {
+  /** Kubeconfig file; without it, $KUBECONFIG (from `env`) or ~/.kube/config, as kubectl does. */
+  kubeconfig?: string;
+  /** Context name; default the kubeconfig's current-context. */
+  context?: string;
+  /** Page size (`limit`); default 500, kubectl's chunk size. */
+  limit?: number;
+  /** Kinds to list; default LIVE_KINDS. */
+  kinds?: readonly ListedKind[];
+  /** Per-request timeout in milliseconds; default 30000. */
+  timeoutMs?: number;
+  /** Environment used to find the default kubeconfig. */
+  env?: Record<string, string | undefined>;
+}
+
+/** What a live listing produced. */
+export interface LiveResult {
+  objects: LoadedObject[];
+  problems: LiveProblem[];
+  /** Optional kinds this server does not serve (404). */
+  notServed: string[];
+  server: string;
+  context: string;
+}
+
+/** The cluster could not be reached or the kubeconfig is unusable: nothing was listed. */
+export class LiveClusterError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LiveClusterError';
+  }
+}
+
+interface Reply {
+  status: number;
+  statusText: string;
+  body: string;
+}
+
+type ClientModule = typeof import('@kubernetes/client-node');
+
+async function loadClient(): Promise<ClientModule> {
+  try {
+    return await import('@kubernetes/client-node');
+  } catch (err) {
+    throw new LiveClusterError(`cannot load @kubernetes/client-node: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Lists every kind from the API server the kubeconfig points at, following `continue` tokens. */
+export async function loadLiveObjects(opts: LiveOptions = {}): Promise<LiveResult> {
+  const { KubeConfig } = await loadClient();
+  const kc = new KubeConfig();
+  try {
+    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+    else if (opts.env?.KUBECONFIG) kc.loadFromFile(opts.env.KUBECONFIG.split(':')[0] ?? '');
+    else kc.loadFromDefault();
+  } catch (err) {
+    throw new LiveClusterError(`cannot read kubeconfig ${opts.kubeconfig ?? opts.env?.KUBECONFIG ?? '(default)'}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (opts.context !== undefined) {
+    if (!kc.getContextObject(opts.context)) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw new LiveClusterError(`context "${opts.context}" not found in kubeconfig (have: ${known.join(', ') || 'none'})`);
+    }
+    kc.setCurrentContext(opts.context);
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new LiveClusterError(`kubeconfig context "${kc.getCurrentContext()}" names no cluster`);
+  const server = cluster.server.replace(/\/+$/, '');
+  const base: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' }, timeout: opts.timeoutMs ?? 30_000 };
+  try {
+    await kc.applyToHTTPSOptions(base);
+  } catch (err) {
+    throw new LiveClusterError(`cannot use kubeconfig credentials for ${server}: ${(err as Error).message}`, { cause: err });
+  }
+  const result: LiveResult = { objects: [], problems: [], notServed: [], server, context: kc.getCurrentContext() };
+  for (const k of opts.kinds ?? LIVE_KINDS) {
+    await listKind(k, server, base, opts.limit ?? 500, result);
+  }
+  return result;
+}
+
+function listPath(k: ListedKind): string {
+  return k.apiVersion.includes('/') ? `/apis/${k.apiVersion}/${k.resource}` : `/api/${k.apiVersion}/${k.resource}`;
+}
+
+async function listKind(k: ListedKind, server: string, base: https.RequestOptions, limit: number, out: LiveResult): Promise<void> {
+  let cont: string | undefined;
+  let page = 0;
+  do {
+    const url = new URL(server + listPath(k));
+    url.searchParams.set('limit', String(limit));
+    if (cont) url.searchParams.set('continue', cont);
+    const reply = await get(url, base);
+    if (reply.status !== 200) {
+      if (reply.status === 404 && k.optional && page === 0) out.notServed.push(k.kind);
+      else out.problems.push(problemOf(k.kind, reply));
+      return;
+    }
+    let list: unknown;
+    try {
+      list = JSON.parse(reply.body);
+    } catch {
+      out.problems.push({ kind: k.kind, status: reply.status, reason: 'InvalidResponse', message: 'response is not JSON' });
+      return;
+    }
+    if (!isObject(list) || !Array.isArray(list.items)) {
+      out.problems.push({ kind: k.kind, status: reply.status, reason: 'InvalidResponse', message: 'response is not a list (no items)' });
+      return;
+    }
+    list.items.forEach((item, i) => {
+      if (!isObject(item)) return;
+      out.objects.push({ object: asObject(item, k), source: { file: `cluster:${k.kind}`, document: page, line: 1, item: i } });
+    });
+    const md = list.metadata;
+    cont = isObject(md) && typeof md.continue === 'string' && md.continue !== '' ? md.continue : undefined;
+    page++;
+  } while (cont);
+}
+
+// List items come back without apiVersion/kind (the List carries them); restore both so the
+// object looks exactly like `kubectl get -o yaml` prints it.
+function asObject(item: JsonObject, k: ListedKind): KubeObject {
+  const metadata = isObject(item.metadata) ? item.metadata : {};
+  return { ...item, apiVersion: typeof item.apiVersion === 'string' ? item.apiVersion : k.apiVersion, kind: k.kind, metadata } as KubeObject;
+}
+
+function problemOf(kind: string, reply: Reply): LiveProblem {
+  let reason = reply.statusText || `HTTP ${reply.status}`;
+  let message = reply.body.trim().slice(0, 300);
+  try {
+    const status: unknown = JSON.parse(reply.body);
+    if (isObject(status)) {
+      if (typeof status.reason === 'string' && status.reason) reason = status.reason;
+      if (typeof status.message === 'string') message = status.message;
+    }
+  } catch {
+    // not a Status object: keep the raw text
+  }
+  return { kind, status: reply.status, reason, message };
+}
+
+function get(url: URL, base: https.RequestOptions): Promise<Reply> {
+  const mod = url.protocol === 'http:' ? http : https;
+  return new Promise((resolve, reject) => {
+    const req = mod.request(url, { ...base, headers: { ...base.headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${base.timeout} ms`)));
+    req.on('error', (err) => reject(new LiveClusterError(`cannot reach the API server at ${url.origin}: ${err.message}`, { cause: err })));
+    req.end();
+  });
+}

@@ -1,0 +1,97 @@
+// Test helper: a loopback HTTP server replaying recorded API-server list responses, and a
+// kubeconfig pointing at it. Routes are `path` or `path?continue=TOKEN`; list paths without a
+// route answer an empty list of the right kind; everything else answers the apiserver's 404.
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = new URL('./api/', import.meta.url);
+
+/** A recorded answer: HTTP status and the fixture file under testdata/api/. */
+export interface Recorded {
+  status: number;
+  file: string;
+}
+
+/** One request the server saw. */
+export interface SeenRequest {
+  path: string;
+  limit: string | null;
+  continue: string | null;
+  authorization: string | undefined;
+}
+
+/** A running recorded server. */
+export interface RecordedServer {
+  url: string;
+  seen: SeenRequest[];
+  close: () => Promise<void>;
+}
+
+const EMPTY_LIST = /^\/(api\/v1|apis\/(apps|batch|rbac\.authorization\.k8s\.io)\/v1)\/([a-z]+)$/;
+
+/** Starts the server on 127.0.0.1 with an ephemeral port. */
+export async function startRecordedServer(routes: Record<string, Recorded>): Promise<RecordedServer> {
+  const seen: SeenRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://localhost');
+    const cont = u.searchParams.get('continue');
+    seen.push({ path: u.pathname, limit: u.searchParams.get('limit'), continue: cont, authorization: req.headers.authorization });
+    const route = routes[cont ? `${u.pathname}?continue=${cont}` : u.pathname];
+    res.setHeader('Content-Type', 'application/json');
+    if (route) {
+      res.statusCode = route.status;
+      res.end(readFileSync(new URL(route.file, dir)));
+      return;
+    }
+    const m = EMPTY_LIST.exec(u.pathname);
+    if (m) {
+      const apiVersion = m[1] === 'api/v1' ? 'v1' : m[1]!.slice('apis/'.length);
+      res.end(JSON.stringify({ kind: 'List', apiVersion, metadata: { resourceVersion: '1830480' }, items: [] }));
+      return;
+    }
+    res.statusCode = 404;
+    res.end(readFileSync(new URL('not-found.json', dir)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Writes a kubeconfig with contexts `recorded` (token `recorded-token`) and `other` to a temp dir. */
+export function writeKubeconfig(server: string): string {
+  const d = mkdtempSync(join(tmpdir(), 'podgate-kubeconfig-'));
+  const file = join(d, 'config');
+  writeFileSync(
+    file,
+    `apiVersion: v1
+kind: Config
+clusters:
+- name: recorded
+  cluster:
+    server: ${server}
+    insecure-skip-tls-verify: true
+- name: elsewhere
+  cluster:
+    server: http://127.0.0.1:9
+    insecure-skip-tls-verify: true
+users:
+- name: reader
+  user:
+    token: recorded-token
+contexts:
+- name: recorded
+  context: {cluster: recorded, user: reader}
+- name: other
+  context: {cluster: elsewhere, user: reader}
+current-context: other
+`,
+  );
+  return file;
+}

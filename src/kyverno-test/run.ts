@@ -1,0 +1,232 @@
+// Finds and runs kyverno-test.yaml suites: loads policies, resources and values, evaluates every
+// policy on every resource it names, and compares each expected row with the engine's verdict.
+// Mirrors kyverno@v1.10.7:cmd/cli/kubectl-kyverno/test/test_command.go (applyPoliciesFromPath,
+// buildPolicyResults: `rule`, `autogen-rule` and `autogen-cronjob-rule` all answer for a rule; a rule
+// without a response counts as skip).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { loadObjects } from '../cluster/index.js';
+import { formatFieldError, formatInputError, type KubeObject } from '../kube/index.js';
+import {
+  type CompiledPolicy,
+  compilePolicy,
+  type EvaluationContext,
+  evaluatePolicy,
+  isKyvernoPolicy,
+  loadPolicy,
+  type PolicyResult,
+  type RequestInfo,
+} from '../kyverno/index.js';
+import { isObject, type JsonValue } from '../util/index.js';
+import { type ExpectedResult, parseSuite, parseValues, type SuiteValues } from './suite.js';
+
+/** The outcome of one expected row (one resource name of one result entry). */
+export interface TestRow {
+  /** Path of the kyverno-test.yaml. */
+  suite: string;
+  policy: string;
+  rule: string;
+  kind: string;
+  resource: string;
+  namespace?: string;
+  expected: string;
+  /** The engine's status, or `not found` / `not evaluated` (mutate rules, Tier 3). */
+  actual: string;
+  ok: boolean;
+  message: string;
+}
+
+/** One suite's run. */
+export interface SuiteRun {
+  file: string;
+  name: string;
+  rows: TestRow[];
+  /** Load problems (the suite's rows may be incomplete). */
+  errors: string[];
+  policyCount: number;
+  resourceCount: number;
+}
+
+/** Options for running suites. */
+export interface RunOptions {
+  /** The test file name to look for (kyverno test -f). */
+  fileName?: string;
+}
+
+/** Finds test files under the paths (a file path is taken as is), sorted. Hidden directories are searched. */
+export function findSuites(paths: readonly string[], fileName = 'kyverno-test.yaml'): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) {
+        if (name === 'node_modules' || name === '.git') continue;
+        walk(join(p, name));
+      }
+    } else if (p.endsWith(`/${fileName}`) || p === fileName) out.push(p);
+  };
+  for (const p of paths) {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (st?.isFile()) out.push(p);
+    else walk(p);
+  }
+  return out;
+}
+
+function readYaml(file: string): unknown {
+  return parse(readFileSync(file, 'utf8'), { uniqueKeys: false });
+}
+
+function splitName(qualified: string): { namespace?: string; name: string } {
+  const i = qualified.indexOf('/');
+  return i < 0 ? { name: qualified } : { namespace: qualified.slice(0, i), name: qualified.slice(i + 1) };
+}
+
+function requestInfoFrom(doc: unknown): RequestInfo | undefined {
+  if (!isObject(doc)) return undefined;
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
+  const ui = isObject(doc.userInfo) ? doc.userInfo : undefined;
+  const roles = list(doc.roles);
+  const clusterRoles = list(doc.clusterRoles);
+  return {
+    ...(roles ? { roles } : {}),
+    ...(clusterRoles ? { clusterRoles } : {}),
+    ...(ui ? { userInfo: { ...(typeof ui.username === 'string' ? { username: ui.username } : {}), ...(Array.isArray(ui.groups) ? { groups: ui.groups.map(String) } : {}) } } : {}),
+  };
+}
+
+/** Runs one kyverno-test.yaml file. Never throws for bad input: problems land in `errors`. */
+export function runSuiteFile(file: string): SuiteRun {
+  const run: SuiteRun = { file, name: '', rows: [], errors: [], policyCount: 0, resourceCount: 0 };
+  let doc: unknown;
+  try {
+    doc = readYaml(file);
+  } catch (err) {
+    run.errors.push(`${file}: ${(err as Error).message.split('\n')[0]}`);
+    return run;
+  }
+  const parsed = parseSuite(doc);
+  for (const e of parsed.errors) run.errors.push(`${file}: ${e.field}: ${e.message}`);
+  const suite = parsed.suite;
+  if (!suite) return run;
+  run.name = suite.name;
+  const dir = dirname(file);
+  const rel = (p: string) => resolve(dir, p);
+
+  const policies: CompiledPolicy[] = [];
+  const loadedPolicies = loadObjects(suite.policies.map(rel), { requireName: false });
+  for (const e of loadedPolicies.errors) run.errors.push(formatInputError(e));
+  for (const lo of loadedPolicies.objects) {
+    if (!isKyvernoPolicy(lo.object)) continue;
+    const r = loadPolicy(lo.object);
+    for (const e of r.errors) run.errors.push(`${lo.source.file}: document ${lo.source.document + 1}: ${formatFieldError(e)}`);
+    if (r.policy) policies.push(compilePolicy(r.policy));
+  }
+  const loadedResources = loadObjects(suite.resources.map(rel), { requireName: false });
+  for (const e of loadedResources.errors) run.errors.push(formatInputError(e));
+  const resources = loadedResources.objects.map((o) => o.object);
+  run.policyCount = policies.length;
+  run.resourceCount = resources.length;
+
+  let values: SuiteValues | undefined = suite.values;
+  if (suite.variables) {
+    try {
+      values = parseValues(readYaml(rel(suite.variables)));
+    } catch (err) {
+      run.errors.push(`${rel(suite.variables)}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  let requestInfo: RequestInfo | undefined;
+  if (suite.userinfo) {
+    try {
+      requestInfo = requestInfoFrom(readYaml(rel(suite.userinfo)));
+    } catch (err) {
+      run.errors.push(`${rel(suite.userinfo)}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  const cache = new Map<string, PolicyResult>();
+  const evaluate = (p: CompiledPolicy, ri: number, r: KubeObject): PolicyResult => {
+    const key = `${p.policy.namespace ?? ''}/${p.policy.name}#${ri}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const res = evaluatePolicy(p, r, contextFor(p, r, values, requestInfo));
+    cache.set(key, res);
+    return res;
+  };
+
+  for (const exp of suite.results) {
+    const pref = splitName(exp.policy);
+    const policy = policies.find((p) => p.policy.name === pref.name && (pref.namespace === undefined || p.policy.namespace === pref.namespace));
+    for (const resName of exp.resources) {
+      const rref = splitName(resName);
+      const row: TestRow = {
+        suite: file,
+        policy: exp.policy,
+        rule: exp.rule,
+        kind: exp.kind,
+        resource: rref.name,
+        ...(exp.namespace ?? rref.namespace ? { namespace: exp.namespace ?? rref.namespace } : {}),
+        expected: exp.result,
+        actual: 'not found',
+        ok: false,
+        message: '',
+      };
+      run.rows.push(row);
+      const ns = row.namespace;
+      const ri = resources.findIndex(
+        (o) => (o.metadata?.name ?? '') === rref.name && (exp.kind === '' || o.kind === exp.kind) && (ns === undefined || (o.metadata?.namespace ?? 'default') === ns),
+      );
+      const resource = resources[ri];
+      if (!policy) {
+        row.message = `policy ${exp.policy} not found in the suite's policies`;
+        continue;
+      }
+      if (!resource) {
+        row.message = `resource ${exp.kind}/${resName} not found in the suite's resources`;
+        continue;
+      }
+      const result = evaluate(policy, ri, resource);
+      fillRow(row, exp, result);
+    }
+  }
+  return run;
+}
+
+function fillRow(row: TestRow, exp: ExpectedResult, result: PolicyResult): void {
+  const names = [exp.rule, `autogen-${exp.rule}`, `autogen-cronjob-${exp.rule}`];
+  const rr = result.rules.find((r) => names.includes(r.rule));
+  if (rr) {
+    row.actual = rr.status;
+    row.message = rr.message;
+  } else if (result.unevaluated.some((u) => names.includes(u.rule)) || exp.patchedResource !== undefined || exp.generatedResource !== undefined) {
+    row.actual = 'not evaluated';
+    row.message = 'mutate and generate rules are not evaluated by podgate yet';
+  } else {
+    row.actual = 'skip';
+    row.message = 'rule did not match the resource';
+  }
+  row.ok = row.actual === row.expected;
+}
+
+function contextFor(p: CompiledPolicy, r: KubeObject, values: SuiteValues | undefined, requestInfo: RequestInfo | undefined): EvaluationContext {
+  const name = p.policy.name;
+  const global: Record<string, JsonValue> = { ...(values?.globalValues ?? {}), ...(values?.resourceValues[name]?.[r.metadata?.name ?? ''] ?? {}) };
+  const ns = r.metadata?.namespace ?? '';
+  const ctx: EvaluationContext = {
+    clock: () => new Date(),
+    values: { global, rules: values?.ruleValues[name] ?? {}, foreach: values?.foreachValues[name] ?? {} },
+    namespaceLabels: values?.namespaceLabels[ns] ?? {},
+  };
+  if (global['request.operation'] === 'DELETE') ctx.operation = 'DELETE';
+  // Like the Kyverno CLI from 1.11 (processor: WithOldResource on UPDATE), an UPDATE compares the
+  // resource with itself: the suites carry no separate old object.
+  if (global['request.operation'] === 'UPDATE') {
+    ctx.operation = 'UPDATE';
+    ctx.oldObject = r;
+  }
+  if (requestInfo) ctx.requestInfo = requestInfo;
+  return ctx;
+}

@@ -1,0 +1,127 @@
+// Reads kyverno-test.yaml suites: the cli.kyverno.io/v1alpha1 `Test` format and the older untyped one,
+// plus their values (variables) and userinfo files. Mirrors kyverno@v1.10.7:cmd/cli/kubectl-kyverno/test/
+// api/types.go and utils/values (GetVariable), with the v1alpha1 field names of 1.11+.
+import { isObject, type JsonObject, type JsonValue } from '../util/index.js';
+
+/** One expected result; `resources` lists the resource names (each counts as a row). */
+export interface ExpectedResult {
+  policy: string;
+  rule: string;
+  kind: string;
+  namespace?: string;
+  resources: string[];
+  result: string;
+  /** Mutate expectations (Tier 3): the expected patched resource file. */
+  patchedResource?: string;
+  generatedResource?: string;
+}
+
+/** A values file's content (kind Values, or the untyped variables file). */
+export interface SuiteValues {
+  globalValues: Record<string, JsonValue>;
+  /** policy name → rule name → values. */
+  ruleValues: Record<string, Record<string, Record<string, JsonValue>>>;
+  /** policy name → rule name → foreach values. */
+  foreachValues: Record<string, Record<string, Record<string, JsonValue[]>>>;
+  /** policy name → resource name → values. */
+  resourceValues: Record<string, Record<string, Record<string, JsonValue>>>;
+  /** namespace name → labels. */
+  namespaceLabels: Record<string, Record<string, string>>;
+}
+
+/** A parsed test file. */
+export interface SuiteSpec {
+  name: string;
+  policies: string[];
+  resources: string[];
+  variables?: string;
+  userinfo?: string;
+  values?: SuiteValues;
+  results: ExpectedResult[];
+}
+
+/** A problem with a test file, pointing at a field. */
+export interface SuiteError {
+  field: string;
+  message: string;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function valueMap(v: unknown): Record<string, JsonValue> {
+  return isObject(v) ? { ...v } : {};
+}
+
+/** Parses the values/variables document. */
+export function parseValues(doc: unknown): SuiteValues {
+  const out: SuiteValues = { globalValues: {}, ruleValues: {}, foreachValues: {}, resourceValues: {}, namespaceLabels: {} };
+  if (!isObject(doc)) return out;
+  out.globalValues = valueMap(doc.globalValues);
+  for (const p of Array.isArray(doc.policies) ? doc.policies : []) {
+    if (!isObject(p) || typeof p.name !== 'string') continue;
+    const rules: Record<string, Record<string, JsonValue>> = {};
+    const foreach: Record<string, Record<string, JsonValue[]>> = {};
+    for (const r of Array.isArray(p.rules) ? p.rules : []) {
+      if (!isObject(r) || typeof r.name !== 'string') continue;
+      if (isObject(r.values)) rules[r.name] = { ...r.values };
+      if (isObject(r.foreachValues)) {
+        const fv: Record<string, JsonValue[]> = {};
+        for (const [k, v] of Object.entries(r.foreachValues)) fv[k] = Array.isArray(v) ? v : [v];
+        foreach[r.name] = fv;
+      }
+    }
+    const resources: Record<string, Record<string, JsonValue>> = {};
+    for (const r of Array.isArray(p.resources) ? p.resources : []) {
+      if (isObject(r) && typeof r.name === 'string') resources[r.name] = valueMap(r.values);
+    }
+    out.ruleValues[p.name] = rules;
+    out.foreachValues[p.name] = foreach;
+    out.resourceValues[p.name] = resources;
+  }
+  for (const n of Array.isArray(doc.namespaceSelector) ? doc.namespaceSelector : []) {
+    if (!isObject(n) || typeof n.name !== 'string') continue;
+    const labels: Record<string, string> = {};
+    if (isObject(n.labels)) for (const [k, v] of Object.entries(n.labels)) labels[k] = String(v);
+    out.namespaceLabels[n.name] = labels;
+  }
+  return out;
+}
+
+/** Parses a kyverno-test.yaml document (either format), collecting problems. */
+export function parseSuite(doc: unknown): { suite?: SuiteSpec; errors: SuiteError[] } {
+  const errors: SuiteError[] = [];
+  if (!isObject(doc)) return { errors: [{ field: '', message: 'a test file must be a mapping' }] };
+  const md = isObject(doc.metadata) ? doc.metadata : {};
+  const name = typeof md.name === 'string' ? md.name : typeof doc.name === 'string' ? doc.name : '';
+  const policies = strings(doc.policies);
+  if (policies.length === 0) errors.push({ field: 'policies', message: 'at least one policy file is required' });
+  const results: ExpectedResult[] = [];
+  (Array.isArray(doc.results) ? doc.results : []).forEach((r, i) => {
+    if (!isObject(r)) {
+      errors.push({ field: `results[${i}]`, message: 'must be a mapping' });
+      return;
+    }
+    const resources = strings(r.resources);
+    if (typeof r.resource === 'string') resources.push(r.resource);
+    const result = typeof r.result === 'string' ? r.result : typeof r.status === 'string' ? r.status : '';
+    if (typeof r.policy !== 'string') errors.push({ field: `results[${i}].policy`, message: 'missing required field "policy"' });
+    if (result === '') errors.push({ field: `results[${i}].result`, message: 'missing required field "result"' });
+    results.push({
+      policy: typeof r.policy === 'string' ? r.policy : '',
+      rule: typeof r.rule === 'string' ? r.rule : '',
+      kind: typeof r.kind === 'string' ? r.kind : '',
+      ...(typeof r.namespace === 'string' ? { namespace: r.namespace } : {}),
+      resources,
+      result,
+      ...(typeof r.patchedResource === 'string' ? { patchedResource: r.patchedResource } : {}),
+      ...(typeof r.generatedResource === 'string' ? { generatedResource: r.generatedResource } : {}),
+    });
+  });
+  const suite: SuiteSpec = { name, policies, resources: strings(doc.resources), results };
+  if (typeof doc.variables === 'string') suite.variables = doc.variables;
+  if (typeof doc.userinfo === 'string') suite.userinfo = doc.userinfo;
+  if (isObject(doc.values)) suite.values = parseValues(doc.values as JsonObject);
+  return { suite, errors };
+}

@@ -1,0 +1,9 @@
+// Public surface of kyverno/autogen: generated pod-controller rules.
+export {
+  AUTOGEN_CONTROLLERS_ANNOTATION,
+  autogenControllers,
+  autogenRuleName,
+  canAutoGen,
+  computeRules,
+  TEMPLATE_CONTROLLERS,
+} from './autogen.js';

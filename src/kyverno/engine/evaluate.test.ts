@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KubeObject } from '../../kube/index.js';
+import { loadPolicy, type Policy } from '../model/index.js';
+import { compilePolicy, effectiveAction, evaluatePolicy } from './evaluate.js';
+import type { RuleStatus } from './types.js';
+
+function policy(validate: object, spec: object = {}): Policy {
+  const r = loadPolicy({
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: 'p' },
+    spec: { validationFailureAction: 'enforce', ...spec, rules: [{ name: 'r', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate }] },
+  });
+  assert.deepEqual(r.errors, []);
+  assert.ok(r.policy);
+  return r.policy;
+}
+
+const hostPathPod: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web', namespace: 'ns1' },
+  spec: { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'v', hostPath: { path: '/home/ray' } }] },
+};
+
+const noHostPath = { spec: { '=(volumes)': [{ 'X(hostPath)': 'null' }] } };
+
+const cases: { name: string; validate: object; status: RuleStatus; message: string }[] = [
+  {
+    name: 'a pattern failure names the message, rule and path',
+    validate: { message: 'HostPath volumes are forbidden', pattern: noHostPath },
+    status: 'fail',
+    message: 'validation error: HostPath volumes are forbidden. rule r failed at path /spec/volumes/0/hostPath/',
+  },
+  {
+    name: 'a message ending in a dot gets no second dot',
+    validate: { message: 'No hostPath.', pattern: noHostPath },
+    status: 'fail',
+    message: 'validation error: No hostPath. rule r failed at path /spec/volumes/0/hostPath/',
+  },
+  {
+    name: 'a pattern failure without a message',
+    validate: { pattern: noHostPath },
+    status: 'fail',
+    message: 'validation error: rule r failed at path /spec/volumes/0/hostPath/',
+  },
+  {
+    name: 'variables in the message are substituted',
+    validate: { message: 'pod {{ request.object.metadata.name }} uses hostPath', pattern: noHostPath },
+    status: 'fail',
+    message: 'validation error: pod web uses hostPath. rule r failed at path /spec/volumes/0/hostPath/',
+  },
+  { name: 'a passing pattern', validate: { pattern: { spec: { containers: [{ name: '?*' }] } } }, status: 'pass', message: "validation rule 'r' passed." },
+  {
+    name: 'anyPattern lists every failed alternative after the message',
+    validate: { message: 'bad', anyPattern: [noHostPath, { spec: { hostNetwork: true } }] },
+    status: 'fail',
+    message: 'validation error: bad. rule r[0] failed at path /spec/volumes/0/hostPath/ rule r[1] failed at path /spec/hostNetwork/',
+  },
+  { name: 'anyPattern passes on the first matching alternative', validate: { anyPattern: [noHostPath, { spec: { containers: [{ name: 'c' }] } }] }, status: 'pass', message: "validation rule 'r' anyPattern[1] passed." },
+  {
+    name: 'a deny failure is the substituted rule message without prefix or path',
+    validate: { message: 'no {{ request.object.metadata.name }}', deny: { conditions: { any: [{ key: '{{ request.object.metadata.name }}', operator: 'Equals', value: 'web' }] } } },
+    status: 'fail',
+    message: 'no web',
+  },
+  {
+    name: 'a deny failure without a message',
+    validate: { deny: { conditions: [{ key: 'a', operator: 'Equals', value: 'a' }] } },
+    status: 'fail',
+    message: 'validation error: rule r failed',
+  },
+  {
+    name: 'a foreach deny failure is prefixed with validation failure',
+    validate: {
+      message: 'hostPath volumes are confined to [/home/ray].',
+      foreach: [{ list: 'request.object.spec.volumes', deny: { conditions: { any: [{ key: '{{ element.hostPath.path }}', operator: 'NotEquals', value: '/tmp' }] } } }],
+    },
+    status: 'fail',
+    message: 'validation failure: hostPath volumes are confined to [/home/ray].',
+  },
+  {
+    name: 'a foreach pattern failure nests the pattern message',
+    validate: { message: 'm', foreach: [{ list: 'request.object.spec.volumes', pattern: { 'X(hostPath)': 'null' } }] },
+    status: 'fail',
+    message: 'validation failure: validation error: m. rule r failed at path /hostPath/',
+  },
+  {
+    name: 'a foreach over an empty list skips',
+    validate: { foreach: [{ list: 'request.object.spec.initContainers', deny: { conditions: [{ key: 'a', operator: 'Equals', value: 'a' }] } }] },
+    status: 'skip',
+    message: 'rule skipped',
+  },
+  { name: 'a foreach whose elements all pass', validate: { foreach: [{ list: 'request.object.spec.containers', pattern: { name: 'c' } }] }, status: 'pass', message: 'rule passed' },
+];
+
+for (const c of cases) {
+  test(c.name, () => {
+    const res = evaluatePolicy(policy(c.validate), hostPathPod);
+    assert.equal(res.rules.length, 1);
+    assert.equal(res.rules[0]?.message, c.message);
+    assert.equal(res.rules[0]?.status, c.status);
+  });
+}
+
+test('preconditions that are not met skip the rule', () => {
+  const p = loadPolicy({
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: 'p' },
+    spec: {
+      rules: [
+        {
+          name: 'r',
+          match: { any: [{ resources: { kinds: ['Pod'] } }] },
+          preconditions: { all: [{ key: "{{ request.operation || 'BACKGROUND' }}", operator: 'Equals', value: 'UPDATE' }] },
+          validate: { pattern: noHostPath },
+        },
+      ],
+    },
+  }).policy;
+  assert.ok(p);
+  assert.deepEqual(
+    evaluatePolicy(p, hostPathPod).rules.map((r) => [r.status, r.message]),
+    [['skip', 'preconditions not met']],
+  );
+});
+
+test('a rule that does not match produces no result; autogen rules answer for controllers', () => {
+  const compiled = compilePolicy(policy({ pattern: noHostPath }));
+  const deploy: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'ns1' }, spec: { template: { spec: hostPathPod.spec as object } } };
+  const svc: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } };
+  assert.deepEqual(evaluatePolicy(compiled, svc).rules, []);
+  assert.deepEqual(
+    evaluatePolicy(compiled, deploy).rules.map((r) => [r.rule, r.status, r.path]),
+    [['autogen-r', 'fail', '/spec/template/spec/volumes/0/hostPath/']],
+  );
+});
+
+test('overrides pick the first matching entry, else the policy action', () => {
+  const p = policy({ pattern: noHostPath }, { validationFailureActionOverrides: [{ action: 'audit', namespaces: ['dev-*'] }] });
+  assert.equal(effectiveAction(p, 'dev-1', {}), 'Audit');
+  assert.equal(effectiveAction(p, 'prod', {}), 'Enforce');
+});

@@ -1,0 +1,163 @@
+// Per-policy orchestration: autogen once at compile time, then per resource match/exclude → context →
+// preconditions → validate (or podSecurity) for every rule, with the effective action and failurePolicy.
+// Mirrors kyverno@v1.10.7:pkg/engine/validation.go (validate), engine.go (invokeRuleHandler, matches) and
+// pkg/utils/engine/response.go (GetValidateFailureAction / overrides).
+import { type KubeObject, splitApiVersion } from '../../kube/index.js';
+import { type JsonObject, wildcardMatch } from '../../util/index.js';
+import { computeRules } from '../autogen/index.js';
+import { checkSelector, type MatchInput, matchRule } from '../match/index.js';
+import { type Policy, type Rule, ruleType, type ValidationFailureAction } from '../model/index.js';
+import { buildContext, withVariable } from '../variables/index.js';
+import { evaluatePodSecurityRule, setJmespathClock } from './_peers.js';
+import { checkPreconditions } from './conditions.js';
+import { loadContext } from './context-loader.js';
+import { errorMessage } from './messages.js';
+import type { EvaluationContext, PolicyResult, RuleResult } from './types.js';
+import { type HandlerResponse, validateRuleBody } from './validator.js';
+
+/** A policy prepared for repeated evaluation: rules computed (autogen) once. */
+export interface CompiledPolicy {
+  policy: Policy;
+  /** The user's rules followed by the generated ones. */
+  rules: readonly Rule[];
+}
+
+/** Prepares a policy for evaluation (autogen expansion happens here, once). */
+export function compilePolicy(policy: Policy): CompiledPolicy {
+  return { policy, rules: computeRules(policy) };
+}
+
+/** The action that applies to a resource: the first matching override, else the policy's. */
+export function effectiveAction(policy: Policy, namespace: string, namespaceLabels: Readonly<Record<string, string>>): ValidationFailureAction {
+  for (const o of policy.validationFailureActionOverrides) {
+    if (o.namespaces && o.namespaces.length > 0) {
+      if (!o.namespaces.some((p) => wildcardMatch(p, namespace))) continue;
+      if (o.namespaceSelector) {
+        const r = checkSelector(o.namespaceSelector, namespaceLabels);
+        if (!r.ok || !r.matched) continue;
+      }
+      return o.action;
+    }
+    if (o.namespaceSelector) {
+      const r = checkSelector(o.namespaceSelector, namespaceLabels);
+      if (r.ok && r.matched) return o.action;
+    }
+  }
+  return policy.validationFailureAction;
+}
+
+function isEmptyObject(o: KubeObject | undefined): boolean {
+  return !o || Object.keys(o).length === 0;
+}
+
+/** Evaluates every rule of a policy (compiled or not) against one resource. */
+export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource: KubeObject, ctx: EvaluationContext = {}): PolicyResult {
+  const compiled = 'rules' in policyOrCompiled && 'policy' in policyOrCompiled ? policyOrCompiled : compilePolicy(policyOrCompiled);
+  const { policy } = compiled;
+  // time_now/time_since read the injected clock; the engine itself never reads the wall clock.
+  if (ctx.clock) setJmespathClock(ctx.clock);
+  const operation = ctx.operation ?? 'CREATE';
+  const isDelete = operation === 'DELETE';
+  // On DELETE the given resource is the old object and there is no new one (NewPolicyContext).
+  const newObject = isDelete ? undefined : resource;
+  const oldObject = isDelete ? resource : ctx.oldObject;
+  const subject = newObject ?? oldObject ?? resource;
+  const namespace = subject.metadata?.namespace ?? '';
+  const namespaceLabels = ctx.namespaceLabels ?? {};
+  const { group, version } = splitApiVersion(subject.apiVersion ?? '');
+  const gvk = ctx.gvk ?? { group, version, kind: subject.kind };
+  let base = buildContext({
+    ...(newObject ? { object: newObject } : {}),
+    ...(oldObject ? { oldObject } : {}),
+    operation,
+    namespace,
+    ...(ctx.requestInfo?.userInfo ? { userInfo: ctx.requestInfo.userInfo } : {}),
+    ...(ctx.requestInfo?.roles ? { roles: ctx.requestInfo.roles } : {}),
+    ...(ctx.requestInfo?.clusterRoles ? { clusterRoles: ctx.requestInfo.clusterRoles } : {}),
+  });
+  for (const [k, v] of Object.entries(ctx.values?.global ?? {})) {
+    // request.object.* values are ignored: the object comes from the resource itself (kyverno CLI notice).
+    if (!k.startsWith('request.object')) base = withVariable(base, k, v);
+  }
+  const result: PolicyResult = {
+    policy: { name: policy.name, ...(policy.namespace !== undefined ? { namespace: policy.namespace } : {}) },
+    resource: {
+      kind: subject.kind,
+      apiVersion: subject.apiVersion,
+      ...(namespace !== '' ? { namespace } : {}),
+      name: subject.metadata?.name ?? subject.metadata?.generateName ?? '',
+    },
+    rules: [],
+    action: effectiveAction(policy, namespace, namespaceLabels),
+    failurePolicy: policy.failurePolicy,
+    unevaluated: [],
+  };
+  const matchBase: Omit<MatchInput, 'resource'> = {
+    gvk,
+    subresource: ctx.subresource ?? '',
+    operation,
+    namespaceLabels,
+    ...(ctx.requestInfo ? { requestInfo: ctx.requestInfo } : {}),
+    ...(policy.namespace !== undefined ? { policyNamespace: policy.namespace } : {}),
+  };
+  for (const rule of compiled.rules) {
+    const matched =
+      (!isEmptyObject(newObject) && matchRule(rule, { ...matchBase, resource: newObject as KubeObject }).matched) ||
+      (!isEmptyObject(oldObject) && matchRule(rule, { ...matchBase, resource: oldObject as KubeObject }).matched);
+    if (!matched) continue;
+    if (!rule.validate) {
+      result.unevaluated.push({ rule: rule.name, ruleType: ruleType(rule) });
+      continue;
+    }
+    const resp = evaluateRule(rule, base, newObject, subject, isDelete, ctx);
+    if (!resp) continue;
+    const rr: RuleResult = { policy: policy.name, rule: rule.name, ruleType: 'validate', status: resp.status, message: resp.message };
+    if (resp.path !== undefined) rr.path = resp.path;
+    result.rules.push(rr);
+    if (policy.applyRules === 'One') break;
+  }
+  return result;
+}
+
+function evaluateRule(
+  rule: Rule,
+  base: JsonObject,
+  newObject: KubeObject | undefined,
+  subject: KubeObject,
+  isDelete: boolean,
+  ctx: EvaluationContext,
+): HandlerResponse {
+  const ruleValues = ctx.values?.rules?.[rule.name];
+  const foreachValues = ctx.values?.foreach?.[rule.name];
+  const loaded = loadContext(base, {
+    entries: rule.context ?? [],
+    ...(ruleValues ? { ruleValues } : {}),
+    ...(ctx.resolveContext ? { resolve: ctx.resolveContext } : {}),
+    isDelete,
+  });
+  if (!loaded.ok) return { status: 'error', message: errorMessage('failed to load context', loaded.error) };
+  const pre = checkPreconditions(rule.preconditions, loaded.data, isDelete);
+  if (!pre.ok) return { status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
+  if (!pre.value) return { status: 'skip', message: 'preconditions not met' };
+  const v = rule.validate;
+  if (v?.podSecurity) {
+    if (isDelete) return undefined;
+    const r = evaluatePodSecurityRule(subject, {
+      name: rule.name,
+      level: v.podSecurity.level,
+      ...(v.podSecurity.version !== undefined ? { version: v.podSecurity.version } : {}),
+      ...(v.podSecurity.exclude !== undefined ? { exclude: v.podSecurity.exclude } : {}),
+    });
+    return { status: r.status, message: r.message };
+  }
+  return validateRuleBody({
+    rule,
+    data: loaded.data,
+    resource: (newObject ?? {}) as unknown as JsonObject,
+    isDelete,
+    nesting: 0,
+    ...(ruleValues ? { ruleValues } : {}),
+    ...(foreachValues ? { foreachValues } : {}),
+    ...(ctx.resolveContext ? { resolve: ctx.resolveContext } : {}),
+  });
+}

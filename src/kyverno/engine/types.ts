@@ -1,0 +1,76 @@
+// Result and input types of the Kyverno engine. Mirrors kyverno@v1.10.7:pkg/engine/api/rulestatus.go
+// (statuses), ruleresponse.go and engineresponse.go, kept small as STYLE.md §3 asks.
+import type { KubeObject } from '../../kube/index.js';
+import type { JsonValue } from '../../util/index.js';
+import type { GroupVersionKind, RequestInfo } from '../match/index.js';
+import type { ContextEntry, FailurePolicy, RuleType, ValidationFailureAction } from '../model/index.js';
+
+/**
+ * A rule's outcome, in the words reports and kyverno-test use:
+ * - pass: the resource satisfied the rule.
+ * - fail: the resource violated the rule (blocks when the effective action is Enforce).
+ * - warn: a fail reported as a warning (policy annotated `policies.kyverno.io/scored: "false"`); reports only.
+ * - error: the rule could not be evaluated (variables, context, invalid pattern, ...).
+ * - skip: the rule matched but did not apply (preconditions, conditional/global anchors, no foreach element).
+ */
+export type RuleStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
+
+/** One rule's verdict on one resource. */
+export interface RuleResult {
+  policy: string;
+  rule: string;
+  ruleType: RuleType;
+  status: RuleStatus;
+  message: string;
+  /** Kyverno-style path of a pattern failure, e.g. `/spec/volumes/0/hostPath/`. */
+  path?: string;
+}
+
+/** The resource a result is about. */
+export interface ResourceRef {
+  kind: string;
+  apiVersion: string;
+  namespace?: string;
+  name: string;
+}
+
+/** Every verdict of one policy on one resource. Rules that did not match produce no RuleResult. */
+export interface PolicyResult {
+  policy: { name: string; namespace?: string };
+  resource: ResourceRef;
+  rules: RuleResult[];
+  /** The effective validationFailureAction for this resource (overrides applied). */
+  action: ValidationFailureAction;
+  failurePolicy: FailurePolicy;
+  /** Matching rules podgate does not evaluate yet (mutate, generate, verifyImages). */
+  unevaluated: { rule: string; ruleType: RuleType }[];
+}
+
+/** Values standing in for context entries and variables (a kyverno-test values file, or a snapshot). */
+export interface EvaluationValues {
+  /** Dotted variables added to the context before any rule (`globalValues`, per-resource values). */
+  global?: Readonly<Record<string, JsonValue>>;
+  /** Per rule name: dotted variables added when the rule's context loads. */
+  rules?: Readonly<Record<string, Readonly<Record<string, JsonValue>>>>;
+  /** Per rule name: per-variable lists indexed by foreach element index. */
+  foreach?: Readonly<Record<string, Readonly<Record<string, readonly JsonValue[]>>>>;
+}
+
+/** Resolves a configMap/apiCall/imageRegistry context entry offline; undefined leaves it unloaded. */
+export type ContextResolver = (entry: ContextEntry) => JsonValue | undefined;
+
+/** The request around a resource. Everything is optional; defaults match `kyverno apply`/`kyverno test`. */
+export interface EvaluationContext {
+  /** CREATE by default. With DELETE the resource is treated as the old object. */
+  operation?: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+  oldObject?: KubeObject;
+  /** The request's kind, when it differs from the object's (e.g. a subresource request). */
+  gvk?: GroupVersionKind;
+  subresource?: string;
+  namespaceLabels?: Readonly<Record<string, string>>;
+  requestInfo?: RequestInfo;
+  values?: EvaluationValues;
+  resolveContext?: ContextResolver;
+  /** Injected clock (reports and time functions); never Date.now() inside the engine. */
+  clock?: () => Date;
+}

@@ -1,0 +1,183 @@
+// The validate handler: deny, then pattern/anyPattern, then foreach (elementScope, nesting), producing
+// Kyverno's statuses and messages. Mirrors kyverno@v1.10.7:pkg/engine/handlers/validation/
+// validate_resource.go (validator.validate, validateForEach, validateElements, validatePatterns) and
+// pkg/engine/utils/foreach.go (EvaluateList, AddElementToContext).
+import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
+import type { AnyAllConditions, ContextEntry, ForEachValidation, Rule } from '../model/index.js';
+import { searchJmespath, substituteAll, withElement } from '../variables/index.js';
+import { validatePattern } from './_peers.js';
+import { checkDenyConditions, checkPreconditions } from './conditions.js';
+import { loadContext } from './context-loader.js';
+import { anyPatternErrorMessage, denyMessage, errorMessage, foreachFailureMessage, passMessage, patternErrorMessage } from './messages.js';
+import type { ContextResolver, RuleStatus } from './types.js';
+
+/** A handler response; undefined means "no response" (the rule is left out of the results). */
+export type HandlerResponse = { status: RuleStatus; message: string; path?: string } | undefined;
+
+/** What the validator needs besides the rule. */
+export interface ValidatorState {
+  rule: Rule;
+  data: JsonObject;
+  /** The new resource; empty on DELETE. */
+  resource: JsonObject;
+  /** The current foreach element when element-scoped. */
+  element?: JsonObject;
+  isDelete: boolean;
+  nesting: number;
+  ruleValues?: Readonly<Record<string, JsonValue>>;
+  foreachValues?: Readonly<Record<string, readonly JsonValue[]>>;
+  resolve?: ContextResolver;
+}
+
+/** One validate body: the rule's own, or a foreach declaration's. */
+interface Body {
+  pattern?: JsonValue;
+  anyPattern?: JsonValue[];
+  deny?: { conditions?: AnyAllConditions };
+  foreach?: ForEachValidation[];
+}
+
+/** Runs the rule's validate body (context and preconditions were handled by the caller). */
+export function validateRuleBody(state: ValidatorState): HandlerResponse {
+  const v = state.rule.validate ?? {};
+  return validateBody(state, v);
+}
+
+function validateBody(state: ValidatorState, body: Body): HandlerResponse {
+  if (body.deny) return validateDeny(state, body.deny.conditions);
+  if (body.pattern !== undefined || body.anyPattern !== undefined) {
+    const target = state.element ?? (Object.keys(state.resource).length > 0 ? state.resource : undefined);
+    if (!target && state.isDelete) return undefined;
+    return validatePatterns(state, body, target ?? {});
+  }
+  if (body.foreach) return validateForEach(state, body.foreach);
+  return undefined;
+}
+
+function ruleMessage(state: ValidatorState): { message?: string; failed: boolean } {
+  const raw = state.rule.validate?.message;
+  if (raw === undefined || raw === '') return { failed: false };
+  const s = substituteAll(raw, state.data, { isDelete: state.isDelete });
+  if (!s.ok) return { message: raw, failed: true };
+  return { message: typeof s.value === 'string' ? s.value : "the produced message didn't resolve to a string, check your policy definition.", failed: false };
+}
+
+function validateDeny(state: ValidatorState, conds: AnyAllConditions | undefined): HandlerResponse {
+  const r = checkDenyConditions(conds, state.data, state.isDelete);
+  if (!r.ok) return { status: 'error', message: errorMessage('failed to check deny preconditions', r.error) };
+  if (!r.value) return { status: 'pass', message: passMessage(state.rule.name) };
+  const m = ruleMessage(state);
+  // getDenyMessage falls back to the raw message when substitution fails.
+  return { status: 'fail', message: denyMessage(state.rule.name, m.message) };
+}
+
+function validatePatterns(state: ValidatorState, body: Body, target: JsonObject): HandlerResponse {
+  const name = state.rule.name;
+  if (body.pattern !== undefined) {
+    const s = substituteAll(body.pattern, state.data, { isDelete: state.isDelete });
+    if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error) };
+    const out = validatePattern(target, s.value);
+    if (out.kind === 'pass') return { status: 'pass', message: passMessage(name) };
+    if (out.kind === 'skip') return { status: 'skip', message: out.reason };
+    const m = ruleMessage(state);
+    if (out.kind === 'error') return { status: 'error', message: patternErrorMessage(name, m.message, '', out.detail, m.failed) };
+    return { status: 'fail', message: patternErrorMessage(name, m.message, out.path, out.detail, m.failed), path: out.path };
+  }
+  const s = substituteAll(body.anyPattern ?? [], state.data, { isDelete: state.isDelete });
+  if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error) };
+  if (!Array.isArray(s.value)) return { status: 'error', message: 'failed to deserialize anyPattern, expected type array' };
+  const failed: string[] = [];
+  const skipped: string[] = [];
+  for (const [i, p] of s.value.entries()) {
+    const out = validatePattern(target, p);
+    if (out.kind === 'pass') return { status: 'pass', message: `validation rule '${name}' anyPattern[${i}] passed.` };
+    if (out.kind === 'skip') skipped.push(`rule ${name}[${i}] skipped: ${out.reason}`);
+    else if (out.kind === 'error' || out.path === '') failed.push(`rule ${name}[${i}] failed: ${out.detail}`);
+    else failed.push(`rule ${name}[${i}] failed at path ${out.path}`);
+  }
+  if (skipped.length > 0 && failed.length === 0) return { status: 'skip', message: skipped.join(' ') };
+  if (failed.length > 0) return { status: 'fail', message: anyPatternErrorMessage(state.rule.validate?.message, failed) };
+  return { status: 'pass', message: state.rule.validate?.message ?? '' };
+}
+
+function evaluateList(list: string, data: JsonObject): unknown[] | undefined {
+  try {
+    const v = searchJmespath(list, data);
+    return Array.isArray(v) ? v : [v];
+  } catch {
+    return undefined;
+  }
+}
+
+function validateForEach(state: ValidatorState, decls: readonly ForEachValidation[]): HandlerResponse {
+  let applied = 0;
+  for (const decl of decls) {
+    const list = state.isDelete ? decl.list.replaceAll('request.object', 'request.oldObject') : decl.list;
+    // A list that fails to evaluate is skipped silently (validateForEach logs and continues).
+    const elements = evaluateList(list, state.data);
+    if (!elements) continue;
+    const r = validateElements(state, decl, elements);
+    if (r.response.status !== 'pass') return r.response;
+    applied += r.applied;
+  }
+  if (applied === 0) return { status: 'skip', message: 'rule skipped' };
+  return { status: 'pass', message: 'rule passed' };
+}
+
+function validateElements(state: ValidatorState, decl: ForEachValidation, elements: unknown[]): { response: { status: RuleStatus; message: string; path?: string }; applied: number } {
+  let applied = 0;
+  for (const [index, el] of elements.entries()) {
+    if (el === null || el === undefined) continue;
+    const element = el as JsonValue;
+    const scoped = decl.elementScope ?? isObject(element);
+    if (decl.elementScope === true && !isObject(element)) {
+      return {
+        response: {
+          status: 'error',
+          message: errorMessage('failed to process foreach', `cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=${goType(element)}`),
+        },
+        applied,
+      };
+    }
+    const child: ValidatorState = {
+      ...state,
+      data: withElement(state.data, element, index, state.nesting),
+      nesting: state.nesting + 1,
+      ...(scoped && isObject(element) ? { element } : {}),
+    };
+    const r = validateElement(child, decl, index);
+    if (r === undefined || r.status === 'skip') continue;
+    if (r.status !== 'pass') {
+      // An error on any element but the last is ignored (validateElements).
+      if (r.status === 'error' && index < elements.length - 1) continue;
+      return { response: { status: r.status, message: foreachFailureMessage(r.message), ...(r.path ? { path: r.path } : {}) }, applied };
+    }
+    applied++;
+  }
+  return { response: { status: 'pass', message: '' }, applied };
+}
+
+function validateElement(state: ValidatorState, decl: ForEachValidation, index: number): HandlerResponse {
+  const loaded = loadContext(state.data, {
+    entries: decl.context ?? ([] as ContextEntry[]),
+    ...(state.ruleValues ? { ruleValues: state.ruleValues } : {}),
+    ...(state.foreachValues ? { foreachValues: state.foreachValues } : {}),
+    foreachIndex: index,
+    ...(state.resolve ? { resolve: state.resolve } : {}),
+    isDelete: state.isDelete,
+  });
+  if (!loaded.ok) return { status: 'error', message: errorMessage('failed to load context', loaded.error) };
+  const s: ValidatorState = { ...state, data: loaded.data };
+  const pre = checkPreconditions(decl.preconditions, s.data, s.isDelete);
+  if (!pre.ok) return { status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
+  if (!pre.value) return { status: 'skip', message: 'preconditions not met' };
+  return validateBody(s, decl);
+}
+
+function goType(v: JsonValue): string {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return '[]interface {}';
+  return '<nil>';
+}

@@ -1,0 +1,18 @@
+// Public surface of kyverno/: the Kyverno 1.10-compatible engine (no I/O).
+export type { GroupVersionKind, MatchInput, MatchOutcome, RequestInfo } from './match/index.js';
+export { checkKind, checkSelector, matchRule } from './match/index.js';
+export type { Policy, PolicyLoadResult, Rule, RuleType, ValidationFailureAction } from './model/index.js';
+export { isKyvernoPolicy, loadPolicy } from './model/index.js';
+export { autogenRuleName, computeRules } from './autogen/index.js';
+export type {
+  CompiledPolicy,
+  ContextResolver,
+  EvaluationContext,
+  EvaluationValues,
+  PolicyResult,
+  ResourceRef,
+  RuleResult,
+  RuleStatus,
+} from './engine/index.js';
+export { compilePolicy, effectiveAction, evaluatePolicy } from './engine/index.js';
+export { buildContext, substituteAll } from './variables/index.js';

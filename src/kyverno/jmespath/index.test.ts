@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { JmespathError, KYVERNO_FUNCTIONS, searchJmespath, setJmespathClock, setJmespathRandom } from './index.js';
+
+setJmespathClock(() => new Date('2023-02-02T15:30:00Z'));
+setJmespathRandom(() => 0.5);
+
+// Cases from kyverno@v1.10.7 pkg/engine/jmespath/functions_test.go, arithmetic_test.go and time_test.go.
+const cases: { name: string; expr: string; data?: unknown; want: unknown }[] = [
+  { name: 'compare orders strings lexically', expr: "compare('a', 'b')", want: -1 },
+  { name: 'compare of equal strings is zero', expr: "compare('b', 'b')", want: 0 },
+  { name: 'equal_fold ignores case', expr: "equal_fold('Go', 'GO')", want: true },
+  { name: 'replace with -1 replaces every instance', expr: "replace('Lorem ipsum dolor sit amet', 'ipsum', 'muspi', `-1`)", want: 'Lorem muspi dolor sit amet' },
+  { name: 'replace with a count stops after it', expr: "replace('aaa', 'a', 'b', `2`)", want: 'bba' },
+  { name: 'replace_all replaces every instance', expr: "replace_all('Lorem ipsum dolor sit amet', 'Lorem', 'muspi')", want: 'muspi ipsum dolor sit amet' },
+  { name: 'to_upper upper-cases', expr: "to_upper('abc')", want: 'ABC' },
+  { name: 'to_lower lower-cases', expr: "to_lower('AbC')", want: 'abc' },
+  { name: 'trim strips the cutset from both ends', expr: "trim('¡¡¡Hello, Gophers!!!', '!¡')", want: 'Hello, Gophers' },
+  { name: 'trim_prefix removes a leading prefix', expr: "trim_prefix('docker.io/nginx', 'docker.io/')", want: 'nginx' },
+  { name: 'split splits on the separator', expr: "split('Hello, Gophers', ', ')", want: ['Hello', 'Gophers'] },
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Go's ${n} replacement syntax, not a template
+  { name: 'regex_replace_all expands ${n} groups', expr: "regex_replace_all('([Hh]e|G)l', 'Hello, Gophers', '${2}G')", want: 'Glo, Gophers' },
+  { name: 'regex_replace_all treats $1x as a named group', expr: "regex_replace_all('(a)', 'a', '$1x')", want: '' },
+  { name: 'regex_replace_all_literal inserts the replacement verbatim', expr: "regex_replace_all_literal('[Hh]el?', 'Hello, Gophers', '$1G')", want: '$1Glo, Gop$1Grs' },
+  { name: 'regex_match searches unanchored', expr: "regex_match('[0-9]+', 'abc123')", want: true },
+  { name: 'regex_match accepts a number subject', expr: "regex_match('^1\\.5$', `1.5`)", want: true },
+  { name: 'regex_match understands RE2 named groups', expr: "regex_match('(?P<d>[0-9])', '7')", want: true },
+  { name: 'pattern_match uses shell wildcards', expr: "pattern_match('prod-*', 'prod-db')", want: true },
+  { name: 'label_match needs every label present', expr: 'label_match(`{"app":"a"}`, `{"app":"a","tier":"db"}`)', want: true },
+  { name: 'label_match fails on a different value', expr: 'label_match(`{"app":"a"}`, `{"app":"b"}`)', want: false },
+  { name: 'add sums numbers', expr: 'add(`12`, `13`)', want: 25 },
+  { name: 'add sums binary quantities keeping the format', expr: "add('1Gi', '512Mi')", want: '1536Mi' },
+  { name: 'add sums quantities with suffixes', expr: "add('12Ki', '13Ki')", want: '25Ki' },
+  { name: 'add sums durations', expr: "add('12h', '13s')", want: '12h0m13s' },
+  { name: 'subtract subtracts quantities', expr: "subtract('12Ki', '13Ki')", want: '-1Ki' },
+  { name: 'subtract subtracts durations', expr: "subtract('12h', '13s')", want: '11h59m47s' },
+  { name: 'multiply scales a quantity by a number', expr: "multiply(`12`, '13Ki')", want: '156Ki' },
+  { name: 'multiply scales a duration by a number', expr: "multiply('12h', `13`)", want: '156h0m0s' },
+  { name: 'divide of quantities is a number', expr: "divide('12Ki', '3Ki')", want: 4 },
+  { name: 'divide of durations is a number', expr: "divide('12h', '3h')", want: 4 },
+  { name: 'divide of a quantity by a number is a quantity', expr: "divide('12Ki', `3`)", want: '4Ki' },
+  { name: 'divide truncates at the operands scale', expr: "divide('10', `3`)", want: '3' },
+  { name: 'divide of a duration by a number is a duration', expr: "divide('12h', `4`)", want: '3h0m0s' },
+  { name: 'modulo of quantities is a quantity', expr: "modulo('13Ki', '2Ki')", want: '1Ki' },
+  { name: 'modulo of numbers is a number', expr: 'modulo(`13`, `2`)', want: 1 },
+  { name: 'modulo of durations is a duration', expr: "modulo('13h', '2h')", want: '1h0m0s' },
+  { name: 'round rounds half away from zero', expr: 'round(`10.1578`, `2`)', want: 10.16 },
+  { name: 'sum adds quantities', expr: "sum(['1Ki', '2Ki', '1Ki'])", want: '4Ki' },
+  { name: 'sum adds numbers', expr: 'sum(`[1, 2, 3]`)', want: 6 },
+  { name: 'base64_encode encodes UTF-8', expr: "base64_encode('Hello')", want: 'SGVsbG8=' },
+  { name: 'base64_decode decodes', expr: "base64_decode('SGVsbG8=')", want: 'Hello' },
+  { name: 'path_canonicalize collapses slashes', expr: "path_canonicalize('///var/run/containerd/containerd.sock')", want: '/var/run/containerd/containerd.sock' },
+  { name: 'path_canonicalize resolves dot-dot', expr: "path_canonicalize('/var/run/../containerd')", want: '/var/containerd' },
+  { name: 'truncate keeps the first n characters', expr: "truncate('Lorem ipsum dolor', `5`)", want: 'Lorem' },
+  { name: 'truncate with a negative length is empty', expr: "truncate('Lorem', `-1`)", want: '' },
+  { name: 'semver_compare checks a greater-than range', expr: "semver_compare('1.2.3', '>1.0.0')", want: true },
+  { name: 'semver_compare ands space-separated comparators', expr: "semver_compare('1.2.3', '>1.0.0 <1.2.0')", want: false },
+  { name: 'semver_compare ors alternatives', expr: "semver_compare('1.2.3', '>1.0.0 <1.2.0 || 1.2.3')", want: true },
+  { name: 'parse_json decodes objects', expr: "parse_json('{\"a\": \"b\"}')", want: { a: 'b' } },
+  { name: 'parse_yaml decodes YAML', expr: "parse_yaml('a: b')", want: { a: 'b' } },
+  { name: 'lookup reads an object key', expr: "lookup(`{\"a\": 1}`, 'a')", want: 1 },
+  { name: 'lookup reads an array index', expr: 'lookup(`[1, 2]`, `1`)', want: 2 },
+  { name: 'lookup out of range is null', expr: 'lookup(`[1]`, `5`)', want: null },
+  { name: 'items of an object are sorted key/value pairs', expr: "items(`{\"b\": 2, \"a\": 1}`, 'key', 'value')", want: [{ key: 'a', value: 1 }, { key: 'b', value: 2 }] },
+  { name: 'items of an array use indexes', expr: "items(`[\"A\"]`, 'k', 'v')", want: [{ k: 0, v: 'A' }] },
+  { name: 'object_from_lists pads missing values with null', expr: "object_from_lists(`[\"a\", \"b\"]`, `[1]`)", want: { a: 1, b: null } },
+  { name: 'time_to_cron gives minute hour day month weekday', expr: "time_to_cron('2023-02-02T15:30:00Z')", want: '30 15 2 2 4' },
+  { name: 'time_add keeps the offset', expr: "time_add('2021-01-02T15:04:05-07:00', '3h')", want: '2021-01-02T18:04:05-07:00' },
+  { name: 'time_parse reads a Go layout', expr: "time_parse('Mon Jan 02 2006 15:04:05 -0700', 'Fri Jun 22 2022 17:45:00 +0100')", want: '2022-06-22T17:45:00+01:00' },
+  { name: 'time_parse with an integer layout reads Unix seconds', expr: "time_parse('1136214245', '1666030994')", want: '2022-10-17T18:23:14Z' },
+  { name: 'time_utc converts to UTC', expr: "time_utc('2021-01-02T18:04:05-07:00')", want: '2021-01-03T01:04:05Z' },
+  { name: 'time_diff prints a Go duration', expr: "time_diff('2021-01-01T00:00:00Z', '2021-01-02T00:00:00Z')", want: '24h0m0s' },
+  { name: 'time_before compares instants', expr: "time_before('2021-01-01T00:00:00Z', '2021-01-01T01:00:00+00:00')", want: true },
+  { name: 'time_after compares instants across offsets', expr: "time_after('2021-01-01T00:00:00-01:00', '2021-01-01T00:30:00Z')", want: true },
+  { name: 'time_between is exclusive', expr: "time_between('2021-01-01T00:00:00Z', '2021-01-01T00:00:00Z', '2021-01-02T00:00:00Z')", want: false },
+  { name: 'time_truncate rounds down', expr: "time_truncate('2023-02-02T15:30:00Z', '1h')", want: '2023-02-02T15:00:00Z' },
+  { name: 'time_since with an empty end uses the injected clock', expr: "time_since('', '2023-02-02T15:00:00Z', '')", want: '30m0s' },
+  { name: 'time_now_utc reads the injected clock', expr: 'time_now_utc()', want: '2023-02-02T15:30:00Z' },
+  { name: 'community let expressions work', expr: 'let $x = `2` in add($x, `3`)', want: 5 },
+  { name: 'plain paths read the data', expr: 'metadata.name', data: { metadata: { name: 'p' } }, want: 'p' },
+];
+for (const c of cases) {
+  test(`searchJmespath: ${c.name}`, () => assert.deepEqual(searchJmespath(c.expr, c.data ?? {}), c.want));
+}
+
+const errors: { name: string; expr: string; message?: string }[] = [
+  { name: 'dividing by zero reports Kyverno\'s message', expr: 'divide(`12`, `0`)', message: "JMESPath function 'divide': Zero divisor passed" },
+  { name: 'dividing a quantity by a zero quantity is an error', expr: "divide('12Ki', '0Ki')", message: "JMESPath function 'divide': Zero divisor passed" },
+  { name: 'modulo of non-integers is an error', expr: 'modulo(`13.5`, `2`)', message: "JMESPath function 'modulo': Non-integer argument(s) passed for modulo" },
+  { name: 'adding a number to a quantity is a type mismatch', expr: "add(`12`, '13Ki')", message: "JMESPath function 'add': types mismatch" },
+  { name: 'adding unparsable strings is an invalid operand', expr: "add('abc', '1')", message: "JMESPath function 'add': invalid operands" },
+  { name: 'sum of an empty array is an error', expr: 'sum(`[]`)', message: "JMESPath function 'sum': at least one element in the array is required" },
+  { name: 'a bad time is an error', expr: "time_utc('yesterday')" },
+  { name: 'a syntax error is a JmespathError', expr: 'foo[' },
+  { name: 'an unknown function is a JmespathError', expr: 'nope()' },
+  { name: 'wrong argument types are a JmespathError', expr: 'to_upper(`1`)' },
+  { name: 'an invalid regex is a JmespathError', expr: "regex_match('(', 'x')" },
+  { name: 'x509_decode is reported as unsupported', expr: "x509_decode('x')" },
+];
+for (const c of errors) {
+  test(`searchJmespath error: ${c.name}`, () => {
+    assert.throws(() => searchJmespath(c.expr, {}), (e: unknown) => e instanceof JmespathError && (c.message === undefined || e.message === c.message));
+  });
+}
+
+test('random() generates a string matching its pattern from the injected source', () => {
+  const out = searchJmespath("random('[0-9a-z]{5}')", {});
+  assert.match(String(out), /^[0-9a-z]{5}$/);
+});
+
+test('regex subjects past the input cap are rejected instead of backtracking for long', () => {
+  assert.throws(() => searchJmespath("regex_match('(a+)+$', @)", `${'a'.repeat(20_000)}!`), JmespathError);
+});
+
+test('the function list covers the documented Kyverno 1.10 library', () => {
+  for (const name of ['compare', 'add', 'divide', 'items', 'lookup', 'time_truncate', 'x509_decode', 'random', 'semver_compare']) {
+    assert.ok(KYVERNO_FUNCTIONS.includes(name), name);
+  }
+});
+
+test('random expressions over random data only ever throw JmespathError, quickly', () => {
+  const fn = fc.constantFrom(...KYVERNO_FUNCTIONS, 'length', 'keys', 'to_number', 'items', 'sort');
+  const leaf = fc.constantFrom('@', 'a', 'a.b', '`1`', '`-3.5`', "'1Gi'", "'2h'", "'x'", '`null`', '`[1,2]`', '`{"k":"v"}`', "''", "'2023-01-01T00:00:00Z'");
+  const expr = fc.letrec((tie) => ({
+    e: fc.oneof(
+      { depthSize: 'small' },
+      leaf,
+      fc.tuple(fn, fc.array(tie('e'), { maxLength: 3 })).map(([f, args]) => `${f}(${args.join(', ')})`),
+      fc.tuple(tie('e'), tie('e')).map(([x, y]) => `${x} || ${y}`),
+      fc.tuple(tie('e'), tie('e')).map(([x, y]) => `[${x}, ${y}]`),
+      fc.string({ maxLength: 8 }),
+    ),
+  })).e;
+  fc.assert(
+    fc.property(expr, fc.jsonValue({ maxDepth: 3 }), (e, data) => {
+      const started = performance.now();
+      try {
+        searchJmespath(e, data);
+      } catch (err) {
+        assert.ok(err instanceof JmespathError, `${e}: ${String(err)}`);
+      }
+      assert.ok(performance.now() - started < 500, `${e} took too long`);
+    }),
+    { numRuns: 400 },
+  );
+});

@@ -1,0 +1,230 @@
+// Kyverno's string and data-shaping JMESPath functions (compare … object_from_lists), except the
+// regex, arithmetic and time families. Mirrors kyverno@v1.10.7:pkg/engine/jmespath/functions.go
+// (jpfCompare … jpObjectFromLists) and utils.go (ifaceToString).
+
+import { parse as parseYamlText } from 'yaml';
+import { wildcardMatch } from '../../util/index.js';
+import { argumentTypeError, functionError } from './errors.js';
+
+/** Go's ifaceToString: strings, numbers (float32 'f' formatting) and booleans become text. */
+export function ifaceToString(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return String(v);
+  // strconv.FormatFloat(f, 'f', -1, 32): shortest float32 digits, never exponent notation.
+  if (typeof v === 'number') return float32Text(v);
+  return undefined;
+}
+
+function float32Text(f: number): string {
+  const f32 = Math.fround(f);
+  if (!Number.isFinite(f32)) return f32 > 0 ? '+Inf' : f32 < 0 ? '-Inf' : 'NaN';
+  for (let p = 1; p <= 9; p++) {
+    const s = f32.toPrecision(p);
+    if (Math.fround(Number(s)) === f32) return plainDecimal(Number(s));
+  }
+  return plainDecimal(f32);
+}
+
+function plainDecimal(n: number): string {
+  const s = String(n);
+  if (!/e/i.test(s)) return s;
+  return n.toFixed(Math.max(0, -Math.floor(Math.log10(Math.abs(n))) + 8)).replace(/\.?0+$/, '');
+}
+
+/** Go strings.Compare. */
+export function compare(args: readonly unknown[]): number {
+  const [a, b] = args as [string, string];
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Go strings.EqualFold (Unicode simple folding approximated by lower-casing both sides). */
+export function equalFold(args: readonly unknown[]): boolean {
+  const [a, b] = args as [string, string];
+  return a.toLowerCase() === b.toLowerCase() || a.toUpperCase() === b.toUpperCase();
+}
+
+/** Go strings.Replace with a count; a negative count replaces all. */
+export function replace(args: readonly unknown[]): string {
+  const [s, oldText, newText, count] = args as [string, string, string, number];
+  let n = Math.trunc(count);
+  if (n < 0) return replaceAll([s, oldText, newText]);
+  if (oldText === '') {
+    // Go inserts at every rune boundary when old is empty.
+    const runes = [...s];
+    let out = '';
+    for (let i = 0; i <= runes.length; i++) {
+      if (n > 0) {
+        out += newText;
+        n--;
+      }
+      out += runes[i] ?? '';
+    }
+    return out;
+  }
+  let out = '';
+  let rest = s;
+  while (n > 0) {
+    const i = rest.indexOf(oldText);
+    if (i < 0) break;
+    out += rest.slice(0, i) + newText;
+    rest = rest.slice(i + oldText.length);
+    n--;
+  }
+  return out + rest;
+}
+
+/** Go strings.ReplaceAll. */
+export function replaceAll(args: readonly unknown[]): string {
+  const [s, oldText, newText] = args as [string, string, string];
+  if (oldText === '') return replace([s, oldText, newText, Number.MAX_SAFE_INTEGER]);
+  return s.split(oldText).join(newText);
+}
+
+/** Go strings.ToUpper. */
+export function toUpper(args: readonly unknown[]): string {
+  return (args[0] as string).toUpperCase();
+}
+
+/** Go strings.ToLower. */
+export function toLower(args: readonly unknown[]): string {
+  return (args[0] as string).toLowerCase();
+}
+
+/** Go strings.Trim: strips any runes of the cutset from both ends. */
+export function trim(args: readonly unknown[]): string {
+  const [s, cutset] = args as [string, string];
+  const cut = new Set(cutset);
+  const runes = [...s];
+  let start = 0;
+  let end = runes.length;
+  while (start < end && cut.has(runes[start]!)) start++;
+  while (end > start && cut.has(runes[end - 1]!)) end--;
+  return runes.slice(start, end).join('');
+}
+
+/** Go strings.TrimPrefix. */
+export function trimPrefix(args: readonly unknown[]): string {
+  const [s, prefix] = args as [string, string];
+  return s.startsWith(prefix) ? s.slice(prefix.length) : s;
+}
+
+/** Go strings.Split; an empty separator splits into runes. */
+export function split(args: readonly unknown[]): string[] {
+  const [s, sep] = args as [string, string];
+  return sep === '' ? [...s] : s.split(sep);
+}
+
+/** Kyverno pattern_match: `*` and `?` wildcards over a string or number. */
+export function patternMatch(args: readonly unknown[]): boolean {
+  const src = ifaceToString(args[1]);
+  if (src === undefined) throw argumentTypeError('regex_match', 2, 'String or Real');
+  return wildcardMatch(args[0] as string, src);
+}
+
+/** Kyverno label_match: every label of the first object is present with an equal value in the second. */
+export function labelMatch(args: readonly unknown[]): boolean {
+  const [labels, target] = args as [Record<string, unknown>, Record<string, unknown>];
+  return Object.entries(labels).every(([k, v]) => Object.hasOwn(target, k) && target[k] === v && (v === null || typeof v !== 'object'));
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** base64.StdEncoding.DecodeString, strict padding; invalid input is an error. */
+export function base64Decode(args: readonly unknown[]): string {
+  const s = args[0] as string;
+  if (!BASE64.test(s)) throw functionError('base64_decode', 'illegal base64 data');
+  return Buffer.from(s, 'base64').toString('utf8');
+}
+
+/** base64.StdEncoding.EncodeToString of the UTF-8 bytes. */
+export function base64Encode(args: readonly unknown[]): string {
+  return Buffer.from(args[0] as string, 'utf8').toString('base64');
+}
+
+/** filepath.Join of one path: Go's lexical Clean ("" stays ""). */
+export function pathCanonicalize(args: readonly unknown[]): string {
+  const p = args[0] as string;
+  if (p === '') return '';
+  const rooted = p.startsWith('/');
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+      else if (!rooted) out.push('..');
+    } else out.push(part);
+  }
+  const joined = out.join('/');
+  return rooted ? `/${joined}` : joined || '.';
+}
+
+/** aquilax/truncate with CutStrategy: the first n runes; negative lengths count as 0. */
+export function truncate(args: readonly unknown[]): string {
+  const [s, n] = args as [string, number];
+  return [...s].slice(0, Math.max(0, Math.trunc(n))).join('');
+}
+
+/** encoding/json.Unmarshal of the string. */
+export function parseJson(args: readonly unknown[]): unknown {
+  try {
+    return JSON.parse(args[0] as string);
+  } catch (e) {
+    throw functionError('parse_json', (e as Error).message);
+  }
+}
+
+/** sigs.k8s.io/yaml YAMLToJSON then json.Unmarshal (YAML 1.1 scalars, JSON-compatible values only). */
+export function parseYaml(args: readonly unknown[]): unknown {
+  try {
+    const doc = parseYamlText(args[0] as string, { version: '1.1', maxAliasCount: 100 });
+    return JSON.parse(JSON.stringify(doc ?? null));
+  } catch (e) {
+    throw functionError('parse_yaml', (e as Error).message);
+  }
+}
+
+/** Kyverno lookup(object|array, key|index): missing keys and out-of-range indexes give null. */
+export function lookup(args: readonly unknown[]): unknown {
+  const [input, key] = args;
+  if (Array.isArray(input)) {
+    if (typeof key !== 'number') throw argumentTypeError('lookup', 2, 'Number');
+    if (!Number.isInteger(key)) throw functionError('lookup', `argument #2: expected an integer number but got: ${key}`);
+    return key < 0 || key >= input.length ? null : input[key];
+  }
+  if (typeof key !== 'string') throw argumentTypeError('lookup', 2, 'String');
+  const obj = input as Record<string, unknown>;
+  return Object.hasOwn(obj, key) ? obj[key] : null;
+}
+
+/** Kyverno items(object|array, keyName, valueName): sorted key/value (or index/value) objects. */
+export function items(args: readonly unknown[]): unknown[] {
+  const [input, keyName, valueName] = args as [unknown, string, string];
+  const pair = (k: unknown, v: unknown): Record<string, unknown> => setOwn(setOwn({}, keyName, k), valueName, v);
+  if (Array.isArray(input)) return input.map((v, i) => pair(i, v));
+  const obj = input as Record<string, unknown>;
+  const keys = Object.keys(obj).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return keys.map((k) => pair(k, obj[k]));
+}
+
+/** Kyverno object_from_lists(keys, values): missing values become null. */
+export function objectFromLists(args: readonly unknown[]): Record<string, unknown> {
+  const [keys, values] = args as [unknown[], unknown[]];
+  const out: Record<string, unknown> = {};
+  keys.forEach((k, i) => {
+    const key = ifaceToString(k);
+    if (key === undefined) throw argumentTypeError('object_from_lists', 1, 'StringArray');
+    setOwn(out, key, i < values.length ? values[i] : null);
+  });
+  return out;
+}
+
+// Defines an own data property, so keys such as "__proto__" stay plain keys.
+function setOwn(o: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  return o;
+}
+
+/** x509_decode needs Go's x509.Certificate JSON shape; podgate reports it as unsupported. */
+export function x509Decode(): never {
+  throw functionError('x509_decode', 'not supported by podgate');
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KubeObject } from '../../kube/index.js';
+import type { MatchResources, Rule } from '../model/index.js';
+import { checkKind } from './kind.js';
+import { type MatchInput, matchRule } from './match.js';
+
+const pod = (ns: string, name = 'p', labels: Record<string, string> = {}, annotations: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: ns, labels, annotations },
+});
+
+function input(resource: KubeObject, extra: Partial<MatchInput> = {}): MatchInput {
+  const [group, version] = resource.apiVersion.includes('/') ? resource.apiVersion.split('/') : ['', resource.apiVersion];
+  return { resource, gvk: { group: group ?? '', version: version ?? '', kind: resource.kind }, subresource: '', operation: 'CREATE', namespaceLabels: {}, ...extra };
+}
+
+const kinds = (k: string[], more: object = {}): MatchResources => ({ any: [{ resources: { kinds: k, ...more } }] });
+
+const cases: { name: string; match: MatchResources; exclude?: MatchResources; resource: KubeObject; extra?: Partial<MatchInput>; want: boolean }[] = [
+  { name: 'a bare Pod kind matches a pod', match: kinds(['Pod']), resource: pod('a'), want: true },
+  { name: 'a Deployment kind does not match a pod', match: kinds(['Deployment']), resource: pod('a'), want: false },
+  { name: 'version/Kind matches the core group', match: kinds(['v1/Pod']), resource: pod('a'), want: true },
+  { name: 'namespace wildcard *-restricted matches ray-restricted', match: kinds(['Pod'], { namespaces: ['*-restricted'] }), resource: pod('ray-restricted'), want: true },
+  { name: 'namespace wildcard does not match another namespace', match: kinds(['Pod'], { namespaces: ['*-restricted'] }), resource: pod('default'), want: false },
+  { name: 'names match by wildcard', match: kinds(['Pod'], { names: ['web-*'] }), resource: pod('a', 'web-1'), want: true },
+  { name: 'selector with a wildcard value matches', match: kinds(['Pod'], { selector: { matchLabels: { app: 'web*' } } }), resource: pod('a', 'p', { app: 'web-x' }), want: true },
+  { name: 'annotations must all match', match: kinds(['Pod'], { annotations: { a: '1', b: '2' } }), resource: pod('a', 'p', {}, { a: '1' }), want: false },
+  {
+    name: 'namespaceSelector reads the namespace labels',
+    match: kinds(['Pod'], { namespaceSelector: { matchLabels: { tier: 'prod' } } }),
+    resource: pod('a'),
+    extra: { namespaceLabels: { tier: 'prod' } },
+    want: true,
+  },
+  { name: 'operations must contain the request operation', match: kinds(['Pod'], { operations: ['UPDATE'] }), resource: pod('a'), want: false },
+  { name: 'all needs every filter', match: { all: [{ resources: { kinds: ['Pod'] } }, { resources: { namespaces: ['x'] } }] }, resource: pod('a'), want: false },
+  { name: 'legacy resources block matches', match: { resources: { kinds: ['Pod'] } }, resource: pod('a'), want: true },
+  { name: 'an empty match matches nothing', match: { any: [{}] }, resource: pod('a'), want: false },
+  { name: 'exclude any removes a resource matched by one filter', match: kinds(['Pod']), exclude: { any: [{ resources: { namespaces: ['kube-system'] } }] }, resource: pod('kube-system'), want: false },
+  {
+    name: 'exclude all keeps a resource unless every filter matches',
+    match: kinds(['Pod']),
+    exclude: { all: [{ resources: { namespaces: ['a'] } }, { resources: { names: ['other'] } }] },
+    resource: pod('a'),
+    want: true,
+  },
+  {
+    name: 'user info in match is ignored without admission info',
+    match: { any: [{ resources: { kinds: ['Pod'] }, clusterRoles: ['cluster-admin'] }] },
+    resource: pod('a'),
+    want: true,
+  },
+  {
+    name: 'an exclude on cluster roles does not exclude without admission info',
+    match: kinds(['Pod']),
+    exclude: { any: [{ clusterRoles: ['cluster-admin'] }] },
+    resource: pod('a'),
+    want: true,
+  },
+  {
+    name: 'an exclude on a ServiceAccount subject excludes that service account',
+    match: kinds(['Pod']),
+    exclude: { any: [{ subjects: [{ kind: 'ServiceAccount', name: 'ci', namespace: 'tools' }] }] },
+    resource: pod('a'),
+    extra: { requestInfo: { userInfo: { username: 'system:serviceaccount:tools:ci' } } },
+    want: false,
+  },
+  { name: 'a namespaced Policy never matches other namespaces', match: kinds(['Pod']), resource: pod('b'), extra: { policyNamespace: 'a' }, want: false },
+];
+
+for (const c of cases) {
+  test(c.name, () => {
+    const rule: Pick<Rule, 'match' | 'exclude'> = { match: c.match, ...(c.exclude ? { exclude: c.exclude } : {}) };
+    assert.equal(matchRule(rule, input(c.resource, c.extra)).matched, c.want);
+  });
+}
+
+const kindCases = [
+  { name: 'a bare kind does not match a subresource', kinds: ['Pod'], sub: 'status', want: false },
+  { name: 'a bare Pod still matches ephemeralcontainers', kinds: ['Pod'], sub: 'ephemeralcontainers', want: true },
+  { name: 'Kind/subresource matches that subresource', kinds: ['Pod/exec'], sub: 'exec', want: true },
+  { name: 'Kind.subresource matches that subresource', kinds: ['Pod.exec'], sub: 'exec', want: true },
+  { name: 'a wildcard kind matches everything', kinds: ['*'], sub: 'status', want: true },
+];
+for (const c of kindCases) {
+  test(c.name, () => {
+    assert.equal(checkKind(c.kinds, { group: '', version: 'v1', kind: 'Pod' }, c.sub, true), c.want);
+  });
+}
+
+test('group/version/Kind checks the group', () => {
+  assert.equal(checkKind(['apps/v1/Deployment'], { group: 'apps', version: 'v1', kind: 'Deployment' }, '', true), true);
+  assert.equal(checkKind(['route.openshift.io/v1/Route'], { group: 'apps', version: 'v1', kind: 'Route' }, '', true), false);
+});

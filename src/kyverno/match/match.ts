@@ -1,0 +1,148 @@
+// Rule match/exclude evaluation: any/all/legacy filters, resource description attributes and user info.
+// Mirrors kyverno@v1.10.7:pkg/engine/utils/match.go (MatchesResourceDescription,
+// doesResourceMatchConditionBlock) and pkg/utils/match/subjects.go (CheckSubjects).
+import type { KubeObject, UserInfo } from '../../kube/index.js';
+import { wildcardMatch } from '../../util/index.js';
+import type { MatchResources, ResourceDescription, ResourceFilter, Rule, Subject, UserInfoFilter } from '../model/index.js';
+import { checkKind, type GroupVersionKind } from './kind.js';
+import { checkAnnotations, checkSelector } from './selector.js';
+
+/** Who sent the request: bound roles (`ns:name`), cluster roles and the user (Kyverno's RequestInfo). */
+export interface RequestInfo {
+  roles?: string[];
+  clusterRoles?: string[];
+  userInfo?: UserInfo;
+}
+
+/** Everything match/exclude looks at besides the rule. */
+export interface MatchInput {
+  resource: KubeObject;
+  gvk: GroupVersionKind;
+  subresource: string;
+  operation: string;
+  namespaceLabels: Readonly<Record<string, string>>;
+  requestInfo?: RequestInfo;
+  /** The namespace of a namespaced Policy; such a policy never matches other namespaces. */
+  policyNamespace?: string;
+}
+
+/** Whether a rule applies, with Kyverno's reasons when it does not. */
+export interface MatchOutcome {
+  matched: boolean;
+  reasons: string[];
+}
+
+/** Decides whether a rule's match/exclude select the resource. */
+export function matchRule(rule: Pick<Rule, 'match' | 'exclude'>, input: MatchInput): MatchOutcome {
+  if (input.policyNamespace !== undefined && input.policyNamespace !== (input.resource.metadata.namespace ?? '')) {
+    return { matched: false, reasons: ['policy and resource namespaces mismatch'] };
+  }
+  const reasons: string[] = [];
+  const m = rule.match;
+  if (m.any && m.any.length > 0) {
+    if (!m.any.some((f) => matchFilter(f, input).length === 0)) reasons.push('no resource matched');
+  } else if (m.all && m.all.length > 0) {
+    for (const f of m.all) reasons.push(...matchFilter(f, input));
+  } else {
+    reasons.push(...matchFilter(legacyFilter(m), input));
+  }
+  if (reasons.length === 0 && rule.exclude) {
+    const e = rule.exclude;
+    if (e.any && e.any.length > 0) {
+      if (e.any.some((f) => isExcludedBy(f, input))) reasons.push('resource excluded since one of the criteria excluded it');
+    } else if (e.all && e.all.length > 0) {
+      if (e.all.every((f) => isExcludedBy(f, input))) reasons.push('resource excluded since the combination of all criteria exclude it');
+    } else if (isExcludedBy(legacyFilter(e), input)) {
+      reasons.push('resource excluded since one of the criteria excluded it');
+    }
+  }
+  return { matched: reasons.length === 0, reasons };
+}
+
+function legacyFilter(m: MatchResources): ResourceFilter {
+  return {
+    ...(m.resources ? { resources: m.resources } : {}),
+    ...(m.roles ? { roles: m.roles } : {}),
+    ...(m.clusterRoles ? { clusterRoles: m.clusterRoles } : {}),
+    ...(m.subjects ? { subjects: m.subjects } : {}),
+  };
+}
+
+function isEmptyDescription(d: ResourceDescription | undefined): boolean {
+  if (!d) return true;
+  return Object.values(d).every((v) => v === undefined || v === null || (Array.isArray(v) && v.length === 0) || v === '');
+}
+
+function isEmptyUserInfo(u: UserInfoFilter): boolean {
+  return !(u.roles?.length || u.clusterRoles?.length || u.subjects?.length);
+}
+
+function hasRequestInfo(r: RequestInfo | undefined): boolean {
+  if (!r) return false;
+  const u = r.userInfo;
+  return Boolean(r.roles?.length || r.clusterRoles?.length || u?.username || u?.uid || u?.groups?.length || (u?.extra && Object.keys(u.extra).length));
+}
+
+function matchFilter(f: ResourceFilter, input: MatchInput): string[] {
+  // Without admission info (background scans, the CLI without --userinfo) user criteria are dropped.
+  const user: UserInfoFilter = hasRequestInfo(input.requestInfo) ? f : {};
+  if (isEmptyDescription(f.resources) && isEmptyUserInfo(user)) return ['match cannot be empty'];
+  return conditionBlockFailures(f.resources ?? {}, user, input);
+}
+
+function isExcludedBy(f: ResourceFilter, input: MatchInput): boolean {
+  if (isEmptyDescription(f.resources) && isEmptyUserInfo(f)) return false;
+  return conditionBlockFailures(f.resources ?? {}, f, input).length === 0;
+}
+
+function conditionBlockFailures(d: ResourceDescription, u: UserInfoFilter, input: MatchInput): string[] {
+  const { resource } = input;
+  if (d.operations && d.operations.length > 0 && !d.operations.includes(input.operation)) return ['operation does not match'];
+  const errs: string[] = [];
+  if (d.kinds && d.kinds.length > 0 && !checkKind(d.kinds, input.gvk, input.subresource, true)) errs.push(`kind does not match ${d.kinds.join(' ')}`);
+  const name = resource.metadata.name || resource.metadata.generateName || '';
+  if (d.name && !wildcardMatch(d.name, name)) errs.push('name does not match');
+  if (d.names && d.names.length > 0 && !d.names.some((n) => wildcardMatch(n, name))) errs.push('none of the names match');
+  if (d.namespaces && d.namespaces.length > 0) {
+    const ns = resource.kind === 'Namespace' ? (resource.metadata.name ?? '') : (resource.metadata.namespace ?? '');
+    if (!d.namespaces.some((p) => wildcardMatch(p, ns))) errs.push('namespace does not match');
+  }
+  if (d.annotations && Object.keys(d.annotations).length > 0 && !checkAnnotations(d.annotations, resource.metadata.annotations ?? {})) {
+    errs.push('annotations does not match');
+  }
+  if (d.selector) {
+    const r = checkSelector(d.selector, resource.metadata.labels ?? {});
+    if (!r.ok) errs.push(`failed to parse selector: ${r.error}`);
+    else if (!r.matched) errs.push('selector does not match');
+  }
+  if (d.namespaceSelector) {
+    if (resource.kind === 'Namespace') errs.push('namespace selector is not applicable for namespace resource');
+    else if (resource.kind !== '') {
+      const r = checkSelector(d.namespaceSelector, input.namespaceLabels);
+      if (!r.ok) errs.push(`failed to parse namespace selector: ${r.error}`);
+      else if (!r.matched) errs.push('namespace selector does not match labels');
+    }
+  }
+  const info = input.requestInfo ?? {};
+  if (u.roles && u.roles.length > 0 && !u.roles.some((r) => info.roles?.includes(r))) errs.push('user info does not match roles for the given conditionBlock');
+  if (u.clusterRoles && u.clusterRoles.length > 0 && !u.clusterRoles.some((r) => info.clusterRoles?.includes(r))) {
+    errs.push('user info does not match clustersRoles for the given conditionBlock');
+  }
+  if (u.subjects && u.subjects.length > 0 && !checkSubjects(u.subjects, info.userInfo ?? {})) errs.push('user info does not match subject for the given conditionBlock');
+  return errs;
+}
+
+const SA_PREFIX = 'system:serviceaccount:';
+
+/** True when one of the subjects is the requesting user, one of its groups, or its service account. */
+export function checkSubjects(subjects: readonly Subject[], user: UserInfo): boolean {
+  const username = user.username ?? '';
+  const names = [...(user.groups ?? []), username];
+  return subjects.some((s) => {
+    if (s.kind === 'ServiceAccount') {
+      return username.length > SA_PREFIX.length && username.slice(SA_PREFIX.length) === `${s.namespace ?? ''}:${s.name}`;
+    }
+    if (s.kind === 'User' || s.kind === 'Group') return names.includes(s.name);
+    return false;
+  });
+}

@@ -1,0 +1,24 @@
+// Public surface of kyverno/model: policy types and the YAML → Policy loader with diagnostics.
+export type { PolicyLoadResult } from './load.js';
+export { isKyvernoPolicy, loadPolicy, normaliseAction, normaliseConditions } from './load.js';
+export type {
+  ActionOverride,
+  AnyAllConditions,
+  Condition,
+  ContextEntry,
+  FailurePolicy,
+  ForEachValidation,
+  LabelSelector,
+  MatchResources,
+  PodSecurity,
+  Policy,
+  ResourceDescription,
+  ResourceFilter,
+  Rule,
+  RuleType,
+  Subject,
+  UserInfoFilter,
+  Validation,
+  ValidationFailureAction,
+} from './types.js';
+export { ruleType } from './types.js';

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatFieldError } from '../../kube/index.js';
+import { loadPolicy } from './load.js';
+
+const rule = { name: 'r', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { pattern: { spec: {} } } };
+const base = (spec: object, extra: object = {}) => ({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'p' }, spec: { rules: [rule], ...spec }, ...extra });
+
+const bad: { name: string; doc: unknown; want: string }[] = [
+  { name: 'an unknown action is named with its field', doc: base({ validationFailureAction: 'block' }), want: 'spec.validationFailureAction: Unsupported value: "block": supported values: "Audit", "Enforce" (or "audit", "enforce")' },
+  { name: 'a rule without match', doc: base({ rules: [{ name: 'r', validate: { pattern: {} } }] }), want: 'spec.rules[0].match: Required value: match is required' },
+  { name: 'a policy without rules', doc: base({ rules: [] }), want: 'spec.rules: Required value: a policy needs at least one rule' },
+  { name: 'a duplicate rule name', doc: base({ rules: [rule, rule] }), want: 'spec.rules[1].name: Duplicate value: "r"' },
+  { name: 'a condition without operator', doc: base({ rules: [{ ...rule, preconditions: [{ key: 'a' }] }] }), want: 'spec.rules[0].preconditions[0].operator: Required value: a condition needs an operator' },
+  { name: 'an unsupported apiVersion', doc: base({}, { apiVersion: 'kyverno.io/v9' }), want: 'apiVersion: Unsupported value: "kyverno.io/v9": supported values: "kyverno.io/v1", "kyverno.io/v2beta1"' },
+];
+for (const c of bad) {
+  test(c.name, () => {
+    const r = loadPolicy(c.doc);
+    assert.ok(r.errors.map(formatFieldError).includes(c.want), r.errors.map(formatFieldError).join('\n'));
+  });
+}
+
+const good: { name: string; spec: object; check: (p: NonNullable<ReturnType<typeof loadPolicy>['policy']>) => void }[] = [
+  { name: 'lower-case enforce is Enforce', spec: { validationFailureAction: 'enforce' }, check: (p) => assert.equal(p.validationFailureAction, 'Enforce') },
+  { name: 'the default action is Audit, failurePolicy Fail, background true', spec: {}, check: (p) => assert.deepEqual([p.validationFailureAction, p.failurePolicy, p.background], ['Audit', 'Fail', true]) },
+  {
+    name: 'a legacy condition list means all',
+    spec: { rules: [{ ...rule, preconditions: [{ key: 'a', operator: 'Equals', value: 'a' }] }] },
+    check: (p) => assert.deepEqual(p.rules[0]?.preconditions, { all: [{ key: 'a', operator: 'Equals', value: 'a' }] }),
+  },
+  { name: 'overrides keep both spellings', spec: { validationFailureActionOverrides: [{ action: 'audit', namespaces: ['dev'] }] }, check: (p) => assert.deepEqual(p.validationFailureActionOverrides, [{ action: 'Audit', namespaces: ['dev'] }]) },
+];
+for (const c of good) {
+  test(c.name, () => {
+    const r = loadPolicy(base(c.spec));
+    assert.deepEqual(r.errors, []);
+    assert.ok(r.policy);
+    c.check(r.policy);
+  });
+}
+
+test('a namespaced Policy without a namespace lands in default', () => {
+  assert.equal(loadPolicy(base({}, { kind: 'Policy' })).policy?.namespace, 'default');
+});

@@ -1,0 +1,164 @@
+// One mutate rule on one (already matched) resource: rule context, preconditions, then the patch — or the
+// foreach declarations (nested too), element by element, each seeing the resource as it was when the
+// declaration started. Mirrors kyverno@v1.10.7:pkg/engine/handlers/mutation/common.go (forEachMutator,
+// buildSuccessMessage), mutate_resource.go, pkg/engine/mutate/mutation.go (Mutate, ForEach) and
+// pkg/engine/engine.go (invokeRuleHandler: context, then preconditions).
+import type { KubeObject } from '../../kube/index.js';
+import { deepEqual, isObject, type JsonObject, type JsonValue } from '../../util/index.js';
+import { checkPreconditions } from '../engine/conditions.js';
+import { loadContext } from '../engine/context-loader.js';
+import type { ContextResolver } from '../engine/types.js';
+import type { AnyAllConditions, ContextEntry, Rule } from '../model/index.js';
+import { searchJmespath, substituteAll, withElement, withVariable } from '../variables/index.js';
+import { applyPatchSpec, hasPatch, type PatchSpec } from './patcher.js';
+
+/**
+ * A mutate rule's outcome:
+ * - pass: the resource changed; `patched` is the new resource.
+ * - skip: preconditions not met, no foreach element applied, or the patch changed nothing.
+ * - error: context, preconditions, variables, the list or the patch could not be evaluated.
+ * - fail: reserved (Kyverno's mutate handlers never produce it).
+ */
+export interface MutateOutcome {
+  status: 'pass' | 'skip' | 'error' | 'fail';
+  message: string;
+  patched: KubeObject;
+}
+
+/** What a mutate rule may use besides its context data. */
+export interface MutateOptions {
+  isDelete?: boolean;
+  /** Values-file variables for this rule. */
+  ruleValues?: Readonly<Record<string, JsonValue>>;
+  /** Values-file foreach variables for this rule, by element index. */
+  foreachValues?: Readonly<Record<string, readonly JsonValue[]>>;
+  resolve?: ContextResolver;
+}
+
+/** A `mutate.foreach` declaration, read from the rule's JSON. */
+interface ForEachMutation extends PatchSpec {
+  list: string;
+  order?: string;
+  context?: ContextEntry[];
+  preconditions?: AnyAllConditions;
+  foreach?: JsonValue[];
+}
+
+type Step = { status: MutateOutcome['status']; message: string; patched: JsonObject };
+
+/** `mutated <Kind>/<name>[ in namespace <ns>]`, as buildSuccessMessage. */
+export function mutatedMessage(r: JsonObject): string {
+  const md = isObject(r.metadata) ? r.metadata : {};
+  const name = typeof md.name === 'string' ? md.name : '';
+  const ns = typeof md.namespace === 'string' ? md.namespace : '';
+  const kind = typeof r.kind === 'string' ? r.kind : '';
+  return ns === '' ? `mutated ${kind}/${name}` : `mutated ${kind}/${name} in namespace ${ns}`;
+}
+
+/** Applies one mutate rule (already matched) to a resource with the rule's context data. */
+export function applyMutateRule(rule: Rule, resource: KubeObject, data: JsonObject, opts: MutateOptions = {}): MutateOutcome {
+  const res = resource as unknown as JsonObject;
+  const out = (s: Step): MutateOutcome => ({ status: s.status, message: s.message, patched: s.patched as unknown as KubeObject });
+  const isDelete = opts.isDelete ?? false;
+  const loaded = loadContext(data, {
+    entries: rule.context ?? [],
+    ...(opts.ruleValues ? { ruleValues: opts.ruleValues } : {}),
+    ...(opts.resolve ? { resolve: opts.resolve } : {}),
+    isDelete,
+  });
+  if (!loaded.ok) return out({ status: 'error', message: `failed to load context: ${loaded.error}`, patched: res });
+  const pre = checkPreconditions(rule.preconditions, loaded.data, isDelete);
+  if (!pre.ok) return out({ status: 'error', message: `failed to evaluate preconditions: ${pre.error}`, patched: res });
+  if (!pre.value) return out({ status: 'skip', message: 'preconditions not met', patched: res });
+  const mutate = rule.mutate ?? {};
+  let step: Step;
+  if (Array.isArray(mutate.foreach) && mutate.foreach.length > 0) {
+    step = mutateForEach(readForEach(mutate.foreach), res, loaded.data, 0, opts);
+  } else {
+    step = patchOnce({ patchStrategicMerge: mutate.patchStrategicMerge, patchesJson6902: mutate.patchesJson6902 }, res, loaded.data, isDelete);
+  }
+  if (step.status === 'pass') return out({ ...step, message: mutatedMessage(step.patched) });
+  return out(step);
+}
+
+function readForEach(list: readonly JsonValue[]): ForEachMutation[] {
+  return list.filter(isObject).map((f) => f as unknown as ForEachMutation);
+}
+
+/** Substitutes variables in the patch parts, applies them, and reports pass or "no patches applied". */
+function patchOnce(spec: PatchSpec, resource: JsonObject, data: JsonObject, isDelete: boolean): Step {
+  const parts: JsonObject = {};
+  if (spec.patchStrategicMerge !== undefined) parts.patchStrategicMerge = spec.patchStrategicMerge;
+  if (spec.patchesJson6902 !== undefined) parts.patchesJson6902 = spec.patchesJson6902;
+  const s = substituteAll(parts, data, { isDelete });
+  if (!s.ok) return { status: 'error', message: `variable substitution failed: ${s.error}`, patched: resource };
+  const substituted = (isObject(s.value) ? s.value : {}) as PatchSpec;
+  if (!hasPatch(substituted)) return { status: 'error', message: 'empty mutate rule', patched: resource };
+  const r = applyPatchSpec(resource, substituted);
+  if (!r.ok) return { status: 'error', message: `failed to patch resource: ${r.error}`, patched: resource };
+  if (deepEqual(resource, r.value)) return { status: 'skip', message: 'no patches applied', patched: resource };
+  return { status: 'pass', message: 'resource patched', patched: r.value };
+}
+
+function evaluateList(list: string, data: JsonObject, isDelete: boolean): { ok: true; elements: JsonValue[] } | { ok: false; error: string } {
+  const expr = isDelete ? list.replaceAll('request.object', 'request.oldObject') : list;
+  try {
+    const v = searchJmespath(expr, data) as JsonValue | undefined;
+    return { ok: true, elements: Array.isArray(v) ? v : [v ?? null] };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}
+
+function mutateForEach(decls: readonly ForEachMutation[], resource: JsonObject, data: JsonObject, nesting: number, opts: MutateOptions): Step {
+  let current = resource;
+  let ctx = data;
+  let applied = 0;
+  for (const decl of decls) {
+    const list = evaluateList(decl.list, ctx, opts.isDelete ?? false);
+    if (!list.ok) return { status: 'error', message: `failed to evaluate list ${decl.list}: ${list.error}`, patched: current };
+    const r = mutateElements(decl, list.elements, current, ctx, nesting, opts);
+    if (r.status === 'error' || r.status === 'fail') return { status: 'error', message: `failed to mutate elements: ${r.message}`, patched: current };
+    if (r.status === 'skip') continue;
+    applied++;
+    current = r.patched;
+    // The next declaration sees the patched resource (AddResource).
+    ctx = withVariable(ctx, 'request.object', current);
+  }
+  if (applied === 0) return { status: 'skip', message: `${applied} elements processed`, patched: current };
+  return { status: 'pass', message: `${applied} elements processed`, patched: current };
+}
+
+// Strategic-merge declarations run over the elements in reverse (so that list merges keep their order);
+// `order: Descending` reverses the others. elementIndex always is the element's position in the list.
+function mutateElements(decl: ForEachMutation, elements: readonly JsonValue[], resource: JsonObject, data: JsonObject, nesting: number, opts: MutateOptions): Step {
+  const isDelete = opts.isDelete ?? false;
+  const reverse = decl.patchStrategicMerge !== undefined && decl.patchStrategicMerge !== null ? true : decl.order === 'Descending';
+  const indices = elements.map((_, i) => i);
+  if (reverse) indices.reverse();
+  let patched = resource;
+  for (const index of indices) {
+    const element = elements[index];
+    if (element === undefined || element === null) continue;
+    const loaded = loadContext(withElement(data, element, index, nesting), {
+      entries: decl.context ?? [],
+      ...(opts.ruleValues ? { ruleValues: opts.ruleValues } : {}),
+      ...(opts.foreachValues ? { foreachValues: opts.foreachValues } : {}),
+      foreachIndex: index,
+      ...(opts.resolve ? { resolve: opts.resolve } : {}),
+      isDelete,
+    });
+    if (!loaded.ok) return { status: 'error', message: `failed to load to mutate.foreach[${index}].context: ${loaded.error}`, patched };
+    const pre = checkPreconditions(decl.preconditions, loaded.data, isDelete);
+    if (!pre.ok) return { status: 'error', message: `failed to evaluate mutate.foreach[${index}].preconditions: ${pre.error}`, patched };
+    if (!pre.value) continue;
+    const r =
+      Array.isArray(decl.foreach) && decl.foreach.length > 0
+        ? mutateForEach(readForEach(decl.foreach), patched, loaded.data, nesting + 1, opts)
+        : patchOnce({ patchStrategicMerge: decl.patchStrategicMerge, patchesJson6902: decl.patchesJson6902 }, patched, loaded.data, isDelete);
+    if (r.status === 'error' || r.status === 'fail') return r;
+    if (r.status === 'pass') patched = r.patched;
+  }
+  if (deepEqual(resource, patched)) return { status: 'skip', message: 'no patches applied', patched };
+  return { status: 'pass', message: '', patched };
+}

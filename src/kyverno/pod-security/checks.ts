@@ -1,0 +1,69 @@
+// Runs the PSS checks the way Kyverno 1.10's `validate.podSecurity` does, which differs from PSA:
+// restricted runs every baseline check too (no overrides), a pinned version runs every step of a
+// check up to that version (not just the newest), and `latest` runs each check's newest step.
+// Mirrors kyverno@v1.10.7:pkg/pss/evaluate.go (evaluatePSS) and its field-error formatting (FormatChecksPrint).
+import type { FieldError } from '../../kube/index.js';
+import { CHECKS, type PssPod, type PssVersion } from '../../pss/index.js';
+
+/**
+ * The newest PSA policy minor Kyverno 1.10.7 knows: it vendors the Kubernetes 1.27 pod-security-admission
+ * checks (through Kyverno's fork with field errors), so later steps and checks do not exist for it.
+ */
+export const KYVERNO_PSA_MAX_VERSION = 27;
+
+/** A field error as Kyverno prints it: the rendered field string (rewritten for controllers), type and bad value. */
+export interface KyvernoFieldError {
+  type: FieldError['type'];
+  field: string;
+  badValue?: unknown;
+}
+
+/** One failed check with its field errors. */
+export interface KyvernoCheckResult {
+  id: string;
+  forbiddenReason: string;
+  forbiddenDetail: string;
+  errors: KyvernoFieldError[];
+}
+
+/** Converts a check's field errors into Kyverno's string-field form. */
+function toKyvernoErrors(errors: readonly FieldError[] | undefined): KyvernoFieldError[] {
+  return (errors ?? []).map((e) => (e.badValue === undefined ? { type: e.type, field: e.path.toString() } : { type: e.type, field: e.path.toString(), badValue: e.badValue }));
+}
+
+/** Evaluates a pod with Kyverno's check selection; returns the failed checks only, in check-ID order. */
+export function evaluateKyvernoChecks(pod: PssPod, level: 'baseline' | 'restricted', version: PssVersion): KyvernoCheckResult[] {
+  const meta = pod.metadata ?? {};
+  const out: KyvernoCheckResult[] = [];
+  const checks = [...CHECKS].filter((c) => level === 'restricted' || c.level === 'baseline').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const check of checks) {
+    const steps = check.versions.filter((s) => s.minimumVersion <= KYVERNO_PSA_MAX_VERSION);
+    if (steps.length === 0) continue;
+    const run = version === 'latest' ? steps.slice(-1) : steps.filter((s) => s.minimumVersion <= version);
+    for (const step of run) {
+      const r = step.checkPod(meta, pod.spec);
+      if (r.allowed) continue;
+      out.push({ id: check.id, forbiddenReason: r.forbiddenReason ?? '', forbiddenDetail: r.forbiddenDetail ?? '', errors: toKyvernoErrors(r.errors) });
+    }
+  }
+  return out;
+}
+
+/** Go's `%+v` for the bad values checks report: strings bare, slices as `[a b]`. */
+function goPlusV(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(goPlusV).join(' ')}]`;
+  return String(v);
+}
+
+/** One field error as FormatChecksPrint prints it. */
+export function formatKyvernoFieldError(e: KyvernoFieldError): string {
+  const hasBadValue = !(e.badValue === undefined || e.badValue === '');
+  if (e.type === 'Forbidden' && hasBadValue) return `${e.field} is forbidden, forbidden values found: ${goPlusV(e.badValue)}`;
+  // field.Error.Error() with an empty detail: `<field>: Forbidden` / `<field>: Required value`.
+  return `${e.field}: ${e.type === 'Required' ? 'Required value' : 'Forbidden'}`;
+}
+
+/** `(Forbidden reason: <reason>, field error list: [<errors>])` per check, concatenated. */
+export function formatChecksPrint(checks: readonly KyvernoCheckResult[]): string {
+  return checks.map((c) => `(Forbidden reason: ${c.forbiddenReason}, field error list: [${c.errors.map(formatKyvernoFieldError).join(', ')}])`).join('');
+}

@@ -1,0 +1,121 @@
+// Tests for the validate.podSecurity subrule: the public pod-security/subrule suites (rows checked
+// directly against this function) and exact Kyverno messages.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { type KubeObject, parseObjects } from '../../kube/index.js';
+import { isObject } from '../../util/index.js';
+import { evaluatePodSecurityRule } from './evaluate.js';
+
+const suites = fileURLToPath(new URL('../../../../shared/conformance/kyverno-policies/pod-security/subrule/', import.meta.url));
+
+function findTests(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...findTests(p));
+    else if (e.name === 'kyverno-test.yaml') out.push(p);
+  }
+  return out.sort();
+}
+
+const suiteFiles = existsSync(suites) ? findTests(suites) : [];
+
+for (const file of suiteFiles) {
+  test(`the ${file.slice(suites.length).split('/')[0]}/… subrule suite gives every expected result`, () => {
+    const spec = parse(readFileSync(file, 'utf8')) as { policies: string[]; resources: string[]; results: { policy: string; rule: string; resources: string[]; result: string }[] };
+    const base = dirname(file);
+    const policies = spec.policies.flatMap((p) => parseObjects(readFileSync(resolve(base, p), 'utf8'), p).objects.map((o) => o.object));
+    const resources = spec.resources.flatMap((r) => parseObjects(readFileSync(resolve(base, r), 'utf8'), r).objects.map((o) => o.object));
+    for (const row of spec.results) {
+      const policy = policies.find((p) => p.metadata.name === row.policy);
+      const rules = (isObject(policy?.spec) && Array.isArray(policy.spec.rules) ? policy.spec.rules : []) as { name: string; validate?: { podSecurity?: { level: string; version?: string; exclude?: unknown[] } } }[];
+      const rule = rules.find((r) => r.name === row.rule);
+      const ps = rule?.validate?.podSecurity;
+      assert.ok(ps, `${row.policy}/${row.rule} has a podSecurity subrule`);
+      for (const name of row.resources) {
+        const resource = resources.find((r) => r.metadata.name === name);
+        assert.ok(resource, name);
+        const got = evaluatePodSecurityRule(resource, { name: row.rule, ...ps });
+        assert.equal(got.status, row.result, `${name}: ${got.message}`);
+      }
+    }
+  });
+}
+
+test('the subrule suites are present and were all run', { skip: !existsSync(suites) && 'shared conformance data not present' }, () => {
+  assert.equal(suiteFiles.length, 4);
+});
+
+const pod = (spec: Record<string, unknown>, kind = 'Pod'): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name: 'p' }, spec: spec as KubeObject['spec'] });
+const restrictedContainer = { name: 'c', image: 'nginx', securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, capabilities: { drop: ['ALL'] } } };
+
+const cases: { name: string; resource: KubeObject; rule: { level: string; version?: string; exclude?: unknown[] }; status: string; message: string }[] = [
+  {
+    name: 'a baseline failure prints the forbidden reason and field errors',
+    resource: pod({ hostIPC: true, containers: [{ name: 'c', image: 'i' }] }),
+    rule: { level: 'baseline', version: 'latest' },
+    status: 'fail',
+    message: `Validation rule 'r' failed. It violates PodSecurity "baseline:latest": (Forbidden reason: host namespaces, field error list: [spec.hostIPC is forbidden, forbidden values found: true])`,
+  },
+  {
+    name: 'restricted failures list Required fields and each failing check in ID order',
+    resource: pod({ containers: [{ name: 'c', image: 'i', securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } }] }),
+    rule: { level: 'restricted', version: 'latest' },
+    status: 'fail',
+    message: `Validation rule 'r' failed. It violates PodSecurity "restricted:latest": (Forbidden reason: allowPrivilegeEscalation != false, field error list: [spec.containers[0].securityContext.allowPrivilegeEscalation: Required value])(Forbidden reason: unrestricted capabilities, field error list: [spec.containers[0].securityContext.capabilities.drop: Required value])`,
+  },
+  {
+    name: 'controller templates get spec.template paths (autogen)',
+    resource: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'i', securityContext: { privileged: true } }] } } } },
+    rule: { level: 'baseline' },
+    status: 'fail',
+    message: `Validation rule 'r' failed. It violates PodSecurity "baseline:": (Forbidden reason: privileged, field error list: [spec.template.spec.containers[0].securityContext.privileged is forbidden, forbidden values found: true])`,
+  },
+  {
+    name: 'a capabilities exclusion with a matching image wildcard passes',
+    resource: pod({ containers: [{ ...restrictedContainer, securityContext: { ...restrictedContainer.securityContext, capabilities: { add: ['SYS_ADMIN'], drop: ['ALL'] } } }] }),
+    rule: { level: 'restricted', version: 'latest', exclude: [{ controlName: 'Capabilities', images: ['ngin*'] }] },
+    status: 'pass',
+    message: `Validation rule 'r' passed.`,
+  },
+  {
+    name: 'an exclusion whose values do not cover the bad value keeps the failure',
+    resource: pod({ securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }] }, containers: [{ name: 'c', image: 'i' }] }),
+    rule: { level: 'baseline', version: 'v1.24', exclude: [{ controlName: 'Sysctls', restrictedField: 'spec.securityContext.sysctls[*].name', values: ['net.*'] }] },
+    status: 'fail',
+    message: `Validation rule 'r' failed. It violates PodSecurity "baseline:v1.24": (Forbidden reason: forbidden sysctls, field error list: [spec.securityContext.sysctls[0].name is forbidden, forbidden values found: kernel.msgmax])`,
+  },
+  {
+    name: 'an exclusion on the restricted field with matching values passes',
+    resource: pod({ securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }] }, containers: [{ name: 'c', image: 'i' }] }),
+    rule: { level: 'baseline', version: 'v1.24', exclude: [{ controlName: 'Sysctls', restrictedField: 'spec.securityContext.sysctls[*].name', values: ['kernel.*'] }] },
+    status: 'pass',
+    message: `Validation rule 'r' passed.`,
+  },
+  {
+    name: 'a malformed version is an error',
+    resource: pod({ containers: [] }),
+    rule: { level: 'baseline', version: '1.24' },
+    status: 'error',
+    message: 'failed to parse pod security api version: invalid version "1.24"',
+  },
+  {
+    name: 'a kind without a pod is an error',
+    resource: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } },
+    rule: { level: 'baseline' },
+    status: 'error',
+    message: 'Error while getting new resource: could not find correct resource type',
+  },
+];
+
+for (const c of cases) {
+  test(c.name, () => {
+    const got = evaluatePodSecurityRule(c.resource, { name: 'r', ...c.rule });
+    assert.equal(got.message, c.message);
+    assert.equal(got.status, c.status);
+  });
+}

@@ -1,0 +1,138 @@
+// Applies `validate.podSecurity.exclude` entries: each entry re-evaluates either the pod without its
+// containers (no `images`) or only the containers whose image matches, and removes from the
+// pod's failures the field errors that this exclusion run also reports (optionally only for one
+// `restrictedField` and only when every bad value matches `values`).
+// Mirrors kyverno@v1.10.7:pkg/pss/evaluate.go (ApplyPodSecurityExclusion, GetPodWithMatchingContainers, exemptExclusions).
+import type { PssPod, PssVersion } from '../../pss/index.js';
+import { type JsonObject, isObject, wildcardMatch } from '../../util/index.js';
+import { checkIdsOfControl } from './controls.js';
+import { evaluateKyvernoChecks, type KyvernoCheckResult, type KyvernoFieldError } from './checks.js';
+
+/** One `exclude` entry of a podSecurity rule. */
+export interface PodSecurityExclude {
+  controlName: string;
+  images?: string[];
+  restrictedField?: string;
+  values?: string[];
+}
+
+const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
+
+function matchesAny(patterns: readonly string[], value: string): boolean {
+  return patterns.some((p) => wildcardMatch(p, value));
+}
+
+/** The pod used for a pod-level exclusion: the same pod with one empty container named `fake`. */
+function podLevelPod(pod: PssPod): PssPod {
+  const spec: JsonObject = { ...pod.spec, containers: [{ name: 'fake' }] };
+  delete spec.initContainers;
+  delete spec.ephemeralContainers;
+  return { metadata: pod.metadata, spec };
+}
+
+/** The pod used for a container-level exclusion: only the containers whose image matches, and no pod-level fields. */
+function matchingContainersPod(pod: PssPod, images: readonly string[]): PssPod {
+  const spec: JsonObject = {};
+  for (const field of CONTAINER_LISTS) {
+    const list = pod.spec[field];
+    if (!Array.isArray(list)) continue;
+    const kept = list.filter((c) => isObject(c) && matchesAny(images, typeof c.image === 'string' ? c.image : ''));
+    if (kept.length > 0) spec[field] = kept;
+  }
+  return { metadata: { name: pod.metadata?.name, namespace: pod.metadata?.namespace }, spec };
+}
+
+interface ParsedField {
+  /** The field with every run of digits replaced by `*`. */
+  field: string;
+  /** Container list and index when the field is inside a container. */
+  container?: { list: string; index: number };
+}
+
+/** Kyverno's parseField: digits become `*`; the second word decides whether it is a container field. */
+function parseField(field: string, containerLevel: boolean): ParsedField {
+  const generic = field.replace(/\d+/g, '*');
+  if (!containerLevel) return { field: generic };
+  const words = field.match(/[a-zA-Z]+/g) ?? [];
+  const index = field.match(/\d+/);
+  const list = words[1];
+  if (list && (CONTAINER_LISTS as readonly string[]).includes(list) && index) return { field: generic, container: { list, index: Number(index[0]) } };
+  return { field: generic };
+}
+
+function containerName(pod: PssPod, ref: { list: string; index: number }): string | undefined {
+  const list = pod.spec[ref.list];
+  const c = Array.isArray(list) ? list[ref.index] : undefined;
+  return isObject(c) && typeof c.name === 'string' ? c.name : undefined;
+}
+
+/** The bad values an exclusion's `values` are matched against. */
+function badValues(e: KyvernoFieldError): string[] {
+  const v = e.badValue;
+  if (typeof v === 'string') return v === '' ? [] : [v];
+  if (typeof v === 'boolean' || typeof v === 'number') return [String(v)];
+  if (Array.isArray(v)) return v.map(String);
+  return [];
+}
+
+/** Removes from `defaults` the errors the exclusion run reports for the control; checks left without errors disappear. */
+function exemptExclusions(
+  defaults: KyvernoCheckResult[],
+  excluded: readonly KyvernoCheckResult[],
+  exclude: PodSecurityExclude,
+  pod: PssPod,
+  matching: PssPod,
+  containerLevel: boolean,
+): KyvernoCheckResult[] {
+  // Kyverno keys results by check ID, so a check failing at two version steps keeps only the last.
+  const byId = new Map<string, KyvernoCheckResult>();
+  for (const r of defaults) byId.set(r.id, r);
+  const ids = checkIdsOfControl(exclude.controlName);
+  for (const ex of excluded) {
+    if (!ids.includes(ex.id)) continue;
+    for (const exErr of ex.errors) {
+      const exField = parseField(exErr.field, containerLevel);
+      const exContainer = exField.container ? containerName(matching, exField.container) : undefined;
+      if (exclude.restrictedField && exField.field !== exclude.restrictedField) continue;
+      const values = exclude.values ?? [];
+      if (values.length > 0 && !badValues(exErr).every((v) => matchesAny(values, v))) continue;
+      const target = byId.get(ex.id);
+      if (!target) continue;
+      const errs = [...target.errors];
+      for (let i = 0; i < errs.length; i++) {
+        const defField = parseField(errs[i]!.field, containerLevel);
+        if (defField.field !== exField.field) continue;
+        if (defField.container && containerName(pod, defField.container) !== exContainer) continue;
+        // Kyverno removes by swapping in the last element, which reorders the remaining errors.
+        errs[i] = errs[errs.length - 1]!;
+        errs.pop();
+        break;
+      }
+      if (errs.length === 0) byId.delete(ex.id);
+      else byId.set(ex.id, { ...target, errors: errs });
+    }
+  }
+  return [...byId.values()];
+}
+
+/** Applies every exclude entry in order to the pod's failed checks. */
+export function applyPodSecurityExclusion(
+  defaults: KyvernoCheckResult[],
+  excludes: readonly PodSecurityExclude[],
+  pod: PssPod,
+  level: 'baseline' | 'restricted',
+  version: PssVersion,
+): KyvernoCheckResult[] {
+  let out = defaults;
+  for (const exclude of excludes) {
+    const images = exclude.images ?? [];
+    if (images.length === 0) {
+      const podOnly = podLevelPod(pod);
+      out = exemptExclusions(out, evaluateKyvernoChecks(podOnly, level, version), exclude, pod, podOnly, false);
+    } else {
+      const matching = matchingContainersPod(pod, images);
+      out = exemptExclusions(out, evaluateKyvernoChecks(matching, level, version), exclude, pod, matching, true);
+    }
+  }
+  return out;
+}

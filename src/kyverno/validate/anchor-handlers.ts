@@ -1,0 +1,66 @@
+// How each kind of pattern key is checked against a resource map: plain keys, and the conditional,
+// global, equality, negation and existence anchors. Mirrors kyverno@v1.10.7:pkg/engine/anchor/handlers.go
+// (the *Handler.Handle methods and validateExistenceListResource), including their message texts.
+
+import { isObject } from '../../util/index.js';
+import { parseAnchor } from '../anchor/index.js';
+import { goTypeName } from '../pattern/index.js';
+import { own, plainError, type WalkError } from './walk-error.js';
+
+/** Walks one resource value against one pattern value at `path`. */
+export type ElementWalker = (resource: unknown, pattern: unknown, path: string) => WalkError | undefined;
+
+/** Checks one pattern key (anchored or plain) against the resource map at `path`. */
+export function handleKey(walk: ElementWalker, key: string, pattern: unknown, resource: Record<string, unknown>, path: string): WalkError | undefined {
+  const a = parseAnchor(key);
+  if (a === undefined || a.kind === 'addIfNotPresent') return handlePlain(walk, key, pattern, resource, path);
+  const currentPath = `${path}${a.key}/`;
+  const { present, value } = own(resource, a.key);
+  switch (a.kind) {
+    case 'condition': {
+      if (!present) return { kind: 'conditional', message: "conditional anchor mismatch: conditional anchor key doesn't exist in the resource", path: currentPath };
+      const err = walk(value, pattern, currentPath);
+      return err && { kind: 'conditional', message: `conditional anchor mismatch: ${err.message}`, path: err.path };
+    }
+    case 'global': {
+      if (!present) return undefined;
+      const err = walk(value, pattern, currentPath);
+      return err && { kind: 'global', message: `global anchor mismatch: ${err.message}`, path: err.path };
+    }
+    case 'equality':
+      return present ? walk(value, pattern, currentPath) : undefined;
+    case 'negation':
+      // The pattern value is never looked at: presence alone fails.
+      return present ? { kind: 'negation', message: `negation anchor matched in resource: ${currentPath} is not allowed`, path: currentPath } : undefined;
+    case 'existence':
+      return present ? handleExistence(walk, pattern, value, currentPath) : undefined;
+  }
+}
+
+/** A plain key: `"*"` means present and non-null; anything else is walked at `<path><key>/`. */
+function handlePlain(walk: ElementWalker, key: string, pattern: unknown, resource: Record<string, unknown>, path: string): WalkError | undefined {
+  const { value } = own(resource, key);
+  if (pattern === '*') {
+    // Upstream reports the parent path, and its message doubles the slash ("/spec//name not found").
+    return value !== null && value !== undefined ? undefined : plainError(path, `${path}/${key} not found`);
+  }
+  return walk(value, pattern, `${path}${key}/`);
+}
+
+/** `^(key)`: the resource value must be a list, and each pattern map must match at least one element. */
+function handleExistence(walk: ElementWalker, pattern: unknown, value: unknown, path: string): WalkError | undefined {
+  if (!Array.isArray(value)) {
+    return plainError(path, `invalid resource type ${goTypeName(value)}: Existence ^ () anchor can be used only on list/array type resource`);
+  }
+  if (!Array.isArray(pattern)) {
+    return plainError(path, `invalid pattern type ${goTypeName(pattern)}: Pattern has to be of list to compare against resource`);
+  }
+  for (const patternMap of pattern) {
+    if (!isObject(patternMap)) {
+      return plainError(path, `invalid pattern type ${goTypeName(pattern)}: Pattern has to be of type map to compare against items in resource`);
+    }
+    const found = value.some((element, i) => walk(element, patternMap, `${path}${i}/`) === undefined);
+    if (!found) return plainError(path, `existence anchor validation failed at path ${path}`);
+  }
+  return undefined;
+}

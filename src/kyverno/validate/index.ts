@@ -1,0 +1,32 @@
+// Public surface of kyverno/validate: validates a resource against a Kyverno `pattern` tree.
+// Mirrors kyverno@v1.10.7:pkg/engine/validate/validate.go (MatchPattern): the walk's first error
+// becomes skip (conditional/global anchor), fail (with its path) or error (an anchor key was missing).
+
+import { walkElement } from './walk.js';
+import { isSkip, type WalkState } from './walk-error.js';
+
+/**
+ * The outcome of matching one pattern:
+ * - pass: the resource satisfies the pattern.
+ * - fail: a mismatch at `path` (Kyverno form, e.g. `/spec/volumes/0/hostPath/`); `detail` is the walk error text.
+ * - skip: a conditional or global anchor was not met; `reason` is Kyverno's anchor error text (the rule's skip message).
+ * - error: the "execution error" case: a conditional, existence or negation anchor key was missing from
+ *   the resource, or the error carried no path; `path` is always '' (as upstream's PatternError.Path).
+ */
+export type MatchOutcome =
+  | { kind: 'pass' }
+  | { kind: 'fail'; path: string; detail: string }
+  | { kind: 'skip'; path: string; reason: string }
+  | { kind: 'error'; path: string; detail: string };
+
+/** Validates a resource (JSON) against a Kyverno `pattern` tree (variables already substituted). */
+export function validatePattern(resource: unknown, pattern: unknown): MatchOutcome {
+  const state: WalkState = { anchorSeen: new Map() };
+  const err = walkElement(state, resource, pattern, '/');
+  if (err === undefined) return { kind: 'pass' };
+  if (isSkip(err)) return { kind: 'skip', path: err.path, reason: err.message };
+  if (err.kind === 'negation') return { kind: 'fail', path: err.path, detail: err.message };
+  const keysMissing = [...state.anchorSeen.values()].some((seen) => !seen);
+  if (keysMissing || err.path === '') return { kind: 'error', path: '', detail: err.message };
+  return { kind: 'fail', path: err.path, detail: err.message };
+}

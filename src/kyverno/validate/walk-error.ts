@@ -1,0 +1,33 @@
+// The outcome of one step of the pattern walk: an error kind, its message and the path it reports.
+// Mirrors the error values of kyverno@v1.10.7:pkg/engine/anchor/error.go and validate.PatternError, but
+// carried as tagged data: the kind is never recovered from the message text.
+
+/** Why a walk step failed: an anchor error, a group of skipped array elements, or a plain mismatch. */
+export type WalkErrorKind = 'conditional' | 'global' | 'negation' | 'skipGroup' | 'plain';
+
+/** A failed walk step; `path` may be '' where Kyverno reports no path (array length mismatch). */
+export interface WalkError {
+  kind: WalkErrorKind;
+  message: string;
+  path: string;
+}
+
+/** Shared state of one walk: which anchor keys were ever seen present (anchor.AnchorMap). */
+export interface WalkState {
+  anchorSeen: Map<string, boolean>;
+}
+
+/** True when the error means "the rule does not apply" (conditional/global anchor, or all elements skipped). */
+export function isSkip(err: WalkError): boolean {
+  return err.kind === 'conditional' || err.kind === 'global' || err.kind === 'skipGroup';
+}
+
+/** A plain mismatch error. */
+export function plainError(path: string, message: string): WalkError {
+  return { kind: 'plain', message, path };
+}
+
+/** Own-property lookup: a missing key reads as undefined (Go's nil), never as an Object.prototype member. */
+export function own(map: Record<string, unknown>, key: string): { present: boolean; value: unknown } {
+  return Object.hasOwn(map, key) ? { present: true, value: map[key] } : { present: false, value: undefined };
+}

@@ -1,0 +1,8 @@
+// Public surface of kyverno/variables: the evaluation context and `{{ }}` / `$()` substitution.
+export type { RequestContextInput } from './context.js';
+export { buildContext, withElement, withVariable } from './context.js';
+export type { ImageInfo } from './images.js';
+export { imageInfos, parseImage } from './images.js';
+export type { ResolveMode, SubstituteOptions, SubstituteOutcome } from './substitute.js';
+export { hasVariables, substituteAll } from './substitute.js';
+export { JmespathError, searchJmespath } from './_jmespath.js';

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { JsonValue } from '../../util/index.js';
+import { buildContext, withElement, withVariable } from './context.js';
+import { parseImage } from './images.js';
+import { substituteAll } from './substitute.js';
+
+const data = withVariable(
+  buildContext({
+    object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'ns1' }, spec: { containers: [{ name: 'c', image: 'ghcr.io/org/app:1.2' }] } },
+    operation: 'CREATE',
+  }),
+  'cfg.data.limit',
+  '3',
+);
+
+const cases: { name: string; doc: JsonValue; want: JsonValue }[] = [
+  { name: 'a whole-string variable keeps its type', doc: '{{ request.object.spec.containers }}', want: [{ name: 'c', image: 'ghcr.io/org/app:1.2' }] },
+  { name: 'a variable inside text is spliced in', doc: 'pod {{request.object.metadata.name}} in {{ request.object.metadata.namespace }}', want: 'pod web in ns1' },
+  { name: 'non-string values are JSON-encoded inside text', doc: 'x={{ request.object.metadata }}', want: 'x={"name":"web","namespace":"ns1"}' },
+  { name: 'dotted values-file keys become nested context', doc: '{{ cfg.data.limit }}', want: '3' },
+  { name: 'nested variables are resolved innermost first', doc: "{{ request.object.metadata.{{ 'name' }} }}", want: 'web' },
+  { name: 'request.operation is in the context', doc: "{{ request.operation || 'BACKGROUND' }}", want: 'CREATE' },
+  { name: 'images are parsed per container', doc: '{{ images.containers.c.registry }}/{{ images.containers.c.tag }}', want: 'ghcr.io/1.2' },
+  { name: 'an escaped variable is left alone', doc: '\\{{ not.a.variable }}', want: '{{ not.a.variable }}' },
+  { name: 'a $() reference reads a sibling in the same document', doc: { a: 'x', b: '$(./a)' }, want: { a: 'x', b: 'x' } },
+  { name: 'variables in nested objects and arrays are substituted', doc: { l: ['{{ request.object.metadata.name }}'] }, want: { l: ['web'] } },
+];
+for (const c of cases) {
+  test(c.name, () => {
+    assert.deepEqual(substituteAll(c.doc, data), { ok: true, value: c.want });
+  });
+}
+
+test('DELETE requests read request.oldObject for request.object', () => {
+  const del = buildContext({ oldObject: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gone' } }, operation: 'DELETE' });
+  assert.deepEqual(substituteAll('{{ request.object.metadata.name }}', del, { isDelete: true }), { ok: true, value: 'gone' });
+});
+
+test('foreach adds element, elementIndex and their nested forms', () => {
+  const d = withElement(data, { name: 'e' }, 2, 0);
+  assert.deepEqual(substituteAll('{{ element.name }}-{{ elementIndex }}-{{ element0.name }}', d), { ok: true, value: 'e-2-e' });
+});
+
+const images: { name: string; image: string; want: Partial<ReturnType<typeof parseImage>> }[] = [
+  { name: 'a bare image defaults to docker.io and latest', image: 'nginx', want: { registry: 'docker.io', path: 'nginx', name: 'nginx', tag: 'latest' } },
+  { name: 'a registry with a port is kept', image: 'localhost:5000/a/b:1', want: { registry: 'localhost:5000', path: 'a/b', name: 'b', tag: '1' } },
+  { name: 'a digest leaves the tag empty', image: 'r.io/x@sha256:abc', want: { registry: 'r.io', tag: '', digest: 'sha256:abc' } },
+];
+for (const c of images) {
+  test(c.name, () => {
+    const got = parseImage(c.image);
+    for (const [k, v] of Object.entries(c.want)) assert.equal(got[k as keyof typeof got], v);
+  });
+}

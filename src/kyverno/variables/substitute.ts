@@ -1,0 +1,183 @@
+// `{{ }}` variable and `$()` reference substitution over any JSON document (pattern, message, conditions).
+// Mirrors kyverno@v1.10.7:pkg/engine/variables/vars.go (SubstituteAll, substituteVariablesIfAny,
+// substituteReferencesIfAny, newPreconditionsVariableResolver): innermost variables first, a string that is
+// exactly one variable takes the typed value, others are spliced in (non-strings JSON-encoded).
+import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
+import { searchJmespath } from './_jmespath.js';
+
+/** How unresolvable variables are treated: `strict` fails, `conditions` substitutes "" (preconditions, deny). */
+export type ResolveMode = 'strict' | 'conditions';
+
+/** A substituted document, or why substitution failed. */
+export type SubstituteOutcome = { ok: true; value: JsonValue } | { ok: false; error: string };
+
+/** Options for substituteAll. */
+export interface SubstituteOptions {
+  mode?: ResolveMode;
+  /** DELETE requests read request.oldObject wherever request.object is written. */
+  isDelete?: boolean;
+}
+
+const MAX_ROUNDS = 32;
+
+class SubstitutionError extends Error {}
+
+// Documents (patterns, conditions) known to hold no `{{`/`$(`: compiled policies are evaluated many
+// times, so the walk is skipped after the first look.
+const plainDocs = new WeakSet<object>();
+
+/** Substitutes references and variables everywhere in doc, against the context data. */
+export function substituteAll(doc: JsonValue, data: JsonObject, opts: SubstituteOptions = {}): SubstituteOutcome {
+  if (typeof doc === 'object' && doc !== null) {
+    if (plainDocs.has(doc)) return { ok: true, value: doc };
+    if (!hasVariables(doc)) {
+      plainDocs.add(doc);
+      return { ok: true, value: doc };
+    }
+  } else if (typeof doc !== 'string' || !hasVariables(doc)) return { ok: true, value: doc };
+  try {
+    const withRefs = walk(doc, [], (s, path) => substituteReferences(s, path, doc));
+    return { ok: true, value: walk(withRefs, [], (s, path) => substituteVariables(s, path, data, opts)) };
+  } catch (err) {
+    if (err instanceof SubstitutionError) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+/** True when a string contains a `{{` variable or `$(` reference worth substituting. */
+export function hasVariables(doc: JsonValue): boolean {
+  if (typeof doc === 'string') return doc.includes('{{') || doc.includes('$(');
+  if (Array.isArray(doc)) return doc.some(hasVariables);
+  if (isObject(doc)) return Object.entries(doc).some(([k, v]) => k.includes('{{') || hasVariables(v));
+  return false;
+}
+
+function walk(doc: JsonValue, path: string[], leaf: (s: string, path: string[]) => JsonValue): JsonValue {
+  if (typeof doc === 'string') return leaf(doc, path);
+  if (Array.isArray(doc)) return doc.map((x, i) => walk(x, [...path, String(i)], leaf));
+  if (isObject(doc)) {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(doc)) {
+      const key = k.includes('{{') ? leaf(k, path) : k;
+      out[typeof key === 'string' ? key : JSON.stringify(key)] = walk(v, [...path, k], leaf);
+    }
+    return out;
+  }
+  return doc;
+}
+
+/** Finds the next innermost `{{ ... }}` (inner `{...}` allowed, no nested braces) not preceded by `\`. */
+function findVariable(s: string, from: number): { start: number; end: number } | undefined {
+  let i = s.indexOf('{{', from);
+  while (i >= 0) {
+    if (i > 0 && s[i - 1] === '\\') {
+      i = s.indexOf('{{', i + 1);
+      continue;
+    }
+    let j = i + 2;
+    let ok = false;
+    while (j < s.length) {
+      const c = s[j];
+      if (c === '}' && s[j + 1] === '}') {
+        ok = true;
+        break;
+      }
+      if (c === '{') {
+        // allow one level of `{...}` (a JMESPath multiselect hash)
+        const close = s.indexOf('}', j + 1);
+        const inner = close >= 0 ? s.slice(j + 1, close) : '';
+        if (close < 0 || inner.includes('{')) break;
+        j = close + 1;
+        continue;
+      }
+      if (c === '}') break;
+      j++;
+    }
+    if (ok) {
+      // `{{a}}}` style: the match ends at the first `}}`
+      return { start: i, end: j + 2 };
+    }
+    i = s.indexOf('{{', i + 1);
+  }
+  return undefined;
+}
+
+function jmesPathOf(path: readonly string[]): string {
+  return path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+}
+
+function substituteVariables(s: string, path: string[], data: JsonObject, opts: SubstituteOptions): JsonValue {
+  let value: JsonValue = s;
+  for (let round = 0; round < MAX_ROUNDS && typeof value === 'string'; round++) {
+    const current: string = value;
+    const m = findVariable(current, 0);
+    if (!m) break;
+    const raw = current.slice(m.start, m.end);
+    let expr = raw.slice(2, -2).trim();
+    if (expr === '@') expr = jmesPathOf(path);
+    if (opts.isDelete) expr = expr.replaceAll('request.object', 'request.oldObject');
+    let resolved: unknown;
+    try {
+      resolved = searchJmespath(expr, data);
+    } catch (err) {
+      if (opts.mode === 'conditions') resolved = '';
+      else throw new SubstitutionError(`failed to resolve ${expr} at path /${path.join('/')}: ${(err as Error).message}`);
+    }
+    if (resolved === undefined) resolved = null;
+    if (raw === current) {
+      value = resolved as JsonValue;
+      break;
+    }
+    const text = typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
+    value = current.slice(0, m.start) + text + current.slice(m.end);
+  }
+  if (typeof value === 'string' && value.includes('\\{{')) value = value.replaceAll('\\{{', '{{');
+  return value;
+}
+
+// `$(./../key)`: a path relative to the current position in the same document; anchors in keys are ignored.
+const REFERENCE = /\$\(([^ )]*)\)/g;
+
+function substituteReferences(s: string, path: string[], doc: JsonValue): JsonValue {
+  if (!s.includes('$(')) return s;
+  const whole = /^\$\(([^ )]*)\)$/.exec(s);
+  const resolve = (ref: string): JsonValue => {
+    const abs = absolutePath(ref, path);
+    const v = lookup(doc, abs);
+    if (v === undefined) throw new SubstitutionError(`failed to resolve reference $(${ref}) at path /${path.join('/')}: not found`);
+    return v;
+  };
+  if (whole) return resolve(whole[1] ?? '');
+  return s.replace(REFERENCE, (_m, ref: string) => {
+    const v = resolve(ref);
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  });
+}
+
+function absolutePath(ref: string, current: readonly string[]): string[] {
+  if (ref.startsWith('/')) return ref.split('/').filter((p) => p !== '');
+  const out = current.slice(0, -1);
+  for (const part of ref.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out;
+}
+
+function stripAnchor(k: string): string {
+  const m = /^\s*[+<=X^]?\((.+)\)\s*$/.exec(k);
+  return m ? (m[1] ?? k) : k;
+}
+
+function lookup(doc: JsonValue, path: readonly string[]): JsonValue | undefined {
+  let cur: JsonValue | undefined = doc;
+  for (const p of path) {
+    if (Array.isArray(cur)) cur = cur[Number(p)];
+    else if (isObject(cur)) {
+      const key: string | undefined = Object.keys(cur).find((k) => k === p || stripAnchor(k) === p);
+      cur = key === undefined ? undefined : cur[key];
+    } else return undefined;
+  }
+  return cur;
+}

@@ -1,0 +1,185 @@
+// API-server validation of a PodSecurityPolicy object, and the strategy-construction checks that make
+// admission skip an otherwise valid PSP. Mirrors kubernetes@release-1.24
+// pkg/apis/policy/validation/validation.go (ValidatePodSecurityPolicy) and
+// pkg/security/podsecuritypolicy/factory.go + the strategies' New* constructors.
+import { FieldPath, type FieldError } from '../kube/index.js';
+import { forbidden, goCapabilitySlice, invalid, invalidText, notSupported, required } from './errors.js';
+import type { IdRange, Psp } from './model.js';
+import { ALL_FS_TYPES } from './volumes.js';
+
+const USER_RULES = ['MustRunAs', 'MustRunAsNonRoot', 'RunAsAny'];
+const GROUP_RULES = ['MayRunAs', 'MustRunAs', 'RunAsAny'];
+const SELINUX_RULES = ['MustRunAs', 'RunAsAny'];
+const PROC_MOUNT_TYPES = ['Default', 'Unmasked'];
+const SYSCTL_PATTERN = /^(([a-z0-9]([-_a-z0-9]*[a-z0-9])?)\.)*([a-z0-9][-_a-z0-9]*)?[a-z0-9*]$/;
+const SYSCTL_PATTERN_TEXT = '([a-z0-9]([-_a-z0-9]*[a-z0-9])?\\.)*([a-z0-9][-_a-z0-9]*)?[a-z0-9*]';
+
+/** Errors the API server would have returned when this PSP was created (code PSP_INVALID). */
+export function validatePspObject(psp: Psp): FieldError[] {
+  const errs: FieldError[] = [];
+  const s = psp.spec;
+  const sp = FieldPath.of('spec');
+  if (psp.name === '') errs.push(required(FieldPath.of('metadata', 'name'), 'name or generateName is required', 'PSP_INVALID'));
+  errs.push(...validateAnnotations(psp.annotations));
+  const rule = (p: FieldPath, value: string, allowed: string[]) => {
+    if (!allowed.includes(value)) errs.push(notSupported(p.child('rule'), value, allowed));
+  };
+  const ranges = (p: FieldPath, rs: IdRange[]) => {
+    rs.forEach((r, i) => {
+      const rp = p.child('ranges').index(i);
+      if (r.min < 0) errs.push(invalid(rp.child('min'), r.min, 'min cannot be negative', 'PSP_INVALID'));
+      if (r.max < 0) errs.push(invalid(rp.child('max'), r.max, 'max cannot be negative', 'PSP_INVALID'));
+      if (r.min > r.max) errs.push(invalid(rp.child('min'), r.min, 'min cannot be greater than max', 'PSP_INVALID'));
+    });
+  };
+  rule(sp.child('runAsUser'), s.runAsUser.rule, USER_RULES);
+  ranges(sp.child('runAsUser'), s.runAsUser.ranges);
+  if (s.runAsGroup) {
+    rule(sp.child('runAsGroup'), s.runAsGroup.rule, GROUP_RULES);
+    ranges(sp.child('runAsGroup'), s.runAsGroup.ranges);
+  }
+  rule(sp.child('seLinux'), s.seLinux.rule, SELINUX_RULES);
+  rule(sp.child('supplementalGroups'), s.supplementalGroups.rule, GROUP_RULES);
+  ranges(sp.child('supplementalGroups'), s.supplementalGroups.ranges);
+  rule(sp.child('fsGroup'), s.fsGroup.rule, GROUP_RULES);
+  ranges(sp.child('fsGroup'), s.fsGroup.ranges);
+  const volumeTypes = [...ALL_FS_TYPES, '*'].sort();
+  for (const v of s.volumes) if (!volumeTypes.includes(v)) errs.push(notSupported(sp.child('volumes'), v, volumeTypes));
+  // Upstream builds these three paths without the `spec.` prefix; kept for byte-exact messages.
+  if (s.requiredDropCapabilities.length > 0 && s.allowedCapabilities.includes('*')) {
+    errs.push(invalidText(FieldPath.of('requiredDropCapabilities'), goCapabilitySlice(s.requiredDropCapabilities), 'must be empty when all capabilities are allowed by a wildcard', 'PSP_INVALID'));
+  }
+  for (const [field, caps] of [['defaultAddCapabilities', s.defaultAddCapabilities], ['allowedCapabilities', s.allowedCapabilities]] as const) {
+    for (const c of caps) {
+      if (s.requiredDropCapabilities.includes(c)) errs.push(invalid(FieldPath.of(field), c, `capability is listed in ${field} and requiredDropCapabilities`, 'PSP_INVALID'));
+    }
+  }
+  if (s.defaultAllowPrivilegeEscalation === true && !s.allowPrivilegeEscalation) {
+    errs.push(invalid(sp.child('defaultAllowPrivilegeEscalation'), true, 'Cannot set DefaultAllowPrivilegeEscalation to true without also setting AllowPrivilegeEscalation to true', 'PSP_INVALID'));
+  }
+  s.allowedProcMountTypes.forEach((t, i) => {
+    if (!PROC_MOUNT_TYPES.includes(t)) errs.push(notSupported(sp.child('allowedProcMountTypes').index(i), t, PROC_MOUNT_TYPES));
+  });
+  for (let i = 0; i < s.allowedHostPaths.length; i++) {
+    const prefix = s.allowedHostPaths[i]!.pathPrefix;
+    const p = sp.child('allowedHostPaths').index(i);
+    if (prefix === '') {
+      errs.push(required(p, 'is required', 'PSP_INVALID'));
+      break;
+    }
+    if (prefix.split('/').includes('..')) errs.push(invalid(p, prefix, "must not contain '..'", 'PSP_INVALID'));
+  }
+  s.allowedFlexVolumes.forEach((f, i) => {
+    // Upstream repeats the field name in the path (validatePSPAllowedFlexVolumes).
+    if (f.driver === '') errs.push(required(sp.child('allowedFlexVolumes', 'allowedFlexVolumes').index(i).child('driver'), 'must specify a driver', 'PSP_INVALID'));
+  });
+  s.allowedCSIDrivers.forEach((d, i) => {
+    if (d.name === '') errs.push(required(sp.child('allowedCSIDrivers').index(i).child('name'), '', 'PSP_INVALID'));
+  });
+  errs.push(...validateSysctls(sp.child('allowedUnsafeSysctls'), s.allowedUnsafeSysctls));
+  errs.push(...validateSysctls(sp.child('forbiddenSysctls'), s.forbiddenSysctls));
+  errs.push(...sysctlOverlaps(sp, s.allowedUnsafeSysctls, s.forbiddenSysctls));
+  if (s.runtimeClass) {
+    const rc = s.runtimeClass;
+    const rp = sp.child('runtimeClass');
+    if (rc.allowedRuntimeClassNames.includes('*') && rc.allowedRuntimeClassNames.length > 1) {
+      errs.push(invalidText(rp.child('allowedRuntimeClassNames'), `[]string{${rc.allowedRuntimeClassNames.map((n) => JSON.stringify(n)).join(', ')}}`, "if '*' is present, must not specify other RuntimeClass names", 'PSP_INVALID'));
+    }
+    const d = rc.defaultRuntimeClassName;
+    if (d !== undefined && !rc.allowedRuntimeClassNames.includes('*') && !rc.allowedRuntimeClassNames.includes(d)) {
+      errs.push(invalid(rp.child('defaultRuntimeClassName'), d, 'default must be allowed', 'PSP_INVALID'));
+    }
+  }
+  return errs;
+}
+
+function validateSysctls(p: FieldPath, sysctls: string[]): FieldError[] {
+  const errs: FieldError[] = [];
+  let coversAll = false;
+  sysctls.forEach((s, i) => {
+    if (s === '') errs.push(invalid(p.index(i), s, 'empty sysctl not allowed', 'PSP_INVALID'));
+    else if (s.length > 253 || !SYSCTL_PATTERN.test(s)) {
+      errs.push(invalid(p.index(i), s, `must have at most 253 characters and match regex ${SYSCTL_PATTERN_TEXT}`, 'PSP_INVALID'));
+    } else if (s.startsWith('*')) coversAll = true;
+  });
+  if (coversAll && sysctls.length > 1) errs.push(forbidden(p.child('items'), "if '*' is present, must not specify other sysctls", 'PSP_INVALID'));
+  return errs;
+}
+
+function sysctlOverlaps(sp: FieldPath, allowed: string[], forbiddenList: string[]): FieldError[] {
+  const errs: FieldError[] = [];
+  const ap = sp.child('allowedUnsafeSysctls');
+  const fp = sp.child('forbiddenSysctls');
+  allowed.forEach((a, i) => {
+    const aPat = a.endsWith('*');
+    const aPre = a.slice(0, -1);
+    forbiddenList.forEach((f, j) => {
+      const fPat = f.endsWith('*');
+      const fPre = f.slice(0, -1);
+      if (aPat && fPat) {
+        if (aPre.startsWith(fPre)) errs.push(invalid(ap.index(i), a, `sysctl overlaps with ${f}`, 'PSP_INVALID'));
+        else if (fPre.startsWith(aPre)) errs.push(invalid(fp.index(j), f, `sysctl overlaps with ${a}`, 'PSP_INVALID'));
+      } else if (aPat) {
+        if (f.startsWith(aPre)) errs.push(invalid(fp.index(j), f, `sysctl overlaps with ${a}`, 'PSP_INVALID'));
+      } else if (fPat) {
+        if (a.startsWith(fPre)) errs.push(invalid(ap.index(i), a, `sysctl overlaps with ${f}`, 'PSP_INVALID'));
+      } else if (a === f) errs.push(invalid(ap.index(i), a, `sysctl overlaps with ${f}`, 'PSP_INVALID'));
+    });
+  });
+  return errs;
+}
+
+const SECCOMP_DEFAULT = 'seccomp.security.alpha.kubernetes.io/defaultProfileName';
+const SECCOMP_ALLOWED = 'seccomp.security.alpha.kubernetes.io/allowedProfileNames';
+const APPARMOR_DEFAULT = 'apparmor.security.beta.kubernetes.io/defaultProfileName';
+const APPARMOR_ALLOWED = 'apparmor.security.beta.kubernetes.io/allowedProfileNames';
+
+function validateAnnotations(a: Record<string, string>): FieldError[] {
+  const errs: FieldError[] = [];
+  const ap = FieldPath.of('metadata', 'annotations');
+  const apparmorOk = (p: string) => p === 'runtime/default' || p === 'unconfined' || p.startsWith('localhost/');
+  const seccompOk = (p: string) => p === 'runtime/default' || p === 'docker/default' || p === 'unconfined' || (p.startsWith('localhost/') && !p.slice(10).split('/').includes('..') && !p.slice(10).startsWith('/'));
+  const aaDefault = a[APPARMOR_DEFAULT];
+  if (aaDefault && !apparmorOk(aaDefault)) errs.push(invalid(ap.key(APPARMOR_DEFAULT), aaDefault, `invalid AppArmor profile name: ${JSON.stringify(aaDefault)}`, 'PSP_INVALID'));
+  const aaAllowed = a[APPARMOR_ALLOWED];
+  if (aaAllowed) {
+    for (const p of aaAllowed.split(',')) {
+      if (!apparmorOk(p)) errs.push(invalid(ap.key(APPARMOR_ALLOWED), aaAllowed, `invalid AppArmor profile name: ${JSON.stringify(p)}`, 'PSP_INVALID'));
+    }
+  }
+  const scDefault = a[SECCOMP_DEFAULT];
+  if (scDefault && !seccompOk(scDefault)) errs.push(invalid(ap.key(SECCOMP_DEFAULT), scDefault, 'must be a valid seccomp profile', 'PSP_INVALID'));
+  const scAllowed = a[SECCOMP_ALLOWED];
+  if (scAllowed) {
+    for (const p of scAllowed.split(',')) {
+      if (p !== '*' && !seccompOk(p)) errs.push(invalid(ap.key(SECCOMP_ALLOWED), p, 'must be a valid seccomp profile', 'PSP_INVALID'));
+    }
+  }
+  return errs;
+}
+
+/** Why the strategies of a valid PSP cannot be built (factory.go); admission then skips the PSP (code PSP_UNUSABLE). */
+export function strategyErrors(psp: Psp): FieldError[] {
+  const errs: FieldError[] = [];
+  const s = psp.spec;
+  const sp = FieldPath.of('spec');
+  if (s.runAsUser.rule === 'MustRunAs' && s.runAsUser.ranges.length === 0) {
+    errs.push(required(sp.child('runAsUser', 'ranges'), 'MustRunAs requires at least one range', 'PSP_UNUSABLE'));
+  }
+  const groups: [string, { rule: string; ranges: IdRange[] } | undefined][] = [
+    ['runAsGroup', s.runAsGroup],
+    ['seLinux', undefined],
+    ['fsGroup', s.fsGroup],
+    ['supplementalGroups', s.supplementalGroups],
+  ];
+  for (const [field, g] of groups) {
+    if (field === 'seLinux') {
+      if (s.seLinux.rule === 'MustRunAs' && !s.seLinux.seLinuxOptions) errs.push(required(sp.child('seLinux', 'seLinuxOptions'), 'MustRunAs requires SELinuxOptions', 'PSP_UNUSABLE'));
+      continue;
+    }
+    if (g && (g.rule === 'MustRunAs' || g.rule === 'MayRunAs') && g.ranges.length === 0) {
+      errs.push(required(sp.child(field, 'ranges'), `ranges must be supplied for ${g.rule}`, 'PSP_UNUSABLE'));
+    }
+  }
+  return errs;
+}

@@ -1,0 +1,106 @@
+// Small helpers shared by the checks: Go-like field reads over JSON pods, pluralising, quoting,
+// field-error builders and the container visitor.
+// Mirrors kubernetes/pod-security-admission policy/helpers.go, visitor.go, violations.go, paths.go.
+import { FieldPath, type FieldError } from '../../kube/index.js';
+import { type JsonObject, type JsonValue, isObject } from '../../util/index.js';
+import type { CheckResult } from '../types.js';
+
+/** An object field or undefined. */
+export function obj(v: JsonValue | undefined): JsonObject | undefined {
+  return isObject(v) ? v : undefined;
+}
+
+/** A string field, or '' like Go's zero value. */
+export function str(v: JsonValue | undefined): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** True only for the JSON literal true. */
+export function isTrue(v: JsonValue | undefined): boolean {
+  return v === true;
+}
+
+/** Array elements (empty when not an array). */
+export function list(v: JsonValue | undefined): JsonValue[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** `"a", "b"` as PSA's joinQuote prints it. */
+export function joinQuote(items: readonly string[]): string {
+  return items.length === 0 ? '' : `"${items.join('", "')}"`;
+}
+
+/** Singular for one, plural otherwise. */
+export function pluralize(singular: string, plural: string, count: number): string {
+  return count === 1 ? singular : plural;
+}
+
+/** Sorted unique strings, as Go's sets.NewString().List(). */
+export function sortedSet(s: Iterable<string>): string[] {
+  return [...new Set(s)].sort();
+}
+
+/** `container "a"` / `containers "a", "b"`. */
+export function containersPhrase(names: readonly string[]): string {
+  return `${pluralize('container', 'containers', names.length)} ${joinQuote(names)}`;
+}
+
+/** A Forbidden field error (badValue omitted when undefined). */
+export function forbidden(path: FieldPath, badValue?: unknown): FieldError {
+  const e: FieldError = { type: 'Forbidden', path, detail: '', code: 'PSS_FORBIDDEN' };
+  if (badValue !== undefined) e.badValue = badValue;
+  return e;
+}
+
+/** A Required field error. */
+export function required(path: FieldPath): FieldError {
+  return { type: 'Required', path, detail: '', code: 'PSS_REQUIRED' };
+}
+
+/** The pod-level `spec` path. */
+export const SPEC = FieldPath.of('spec');
+
+/** A container of a pod spec with its name, securityContext and path. */
+export interface VisitedContainer {
+  container: JsonObject;
+  name: string;
+  securityContext: JsonObject | undefined;
+  path: FieldPath;
+}
+
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+
+/** Every container in PSA's order: initContainers, containers, ephemeralContainers. */
+export function visitContainers(spec: JsonObject): VisitedContainer[] {
+  const out: VisitedContainer[] = [];
+  for (const field of CONTAINER_LISTS) {
+    list(spec[field]).forEach((c, i) => {
+      if (!isObject(c)) return;
+      out.push({ container: c, name: str(c.name), securityContext: obj(c.securityContext), path: SPEC.child(field).index(i) });
+    });
+  }
+  return out;
+}
+
+/** The pod-level securityContext. */
+export function podSecurityContext(spec: JsonObject): JsonObject | undefined {
+  return obj(spec.securityContext);
+}
+
+/** True when the pod declares `spec.os.name: windows`. */
+export function isWindowsPod(spec: JsonObject): boolean {
+  return str(obj(spec.os)?.name) === 'windows';
+}
+
+/** True when the pod runs in a user namespace (`hostUsers: false`). */
+export function isUserNamespacePod(spec: JsonObject): boolean {
+  return spec.hostUsers === false;
+}
+
+/** The allowed result. */
+export const ALLOWED: Omit<CheckResult, 'id'> = { allowed: true };
+
+/** A denied result. */
+export function denied(forbiddenReason: string, forbiddenDetail: string, errors: FieldError[]): Omit<CheckResult, 'id'> {
+  return { allowed: false, forbiddenReason, forbiddenDetail, errors };
+}

@@ -1,0 +1,169 @@
+// Migration sections of the HTML report: the exceptions to add (as a policyExclude fragment), user
+// violations, warnings, the PSP-versus-Kyverno diff with the lost PSP fields, and the plan with its
+// commands, checks and rollback.
+import { type Html, el, frag } from './html-builder.js';
+import { filterBox, metric, none, section, table, violationBadges } from './html-audit.js';
+import { barChart } from './html-chart.js';
+import type { MigrationReport, ReportDiffEntry } from './html-types.js';
+
+const PLAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+function yamlScalar(s: string): string {
+  return PLAIN.test(s) ? s : `'${s.replace(/'/g, "''")}'`;
+}
+
+/** The `policyExclude` fragment that adds the namespaces, in the chart values' shape. */
+export function exceptionsYaml(exceptions: Readonly<Record<string, readonly string[]>>): string {
+  const out = ['policyExclude:'];
+  for (const [p, nss] of Object.entries(exceptions)) {
+    out.push(`  ${yamlScalar(p)}:`, '    any:', '    - resources:', '        kinds:', '        - Pod', '        namespaces:');
+    for (const ns of nss) out.push(`        - ${yamlScalar(ns)}`);
+  }
+  return out.join('\n');
+}
+
+/** Exceptions to add, user violations and warnings. */
+export function renderExceptions(r: MigrationReport): Html {
+  const e = r.exceptions;
+  const entries = Object.entries(e.exceptions).filter(([, l]) => l.length > 0);
+  return frag(
+    section(
+      'exceptions',
+      'Exceptions to add',
+      el('p', null, 'The minimal namespaces each policy must exclude so that no existing system workload is refused, beyond what the given values already exclude. ', el('code', null, 'podgate migrate exceptions --out'), ' merges them into the values file with comments.'),
+      entries.length === 0
+        ? none('Nothing to add: the given values already exempt every system workload that needs it.')
+        : frag(
+            table(
+              'exceptions-table',
+              'Namespaces to add per policy.',
+              ['Policy', 'Namespaces#', 'Namespaces to add'],
+              entries.map(([p, nss]) => [el('code', null, p), metric('exceptionsByPolicy', nss.length, p), nss.map((ns, i) => frag(i > 0 ? ', ' : '', el('code', null, ns)))]),
+            ),
+            el('p', { class: 'label' }, 'As a kyverno-policies values fragment:'),
+            el('pre', { 'aria-label': 'policyExclude values fragment' }, el('code', null, exceptionsYaml(Object.fromEntries(entries)))),
+          ),
+      el('h3', null, 'User violations (', metric('exceptionUserViolations', e.userViolations.length), ') — never exempted'),
+      e.userViolations.length === 0
+        ? none('No workload in a user namespace violates its policies.')
+        : table(
+            'user-violation-table',
+            'Workloads in namespaces owned by cluster users: they stay denied; fix the workload or the user’s grants.',
+            ['Namespace', 'Workload', 'Policy / rule', 'Result', 'Kyverno message'],
+            e.userViolations.map((v) => [el('code', null, v.namespace), el('code', null, `${v.kind}/${v.name}`), frag(el('code', null, v.policy), el('br', null), el('code', null, v.rule)), violationBadges(v), el('code', { class: 'msg' }, v.message)]),
+          ),
+    ),
+    section(
+      'warnings',
+      'Warnings',
+      el('p', null, metric('warnings', e.warnings.length), ' warnings.'),
+      e.warnings.length === 0 ? none('No warnings.') : el('ul', null, e.warnings.map((w) => el('li', null, w))),
+    ),
+  );
+}
+
+const CLASS_BADGE: Readonly<Record<ReportDiffEntry['class'], string>> = { breakage: 'badge b-deny', regression: 'badge b-audit', same: 'badge b-ok' };
+const CLASS_RANK: Readonly<Record<ReportDiffEntry['class'], number>> = { breakage: 0, regression: 1, same: 2 };
+
+function pspCell(d: ReportDiffEntry): Html {
+  const p = d.psp;
+  if (!p.allowed) return frag(el('span', { class: 'badge b-deny' }, 'denied'), ' ', el('code', { class: 'msg' }, p.message ?? ''));
+  return frag(
+    el('span', { class: 'badge b-ok' }, 'admitted'),
+    p.policy ? frag(' by ', el('code', null, p.policy)) : null,
+    p.mutated && p.defaulted.length > 0 ? frag(el('br', null), 'defaults set: ', p.defaulted.map((f, i) => frag(i > 0 ? ', ' : '', el('code', null, f)))) : null,
+  );
+}
+
+function kyvernoCell(d: ReportDiffEntry): Html {
+  const k = d.kyverno;
+  if (k.allowed) return el('span', { class: 'badge b-ok' }, 'admitted');
+  return frag(
+    el('span', { class: 'badge b-deny' }, 'denied'),
+    el(
+      'ul',
+      { class: 'tight' },
+      k.denials.map((x) => el('li', null, el('code', null, `${x.policy}/${x.rule}`), ': ', el('code', { class: 'msg' }, x.message))),
+    ),
+  );
+}
+
+/** The PSP-versus-Kyverno diff: counts per class and one row per pod or pod template that differs. */
+export function renderDiff(r: MigrationReport): Html {
+  const d = r.diff;
+  if (!d) return section('diff', 'PSP vs Kyverno', none('The diff was not computed (no PodSecurityPolicies in the input).'));
+  const rows = [...d.entries].filter((e) => e.class !== 'same').sort((a, b) => CLASS_RANK[a.class] - CLASS_RANK[b.class]);
+  return section(
+    'diff',
+    'PSP vs Kyverno',
+    el('p', null, 'For every pod and pod template: the decision of the PSP its creator would get, against the Kyverno decision. A ', el('strong', null, 'breakage'), ' is admitted by PSP and denied by Kyverno; a ', el('strong', null, 'regression'), ' is denied (or made safer) by PSP and admitted as written by Kyverno — the lost PSP fields are named.'),
+    el(
+      'div',
+      { class: 'two' },
+      el(
+        'dl',
+        { class: 'cards' },
+        el('div', { class: 'card deny' }, el('dt', null, 'Breakages'), el('dd', null, metric('diff.breakage', d.summary.breakage))),
+        el('div', { class: 'card audit' }, el('dt', null, 'Regressions'), el('dd', null, metric('diff.regression', d.summary.regression))),
+        el('div', { class: 'card ok' }, el('dt', null, 'Same'), el('dd', null, metric('diff.same', d.summary.same))),
+        el('div', { class: 'card' }, el('dt', null, 'Pods and templates'), el('dd', null, metric('diff.total', d.summary.total))),
+      ),
+      barChart(
+        [
+          { label: 'breakage', value: d.summary.breakage, highlight: true },
+          { label: 'regression', value: d.summary.regression },
+          { label: 'same', value: d.summary.same },
+        ],
+        { title: 'Diff classes', description: `breakage ${d.summary.breakage}, regression ${d.summary.regression}, same ${d.summary.same}`, metric: 'diffClass', width: 480 },
+      ),
+    ),
+    rows.length === 0
+      ? none('PSP and Kyverno agree on every pod and pod template.')
+      : frag(
+          filterBox('diff-table', 'Filter the diff:'),
+          table(
+            'diff-table',
+            `${rows.length} pods and pod templates where PSP and Kyverno differ (rows of class "same" are left out).`,
+            ['Class', 'Workload', 'Creator', 'PSP decision', 'Kyverno decision', 'Lost PSP fields'],
+            rows.map((e) => [
+              el('span', { class: CLASS_BADGE[e.class] }, e.class),
+              frag(el('code', null, `${e.namespace}/${e.kind}/${e.name}`), el('br', null), e.component),
+              frag(el('code', null, e.creator.user), el('br', null), e.creator.via),
+              pspCell(e),
+              kyvernoCell(e),
+              e.lostFields.length === 0 ? '—' : el('span', { class: 'lost' }, e.lostFields.map((f, i) => frag(i > 0 ? ' ' : '', el('code', null, f)))),
+            ]),
+          ),
+        ),
+  );
+}
+
+/** The plan: ordered steps with who enforces, commands, checks and rollback. */
+export function renderPlan(r: MigrationReport): Html {
+  return section(
+    'plan',
+    'Migration plan',
+    el('p', null, metric('planSteps', r.plan.length), ' steps. Kyverno and its policies are installed in Audit while PSP still enforces, switched to Enforce, and only then is PSP disabled: there is no unenforced window.'),
+    r.plan.length === 0
+      ? none('No plan.')
+      : el(
+          'ol',
+          { class: 'plan' },
+          r.plan.map((s) =>
+            el(
+              'li',
+              { id: `step-${s.id}` },
+              el('h3', null, s.title),
+              el('p', null, el('span', { class: 'badge b-info' }, `enforced by: ${s.enforcement}`)),
+              el('p', null, s.why),
+              el('p', { class: 'label' }, 'Run'),
+              el('pre', null, el('code', null, s.commands.join('\n'))),
+              el('p', { class: 'label' }, 'Check before going on'),
+              el('ul', { class: 'tight' }, s.checks.map((c) => el('li', null, c))),
+              el('p', { class: 'label' }, 'Rollback'),
+              el('ul', { class: 'tight' }, s.rollback.map((c) => el('li', null, el('code', null, c)))),
+            ),
+          ),
+        ),
+  );
+}

@@ -1,0 +1,101 @@
+// One AdmissionReview in, one out: decode, drop what Kyverno's resourceFilters/excludeGroups
+// never show the engine, evaluate, decide, encode. Internal errors fail closed in enforce mode.
+// Mirrors kyverno@v1.10.7:pkg/webhooks/resource/handlers.go (Validate, Mutate) and
+// pkg/webhooks/handlers/filter.go (resource filters).
+import type { AdmissionRequest, AdmissionReview } from '../kube/index.js';
+import type { ActionOverride } from './effective-action.js';
+import { type AdmissionDecision, decideAdmission, type JsonPatchOp, type WebhookMode } from './decision.js';
+import { isExcludedGroup, isFilteredResource, type ResourceFilter } from './resource-filters.js';
+import type { PolicyVerdict } from './results.js';
+import { decodeReview, encodeReview } from './review-codec.js';
+
+/** What an engine returns for one request. */
+export interface EngineAnswer {
+  /** Verdicts of the validate policies evaluated (policies that did not match may be left out). */
+  results: PolicyVerdict[];
+  /** validationFailureActionOverrides by policy key. */
+  overrides: ReadonlyMap<string, readonly ActionOverride[]>;
+  /** Labels of the request's namespace. */
+  namespaceLabels?: Readonly<Record<string, string>>;
+}
+
+/** The policy engine behind the webhook (a compiled policy set), swappable on reload. */
+export interface AdmissionEngine {
+  validate(request: AdmissionRequest): EngineAnswer;
+  /** JSON patches for /mutate; absent until mutation lands. */
+  mutate?(request: AdmissionRequest): JsonPatchOp[];
+}
+
+/** Which endpoint is answering: validation (optionally one failurePolicy's webhook) or mutation. */
+export type ReviewEndpoint = 'validate' | 'validate-fail' | 'validate-ignore' | 'mutate';
+
+/** Options of handleReview. */
+export interface HandleOptions {
+  mode: WebhookMode;
+  endpoint?: ReviewEndpoint;
+  resourceFilters?: readonly ResourceFilter[];
+  excludeGroups?: readonly string[];
+}
+
+/** The outcome of one review. */
+export type HandledReview =
+  | {
+      kind: 'review';
+      review: AdmissionReview;
+      request: AdmissionRequest;
+      decision: AdmissionDecision;
+      /** The verdicts evaluated (empty when filtered). */
+      results: PolicyVerdict[];
+      /** Why the engine was not consulted: `filtered`, `excluded-group`, or `not-ready`. */
+      skipped?: string;
+      /** An internal error, already turned into a decision by the mode. */
+      error?: string;
+    }
+  | { kind: 'invalid'; reason: string };
+
+/** Handles a parsed AdmissionReview body. Never throws; a missing engine means "not ready yet". */
+export function handleReview(body: unknown, engine: AdmissionEngine | undefined, opts: HandleOptions): HandledReview {
+  const decoded = decodeReview(body);
+  if (!decoded.ok) return { kind: 'invalid', reason: decoded.reason };
+  const { request, apiVersion } = decoded;
+  const done = (decision: AdmissionDecision, results: PolicyVerdict[], extra: { skipped?: string; error?: string } = {}): HandledReview => ({
+    kind: 'review',
+    review: encodeReview(apiVersion, request.uid, decision),
+    request,
+    decision,
+    results,
+    ...extra,
+  });
+  if (isFilteredResource(opts.resourceFilters ?? [], request)) return done({ allowed: true, warnings: [] }, [], { skipped: 'filtered' });
+  if (isExcludedGroup(opts.excludeGroups ?? [], request)) return done({ allowed: true, warnings: [] }, [], { skipped: 'excluded-group' });
+  if (!engine) {
+    const error = 'podgate: policies are not loaded yet';
+    return done(failure(opts.mode, error), [], { skipped: 'not-ready', error });
+  }
+  try {
+    if (opts.endpoint === 'mutate') {
+      const patch = engine.mutate?.(request) ?? [];
+      return done({ allowed: true, warnings: [], ...(patch.length > 0 ? { patch } : {}) }, []);
+    }
+    const answer = engine.validate(request);
+    const results =
+      opts.endpoint === 'validate-fail' || opts.endpoint === 'validate-ignore'
+        ? answer.results.filter((r) => r.failurePolicy === (opts.endpoint === 'validate-fail' ? 'Fail' : 'Ignore'))
+        : answer.results;
+    const decision = decideAdmission(request, results, {
+      mode: opts.mode,
+      overrides: answer.overrides,
+      ...(answer.namespaceLabels ? { namespaceLabels: answer.namespaceLabels } : {}),
+    });
+    return done(decision, results);
+  } catch (err) {
+    const error = `podgate: internal error while evaluating policies: ${err instanceof Error ? err.message : String(err)}`;
+    return done(failure(opts.mode, error), [], { error });
+  }
+}
+
+/** Enforce fails closed (a denial naming the problem); audit and shadow let the request through. */
+function failure(mode: WebhookMode, message: string): AdmissionDecision {
+  if (mode === 'enforce') return { allowed: false, code: 500, message, warnings: [] };
+  return { allowed: true, warnings: [] };
+}

@@ -1,0 +1,35 @@
+// Public surface of webhook/: the admission decision, review handling, the HTTPS server and its
+// parts (TLS certificates, metrics, logs, policy reload, PolicyReports, webhook configurations).
+export type { BreakGlassResult } from './break-glass.js';
+export { removeWebhookConfigurations } from './break-glass.js';
+export type { CertOptions, WebhookCertificates } from './certs.js';
+export { generateCertificates, serviceDnsNames } from './certs.js';
+export type { AdmissionDecision, DecisionOptions, JsonPatchOp, WebhookMode } from './decision.js';
+export { decideAdmission, WEBHOOK_NAMES } from './decision.js';
+export type { ActionOverride } from './effective-action.js';
+export { effectiveAction, isEnforce, isSynchronous } from './effective-action.js';
+export type { AdmissionEngine, EngineAnswer, HandledReview, HandleOptions, ReviewEndpoint } from './handle-review.js';
+export { handleReview } from './handle-review.js';
+export type { LabelSelector } from './label-selector.js';
+export { matchesLabelSelector } from './label-selector.js';
+export type { WebhookLogger } from './logger.js';
+export { createLogger } from './logger.js';
+export type { WebhookMetrics } from './metrics.js';
+export { createMetrics } from './metrics.js';
+export type { BuiltPolicySet, PolicySetBuilder, PolicySourceStatus } from './policy-source.js';
+export { PolicySource } from './policy-source.js';
+export { formatBlockedMessage } from './reply-text.js';
+export type { PolicyReportObject, ReportLimits } from './report-store.js';
+export { DEFAULT_REPORT_LIMITS, ReportStore } from './report-store.js';
+export type { ResourceFilter } from './resource-filters.js';
+export { DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, isExcludedGroup, isFilteredResource, parseResourceFilters } from './resource-filters.js';
+export type { PolicyVerdict, RuleStatus, RuleVerdict } from './results.js';
+export { policyKey } from './results.js';
+export type { DecodedReview } from './review-codec.js';
+export { decodeReview, encodeReview, REVIEW_API_VERSIONS } from './review-codec.js';
+export type { EngineProvider, WebhookServer, WebhookServerOptions } from './server.js';
+export { MAX_BODY_BYTES, startWebhookServer } from './server.js';
+export type { WebhookConfigOptions } from './webhook-config.js';
+export { breakGlassCommand, WEBHOOK_CONFIG_NAMES, webhookConfigurations } from './webhook-config.js';
+export type { LoadedPolicies } from './engine-adapter.js';
+export { buildPolicySet, createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';

@@ -1,0 +1,133 @@
+// The active policy set behind the webhook: built once at start, rebuilt when a watched file
+// changes (debounced), swapped in one assignment so every request sees one whole set. A set that
+// fails to build keeps the last good one serving and is reported in logs, metrics and /readyz.
+import { type FSWatcher, watch } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { AdmissionEngine } from './handle-review.js';
+import type { WebhookLogger } from './logger.js';
+import type { WebhookMetrics } from './metrics.js';
+
+/** A built policy set. */
+export interface BuiltPolicySet {
+  engine: AdmissionEngine;
+  /** Number of policies in the set. */
+  policies: number;
+}
+
+/** Builds a policy set from the configured paths; rejects with a readable message when any file is bad. */
+export type PolicySetBuilder = () => Promise<BuiltPolicySet>;
+
+/** What /readyz reports. */
+export interface PolicySourceStatus {
+  ready: boolean;
+  policies: number;
+  generation: number;
+  /** The newest build's error while the last good set is served. */
+  lastError?: string;
+}
+
+/** Holds the active set and reloads it. */
+export class PolicySource {
+  #current: BuiltPolicySet | undefined;
+  #generation = 0;
+  #lastError: string | undefined;
+  #watchers: FSWatcher[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #building: Promise<boolean> | undefined;
+  #again = false;
+  readonly #build: PolicySetBuilder;
+  readonly #log: WebhookLogger | undefined;
+  readonly #metrics: WebhookMetrics | undefined;
+
+  constructor(build: PolicySetBuilder, opts: { log?: WebhookLogger; metrics?: WebhookMetrics } = {}) {
+    this.#build = build;
+    this.#log = opts.log;
+    this.#metrics = opts.metrics;
+  }
+
+  /** The engine of the active set, or undefined before the first successful build. */
+  current(): AdmissionEngine | undefined {
+    return this.#current?.engine;
+  }
+
+  /** Readiness and the last load problem. */
+  status(): PolicySourceStatus {
+    return {
+      ready: this.#current !== undefined,
+      policies: this.#current?.policies ?? 0,
+      generation: this.#generation,
+      ...(this.#lastError ? { lastError: this.#lastError } : {}),
+    };
+  }
+
+  /** Builds and swaps in a new set; resolves false (keeping the old set) when the build fails. */
+  reload(): Promise<boolean> {
+    if (this.#building) {
+      // A change during a build triggers one more build afterwards, never two at once.
+      this.#again = true;
+      return this.#building;
+    }
+    this.#building = this.#doReload().finally(() => {
+      this.#building = undefined;
+      if (this.#again) {
+        this.#again = false;
+        void this.reload();
+      }
+    });
+    return this.#building;
+  }
+
+  async #doReload(): Promise<boolean> {
+    const started = performance.now();
+    try {
+      const built = await this.#build();
+      this.#current = built;
+      this.#generation++;
+      this.#lastError = undefined;
+      this.#metrics?.policiesLoaded.set(built.policies);
+      this.#metrics?.policyLoadFailing.set(0);
+      this.#metrics?.ready.set(1);
+      this.#log?.info({ policies: built.policies, generation: this.#generation, ms: Math.round(performance.now() - started) }, 'policy set loaded');
+      return true;
+    } catch (err) {
+      this.#lastError = err instanceof Error ? err.message : String(err);
+      this.#metrics?.policyLoadErrors.inc();
+      this.#metrics?.policyLoadFailing.set(1);
+      this.#log?.error({ err: this.#lastError, servingGeneration: this.#generation }, 'policy set failed to load; keeping the last good set');
+      return false;
+    }
+  }
+
+  /** Watches files and directories (their parent directories too, so editors' rename-on-save is seen). */
+  watch(paths: readonly string[], debounceMs = 250): void {
+    const dirs = new Set<string>();
+    for (const p of paths) {
+      dirs.add(resolve(p));
+      dirs.add(dirname(resolve(p)));
+    }
+    for (const d of dirs) {
+      try {
+        const w = watch(d, { persistent: false }, () => this.#schedule(debounceMs));
+        w.on('error', (err) => this.#log?.warn({ err: String(err), path: d }, 'policy watch error'));
+        this.#watchers.push(w);
+      } catch (err) {
+        this.#log?.warn({ err: String(err), path: d }, 'cannot watch policy path');
+      }
+    }
+  }
+
+  #schedule(debounceMs: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.reload();
+    }, debounceMs);
+  }
+
+  /** Stops watching. */
+  close(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    for (const w of this.#watchers) w.close();
+    this.#watchers = [];
+  }
+}

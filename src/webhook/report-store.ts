@@ -1,0 +1,138 @@
+// Admission results aggregated into wgpolicyk8s.io/v1alpha2 PolicyReports, one per namespace and
+// policy (ClusterPolicyReport for cluster-scoped resources), kept in bounded memory and written to
+// a directory. Mirrors Kyverno 1.10's layout (cpol-<policy>, pol-<policy>; kyverno@v1.10.7:
+// pkg/utils/report/results.go, controllers/report/aggregate) without its unbounded growth.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { PolicyVerdict, RuleStatus } from './results.js';
+
+/** Limits of the store. */
+export interface ReportLimits {
+  /** Resources kept per report; the least recently seen is dropped first. */
+  maxResourcesPerReport: number;
+  /** Reports kept; the least recently updated is dropped first. */
+  maxReports: number;
+}
+
+/** Defaults: 1,000 resources × 500 reports. */
+export const DEFAULT_REPORT_LIMITS: ReportLimits = { maxResourcesPerReport: 1000, maxReports: 500 };
+
+interface StoredResult {
+  rule: string;
+  result: RuleStatus;
+  message: string;
+  seconds: number;
+}
+
+interface ResourceEntry {
+  ref: { apiVersion: string; kind: string; namespace?: string; name: string; uid?: string };
+  results: StoredResult[];
+}
+
+interface ReportEntry {
+  namespace: string;
+  policy: string;
+  reportName: string;
+  resources: Map<string, ResourceEntry>;
+}
+
+/** A PolicyReport or ClusterPolicyReport as JSON. */
+export interface PolicyReportObject {
+  apiVersion: 'wgpolicyk8s.io/v1alpha2';
+  kind: 'PolicyReport' | 'ClusterPolicyReport';
+  metadata: { name: string; namespace?: string; labels: Record<string, string> };
+  summary: Record<'pass' | 'fail' | 'warn' | 'error' | 'skip', number>;
+  results: unknown[];
+}
+
+/** Aggregates verdicts per namespace and policy. Not thread-shared: one per server. */
+export class ReportStore {
+  readonly #reports = new Map<string, ReportEntry>();
+  readonly #limits: ReportLimits;
+  readonly #now: () => number;
+  #dirty = new Set<string>();
+  /** Resource entries dropped to stay within limits. */
+  evicted = 0;
+
+  constructor(limits: Partial<ReportLimits> = {}, now: () => number = Date.now) {
+    this.#limits = { ...DEFAULT_REPORT_LIMITS, ...limits };
+    this.#now = now;
+  }
+
+  /** Records the verdicts of one admission request (the latest result per resource wins). */
+  record(verdicts: readonly PolicyVerdict[], uid?: string): void {
+    const seconds = Math.floor(this.#now() / 1000);
+    for (const v of verdicts) {
+      if (v.rules.length === 0) continue;
+      const namespace = v.resource.namespace ?? '';
+      const policy = v.policy.namespace ? `${v.policy.namespace}/${v.policy.name}` : v.policy.name;
+      const key = `${namespace}\u0000${policy}`;
+      let report = this.#reports.get(key);
+      if (report) this.#reports.delete(key);
+      else report = { namespace, policy, reportName: `${v.policy.namespace ? 'pol' : 'cpol'}-${v.policy.name}`, resources: new Map() };
+      this.#reports.set(key, report);
+      const rkey = `${v.resource.apiVersion}|${v.resource.kind}|${v.resource.name}`;
+      report.resources.delete(rkey);
+      report.resources.set(rkey, {
+        ref: { apiVersion: v.resource.apiVersion, kind: v.resource.kind, ...(v.resource.namespace ? { namespace: v.resource.namespace } : {}), name: v.resource.name, ...(uid ? { uid } : {}) },
+        results: v.rules.map((r) => ({ rule: r.rule, result: r.status, message: r.message, seconds })),
+      });
+      while (report.resources.size > this.#limits.maxResourcesPerReport) {
+        report.resources.delete(report.resources.keys().next().value!);
+        this.evicted++;
+      }
+      this.#dirty.add(key);
+      while (this.#reports.size > this.#limits.maxReports) {
+        const [oldKey, old] = this.#reports.entries().next().value!;
+        this.evicted += old.resources.size;
+        this.#reports.delete(oldKey);
+        this.#dirty.add(oldKey);
+      }
+    }
+  }
+
+  /** The reports as objects, sorted by namespace and name. */
+  reports(): PolicyReportObject[] {
+    return [...this.#reports.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.reportName.localeCompare(b.reportName)).map(toReport);
+  }
+
+  /** Writes changed reports to `dir` (one YAML file each, replaced atomically); returns files written. */
+  flush(dir: string): string[] {
+    if (this.#dirty.size === 0) return [];
+    mkdirSync(dir, { recursive: true });
+    const written: string[] = [];
+    for (const key of this.#dirty) {
+      const entry = this.#reports.get(key);
+      if (!entry) continue;
+      const file = join(dir, `${entry.namespace || '_cluster'}.${entry.reportName.replace(/[/\\]/g, '_')}.yaml`);
+      writeFileSync(`${file}.tmp`, stringify(toReport(entry), { lineWidth: 0 }));
+      renameSync(`${file}.tmp`, file);
+      written.push(file);
+    }
+    this.#dirty = new Set();
+    return written;
+  }
+}
+
+function toReport(e: ReportEntry): PolicyReportObject {
+  const summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+  const results: { sortKey: string; value: unknown }[] = [];
+  for (const res of e.resources.values()) {
+    for (const r of res.results) {
+      summary[r.result]++;
+      results.push({
+        sortKey: `${r.rule}\u0000${res.ref.uid ?? ''}\u0000${res.ref.name}`,
+        value: { source: 'kyverno', policy: e.policy, rule: r.rule, resources: [res.ref], message: r.message, result: r.result, scored: true, timestamp: { seconds: r.seconds, nanos: 0 } },
+      });
+    }
+  }
+  results.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+  return {
+    apiVersion: 'wgpolicyk8s.io/v1alpha2',
+    kind: e.namespace ? 'PolicyReport' : 'ClusterPolicyReport',
+    metadata: { name: e.reportName, ...(e.namespace ? { namespace: e.namespace } : {}), labels: { 'app.kubernetes.io/managed-by': 'podgate' } },
+    summary,
+    results: results.map((r) => r.value),
+  };
+}
