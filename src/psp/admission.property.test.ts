@@ -40,7 +40,7 @@ const pspSpec = fc.record(
   },
   { requiredKeys: [] },
 );
-const pspAnnotations = fc.dictionary(
+const pspAnnotations = fc.oneof({ weight: 2, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: fc.dictionary(
   fc.constantFrom(
     'seccomp.security.alpha.kubernetes.io/allowedProfileNames',
     'seccomp.security.alpha.kubernetes.io/defaultProfileName',
@@ -48,7 +48,7 @@ const pspAnnotations = fc.dictionary(
     'apparmor.security.beta.kubernetes.io/defaultProfileName',
   ),
   fc.constantFrom('runtime/default', '*', 'localhost/x', 'runtime/default,localhost/x', ''),
-);
+) });
 const sparse = <T>(a: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: a });
 const containerSc = sparse(fc.record(
   {
@@ -80,7 +80,7 @@ const podSpec = fc.record(
   {
     containers: fc.array(container, { minLength: 1, maxLength: 2 }),
     initContainers: fc.array(container, { maxLength: 1 }),
-    volumes: fc.array(volume, { maxLength: 1 }),
+    volumes: sparse(fc.array(volume, { maxLength: 1 })),
     hostNetwork: fc.boolean(),
     runtimeClassName: fc.constantFrom('a', 'b'),
     securityContext: sparse(fc.record({ fsGroup: small, supplementalGroups: fc.array(small, { maxLength: 2 }), seLinuxOptions: seLinux, runAsUser: small }, { requiredKeys: [] })),
@@ -89,7 +89,7 @@ const podSpec = fc.record(
   },
   { requiredKeys: ['containers'] },
 );
-const podArb = fc.record({ spec: podSpec, annotations: fc.dictionary(fc.constantFrom('seccomp.security.alpha.kubernetes.io/pod', 'container.apparmor.security.beta.kubernetes.io/a'), fc.constantFrom('runtime/default', 'localhost/x')) });
+const podArb = fc.record({ spec: podSpec, annotations: sparse(fc.dictionary(fc.constantFrom('seccomp.security.alpha.kubernetes.io/pod', 'container.apparmor.security.beta.kubernetes.io/a'), fc.constantFrom('runtime/default', 'localhost/x'))) });
 
 const rbac: KubeObject[] = [
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'all' }, rules: [{ apiGroups: ['policy'], resources: ['podsecuritypolicies'], verbs: ['use'] }] },
@@ -100,7 +100,7 @@ test('admission never throws, and an admitted pod validates against the PSP that
   let admitted = 0;
   let byOthers = 0;
   fc.assert(
-    fc.property(fc.array(fc.tuple(pspSpec, pspAnnotations), { minLength: 0, maxLength: 3 }), podArb, fc.constantFrom<'CREATE' | 'UPDATE'>('CREATE', 'UPDATE'), fc.boolean(), (specs, p, op, open) => {
+    fc.property(fc.array(fc.tuple(fc.oneof(fc.constant({}), pspSpec), pspAnnotations), { minLength: 0, maxLength: 3 }), podArb, fc.constantFrom<'CREATE' | 'UPDATE'>('CREATE', 'UPDATE'), fc.boolean(), (specs, p, op, open) => {
       const psps = specs.map(([s, a], i) => pspObject(`psp-${i}`, s as JsonObject, a));
       // A wide-open PSP half of the time, so that admission (not only denial) is exercised.
       if (open) psps.push(pspObject('zz-open', { privileged: true, volumes: ['*'], allowedCapabilities: ['*'], hostNetwork: true, hostPorts: [{ min: 0, max: 70000 }], allowedProcMountTypes: ['Default', 'Unmasked'] }, { 'seccomp.security.alpha.kubernetes.io/allowedProfileNames': '*' }));

@@ -30,7 +30,12 @@ caption{text-align:left;color:var(--muted);padding:4px 0;caption-side:top}
 th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
 thead th{background:var(--soft);position:sticky;top:0}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-td code.msg{white-space:pre-wrap;word-break:break-word}
+td{overflow-wrap:anywhere}
+td code.msg{white-space:pre-wrap}
+#violation-table,#diff-table{table-layout:fixed}
+#violation-table th:nth-child(1){width:11%} #violation-table th:nth-child(2){width:9%} #violation-table th:nth-child(3){width:15%} #violation-table th:nth-child(4){width:15%} #violation-table th:nth-child(5){width:7%} #violation-table th:nth-child(7){width:12%}
+#diff-table th:nth-child(1){width:9%} #diff-table th:nth-child(2){width:17%} #diff-table th:nth-child(3){width:15%} #diff-table th:nth-child(4){width:19%} #diff-table th:nth-child(6){width:10%}
+ul.denials{list-style:none;padding:0;margin:4px 0 0} ul.denials li{margin:0 0 6px}
 tr{break-inside:avoid}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:0.78rem;font-weight:600;white-space:nowrap}
 .b-deny{background:var(--deny-bg);color:var(--deny)} .b-audit{background:var(--audit-bg);color:var(--audit)}

@@ -82,8 +82,8 @@ function kyvernoCell(d: ReportDiffEntry): Html {
     el('span', { class: 'badge b-deny' }, 'denied'),
     el(
       'ul',
-      { class: 'tight' },
-      k.denials.map((x) => el('li', null, el('code', null, `${x.policy}/${x.rule}`), ': ', el('code', { class: 'msg' }, x.message))),
+      { class: 'denials' },
+      k.denials.map((x) => el('li', null, el('strong', null, el('code', null, `${x.policy}/${x.rule}`)), el('br', null), el('code', { class: 'msg' }, x.message))),
     ),
   );
 }

@@ -9,6 +9,7 @@ import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } fro
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../../kube/index.js';
 import { type AuditResult, runAudit } from '../../migrate/audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog } from '../../migrate/components.js';
+import { convertPsps } from '../../migrate/convert.js';
 import { findPspAdmitting, runDiff } from '../../migrate/diff.js';
 import type { DiffResult } from '../../migrate/diff-types.js';
 import { computeExceptions, type ExceptionPlan, policyExceptions } from '../../migrate/exceptions.js';
@@ -400,6 +401,25 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       write('kyverno-values.yaml', kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues()));
       say(`6. plan: ${steps.length} steps, PSP enforcing until Kyverno enforces  → plan.txt, plan.json, kyverno-values.yaml`);
       say(`outputs in ${opts.outDir}/`);
+    });
+
+  migrate
+    .command('convert')
+    .description('PodSecurityPolicies to Kyverno ClusterPolicies (validate + mutate), scoped by RBAC to who could use each PSP')
+    .requiredOption('--psp <path...>', 'files or folders with PodSecurityPolicy objects (other objects are ignored)')
+    .option('--rbac <path...>', 'files or folders with ClusterRole/Role/bindings/ServiceAccounts (scope each policy to who could use the PSP)')
+    .option('--action <action>', 'validationFailureAction of the generated policies: Audit (default, for the zero-window plan) or Enforce', 'Audit')
+    .action(async (opts: { psp: string[]; rbac?: string[]; action: string }, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['yaml', 'json']);
+      if (opts.action !== 'Audit' && opts.action !== 'Enforce') throw new UsageError(`migrate convert: --action ${opts.action}: use Audit or Enforce`);
+      const psps = (await loadOrFail(ctx.io, opts.psp)).map((l) => l.object).filter((o) => o.kind === 'PodSecurityPolicy');
+      if (psps.length === 0) throw new UsageError(`migrate convert: no PodSecurityPolicy objects in ${opts.psp.join(', ')}`);
+      const rbac = opts.rbac ? (await loadOrFail(ctx.io, opts.rbac)).map((l) => l.object) : [];
+      const r = convertPsps(psps, rbac, { validationFailureAction: opts.action });
+      if (fmt === 'json') return printJson(ctx.io, r);
+      for (const u of r.unexpressible) ctx.io.stderr(`not expressible: ${u.psp}: ${u.field}: ${u.reason}\n`);
+      for (const sc of r.scopes) ctx.io.stderr(`scope: ${sc.psp}: ${sc.subjects.length ? sc.subjects.join(', ') : '(no subjects)'}${sc.namespaces.length ? ` in ${sc.namespaces.join(', ')}` : ''}${sc.note ? ` — ${sc.note}` : ''}\n`);
+      ctx.io.stdout(yamlStream(r.policies));
     });
 
   migrate
