@@ -2,7 +2,8 @@
 // policy on every resource it names, and compares each expected row with the engine's verdict.
 // Mirrors kyverno@v1.10.7:cmd/cli/kubectl-kyverno/test/test_command.go (applyPoliciesFromPath,
 // buildPolicyResults: `rule`, `autogen-rule` and `autogen-cronjob-rule` all answer for a rule; a rule
-// without a response counts as skip).
+// without a response counts as skip) and utils/common (ApplyPolicyOnResource: each policy mutates, then
+// validates its own mutated output). A mutate row that passes is checked against its patched resource.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -15,7 +16,10 @@ import {
   evaluatePolicy,
   isKyvernoPolicy,
   loadPolicy,
+  mutatePolicy,
+  type PolicyMutation,
   type PolicyResult,
+  patchedResourceDiff,
   type RequestInfo,
 } from '../kyverno/index.js';
 import { isObject, type JsonValue } from '../util/index.js';
@@ -31,10 +35,12 @@ export interface TestRow {
   resource: string;
   namespace?: string;
   expected: string;
-  /** The engine's status, or `not found` / `not evaluated` (mutate rules, Tier 3). */
+  /** The engine's status (`fail` also when a mutated resource differs from the expected one), or `not found` / `not evaluated` (generate rules). */
   actual: string;
   ok: boolean;
   message: string;
+  /** Where the mutated resource differs from the expected patched resource, one JSON pointer per line. */
+  diff?: string[];
 }
 
 /** One suite's run. */
@@ -147,14 +153,28 @@ export function runSuiteFile(file: string): SuiteRun {
     }
   }
 
-  const cache = new Map<string, PolicyResult>();
-  const evaluate = (p: CompiledPolicy, ri: number, r: KubeObject): PolicyResult => {
+  const cache = new Map<string, Outcome>();
+  const evaluate = (p: CompiledPolicy, ri: number, r: KubeObject): Outcome => {
     const key = `${p.policy.namespace ?? ''}/${p.policy.name}#${ri}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const res = evaluatePolicy(p, r, contextFor(p, r, values, requestInfo));
+    const ctx = contextFor(p, r, values, requestInfo);
+    const mutation = mutatePolicy(p, r, ctx);
+    const res = { mutation, validation: evaluatePolicy(p, mutation.patched, ctx) };
     cache.set(key, res);
     return res;
+  };
+  const patchedFiles = new Map<string, KubeObject[]>();
+  const expectedPatched = (path: string): KubeObject[] => {
+    const file = rel(path);
+    let docs = patchedFiles.get(file);
+    if (!docs) {
+      const loaded = loadObjects([file], { requireName: false });
+      for (const e of loaded.errors) run.errors.push(formatInputError(e));
+      docs = loaded.objects.map((o) => o.object);
+      patchedFiles.set(file, docs);
+    }
+    return docs;
   };
 
   for (const exp of suite.results) {
@@ -188,22 +208,53 @@ export function runSuiteFile(file: string): SuiteRun {
         row.message = `resource ${exp.kind}/${resName} not found in the suite's resources`;
         continue;
       }
-      const result = evaluate(policy, ri, resource);
-      fillRow(row, exp, result);
+      const outcome = evaluate(policy, ri, resource);
+      fillRow(row, exp, outcome);
+      if (row.actual === 'pass' && outcome.mutation.rules.some((r) => r.rule === row.rule || isAutogenOf(r.rule, row.rule)) && exp.patchedResource !== undefined) {
+        checkPatched(row, resource, outcome.mutation.patched, exp.patchedResource, expectedPatched(exp.patchedResource));
+      }
     }
   }
   return run;
 }
 
-function fillRow(row: TestRow, exp: ExpectedResult, result: PolicyResult): void {
+/** One policy on one resource, as the kyverno CLI applies it: mutation, then validation of the mutated resource. */
+interface Outcome {
+  mutation: PolicyMutation;
+  validation: PolicyResult;
+}
+
+function isAutogenOf(name: string, rule: string): boolean {
+  return name === `autogen-${rule}` || name === `autogen-cronjob-${rule}`;
+}
+
+// The policy's final output is compared with the document of the same kind and name in the expected file.
+function checkPatched(row: TestRow, resource: KubeObject, patched: KubeObject, file: string, expected: readonly KubeObject[]): void {
+  const name = resource.metadata?.name ?? '';
+  const want = expected.find((o) => o.kind === resource.kind && (o.metadata?.name ?? '') === name);
+  if (!want) {
+    row.actual = 'fail';
+    row.message = `no ${resource.kind}/${name} in patched resource file ${file}`;
+  } else {
+    const diff = patchedResourceDiff(patched, want);
+    if (diff.length === 0) return;
+    row.actual = 'fail';
+    row.message = `mutated resource differs from ${file}`;
+    row.diff = diff;
+  }
+  row.ok = row.actual === row.expected;
+}
+
+function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome): void {
   const names = [exp.rule, `autogen-${exp.rule}`, `autogen-cronjob-${exp.rule}`];
-  const rr = result.rules.find((r) => names.includes(r.rule));
+  const rr = outcome.validation.rules.find((r) => names.includes(r.rule)) ?? outcome.mutation.rules.find((r) => names.includes(r.rule));
+  const unevaluated = outcome.validation.unevaluated.filter((u) => u.ruleType !== 'mutate');
   if (rr) {
     row.actual = rr.status;
     row.message = rr.message;
-  } else if (result.unevaluated.some((u) => names.includes(u.rule)) || exp.patchedResource !== undefined || exp.generatedResource !== undefined) {
+  } else if (unevaluated.some((u) => names.includes(u.rule)) || exp.generatedResource !== undefined) {
     row.actual = 'not evaluated';
-    row.message = 'mutate and generate rules are not evaluated by podgate yet';
+    row.message = 'generate rules are not evaluated by podgate yet';
   } else {
     row.actual = 'skip';
     row.message = 'rule did not match the resource';

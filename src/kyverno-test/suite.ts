@@ -11,7 +11,7 @@ export interface ExpectedResult {
   namespace?: string;
   resources: string[];
   result: string;
-  /** Mutate expectations (Tier 3): the expected patched resource file. */
+  /** Mutate expectations (Tier 3): the expected patched resource file (`patchedResource` or `patchedResources`). */
   patchedResource?: string;
   generatedResource?: string;
 }
@@ -116,6 +116,8 @@ export function parseSuite(doc: unknown): { suite?: SuiteSpec; errors: SuiteErro
       resources,
       result,
       ...(typeof r.patchedResource === 'string' ? { patchedResource: r.patchedResource } : {}),
+      // cli.kyverno.io/v1alpha1 spells it patchedResources (one file, possibly with several documents).
+      ...(typeof r.patchedResources === 'string' ? { patchedResource: r.patchedResources } : {}),
       ...(typeof r.generatedResource === 'string' ? { generatedResource: r.generatedResource } : {}),
     });
   });

@@ -16,3 +16,13 @@ export type {
 } from './engine/index.js';
 export { compilePolicy, effectiveAction, evaluatePolicy } from './engine/index.js';
 export { buildContext, substituteAll } from './variables/index.js';
+export type { AdmissionOutcome, JsonPatchOp, PolicyMutation } from './mutate/index.js';
+export {
+  admitResource,
+  applyMutateRule,
+  createJsonPatch,
+  filterKyvernoPatches,
+  mutatePolicy,
+  patchedResourceDiff,
+  samePatchedResource,
+} from './mutate/index.js';

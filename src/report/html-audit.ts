@@ -113,7 +113,7 @@ export function renderSummary(r: MigrationReport): Html {
         card('Workloads with violations', 'workloadsWithViolations', s.workloadsWithViolations),
         card('User violations', 'userViolations', s.userViolations, s.userViolations > 0 ? 'user' : undefined),
         card('System denials', 'systemDenials', sys, sys > 0 ? 'deny' : 'ok'),
-        card('Namespaces to exclude', 'exceptionNamespaces', toAdd),
+        card('Namespace exclusions to add', 'exceptionNamespaces', toAdd),
         r.diff ? card('Breakages (PSP admits, Kyverno denies)', 'breakages', r.diff.summary.breakage, r.diff.summary.breakage > 0 ? 'deny' : 'ok') : null,
         r.diff ? card('Regressions (PSP protection lost)', 'regressions', r.diff.summary.regression, r.diff.summary.regression > 0 ? 'audit' : 'ok') : null,
       ),
@@ -150,7 +150,7 @@ export function renderPolicyTables(r: MigrationReport): Html {
             ['Policy', 'Violations#', 'Would-be denials#', 'Namespaces#', 'Namespaces to exclude'],
             policies.map(([p, n]) => {
               const nss = nsByPolicy.get(p) ?? [];
-              const add = r.exceptions.exceptions[p] ?? [];
+              const add = Object.hasOwn(r.exceptions.exceptions, p) ? (r.exceptions.exceptions[p] ?? []) : [];
               return [el('code', null, p), metric('byPolicy', n, p), metric('denialsByPolicy', denials.get(p) ?? 0, p), metric('namespacesByPolicy', nss.length, p), add.length === 0 ? '—' : add.map((ns, i) => frag(i > 0 ? ', ' : '', el('code', null, ns)))];
             }),
           ),
@@ -206,9 +206,15 @@ export function violationBadges(v: ReportViolation): Html {
 }
 
 function order(a: ReportViolation, b: ReportViolation): number {
-  const ka = `${a.namespace}\u0000${a.component}\u0000${a.kind}/${a.name}\u0000${a.policy}\u0000${a.rule}`;
-  const kb = `${b.namespace}\u0000${b.component}\u0000${b.kind}/${b.name}\u0000${b.policy}\u0000${b.rule}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  // Field by field: a joined key would let a separator character inside a name reorder rows.
+  const ka = [a.namespace, a.component, a.kind, a.name, a.policy, a.rule];
+  const kb = [b.namespace, b.component, b.kind, b.name, b.policy, b.rule];
+  for (let i = 0; i < ka.length; i++) {
+    const x = ka[i]!;
+    const y = kb[i]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 /** The violations table with Kyverno's exact messages. */
@@ -226,7 +232,7 @@ export function renderViolations(r: MigrationReport): Html {
             'violation-table',
             `${vs.length} violations, by namespace and component.`,
             ['Namespace', 'Component', 'Workload', 'Policy / rule', 'Result', 'Kyverno message', 'Source'],
-            vs.map((v) => [el('code', null, v.namespace), v.component, workload(v), frag(el('code', null, v.policy), el('br', null), el('code', null, v.rule)), violationBadges(v), el('code', { class: 'msg' }, v.message), v.file ? el('code', null, `${v.file}:${v.line ?? 1}`) : '']),
+            vs.map((v) => [el('code', null, v.namespace), v.component, workload(v), frag(el('code', null, v.policy), el('br', null), el('code', null, v.rule)), violationBadges(v), el('code', { class: 'msg' }, v.message), v.file ? el('code', { title: `${v.file}:${v.line ?? 1}` }, `${v.file.slice(v.file.lastIndexOf('/') + 1)}:${v.line ?? 1}`) : '']),
           ),
         ),
   );

@@ -1,7 +1,6 @@
 // Public surface of report/: results rendered for people (the HTML migration report).
 
-export type { Attrs, Child, Html } from './html-builder.js';
-export { el, escapeHtml, frag } from './html-builder.js';
+export { escapeHtml } from './html-builder.js';
 export type {
   MigrationReport,
   ReportAudit,

@@ -2,8 +2,18 @@
 // first match wins, else spec.validationFailureAction; and which policies run synchronously.
 // Mirrors kyverno@v1.10.7:pkg/engine/api/engineresponse.go (GetValidationFailureAction) and
 // pkg/policycache/store.go (ValidateEnforce vs ValidateAudit).
+import { checkSelector } from '../kyverno/index.js';
 import { wildcardMatch } from '../util/index.js';
-import { type LabelSelector, matchesLabelSelector } from './label-selector.js';
+
+/** A metav1.LabelSelector, as the engine's selector check takes it. */
+export type LabelSelector = Parameters<typeof checkSelector>[0];
+
+/** Kyverno's CheckSelector: a missing selector or an invalid one matches nothing; wildcards expand. */
+function selects(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
+  if (!selector) return false;
+  const r = checkSelector(selector, labels);
+  return r.ok && r.matched;
+}
 
 /** One entry of spec.validationFailureActionOverrides. */
 export interface ActionOverride {
@@ -34,12 +44,12 @@ export function effectiveAction(
     const action = isEnforce(o.action) ? 'Enforce' : 'Audit';
     // Without namespaces only the selector can match, and a missing selector matches nothing.
     if (o.namespaces === undefined) {
-      if (matchesLabelSelector(o.namespaceSelector, labels)) return action;
+      if (selects(o.namespaceSelector, labels)) return action;
       continue;
     }
     for (const pattern of o.namespaces) {
       if (!wildcardMatch(pattern, namespace)) continue;
-      if (o.namespaceSelector === undefined || matchesLabelSelector(o.namespaceSelector, labels)) return action;
+      if (o.namespaceSelector === undefined || selects(o.namespaceSelector, labels)) return action;
     }
   }
   return specAction;

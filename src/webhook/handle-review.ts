@@ -3,9 +3,10 @@
 // Mirrors kyverno@v1.10.7:pkg/webhooks/resource/handlers.go (Validate, Mutate) and
 // pkg/webhooks/handlers/filter.go (resource filters).
 import type { AdmissionRequest, AdmissionReview } from '../kube/index.js';
-import type { ActionOverride } from './effective-action.js';
+import { excludedRequester, filteredRequestBy, type KyvernoConfig } from '../kyverno/config/resource-filters.js';
 import { type AdmissionDecision, decideAdmission, type JsonPatchOp, type WebhookMode } from './decision.js';
-import { isExcludedGroup, isFilteredResource, type ResourceFilter } from './resource-filters.js';
+import type { ActionOverride } from './effective-action.js';
+import { comparePsp, type PspEvaluator, type ShadowComparison } from './psp-shadow.js';
 import type { PolicyVerdict } from './results.js';
 import { decodeReview, encodeReview } from './review-codec.js';
 
@@ -24,6 +25,8 @@ export interface AdmissionEngine {
   validate(request: AdmissionRequest): EngineAnswer;
   /** JSON patches for /mutate; absent until mutation lands. */
   mutate?(request: AdmissionRequest): JsonPatchOp[];
+  /** PodSecurityPolicy's verdict, for shadow-mode comparison (`--psp-cluster`). */
+  psp?: PspEvaluator;
 }
 
 /** Which endpoint is answering: validation (optionally one failurePolicy's webhook) or mutation. */
@@ -33,8 +36,8 @@ export type ReviewEndpoint = 'validate' | 'validate-fail' | 'validate-ignore' | 
 export interface HandleOptions {
   mode: WebhookMode;
   endpoint?: ReviewEndpoint;
-  resourceFilters?: readonly ResourceFilter[];
-  excludeGroups?: readonly string[];
+  /** Kyverno's resourceFilters, excludeGroups and excludeUsernames; omitted means filter nothing. */
+  config?: KyvernoConfig;
 }
 
 /** The outcome of one review. */
@@ -46,10 +49,12 @@ export type HandledReview =
       decision: AdmissionDecision;
       /** The verdicts evaluated (empty when filtered). */
       results: PolicyVerdict[];
-      /** Why the engine was not consulted: `filtered`, `excluded-group`, or `not-ready`. */
+      /** Why the engine was not consulted: `filtered`, `excluded-requester`, or `not-ready`. */
       skipped?: string;
       /** An internal error, already turned into a decision by the mode. */
       error?: string;
+      /** Shadow mode with PSPs: both decisions and whether they disagree. */
+      shadow?: ShadowComparison;
     }
   | { kind: 'invalid'; reason: string };
 
@@ -58,7 +63,7 @@ export function handleReview(body: unknown, engine: AdmissionEngine | undefined,
   const decoded = decodeReview(body);
   if (!decoded.ok) return { kind: 'invalid', reason: decoded.reason };
   const { request, apiVersion } = decoded;
-  const done = (decision: AdmissionDecision, results: PolicyVerdict[], extra: { skipped?: string; error?: string } = {}): HandledReview => ({
+  const done = (decision: AdmissionDecision, results: PolicyVerdict[], extra: { skipped?: string; error?: string; shadow?: ShadowComparison } = {}): HandledReview => ({
     kind: 'review',
     review: encodeReview(apiVersion, request.uid, decision),
     request,
@@ -66,8 +71,8 @@ export function handleReview(body: unknown, engine: AdmissionEngine | undefined,
     results,
     ...extra,
   });
-  if (isFilteredResource(opts.resourceFilters ?? [], request)) return done({ allowed: true, warnings: [] }, [], { skipped: 'filtered' });
-  if (isExcludedGroup(opts.excludeGroups ?? [], request)) return done({ allowed: true, warnings: [] }, [], { skipped: 'excluded-group' });
+  const skipped = filterReason(opts.config, request);
+  if (skipped) return done({ allowed: true, warnings: [] }, [], { skipped });
   if (!engine) {
     const error = 'podgate: policies are not loaded yet';
     return done(failure(opts.mode, error), [], { skipped: 'not-ready', error });
@@ -87,10 +92,31 @@ export function handleReview(body: unknown, engine: AdmissionEngine | undefined,
       overrides: answer.overrides,
       ...(answer.namespaceLabels ? { namespaceLabels: answer.namespaceLabels } : {}),
     });
-    return done(decision, results);
+    return done(decision, results, shadowOf(engine, opts, request, decision, results));
   } catch (err) {
     const error = `podgate: internal error while evaluating policies: ${err instanceof Error ? err.message : String(err)}`;
     return done(failure(opts.mode, error), [], { error });
+  }
+}
+
+/** Why Kyverno's webhook would answer without evaluating (its WithFilter step), if it would. */
+function filterReason(config: KyvernoConfig | undefined, request: AdmissionRequest): string | undefined {
+  if (!config) return undefined;
+  if (excludedRequester(config, request.userInfo.username ?? '', request.userInfo.groups ?? [])) return 'excluded-requester';
+  const o = request.object ?? request.oldObject;
+  const name = request.name ?? (typeof o?.metadata?.name === 'string' ? o.metadata.name : '');
+  const t = { ...request.kind, namespace: request.namespace ?? '', name, ...(request.subResource ? { subresource: request.subResource } : {}) };
+  return filteredRequestBy(config, t) ? 'filtered' : undefined;
+}
+
+/** In shadow mode with PSPs, PSP's verdict next to Kyverno's; a PSP failure is reported, never fatal. */
+function shadowOf(engine: AdmissionEngine, opts: HandleOptions, request: AdmissionRequest, decision: AdmissionDecision, results: PolicyVerdict[]): { shadow?: ShadowComparison; error?: string } {
+  if (opts.mode !== 'shadow' || !engine.psp) return {};
+  try {
+    const psp = engine.psp(request);
+    return psp ? { shadow: comparePsp(psp, decision, results) } : {};
+  } catch (err) {
+    return { error: `podgate: PSP evaluation failed: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 

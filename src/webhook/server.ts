@@ -12,7 +12,7 @@ import type { WebhookLogger } from './logger.js';
 import type { WebhookMetrics } from './metrics.js';
 import type { PolicySourceStatus } from './policy-source.js';
 import type { ReportStore } from './report-store.js';
-import type { ResourceFilter } from './resource-filters.js';
+import type { KyvernoConfig } from '../kyverno/config/resource-filters.js';
 import type { AdmissionEngine } from './handle-review.js';
 
 /** The API server's own request body limit, which we mirror. */
@@ -32,8 +32,8 @@ export interface WebhookServerOptions {
   log: WebhookLogger;
   metrics: WebhookMetrics;
   reports?: ReportStore;
-  resourceFilters?: readonly ResourceFilter[];
-  excludeGroups?: readonly string[];
+  /** Kyverno's resourceFilters/excludeGroups/excludeUsernames; omitted means filter nothing. */
+  config?: KyvernoConfig;
   host?: string;
   port?: number;
   /** Metrics port (plain HTTP); omitted means no metrics listener. */
@@ -131,8 +131,7 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     const handled: HandledReview = handleReview(parsed, o.engine.current(), {
       mode: o.mode,
       endpoint,
-      ...(o.resourceFilters ? { resourceFilters: o.resourceFilters } : {}),
-      ...(o.excludeGroups ? { excludeGroups: o.excludeGroups } : {}),
+      ...(o.config ? { config: o.config } : {}),
     });
     if (handled.kind === 'invalid') return badRequest(res, handled.reason, 'invalid-review');
     const { request, decision, review } = handled;

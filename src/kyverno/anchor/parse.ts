@@ -54,9 +54,23 @@ export function trimGoSpace(s: string): string {
   return s.slice(start, end);
 }
 
-/** Parses an anchor key; undefined when `key` is not an anchor. */
+// Pattern keys repeat on every evaluation of a compiled policy: parse each text once. The cache is
+// bounded (cleared when full) so that arbitrary resource keys cannot grow it without limit.
+const MAX_CACHE = 4_096;
+const cache = new Map<string, Anchor | null>();
+
+/** Parses an anchor key; undefined when `key` is not an anchor. The result is shared and frozen. */
 export function parseAnchor(key: string): Anchor | undefined {
   if (typeof key !== 'string') return undefined;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const a = parseAnchorText(key);
+  if (cache.size >= MAX_CACHE) cache.clear();
+  cache.set(key, a ? Object.freeze(a) : null);
+  return a;
+}
+
+function parseAnchorText(key: string): Anchor | undefined {
   const s = trimGoSpace(key);
   if (s.length < 3 || s[s.length - 1] !== ')') return undefined;
   let kind: AnchorKind;

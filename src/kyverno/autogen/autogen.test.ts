@@ -64,3 +64,56 @@ test('generated names are cut to 63 characters', () => {
   assert.equal(name.length, 63);
   assert.ok(name.startsWith('autogen-cronjob-x'));
 });
+
+const addLabel = {
+  name: 'add-label',
+  match: { any: [{ resources: { kinds: ['Pod'] } }] },
+  mutate: { patchStrategicMerge: { metadata: { labels: { '+(team)': 'none' } } } },
+};
+const foreachMutate = {
+  name: 'pull-policy',
+  match: { any: [{ resources: { kinds: ['Pod'] } }] },
+  mutate: {
+    foreach: [
+      {
+        list: 'request.object.spec.containers',
+        preconditions: { all: [{ key: '{{element.name}}', operator: 'Equals', value: 'a' }] },
+        patchStrategicMerge: { spec: { containers: [{ name: '{{element.name}}', imagePullPolicy: 'Always' }] } },
+      },
+    ],
+  },
+};
+
+const mutateCases: { name: string; rule: object; index: number; want: unknown }[] = [
+  {
+    name: 'a controller rule wraps a strategic merge patch in spec.template',
+    rule: addLabel,
+    index: 1,
+    want: { patchStrategicMerge: { spec: { template: addLabel.mutate.patchStrategicMerge } } },
+  },
+  {
+    name: 'a CronJob rule wraps a strategic merge patch in spec.jobTemplate.spec.template',
+    rule: addLabel,
+    index: 2,
+    want: { patchStrategicMerge: { spec: { jobTemplate: { spec: { template: addLabel.mutate.patchStrategicMerge } } } } },
+  },
+  {
+    name: 'a foreach keeps its preconditions, wraps its patch and shifts its list into the template',
+    rule: foreachMutate,
+    index: 1,
+    want: {
+      foreach: [
+        {
+          list: 'request.object.spec.template.spec.containers',
+          preconditions: foreachMutate.mutate.foreach[0]?.preconditions,
+          patchStrategicMerge: { spec: { template: foreachMutate.mutate.foreach[0]?.patchStrategicMerge } },
+        },
+      ],
+    },
+  },
+];
+for (const c of mutateCases) {
+  test(c.name, () => {
+    assert.deepEqual(computeRules(policy(c.rule))[c.index]?.mutate, c.want);
+  });
+}

@@ -1,7 +1,7 @@
 // Autogen: derives pod-controller rules (`autogen-<rule>`, `autogen-cronjob-<rule>`) from Pod rules.
 // Mirrors kyverno@v1.10.7:pkg/autogen/autogen.go (CanAutoGen, computeRules, the autogen-controllers
 // annotation) and pkg/autogen/rule.go (generateRuleForControllers, generateCronJobRule, updateGenRuleByte).
-import { isObject, type JsonValue } from '../../util/index.js';
+import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
 import type { MatchResources, Policy, ResourceDescription, ResourceFilter, Rule } from '../model/index.js';
 
 /** The annotation that narrows (or with `none` disables) autogen. */
@@ -83,12 +83,34 @@ function shiftText(rule: Rule, cronJob: boolean): Rule {
   return JSON.parse(text) as Rule;
 }
 
+// Kyverno wraps each strategic merge patch into the template (for CronJobs, the template-wrapped patch again
+// into spec.jobTemplate), keeping a foreach's list, context and preconditions (rule.go,
+// generateRuleForControllers / generateCronJobRule). JSON6902 patches never get here: they disable autogen.
+function autogenMutate(mutate: JsonObject, cronJob: boolean): JsonObject {
+  if (mutate.patchStrategicMerge !== undefined && mutate.patchStrategicMerge !== null) {
+    const out: JsonObject = { patchStrategicMerge: wrap(mutate.patchStrategicMerge, cronJob) };
+    if (mutate.targets !== undefined) out.targets = mutate.targets;
+    return out;
+  }
+  if (Array.isArray(mutate.foreach) && mutate.foreach.length > 0) {
+    const foreach = mutate.foreach.filter(isObject).map((f) => {
+      const out: JsonObject = { list: f.list ?? '' };
+      if (f.context !== undefined) out.context = f.context;
+      if (f.preconditions !== undefined) out.preconditions = f.preconditions;
+      if (f.patchStrategicMerge !== undefined && f.patchStrategicMerge !== null) out.patchStrategicMerge = wrap(f.patchStrategicMerge, cronJob);
+      return out;
+    });
+    return { foreach };
+  }
+  return mutate;
+}
+
 function generateRule(rule: Rule, name: string, kinds: string[], cronJob: boolean): Rule {
   const out: Rule = { name, match: rewriteMatch(rule.match, kinds, !cronJob, false) };
   if (rule.exclude) out.exclude = rewriteMatch(rule.exclude, kinds, !cronJob, true);
   if (rule.context) out.context = rule.context;
   if (rule.preconditions) out.preconditions = rule.preconditions;
-  if (rule.mutate) out.mutate = rule.mutate;
+  if (rule.mutate) out.mutate = autogenMutate(rule.mutate, cronJob);
   if (rule.verifyImages) out.verifyImages = rule.verifyImages;
   const v = rule.validate;
   if (v) {

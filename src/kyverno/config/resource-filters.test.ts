@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultKyvernoConfig, excludedRequester, filteredBy, kyvernoConfigFromValues } from './resource-filters.js';
+import { defaultKyvernoConfig, excludedRequester, filteredBy, filteredRequestBy, kyvernoConfigFromValues, parseResourceFilters } from './resource-filters.js';
 
 const cfg = defaultKyvernoConfig();
 const cases: { name: string; kind: string; ns: string; name_: string; filtered: boolean }[] = [
@@ -27,4 +27,25 @@ test('the kyverno chart values replace the filters and groups', () => {
 
 test('malformed values are reported, not thrown', () => {
   assert.deepEqual(kyvernoConfigFromValues({ config: { resourceFilters: 'oops' } }).errors, ['config.resourceFilters: must be a list of strings']);
+});
+
+const request = (kind: string, namespace: string, name = 'x', group = '', subresource?: string) => ({ group, version: 'v1', kind, namespace, name, ...(subresource ? { subresource } : {}) });
+const requestCases = [
+  { name: 'a request in kube-system is filtered whatever its kind', t: request('Pod', 'kube-system'), filters: undefined, want: true },
+  { name: 'a Pod binding request is filtered by its subresource entry', t: request('Pod', 'team-a', 'x', '', 'binding'), filters: undefined, want: true },
+  { name: 'a Pod in a user namespace is not filtered', t: request('Pod', 'team-a'), filters: undefined, want: false },
+  { name: 'a group/version/kind filter matches the request GVK', t: request('DaemonSet', 'gpu-operator', 'nfd', 'apps'), filters: ['[apps/v1/DaemonSet,gpu-*,*]'], want: true },
+  { name: 'a group/version/kind filter of another group does not match', t: request('DaemonSet', 'gpu-operator', 'nfd', 'extensions'), filters: ['[apps/v1/DaemonSet,*,*]'], want: false },
+  { name: 'a version/kind filter matches the request version', t: request('Pod', 'team-a'), filters: ['[v1/Pod,*,*]'], want: true },
+  { name: 'name and namespace wildcards both have to match', t: request('Pod', 'ray-restricted', 'web'), filters: ['[Pod,ray-*,debug-*]'], want: false },
+];
+for (const c of requestCases) {
+  test(c.name, () => {
+    const config = c.filters ? { ...defaultKyvernoConfig(), resourceFilters: parseResourceFilters(c.filters).filters } : defaultKyvernoConfig();
+    assert.equal(filteredRequestBy(config, c.t) !== undefined, c.want);
+  });
+}
+
+test('a malformed filter entry is reported, not silently dropped', () => {
+  assert.deepEqual(parseResourceFilters(['[a,b,c,d]']).errors, ['resource filter "[a,b,c,d]": expected [Kind,Namespace,Name]']);
 });

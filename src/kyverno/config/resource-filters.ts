@@ -131,6 +131,32 @@ export function filteredBy(config: KyvernoConfig, kind: string, namespace: strin
   });
 }
 
+/** What an admission request is filtered by. */
+export interface FilterTarget {
+  group: string;
+  version: string;
+  kind: string;
+  subresource?: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * The filter that makes Kyverno's webhook skip an admission request, if any. Like filteredBy, and a
+ * filter kind may also name the version (`v1/Pod`) or group and version (`apps/v1/DaemonSet`), as
+ * the webhook sees the request's GroupVersionKind (kyverno@v1.10.7 pkg/webhooks/handlers/filter.go).
+ */
+export function filteredRequestBy(config: KyvernoConfig, t: FilterTarget): ResourceFilter | undefined {
+  const k = t.subresource ? `${t.kind}/${t.subresource}` : t.kind;
+  const gv = `${t.version}/${k}`;
+  const gvk = `${t.group}/${gv}`;
+  return config.resourceFilters.find((f) => {
+    const slashes = f.kind.split('/').length - 1;
+    const kindOk = f.kind === '*/*' || (slashes === 2 ? wildcardMatch(f.kind, gvk) : wildcardMatch(f.kind, k) || (slashes === 1 && wildcardMatch(f.kind, gv)));
+    return kindOk && wildcardMatch(f.namespace, t.namespace) && wildcardMatch(f.name, t.name);
+  });
+}
+
 /** True when the request comes from an excluded user or group. */
 export function excludedRequester(config: KyvernoConfig, username: string, groups: readonly string[]): boolean {
   return config.excludeUsernames.some((u) => wildcardMatch(u, username)) || groups.some((g) => config.excludeGroups.some((e) => wildcardMatch(e, g)));

@@ -2,16 +2,16 @@
 // preconditions → validate (or podSecurity) for every rule, with the effective action and failurePolicy.
 // Mirrors kyverno@v1.10.7:pkg/engine/validation.go (validate), engine.go (invokeRuleHandler, matches) and
 // pkg/utils/engine/response.go (GetValidateFailureAction / overrides).
-import { type KubeObject, splitApiVersion } from '../../kube/index.js';
+import type { KubeObject } from '../../kube/index.js';
 import { type JsonObject, wildcardMatch } from '../../util/index.js';
 import { computeRules } from '../autogen/index.js';
-import { checkSelector, type MatchInput, matchRule } from '../match/index.js';
+import { checkSelector, matchRule } from '../match/index.js';
 import { type Policy, type Rule, ruleType, type ValidationFailureAction } from '../model/index.js';
-import { buildContext, withVariable } from '../variables/index.js';
 import { evaluatePodSecurityRule, setJmespathClock } from './_peers.js';
 import { checkPreconditions } from './conditions.js';
 import { loadContext } from './context-loader.js';
 import { errorMessage } from './messages.js';
+import { buildBaseContext, buildMatchBase, requestObjects } from './request-context.js';
 import type { EvaluationContext, PolicyResult, RuleResult } from './types.js';
 import { type HandlerResponse, validateRuleBody } from './validator.js';
 
@@ -46,6 +46,22 @@ export function effectiveAction(policy: Policy, namespace: string, namespaceLabe
   return policy.validationFailureAction;
 }
 
+// Whether a rule reads the JSON context at all (variables, context entries, foreach lists). Rules that do
+// not are evaluated against an empty context, so a policy whose rules need none never builds one.
+// Decided once per rule object of a compiled policy.
+const needsContextCache = new WeakMap<Rule, boolean>();
+const EMPTY_CONTEXT: JsonObject = Object.freeze({}) as JsonObject;
+
+function needsContext(rule: Rule): boolean {
+  let needs = needsContextCache.get(rule);
+  if (needs === undefined) {
+    const text = JSON.stringify([rule.validate ?? null, rule.preconditions ?? null]);
+    needs = (rule.context !== undefined && rule.context.length > 0) || text.includes('{{') || text.includes('"foreach"');
+    needsContextCache.set(rule, needs);
+  }
+  return needs;
+}
+
 function isEmptyObject(o: KubeObject | undefined): boolean {
   return !o || Object.keys(o).length === 0;
 }
@@ -56,29 +72,9 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
   const { policy } = compiled;
   // time_now/time_since read the injected clock; the engine itself never reads the wall clock.
   if (ctx.clock) setJmespathClock(ctx.clock);
-  const operation = ctx.operation ?? 'CREATE';
-  const isDelete = operation === 'DELETE';
-  // On DELETE the given resource is the old object and there is no new one (NewPolicyContext).
-  const newObject = isDelete ? undefined : resource;
-  const oldObject = isDelete ? resource : ctx.oldObject;
-  const subject = newObject ?? oldObject ?? resource;
-  const namespace = subject.metadata?.namespace ?? '';
+  const { isDelete, newObject, oldObject, subject, namespace } = requestObjects(resource, ctx);
   const namespaceLabels = ctx.namespaceLabels ?? {};
-  const { group, version } = splitApiVersion(subject.apiVersion ?? '');
-  const gvk = ctx.gvk ?? { group, version, kind: subject.kind };
-  let base = buildContext({
-    ...(newObject ? { object: newObject } : {}),
-    ...(oldObject ? { oldObject } : {}),
-    operation,
-    namespace,
-    ...(ctx.requestInfo?.userInfo ? { userInfo: ctx.requestInfo.userInfo } : {}),
-    ...(ctx.requestInfo?.roles ? { roles: ctx.requestInfo.roles } : {}),
-    ...(ctx.requestInfo?.clusterRoles ? { clusterRoles: ctx.requestInfo.clusterRoles } : {}),
-  });
-  for (const [k, v] of Object.entries(ctx.values?.global ?? {})) {
-    // request.object.* values are ignored: the object comes from the resource itself (kyverno CLI notice).
-    if (!k.startsWith('request.object')) base = withVariable(base, k, v);
-  }
+  let base: JsonObject | undefined;
   const result: PolicyResult = {
     policy: { name: policy.name, ...(policy.namespace !== undefined ? { namespace: policy.namespace } : {}) },
     resource: {
@@ -92,14 +88,7 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
     failurePolicy: policy.failurePolicy,
     unevaluated: [],
   };
-  const matchBase: Omit<MatchInput, 'resource'> = {
-    gvk,
-    subresource: ctx.subresource ?? '',
-    operation,
-    namespaceLabels,
-    ...(ctx.requestInfo ? { requestInfo: ctx.requestInfo } : {}),
-    ...(policy.namespace !== undefined ? { policyNamespace: policy.namespace } : {}),
-  };
+  const matchBase = buildMatchBase(policy, resource, ctx);
   for (const rule of compiled.rules) {
     const matched =
       (!isEmptyObject(newObject) && matchRule(rule, { ...matchBase, resource: newObject as KubeObject }).matched) ||
@@ -109,7 +98,8 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
       result.unevaluated.push({ rule: rule.name, ruleType: ruleType(rule) });
       continue;
     }
-    const resp = evaluateRule(rule, base, newObject, subject, isDelete, ctx);
+    const data = needsContext(rule) ? (base ??= buildBaseContext(resource, ctx)) : EMPTY_CONTEXT;
+    const resp = evaluateRule(rule, data, newObject, subject, isDelete, ctx);
     if (!resp) continue;
     const rr: RuleResult = { policy: policy.name, rule: rule.name, ruleType: 'validate', status: resp.status, message: resp.message };
     if (resp.path !== undefined) rr.path = resp.path;

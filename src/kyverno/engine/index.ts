@@ -1,4 +1,9 @@
-// Public surface of kyverno/engine: compile a policy once, evaluate it against resources.
+// Public surface of kyverno/engine: compile a policy once, evaluate it against resources; the request context,
+// context loader and preconditions are shared with kyverno/mutate.
+export type { ConditionsOutcome } from './conditions.js';
+export { checkDenyConditions, checkPreconditions, evaluateConditions } from './conditions.js';
+export type { ContextOutcome, LoaderInput } from './context-loader.js';
+export { loadContext } from './context-loader.js';
 export type { CompiledPolicy } from './evaluate.js';
 export { compilePolicy, effectiveAction, evaluatePolicy } from './evaluate.js';
 export {
@@ -8,6 +13,8 @@ export {
   passMessage,
   patternErrorMessage,
 } from './messages.js';
+export type { RequestObjects } from './request-context.js';
+export { buildBaseContext, buildMatchBase, requestObjects } from './request-context.js';
 export type {
   ContextResolver,
   EvaluationContext,

@@ -70,11 +70,24 @@ function isKindLike(s: string): boolean {
   return /^[A-Z*?]/.test(s);
 }
 
+// `kinds` entries come from compiled policies and repeat on every request: parse each text once (bounded).
+const kindCache = new Map<string, KindPattern>();
+
+function cachedKindPattern(entry: string): KindPattern {
+  let p = kindCache.get(entry);
+  if (p === undefined) {
+    p = parseKindPattern(entry);
+    if (kindCache.size >= 1_024) kindCache.clear();
+    kindCache.set(entry, p);
+  }
+  return p;
+}
+
 /** True when one of the `kinds` entries matches the GVK and subresource. */
 export function checkKind(kinds: readonly string[], gvk: GroupVersionKind, subresource: string, allowEphemeralContainers: boolean): boolean {
   return kinds.some((entry) => {
     if (entry === '*') return true;
-    const p = parseKindPattern(entry);
+    const p = cachedKindPattern(entry);
     if (!wildcardMatch(p.group, gvk.group) || !wildcardMatch(p.version, gvk.version) || !wildcardMatch(p.kind, gvk.kind)) return false;
     if (p.subresource === '') {
       // A bare kind matches only the main resource; Pod keeps matching ephemeralcontainers for

@@ -68,9 +68,17 @@ function legacyFilter(m: MatchResources): ResourceFilter {
   };
 }
 
+// Decided once per description object of a compiled policy.
+const emptyCache = new WeakMap<object, boolean>();
+
 function isEmptyDescription(d: ResourceDescription | undefined): boolean {
   if (!d) return true;
-  return Object.values(d).every((v) => v === undefined || v === null || (Array.isArray(v) && v.length === 0) || v === '');
+  let empty = emptyCache.get(d);
+  if (empty === undefined) {
+    empty = Object.values(d).every((v) => v === undefined || v === null || (Array.isArray(v) && v.length === 0) || v === '');
+    emptyCache.set(d, empty);
+  }
+  return empty;
 }
 
 function isEmptyUserInfo(u: UserInfoFilter): boolean {

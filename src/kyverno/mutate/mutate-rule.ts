@@ -5,9 +5,7 @@
 // pkg/engine/engine.go (invokeRuleHandler: context, then preconditions).
 import type { KubeObject } from '../../kube/index.js';
 import { deepEqual, isObject, type JsonObject, type JsonValue } from '../../util/index.js';
-import { checkPreconditions } from '../engine/conditions.js';
-import { loadContext } from '../engine/context-loader.js';
-import type { ContextResolver } from '../engine/types.js';
+import { type ContextResolver, checkPreconditions, loadContext } from '../engine/index.js';
 import type { AnyAllConditions, ContextEntry, Rule } from '../model/index.js';
 import { searchJmespath, substituteAll, withElement, withVariable } from '../variables/index.js';
 import { applyPatchSpec, hasPatch, type PatchSpec } from './patcher.js';

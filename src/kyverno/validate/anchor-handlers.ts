@@ -5,7 +5,7 @@
 import { isObject } from '../../util/index.js';
 import { parseAnchor } from '../anchor/index.js';
 import { goTypeName } from '../pattern/index.js';
-import { own, plainError, type WalkError } from './walk-error.js';
+import { plainError, type WalkError } from './walk-error.js';
 
 /** Walks one resource value against one pattern value at `path`. */
 export type ElementWalker = (resource: unknown, pattern: unknown, path: string) => WalkError | undefined;
@@ -15,7 +15,8 @@ export function handleKey(walk: ElementWalker, key: string, pattern: unknown, re
   const a = parseAnchor(key);
   if (a === undefined || a.kind === 'addIfNotPresent') return handlePlain(walk, key, pattern, resource, path);
   const currentPath = `${path}${a.key}/`;
-  const { present, value } = own(resource, a.key);
+  const present = Object.hasOwn(resource, a.key);
+  const value = present ? resource[a.key] : undefined;
   switch (a.kind) {
     case 'condition': {
       if (!present) return { kind: 'conditional', message: "conditional anchor mismatch: conditional anchor key doesn't exist in the resource", path: currentPath };
@@ -39,7 +40,8 @@ export function handleKey(walk: ElementWalker, key: string, pattern: unknown, re
 
 /** A plain key: `"*"` means present and non-null; anything else is walked at `<path><key>/`. */
 function handlePlain(walk: ElementWalker, key: string, pattern: unknown, resource: Record<string, unknown>, path: string): WalkError | undefined {
-  const { value } = own(resource, key);
+  // Own properties only: a missing key reads as Go's nil, never as an Object.prototype member.
+  const value = Object.hasOwn(resource, key) ? resource[key] : undefined;
   if (pattern === '*') {
     // Upstream reports the parent path, and its message doubles the slash ("/spec//name not found").
     return value !== null && value !== undefined ? undefined : plainError(path, `${path}/${key} not found`);

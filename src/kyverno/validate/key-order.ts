@@ -28,7 +28,19 @@ export function hasNestedAnchors(pattern: unknown): boolean {
  * Phase-1 anchors in byte order, then the other keys: global anchors and keys whose values hold
  * anchors first, in reverse byte order (Go pushes them to the front of a list), then the rest in byte order.
  */
-export function orderedKeys(pattern: Record<string, unknown>): string[] {
+export function orderedKeys(pattern: Record<string, unknown>): readonly string[] {
+  const hit = orderCache.get(pattern);
+  if (hit) return hit;
+  const keys = computeOrder(pattern);
+  orderCache.set(pattern, keys);
+  return keys;
+}
+
+// Pattern maps of a compiled policy are walked on every evaluation and never change: their key order is
+// computed once per map object (a WeakMap, so substituted per-evaluation copies are collected).
+const orderCache = new WeakMap<object, readonly string[]>();
+
+function computeOrder(pattern: Record<string, unknown>): readonly string[] {
   const keys = Object.keys(pattern).sort(compareGoStrings);
   const anchors: string[] = [];
   const front: string[] = [];
@@ -38,5 +50,5 @@ export function orderedKeys(pattern: Record<string, unknown>): string[] {
     else if (parseAnchor(key)?.kind === 'global' || hasNestedAnchors(pattern[key])) front.push(key);
     else back.push(key);
   }
-  return [...anchors, ...front.reverse(), ...back];
+  return Object.freeze([...anchors, ...front.reverse(), ...back]);
 }

@@ -33,8 +33,30 @@ function expandTag(patternTag: Record<string, unknown>, resourceTag: Record<stri
   return out;
 }
 
+// Whether a pattern map has wildcard keys under metadata.labels/annotations at all: decided once per map
+// object, since most pattern maps of a compiled policy never need expanding.
+const mayExpandCache = new WeakMap<object, boolean>();
+
+function mayExpand(pattern: Record<string, unknown>): boolean {
+  let may = mayExpandCache.get(pattern);
+  if (may !== undefined) return may;
+  const metaKey = findTagKey(pattern, 'metadata');
+  const meta = metaKey === undefined ? undefined : pattern[metaKey];
+  may = false;
+  if (isObject(meta)) {
+    for (const tag of ['labels', 'annotations']) {
+      const key = findTagKey(meta, tag);
+      const map = key === undefined ? undefined : meta[key];
+      if (isObject(map) && Object.keys(map).some(hasWildcard)) may = true;
+    }
+  }
+  mayExpandCache.set(pattern, may);
+  return may;
+}
+
 /** Returns the pattern map with wildcard label/annotation keys expanded (a copy; the input is not changed). */
 export function expandInMetadata(pattern: Record<string, unknown>, resource: Record<string, unknown>): Record<string, unknown> {
+  if (!mayExpand(pattern)) return pattern;
   const metaKey = findTagKey(pattern, 'metadata');
   if (metaKey === undefined) return pattern;
   const patternMeta = pattern[metaKey];

@@ -15,6 +15,8 @@ export interface WalkError {
 /** Shared state of one walk: which anchor keys were ever seen present (anchor.AnchorMap). */
 export interface WalkState {
   anchorSeen: Map<string, boolean>;
+  /** walkElement bound to this state, made once per walk (not once per map). */
+  walker?: (resource: unknown, pattern: unknown, path: string) => WalkError | undefined;
 }
 
 /** True when the error means "the rule does not apply" (conditional/global anchor, or all elements skipped). */

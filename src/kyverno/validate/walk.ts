@@ -15,13 +15,28 @@ function isScalar(v: unknown): boolean {
   return v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-/** Records, for each condition/existence/negation anchor key, whether any visited resource map had it. */
-function noteAnchors(state: WalkState, pattern: Record<string, unknown>, resource: Record<string, unknown>): void {
+// Per pattern map (computed once, see key-order.ts): its condition/existence/negation anchors as
+// [pattern key, bare key] pairs, in key order.
+const notedCache = new WeakMap<object, readonly (readonly [string, string])[]>();
+
+function notedAnchors(pattern: Record<string, unknown>): readonly (readonly [string, string])[] {
+  let noted = notedCache.get(pattern);
+  if (noted) return noted;
+  const out: (readonly [string, string])[] = [];
   for (const key of Object.keys(pattern)) {
     const a = parseAnchor(key);
-    if (a === undefined || !(a.kind === 'condition' || a.kind === 'existence' || a.kind === 'negation')) continue;
+    if (a !== undefined && (a.kind === 'condition' || a.kind === 'existence' || a.kind === 'negation')) out.push([key, a.key]);
+  }
+  noted = out;
+  notedCache.set(pattern, noted);
+  return noted;
+}
+
+/** Records, for each condition/existence/negation anchor key, whether any visited resource map had it. */
+function noteAnchors(state: WalkState, pattern: Record<string, unknown>, resource: Record<string, unknown>): void {
+  for (const [key, bare] of notedAnchors(pattern)) {
     if (state.anchorSeen.get(key) === true) continue;
-    state.anchorSeen.set(key, Object.hasOwn(resource, a.key));
+    state.anchorSeen.set(key, Object.hasOwn(resource, bare));
   }
 }
 
@@ -50,7 +65,8 @@ export function walkElement(state: WalkState, resource: unknown, pattern: unknow
 
 function walkMap(state: WalkState, resource: Record<string, unknown>, patternIn: Record<string, unknown>, path: string): WalkError | undefined {
   const pattern = expandInMetadata(patternIn, resource);
-  const walk = (r: unknown, p: unknown, at: string) => walkElement(state, r, p, at);
+  state.walker ??= (r: unknown, p: unknown, at: string) => walkElement(state, r, p, at);
+  const walk = state.walker;
   for (const key of orderedKeys(pattern)) {
     const err = handleKey(walk, key, pattern[key], resource, path);
     if (err) return err;
@@ -68,25 +84,29 @@ function walkArray(state: WalkState, resource: unknown[], pattern: unknown[], pa
   const first = pattern[0];
   if (isObject(first)) {
     // Every resource element is checked against the first pattern map; other pattern elements are ignored.
-    return walkElements(state, resource.map((r, i) => [r, first, i] as const), path);
+    return walkElements(state, resource, undefined, first, path);
   }
   if (isScalar(first)) return walkElement(state, resource, first, path);
   if (resource.length < pattern.length) {
     // Upstream returns no path here, which makes the rule an error rather than a fail.
     return plainError('', `validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`);
   }
-  return walkElements(state, pattern.map((p, i) => [resource[i], p, i] as const), path);
+  return walkElements(state, resource, pattern, undefined, path);
 }
 
-/** Checks element pairs in order; skip errors are collected and only count when nothing applied. */
-function walkElements(state: WalkState, pairs: readonly (readonly [unknown, unknown, number])[], path: string): WalkError | undefined {
+/**
+ * Checks elements in order: each resource element against `each` (when given), else resource[i] against
+ * pattern[i] for every pattern element. Skip errors are collected and only count when nothing applied.
+ */
+function walkElements(state: WalkState, resource: readonly unknown[], pattern: readonly unknown[] | undefined, each: unknown, path: string): WalkError | undefined {
   let applied = 0;
-  const skips: WalkError[] = [];
-  for (const [r, p, i] of pairs) {
-    const err = walkElement(state, r, p, `${path}${i}/`);
+  let skips: WalkError[] | undefined;
+  const n = pattern ? pattern.length : resource.length;
+  for (let i = 0; i < n; i++) {
+    const err = walkElement(state, resource[i], pattern ? pattern[i] : each, `${path}${i}/`);
     if (err === undefined) applied++;
-    else if (isSkip(err)) skips.push(err);
+    else if (isSkip(err)) (skips ??= []).push(err);
     else return err;
   }
-  return applied === 0 && skips.length > 0 ? skipGroup(skips, path) : undefined;
+  return applied === 0 && skips !== undefined ? skipGroup(skips, path) : undefined;
 }

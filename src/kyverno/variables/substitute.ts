@@ -22,21 +22,36 @@ const MAX_ROUNDS = 32;
 
 class SubstitutionError extends Error {}
 
-// Documents (patterns, conditions) known to hold no `{{`/`$(`: compiled policies are evaluated many
-// times, so the walk is skipped after the first look.
-const plainDocs = new WeakSet<object>();
+// What a document (pattern, conditions, message) holds: compiled policies are evaluated many times, so
+// each document object is looked at once. 0: nothing to substitute; 1: variables only; 2: `$(` references too.
+const docKinds = new WeakMap<object, 0 | 1 | 2>();
+
+function docKind(doc: JsonValue): 0 | 1 | 2 {
+  if (typeof doc !== 'object' || doc === null) {
+    if (typeof doc !== 'string' || !hasVariables(doc)) return 0;
+    return doc.includes('$(') ? 2 : 1;
+  }
+  let kind = docKinds.get(doc);
+  if (kind === undefined) {
+    kind = !hasVariables(doc) ? 0 : hasReferences(doc) ? 2 : 1;
+    docKinds.set(doc, kind);
+  }
+  return kind;
+}
+
+function hasReferences(doc: JsonValue): boolean {
+  if (typeof doc === 'string') return doc.includes('$(');
+  if (Array.isArray(doc)) return doc.some(hasReferences);
+  if (isObject(doc)) return Object.entries(doc).some(([k, v]) => k.includes('$(') || hasReferences(v));
+  return false;
+}
 
 /** Substitutes references and variables everywhere in doc, against the context data. */
 export function substituteAll(doc: JsonValue, data: JsonObject, opts: SubstituteOptions = {}): SubstituteOutcome {
-  if (typeof doc === 'object' && doc !== null) {
-    if (plainDocs.has(doc)) return { ok: true, value: doc };
-    if (!hasVariables(doc)) {
-      plainDocs.add(doc);
-      return { ok: true, value: doc };
-    }
-  } else if (typeof doc !== 'string' || !hasVariables(doc)) return { ok: true, value: doc };
+  const kind = docKind(doc);
+  if (kind === 0) return { ok: true, value: doc };
   try {
-    const withRefs = walk(doc, [], (s, path) => substituteReferences(s, path, doc));
+    const withRefs = kind === 2 ? walk(doc, [], (s, path) => substituteReferences(s, path, doc)) : doc;
     return { ok: true, value: walk(withRefs, [], (s, path) => substituteVariables(s, path, data, opts)) };
   } catch (err) {
     if (err instanceof SubstitutionError) return { ok: false, error: err.message };
@@ -52,14 +67,26 @@ export function hasVariables(doc: JsonValue): boolean {
   return false;
 }
 
+// `path` is one stack shared by the whole walk (pushed and popped around each child): leaves read it
+// synchronously and copy it when they keep it.
 function walk(doc: JsonValue, path: string[], leaf: (s: string, path: string[]) => JsonValue): JsonValue {
   if (typeof doc === 'string') return leaf(doc, path);
-  if (Array.isArray(doc)) return doc.map((x, i) => walk(x, [...path, String(i)], leaf));
+  if (Array.isArray(doc)) {
+    const out: JsonValue[] = new Array(doc.length);
+    for (let i = 0; i < doc.length; i++) {
+      path.push(String(i));
+      out[i] = walk(doc[i] as JsonValue, path, leaf);
+      path.pop();
+    }
+    return out;
+  }
   if (isObject(doc)) {
     const out: JsonObject = {};
-    for (const [k, v] of Object.entries(doc)) {
+    for (const k of Object.keys(doc)) {
       const key = k.includes('{{') ? leaf(k, path) : k;
-      out[typeof key === 'string' ? key : JSON.stringify(key)] = walk(v, [...path, k], leaf);
+      path.push(k);
+      out[typeof key === 'string' ? key : JSON.stringify(key)] = walk(doc[k] as JsonValue, path, leaf);
+      path.pop();
     }
     return out;
   }

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { renderChart } from '../src/chart/index.js';
+import { parseObjects } from '../src/kube/index.js';
+import { compilePolicy, evaluatePolicy, loadPolicy } from '../src/kyverno/index.js';
+const ps = renderChart({ version: '3.0.7', values: [{ podSecurityStandard: 'restricted' }], set: [] }).policies.map((o) => compilePolicy(loadPolicy(o).policy!));
+const file = process.env.RES ?? 'pod.yaml';
+const o = parseObjects(readFileSync(new URL(`testdata/${file}`, import.meta.url), 'utf8'), file).objects[0]!.object;
+const ctx = { operation: 'CREATE' as const, namespaceLabels: { 'kubernetes.io/metadata.name': 'shop' }, requestInfo: { userInfo: { username: 'system:serviceaccount:ci:deployer', groups: ['a'] }, roles: [], clusterRoles: [] } };
+const only = process.env.ONLY;
+const sel = only ? ps.filter((p) => p.policy.name === only) : ps;
+let n = 0;
+const N = Number(process.env.N ?? 3000);
+for (let i = 0; i < 300; i++) for (const p of sel) n += evaluatePolicy(p, o, ctx).rules.length;
+const t0 = performance.now();
+for (let i = 0; i < N; i++) for (const p of sel) n += evaluatePolicy(p, o, ctx).rules.length;
+const us = ((performance.now() - t0) * 1000) / N;
+console.log(`${file} ${only ?? 'all'}: ${us.toFixed(1)} µs per evaluation of ${sel.length} policies (${n})`);
+if (process.env.PER) for (const p of ps) { const t = performance.now(); for (let i = 0; i < 2000; i++) evaluatePolicy(p, o, ctx); console.log(p.policy.name.padEnd(34), (((performance.now() - t) * 1000) / 2000).toFixed(2), 'µs'); }

@@ -1,0 +1,146 @@
+// Benchmark: the 17 policies the kyverno-policies chart 3.0.7 renders for `podSecurityStandard: restricted`,
+// compiled once, evaluated against a realistic Pod and Deployment (bench/testdata/), measured against
+// `JSON.parse` of the same resource's AdmissionReview in the same run. Last line: JSON with the ratio.
+// Run: npm run bench -- engine   (ROUNDS=n, MIN_MS=n tune the measurement)
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { renderChart } from '../src/chart/index.js';
+import type { AdmissionReview, KubeObject } from '../src/kube/index.js';
+import { parseObjects, splitApiVersion } from '../src/kube/index.js';
+import { type CompiledPolicy, compilePolicy, type EvaluationContext, evaluatePolicy, loadPolicy } from '../src/kyverno/index.js';
+
+const rounds = Number(process.env.ROUNDS ?? 15);
+const minMs = Number(process.env.MIN_MS ?? 150);
+
+function loadCompiled(): CompiledPolicy[] {
+  const rendered = renderChart({ version: '3.0.7', values: [{ podSecurityStandard: 'restricted' }], set: [] });
+  return rendered.policies.map((o) => {
+    const r = loadPolicy(o);
+    if (!r.policy || r.errors.length > 0) throw new Error(`chart policy ${o.metadata?.name ?? '?'} does not load`);
+    return compilePolicy(r.policy);
+  });
+}
+
+function readResource(file: string): KubeObject {
+  const text = readFileSync(new URL(`testdata/${file}`, import.meta.url), 'utf8');
+  const o = parseObjects(text, file).objects[0]?.object;
+  if (!o) throw new Error(`${file}: no object`);
+  return o;
+}
+
+const plurals: Record<string, string> = { Pod: 'pods', Deployment: 'deployments' };
+
+/** The AdmissionReview the API server would send for a CREATE by a Helm-running user. */
+function reviewJson(o: KubeObject): string {
+  const { group, version } = splitApiVersion(o.apiVersion);
+  const gvk = { group, version, kind: o.kind };
+  const gvr = { group, version, resource: plurals[o.kind] ?? `${o.kind.toLowerCase()}s` };
+  const review: AdmissionReview = {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: '705ab4f5-6393-11e8-b7cc-42010a800002',
+      kind: gvk,
+      resource: gvr,
+      requestKind: gvk,
+      name: o.metadata?.name ?? '',
+      namespace: o.metadata?.namespace ?? '',
+      operation: 'CREATE',
+      userInfo: { username: 'system:serviceaccount:ci:deployer', uid: '6c2f1e0d-9b8a-4f7e-a6d5-c4b3a2918070', groups: ['system:serviceaccounts', 'system:serviceaccounts:ci', 'system:authenticated'] },
+      object: o,
+      oldObject: null,
+      dryRun: false,
+      options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions', fieldManager: 'helm' },
+    },
+  };
+  return JSON.stringify(review);
+}
+
+/** Runs fn in batches until minMs has passed; returns ns per call. */
+function timeIt(fn: () => unknown, batch: number): number {
+  let calls = 0;
+  const t0 = process.hrtime.bigint();
+  let elapsed = 0n;
+  const limit = BigInt(minMs) * 1_000_000n;
+  while (elapsed < limit) {
+    for (let i = 0; i < batch; i++) fn();
+    calls += batch;
+    elapsed = process.hrtime.bigint() - t0;
+  }
+  return Number(elapsed) / calls;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+};
+
+let sink = 0;
+const policies = loadCompiled();
+const rows: { name: string; bytes: number; verdicts: string; parseNs: number; evalNs: number; ratio: number }[] = [];
+for (const file of ['pod.yaml', 'deployment.yaml']) {
+  const resource = readResource(file);
+  const json = reviewJson(resource);
+  const review = JSON.parse(json) as AdmissionReview;
+  const object = review.request?.object as KubeObject;
+  const ctx: EvaluationContext = {
+    operation: 'CREATE',
+    namespaceLabels: { 'kubernetes.io/metadata.name': object.metadata?.namespace ?? '' },
+    requestInfo: { userInfo: review.request?.userInfo ?? {}, roles: [], clusterRoles: [] },
+  };
+  const evalAll = () => {
+    for (const p of policies) sink += evaluatePolicy(p, object, ctx).rules.length;
+  };
+  const parse = () => {
+    sink += (JSON.parse(json) as AdmissionReview).kind.length;
+  };
+  const counts: Record<string, number> = {};
+  for (const p of policies) for (const r of evaluatePolicy(p, object, ctx).rules) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  // Warm up both paths, then alternate them so that both see the same machine state.
+  timeIt(evalAll, 50);
+  timeIt(parse, 50);
+  const parseNs: number[] = [];
+  const evalNs: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    parseNs.push(timeIt(parse, 50));
+    evalNs.push(timeIt(evalAll, 50));
+  }
+  const p = median(parseNs);
+  const e = median(evalNs);
+  rows.push({
+    name: `${object.kind} ${object.metadata?.namespace}/${object.metadata?.name}`,
+    bytes: json.length,
+    verdicts: Object.entries(counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', '),
+    parseNs: p,
+    evalNs: e,
+    ratio: e / p,
+  });
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const fmt = (ns: number) => (ns >= 1000 ? `${(ns / 1000).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
+console.log(`node ${process.version}, ${cpu}; ${policies.length} policies (${policies.reduce((n, p) => n + p.rules.length, 0)} rules after autogen), ${rounds} rounds of >=${minMs} ms`);
+const header = ['resource', 'review bytes', 'verdicts', 'JSON.parse', 'evaluate 17', 'ratio'];
+const table = rows.map((r) => [r.name, String(r.bytes), r.verdicts, fmt(r.parseNs), fmt(r.evalNs), r.ratio.toFixed(3)]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => (t[i] ?? '').length)));
+for (const line of [header, ...table]) console.log(line.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
+if (sink === -1) console.log('');
+const [pod, deployment] = rows;
+const worst = Math.max(...rows.map((r) => r.ratio));
+console.log(
+  JSON.stringify({
+    ratio_vs_json_parse: Number(worst.toFixed(3)),
+    pod: { ratio: Number(pod?.ratio.toFixed(3)), eval_ns: Math.round(pod?.evalNs ?? 0), json_parse_ns: Math.round(pod?.parseNs ?? 0), review_bytes: pod?.bytes },
+    deployment: {
+      ratio: Number(deployment?.ratio.toFixed(3)),
+      eval_ns: Math.round(deployment?.evalNs ?? 0),
+      json_parse_ns: Math.round(deployment?.parseNs ?? 0),
+      review_bytes: deployment?.bytes,
+    },
+    policies: policies.length,
+    node: process.version,
+    cpu,
+  }),
+);

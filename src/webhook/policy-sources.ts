@@ -1,0 +1,122 @@
+// Where the webhook's policy set comes from: Kyverno policy files, the kyverno-policies chart
+// rendered from a values file (`--chart-values`), the per-user ClusterPolicies of permission-manager
+// users (`--users`), and a cluster dump whose PSPs shadow mode compares against (`--psp-cluster`).
+// Every problem is collected with its file; a set with any problem is not built.
+import { ChartRenderError, type ChartVersion, loadValuesFile, renderChart } from '../chart/index.js';
+import { loadObjects } from '../cluster/index.js';
+import { formatFieldError, formatInputError, type KubeObject } from '../kube/index.js';
+import { isKyvernoPolicy, loadPolicy, type Policy } from '../kyverno/index.js';
+import { collectUserRecords, renderUser, validateRecords } from '../permissions/index.js';
+import { isObject } from '../util/index.js';
+import { createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
+import type { BuiltPolicySet } from './policy-source.js';
+import { createPspEvaluator } from './psp-shadow.js';
+
+/** The configured policy sources. */
+export interface PolicySources {
+  /** Kyverno policy files or directories. */
+  policies?: readonly string[];
+  /** kyverno-policies chart values file. */
+  chartValues?: string;
+  /** Chart version for chartValues (default 3.0.7, the last for Kubernetes 1.24). */
+  chartVersion?: ChartVersion;
+  /** Files or directories of PermissionUser records, backups or BCM user objects. */
+  users?: readonly string[];
+  /** Cluster dump (PSPs, RBAC, namespaces) for shadow-mode PSP comparison and namespace labels. */
+  pspCluster?: string;
+}
+
+/** What the sources hold, or every problem found. */
+export type LoadedSources =
+  | { ok: true; policies: Policy[]; warnings: string[]; cluster?: KubeObject[] }
+  | { ok: false; problems: string[] };
+
+/** Every file the sources read (for watching). */
+export function sourcePaths(s: PolicySources): string[] {
+  return [...(s.policies ?? []), ...(s.chartValues ? [s.chartValues] : []), ...(s.users ?? []), ...(s.pspCluster ? [s.pspCluster] : [])];
+}
+
+function loadRendered(objects: readonly KubeObject[], where: (i: number) => string, problems: string[]): Policy[] {
+  const out: Policy[] = [];
+  objects.forEach((o, i) => {
+    if (!isKyvernoPolicy(o)) return;
+    const loaded = loadPolicy(o);
+    for (const e of loaded.errors) problems.push(`${where(i)}: ${formatFieldError(e)}`);
+    if (loaded.policy && loaded.errors.length === 0) out.push(loaded.policy);
+  });
+  return out;
+}
+
+/** The chart's ClusterPolicies for a values file. */
+function chartPolicies(file: string, version: ChartVersion, problems: string[], warnings: string[]): Policy[] {
+  try {
+    const r = renderChart({ version, values: [loadValuesFile(file)], set: [] });
+    for (const w of r.warnings) warnings.push(`--chart-values ${file}: ${w.message} [${w.code}]`);
+    return loadRendered(r.policies, (i) => `--chart-values ${file}: ${r.sources[i] ?? ''}`, problems);
+  } catch (err) {
+    if (!(err instanceof ChartRenderError)) throw err;
+    problems.push(`--chart-values ${file}: ${err.message}`);
+    return [];
+  }
+}
+
+/** The per-user ClusterPolicies (hostPath confinement, dropped privileges) of every user record. */
+function userPolicies(paths: readonly string[], problems: string[]): Policy[] {
+  const r = loadObjects(paths, { requireName: true });
+  problems.push(...r.errors.map((e) => `--users: ${formatInputError(e)}`));
+  const records = collectUserRecords(r.objects.map((l) => l.object));
+  if (records.length === 0) {
+    problems.push(`--users ${paths.join(', ')}: no PermissionUser records found`);
+    return [];
+  }
+  // A generated release id would rename the user's policies on every reload.
+  records.forEach((rec, i) => {
+    if (isObject(rec.spec) && rec.spec.releaseId === undefined) problems.push(`--users: items[${i}] (${rec.metadata?.name ?? ''}): spec.releaseId: Required value: the webhook needs a fixed release id`);
+  });
+  const { users, problems: bad } = validateRecords(records);
+  problems.push(...bad.map((p) => `--users: ${p}`));
+  return users.flatMap((u) => loadRendered(renderUser(u, { psp: false }), () => `--users: user ${u.name}`, problems));
+}
+
+/** Loads every source. */
+export function loadPolicySources(s: PolicySources, stdin?: string): LoadedSources {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const policies: Policy[] = [];
+  if ((s.policies ?? []).length > 0) {
+    const files = loadPolicyFiles(s.policies ?? [], stdin);
+    if (files.ok) policies.push(...files.policies);
+    else problems.push(...files.problems);
+  }
+  if (s.chartValues) policies.push(...chartPolicies(s.chartValues, s.chartVersion ?? '3.0.7', problems, warnings));
+  if (s.users && s.users.length > 0) policies.push(...userPolicies(s.users, problems));
+  let cluster: KubeObject[] | undefined;
+  if (s.pspCluster) {
+    const r = loadObjects([s.pspCluster]);
+    problems.push(...r.errors.map((e) => `--psp-cluster: ${formatInputError(e)}`));
+    cluster = r.objects.map((l) => l.object);
+  }
+  const seen = new Map<string, number>();
+  for (const p of policies) {
+    const key = p.namespace ? `${p.namespace}/${p.name}` : p.name;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  for (const [key, n] of seen) if (n > 1) problems.push(`policy ${key} is defined ${n} times across the sources`);
+  if (problems.length === 0 && policies.length === 0) problems.push('no policies: give --policy, --chart-values or --users');
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, policies, warnings, ...(cluster ? { cluster } : {}) };
+}
+
+/** Loads and compiles the sources into a policy set; rejects with every problem found. */
+export async function buildPolicySet(s: PolicySources | readonly string[]): Promise<BuiltPolicySet> {
+  const sources: PolicySources = Array.isArray(s) ? { policies: s as readonly string[] } : (s as PolicySources);
+  const loaded = loadPolicySources(sources);
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+  const psp = loaded.cluster ? createPspEvaluator(loaded.cluster.map((object, document) => ({ object, source: { file: sources.pspCluster ?? '', document, line: 1 } }))) : undefined;
+  const namespaces = psp ? new Map(psp.snapshot.namespaces.map((n) => [n.name, n.labels])) : undefined;
+  const engine = createKyvernoEngine(loaded.policies, {
+    ...(namespaces ? { namespaceLabels: (ns: string) => namespaces.get(ns) } : {}),
+    ...(psp ? { psp: psp.evaluate } : {}),
+  });
+  return { engine, policies: loaded.policies.length, warnings: loaded.warnings };
+}
