@@ -26,6 +26,8 @@ export interface ClusterRead {
   objects: LoadedObject[];
   source: string;
   problems: LiveProblem[];
+  /** Optional kinds the live server does not serve (404). */
+  notServed: string[];
 }
 
 /** Reads the cluster named by the options; `what` prefixes errors (the command name). */
@@ -33,13 +35,13 @@ export async function readCluster(io: CliIO, opts: ClusterOptions, what: string)
   if (opts.cluster && opts.kubeconfig) throw new UsageError(`${what}: give either --cluster or --kubeconfig, not both`);
   if (opts.cluster) {
     const paths = opts.cluster.map(clusterDumpPath);
-    return { objects: await loadOrFail(io, paths), source: paths.join(', '), problems: [] };
+    return { objects: await loadOrFail(io, paths), source: paths.join(', '), problems: [], notServed: [] };
   }
   if (opts.kubeconfig || opts.context || io.env.KUBECONFIG) {
     try {
       const live = await loadLiveObjects({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env });
       for (const p of live.problems) io.stderr(`warning: cannot list ${p.kind}: ${p.reason}: ${p.message}\n`);
-      return { objects: live.objects, source: `${live.server} (context ${live.context})`, problems: live.problems };
+      return { objects: live.objects, source: `${live.server} (context ${live.context})`, problems: live.problems, notServed: live.notServed };
     } catch (err) {
       if (err instanceof LiveClusterError) throw new UsageError(`${what}: ${err.message}`);
       throw err;

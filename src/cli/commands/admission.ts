@@ -2,35 +2,45 @@
 // (Kyverno 1.10's decision and denial text) and prints the AdmissionReview response JSON.
 import { type Command, Option } from 'commander';
 import { parse } from 'yaml';
-import {
-  createKyvernoEngine,
-  DEFAULT_EXCLUDE_GROUPS,
-  DEFAULT_RESOURCE_FILTERS,
-  handleReview,
-  loadPolicyFiles,
-  parseResourceFilters,
-  type WebhookMode,
-} from '../../webhook/index.js';
+import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
+import { defaultKyvernoConfig } from '../../kyverno/config/resource-filters.js';
+import { createKyvernoEngine, handleReview, loadPolicySources, type WebhookMode } from '../../webhook/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { printJson } from '../output.js';
 import type { CliContext } from '../program.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
+interface AdmitOptions {
+  policy?: string[];
+  chartValues?: string;
+  chartVersion: ChartVersion;
+  users?: string[];
+  request: string;
+  mode: WebhookMode;
+  defaultFilters: boolean;
+}
+
 /** Registers the admission commands. */
 export function registerAdmission(program: Command, ctx: CliContext): void {
   program
     .command('admit')
     .description('answer an AdmissionReview (JSON or YAML, - for stdin) as the podgate/Kyverno webhook would; prints the response review')
-    .requiredOption('--policy <path>', 'Kyverno policy file or directory (repeatable)', collect)
+    .option('--policy <path>', 'Kyverno policy file or directory (repeatable)', collect)
+    .option('--chart-values <file>', 'kyverno-policies chart values to render policies from')
+    .addOption(new Option('--chart-version <v>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'))
+    .option('--users <path>', 'PermissionUser records (or backups, BCM user objects) whose per-user policies apply (repeatable)', collect)
     .requiredOption('--request <file>', 'admission.k8s.io/v1 or v1beta1 AdmissionReview; - for stdin')
     .addOption(new Option('--mode <mode>', 'enforce: as Kyverno; audit: never deny, warn instead').choices(['enforce', 'audit']).default('enforce'))
     .option('--no-default-filters', "evaluate even what Kyverno's default resourceFilters never show the engine (kube-system, ReplicaSets, ...)")
-    .action(async (o: { policy: string[]; request: string; mode: WebhookMode; defaultFilters: boolean }) => {
-      const stdin = o.request === '-' || o.policy.includes('-') ? await ctx.io.readStdin() : undefined;
-      if (o.request === '-' && o.policy.includes('-')) throw new UsageError('admit: only one of --policy and --request can read stdin');
-      const loaded = loadPolicyFiles(o.policy, stdin);
+    .action(async (o: AdmitOptions) => {
+      const policy = o.policy ?? [];
+      if (policy.length === 0 && !o.chartValues && !o.users) throw new UsageError('admit: give --policy PATH, --chart-values FILE or --users PATH');
+      const stdin = o.request === '-' || policy.includes('-') ? await ctx.io.readStdin() : undefined;
+      if (o.request === '-' && policy.includes('-')) throw new UsageError('admit: only one of --policy and --request can read stdin');
+      const loaded = loadPolicySources({ policies: policy, ...(o.chartValues ? { chartValues: o.chartValues, chartVersion: o.chartVersion } : {}), ...(o.users ? { users: o.users } : {}) }, stdin);
       if (!loaded.ok) throw new UsageError(loaded.problems.join('\n'));
+      for (const w of loaded.warnings) ctx.io.stderr(`warning: ${w}\n`);
       let text: string;
       try {
         text = o.request === '-' ? (stdin ?? '') : ctx.io.readFile(o.request);
@@ -46,12 +56,11 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
       }
       const handled = handleReview(body, createKyvernoEngine(loaded.policies), {
         mode: o.mode,
-        resourceFilters: o.defaultFilters ? parseResourceFilters(DEFAULT_RESOURCE_FILTERS).filters : [],
-        excludeGroups: o.defaultFilters ? DEFAULT_EXCLUDE_GROUPS : [],
+        ...(o.defaultFilters ? { config: defaultKyvernoConfig() } : {}),
       });
       if (handled.kind === 'invalid') throw new UsageError(`--request ${o.request}: ${handled.reason}`);
       printJson(ctx.io, handled.review);
-      if (handled.skipped) ctx.io.stderr(`note: request not evaluated (${handled.skipped}); Kyverno's resourceFilters/excludeGroups skip it\n`);
+      if (handled.skipped) ctx.io.stderr(`note: request not evaluated (${handled.skipped}); Kyverno's resourceFilters/excludeGroups/excludeUsernames skip it\n`);
       if (handled.decision.webhook) ctx.io.stderr(`denied by webhook "${handled.decision.webhook}"\n`);
       if (!handled.decision.allowed) ctx.state.exitCode = EXIT.failures;
     });

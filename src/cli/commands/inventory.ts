@@ -3,12 +3,13 @@
 // kubernetes@release-1.24 pkg/printers/internalversion/printers.go), who may `use` each PSP
 // (RBAC), which pods each PSP admitted (`kubernetes.io/psp`), and workloads per component.
 import type { Command } from 'commander';
-import { clusterDumpPath, LiveClusterError, type LiveProblem, loadLiveObjects } from '../../cluster/index.js';
+import type { LiveProblem } from '../../cluster/index.js';
 import { buildSnapshot, type ClusterSnapshot, type KubeObject, type LoadedObject } from '../../kube/index.js';
 import { type PspGrant, whoCanUsePsp } from '../../psp/index.js';
 import { isObject } from '../../util/index.js';
-import { type CliIO, UsageError } from '../io.js';
-import { loadOrFail, outputFormat, printJson, table } from '../output.js';
+import { type ClusterOptions, clusterOptions, readCluster } from '../cluster-input.js';
+import type { CliIO } from '../io.js';
+import { outputFormat, printJson, table } from '../output.js';
 import type { CliContext } from '../program.js';
 
 /** The annotation PSP admission sets to the policy that admitted a pod. */
@@ -55,39 +56,19 @@ export interface Inventory {
 
 /** Registers the inventory command. */
 export function registerInventory(program: Command, ctx: CliContext): void {
-  program
-    .command('inventory')
-    .description('PSPs and their settings, who can use them, which pods they admitted, workloads per namespace')
-    .option('--cluster <path...>', 'cluster dump: files or folders of YAML/JSON (a folder with cluster/ inside reads that)')
-    .option('--kubeconfig <file>', 'read a live cluster through this kubeconfig')
-    .option('--context <name>', 'kubeconfig context (default: current-context)')
+  clusterOptions(program.command('inventory').description('PSPs and their settings, who can use them, which pods they admitted, workloads per namespace'))
     .addHelpText('after', '\nExample:\n  podgate inventory --cluster examples/bcm-9.2-k8s-1.24\n  podgate inventory --kubeconfig ~/.kube/config -o json\n')
-    .action(async (opts: { cluster?: string[]; kubeconfig?: string; context?: string }, cmd: Command) => {
+    .action(async (opts: ClusterOptions, cmd: Command) => {
       const format = outputFormat(cmd, ['table', 'json']);
       const inv = await readInventory(ctx.io, opts);
-      for (const p of inv.problems) ctx.io.stderr(`warning: cannot list ${p.kind}: ${p.reason}: ${p.message}\n`);
       if (format === 'json') printJson(ctx.io, inv);
       else ctx.io.stdout(renderInventory(inv));
     });
 }
 
-async function readInventory(io: CliIO, opts: { cluster?: string[]; kubeconfig?: string; context?: string }): Promise<Inventory> {
-  if (opts.cluster && opts.kubeconfig) throw new UsageError('inventory: give either --cluster or --kubeconfig, not both');
-  if (opts.cluster) {
-    const paths = opts.cluster.map(clusterDumpPath);
-    const objects = await loadOrFail(io, paths);
-    return buildInventory(objects, paths.join(', '), [], []);
-  }
-  if (opts.kubeconfig || opts.context || io.env.KUBECONFIG) {
-    try {
-      const live = await loadLiveObjects({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env });
-      return buildInventory(live.objects, `${live.server} (context ${live.context})`, live.problems, live.notServed);
-    } catch (err) {
-      if (err instanceof LiveClusterError) throw new UsageError(`inventory: ${err.message}`);
-      throw err;
-    }
-  }
-  throw new UsageError('inventory: give --cluster PATH (a dump) or --kubeconfig FILE (a live cluster)');
+async function readInventory(io: CliIO, opts: ClusterOptions): Promise<Inventory> {
+  const read = await readCluster(io, opts, 'inventory');
+  return buildInventory(read.objects, read.source, read.problems, read.notServed);
 }
 
 /** Builds the inventory of a set of objects. */

@@ -38,6 +38,14 @@ function resultWord(r: TestRow): string {
   return `Fail (want ${r.expected}, got ${r.actual})`;
 }
 
+// Says where each mismatching mutated resource differs from its expected patched resource (numbered as in the table).
+function printDiffs(ctx: CliContext, shown: readonly TestRow[]): void {
+  shown.forEach((r, i) => {
+    if (!r.diff || r.ok) return;
+    ctx.io.stdout(`\n${i + 1}. ${resourceLabel(r)} (${r.policy}/${r.rule}): ${r.message}\n${r.diff.map((d) => `   ${d}\n`).join('')}`);
+  });
+}
+
 function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; failOnly?: boolean }, cmd: Command): void {
   const format = outputFormat(cmd, ['table', 'json']);
   const roots = paths.length > 0 ? paths : ['.'];
@@ -62,6 +70,7 @@ function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; fai
         actual: r.actual,
         ok: r.ok,
         message: r.message,
+        ...(r.diff ? { diff: r.diff } : {}),
       })),
     });
   } else {
@@ -70,8 +79,9 @@ function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; fai
       ctx.io.stdout(`applying ${run.policyCount} ${run.policyCount === 1 ? 'policy' : 'policies'} to ${run.resourceCount} ${run.resourceCount === 1 ? 'resource' : 'resources'}... \n`);
       const shown = opts.failOnly ? run.rows.filter((r) => !r.ok) : run.rows;
       if (shown.length > 0) ctx.io.stdout(`\n${boxTable(['#', 'POLICY', 'RULE', 'RESOURCE', 'RESULT'], shown.map((r, i) => [String(i + 1), r.policy, r.rule, resourceLabel(r), resultWord(r)]))}`);
+      printDiffs(ctx, shown);
     }
-    ctx.io.stdout(`\nTest Summary: ${passed} tests passed and ${failed} tests failed${skipped > 0 ? ` (${skipped} not evaluated: mutate/generate)` : ''}\n`);
+    ctx.io.stdout(`\nTest Summary: ${passed} tests passed and ${failed} tests failed${skipped > 0 ? ` (${skipped} not evaluated: generate)` : ''}\n`);
   }
   for (const e of errors) ctx.io.stderr(`error: ${e}\n`);
   if (errors.length > 0) ctx.state.exitCode = EXIT.usage;

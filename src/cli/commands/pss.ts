@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { buildSnapshot, podView } from '../../kube/index.js';
 import { evaluatePod, isPssLevel, type NamespaceSuggestion, parsePssVersion, suggestNamespaceLabels } from '../../pss/index.js';
 import { EXIT, UsageError } from '../io.js';
+import { type ClusterOptions, clusterOptions, readCluster } from '../cluster-input.js';
 import { loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
 
@@ -69,13 +70,10 @@ function printSuggestions(ctx: CliContext, list: readonly NamespaceSuggestion[])
 }
 
 function registerSuggest(pss: Command, ctx: CliContext): void {
-  pss
-    .command('suggest')
-    .description('per namespace: the strictest PSS level its workloads satisfy and the PSA labels to set')
-    .requiredOption('--cluster <path>', 'cluster dump: a file or directory of manifests (- for stdin)')
-    .action(async (opts: { cluster: string }, cmd: Command) => {
+  clusterOptions(pss.command('suggest').description('per namespace: the strictest PSS level its workloads satisfy and the PSA labels to set'))
+    .action(async (opts: ClusterOptions, cmd: Command) => {
       const format = outputFormat(cmd, ['text', 'json', 'yaml']);
-      const snap = buildSnapshot(await loadOrFail(ctx.io, [opts.cluster], false));
+      const snap = buildSnapshot((await readCluster(ctx.io, opts, 'pss suggest')).objects);
       const list = suggestNamespaceLabels(snap);
       if (format === 'json') return printJson(ctx.io, { namespaces: list });
       if (format === 'yaml') return printYaml(ctx.io, { namespaces: list });

@@ -5,20 +5,21 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { buildPolicySet } from '../../webhook/index.js';
+import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
+import { DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/resource-filters.js';
 import {
   breakGlassCommand,
+  buildPolicySet,
   createLogger,
   createMetrics,
-  DEFAULT_EXCLUDE_GROUPS,
-  DEFAULT_RESOURCE_FILTERS,
   generateCertificates,
+  type PolicySources,
   PolicySource,
-  parseResourceFilters,
   ReportStore,
   removeWebhookConfigurations,
   startWebhookServer,
   type WebhookMode,
+  sourcePaths,
   webhookConfigurations,
 } from '../../webhook/index.js';
 import { EXIT, UsageError } from '../io.js';
@@ -35,8 +36,8 @@ function port(v: string): number {
 interface ServeOptions {
   policy?: string[];
   chartValues?: string;
-  chartVersion?: string;
-  users?: string;
+  chartVersion: ChartVersion;
+  users?: string[];
   pspCluster?: string;
   mode: WebhookMode;
   tlsCert?: string;
@@ -50,6 +51,7 @@ interface ServeOptions {
   resourceFilter?: string[];
   defaultFilters: boolean;
   excludeGroup?: string[];
+  excludeUsername?: string[];
   watch: boolean;
   logLevel: string;
 }
@@ -60,10 +62,10 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .command('serve')
     .description('run the admission webhook (HTTPS): POST /validate, /validate/fail, /validate/ignore, /mutate; GET /healthz, /readyz')
     .option('--policy <path>', 'Kyverno policy file or directory (repeatable); watched and reloaded', collect)
-    .option('--chart-values <file>', 'kyverno-policies chart values to render policies from')
-    .option('--chart-version <v>', 'kyverno-policies chart version for --chart-values')
-    .option('--users <path>', 'permission-manager users whose per-user policies to serve')
-    .option('--psp-cluster <path>', 'cluster dump whose PodSecurityPolicies to evaluate alongside')
+    .option('--chart-values <file>', 'kyverno-policies chart values to render policies from (watched)')
+    .addOption(new Option('--chart-version <v>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'))
+    .option('--users <path>', 'PermissionUser records (or backups, BCM user objects) whose per-user policies to serve (repeatable; watched)', collect)
+    .option('--psp-cluster <path>', 'shadow mode: cluster dump whose PodSecurityPolicies and RBAC decide alongside; disagreements are logged and reported')
     .addOption(new Option('--mode <mode>', 'enforce: deny as Kyverno; audit: allow with warnings; shadow: allow silently and record').choices(['enforce', 'audit', 'shadow']).makeOptionMandatory())
     .option('--tls-cert <file>', 'serving certificate (PEM)')
     .option('--tls-key <file>', 'serving key (PEM)')
@@ -76,6 +78,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--resource-filter <filter>', 'Kyverno resourceFilters entry [Kind,Namespace,Name] (repeatable)', collect)
     .option('--no-default-filters', "drop Kyverno's default resourceFilters")
     .option('--exclude-group <group>', 'skip requests from this group (repeatable; default system:nodes)', collect)
+    .option('--exclude-username <user>', 'skip requests from this user (repeatable; wildcards allowed)', collect)
     .option('--no-watch', 'do not reload policy files when they change')
     .option('--log-level <level>', 'pino log level', 'info')
     .action(async (o: ServeOptions) => {
@@ -150,12 +153,22 @@ function readPem(path: string, what: string): string {
   }
 }
 
+/** Kyverno's filter configuration from the flags: the chart's defaults unless dropped, plus extra entries. */
+function filterConfig(o: ServeOptions): KyvernoConfig {
+  const parsed = parseResourceFilters([...(o.defaultFilters ? DEFAULT_RESOURCE_FILTERS : []), ...(o.resourceFilter ?? [])]);
+  if (parsed.errors.length > 0) throw new UsageError(`--resource-filter: ${parsed.errors.join('\n')}`);
+  return { resourceFilters: parsed.filters, excludeGroups: o.excludeGroup ?? [...DEFAULT_EXCLUDE_GROUPS], excludeUsernames: o.excludeUsername ?? [] };
+}
+
 async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
-  for (const [flag, v] of [['--chart-values', o.chartValues], ['--users', o.users], ['--psp-cluster', o.pspCluster]] as const) {
-    if (v !== undefined) throw new UsageError(`serve ${flag}: not yet available in this build; render the policies to files and pass them with --policy`);
-  }
-  const paths = o.policy ?? [];
-  if (paths.length === 0) throw new UsageError('serve: give at least one --policy PATH');
+  if (o.pspCluster !== undefined && o.mode !== 'shadow') throw new UsageError('serve: --psp-cluster compares PSP with Kyverno in --mode shadow only');
+  const sources: PolicySources = {
+    policies: o.policy ?? [],
+    ...(o.chartValues !== undefined ? { chartValues: o.chartValues, chartVersion: o.chartVersion } : {}),
+    ...(o.users ? { users: o.users } : {}),
+    ...(o.pspCluster !== undefined ? { pspCluster: o.pspCluster } : {}),
+  };
+  if ((o.policy ?? []).length === 0 && o.chartValues === undefined && !o.users) throw new UsageError('serve: give at least one --policy PATH, --chart-values FILE or --users PATH');
   if (o.tlsSelfSigned && (o.tlsCert || o.tlsKey)) throw new UsageError('serve: use either --tls-self-signed or --tls-cert/--tls-key');
   if (!o.tlsSelfSigned && (!o.tlsCert || !o.tlsKey)) throw new UsageError('serve: HTTPS only: give --tls-cert and --tls-key, or --tls-self-signed');
   const tls = o.tlsSelfSigned
@@ -164,14 +177,13 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
         return { cert: c.cert, key: c.key };
       })()
     : { cert: readPem(o.tlsCert!, '--tls-cert'), key: readPem(o.tlsKey!, '--tls-key') };
-  const parsed = parseResourceFilters([...(o.defaultFilters ? DEFAULT_RESOURCE_FILTERS : []), ...(o.resourceFilter ?? [])]);
-  if (parsed.problems.length > 0) throw new UsageError(parsed.problems.join('\n'));
+  const config = filterConfig(o);
   const interval = Number(o.reportInterval);
   if (!(interval > 0)) throw new UsageError('--report-interval must be a positive number of seconds');
 
   const log = createLogger({ level: o.logLevel });
   const metrics = createMetrics({ defaults: true });
-  const source = new PolicySource(() => buildPolicySet(paths), { log, metrics });
+  const source = new PolicySource(() => buildPolicySet(sources), { log, metrics });
   const reports = o.reportDir ? new ReportStore() : undefined;
   const server = await startWebhookServer({
     mode: o.mode,
@@ -180,8 +192,7 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
     log,
     metrics,
     ...(reports ? { reports } : {}),
-    resourceFilters: parsed.filters,
-    excludeGroups: o.excludeGroup ?? DEFAULT_EXCLUDE_GROUPS,
+    config,
     host: o.host,
     port: port(o.port),
     metricsPort: port(o.metricsPort),
@@ -189,7 +200,7 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   log.info({ port: server.port, metricsPort: server.metricsPort, mode: o.mode }, 'listening');
   // Listening before the first load is fine: /readyz stays 503 and enforce mode denies until then.
   await source.reload();
-  if (o.watch) source.watch(paths);
+  if (o.watch) source.watch(sourcePaths(sources));
   const flush = () => {
     if (reports && o.reportDir) {
       try {
