@@ -2,9 +2,8 @@
 // today (with defaulting) against the Kyverno decision of the target policy set. Breakages are what the
 // switch would refuse; regressions are protections PSP gave (a denial, or a safer value it forced) that
 // Kyverno does not keep, each naming the PSP field that was lost.
-import fjp from 'fast-json-patch';
 import { type CompiledPolicy, effectiveAction, evaluatePolicy } from '../kyverno/index.js';
-import { type ClusterSnapshot, formatFieldError, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
+import { type ClusterSnapshot, FieldPath, formatFieldError, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
 import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
 import type { KyvernoConfig } from '../kyverno/config/resource-filters.js';
 import { filteredBy } from '../kyverno/config/resource-filters.js';
@@ -80,13 +79,27 @@ export function pspFieldOf(path: string): string {
   return rules.find(([re]) => re.test(path))?.[1] ?? path;
 }
 
+/** JSON pointers of every leaf that differs between a and b (added, removed or changed). */
+export function leafChanges(a: unknown, b: unknown, at: FieldPath): string[] {
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isMap(a) && isMap(b)) {
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => leafChanges(a[k], b[k], at.child(k)));
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => leafChanges(a[i], b[i], at.index(i))).flat();
+  }
+  if (a === undefined && isMap(b)) return Object.keys(b).flatMap((k) => leafChanges(undefined, b[k], at.child(k)));
+  if (b === undefined && isMap(a)) return Object.keys(a).flatMap((k) => leafChanges(a[k], undefined, at.child(k)));
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [at.toPointer()];
+}
+
 function pspDecision(pod: KubeObject, snap: ClusterSnapshot, creator: Creator): PspDecision {
   const r = admitPod(pod, { snapshot: snap, user: creator.user, groups: creator.groups, namespace: pod.metadata.namespace, operation: 'CREATE' });
   const defaulted: string[] = [];
   if (r.allowed && r.mutated && r.mutatedPod) {
-    for (const op of fjp.compare(pod, r.mutatedPod)) {
-      if (op.path.includes('kubernetes.io~1psp')) continue;
-      defaulted.push(op.path);
+    for (const p of leafChanges(pod, r.mutatedPod, FieldPath.root())) {
+      if (p.endsWith('/kubernetes.io~1psp')) continue;
+      defaulted.push(p);
     }
   }
   return { allowed: r.allowed, policy: r.policy ?? null, message: r.allowed ? null : (r.message ?? r.errors.map(formatFieldError).join(', ')), mutated: r.mutated, defaulted };

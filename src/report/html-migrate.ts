@@ -25,7 +25,10 @@ export function exceptionsYaml(exceptions: Readonly<Record<string, readonly stri
 /** Exceptions to add, user violations and warnings. */
 export function renderExceptions(r: MigrationReport): Html {
   const e = r.exceptions;
-  const entries = Object.entries(e.exceptions).filter(([, l]) => l.length > 0);
+  // Sorted by policy: object key order is not data (integer-like keys would jump ahead).
+  const entries = Object.entries(e.exceptions)
+    .filter(([, l]) => l.length > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return frag(
     section(
       'exceptions',

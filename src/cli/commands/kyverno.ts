@@ -1,15 +1,16 @@
 // CLI commands of the kyverno area: `podgate test` (like `kyverno test`) and `podgate apply`
-// (like `kyverno apply`). Mirrors the output shapes of kyverno@v1.10.7:cmd/cli/kubectl-kyverno/test and apply.
+// (like `kyverno apply`: each policy mutates, then validates its mutated output). Mirrors the output shapes of
+// kyverno@v1.10.7:cmd/cli/kubectl-kyverno/test and apply (utils/common: processMutateEngineResponse).
 import type { Command } from 'commander';
 import { parse, stringify } from 'yaml';
 import { formatFieldError, type KubeObject } from '../../kube/index.js';
 import {
   compilePolicy,
-  computeRules,
   type EvaluationContext,
   evaluatePolicy,
   isKyvernoPolicy,
   loadPolicy,
+  mutatePolicy,
   type Policy,
   type PolicyResult,
 } from '../../kyverno/index.js';
@@ -161,6 +162,16 @@ function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined,
   return ctx;
 }
 
+/** One policy applied to one resource as `kyverno apply` does: mutation, then validation of the mutated resource. */
+interface ApplyResult extends ReportInput {
+  /** The policy's mutated resource, when a mutate rule changed it. */
+  mutated?: KubeObject;
+}
+
+function resourcePath(r: PolicyResult['resource']): string {
+  return `${r.namespace ? `${r.namespace}/` : ''}${r.kind}/${r.name}`;
+}
+
 async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptions, cmd: Command): Promise<void> {
   const format = outputFormat(cmd, ['table', 'json', 'yaml', 'policyreport']);
   if (policyPaths.length === 0) throw new UsageError('apply: give one or more policy files or directories');
@@ -169,42 +180,50 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
   const resources = (await loadOrFail(ctx.io, opts.resource)).map((l) => l.object);
   const values = opts.values ? parseValues(readYamlFile(ctx, opts.values, '--values')) : undefined;
   const nsLabels = opts.namespaceLabels ? readNamespaceLabels(ctx, opts.namespaceLabels) : {};
-  const inputs: ReportInput[] = [];
+  const applied: ApplyResult[] = [];
   const summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
   let ruleCount = 0;
   for (const policy of policies) {
     const compiled = compilePolicy(policy);
-    const validateRules = computeRules(policy).filter((r) => r.validate).length;
-    ruleCount += validateRules;
+    const evaluated = compiled.rules.filter((r) => r.validate || r.mutate).length;
+    ruleCount += evaluated;
     for (const resource of resources) {
-      const result = evaluatePolicy(compiled, resource, applyContext(policy, resource, values, nsLabels));
-      inputs.push({ policy, resource, result });
+      // Like `kyverno apply`, each policy starts from the given resource and validates its own mutated output.
+      const ectx = applyContext(policy, resource, values, nsLabels);
+      const mutation = mutatePolicy(compiled, resource, ectx);
+      const validation = evaluatePolicy(compiled, mutation.patched, ectx);
+      const result: PolicyResult = { ...validation, rules: [...mutation.rules, ...validation.rules] };
+      applied.push({ policy, resource, result, ...(mutation.patched !== resource ? { mutated: mutation.patched } : {}) });
       for (const r of result.rules) summary[r.status]++;
       // A rule with no response (not matched) counts as skip, as in `kyverno apply`.
-      summary.skip += Math.max(0, validateRules - result.rules.length);
+      summary.skip += Math.max(0, evaluated - result.rules.length);
     }
   }
-  const results: PolicyResult[] = inputs.map((i) => i.result);
-  if (format === 'json') printJson(ctx.io, { summary, results });
-  else if (format === 'yaml') printYaml(ctx.io, { summary, results });
-  else if (format === 'policyreport') {
-    const reports = buildPolicyReports(inputs, new Date());
+  const results: PolicyResult[] = applied.map((i) => i.result);
+  if (format === 'json') printJson(ctx.io, { summary, results, mutated: applied.flatMap((a) => (a.mutated ? [{ policy: a.policy.name, resource: a.mutated }] : [])) });
+  else if (format === 'yaml') {
+    // The mutated resources only, one YAML document per (policy, resource), as `kyverno apply` prints them.
+    const docs = applied.flatMap((a) => (a.mutated ? [`# mutate policy ${a.policy.name} applied to ${resourcePath(a.result.resource)}\n${stringify(a.mutated, { lineWidth: 0 })}`] : []));
+    ctx.io.stdout(docs.join('---\n'));
+  } else if (format === 'policyreport') {
+    // Reports carry validation results, as Kyverno's policy reports do.
+    const reports = buildPolicyReports(
+      applied.map((a) => ({ ...a, result: { ...a.result, rules: a.result.rules.filter((r) => r.ruleType !== 'mutate') } })),
+      new Date(),
+    );
     ctx.io.stdout(reports.map((r) => stringify(r, { lineWidth: 0 })).join('---\n'));
   } else {
     ctx.io.stdout(`\nApplying ${ruleCount} policy ${ruleCount === 1 ? 'rule' : 'rules'} to ${resources.length} ${resources.length === 1 ? 'resource' : 'resources'}...\n`);
-    for (const { result } of inputs) {
+    for (const { result } of applied) {
       const failed = result.rules.filter((r) => r.status === 'fail' || r.status === 'error');
       if (failed.length === 0) continue;
-      const res = result.resource;
-      ctx.io.stdout(`\npolicy ${result.policy.name} -> resource ${res.namespace ?? ''}/${res.kind}/${res.name} failed: \n`);
+      ctx.io.stdout(`\npolicy ${result.policy.name} -> resource ${result.resource.namespace ?? ''}/${result.resource.kind}/${result.resource.name} failed: \n`);
       result.rules.forEach((r, i) => {
         if (r.status === 'fail' || r.status === 'error') ctx.io.stdout(`${i + 1}. ${r.rule}: ${r.message} \n`);
       });
     }
-    const rows = results.flatMap((res) =>
-      res.rules.map((r) => [res.policy.name, r.rule, `${res.resource.namespace ? `${res.resource.namespace}/` : ''}${res.resource.kind}/${res.resource.name}`, r.status, r.message]),
-    );
-    if (rows.length > 0) ctx.io.stdout(`\n${table(['POLICY', 'RULE', 'RESOURCE', 'RESULT', 'MESSAGE'], rows)}`);
+    const rows = results.flatMap((res) => res.rules.map((r) => [res.policy.name, r.rule, r.ruleType, resourcePath(res.resource), r.status, r.message]));
+    if (rows.length > 0) ctx.io.stdout(`\n${table(['POLICY', 'RULE', 'TYPE', 'RESOURCE', 'RESULT', 'MESSAGE'], rows)}`);
     ctx.io.stdout(`\npass: ${summary.pass}, fail: ${summary.fail}, warn: ${summary.warn}, error: ${summary.error}, skip: ${summary.skip} \n`);
   }
   if (summary.fail > 0 || summary.error > 0) ctx.state.exitCode = EXIT.failures;
@@ -221,7 +240,7 @@ export function registerKyverno(program: Command, ctx: CliContext): void {
     .action((paths: string[], opts: { fileName: string; failOnly?: boolean }, cmd: Command) => runTest(ctx, paths, opts, cmd));
   program
     .command('apply')
-    .description('apply Kyverno policies to resources and print every verdict; -o table|json|yaml|policyreport')
+    .description('apply Kyverno policies to resources: every verdict (mutate and validate); -o yaml prints the mutated resources; -o table|json|yaml|policyreport')
     .argument('[policy...]', 'policy files or directories')
     .option('-r, --resource <path>', 'resource file or directory (repeatable; - for stdin)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--values <file>', 'a Kyverno values file (globalValues, per-rule and per-resource values, namespaceSelector)')

@@ -18,6 +18,8 @@ import { buildTargetPolicies, type TargetPolicies } from '../../migrate/target.j
 import { findUserNamespaces, type UserNamespace, usersInSnapshot } from '../../migrate/user-namespaces.js';
 import { existingExcludes, mergeExceptions } from '../../migrate/values-merge.js';
 import type { PermissionUser } from '../../permissions/index.js';
+import { type MigrationReport, renderHtmlReport } from '../../report/index.js';
+import { VERSION } from '../../version.js';
 import { type ClusterOptions, clusterOptions, readCluster } from '../cluster-input.js';
 import { type CliIO, EXIT, UsageError } from '../io.js';
 import { loadOrFail, outputFormat, printJson, printYaml } from '../output.js';
@@ -281,6 +283,27 @@ export function compareValues(generated: string, reference: string, namespaces: 
   return { same, lines, text: `${lines.join('\n')}\n` };
 }
 
+/** Everything the HTML report shows, computed from the inputs. */
+export function buildReport(io: CliIO, m: MigrationInputs, opts: { kubernetes: string; cluster?: string[] }): MigrationReport {
+  const audit = auditInputs(io, m);
+  const plan = computeFor(m, audit);
+  const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
+  return {
+    source: m.source,
+    generatedAt: new Date().toISOString(),
+    podgateVersion: VERSION,
+    audit: auditJson(audit) as MigrationReport['audit'],
+    exceptions: { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings },
+    diff: diffInputs(m),
+    plan: planFor(opts.kubernetes, { kyvernoPsp, policiesChart: m.chartVersion, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' }),
+  };
+}
+
+/** Kyverno's own controllers in the snapshot (they need a PSP while PSP still enforces). */
+function kyvernoWorkloads(m: MigrationInputs) {
+  return m.snapshot.workloads.map((w) => w.object).filter((o) => o.metadata.namespace === 'kyverno' && o.kind !== 'Pod' && o.kind !== 'ReplicaSet');
+}
+
 /** Registers `migrate`. */
 export function registerMigrate(program: Command, ctx: CliContext): void {
   const migrate = program.command('migrate').description('audit, minimal exceptions, PSP-vs-Kyverno diff, conversion and a zero-window plan');
@@ -394,12 +417,23 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       write('diff.json', `${JSON.stringify(diff, null, 2)}\n`);
       say(`5. PSP vs Kyverno (generated values): ${diff.summary.breakage} breakages, ${diff.summary.regression} regressions, ${diff.summary.same} same  → diff.txt, diff.json`);
 
-      const kyvernoPsp = findPspAdmitting(m.snapshot.workloads.map((w) => w.object).filter((o) => o.metadata.namespace === 'kyverno' && o.kind !== 'Pod' && o.kind !== 'ReplicaSet'), m.snapshot);
+      const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
       const steps = planFor(opts.kubernetes, { kyvernoPsp, policiesChart: m.chartVersion, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
       write('plan.txt', formatPlan(steps));
       write('plan.json', `${JSON.stringify({ kubernetes: opts.kubernetes, steps }, null, 2)}\n`);
       write('kyverno-values.yaml', kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues()));
       say(`6. plan: ${steps.length} steps, PSP enforcing until Kyverno enforces  → plan.txt, plan.json, kyverno-values.yaml`);
+      const report = renderHtmlReport({
+        source: m2.source,
+        generatedAt: new Date().toISOString(),
+        podgateVersion: VERSION,
+        audit: auditJson(audit) as MigrationReport['audit'],
+        exceptions: { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings },
+        diff,
+        plan: steps,
+      });
+      write('report.html', report);
+      say('7. report: one self-contained page  → report.html');
       say(`outputs in ${opts.outDir}/`);
     });
 
@@ -420,6 +454,19 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       for (const u of r.unexpressible) ctx.io.stderr(`not expressible: ${u.psp}: ${u.field}: ${u.reason}\n`);
       for (const sc of r.scopes) ctx.io.stderr(`scope: ${sc.psp}: ${sc.subjects.length ? sc.subjects.join(', ') : '(no subjects)'}${sc.namespaces.length ? ` in ${sc.namespaces.join(', ')}` : ''}${sc.note ? ` — ${sc.note}` : ''}\n`);
       ctx.io.stdout(yamlStream(r.policies));
+    });
+
+  targetOptions(migrate.command('report').description('one self-contained HTML file: summary, per-policy and per-namespace tables, charts, the diff and the plan'))
+    .option('--out <file>', 'write the report here (stdout when absent)')
+    .option('--kubernetes <version>', 'the cluster’s Kubernetes version (for the plan)', '1.24')
+    .action(async (opts: TargetOptions & { out?: string; kubernetes: string }, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['html', 'json']);
+      const m = await readMigrationInputs(ctx.io, opts, 'migrate report');
+      const report = buildReport(ctx.io, m, opts);
+      const text = fmt === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderHtmlReport(report);
+      if (!opts.out) return ctx.io.stdout(text);
+      ctx.io.writeFile(opts.out, text);
+      ctx.io.stderr(`wrote ${opts.out}\n`);
     });
 
   migrate

@@ -1,0 +1,112 @@
+// The webhook's other policy sources: the kyverno-policies chart rendered from a values file and the
+// per-user ClusterPolicies of PermissionUser records, through `podgate admit` and through a
+// PolicySource whose reload keeps the last good set when a source file breaks.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { buildPolicySet, handleReview, PolicySource } from '../../src/webhook/index.js';
+import { runCli } from '../helpers/cli.js';
+
+const data = (f: string) => new URL(`../../src/webhook/testdata/${f}`, import.meta.url).pathname;
+const inputs = (f: string) => new URL(`../../examples/bcm-9.2-k8s-1.24/inputs/${f}`, import.meta.url).pathname;
+
+const HEAD_RAY = '\n\nresource Pod/ray-restricted/host-mount-pod was blocked due to the following policies \n\n';
+const LHV_RAY = "ray-l9x71kv-lhv:\n  ray-l9x71kv-lhv: 'validation failure: hostPath volumes are confined to [/home/ray].'\n";
+const NFD =
+  '\n\nresource DaemonSet/gpu-operator/gpu-operator-node-feature-discovery-worker was blocked due to the following policies \n\n' +
+  'disallow-host-path:\n' +
+  "  autogen-host-path: 'validation error: HostPath volumes are forbidden. The field\n" +
+  '    spec.volumes[*].hostPath must be unset. rule autogen-host-path failed at path\n' +
+  "    /spec/template/spec/volumes/0/hostPath/'\n";
+
+interface Out {
+  response: { allowed: boolean; status?: { code: number; message: string } };
+}
+
+describe('podgate admit with --users and --chart-values', () => {
+  test("ray's record denies the seed pod's hostPath /etc with the per-user hostPath policy's exact block", async () => {
+    const r = await runCli(['admit', '--users', data('ray-permission-user.yaml'), '--request', data('ray-host-mount-pod-review.yaml')]);
+    assert.equal(r.code, 1, r.stderr);
+    const message = (JSON.parse(r.stdout) as Out).response.status?.message ?? '';
+    assert.ok(message.startsWith(HEAD_RAY), message);
+    assert.ok(message.includes(`\n${LHV_RAY}`), message);
+    // Every other block is one of ray's own per-user policies.
+    const policies = [...message.matchAll(/^([a-z0-9-]+):$/gm)].map((m) => m[1]);
+    assert.ok(policies.every((p) => p?.startsWith('ray-l9x71kv-')), policies.join(','));
+  });
+
+  test(
+    "ray's record alone gives the seed KB's denial byte for byte",
+    { todo: 'the drop-privileges policies of src/permissions are validate rules that also fail the seed pod; the KB shows only the hostPath policy' },
+    async () => {
+      const r = await runCli(['admit', '--users', data('ray-permission-user.yaml'), '--request', data('ray-host-mount-pod-review.yaml')]);
+      assert.equal((JSON.parse(r.stdout) as Out).response.status?.message, HEAD_RAY + LHV_RAY);
+    },
+  );
+
+  test("the seed KB's minimal chart values deny the node-feature-discovery DaemonSet byte for byte", async () => {
+    const r = await runCli(['admit', '--chart-values', inputs('kyverno-policies-values.minimal.yaml'), '--request', data('nfd-worker-daemonset-review.yaml')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as Out).response.status?.message, NFD);
+  });
+
+  test('the full chart values (gpu-operator excluded) admit the same DaemonSet', async () => {
+    const r = await runCli(['admit', '--chart-values', inputs('kyverno-policies-values.full.yaml'), '--chart-version', '3.0.7', '--request', data('nfd-worker-daemonset-review.yaml')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as Out).response.allowed, true);
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-admit-'));
+  const noRelease = join(dir, 'no-release.yaml');
+  writeFileSync(noRelease, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: ray}\nspec: {uid: 1001, gid: 1001}\n');
+  const badValues = join(dir, 'bad-values.yaml');
+  writeFileSync(badValues, 'policyExclude: [unclosed\n');
+  const usage = [
+    { name: 'a user record without a release id is refused (a generated one would rename policies on reload)', argv: ['--users', noRelease], err: /spec\.releaseId: Required value/ },
+    { name: 'unreadable chart values are a usage error naming the file', argv: ['--chart-values', badValues], err: /--chart-values .*bad-values\.yaml/ },
+    { name: 'a file without user records is a usage error', argv: ['--users', data('not-a-policy.yaml')], err: /no PermissionUser records/ },
+    { name: 'no policy source at all is a usage error', argv: [], err: /give --policy PATH, --chart-values FILE or --users PATH/ },
+    { name: 'an unknown chart version is refused', argv: ['--chart-values', badValues, '--chart-version', '9.9.9'], err: /9\.9\.9/ },
+  ];
+  for (const u of usage) {
+    test(u.name, async () => {
+      const r = await runCli(['admit', ...u.argv, '--request', data('ray-host-mount-pod-review.yaml')]);
+      assert.equal(r.code, 2, r.stdout);
+      assert.match(r.stderr, u.err);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    });
+  }
+});
+
+describe('reloading chart values and user records', () => {
+  const review = parse(readFileSync(data('nfd-worker-daemonset-review.yaml'), 'utf8')) as unknown;
+  const allowed = (source: PolicySource) => {
+    const h = handleReview(review, source.current(), { mode: 'enforce' });
+    assert.equal(h.kind, 'review');
+    return h.kind === 'review' && h.decision.allowed;
+  };
+
+  test('a changed values file swaps the set; a broken one keeps the last good set and reports why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-reload-'));
+    const values = join(dir, 'values.yaml');
+    copyFileSync(inputs('kyverno-policies-values.minimal.yaml'), values);
+    const source = new PolicySource(() => buildPolicySet({ chartValues: values, users: [data('ray-permission-user.yaml')] }));
+    assert.equal(await source.reload(), true, source.status().lastError);
+    const generation = source.status().generation;
+    assert.equal(allowed(source), false);
+
+    copyFileSync(inputs('kyverno-policies-values.full.yaml'), values);
+    assert.equal(await source.reload(), true, source.status().lastError);
+    assert.equal(allowed(source), true);
+
+    writeFileSync(values, 'policyExclude: [unclosed\n');
+    assert.equal(await source.reload(), false);
+    assert.match(source.status().lastError ?? '', /--chart-values/);
+    assert.equal(source.status().generation, generation + 1);
+    assert.equal(allowed(source), true, 'the last good set (full values) still answers');
+  });
+});
