@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildPlan, formatPlan, type PlanOptions } from './plan.js';
+
+const opts: PlanOptions = {
+  kubernetes: '1.24',
+  kyvernoChart: '3.0.9',
+  kyvernoApp: '1.10',
+  policiesChart: '3.0.7',
+  policiesValues: 'kyverno-policies-values.yaml',
+  kyvernoValues: 'kyverno-values.yaml',
+  usersBackup: 'backup_users.yaml',
+  clusterArg: '--cluster dump/',
+  kyvernoPsp: 'privileged',
+  upgradePath: [{ kubernetes: '1.26', kyvernoChart: '3.2.6', policiesChart: '3.2.5', kyvernoApp: '1.12' }],
+};
+const steps = buildPlan(opts);
+const ids = steps.map((s) => s.id);
+const commands = steps.flatMap((s) => s.commands);
+
+test('PSP keeps enforcing until Kyverno enforces: no step runs unenforced', () => {
+  assert.ok(ids.indexOf('install-kyverno') < ids.indexOf('enforce'));
+  assert.ok(ids.indexOf('policies-audit') < ids.indexOf('enforce'));
+  assert.ok(ids.indexOf('enforce') < ids.indexOf('disable-psp'));
+  for (const s of steps) assert.ok(s.enforcement.includes('PSP') || s.enforcement === 'Kyverno (Enforce)', `${s.id}: ${s.enforcement}`);
+});
+
+const exact: { name: string; command: string }[] = [
+  { name: 'checks the API server admission plugins with cmsh', command: "cmsh -c 'configurationoverlay; use kube-default-master; roles; use kubernetes::apiserver; get admissioncontrol'" },
+  { name: 'backs up the permission users as the KB does', command: 'cm-kubernetes-setup --backup-permissions backup_users.yaml' },
+  { name: 'installs the kyverno chart version that supports 1.24 with the KB flags', command: 'helm install --wait --create-namespace --version 3.0.9 -f kyverno-values.yaml --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno' },
+  {
+    name: 'installs the policies in Audit first',
+    command: 'helm install --wait --version 3.0.7 -f kyverno-policies-values.yaml --set validationFailureAction=Audit --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies',
+  },
+  { name: 'switches to Enforce with the values file', command: 'helm upgrade --wait --version 3.0.7 -f kyverno-policies-values.yaml --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies' },
+  { name: 'disables PSP with the BCM tool', command: 'cm-kubernetes-setup --disable-psp' },
+  { name: 'lets Kyverno\'s pods use a PSP while PSP enforces', command: 'kubectl create clusterrole podgate:psp:kyverno --verb=use --resource=podsecuritypolicies.policy --resource-name=privileged' },
+  { name: 'upgrades the kyverno chart after Kubernetes moves', command: 'helm upgrade --wait --version 3.2.6 -f kyverno-values.yaml --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno' },
+];
+for (const c of exact) {
+  test(`plan ${c.name}`, () => {
+    assert.ok(commands.includes(c.command), `missing: ${c.command}`);
+  });
+}
+
+test('every step has checks and a rollback, and the text lists them', () => {
+  for (const s of steps) {
+    assert.ok(s.checks.length > 0, s.id);
+    assert.ok(s.rollback.length > 0, s.id);
+  }
+  const text = formatPlan(steps);
+  assert.match(text, /^1\. Check that PSP is enforced today/);
+  assert.equal((text.match(/ {3}rollback:/g) ?? []).length, steps.length);
+});
