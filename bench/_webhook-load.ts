@@ -1,6 +1,8 @@
 // Shared by bench/webhook.ts and bench/soak.ts: the realistic review mix, a server child process,
 // and an autocannon run against it.
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 
 // The server's certificate is a throwaway self-signed one.
@@ -39,12 +41,76 @@ export const BODIES = [
 /** A server child process. */
 export interface ServerChild {
   port: number;
+  /** How the server runs: `dist` (`node dist/bin.js serve`) or `tsx` (sources through tsx). */
+  runtime: 'dist' | 'tsx';
   rss(): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** Starts the webhook in a child process with these policy files. */
+const repo = new URL('../', import.meta.url).pathname;
+const distBin = join(repo, 'dist', 'bin.js');
+/** The "no policies" baseline: a policy matching no request, so only the evaluation is missing. */
+export const NO_MATCH = [new URL('./testdata/no-match-policy.yaml', import.meta.url).pathname];
+
+/** Starts the webhook in a child process with these policy files: the built CLI when dist/ exists (BENCH_TSX=1 forces tsx). */
 export function startServer(policies: readonly string[]): Promise<ServerChild> {
+  if (existsSync(distBin) && process.env.BENCH_TSX !== '1') return startDist(policies);
+  return startTsx(policies.length > 0 ? policies : []);
+}
+
+function vmRss(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0) * 1024;
+}
+
+/** `node dist/bin.js serve` as deployed: info-level JSON logs to stdout, metrics listener on. */
+function startDist(policies: readonly string[]): Promise<ServerChild> {
+  const args = [distBin, 'serve', '--mode', 'enforce', '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--no-watch', '--log-level', 'info'];
+  for (const p of policies.length > 0 ? policies : NO_MATCH) args.push('--policy', p);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let port = 0;
+    let buf = '';
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+    const onData = (chunk: Buffer) => {
+      buf += chunk.toString('utf8');
+      let nl = buf.indexOf('\n');
+      while (nl >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        nl = buf.indexOf('\n');
+        let entry: { msg?: string; port?: number; level?: number };
+        try {
+          entry = JSON.parse(line) as typeof entry;
+        } catch {
+          continue;
+        }
+        if (entry.msg === 'listening' && entry.port) port = entry.port;
+        if (entry.msg === 'policy set failed to load') reject(new Error(line));
+        if (entry.msg === 'policy set loaded' && port > 0) {
+          // Keep draining stdout (request logs) so the server never blocks on a full pipe.
+          child.stdout?.off('data', onData);
+          child.stdout?.resume();
+          resolve({
+            port,
+            runtime: 'dist',
+            rss: async () => vmRss(child.pid ?? 0),
+            stop: () =>
+              new Promise((r) => {
+                child.removeAllListeners('exit');
+                child.once('exit', () => r());
+                child.kill('SIGTERM');
+              }),
+          });
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+  });
+}
+
+function startTsx(policies: readonly string[]): Promise<ServerChild> {
   const child: ChildProcess = fork(new URL('./_webhook-server.ts', import.meta.url).pathname, [...policies], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
@@ -52,6 +118,7 @@ export function startServer(policies: readonly string[]): Promise<ServerChild> {
     child.once('message', (m: { port: number }) => {
       resolve({
         port: m.port,
+        runtime: 'tsx',
         rss: () =>
           new Promise((r) => {
             child.once('message', (x: { rss: number }) => r(x.rss));

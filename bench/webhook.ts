@@ -1,13 +1,15 @@
 // `npm run bench -- webhook`: the HTTPS webhook on loopback, load from this (separate) process with
-// autocannon: the 17 PSS restricted policies in Enforce vs the same server without policies, at
-// 1,000 reviews/s (p50/p99) and saturated, plus server RSS. Last line: JSON.
+// autocannon: the 17 PSS restricted policies in Enforce vs the same server with a policy matching
+// nothing, at 1,000 reviews/s (p50/p99) and saturated, plus server RSS. The server is `node
+// dist/bin.js serve` when `npm run build` has emitted dist/ (BENCH_TSX=1: sources via tsx). Last line: JSON.
 import { cpus } from 'node:os';
-import { load, PSS_RESTRICTED, startServer } from './_webhook-load.js';
+import { load, NO_MATCH, PSS_RESTRICTED, startServer } from './_webhook-load.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? '10');
 const out: Record<string, unknown> = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, seconds };
-for (const [name, policies] of [['none', []], ['pss17', PSS_RESTRICTED]] as const) {
+for (const [name, policies] of [['none', NO_MATCH], ['pss17', PSS_RESTRICTED]] as const) {
   const server = await startServer(policies);
+  out.runtime = server.runtime;
   await load(server.port, 2, 500); // warm-up: JIT, TLS sessions, compiled patterns
   const at1000 = await load(server.port, seconds, 1000);
   const saturated = await load(server.port, seconds, undefined, 32);

@@ -8,7 +8,7 @@ const dir = new URL('./testdata/', import.meta.url).pathname;
 test('findSuites finds every kyverno-test.yaml under a directory', () => {
   assert.deepEqual(
     findSuites([dir]).map((f) => f.slice(dir.length)),
-    ['legacy/kyverno-test.yaml', 'suite/kyverno-test.yaml'],
+    ['legacy/kyverno-test.yaml', 'mutate/kyverno-test.yaml', 'mutate-diff/kyverno-test.yaml', 'suite/kyverno-test.yaml'],
   );
 });
 
@@ -38,7 +38,7 @@ test('podgate test -o json prints the summary and one row per resource, exit 1 o
   const r = await runCli(['test', dir, '-o', 'json']);
   assert.equal(r.code, 1);
   const out = JSON.parse(r.stdout) as { summary: unknown; results: { suite: string; ok: boolean }[] };
-  assert.deepEqual(out.summary, { passed: 3, failed: 1, skipped: 0 });
+  assert.deepEqual(out.summary, { passed: 7, failed: 3, skipped: 0 });
   assert.deepEqual(Object.keys(out.results[0] ?? {}), ['suite', 'policy', 'rule', 'kind', 'resource', 'expected', 'actual', 'ok', 'message']);
 });
 
@@ -68,4 +68,55 @@ test('podgate apply names file, document and field of a policy problem (exit 2)'
   assert.equal(r.code, 2);
   assert.match(r.stderr, /bad-policy\/policy\.yaml: document 1: spec\.validationFailureAction: Unsupported value: "sometimes"/);
   assert.match(r.stderr, /document 1: spec\.rules\[0\]\.match: Required value: match is required/);
+});
+
+test('a v1alpha1 mutate suite: patchedResources compared for the Pod and the autogen Deployment, validation sees the mutated Pod', () => {
+  const run = runSuiteFile(`${dir}mutate/kyverno-test.yaml`);
+  assert.deepEqual(run.errors, []);
+  assert.deepEqual(
+    run.rows.map((r) => [r.rule, r.kind, r.resource, r.actual, r.ok]),
+    [
+      ['runtime-class', 'Pod', 'plain', 'pass', true],
+      ['runtime-class', 'Pod', 'kata', 'skip', true],
+      ['runtime-class', 'Deployment', 'web', 'pass', true],
+      ['require-runtime-class', 'Pod', 'plain', 'pass', true],
+    ],
+  );
+});
+
+test('a mutated resource that differs from the patched file fails with the differing paths; a missing document fails too', () => {
+  const run = runSuiteFile(`${dir}mutate-diff/kyverno-test.yaml`);
+  assert.deepEqual(
+    run.rows.map((r) => [r.kind, r.actual, r.diff ?? []]),
+    [
+      ['Pod', 'fail', ['/spec/runtimeClassName: want "runc", got "gvisor"']],
+      ['Deployment', 'fail', []],
+    ],
+  );
+  assert.match(run.rows[1]?.message ?? '', /^no Deployment\/web in patched resource file patched\.yaml$/);
+});
+
+test('podgate test prints where a mutated resource differs, under the table', async () => {
+  const r = await runCli(['test', `${dir}mutate-diff`]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /\n1\. Pod\/plain \(add-runtime-class\/runtime-class\): mutated resource differs from patched\.yaml\n {3}\/spec\/runtimeClassName: want "runc", got "gvisor"\n/);
+  assert.match(r.stdout, /Test Summary: 0 tests passed and 2 tests failed\n$/);
+});
+
+test('podgate apply -o yaml prints each mutated resource once per mutating policy', async () => {
+  const r = await runCli(['apply', `${dir}mutate/policy.yaml`, '-r', `${dir}mutate/resources.yaml`, '-o', 'yaml']);
+  assert.equal(r.code, 0);
+  const docs = r.stdout.split('---\n');
+  assert.equal(docs.length, 2);
+  assert.match(docs[0] ?? '', /^# mutate policy add-runtime-class applied to Pod\/plain\napiVersion: v1\nkind: Pod\n[\s\S]*\n {2}runtimeClassName: gvisor\n$/);
+  assert.match(docs[1] ?? '', /^# mutate policy add-runtime-class applied to Deployment\/web\n[\s\S]*\n {6}runtimeClassName: gvisor\n$/);
+});
+
+test('podgate apply reports mutate rule results beside validate results in the table and the summary', async () => {
+  const r = await runCli(['apply', `${dir}mutate/policy.yaml`, '-r', `${dir}mutate/resources.yaml`]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /Applying 6 policy rules to 3 resources/);
+  assert.match(r.stdout, /add-runtime-class +runtime-class +mutate +Pod\/plain +pass +mutated Pod\/plain\n/);
+  assert.match(r.stdout, /add-runtime-class +runtime-class +mutate +Pod\/kata +skip +no patches applied\n/);
+  assert.match(r.stdout, /pass: 5, fail: 0, warn: 0, error: 0, skip: 13 \n$/);
 });

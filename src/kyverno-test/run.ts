@@ -209,8 +209,8 @@ export function runSuiteFile(file: string): SuiteRun {
         continue;
       }
       const outcome = evaluate(policy, ri, resource);
-      fillRow(row, exp, outcome);
-      if (row.actual === 'pass' && outcome.mutation.rules.some((r) => r.rule === row.rule || isAutogenOf(r.rule, row.rule)) && exp.patchedResource !== undefined) {
+      const fromMutation = fillRow(row, exp, outcome);
+      if (fromMutation && row.actual === 'pass' && exp.patchedResource !== undefined) {
         checkPatched(row, resource, outcome.mutation.patched, exp.patchedResource, expectedPatched(exp.patchedResource));
       }
     }
@@ -222,10 +222,6 @@ export function runSuiteFile(file: string): SuiteRun {
 interface Outcome {
   mutation: PolicyMutation;
   validation: PolicyResult;
-}
-
-function isAutogenOf(name: string, rule: string): boolean {
-  return name === `autogen-${rule}` || name === `autogen-cronjob-${rule}`;
 }
 
 // The policy's final output is compared with the document of the same kind and name in the expected file.
@@ -245,9 +241,11 @@ function checkPatched(row: TestRow, resource: KubeObject, patched: KubeObject, f
   row.ok = row.actual === row.expected;
 }
 
-function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome): void {
+/** Fills the row's actual status from the rule's response; true when that response is a mutate rule's. */
+function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome): boolean {
   const names = [exp.rule, `autogen-${exp.rule}`, `autogen-cronjob-${exp.rule}`];
-  const rr = outcome.validation.rules.find((r) => names.includes(r.rule)) ?? outcome.mutation.rules.find((r) => names.includes(r.rule));
+  const mutated = outcome.mutation.rules.find((r) => names.includes(r.rule));
+  const rr = outcome.validation.rules.find((r) => names.includes(r.rule)) ?? mutated;
   const unevaluated = outcome.validation.unevaluated.filter((u) => u.ruleType !== 'mutate');
   if (rr) {
     row.actual = rr.status;
@@ -260,6 +258,7 @@ function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome): void {
     row.message = 'rule did not match the resource';
   }
   row.ok = row.actual === row.expected;
+  return rr !== undefined && rr === mutated;
 }
 
 function contextFor(p: CompiledPolicy, r: KubeObject, values: SuiteValues | undefined, requestInfo: RequestInfo | undefined): EvaluationContext {

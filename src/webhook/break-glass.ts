@@ -1,7 +1,7 @@
 // Break glass: remove podgate's webhook configurations so the API server stops calling podgate
 // (the first fix for "API server is blocked" when a fail-closed webhook is down). Through the
 // cluster API when a kubeconfig is given; otherwise the caller prints breakGlassCommand().
-import { AdmissionregistrationV1Api, KubeConfig } from '@kubernetes/client-node';
+// The client is imported lazily: loading it costs ~70 MiB of RSS that `serve` must not carry.
 import { WEBHOOK_CONFIG_NAMES } from './webhook-config.js';
 
 /** What happened to each configuration. */
@@ -19,6 +19,7 @@ function statusCode(err: unknown): number | undefined {
 
 /** Deletes both configurations through the API server named by the kubeconfig. */
 export async function removeWebhookConfigurations(kubeconfigPath: string, context?: string): Promise<BreakGlassResult[]> {
+  const { AdmissionregistrationV1Api, KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigPath);
   if (context) kc.setCurrentContext(context);

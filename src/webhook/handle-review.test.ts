@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AdmissionRequest } from '../kube/index.js';
 import { type AdmissionEngine, type HandleOptions, handleReview } from './handle-review.js';
-import { parseResourceFilters, DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS } from './resource-filters.js';
+import { defaultKyvernoConfig } from '../kyverno/config/resource-filters.js';
 import type { PolicyVerdict } from './results.js';
 
 const pod = (ns: string, name = 'web') => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
@@ -47,8 +47,7 @@ const throwing: AdmissionEngine = {
   },
 };
 
-const filters = parseResourceFilters(DEFAULT_RESOURCE_FILTERS).filters;
-const enforce: HandleOptions = { mode: 'enforce', resourceFilters: filters, excludeGroups: DEFAULT_EXCLUDE_GROUPS };
+const enforce: HandleOptions = { mode: 'enforce', config: defaultKyvernoConfig() };
 
 interface Case {
   name: string;
@@ -71,7 +70,7 @@ const cases: Case[] = [
   { name: 'a passing Pod is allowed', body: review({ object: { ...pod('team-a'), metadata: { name: 'web', namespace: 'team-a', labels: { ok: 'true' } } } }), want: { allowed: true } },
   { name: 'kube-system is never shown to the engine', body: review({ namespace: 'kube-system', object: pod('kube-system') }), want: { allowed: true, skipped: 'filtered' } },
   { name: 'ReplicaSets are never shown to the engine', body: review({ kind: { group: 'apps', version: 'v1', kind: 'ReplicaSet' } }), want: { allowed: true, skipped: 'filtered' } },
-  { name: 'requests from system:nodes are skipped', body: review({ userInfo: { username: 'system:node:n1', groups: ['system:nodes'] } }), want: { allowed: true, skipped: 'excluded-group' } },
+  { name: 'requests from system:nodes are skipped', body: review({ userInfo: { username: 'system:node:n1', groups: ['system:nodes'] } }), want: { allowed: true, skipped: 'excluded-requester' } },
   { name: 'enforce mode denies while policies are not loaded', body: review(), engine: undefined, want: { allowed: false, code: 500, message: /not loaded yet/, skipped: 'not-ready' } },
   { name: 'shadow mode allows while policies are not loaded', body: review(), engine: undefined, opts: { mode: 'shadow' }, want: { allowed: true } },
   { name: 'an engine crash fails closed in enforce mode', body: review(), engine: throwing, want: { allowed: false, code: 500, message: /internal error.*kaboom/ } },

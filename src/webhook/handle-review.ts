@@ -18,12 +18,14 @@ export interface EngineAnswer {
   overrides: ReadonlyMap<string, readonly ActionOverride[]>;
   /** Labels of the request's namespace. */
   namespaceLabels?: Readonly<Record<string, string>>;
+  /** The mutations applied before validation, as a JSON patch of the request object. */
+  patch?: JsonPatchOp[];
 }
 
 /** The policy engine behind the webhook (a compiled policy set), swappable on reload. */
 export interface AdmissionEngine {
   validate(request: AdmissionRequest): EngineAnswer;
-  /** JSON patches for /mutate; absent until mutation lands. */
+  /** The JSON patch /mutate answers with (mutate rules of every policy, in order). */
   mutate?(request: AdmissionRequest): JsonPatchOp[];
   /** PodSecurityPolicy's verdict, for shadow-mode comparison (`--psp-cluster`). */
   psp?: PspEvaluator;
@@ -79,7 +81,8 @@ export function handleReview(body: unknown, engine: AdmissionEngine | undefined,
   }
   try {
     if (opts.endpoint === 'mutate') {
-      const patch = engine.mutate?.(request) ?? [];
+      // Shadow mode must never change what the cluster stores.
+      const patch = opts.mode === 'shadow' ? [] : (engine.mutate?.(request) ?? []);
       return done({ allowed: true, warnings: [], ...(patch.length > 0 ? { patch } : {}) }, []);
     }
     const answer = engine.validate(request);

@@ -29,5 +29,7 @@ export type { EngineProvider, WebhookServer, WebhookServerOptions } from './serv
 export { MAX_BODY_BYTES, startWebhookServer } from './server.js';
 export type { WebhookConfigOptions } from './webhook-config.js';
 export { breakGlassCommand, WEBHOOK_CONFIG_NAMES, webhookConfigurations } from './webhook-config.js';
-export type { LoadedPolicies } from './engine-adapter.js';
-export { buildPolicySet, createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
+export type { EngineOptions, LoadedPolicies } from './engine-adapter.js';
+export { createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
+export type { LoadedSources, PolicySources } from './policy-sources.js';
+export { buildPolicySet, loadPolicySources, sourcePaths } from './policy-sources.js';

@@ -11,6 +11,7 @@ export interface WebhookMetrics {
   verdicts: Counter<'policy' | 'rule' | 'result'>;
   badRequests: Counter<'reason'>;
   internalErrors: Counter<'endpoint'>;
+  shadowComparisons: Counter<'class'>;
   policyLoadErrors: Counter;
   policyLoadFailing: Gauge;
   policiesLoaded: Gauge;
@@ -43,6 +44,12 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
     }),
     badRequests: new Counter({ name: 'podgate_bad_requests_total', help: 'Requests rejected with HTTP 4xx', labelNames: ['reason'], registers: [registry] }),
     internalErrors: new Counter({ name: 'podgate_internal_errors_total', help: 'Evaluations that failed internally', labelNames: ['endpoint'], registers: [registry] }),
+    shadowComparisons: new Counter({
+      name: 'podgate_shadow_psp_comparisons_total',
+      help: 'Shadow mode: pod requests evaluated by PSP and Kyverno, by class (same, breakage: PSP admits and Kyverno would deny, regression: PSP denies or mutates and Kyverno admits)',
+      labelNames: ['class'],
+      registers: [registry],
+    }),
     policyLoadErrors: new Counter({ name: 'podgate_policy_load_errors_total', help: 'Policy (re)loads that failed', registers: [registry] }),
     policyLoadFailing: new Gauge({ name: 'podgate_policy_load_failing', help: '1 while the newest policy files do not load (the last good set is served)', registers: [registry] }),
     policiesLoaded: new Gauge({ name: 'podgate_policies_loaded', help: 'Policies in the active set', registers: [registry] }),

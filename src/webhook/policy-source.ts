@@ -12,6 +12,8 @@ export interface BuiltPolicySet {
   engine: AdmissionEngine;
   /** Number of policies in the set. */
   policies: number;
+  /** Non-fatal findings while building (chart value traps), logged once per load. */
+  warnings?: readonly string[];
 }
 
 /** Builds a policy set from the configured paths; rejects with a readable message when any file is bad. */
@@ -88,6 +90,7 @@ export class PolicySource {
       this.#metrics?.policyLoadFailing.set(0);
       this.#metrics?.ready.set(1);
       this.#log?.info({ policies: built.policies, generation: this.#generation, ms: Math.round(performance.now() - started) }, 'policy set loaded');
+      for (const w of built.warnings ?? []) this.#log?.warn({ generation: this.#generation }, w);
       return true;
     } catch (err) {
       this.#lastError = err instanceof Error ? err.message : String(err);

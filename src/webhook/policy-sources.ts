@@ -4,7 +4,7 @@
 // Every problem is collected with its file; a set with any problem is not built.
 import { ChartRenderError, type ChartVersion, loadValuesFile, renderChart } from '../chart/index.js';
 import { loadObjects } from '../cluster/index.js';
-import { formatFieldError, formatInputError, type KubeObject } from '../kube/index.js';
+import { formatFieldError, formatInputError, type KubeObject, type LoadedObject } from '../kube/index.js';
 import { isKyvernoPolicy, loadPolicy, type Policy } from '../kyverno/index.js';
 import { collectUserRecords, renderUser, validateRecords } from '../permissions/index.js';
 import { isObject } from '../util/index.js';
@@ -28,7 +28,7 @@ export interface PolicySources {
 
 /** What the sources hold, or every problem found. */
 export type LoadedSources =
-  | { ok: true; policies: Policy[]; warnings: string[]; cluster?: KubeObject[] }
+  | { ok: true; policies: Policy[]; warnings: string[]; cluster?: LoadedObject[] }
   | { ok: false; problems: string[] };
 
 /** Every file the sources read (for watching). */
@@ -90,11 +90,11 @@ export function loadPolicySources(s: PolicySources, stdin?: string): LoadedSourc
   }
   if (s.chartValues) policies.push(...chartPolicies(s.chartValues, s.chartVersion ?? '3.0.7', problems, warnings));
   if (s.users && s.users.length > 0) policies.push(...userPolicies(s.users, problems));
-  let cluster: KubeObject[] | undefined;
+  let cluster: LoadedObject[] | undefined;
   if (s.pspCluster) {
     const r = loadObjects([s.pspCluster]);
     problems.push(...r.errors.map((e) => `--psp-cluster: ${formatInputError(e)}`));
-    cluster = r.objects.map((l) => l.object);
+    cluster = r.objects;
   }
   const seen = new Map<string, number>();
   for (const p of policies) {
@@ -112,7 +112,7 @@ export async function buildPolicySet(s: PolicySources | readonly string[]): Prom
   const sources: PolicySources = Array.isArray(s) ? { policies: s as readonly string[] } : (s as PolicySources);
   const loaded = loadPolicySources(sources);
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-  const psp = loaded.cluster ? createPspEvaluator(loaded.cluster.map((object, document) => ({ object, source: { file: sources.pspCluster ?? '', document, line: 1 } }))) : undefined;
+  const psp = loaded.cluster ? createPspEvaluator(loaded.cluster) : undefined;
   const namespaces = psp ? new Map(psp.snapshot.namespaces.map((n) => [n.name, n.labels])) : undefined;
   const engine = createKyvernoEngine(loaded.policies, {
     ...(namespaces ? { namespaceLabels: (ns: string) => namespaces.get(ns) } : {}),

@@ -5,6 +5,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import type { ShadowComparison } from './psp-shadow.js';
 import type { PolicyVerdict, RuleStatus } from './results.js';
 
 /** Limits of the store. */
@@ -23,6 +24,7 @@ interface StoredResult {
   result: RuleStatus;
   message: string;
   seconds: number;
+  properties?: Record<string, string>;
 }
 
 interface ResourceEntry {
@@ -34,8 +36,15 @@ interface ReportEntry {
   namespace: string;
   policy: string;
   reportName: string;
+  /** `kyverno`, or `podsecuritypolicy` for shadow-mode PSP verdicts. */
+  source: string;
   resources: Map<string, ResourceEntry>;
 }
+
+type ResourceRef = PolicyVerdict['resource'];
+
+/** The policy name shadow-mode PSP verdicts are reported under. */
+export const PSP_SHADOW_POLICY = 'podsecuritypolicy';
 
 /** A PolicyReport or ClusterPolicyReport as JSON. */
 export interface PolicyReportObject {
@@ -65,30 +74,51 @@ export class ReportStore {
     const seconds = Math.floor(this.#now() / 1000);
     for (const v of verdicts) {
       if (v.rules.length === 0) continue;
-      const namespace = v.resource.namespace ?? '';
       const policy = v.policy.namespace ? `${v.policy.namespace}/${v.policy.name}` : v.policy.name;
-      const key = `${namespace}\u0000${policy}`;
-      let report = this.#reports.get(key);
-      if (report) this.#reports.delete(key);
-      else report = { namespace, policy, reportName: `${v.policy.namespace ? 'pol' : 'cpol'}-${v.policy.name}`, resources: new Map() };
-      this.#reports.set(key, report);
-      const rkey = `${v.resource.apiVersion}|${v.resource.kind}|${v.resource.name}`;
-      report.resources.delete(rkey);
-      report.resources.set(rkey, {
-        ref: { apiVersion: v.resource.apiVersion, kind: v.resource.kind, ...(v.resource.namespace ? { namespace: v.resource.namespace } : {}), name: v.resource.name, ...(uid ? { uid } : {}) },
-        results: v.rules.map((r) => ({ rule: r.rule, result: r.status, message: r.message, seconds })),
-      });
-      while (report.resources.size > this.#limits.maxResourcesPerReport) {
-        report.resources.delete(report.resources.keys().next().value!);
-        this.evicted++;
-      }
-      this.#dirty.add(key);
-      while (this.#reports.size > this.#limits.maxReports) {
-        const [oldKey, old] = this.#reports.entries().next().value!;
-        this.evicted += old.resources.size;
-        this.#reports.delete(oldKey);
-        this.#dirty.add(oldKey);
-      }
+      const reportName = `${v.policy.namespace ? 'pol' : 'cpol'}-${v.policy.name}`;
+      this.#put(policy, reportName, 'kyverno', v.resource, uid, v.rules.map((r) => ({ rule: r.rule, result: r.status, message: r.message, seconds })));
+    }
+  }
+
+  /**
+   * Records PSP's verdict on a pod next to Kyverno's (shadow mode), in a `psp-shadow` report per
+   * namespace: result pass/fail is PSP's, properties carry Kyverno's decision and the class.
+   */
+  recordShadow(resource: ResourceRef, c: ShadowComparison, uid?: string): void {
+    const seconds = Math.floor(this.#now() / 1000);
+    const message = c.psp.allowed ? `admitted by PodSecurityPolicy ${c.psp.policy ?? ''}`.trimEnd() : (c.psp.message ?? 'denied by PodSecurityPolicy');
+    const properties: Record<string, string> = {
+      class: c.class,
+      kyverno: c.kyverno.allowed ? 'allowed' : 'would deny',
+      ...(c.kyverno.denials.length > 0 ? { kyvernoDenials: c.kyverno.denials.map((d) => `${d.policy}/${d.rule}`).join(',') } : {}),
+      ...(c.psp.mutated ? { pspMutated: 'true' } : {}),
+    };
+    this.#put(PSP_SHADOW_POLICY, 'psp-shadow', PSP_SHADOW_POLICY, resource, uid, [{ rule: c.psp.policy ?? 'admission', result: c.psp.allowed ? 'pass' : 'fail', message, seconds, properties }]);
+  }
+
+  #put(policy: string, reportName: string, source: string, resource: ResourceRef, uid: string | undefined, results: StoredResult[]): void {
+    const namespace = resource.namespace ?? '';
+    const key = `${namespace}\u0000${policy}`;
+    let report = this.#reports.get(key);
+    if (report) this.#reports.delete(key);
+    else report = { namespace, policy, reportName, source, resources: new Map() };
+    this.#reports.set(key, report);
+    const rkey = `${resource.apiVersion}|${resource.kind}|${resource.name}`;
+    report.resources.delete(rkey);
+    report.resources.set(rkey, {
+      ref: { apiVersion: resource.apiVersion, kind: resource.kind, ...(resource.namespace ? { namespace: resource.namespace } : {}), name: resource.name, ...(uid ? { uid } : {}) },
+      results,
+    });
+    while (report.resources.size > this.#limits.maxResourcesPerReport) {
+      report.resources.delete(report.resources.keys().next().value!);
+      this.evicted++;
+    }
+    this.#dirty.add(key);
+    while (this.#reports.size > this.#limits.maxReports) {
+      const [oldKey, old] = this.#reports.entries().next().value!;
+      this.evicted += old.resources.size;
+      this.#reports.delete(oldKey);
+      this.#dirty.add(oldKey);
     }
   }
 
@@ -123,7 +153,17 @@ function toReport(e: ReportEntry): PolicyReportObject {
       summary[r.result]++;
       results.push({
         sortKey: `${r.rule}\u0000${res.ref.uid ?? ''}\u0000${res.ref.name}`,
-        value: { source: 'kyverno', policy: e.policy, rule: r.rule, resources: [res.ref], message: r.message, result: r.result, scored: true, timestamp: { seconds: r.seconds, nanos: 0 } },
+        value: {
+          source: e.source,
+          policy: e.policy,
+          rule: r.rule,
+          resources: [res.ref],
+          message: r.message,
+          result: r.result,
+          scored: true,
+          ...(r.properties ? { properties: r.properties } : {}),
+          timestamp: { seconds: r.seconds, nanos: 0 },
+        },
       });
     }
   }

@@ -159,6 +159,16 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
       ...(request.dryRun ? { dryRun: true } : {}),
       ...(handled.skipped ? { skipped: handled.skipped } : {}),
     };
+    const { shadow } = handled;
+    if (shadow) {
+      o.metrics.shadowComparisons.inc({ class: shadow.class });
+      const resource = handled.results[0]?.resource ?? { kind: request.kind.kind, apiVersion: 'v1', ...(request.namespace ? { namespace: request.namespace } : {}), name: request.name ?? '' };
+      if (o.reports && request.dryRun !== true) o.reports.recordShadow(resource, shadow, request.object?.metadata?.uid as string | undefined);
+      // Disagreements are what shadow mode is for; agreement is only worth a debug line.
+      const fields = { ...line, class: shadow.class, psp: shadow.psp, kyverno: shadow.kyverno };
+      if (shadow.class === 'same') o.log.debug(fields, 'psp and kyverno agree');
+      else o.log.warn(fields, shadow.class === 'breakage' ? 'psp admits, kyverno would deny' : 'psp denies or mutates, kyverno admits');
+    }
     if (handled.error) o.log.error({ ...line, err: handled.error }, 'admission evaluation failed');
     else if (decision.wouldDeny) o.log.info({ ...line, wouldDeny: decision.wouldDeny }, 'would deny');
     else if (!decision.allowed) o.log.info({ ...line, webhook: decision.webhook }, 'denied');

@@ -2,12 +2,11 @@
 // per-user ClusterPolicies of PermissionUser records, through `podgate admit` and through a
 // PolicySource whose reload keeps the last good set when a source file breaks.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { readFileSync } from 'node:fs';
 import { buildPolicySet, handleReview, PolicySource } from '../../src/webhook/index.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -109,4 +108,19 @@ describe('reloading chart values and user records', () => {
     assert.equal(source.status().generation, generation + 1);
     assert.equal(allowed(source), true, 'the last good set (full values) still answers');
   });
+});
+
+describe('podgate serve flags', () => {
+  const cases = [
+    { name: '--psp-cluster outside shadow mode is refused', argv: ['--mode', 'enforce', '--users', data('ray-permission-user.yaml'), '--psp-cluster', inputs('.'), '--tls-self-signed'], err: /--psp-cluster .*--mode shadow only/ },
+    { name: 'serve without any policy source is refused', argv: ['--mode', 'shadow', '--tls-self-signed'], err: /--policy PATH, --chart-values FILE or --users PATH/ },
+    { name: 'a malformed --resource-filter is refused', argv: ['--mode', 'audit', '--users', data('ray-permission-user.yaml'), '--tls-self-signed', '--resource-filter', 'Pod,x,y'], err: /--resource-filter: resource filter "Pod,x,y"/ },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const r = await runCli(['serve', ...c.argv]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, c.err);
+    });
+  }
 });

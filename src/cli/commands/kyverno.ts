@@ -1,8 +1,9 @@
 // CLI commands of the kyverno area: `podgate test` (like `kyverno test`) and `podgate apply`
 // (like `kyverno apply`: each policy mutates, then validates its mutated output). Mirrors the output shapes of
 // kyverno@v1.10.7:cmd/cli/kubectl-kyverno/test and apply (utils/common: processMutateEngineResponse).
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { parse, stringify } from 'yaml';
+import { CHART_VERSIONS, ChartRenderError, type ChartVersion, formatValuesError, parseValuesText, renderChart } from '../../chart/index.js';
 import { formatFieldError, type KubeObject } from '../../kube/index.js';
 import {
   compilePolicy,
@@ -17,7 +18,7 @@ import {
 import { buildPolicyReports, findSuites, parseValues, type ReportInput, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow } from '../../kyverno-test/index.js';
 import { isObject } from '../../util/index.js';
 import { EXIT, UsageError } from '../io.js';
-import { loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
+import { loadOrFail, outputFormat, printJson, table } from '../output.js';
 import type { CliContext } from '../program.js';
 
 /** Renders a box-drawn table the way `kyverno test` 1.10 does (│ and ─). */
@@ -89,6 +90,41 @@ function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; fai
   else if (failed > 0) ctx.state.exitCode = EXIT.failures;
 }
 
+/**
+ * Renders the kyverno-policies chart from values files (Helm -f order) into policies; a values or
+ * render problem is a UsageError naming the file, chart warnings go to stderr.
+ */
+function loadChartPolicies(ctx: CliContext, files: readonly string[], version: ChartVersion): Policy[] {
+  const values = files.map((f) => {
+    let text: string;
+    try {
+      text = ctx.io.readFile(f);
+    } catch (err) {
+      throw new UsageError(`--chart-values ${f}: cannot read values file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    const r = parseValuesText(text, f);
+    if (r.errors.length > 0) throw new UsageError(`--chart-values ${r.errors.map(formatValuesError).join('\n')}`);
+    return r.values;
+  });
+  let rendered: ReturnType<typeof renderChart>;
+  try {
+    rendered = renderChart({ version, values, set: [] });
+  } catch (err) {
+    if (err instanceof ChartRenderError) throw new UsageError(`--chart-values ${files.join(', ')}: kyverno-policies ${version}: ${err.message}`);
+    throw err;
+  }
+  for (const w of rendered.warnings) ctx.io.stderr(`warning: ${w.message} [${w.code}]\n`);
+  const problems: string[] = [];
+  const policies: Policy[] = [];
+  rendered.policies.forEach((o, i) => {
+    const r = loadPolicy(o);
+    for (const e of r.errors) problems.push(`${rendered.sources[i] ?? files.join(', ')}: ${formatFieldError(e)}`);
+    if (r.policy) policies.push(r.policy);
+  });
+  if (problems.length > 0) throw new UsageError(`chart policies rendered from ${files.join(', ')} are invalid:\n  ${problems.join('\n  ')}`);
+  return policies;
+}
+
 /** Loads policies from paths; any problem (file, document, field path) is a UsageError. */
 async function loadPolicies(ctx: CliContext, paths: readonly string[]): Promise<Policy[]> {
   const objects = await loadOrFail(ctx.io, paths);
@@ -148,6 +184,8 @@ interface ApplyOptions {
   resource: string[];
   values?: string;
   namespaceLabels?: string;
+  chartValues: string[];
+  chartVersion: ChartVersion;
 }
 
 function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined, nsLabels: Record<string, Record<string, string>>): EvaluationContext {
@@ -174,9 +212,13 @@ function resourcePath(r: PolicyResult['resource']): string {
 
 async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptions, cmd: Command): Promise<void> {
   const format = outputFormat(cmd, ['table', 'json', 'yaml', 'policyreport']);
-  if (policyPaths.length === 0) throw new UsageError('apply: give one or more policy files or directories');
+  if (policyPaths.length === 0 && opts.chartValues.length === 0) throw new UsageError('apply: give one or more policy files or directories, or --chart-values');
   if (opts.resource.length === 0) throw new UsageError('apply: give one or more --resource files');
-  const policies = await loadPolicies(ctx, policyPaths);
+  // Chart policies first (as `helm template` prints them), then the given policy files.
+  const policies = [
+    ...(opts.chartValues.length > 0 ? loadChartPolicies(ctx, opts.chartValues, opts.chartVersion) : []),
+    ...(policyPaths.length > 0 ? await loadPolicies(ctx, policyPaths) : []),
+  ];
   const resources = (await loadOrFail(ctx.io, opts.resource)).map((l) => l.object);
   const values = opts.values ? parseValues(readYamlFile(ctx, opts.values, '--values')) : undefined;
   const nsLabels = opts.namespaceLabels ? readNamespaceLabels(ctx, opts.namespaceLabels) : {};
@@ -245,5 +287,7 @@ export function registerKyverno(program: Command, ctx: CliContext): void {
     .option('-r, --resource <path>', 'resource file or directory (repeatable; - for stdin)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--values <file>', 'a Kyverno values file (globalValues, per-rule and per-resource values, namespaceSelector)')
     .option('--namespace-labels <file>', 'namespace labels: Namespace objects or a {namespace: {label: value}} mapping')
+    .option('--chart-values <file>', 'also apply the kyverno-policies chart rendered with this values file (repeatable, later files win)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .addOption(new Option('--chart-version <version>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'))
     .action((policies: string[], opts: ApplyOptions, cmd: Command) => runApply(ctx, policies, opts, cmd));
 }

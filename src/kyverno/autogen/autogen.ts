@@ -1,6 +1,7 @@
 // Autogen: derives pod-controller rules (`autogen-<rule>`, `autogen-cronjob-<rule>`) from Pod rules.
 // Mirrors kyverno@v1.10.7:pkg/autogen/autogen.go (CanAutoGen, computeRules, the autogen-controllers
-// annotation) and pkg/autogen/rule.go (generateRuleForControllers, generateCronJobRule, updateGenRuleByte).
+// annotation) and pkg/autogen/rule.go (generateRuleForControllers, generateCronJobRule, updateGenRuleByte):
+// validate patterns and mutate strategic merge patches alike are wrapped into the pod template.
 import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
 import type { MatchResources, Policy, ResourceDescription, ResourceFilter, Rule } from '../model/index.js';
 

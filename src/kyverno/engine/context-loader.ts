@@ -28,10 +28,10 @@ export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcom
     if (entry.variable) {
       const r = loadVariable(entry, ctx, input.isDelete);
       if (!r.ok) return r;
-      ctx = { ...ctx, [entry.name]: r.value };
+      ctx = Object.assign({}, ctx, { [entry.name]: r.value });
     } else if (entry.configMap || entry.apiCall || entry.imageRegistry) {
       const v = input.resolve?.(entry);
-      if (v !== undefined) ctx = { ...ctx, [entry.name]: v };
+      if (v !== undefined) ctx = Object.assign({}, ctx, { [entry.name]: v });
     }
   }
   if (input.foreachValues) {

@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../kube/index.js';
 import { type JsonObject, wildcardMatch } from '../../util/index.js';
 import { computeRules } from '../autogen/index.js';
-import { checkSelector, matchRule } from '../match/index.js';
+import { checkSelector, type MatchInput, matchRule } from '../match/index.js';
 import { type Policy, type Rule, ruleType, type ValidationFailureAction } from '../model/index.js';
 import { evaluatePodSecurityRule, setJmespathClock } from './_peers.js';
 import { checkPreconditions } from './conditions.js';
@@ -89,16 +89,18 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
     unevaluated: [],
   };
   const matchBase = buildMatchBase(policy, resource, ctx);
+  // The match inputs are the same for every rule: build them once.
+  const newMatch: MatchInput | undefined = isEmptyObject(newObject) ? undefined : Object.assign({}, matchBase, { resource: newObject as KubeObject });
+  const oldMatch: MatchInput | undefined = isEmptyObject(oldObject) ? undefined : Object.assign({}, matchBase, { resource: oldObject as KubeObject });
   for (const rule of compiled.rules) {
-    const matched =
-      (!isEmptyObject(newObject) && matchRule(rule, { ...matchBase, resource: newObject as KubeObject }).matched) ||
-      (!isEmptyObject(oldObject) && matchRule(rule, { ...matchBase, resource: oldObject as KubeObject }).matched);
+    const matched = (newMatch !== undefined && matchRule(rule, newMatch).matched) || (oldMatch !== undefined && matchRule(rule, oldMatch).matched);
     if (!matched) continue;
     if (!rule.validate) {
       result.unevaluated.push({ rule: rule.name, ruleType: ruleType(rule) });
       continue;
     }
-    const data = needsContext(rule) ? (base ??= buildBaseContext(resource, ctx)) : EMPTY_CONTEXT;
+    if (base === undefined && needsContext(rule)) base = buildBaseContext(resource, ctx);
+    const data = needsContext(rule) && base !== undefined ? base : EMPTY_CONTEXT;
     const resp = evaluateRule(rule, data, newObject, subject, isDelete, ctx);
     if (!resp) continue;
     const rr: RuleResult = { policy: policy.name, rule: rule.name, ruleType: 'validate', status: resp.status, message: resp.message };

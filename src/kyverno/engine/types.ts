@@ -42,7 +42,7 @@ export interface PolicyResult {
   /** The effective validationFailureAction for this resource (overrides applied). */
   action: ValidationFailureAction;
   failurePolicy: FailurePolicy;
-  /** Matching rules podgate does not evaluate yet (mutate, generate, verifyImages). */
+  /** Matching rules evaluatePolicy leaves alone: mutate (see kyverno/mutate: mutatePolicy, admitResource), generate, verifyImages. */
   unevaluated: { rule: string; ruleType: RuleType }[];
 }
 

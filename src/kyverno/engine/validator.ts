@@ -139,12 +139,12 @@ function validateElements(state: ValidatorState, decl: ForEachValidation, elemen
         applied,
       };
     }
-    const child: ValidatorState = {
-      ...state,
+    // Object.assign rather than `{ ...state, data }`: a spread followed by properties is V8's slow path on Node 20.
+    const child: ValidatorState = Object.assign({}, state, {
       data: withElement(state.data, element, index, state.nesting),
       nesting: state.nesting + 1,
       ...(scoped && isObject(element) ? { element } : {}),
-    };
+    });
     const r = validateElement(child, decl, index);
     if (r === undefined || r.status === 'skip') continue;
     if (r.status !== 'pass') {
@@ -167,7 +167,7 @@ function validateElement(state: ValidatorState, decl: ForEachValidation, index: 
     isDelete: state.isDelete,
   });
   if (!loaded.ok) return { status: 'error', message: errorMessage('failed to load context', loaded.error) };
-  const s: ValidatorState = { ...state, data: loaded.data };
+  const s: ValidatorState = Object.assign({}, state, { data: loaded.data });
   const pre = checkPreconditions(decl.preconditions, s.data, s.isDelete);
   if (!pre.ok) return { status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
   if (!pre.value) return { status: 'skip', message: 'preconditions not met' };

@@ -88,7 +88,9 @@ export function checkKind(kinds: readonly string[], gvk: GroupVersionKind, subre
   return kinds.some((entry) => {
     if (entry === '*') return true;
     const p = cachedKindPattern(entry);
-    if (!wildcardMatch(p.group, gvk.group) || !wildcardMatch(p.version, gvk.version) || !wildcardMatch(p.kind, gvk.kind)) return false;
+    // Most entries are a bare kind: compare it first, the cheapest test that usually decides.
+    if (p.kind !== gvk.kind && !wildcardMatch(p.kind, gvk.kind)) return false;
+    if (!wildcardMatch(p.group, gvk.group) || !wildcardMatch(p.version, gvk.version)) return false;
     if (p.subresource === '') {
       // A bare kind matches only the main resource; Pod keeps matching ephemeralcontainers for
       // backward compatibility (kind.go, allowEphemeralContainers).

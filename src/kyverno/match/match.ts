@@ -103,11 +103,23 @@ function isExcludedBy(f: ResourceFilter, input: MatchInput): boolean {
   return conditionBlockFailures(f.resources ?? {}, f, input).length === 0;
 }
 
+// The kinds list of a compiled rule, joined once for its "kind does not match" reason.
+const joinedCache = new WeakMap<readonly string[], string>();
+
+function joinedKinds(kinds: readonly string[]): string {
+  let s = joinedCache.get(kinds);
+  if (s === undefined) {
+    s = kinds.join(' ');
+    joinedCache.set(kinds, s);
+  }
+  return s;
+}
+
 function conditionBlockFailures(d: ResourceDescription, u: UserInfoFilter, input: MatchInput): string[] {
   const { resource } = input;
   if (d.operations && d.operations.length > 0 && !d.operations.includes(input.operation)) return ['operation does not match'];
   const errs: string[] = [];
-  if (d.kinds && d.kinds.length > 0 && !checkKind(d.kinds, input.gvk, input.subresource, true)) errs.push(`kind does not match ${d.kinds.join(' ')}`);
+  if (d.kinds && d.kinds.length > 0 && !checkKind(d.kinds, input.gvk, input.subresource, true)) errs.push(`kind does not match ${joinedKinds(d.kinds)}`);
   const name = resource.metadata.name || resource.metadata.generateName || '';
   if (d.name && !wildcardMatch(d.name, name)) errs.push('name does not match');
   if (d.names && d.names.length > 0 && !d.names.some((n) => wildcardMatch(n, name))) errs.push('none of the names match');

@@ -45,6 +45,12 @@ const cases: { name: string; rules: string; resource: KubeObject; want: { status
     want: { status: 'error', message: 'variable substitution failed: ' },
   },
   {
+    name: 'a variable naming a missing field is an error, not a deleted field',
+    rules: `  - name: r\n${match}\n    mutate: {patchStrategicMerge: {spec: {runtimeClassName: '{{ request.object.metadata.labels.runtime }}'}}}`,
+    resource: pod({ runtimeClassName: 'kata' }),
+    want: { status: 'error', message: 'variable substitution failed: failed to resolve request.object.metadata.labels.runtime at path /patchStrategicMerge/spec/runtimeClassName: JMESPath query failed: Unknown key "labels" in path' },
+  },
+  {
     name: 'a foreach over no elements is skipped',
     rules: `  - name: r\n${match}\n    mutate:\n      foreach:\n      - list: request.object.spec.initContainers\n        patchesJson6902: '[{"op": "add", "path": "/spec/x", "value": 1}]'`,
     resource: pod({ containers: [{ name: 'a' }] }),

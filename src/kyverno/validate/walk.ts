@@ -105,7 +105,10 @@ function walkElements(state: WalkState, resource: readonly unknown[], pattern: r
   for (let i = 0; i < n; i++) {
     const err = walkElement(state, resource[i], pattern ? pattern[i] : each, `${path}${i}/`);
     if (err === undefined) applied++;
-    else if (isSkip(err)) (skips ??= []).push(err);
+    else if (isSkip(err)) {
+      skips ??= [];
+      skips.push(err);
+    }
     else return err;
   }
   return applied === 0 && skips !== undefined ? skipGroup(skips, path) : undefined;

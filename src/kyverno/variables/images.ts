@@ -79,3 +79,13 @@ export function imageInfos(resource: JsonObject): JsonObject | undefined {
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }
+
+/** True exactly when imageInfos(resource) is defined: some container has a string name and image. */
+export function hasImageInfos(resource: JsonObject): boolean {
+  const spec = podSpecOf(resource);
+  if (!spec) return false;
+  return CONTAINER_KEYS.some((key) => {
+    const list = spec[key];
+    return Array.isArray(list) && list.some((c) => isObject(c) && typeof c.name === 'string' && typeof c.image === 'string');
+  });
+}

@@ -53,3 +53,21 @@ for (const c of images) {
     for (const [k, v] of Object.entries(c.want)) assert.equal(got[k as keyof typeof got], v);
   });
 }
+
+const missing: { name: string; doc: string; mode?: 'strict' | 'conditions'; want: { ok: true; value: JsonValue } | { ok: false; error: string } }[] = [
+  {
+    name: 'a plain path through a missing map key fails with Kyverno\'s "Unknown key" error',
+    doc: '{{ request.object.metadata.labels.team }}',
+    want: { ok: false, error: 'failed to resolve request.object.metadata.labels.team at path /: JMESPath query failed: Unknown key "labels" in path' },
+  },
+  { name: 'in preconditions a missing key resolves to the empty string', doc: '{{ request.object.metadata.labels.team }}', mode: 'conditions', want: { ok: true, value: '' } },
+  { name: 'a field of a list is null without error', doc: '{{ request.object.spec.containers.name }}', want: { ok: true, value: null } },
+  { name: 'an index out of range is null without error', doc: '{{ request.object.spec.containers[3].name }}', want: { ok: true, value: null } },
+  { name: 'a guarded path with || falls back instead of failing', doc: "{{ request.object.metadata.labels.team || 'none' }}", want: { ok: true, value: 'none' } },
+  { name: 'a projection over a missing key is not checked and yields null', doc: '{{ request.object.spec.initContainers[].name }}', want: { ok: true, value: null } },
+];
+for (const c of missing) {
+  test(c.name, () => {
+    assert.deepEqual(substituteAll(c.doc, data, c.mode ? { mode: c.mode } : {}), c.want);
+  });
+}

@@ -1,11 +1,12 @@
 // `{{ }}` variable and `$()` reference substitution over any JSON document (pattern, message, conditions).
 // Mirrors kyverno@v1.10.7:pkg/engine/variables/vars.go (SubstituteAll, substituteVariablesIfAny,
 // substituteReferencesIfAny, newPreconditionsVariableResolver): innermost variables first, a string that is
-// exactly one variable takes the typed value, others are spliced in (non-strings JSON-encoded).
+// exactly one variable takes the typed value, others are spliced in (non-strings JSON-encoded). A plain path
+// through a map that lacks a key fails as Kyverno's go-jmespath fork does (NotFoundError, "Unknown key").
 import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
 import { searchJmespath } from './_jmespath.js';
 
-/** How unresolvable variables are treated: `strict` fails, `conditions` substitutes "" (preconditions, deny). */
+/** How unresolvable variables are treated: `strict` fails, `conditions` substitutes "" (preconditions). */
 export type ResolveMode = 'strict' | 'conditions';
 
 /** A substituted document, or why substitution failed. */
@@ -71,6 +72,8 @@ export function hasVariables(doc: JsonValue): boolean {
 // synchronously and copy it when they keep it.
 function walk(doc: JsonValue, path: string[], leaf: (s: string, path: string[]) => JsonValue): JsonValue {
   if (typeof doc === 'string') return leaf(doc, path);
+  // A subtree with nothing to substitute is shared, not copied (documents are never mutated).
+  if (docKind(doc) === 0) return doc;
   if (Array.isArray(doc)) {
     const out: JsonValue[] = new Array(doc.length);
     for (let i = 0; i < doc.length; i++) {
@@ -150,7 +153,14 @@ function substituteVariables(s: string, path: string[], data: JsonObject, opts: 
       if (opts.mode === 'conditions') resolved = '';
       else throw new SubstitutionError(`failed to resolve ${expr} at path /${path.join('/')}: ${(err as Error).message}`);
     }
-    if (resolved === undefined) resolved = null;
+    if (resolved === undefined || resolved === null) {
+      // Kyverno's fork fails where the community library yields null: a missing key of a map on a plain path.
+      const key = missingKey(expr, data);
+      if (key !== undefined) {
+        if (opts.mode === 'conditions') resolved = '';
+        else throw new SubstitutionError(`failed to resolve ${expr} at path /${path.join('/')}: JMESPath query failed: Unknown key "${key}" in path`);
+      } else resolved = null;
+    }
     if (raw === current) {
       value = resolved as JsonValue;
       break;
@@ -160,6 +170,33 @@ function substituteVariables(s: string, path: string[], data: JsonObject, opts: 
   }
   if (typeof value === 'string' && value.includes('\\{{')) value = value.replaceAll('\\{{', '{{');
   return value;
+}
+
+// A plain path: identifiers or quoted identifiers joined by dots, each optionally followed by [n] indices.
+const PLAIN_PATH = /^(?:[A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\]|\\.)*")(?:\[\d+\])*(?:\.(?:[A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\]|\\.)*")(?:\[\d+\])*)*$/;
+const PATH_SEGMENT = /([A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\]|\\.)*")|\[(\d+)\]/g;
+
+/**
+ * The first key a plain path misses in a map (Kyverno's NotFoundError), or undefined. A field of a non-map
+ * (null, a list, a scalar) and an index out of range are null without error, as in go-jmespath. Paths with
+ * functions, projections, filters or `||` are not checked: the fork's behaviour there was not confirmed.
+ */
+function missingKey(expr: string, data: JsonObject): string | undefined {
+  if (!PLAIN_PATH.test(expr)) return undefined;
+  let cur: JsonValue | undefined = data;
+  for (const m of expr.matchAll(PATH_SEGMENT)) {
+    if (m[2] !== undefined) {
+      cur = Array.isArray(cur) ? cur[Number(m[2])] : undefined;
+    } else {
+      const raw = m[1] ?? '';
+      const key = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
+      if (!isObject(cur)) return undefined;
+      if (!Object.hasOwn(cur, key)) return key;
+      cur = cur[key];
+    }
+    if (cur === undefined || cur === null) return undefined;
+  }
+  return undefined;
 }
 
 // `$(./../key)`: a path relative to the current position in the same document; anchors in keys are ignored.
