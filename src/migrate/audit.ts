@@ -3,7 +3,7 @@
 // to raw manifests — listing every would-be denial with Kyverno's exact message.
 import type { KyvernoConfig } from '../kyverno/config/resource-filters.js';
 import { filteredBy } from '../kyverno/config/resource-filters.js';
-import { type CompiledPolicy, effectiveAction, evaluatePolicy } from '../kyverno/index.js';
+import { admitResource, type CompiledPolicy, effectiveAction } from '../kyverno/index.js';
 import { type ClusterSnapshot, type KubeObject, namespaceLabels } from '../kube/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
 import { applyApiServerDefaults, isServerObject } from './defaulting.js';
@@ -43,6 +43,8 @@ export interface AuditResult {
   skipped: Skipped[];
   /** Raw manifests changed by API-server defaulting before evaluation. */
   defaulted: { kind: string; namespace: string; name: string; changes: string[] }[];
+  /** Workloads Kyverno's mutate rules would change before validation, with the rules that applied. */
+  mutated: { kind: string; namespace: string; name: string; rules: string[] }[];
   /** Pods left out because their controller is audited through its template. */
   coveredByOwner: { namespace: string; name: string; owner: string }[];
   summary: AuditSummary;
@@ -100,6 +102,7 @@ export function runAudit(input: AuditInput): AuditResult {
     violations: [],
     skipped: [],
     defaulted: [],
+    mutated: [],
     coveredByOwner: [],
     summary: { workloads: 0, evaluated: 0, skipped: 0, workloadsWithViolations: 0, violations: 0, denials: 0, userViolations: 0, byPolicy: {}, byNamespace: {}, byComponent: {} },
   };
@@ -134,8 +137,12 @@ export function runAudit(input: AuditInput): AuditResult {
     const component = recognizeComponent(raw, catalog)?.id ?? 'unknown';
     const user = input.userNamespaces.get(ns);
     let any = false;
-    for (const p of input.policies) {
-      const r = evaluatePolicy(p, object, { namespaceLabels: labels });
+    // Admission order: every mutation first, then validation of the mutated object.
+    const admitted = admitResource(input.policies, object, { namespaceLabels: labels });
+    const applied = admitted.mutateResults.filter((m) => m.status === 'pass').map((m) => `${m.policy}/${m.rule}`);
+    if (applied.length > 0) res.mutated.push({ kind: raw.kind, namespace: ns, name, rules: applied });
+    admitted.validateResults.forEach((r, pi) => {
+      const p = input.policies[pi]!;
       for (const rule of r.rules) {
         if (rule.status !== 'fail' && rule.status !== 'error') continue;
         any = true;
@@ -155,7 +162,7 @@ export function runAudit(input: AuditInput): AuditResult {
           line: w.source.line,
         });
       }
-    }
+    });
     if (any) res.summary.workloadsWithViolations++;
   });
   for (const v of res.violations) {

@@ -2,7 +2,7 @@
 // today (with defaulting) against the Kyverno decision of the target policy set. Breakages are what the
 // switch would refuse; regressions are protections PSP gave (a denial, or a safer value it forced) that
 // Kyverno does not keep, each naming the PSP field that was lost.
-import { type CompiledPolicy, effectiveAction, evaluatePolicy } from '../kyverno/index.js';
+import { admitResource, type CompiledPolicy, effectiveAction } from '../kyverno/index.js';
 import { type ClusterSnapshot, FieldPath, formatFieldError, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
 import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
 import type { KyvernoConfig } from '../kyverno/config/resource-filters.js';
@@ -93,7 +93,7 @@ export function leafChanges(a: unknown, b: unknown, at: FieldPath): string[] {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [at.toPointer()];
 }
 
-function pspDecision(pod: KubeObject, snap: ClusterSnapshot, creator: Creator): PspDecision {
+function pspDecision(pod: KubeObject, snap: ClusterSnapshot, creator: Creator): PspDecision & { mutatedPod?: KubeObject } {
   const r = admitPod(pod, { snapshot: snap, user: creator.user, groups: creator.groups, namespace: pod.metadata.namespace, operation: 'CREATE' });
   const defaulted: string[] = [];
   if (r.allowed && r.mutated && r.mutatedPod) {
@@ -102,7 +102,26 @@ function pspDecision(pod: KubeObject, snap: ClusterSnapshot, creator: Creator): 
       defaulted.push(p);
     }
   }
-  return { allowed: r.allowed, policy: r.policy ?? null, message: r.allowed ? null : (r.message ?? r.errors.map(formatFieldError).join(', ')), mutated: r.mutated, defaulted };
+  return {
+    allowed: r.allowed,
+    policy: r.policy ?? null,
+    message: r.allowed ? null : (r.message ?? r.errors.map(formatFieldError).join(', ')),
+    mutated: r.mutated,
+    defaulted,
+    ...(r.mutatedPod ? { mutatedPod: r.mutatedPod } : {}),
+  };
+}
+
+/** Reads a value by JSON pointer. */
+function atPointer(v: unknown, pointer: string): unknown {
+  let cur = v;
+  for (const raw of pointer.split('/').slice(1)) {
+    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) cur = cur[Number(k)];
+    else if (typeof cur === 'object' && cur !== null) cur = (cur as Record<string, unknown>)[k];
+    else return undefined;
+  }
+  return cur;
 }
 
 /** Inputs of the diff. */
@@ -128,20 +147,23 @@ export function runDiff(input: DiffInput): DiffResult {
     const ns = raw.metadata.namespace ?? 'default';
     const name = raw.metadata.name ?? '';
     const creator = creatorOf(raw, input.userNamespaces);
-    const psp = pspDecision(pod, input.snapshot, creator);
+    const { mutatedPod, ...psp } = pspDecision(pod, input.snapshot, creator);
     const kyverno: KyvernoDecision = { allowed: true, denials: [] };
+    let kyvernoPatched: KubeObject = object;
     if (!filteredBy(input.kyvernoConfig, raw.kind, ns, name)) {
       const labels = namespaceLabels(input.snapshot, ns);
-      for (const p of input.policies) {
-        const r = evaluatePolicy(p, object, { namespaceLabels: labels });
-        if (effectiveAction(p.policy, ns, labels) !== 'Enforce' && r.rules.every((x) => x.status !== 'error' || p.policy.failurePolicy !== 'Fail')) continue;
+      const admitted = admitResource(input.policies, object, { namespaceLabels: labels });
+      kyvernoPatched = admitted.patched;
+      admitted.validateResults.forEach((r, pi) => {
+        const p = input.policies[pi]!;
+        if (effectiveAction(p.policy, ns, labels) !== 'Enforce' && r.rules.every((x) => x.status !== 'error' || p.policy.failurePolicy !== 'Fail')) return;
         for (const rule of r.rules) {
           if (rule.status === 'fail' || (rule.status === 'error' && p.policy.failurePolicy === 'Fail')) {
             kyverno.allowed = false;
             kyverno.denials.push({ policy: rule.policy, rule: rule.rule, message: rule.message });
           }
         }
-      }
+      });
     }
     let cls: DiffEntry['class'] = 'same';
     const lost = new Set<string>();
@@ -152,8 +174,13 @@ export function runDiff(input: DiffInput): DiffResult {
       for (const e of r.errors) lost.add(pspFieldOf(e.path.toString()));
       if (lost.size === 0) lost.add('(no usable PSP)');
     } else if (psp.allowed && kyverno.allowed && psp.defaulted.length > 0) {
-      cls = 'regression';
-      for (const p of psp.defaulted) lost.add(pspFieldOf(p));
+      // A value PSP forced is kept when Kyverno's mutations set the same value at the same place.
+      const pv = podView(object);
+      const toObject = (p: string) => (p.startsWith('/spec') ? `${pv?.specPointer ?? '/spec'}${p.slice(5)}` : `${pv?.metadataPointer ?? '/metadata'}${p.slice(9)}`);
+      for (const p of psp.defaulted) {
+        if (JSON.stringify(atPointer(mutatedPod, p)) !== JSON.stringify(atPointer(kyvernoPatched, toObject(p)))) lost.add(pspFieldOf(p));
+      }
+      if (lost.size > 0) cls = 'regression';
     }
     entries.push({ kind: raw.kind, namespace: ns, name, component: recognizeComponent(raw, catalog)?.id ?? 'unknown', creator, psp, kyverno, class: cls, lostFields: [...lost].sort() });
   }

@@ -100,9 +100,20 @@ for (const c of cases) {
 }
 
 test('the hostPath denial carries the seed message, naming the policy as the rule', () => {
-  const r = evaluatePolicy(policies[0]!, wrap('Pod', podSpec('/etc')), {});
+  const r = evaluatePolicy(policies.find((p) => p.policy.name === 'ray-l9x71kv-lhv')!, wrap('Pod', podSpec('/etc')), {});
   assert.deepEqual(
     r.rules.map((x) => [x.rule, x.status, x.message]),
     [['ray-l9x71kv-lhv', 'fail', 'validation failure: hostPath volumes are confined to [/home/ray].']],
   );
+});
+
+test('a pod that relied on PSP defaulting is mutated like PSP did and then admitted', async () => {
+  const { admitResource } = await import('../kyverno/index.js');
+  const pod = wrap('Deployment', { containers: [{ name: 'c', image: 'busybox' }] });
+  const out = admitResource(policies, pod, { namespaceLabels: { 'kubernetes.io/metadata.name': 'ray-restricted' } });
+  const spec = (out.patched.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+  assert.deepEqual(spec.securityContext, { runAsUser: 1001, fsGroup: 1001, supplementalGroups: [1001] });
+  assert.deepEqual((spec.containers as { securityContext: unknown }[])[0]!.securityContext, { allowPrivilegeEscalation: false });
+  assert.equal(spec.initContainers, undefined, 'no initContainers are invented');
+  assert.deepEqual(out.validateResults.flatMap((r) => r.rules.filter((x) => x.status === 'fail').map((x) => x.rule)), []);
 });

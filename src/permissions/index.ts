@@ -5,6 +5,6 @@ export { BACKUP_KIND, collectUserRecords, fromBcmUser, isBcmUserObject, makeBack
 export type { LintCode, LintFinding } from './lint.js';
 export { lintPolicies } from './lint.js';
 export type { RenderOptions } from './render.js';
-export { dropPrivilegesPolicies, hostPathPolicy, hostPathPolicyName, renderUser, userPsp, userPspName } from './render.js';
+export { defaultsPolicy, dropPrivilegesPolicies, hostPathPolicy, hostPathPolicyName, renderUser, userPsp, userPspName } from './render.js';
 export type { HostPathGrant, PermissionUser } from './user.js';
 export { generateReleaseId, isPermissionUserObject, PERMISSION_USER_API, parsePermissionUser, userToObject } from './user.js';

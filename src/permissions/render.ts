@@ -141,6 +141,43 @@ export function dropPrivilegesPolicies(u: PermissionUser): KubeObject[] {
   ];
 }
 
+/**
+ * The defaults the user's PSP applied (MustRunAs uid/gid, no privilege escalation), as a Kyverno mutate
+ * policy with add-if-not-present anchors: pods that relied on PSP defaulting keep working, and the
+ * validate policies above then see the defaulted values (Kyverno mutates before it validates).
+ */
+export function defaultsPolicy(u: PermissionUser): KubeObject {
+  const name = `${u.name}-${u.releaseId}-def`;
+  const container = { '(name)': '*', securityContext: { '+(allowPrivilegeEscalation)': false } };
+  return {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: {
+      name,
+      labels: labels(u),
+      annotations: { 'policies.kyverno.io/title': `PSP defaults for ${u.name}`, 'policies.kyverno.io/subject': 'Pod', 'podgate.io/user': u.name },
+    },
+    spec: {
+      background: false,
+      rules: [
+        {
+          name: 'psp-defaults',
+          match: matchPods(u),
+          mutate: {
+            patchStrategicMerge: {
+              spec: {
+                securityContext: { '+(runAsUser)': u.uid, '+(fsGroup)': u.gid, '+(supplementalGroups)': [u.gid] },
+                containers: [container],
+                initContainers: [container],
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
 /** The per-user PSP that BCM used before Kyverno, and the RBAC granting `use` on it in the user's namespaces. */
 export function userPsp(u: PermissionUser): KubeObject[] {
   const name = userPspName(u);
@@ -214,5 +251,5 @@ export interface RenderOptions {
 
 /** Every object for one user, in apply order (namespaces first). */
 export function renderUser(u: PermissionUser, opts: RenderOptions = {}): KubeObject[] {
-  return [...userNamespaces(u), hostPathPolicy(u), ...dropPrivilegesPolicies(u), ...(opts.psp === false ? [] : userPsp(u))];
+  return [...userNamespaces(u), defaultsPolicy(u), hostPathPolicy(u), ...dropPrivilegesPolicies(u), ...(opts.psp === false ? [] : userPsp(u))];
 }

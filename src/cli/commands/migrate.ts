@@ -137,7 +137,7 @@ export function auditInputs(io: CliIO, m: MigrationInputs): AuditResult {
 
 /** The audit as JSON: the public contract plus additions. */
 export function auditJson(a: AuditResult): unknown {
-  return { violations: a.violations, summary: a.summary, skipped: a.skipped, defaulted: a.defaulted, coveredByOwner: a.coveredByOwner };
+  return { violations: a.violations, summary: a.summary, skipped: a.skipped, defaulted: a.defaulted, mutated: a.mutated, coveredByOwner: a.coveredByOwner };
 }
 
 /** Renders the audit grouped by namespace and component. */
