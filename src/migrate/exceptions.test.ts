@@ -63,7 +63,8 @@ test("a glob such as '*-restricted' that also exempts a namespace no user owns i
 test('PolicyExceptions name exactly the violated rules, for the controller and its pods', () => {
   const [pe] = policyExceptions(audit([v({})]));
   assert.equal(pe?.kind, 'PolicyException');
-  assert.deepEqual((pe?.spec as { exceptions: unknown }).exceptions, [{ policyName: 'disallow-host-path', ruleNames: ['autogen-host-path', 'host-path'] }]);
+  assert.ok(pe);
+  assert.deepEqual((pe.spec as { exceptions: unknown }).exceptions, [{ policyName: 'disallow-host-path', ruleNames: ['autogen-host-path', 'host-path'] }]);
 });
 
 const workload = (labels: Record<string, string>, namespace = 'x'): KubeObject => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'w', namespace, labels }, spec: {} }) as KubeObject;
