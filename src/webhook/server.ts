@@ -145,7 +145,7 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     o.metrics.requests.inc({ endpoint, operation: request.operation, allowed: String(decision.allowed), mode: o.mode });
     if (handled.error) o.metrics.internalErrors.inc({ endpoint });
     // Bookkeeping after the answer is written keeps it off the latency path.
-    for (const v of handled.results) for (const r of v.rules) o.metrics.verdicts.inc({ policy: v.policy.name, rule: r.rule, result: r.status });
+    o.metrics.countVerdicts(handled.results);
     if (o.reports && request.dryRun !== true && handled.results.length > 0) o.reports.record(handled.results, request.object?.metadata?.uid as string | undefined);
     const line = {
       uid: request.uid,

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { buildPolicySet, createLogger, createMetrics, PolicySource, startWebhookServer, type WebhookServer } from '../../src/webhook/index.js';
+import type { WebhookServer } from '../../src/webhook/index.js';
 import { runCli } from '../helpers/cli.js';
-import { call, loopbackCerts, memoryLog } from './helpers.js';
+import { call, startKyvernoServer } from './helpers.js';
 
 const data = (f: string) => new URL(`../../src/webhook/testdata/${f}`, import.meta.url).pathname;
 const policies = [data('disallow-host-path.yaml'), data('hostpath-confined-ray.yaml')];
@@ -87,17 +87,7 @@ describe('podgate admit', () => {
 describe('the HTTPS webhook with the Kyverno engine', () => {
   let server: WebhookServer;
   before(async () => {
-    const source = new PolicySource(() => buildPolicySet(policies));
-    assert.equal(await source.reload(), true, source.status().lastError);
-    server = await startWebhookServer({
-      mode: 'enforce',
-      tls: { cert: loopbackCerts().cert, key: loopbackCerts().key },
-      engine: source,
-      log: createLogger({ destination: memoryLog().stream }),
-      metrics: createMetrics(),
-      host: '127.0.0.1',
-      port: 0,
-    });
+    server = await startKyvernoServer('enforce', policies);
   });
   after(() => server.close(1000));
 

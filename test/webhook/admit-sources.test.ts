@@ -38,14 +38,21 @@ describe('podgate admit with --users and --chart-values', () => {
     assert.ok(policies.every((p) => p?.startsWith('ray-l9x71kv-')), policies.join(','));
   });
 
-  test(
-    "ray's record alone gives the seed KB's denial byte for byte",
-    { todo: 'the drop-privileges policies of src/permissions are validate rules that also fail the seed pod; the KB shows only the hostPath policy' },
-    async () => {
-      const r = await runCli(['admit', '--users', data('ray-permission-user.yaml'), '--request', data('ray-host-mount-pod-review.yaml')]);
-      assert.equal((JSON.parse(r.stdout) as Out).response.status?.message, HEAD_RAY + LHV_RAY);
-    },
-  );
+  // The per-user defaults policy mutates the seed pod as ray's PSP did (runAsUser, no privilege
+  // escalation) before validation, so only the hostPath confinement denies it, as in the KB.
+  test("ray's record alone gives the seed KB's denial byte for byte", async () => {
+    const r = await runCli(['admit', '--users', data('ray-permission-user.yaml'), '--request', data('ray-host-mount-pod-review.yaml')]);
+    assert.equal((JSON.parse(r.stdout) as Out).response.status?.message, HEAD_RAY + LHV_RAY);
+  });
+
+  test('the stream `podgate users render` prints is accepted by `podgate admit --policy` with the same denial', async () => {
+    const rendered = await runCli(['users', 'render', data('ray-permission-user.yaml')]);
+    assert.equal(rendered.code, 0, rendered.stderr);
+    const file = join(mkdtempSync(join(tmpdir(), 'podgate-render-')), 'ray.yaml');
+    writeFileSync(file, rendered.stdout);
+    const r = await runCli(['admit', '--policy', file, '--request', data('ray-host-mount-pod-review.yaml')]);
+    assert.equal((JSON.parse(r.stdout) as Out).response.status?.message, HEAD_RAY + LHV_RAY, r.stderr);
+  });
 
   test("the seed KB's minimal chart values deny the node-feature-discovery DaemonSet byte for byte", async () => {
     const r = await runCli(['admit', '--chart-values', inputs('kyverno-policies-values.minimal.yaml'), '--request', data('nfd-worker-daemonset-review.yaml')]);

@@ -1,7 +1,19 @@
 // Test helpers for the webhook: a throwaway loopback certificate, HTTPS POSTs, and review bodies.
 import { request } from 'node:https';
 import { Writable } from 'node:stream';
-import { generateCertificates, type WebhookCertificates } from '../../src/webhook/index.js';
+import {
+  buildPolicySet,
+  createLogger,
+  createMetrics,
+  generateCertificates,
+  type PolicySources,
+  PolicySource,
+  type WebhookCertificates,
+  type WebhookMode,
+  type WebhookServer,
+  type WebhookServerOptions,
+  startWebhookServer,
+} from '../../src/webhook/index.js';
 
 let cached: WebhookCertificates | undefined;
 
@@ -70,4 +82,20 @@ export function podReview(opts: { uid?: string; namespace?: string; name?: strin
       ...(opts.dryRun ? { dryRun: true } : {}),
     },
   };
+}
+
+/** Starts the HTTPS webhook on 127.0.0.1 (any free port) over a PolicySource built from these sources; throws if they do not load. */
+export async function startKyvernoServer(mode: WebhookMode, sources: PolicySources | readonly string[], extra: Partial<WebhookServerOptions> = {}): Promise<WebhookServer> {
+  const source = new PolicySource(() => buildPolicySet(sources));
+  if (!(await source.reload())) throw new Error(source.status().lastError);
+  return startWebhookServer({
+    mode,
+    tls: { cert: loopbackCerts().cert, key: loopbackCerts().key },
+    engine: source,
+    log: createLogger({ destination: memoryLog().stream }),
+    metrics: createMetrics(),
+    host: '127.0.0.1',
+    port: 0,
+    ...extra,
+  });
 }

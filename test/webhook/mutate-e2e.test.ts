@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fastJsonPatch from 'fast-json-patch';
-import { buildPolicySet, createLogger, createMetrics, PolicySource, startWebhookServer, type WebhookMode, type WebhookServer } from '../../src/webhook/index.js';
-import { call, loopbackCerts, memoryLog, podReview } from './helpers.js';
+import type { WebhookMode, WebhookServer } from '../../src/webhook/index.js';
+import { call, podReview, startKyvernoServer } from './helpers.js';
 
 const data = (f: string) => new URL(`../../src/webhook/testdata/${f}`, import.meta.url).pathname;
 
@@ -13,19 +13,7 @@ interface Response {
   response: { uid: string; allowed: boolean; patchType?: string; patch?: string; status?: { message: string } };
 }
 
-async function start(mode: WebhookMode, policies: string[]): Promise<WebhookServer> {
-  const source = new PolicySource(() => buildPolicySet(policies));
-  assert.equal(await source.reload(), true, source.status().lastError);
-  return startWebhookServer({
-    mode,
-    tls: { cert: loopbackCerts().cert, key: loopbackCerts().key },
-    engine: source,
-    log: createLogger({ destination: memoryLog().stream }),
-    metrics: createMetrics(),
-    host: '127.0.0.1',
-    port: 0,
-  });
-}
+const start = (mode: WebhookMode, policies: string[]) => startKyvernoServer(mode, policies);
 
 describe('mutation over HTTPS', () => {
   const servers: Partial<Record<WebhookMode, WebhookServer>> = {};

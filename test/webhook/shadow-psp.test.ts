@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { buildPolicySet, createLogger, createMetrics, PolicySource, ReportStore, startWebhookServer, type WebhookServer } from '../../src/webhook/index.js';
-import { call, loopbackCerts, memoryLog } from './helpers.js';
+import { createLogger, createMetrics, ReportStore, type WebhookServer } from '../../src/webhook/index.js';
+import { call, memoryLog, startKyvernoServer } from './helpers.js';
 
 const data = (f: string) => new URL(`../../src/webhook/testdata/${f}`, import.meta.url).pathname;
 const example = (f: string) => new URL(`../../examples/bcm-9.2-k8s-1.24/${f}`, import.meta.url).pathname;
@@ -30,11 +30,8 @@ describe('shadow mode compares PSP with Kyverno', () => {
   const metrics = createMetrics();
   const reports = new ReportStore({}, () => 1_700_000_000_000);
   before(async () => {
-    const source = new PolicySource(() =>
-      buildPolicySet({ chartValues: example('inputs/kyverno-policies-values.minimal.yaml'), users: [data('ray-permission-user.yaml')], pspCluster: example('cluster') }),
-    );
-    assert.equal(await source.reload(), true, source.status().lastError);
-    server = await startWebhookServer({ mode: 'shadow', tls: { cert: loopbackCerts().cert, key: loopbackCerts().key }, engine: source, log: createLogger({ destination: log.stream, level: 'debug' }), metrics, reports, host: '127.0.0.1', port: 0 });
+    const sources = { chartValues: example('inputs/kyverno-policies-values.minimal.yaml'), users: [data('ray-permission-user.yaml')], pspCluster: example('cluster') };
+    server = await startKyvernoServer('shadow', sources, { log: createLogger({ destination: log.stream, level: 'debug' }), metrics, reports });
   });
   after(() => server.close(1000));
 

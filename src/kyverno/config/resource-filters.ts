@@ -150,11 +150,18 @@ export function filteredRequestBy(config: KyvernoConfig, t: FilterTarget): Resou
   const k = t.subresource ? `${t.kind}/${t.subresource}` : t.kind;
   const gv = `${t.version}/${k}`;
   const gvk = `${t.group}/${gv}`;
+  // Every admission request walks the whole list: cheap checks first, `*` without a scan.
   return config.resourceFilters.find((f) => {
-    const slashes = f.kind.split('/').length - 1;
-    const kindOk = f.kind === '*/*' || (slashes === 2 ? wildcardMatch(f.kind, gvk) : wildcardMatch(f.kind, k) || (slashes === 1 && wildcardMatch(f.kind, gv)));
-    return kindOk && wildcardMatch(f.namespace, t.namespace) && wildcardMatch(f.name, t.name);
+    if (!quickMatch(f.namespace, t.namespace) || !quickMatch(f.name, t.name)) return false;
+    if (f.kind === '*/*') return true;
+    const first = f.kind.indexOf('/');
+    const slashes = first < 0 ? 0 : f.kind.indexOf('/', first + 1) < 0 ? 1 : 2;
+    return slashes === 2 ? quickMatch(f.kind, gvk) : quickMatch(f.kind, k) || (slashes === 1 && quickMatch(f.kind, gv));
   });
+}
+
+function quickMatch(pattern: string, text: string): boolean {
+  return pattern === '*' || pattern === text || wildcardMatch(pattern, text);
 }
 
 /** True when the request comes from an excluded user or group. */

@@ -9,12 +9,14 @@ import {
   TreeInterpreter,
   TYPE_ANY,
   TYPE_ARRAY,
+  TYPE_ARRAY_STRING,
   TYPE_NUMBER,
   TYPE_OBJECT,
   TYPE_STRING,
 } from '@jmespath-community/jmespath';
 import { add, divide, modulo, multiply, round, subtract, sum } from './arithmetic.js';
 import { JmespathError } from './errors.js';
+import { checkReplaceSize, join, MAX_FUNCTION_OUTPUT, outputTooLarge, pad, toJsonString } from './guard.js';
 import { regexMatch, regexReplaceAll, regexReplaceAllLiteral } from './regex.js';
 import { random, semverCompare } from './semver-random.js';
 import * as s from './strings.js';
@@ -23,6 +25,7 @@ import * as t from './time.js';
 export type { Clock, RandomSource } from './environment.js';
 export { setJmespathClock, setJmespathRandom } from './environment.js';
 export { JmespathError } from './errors.js';
+export { MAX_FUNCTION_OUTPUT } from './guard.js';
 export { MAX_REGEX_INPUT, MAX_REGEX_PATTERN } from './regex.js';
 
 type Handler = (args: readonly unknown[]) => unknown;
@@ -84,11 +87,34 @@ const TABLE: Readonly<Record<string, readonly [Handler, readonly (readonly numbe
 /** Names of the Kyverno custom functions registered on top of the community built-ins. */
 export const KYVERNO_FUNCTIONS: readonly string[] = Object.freeze(Object.keys(TABLE).sort());
 
+/** Runs a Kyverno function with the output bound (guard.ts): replaces are checked before, others after. */
+function guarded(name: string, handler: Handler): Handler {
+  const isReplace = name === 'replace' || name === 'replace_all';
+  return (args) => {
+    if (isReplace) checkReplaceSize(name, args[0] as string, args[1] as string, args[2] as string);
+    const out = handler(args);
+    if (typeof out === 'string' && out.length > MAX_FUNCTION_OUTPUT) throw outputTooLarge(name);
+    return out;
+  };
+}
+
+// Community built-ins that can amplify their input, replaced by bounded versions with the same semantics.
+const BOUNDED: Readonly<Record<string, readonly [Handler, { types: number[]; optional?: boolean }[]]>> = {
+  pad_left: [(a) => pad('pad_left', a), [{ types: [TYPE_STRING] }, { types: [TYPE_NUMBER] }, { types: [TYPE_STRING], optional: true }]],
+  pad_right: [(a) => pad('pad_right', a), [{ types: [TYPE_STRING] }, { types: [TYPE_NUMBER] }, { types: [TYPE_STRING], optional: true }]],
+  join: [join, [{ types: [TYPE_STRING] }, { types: [TYPE_ARRAY_STRING] }]],
+  to_string: [toJsonString, [{ types: [TYPE_ANY] }]],
+};
+
 let registered = false;
 function ensureRegistered(): void {
   if (registered) return;
   for (const [name, [handler, types]] of Object.entries(TABLE)) {
     const signature = types.map((ts) => ({ types: [...ts] }));
+    const run = guarded(name, handler);
+    registerFunction(name, (resolved) => run(resolved) as JSONValue, signature, { override: true });
+  }
+  for (const [name, [handler, signature]] of Object.entries(BOUNDED)) {
     registerFunction(name, (resolved) => handler(resolved) as JSONValue, signature, { override: true });
   }
   registered = true;
