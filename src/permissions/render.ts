@@ -32,7 +32,7 @@ function matchPods(u: PermissionUser): JsonObject {
   return { any: [{ resources: { kinds: ['Pod'], namespaces: [...u.namespaces] } }] };
 }
 
-function clusterPolicy(u: PermissionUser, name: string, title: string, rules: JsonObject[]): KubeObject {
+function clusterPolicy(u: PermissionUser, name: string, title: string, rules: JsonObject[], spec: JsonObject = { validationFailureAction: 'Enforce', background: true }): KubeObject {
   return {
     apiVersion: 'kyverno.io/v1',
     kind: 'ClusterPolicy',
@@ -41,7 +41,7 @@ function clusterPolicy(u: PermissionUser, name: string, title: string, rules: Js
       labels: labels(u),
       annotations: { 'policies.kyverno.io/title': title, 'policies.kyverno.io/subject': 'Pod', 'podgate.io/user': u.name },
     },
-    spec: { validationFailureAction: 'Enforce', background: true, rules },
+    spec: { ...spec, rules },
   };
 }
 
@@ -149,33 +149,20 @@ export function dropPrivilegesPolicies(u: PermissionUser): KubeObject[] {
 export function defaultsPolicy(u: PermissionUser): KubeObject {
   const name = `${u.name}-${u.releaseId}-def`;
   const container = { '(name)': '*', securityContext: { '+(allowPrivilegeEscalation)': false } };
-  return {
-    apiVersion: 'kyverno.io/v1',
-    kind: 'ClusterPolicy',
-    metadata: {
-      name,
-      labels: labels(u),
-      annotations: { 'policies.kyverno.io/title': `PSP defaults for ${u.name}`, 'policies.kyverno.io/subject': 'Pod', 'podgate.io/user': u.name },
-    },
-    spec: {
-      background: false,
-      rules: [
-        {
-          name: 'psp-defaults',
-          match: matchPods(u),
-          mutate: {
-            patchStrategicMerge: {
-              spec: {
-                securityContext: { '+(runAsUser)': u.uid, '+(fsGroup)': u.gid, '+(supplementalGroups)': [u.gid] },
-                containers: [container],
-                initContainers: [container],
-              },
-            },
-          },
+  const rule: JsonObject = {
+    name: 'psp-defaults',
+    match: matchPods(u),
+    mutate: {
+      patchStrategicMerge: {
+        spec: {
+          securityContext: { '+(runAsUser)': u.uid, '+(fsGroup)': u.gid, '+(supplementalGroups)': [u.gid] },
+          containers: [container],
+          initContainers: [container],
         },
-      ],
+      },
     },
   };
+  return clusterPolicy(u, name, `PSP defaults for ${u.name}`, [rule], { background: false });
 }
 
 /** The per-user PSP that BCM used before Kyverno, and the RBAC granting `use` on it in the user's namespaces. */
