@@ -37,8 +37,26 @@ export function requestObjects(resource: KubeObject, ctx: EvaluationContext): Re
   };
 }
 
+// The base context depends only on the resource and the request context, and nothing downstream mutates
+// it (variables are added with copy-on-write), so one build serves every policy evaluated on the same
+// request: admission and audits evaluate many policies against one object.
+const baseCache = new WeakMap<KubeObject, WeakMap<EvaluationContext, JsonObject>>();
+
 /** The base context of a request: request.*, user info, images, then the values file's global variables. */
 export function buildBaseContext(resource: KubeObject, ctx: EvaluationContext): JsonObject {
+  let perCtx = baseCache.get(resource);
+  const hit = perCtx?.get(ctx);
+  if (hit) return hit;
+  const base = buildBaseContextUncached(resource, ctx);
+  if (!perCtx) {
+    perCtx = new WeakMap();
+    baseCache.set(resource, perCtx);
+  }
+  perCtx.set(ctx, base);
+  return base;
+}
+
+function buildBaseContextUncached(resource: KubeObject, ctx: EvaluationContext): JsonObject {
   const req = requestObjects(resource, ctx);
   let base = buildContext({
     ...(req.newObject ? { object: req.newObject } : {}),
