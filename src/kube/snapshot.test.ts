@@ -70,3 +70,19 @@ test('the bundled BCM sample groups into the seed cluster: 15 namespaces, 4 PSPs
   assert.deepEqual(s.kyvernoPolicies, []);
   assert.ok(s.other.some((o) => o.object.kind === 'CmKubernetesPermissionUser'));
 });
+
+test('a CRD kind named like a workload (Volcano Job) is not a workload', () => {
+  const objects = [
+    { apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', metadata: { name: 'vj', namespace: 'ml' }, spec: { tasks: [] } },
+    { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'kj', namespace: 'ml' }, spec: { template: { spec: { containers: [] } } } },
+  ].map((object, i) => ({ object: object as KubeObject, source: { file: 'mem', document: i, line: 1 } }));
+  const snap = buildSnapshot(objects);
+  assert.deepEqual(
+    snap.workloads.map((w) => w.object.metadata.name),
+    ['kj'],
+  );
+  assert.deepEqual(
+    snap.other.map((w) => w.object.metadata.name),
+    ['vj'],
+  );
+});

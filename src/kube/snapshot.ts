@@ -1,5 +1,5 @@
 // A cluster snapshot: the objects podgate reasons about, sorted by role.
-import type { KubeObject, LoadedObject } from './object.js';
+import { type KubeObject, type LoadedObject, splitApiVersion } from './object.js';
 import { isPodBearingKind } from './pod-spec.js';
 
 /** A namespace with its labels. */
@@ -25,6 +25,8 @@ export interface ClusterSnapshot {
 }
 
 const RBAC_KINDS = new Set(['ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding', 'ServiceAccount']);
+/** API groups of the built-in pod-bearing kinds: a CRD kind named `Job` (Volcano, …) is not a workload. */
+const POD_GROUPS = new Set(['', 'apps', 'batch', 'extensions']);
 
 /** Groups loaded objects into a snapshot. Namespaces referenced by objects but not listed are added. */
 export function buildSnapshot(objects: readonly LoadedObject[]): ClusterSnapshot {
@@ -50,11 +52,11 @@ export function buildSnapshot(objects: readonly LoadedObject[]): ClusterSnapshot
         seen.set(ns.name, ns);
         snap.namespaces.push(ns);
       }
-    } else if (isPodBearingKind(o.kind) && !o.apiVersion.includes('kyverno')) {
+    } else if (isPodBearingKind(o.kind) && POD_GROUPS.has(splitApiVersion(o.apiVersion).group)) {
       snap.workloads.push(lo);
     } else if (o.kind === 'PodSecurityPolicy') {
       snap.podSecurityPolicies.push(lo);
-    } else if (RBAC_KINDS.has(o.kind) && o.apiVersion.startsWith('rbac.authorization.k8s.io') || o.kind === 'ServiceAccount') {
+    } else if ((RBAC_KINDS.has(o.kind) && o.apiVersion.startsWith('rbac.authorization.k8s.io/')) || (o.kind === 'ServiceAccount' && o.apiVersion === 'v1')) {
       snap.rbac.push(lo);
     } else if ((o.kind === 'ClusterPolicy' || o.kind === 'Policy') && o.apiVersion.startsWith('kyverno.io/')) {
       snap.kyvernoPolicies.push(lo);

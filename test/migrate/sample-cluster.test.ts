@@ -60,3 +60,12 @@ test('migrate run: generated values are clean but for user violations and differ
   const html = readFileSync(join(dir, 'report.html'), 'utf8');
   assert.match(html, new RegExp(`data-metric="violations"[^>]*>${audit.summary.violations}<`));
 });
+
+test('migrate run will not write into a folder of the user\'s without --force', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-mine-'));
+  writeFileSync(join(dir, 'notes.txt'), 'mine');
+  const r = await runCli(['migrate', 'run', '--cluster', sample, '--out-dir', dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /was not written by podgate; choose another --out-dir or pass --force/);
+  assert.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'mine');
+});

@@ -1,6 +1,6 @@
 // CLI commands of the migration: audit, exceptions, diff, convert, plan, report, and `run` (the main
 // job: all of them on one cluster, outputs written to a folder).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parse, stringify } from 'yaml';
@@ -373,8 +373,14 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--out-dir <dir>', 'folder for the outputs', 'podgate-out')
     .option('--compare-values <file>', 'a values file to compare the generated one with (e.g. the seed\'s full values)')
     .option('--kubernetes <version>', 'the cluster’s Kubernetes version', '1.24')
-    .action(async (opts: TargetOptions & { outDir: string; compareValues?: string; kubernetes: string }, cmd: Command) => {
+    .option('--force', 'write into --out-dir even if it holds files podgate did not write')
+    .action(async (opts: TargetOptions & { outDir: string; compareValues?: string; kubernetes: string; force?: boolean }, cmd: Command) => {
       outputFormat(cmd, ['text']);
+      // The output folder is podgate's: refuse to write into a folder of the user's without asking.
+      const marker = join(opts.outDir, '.podgate-run');
+      if (existsSync(opts.outDir) && !existsSync(marker) && readdirSync(opts.outDir).length > 0 && !opts.force) {
+        throw new UsageError(`migrate run: ${opts.outDir} exists and was not written by podgate; choose another --out-dir or pass --force`);
+      }
       const inputs = opts.cluster?.[0] ? join(opts.cluster[0], 'inputs') : undefined;
       const pick = (f: string) => (inputs && existsSync(join(inputs, f)) ? join(inputs, f) : undefined);
       const values = opts.values ?? [pick('kyverno-policies-values.minimal.yaml')].filter((x): x is string => x !== undefined);
@@ -382,6 +388,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const kyvernoValues = opts.kyvernoValues ?? pick('kyverno-values.yaml');
       const m = await readMigrationInputs(ctx.io, { ...opts, values, kyvernoValues }, 'migrate run');
       mkdirSync(opts.outDir, { recursive: true });
+      ctx.io.writeFile(marker, 'written by podgate migrate run; safe to delete with the folder\n');
       const write = (name: string, text: string) => ctx.io.writeFile(join(opts.outDir, name), text);
       const say = (line: string) => ctx.io.stdout(`${line}\n`);
       say(`podgate migrate run: ${m.source}, kyverno-policies ${m.chartVersion}${values.length ? ` with ${values.join(', ')}` : ' with the chart defaults'}`);
