@@ -192,3 +192,18 @@ export function formatPlan(steps: readonly PlanStep[]): string {
   });
   return out.join('\n');
 }
+
+/** The kyverno chart values of the seed (step 6): one replica per controller, tolerating control-plane taints. */
+export function defaultKyvernoChartValues(): Record<string, unknown> {
+  const tolerations = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'].map((key) => ({ effect: 'NoSchedule', key, operator: 'Exists' }));
+  const ctl = { replicas: 1, tolerations };
+  return {
+    admissionController: ctl,
+    backgroundController: ctl,
+    cleanupController: ctl,
+    cleanupJobs: { admissionReports: { tolerations }, clusterAdmissionReports: { tolerations } },
+    policyReportsCleanup: { tolerations },
+    reportsController: ctl,
+    webhooksCleanup: { tolerations },
+  };
+}

@@ -3,306 +3,20 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { parse, stringify } from 'yaml';
-import { ChartRenderError, type ChartVersion, isChartVersion, loadValuesFile, versionMatrix } from '../../chart/index.js';
-import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../../kyverno/config/resource-filters.js';
-import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../../kube/index.js';
-import { type AuditResult, runAudit } from '../../migrate/audit.js';
-import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog } from '../../migrate/components.js';
+import { stringify } from 'yaml';
 import { convertPsps } from '../../migrate/convert.js';
-import { findPspAdmitting, runDiff } from '../../migrate/diff.js';
-import type { DiffResult } from '../../migrate/diff-types.js';
-import { computeExceptions, type ExceptionPlan, policyExceptions } from '../../migrate/exceptions.js';
-import { buildPlan, formatPlan, type PlanStep } from '../../migrate/plan.js';
-import { buildTargetPolicies, type TargetPolicies } from '../../migrate/target.js';
-import { findUserNamespaces, type UserNamespace, usersInSnapshot } from '../../migrate/user-namespaces.js';
-import { existingExcludes, mergeExceptions } from '../../migrate/values-merge.js';
-import type { PermissionUser } from '../../permissions/index.js';
+import { findPspAdmitting } from '../../migrate/diff.js';
+import { policyExceptions } from '../../migrate/exceptions.js';
+import { compareValues, formatAudit, formatDiff } from '../../migrate/format.js';
+import { defaultKyvernoChartValues, formatPlan } from '../../migrate/plan.js';
+import { mergeExceptions } from '../../migrate/values-merge.js';
 import { type MigrationReport, renderHtmlReport } from '../../report/index.js';
 import { VERSION } from '../../version.js';
-import { type ClusterOptions, clusterOptions, readCluster } from '../cluster-input.js';
-import { type CliIO, EXIT, UsageError } from '../io.js';
+import { EXIT, UsageError } from '../io.js';
 import { loadOrFail, outputFormat, printJson, printYaml } from '../output.js';
 import type { CliContext } from '../program.js';
+import { auditInputs, auditJson, buildReport, computeFor, diffInputs, kyvernoWorkloads, planFor, readMigrationInputs, type TargetOptions, targetOptions } from '../migrate-inputs.js';
 import { yamlStream } from './users.js';
-
-/** Options shared by the commands that evaluate the target policy set. */
-export interface TargetOptions extends ClusterOptions {
-  values?: string[];
-  chartVersion?: string;
-  policy?: string[];
-  users?: string[];
-  kyvernoValues?: string;
-  catalog?: string;
-}
-
-/** Everything a migration command works on, read once. */
-export interface MigrationInputs {
-  source: string;
-  snapshot: ClusterSnapshot;
-  users: PermissionUser[];
-  userNamespaces: Map<string, UserNamespace>;
-  target: TargetPolicies;
-  kyvernoConfig: KyvernoConfig;
-  catalog: ComponentDef[];
-  chartVersion: ChartVersion;
-  valuesTexts: { file: string; text: string }[];
-}
-
-function targetOptions(cmd: Command): Command {
-  return clusterOptions(cmd)
-    .option('--values <file...>', 'kyverno-policies values file(s), merged like helm -f')
-    .option('--chart-version <version>', 'kyverno-policies chart version (3.0.7 or 3.2.5)', '3.0.7')
-    .option('--policy <path...>', 'extra Kyverno policies to include')
-    .option('--users <path...>', 'PermissionUser records (users found in the cluster are always included)')
-    .option('--kyverno-values <file>', "the kyverno chart's values file (config.resourceFilters, config.excludeGroups)")
-    .option('--catalog <file>', 'extra component catalog ({components: [{id, comment, namespaces, labelValues}]})');
-}
-
-/** Reads cluster, values, users and policies; every input problem becomes one UsageError (exit 2). */
-export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: string): Promise<MigrationInputs> {
-  const chartVersion = opts.chartVersion ?? '3.0.7';
-  if (!isChartVersion(chartVersion)) throw new UsageError(`${what}: --chart-version ${chartVersion} is not supported; use 3.0.7 or 3.2.5`);
-  const cluster = await readCluster(io, opts, what);
-  const snapshot = buildSnapshot(cluster.objects);
-  const valuesTexts: MigrationInputs['valuesTexts'] = [];
-  const values = (opts.values ?? []).map((f) => {
-    try {
-      const v = loadValuesFile(f);
-      valuesTexts.push({ file: f, text: io.readFile(f) });
-      return v;
-    } catch (err) {
-      if (err instanceof ChartRenderError) throw new UsageError(`${what}: ${err.message}`);
-      throw err;
-    }
-  });
-  const extraUsers = opts.users ? (await loadOrFail(io, opts.users)).map((l) => l.object) : [];
-  const { users, problems } = usersInSnapshot(snapshot, extraUsers);
-  if (problems.length > 0) throw new UsageError(`${what}: permission users:\n  ${problems.join('\n  ')}`);
-  const extra: LoadedObject[] = opts.policy ? await loadOrFail(io, opts.policy) : [];
-  let target: TargetPolicies;
-  try {
-    target = buildTargetPolicies({ chartVersion, values, users, extra });
-  } catch (err) {
-    if (err instanceof ChartRenderError) throw new UsageError(`${what}: ${err.message}`);
-    throw err;
-  }
-  if (target.errors.length > 0) throw new UsageError(`${what}: invalid policies:\n  ${target.errors.join('\n  ')}`);
-  for (const w of target.chartWarnings) io.stderr(`warning: ${w.message}\n`);
-  let kyvernoConfig = defaultKyvernoConfig();
-  if (opts.kyvernoValues) {
-    let doc: unknown;
-    try {
-      doc = parse(io.readFile(opts.kyvernoValues));
-    } catch (err) {
-      throw new UsageError(`${what}: ${opts.kyvernoValues}: ${(err as Error).message.split('\n')[0]}`);
-    }
-    const r = kyvernoConfigFromValues(doc);
-    if (r.errors.length > 0) throw new UsageError(`${what}: ${opts.kyvernoValues}: ${r.errors.join('; ')}`);
-    kyvernoConfig = r.config;
-  }
-  let catalog = [...BUILTIN_COMPONENTS];
-  if (opts.catalog) {
-    try {
-      catalog = [...parseCatalog(parse(io.readFile(opts.catalog)), opts.catalog), ...catalog];
-    } catch (err) {
-      throw new UsageError(`${what}: ${(err as Error).message}`);
-    }
-  }
-  return { source: cluster.source, snapshot, users, userNamespaces: findUserNamespaces(snapshot, users), target, kyvernoConfig, catalog, chartVersion, valuesTexts };
-}
-
-/** Runs the audit over the inputs, with a progress bar on a terminal. */
-export function auditInputs(io: CliIO, m: MigrationInputs): AuditResult {
-  const total = m.snapshot.workloads.length;
-  const bar = io.isTTY && total >= 200;
-  const res = runAudit({
-    snapshot: m.snapshot,
-    policies: m.target.policies,
-    kyvernoConfig: m.kyvernoConfig,
-    userNamespaces: m.userNamespaces,
-    catalog: m.catalog,
-    onProgress: bar
-      ? (done, all) => {
-          if (done % 50 === 0 || done === all) {
-            const w = 30;
-            const f = Math.round((done / all) * w);
-            io.stderr(`\raudit [${'#'.repeat(f)}${' '.repeat(w - f)}] ${done}/${all}${done === all ? '\n' : ''}`);
-          }
-        }
-      : undefined,
-  });
-  return res;
-}
-
-/** The audit as JSON: the public contract plus additions. */
-export function auditJson(a: AuditResult): unknown {
-  return { violations: a.violations, summary: a.summary, skipped: a.skipped, defaulted: a.defaulted, mutated: a.mutated, coveredByOwner: a.coveredByOwner };
-}
-
-/** Renders the audit grouped by namespace and component. */
-export function formatAudit(a: AuditResult, m: MigrationInputs): string {
-  const out: string[] = [];
-  const byNs = new Map<string, typeof a.violations>();
-  for (const v of a.violations) byNs.set(v.namespace, [...(byNs.get(v.namespace) ?? []), v]);
-  for (const [ns, vs] of [...byNs].sort(([x], [y]) => (x < y ? -1 : 1))) {
-    const user = m.userNamespaces.get(ns);
-    out.push(`namespace ${ns}${user ? ` (user ${user.user}: ${user.evidence}; never exempted)` : ''}`);
-    const byComp = new Map<string, typeof vs>();
-    for (const v of vs) byComp.set(v.component, [...(byComp.get(v.component) ?? []), v]);
-    for (const [comp, cvs] of byComp) {
-      const def = m.catalog.find((c) => c.id === comp);
-      out.push(`  component ${comp}${def ? ` (${def.comment})` : ''}`);
-      let last = '';
-      for (const v of cvs) {
-        const w = `${v.kind}/${v.name}`;
-        if (w !== last) out.push(`    ${w}${v.file ? `  [${v.file}:${v.line ?? 1}]` : ''}`);
-        last = w;
-        out.push(`      ${v.action === 'Enforce' ? 'DENY ' : 'AUDIT'} ${v.policy}/${v.rule}: ${v.message}`);
-      }
-    }
-  }
-  if (a.skipped.length > 0) {
-    out.push('', `skipped by Kyverno's configuration (never evaluated by Kyverno): ${a.skipped.length}`);
-    for (const s of a.skipped) out.push(`  ${s.kind}/${s.namespace}/${s.name}: ${s.reason}`);
-  }
-  if (a.defaulted.length > 0) {
-    out.push('', `raw manifests defaulted as the API server would before evaluation: ${a.defaulted.length}`);
-    for (const d of a.defaulted) out.push(`  ${d.kind}/${d.namespace}/${d.name}: ${d.changes.join('; ')}`);
-  }
-  const s = a.summary;
-  out.push(
-    '',
-    `${s.workloads} workloads, ${s.evaluated} evaluated against ${m.target.policies.length} policies, ${s.skipped} skipped, ${a.coveredByOwner.length} pods covered by their controller; ` +
-      `${s.violations} violations (${s.denials} would be denied) in ${s.workloadsWithViolations} workloads, ${s.userViolations} in user namespaces`,
-  );
-  return `${out.join('\n')}\n`;
-}
-
-function computeFor(m: MigrationInputs, a: AuditResult): ExceptionPlan {
-  const existing = new Map<string, Set<string>>();
-  for (const v of m.valuesTexts) for (const [p, ns] of existingExcludes(v.text)) existing.set(p, new Set([...(existing.get(p) ?? []), ...ns]));
-  return computeExceptions(a, {
-    chartPolicies: m.target.chartPolicies,
-    existing,
-    userNamespaces: m.userNamespaces,
-    namespaces: m.snapshot.namespaces.map((n) => n.name),
-    catalog: m.catalog,
-  });
-}
-
-/**
- * The plan for a Kubernetes version. The policies chart is the one the audit rendered (so what was
- * audited is what gets installed); the kyverno chart and the upgrade path come from the version matrix,
- * keeping only steps with exact chart versions (helm needs them) and dropping repeats.
- */
-export function planFor(kubernetes: string, m: { policiesValues: string; clusterArg: string; policiesChart?: string; kyvernoPsp?: string }): PlanStep[] {
-  const vm = versionMatrix(kubernetes);
-  const exact = (v: string | undefined) => v !== undefined && /^\d+\.\d+\.\d+$/.test(v);
-  const seen = new Set<string>();
-  const upgradePath = vm.upgradePath
-    .filter((u) => exact(u.newest?.kyvernoChart) && exact(u.newest?.kyvernoPoliciesChart))
-    .map((u) => ({ kubernetes: u.kubernetes, kyvernoChart: u.newest!.kyvernoChart!, policiesChart: u.newest!.kyvernoPoliciesChart!, kyvernoApp: u.newest!.kyverno }))
-    .filter((u) => {
-      const k = `${u.kyvernoChart}/${u.policiesChart}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
-  return buildPlan({
-    kubernetes,
-    kyvernoChart: vm.newestSafe?.kyvernoChart ?? '3.0.9',
-    kyvernoApp: vm.newestSafe?.kyverno ?? '1.10',
-    policiesChart: m.policiesChart ?? '3.0.7',
-    policiesValues: m.policiesValues,
-    kyvernoValues: 'kyverno-values.yaml',
-    usersBackup: 'backup_users.yaml',
-    clusterArg: m.clusterArg,
-    ...(m.kyvernoPsp ? { kyvernoPsp: m.kyvernoPsp } : {}),
-    upgradePath,
-  });
-}
-
-/** Runs the PSP-versus-Kyverno diff over the inputs. */
-export function diffInputs(m: MigrationInputs): DiffResult {
-  return runDiff({ snapshot: m.snapshot, policies: m.target.policies, kyvernoConfig: m.kyvernoConfig, userNamespaces: m.userNamespaces, catalog: m.catalog });
-}
-
-/** Renders the diff: breakages, then regressions (with the PSP fields lost), then (with all) the rest. */
-export function formatDiff(d: DiffResult, all: boolean): string {
-  const out: string[] = [];
-  for (const cls of ['breakage', 'regression', 'same'] as const) {
-    if (cls === 'same' && !all) continue;
-    const rows = d.entries.filter((e) => e.class === cls);
-    if (rows.length === 0) continue;
-    out.push(cls === 'breakage' ? 'BREAKAGES (PSP admits, Kyverno denies):' : cls === 'regression' ? 'REGRESSIONS (PSP denies or forces a safer value, Kyverno admits as written):' : 'SAME:');
-    for (const e of rows) {
-      out.push(`  ${e.kind}/${e.namespace}/${e.name} [${e.component}] created by ${e.creator.via}`);
-      out.push(`    PSP: ${e.psp.allowed ? `admitted by ${e.psp.policy}${e.psp.mutated ? ` (defaulted ${e.psp.defaulted.join(', ')})` : ''}` : `denied: ${e.psp.message}`}`);
-      out.push(`    Kyverno: ${e.kyverno.allowed ? 'admitted' : `denied: ${e.kyverno.denials.map((x) => `${x.policy}/${x.rule}: ${x.message}`).join(' | ')}`}`);
-      if (e.lostFields.length > 0) out.push(`    lost PSP protection: ${e.lostFields.join(', ')}`);
-    }
-    out.push('');
-  }
-  out.push(`${d.summary.total} workloads: ${d.summary.breakage} breakages, ${d.summary.regression} regressions, ${d.summary.same} same`);
-  return `${out.join('\n')}\n`;
-}
-
-/** The kyverno chart values of the seed (step 6): one replica per controller, tolerating control-plane taints. */
-export function defaultKyvernoChartValues(): Record<string, unknown> {
-  const tolerations = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'].map((key) => ({ effect: 'NoSchedule', key, operator: 'Exists' }));
-  const ctl = { replicas: 1, tolerations };
-  return {
-    admissionController: ctl,
-    backgroundController: ctl,
-    cleanupController: ctl,
-    cleanupJobs: { admissionReports: { tolerations }, clusterAdmissionReports: { tolerations } },
-    policyReportsCleanup: { tolerations },
-    reportsController: ctl,
-    webhooksCleanup: { tolerations },
-  };
-}
-
-/** Compares the exclusions of two values files, for the namespaces that exist in the cluster. */
-export function compareValues(generated: string, reference: string, namespaces: readonly string[]): { same: boolean; lines: string[]; text: string } {
-  const g = existingExcludes(generated);
-  const r = existingExcludes(reference);
-  const lines: string[] = [];
-  const present = new Set(namespaces);
-  for (const policy of [...new Set([...g.keys(), ...r.keys()])].sort()) {
-    const gs = g.get(policy) ?? new Set<string>();
-    const rs = r.get(policy) ?? new Set<string>();
-    const onlyRef = [...rs].filter((n) => !gs.has(n) && (present.has(n) || /[*?]/.test(n)));
-    const onlyGen = [...gs].filter((n) => !rs.has(n));
-    const absent = [...rs].filter((n) => !gs.has(n) && !present.has(n) && !/[*?]/.test(n));
-    if (onlyRef.length) lines.push(`${policy}: in the reference but not needed by any workload here: ${onlyRef.join(', ')}`);
-    if (onlyGen.length) lines.push(`${policy}: needed here but missing from the reference: ${onlyGen.join(', ')}`);
-    if (absent.length) lines.push(`${policy}: reference namespaces not in this cluster (ignored): ${absent.join(', ')}`);
-  }
-  const same = lines.every((l) => l.includes('(ignored)'));
-  return { same, lines, text: `${lines.join('\n')}\n` };
-}
-
-/** Everything the HTML report shows, computed from the inputs. */
-export function buildReport(io: CliIO, m: MigrationInputs, opts: { kubernetes: string; cluster?: string[] }): MigrationReport {
-  const audit = auditInputs(io, m);
-  const plan = computeFor(m, audit);
-  const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
-  return {
-    source: m.source,
-    generatedAt: new Date().toISOString(),
-    podgateVersion: VERSION,
-    audit: auditJson(audit) as MigrationReport['audit'],
-    exceptions: { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings },
-    diff: diffInputs(m),
-    plan: planFor(opts.kubernetes, { kyvernoPsp, policiesChart: m.chartVersion, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' }),
-  };
-}
-
-/** Kyverno's own controllers in the snapshot (they need a PSP while PSP still enforces). */
-function kyvernoWorkloads(m: MigrationInputs) {
-  return m.snapshot.workloads.map((w) => w.object).filter((o) => o.metadata.namespace === 'kyverno' && o.kind !== 'Pod' && o.kind !== 'ReplicaSet');
-}
 
 /** Registers `migrate`. */
 export function registerMigrate(program: Command, ctx: CliContext): void {
@@ -315,7 +29,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const a = auditInputs(ctx.io, m);
       if (fmt === 'json') printJson(ctx.io, auditJson(a));
       else if (fmt === 'yaml') printYaml(ctx.io, auditJson(a));
-      else ctx.io.stdout(formatAudit(a, m));
+      else ctx.io.stdout(formatAudit(a, { ...m, policyCount: m.target.policies.length }));
       if (a.summary.denials > 0) ctx.state.exitCode = EXIT.failures;
     },
   );
@@ -394,7 +108,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       say(`podgate migrate run: ${m.source}, kyverno-policies ${m.chartVersion}${values.length ? ` with ${values.join(', ')}` : ' with the chart defaults'}`);
 
       const audit = auditInputs(ctx.io, m);
-      write('audit.txt', formatAudit(audit, m));
+      write('audit.txt', formatAudit(audit, { ...m, policyCount: m.target.policies.length }));
       write('audit.json', `${JSON.stringify(auditJson(audit), null, 2)}\n`);
       say(`1. audit: ${audit.summary.violations} violations (${audit.summary.denials} would be denied) in ${audit.summary.workloadsWithViolations} of ${audit.summary.evaluated} workloads; ${audit.summary.userViolations} in user namespaces; ${audit.summary.skipped} never seen by Kyverno  → audit.txt, audit.json`);
 
@@ -409,7 +123,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const m2 = await readMigrationInputs(ctx.io, { ...opts, values: [join(opts.outDir, 'kyverno-policies-values.yaml')], kyvernoValues }, 'migrate run (re-audit)');
       const audit2 = auditInputs(ctx.io, m2);
       const system = audit2.violations.filter((v) => !v.userViolation).length;
-      write('audit-after.txt', formatAudit(audit2, m2));
+      write('audit-after.txt', formatAudit(audit2, { ...m2, policyCount: m2.target.policies.length }));
       say(`3. re-audit with the generated values: ${system} system violations, ${audit2.summary.userViolations} user violations (kept: users stay confined)  → audit-after.txt`);
 
       if (compare) {
