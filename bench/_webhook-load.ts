@@ -52,10 +52,10 @@ const distBin = join(repo, 'dist', 'bin.js');
 /** The "no policies" baseline: a policy matching no request, so only the evaluation is missing. */
 export const NO_MATCH = [new URL('./testdata/no-match-policy.yaml', import.meta.url).pathname];
 
-/** Starts the webhook in a child process with these policy files: the built CLI when dist/ exists (BENCH_TSX=1 forces tsx). */
+/** Starts the webhook in a child process with these policy files (none: NO_MATCH): the built CLI when dist/ exists (BENCH_TSX=1 forces tsx). */
 export function startServer(policies: readonly string[]): Promise<ServerChild> {
-  if (existsSync(distBin) && process.env.BENCH_TSX !== '1') return startDist(policies);
-  return startTsx(policies.length > 0 ? policies : []);
+  const files = policies.length > 0 ? policies : NO_MATCH;
+  return existsSync(distBin) && process.env.BENCH_TSX !== '1' ? startDist(files) : startTsx(files);
 }
 
 function vmRss(pid: number): number {
@@ -66,7 +66,7 @@ function vmRss(pid: number): number {
 /** `node dist/bin.js serve` as deployed: info-level JSON logs to stdout, metrics listener on. */
 function startDist(policies: readonly string[]): Promise<ServerChild> {
   const args = [distBin, 'serve', '--mode', 'enforce', '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--no-watch', '--log-level', 'info'];
-  for (const p of policies.length > 0 ? policies : NO_MATCH) args.push('--policy', p);
+  for (const p of policies) args.push('--policy', p);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let port = 0;

@@ -1,12 +1,10 @@
-// Child process for bench/webhook.ts and bench/soak.ts: the podgate webhook on loopback with the
-// given policy paths (none: a server answering without policies). Reports its port and RSS over IPC.
+// Child process for bench/webhook.ts and bench/soak.ts (BENCH_TSX=1 or no dist/): the podgate
+// webhook on loopback with the given policy paths. Reports its port and RSS over IPC.
 import { buildPolicySet, createLogger, createMetrics, generateCertificates, PolicySource, startWebhookServer } from '../src/webhook/index.js';
 
 const paths = process.argv.slice(2);
 const certs = generateCertificates({ service: 'podgate', namespace: 'bench', extraNames: ['127.0.0.1', 'localhost'] });
-const source = new PolicySource(async () =>
-  paths.length > 0 ? buildPolicySet(paths) : { engine: { validate: () => ({ results: [], overrides: new Map() }) }, policies: 0 },
-);
+const source = new PolicySource(() => buildPolicySet(paths));
 if (!(await source.reload())) throw new Error(source.status().lastError);
 const server = await startWebhookServer({
   mode: 'enforce',

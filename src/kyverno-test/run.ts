@@ -8,22 +8,22 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { loadObjects } from '../cluster/index.js';
-import { formatFieldError, formatInputError, type KubeObject } from '../kube/index.js';
+import { formatInputError, type KubeObject } from '../kube/index.js';
 import {
   type CompiledPolicy,
   compilePolicy,
   type EvaluationContext,
   evaluatePolicy,
-  isKyvernoPolicy,
-  loadPolicy,
+  loadPolicyObjects,
   mutatePolicy,
   type PolicyMutation,
   type PolicyResult,
   patchedResourceDiff,
   type RequestInfo,
 } from '../kyverno/index.js';
-import { isObject, type JsonValue } from '../util/index.js';
+import { isObject } from '../util/index.js';
 import { type ExpectedResult, parseSuite, parseValues, type SuiteValues } from './suite.js';
+import { valuesContext } from './values-context.js';
 
 /** The outcome of one expected row (one resource name of one result entry). */
 export interface TestRow {
@@ -52,12 +52,6 @@ export interface SuiteRun {
   errors: string[];
   policyCount: number;
   resourceCount: number;
-}
-
-/** Options for running suites. */
-export interface RunOptions {
-  /** The test file name to look for (kyverno test -f). */
-  fileName?: string;
 }
 
 /** Finds test files under the paths (a file path is taken as is), sorted. Hidden directories are searched. */
@@ -121,15 +115,11 @@ export function runSuiteFile(file: string): SuiteRun {
   const dir = dirname(file);
   const rel = (p: string) => resolve(dir, p);
 
-  const policies: CompiledPolicy[] = [];
   const loadedPolicies = loadObjects(suite.policies.map(rel), { requireName: false });
   for (const e of loadedPolicies.errors) run.errors.push(formatInputError(e));
-  for (const lo of loadedPolicies.objects) {
-    if (!isKyvernoPolicy(lo.object)) continue;
-    const r = loadPolicy(lo.object);
-    for (const e of r.errors) run.errors.push(`${lo.source.file}: document ${lo.source.document + 1}: ${formatFieldError(e)}`);
-    if (r.policy) policies.push(compilePolicy(r.policy));
-  }
+  const { policies: loaded, problems } = loadPolicyObjects(loadedPolicies.objects);
+  run.errors.push(...problems);
+  const policies = loaded.map(compilePolicy);
   const loadedResources = loadObjects(suite.resources.map(rel), { requireName: false });
   for (const e of loadedResources.errors) run.errors.push(formatInputError(e));
   const resources = loadedResources.objects.map((o) => o.object);
@@ -262,18 +252,10 @@ function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome): boolean {
 }
 
 function contextFor(p: CompiledPolicy, r: KubeObject, values: SuiteValues | undefined, requestInfo: RequestInfo | undefined): EvaluationContext {
-  const name = p.policy.name;
-  const global: Record<string, JsonValue> = { ...(values?.globalValues ?? {}), ...(values?.resourceValues[name]?.[r.metadata?.name ?? ''] ?? {}) };
-  const ns = r.metadata?.namespace ?? '';
-  const ctx: EvaluationContext = {
-    clock: () => new Date(),
-    values: { global, rules: values?.ruleValues[name] ?? {}, foreach: values?.foreachValues[name] ?? {} },
-    namespaceLabels: values?.namespaceLabels[ns] ?? {},
-  };
-  if (global['request.operation'] === 'DELETE') ctx.operation = 'DELETE';
+  const ctx = valuesContext(p.policy.name, r, values);
   // Like the Kyverno CLI from 1.11 (processor: WithOldResource on UPDATE), an UPDATE compares the
   // resource with itself: the suites carry no separate old object.
-  if (global['request.operation'] === 'UPDATE') {
+  if (ctx.values?.global?.['request.operation'] === 'UPDATE') {
     ctx.operation = 'UPDATE';
     ctx.oldObject = r;
   }

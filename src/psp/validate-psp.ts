@@ -5,6 +5,8 @@
 import { FieldPath, type FieldError } from '../kube/index.js';
 import { forbidden, goCapabilitySlice, invalid, invalidText, notSupported, required } from './errors.js';
 import type { IdRange, Psp } from './model.js';
+import { APPARMOR_ALLOWED_ANNOTATION, APPARMOR_DEFAULT_ANNOTATION } from './strategies/apparmor.js';
+import { SECCOMP_ALLOWED_ANNOTATION, SECCOMP_DEFAULT_ANNOTATION } from './strategies/seccomp.js';
 import { ALL_FS_TYPES } from './volumes.js';
 
 const USER_RULES = ['MustRunAs', 'MustRunAsNonRoot', 'RunAsAny'];
@@ -129,30 +131,25 @@ function sysctlOverlaps(sp: FieldPath, allowed: string[], forbiddenList: string[
   return errs;
 }
 
-const SECCOMP_DEFAULT = 'seccomp.security.alpha.kubernetes.io/defaultProfileName';
-const SECCOMP_ALLOWED = 'seccomp.security.alpha.kubernetes.io/allowedProfileNames';
-const APPARMOR_DEFAULT = 'apparmor.security.beta.kubernetes.io/defaultProfileName';
-const APPARMOR_ALLOWED = 'apparmor.security.beta.kubernetes.io/allowedProfileNames';
-
 function validateAnnotations(a: Record<string, string>): FieldError[] {
   const errs: FieldError[] = [];
   const ap = FieldPath.of('metadata', 'annotations');
   const apparmorOk = (p: string) => p === 'runtime/default' || p === 'unconfined' || p.startsWith('localhost/');
   const seccompOk = (p: string) => p === 'runtime/default' || p === 'docker/default' || p === 'unconfined' || (p.startsWith('localhost/') && !p.slice(10).split('/').includes('..') && !p.slice(10).startsWith('/'));
-  const aaDefault = a[APPARMOR_DEFAULT];
-  if (aaDefault && !apparmorOk(aaDefault)) errs.push(invalid(ap.key(APPARMOR_DEFAULT), aaDefault, `invalid AppArmor profile name: ${JSON.stringify(aaDefault)}`, 'PSP_INVALID'));
-  const aaAllowed = a[APPARMOR_ALLOWED];
+  const aaDefault = a[APPARMOR_DEFAULT_ANNOTATION];
+  if (aaDefault && !apparmorOk(aaDefault)) errs.push(invalid(ap.key(APPARMOR_DEFAULT_ANNOTATION), aaDefault, `invalid AppArmor profile name: ${JSON.stringify(aaDefault)}`, 'PSP_INVALID'));
+  const aaAllowed = a[APPARMOR_ALLOWED_ANNOTATION];
   if (aaAllowed) {
     for (const p of aaAllowed.split(',')) {
-      if (!apparmorOk(p)) errs.push(invalid(ap.key(APPARMOR_ALLOWED), aaAllowed, `invalid AppArmor profile name: ${JSON.stringify(p)}`, 'PSP_INVALID'));
+      if (!apparmorOk(p)) errs.push(invalid(ap.key(APPARMOR_ALLOWED_ANNOTATION), aaAllowed, `invalid AppArmor profile name: ${JSON.stringify(p)}`, 'PSP_INVALID'));
     }
   }
-  const scDefault = a[SECCOMP_DEFAULT];
-  if (scDefault && !seccompOk(scDefault)) errs.push(invalid(ap.key(SECCOMP_DEFAULT), scDefault, 'must be a valid seccomp profile', 'PSP_INVALID'));
-  const scAllowed = a[SECCOMP_ALLOWED];
+  const scDefault = a[SECCOMP_DEFAULT_ANNOTATION];
+  if (scDefault && !seccompOk(scDefault)) errs.push(invalid(ap.key(SECCOMP_DEFAULT_ANNOTATION), scDefault, 'must be a valid seccomp profile', 'PSP_INVALID'));
+  const scAllowed = a[SECCOMP_ALLOWED_ANNOTATION];
   if (scAllowed) {
     for (const p of scAllowed.split(',')) {
-      if (p !== '*' && !seccompOk(p)) errs.push(invalid(ap.key(SECCOMP_ALLOWED), p, 'must be a valid seccomp profile', 'PSP_INVALID'));
+      if (p !== '*' && !seccompOk(p)) errs.push(invalid(ap.key(SECCOMP_ALLOWED_ANNOTATION), p, 'must be a valid seccomp profile', 'PSP_INVALID'));
     }
   }
   return errs;
@@ -166,20 +163,15 @@ export function strategyErrors(psp: Psp): FieldError[] {
   if (s.runAsUser.rule === 'MustRunAs' && s.runAsUser.ranges.length === 0) {
     errs.push(required(sp.child('runAsUser', 'ranges'), 'MustRunAs requires at least one range', 'PSP_UNUSABLE'));
   }
-  const groups: [string, { rule: string; ranges: IdRange[] } | undefined][] = [
-    ['runAsGroup', s.runAsGroup],
-    ['seLinux', undefined],
-    ['fsGroup', s.fsGroup],
-    ['supplementalGroups', s.supplementalGroups],
-  ];
-  for (const [field, g] of groups) {
-    if (field === 'seLinux') {
-      if (s.seLinux.rule === 'MustRunAs' && !s.seLinux.seLinuxOptions) errs.push(required(sp.child('seLinux', 'seLinuxOptions'), 'MustRunAs requires SELinuxOptions', 'PSP_UNUSABLE'));
-      continue;
-    }
+  const needsRanges = (field: string, g: { rule: string; ranges: IdRange[] } | undefined) => {
     if (g && (g.rule === 'MustRunAs' || g.rule === 'MayRunAs') && g.ranges.length === 0) {
       errs.push(required(sp.child(field, 'ranges'), `ranges must be supplied for ${g.rule}`, 'PSP_UNUSABLE'));
     }
-  }
+  };
+  // In factory.go's order: runAsGroup, seLinux, fsGroup, supplementalGroups.
+  needsRanges('runAsGroup', s.runAsGroup);
+  if (s.seLinux.rule === 'MustRunAs' && !s.seLinux.seLinuxOptions) errs.push(required(sp.child('seLinux', 'seLinuxOptions'), 'MustRunAs requires SELinuxOptions', 'PSP_UNUSABLE'));
+  needsRanges('fsGroup', s.fsGroup);
+  needsRanges('supplementalGroups', s.supplementalGroups);
   return errs;
 }

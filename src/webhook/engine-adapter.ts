@@ -4,7 +4,18 @@
 // policy context step of kyverno@v1.10.7:pkg/webhooks/utils/policy_context_builder.go.
 import { loadObjects } from '../cluster/index.js';
 import { type AdmissionRequest, formatFieldError, formatInputError, type KubeObject } from '../kube/index.js';
-import { admitResource, type CompiledPolicy, compilePolicy, evaluatePolicy, isKyvernoPolicy, loadPolicy, type Policy } from '../kyverno/index.js';
+import {
+  type CompiledPolicy,
+  compilePolicy,
+  createJsonPatch,
+  type EvaluationContext,
+  evaluatePolicy,
+  filterKyvernoPatches,
+  isKyvernoPolicy,
+  loadPolicy,
+  mutatePolicy,
+  type Policy,
+} from '../kyverno/index.js';
 import type { ActionOverride } from './effective-action.js';
 import type { AdmissionEngine, EngineAnswer } from './handle-review.js';
 import type { PspEvaluator } from './psp-shadow.js';
@@ -17,16 +28,25 @@ export type LoadedPolicies = { ok: true; policies: Policy[] } | { ok: false; pro
 export function loadPolicyFiles(paths: readonly string[], stdin?: string): LoadedPolicies {
   const r = loadObjects(paths, { requireName: true, ...(stdin !== undefined ? { stdin } : {}) });
   const problems = r.errors.map(formatInputError);
-  const policies: Policy[] = [];
-  for (const lo of r.objects) {
-    if (!isKyvernoPolicy(lo.object)) continue;
-    const where = `${lo.source.file}: document ${lo.source.document + 1}`;
-    const loaded = loadPolicy(lo.object);
-    for (const e of loaded.errors) problems.push(`${where}: ${formatFieldError(e)}`);
-    if (loaded.policy && loaded.errors.length === 0) policies.push(loaded.policy);
-  }
+  const policies = collectPolicies(
+    r.objects.map((lo) => lo.object),
+    (i) => `${r.objects[i]!.source.file}: document ${r.objects[i]!.source.document + 1}`,
+    problems,
+  );
   if (problems.length === 0 && policies.length === 0) problems.push(`no Kyverno ClusterPolicy or Policy found in ${paths.join(', ')}`);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, policies };
+}
+
+/** The Kyverno policies among `objects` (others are ignored); each load problem is pushed, prefixed by `where(index)`. */
+export function collectPolicies(objects: readonly KubeObject[], where: (i: number) => string, problems: string[]): Policy[] {
+  const out: Policy[] = [];
+  objects.forEach((o, i) => {
+    if (!isKyvernoPolicy(o)) return;
+    const loaded = loadPolicy(o);
+    for (const e of loaded.errors) problems.push(`${where(i)}: ${formatFieldError(e)}`);
+    if (loaded.policy && loaded.errors.length === 0) out.push(loaded.policy);
+  });
+  return out;
 }
 
 /** Options of createKyvernoEngine. */
@@ -37,43 +57,68 @@ export interface EngineOptions {
   psp?: PspEvaluator;
 }
 
+// Kyverno registers its mutating webhook for CREATE and UPDATE only (as admitResource does).
+const MUTATING_OPERATIONS = new Set(['CREATE', 'UPDATE']);
+
 /** An AdmissionEngine over compiled policies. */
 export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOptions = {}): AdmissionEngine {
   const compiled: CompiledPolicy[] = policies.map(compilePolicy);
   const overrides = new Map<string, readonly ActionOverride[]>(policies.map((p) => [policyKey(p), p.validationFailureActionOverrides]));
   const hasMutations = policies.some((p) => p.rules.some((r) => r.mutate !== undefined));
-  const engine: AdmissionEngine = {
+
+  /** The object under review and the evaluation context shared by every policy of the request. */
+  const prepare = (request: AdmissionRequest) => {
+    const namespace = request.namespace ?? '';
+    // Without a cluster dump there is no namespace lister: the automatic name label is what every namespace has.
+    const namespaceLabels: Record<string, string> = namespace ? { ...opts.namespaceLabels?.(namespace), 'kubernetes.io/metadata.name': namespace } : {};
+    const isDelete = request.operation === 'DELETE';
+    const resource = (isDelete ? request.oldObject : (request.object ?? request.oldObject)) as KubeObject | null | undefined;
+    const ctx: EvaluationContext = {
+      operation: request.operation,
+      ...(request.oldObject && !isDelete ? { oldObject: request.oldObject } : {}),
+      gvk: request.kind,
+      ...(request.subResource ? { subresource: request.subResource } : {}),
+      namespaceLabels,
+      requestInfo: { userInfo: request.userInfo },
+    };
+    return { resource, ctx, namespaceLabels };
+  };
+
+  /** The object after every policy's mutate rules, in policy order (the object itself when none applies). */
+  const mutated = (resource: KubeObject, ctx: EvaluationContext): KubeObject => {
+    if (!hasMutations || !MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE')) return resource;
+    let patched = resource;
+    for (const p of compiled) patched = mutatePolicy(p, patched, ctx).patched;
+    return patched;
+  };
+
+  return {
     ...(opts.psp ? { psp: opts.psp } : {}),
-    mutate: (request) => engine.validate(request).patch ?? [],
-    validate(request: AdmissionRequest): EngineAnswer {
-      const namespace = request.namespace ?? '';
-      // Without a cluster dump there is no namespace lister: the automatic name label is what every namespace has.
-      const namespaceLabels: Record<string, string> = namespace ? { ...opts.namespaceLabels?.(namespace), 'kubernetes.io/metadata.name': namespace } : {};
-      const isDelete = request.operation === 'DELETE';
-      const resource = (isDelete ? request.oldObject : (request.object ?? request.oldObject)) as KubeObject | null | undefined;
+    // /mutate needs the patch only: no validate rule runs for it.
+    mutate(request) {
+      const { resource, ctx } = prepare(request);
+      if (!resource) return [];
+      const patched = mutated(resource, ctx);
+      return patched === resource ? [] : filterKyvernoPatches(createJsonPatch(resource, patched));
+    },
+    validate(request, failurePolicy): EngineAnswer {
+      const { resource, ctx, namespaceLabels } = prepare(request);
       if (!resource) return { results: [], overrides, namespaceLabels };
-      const ctx = {
-        operation: request.operation,
-        ...(request.oldObject && !isDelete ? { oldObject: request.oldObject } : {}),
-        gvk: request.kind,
-        ...(request.subResource ? { subresource: request.subResource } : {}),
-        namespaceLabels,
-        requestInfo: { userInfo: request.userInfo },
-      };
       // With mutate policies, validation sees the object as mutated (the API server calls the
       // validating webhook after the mutating one); without, the object is evaluated as sent.
-      const outcome = hasMutations ? admitResource(compiled, resource, ctx) : undefined;
+      const patched = mutated(resource, ctx);
       const results: PolicyVerdict[] = [];
       for (let i = 0; i < compiled.length; i++) {
-        const r = outcome ? outcome.validateResults[i]! : evaluatePolicy(compiled[i]!, resource, ctx);
+        const policy = policies[i]!;
+        // Each Kyverno webhook evaluates only its failurePolicy's policies.
+        if (failurePolicy !== undefined && policy.failurePolicy !== failurePolicy) continue;
+        const r = evaluatePolicy(compiled[i]!, patched, ctx);
         if (r.rules.length === 0) continue;
         // The decision applies overrides itself and needs the policy's own action to tell the
         // synchronous (Enforce, or Enforce-overridden) policies from the asynchronous Audit ones.
-        results.push({ ...r, action: policies[i]!.validationFailureAction });
+        results.push({ ...r, action: policy.validationFailureAction });
       }
-      if (outcome && outcome.patch.length > 0) return { results, overrides, namespaceLabels, patch: outcome.patch };
       return { results, overrides, namespaceLabels };
     },
   };
-  return engine;
 }

@@ -75,7 +75,7 @@ const cases: Case[] = [
   { name: 'shadow mode allows while policies are not loaded', body: review(), engine: undefined, opts: { mode: 'shadow' }, want: { allowed: true } },
   { name: 'an engine crash fails closed in enforce mode', body: review(), engine: throwing, want: { allowed: false, code: 500, message: /internal error.*kaboom/ } },
   { name: 'an engine crash allows in shadow mode', body: review(), engine: throwing, opts: { mode: 'shadow' }, want: { allowed: true } },
-  { name: 'mutate answers allowed with no patch until mutation lands', body: review(), opts: { mode: 'enforce', endpoint: 'mutate' }, want: { allowed: true } },
+  { name: 'mutate answers allowed when the engine has no mutate rules', body: review(), opts: { mode: 'enforce', endpoint: 'mutate' }, want: { allowed: true } },
   { name: 'the ignore webhook does not see Fail policies', body: review(), opts: { mode: 'enforce', endpoint: 'validate-ignore' }, want: { allowed: true } },
 ];
 
@@ -114,4 +114,21 @@ test('a patch from the engine is sent base64-encoded as JSONPatch', () => {
   if (got.kind !== 'review') return;
   assert.equal(got.review.response?.patchType, 'JSONPatch');
   assert.deepEqual(JSON.parse(Buffer.from(got.review.response?.patch ?? '', 'base64').toString()), [{ op: 'add', path: '/metadata/labels', value: { a: 'b' } }]);
+});
+
+test('shadow mode never asks the engine for a patch nor sends one', () => {
+  let asked = 0;
+  const engine: AdmissionEngine = {
+    ...fakeEngine(),
+    mutate: () => {
+      asked++;
+      return [{ op: 'add', path: '/metadata/labels', value: { a: 'b' } }];
+    },
+  };
+  const got = handleReview(review(), engine, { mode: 'shadow', endpoint: 'mutate' });
+  assert.equal(got.kind, 'review');
+  if (got.kind !== 'review') return;
+  assert.equal(asked, 0);
+  assert.equal(got.review.response?.patch, undefined);
+  assert.equal(got.review.response?.patchType, undefined);
 });

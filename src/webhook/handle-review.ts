@@ -18,13 +18,12 @@ export interface EngineAnswer {
   overrides: ReadonlyMap<string, readonly ActionOverride[]>;
   /** Labels of the request's namespace. */
   namespaceLabels?: Readonly<Record<string, string>>;
-  /** The mutations applied before validation, as a JSON patch of the request object. */
-  patch?: JsonPatchOp[];
 }
 
 /** The policy engine behind the webhook (a compiled policy set), swappable on reload. */
 export interface AdmissionEngine {
-  validate(request: AdmissionRequest): EngineAnswer;
+  /** Verdicts on the (mutated) object; with `failurePolicy`, only that webhook's policies need be evaluated. */
+  validate(request: AdmissionRequest, failurePolicy?: 'Fail' | 'Ignore'): EngineAnswer;
   /** The JSON patch /mutate answers with (mutate rules of every policy, in order). */
   mutate?(request: AdmissionRequest): JsonPatchOp[];
   /** PodSecurityPolicy's verdict, for shadow-mode comparison (`--psp-cluster`). */
@@ -85,11 +84,10 @@ export function handleReview(body: unknown, engine: AdmissionEngine | undefined,
       const patch = opts.mode === 'shadow' ? [] : (engine.mutate?.(request) ?? []);
       return done({ allowed: true, warnings: [], ...(patch.length > 0 ? { patch } : {}) }, []);
     }
-    const answer = engine.validate(request);
-    const results =
-      opts.endpoint === 'validate-fail' || opts.endpoint === 'validate-ignore'
-        ? answer.results.filter((r) => r.failurePolicy === (opts.endpoint === 'validate-fail' ? 'Fail' : 'Ignore'))
-        : answer.results;
+    const only = opts.endpoint === 'validate-fail' ? 'Fail' : opts.endpoint === 'validate-ignore' ? 'Ignore' : undefined;
+    const answer = engine.validate(request, only);
+    // An engine may evaluate more than asked; the webhook decides on its own failurePolicy's verdicts only.
+    const results = only ? answer.results.filter((r) => r.failurePolicy === only) : answer.results;
     const decision = decideAdmission(request, results, {
       mode: opts.mode,
       overrides: answer.overrides,

@@ -4,13 +4,14 @@
 // Every problem is collected with its file; a set with any problem is not built.
 import { ChartRenderError, type ChartVersion, loadValuesFile, renderChart } from '../chart/index.js';
 import { loadObjects } from '../cluster/index.js';
-import { formatFieldError, formatInputError, type KubeObject, type LoadedObject } from '../kube/index.js';
-import { isKyvernoPolicy, loadPolicy, type Policy } from '../kyverno/index.js';
+import { formatInputError, type LoadedObject } from '../kube/index.js';
+import type { Policy } from '../kyverno/index.js';
 import { collectUserRecords, renderUser, validateRecords } from '../permissions/index.js';
 import { isObject } from '../util/index.js';
-import { createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
+import { collectPolicies, createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
 import type { BuiltPolicySet } from './policy-source.js';
 import { createPspEvaluator } from './psp-shadow.js';
+import { policyKey } from './results.js';
 
 /** The configured policy sources. */
 export interface PolicySources {
@@ -36,23 +37,12 @@ export function sourcePaths(s: PolicySources): string[] {
   return [...(s.policies ?? []), ...(s.chartValues ? [s.chartValues] : []), ...(s.users ?? []), ...(s.pspCluster ? [s.pspCluster] : [])];
 }
 
-function loadRendered(objects: readonly KubeObject[], where: (i: number) => string, problems: string[]): Policy[] {
-  const out: Policy[] = [];
-  objects.forEach((o, i) => {
-    if (!isKyvernoPolicy(o)) return;
-    const loaded = loadPolicy(o);
-    for (const e of loaded.errors) problems.push(`${where(i)}: ${formatFieldError(e)}`);
-    if (loaded.policy && loaded.errors.length === 0) out.push(loaded.policy);
-  });
-  return out;
-}
-
 /** The chart's ClusterPolicies for a values file. */
 function chartPolicies(file: string, version: ChartVersion, problems: string[], warnings: string[]): Policy[] {
   try {
     const r = renderChart({ version, values: [loadValuesFile(file)], set: [] });
     for (const w of r.warnings) warnings.push(`--chart-values ${file}: ${w.message} [${w.code}]`);
-    return loadRendered(r.policies, (i) => `--chart-values ${file}: ${r.sources[i] ?? ''}`, problems);
+    return collectPolicies(r.policies, (i) => `--chart-values ${file}: ${r.sources[i] ?? ''}`, problems);
   } catch (err) {
     if (!(err instanceof ChartRenderError)) throw err;
     problems.push(`--chart-values ${file}: ${err.message}`);
@@ -75,7 +65,7 @@ function userPolicies(paths: readonly string[], problems: string[]): Policy[] {
   });
   const { users, problems: bad } = validateRecords(records);
   problems.push(...bad.map((p) => `--users: ${p}`));
-  return users.flatMap((u) => loadRendered(renderUser(u, { psp: false }), () => `--users: user ${u.name}`, problems));
+  return users.flatMap((u) => collectPolicies(renderUser(u, { psp: false }), () => `--users: user ${u.name}`, problems));
 }
 
 /** Loads every source. */
@@ -98,7 +88,7 @@ export function loadPolicySources(s: PolicySources, stdin?: string): LoadedSourc
   }
   const seen = new Map<string, number>();
   for (const p of policies) {
-    const key = p.namespace ? `${p.namespace}/${p.name}` : p.name;
+    const key = policyKey(p);
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   for (const [key, n] of seen) if (n > 1) problems.push(`policy ${key} is defined ${n} times across the sources`);

@@ -6,7 +6,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ShadowComparison } from './psp-shadow.js';
-import type { PolicyVerdict, RuleStatus } from './results.js';
+import { type PolicyVerdict, policyKey, type RuleStatus } from './results.js';
 
 /** Limits of the store. */
 export interface ReportLimits {
@@ -43,8 +43,8 @@ interface ReportEntry {
 
 type ResourceRef = PolicyVerdict['resource'];
 
-/** The policy name shadow-mode PSP verdicts are reported under. */
-export const PSP_SHADOW_POLICY = 'podsecuritypolicy';
+// The policy name (and report source) shadow-mode PSP verdicts are reported under.
+const PSP_SHADOW_POLICY = 'podsecuritypolicy';
 
 /** A PolicyReport or ClusterPolicyReport as JSON. */
 export interface PolicyReportObject {
@@ -74,9 +74,8 @@ export class ReportStore {
     const seconds = Math.floor(this.#now() / 1000);
     for (const v of verdicts) {
       if (v.rules.length === 0) continue;
-      const policy = v.policy.namespace ? `${v.policy.namespace}/${v.policy.name}` : v.policy.name;
       const reportName = `${v.policy.namespace ? 'pol' : 'cpol'}-${v.policy.name}`;
-      this.#put(policy, reportName, 'kyverno', v.resource, uid, v.rules.map((r) => ({ rule: r.rule, result: r.status, message: r.message, seconds })));
+      this.#put(policyKey(v.policy), reportName, 'kyverno', v.resource, uid, v.rules.map((r) => ({ rule: r.rule, result: r.status, message: r.message, seconds })));
     }
   }
 

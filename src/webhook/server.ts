@@ -6,14 +6,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { KyvernoConfig } from '../kyverno/config/resource-filters.js';
 import type { WebhookMode } from './decision.js';
-import { type HandledReview, handleReview, type ReviewEndpoint } from './handle-review.js';
+import { type AdmissionEngine, handleReview, type ReviewEndpoint } from './handle-review.js';
 import type { WebhookLogger } from './logger.js';
 import type { WebhookMetrics } from './metrics.js';
 import type { PolicySourceStatus } from './policy-source.js';
 import type { ReportStore } from './report-store.js';
-import type { KyvernoConfig } from '../kyverno/config/resource-filters.js';
-import type { AdmissionEngine } from './handle-review.js';
 
 /** The API server's own request body limit, which we mirror. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -127,18 +126,14 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     } catch (err) {
       return badRequest(res, `malformed JSON: ${(err as Error).message}`, 'malformed-json');
     }
-    // Shadow answers /mutate without patches too: it must never change what the cluster stores.
-    const handled: HandledReview = handleReview(parsed, o.engine.current(), {
+    // handleReview never puts a patch in a shadow-mode answer: shadow must not change what the cluster stores.
+    const handled = handleReview(parsed, o.engine.current(), {
       mode: o.mode,
       endpoint,
       ...(o.config ? { config: o.config } : {}),
     });
     if (handled.kind === 'invalid') return badRequest(res, handled.reason, 'invalid-review');
     const { request, decision, review } = handled;
-    if (o.mode === 'shadow' && review.response) {
-      delete review.response.patch;
-      delete review.response.patchType;
-    }
     send(res, 200, review);
     const seconds = (performance.now() - started) / 1000;
     o.metrics.latency.observe({ endpoint }, seconds);

@@ -21,10 +21,9 @@ export interface WebhookConfigOptions {
 /**
  * The ValidatingWebhookConfiguration and MutatingWebhookConfiguration. Webhooks carry Kyverno's
  * names so the API server's `admission webhook "validate.kyverno.svc-fail" denied the request: `
- * prefix, and so the whole text users see, is Kyverno's.
- * The ValidatingWebhookConfiguration and MutatingWebhookConfiguration. Shadow mode registers with
- * failurePolicy Ignore everywhere (it must never block); enforce and audit keep Kyverno's split:
- * the -fail webhook fails closed, the -ignore one fails open.
+ * prefix, and so the whole text users see, is Kyverno's. Shadow mode registers with failurePolicy
+ * Ignore everywhere (it must never block); enforce and audit keep Kyverno's split: the -fail
+ * webhook fails closed, the -ignore one fails open.
  */
 export function webhookConfigurations(o: WebhookConfigOptions): Record<string, unknown>[] {
   const caBundle = Buffer.from(o.caBundlePem).toString('base64');

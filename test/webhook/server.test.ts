@@ -74,7 +74,7 @@ describe('enforce mode over HTTPS', () => {
     assert.deepEqual(a.json(), { apiVersion: 'admission.k8s.io/v1beta1', kind: 'AdmissionReview', response: { uid: 'uid-1', allowed: true } });
   });
 
-  test('/mutate answers allowed without a patch until mutation lands', async () => {
+  test('/mutate answers allowed without a patch when the engine has no mutate rules', async () => {
     const a = await post(podReview(), '/mutate');
     const r = (a.json() as { response: { allowed: boolean; patch?: string } }).response;
     assert.equal(r.allowed, true);

@@ -9,13 +9,13 @@ import {
   compilePolicy,
   type EvaluationContext,
   evaluatePolicy,
-  isKyvernoPolicy,
   loadPolicy,
+  loadPolicyObjects,
   mutatePolicy,
   type Policy,
   type PolicyResult,
 } from '../../kyverno/index.js';
-import { buildPolicyReports, findSuites, parseValues, type ReportInput, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow } from '../../kyverno-test/index.js';
+import { buildPolicyReports, findSuites, parseValues, type ReportInput, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, valuesContext } from '../../kyverno-test/index.js';
 import { isObject } from '../../util/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { loadOrFail, outputFormat, printJson, table } from '../output.js';
@@ -29,8 +29,13 @@ export function boxTable(header: readonly string[], rows: readonly (readonly str
   return `${[rule, line(header), rule, ...rows.map(line), rule].join('\n')}\n`;
 }
 
+/** `[namespace/]Kind/name`, as the tables name resources. */
+function resourcePath(r: { namespace?: string | undefined; kind: string; name: string }): string {
+  return `${r.namespace ? `${r.namespace}/` : ''}${r.kind}/${r.name}`;
+}
+
 function resourceLabel(r: TestRow): string {
-  return `${r.namespace ? `${r.namespace}/` : ''}${r.kind}/${r.resource}`;
+  return resourcePath({ namespace: r.namespace, kind: r.kind, name: r.resource });
 }
 
 function resultWord(r: TestRow): string {
@@ -127,15 +132,7 @@ function loadChartPolicies(ctx: CliContext, files: readonly string[], version: C
 
 /** Loads policies from paths; any problem (file, document, field path) is a UsageError. */
 async function loadPolicies(ctx: CliContext, paths: readonly string[]): Promise<Policy[]> {
-  const objects = await loadOrFail(ctx.io, paths);
-  const problems: string[] = [];
-  const policies: Policy[] = [];
-  for (const lo of objects) {
-    if (!isKyvernoPolicy(lo.object)) continue;
-    const r = loadPolicy(lo.object);
-    for (const e of r.errors) problems.push(`${lo.source.file}: document ${lo.source.document + 1}: ${formatFieldError(e)}`);
-    if (r.policy) policies.push(r.policy);
-  }
+  const { policies, problems } = loadPolicyObjects(await loadOrFail(ctx.io, paths));
   if (problems.length > 0) throw new UsageError(`invalid policy:\n  ${problems.join('\n  ')}`);
   if (policies.length === 0) throw new UsageError(`apply: no Kyverno ClusterPolicy or Policy found in ${paths.join(', ')}`);
   return policies;
@@ -190,13 +187,8 @@ interface ApplyOptions {
 
 function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined, nsLabels: Record<string, Record<string, string>>): EvaluationContext {
   const ns = r.metadata?.namespace ?? '';
-  const global = { ...(values?.globalValues ?? {}), ...(values?.resourceValues[p.name]?.[r.metadata?.name ?? ''] ?? {}) };
-  const ctx: EvaluationContext = {
-    clock: () => new Date(),
-    values: { global, rules: values?.ruleValues[p.name] ?? {}, foreach: values?.foreachValues[p.name] ?? {} },
-    namespaceLabels: nsLabels[ns] ?? values?.namespaceLabels[ns] ?? (ns ? { 'kubernetes.io/metadata.name': ns } : {}),
-  };
-  if (global['request.operation'] === 'DELETE') ctx.operation = 'DELETE';
+  const ctx = valuesContext(p.name, r, values);
+  ctx.namespaceLabels = nsLabels[ns] ?? ctx.namespaceLabels ?? (ns ? { 'kubernetes.io/metadata.name': ns } : {});
   return ctx;
 }
 
@@ -204,10 +196,6 @@ function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined,
 interface ApplyResult extends ReportInput {
   /** The policy's mutated resource, when a mutate rule changed it. */
   mutated?: KubeObject;
-}
-
-function resourcePath(r: PolicyResult['resource']): string {
-  return `${r.namespace ? `${r.namespace}/` : ''}${r.kind}/${r.name}`;
 }
 
 async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptions, cmd: Command): Promise<void> {

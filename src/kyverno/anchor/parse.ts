@@ -46,7 +46,7 @@ function isGoSpace(c: number): boolean {
 }
 
 /** Go's strings.TrimSpace (differs from String.prototype.trim on U+0085 and U+FEFF). */
-export function trimGoSpace(s: string): string {
+function trimGoSpace(s: string): string {
   let start = 0;
   let end = s.length;
   while (start < end && isGoSpace(s.charCodeAt(start))) start++;

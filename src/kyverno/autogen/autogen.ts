@@ -28,7 +28,7 @@ function kindsOf(m: MatchResources | undefined): string[] {
 }
 
 /** The policy-wide gate: false when any rule uses fields autogen cannot carry over. */
-export function canAutoGen(policy: Policy): boolean {
+function canAutoGen(policy: Policy): boolean {
   let needed = false;
   for (const rule of policy.rules) {
     if (rule.generate) return false;

@@ -3,7 +3,6 @@ export {
   AUTOGEN_CONTROLLERS_ANNOTATION,
   autogenControllers,
   autogenRuleName,
-  canAutoGen,
   computeRules,
   TEMPLATE_CONTROLLERS,
 } from './autogen.js';

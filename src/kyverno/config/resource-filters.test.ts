@@ -20,7 +20,7 @@ for (const c of cases) {
 test('the kyverno chart values replace the filters and groups', () => {
   const { config, errors } = kyvernoConfigFromValues({ config: { resourceFilters: ['[Event,*,*]', '[*,prometheus,*]'], excludeGroups: ['system:nodes', 'ops'] } });
   assert.deepEqual(errors, []);
-  assert.ok(filteredBy(config, 'DaemonSet', 'prometheus', 'node-exporter'));
+  assert.equal(filteredBy(config, 'DaemonSet', 'prometheus', 'node-exporter')?.text, '[*,prometheus,*]');
   assert.equal(filteredBy(config, 'DaemonSet', 'kube-system', 'x'), undefined);
   assert.equal(excludedRequester(config, 'bob', ['ops']), true);
 });

@@ -1,8 +1,7 @@
 // Kyverno's global configuration that decides what the engine never sees: `resourceFilters`
 // (`[Kind,Namespace,Name]` triples with wildcards) and `excludeGroups`, as the kyverno chart 3.0.x
 // (Kyverno 1.10) renders them into the `kyverno` ConfigMap. Mirrors kyverno@v1.10.7 pkg/config/filter.go.
-import { isObject } from '../../util/index.js';
-import { wildcardMatch } from '../../util/index.js';
+import { isObject, wildcardMatch } from '../../util/index.js';
 
 /** One `[Kind,Namespace,Name]` filter; each part may use `*` and `?`. Kind may carry `/subresource`. */
 export interface ResourceFilter {

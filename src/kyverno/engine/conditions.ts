@@ -4,8 +4,8 @@
 // to "", deny conditions fail on them.
 import type { JsonObject, JsonValue } from '../../util/index.js';
 import type { AnyAllConditions, Condition } from '../model/index.js';
+import { evaluateOperator } from '../conditions/index.js';
 import { substituteAll } from '../variables/index.js';
-import { evaluateOperator } from './_peers.js';
 
 /** The truth of a condition block, or why it could not be evaluated. */
 export type ConditionsOutcome = { ok: true; value: boolean } | { ok: false; error: string };
@@ -22,7 +22,7 @@ function evaluateList(list: readonly Condition[], want: 'any' | 'all'): Conditio
 }
 
 /** Evaluates already-substituted conditions: `any` needs one true, `all` needs every one, both must hold. */
-export function evaluateConditions(conds: AnyAllConditions): ConditionsOutcome {
+function evaluateConditions(conds: AnyAllConditions): ConditionsOutcome {
   let anyResult = true;
   if (conds.any) {
     const r = evaluateList(conds.any, 'any');

@@ -1,10 +1,14 @@
 // Loads a rule's (or foreach's) context offline: values-file variables first, then context entries —
 // `variable` evaluated here, configMap/apiCall/imageRegistry only through an injected resolver — then
 // foreach values. Mirrors kyverno@v1.10.7:cmd/cli/kubectl-kyverno/utils/store (mock context loader) and
-// pkg/engine/api/contextloader.go (LoadVariable). Never calls a cluster or registry.
+// pkg/engine/api/contextloader.go (LoadVariable); prepareRule is the context-then-preconditions step of
+// engine.go (invokeRuleHandler) and validate_resource.go (validate). Never calls a cluster or registry.
 import type { JsonObject, JsonValue } from '../../util/index.js';
-import type { ContextEntry } from '../model/index.js';
-import { searchJmespath, substituteAll, withVariable } from '../variables/index.js';
+import type { AnyAllConditions, ContextEntry } from '../model/index.js';
+import { searchJmespath } from '../jmespath/index.js';
+import { substituteAll, withVariable } from '../variables/index.js';
+import { checkPreconditions } from './conditions.js';
+import { errorMessage } from './messages.js';
 import type { ContextResolver } from './types.js';
 
 /** A loaded context, or why it failed. */
@@ -42,6 +46,19 @@ export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcom
     }
   }
   return { ok: true, data: ctx };
+}
+
+/** A rule's context ready for its body, or the error/skip response that ends the rule there. */
+export type PreparedRule = { ok: true; data: JsonObject } | { ok: false; status: 'error' | 'skip'; message: string };
+
+/** Loads a rule's (or foreach element's) context, then checks its preconditions against it. */
+export function prepareRule(data: JsonObject, input: LoaderInput, preconditions: AnyAllConditions | undefined): PreparedRule {
+  const loaded = loadContext(data, input);
+  if (!loaded.ok) return { ok: false, status: 'error', message: errorMessage('failed to load context', loaded.error) };
+  const pre = checkPreconditions(preconditions, loaded.data, input.isDelete);
+  if (!pre.ok) return { ok: false, status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
+  if (!pre.value) return { ok: false, status: 'skip', message: 'preconditions not met' };
+  return loaded;
 }
 
 function loadVariable(entry: ContextEntry, ctx: JsonObject, isDelete: boolean): { ok: true; value: JsonValue } | { ok: false; error: string } {

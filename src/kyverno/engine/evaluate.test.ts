@@ -93,6 +93,38 @@ const cases: { name: string; validate: object; status: RuleStatus; message: stri
     message: 'rule skipped',
   },
   { name: 'a foreach whose elements all pass', validate: { foreach: [{ list: 'request.object.spec.containers', pattern: { name: 'c' } }] }, status: 'pass', message: 'rule passed' },
+  {
+    name: 'elementScope true over elements that are not maps is an error naming the Go type',
+    validate: { foreach: [{ list: 'request.object.spec.containers[].name', elementScope: true, pattern: { name: 'c' } }] },
+    status: 'error',
+    message: 'failed to process foreach: cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=string',
+  },
+  {
+    name: 'a foreach error on an element other than the last is ignored',
+    validate: { foreach: [{ list: '`[{"a":"x"},{"b":"y"}]`', deny: { conditions: { any: [{ key: '{{ element.b }}', operator: 'Equals', value: 'z' }] } } }] },
+    status: 'pass',
+    message: 'rule passed',
+  },
+  {
+    name: 'a foreach error on the last element is the rule error, prefixed with validation failure',
+    validate: { foreach: [{ list: '`[{"b":"y"},{"a":"x"}]`', deny: { conditions: { any: [{ key: '{{ element.b }}', operator: 'Equals', value: 'z' }] } } }] },
+    status: 'error',
+    message:
+      'validation failure: failed to check deny preconditions: failed to substitute variables in deny conditions: failed to resolve element.b at path /any/0/key: JMESPath query failed: Unknown key "b" in path',
+  },
+  {
+    name: 'anyPattern skips when every alternative is skipped, joining the reasons',
+    validate: { anyPattern: [{ spec: { '(hostNetwork)': true, hostPID: true } }, { spec: { '(hostIPC)': true } }] },
+    status: 'skip',
+    message:
+      "rule r[0] skipped: conditional anchor mismatch: conditional anchor key doesn't exist in the resource rule r[1] skipped: conditional anchor mismatch: conditional anchor key doesn't exist in the resource",
+  },
+  {
+    name: 'anyPattern with one skipped and one failed alternative fails, listing only the failure',
+    validate: { message: 'm.', anyPattern: [{ spec: { '(hostNetwork)': true, hostPID: true } }, { spec: { hostIPC: true } }] },
+    status: 'fail',
+    message: 'validation error: m. rule r[1] failed at path /spec/hostIPC/',
+  },
 ];
 
 for (const c of cases) {

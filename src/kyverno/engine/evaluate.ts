@@ -5,12 +5,11 @@
 import type { KubeObject } from '../../kube/index.js';
 import { type JsonObject, wildcardMatch } from '../../util/index.js';
 import { computeRules } from '../autogen/index.js';
+import { setJmespathClock } from '../jmespath/index.js';
 import { checkSelector, type MatchInput, matchRule } from '../match/index.js';
 import { type Policy, type Rule, ruleType, type ValidationFailureAction } from '../model/index.js';
-import { evaluatePodSecurityRule, setJmespathClock } from './_peers.js';
-import { checkPreconditions } from './conditions.js';
-import { loadContext } from './context-loader.js';
-import { errorMessage } from './messages.js';
+import { evaluatePodSecurityRule } from '../pod-security/index.js';
+import { prepareRule } from './context-loader.js';
 import { buildBaseContext, buildMatchBase, requestObjects } from './request-context.js';
 import type { EvaluationContext, PolicyResult, RuleResult } from './types.js';
 import { type HandlerResponse, validateRuleBody } from './validator.js';
@@ -25,6 +24,11 @@ export interface CompiledPolicy {
 /** Prepares a policy for evaluation (autogen expansion happens here, once). */
 export function compilePolicy(policy: Policy): CompiledPolicy {
   return { policy, rules: computeRules(policy) };
+}
+
+/** The compiled form of a policy, compiling it when it is not compiled yet. */
+export function toCompiledPolicy(policyOrCompiled: Policy | CompiledPolicy): CompiledPolicy {
+  return 'rules' in policyOrCompiled && 'policy' in policyOrCompiled ? policyOrCompiled : compilePolicy(policyOrCompiled);
 }
 
 /** The action that applies to a resource: the first matching override, else the policy's. */
@@ -68,7 +72,7 @@ function isEmptyObject(o: KubeObject | undefined): boolean {
 
 /** Evaluates every rule of a policy (compiled or not) against one resource. */
 export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource: KubeObject, ctx: EvaluationContext = {}): PolicyResult {
-  const compiled = 'rules' in policyOrCompiled && 'policy' in policyOrCompiled ? policyOrCompiled : compilePolicy(policyOrCompiled);
+  const compiled = toCompiledPolicy(policyOrCompiled);
   const { policy } = compiled;
   // time_now/time_since read the injected clock; the engine itself never reads the wall clock.
   if (ctx.clock) setJmespathClock(ctx.clock);
@@ -99,8 +103,11 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
       result.unevaluated.push({ rule: rule.name, ruleType: ruleType(rule) });
       continue;
     }
-    if (base === undefined && needsContext(rule)) base = buildBaseContext(resource, ctx);
-    const data = needsContext(rule) && base !== undefined ? base : EMPTY_CONTEXT;
+    let data = EMPTY_CONTEXT;
+    if (needsContext(rule)) {
+      base ??= buildBaseContext(resource, ctx);
+      data = base;
+    }
     const resp = evaluateRule(rule, data, newObject, subject, isDelete, ctx);
     if (!resp) continue;
     const rr: RuleResult = { policy: policy.name, rule: rule.name, ruleType: 'validate', status: resp.status, message: resp.message };
@@ -121,16 +128,12 @@ function evaluateRule(
 ): HandlerResponse {
   const ruleValues = ctx.values?.rules?.[rule.name];
   const foreachValues = ctx.values?.foreach?.[rule.name];
-  const loaded = loadContext(base, {
-    entries: rule.context ?? [],
-    ...(ruleValues ? { ruleValues } : {}),
-    ...(ctx.resolveContext ? { resolve: ctx.resolveContext } : {}),
-    isDelete,
-  });
-  if (!loaded.ok) return { status: 'error', message: errorMessage('failed to load context', loaded.error) };
-  const pre = checkPreconditions(rule.preconditions, loaded.data, isDelete);
-  if (!pre.ok) return { status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
-  if (!pre.value) return { status: 'skip', message: 'preconditions not met' };
+  const loaded = prepareRule(
+    base,
+    { entries: rule.context ?? [], ...(ruleValues ? { ruleValues } : {}), ...(ctx.resolveContext ? { resolve: ctx.resolveContext } : {}), isDelete },
+    rule.preconditions,
+  );
+  if (!loaded.ok) return { status: loaded.status, message: loaded.message };
   const v = rule.validate;
   if (v?.podSecurity) {
     if (isDelete) return undefined;

@@ -1,14 +1,15 @@
 // Public surface of kyverno/engine: compile a policy once, evaluate it against resources; the request context,
 // context loader and preconditions are shared with kyverno/mutate.
 export type { ConditionsOutcome } from './conditions.js';
-export { checkDenyConditions, checkPreconditions, evaluateConditions } from './conditions.js';
-export type { ContextOutcome, LoaderInput } from './context-loader.js';
-export { loadContext } from './context-loader.js';
+export { checkDenyConditions, checkPreconditions } from './conditions.js';
+export type { ContextOutcome, LoaderInput, PreparedRule } from './context-loader.js';
+export { loadContext, prepareRule } from './context-loader.js';
 export type { CompiledPolicy } from './evaluate.js';
-export { compilePolicy, effectiveAction, evaluatePolicy } from './evaluate.js';
+export { compilePolicy, effectiveAction, evaluatePolicy, toCompiledPolicy } from './evaluate.js';
 export {
   anyPatternErrorMessage,
   denyMessage,
+  errorMessage,
   foreachFailureMessage,
   passMessage,
   patternErrorMessage,

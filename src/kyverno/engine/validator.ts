@@ -4,10 +4,12 @@
 // pkg/engine/utils/foreach.go (EvaluateList, AddElementToContext).
 import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
 import type { AnyAllConditions, ContextEntry, ForEachValidation, Rule } from '../model/index.js';
-import { searchJmespath, substituteAll, withElement } from '../variables/index.js';
-import { validatePattern } from './_peers.js';
-import { checkDenyConditions, checkPreconditions } from './conditions.js';
-import { loadContext } from './context-loader.js';
+import { goTypeName } from '../pattern/index.js';
+import { validatePattern } from '../validate/index.js';
+import { searchJmespath } from '../jmespath/index.js';
+import { substituteAll, withElement } from '../variables/index.js';
+import { checkDenyConditions } from './conditions.js';
+import { type LoaderInput, prepareRule } from './context-loader.js';
 import { anyPatternErrorMessage, denyMessage, errorMessage, foreachFailureMessage, passMessage, patternErrorMessage } from './messages.js';
 import type { ContextResolver, RuleStatus } from './types.js';
 
@@ -134,7 +136,7 @@ function validateElements(state: ValidatorState, decl: ForEachValidation, elemen
       return {
         response: {
           status: 'error',
-          message: errorMessage('failed to process foreach', `cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=${goType(element)}`),
+          message: errorMessage('failed to process foreach', `cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=${goTypeName(element)}`),
         },
         applied,
       };
@@ -158,26 +160,15 @@ function validateElements(state: ValidatorState, decl: ForEachValidation, elemen
 }
 
 function validateElement(state: ValidatorState, decl: ForEachValidation, index: number): HandlerResponse {
-  const loaded = loadContext(state.data, {
+  const input: LoaderInput = {
     entries: decl.context ?? ([] as ContextEntry[]),
     ...(state.ruleValues ? { ruleValues: state.ruleValues } : {}),
     ...(state.foreachValues ? { foreachValues: state.foreachValues } : {}),
     foreachIndex: index,
     ...(state.resolve ? { resolve: state.resolve } : {}),
     isDelete: state.isDelete,
-  });
-  if (!loaded.ok) return { status: 'error', message: errorMessage('failed to load context', loaded.error) };
-  const s: ValidatorState = Object.assign({}, state, { data: loaded.data });
-  const pre = checkPreconditions(decl.preconditions, s.data, s.isDelete);
-  if (!pre.ok) return { status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
-  if (!pre.value) return { status: 'skip', message: 'preconditions not met' };
-  return validateBody(s, decl);
-}
-
-function goType(v: JsonValue): string {
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return '[]interface {}';
-  return '<nil>';
+  };
+  const loaded = prepareRule(state.data, input, decl.preconditions);
+  if (!loaded.ok) return { status: loaded.status, message: loaded.message };
+  return validateBody(Object.assign({}, state, { data: loaded.data }), decl);
 }

@@ -18,7 +18,7 @@ interface KindPattern {
 }
 
 /** Parses one `kinds` entry into group, version, kind and subresource patterns ('*' where absent). */
-export function parseKindPattern(entry: string): KindPattern {
+function parseKindPattern(entry: string): KindPattern {
   const parts = entry.split('/');
   let group = '*';
   let version = '*';

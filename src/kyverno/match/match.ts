@@ -155,7 +155,7 @@ function conditionBlockFailures(d: ResourceDescription, u: UserInfoFilter, input
 const SA_PREFIX = 'system:serviceaccount:';
 
 /** True when one of the subjects is the requesting user, one of its groups, or its service account. */
-export function checkSubjects(subjects: readonly Subject[], user: UserInfo): boolean {
+function checkSubjects(subjects: readonly Subject[], user: UserInfo): boolean {
   const username = user.username ?? '';
   const names = [...(user.groups ?? []), username];
   return subjects.some((s) => {

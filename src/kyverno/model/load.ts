@@ -115,7 +115,7 @@ export function loadPolicy(obj: unknown): PolicyLoadResult {
 }
 
 /** Accepts both spellings of validationFailureAction (`audit`/`Audit`, `enforce`/`Enforce`). */
-export function normaliseAction(v: unknown): ValidationFailureAction | undefined {
+function normaliseAction(v: unknown): ValidationFailureAction | undefined {
   if (v === 'Audit' || v === 'audit') return 'Audit';
   if (v === 'Enforce' || v === 'enforce') return 'Enforce';
   return undefined;
@@ -190,7 +190,7 @@ function normaliseForEach(f: JsonValue, path: FieldPath, errors: FieldError[]): 
 }
 
 /** Turns the legacy list form into `{all: [...]}` and checks each condition has key and operator. */
-export function normaliseConditions(v: JsonValue, path: FieldPath, errors: FieldError[]): AnyAllConditions {
+function normaliseConditions(v: JsonValue, path: FieldPath, errors: FieldError[]): AnyAllConditions {
   const check = (list: JsonValue, p: FieldPath): Condition[] => {
     if (!Array.isArray(list)) {
       errors.push({ type: 'Invalid', path: p, detail: 'conditions must be a list', code: 'POLICY_INVALID' });

@@ -6,7 +6,7 @@ import { deepEqual, getPath, isObject, type JsonValue } from '../../util/index.j
 import { createJsonPatch } from './json-patch-diff.js';
 
 /** Drops nulls, empty maps and empty lists, recursively; undefined when nothing is left. */
-export function tidy(v: unknown): JsonValue | undefined {
+function tidy(v: unknown): JsonValue | undefined {
   if (v === null || v === undefined) return undefined;
   if (Array.isArray(v)) {
     const out = v.map(tidy).filter((x): x is JsonValue => x !== undefined);

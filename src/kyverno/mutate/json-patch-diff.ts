@@ -8,7 +8,7 @@ import { deepEqual, isObject, type JsonValue } from '../../util/index.js';
 export type JsonPatchOp = { op: 'add'; path: string; value: JsonValue } | { op: 'replace'; path: string; value: JsonValue } | { op: 'remove'; path: string };
 
 /** Escapes one JSON Pointer segment (RFC 6901). */
-export function escapePointer(segment: string): string {
+function escapePointer(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 

@@ -12,7 +12,7 @@ export type Json6902Outcome = { ok: true; value: JsonValue } | { ok: false; erro
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
 /** Decodes the patch text (a JSON array, or YAML) into operations. */
-export function decodeJson6902(text: string): { ok: true; ops: JsonObject[] } | { ok: false; error: string } {
+function decodeJson6902(text: string): { ok: true; ops: JsonObject[] } | { ok: false; error: string } {
   let doc: unknown;
   try {
     doc = parse(text);

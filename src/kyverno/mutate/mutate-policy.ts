@@ -2,7 +2,7 @@
 // match against the current resource, context with request.object updated, then the rule. Mirrors
 // kyverno@v1.10.7:pkg/engine/mutation.go (mutate: matchedResource threading, ApplyOne).
 import type { KubeObject } from '../../kube/index.js';
-import { buildBaseContext, buildMatchBase, type CompiledPolicy, compilePolicy, type EvaluationContext, type RuleResult } from '../engine/index.js';
+import { buildBaseContext, buildMatchBase, type CompiledPolicy, type EvaluationContext, type RuleResult, toCompiledPolicy } from '../engine/index.js';
 import { setJmespathClock } from '../jmespath/index.js';
 import { matchRule } from '../match/index.js';
 import type { Policy } from '../model/index.js';
@@ -16,13 +16,9 @@ export interface PolicyMutation {
   patched: KubeObject;
 }
 
-function isCompiled(p: Policy | CompiledPolicy): p is CompiledPolicy {
-  return 'rules' in p && 'policy' in p;
-}
-
 /** Applies every matching mutate rule of a policy (compiled or not) in order (incl. autogen) → the mutated resource and per-rule results. */
 export function mutatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource: KubeObject, ctx: EvaluationContext = {}): PolicyMutation {
-  const compiled = isCompiled(policyOrCompiled) ? policyOrCompiled : compilePolicy(policyOrCompiled);
+  const compiled = toCompiledPolicy(policyOrCompiled);
   const { policy } = compiled;
   if (ctx.clock) setJmespathClock(ctx.clock);
   const isDelete = ctx.operation === 'DELETE';

@@ -5,9 +5,10 @@
 // pkg/engine/engine.go (invokeRuleHandler: context, then preconditions).
 import type { KubeObject } from '../../kube/index.js';
 import { deepEqual, isObject, type JsonObject, type JsonValue } from '../../util/index.js';
-import { type ContextResolver, checkPreconditions, loadContext } from '../engine/index.js';
+import { type ContextResolver, checkPreconditions, errorMessage, loadContext, prepareRule } from '../engine/index.js';
 import type { AnyAllConditions, ContextEntry, Rule } from '../model/index.js';
-import { searchJmespath, substituteAll, withElement, withVariable } from '../variables/index.js';
+import { searchJmespath } from '../jmespath/index.js';
+import { substituteAll, withElement, withVariable } from '../variables/index.js';
 import { applyPatchSpec, hasPatch, type PatchSpec } from './patcher.js';
 
 /**
@@ -45,7 +46,7 @@ interface ForEachMutation extends PatchSpec {
 type Step = { status: MutateOutcome['status']; message: string; patched: JsonObject };
 
 /** `mutated <Kind>/<name>[ in namespace <ns>]`, as buildSuccessMessage. */
-export function mutatedMessage(r: JsonObject): string {
+function mutatedMessage(r: JsonObject): string {
   const md = isObject(r.metadata) ? r.metadata : {};
   const name = typeof md.name === 'string' ? md.name : '';
   const ns = typeof md.namespace === 'string' ? md.namespace : '';
@@ -58,16 +59,12 @@ export function applyMutateRule(rule: Rule, resource: KubeObject, data: JsonObje
   const res = resource as unknown as JsonObject;
   const out = (s: Step): MutateOutcome => ({ status: s.status, message: s.message, patched: s.patched as unknown as KubeObject });
   const isDelete = opts.isDelete ?? false;
-  const loaded = loadContext(data, {
-    entries: rule.context ?? [],
-    ...(opts.ruleValues ? { ruleValues: opts.ruleValues } : {}),
-    ...(opts.resolve ? { resolve: opts.resolve } : {}),
-    isDelete,
-  });
-  if (!loaded.ok) return out({ status: 'error', message: `failed to load context: ${loaded.error}`, patched: res });
-  const pre = checkPreconditions(rule.preconditions, loaded.data, isDelete);
-  if (!pre.ok) return out({ status: 'error', message: `failed to evaluate preconditions: ${pre.error}`, patched: res });
-  if (!pre.value) return out({ status: 'skip', message: 'preconditions not met', patched: res });
+  const loaded = prepareRule(
+    data,
+    { entries: rule.context ?? [], ...(opts.ruleValues ? { ruleValues: opts.ruleValues } : {}), ...(opts.resolve ? { resolve: opts.resolve } : {}), isDelete },
+    rule.preconditions,
+  );
+  if (!loaded.ok) return out({ status: loaded.status, message: loaded.message, patched: res });
   const mutate = rule.mutate ?? {};
   let step: Step;
   if (Array.isArray(mutate.foreach) && mutate.foreach.length > 0) {
@@ -89,11 +86,11 @@ function patchOnce(spec: PatchSpec, resource: JsonObject, data: JsonObject, isDe
   if (spec.patchStrategicMerge !== undefined) parts.patchStrategicMerge = spec.patchStrategicMerge;
   if (spec.patchesJson6902 !== undefined) parts.patchesJson6902 = spec.patchesJson6902;
   const s = substituteAll(parts, data, { isDelete });
-  if (!s.ok) return { status: 'error', message: `variable substitution failed: ${s.error}`, patched: resource };
+  if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error), patched: resource };
   const substituted = (isObject(s.value) ? s.value : {}) as PatchSpec;
   if (!hasPatch(substituted)) return { status: 'error', message: 'empty mutate rule', patched: resource };
   const r = applyPatchSpec(resource, substituted);
-  if (!r.ok) return { status: 'error', message: `failed to patch resource: ${r.error}`, patched: resource };
+  if (!r.ok) return { status: 'error', message: errorMessage('failed to patch resource', r.error), patched: resource };
   if (deepEqual(resource, r.value)) return { status: 'skip', message: 'no patches applied', patched: resource };
   return { status: 'pass', message: 'resource patched', patched: r.value };
 }

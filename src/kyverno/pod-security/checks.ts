@@ -56,7 +56,7 @@ function goPlusV(v: unknown): string {
 }
 
 /** One field error as FormatChecksPrint prints it. */
-export function formatKyvernoFieldError(e: KyvernoFieldError): string {
+function formatKyvernoFieldError(e: KyvernoFieldError): string {
   const hasBadValue = !(e.badValue === undefined || e.badValue === '');
   if (e.type === 'Forbidden' && hasBadValue) return `${e.field} is forbidden, forbidden values found: ${goPlusV(e.badValue)}`;
   // field.Error.Error() with an empty detail: `<field>: Forbidden` / `<field>: Required value`.

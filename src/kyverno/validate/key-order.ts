@@ -8,13 +8,13 @@ import { parseAnchor } from '../anchor/index.js';
 import { compareGoStrings } from '../pattern/index.js';
 
 /** Keys handled in phase 1: condition, existence, equality and negation anchors (global ones are not). */
-export function isPhaseOneAnchor(key: string): boolean {
+function isPhaseOneAnchor(key: string): boolean {
   const a = parseAnchor(key);
   return a !== undefined && (a.kind === 'condition' || a.kind === 'existence' || a.kind === 'equality' || a.kind === 'negation');
 }
 
 /** True when the pattern value holds an anchor (other than add-if-not-present) at any depth. */
-export function hasNestedAnchors(pattern: unknown): boolean {
+function hasNestedAnchors(pattern: unknown): boolean {
   if (Array.isArray(pattern)) return pattern.some(hasNestedAnchors);
   if (!isObject(pattern)) return false;
   for (const key of Object.keys(pattern)) {

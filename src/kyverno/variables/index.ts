@@ -4,5 +4,4 @@ export { buildContext, withElement, withVariable } from './context.js';
 export type { ImageInfo } from './images.js';
 export { imageInfos, parseImage } from './images.js';
 export type { ResolveMode, SubstituteOptions, SubstituteOutcome } from './substitute.js';
-export { hasVariables, substituteAll } from './substitute.js';
-export { JmespathError, searchJmespath } from './_jmespath.js';
+export { substituteAll } from './substitute.js';

@@ -4,7 +4,7 @@
 // exactly one variable takes the typed value, others are spliced in (non-strings JSON-encoded). A plain path
 // through a map that lacks a key fails as Kyverno's go-jmespath fork does (NotFoundError, "Unknown key").
 import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
-import { searchJmespath } from './_jmespath.js';
+import { searchJmespath } from '../jmespath/index.js';
 
 /** How unresolvable variables are treated: `strict` fails, `conditions` substitutes "" (preconditions). */
 export type ResolveMode = 'strict' | 'conditions';
@@ -61,7 +61,7 @@ export function substituteAll(doc: JsonValue, data: JsonObject, opts: Substitute
 }
 
 /** True when a string contains a `{{` variable or `$(` reference worth substituting. */
-export function hasVariables(doc: JsonValue): boolean {
+function hasVariables(doc: JsonValue): boolean {
   if (typeof doc === 'string') return doc.includes('{{') || doc.includes('$(');
   if (Array.isArray(doc)) return doc.some(hasVariables);
   if (isObject(doc)) return Object.entries(doc).some(([k, v]) => k.includes('{{') || hasVariables(v));

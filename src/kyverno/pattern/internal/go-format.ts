@@ -35,7 +35,7 @@ export function formatFloatE(f: number): string {
 }
 
 /** Go's %v rendering of a float64 (strconv 'g' with shortest digits: exponent form when exp < -4 or exp >= 6). */
-export function formatFloatG(f: number): string {
+function formatFloatG(f: number): string {
   if (Number.isNaN(f)) return 'NaN';
   if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
   const neg = f < 0 || Object.is(f, -0) ? '-' : '';

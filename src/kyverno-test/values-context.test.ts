@@ -1,0 +1,33 @@
+// valuesContext: what a values file gives one policy on one resource (kyverno@v1.10.7 cmd/cli/kubectl-kyverno
+// utils/values and utils/common), as { values, want } rows.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KubeObject } from '../kube/index.js';
+import type { SuiteValues } from './suite.js';
+import { valuesContext } from './values-context.js';
+
+const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop' } };
+const empty: SuiteValues = { globalValues: {}, ruleValues: {}, foreachValues: {}, resourceValues: {}, namespaceLabels: {} };
+
+const cases: { name: string; values: SuiteValues | undefined; want: { global: object; operation?: string; namespaceLabels?: object; rules?: object } }[] = [
+  { name: 'no values file gives empty values, a CREATE and no namespace labels', values: undefined, want: { global: {}, rules: {} } },
+  {
+    name: 'per-resource values override global values for that policy only',
+    values: { ...empty, globalValues: { a: 1, b: 1 }, resourceValues: { p: { web: { b: 2 } }, other: { web: { a: 3 } } } },
+    want: { global: { a: 1, b: 2 } },
+  },
+  { name: 'request.operation DELETE in the values selects DELETE', values: { ...empty, globalValues: { 'request.operation': 'DELETE' } }, want: { global: { 'request.operation': 'DELETE' }, operation: 'DELETE' } },
+  { name: 'request.operation UPDATE is left to the caller', values: { ...empty, globalValues: { 'request.operation': 'UPDATE' } }, want: { global: { 'request.operation': 'UPDATE' } } },
+  { name: "the resource namespace's labels come from the values", values: { ...empty, namespaceLabels: { shop: { env: 'prod' }, other: { env: 'dev' } } }, want: { global: {}, namespaceLabels: { env: 'prod' } } },
+  { name: "rule values are the policy's own", values: { ...empty, ruleValues: { p: { r: { x: 1 } }, other: { r: { x: 2 } } } }, want: { global: {}, rules: { r: { x: 1 } } } },
+];
+
+for (const c of cases) {
+  test(c.name, () => {
+    const ctx = valuesContext('p', pod, c.values);
+    assert.deepEqual(ctx.values?.global, c.want.global);
+    assert.equal(ctx.operation, c.want.operation);
+    assert.deepEqual(ctx.namespaceLabels, c.want.namespaceLabels);
+    if (c.want.rules) assert.deepEqual(ctx.values?.rules, c.want.rules);
+  });
+}

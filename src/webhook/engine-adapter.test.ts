@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AdmissionRequest } from '../kube/index.js';
+import type { Policy } from '../kyverno/index.js';
+import { createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
+
+const data = (f: string) => new URL(`./testdata/${f}`, import.meta.url).pathname;
+
+function policies(): Policy[] {
+  const loaded = loadPolicyFiles([data('mutate-defaults.yaml'), data('require-run-as-non-root.yaml')]);
+  assert.ok(loaded.ok, loaded.ok ? '' : loaded.problems.join('\n'));
+  const require = loaded.policies.find((p) => p.name === 'require-run-as-non-root')!;
+  return [...loaded.policies, { ...require, name: 'require-run-as-non-root-ignore', failurePolicy: 'Ignore' }];
+}
+
+const request = (operation: AdmissionRequest['operation'], securityContext?: Record<string, unknown>): AdmissionRequest => {
+  const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'team-a' }, spec: { containers: [{ name: 'c', image: 'nginx' }], ...(securityContext ? { securityContext } : {}) } };
+  return {
+    uid: 'u1',
+    kind: { group: '', version: 'v1', kind: 'Pod' },
+    resource: { group: '', version: 'v1', resource: 'pods' },
+    namespace: 'team-a',
+    name: 'web',
+    operation,
+    userInfo: { username: 'alice' },
+    ...(operation === 'DELETE' ? { oldObject: object } : { object }),
+  } as AdmissionRequest;
+};
+
+const validateCases: { name: string; failurePolicy?: 'Fail' | 'Ignore'; want: string[] }[] = [
+  { name: 'without a failurePolicy every validate policy is evaluated', want: ['require-run-as-non-root', 'require-run-as-non-root-ignore'] },
+  { name: 'the Fail webhook evaluates only failurePolicy Fail policies', failurePolicy: 'Fail', want: ['require-run-as-non-root'] },
+  { name: 'the Ignore webhook evaluates only failurePolicy Ignore policies', failurePolicy: 'Ignore', want: ['require-run-as-non-root-ignore'] },
+];
+
+for (const c of validateCases) {
+  test(c.name, () => {
+    const answer = createKyvernoEngine(policies()).validate(request('CREATE'), c.failurePolicy);
+    assert.deepEqual(
+      answer.results.map((r) => r.policy.name),
+      c.want,
+    );
+  });
+}
+
+test('validation sees the object as mutated: the defaulted runAsNonRoot passes', () => {
+  const answer = createKyvernoEngine(policies()).validate(request('CREATE'));
+  assert.deepEqual(
+    answer.results.flatMap((r) => r.rules.map((x) => x.status)),
+    ['pass', 'pass'],
+  );
+});
+
+const mutateCases: { name: string; request: AdmissionRequest; want: string[] }[] = [
+  { name: 'a CREATE missing the defaults gets a patch adding them', request: request('CREATE'), want: ['/metadata/labels', '/spec/securityContext'] },
+  { name: 'a CREATE that already sets runAsNonRoot gets only the label', request: request('CREATE', { runAsNonRoot: false }), want: ['/metadata/labels'] },
+  { name: 'a DELETE is never mutated', request: request('DELETE'), want: [] },
+];
+
+for (const c of mutateCases) {
+  test(c.name, () => {
+    const patch = createKyvernoEngine(policies()).mutate?.(c.request) ?? [];
+    assert.deepEqual(
+      patch.map((op) => op.path),
+      c.want,
+    );
+  });
+}
+
+test('a policy set without mutate rules answers /mutate with no patch', () => {
+  const validateOnly = policies().filter((p) => p.name !== 'add-defaults');
+  assert.deepEqual(createKyvernoEngine(validateOnly).mutate?.(request('CREATE')), []);
+});
