@@ -2,7 +2,7 @@
 export type { GroupVersionKind, MatchInput, MatchOutcome, RequestInfo } from './match/index.js';
 export { checkKind, checkSelector, matchRule } from './match/index.js';
 export type { Policy, PolicyLoadResult, Rule, RuleType, ValidationFailureAction } from './model/index.js';
-export { isKyvernoPolicy, loadPolicy, loadPolicyObjects } from './model/index.js';
+export { isKyvernoPolicy, loadPolicy, loadPolicyList, loadPolicyObjects } from './model/index.js';
 export { autogenRuleName, computeRules } from './autogen/index.js';
 export type {
   CompiledPolicy,

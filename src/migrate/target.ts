@@ -1,8 +1,8 @@
 // The target policy set the cluster will really get: the kyverno-policies chart rendered from the
 // values, the per-user policies of every permission user, and any extra policies — compiled once.
 import { type ChartVersion, type ChartWarning, renderChart } from '../chart/index.js';
-import { type CompiledPolicy, compilePolicy, loadPolicy } from '../kyverno/index.js';
-import { formatFieldError, type KubeObject, type LoadedObject } from '../kube/index.js';
+import { type CompiledPolicy, compilePolicy, loadPolicyList } from '../kyverno/index.js';
+import type { KubeObject, LoadedObject } from '../kube/index.js';
 import { type PermissionUser, renderUser } from '../permissions/index.js';
 import type { JsonObject } from '../util/index.js';
 
@@ -32,12 +32,13 @@ export interface TargetInput {
 export function buildTargetPolicies(input: TargetInput): TargetPolicies {
   const out: TargetPolicies = { policies: [], origin: new Map(), chartPolicies: new Set(), chartWarnings: [], errors: [] };
   const add = (o: KubeObject, origin: PolicyOrigin, where: string) => {
-    const r = loadPolicy(o);
-    for (const e of r.errors) out.errors.push(`${where}: ${formatFieldError(e)}`);
-    if (!r.policy) return;
-    out.policies.push(compilePolicy(r.policy));
-    out.origin.set(r.policy.name, origin);
-    if (origin === 'chart') out.chartPolicies.add(r.policy.name);
+    const r = loadPolicyList([o], () => where);
+    out.errors.push(...r.problems);
+    for (const p of r.policies) {
+      out.policies.push(compilePolicy(p));
+      out.origin.set(p.name, origin);
+      if (origin === 'chart') out.chartPolicies.add(p.name);
+    }
   };
   const chart = renderChart({ version: input.chartVersion, values: input.values, set: input.set ?? [] });
   out.chartWarnings = chart.warnings;

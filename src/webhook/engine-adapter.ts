@@ -3,7 +3,7 @@
 // the mutated object with its operation, old object, kind, subresource and user. Mirrors the request →
 // policy context step of kyverno@v1.10.7:pkg/webhooks/utils/policy_context_builder.go.
 import { loadObjects } from '../cluster/index.js';
-import { type AdmissionRequest, formatFieldError, formatInputError, type KubeObject } from '../kube/index.js';
+import { type AdmissionRequest, formatInputError, type KubeObject } from '../kube/index.js';
 import {
   type CompiledPolicy,
   compilePolicy,
@@ -11,8 +11,7 @@ import {
   type EvaluationContext,
   evaluatePolicy,
   filterKyvernoPatches,
-  isKyvernoPolicy,
-  loadPolicy,
+  loadPolicyList,
   mutatePolicy,
   type Policy,
 } from '../kyverno/index.js';
@@ -39,14 +38,10 @@ export function loadPolicyFiles(paths: readonly string[], stdin?: string): Loade
 
 /** The Kyverno policies among `objects` (others are ignored); each load problem is pushed, prefixed by `where(index)`. */
 export function collectPolicies(objects: readonly KubeObject[], where: (i: number) => string, problems: string[]): Policy[] {
-  const out: Policy[] = [];
-  objects.forEach((o, i) => {
-    if (!isKyvernoPolicy(o)) return;
-    const loaded = loadPolicy(o);
-    for (const e of loaded.errors) problems.push(`${where(i)}: ${formatFieldError(e)}`);
-    if (loaded.policy && loaded.errors.length === 0) out.push(loaded.policy);
-  });
-  return out;
+  const r = loadPolicyList(objects, where);
+  problems.push(...r.problems);
+  // A server never runs a policy with problems: the caller refuses the whole set.
+  return r.policies;
 }
 
 /** Options of createKyvernoEngine. */

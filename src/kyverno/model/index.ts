@@ -1,6 +1,6 @@
 // Public surface of kyverno/model: policy types and the YAML → Policy loader with diagnostics.
 export type { PolicyLoadResult } from './load.js';
-export { loadPolicyObjects } from './load-objects.js';
+export { loadPolicyList, loadPolicyObjects } from './load-objects.js';
 export { isKyvernoPolicy, loadPolicy } from './load.js';
 export type {
   ActionOverride,
