@@ -6,7 +6,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadObjects } from '../src/cluster/index.js';
-import { defaultKyvernoConfig } from '../src/kyverno/config/resource-filters.js';
+import { defaultKyvernoConfig } from '../src/kyverno/config/index.js';
 import { buildSnapshot } from '../src/kube/index.js';
 import { runAudit } from '../src/migrate/audit.js';
 import { buildTargetPolicies } from '../src/migrate/target.js';

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { ChartRenderError, type ChartVersion, isChartVersion, loadValuesFile, versionMatrix } from '../chart/index.js';
-import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../kyverno/config/resource-filters.js';
+import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../kyverno/config/index.js';
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../kube/index.js';
 import { type AuditResult, runAudit } from '../migrate/audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog } from '../migrate/components.js';

@@ -1,8 +1,8 @@
 // The audit: every workload (bare pods and pod templates of every controller, through autogen) against
 // the target policy set, as Kyverno will see it — resource filters applied, API-server defaulting applied
 // to raw manifests — listing every would-be denial with Kyverno's exact message.
-import type { KyvernoConfig } from '../kyverno/config/resource-filters.js';
-import { filteredBy } from '../kyverno/config/resource-filters.js';
+import type { KyvernoConfig } from '../kyverno/config/index.js';
+import { filteredBy } from '../kyverno/config/index.js';
 import { admitResource, type CompiledPolicy, effectiveAction } from '../kyverno/index.js';
 import { type ClusterSnapshot, type KubeObject, namespaceLabels } from '../kube/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';

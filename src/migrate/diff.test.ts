@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultKyvernoConfig } from '../kyverno/config/resource-filters.js';
+import { defaultKyvernoConfig } from '../kyverno/config/index.js';
 import { compilePolicy, loadPolicy } from '../kyverno/index.js';
 import { buildSnapshot, type KubeObject } from '../kube/index.js';
 import { runDiff } from './diff.js';

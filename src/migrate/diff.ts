@@ -5,8 +5,8 @@
 import { admitResource, type CompiledPolicy, effectiveAction } from '../kyverno/index.js';
 import { type ClusterSnapshot, FieldPath, formatFieldError, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
 import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
-import type { KyvernoConfig } from '../kyverno/config/resource-filters.js';
-import { filteredBy } from '../kyverno/config/resource-filters.js';
+import type { KyvernoConfig } from '../kyverno/config/index.js';
+import { filteredBy } from '../kyverno/config/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
 import { applyApiServerDefaults, isServerObject } from './defaulting.js';
 import type { Creator, DiffEntry, DiffResult, KyvernoDecision, PspDecision } from './diff-types.js';

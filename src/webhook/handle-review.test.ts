@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AdmissionRequest } from '../kube/index.js';
 import { type AdmissionEngine, type HandleOptions, handleReview } from './handle-review.js';
-import { defaultKyvernoConfig } from '../kyverno/config/resource-filters.js';
+import { defaultKyvernoConfig } from '../kyverno/config/index.js';
 import type { PolicyVerdict } from './results.js';
 
 const pod = (ns: string, name = 'web') => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });

@@ -3,7 +3,7 @@
 // Mirrors kyverno@v1.10.7:pkg/webhooks/resource/handlers.go (Validate, Mutate) and
 // pkg/webhooks/handlers/filter.go (resource filters).
 import type { AdmissionRequest, AdmissionReview } from '../kube/index.js';
-import { excludedRequester, filteredRequestBy, type KyvernoConfig } from '../kyverno/config/resource-filters.js';
+import { excludedRequester, filteredRequestBy, type KyvernoConfig } from '../kyverno/config/index.js';
 import { type AdmissionDecision, decideAdmission, type JsonPatchOp, type WebhookMode } from './decision.js';
 import type { ActionOverride } from './effective-action.js';
 import { comparePsp, type PspEvaluator, type ShadowComparison } from './psp-shadow.js';

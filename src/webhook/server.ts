@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { KyvernoConfig } from '../kyverno/config/resource-filters.js';
+import type { KyvernoConfig } from '../kyverno/config/index.js';
 import type { WebhookMode } from './decision.js';
 import { type AdmissionEngine, handleReview, type ReviewEndpoint } from './handle-review.js';
 import type { WebhookLogger } from './logger.js';

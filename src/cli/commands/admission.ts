@@ -3,7 +3,7 @@
 import { type Command, Option } from 'commander';
 import { parse } from 'yaml';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
-import { defaultKyvernoConfig } from '../../kyverno/config/resource-filters.js';
+import { defaultKyvernoConfig } from '../../kyverno/config/index.js';
 import { createKyvernoEngine, handleReview, loadPolicySources, type WebhookMode } from '../../webhook/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { printJson } from '../output.js';

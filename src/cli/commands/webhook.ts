@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
-import { DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/resource-filters.js';
+import { DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/index.js';
 import {
   breakGlassCommand,
   buildPolicySet,

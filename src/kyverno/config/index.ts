@@ -1,0 +1,13 @@
+// Public surface of kyverno/config/: Kyverno's global configuration (resourceFilters, excludeGroups,
+// excludeUsernames) as the kyverno chart renders it — what the engine never sees.
+export type { FilterTarget, KyvernoConfig, ResourceFilter } from './resource-filters.js';
+export {
+  DEFAULT_EXCLUDE_GROUPS,
+  DEFAULT_RESOURCE_FILTERS,
+  defaultKyvernoConfig,
+  excludedRequester,
+  filteredBy,
+  filteredRequestBy,
+  kyvernoConfigFromValues,
+  parseResourceFilters,
+} from './resource-filters.js';
