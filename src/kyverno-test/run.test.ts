@@ -8,7 +8,7 @@ const dir = new URL('./testdata/', import.meta.url).pathname;
 test('findSuites finds every kyverno-test.yaml under a directory', () => {
   assert.deepEqual(
     findSuites([dir]).map((f) => f.slice(dir.length)),
-    ['legacy/kyverno-test.yaml', 'mutate/kyverno-test.yaml', 'mutate-diff/kyverno-test.yaml', 'suite/kyverno-test.yaml'],
+    ['excluded/kyverno-test.yaml', 'legacy/kyverno-test.yaml', 'mutate/kyverno-test.yaml', 'mutate-diff/kyverno-test.yaml', 'suite/kyverno-test.yaml'],
   );
 });
 
@@ -26,6 +26,19 @@ test('a v1alpha1 suite: a fail, an autogen pass on a Deployment, and a skip for 
   );
 });
 
+test('a rule with no response counts as excluded (ok) only when other rules of the policy answered for the resource', () => {
+  const run = runSuiteFile(`${dir}excluded/kyverno-test.yaml`);
+  assert.deepEqual(run.errors, []);
+  assert.deepEqual(
+    run.rows.map((r) => [r.rule, r.resource, r.expected, r.actual, r.ok]),
+    [
+      ['pod-label', 'unlabelled', 'fail', 'fail', true],
+      ['service-label', 'unlabelled', 'fail', 'excluded', true],
+      ['service-label', 'cm', 'fail', 'skip', false],
+    ],
+  );
+});
+
 test('the untyped format with resource/status is read, and a wrong expectation is a mismatch', () => {
   const run = runSuiteFile(`${dir}legacy/kyverno-test.yaml`);
   assert.deepEqual(
@@ -38,7 +51,7 @@ test('podgate test -o json prints the summary and one row per resource, exit 1 o
   const r = await runCli(['test', dir, '-o', 'json']);
   assert.equal(r.code, 1);
   const out = JSON.parse(r.stdout) as { summary: unknown; results: { suite: string; ok: boolean }[] };
-  assert.deepEqual(out.summary, { passed: 7, failed: 3, skipped: 0 });
+  assert.deepEqual(out.summary, { passed: 9, failed: 4, skipped: 0 });
   assert.deepEqual(Object.keys(out.results[0] ?? {}), ['suite', 'policy', 'rule', 'kind', 'resource', 'expected', 'actual', 'ok', 'message']);
 });
 

@@ -2,7 +2,7 @@
 // policy on every resource it names, and compares each expected row with the engine's verdict.
 // Mirrors kyverno@v1.10.7:cmd/cli/kubectl-kyverno/test/test_command.go (applyPoliciesFromPath,
 // buildPolicyResults: `rule`, `autogen-rule` and `autogen-cronjob-rule` all answer for a rule; a rule
-// without a response counts as skip) and utils/common (ApplyPolicyOnResource: each policy mutates, then
+// without a response counts as skip, or as excluded (a pass, 1.11+ printTestResult) when other rules answered) and utils/common (ApplyPolicyOnResource: each policy mutates, then
 // validates its own mutated output). A mutate row that passes is checked against its patched resource.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -35,7 +35,10 @@ export interface TestRow {
   resource: string;
   namespace?: string;
   expected: string;
-  /** The engine's status (`fail` also when a mutated resource differs from the expected one), or `not found` / `not evaluated` (generate rules). */
+  /**
+   * The engine's status (`fail` also when a mutated resource differs from the expected one), `not found`,
+   * `not evaluated` (generate rules), or `excluded` (other rules of the policy answered, this one did not: ok).
+   */
   actual: string;
   ok: boolean;
   message: string;
@@ -243,6 +246,13 @@ function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome): boolean {
   } else if (unevaluated.some((u) => names.includes(u.rule)) || exp.generatedResource !== undefined) {
     row.actual = 'not evaluated';
     row.message = 'generate rules are not evaluated by podgate yet';
+  } else if (outcome.mutation.rules.length > 0 || outcome.validation.rules.length > 0) {
+    // The kyverno CLI from 1.11 (printTestResult): the policy answered for this resource, but with no
+    // response for this rule, so the resource counts as excluded from it: a pass whatever was expected.
+    row.actual = 'excluded';
+    row.message = `the policy has no response from rule ${exp.rule} for this resource: excluded, which counts as a pass`;
+    row.ok = true;
+    return false;
   } else {
     row.actual = 'skip';
     row.message = 'rule did not match the resource';
