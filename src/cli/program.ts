@@ -61,6 +61,16 @@ export function buildProgram(ctx: CliContext, opts: { subcommandOwnsVersion?: bo
     .showHelpAfterError('(run podgate --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
+  program.addHelpText(
+    'after',
+    `
+Start here:
+  podgate migrate run --cluster DUMP_DIR      audit, exceptions, PSP-vs-Kyverno diff, plan and HTML report
+  podgate migrate run --kubeconfig ~/.kube/config
+  kubectl podgate ...                         the same commands as a kubectl plugin (bin/kubectl-podgate on PATH)
+
+Exit codes: 0 ok, 1 policy failures found (denials, mismatches, breakages) or an internal error, 2 usage or input error.`,
+  );
   program.enablePositionalOptions(false);
   registerInventory(program, ctx);
   registerKyverno(program, ctx);
