@@ -131,3 +131,23 @@ test('restore of a broken file changes nothing and names the problem', async () 
   assert.match(r.stderr, /items\[\d\] \(ray\): spec\.uid: Invalid value: -5/);
   assert.equal(readFileSync(store, 'utf8'), before);
 });
+
+test('backup from the sample cluster dump keeps the BCM objects; backup → restore → backup is identical', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const b1 = join(dir, 'b1.yaml');
+  const store = join(dir, 'store.yaml');
+  const b2 = join(dir, 'b2.yaml');
+  const r = await runCli(['users', 'backup', '--cluster', 'examples/bcm-9.2-k8s-1.24', '--out', b1]);
+  assert.equal(r.code, 0, r.stderr);
+  const backup = parse(readFileSync(b1, 'utf8')) as { items: { metadata: { name: string }; spec: { releaseId: string }; source: { kind: string } }[] };
+  assert.deepEqual(
+    backup.items.map((i) => [i.metadata.name, i.spec.releaseId, i.source.kind]),
+    [
+      ['cmsupport', 'c0xld1q', 'CmKubernetesPermissionUser'],
+      ['ray', 'l9x71kv', 'CmKubernetesPermissionUser'],
+    ],
+  );
+  assert.equal((await runCli(['users', 'restore', b1, '--into', store, '--apply'])).code, 0);
+  assert.equal((await runCli(['users', 'backup', store, '--out', b2])).code, 0);
+  assert.equal(readFileSync(b2, 'utf8'), readFileSync(b1, 'utf8'));
+});

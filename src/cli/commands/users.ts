@@ -14,6 +14,7 @@ import {
   validateRecords,
 } from '../../permissions/index.js';
 import { deepEqual, isObject } from '../../util/index.js';
+import { type ClusterOptions, readCluster } from '../cluster-input.js';
 import { EXIT, UsageError } from '../io.js';
 import { globals, loadOrFail, outputFormat, printJson, table } from '../output.js';
 import type { CliContext } from '../program.js';
@@ -23,9 +24,10 @@ export function yamlStream(objects: readonly unknown[]): string {
   return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
 }
 
-async function loadUsers(ctx: CliContext, paths: string[], what: string): Promise<PermissionUser[]> {
-  if (paths.length === 0) throw new UsageError(`${what}: give one or more files of PermissionUser records (or --cluster PATH)`);
-  const objects = await loadOrFail(ctx.io, paths);
+async function loadUsers(ctx: CliContext, paths: string[], what: string, cluster: ClusterOptions = {}): Promise<PermissionUser[]> {
+  const fromCluster = cluster.cluster || cluster.kubeconfig || cluster.context;
+  if (paths.length === 0 && !fromCluster) throw new UsageError(`${what}: give one or more files of PermissionUser records (or --cluster PATH / --kubeconfig FILE)`);
+  const objects = [...(fromCluster ? (await readCluster(ctx.io, cluster, what)).objects : []), ...(paths.length > 0 ? await loadOrFail(ctx.io, paths) : [])];
   const records = collectUserRecords(objects.map((l) => l.object));
   const { users, problems } = validateRecords(records);
   if (problems.length > 0) throw new UsageError(`${what}: ${paths.join(', ')}:\n  ${problems.join('\n  ')}`);
@@ -60,10 +62,12 @@ export function registerUsers(program: Command, ctx: CliContext): void {
     .command('list')
     .description('list permission users from record files, backups or a cluster dump')
     .argument('[files...]', 'files or directories with PermissionUser records, backups or BCM CmKubernetesPermissionUser objects')
-    .option('--cluster <path>', 'a cluster dump to read users from')
-    .action(async (files: string[], opts: { cluster?: string }, cmd: Command) => {
+    .option('--cluster <path...>', 'a cluster dump to read users from (BCM CmKubernetesPermissionUser objects, PermissionUser records)')
+    .option('--kubeconfig <file>', 'read users from a live cluster')
+    .option('--context <name>', 'kubeconfig context')
+    .action(async (files: string[], opts: ClusterOptions, cmd: Command) => {
       const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
-      const list = await loadUsers(ctx, opts.cluster ? [opts.cluster, ...files] : files, 'users list');
+      const list = await loadUsers(ctx, files, 'users list', opts);
       if (fmt === 'json') return printJson(ctx.io, list.map((u) => ({ name: u.name, uid: u.uid, gid: u.gid, home: u.home, releaseId: u.releaseId, namespaces: u.namespaces, hostPaths: u.hostPaths })));
       if (fmt === 'yaml') return ctx.io.stdout(yamlStream(list.flatMap((u) => makeBackup([u]).items as unknown[])));
       ctx.io.stdout(
@@ -91,13 +95,15 @@ export function registerUsers(program: Command, ctx: CliContext): void {
     .command('backup')
     .description('write every permission user (with the BCM object it came from) to one backup file')
     .argument('[files...]', 'record files, or use --cluster')
-    .option('--cluster <path>', 'a cluster dump (CmKubernetesPermissionUser objects and PermissionUser records)')
+    .option('--cluster <path...>', 'a cluster dump (CmKubernetesPermissionUser objects and PermissionUser records)')
+    .option('--kubeconfig <file>', 'read users from a live cluster')
+    .option('--context <name>', 'kubeconfig context')
     .option('--out <file>', 'the backup file to write (also accepted as -o FILE); stdout when absent')
     .option('--force', 'overwrite an existing backup file')
-    .action(async (files: string[], opts: { cluster?: string; out?: string; force?: boolean }, cmd: Command) => {
+    .action(async (files: string[], opts: ClusterOptions & { out?: string; force?: boolean }, cmd: Command) => {
       const o = globals(cmd).output as string | undefined;
       const out = opts.out ?? (o && !['yaml', 'json', 'table', 'text'].includes(o) ? o : undefined);
-      const list = await loadUsers(ctx, opts.cluster ? [opts.cluster, ...files] : files, 'users backup');
+      const list = await loadUsers(ctx, files, 'users backup', opts);
       const text = o === 'json' ? `${JSON.stringify(makeBackup(list), null, 2)}\n` : stringify(makeBackup(list), { lineWidth: 0 });
       if (!out) return ctx.io.stdout(text);
       if (existsSync(out) && !opts.force) {
