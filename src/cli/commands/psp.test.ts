@@ -52,3 +52,9 @@ test('psp who-can-use -o json maps every PSP to its grants', async () => {
   assert.deepEqual(Object.keys(v), ['local-path-provisioner-psp', 'privileged', 'ray-restricted']);
   assert.ok(v['ray-restricted']?.some((g) => g.subject === 'ray' && g.binding === 'RoleBinding/ray-restricted/psp-ray-restricted'));
 });
+
+test('psp check reads a dump folder (its cluster/ objects) and gives the seed denial for ray', async () => {
+  const r = await runCli(['psp', 'check', '--pod', 'examples/bcm-9.2-k8s-1.24/inputs/pod.yaml', '--cluster', 'examples/bcm-9.2-k8s-1.24', '--user', 'ray', '--namespace', 'ray-restricted']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, 'pods "host-mount-pod" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.volumes[0].hostPath.pathPrefix: Invalid value: "/etc": is not allowed to be used]\n');
+});

@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { buildSnapshot, type ClusterSnapshot, formatFieldError, type KubeObject } from '../../kube/index.js';
 import { admitPod, type PspResult, whoCanUsePsp } from '../../psp/index.js';
 import { EXIT, UsageError } from '../io.js';
+import { clusterDumpPath } from '../../cluster/index.js';
 import { loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
 
@@ -58,7 +59,7 @@ export function registerPsp(program: Command, ctx: CliContext): void {
       const format = outputFormat(cmd, ['text', 'json', 'yaml']);
       if (!opts.cluster && !opts.psp?.length) throw new UsageError('psp check: give --cluster PATH, or --psp PATH (and --rbac PATH)');
       const pod = await loadPod(ctx, opts.pod);
-      const snapshot = await loadSnapshot(ctx, [...(opts.cluster ? [opts.cluster] : []), ...(opts.psp ?? []), ...(opts.rbac ?? [])]);
+      const snapshot = await loadSnapshot(ctx, [...(opts.cluster ? [clusterDumpPath(opts.cluster)] : []), ...(opts.psp ?? []), ...(opts.rbac ?? [])]);
       const groups = [...(opts.group ?? [])];
       if (opts.user !== 'system:anonymous' && !groups.includes('system:authenticated')) groups.push('system:authenticated');
       const admitOpts: Parameters<typeof admitPod>[1] = { snapshot, user: opts.user, groups, operation: opts.operation === 'UPDATE' ? 'UPDATE' : 'CREATE' };
@@ -82,7 +83,7 @@ export function registerPsp(program: Command, ctx: CliContext): void {
     .requiredOption('--cluster <path>', 'cluster objects (file or directory)')
     .action(async (opts: { cluster: string }, cmd: Command) => {
       const format = outputFormat(cmd, ['table', 'json']);
-      const snapshot = await loadSnapshot(ctx, [opts.cluster]);
+      const snapshot = await loadSnapshot(ctx, [clusterDumpPath(opts.cluster)]);
       const who = whoCanUsePsp(snapshot);
       if (format === 'json') {
         printJson(ctx.io, Object.fromEntries(who));
