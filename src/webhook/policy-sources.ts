@@ -3,7 +3,7 @@
 // users (`--users`), and a cluster dump whose PSPs shadow mode compares against (`--psp-cluster`).
 // Every problem is collected with its file; a set with any problem is not built.
 import { ChartRenderError, type ChartVersion, loadValuesFile, renderChart } from '../chart/index.js';
-import { loadObjects } from '../cluster/index.js';
+import { clusterDumpPath, loadObjects } from '../cluster/index.js';
 import { formatInputError, type LoadedObject } from '../kube/index.js';
 import type { Policy } from '../kyverno/index.js';
 import { collectUserRecords, renderUser, validateRecords } from '../permissions/index.js';
@@ -82,7 +82,7 @@ export function loadPolicySources(s: PolicySources, stdin?: string): LoadedSourc
   if (s.users && s.users.length > 0) policies.push(...userPolicies(s.users, problems));
   let cluster: LoadedObject[] | undefined;
   if (s.pspCluster) {
-    const r = loadObjects([s.pspCluster]);
+    const r = loadObjects([clusterDumpPath(s.pspCluster)]);
     problems.push(...r.errors.map((e) => `--psp-cluster: ${formatInputError(e)}`));
     cluster = r.objects;
   }
