@@ -2,13 +2,22 @@
 // kyverno@v1.10.7:pkg/engine/variables/operator/{in,notin,anyin,allin,anynotin,allnotin}.go: keys are
 // stringified, values may be a list, a JSON-array string, a plain string or a range string `a-b`.
 
-import { wildcardMatch } from '../../util/index.js';
+import { hasWildcard, wildcardMatch } from '../../util/index.js';
 import { matchValue, operatorOf } from '../pattern/index.js';
 import { isSprintScalar, parseStringList, sprint } from './go-values.js';
 
-/** Matching of one key element against one value element: wildcards in either direction. */
-function matchesEither(k: string, v: string): boolean {
-  return wildcardMatch(k, v) || wildcardMatch(v, k);
+/**
+ * Whether the key element matches some value element, wildcards in either direction. A side without
+ * `*` or `?` matches only an equal string, so wildcardMatch runs only where a pattern has a wildcard:
+ * key and value lists are usually plain names (volume types, capabilities), checked pairwise.
+ */
+function someMatches(k: string, values: readonly string[], valueWild: readonly boolean[]): boolean {
+  const keyWild = hasWildcard(k);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as string;
+    if (k === v || (keyWild && wildcardMatch(k, v)) || (valueWild[i] && wildcardMatch(v, k))) return true;
+  }
+  return false;
 }
 
 /** The value as a list of strings, or undefined for an unsupported value type or a non-array JSON string. */
@@ -52,9 +61,15 @@ export function evaluateSetOperator(q: Quantifier, sense: Sense, key: unknown, v
   }
   const values = valueList(value);
   if (values === undefined) return false;
-  const found = keys.map((k) => values.some((v) => matchesEither(k, v)));
-  if (q === 'any') return sense === 'in' ? found.some(Boolean) : found.some((x) => !x);
-  return sense === 'in' ? found.every(Boolean) : !found.some(Boolean);
+  const valueWild = values.map(hasWildcard);
+  let anyFound = false;
+  let anyMissing = false;
+  for (const k of keys) {
+    if (someMatches(k, values, valueWild)) anyFound = true;
+    else anyMissing = true;
+  }
+  if (q === 'any') return sense === 'in' ? anyFound : anyMissing;
+  return sense === 'in' ? !anyMissing : !anyFound;
 }
 
 /** Exact membership for the deprecated In/NotIn: the value must be a list of strings or a JSON-array string. */

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { wildcardMatch } from '../../util/index.js';
 import { CONDITION_OPERATORS, evaluateOperator } from './index.js';
 
 const rows: { name: string; op: string; key: unknown; value: unknown; want: boolean }[] = [
@@ -81,5 +82,22 @@ test('evaluateOperator never throws on adversarial strings', () => {
       evaluateOperator(op, k, v);
     }),
     { numRuns: 2000 },
+  );
+});
+
+test('the set operators on lists match each pair by wildcard in either direction', () => {
+  // Reference: a key element is found when some value element matches it, or it matches the value element.
+  const element = fc.constantFrom('a', 'ab', 'b', 'a*', '*b', '?', 'a?', '*', '', 'NET_ADMIN', 'NET_*');
+  const list = fc.array(element, { maxLength: 4 });
+  const found = (keys: string[], values: string[]) => keys.map((k) => values.some((v) => wildcardMatch(k, v) || wildcardMatch(v, k)));
+  fc.assert(
+    fc.property(list, list, (keys, values) => {
+      const f = found(keys, values);
+      assert.deepEqual(evaluateOperator('AnyIn', keys, values), { ok: true, value: f.some(Boolean) });
+      assert.deepEqual(evaluateOperator('AllIn', keys, values), { ok: true, value: f.every(Boolean) });
+      assert.deepEqual(evaluateOperator('AnyNotIn', keys, values), { ok: true, value: f.some((x) => !x) });
+      assert.deepEqual(evaluateOperator('AllNotIn', keys, values), { ok: true, value: !f.some(Boolean) });
+    }),
+    { numRuns: 1000 },
   );
 });

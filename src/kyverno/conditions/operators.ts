@@ -57,9 +57,20 @@ const EVALUATORS: ReadonlyMap<string, Evaluator> = new Map<string, Evaluator>([
   ...Object.entries(RELATIONS).map(([name, rel]): [string, Evaluator] => [`duration${name}`, (k, v) => evaluateDuration(k, v, rel)]),
 ]);
 
+// Operator names as written in policies, resolved once each (bounded: cleared when full).
+const byName = new Map<string, Evaluator | undefined>();
+
+function evaluatorOf(operator: string): Evaluator | undefined {
+  if (byName.has(operator)) return byName.get(operator);
+  const evaluate = EVALUATORS.get(operator.toLowerCase());
+  if (byName.size >= 256) byName.clear();
+  byName.set(operator, evaluate);
+  return evaluate;
+}
+
 /** Applies one Kyverno condition operator (case-insensitive name) to an already-substituted key and value. */
 export function evaluateOperator(operator: string, key: unknown, value: unknown): ConditionResult {
-  const evaluate = typeof operator === 'string' ? EVALUATORS.get(operator.toLowerCase()) : undefined;
+  const evaluate = typeof operator === 'string' ? evaluatorOf(operator) : undefined;
   if (evaluate === undefined) return { ok: false, error: `failed to create handler for condition operator: unsupported operator ${String(operator)}` };
   return { ok: true, value: evaluate(key, value) };
 }

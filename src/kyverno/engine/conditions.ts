@@ -38,9 +38,14 @@ function evaluateConditions(conds: AnyAllConditions): ConditionsOutcome {
   return { ok: true, value: anyResult && allResult };
 }
 
+/** True when a condition block has anything to evaluate (checkPreconditions is true without substituting otherwise). */
+export function hasConditions(conds: AnyAllConditions | undefined): boolean {
+  return Boolean(conds && (conds.any || conds.all));
+}
+
 /** Substitutes and evaluates preconditions (unresolvable variables become ""). */
 export function checkPreconditions(conds: AnyAllConditions | undefined, data: JsonObject, isDelete: boolean): ConditionsOutcome {
-  if (!conds || (!conds.any && !conds.all)) return { ok: true, value: true };
+  if (!hasConditions(conds)) return { ok: true, value: true };
   const s = substituteAll(conds as unknown as JsonValue, data, { mode: 'conditions', isDelete });
   if (!s.ok) return { ok: false, error: `failed to substitute variables in preconditions: ${s.error}` };
   return evaluateConditions(s.value as unknown as AnyAllConditions);

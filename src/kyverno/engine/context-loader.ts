@@ -27,7 +27,7 @@ export interface LoaderInput {
 /** Loads context entries on top of data, returning the new context. */
 export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcome {
   let ctx = data;
-  for (const [k, v] of Object.entries(input.ruleValues ?? {})) ctx = withVariable(ctx, k, v);
+  if (input.ruleValues) for (const [k, v] of Object.entries(input.ruleValues)) ctx = withVariable(ctx, k, v);
   for (const entry of input.entries) {
     if (entry.variable) {
       const r = loadVariable(entry, ctx, input.isDelete);

@@ -175,3 +175,27 @@ test('overrides pick the first matching entry, else the policy action', () => {
   assert.equal(effectiveAction(p, 'dev-1', {}), 'Audit');
   assert.equal(effectiveAction(p, 'prod', {}), 'Enforce');
 });
+
+test('rules with the same preconditions each get their verdict, across policies of one request', () => {
+  const rule = (name: string, preconditions: object) => ({
+    name,
+    match: { any: [{ resources: { kinds: ['Pod'] } }] },
+    preconditions,
+    validate: { deny: { conditions: { all: [{ key: '{{ request.object.metadata.name }}', operator: 'Equals', value: 'web' }] } } },
+  });
+  const load = (name: string, rules: object[]) => {
+    const r = loadPolicy({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name }, spec: { rules } });
+    assert.ok(r.policy);
+    return compilePolicy(r.policy);
+  };
+  const onCreate = { all: [{ key: "{{ request.operation || 'BACKGROUND' }}", operator: 'NotEquals', value: 'DELETE' }] };
+  const onDelete = { all: [{ key: "{{ request.operation || 'BACKGROUND' }}", operator: 'Equals', value: 'DELETE' }] };
+  const broken = { all: [{ key: '{{ request.object.metadata.labels.team }}', operator: 'Equals', value: 'x' }] };
+  const a = load('a', [rule('r1', onCreate), rule('r2', onDelete), rule('r3', onCreate)]);
+  const b = load('b', [rule('r4', onCreate), rule('r5', broken)]);
+  const ctx = { operation: 'CREATE' as const };
+  const verdicts = [a, b].flatMap((p) => evaluatePolicy(p, hostPathPod, ctx).rules.map((r) => `${r.rule}:${r.status}`));
+  assert.deepEqual(verdicts, ['r1:fail', 'r2:skip', 'r3:fail', 'r4:fail', 'r5:skip']);
+  const onDeleteVerdicts = evaluatePolicy(a, hostPathPod, { operation: 'DELETE' }).rules.map((r) => `${r.rule}:${r.status}`);
+  assert.deepEqual(onDeleteVerdicts, ['r1:skip', 'r2:fail', 'r3:skip']);
+});

@@ -6,11 +6,13 @@ import type { KubeObject } from '../../kube/index.js';
 import { type JsonObject, wildcardMatch } from '../../util/index.js';
 import { computeRules } from '../autogen/index.js';
 import { setJmespathClock } from '../jmespath/index.js';
-import { checkSelector, type MatchInput, matchRule } from '../match/index.js';
+import { checkSelector, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
 import { type Policy, type Rule, ruleType, type ValidationFailureAction } from '../model/index.js';
 import { evaluatePodSecurityRule } from '../pod-security/index.js';
-import { prepareRule } from './context-loader.js';
-import { buildBaseContext, buildMatchBase, requestObjects } from './request-context.js';
+import { type ConditionsOutcome, checkPreconditions, hasConditions } from './conditions.js';
+import { type LoaderInput, prepareRule } from './context-loader.js';
+import { errorMessage } from './messages.js';
+import { buildBaseContext, requestState } from './request-context.js';
 import type { EvaluationContext, PolicyResult, RuleResult } from './types.js';
 import { type HandlerResponse, validateRuleBody } from './validator.js';
 
@@ -52,22 +54,75 @@ export function effectiveAction(policy: Policy, namespace: string, namespaceLabe
 
 // Whether a rule reads the JSON context at all (variables, context entries, foreach lists). Rules that do
 // not are evaluated against an empty context, so a policy whose rules need none never builds one.
-// Decided once per rule object of a compiled policy.
-const needsContextCache = new WeakMap<Rule, boolean>();
 const EMPTY_CONTEXT: JsonObject = Object.freeze({}) as JsonObject;
 
 function needsContext(rule: Rule): boolean {
-  let needs = needsContextCache.get(rule);
-  if (needs === undefined) {
-    const text = JSON.stringify([rule.validate ?? null, rule.preconditions ?? null]);
-    needs = (rule.context !== undefined && rule.context.length > 0) || text.includes('{{') || text.includes('"foreach"');
-    needsContextCache.set(rule, needs);
-  }
-  return needs;
+  const text = JSON.stringify([rule.validate ?? null, rule.preconditions ?? null]);
+  return (rule.context !== undefined && rule.context.length > 0) || text.includes('{{') || text.includes('"foreach"');
 }
 
-function isEmptyObject(o: KubeObject | undefined): boolean {
-  return !o || Object.keys(o).length === 0;
+/** What evaluatePolicy decides about a rule once per compiled policy, not once per request. */
+interface RulePlan {
+  rule: Rule;
+  matches: RuleMatcher;
+  needsContext: boolean;
+  /** Set when the rule's preconditions can be shared with same-text preconditions of the request (see below). */
+  preconditionsKey: string | undefined;
+}
+
+// Policy sets repeat the same preconditions on many rules (the chart's `request.operation || 'BACKGROUND'`
+// on every rule with a deny). Evaluated against the same request context they give the same outcome
+// when they call no JMESPath function (no `(`: time_now, random, ...) and the rule adds nothing to the
+// context, so each distinct text is evaluated once per request. Keyed by the request's base context,
+// which lives as long as the request does.
+function preconditionsKeyOf(rule: Rule): string | undefined {
+  if (!hasConditions(rule.preconditions) || (rule.context !== undefined && rule.context.length > 0)) return undefined;
+  const text = JSON.stringify(rule.preconditions);
+  return text.includes('(') ? undefined : text;
+}
+
+const sharedPreconditions = new WeakMap<JsonObject, Map<string, ConditionsOutcome>>();
+
+function requestPreconditions(key: string, rule: Rule, base: JsonObject, isDelete: boolean): ConditionsOutcome {
+  let outcomes = sharedPreconditions.get(base);
+  if (!outcomes) {
+    outcomes = new Map();
+    sharedPreconditions.set(base, outcomes);
+  }
+  const fullKey = isDelete ? `delete:${key}` : key;
+  let outcome = outcomes.get(fullKey);
+  if (outcome === undefined) {
+    outcome = checkPreconditions(rule.preconditions, base, isDelete);
+    outcomes.set(fullKey, outcome);
+  }
+  return outcome;
+}
+
+// Per compiled policy (one lookup per evaluation), made from per-rule plans (so that a policy compiled
+// again, as evaluatePolicy does for an uncompiled one, reuses the plans of its unchanged rule objects).
+const policyPlans = new WeakMap<CompiledPolicy, readonly RulePlan[]>();
+const rulePlans = new WeakMap<Rule, RulePlan>();
+
+function rulePlansOf(compiled: CompiledPolicy): readonly RulePlan[] {
+  let plans = policyPlans.get(compiled);
+  if (plans === undefined) {
+    plans = compiled.rules.map(rulePlanOf);
+    policyPlans.set(compiled, plans);
+  }
+  return plans;
+}
+
+function rulePlanOf(rule: Rule): RulePlan {
+  let plan = rulePlans.get(rule);
+  if (plan === undefined) {
+    plan = { rule, matches: ruleMatcher(rule), needsContext: needsContext(rule), preconditionsKey: preconditionsKeyOf(rule) };
+    rulePlans.set(rule, plan);
+  }
+  return plan;
+}
+
+function withPolicyNamespace(input: MatchInput | undefined, policy: Policy): MatchInput | undefined {
+  return input === undefined || policy.namespace === undefined ? input : Object.assign({}, input, { policyNamespace: policy.namespace });
 }
 
 /** Evaluates every rule of a policy (compiled or not) against one resource. */
@@ -76,39 +131,39 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
   const { policy } = compiled;
   // time_now/time_since read the injected clock; the engine itself never reads the wall clock.
   if (ctx.clock) setJmespathClock(ctx.clock);
-  const { isDelete, newObject, oldObject, subject, namespace } = requestObjects(resource, ctx);
+  const request = requestState(resource, ctx);
+  const { isDelete, newObject, subject, namespace } = request.objects;
   const namespaceLabels = ctx.namespaceLabels ?? {};
   let base: JsonObject | undefined;
+  // Plain literals rather than conditional spreads (a spread followed by properties is V8's slow path on
+  // Node 20); the keys keep their order for JSON output.
+  const name = subject.metadata?.name ?? subject.metadata?.generateName ?? '';
   const result: PolicyResult = {
-    policy: { name: policy.name, ...(policy.namespace !== undefined ? { namespace: policy.namespace } : {}) },
-    resource: {
-      kind: subject.kind,
-      apiVersion: subject.apiVersion,
-      ...(namespace !== '' ? { namespace } : {}),
-      name: subject.metadata?.name ?? subject.metadata?.generateName ?? '',
-    },
+    policy: policy.namespace !== undefined ? { name: policy.name, namespace: policy.namespace } : { name: policy.name },
+    resource: namespace !== '' ? { kind: subject.kind, apiVersion: subject.apiVersion, namespace, name } : { kind: subject.kind, apiVersion: subject.apiVersion, name },
     rules: [],
     action: effectiveAction(policy, namespace, namespaceLabels),
     failurePolicy: policy.failurePolicy,
     unevaluated: [],
   };
-  const matchBase = buildMatchBase(policy, resource, ctx);
-  // The match inputs are the same for every rule: build them once.
-  const newMatch: MatchInput | undefined = isEmptyObject(newObject) ? undefined : Object.assign({}, matchBase, { resource: newObject as KubeObject });
-  const oldMatch: MatchInput | undefined = isEmptyObject(oldObject) ? undefined : Object.assign({}, matchBase, { resource: oldObject as KubeObject });
-  for (const rule of compiled.rules) {
-    const matched = (newMatch !== undefined && matchRule(rule, newMatch).matched) || (oldMatch !== undefined && matchRule(rule, oldMatch).matched);
+  // The match inputs are the same for every rule (and every policy of the request but for a namespaced
+  // policy's namespace).
+  const newMatch = withPolicyNamespace(request.newMatch, policy);
+  const oldMatch = withPolicyNamespace(request.oldMatch, policy);
+  for (const plan of rulePlansOf(compiled)) {
+    const { rule } = plan;
+    const matched = (newMatch !== undefined && plan.matches(newMatch)) || (oldMatch !== undefined && plan.matches(oldMatch));
     if (!matched) continue;
     if (!rule.validate) {
       result.unevaluated.push({ rule: rule.name, ruleType: ruleType(rule) });
       continue;
     }
     let data = EMPTY_CONTEXT;
-    if (needsContext(rule)) {
+    if (plan.needsContext) {
       base ??= buildBaseContext(resource, ctx);
       data = base;
     }
-    const resp = evaluateRule(rule, data, newObject, subject, isDelete, ctx);
+    const resp = evaluateRule(plan, data, newObject, subject, isDelete, ctx);
     if (!resp) continue;
     const rr: RuleResult = { policy: policy.name, rule: rule.name, ruleType: 'validate', status: resp.status, message: resp.message };
     if (resp.path !== undefined) rr.path = resp.path;
@@ -119,21 +174,31 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
 }
 
 function evaluateRule(
-  rule: Rule,
+  plan: RulePlan,
   base: JsonObject,
   newObject: KubeObject | undefined,
   subject: KubeObject,
   isDelete: boolean,
   ctx: EvaluationContext,
 ): HandlerResponse {
+  const { rule } = plan;
   const ruleValues = ctx.values?.rules?.[rule.name];
   const foreachValues = ctx.values?.foreach?.[rule.name];
-  const loaded = prepareRule(
-    base,
-    { entries: rule.context ?? [], ...(ruleValues ? { ruleValues } : {}), ...(ctx.resolveContext ? { resolve: ctx.resolveContext } : {}), isDelete },
-    rule.preconditions,
-  );
-  if (!loaded.ok) return { status: loaded.status, message: loaded.message };
+  let data = base;
+  // Without context entries, values or preconditions the loader would hand the base context back
+  // unchanged; shared preconditions give prepareRule's answers without it.
+  if (plan.preconditionsKey !== undefined && !ruleValues && base !== EMPTY_CONTEXT) {
+    const pre = requestPreconditions(plan.preconditionsKey, rule, base, isDelete);
+    if (!pre.ok) return { status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
+    if (!pre.value) return { status: 'skip', message: 'preconditions not met' };
+  } else if (rule.context?.length || ruleValues || hasConditions(rule.preconditions)) {
+    const input: LoaderInput = { entries: rule.context ?? [], isDelete };
+    if (ruleValues) input.ruleValues = ruleValues;
+    if (ctx.resolveContext) input.resolve = ctx.resolveContext;
+    const loaded = prepareRule(base, input, rule.preconditions);
+    if (!loaded.ok) return { status: loaded.status, message: loaded.message };
+    data = loaded.data;
+  }
   const v = rule.validate;
   if (v?.podSecurity) {
     if (isDelete) return undefined;
@@ -145,14 +210,16 @@ function evaluateRule(
     });
     return { status: r.status, message: r.message };
   }
+  // Every field present (possibly undefined): the same object shape as the foreach element states.
   return validateRuleBody({
     rule,
-    data: loaded.data,
+    data,
     resource: (newObject ?? {}) as unknown as JsonObject,
+    element: undefined,
     isDelete,
     nesting: 0,
-    ...(ruleValues ? { ruleValues } : {}),
-    ...(foreachValues ? { foreachValues } : {}),
-    ...(ctx.resolveContext ? { resolve: ctx.resolveContext } : {}),
+    ruleValues,
+    foreachValues,
+    resolve: ctx.resolveContext,
   });
 }

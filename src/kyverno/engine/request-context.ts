@@ -40,20 +40,68 @@ export function requestObjects(resource: KubeObject, ctx: EvaluationContext): Re
 // The base context depends only on the resource and the request context, and nothing downstream mutates
 // it (variables are added with copy-on-write), so one build serves every policy evaluated on the same
 // request: admission and audits evaluate many policies against one object.
-const baseCache = new WeakMap<KubeObject, WeakMap<EvaluationContext, JsonObject>>();
+
+/**
+ * A per-request cache: values keyed by (resource, ctx) in weak maps, with the latest pair remembered in
+ * front of them since consecutive calls are usually about the same request (this keeps that one request
+ * reachable until the next one).
+ */
+function requestMemo<T>(build: (resource: KubeObject, ctx: EvaluationContext) => T): (resource: KubeObject, ctx: EvaluationContext) => T {
+  const cache = new WeakMap<KubeObject, WeakMap<EvaluationContext, T>>();
+  let last: { resource: KubeObject; ctx: EvaluationContext; value: T } | undefined;
+  return (resource, ctx) => {
+    if (last !== undefined && last.resource === resource && last.ctx === ctx) return last.value;
+    let perCtx = cache.get(resource);
+    if (!perCtx) {
+      perCtx = new WeakMap();
+      cache.set(resource, perCtx);
+    }
+    let value = perCtx.get(ctx);
+    if (value === undefined) {
+      value = build(resource, ctx);
+      perCtx.set(ctx, value);
+    }
+    last = { resource, ctx, value };
+    return value;
+  };
+}
+
+const baseContextMemo = requestMemo(buildBaseContextUncached);
 
 /** The base context of a request: request.*, user info, images, then the values file's global variables. */
 export function buildBaseContext(resource: KubeObject, ctx: EvaluationContext): JsonObject {
-  let perCtx = baseCache.get(resource);
-  const hit = perCtx?.get(ctx);
-  if (hit) return hit;
-  const base = buildBaseContextUncached(resource, ctx);
-  if (!perCtx) {
-    perCtx = new WeakMap();
-    baseCache.set(resource, perCtx);
-  }
-  perCtx.set(ctx, base);
-  return base;
+  return baseContextMemo(resource, ctx);
+}
+
+/** What every policy evaluated on one request shares: its objects, and the match input of each object. */
+export interface RequestState {
+  objects: RequestObjects;
+  /** Match input for the new object (none when it is absent or empty); without policyNamespace. */
+  newMatch?: MatchInput;
+  /** Match input for the old object (none when it is absent or empty); without policyNamespace. */
+  oldMatch?: MatchInput;
+}
+
+// Cached like the base context: admission evaluates every policy against the same request.
+const requestStateMemo = requestMemo(buildRequestState);
+
+/** The request's objects and match inputs, built once per (resource, ctx). */
+export function requestState(resource: KubeObject, ctx: EvaluationContext): RequestState {
+  return requestStateMemo(resource, ctx);
+}
+
+function isEmptyObject(o: KubeObject | undefined): boolean {
+  return !o || Object.keys(o).length === 0;
+}
+
+function buildRequestState(resource: KubeObject, ctx: EvaluationContext): RequestState {
+  const objects = requestObjects(resource, ctx);
+  const matchBase = matchBaseOf(objects, ctx);
+  return {
+    objects,
+    ...(isEmptyObject(objects.newObject) ? {} : { newMatch: Object.assign({}, matchBase, { resource: objects.newObject as KubeObject }) }),
+    ...(isEmptyObject(objects.oldObject) ? {} : { oldMatch: Object.assign({}, matchBase, { resource: objects.oldObject as KubeObject }) }),
+  };
 }
 
 function buildBaseContextUncached(resource: KubeObject, ctx: EvaluationContext): JsonObject {
@@ -76,7 +124,13 @@ function buildBaseContextUncached(resource: KubeObject, ctx: EvaluationContext):
 
 /** The match input of a request, without the resource (match runs against the new and the old object). */
 export function buildMatchBase(policy: Policy, resource: KubeObject, ctx: EvaluationContext): Omit<MatchInput, 'resource'> {
-  const req = requestObjects(resource, ctx);
+  return {
+    ...matchBaseOf(requestObjects(resource, ctx), ctx),
+    ...(policy.namespace !== undefined ? { policyNamespace: policy.namespace } : {}),
+  };
+}
+
+function matchBaseOf(req: RequestObjects, ctx: EvaluationContext): Omit<MatchInput, 'resource'> {
   const { group, version } = splitApiVersion(req.subject.apiVersion ?? '');
   return {
     gvk: ctx.gvk ?? { group, version, kind: req.subject.kind },
@@ -84,6 +138,5 @@ export function buildMatchBase(policy: Policy, resource: KubeObject, ctx: Evalua
     operation: req.operation,
     namespaceLabels: ctx.namespaceLabels ?? {},
     ...(ctx.requestInfo ? { requestInfo: ctx.requestInfo } : {}),
-    ...(policy.namespace !== undefined ? { policyNamespace: policy.namespace } : {}),
   };
 }

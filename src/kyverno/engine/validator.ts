@@ -8,7 +8,7 @@ import { goTypeName } from '../pattern/index.js';
 import { validatePattern } from '../validate/index.js';
 import { searchJmespath } from '../jmespath/index.js';
 import { substituteAll, withElement } from '../variables/index.js';
-import { checkDenyConditions } from './conditions.js';
+import { checkDenyConditions, hasConditions } from './conditions.js';
 import { type LoaderInput, prepareRule } from './context-loader.js';
 import { anyPatternErrorMessage, denyMessage, errorMessage, foreachFailureMessage, passMessage, patternErrorMessage } from './messages.js';
 import type { ContextResolver, RuleStatus } from './types.js';
@@ -128,7 +128,8 @@ function validateForEach(state: ValidatorState, decls: readonly ForEachValidatio
 
 function validateElements(state: ValidatorState, decl: ForEachValidation, elements: unknown[]): { response: { status: RuleStatus; message: string; path?: string }; applied: number } {
   let applied = 0;
-  for (const [index, el] of elements.entries()) {
+  for (let index = 0; index < elements.length; index++) {
+    const el = elements[index];
     if (el === null || el === undefined) continue;
     const element = el as JsonValue;
     const scoped = decl.elementScope ?? isObject(element);
@@ -141,12 +142,7 @@ function validateElements(state: ValidatorState, decl: ForEachValidation, elemen
         applied,
       };
     }
-    // Object.assign rather than `{ ...state, data }`: a spread followed by properties is V8's slow path on Node 20.
-    const child: ValidatorState = Object.assign({}, state, {
-      data: withElement(state.data, element, index, state.nesting),
-      nesting: state.nesting + 1,
-      ...(scoped && isObject(element) ? { element } : {}),
-    });
+    const child = elementState(state, withElement(state.data, element, index, state.nesting), scoped && isObject(element) ? element : state.element);
     const r = validateElement(child, decl, index);
     if (r === undefined || r.status === 'skip') continue;
     if (r.status !== 'pass') {
@@ -159,7 +155,25 @@ function validateElements(state: ValidatorState, decl: ForEachValidation, elemen
   return { response: { status: 'pass', message: '' }, applied };
 }
 
+// One literal with every field, so that all element states share one object shape (an Object.assign or
+// spread copy of the parent costs several times more per element).
+function elementState(state: ValidatorState, data: JsonObject, element: JsonObject | undefined): ValidatorState {
+  return {
+    rule: state.rule,
+    data,
+    resource: state.resource,
+    element,
+    isDelete: state.isDelete,
+    nesting: state.nesting + 1,
+    ruleValues: state.ruleValues,
+    foreachValues: state.foreachValues,
+    resolve: state.resolve,
+  };
+}
+
 function validateElement(state: ValidatorState, decl: ForEachValidation, index: number): HandlerResponse {
+  // Without context entries, values or preconditions the loader would hand the element's data back unchanged.
+  if (!decl.context?.length && !state.ruleValues && !state.foreachValues && !hasConditions(decl.preconditions)) return validateBody(state, decl);
   const input: LoaderInput = {
     entries: decl.context ?? ([] as ContextEntry[]),
     ...(state.ruleValues ? { ruleValues: state.ruleValues } : {}),

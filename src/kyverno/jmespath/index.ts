@@ -14,6 +14,7 @@ import {
   TYPE_OBJECT,
   TYPE_STRING,
 } from '@jmespath-community/jmespath';
+import { compileToClosures } from './closures.js';
 import { add, divide, modulo, multiply, round, subtract, sum } from './arithmetic.js';
 import { JmespathError } from './errors.js';
 import { checkReplaceSize, join, MAX_FUNCTION_OUTPUT, outputTooLarge, pad, toJsonString } from './guard.js';
@@ -140,9 +141,11 @@ export function compileJmespath(expr: string): (data: unknown) => unknown {
   } catch (e) {
     throw wrap(e);
   }
+  // Common expressions run as closures (closures.ts); the rest through the library's interpreter.
+  const closures = compileToClosures(ast);
   const run = (data: unknown): unknown => {
     try {
-      return TreeInterpreter.search(ast, data as JSONValue);
+      return closures ? closures(data as JSONValue) : TreeInterpreter.search(ast, data as JSONValue);
     } catch (e) {
       throw wrap(e);
     }

@@ -1,7 +1,7 @@
 // Public surface of kyverno/match: match/exclude, kinds, selectors and user info.
 export type { GroupVersionKind } from './kind.js';
 export { checkKind } from './kind.js';
-export type { MatchInput, MatchOutcome, RequestInfo } from './match.js';
-export { matchRule } from './match.js';
+export type { MatchInput, MatchOutcome, RequestInfo, RuleMatcher } from './match.js';
+export { matchRule, ruleMatcher } from './match.js';
 export type { SelectorOutcome } from './selector.js';
 export { checkAnnotations, checkSelector } from './selector.js';

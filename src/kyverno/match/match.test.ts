@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import type { KubeObject } from '../../kube/index.js';
 import type { MatchResources, Rule } from '../model/index.js';
 import { checkKind } from './kind.js';
-import { type MatchInput, matchRule } from './match.js';
+import { type MatchInput, matchRule, ruleMatcher } from './match.js';
 
 const pod = (ns: string, name = 'p', labels: Record<string, string> = {}, annotations: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'v1',
@@ -93,4 +94,42 @@ for (const c of kindCases) {
 test('group/version/Kind checks the group', () => {
   assert.equal(checkKind(['apps/v1/Deployment'], { group: 'apps', version: 'v1', kind: 'Deployment' }, '', true), true);
   assert.equal(checkKind(['route.openshift.io/v1/Route'], { group: 'apps', version: 'v1', kind: 'Route' }, '', true), false);
+});
+
+for (const c of cases) {
+  test(`the prepared matcher agrees: ${c.name}`, () => {
+    const rule: Pick<Rule, 'match' | 'exclude'> = { match: c.match, ...(c.exclude ? { exclude: c.exclude } : {}) };
+    assert.equal(ruleMatcher(rule)(input(c.resource, c.extra)), c.want);
+  });
+}
+
+test('the prepared matcher gives matchRule\'s verdict for kind-only and other rules', () => {
+  const kind = fc.constantFrom('Pod', 'Deployment', 'CronJob', 'Job', 'ConfigMap');
+  // Mostly bare kinds, so that many generated rules take the prepared kind-only path.
+  const entry = fc.oneof({ arbitrary: kind, weight: 4 }, { arbitrary: fc.constantFrom('*', 'Pod/status', 'Pod.exec', 'v1/Pod', 'apps/v1/Deployment', 'Po*', 'Dep?oyment', ''), weight: 1 });
+  const filter = fc.record(
+    { resources: fc.record({ kinds: fc.array(entry, { minLength: 1, maxLength: 3 }), namespaces: fc.constantFrom(undefined, ['a'], ['b*']) }, { requiredKeys: ['kinds'] }) },
+    { requiredKeys: [] },
+  );
+  const match = fc.oneof(
+    fc.record({ any: fc.array(filter, { maxLength: 3 }) }),
+    fc.record({ all: fc.array(filter, { maxLength: 2 }) }),
+    fc.record({ resources: fc.record({ kinds: fc.array(entry, { maxLength: 2 }) }) }),
+  );
+  const exclude = fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.record({ any: fc.array(filter, { maxLength: 2 }) }), weight: 1 });
+  const request = fc.record({
+    kind,
+    namespace: fc.constantFrom('a', 'b', 'bb'),
+    subresource: fc.constantFrom('', 'status', 'ephemeralcontainers', 'exec'),
+    policyNamespace: fc.constantFrom(undefined, 'a'),
+  });
+  fc.assert(
+    fc.property(match, exclude, request, (m, e, r) => {
+      const rule: Pick<Rule, 'match' | 'exclude'> = { match: m as MatchResources, ...(e ? { exclude: e as MatchResources } : {}) };
+      const resource: KubeObject = { apiVersion: 'v1', kind: r.kind, metadata: { name: 'p', namespace: r.namespace } };
+      const i = input(resource, { subresource: r.subresource, ...(r.policyNamespace !== undefined ? { policyNamespace: r.policyNamespace } : {}) });
+      assert.equal(ruleMatcher(rule)(i), matchRule(rule, i).matched);
+    }),
+    { numRuns: 1000 },
+  );
 });

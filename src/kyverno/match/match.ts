@@ -59,6 +59,48 @@ export function matchRule(rule: Pick<Rule, 'match' | 'exclude'>, input: MatchInp
   return { matched: reasons.length === 0, reasons };
 }
 
+/** A rule's match verdict as a function of the request, prepared once per rule (see ruleMatcher). */
+export type RuleMatcher = (input: MatchInput) => boolean;
+
+/**
+ * Prepares matchRule's verdict for one rule. Most rules select by kind alone: `match.any` filters with
+ * nothing but `resources.kinds` of bare kind names (no group, version, subresource or wildcard), and no
+ * exclude. Such a rule is decided by the request's kind and subresource without the generic walk; any
+ * other rule runs matchRule.
+ */
+export function ruleMatcher(rule: Pick<Rule, 'match' | 'exclude'>): RuleMatcher {
+  const kinds = kindSelection(rule);
+  if (kinds === null) return (input) => matchRule(rule, input).matched;
+  return (input) => {
+    if (input.policyNamespace !== undefined && input.policyNamespace !== (input.resource.metadata.namespace ?? '')) return false;
+    // What checkKind decides for a bare kind name: equal kinds, any group and version, the main resource
+    // (or a Pod's ephemeralcontainers); every other criterion of such a filter is absent.
+    return kinds.has(input.gvk.kind) && (input.subresource === '' || (input.gvk.kind === 'Pod' && input.subresource === 'ephemeralcontainers'));
+  };
+}
+
+const BARE_KIND = /^[A-Za-z0-9]+$/;
+
+function onlyKey(o: object, key: string): boolean {
+  return Object.entries(o).every(([k, v]) => k === key || v === undefined);
+}
+
+/** The kinds of a rule that selects by kind alone, else null. */
+function kindSelection(rule: Pick<Rule, 'match' | 'exclude'>): ReadonlySet<string> | null {
+  const filters = rule.match.any;
+  if (rule.exclude !== undefined || !filters || filters.length === 0) return null;
+  const kinds = new Set<string>();
+  for (const f of filters) {
+    const d = f.resources;
+    if (!d || !onlyKey(f, 'resources') || !onlyKey(d, 'kinds') || !d.kinds || d.kinds.length === 0) return null;
+    for (const k of d.kinds) {
+      if (!BARE_KIND.test(k)) return null;
+      kinds.add(k);
+    }
+  }
+  return kinds;
+}
+
 function legacyFilter(m: MatchResources): ResourceFilter {
   return {
     ...(m.resources ? { resources: m.resources } : {}),

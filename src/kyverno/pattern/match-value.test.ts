@@ -114,3 +114,26 @@ test('range detection stays fast on long digit runs', () => {
   matchValue('1', `${'9'.repeat(100000)}`);
   assert.ok(performance.now() - start < 2000);
 });
+
+test('an integer value matches a string pattern exactly as its decimal text does', () => {
+  // Integers take a shortcut (compared as numbers); their text takes the general duration/quantity/string path.
+  const operand = fc.oneof(
+    fc.integer({ min: -3, max: 20_000 }).map(String),
+    fc.constantFrom('0', '-0', '1k', '10Ki', '1e3', '1.5', '500m', '0s', '1h', '?', '1*', '*', 'abc', '9007199254740993', '1E16'),
+  );
+  const condition = fc.tuple(fc.constantFrom('', '!', '>', '<', '>=', '<='), operand).map(([op, x]) => `${op}${x}`);
+  const pattern = fc.oneof(
+    condition,
+    fc.tuple(condition, condition).map(([a, b]) => `${a} | ${b}`),
+    fc.tuple(condition, condition).map(([a, b]) => `${a} & ${b}`),
+    fc.tuple(operand, operand).map(([a, b]) => `${a}-${b}`),
+    fc.tuple(operand, operand).map(([a, b]) => `${a}!-${b}`),
+  );
+  const value = fc.oneof(fc.integer({ min: -5, max: 20_000 }), fc.constantFrom(0, -0, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 1000, 10240));
+  fc.assert(
+    fc.property(value, pattern, (v, p) => {
+      assert.equal(matchValue(v, p), matchValue(String(v === 0 ? 0 : v), p), `${v} vs ${p}`);
+    }),
+    { numRuns: 3000 },
+  );
+});

@@ -4,7 +4,7 @@
 // compareString, convertNumberToString). In 1.10 the three comparisons are OR-ed (1.12: first that parses decides).
 
 import { parseGoDuration } from '../../kube/duration.js';
-import { compareQuantities, parseQuantity } from '../../kube/quantity.js';
+import { compareQuantities, parseQuantity, type Quantity } from '../../kube/quantity.js';
 import { wildcardMatch } from '../../util/index.js';
 import { formatFloatE, formatFloatF6, isGoInt } from './internal/go-format.js';
 import { operatorOf, type PatternOperator, splitRange } from './operator.js';
@@ -18,29 +18,82 @@ function trimSpaces(s: string): string {
   return s.slice(a, b);
 }
 
+// A string pattern compiled once per text: its alternatives, their conditions, and each operand already
+// parsed as a duration and as a quantity (undefined when it is not one), so that evaluation only parses
+// the resource value. Bounded like the anchor cache (cleared when full).
+type CompiledCondition =
+  | {
+      kind: 'compare';
+      op: PatternOperator;
+      operand: string;
+      duration: bigint | undefined;
+      quantity: Quantity | undefined;
+      /** The quantity's value when it is a safe integer (integer resource values compare against it directly). */
+      quantityInt: number | undefined;
+    }
+  | { kind: 'range'; inside: boolean; low: CompiledCondition; high: CompiledCondition }
+  | { kind: 'never' };
+
+const MAX_CACHE = 4_096;
+const compiled = new Map<string, readonly (readonly CompiledCondition[])[]>();
+
+function compilePattern(pattern: string): readonly (readonly CompiledCondition[])[] {
+  let alternatives = compiled.get(pattern);
+  if (alternatives === undefined) {
+    alternatives = pattern.split('|').map((alternative) => trimSpaces(alternative).split('&').map((c) => compileCondition(trimSpaces(c))));
+    if (compiled.size >= MAX_CACHE) compiled.clear();
+    compiled.set(pattern, alternatives);
+  }
+  return alternatives;
+}
+
+/** One condition: an operator prefix or a range, then the operand (validateStringPattern). */
+function compileCondition(condition: string): CompiledCondition {
+  const op = operatorOf(condition);
+  if (op === '-' || op === '!-') {
+    const ends = splitRange(condition, op);
+    if (ends === undefined) return { kind: 'never' };
+    // `a-b` is `>= a` and `<= b`; `a!-b` is `< a` or `> b`.
+    return op === '-'
+      ? { kind: 'range', inside: true, low: compileCondition(`>= ${ends[0]}`), high: compileCondition(`<= ${ends[1]}`) }
+      : { kind: 'range', inside: false, low: compileCondition(`< ${ends[0]}`), high: compileCondition(`> ${ends[1]}`) };
+  }
+  const operand = condition.slice(op.length).trim();
+  const quantity = parseQuantity(operand);
+  return { kind: 'compare', op, operand, duration: parseGoDuration(operand), quantity, quantityInt: quantity && safeIntegerOf(quantity) };
+}
+
+function safeIntegerOf(q: Quantity): number | undefined {
+  if (q.exponent < 0 || q.exponent > 15) return undefined;
+  const v = q.unscaled * 10n ** BigInt(q.exponent);
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : undefined;
+}
+
 /** True when `value` satisfies the string pattern (validateStringPatterns). */
 export function matchStringPattern(value: unknown, pattern: string): boolean {
   if (value === pattern) return true;
-  for (const alternative of pattern.split('|')) {
-    const conditions = trimSpaces(alternative).split('&');
-    if (conditions.every((c) => matchCondition(value, trimSpaces(c)))) return true;
+  for (const conditions of compilePattern(pattern)) {
+    if (conditions.every((c) => matchCondition(value, c))) return true;
   }
   return false;
 }
 
-/** One condition: an operator prefix or a range, then the operand (validateStringPattern). */
-function matchCondition(value: unknown, condition: string): boolean {
-  const op = operatorOf(condition);
-  if (op === '-') {
-    const ends = splitRange(condition, '-');
-    return ends !== undefined && matchCondition(value, `>= ${ends[0]}`) && matchCondition(value, `<= ${ends[1]}`);
+function matchCondition(value: unknown, c: CompiledCondition): boolean {
+  switch (c.kind) {
+    case 'never':
+      return false;
+    case 'range':
+      return c.inside ? matchCondition(value, c.low) && matchCondition(value, c.high) : matchCondition(value, c.low) || matchCondition(value, c.high);
+    case 'compare':
+      if (typeof value === 'number' && Number.isSafeInteger(value) && c.quantityInt !== undefined) {
+        // An integer renders as bare digits, which parse as a duration only when zero and always as an
+        // exact quantity: both comparisons reduce to integer arithmetic.
+        if (value === 0 && compareDuration(value, c.duration, c.op)) return true;
+        if (applyOrder(Math.sign(value - c.quantityInt), c.op)) return true;
+        return compareString(value, c.operand, c.op);
+      }
+      return compareDuration(value, c.duration, c.op) || compareQuantity(value, c.quantity, c.op) || compareString(value, c.operand, c.op);
   }
-  if (op === '!-') {
-    const ends = splitRange(condition, '!-');
-    return ends !== undefined && (matchCondition(value, `< ${ends[0]}`) || matchCondition(value, `> ${ends[1]}`));
-  }
-  const operand = condition.slice(op.length).trim();
-  return compareDuration(value, operand, op) || compareQuantity(value, operand, op) || compareString(value, operand, op);
 }
 
 /** Numbers become strings as Go's convertNumberToString does; nil becomes "0". */
@@ -70,8 +123,7 @@ function applyOrder(cmp: number, op: PatternOperator): boolean {
   }
 }
 
-function compareDuration(value: unknown, operand: string, op: PatternOperator): boolean {
-  const want = parseGoDuration(operand);
+function compareDuration(value: unknown, want: bigint | undefined, op: PatternOperator): boolean {
   if (want === undefined) return false;
   const text = numberToString(value);
   if (text === undefined) return false;
@@ -80,8 +132,7 @@ function compareDuration(value: unknown, operand: string, op: PatternOperator): 
   return applyOrder(got < want ? -1 : got > want ? 1 : 0, op);
 }
 
-function compareQuantity(value: unknown, operand: string, op: PatternOperator): boolean {
-  const want = parseQuantity(operand);
+function compareQuantity(value: unknown, want: Quantity | undefined, op: PatternOperator): boolean {
   if (want === undefined) return false;
   const text = numberToString(value);
   if (text === undefined) return false;

@@ -3,50 +3,53 @@
 // (the *Handler.Handle methods and validateExistenceListResource), including their message texts.
 
 import { isObject } from '../../util/index.js';
-import { parseAnchor } from '../anchor/index.js';
 import { goTypeName } from '../pattern/index.js';
+import type { MapPlan, PlannedKey } from './map-plan.js';
 import { plainError, type WalkError } from './walk-error.js';
 
-/** Walks one resource value against one pattern value at `path`. */
-export type ElementWalker = (resource: unknown, pattern: unknown, path: string) => WalkError | undefined;
+/** Walks one resource value against one pattern value at `path` (with the value's plan when it is a map). */
+export type ElementWalker = (resource: unknown, pattern: unknown, path: string, plan?: MapPlan) => WalkError | undefined;
 
 /** Checks one pattern key (anchored or plain) against the resource map at `path`. */
-export function handleKey(walk: ElementWalker, key: string, pattern: unknown, resource: Record<string, unknown>, path: string): WalkError | undefined {
-  const a = parseAnchor(key);
-  if (a === undefined || a.kind === 'addIfNotPresent') return handlePlain(walk, key, pattern, resource, path);
-  const currentPath = `${path}${a.key}/`;
+export function handleKey(walk: ElementWalker, entry: PlannedKey, resource: Record<string, unknown>, path: string): WalkError | undefined {
+  const { anchor: a, value: pattern, plan } = entry;
+  if (a === undefined || a.kind === 'addIfNotPresent') return handlePlain(walk, entry.key, pattern, plan, resource, path);
   const present = Object.hasOwn(resource, a.key);
-  const value = present ? resource[a.key] : undefined;
+  // The key's path is built only where it is walked or reported: most optional (`=()`, `X()`) keys are absent.
   switch (a.kind) {
     case 'condition': {
+      const currentPath = `${path}${a.key}/`;
       if (!present) return { kind: 'conditional', message: "conditional anchor mismatch: conditional anchor key doesn't exist in the resource", path: currentPath };
-      const err = walk(value, pattern, currentPath);
+      const err = walk(resource[a.key], pattern, currentPath, plan);
       return err && { kind: 'conditional', message: `conditional anchor mismatch: ${err.message}`, path: err.path };
     }
     case 'global': {
       if (!present) return undefined;
-      const err = walk(value, pattern, currentPath);
+      const err = walk(resource[a.key], pattern, `${path}${a.key}/`, plan);
       return err && { kind: 'global', message: `global anchor mismatch: ${err.message}`, path: err.path };
     }
     case 'equality':
-      return present ? walk(value, pattern, currentPath) : undefined;
-    case 'negation':
+      return present ? walk(resource[a.key], pattern, `${path}${a.key}/`, plan) : undefined;
+    case 'negation': {
       // The pattern value is never looked at: presence alone fails.
-      return present ? { kind: 'negation', message: `negation anchor matched in resource: ${currentPath} is not allowed`, path: currentPath } : undefined;
+      if (!present) return undefined;
+      const currentPath = `${path}${a.key}/`;
+      return { kind: 'negation', message: `negation anchor matched in resource: ${currentPath} is not allowed`, path: currentPath };
+    }
     case 'existence':
-      return present ? handleExistence(walk, pattern, value, currentPath) : undefined;
+      return present ? handleExistence(walk, pattern, resource[a.key], `${path}${a.key}/`) : undefined;
   }
 }
 
 /** A plain key: `"*"` means present and non-null; anything else is walked at `<path><key>/`. */
-function handlePlain(walk: ElementWalker, key: string, pattern: unknown, resource: Record<string, unknown>, path: string): WalkError | undefined {
+function handlePlain(walk: ElementWalker, key: string, pattern: unknown, plan: MapPlan | undefined, resource: Record<string, unknown>, path: string): WalkError | undefined {
   // Own properties only: a missing key reads as Go's nil, never as an Object.prototype member.
   const value = Object.hasOwn(resource, key) ? resource[key] : undefined;
   if (pattern === '*') {
     // Upstream reports the parent path, and its message doubles the slash ("/spec//name not found").
     return value !== null && value !== undefined ? undefined : plainError(path, `${path}/${key} not found`);
   }
-  return walk(value, pattern, `${path}${key}/`);
+  return walk(value, pattern, `${path}${key}/`, plan);
 }
 
 /** `^(key)`: the resource value must be a list, and each pattern map must match at least one element. */

@@ -3,7 +3,7 @@
 // becomes skip (conditional/global anchor), fail (with its path) or error (an anchor key was missing).
 
 import { walkElement } from './walk.js';
-import { isSkip, type WalkState } from './walk-error.js';
+import { isSkip } from './walk-error.js';
 
 /**
  * The outcome of matching one pattern:
@@ -21,12 +21,15 @@ export type MatchOutcome =
 
 /** Validates a resource (JSON) against a Kyverno `pattern` tree (variables already substituted). */
 export function validatePattern(resource: unknown, pattern: unknown): MatchOutcome {
-  const state: WalkState = { anchorSeen: new Map() };
-  const err = walkElement(state, resource, pattern, '/');
+  const err = walkElement({}, resource, pattern, '/');
   if (err === undefined) return { kind: 'pass' };
   if (isSkip(err)) return { kind: 'skip', path: err.path, reason: err.message };
   if (err.kind === 'negation') return { kind: 'fail', path: err.path, detail: err.message };
-  const keysMissing = [...state.anchorSeen.values()].some((seen) => !seen);
+  // Which anchor keys were never present matters only here: the walk is pure, so a second walk that
+  // records them stops at the same error, and passing walks (the common case) record nothing.
+  const anchorSeen = new Map<string, boolean>();
+  walkElement({ anchorSeen }, resource, pattern, '/');
+  const keysMissing = [...anchorSeen.values()].some((seen) => !seen);
   if (keysMissing || err.path === '') return { kind: 'error', path: '', detail: err.message };
   return { kind: 'fail', path: err.path, detail: err.message };
 }

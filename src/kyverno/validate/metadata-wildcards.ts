@@ -33,16 +33,42 @@ function expandTag(patternTag: Record<string, unknown>, resourceTag: Record<stri
   return out;
 }
 
+/**
+ * True when expandTag would rebuild the tag map with exactly the same keys: no wildcard key matches a
+ * resource key, and each anchored wildcard key is already in its canonical form. The common case (a
+ * policy allowing some annotation the resource does not carry) then keeps the policy's own map, and
+ * with it the walk's per-map caches.
+ */
+function expandsToItself(patternTag: Record<string, unknown>, resourceTag: Record<string, unknown>): boolean {
+  const resourceKeys = Object.keys(resourceTag);
+  for (const k of Object.keys(patternTag)) {
+    if (!hasWildcard(k)) continue;
+    const a = parseAnchor(k);
+    if (a && anchorString(a.kind, a.key) !== k) return false;
+    const bare = a ? a.key : k;
+    if (resourceKeys.some((r) => wildcardMatch(bare, r))) return false;
+  }
+  return true;
+}
+
 // Whether a pattern map has wildcard keys under metadata.labels/annotations at all: decided once per map
 // object, since most pattern maps of a compiled policy never need expanding.
 const mayExpandCache = new WeakMap<object, boolean>();
 
 function mayExpand(pattern: Record<string, unknown>): boolean {
   let may = mayExpandCache.get(pattern);
-  if (may !== undefined) return may;
+  if (may === undefined) {
+    may = hasMetadataWildcards(pattern);
+    mayExpandCache.set(pattern, may);
+  }
+  return may;
+}
+
+/** True when the pattern map has wildcard keys under metadata.labels/annotations (expandInMetadata may change it). */
+export function hasMetadataWildcards(pattern: Record<string, unknown>): boolean {
   const metaKey = findTagKey(pattern, 'metadata');
   const meta = metaKey === undefined ? undefined : pattern[metaKey];
-  may = false;
+  let may = false;
   if (isObject(meta)) {
     for (const tag of ['labels', 'annotations']) {
       const key = findTagKey(meta, tag);
@@ -50,7 +76,6 @@ function mayExpand(pattern: Record<string, unknown>): boolean {
       if (isObject(map) && Object.keys(map).some(hasWildcard)) may = true;
     }
   }
-  mayExpandCache.set(pattern, may);
   return may;
 }
 
@@ -70,7 +95,7 @@ export function expandInMetadata(pattern: Record<string, unknown>, resource: Rec
     const pTag = patternMeta[pKey];
     const rTag = resourceMeta[rKey];
     if (!isObject(pTag) || !isObject(rTag)) continue;
-    if (!Object.keys(pTag).some(hasWildcard)) continue;
+    if (!Object.keys(pTag).some(hasWildcard) || expandsToItself(pTag, rTag)) continue;
     newMeta ??= { ...patternMeta };
     newMeta[pKey] = expandTag(pTag, rTag);
   }

@@ -90,3 +90,35 @@ test('the order of keys in pattern and resource never changes the outcome', () =
     { numRuns: 500 },
   );
 });
+
+const wildcardCases: { name: string; pattern: unknown; resource: unknown; want: MatchOutcome }[] = [
+  {
+    name: 'an optional wildcard annotation the resource does not carry passes',
+    pattern: { '=(metadata)': { '=(annotations)': { '=(container.apparmor.security.beta.kubernetes.io/*)': 'runtime/default | localhost/*' } } },
+    resource: { metadata: { annotations: { 'prometheus.io/port': '9102' } } },
+    want: { kind: 'pass' },
+  },
+  {
+    name: 'the same pattern checks a matching annotation',
+    pattern: { '=(metadata)': { '=(annotations)': { '=(container.apparmor.security.beta.kubernetes.io/*)': 'runtime/default | localhost/*' } } },
+    resource: { metadata: { annotations: { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' } } },
+    want: {
+      kind: 'fail',
+      path: '/metadata/annotations/container.apparmor.security.beta.kubernetes.io/app/',
+      detail: "resource value 'unconfined' does not match 'runtime/default | localhost/*' at path /metadata/annotations/container.apparmor.security.beta.kubernetes.io/app/",
+    },
+  },
+  {
+    name: 'a required wildcard label that matches nothing fails on the wildcard key',
+    pattern: { metadata: { labels: { 'app*': '?*', ' =(tier*) ': 'x' } } },
+    resource: { metadata: { labels: { team: 'a' } } },
+    want: { kind: 'fail', path: '/metadata/labels/app*/', detail: "resource value '<nil>' does not match '?*' at path /metadata/labels/app*/" },
+  },
+];
+for (const c of wildcardCases) {
+  test(c.name, () => {
+    // Twice: the first walk prepares the pattern maps, the second reuses them.
+    assert.deepEqual(validatePattern(c.resource, c.pattern), c.want);
+    assert.deepEqual(validatePattern(c.resource, c.pattern), c.want);
+  });
+}

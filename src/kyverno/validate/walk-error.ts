@@ -2,6 +2,8 @@
 // Mirrors the error values of kyverno@v1.10.7:pkg/engine/anchor/error.go and validate.PatternError, but
 // carried as tagged data: the kind is never recovered from the message text.
 
+import type { MapPlan } from './map-plan.js';
+
 /** Why a walk step failed: an anchor error, a group of skipped array elements, or a plain mismatch. */
 export type WalkErrorKind = 'conditional' | 'global' | 'negation' | 'skipGroup' | 'plain';
 
@@ -12,11 +14,12 @@ export interface WalkError {
   path: string;
 }
 
-/** Shared state of one walk: which anchor keys were ever seen present (anchor.AnchorMap). */
+/** Shared state of one walk. */
 export interface WalkState {
-  anchorSeen: Map<string, boolean>;
+  /** When given, records which anchor keys were ever seen present (anchor.AnchorMap). */
+  anchorSeen?: Map<string, boolean>;
   /** walkElement bound to this state, made once per walk (not once per map). */
-  walker?: (resource: unknown, pattern: unknown, path: string) => WalkError | undefined;
+  walker?: (resource: unknown, pattern: unknown, path: string, plan?: MapPlan) => WalkError | undefined;
 }
 
 /** True when the error means "the rule does not apply" (conditional/global anchor, or all elements skipped). */

@@ -4,10 +4,9 @@
 // error is returned; skipped elements of an array are left out unless every element skipped.
 
 import { isObject } from '../../util/index.js';
-import { parseAnchor } from '../anchor/index.js';
 import { formatGoValue, goTypeName, matchValue } from '../pattern/index.js';
 import { handleKey } from './anchor-handlers.js';
-import { orderedKeys } from './key-order.js';
+import { type MapPlan, mapPlan } from './map-plan.js';
 import { expandInMetadata } from './metadata-wildcards.js';
 import { isSkip, plainError, type WalkError, type WalkState } from './walk-error.js';
 
@@ -15,39 +14,23 @@ function isScalar(v: unknown): boolean {
   return v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-// Per pattern map (computed once, see key-order.ts): its condition/existence/negation anchors as
-// [pattern key, bare key] pairs, in key order.
-const notedCache = new WeakMap<object, readonly (readonly [string, string])[]>();
-
-function notedAnchors(pattern: Record<string, unknown>): readonly (readonly [string, string])[] {
-  let noted = notedCache.get(pattern);
-  if (noted) return noted;
-  const out: (readonly [string, string])[] = [];
-  for (const key of Object.keys(pattern)) {
-    const a = parseAnchor(key);
-    if (a !== undefined && (a.kind === 'condition' || a.kind === 'existence' || a.kind === 'negation')) out.push([key, a.key]);
-  }
-  noted = out;
-  notedCache.set(pattern, noted);
-  return noted;
-}
-
 /** Records, for each condition/existence/negation anchor key, whether any visited resource map had it. */
-function noteAnchors(state: WalkState, pattern: Record<string, unknown>, resource: Record<string, unknown>): void {
-  for (const [key, bare] of notedAnchors(pattern)) {
-    if (state.anchorSeen.get(key) === true) continue;
-    state.anchorSeen.set(key, Object.hasOwn(resource, bare));
+function noteAnchors(seen: Map<string, boolean>, plan: MapPlan, resource: Record<string, unknown>): void {
+  for (const [key, bare] of plan.noted) {
+    if (seen.get(key) === true) continue;
+    seen.set(key, Object.hasOwn(resource, bare));
   }
 }
 
 /** Walks `resource` against `pattern` at `path`; the first error, or undefined when it matches. */
-export function walkElement(state: WalkState, resource: unknown, pattern: unknown, path: string): WalkError | undefined {
+export function walkElement(state: WalkState, resource: unknown, pattern: unknown, path: string, patternPlan?: MapPlan): WalkError | undefined {
   if (isObject(pattern)) {
     if (!isObject(resource)) {
       return plainError(path, `pattern and resource have different structures. Path: ${path}. Expected ${goTypeName(pattern)}, found ${goTypeName(resource)}`);
     }
-    noteAnchors(state, pattern, resource);
-    return walkMap(state, resource, pattern, path);
+    const plan = patternPlan ?? mapPlan(pattern);
+    if (state.anchorSeen) noteAnchors(state.anchorSeen, plan, resource);
+    return walkMap(state, resource, pattern, plan, path);
   }
   if (Array.isArray(pattern)) {
     if (!Array.isArray(resource)) {
@@ -63,12 +46,13 @@ export function walkElement(state: WalkState, resource: unknown, pattern: unknow
   return plainError(path, `failed at '${path}', pattern contains unknown type`);
 }
 
-function walkMap(state: WalkState, resource: Record<string, unknown>, patternIn: Record<string, unknown>, path: string): WalkError | undefined {
-  const pattern = expandInMetadata(patternIn, resource);
-  state.walker ??= (r: unknown, p: unknown, at: string) => walkElement(state, r, p, at);
+function walkMap(state: WalkState, resource: Record<string, unknown>, patternIn: Record<string, unknown>, planIn: MapPlan, path: string): WalkError | undefined {
+  const pattern = planIn.mayExpand ? expandInMetadata(patternIn, resource) : patternIn;
+  const plan = pattern === patternIn ? planIn : mapPlan(pattern);
+  state.walker ??= (r: unknown, p: unknown, at: string, rPlan?: MapPlan) => walkElement(state, r, p, at, rPlan);
   const walk = state.walker;
-  for (const key of orderedKeys(pattern)) {
-    const err = handleKey(walk, key, pattern[key], resource, path);
+  for (const entry of plan.keys) {
+    const err = handleKey(walk, entry, resource, path);
     if (err) return err;
   }
   return undefined;
@@ -84,26 +68,33 @@ function walkArray(state: WalkState, resource: unknown[], pattern: unknown[], pa
   const first = pattern[0];
   if (isObject(first)) {
     // Every resource element is checked against the first pattern map; other pattern elements are ignored.
-    return walkElements(state, resource, undefined, first, path);
+    return walkElements(state, resource, undefined, first, mapPlan(first), path);
   }
   if (isScalar(first)) return walkElement(state, resource, first, path);
   if (resource.length < pattern.length) {
     // Upstream returns no path here, which makes the rule an error rather than a fail.
     return plainError('', `validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`);
   }
-  return walkElements(state, resource, pattern, undefined, path);
+  return walkElements(state, resource, pattern, undefined, undefined, path);
 }
 
 /**
  * Checks elements in order: each resource element against `each` (when given), else resource[i] against
  * pattern[i] for every pattern element. Skip errors are collected and only count when nothing applied.
  */
-function walkElements(state: WalkState, resource: readonly unknown[], pattern: readonly unknown[] | undefined, each: unknown, path: string): WalkError | undefined {
+function walkElements(
+  state: WalkState,
+  resource: readonly unknown[],
+  pattern: readonly unknown[] | undefined,
+  each: unknown,
+  eachPlan: MapPlan | undefined,
+  path: string,
+): WalkError | undefined {
   let applied = 0;
   let skips: WalkError[] | undefined;
   const n = pattern ? pattern.length : resource.length;
   for (let i = 0; i < n; i++) {
-    const err = walkElement(state, resource[i], pattern ? pattern[i] : each, `${path}${i}/`);
+    const err = pattern ? walkElement(state, resource[i], pattern[i], `${path}${i}/`) : walkElement(state, resource[i], each, `${path}${i}/`, eachPlan);
     if (err === undefined) applied++;
     else if (isSkip(err)) {
       skips ??= [];

@@ -86,7 +86,20 @@ export function withElement(ctx: JsonObject, element: JsonValue, index: number, 
   const out: JsonObject = Object.assign({}, ctx);
   out.element = element;
   out.elementIndex = index;
-  out[`element${nesting}`] = element;
-  out[`elementIndex${nesting}`] = index;
+  const names = nestedNames(nesting);
+  out[names[0]] = element;
+  out[names[1]] = index;
   return out;
+}
+
+// `element<n>` / `elementIndex<n>` for the nesting levels seen so far, built once each.
+const nestedNameCache: (readonly [string, string])[] = [];
+
+function nestedNames(nesting: number): readonly [string, string] {
+  let names = nestedNameCache[nesting];
+  if (names === undefined) {
+    names = [`element${nesting}`, `elementIndex${nesting}`];
+    nestedNameCache[nesting] = names;
+  }
+  return names;
 }

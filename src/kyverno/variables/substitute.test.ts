@@ -71,3 +71,37 @@ for (const c of missing) {
     assert.deepEqual(substituteAll(c.doc, data, c.mode ? { mode: c.mode } : {}), c.want);
   });
 }
+
+// Documents with variables are substituted through a plan made once per document object: the cases
+// below run each document twice (a cached plan must give the same answer) and cover its corners.
+const planned: { name: string; doc: JsonValue; opts?: { mode?: 'strict' | 'conditions'; isDelete?: boolean }; want: unknown }[] = [
+  {
+    name: 'a key holding a variable is substituted, and its value too',
+    doc: { '{{ request.object.metadata.name }}': '{{ request.object.metadata.namespace }}', fixed: ['a', 1, null] },
+    want: { ok: true, value: { web: 'ns1', fixed: ['a', 1, null] } },
+  },
+  { name: '{{@}} reads the value at its own path in the document', doc: { request: { object: { metadata: { name: '{{@}}' } } } }, want: { ok: true, value: { request: { object: { metadata: { name: 'web' } } } } } },
+  { name: 'escaped braces in a literal string of a planned document are unescaped', doc: { a: '\\{{ x }}', b: '{{ request.operation }}' }, want: { ok: true, value: { a: '{{ x }}', b: 'CREATE' } } },
+  {
+    name: 'an error names the path of the failing string in the document',
+    doc: { all: [{ key: '{{ request.object.metadata.labels.team }}' }] },
+    want: { ok: false, error: 'failed to resolve request.object.metadata.labels.team at path /all/0/key: JMESPath query failed: Unknown key "labels" in path' },
+  },
+  { name: 'in conditions mode the failing string becomes empty', doc: { all: [{ key: '{{ nope.nope }}', value: 'x' }] }, opts: { mode: 'conditions' }, want: { ok: true, value: { all: [{ key: '', value: 'x' }] } } },
+  { name: 'a whole-string variable on DELETE reads the old object', doc: { n: '{{ request.object.metadata.name }}' }, opts: { isDelete: true }, want: { ok: false, error: 'failed to resolve request.oldObject.metadata.name at path /n: JMESPath query failed: Unknown key "oldObject" in path' } },
+];
+for (const c of planned) {
+  test(c.name, () => {
+    assert.deepEqual(substituteAll(c.doc, data, c.opts ?? {}), c.want);
+    assert.deepEqual(substituteAll(c.doc, data, c.opts ?? {}), c.want);
+  });
+}
+
+test('a planned document is never modified and its constant parts are shared', () => {
+  const constant = { x: [1, 2] };
+  const doc = { constant, v: '{{ request.operation }}' };
+  const r = substituteAll(doc, data);
+  assert.ok(r.ok);
+  assert.equal((r.value as { constant: unknown }).constant, constant);
+  assert.deepEqual(doc, { constant: { x: [1, 2] }, v: '{{ request.operation }}' });
+});

@@ -4,7 +4,7 @@
 // exactly one variable takes the typed value, others are spliced in (non-strings JSON-encoded). A plain path
 // through a map that lacks a key fails as Kyverno's go-jmespath fork does (NotFoundError, "Unknown key").
 import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
-import { searchJmespath } from '../jmespath/index.js';
+import { deleteExpression, type Expression, evaluateExpression, expressionOf, findVariable, type Template, templateOf } from './template.js';
 
 /** How unresolvable variables are treated: `strict` fails, `conditions` substitutes "" (preconditions). */
 export type ResolveMode = 'strict' | 'conditions';
@@ -49,15 +49,82 @@ function hasReferences(doc: JsonValue): boolean {
 
 /** Substitutes references and variables everywhere in doc, against the context data. */
 export function substituteAll(doc: JsonValue, data: JsonObject, opts: SubstituteOptions = {}): SubstituteOutcome {
-  const kind = docKind(doc);
+  const kind = typeof doc === 'object' && doc !== null ? undefined : docKind(doc);
   if (kind === 0) return { ok: true, value: doc };
   try {
-    const withRefs = kind === 2 ? walk(doc, [], (s, path) => substituteReferences(s, path, doc)) : doc;
+    // Maps and lists without references run their plan (one lookup); strings are decided as they come.
+    const plan = kind === undefined ? documentPlan(doc as object) : undefined;
+    if (plan) return { ok: true, value: plan(data, opts, []) };
+    if (kind === 1) return { ok: true, value: substituteVariables(doc as string, [], data, opts) };
+    const withRefs = walk(doc, [], (s, path) => substituteReferences(s, path, doc));
     return { ok: true, value: walk(withRefs, [], (s, path) => substituteVariables(s, path, data, opts)) };
   } catch (err) {
     if (err instanceof SubstitutionError) return { ok: false, error: err.message };
     throw err;
   }
+}
+
+// A document without `$(` references is substituted through its plan: the shape of `walk` below with
+// the per-evaluation decisions taken once per document object (which subtrees are constant, which keys
+// hold variables, which strings are literal). Plans take the current path as a shared stack, like walk,
+// so one plan serves a sub-document wherever it appears. Documents with references (null here) take
+// the generic walk, since their variables are only known once the references are resolved.
+type Plan = (data: JsonObject, opts: SubstituteOptions, path: string[]) => JsonValue;
+const plans = new WeakMap<object, Plan | null>();
+
+function documentPlan(doc: object): Plan | null {
+  let plan = plans.get(doc);
+  if (plan === undefined) {
+    plan = docKind(doc as JsonValue) === 2 ? null : compilePlan(doc as JsonValue);
+    plans.set(doc, plan);
+  }
+  return plan;
+}
+
+/** The plan of a sub-document of a document without references (so never null). */
+function planOf(doc: JsonValue): Plan {
+  if (typeof doc !== 'object' || doc === null) return compilePlan(doc);
+  return documentPlan(doc) as Plan;
+}
+
+function constantPlan(value: JsonValue): Plan {
+  return () => value;
+}
+
+function compilePlan(doc: JsonValue): Plan {
+  if (typeof doc === 'string') {
+    const template = templateOf(doc);
+    if (template.kind === 'literal') return constantPlan(unescapeBraces(doc));
+    return (data, opts, path) => substituteTemplate(doc, template, path, data, opts);
+  }
+  if (typeof doc !== 'object' || doc === null || docKind(doc) === 0) return constantPlan(doc);
+  if (Array.isArray(doc)) {
+    const items = doc.map(planOf);
+    return (data, opts, path) => {
+      const out: JsonValue[] = new Array(items.length);
+      for (let i = 0; i < items.length; i++) {
+        path.push(String(i));
+        out[i] = (items[i] as Plan)(data, opts, path);
+        path.pop();
+      }
+      return out;
+    };
+  }
+  const entries = Object.keys(doc).map((key) => ({
+    key,
+    keyPlan: key.includes('{{') ? compilePlan(key) : undefined,
+    value: planOf(doc[key] as JsonValue),
+  }));
+  return (data, opts, path) => {
+    const out: JsonObject = {};
+    for (const e of entries) {
+      const key = e.keyPlan ? e.keyPlan(data, opts, path) : e.key;
+      path.push(e.key);
+      out[typeof key === 'string' ? key : JSON.stringify(key)] = e.value(data, opts, path);
+      path.pop();
+    }
+    return out;
+  };
 }
 
 /** True when a string contains a `{{` variable or `$(` reference worth substituting. */
@@ -96,47 +163,18 @@ function walk(doc: JsonValue, path: string[], leaf: (s: string, path: string[]) 
   return doc;
 }
 
-/** Finds the next innermost `{{ ... }}` (inner `{...}` allowed, no nested braces) not preceded by `\`. */
-function findVariable(s: string, from: number): { start: number; end: number } | undefined {
-  let i = s.indexOf('{{', from);
-  while (i >= 0) {
-    if (i > 0 && s[i - 1] === '\\') {
-      i = s.indexOf('{{', i + 1);
-      continue;
-    }
-    let j = i + 2;
-    let ok = false;
-    while (j < s.length) {
-      const c = s[j];
-      if (c === '}' && s[j + 1] === '}') {
-        ok = true;
-        break;
-      }
-      if (c === '{') {
-        // allow one level of `{...}` (a JMESPath multiselect hash)
-        const close = s.indexOf('}', j + 1);
-        const inner = close >= 0 ? s.slice(j + 1, close) : '';
-        if (close < 0 || inner.includes('{')) break;
-        j = close + 1;
-        continue;
-      }
-      if (c === '}') break;
-      j++;
-    }
-    if (ok) {
-      // `{{a}}}` style: the match ends at the first `}}`
-      return { start: i, end: j + 2 };
-    }
-    i = s.indexOf('{{', i + 1);
-  }
-  return undefined;
-}
-
 function jmesPathOf(path: readonly string[]): string {
   return path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
 }
 
-function substituteVariables(s: string, path: string[], data: JsonObject, opts: SubstituteOptions): JsonValue {
+function substituteVariables(s: string, path: readonly string[], data: JsonObject, opts: SubstituteOptions): JsonValue {
+  return substituteTemplate(s, templateOf(s), path, data, opts);
+}
+
+/** Substitutes the variables of s, whose template is t. */
+function substituteTemplate(s: string, t: Template, path: readonly string[], data: JsonObject, opts: SubstituteOptions): JsonValue {
+  if (t.kind === 'literal') return unescapeBraces(s);
+  if (t.kind === 'single') return unescapeBraces(resolve(opts.isDelete ? deleteExpression(t) : t.expr, path, data, opts));
   let value: JsonValue = s;
   for (let round = 0; round < MAX_ROUNDS && typeof value === 'string'; round++) {
     const current: string = value;
@@ -146,53 +184,56 @@ function substituteVariables(s: string, path: string[], data: JsonObject, opts: 
     let expr = raw.slice(2, -2).trim();
     if (expr === '@') expr = jmesPathOf(path);
     if (opts.isDelete) expr = expr.replaceAll('request.object', 'request.oldObject');
-    let resolved: unknown;
-    try {
-      resolved = searchJmespath(expr, data);
-    } catch (err) {
-      if (opts.mode === 'conditions') resolved = '';
-      else throw new SubstitutionError(`failed to resolve ${expr} at path /${path.join('/')}: ${(err as Error).message}`);
-    }
-    if (resolved === undefined || resolved === null) {
-      // Kyverno's fork fails where the community library yields null: a missing key of a map on a plain path.
-      const key = missingKey(expr, data);
-      if (key !== undefined) {
-        if (opts.mode === 'conditions') resolved = '';
-        else throw new SubstitutionError(`failed to resolve ${expr} at path /${path.join('/')}: JMESPath query failed: Unknown key "${key}" in path`);
-      } else resolved = null;
-    }
+    const resolved = resolve(expressionOf(expr), path, data, opts);
     if (raw === current) {
-      value = resolved as JsonValue;
+      value = resolved;
       break;
     }
     const text = typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
     value = current.slice(0, m.start) + text + current.slice(m.end);
   }
-  if (typeof value === 'string' && value.includes('\\{{')) value = value.replaceAll('\\{{', '{{');
-  return value;
+  return unescapeBraces(value);
 }
 
-// A plain path: identifiers or quoted identifiers joined by dots, each optionally followed by [n] indices.
-const PLAIN_PATH = /^(?:[A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\]|\\.)*")(?:\[\d+\])*(?:\.(?:[A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\]|\\.)*")(?:\[\d+\])*)*$/;
-const PATH_SEGMENT = /([A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\]|\\.)*")|\[(\d+)\]/g;
+/** Turns escaped `\\{{` back into `{{` once substitution is done. */
+function unescapeBraces(value: JsonValue): JsonValue {
+  return typeof value === 'string' && value.includes('\\{{') ? value.replaceAll('\\{{', '{{') : value;
+}
+
+/** The value of one variable; in `conditions` mode a failure resolves to "" instead of throwing. */
+function resolve(expr: Expression, path: readonly string[], data: JsonObject, opts: SubstituteOptions): JsonValue {
+  let resolved: unknown;
+  try {
+    resolved = evaluateExpression(expr, data);
+  } catch (err) {
+    if (opts.mode === 'conditions') return '';
+    throw new SubstitutionError(`failed to resolve ${expr.text} at path /${path.join('/')}: ${(err as Error).message}`);
+  }
+  if (resolved === undefined || resolved === null) {
+    // Kyverno's fork fails where the community library yields null: a missing key of a map on a plain path.
+    const key = missingKey(expr, data);
+    if (key === undefined) return null;
+    if (opts.mode === 'conditions') return '';
+    throw new SubstitutionError(`failed to resolve ${expr.text} at path /${path.join('/')}: JMESPath query failed: Unknown key "${key}" in path`);
+  }
+  return resolved as JsonValue;
+}
 
 /**
  * The first key a plain path misses in a map (Kyverno's NotFoundError), or undefined. A field of a non-map
  * (null, a list, a scalar) and an index out of range are null without error, as in go-jmespath. Paths with
  * functions, projections, filters or `||` are not checked: the fork's behaviour there was not confirmed.
  */
-function missingKey(expr: string, data: JsonObject): string | undefined {
-  if (!PLAIN_PATH.test(expr)) return undefined;
+function missingKey(expr: Expression, data: JsonObject): string | undefined {
+  if (expr.plainPath === null) return undefined;
   let cur: JsonValue | undefined = data;
-  for (const m of expr.matchAll(PATH_SEGMENT)) {
-    if (m[2] !== undefined) {
-      cur = Array.isArray(cur) ? cur[Number(m[2])] : undefined;
+  for (const step of expr.plainPath) {
+    if ('index' in step) {
+      cur = Array.isArray(cur) ? cur[step.index] : undefined;
     } else {
-      const raw = m[1] ?? '';
-      const key = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
       if (!isObject(cur)) return undefined;
-      if (!Object.hasOwn(cur, key)) return key;
-      cur = cur[key];
+      if (!Object.hasOwn(cur, step.key)) return step.key;
+      cur = cur[step.key];
     }
     if (cur === undefined || cur === null) return undefined;
   }

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compile, type JSONValue, TreeInterpreter } from '@jmespath-community/jmespath';
+import fc from 'fast-check';
+import { compileToClosures } from './closures.js';
+import { searchJmespath } from './index.js';
+
+/** The interpreter's answer, or the message of what it threw. */
+function viaInterpreter(expr: string, data: JSONValue): { value: unknown } | { error: string } {
+  try {
+    return { value: TreeInterpreter.search(compile(expr), data) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+function viaClosures(expr: string, data: JSONValue): { value: unknown } | { error: string } {
+  const run = compileToClosures(compile(expr));
+  assert.ok(run, `${expr} compiles to closures`);
+  try {
+    return { value: run(data) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+const pod: JSONValue = {
+  request: {
+    operation: 'CREATE',
+    object: {
+      spec: {
+        initContainers: [{ name: 'i', securityContext: { capabilities: { drop: ['ALL'] } } }],
+        containers: [{ name: 'a', securityContext: { capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] } } }, { name: 'b' }],
+        volumes: [{ name: 'v', configMap: { name: 'c' } }, { name: 'w', emptyDir: {} }],
+      },
+    },
+  },
+  element: { securityContext: { capabilities: { drop: ['ALL'] } } },
+  n: 0,
+  empty: {},
+};
+
+// The policies' own expressions, and the corners of the interpreter's semantics the closures repeat.
+const expressions = [
+  "request.operation || 'BACKGROUND'",
+  'request.object.spec.[ephemeralContainers, initContainers, containers][]',
+  'request.object.spec.[ephemeralContainers, initContainers, containers][].securityContext.capabilities.add[]',
+  "request.object.spec.volumes[].keys(@)[] || ''",
+  'element.securityContext.capabilities.drop[] || `[]`',
+  'element.securityContext.capabilities.add[] || `[]`',
+  'request.object.spec.containers[-1].name',
+  'request.object.spec.containers[5]',
+  'request.object.spec.containers[*].name',
+  'request.object.spec.containers.name',
+  'request.object.missing.deeper',
+  'n.field',
+  'n || empty || `"fallback"`',
+  'empty && n',
+  '!request.object.spec.containers',
+  'request | object | spec | containers[0] | name',
+  'request.constructor',
+  'length(request.object.spec.containers)',
+  'to_string(n)',
+  '[n, missing]',
+  '@',
+];
+
+for (const expr of expressions) {
+  test(`closures give the interpreter's result for ${expr}`, () => {
+    assert.deepEqual(viaClosures(expr, pod), viaInterpreter(expr, pod));
+  });
+}
+
+test('function errors come out of the closures as they come out of the interpreter', () => {
+  assert.deepEqual(viaClosures('length(n)', pod), viaInterpreter('length(n)', pod));
+  assert.ok('error' in viaInterpreter('length(n)', pod));
+});
+
+test('filters, slices, comparisons, root, let and expression references stay with the interpreter', () => {
+  for (const expr of ['a[?b]', 'a[1:2]', 'a == b', '$.a', 'let $x = a in $x', 'sort_by(a, &b)', 'a.*', '{x: a}']) {
+    assert.equal(compileToClosures(compile(expr)), undefined, expr);
+  }
+});
+
+test('searchJmespath still answers expressions the closures do not take', () => {
+  assert.deepEqual(searchJmespath("request.object.spec.containers[?name == 'b'].name", pod), ['b']);
+});
+
+test('closures agree with the interpreter on generated expressions and documents', () => {
+  const name = fc.constantFrom('a', 'b', 'c', 'constructor', 'length');
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer({ min: -2, max: 2 }),
+      fc.constantFrom('', 'x'),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(name, tie('value'), { maxKeys: 3 }),
+    ),
+  })).value;
+  const expr = fc.letrec((tie) => ({
+    e: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      name,
+      fc.constant('@'),
+      fc.constantFrom('`[]`', "'s'", '`1`', '`{}`'),
+      fc.tuple(tie('e'), name).map(([l, r]) => `${l}.${r}`),
+      fc.tuple(tie('e'), fc.integer({ min: -2, max: 2 })).map(([l, i]) => `${l}[${i}]`),
+      tie('e').map((l) => `${l}[]`),
+      fc.tuple(tie('e'), name).map(([l, r]) => `${l}[*].${r}`),
+      fc.tuple(tie('e'), tie('e')).map(([l, r]) => `(${l} || ${r})`),
+      fc.tuple(tie('e'), tie('e')).map(([l, r]) => `(${l} && ${r})`),
+      tie('e').map((l) => `!(${l})`),
+      fc.tuple(tie('e'), tie('e')).map(([l, r]) => `[${l}, ${r}]`),
+      fc.tuple(tie('e'), tie('e')).map(([l, r]) => `(${l} | ${r})`),
+      tie('e').map((l) => `not_null(${l})`),
+      tie('e').map((l) => `length(${l})`),
+    ),
+  })).e;
+  fc.assert(
+    fc.property(expr, json, (e, data) => {
+      assert.deepEqual(viaClosures(e, data as JSONValue), viaInterpreter(e, data as JSONValue));
+    }),
+    { numRuns: 2000 },
+  );
+});
