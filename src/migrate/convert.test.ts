@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { loadObjects } from '../cluster/index.js';
 import { type KubeObject, parseObjects } from '../kube/index.js';
-import { evaluatePolicy, loadPolicy, type Policy } from '../kyverno/index.js';
+import { admitResource, compilePolicy, evaluatePolicy, loadPolicy, type Policy } from '../kyverno/index.js';
 import { admitPod, mutatePod, readPsp } from '../psp/index.js';
 import { clone, type JsonObject } from '../util/index.js';
 import { convertPsps, NO_USABLE_PSP_POLICY } from './convert.js';
@@ -189,3 +189,21 @@ for (const c of sampleCases) {
     assert.equal(failed.length === 0, c.want, failed.join('\n') || 'no rule failed');
   });
 }
+
+test("converted mutate rules default, in Kyverno's engine, the effective values ray's PSP defaulted", () => {
+  const r = convertPsps(samplePsps, sampleRbac, { validationFailureAction: 'Enforce' });
+  const policies = r.policies.map((p) => compilePolicy(loadPolicy(p).policy!));
+  const bare: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ray-restricted' }, spec: { serviceAccountName: 'default', containers: [{ name: 'c', image: 'busybox' }] } } as KubeObject;
+  const out = admitResource(policies, bare, { requestInfo: { userInfo: { username: 'ray', groups: ['system:authenticated'] } } });
+  assert.deepEqual(out.validateResults.flatMap((v) => v.rules.filter((x) => x.status === 'fail' || x.status === 'error').map((x) => x.rule)), []);
+  const psp = admitPod(bare, { psps: samplePsps, rbac: sampleRbac, user: 'ray', groups: ['system:authenticated'], namespace: 'ray-restricted' });
+  assert.equal(psp.policy, 'ray-restricted');
+  // Compare the values each container effectively runs with (container field, else the pod's).
+  const effective = (o: KubeObject) => {
+    const spec = o.spec as { securityContext?: Record<string, unknown>; containers: { securityContext?: Record<string, unknown> }[] };
+    const c = spec.containers[0]?.securityContext ?? {};
+    const s = spec.securityContext ?? {};
+    return { runAsUser: c.runAsUser ?? s.runAsUser, fsGroup: s.fsGroup, supplementalGroups: s.supplementalGroups, allowPrivilegeEscalation: c.allowPrivilegeEscalation };
+  };
+  assert.deepEqual(effective(out.patched), effective(psp.mutatedPod!));
+});
