@@ -189,16 +189,21 @@ export function diffInputs(m: MigrationInputs): DiffResult {
 /** Everything the HTML report shows, computed from the inputs. */
 export function buildReport(io: CliIO, m: MigrationInputs, opts: { kubernetes: string; cluster?: string[] }): MigrationReport {
   const audit = auditInputs(io, m);
-  const plan = computeFor(m, audit);
   const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
+  const plan = planFor(opts.kubernetes, { kyvernoPsp, policiesChart: m.chartVersion, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
+  return reportOf(m.source, audit, computeFor(m, audit), diffInputs(m), plan);
+}
+
+/** The report's data from results already computed (the audit, its exceptions, the diff and the plan). */
+export function reportOf(source: string, audit: AuditResult, exceptions: ExceptionPlan, diff: DiffResult, plan: PlanStep[]): MigrationReport {
   return {
-    source: m.source,
+    source,
     generatedAt: new Date().toISOString(),
     podgateVersion: VERSION,
     audit: auditJson(audit) as MigrationReport['audit'],
-    exceptions: { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings },
-    diff: diffInputs(m),
-    plan: planFor(opts.kubernetes, { kyvernoPsp, policiesChart: m.chartVersion, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' }),
+    exceptions: { exceptions: exceptions.exceptions, userViolations: exceptions.userViolations, warnings: exceptions.warnings },
+    diff,
+    plan,
   };
 }
 

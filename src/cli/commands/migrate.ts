@@ -10,12 +10,11 @@ import { policyExceptions } from '../../migrate/exceptions.js';
 import { compareValues, formatAudit, formatDiff } from '../../migrate/format.js';
 import { defaultKyvernoChartValues, formatPlan } from '../../migrate/plan.js';
 import { mergeExceptions } from '../../migrate/values-merge.js';
-import { type MigrationReport, renderHtmlReport } from '../../report/index.js';
-import { VERSION } from '../../version.js';
+import { renderHtmlReport } from '../../report/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { loadOrFail, outputFormat, printJson, printYaml } from '../output.js';
 import type { CliContext } from '../program.js';
-import { auditInputs, auditJson, buildReport, computeFor, diffInputs, kyvernoWorkloads, planFor, readMigrationInputs, type TargetOptions, targetOptions } from '../migrate-inputs.js';
+import { auditInputs, auditJson, buildReport, computeFor, diffInputs, kyvernoWorkloads, planFor, readMigrationInputs, reportOf, type TargetOptions, targetOptions } from '../migrate-inputs.js';
 import { yamlStream } from './users.js';
 
 /** Registers `migrate`. */
@@ -144,16 +143,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       write('plan.json', `${JSON.stringify({ kubernetes: opts.kubernetes, steps }, null, 2)}\n`);
       write('kyverno-values.yaml', kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues()));
       say(`6. plan: ${steps.length} steps, PSP enforcing until Kyverno enforces  → plan.txt, plan.json, kyverno-values.yaml`);
-      const report = renderHtmlReport({
-        source: m2.source,
-        generatedAt: new Date().toISOString(),
-        podgateVersion: VERSION,
-        audit: auditJson(audit) as MigrationReport['audit'],
-        exceptions: { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings },
-        diff,
-        plan: steps,
-      });
-      write('report.html', report);
+      write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps)));
       say('7. report: one self-contained page  → report.html');
       say(`outputs in ${opts.outDir}/`);
     });
