@@ -33,3 +33,7 @@ export type { EngineOptions, LoadedPolicies } from './engine-adapter.js';
 export { createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
 export type { LoadedSources, PolicySources } from './policy-sources.js';
 export { buildPolicySet, loadPolicySources, sourcePaths } from './policy-sources.js';
+export type { CaBundleTarget } from './certs-component.js';
+export { certsComponent } from './certs-component.js';
+export type { WorkerScript } from './worker-script.js';
+export { workerScript } from './worker-script.js';

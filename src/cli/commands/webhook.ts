@@ -10,6 +10,8 @@ import { DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, p
 import {
   breakGlassCommand,
   buildPolicySet,
+  type CaBundleTarget,
+  certsComponent,
   createLogger,
   createMetrics,
   generateCertificates,
@@ -90,7 +92,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .description('generate a self-signed CA and serving certificate, and webhook configurations with its caBundle')
     .requiredOption('--service <name>', 'webhook Service name')
     .requiredOption('--namespace <ns>', 'namespace of the Service')
-    .requiredOption('--out <dir>', 'directory to write ca.crt, ca.key, tls.crt, tls.key, secret.yaml, webhook-configurations.yaml')
+    .requiredOption('--out <dir>', 'directory to write ca.crt, ca.key, tls.crt, tls.key, secret.yaml, webhook-configurations.yaml, kustomization.yaml (a kustomize Component)')
     .addOption(new Option('--mode <mode>', 'failurePolicy of the configurations: shadow registers Ignore everywhere').choices(['enforce', 'audit', 'shadow']).default('enforce'))
     .option('--timeout-seconds <n>', 'webhook timeoutSeconds (1-30)', '10')
     .option('--exclude-namespace <ns>', 'extra namespace never sent to podgate (repeatable)', collect)
@@ -98,6 +100,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
       const timeoutSeconds = Number(o.timeoutSeconds);
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 30) throw new UsageError('--timeout-seconds must be an integer from 1 to 30');
       const c = generateCertificates({ service: o.service, namespace: o.namespace });
+      const configs = webhookConfigurations({ service: o.service, namespace: o.namespace, caBundlePem: c.caCert, mode: o.mode, timeoutSeconds, excludeNamespaces: o.excludeNamespace ?? [] });
       mkdirSync(o.out, { recursive: true });
       const files: [string, string][] = [
         ['ca.crt', c.caCert],
@@ -116,10 +119,10 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
         ],
         [
           'webhook-configurations.yaml',
-          webhookConfigurations({ service: o.service, namespace: o.namespace, caBundlePem: c.caCert, mode: o.mode, timeoutSeconds, excludeNamespaces: o.excludeNamespace ?? [] })
-            .map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false }))
-            .join('---\n'),
+          configs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'),
         ],
+        // The same Secret and CA bundle as a kustomize Component for deploy/overlays/<mode> (deploy/README.md).
+        ['kustomization.yaml', certsComponent({ secretFile: 'secret.yaml', caBundlePem: c.caCert, targets: configs.map(caBundleTarget) })],
       ];
       for (const [name, text] of files) writeFileSync(join(o.out, name), text, name.endsWith('.key') ? { mode: 0o600 } : {});
       ctx.io.stdout(`wrote ${files.map(([n]) => join(o.out, n)).join(', ')}\n`);
@@ -143,6 +146,11 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
         ctx.state.exitCode = EXIT.failures;
       }
     });
+}
+
+function caBundleTarget(d: Record<string, unknown>): CaBundleTarget {
+  const doc = d as { kind: CaBundleTarget['kind']; metadata: { name: string }; webhooks: { name: string }[] };
+  return { kind: doc.kind, name: doc.metadata.name, webhooks: doc.webhooks.map((w) => w.name) };
 }
 
 function readPem(path: string, what: string): string {
