@@ -24,6 +24,8 @@ import {
   sourcePaths,
   webhookConfigurations,
 } from '../../webhook/index.js';
+import { LiveClusterError } from '../../cluster/index.js';
+import { startClusterReports } from '../cluster-reports.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../program.js';
 
@@ -56,6 +58,9 @@ interface ServeOptions {
   excludeUsername?: string[];
   watch: boolean;
   logLevel: string;
+  kubeconfig?: string;
+  context?: string;
+  inCluster?: boolean;
 }
 
 /** Registers the webhook commands. */
@@ -83,6 +88,9 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--exclude-username <user>', 'skip requests from this user (repeatable; wildcards allowed)', collect)
     .option('--no-watch', 'do not reload policy files when they change')
     .option('--log-level <level>', 'pino log level', 'info')
+    .option('--kubeconfig <file>', 'also write the PolicyReports to this cluster (wgpolicyk8s.io/v1alpha2, as Kyverno 1.10 lays them out)')
+    .option('--context <name>', 'kubeconfig context for --kubeconfig')
+    .option('--in-cluster', "also write the PolicyReports to the cluster podgate runs in (the pod's service account)")
     .action(async (o: ServeOptions) => {
       await serve(o, ctx);
     });
@@ -153,6 +161,11 @@ function caBundleTarget(d: Record<string, unknown>): CaBundleTarget {
   return { kind: doc.kind, name: doc.metadata.name, webhooks: doc.webhooks.map((w) => w.name) };
 }
 
+function clusterError(err: unknown): never {
+  if (err instanceof LiveClusterError) throw new UsageError(`serve: ${err.message}`);
+  throw err;
+}
+
 function readPem(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -192,7 +205,10 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   const log = createLogger({ level: o.logLevel });
   const metrics = createMetrics({ defaults: true });
   const source = new PolicySource(() => buildPolicySet(sources), { log, metrics });
-  const reports = o.reportDir ? new ReportStore() : undefined;
+  if (o.kubeconfig !== undefined && o.inCluster) throw new UsageError('serve: use either --kubeconfig or --in-cluster');
+  const toCluster = o.kubeconfig !== undefined || o.inCluster === true;
+  const reports = o.reportDir || toCluster ? new ReportStore() : undefined;
+  const clusterReports = reports && toCluster ? await startClusterReports(reports, { ...o, env: ctx.io.env }, log).catch(clusterError) : undefined;
   const server = await startWebhookServer({
     mode: o.mode,
     tls,
@@ -210,6 +226,7 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   await source.reload();
   if (o.watch) source.watch(sourcePaths(sources));
   const flush = () => {
+    clusterReports?.sync().catch((err: Error) => log.error({ err: err.message }, 'writing policy reports to the cluster failed'));
     if (reports && o.reportDir) {
       try {
         reports.flush(o.reportDir);
@@ -234,6 +251,7 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   source.close();
   await server.close();
   flush();
+  await clusterReports?.sync().catch(() => undefined);
   log.info('stopped');
   ctx.state.exitCode = EXIT.ok;
 }
