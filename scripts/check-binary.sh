@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The single executable as a head-node admin runs it: copied alone into an empty folder with a copy of
+# the sample cluster, PATH=/usr/bin:/bin (no Node.js, no node_modules), `migrate run` writes the
+# report; its outputs equal those of the same run under the Node.js that runs CI.
+# Usage: scripts/check-binary.sh [dist/podgate-linux-x64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(realpath "${1:-dist/podgate-linux-x64}")
+repo=$(pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/binary" "$work/node"
+cp "$bin" "$work/binary/podgate"
+cp -r examples/bcm-9.2-k8s-1.24 "$work/binary/sample"
+cp -r examples/bcm-9.2-k8s-1.24 "$work/node/sample"
+
+cd "$work/binary"
+env -i PATH=/usr/bin:/bin HOME="$work/binary" ./podgate version -o json > version.json
+node_version=$(sed -n 's/.*"node": "v\([0-9]*\)\..*/\1/p' version.json)
+if [ "${node_version:-0}" -lt 24 ]; then echo "check-binary: the binary carries node ${node_version:-?}, expected >= 24" >&2; exit 1; fi
+env -i PATH=/usr/bin:/bin HOME="$work/binary" ./podgate migrate run --cluster sample --out-dir out > run.txt
+test -s out/report.html
+
+cd "$work/node"
+node "$repo/bin/podgate.js" migrate run --cluster sample --out-dir out > run.txt
+cd "$work"
+# report.html carries its generation time; everything else must be byte-equal.
+diff -r -x report.html binary/out node/out
+diff <(sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/TIME/g' binary/out/report.html) <(sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/TIME/g' node/out/report.html) > /dev/null
+diff binary/run.txt node/run.txt
+echo "check-binary: $(basename "$bin") ($(du -m "$bin" | cut -f1) MiB, $(tr -d ' \n' < binary/version.json)) ran migrate run alone in an empty folder; outputs equal node $(node --version)'s"
