@@ -5,12 +5,12 @@
 // the blob into a copy of that Node binary: dist/podgate-linux-x64, which needs no Node.js and no
 // node_modules. Then the krew archive, its sha256 and the krew plugin manifest.
 //
-// Worker threads: a single executable loads only built-in modules from disk, so a worker runs from
-// source text. Every `src/**/*.worker.ts` is bundled to its own CommonJS text and embedded as the
-// SEA asset `workers/<name>.cjs` (docs/binary.md shows how to start one).
+// Worker threads: a single executable loads only built-in modules from disk, so each worker entry
+// in WORKERS is bundled on its own and embedded as the SEA asset `workers/<name>.cjs`; the SEA entry
+// hands its text to the code that starts the worker (`new Worker(text, { eval: true })`).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -36,13 +36,12 @@ function run(cmd, args, opts = {}) {
   return r.stdout;
 }
 
-function findWorkers(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'testdata' ? [] : findWorkers(p);
-    return e.name.endsWith('.worker.ts') ? [p] : [];
-  });
-}
+/**
+ * Worker entries: `{ name, file, imports, register }`. `file` is bundled as the asset
+ * `workers/<name>.cjs`; `imports` (import lines) and `register(sourceExpr)` (a statement, given the
+ * expression that reads the asset's text) go into the SEA entry, which runs them before the CLI.
+ */
+const WORKERS = [];
 
 /** esbuild options shared by the CLI and worker bundles: one CommonJS file for Node 24, nothing external but built-ins. */
 const common = {
@@ -54,7 +53,7 @@ const common = {
   keepNames: true,
   legalComments: 'none',
   logLevel: 'warning',
-  // src/webhook/worker-script.ts reads import.meta only outside the single executable.
+  // Modules that locate files from import.meta.url do so only outside the single executable.
   logOverride: { 'empty-import-meta': 'silent' },
 };
 
@@ -62,12 +61,25 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
 step('bundling the CLI with esbuild');
+const assets = {};
+const registrations = [];
+for (const w of WORKERS) {
+  const name = `workers/${w.name}.cjs`;
+  step(`bundling worker ${w.file} as asset ${name}`);
+  const out = join(work, name);
+  await build({ ...common, entryPoints: [join(root, w.file)], outfile: out });
+  assets[name] = out;
+  registrations.push(w.register(`getAsset(${JSON.stringify(name)}, 'utf8')`));
+}
 // src/bin.ts uses top-level await, which CommonJS (what Node 24's SEA loader runs) has not: a wrapper entry.
 await build({
   ...common,
   stdin: {
-    contents: `import { processIO } from './src/cli/io.ts';
+    contents: `import { getAsset } from 'node:sea';
+${WORKERS.map((w) => w.imports).join('\n')}
+import { processIO } from './src/cli/io.ts';
 import { run } from './src/cli/program.ts';
+${registrations.join('\n')}
 run(process.argv.slice(2), processIO()).then((code) => { process.exitCode = code; });`,
     resolveDir: root,
     sourcefile: 'sea-main.ts',
@@ -75,15 +87,6 @@ run(process.argv.slice(2), processIO()).then((code) => { process.exitCode = code
   },
   outfile: join(work, 'podgate.cjs'),
 });
-
-const assets = {};
-for (const file of findWorkers(join(root, 'src'))) {
-  const name = `workers/${basename(file, '.worker.ts')}.cjs`;
-  step(`bundling worker ${relative(root, file)} as asset ${name}`);
-  const out = join(work, name);
-  await build({ ...common, entryPoints: [file], outfile: out });
-  assets[name] = out;
-}
 
 step(`making the SEA blob with Node ${LTS_NODE_VERSION} from the npm registry`);
 const node = ltsNode();

@@ -35,5 +35,3 @@ export type { LoadedSources, PolicySources } from './policy-sources.js';
 export { buildPolicySet, loadPolicySources, sourcePaths } from './policy-sources.js';
 export type { CaBundleTarget } from './certs-component.js';
 export { certsComponent } from './certs-component.js';
-export type { WorkerScript } from './worker-script.js';
-export { workerScript } from './worker-script.js';
