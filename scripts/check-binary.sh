@@ -21,6 +21,17 @@ if [ "${node_version:-0}" -lt 24 ]; then echo "check-binary: the binary carries 
 env -i PATH=/usr/bin:/bin HOME="$work/binary" ./podgate migrate run --cluster sample --out-dir out > run.txt
 test -s out/report.html
 
+# The webhook too: serve (audit) answers an AdmissionReview over HTTPS, then exits 0 on SIGTERM.
+cp "$repo/src/webhook/testdata/require-run-as-non-root.yaml" policy.yaml
+(cd "$repo" && node -e 'process.stdout.write(JSON.stringify(require("yaml").parse(require("fs").readFileSync(process.argv[1], "utf8"))))' src/webhook/testdata/ray-host-mount-pod-review.yaml) > review.json
+env -i PATH=/usr/bin:/bin HOME="$work/binary" ./podgate serve --mode audit --policy policy.yaml --tls-self-signed --host 127.0.0.1 --port 18443 --metrics-port 18000 --no-watch > serve.log 2>&1 &
+serve_pid=$!
+for _ in $(seq 1 100); do curl -sfk https://127.0.0.1:18443/readyz > /dev/null && break; sleep 0.1; done
+curl -sfk -H 'content-type: application/json' --data-binary @review.json https://127.0.0.1:18443/validate/fail > answer.json
+kill -TERM "$serve_pid"
+wait "$serve_pid" || { echo "check-binary: serve exited $?" >&2; cat serve.log >&2; exit 1; }
+grep -q '"allowed":true' answer.json && grep -q 'runAsNonRoot must be true' answer.json || { echo "check-binary: unexpected answer: $(cat answer.json)" >&2; exit 1; }
+
 cd "$work/node"
 node "$repo/bin/podgate.js" migrate run --cluster sample --out-dir out > run.txt
 cd "$work"
@@ -28,4 +39,4 @@ cd "$work"
 diff -r -x report.html binary/out node/out
 diff <(sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/TIME/g' binary/out/report.html) <(sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/TIME/g' node/out/report.html) > /dev/null
 diff binary/run.txt node/run.txt
-echo "check-binary: $(basename "$bin") ($(du -m "$bin" | cut -f1) MiB, $(tr -d ' \n' < binary/version.json)) ran migrate run alone in an empty folder; outputs equal node $(node --version)'s"
+echo "check-binary: $(basename "$bin") ($(du -m "$bin" | cut -f1) MiB, $(tr -d ' \n' < binary/version.json)) ran migrate run alone in an empty folder (outputs equal node $(node --version)'s) and served an AdmissionReview"
