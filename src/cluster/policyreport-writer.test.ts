@@ -200,3 +200,22 @@ test('the bearer token is sent and the server certificate is verified against th
   const r = await conn.request('GET', '/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/x');
   assert.equal(r.status, 404);
 });
+
+test("Kyverno's own report of the same name is left as it is (shadow beside Kyverno in Audit)", async () => {
+  const key = `${BASE}/namespaces/a/policyreports/cpol-p`;
+  const kyverno = { apiVersion: 'wgpolicyk8s.io/v1alpha2', kind: 'PolicyReport', metadata: { name: 'cpol-p', namespace: 'a', resourceVersion: '7', labels: { 'app.kubernetes.io/managed-by': 'kyverno' } }, results: [] };
+  server.objects.set(key, kyverno);
+  const store = new ReportStore();
+  const feed = store.changeFeed();
+  const writer = new PolicyReportWriter(conn);
+  store.record([verdict('p', 'a', 'x', 'fail')]);
+  writer.enqueue(feed());
+  const r = await writer.sync();
+  assert.deepEqual(r.failed, [{ report: 'PolicyReport a/cpol-p', status: 409, message: 'cpol-p is managed by kyverno, not podgate: left as it is', retry: false }]);
+  assert.equal(r.queued, 0);
+  assert.equal(server.objects.get(key), kyverno);
+  store.forgetNamespace('a');
+  writer.enqueue(feed());
+  assert.deepEqual((await writer.sync()).deleted, []);
+  assert.equal(server.objects.get(key), kyverno);
+});

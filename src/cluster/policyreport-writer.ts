@@ -68,8 +68,8 @@ export class PolicyReportWriter {
   readonly #maxQueued: number;
   readonly #maxResults: number;
   readonly #queue = new Map<string, Pending>();
-  /** Per report: the resources whose results we last wrote (what a removal takes out). */
-  readonly #ours = new Map<string, Set<string>>();
+  /** Per report: the resources whose results we last wrote (what a removal takes out), and its metadata. */
+  readonly #ours = new Map<string, { keys: Set<string>; report: PolicyReportLike }>();
   #dropped = 0;
   #syncing: Promise<SyncResult> | undefined;
 
@@ -134,16 +134,19 @@ export class PolicyReportWriter {
         const r = await this.#conn.request('POST', collectionPath(ref), body(report, report.results, undefined));
         if (r.status === 409 && attempt < 3) continue; // another replica created it first: merge into theirs
         expectOk(r, 'create');
-        this.#ours.set(refKey(ref), mine);
+        this.#ours.set(refKey(ref), { keys: mine, report });
         return 'created';
       }
+      // Kyverno's own reports controller writes the same names when both run (e.g. shadow beside Kyverno in Audit): never take over its reports.
+      const owner = managedBy(current);
+      if (owner !== managedBy(report)) throw new WriteError(`${ref.name} is managed by ${owner ?? 'no one'}, not ${managedBy(report)}: left as it is`, 409);
       const kept = (Array.isArray(current.results) ? current.results : []).filter((x) => !mine.has(resultKey(x)));
       // Over the bound, the oldest of the others' results go first.
       const results = [...report.results, ...newestFirst(kept).slice(0, Math.max(0, this.#maxResults - report.results.length))];
       const r = await this.#conn.request('PUT', objectPath(ref), body(report, results, resourceVersion(current)));
       if ((r.status === 409 || r.status === 404) && attempt < 3) continue; // changed or deleted meanwhile: read again
       expectOk(r, 'update');
-      this.#ours.set(refKey(ref), mine);
+      this.#ours.set(refKey(ref), { keys: mine, report });
       return 'updated';
     }
   }
@@ -158,8 +161,9 @@ export class PolicyReportWriter {
         this.#ours.delete(refKey(ref));
         return 'unchanged';
       }
+      if (managedBy(current) !== managedBy(mine.report)) return 'unchanged';
       const all = Array.isArray(current.results) ? current.results : [];
-      const kept = all.filter((x) => !mine.has(resultKey(x)));
+      const kept = all.filter((x) => !mine.keys.has(resultKey(x)));
       const rv = resourceVersion(current);
       const r =
         kept.length === 0
@@ -200,6 +204,12 @@ function expectOk(r: KubeReply, what: string): void {
     // not a Status object
   }
   throw new WriteError(`${what}: HTTP ${r.status}: ${message}`, r.status);
+}
+
+function managedBy(o: { metadata?: unknown }): string | undefined {
+  const labels = isObject(o.metadata) && isObject(o.metadata.labels) ? o.metadata.labels : {};
+  const v = labels['app.kubernetes.io/managed-by'];
+  return typeof v === 'string' ? v : undefined;
 }
 
 function refOf(r: PolicyReportLike): ReportRef {
