@@ -95,6 +95,7 @@ function kyvernoCell(d: ReportDiffEntry): Html {
 export function renderDiff(r: MigrationReport): Html {
   const d = r.diff;
   if (!d) return section('diff', 'PSP vs Kyverno', none('The diff was not computed (no PodSecurityPolicies in the input).'));
+  if (d.summary.skipped) return section('diff', 'PSP vs Kyverno', el('p', { class: 'none', 'data-skipped': '' }, `PSP comparison skipped: ${d.summary.skipped}.`));
   const rows = [...d.entries].filter((e) => e.class !== 'same').sort((a, b) => CLASS_RANK[a.class] - CLASS_RANK[b.class]);
   return section(
     'diff',
