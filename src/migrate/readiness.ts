@@ -89,7 +89,17 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
     byWorkload.set(k, [...(byWorkload.get(k) ?? []), `${v.policy}/${v.rule}`]);
   }
   for (const [w, rules] of byWorkload) blockers.push(`system workload ${w} still violates ${[...new Set(rules)].join(', ')} with the generated values`);
-  for (const e of i.diff.entries.filter((x) => x.class === 'breakage')) {
+  // User namespaces are never exempted: their violations stay denied on purpose (a warning, one per
+  // workload), even where PSP admits the workload today.
+  const userRules = new Map<string, string[]>();
+  for (const v of i.audit.violations.filter((x) => x.userViolation)) {
+    const k = `${v.kind}/${v.namespace}/${v.name}`;
+    userRules.set(k, [...(userRules.get(k) ?? []), `${v.policy}/${v.rule}`]);
+  }
+  const breakages = i.diff.entries.filter((x) => x.class === 'breakage');
+  const admittedByPsp = new Set(breakages.map((e) => `${e.kind}/${e.namespace}/${e.name}`));
+  for (const e of breakages) {
+    if (userRules.has(`${e.kind}/${e.namespace}/${e.name}`)) continue;
     blockers.push(`breakage: ${e.kind}/${e.namespace}/${e.name}: PSP admits it (${e.psp.policy ?? '-'}), Kyverno would deny it (${e.kyverno.denials.map((d) => `${d.policy}/${d.rule}`).join(', ')})`);
   }
   if (i.diff.summary.skipped) warnings.push(`PSP comparison skipped: ${i.diff.summary.skipped}`);
@@ -97,8 +107,9 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
     const psp = e.psp.allowed ? `PSP admits it only after forcing safer values (${e.psp.policy})` : 'PSP denies it';
     warnings.push(`regression: ${e.kind}/${e.namespace}/${e.name}: ${psp}, Kyverno admits it as written; PSP protection lost: ${e.lostFields.join(', ')}`);
   }
-  for (const v of i.audit.violations.filter((x) => x.userViolation)) {
-    warnings.push(`user violation kept denied on purpose: ${v.kind}/${v.namespace}/${v.name}: ${v.policy}/${v.rule}`);
+  for (const [w, rules] of userRules) {
+    const today = admittedByPsp.has(w) ? ' (PSP admits it today: grant it through the user\'s permissions, or exclude the namespace yourself)' : '';
+    warnings.push(`user violation kept denied on purpose: ${w}: ${[...new Set(rules)].join(', ')}${today}`);
   }
   warnings.push(...(i.extraWarnings ?? []));
   const out: Readiness = {

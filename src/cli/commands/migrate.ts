@@ -144,7 +144,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const diff = diffInputs(m2);
       write('diff.txt', formatDiff(diff, true));
       write('diff.json', `${JSON.stringify(diff, null, 2)}\n`);
-      if (diff.summary.skipped) step(`PSP vs Kyverno: skipped: ${diff.summary.skipped}  → diff.json`);
+      if (diff.summary.skipped) step('PSP vs Kyverno: skipped, the reason is in the summary below  → diff.json');
       else step(`PSP vs Kyverno (generated values): ${diff.summary.breakage} breakages, ${diff.summary.regression} regressions, ${diff.summary.same} same  → diff.txt, diff.json`);
 
       const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
