@@ -177,7 +177,8 @@ export function planTarget(kubernetes: string, what: string): PlanTarget {
   const bad = (why: string) => new UsageError(`${what}: --kubernetes ${JSON.stringify(kubernetes)} ${why}; podgate plans migrations for Kubernetes ${range.min} to ${range.max}`);
   if (!minor) throw bad('is not a Kubernetes version like 1.24');
   const [major, m] = minor.split('.').map(Number) as [number, number];
-  if (major !== 1 || m < PLAN_KUBERNETES_MIN) throw bad('is older than any version with a supported Kyverno');
+  if (major !== 1) throw bad('is not a Kubernetes 1.x version');
+  if (m < PLAN_KUBERNETES_MIN) throw bad('is older than any version with a supported Kyverno');
   let choice = verifiedFor(m);
   let note: string | undefined;
   if (!choice && m < 24) {
