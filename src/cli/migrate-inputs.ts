@@ -11,11 +11,13 @@ import { findPspAdmitting, runDiff } from '../migrate/diff.js';
 import type { DiffResult } from '../migrate/diff-types.js';
 import { computeExceptions, type ExceptionPlan } from '../migrate/exceptions.js';
 import { buildPlan, type PlanStep } from '../migrate/plan.js';
+import { findUnneeded, type UnneededExclude } from '../migrate/least-privilege.js';
 import { judgeReadiness, type Readiness } from '../migrate/readiness.js';
 import { buildTargetPolicies, type TargetPolicies } from '../migrate/target.js';
 import { findUserNamespaces, type UserNamespace, usersInSnapshot } from '../migrate/user-namespaces.js';
 import { existingExcludes } from '../migrate/values-merge.js';
 import type { PermissionUser } from '../permissions/index.js';
+import type { JsonObject } from '../util/index.js';
 import type { MigrationReport } from '../report/index.js';
 import { VERSION } from '../version.js';
 import { type ClusterOptions, type ClusterRead, clusterOptions, type ReadOptions, readCluster } from './cluster-input.js';
@@ -44,6 +46,9 @@ export interface MigrationInputs {
   catalog: ComponentDef[];
   chartVersion: ChartVersion;
   valuesTexts: { file: string; text: string }[];
+  /** The values as loaded, in -f order, and the extra policies (for audits with other values). */
+  values: JsonObject[];
+  extra: LoadedObject[];
   /** The cluster as read (reused by a re-audit, so a live cluster is listed once). */
   cluster: ClusterRead;
   /** Kinds that could not be listed, worded (only with `partial`; otherwise reading fails). */
@@ -111,7 +116,7 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
       throw new UsageError(`${what}: ${(err as Error).message}`);
     }
   }
-  return { cluster, readProblems: cluster.problems.map(describeProblem), source: cluster.source, snapshot, users, userNamespaces: findUserNamespaces(snapshot, users), target, kyvernoConfig, catalog, chartVersion, valuesTexts };
+  return { values, extra, cluster, readProblems: cluster.problems.map(describeProblem), source: cluster.source, snapshot, users, userNamespaces: findUserNamespaces(snapshot, users), target, kyvernoConfig, catalog, chartVersion, valuesTexts };
 }
 
 /** Runs the audit over the inputs, with a progress bar on a terminal. */
@@ -234,6 +239,18 @@ export function planFor(target: PlanTarget, m: { policiesValues: string; cluster
     ...(target.note ? { kyvernoNote: target.note } : {}),
     upgradePath,
   });
+}
+
+/**
+ * The existing policyExclude entries of the values that no workload needs: the cluster is audited against
+ * the same chart rendered with no policyExclude at all, and every entry no violation calls for is listed.
+ */
+export function unneededFor(io: CliIO, m: MigrationInputs): UnneededExclude[] {
+  if (m.valuesTexts.length === 0) return [];
+  const bare = buildTargetPolicies({ chartVersion: m.chartVersion, values: m.values.map(({ policyExclude: _drop, ...rest }) => rest), users: m.users, extra: m.extra });
+  const bareAudit = auditInputs(io, { ...m, target: bare });
+  const namespaces = m.snapshot.namespaces.map((n) => n.name);
+  return m.valuesTexts.flatMap((v) => findUnneeded({ valuesText: v.text, bareAudit, chartPolicies: bare.chartPolicies, namespaces, userNamespaces: m.userNamespaces }));
 }
 
 /** Runs the PSP-versus-Kyverno diff over the inputs. */

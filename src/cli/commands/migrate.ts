@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { convertPsps } from '../../migrate/convert.js';
 import { findPspAdmitting } from '../../migrate/diff.js';
 import { policyExceptions } from '../../migrate/exceptions.js';
+import { pruneExcludes } from '../../migrate/least-privilege.js';
 import { compareValues, formatAudit, formatDiff } from '../../migrate/format.js';
 import { defaultKyvernoChartValues, formatPlan, pspRemoved } from '../../migrate/plan.js';
 import { formatReadiness, judgeReadiness } from '../../migrate/readiness.js';
@@ -15,7 +16,7 @@ import { renderHtmlReport } from '../../report/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { loadOrFail, outputFormat, printJson, printYaml } from '../output.js';
 import type { CliContext } from '../program.js';
-import { auditChartFor, auditInputs, auditJson, buildReport, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions } from '../migrate-inputs.js';
+import { auditChartFor, auditInputs, auditJson, buildReport, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, unneededFor } from '../migrate-inputs.js';
 import { yamlStream } from './users.js';
 
 /** Registers `migrate`. */
@@ -38,7 +39,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the merged values file here (stdout when absent)')
     .option('--style <style>', 'namespace (policyExclude in the values) or policyexception (Kyverno PolicyException objects)', 'namespace')
     .option('--force', 'overwrite --out when it exists')
-    .action(async (opts: TargetOptions & { out?: string; style: string; force?: boolean }, cmd: Command) => {
+    .option('--prune', 'also remove existing policyExclude namespaces no workload needs (never user namespaces or patterns you wrote)')
+    .action(async (opts: TargetOptions & { out?: string; style: string; force?: boolean; prune?: boolean }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['yaml', 'json']);
       if (opts.style !== 'namespace' && opts.style !== 'policyexception') throw new UsageError(`migrate exceptions: --style ${opts.style}: use namespace or policyexception`);
       if ((opts.values?.length ?? 0) > 1 && opts.style === 'namespace' && fmt !== 'json') throw new UsageError('migrate exceptions: give one --values file to merge into');
@@ -47,9 +49,17 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const plan = computeFor(m, a);
       for (const w of plan.warnings) ctx.io.stderr(`warning: ${w}\n`);
       if (plan.userViolations.length > 0) ctx.io.stderr(`note: ${plan.userViolations.length} violations in user namespaces are not exempted (see migrate audit)\n`);
+      // Least privilege: existing exclusions no workload needs are reported (and removed with --prune).
+      const unneeded = unneededFor(ctx.io, m);
       if (fmt === 'json') {
-        printJson(ctx.io, { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings });
+        printJson(ctx.io, { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings, unneeded });
         return;
+      }
+      for (const u of unneeded) ctx.io.stderr(`${opts.prune && u.prunable ? 'pruned' : 'unneeded'}: policyExclude.${u.policy}: ${u.namespace}: ${u.reason}\n`);
+      if (unneeded.length > 0) {
+        ctx.io.stderr(
+          `note: "unneeded" is judged on the workloads in the cluster now; pods created later (provisioner helper pods, Jobs of CronJobs, operators' DaemonSets) are not in it${opts.prune ? '' : '; pass --prune to remove the literal, non-user namespaces'}\n`,
+        );
       }
       let text: string;
       if (opts.style === 'policyexception') {
@@ -58,7 +68,9 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       } else {
         const base = m.valuesTexts[0]?.text ?? '';
         try {
+          // Merge first, then prune: a pruned namespace is never one the additions need.
           text = mergeExceptions(base, plan.additions).text;
+          if (opts.prune) text = pruneExcludes(text, unneeded).text;
         } catch (err) {
           throw new UsageError(`migrate exceptions: ${m.valuesTexts[0]?.file ?? 'values'}: ${(err as Error).message}`);
         }
@@ -124,7 +136,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const merged = mergeExceptions(m.valuesTexts[0]?.text ?? '', plan.additions);
       const enforced = enforceValues(merged.text, Boolean(opts.auditOnly));
       write('kyverno-policies-values.yaml', enforced.text);
-      write('exceptions.json', `${JSON.stringify({ exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings }, null, 2)}\n`);
+      const unneeded = unneededFor(ctx.io, m);
+      write('exceptions.json', `${JSON.stringify({ exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings, unneeded }, null, 2)}\n`);
       step(`exceptions: ${merged.added.length} namespace exclusions added to ${Object.keys(plan.exceptions).length} policies${enforced.added ? `; validationFailureAction: ${opts.auditOnly ? 'Audit (--audit-only)' : 'Enforce'} set` : ''}  → kyverno-policies-values.yaml, exceptions.json`);
       for (const [p, nss] of Object.entries(plan.exceptions)) say(`     ${p}: + ${nss.join(', ')}`);
 
@@ -165,7 +178,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         auditOnly: Boolean(opts.auditOnly),
         ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
         exclusionsAdded: merged.added.length,
-        extraWarnings: plan.warnings,
+        extraWarnings: [...plan.warnings, ...unneeded.map((u) => `least privilege: policyExclude.${u.policy}: ${u.namespace} is not needed: ${u.reason}${u.prunable ? ' (migrate exceptions --prune removes it)' : ''}`)],
       });
       write('summary.json', `${JSON.stringify(readiness, null, 2)}\n`);
       write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps, readiness)));
