@@ -4,7 +4,6 @@
 // No upstream counterpart: built on evaluatePod (pod-security-admission policy/registry.go semantics).
 import { type ClusterSnapshot, type LoadedObject, podView } from '../kube/index.js';
 import { evaluatePod } from './evaluate.js';
-import { MAX_VERSION } from './registry.js';
 import type { PssLevel, PssPod } from './types.js';
 import { formatPssVersion } from './version.js';
 

@@ -167,3 +167,15 @@ spec:
   assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<li data-blocker="">system workload DaemonSet\/metallb-system\/metallb-speaker/);
   assert.equal(parse(readFileSync(join(out, 'kyverno-policies-values.yaml'), 'utf8')).validationFailureAction, 'Enforce');
 });
+
+test('migrate exceptions writes values that enforce; a user setting that does not is kept and warned about', async () => {
+  const r = await runCli(['migrate', 'exceptions', '--cluster', bareCluster()]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((parse(r.stdout) as { validationFailureAction: string }).validationFailureAction, 'Enforce');
+  const dir = tmp('podgate-exc-audit-');
+  writeFileSync(join(dir, 'v.yaml'), 'validationFailureAction: audit\n');
+  const r2 = await runCli(['migrate', 'exceptions', '--cluster', bareCluster(), '--values', join(dir, 'v.yaml')]);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.equal((parse(r2.stdout) as { validationFailureAction: string }).validationFailureAction, 'audit');
+  assert.match(r2.stderr, /warning: your values keep policies from Enforce \(validationFailureAction: audit\)/);
+});

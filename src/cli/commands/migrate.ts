@@ -50,7 +50,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       for (const w of plan.warnings) ctx.io.stderr(`warning: ${w}\n`);
       if (plan.userViolations.length > 0) ctx.io.stderr(`note: ${plan.userViolations.length} violations in user namespaces are not exempted (see migrate audit)\n`);
       // Least privilege: existing exclusions no workload needs are reported (and removed with --prune).
-      const unneeded = unneededFor(ctx.io, m);
+      const unneeded = opts.style === 'namespace' || fmt === 'json' ? unneededFor(ctx.io, m) : [];
       if (fmt === 'json') {
         printJson(ctx.io, { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings, unneeded });
         return;
@@ -71,6 +71,10 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           // Merge first, then prune: a pruned namespace is never one the additions need.
           text = mergeExceptions(base, plan.additions).text;
           if (opts.prune) text = pruneExcludes(text, unneeded).text;
+          // Generated values enforce; a setting of the user's that does not is kept and said.
+          const enforced = enforceValues(text);
+          text = enforced.text;
+          if (enforced.userAskedAudit) ctx.io.stderr(`warning: your values keep policies from Enforce (${enforced.userAskedAudit}): once PSP is disabled nothing refuses what they find\n`);
         } catch (err) {
           throw new UsageError(`migrate exceptions: ${m.valuesTexts[0]?.file ?? 'values'}: ${(err as Error).message}`);
         }
