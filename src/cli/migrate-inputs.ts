@@ -6,7 +6,7 @@ import { ChartRenderError, type ChartVersion, isChartVersion, kubeMinor, loadVal
 import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../kyverno/config/index.js';
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../kube/index.js';
 import { type AuditResult, runAudit } from '../migrate/audit.js';
-import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog } from '../migrate/components.js';
+import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog, recognizeComponent } from '../migrate/components.js';
 import { findPspAdmitting, runDiff } from '../migrate/diff.js';
 import type { DiffResult } from '../migrate/diff-types.js';
 import { computeExceptions, type ExceptionPlan } from '../migrate/exceptions.js';
@@ -250,7 +250,13 @@ export function unneededFor(io: CliIO, m: MigrationInputs): UnneededExclude[] {
   const bare = buildTargetPolicies({ chartVersion: m.chartVersion, values: m.values.map(({ policyExclude: _drop, ...rest }) => rest), users: m.users, extra: m.extra });
   const bareAudit = auditInputs(io, { ...m, target: bare });
   const namespaces = m.snapshot.namespaces.map((n) => n.name);
-  return m.valuesTexts.flatMap((v) => findUnneeded({ valuesText: v.text, bareAudit, chartPolicies: bare.chartPolicies, namespaces, userNamespaces: m.userNamespaces }));
+  // Pods some components create later (provisioner helper pods) are in no snapshot: their needs count too.
+  const laterNeeds = new Set<string>();
+  for (const w of m.snapshot.workloads) {
+    const c = recognizeComponent(w.object, m.catalog);
+    for (const p of c?.laterPodsNeed ?? []) laterNeeds.add(`${p}\u0000${w.object.metadata.namespace ?? ''}`);
+  }
+  return m.valuesTexts.flatMap((v) => findUnneeded({ valuesText: v.text, bareAudit, chartPolicies: bare.chartPolicies, namespaces, userNamespaces: m.userNamespaces, laterNeeds }));
 }
 
 /** Runs the PSP-versus-Kyverno diff over the inputs. */

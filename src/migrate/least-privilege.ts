@@ -27,6 +27,8 @@ export interface LeastPrivilegeInput {
   chartPolicies: ReadonlySet<string>;
   namespaces: readonly string[];
   userNamespaces: ReadonlyMap<string, UserNamespace>;
+  /** `policy\u0000namespace` pairs that pods created later need (components' laterPodsNeed). */
+  laterNeeds?: ReadonlySet<string>;
 }
 
 interface Entry {
@@ -59,6 +61,7 @@ function entriesOf(text: string): Entry[] {
 export function findUnneeded(i: LeastPrivilegeInput): UnneededExclude[] {
   const needs = new Set<string>();
   for (const v of i.bareAudit.violations) if (!v.userViolation) needs.add(`${v.policy}\u0000${v.namespace}`);
+  for (const k of i.laterNeeds ?? []) needs.add(k);
   const skipped = new Map<string, number>();
   for (const s of i.bareAudit.skipped) skipped.set(s.namespace, (skipped.get(s.namespace) ?? 0) + 1);
   const present = new Set(i.namespaces);

@@ -97,3 +97,13 @@ test('without --prune the values are only merged, and the unneeded entries are n
   assert.match(r.stderr, /^unneeded: policyExclude\.restrict-apparmor-profiles: ghost: namespace ghost is not in the cluster$/m);
   assert.match(r.stderr, /pass --prune to remove/);
 });
+
+test('pods created later count: local-path-storage keeps disallow-host-path (helper pods mount hostPath), not disallow-privileged-containers', async () => {
+  const r = await runCli(['-o', 'json', 'migrate', 'exceptions', '--cluster', sample, '--values', `${sample}/inputs/kyverno-policies-values.minimal.yaml`]);
+  assert.equal(r.code, 0, r.stderr);
+  const got = (JSON.parse(r.stdout) as { unneeded: Unneeded[] }).unneeded.map((u) => `${u.policy}/${u.namespace}`);
+  assert.ok(!got.includes('disallow-host-path/local-path-storage'), got.join('\n'));
+  assert.ok(got.includes('disallow-privileged-containers/local-path-storage'), got.join('\n'));
+  assert.ok(got.includes('disallow-capabilities/default'), got.join('\n'));
+  assert.ok(!got.some((x) => x.endsWith('/prometheus') || x.endsWith('-restricted')), got.join('\n'));
+});
