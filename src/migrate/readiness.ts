@@ -88,7 +88,8 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
     const k = `${v.kind}/${v.namespace}/${v.name}`;
     byWorkload.set(k, [...(byWorkload.get(k) ?? []), `${v.policy}/${v.rule}`]);
   }
-  for (const [w, rules] of byWorkload) blockers.push(`system workload ${w} still violates ${[...new Set(rules)].join(', ')} with the generated values`);
+  const admitted = new Set(i.diff.entries.filter((x) => x.class === 'breakage').map((e) => `${e.kind}/${e.namespace}/${e.name}`));
+  for (const [w, rules] of byWorkload) blockers.push(`system workload ${w} still violates ${[...new Set(rules)].join(', ')} with these values${admitted.has(w) ? ' (PSP admits it today: a breakage)' : ''}`);
   // User namespaces are never exempted: their violations stay denied on purpose (a warning, one per
   // workload), even where PSP admits the workload today.
   const userRules = new Map<string, string[]>();
@@ -99,7 +100,8 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
   const breakages = i.diff.entries.filter((x) => x.class === 'breakage');
   const admittedByPsp = new Set(breakages.map((e) => `${e.kind}/${e.namespace}/${e.name}`));
   for (const e of breakages) {
-    if (userRules.has(`${e.kind}/${e.namespace}/${e.name}`)) continue;
+    const w = `${e.kind}/${e.namespace}/${e.name}`;
+    if (userRules.has(w) || byWorkload.has(w)) continue;
     blockers.push(`breakage: ${e.kind}/${e.namespace}/${e.name}: PSP admits it (${e.psp.policy ?? '-'}), Kyverno would deny it (${e.kyverno.denials.map((d) => `${d.policy}/${d.rule}`).join(', ')})`);
   }
   if (i.diff.summary.skipped) warnings.push(`PSP comparison skipped: ${i.diff.summary.skipped}`);

@@ -163,7 +163,7 @@ spec:
   assert.equal(r.code, 1, r.stderr);
   const s = summaryOf(out);
   assert.equal(s.ready, false);
-  assert.ok(s.blockers.some((b) => /^system workload DaemonSet\/metallb-system\/metallb-speaker still violates no-host-network\/autogen-host-network/.test(b)), s.blockers.join('\n'));
+  assert.ok(s.blockers.some((b) => /^system workload DaemonSet\/metallb-system\/metallb-speaker still violates no-host-network\/autogen-host-network with these values/.test(b)), s.blockers.join('\n'));
   assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<li data-blocker="">system workload DaemonSet\/metallb-system\/metallb-speaker/);
   assert.equal(parse(readFileSync(join(out, 'kyverno-policies-values.yaml'), 'utf8')).validationFailureAction, 'Enforce');
 });
