@@ -24,10 +24,18 @@ test -s out/report.html
 # The webhook too: serve (audit) answers an AdmissionReview over HTTPS, then exits 0 on SIGTERM.
 cp "$repo/src/webhook/testdata/require-run-as-non-root.yaml" policy.yaml
 (cd "$repo" && node -e 'process.stdout.write(JSON.stringify(require("yaml").parse(require("fs").readFileSync(process.argv[1], "utf8"))))' src/webhook/testdata/ray-host-mount-pod-review.yaml) > review.json
-env -i PATH=/usr/bin:/bin HOME="$work/binary" ./podgate serve --mode audit --policy policy.yaml --tls-self-signed --host 127.0.0.1 --port 18443 --metrics-port 18000 --no-watch > serve.log 2>&1 &
+env -i PATH=/usr/bin:/bin HOME="$work/binary" ./podgate serve --mode audit --policy policy.yaml --tls-self-signed --host 127.0.0.1 --port 0 --metrics-port 0 --no-watch > serve.log 2>&1 &
 serve_pid=$!
-for _ in $(seq 1 100); do curl -sfk https://127.0.0.1:18443/readyz > /dev/null && break; sleep 0.1; done
-curl -sfk -H 'content-type: application/json' --data-binary @review.json https://127.0.0.1:18443/validate/fail > answer.json
+trap 'kill -TERM "$serve_pid" 2>/dev/null; rm -rf "$work"' EXIT
+port= ready=
+for _ in $(seq 1 150); do
+  port=${port:-$(sed -n 's/.*"port":\([0-9]*\).*"msg":"listening".*/\1/p' serve.log | head -1)}
+  [ -n "$port" ] && curl -sfk "https://127.0.0.1:$port/readyz" > /dev/null && ready=1 && break
+  sleep 0.1
+done
+[ -n "$ready" ] && curl -sfk -H 'content-type: application/json' --data-binary @review.json "https://127.0.0.1:$port/validate/fail" > answer.json || {
+  echo "check-binary: serve did not answer (port ${port:-?}, ready ${ready:-no})" >&2; cat serve.log >&2; exit 1
+}
 kill -TERM "$serve_pid"
 wait "$serve_pid" || { echo "check-binary: serve exited $?" >&2; cat serve.log >&2; exit 1; }
 grep -q '"allowed":true' answer.json && grep -q 'runAsNonRoot must be true' answer.json || { echo "check-binary: unexpected answer: $(cat answer.json)" >&2; exit 1; }
