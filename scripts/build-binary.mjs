@@ -10,7 +10,7 @@
 // hands its text to the code that starts the worker (`new Worker(text, { eval: true })`).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -41,7 +41,15 @@ function run(cmd, args, opts = {}) {
  * `workers/<name>.cjs`; `imports` (import lines) and `register(sourceExpr)` (a statement, given the
  * expression that reads the asset's text) go into the SEA entry, which runs them before the CLI.
  */
-const WORKERS = [];
+const WORKERS = [
+  {
+    // The webhook's evaluation pool (src/webhook/eval-pool.ts: setReviewWorkerEntry), once it is in the tree.
+    name: 'review-worker',
+    file: 'src/webhook/review-worker.ts',
+    imports: "import { setReviewWorkerEntry } from './src/webhook/eval-pool.ts';",
+    register: (source) => `setReviewWorkerEntry({ source: ${source} });`,
+  },
+].filter((w) => existsSync(join(root, w.file)));
 
 /** esbuild options shared by the CLI and worker bundles: one CommonJS file for Node 24, nothing external but built-ins. */
 const common = {

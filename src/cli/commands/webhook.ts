@@ -52,15 +52,15 @@ interface ServeOptions {
   metricsPort: string;
   reportDir?: string;
   reportInterval: string;
+  kubeconfig?: string;
+  context?: string;
+  inCluster?: boolean;
   resourceFilter?: string[];
   defaultFilters: boolean;
   excludeGroup?: string[];
   excludeUsername?: string[];
   watch: boolean;
   logLevel: string;
-  kubeconfig?: string;
-  context?: string;
-  inCluster?: boolean;
 }
 
 /** Registers the webhook commands. */
@@ -82,15 +82,15 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--metrics-port <n>', 'Prometheus metrics port (plain HTTP, GET /metrics)', '8000')
     .option('--report-dir <dir>', 'write PolicyReports (per namespace and policy) here')
     .option('--report-interval <seconds>', 'how often changed reports are written', '10')
+    .option('--kubeconfig <file>', 'also write the PolicyReports to this cluster (wgpolicyk8s.io/v1alpha2, as Kyverno 1.10 lays them out)')
+    .option('--context <name>', 'kubeconfig context for --kubeconfig')
+    .option('--in-cluster', "also write the PolicyReports to the cluster podgate runs in (the pod's service account)")
     .option('--resource-filter <filter>', 'Kyverno resourceFilters entry [Kind,Namespace,Name] (repeatable)', collect)
     .option('--no-default-filters', "drop Kyverno's default resourceFilters")
     .option('--exclude-group <group>', 'skip requests from this group (repeatable; default system:nodes)', collect)
     .option('--exclude-username <user>', 'skip requests from this user (repeatable; wildcards allowed)', collect)
     .option('--no-watch', 'do not reload policy files when they change')
     .option('--log-level <level>', 'pino log level', 'info')
-    .option('--kubeconfig <file>', 'also write the PolicyReports to this cluster (wgpolicyk8s.io/v1alpha2, as Kyverno 1.10 lays them out)')
-    .option('--context <name>', 'kubeconfig context for --kubeconfig')
-    .option('--in-cluster', "also write the PolicyReports to the cluster podgate runs in (the pod's service account)")
     .action(async (o: ServeOptions) => {
       await serve(o, ctx);
     });
