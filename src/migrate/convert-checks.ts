@@ -22,7 +22,8 @@ export interface PodCheck {
 
 const SPEC = 'request.object.spec';
 const SC = `${SPEC}.securityContext`;
-const CONTAINERS = `${SPEC}.[ephemeralContainers, initContainers, containers][]`;
+// Parenthesized: a filter after `[]` would otherwise apply inside the flatten projection.
+const CONTAINERS = `(${SPEC}.[ephemeralContainers, initContainers, containers][])`;
 const SAFE_SYSCTLS = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start'];
 const VOLUME_KEY: Readonly<Record<string, string>> = { cephFS: 'cephfs' };
 const NULL = '`null`';
@@ -63,7 +64,7 @@ function volumeChecks(psp: Psp): PodCheck[] {
       // The bound service-account token volume is a projected volume admitted wherever secrets are.
       const lone = `projected != ${NULL} && length(keys(@)) == \`2\``;
       const src =
-        "(serviceAccountToken.path == 'token' && !(serviceAccountToken.audience)) || configMap.name == 'kube-root-ca.crt' || (downwardAPI != `null` && !downwardAPI.items[?path != 'namespace' || fieldRef.fieldPath != 'metadata.namespace'])";
+        "(serviceAccountToken.path == 'token' && !(serviceAccountToken.audience)) || configMap.name == 'kube-root-ca.crt' || (downwardAPI != `null` && !(downwardAPI.items[?path != 'namespace' || fieldRef.fieldPath != 'metadata.namespace']))";
       out.push({ name: 'volumes', field, message, expr: some(vols, `${other} && !(${lone})`) });
       out.push({ name: 'volumesProjected', field, expr: some(vols, `${lone} && length(projected.sources[?!(${src})] || \`[]\`) > \`0\``) });
     } else out.push({ name: 'volumes', field, message, expr: some(vols, other) });

@@ -23,7 +23,7 @@ export interface MutateRule extends RuleBody {
   preconditions?: JsonObject[];
 }
 
-function capabilityPatch(psp: Psp): { patch: JsonObject; changed: string; fields: string } | undefined {
+function capabilityPatch(psp: Psp): { value: string; changed: string; fields: string } | undefined {
   const s = psp.spec;
   if (s.defaultAddCapabilities.length === 0 && s.requiredDropCapabilities.length === 0) return undefined;
   const add = 'element.securityContext.capabilities.add';
@@ -32,13 +32,15 @@ function capabilityPatch(psp: Psp): { patch: JsonObject; changed: string; fields
   // A default added capability is skipped when the container drops it; missing ones are appended, then sorted.
   const missingAdd = s.defaultAddCapabilities.map((c) => ({ c, cond: `!${has(add, c)} && !${has(drop, c)}` }));
   const missingDrop = s.requiredDropCapabilities.map((c) => ({ c, cond: `!${has(drop, c)}` }));
-  const merged = (list: string, missing: { c: string; cond: string }[]) => `sort([${list} || \`[]\`, ${missing.map((m) => `(${m.cond} && ${jpJson([m.c])}) || \`[]\``).join(', ')}][])`;
-  const patch: JsonObject = {};
-  // An empty merged list is written as null, which strategic merge removes, as Go omits a nil slice.
-  if (missingAdd.length > 0) patch.add = kyvernoVar(`((length(${merged(add, missingAdd)}) > \`0\`) && ${merged(add, missingAdd)}) || \`null\``);
-  if (missingDrop.length > 0) patch.drop = kyvernoVar(merged(drop, missingDrop));
+  const merged = (list: string, missing: { c: string; cond: string }[]) =>
+    missing.length === 0 ? `sort(${list} || \`[]\`)` : `sort([${list} || \`[]\`, ${missing.map((m) => `(${m.cond} && ${jpJson([m.c])}) || \`[]\``).join(', ')}][])`;
+  // PSP rebuilds both lists sorted when it adds anything; an empty list is written as null, which
+  // strategic merge removes, as Go omits a nil slice.
+  // PSP rebuilds both lists sorted when it adds anything and omits an empty one (a nil slice in Go).
+  const list = (key: string, m: string) => `(length(${m}) > \`0\` && {${key}: ${m}}) || \`{}\``;
+  const value = `merge(${list('add', merged(add, missingAdd))}, ${list('drop', merged(drop, missingDrop))})`;
   const fields = [s.defaultAddCapabilities.length > 0 ? 'defaultAddCapabilities' : '', s.requiredDropCapabilities.length > 0 ? 'requiredDropCapabilities' : ''].filter(Boolean).join(', ');
-  return { patch, changed: [...missingAdd, ...missingDrop].map((m) => `(${m.cond})`).join(' || '), fields };
+  return { value, changed: [...missingAdd, ...missingDrop].map((m) => `(${m.cond})`).join(' || '), fields };
 }
 
 /**
@@ -74,49 +76,62 @@ export function mutateRules(psp: Psp): { rules: MutateRule[]; gaps: Gap[] } {
     pod['+(runtimeClassName)'] = s.runtimeClass.defaultRuntimeClassName;
     fields.push('runtimeClass.defaultRuntimeClassName');
   }
-  // Container groups: the fields set, the preconditions (pod level unset, or the element's own state).
-  const groups: { sc: JsonObject; pre?: JsonObject[]; elementPre?: JsonObject[] }[] = [];
-  const sc: JsonObject = {};
+  if (Object.keys(pod).length > 0) rules.push({ name: 'pod-defaults', field: fields.join(', '), mutate: { patchStrategicMerge: { spec: pod } } });
+
+  // Container fields: a JSON patch per container setting securityContext to the defaults merged under
+  // the container's own values (`merge(defaults, own)`: own values win, as PSP only fills unset fields).
+  // A strategic merge patch would reorder containers and init containers whenever an element is skipped
+  // (kyverno/kyverno#12552), and `+()` inside a list entry is checked against every element of the list.
+  const cfields: string[] = [];
+  const groups: { defaults: string; pre?: JsonObject[] }[] = [];
+  const plain: string[] = [];
   if (s.readOnlyRootFilesystem) {
-    sc['+(readOnlyRootFilesystem)'] = true;
-    fields.push('readOnlyRootFilesystem');
+    plain.push('readOnlyRootFilesystem: `true`');
+    cfields.push('readOnlyRootFilesystem');
   }
   const ape = s.defaultAllowPrivilegeEscalation ?? (s.allowPrivilegeEscalation ? undefined : false);
   if (ape !== undefined) {
-    sc['+(allowPrivilegeEscalation)'] = ape;
-    fields.push(s.defaultAllowPrivilegeEscalation !== undefined ? 'defaultAllowPrivilegeEscalation' : 'allowPrivilegeEscalation');
+    plain.push(`allowPrivilegeEscalation: \`${ape}\``);
+    cfields.push(s.defaultAllowPrivilegeEscalation !== undefined ? 'defaultAllowPrivilegeEscalation' : 'allowPrivilegeEscalation');
   }
-  groups.push({ sc });
+  if (plain.length > 0) groups.push({ defaults: `{${plain.join(', ')}}` });
   const uid = firstMin(s.runAsUser);
   if (uid !== undefined) {
-    groups.push({ sc: { '+(runAsUser)': uid }, pre: [isTrue(`${SC}.runAsUser == \`null\``)] });
-    fields.push('runAsUser');
+    groups.push({ defaults: `{runAsUser: \`${uid}\`}`, pre: [isTrue(`${SC}.runAsUser == \`null\``)] });
+    cfields.push('runAsUser');
   }
   if (s.runAsUser.rule === 'MustRunAsNonRoot') {
-    groups.push({ sc: { '+(runAsNonRoot)': true }, pre: [isTrue(`${SC}.runAsUser == \`null\` && ${SC}.runAsNonRoot == \`null\` && element.securityContext.runAsUser == \`null\``)] });
-    fields.push('runAsUser: MustRunAsNonRoot (runAsNonRoot)');
+    groups.push({ defaults: '{runAsNonRoot: `true`}', pre: [isTrue(`${SC}.runAsUser == \`null\` && ${SC}.runAsNonRoot == \`null\` && element.securityContext.runAsUser == \`null\``)] });
+    cfields.push('runAsUser: MustRunAsNonRoot');
   }
   const gid = firstMin(s.runAsGroup);
   if (gid !== undefined) {
-    groups.push({ sc: { '+(runAsGroup)': gid }, pre: [isTrue(`${SC}.runAsGroup == \`null\``)] });
-    fields.push('runAsGroup');
-  }
-  const caps = capabilityPatch(psp);
-  if (caps) {
-    groups.push({ sc: { capabilities: caps.patch }, pre: [isTrue(caps.changed)] });
-    fields.push(caps.fields);
+    groups.push({ defaults: `{runAsGroup: \`${gid}\`}`, pre: [isTrue(`${SC}.runAsGroup == \`null\``)] });
+    cfields.push('runAsGroup');
   }
   const entries: JsonObject[] = [];
+  const caps = capabilityPatch(psp);
+  if (caps) {
+    gaps.push({ field: caps.fields, reason: 'a container listing the same capability twice keeps the duplicate, which PSP removes when it merges its defaults' });
+    cfields.push(caps.fields);
+  }
   for (const l of LISTS) {
+    const path = `/spec/${l}/{{ elementIndex }}/securityContext`;
+    const op = (value: string) => `[{"op": "add", "path": "${path}", "value": {{ ${value} }}}]`;
     for (const g of groups) {
-      const withPod = l === 'containers' && g === groups[0] && Object.keys(pod).length > 0;
-      if (Object.keys(g.sc).length === 0 && !withPod) continue;
-      const patchSpec: JsonObject = { ...(withPod ? pod : {}) };
-      if (Object.keys(g.sc).length > 0) patchSpec[l] = [{ name: '{{ element.name }}', securityContext: g.sc }];
-      entries.push({ list: `request.object.spec.${l}`, ...(g.pre ? { preconditions: { all: g.pre } } : {}), patchStrategicMerge: { spec: patchSpec } });
+      entries.push({ list: `request.object.spec.${l}`, ...(g.pre ? { preconditions: { all: g.pre } } : {}), patchesJson6902: op(`merge(${g.defaults}, element.securityContext || \`{}\`)`) });
+    }
+    // The merged lists are computed in a context variable: Kyverno's `{{ }}` allows one level of nested braces.
+    if (caps) {
+      entries.push({
+        list: `request.object.spec.${l}`,
+        context: [{ name: 'capabilities', variable: { jmesPath: caps.value } }],
+        preconditions: { all: [isTrue(caps.changed)] },
+        patchesJson6902: op('merge(element.securityContext || `{}`, {capabilities: capabilities})'),
+      });
     }
   }
-  if (entries.length > 0) rules.push({ name: 'defaults', field: fields.join(', '), mutate: { foreach: entries } });
+  if (entries.length > 0) rules.push({ name: 'container-defaults', field: cfields.join(', '), mutate: { foreach: entries } });
 
   const seccompDefault = psp.annotations['seccomp.security.alpha.kubernetes.io/defaultProfileName'];
   if (seccompDefault) {
