@@ -26,31 +26,16 @@ export interface Gap {
 export const ALL_CONTAINERS = 'request.object.spec.[ephemeralContainers, initContainers, containers][]';
 const POD_SC = 'request.object.spec.securityContext';
 const VOLUMES = 'request.object.spec.volumes';
-const SAFE_SYSCTLS = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start'];
-// JSON keys of volume sources whose FSType name differs (GetVolumeFSType: cephfs → cephFS).
-const VOLUME_KEY: Readonly<Record<string, string>> = { cephFS: 'cephfs' };
 
 const denyWhen = (expr: string): JsonObject => ({ conditions: { any: [{ key: kyvernoVar(expr), operator: 'Equals', value: true }] } });
-
-function podRule(psp: Psp, name: string, message: string, expr: string): RuleBody {
-  return { name, validate: { message: `PodSecurityPolicy ${psp.name}: ${message}`, deny: denyWhen(expr) } };
-}
 
 function foreachRule(psp: Psp, name: string, message: string, list: string, expr: string): RuleBody {
   return { name, validate: { message: `PodSecurityPolicy ${psp.name}: ${message}`, foreach: [{ list, deny: denyWhen(expr) }] } };
 }
 
-function patternRule(psp: Psp, name: string, message: string, pattern: JsonObject): RuleBody {
-  return { name, validate: { message: `PodSecurityPolicy ${psp.name}: ${message}`, pattern } };
-}
-
-// The same container pattern for every container list (init and ephemeral ones only when present).
-function containerPattern(c: JsonObject): JsonObject {
-  return { spec: { '=(ephemeralContainers)': [c], '=(initContainers)': [c], containers: [c] } };
-}
-
 const effective = (field: string) => jpCoalesce(`element.securityContext.${field}`, `${POD_SC}.${field}`);
 
+// Container-level ID ranges (runAsUser, runAsGroup); pod-level ones are whole-pod checks (convert-checks.ts).
 function idRangeRule(psp: Psp, name: string, field: string, strat: RuleWithRanges | undefined, container: boolean): RuleBody | undefined {
   if (!strat || strat.rule === 'RunAsAny' || strat.rule === '' || strat.rule === 'MustRunAsNonRoot') return undefined;
   const ranges = describeRanges(strat.ranges);
@@ -62,73 +47,27 @@ function idRangeRule(psp: Psp, name: string, field: string, strat: RuleWithRange
     const bad = must ? `!${jpInRanges(v, strat.ranges)}` : `(${v} != \`null\` && !${jpInRanges(v, strat.ranges)})`;
     return foreachRule(psp, name, `every container's ${what}.`, ALL_CONTAINERS, bad);
   }
-  if (field === 'fsGroup') {
-    const v = `${POD_SC}.fsGroup`;
-    const bad = must ? `!${jpInRanges(v, strat.ranges)}` : `(${v} != \`null\` && !${jpInRanges(v, strat.ranges)})`;
-    return podRule(psp, name, `${what}.`, bad);
-  }
-  const list = `(${POD_SC}.supplementalGroups || \`[]\`)`;
-  const outside = `length(${list}[?!${jpInRanges('@', strat.ranges)}]) > \`0\``;
-  return podRule(psp, name, `${what}.`, must ? `(length(${list}) == \`0\` || ${outside})` : outside);
+  return undefined;
 }
 
-function volumeRules(psp: Psp, gaps: Gap[]): RuleBody[] {
+// hostPath volumes under read-only prefixes must be mounted readOnly: joining each volume to the
+// mounts that name it needs the volume's name inside the expression, so this stays a foreach over volumes.
+function readOnlyHostPathRule(psp: Psp, gaps: Gap[]): RuleBody | undefined {
   const s = psp.spec;
-  const out: RuleBody[] = [];
-  if (!s.volumes.includes('*')) {
-    const keys = ['name', ...s.volumes.map((v) => VOLUME_KEY[v] ?? v)];
-    const conds = ['length(types) > `0` && types != `["projected"]`'];
-    if (s.volumes.includes('secret') && !s.volumes.includes('projected')) {
-      // The bound service-account token volume is a projected volume admitted wherever secrets are.
-      const src =
-        "(serviceAccountToken.path == 'token' && !(serviceAccountToken.audience)) || configMap.name == 'kube-root-ca.crt' || (downwardAPI != `null` && length(downwardAPI.items[?path != 'namespace' || fieldRef.fieldPath != 'metadata.namespace'] || `[]`) == `0`)";
-      conds.push(`types == \`["projected"]\` && length(element.projected.sources[?!(${src})] || \`[]\`) > \`0\``);
-    } else conds[0] = 'length(types) > `0`';
-    // A volume with no source is defaulted to emptyDir by the API server.
-    if (!s.volumes.includes('emptyDir')) conds.push('keys(element) == `["name"]`');
-    out.push({
-      name: 'volumes',
-      validate: {
-        message: `PodSecurityPolicy ${psp.name}: volume types other than [${s.volumes.join(', ')}] are not allowed.`,
-        foreach: [
-          {
-            list: VOLUMES,
-            context: [{ name: 'types', variable: { jmesPath: `keys(element)[?!contains(${jpJson(keys)}, @)]` } }],
-            deny: { conditions: { any: conds.map((c) => ({ key: kyvernoVar(c), operator: 'Equals', value: true })) } },
-          },
-        ],
-      },
-    });
-  }
-  const hostPathOk = s.volumes.includes('*') || s.volumes.includes('hostPath');
-  if (hostPathOk && s.allowedHostPaths.length > 0) {
-    const canon = "path_canonicalize(element.hostPath.path || '')";
-    const all = jpAny(s.allowedHostPaths.map((h) => jpUnderPrefix(canon, h.pathPrefix)));
-    const prefixes = s.allowedHostPaths.map((h) => `${h.pathPrefix}${h.readOnly ? ' (read-only)' : ''}`).join(', ');
-    out.push(foreachRule(psp, 'allowed-host-paths', `hostPath volumes must lie under one of [${prefixes}] (path segments compared after resolving '..').`, VOLUMES, `(element.hostPath != \`null\` && !${all})`));
-    const ro = s.allowedHostPaths.filter((h) => h.readOnly);
-    if (ro.length > 0) {
-      const rw = s.allowedHostPaths.filter((h) => !h.readOnly);
-      const onlyRo = `(${jpAny(ro.map((h) => jpUnderPrefix(canon, h.pathPrefix)))} && !${jpAny(rw.map((h) => jpUnderPrefix(canon, h.pathPrefix)))})`;
-      const writable = `length(${ALL_CONTAINERS}.volumeMounts[] | [?name == '{{ element.name }}' && readOnly != \`true\`]) > \`0\``;
-      out.push(foreachRule(psp, 'host-paths-read-only', `hostPath volumes under read-only prefixes [${ro.map((h) => h.pathPrefix).join(', ')}] must be mounted readOnly in every container.`, VOLUMES, `(element.hostPath != \`null\` && ${onlyRo} && ${writable})`));
-    }
-    if (s.allowedHostPaths.some((h) => /[*?]/.test(h.pathPrefix))) gaps.push({ field: 'allowedHostPaths', reason: 'a pathPrefix containing * or ? is compared literally here, as PSP does' });
-  }
-  if (s.allowedFlexVolumes.length > 0) {
-    const names = s.allowedFlexVolumes.map((f) => f.driver);
-    out.push(foreachRule(psp, 'allowed-flex-volumes', `flexVolume drivers other than [${names.join(', ')}] are not allowed.`, VOLUMES, `(element.flexVolume != \`null\` && !contains(${jpJson(names)}, element.flexVolume.driver || ''))`));
-  }
-  if (s.allowedCSIDrivers.length > 0) {
-    const names = s.allowedCSIDrivers.map((c) => c.name);
-    out.push(foreachRule(psp, 'allowed-csi-drivers', `inline CSI drivers other than [${names.join(', ')}] are not allowed.`, VOLUMES, `(element.csi != \`null\` && !contains(${jpJson(names)}, element.csi.driver || ''))`));
-  }
-  return out;
+  if (!(s.volumes.includes('*') || s.volumes.includes('hostPath')) || s.allowedHostPaths.length === 0) return undefined;
+  if (s.allowedHostPaths.some((h) => /[*?]/.test(h.pathPrefix))) gaps.push({ field: 'allowedHostPaths', reason: 'a pathPrefix containing * or ? is compared literally here, as PSP does' });
+  const ro = s.allowedHostPaths.filter((h) => h.readOnly);
+  if (ro.length === 0) return undefined;
+  const canon = "path_canonicalize(element.hostPath.path || '')";
+  const rw = s.allowedHostPaths.filter((h) => !h.readOnly);
+  const onlyRo = `(${jpAny(ro.map((h) => jpUnderPrefix(canon, h.pathPrefix)))} && !${jpAny(rw.map((h) => jpUnderPrefix(canon, h.pathPrefix)))})`;
+  const writable = `length(${ALL_CONTAINERS}.volumeMounts[] | [?name == '{{ element.name }}' && readOnly != \`true\`]) > \`0\``;
+  return {
+    ...foreachRule(psp, 'host-paths-read-only', `hostPath volumes under read-only prefixes [${ro.map((h) => h.pathPrefix).join(', ')}] must be mounted readOnly in every container.`, VOLUMES, `(element.hostPath != \`null\` && ${onlyRo} && ${writable})`),
+    field: 'allowedHostPaths[].readOnly',
+  };
 }
 
-function sysctlExpr(patterns: readonly string[], name: string): string {
-  return jpAny(patterns.map((p) => (p === '*' ? '`true`' : p.endsWith('*') ? `starts_with(${name}, ${jpString(p.slice(0, -1))})` : `${name} == ${jpString(p)}`)));
-}
 
 // The validating side sees pods after the API server copied seccompProfile fields into the annotations
 // (and refused pods where both disagree), so the annotations alone carry every profile.
@@ -304,6 +243,7 @@ export function validateRules(psp: Psp): { rules: RuleBody[]; gaps: Gap[] } {
       },
     });
   }
-  for (const r of volumeRules(psp, gaps)) if (r.name === 'host-paths-read-only') rules.push({ ...r, field: 'allowedHostPaths[].readOnly' });
+  const ro = readOnlyHostPathRule(psp, gaps);
+  if (ro) rules.push(ro);
   return { rules, gaps };
 }

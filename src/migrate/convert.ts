@@ -21,7 +21,7 @@ import { type PodCheck, podChecks } from './convert-checks.js';
 import { kyvernoVar } from './convert-jmespath.js';
 import { type MutateRule, mutateRules } from './convert-mutate.js';
 import { absorbs, neverMutates, reduceSet } from './convert-order.js';
-import { computeScopes, type PspScope, realizableSets, renderScope, type RuleScope } from './convert-scope.js';
+import { computeScopes, realizableSets, renderScope, type RuleScope } from './convert-scope.js';
 import { type RuleBody, validateRules } from './convert-validate.js';
 
 /** Something the conversion could not express exactly. */
@@ -186,7 +186,9 @@ export function convertPsps(psps: KubeObject[], rbac: KubeObject[], opts: Conver
     // set whose absorbed PSPs sort before their absorber can then pick another PSP's defaults.
     for (const set of sets) {
       const dropped = set.filter((n) => !members.some((m) => m.name === n)).map((n) => byPsp.get(n)!);
-      if (dropped.some((d) => !neverMutates(d) && members.some((m) => absorbs(m, d) && d.name < m.name))) seccompFieldCaveat.add(key);
+      // Only a PSP that allows some seccomp profile can admit such a pod.
+      const allowsSeccomp = (d: Psp) => (d.annotations['seccomp.security.alpha.kubernetes.io/allowedProfileNames'] ?? '') !== '';
+      if (dropped.some((d) => !neverMutates(d) && allowsSeccomp(d) && members.some((m) => absorbs(m, d) && d.name < m.name))) seccompFieldCaveat.add(key);
     }
     const label = members.map((p) => p.name).join(' + ');
     const rules: JsonObject[] = [];

@@ -57,3 +57,12 @@ test('generated PSP sets and RBAC: every disagreement is listed as unexpressible
   );
   assert.equal(disagree, 0, `seed ${SEED}: ${disagree} disagreements\n${examples.slice(0, 3).join('\n')}`);
 });
+
+test('the check catches a wrong conversion: without the no-usable-PSP policy, unauthorized pods get through', () => {
+  const { psps, rbac } = sampleObjects();
+  const world = convertWorld('sample', psps, rbac);
+  const weakened = { ...world, compiled: world.compiled.filter((p) => p.policy.name !== 'psp-no-usable-policy') };
+  assert.equal(weakened.compiled.length, world.compiled.length - 1);
+  const t = runWorld(weakened, podArbitrary(['default'], ['default']), sampleRequesters, 100, SEED);
+  assert.ok(t.disagree > 0, 'requesters with no PSP are admitted by the weakened policies');
+});
