@@ -155,6 +155,7 @@ export function convertPsps(psps: KubeObject[], rbac: KubeObject[], opts: Conver
     const ns = s.namespaces;
     const parts = [s.note];
     if (ns.some((n) => n === '*' || SKIPPED_NAMESPACES.includes(n))) parts.push(`Kyverno's default resourceFilters skip ${SKIPPED_NAMESPACES.join(', ')}: pods there are not checked by Kyverno at all`);
+    if (s.subjects.some((x) => x.startsWith('Group:system:nodes '))) parts.push("Kyverno's default excludeGroups skips requests from system:nodes (mirror pods): Kyverno does not check them at all");
     result.scopes.push({ psp: p.name, subjects: s.subjects, namespaces: ns, note: parts.join('; ') });
   }
 
@@ -247,6 +248,7 @@ export function convertPsps(psps: KubeObject[], rbac: KubeObject[], opts: Conver
         },
         none,
       );
+      result.requesterSets.push({ psps: [], decisive: [], policy: NO_USABLE_PSP_POLICY });
       result.policies.push(policy(NO_USABLE_PSP_POLICY, 'No usable PodSecurityPolicy', 'Refuses pods that no PodSecurityPolicy could admit because RBAC grants no PSP to their creator or service account.', action, [rule]));
     }
   }
