@@ -141,7 +141,15 @@ export function convertPsps(psps: KubeObject[], rbac: KubeObject[], opts: Conver
   }
   const sorted: Psp[] = [...providers].sort(byName);
   if (sorted.length === 0) {
-    result.unexpressible.push({ psp: '', field: 'podSecurityPolicies', reason: 'no usable PSP: PSP admission refused every pod (no providers available); nothing was converted' });
+    // PSP admission with no valid PSP refuses every pod; so does the conversion (review before enforcing).
+    result.unexpressible.push({ psp: '', field: 'podSecurityPolicies', reason: 'no valid PSP: PSP admission refuses every pod (no providers available); psp-no-usable-policy refuses every pod too' });
+    const rule: JsonObject = {
+      name: 'no-usable-psp',
+      match: { any: [{ resources: { kinds: ['Pod'] } }] },
+      validate: { message: 'PodSecurityPolicy: no providers available to validate pod request', deny: {} },
+    };
+    result.policies.push(policy(NO_USABLE_PSP_POLICY, 'No usable PodSecurityPolicy', 'Refuses every pod: none of the PodSecurityPolicies is valid, so PSP admission refused every pod.', action, [rule]));
+    result.requesterSets.push({ psps: [], decisive: [], policy: NO_USABLE_PSP_POLICY });
     return result;
   }
   const byPsp = new Map(sorted.map((p) => [p.name, p]));
