@@ -13,7 +13,7 @@ import { computeExceptions, type ExceptionPlan } from '../migrate/exceptions.js'
 import { buildPlan, type PlanStep } from '../migrate/plan.js';
 import { buildTargetPolicies, type TargetPolicies } from '../migrate/target.js';
 import { findUserNamespaces, type UserNamespace, usersInSnapshot } from '../migrate/user-namespaces.js';
-import { existingExcludes } from '../migrate/values-merge.js';
+import { existingExcludes, mergeExceptions } from '../migrate/values-merge.js';
 import type { PermissionUser } from '../permissions/index.js';
 import type { MigrationReport } from '../report/index.js';
 import { VERSION } from '../version.js';
@@ -191,12 +191,16 @@ export function buildReport(io: CliIO, m: MigrationInputs, opts: { kubernetes: s
   const audit = auditInputs(io, m);
   const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
   const plan = planFor(opts.kubernetes, { kyvernoPsp, policiesChart: m.chartVersion, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
-  return reportOf(m.source, audit, computeFor(m, audit), diffInputs(m), plan);
+  const exceptions = computeFor(m, audit);
+  const first = m.valuesTexts[0];
+  const values = first ? { file: first.file, text: mergeExceptions(first.text, exceptions.additions).text } : undefined;
+  return reportOf(m.source, audit, exceptions, diffInputs(m), plan, values);
 }
 
 /** The report's data from results already computed (the audit, its exceptions, the diff and the plan). */
-export function reportOf(source: string, audit: AuditResult, exceptions: ExceptionPlan, diff: DiffResult, plan: PlanStep[]): MigrationReport {
+export function reportOf(source: string, audit: AuditResult, exceptions: ExceptionPlan, diff: DiffResult, plan: PlanStep[], values?: MigrationReport['values']): MigrationReport {
   return {
+    ...(values ? { values } : {}),
     source,
     generatedAt: new Date().toISOString(),
     podgateVersion: VERSION,

@@ -143,7 +143,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       write('plan.json', `${JSON.stringify({ kubernetes: opts.kubernetes, steps }, null, 2)}\n`);
       write('kyverno-values.yaml', kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues()));
       say(`6. plan: ${steps.length} steps, PSP enforcing until Kyverno enforces  → plan.txt, plan.json, kyverno-values.yaml`);
-      write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps)));
+      write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps, { file: 'kyverno-policies-values.yaml', text: merged.text })));
       say('7. report: one self-contained page  → report.html');
       say(`outputs in ${opts.outDir}/`);
     });
