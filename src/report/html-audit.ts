@@ -4,6 +4,7 @@
 import { type Child, type Html, el, frag } from './html-builder.js';
 import { barChart } from './html-chart.js';
 import type { MigrationReport, ReportReadiness, ReportViolation } from './html-types.js';
+import { verdictLine } from '../util/index.js';
 
 /** A number carrying its data-metric (and data-key) so tests and scripts can read it. */
 export function metric(name: string, value: number, key?: string): Html {
@@ -134,22 +135,24 @@ export function renderSummary(r: MigrationReport): Html {
   const sys = systemDenials(r.audit.violations);
   const toAdd = Object.values(r.exceptions.exceptions).reduce((n, l) => n + l.length, 0);
   const readiness = readinessOf(r);
-  const verdict = readiness.ready
-    ? r.readiness
-      ? 'Ready: nothing blocks the switch.'
-      : 'Ready: no system workload would be refused by the target policies. Remaining violations are in user namespaces and stay denied on purpose.'
-    : r.readiness
-      ? `Not ready: ${readiness.blockers.length} blocker${readiness.blockers.length === 1 ? '' : 's'}.`
+  const rd = r.readiness;
+  const ready = readiness.ready;
+  const verdict = rd
+    ? verdictLine(rd)
+    : ready
+      ? 'Ready: no system workload would be refused by the target policies. Remaining violations are in user namespaces and stay denied on purpose.'
       : `Not ready: ${sys} would-be denials of system workloads${r.diff ? ` and ${r.diff.summary.breakage} breakages against PSP` : ''}. Add the exceptions below before switching to Enforce.`;
-  const listed = r.readiness ? readiness.blockers : [];
   const steps = nextSteps(r, readiness);
   return frag(
     el('header', null, el('h1', null, 'podgate migration report: PodSecurityPolicy → Kyverno'), el('p', { class: 'meta' }, el('span', null, 'Cluster: ', el('code', null, r.source)), el('span', null, 'Generated: ', el('time', { datetime: r.generatedAt }, r.generatedAt)), el('span', null, `podgate ${r.podgateVersion}`))),
     el('nav', { class: 'toc', 'aria-label': 'Sections' }, el('ol', null, SECTIONS.map(([id, t]) => el('li', null, el('a', { href: `#${id}` }, t))))),
-    el('div', { class: readiness.ready ? 'verdict good' : 'verdict bad', role: 'status' }, verdict, listed.length > 0 ? el('ul', null, listed.map((b) => el('li', null, b))) : null),
-    r.readiness && readiness.warnings.length > 0
-      ? el('details', { class: 'more' }, el('summary', null, `${readiness.warnings.length} warnings of the run`), el('ul', { class: 'tight' }, readiness.warnings.map((w) => el('li', null, w))))
-      : null,
+    el(
+      'div',
+      { class: ready ? 'verdict good' : 'verdict bad', role: 'status', 'data-ready': String(ready) },
+      el('p', null, verdict),
+      rd && rd.blockers.length > 0 ? el('ul', { class: 'blockers' }, rd.blockers.map((b) => el('li', { 'data-blocker': '' }, b))) : null,
+      rd && rd.warnings.length > 0 ? el('details', null, el('summary', null, `${rd.warnings.length} warnings`), el('ul', { class: 'warnings' }, rd.warnings.map((w) => el('li', { 'data-warning': '' }, w)))) : null,
+    ),
     steps.length > 0 ? el('div', { class: 'next', role: 'region', 'aria-labelledby': 'next-h' }, el('h2', { id: 'next-h' }, 'What to do next'), el('ol', null, steps)) : null,
     section(
       'summary',

@@ -65,7 +65,7 @@ export interface ReportDiffEntry {
 /** The whole diff with counts per class. */
 export interface ReportDiff {
   readonly entries: readonly ReportDiffEntry[];
-  readonly summary: { readonly breakage: number; readonly regression: number; readonly same: number; readonly total: number };
+  readonly summary: { readonly breakage: number; readonly regression: number; readonly same: number; readonly total: number; readonly skipped?: string };
 }
 
 /** One step of the migration plan. */

@@ -199,10 +199,12 @@ test('messageHead drops only the per-rule "rule R failed at path P" tail', () =>
 
 test('the run’s readiness, when given, is the banner: its blockers are listed and a ready run says so', () => {
   const blocked = renderHtmlReport({ ...fixture, readiness: { ready: false, blockers: ['list pods failed: HTTP 403'], warnings: ['w1'] } });
-  assert.match(blocked, /<div class="verdict bad" role="status">Not ready: 1 blocker\.<ul><li>list pods failed: HTTP 403<\/li><\/ul><\/div>/);
-  assert.match(blocked, /1 warnings of the run/);
+  assert.match(blocked, /<div class="verdict bad" role="status" data-ready="false"><p>Not ready: 1 blocker; 1 warning\.<\/p><ul class="blockers"><li data-blocker="">list pods failed: HTTP 403<\/li><\/ul>/);
+  assert.match(blocked, /<li data-warning="">w1<\/li>/);
+  assert.match(blocked, /<li>Resolve what blocks the switch/);
   const ready = renderHtmlReport({ ...fixture, readiness: { ready: true, blockers: [], warnings: [] } });
-  assert.match(ready, /<div class="verdict good" role="status">Ready: nothing blocks the switch\.<\/div>/);
+  assert.match(ready, /<div class="verdict good" role="status" data-ready="true"><p>Ready: [^<]*<\/p><\/div>/);
+  assert.doesNotMatch(ready, /Resolve what blocks/);
 });
 
 test('with the merged values file, the page shows the complete file (not a fragment) and a copy button for it', () => {
