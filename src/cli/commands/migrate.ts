@@ -185,7 +185,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         extraWarnings: [...plan.warnings, ...unneeded.map((u) => `least privilege: policyExclude.${u.policy}: ${u.namespace} is not needed: ${u.reason}${u.prunable ? ' (migrate exceptions --prune removes it)' : ''}`)],
       });
       write('summary.json', `${JSON.stringify(readiness, null, 2)}\n`);
-      write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps, readiness)));
+      write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps, readiness, { file: 'kyverno-policies-values.yaml', text: enforced.text })));
       step('report: one self-contained page  → report.html');
       step(`summary  → summary.json\n${formatReadiness(readiness).trimEnd()}`);
       say(`outputs in ${opts.outDir}/`);
@@ -207,6 +207,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const r = convertPsps(psps, rbac, { validationFailureAction: opts.action });
       if (fmt === 'json') return printJson(ctx.io, r);
       for (const u of r.unexpressible) ctx.io.stderr(`not expressible: ${u.psp}: ${u.field}: ${u.reason}\n`);
+      for (const rs of r.requesterSets) ctx.io.stderr(`requester set: [${rs.psps.join(', ')}] → decided by [${rs.decisive.join(', ')}] → ${rs.policy || '(no rule needed)'}\n`);
       for (const sc of r.scopes) ctx.io.stderr(`scope: ${sc.psp}: ${sc.subjects.length ? sc.subjects.join(', ') : '(no subjects)'}${sc.namespaces.length ? ` in ${sc.namespaces.join(', ')}` : ''}${sc.note ? ` — ${sc.note}` : ''}\n`);
       ctx.io.stdout(yamlStream(r.policies));
     });
