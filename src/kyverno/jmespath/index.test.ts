@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { JmespathError, KYVERNO_FUNCTIONS, searchJmespath, setJmespathClock, setJmespathRandom } from './index.js';
+import { fcParams } from '../../../test/helpers/fc.js';
 
 setJmespathClock(() => new Date('2023-02-02T15:30:00Z'));
 setJmespathRandom(() => 0.5);
@@ -160,6 +161,6 @@ test('random expressions over random data only ever throw JmespathError, quickly
       }
       assert.ok(performance.now() - started < 500, `${e} took too long`);
     }),
-    { numRuns: 400 },
+    fcParams(400),
   );
 });
