@@ -15,6 +15,7 @@ import {
   TYPE_STRING,
 } from '@jmespath-community/jmespath';
 import { compileToClosures } from './closures.js';
+import { installOwnKeySemantics } from './own-keys.js';
 import { add, divide, modulo, multiply, round, subtract, sum } from './arithmetic.js';
 import { JmespathError } from './errors.js';
 import { checkReplaceSize, join, MAX_FUNCTION_OUTPUT, outputTooLarge, pad, toJsonString } from './guard.js';
@@ -118,6 +119,7 @@ function ensureRegistered(): void {
   for (const [name, [handler, signature]] of Object.entries(BOUNDED)) {
     registerFunction(name, (resolved) => handler(resolved) as JSONValue, signature, { override: true });
   }
+  installOwnKeySemantics();
   registered = true;
 }
 
