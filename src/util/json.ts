@@ -33,7 +33,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
  * JSON data never holds functions and never holds Object.prototype, so one cheap check tells inherited
  * members apart without a hasOwn lookup on the common path.
  */
-export function getOwn(o: JsonObject, key: string): JsonValue | undefined {
+export function getOwn<T = JsonValue>(o: Readonly<Record<string, T>>, key: string): T | undefined {
   const v = o[key];
   return typeof v === 'function' || v === OBJECT_PROTOTYPE ? undefined : v;
 }
@@ -44,7 +44,7 @@ const OBJECT_PROTOTYPE: unknown = Object.prototype;
  * Sets the own property `key` of a JSON object. `o.__proto__ = v` would change o's prototype (and a later
  * write through it would pollute every object); that one key is defined as a data property instead.
  */
-export function setOwn(o: JsonObject, key: string, value: JsonValue): void {
+export function setOwn<T = JsonValue>(o: Record<string, T>, key: string, value: T): void {
   if (key === '__proto__') Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
   else o[key] = value;
 }
