@@ -53,7 +53,14 @@ export function installOwnKeySemantics(): void {
     'merge',
     (args) => {
       const out: Record<string, unknown> = {};
-      for (const o of args as Record<string, unknown>[]) for (const k of Object.keys(o)) defineOwn(out, k, o[k]);
+      (args as unknown[]).forEach((o, i) => {
+        // The library checks only the first variadic argument; Go checks each.
+        if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+          const got = o === null ? 'null' : Array.isArray(o) ? 'array' : typeof o;
+          throw new Error(`Invalid type: merge() expected argument ${i + 1} to be type (object) but received type ${got} instead.`);
+        }
+        for (const k of Object.keys(o)) defineOwn(out, k, (o as Record<string, unknown>)[k]);
+      });
       return out as JSONValue;
     },
     [{ types: [TYPE_OBJECT], variadic: true }],
