@@ -16,12 +16,12 @@ import {
   type WebhookMode,
   type WebhookServer,
 } from '../../src/webhook/index.js';
-import { fakeEngine } from './fake-engine.js';
+import { fakeEngine, fakeRecipe } from './fake-engine.js';
 import { call, loopbackCerts, memoryLog, podReview } from './helpers.js';
 
 const fixed = (ready = true): EngineProvider => {
-  const engine = fakeEngine();
-  return { current: () => (ready ? engine : undefined), status: () => ({ ready, policies: ready ? 2 : 0, generation: ready ? 1 : 0 }) };
+  const recipe = fakeRecipe();
+  return { active: () => (ready ? { generation: 1, recipe } : undefined), status: () => ({ ready, policies: ready ? 2 : 0, generation: ready ? 1 : 0 }) };
 };
 
 async function start(mode: WebhookMode, engine: EngineProvider = fixed(), extra: { reports?: ReportStore; metricsPort?: number } = {}) {
@@ -223,7 +223,7 @@ describe('hot reload', () => {
     const source = new PolicySource(async () => {
       if (failNext) throw new Error('policy.yaml: document 1: spec.rules[0]: bad');
       gen++;
-      return { engine: fakeEngine(`gen${gen}`), policies: 2 };
+      return { engine: fakeEngine(`gen${gen}`), recipe: fakeRecipe(`gen${gen}`), policies: 2 };
     });
     await source.reload();
     const { server } = await start('enforce', source);
