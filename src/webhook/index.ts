@@ -39,3 +39,5 @@ export type { EngineOptions, LoadedPolicies } from './engine-adapter.js';
 export { createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
 export type { LoadedSources, PolicySources } from './policy-sources.js';
 export { buildPolicySet, loadPolicySources, sourcePaths } from './policy-sources.js';
+export type { TlsPair, TlsWatchOptions } from './tls-reload.js';
+export { keyPairProblem, watchTlsFiles } from './tls-reload.js';
