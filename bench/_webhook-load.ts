@@ -43,6 +43,10 @@ export interface ServerChild {
   port: number;
   /** How the server runs: `dist` (`node dist/bin.js serve`) or `tsx` (sources through tsx). */
   runtime: 'dist' | 'tsx';
+  /** The server's process id (CLI servers). */
+  pid?: number;
+  /** The metrics port (CLI servers). */
+  metricsPort?: number;
   rss(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -63,13 +67,23 @@ function vmRss(pid: number): number {
   return Number(m?.[1] ?? 0) * 1024;
 }
 
+/** `podgate serve` as deployed (dist/, or the sources through tsx), with extra serve flags. */
+export function startServe(policies: readonly string[], extra: readonly string[] = []): Promise<ServerChild> {
+  const tsx = !existsSync(distBin) || process.env.BENCH_TSX === '1';
+  return startDist(policies, extra, tsx);
+}
+
 /** `node dist/bin.js serve` as deployed: info-level JSON logs to stdout, metrics listener on. */
-function startDist(policies: readonly string[]): Promise<ServerChild> {
-  const args = [distBin, 'serve', '--mode', 'enforce', '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--no-watch', '--log-level', 'info'];
+function startDist(policies: readonly string[], extra: readonly string[] = [], tsx = false): Promise<ServerChild> {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const entry = [...nodeArgs, ...(tsx ? ['--import', 'tsx', join(repo, 'src', 'bin.ts')] : [distBin])];
+  const args = [...entry, 'serve', '--mode', 'enforce', '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--no-watch', '--log-level', 'info', ...extra];
   for (const p of policies) args.push('--policy', p);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let port = 0;
+    let metricsPort = 0;
     let buf = '';
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
@@ -80,13 +94,16 @@ function startDist(policies: readonly string[]): Promise<ServerChild> {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         nl = buf.indexOf('\n');
-        let entry: { msg?: string; port?: number; level?: number };
+        let entry: { msg?: string; port?: number; metricsPort?: number; level?: number };
         try {
           entry = JSON.parse(line) as typeof entry;
         } catch {
           continue;
         }
-        if (entry.msg === 'listening' && entry.port) port = entry.port;
+        if (entry.msg === 'listening' && entry.port) {
+          port = entry.port;
+          metricsPort = entry.metricsPort ?? 0;
+        }
         if (entry.msg === 'policy set failed to load') reject(new Error(line));
         if (entry.msg === 'policy set loaded' && port > 0) {
           // Keep draining stdout (request logs) so the server never blocks on a full pipe.
@@ -94,7 +111,9 @@ function startDist(policies: readonly string[]): Promise<ServerChild> {
           child.stdout?.resume();
           resolve({
             port,
-            runtime: 'dist',
+            runtime: tsx ? 'tsx' : 'dist',
+            pid: child.pid ?? 0,
+            metricsPort,
             rss: async () => vmRss(child.pid ?? 0),
             stop: () =>
               new Promise((r) => {

@@ -74,7 +74,7 @@ interface Slot {
 }
 
 function spawn(setup: WorkerSetup, heapLimitMb: number): Worker {
-  const options = { workerData: { podgateReviewWorker: setup }, resourceLimits: { maxOldGenerationSizeMb: heapLimitMb }, stdout: false, stderr: false };
+  const options = { workerData: { podgateReviewWorker: setup }, resourceLimits: { maxOldGenerationSizeMb: heapLimitMb, maxYoungGenerationSizeMb: 16 }, stdout: false, stderr: false };
   if (entryOverride) return 'source' in entryOverride ? new Worker(entryOverride.source, { ...options, eval: true }) : new Worker(entryOverride.url, options);
   const here = import.meta.url;
   if (here.endsWith('.ts')) {

@@ -105,10 +105,16 @@ export function peekEnvelope(body: Uint8Array, limit = 64 * 1024): { apiVersion:
   const str = (): string | undefined => {
     if (s[i] !== '"') return undefined;
     const start = i;
-    i++;
-    while (i < s.length && s[i] !== '"') i += s[i] === '\\' ? 2 : 1;
-    if (i >= s.length) return undefined;
-    i++;
+    let end = s.indexOf('"', i + 1);
+    // A quote preceded by an odd number of backslashes is escaped.
+    for (;;) {
+      if (end < 0) return undefined;
+      let k = end - 1;
+      while (s[k] === '\\') k--;
+      if ((end - 1 - k) % 2 === 0) break;
+      end = s.indexOf('"', end + 1);
+    }
+    i = end + 1;
     try {
       return JSON.parse(s.slice(start, i)) as string;
     } catch {
@@ -145,7 +151,10 @@ export function peekEnvelope(body: Uint8Array, limit = 64 * 1024): { apiVersion:
     i++;
     for (;;) {
       ws();
-      if (s[i] === '}') return true;
+      if (s[i] === '}') {
+        i++;
+        return true;
+      }
       const key = str();
       if (key === undefined) return false;
       ws();
@@ -155,7 +164,7 @@ export function peekEnvelope(body: Uint8Array, limit = 64 * 1024): { apiVersion:
       if (!on(key) && !skip()) return false;
       ws();
       if (s[i] === ',') i++;
-      else return s[i] === '}';
+      else if (s[i] !== '}') return false;
     }
   };
   let apiVersion: string | undefined;

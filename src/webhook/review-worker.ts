@@ -1,6 +1,7 @@
 // Entry of an evaluation worker thread (see eval-pool.ts). Messages from the pool, handled in order:
 // `load` (a new policy generation: build its engine once) and `review` (raw request bytes: parse,
 // evaluate, answer with a ReviewOutcome). The pool terminates a worker that overruns its budget.
+import { constants, setPriority } from 'node:os';
 import { isMainThread, type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { KyvernoConfig } from '../kyverno/config/index.js';
 import type { WebhookMode } from './decision.js';
@@ -24,6 +25,13 @@ export type FromWorker =
   | { type: 'done'; id: number; outcome: import('./evaluate.js').ReviewOutcome };
 
 function serve(port: MessagePort, setup: WorkerSetup): void {
+  // Evaluation yields the CPU to the HTTP thread (health probes, answers, budgets) when cores are
+  // scarce. Linux nice values are per thread, so this lowers this worker only.
+  try {
+    setPriority(0, constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // Not permitted or not supported: evaluate at normal priority.
+  }
   port.postMessage({ type: 'ready' } satisfies FromWorker);
   let engine: AdmissionEngine | undefined;
   let loadError: string | undefined;

@@ -146,19 +146,23 @@ function readBody(req: IncomingMessage, max: number, reserve: (n: number) => boo
     if (declared > max) return fail(400, `request body exceeds ${max} bytes`, 'too-large');
     const known = Number.isInteger(declared) && declared >= 0;
     if (known && !reserve(declared)) return fail(429, 'too many request bytes in flight', 'inflight-bytes');
+    // With a Content-Length the body goes straight into its final buffer (no second copy held).
+    // Not Buffer.concat: small results come from Node's shared pool, whose memory must not be transferred.
+    const whole = known ? Buffer.allocUnsafeSlow(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       if (done) return;
       if (!known && !reserve(c.length)) return fail(429, 'too many request bytes in flight', 'inflight-bytes');
+      if (size + c.length > (known ? declared : max)) return fail(400, known ? 'request body longer than its Content-Length' : `request body exceeds ${max} bytes`, 'too-large');
+      if (whole) c.copy(whole, size);
+      else chunks.push(c);
       size += c.length;
-      if (size > max) return fail(400, `request body exceeds ${max} bytes`, 'too-large');
-      chunks.push(c);
     });
     req.on('end', () => {
       if (done) return;
       done = true;
-      // Not Buffer.concat: small results come from Node's shared pool, whose memory must not be transferred.
+      if (whole) return resolvePromise(size === declared ? whole : whole.subarray(0, size));
       const out = Buffer.allocUnsafeSlow(size);
       let at = 0;
       for (const c of chunks) {
@@ -278,15 +282,13 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
       const body = await readBody(req, max, reserve, refuse);
       if (!body) return;
       const left = budgetMs - (performance.now() - arrival);
-      // The body moves to a worker; keep what an answer without a verdict needs (apiVersion, uid):
-      // small bodies are copied and read only if needed, large ones are scanned now (first 64 KiB only).
-      const small = body.byteLength <= PEEK_BYTES;
-      const head = small ? Buffer.from(body) : undefined;
-      const peeked = small ? undefined : peekEnvelope(body, PEEK_BYTES);
+      // The body moves to a worker; keep its head (apiVersion and uid come first), read only when
+      // an answer without a verdict is needed.
+      const head = Buffer.from(body.subarray(0, PEEK_BYTES));
       const job = pool?.submit(endpoint, body, left);
       if (!job) return refuse(429, `evaluation queue full (${o.maxQueue ?? SERVER_DEFAULTS.maxQueue} reviews waiting)`, 'queue-full');
       const a = await job;
-      if (a.kind !== 'done') return unevaluated(res, endpoint, head ? peekEnvelope(head, PEEK_BYTES) : peeked, a);
+      if (a.kind !== 'done') return unevaluated(res, endpoint, peekEnvelope(head, PEEK_BYTES), a);
       const out = a.outcome;
       send(res, out.status, out.body, headers(), true);
       // Bookkeeping after the answer is written keeps it off the latency path.

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
+import { fakeRecipe } from './fake-engine.js';
 import {
   createLogger,
   createMetrics,
@@ -16,7 +17,7 @@ import {
   type WebhookMode,
   type WebhookServer,
 } from '../../src/webhook/index.js';
-import { fakeEngine, fakeRecipe } from './fake-engine.js';
+import { fakeEngine } from './fake-engine.js';
 import { call, loopbackCerts, memoryLog, podReview } from './helpers.js';
 
 const fixed = (ready = true): EngineProvider => {
