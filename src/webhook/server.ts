@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, Server as NetServer } from 'node:net';
 import type { KyvernoConfig } from '../kyverno/config/index.js';
 import type { WebhookMode } from './decision.js';
 import type { EngineRecipe } from './engine-recipe.js';
@@ -389,10 +389,21 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     async close(graceMs = 10_000, drainMs = 0) {
       draining = true;
       if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      server.closeIdleConnections();
-      const deadline = Date.now() + graceMs;
-      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      // Stop accepting, but not through http's close(), which also drops idle connections at once:
+      // one accepted a moment ago may carry a request already written (ECONNRESET for it).
+      const closed = new Promise<void>((r) => NetServer.prototype.close.call(server, () => r()));
+      const start = Date.now();
+      const connections = () => new Promise<number>((r) => server.getConnections((_e, n) => r(n ?? 0)));
+      let idleClosed = false;
+      while (Date.now() - start < graceMs) {
+        if (inFlight === 0 && (await connections()) === 0) break;
+        // Connections still idle after a second are not about to send anything.
+        if (!idleClosed && Date.now() - start >= Math.min(1000, graceMs / 2)) {
+          server.closeIdleConnections();
+          idleClosed = true;
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
       server.closeAllConnections();
       await closed;
       await workers.close();
