@@ -138,6 +138,7 @@ function startTsx(policies: readonly string[]): Promise<ServerChild> {
       resolve({
         port: m.port,
         runtime: 'tsx',
+        pid: child.pid ?? 0,
         rss: () =>
           new Promise((r) => {
             child.once('message', (x: { rss: number }) => r(x.rss));
@@ -152,6 +153,13 @@ function startTsx(policies: readonly string[]): Promise<ServerChild> {
       });
     });
   });
+}
+
+/** CPU seconds (user + system, all threads) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of /proc/pid/stat, in clock ticks (100 per second here).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Load results. */

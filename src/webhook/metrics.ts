@@ -12,6 +12,8 @@ export interface WebhookMetrics {
   verdicts: Counter<'policy' | 'rule' | 'result'>;
   /** Counts rule verdicts into `verdicts` cheaply: tallied in a map, added to the counter at scrape time. */
   countVerdicts(results: readonly PolicyVerdict[]): void;
+  /** The same from `policy\u0000rule\u0000status` keys. */
+  countVerdictKeys(keys: readonly string[]): void;
   badRequests: Counter<'reason'>;
   internalErrors: Counter<'endpoint'>;
   shadowComparisons: Counter<'class'>;
@@ -46,6 +48,16 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
           const p = pending.get(key);
           if (p) p.n++;
           else pending.set(key, { labels: { policy: v.policy.name, rule: r.rule, result: r.status }, n: 1 });
+        }
+      }
+    },
+    countVerdictKeys(keys) {
+      for (const key of keys) {
+        const p = pending.get(key);
+        if (p) p.n++;
+        else {
+          const [policy = '', rule = '', result = ''] = key.split('\u0000');
+          pending.set(key, { labels: { policy, rule, result }, n: 1 });
         }
       }
     },

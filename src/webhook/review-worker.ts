@@ -13,6 +13,8 @@ import type { AdmissionEngine, ReviewEndpoint } from './handle-review.js';
 export interface WorkerSetup {
   mode: WebhookMode;
   config?: KyvernoConfig;
+  /** Send the verdicts back (PolicyReports need them); otherwise only their tally and the shadow comparison. */
+  keepResults?: boolean;
 }
 
 /** Pool → worker. */
@@ -51,7 +53,7 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
         }
         return;
       }
-      const outcome = evaluateReview(m.body, engine, { mode: setup.mode, endpoint: m.endpoint, ...(setup.config ? { config: setup.config } : {}) });
+      const outcome = evaluateReview(m.body, engine, { mode: setup.mode, endpoint: m.endpoint, keepResults: setup.keepResults === true, ...(setup.config ? { config: setup.config } : {}) });
       if (loadError && !engine) outcome.error ??= `podgate: policy set failed to build in the evaluation worker: ${loadError}`;
       port.postMessage({ type: 'done', id: m.id, outcome } satisfies FromWorker);
     });

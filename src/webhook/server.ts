@@ -208,7 +208,8 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     if (!request || !decision) return;
     o.metrics.requests.inc({ endpoint, operation: request.operation, allowed: String(decision.allowed), mode: o.mode });
     if (out.error) o.metrics.internalErrors.inc({ endpoint });
-    o.metrics.countVerdicts(out.results);
+    if (out.tally) o.metrics.countVerdictKeys(out.tally);
+    else o.metrics.countVerdicts(out.results);
     if (o.reports && request.dryRun !== true && out.results.length > 0) o.reports.record(out.results, request.objectUid);
     const line = {
       uid: request.uid,
@@ -370,7 +371,7 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
   pool = new EvalPool({
     ...(o.workers !== undefined ? { workers: o.workers } : {}),
     ...(o.maxQueue !== undefined ? { maxQueue: o.maxQueue } : {}),
-    setup: { mode: o.mode, ...(o.config ? { config: o.config } : {}) },
+    setup: { mode: o.mode, keepResults: o.reports !== undefined, ...(o.config ? { config: o.config } : {}) },
     engine: o.engine,
     log: o.log,
     metrics: o.metrics,

@@ -40,9 +40,9 @@ function port(v: string): number {
 }
 
 /** A Go duration flag (`2s`, `500ms`, `1m`) in milliseconds; positive. */
-function durationMs(flag: string, v: string): number {
+function durationMs(flag: string, v: string, allowZero = false): number {
   const ns = parseGoDuration(v.trim());
-  if (ns === undefined || ns <= 0n) throw new UsageError(`${flag}: invalid duration ${JSON.stringify(v)} (a positive Go duration such as 2s, 500ms, 1m)`);
+  if (ns === undefined || ns < 0n || (ns === 0n && !allowZero)) throw new UsageError(`${flag}: invalid duration ${JSON.stringify(v)} (a ${allowZero ? 'non-negative' : 'positive'} Go duration such as 2s, 500ms, 1m)`);
   return Number(ns / 1_000_000n);
 }
 
@@ -120,7 +120,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--log-level <level>', 'pino log level', 'info')
     .option('--eval-timeout <duration>', "each review's budget from arrival, queue included (Go duration); on overrun the endpoint's failurePolicy answers", '2s')
     .option('--webhook-timeout <duration>', 'timeoutSeconds of the registered webhooks; --eval-timeout must be below it', '10s')
-    .option('--drain-period <duration>', 'on SIGTERM: /readyz 503 and keep serving this long (as a preStop hook would), then finish in-flight requests and exit', '5s')
+    .option('--drain-period <duration>', 'on SIGTERM: /readyz 503 and keep serving this long (as a preStop hook would; 0s with a preStop sleep), then finish in-flight requests and exit 0', '5s')
     .option('--workers <n>', 'evaluation worker threads', String(SERVER_DEFAULTS.workers))
     .option('--max-queue <n>', 'reviews waiting for a worker before 429 Too Many Requests', String(SERVER_DEFAULTS.maxQueue))
     .option('--max-inflight-bytes <size>', 'request bytes held at once before 429 (bytes or a quantity like 64Mi)', '64Mi')
@@ -236,7 +236,7 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   if (evalTimeoutMs >= webhookTimeoutMs) {
     throw new UsageError(`--eval-timeout ${o.evalTimeout} must be below the webhook timeout (--webhook-timeout ${o.webhookTimeout}): the API server would give up first and apply failurePolicy without podgate's answer`);
   }
-  const drainMs = durationMs('--drain-period', o.drainPeriod);
+  const drainMs = durationMs('--drain-period', o.drainPeriod, true);
   const limits = {
     evalTimeoutMs,
     workers: positiveInt('--workers', o.workers),
