@@ -65,7 +65,7 @@ export interface ReportDiffEntry {
 /** The whole diff with counts per class. */
 export interface ReportDiff {
   readonly entries: readonly ReportDiffEntry[];
-  readonly summary: { readonly breakage: number; readonly regression: number; readonly same: number; readonly total: number };
+  readonly summary: { readonly breakage: number; readonly regression: number; readonly same: number; readonly total: number; readonly skipped?: string };
 }
 
 /** One step of the migration plan. */
@@ -91,4 +91,18 @@ export interface MigrationReport {
   /** Absent when the diff was not computed (no PSPs in the input). */
   readonly diff?: ReportDiff;
   readonly plan: readonly ReportPlanStep[];
+  /**
+   * The readiness verdict of the run (`summary.json` of `migrate run`). When present, the banner and
+   * the next steps are rendered from it; otherwise they are computed from the audit and diff.
+   */
+  readonly readiness?: ReportReadiness;
+  /** The complete merged kyverno-policies values file (what to pass to `helm -f`), when written. */
+  readonly values?: { readonly file: string; readonly text: string };
+}
+
+/** Whether the cluster is ready to switch, with what blocks it and what to look at. */
+export interface ReportReadiness {
+  readonly ready: boolean;
+  readonly blockers: readonly string[];
+  readonly warnings: readonly string[];
 }
