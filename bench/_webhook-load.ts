@@ -47,6 +47,8 @@ export interface ServerChild {
   pid?: number;
   /** The metrics port (CLI servers). */
   metricsPort?: number;
+  /** Log lines of reviews answered past their budget (CLI servers). */
+  overruns?: () => Record<string, unknown>[];
   rss(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -85,6 +87,8 @@ function startDist(policies: readonly string[], extra: readonly string[] = [], t
     let port = 0;
     let metricsPort = 0;
     let buf = '';
+    let rest = '';
+    const overruns: Record<string, unknown>[] = [];
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
     const onData = (chunk: Buffer) => {
@@ -106,14 +110,21 @@ function startDist(policies: readonly string[], extra: readonly string[] = [], t
         }
         if (entry.msg === 'policy set failed to load') reject(new Error(line));
         if (entry.msg === 'policy set loaded' && port > 0) {
-          // Keep draining stdout (request logs) so the server never blocks on a full pipe.
+          // Keep draining stdout (request logs) so the server never blocks on a full pipe; keep
+          // the answers given without a verdict (their time from arrival, measured by the server).
           child.stdout?.off('data', onData);
-          child.stdout?.resume();
+          child.stdout?.on('data', (c: Buffer) => {
+            rest += c.toString('utf8');
+            const parts = rest.split('\n');
+            rest = parts.pop() ?? '';
+            for (const l of parts) if (l.includes('"evaluation budget exceeded"')) overruns.push(JSON.parse(l) as Record<string, unknown>);
+          });
           resolve({
             port,
             runtime: tsx ? 'tsx' : 'dist',
             pid: child.pid ?? 0,
             metricsPort,
+            overruns: () => overruns,
             rss: async () => vmRss(child.pid ?? 0),
             stop: () =>
               new Promise((r) => {

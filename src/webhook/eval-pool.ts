@@ -74,7 +74,7 @@ interface Slot {
 }
 
 function spawn(setup: WorkerSetup, heapLimitMb: number): Worker {
-  const options = { workerData: { podgateReviewWorker: setup }, resourceLimits: { maxOldGenerationSizeMb: heapLimitMb, maxYoungGenerationSizeMb: 16 }, stdout: false, stderr: false };
+  const options = { workerData: { podgateReviewWorker: setup }, resourceLimits: { maxOldGenerationSizeMb: heapLimitMb, maxYoungGenerationSizeMb: 8 }, stdout: false, stderr: false };
   if (entryOverride) return 'source' in entryOverride ? new Worker(entryOverride.source, { ...options, eval: true }) : new Worker(entryOverride.url, options);
   const here: unknown = import.meta.url;
   if (typeof here !== 'string') throw new Error('the evaluation worker entry is unknown in this build (no import.meta.url): register it with setReviewWorkerEntry()');

@@ -240,7 +240,7 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
   };
 
   /** The answer when no verdict came back in time (or the worker died): the endpoint's failurePolicy decides. */
-  const unevaluated = (res: ServerResponse, endpoint: ReviewEndpoint, envelope: ReturnType<typeof peekEnvelope>, a: Exclude<PoolAnswer, { kind: 'done' }>) => {
+  const unevaluated = (res: ServerResponse, endpoint: ReviewEndpoint, envelope: ReturnType<typeof peekEnvelope>, a: Exclude<PoolAnswer, { kind: 'done' }>, arrival: number) => {
     const failurePolicy = endpointFailurePolicy(endpoint, o.mode);
     const what =
       a.kind === 'overrun'
@@ -249,7 +249,7 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     const message = failurePolicy === 'Fail' ? `podgate: ${what}; denied by failurePolicy Fail` : `podgate: ${what}; allowed unevaluated by failurePolicy Ignore`;
     if (a.kind === 'overrun') o.metrics.budgetExceeded.inc({ endpoint, phase: a.phase, failure_policy: failurePolicy });
     else o.metrics.internalErrors.inc({ endpoint });
-    o.log.error({ uid: envelope?.uid, endpoint, failurePolicy, ...(a.kind === 'overrun' ? { phase: a.phase, budgetMs } : { err: a.reason }) }, a.kind === 'overrun' ? 'evaluation budget exceeded' : 'evaluation failed');
+    o.log.error({ uid: envelope?.uid, endpoint, failurePolicy, ms: Math.round(performance.now() - arrival), ...(a.kind === 'overrun' ? { phase: a.phase, budgetMs } : { err: a.reason }) }, a.kind === 'overrun' ? 'evaluation budget exceeded' : 'evaluation failed');
     // Without the uid no AdmissionReview answer is possible; the API server applies failurePolicy to a 503.
     if (!envelope) return send(res, 503, { error: message }, headers({ 'retry-after': '1' }));
     send(res, 200, failureReview(envelope.apiVersion, envelope.uid, failurePolicy, o.mode, message, 500), headers());
@@ -289,7 +289,7 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
       const job = pool?.submit(endpoint, body, left);
       if (!job) return refuse(429, `evaluation queue full (${o.maxQueue ?? SERVER_DEFAULTS.maxQueue} reviews waiting)`, 'queue-full');
       const a = await job;
-      if (a.kind !== 'done') return unevaluated(res, endpoint, peekEnvelope(head, PEEK_BYTES), a);
+      if (a.kind !== 'done') return unevaluated(res, endpoint, peekEnvelope(head, PEEK_BYTES), a, arrival);
       const out = a.outcome;
       send(res, out.status, out.body, headers(), true);
       // Bookkeeping after the answer is written keeps it off the latency path.
