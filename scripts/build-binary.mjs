@@ -10,7 +10,7 @@
 // hands its text to the code that starts the worker (`new Worker(text, { eval: true })`).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -43,13 +43,13 @@ function run(cmd, args, opts = {}) {
  */
 const WORKERS = [
   {
-    // The webhook's evaluation pool (src/webhook/eval-pool.ts: setReviewWorkerEntry), once it is in the tree.
+    // The webhook's evaluation pool (src/webhook/eval-pool.ts: setReviewWorkerEntry; docs/architecture.md).
     name: 'review-worker',
     file: 'src/webhook/review-worker.ts',
     imports: "import { setReviewWorkerEntry } from './src/webhook/eval-pool.ts';",
     register: (source) => `setReviewWorkerEntry({ source: ${source} });`,
   },
-].filter((w) => existsSync(join(root, w.file)));
+];
 
 /** esbuild options shared by the CLI and worker bundles: one CommonJS file for Node 24, nothing external but built-ins. */
 const common = {
