@@ -19,6 +19,8 @@ env -i PATH=/usr/bin:/bin HOME="$work/binary" ./podgate version -o json > versio
 node_version=$(sed -n 's/.*"node": "v\([0-9]*\)\..*/\1/p' version.json)
 if [ "${node_version:-0}" -lt 24 ]; then echo "check-binary: the binary carries node ${node_version:-?}, expected >= 24" >&2; exit 1; fi
 env -i PATH=/usr/bin:/bin HOME="$work/binary" ./podgate migrate run --cluster sample --out-dir out > run.txt
+# /usr/bin may hold a node; with no PATH at all the binary still runs (it never looks for one).
+mkdir empty-path && env -i PATH="$work/binary/empty-path" ./podgate version -o json | cmp -s - version.json
 test -s out/report.html
 
 # The webhook too: serve (audit) answers an AdmissionReview over HTTPS, then exits 0 on SIGTERM.
