@@ -199,3 +199,12 @@ test('rules with the same preconditions each get their verdict, across policies 
   const onDeleteVerdicts = evaluatePolicy(a, hostPathPod, { operation: 'DELETE' }).rules.map((r) => `${r.rule}:${r.status}`);
   assert.deepEqual(onDeleteVerdicts, ['r1:skip', 'r2:fail', 'r3:skip']);
 });
+
+test('{{@}} in a validate pattern is the value at the same path of the object (keys with dashes quoted)', () => {
+  const p = compilePolicy(policy({ message: 'zone', pattern: { metadata: { labels: { 'deploy-zone': '{{@}}' } } } }));
+  const pod = (labels: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'n', labels }, spec: {} });
+  assert.equal(evaluatePolicy(p, pod({ 'deploy-zone': 'eu-1' }), {}).rules[0]?.status, 'pass');
+  const missing = evaluatePolicy(p, pod({}), {}).rules[0];
+  assert.equal(missing?.status, 'error');
+  assert.match(missing?.message ?? '', /request\.object\.metadata\.labels\."deploy-zone"/);
+});

@@ -103,3 +103,14 @@ test('validation run on the mutated pod sees the defaults the mutate rule added'
   const mutated = mutatePolicy(defaults, original).patched;
   assert.equal(evaluatePolicy(check, mutated).rules[0]?.status, 'pass');
 });
+
+test('{{@}} in a strategic merge patch is the value at the same path of the object (keys with dashes quoted)', () => {
+  const p = policy(
+    `  - name: r\n${match}\n    mutate:\n      patchStrategicMerge:\n        metadata: {labels: {deploy-zone: 'zone-{{@}}'}}\n        spec: {containers: [{(name): '*', image: 'mirror.io/{{@}}'}]}`,
+  );
+  const res: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1', namespace: 'ns', labels: { 'deploy-zone': 'eu-1' } }, spec: { containers: [{ name: 'a', image: 'nginx:1' }] } };
+  const m = mutatePolicy(p, res);
+  assert.equal(m.rules[0]?.status, 'pass', m.rules[0]?.message);
+  assert.deepEqual(m.patched.metadata.labels, { 'deploy-zone': 'zone-eu-1' });
+  assert.equal((m.patched.spec as { containers: { image: string }[] }).containers[0]?.image, 'mirror.io/nginx:1');
+});

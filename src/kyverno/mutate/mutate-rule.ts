@@ -81,11 +81,14 @@ function readForEach(list: readonly JsonValue[]): ForEachMutation[] {
 }
 
 /** Substitutes variables in the patch parts, applies them, and reports pass or "no patches applied". */
+const MUTATE_PREFIX = ['mutate'];
+
 function patchOnce(spec: PatchSpec, resource: JsonObject, data: JsonObject, isDelete: boolean): Step {
   const parts: JsonObject = {};
   if (spec.patchStrategicMerge !== undefined) parts.patchStrategicMerge = spec.patchStrategicMerge;
   if (spec.patchesJson6902 !== undefined) parts.patchesJson6902 = spec.patchesJson6902;
-  const s = substituteAll(parts, data, { isDelete });
+  // `{{@}}` in a patch reads request.object at the patch's own path (`mutate.patchStrategicMerge.<path>`).
+  const s = substituteAll(parts, data, { isDelete, pointerPrefix: MUTATE_PREFIX });
   if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error), patched: resource };
   const substituted = (isObject(s.value) ? s.value : {}) as PatchSpec;
   if (!hasPatch(substituted)) return { status: 'error', message: 'empty mutate rule', patched: resource };
