@@ -114,3 +114,11 @@ test('{{@}} in a strategic merge patch is the value at the same path of the obje
   assert.deepEqual(m.patched.metadata.labels, { 'deploy-zone': 'zone-eu-1' });
   assert.equal((m.patched.spec as { containers: { image: string }[] }).containers[0]?.image, 'mirror.io/nginx:1');
 });
+
+test('unmet preconditions with messages skip the rule with those messages (1.10.7)', () => {
+  const p = policy(
+    `  - name: r\n${match}\n    preconditions: {all: [{key: '{{request.object.spec.dnsPolicy || ""}}', operator: Equals, value: None, message: 'dnsPolicy is not None'}]}\n    mutate: {patchStrategicMerge: {spec: {runtimeClassName: prod}}}`,
+  );
+  const r = mutatePolicy(p, pod({}));
+  assert.deepEqual([r.rules[0]?.status, r.rules[0]?.message], ['skip', 'preconditions not met; dnsPolicy is not None']);
+});

@@ -23,7 +23,7 @@ for (const c of jmes) {
   });
 }
 
-const noTarget = buildContext({ object: { metadata: { name: 'x' } }, operation: 'CREATE' });
+const noTarget = buildContext({ object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } }, operation: 'CREATE' });
 const paths = [
   { name: 'a mutate patch drops mutate.patchStrategicMerge', prefix: ['mutate'], path: ['patchStrategicMerge', 'spec', 'containers', '0', 'image'], want: 'request.object.spec.containers[0].image' },
   { name: 'a validate pattern drops validate.pattern', prefix: ['validate', 'pattern'], path: ['metadata', 'labels', 'deploy-zone'], want: 'request.object.metadata.labels."deploy-zone"' },
@@ -61,7 +61,7 @@ test('{{@}} in a pattern reads the object at the same path', () => {
 });
 
 test('{{@}} on DELETE reads the old object', () => {
-  const del = buildContext({ oldObject: { metadata: { labels: { 'deploy-zone': 'old' } } }, operation: 'DELETE' });
+  const del = buildContext({ oldObject: { apiVersion: 'v1', kind: 'Pod', metadata: { labels: { 'deploy-zone': 'old' } } }, operation: 'DELETE' });
   assert.deepEqual(substituteAll({ metadata: { labels: { 'deploy-zone': '{{@}}' } } }, del, { pointerPrefix: ['validate', 'pattern'], isDelete: true }), {
     ok: true,
     value: { metadata: { labels: { 'deploy-zone': 'old' } } },
