@@ -154,7 +154,8 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
     const { rule } = plan;
     const matched = (newMatch !== undefined && plan.matches(newMatch)) || (oldMatch !== undefined && plan.matches(oldMatch));
     if (!matched) continue;
-    if (!rule.validate) {
+    // validate.manifests (signed YAML) is not evaluated either: it has no other body to check.
+    if (!rule.validate || isManifestsOnly(rule.validate)) {
       result.unevaluated.push({ rule: rule.name, ruleType: ruleType(rule) });
       continue;
     }
@@ -171,6 +172,10 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
     if (policy.applyRules === 'One') break;
   }
   return result;
+}
+
+function isManifestsOnly(v: NonNullable<Rule['validate']>): boolean {
+  return v.manifests !== undefined && v.pattern === undefined && v.anyPattern === undefined && v.deny === undefined && v.foreach === undefined && v.podSecurity === undefined;
 }
 
 function evaluateRule(

@@ -32,6 +32,12 @@ export interface MutateOptions {
   /** Values-file foreach variables for this rule, by element index. */
   foreachValues?: Readonly<Record<string, readonly JsonValue[]>>;
   resolve?: ContextResolver;
+  /**
+   * 1.11+ behaviour: a foreach whose elements change nothing is skipped (`no patches applied`, and a rule
+   * with no declaration applied is skipped). Without it, 1.10.7's: every declaration processed without
+   * error counts, so the rule passes.
+   */
+  skipUnchangedForeach?: boolean;
 }
 
 /** A `mutate.foreach` declaration, read from the rule's JSON. */
@@ -117,6 +123,9 @@ function mutateForEach(decls: readonly ForEachMutation[], resource: JsonObject, 
     if (!list.ok) return { status: 'error', message: `failed to evaluate list ${decl.list}: ${list.error}`, patched: current };
     const r = mutateElements(decl, list.elements, current, ctx, nesting, opts);
     if (r.status === 'error' || r.status === 'fail') return { status: 'error', message: `failed to mutate elements: ${r.message}`, patched: current };
+    // 1.10.7 (forEachMutator.mutateForEach): every declaration whose elements were processed without
+    // error counts, whether or not it changed anything, so a foreach that patches nothing passes; 1.11+
+    // skips declarations that changed nothing.
     if (r.status === 'skip') continue;
     applied++;
     current = r.patched;
@@ -157,6 +166,6 @@ function mutateElements(decl: ForEachMutation, elements: readonly JsonValue[], r
     if (r.status === 'error' || r.status === 'fail') return r;
     if (r.status === 'pass') patched = r.patched;
   }
-  if (deepEqual(resource, patched)) return { status: 'skip', message: 'no patches applied', patched };
+  if (opts.skipUnchangedForeach && deepEqual(resource, patched)) return { status: 'skip', message: 'no patches applied', patched };
   return { status: 'pass', message: '', patched };
 }
