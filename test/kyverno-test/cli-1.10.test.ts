@@ -62,6 +62,15 @@ const suites: { name: string; suite: string; want: [string, string, string][]; m
     ],
   },
   { name: 'a mutate foreach that patches nothing passes (1.10), compared with its patched resource', suite: 'foreach-nopatch', want: [['already-set', 'pass', 'pass']] },
+  {
+    name: 'x509_decode reads an RSA certificate; an ECDSA one is an error in 1.10.7',
+    suite: 'x509',
+    want: [
+      ['webhook-ca', 'pass', 'pass'],
+      ['ec-ca', 'error', 'error'],
+    ],
+    messages: ["validation rule 'check-ca' passed.", /JMESPath function 'x509_decode': unexpected end of JSON input$/],
+  },
 ];
 
 describe('podgate test: 1.10 CLI semantics', () => {
