@@ -59,6 +59,25 @@ test('x509_decode: keys are in encoding/json map order', () => {
   assert.equal(keys.length, 44);
 });
 
+// testdata/rsa-name-constraints.pem: openssl -sha384, serial 7, CA without a path length, critical name constraints.
+const constrained = searchJmespath('x509_decode(@)', pem('rsa-name-constraints.pem')) as Record<string, unknown>;
+const constrainedFields: { name: string; expr: string; want: unknown }[] = [
+  { name: 'SignatureAlgorithm is Go SHA384WithRSA', expr: 'SignatureAlgorithm', want: 5 },
+  { name: 'KeyUsage: CertSign | CRLSign', expr: 'KeyUsage', want: 32 | 64 },
+  { name: 'a CA without a path length has MaxPathLen -1', expr: '[IsCA, MaxPathLen, MaxPathLenZero]', want: [true, -1, false] },
+  { name: 'AuthorityKeyId is the key identifier, base64', expr: '[AuthorityKeyId, SubjectKeyId]', want: ['YsWXvxyMOhP/cR9dSNGelj2vzfA=', 'YsWXvxyMOhP/cR9dSNGelj2vzfA='] },
+  { name: 'permitted DNS domains and their criticality', expr: '[PermittedDNSDomains, PermittedDNSDomainsCritical]', want: [['.cluster.local'], true] },
+  { name: 'permitted IP ranges as net.IPNet', expr: 'PermittedIPRanges', want: [{ IP: '10.0.0.0', Mask: '/wAAAA==' }] },
+  { name: 'excluded e-mail and URI domains', expr: '[ExcludedEmailAddresses, ExcludedURIDomains, ExcludedDNSDomains]', want: [['example.com'], ['.evil.example'], null] },
+  { name: 'handled critical extensions are not listed as unhandled', expr: 'UnhandledCriticalExtensions', want: null },
+  { name: 'no extended key usage', expr: '[ExtKeyUsage, UnknownExtKeyUsage]', want: [null, null] },
+];
+for (const c of constrainedFields) {
+  test(`x509_decode (name constraints): ${c.name}`, () => {
+    assert.deepEqual(searchJmespath(c.expr, constrained), c.want);
+  });
+}
+
 const errors = [
   { name: 'text without a PEM block', input: 'not a certificate', message: "JMESPath function 'x509_decode': invalid certificate" },
   // 1.10.7 encodes only RSA certificates; decoding the empty output fails.

@@ -199,6 +199,15 @@ interface ExtensionFields {
   CRLDistributionPoints: string[] | null;
   PolicyIdentifiers: number[][] | null;
   UnhandledCriticalExtensions: number[][] | null;
+  PermittedDNSDomainsCritical: boolean;
+  PermittedDNSDomains: string[] | null;
+  ExcludedDNSDomains: string[] | null;
+  PermittedIPRanges: Json[] | null;
+  ExcludedIPRanges: Json[] | null;
+  PermittedEmailAddresses: string[] | null;
+  ExcludedEmailAddresses: string[] | null;
+  PermittedURIDomains: string[] | null;
+  ExcludedURIDomains: string[] | null;
 }
 
 function push<T>(list: T[] | null, v: T): T[] {
@@ -275,6 +284,38 @@ function generalNames(list: readonly Asn1[], out: ExtensionFields, uris: (u: str
   }
 }
 
+/**
+ * NameConstraints ([0] permitted, [1] excluded subtrees) as Go fills them: dNSName, rfc822Name and URI bases
+ * as strings, iPAddress bases (address then mask) as net.IPNet {IP, Mask}.
+ */
+function nameConstraints(subtrees: readonly Asn1[], critical: boolean, out: ExtensionFields): void {
+  out.PermittedDNSDomainsCritical = critical;
+  for (const t of subtrees) {
+    if (t.tagClass !== Class.CONTEXT_SPECIFIC || (t.type !== 0 && t.type !== 1) || !Array.isArray(t.value)) continue;
+    const permitted = t.type === 0;
+    for (const subtree of t.value) {
+      const base = children(subtree, 'name constraints')[0];
+      if (!base || base.tagClass !== Class.CONTEXT_SPECIFIC || typeof base.value !== 'string') continue;
+      const v = base.value;
+      if (base.type === 2) {
+        if (permitted) out.PermittedDNSDomains = push(out.PermittedDNSDomains, v);
+        else out.ExcludedDNSDomains = push(out.ExcludedDNSDomains, v);
+      } else if (base.type === 1) {
+        if (permitted) out.PermittedEmailAddresses = push(out.PermittedEmailAddresses, v);
+        else out.ExcludedEmailAddresses = push(out.ExcludedEmailAddresses, v);
+      } else if (base.type === 6) {
+        if (permitted) out.PermittedURIDomains = push(out.PermittedURIDomains, v);
+        else out.ExcludedURIDomains = push(out.ExcludedURIDomains, v);
+      } else if (base.type === 7 && (v.length === 8 || v.length === 32)) {
+        const half = v.length / 2;
+        const net: Json = { IP: ipString(v.slice(0, half)), Mask: b64(v.slice(half)) };
+        if (permitted) out.PermittedIPRanges = push(out.PermittedIPRanges, net);
+        else out.ExcludedIPRanges = push(out.ExcludedIPRanges, net);
+      }
+    }
+  }
+}
+
 function bitStringBytes(n: Asn1 | undefined, what: string): string {
   const b = bytes(n, what);
   return b.slice(1);
@@ -302,6 +343,15 @@ function readExtensions(list: readonly Asn1[], extensionsJson: Json[]): Extensio
     CRLDistributionPoints: null,
     PolicyIdentifiers: null,
     UnhandledCriticalExtensions: null,
+    PermittedDNSDomainsCritical: false,
+    PermittedDNSDomains: null,
+    ExcludedDNSDomains: null,
+    PermittedIPRanges: null,
+    ExcludedIPRanges: null,
+    PermittedEmailAddresses: null,
+    ExcludedEmailAddresses: null,
+    PermittedURIDomains: null,
+    ExcludedURIDomains: null,
   };
   for (const ext of list) {
     const parts = children(ext, 'extension');
@@ -370,6 +420,9 @@ function readExtensions(list: readonly Asn1[], extensionsJson: Json[]): Extensio
             }
           }
         }
+        break;
+      case '2.5.29.30':
+        nameConstraints(children(body, 'name constraints'), critical, out);
         break;
       case '2.5.29.32':
         for (const p of children(body, 'certificate policies')) out.PolicyIdentifiers = push(out.PolicyIdentifiers, oidInts(oid(children(p, 'certificate policies')[0], 'certificate policies')));
@@ -448,10 +501,10 @@ export function decodeCertificate(pemText: string): Json {
       CRLDistributionPoints: ext.CRLDistributionPoints,
       DNSNames: ext.DNSNames,
       EmailAddresses: ext.EmailAddresses,
-      ExcludedDNSDomains: null,
-      ExcludedEmailAddresses: null,
-      ExcludedIPRanges: null,
-      ExcludedURIDomains: null,
+      ExcludedDNSDomains: ext.ExcludedDNSDomains,
+      ExcludedEmailAddresses: ext.ExcludedEmailAddresses,
+      ExcludedIPRanges: ext.ExcludedIPRanges,
+      ExcludedURIDomains: ext.ExcludedURIDomains,
       ExtKeyUsage: ext.ExtKeyUsage,
       Extensions: extensionsJson.length > 0 ? extensionsJson : null,
       ExtraExtensions: null,
@@ -465,11 +518,11 @@ export function decodeCertificate(pemText: string): Json {
       NotAfter: goTime(notAfter),
       NotBefore: goTime(notBefore),
       OCSPServer: ext.OCSPServer,
-      PermittedDNSDomains: null,
-      PermittedDNSDomainsCritical: false,
-      PermittedEmailAddresses: null,
-      PermittedIPRanges: null,
-      PermittedURIDomains: null,
+      PermittedDNSDomains: ext.PermittedDNSDomains,
+      PermittedDNSDomainsCritical: ext.PermittedDNSDomainsCritical,
+      PermittedEmailAddresses: ext.PermittedEmailAddresses,
+      PermittedIPRanges: ext.PermittedIPRanges,
+      PermittedURIDomains: ext.PermittedURIDomains,
       PolicyIdentifiers: ext.PolicyIdentifiers,
       PublicKey: rsaPublicKey(spki),
       PublicKeyAlgorithm: keyAlgorithm,
