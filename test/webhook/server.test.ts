@@ -18,6 +18,7 @@ import {
 } from '../../src/webhook/index.js';
 import { fakeEngine } from './fake-engine.js';
 import { call, loopbackCerts, memoryLog, podReview } from './helpers.js';
+import { fcParams } from '../helpers/fc.js';
 
 const fixed = (ready = true): EngineProvider => {
   const engine = fakeEngine();
@@ -149,7 +150,7 @@ describe('enforce mode over HTTPS', () => {
           assert.equal((parsed as { kind?: unknown }).kind, 'AdmissionReview');
         }
       }),
-      { numRuns: 150 },
+      fcParams(150),
     );
     assert.equal((await call(server.port, '/healthz')).status, 200);
   });
