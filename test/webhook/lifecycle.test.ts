@@ -96,9 +96,16 @@ describe('SIGTERM under keep-alive load', () => {
     const body = JSON.stringify(podReview({ labels: { ok: 'true' } }));
     let stopping = false;
     let listenerClosed = false;
+    let sent = Number.POSITIVE_INFINITY;
+    // When the drain period ends the listener closes: a connection the kernel accepted a moment before
+    // (still in its accept queue) is reset by the kernel, and new ones are refused. Real clients have
+    // stopped by then (readyz 503 removes the endpoint), so such errors are fine for requests started
+    // at the end of the drain (a 300 ms margin for this loaded test process), and a failure otherwise.
+    const DRAIN_MS = 1500;
     const outcomes = { ok: 0, closeHeaders: 0, refused: 0, other: [] as string[] };
     const client = async () => {
       while (!listenerClosed) {
+        const started = Date.now();
         try {
           const a = await post(port, '/validate', body, agent);
           assert.equal(a.status, 200);
@@ -106,17 +113,17 @@ describe('SIGTERM under keep-alive load', () => {
           if (stopping && a.connection === 'close') outcomes.closeHeaders++;
         } catch (err) {
           const code = (err as { code?: string }).code ?? String(err);
-          // After the drain period the listener is gone: new connections are refused, which is fine.
-          if (code === 'ECONNREFUSED') {
+          const atDrainEnd = started - sent >= DRAIN_MS - 300;
+          if (atDrainEnd && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code)) {
             outcomes.refused++;
             listenerClosed = true;
-          } else outcomes.other.push(code);
+          } else outcomes.other.push(`${code} (request started ${started - sent} ms after SIGTERM)`);
         }
       }
     };
     const clients = Array.from({ length: 4 }, client);
     await sleep(300);
-    const sent = Date.now();
+    sent = Date.now();
     stopping = true;
     s.kill('SIGTERM');
     let readyz503At: number | undefined;
@@ -133,7 +140,7 @@ describe('SIGTERM under keep-alive load', () => {
     assert.equal(code, 0, s.stderr());
     assert.ok(readyz503At !== undefined && readyz503At < 1000, `readyz 503 after ${readyz503At} ms`);
     assert.ok(exitedAfter >= 1500, `exited ${exitedAfter} ms after SIGTERM, before the drain period ended`);
-    assert.deepEqual(outcomes.other, [], `errors other than a refused connection after the drain: ${outcomes.other.join(', ')}`);
+    assert.deepEqual(outcomes.other, [], `errors during the drain (or other than a refused/reset connection at its end): ${outcomes.other.join(', ')}`);
     assert.ok(outcomes.closeHeaders > 0, 'answers during the drain close their keep-alive connection');
   });
 });
