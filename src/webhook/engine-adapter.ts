@@ -4,6 +4,7 @@
 // policy context step of kyverno@v1.10.7:pkg/webhooks/utils/policy_context_builder.go.
 import { loadObjects } from '../cluster/index.js';
 import { type AdmissionRequest, formatInputError, type KubeObject } from '../kube/index.js';
+import type { ClusterContext } from '../kyverno/config/index.js';
 import {
   type CompiledPolicy,
   compilePolicy,
@@ -44,8 +45,18 @@ export function collectPolicies(objects: readonly KubeObject[], where: (i: numbe
   return r.policies;
 }
 
+/**
+ * The cluster context requests are evaluated in (namespace labels, ConfigMaps, PolicyExceptions): an
+ * immutable plain-data snapshot, taken once per request; undefined means no cluster is known.
+ */
+export interface ClusterContextProvider {
+  snapshot(): ClusterContext | undefined;
+}
+
 /** Options of createKyvernoEngine. */
 export interface EngineOptions {
+  /** Namespaces, ConfigMaps and PolicyExceptions from a dump or a watch cache. */
+  context?: ClusterContextProvider;
   /** Labels of a namespace (from a cluster dump); unknown namespaces get only the automatic name label. */
   namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined;
   /** PodSecurityPolicy evaluation for shadow-mode comparison. */
@@ -64,8 +75,10 @@ export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOpt
   /** The object under review and the evaluation context shared by every policy of the request. */
   const prepare = (request: AdmissionRequest) => {
     const namespace = request.namespace ?? '';
-    // Without a cluster dump there is no namespace lister: the automatic name label is what every namespace has.
-    const namespaceLabels: Record<string, string> = namespace ? { ...opts.namespaceLabels?.(namespace), 'kubernetes.io/metadata.name': namespace } : {};
+    const cluster = opts.context?.snapshot();
+    // Without a cluster there is no namespace lister: the automatic name label is what every namespace has.
+    const known = namespace && cluster ? cluster.namespaces[namespace] : undefined;
+    const namespaceLabels: Record<string, string> = namespace ? { ...(known ?? opts.namespaceLabels?.(namespace)), 'kubernetes.io/metadata.name': namespace } : {};
     const isDelete = request.operation === 'DELETE';
     const resource = (isDelete ? request.oldObject : (request.object ?? request.oldObject)) as KubeObject | null | undefined;
     const ctx: EvaluationContext = {
@@ -75,6 +88,8 @@ export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOpt
       ...(request.subResource ? { subresource: request.subResource } : {}),
       namespaceLabels,
       requestInfo: { userInfo: request.userInfo },
+      ...(cluster?.configMaps ? { configMaps: cluster.configMaps } : {}),
+      ...(cluster && cluster.exceptions.length > 0 ? { exceptions: cluster.exceptions } : {}),
     };
     return { resource, ctx, namespaceLabels };
   };

@@ -10,6 +10,7 @@ export type { ActionOverride, LabelSelector } from './effective-action.js';
 export { effectiveAction, isEnforce, isSynchronous } from './effective-action.js';
 export type { AdmissionEngine, EngineAnswer, HandledReview, HandleOptions, ReviewEndpoint } from './handle-review.js';
 export { handleReview } from './handle-review.js';
+export { admitReview } from './admit-review.js';
 export type { WebhookLogger } from './logger.js';
 export { createLogger } from './logger.js';
 export type { WebhookMetrics } from './metrics.js';
@@ -29,7 +30,7 @@ export type { EngineProvider, WebhookServer, WebhookServerOptions } from './serv
 export { MAX_BODY_BYTES, startWebhookServer } from './server.js';
 export type { WebhookConfigOptions } from './webhook-config.js';
 export { breakGlassCommand, WEBHOOK_CONFIG_NAMES, webhookConfigurations } from './webhook-config.js';
-export type { EngineOptions, LoadedPolicies } from './engine-adapter.js';
+export type { ClusterContextProvider, EngineOptions, LoadedPolicies } from './engine-adapter.js';
 export { createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
 export type { LoadedSources, PolicySources } from './policy-sources.js';
 export { buildPolicySet, loadPolicySources, sourcePaths } from './policy-sources.js';
