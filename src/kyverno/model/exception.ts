@@ -73,10 +73,10 @@ export function loadPolicyException(obj: unknown): { exception?: PolicyException
   else
     spec.exceptions.forEach((e, i) => {
       const p = specPath.child('exceptions').index(i);
-      if (!isObject(e)) return bad(p, 'must be a mapping');
-      if (typeof e.policyName !== 'string' || e.policyName === '') return bad(p.child('policyName'), 'An exception requires a policy name', 'Required');
-      if (!Array.isArray(e.ruleNames) || !e.ruleNames.every((r) => typeof r === 'string')) return bad(p.child('ruleNames'), 'must be a list of rule names', 'Required');
-      targets.push({ policyName: e.policyName, ruleNames: e.ruleNames as string[] });
+      if (!isObject(e)) bad(p, 'must be a mapping');
+      else if (typeof e.policyName !== 'string' || e.policyName === '') bad(p.child('policyName'), 'An exception requires a policy name', 'Required');
+      else if (!Array.isArray(e.ruleNames) || !e.ruleNames.every((r) => typeof r === 'string')) bad(p.child('ruleNames'), 'must be a list of rule names', 'Required');
+      else targets.push({ policyName: e.policyName, ruleNames: e.ruleNames as string[] });
     });
   if (errors.length > 0) return { errors };
   return { exception: { name, namespace, exceptions: targets, match: match as unknown as MatchResources, background: spec.background !== false }, errors };
