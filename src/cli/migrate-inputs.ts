@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { ChartRenderError, type ChartVersion, isChartVersion, loadValuesFile, versionMatrix } from '../chart/index.js';
-import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../kyverno/config/index.js';
+import { type ClusterContext, defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../kyverno/config/index.js';
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../kube/index.js';
 import { type AuditResult, runAudit } from '../migrate/audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog } from '../migrate/components.js';
@@ -17,6 +17,7 @@ import { existingExcludes } from '../migrate/values-merge.js';
 import type { PermissionUser } from '../permissions/index.js';
 import type { MigrationReport } from '../report/index.js';
 import { VERSION } from '../version.js';
+import { contextFromObjects, readExceptionFeatures, readExceptionFiles } from './cluster-context-input.js';
 import { type ClusterOptions, clusterOptions, readCluster } from './cluster-input.js';
 import { type CliIO, UsageError } from './io.js';
 import { loadOrFail } from './output.js';
@@ -29,6 +30,7 @@ export interface TargetOptions extends ClusterOptions {
   users?: string[];
   kyvernoValues?: string;
   catalog?: string;
+  exception?: string[];
 }
 
 /** Everything a migration command works on, read once. */
@@ -42,6 +44,8 @@ export interface MigrationInputs {
   catalog: ComponentDef[];
   chartVersion: ChartVersion;
   valuesTexts: { file: string; text: string }[];
+  /** Namespaces, ConfigMaps (dumps only) and the PolicyExceptions Kyverno would apply. */
+  context: ClusterContext;
 }
 
 /** Adds the target-set options (cluster, values, chart version, policies, users, Kyverno config, catalog). */
@@ -51,7 +55,8 @@ export function targetOptions(cmd: Command): Command {
     .option('--chart-version <version>', 'kyverno-policies chart version (3.0.7 or 3.2.5)', '3.0.7')
     .option('--policy <path...>', 'extra Kyverno policies to include')
     .option('--users <path...>', 'PermissionUser records (users found in the cluster are always included)')
-    .option('--kyverno-values <file>', "the kyverno chart's values file (config.resourceFilters, config.excludeGroups)")
+    .option('--kyverno-values <file>', "the kyverno chart's values file (config.resourceFilters, config.excludeGroups, features.policyExceptions)")
+    .option('--exception <file...>', 'Kyverno PolicyException files (kyverno.io/v2alpha1), in effect when --kyverno-values enables them; those in the cluster always count')
     .option('--catalog <file>', 'extra component catalog ({components: [{id, comment, namespaces, labelValues}]})');
 }
 
@@ -105,7 +110,10 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
       throw new UsageError(`${what}: ${(err as Error).message}`);
     }
   }
-  return { source: cluster.source, snapshot, users, userNamespaces: findUserNamespaces(snapshot, users), target, kyvernoConfig, catalog, chartVersion, valuesTexts };
+  const features = readExceptionFeatures(io, opts.kyvernoValues, what);
+  const exceptionObjects = await readExceptionFiles(io, opts.exception, what);
+  const context = contextFromObjects(io, [...cluster.objects, ...exceptionObjects], features, what, opts.cluster !== undefined);
+  return { context, source: cluster.source, snapshot, users, userNamespaces: findUserNamespaces(snapshot, users), target, kyvernoConfig, catalog, chartVersion, valuesTexts };
 }
 
 /** Runs the audit over the inputs, with a progress bar on a terminal. */
@@ -118,6 +126,7 @@ export function auditInputs(io: CliIO, m: MigrationInputs): AuditResult {
     kyvernoConfig: m.kyvernoConfig,
     userNamespaces: m.userNamespaces,
     catalog: m.catalog,
+    context: m.context,
     onProgress: bar
       ? (done, all) => {
           if (done % 50 === 0 || done === all) {

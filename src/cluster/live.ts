@@ -37,6 +37,8 @@ export const LIVE_KINDS: readonly ListedKind[] = [
   { kind: 'CronJob', apiVersion: 'batch/v1', resource: 'cronjobs' },
   { kind: 'ClusterPolicy', apiVersion: 'kyverno.io/v1', resource: 'clusterpolicies', optional: true },
   { kind: 'Policy', apiVersion: 'kyverno.io/v1', resource: 'policies', optional: true },
+  // Kyverno 1.10 serves PolicyExceptions as v2alpha1 only; a 404 (CRD not installed) means none.
+  { kind: 'PolicyException', apiVersion: 'kyverno.io/v2alpha1', resource: 'policyexceptions', optional: true },
 ];
 
 /** A kind that could not be listed (403, 500, an expired continue token...). Other kinds still load. */
