@@ -4,3 +4,5 @@ export { expandPaths, loadObjects } from './files.js';
 export type { ListedKind, LiveOptions, LiveProblem, LiveResult } from './live.js';
 export { LIVE_KINDS, LiveClusterError, loadLiveObjects } from './live.js';
 export { clusterDumpPath, DUMP_OBJECTS_DIR } from './dump.js';
+export type { CacheLogger, CacheStatus, ClusterCacheOptions, WatchedResource, WatchState } from './informer-cache.js';
+export { ClusterCache, collectionPath } from './informer-cache.js';

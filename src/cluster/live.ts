@@ -85,7 +85,8 @@ export class LiveClusterError extends Error {
   }
 }
 
-interface Reply {
+/** An API server's answer. */
+export interface Reply {
   status: number;
   statusText: string;
   body: string;
@@ -197,7 +198,8 @@ function problemOf(kind: string, reply: Reply): LiveProblem {
   return { kind, status: reply.status, reason, message };
 }
 
-function get(url: URL, base: https.RequestOptions): Promise<Reply> {
+/** One GET with the kubeconfig's credentials; connection failures reject with a LiveClusterError naming the server. */
+export function get(url: URL, base: https.RequestOptions): Promise<Reply> {
   const mod = url.protocol === 'http:' ? http : https;
   return new Promise((resolve, reject) => {
     const req = mod.request(url, { ...base, headers: { ...base.headers } }, (res) => {

@@ -32,5 +32,7 @@ export type { WebhookConfigOptions } from './webhook-config.js';
 export { breakGlassCommand, WEBHOOK_CONFIG_NAMES, webhookConfigurations } from './webhook-config.js';
 export type { ClusterContextProvider, EngineOptions, LoadedPolicies } from './engine-adapter.js';
 export { createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
-export type { LoadedSources, PolicySources } from './policy-sources.js';
+export type { BuildOptions, LoadedSources, PolicySources } from './policy-sources.js';
+export type { ObjectCache } from './live-context.js';
+export { cacheContextProvider, contextResources, gateOnCache } from './live-context.js';
 export { buildPolicySet, loadPolicySources, sourcePaths } from './policy-sources.js';

@@ -8,7 +8,7 @@ import { formatInputError, type LoadedObject } from '../kube/index.js';
 import type { Policy } from '../kyverno/index.js';
 import { collectUserRecords, renderUser, validateRecords } from '../permissions/index.js';
 import { isObject } from '../util/index.js';
-import { collectPolicies, createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
+import { type ClusterContextProvider, collectPolicies, createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
 import type { BuiltPolicySet } from './policy-source.js';
 import { createPspEvaluator } from './psp-shadow.js';
 import { policyKey } from './results.js';
@@ -97,14 +97,23 @@ export function loadPolicySources(s: PolicySources, stdin?: string): LoadedSourc
   return { ok: true, policies, warnings, ...(cluster ? { cluster } : {}) };
 }
 
+/** Options of buildPolicySet: the cluster context, and a hook that sees each loaded policy list. */
+export interface BuildOptions {
+  context?: ClusterContextProvider;
+  /** Called with the policies of every successful load (e.g. to watch the ConfigMaps they read). */
+  onPolicies?: (policies: readonly Policy[]) => void;
+}
+
 /** Loads and compiles the sources into a policy set; rejects with every problem found. */
-export async function buildPolicySet(s: PolicySources | readonly string[]): Promise<BuiltPolicySet> {
+export async function buildPolicySet(s: PolicySources | readonly string[], opts: BuildOptions = {}): Promise<BuiltPolicySet> {
   const sources: PolicySources = Array.isArray(s) ? { policies: s as readonly string[] } : (s as PolicySources);
   const loaded = loadPolicySources(sources);
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const psp = loaded.cluster ? createPspEvaluator(loaded.cluster) : undefined;
   const namespaces = psp ? new Map(psp.snapshot.namespaces.map((n) => [n.name, n.labels])) : undefined;
+  opts.onPolicies?.(loaded.policies);
   const engine = createKyvernoEngine(loaded.policies, {
+    ...(opts.context ? { context: opts.context } : {}),
     ...(namespaces ? { namespaceLabels: (ns: string) => namespaces.get(ns) } : {}),
     ...(psp ? { psp: psp.evaluate } : {}),
   });

@@ -6,10 +6,15 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
-import { DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/index.js';
+import { configMapRefs, DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/index.js';
+import { ClusterCache, LiveClusterError } from '../../cluster/index.js';
 import {
+  type BuildOptions,
   breakGlassCommand,
   buildPolicySet,
+  cacheContextProvider,
+  contextResources,
+  gateOnCache,
   createLogger,
   createMetrics,
   generateCertificates,
@@ -18,10 +23,12 @@ import {
   ReportStore,
   removeWebhookConfigurations,
   startWebhookServer,
+  type WebhookLogger,
   type WebhookMode,
   sourcePaths,
   webhookConfigurations,
 } from '../../webhook/index.js';
+import { contextFromObjects, readExceptionFeatures, readExceptionFiles } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../program.js';
 
@@ -54,6 +61,11 @@ interface ServeOptions {
   excludeUsername?: string[];
   watch: boolean;
   logLevel: string;
+  kubeconfig?: string;
+  context?: string;
+  inCluster?: boolean;
+  kyvernoValues?: string;
+  exception?: string[];
 }
 
 /** Registers the webhook commands. */
@@ -81,6 +93,11 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--exclude-username <user>', 'skip requests from this user (repeatable; wildcards allowed)', collect)
     .option('--no-watch', 'do not reload policy files when they change')
     .option('--log-level <level>', 'pino log level', 'info')
+    .option('--kubeconfig <file>', 'watch the cluster (Namespaces, the ConfigMaps policies read, PolicyExceptions when enabled) through this kubeconfig; /readyz is 503 until synced')
+    .option('--context <name>', 'kubeconfig context for --kubeconfig')
+    .option('--in-cluster', "watch the cluster through the pod's service account (in-cluster config) instead of --kubeconfig")
+    .option('--kyverno-values <file>', "the kyverno chart's values file (features.policyExceptions; chart 3.0.9 defaults when absent)")
+    .option('--exception <file>', 'Kyverno PolicyException file or folder, in effect when --kyverno-values enables them (repeatable)', collect)
     .action(async (o: ServeOptions) => {
       await serve(o, ctx);
     });
@@ -160,6 +177,39 @@ function filterConfig(o: ServeOptions): KyvernoConfig {
   return { resourceFilters: parsed.filters, excludeGroups: o.excludeGroup ?? [...DEFAULT_EXCLUDE_GROUPS], excludeUsernames: o.excludeUsername ?? [] };
 }
 
+/**
+ * The admission context of `serve`: a watch cache through --kubeconfig or --in-cluster (Namespaces at once,
+ * the ConfigMaps each loaded policy set reads, PolicyExceptions when enabled), plus --exception files.
+ */
+async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogger): Promise<{ cache?: ClusterCache; build: BuildOptions }> {
+  if (o.kubeconfig && o.inCluster) throw new UsageError('serve: use either --kubeconfig or --in-cluster');
+  if (o.context && !o.kubeconfig) throw new UsageError('serve: --context needs --kubeconfig');
+  const features = readExceptionFeatures(ctx.io, o.kyvernoValues, 'serve');
+  const files = await readExceptionFiles(ctx.io, o.exception, 'serve');
+  if (!o.kubeconfig && !o.inCluster) {
+    if (files.length === 0) return { build: {} };
+    const fixed = contextFromObjects(ctx.io, files, features, 'serve', false);
+    return { build: { context: { snapshot: () => fixed } } };
+  }
+  let cache: ClusterCache;
+  try {
+    cache = await ClusterCache.create({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.context ? { context: o.context } : {}), inCluster: o.inCluster === true, log });
+  } catch (err) {
+    if (err instanceof LiveClusterError) throw new UsageError(`serve: ${err.message}`);
+    throw err;
+  }
+  if (!features.enabled) log.info({}, 'policy exceptions are disabled (features.policyExceptions.enabled is false, the kyverno chart 3.0.9 default): PolicyExceptions are not read, as Kyverno ignores them');
+  cache.watch(contextResources(features, []));
+  const c = cache;
+  return {
+    cache,
+    build: {
+      context: cacheContextProvider(cache, features, files.map((l) => l.object), log),
+      onPolicies: (policies) => c.watch(contextResources(features, configMapRefs(policies))),
+    },
+  };
+}
+
 async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   if (o.pspCluster !== undefined && o.mode !== 'shadow') throw new UsageError('serve: --psp-cluster compares PSP with Kyverno in --mode shadow only');
   const sources: PolicySources = {
@@ -183,12 +233,13 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
 
   const log = createLogger({ level: o.logLevel });
   const metrics = createMetrics({ defaults: true });
-  const source = new PolicySource(() => buildPolicySet(sources), { log, metrics });
+  const cluster = await clusterContext(o, ctx, log);
+  const source = new PolicySource(() => buildPolicySet(sources, cluster.build), { log, metrics });
   const reports = o.reportDir ? new ReportStore() : undefined;
   const server = await startWebhookServer({
     mode: o.mode,
     tls,
-    engine: source,
+    engine: cluster.cache ? gateOnCache(source, cluster.cache) : source,
     log,
     metrics,
     ...(reports ? { reports } : {}),
@@ -224,6 +275,7 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   });
   clearInterval(timer);
   source.close();
+  await cluster.cache?.close();
   await server.close();
   flush();
   log.info('stopped');
