@@ -47,7 +47,7 @@ for (const c of gateCases) {
       c.inEffect,
     );
     assert.equal(r.warnings.length, c.warned.length);
-    c.warned.forEach((w, i) => assert.match(r.warnings[i] ?? '', w));
+    for (const [i, w] of c.warned.entries()) assert.match(r.warnings[i] ?? "", w);
   });
 }
 
