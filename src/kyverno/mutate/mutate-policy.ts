@@ -36,13 +36,13 @@ export function mutatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource
   const matchBase = buildMatchBase(policy, resource, ctx);
   const results: RuleResult[] = [];
   const resolve = contextResolverOf(ctx);
-  // An exception's match stands on its own: the policy's namespace does not constrain it.
-  const { policyNamespace: _ignored, ...exceptionBase } = matchBase;
+  const exceptions = ctx.exceptions !== undefined && ctx.exceptions.length > 0 ? ctx.exceptions : undefined;
   let current = resource;
   for (const rule of compiled.rules) {
     if (!rule.mutate) continue;
     if (!matchRule(rule, { ...matchBase, resource: current }).matched) continue;
-    const ex = matchingException(ctx.exceptions, exceptionPolicyKey(policy), rule.name, { ...exceptionBase, resource: current });
+    // An exception's match stands on its own: the policy's namespace does not constrain it.
+    const ex = exceptions && matchingException(exceptions, exceptionPolicyKey(policy), rule.name, { ...matchBase, policyNamespace: undefined, resource: current });
     if (ex !== undefined) {
       results.push({ policy: policy.name, rule: rule.name, ruleType: 'mutate', status: 'skip', message: exceptionSkipMessage(ex) });
       continue;
