@@ -192,7 +192,7 @@ export function planFor(kubernetes: string, m: { policiesValues: string; cluster
 
 /** Runs the PSP-versus-Kyverno diff over the inputs. */
 export function diffInputs(m: MigrationInputs): DiffResult {
-  return runDiff({ snapshot: m.snapshot, policies: m.target.policies, kyvernoConfig: m.kyvernoConfig, userNamespaces: m.userNamespaces, catalog: m.catalog });
+  return runDiff({ snapshot: m.snapshot, policies: m.target.policies, kyvernoConfig: m.kyvernoConfig, userNamespaces: m.userNamespaces, catalog: m.catalog, context: m.context });
 }
 
 /** Everything the HTML report shows, computed from the inputs. */

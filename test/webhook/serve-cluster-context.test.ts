@@ -21,9 +21,7 @@ const write = (name: string, text: string) => {
 };
 const cert = write('tls.crt', loopbackCerts().cert);
 const key = write('tls.key', loopbackCerts().key);
-const POLICY = write(
-  'user-no-host-path.yaml',
-  `apiVersion: kyverno.io/v1
+const POLICY_TEXT = `apiVersion: kyverno.io/v1
 kind: ClusterPolicy
 metadata: {name: user-no-host-path}
 spec:
@@ -38,8 +36,8 @@ spec:
     validate:
       message: hostPath volumes are not allowed in user namespaces
       pattern: {spec: {=(volumes): [{X(hostPath): "null"}]}}
-`,
-);
+`;
+const POLICY = write('user-no-host-path.yaml', POLICY_TEXT);
 const CM_POLICY = write(
   'registries.yaml',
   `apiVersion: kyverno.io/v1
@@ -249,6 +247,23 @@ describe('serve --kubeconfig before and without a synced cache', () => {
       await stopAll();
       await s.done;
       await api.close();
+    }
+  });
+
+  test('without a cluster, --exception files count when the values enable them', async () => {
+    const policy = write('no-host-path.yaml', POLICY_TEXT.replace('user-no-host-path', 'no-host-path').replace(/\n {10}namespaceSelector: .*\n/, '\n'));
+    const ex = write(
+      'ex.yaml',
+      'apiVersion: kyverno.io/v2alpha1\nkind: PolicyException\nmetadata: {name: nfd, namespace: kyverno}\nspec:\n  exceptions: [{policyName: no-host-path, ruleNames: [host-path]}]\n  match: {any: [{resources: {kinds: [Pod], names: [nfd-*]}}]}\n',
+    );
+    const s = await serve(['--policy', policy, '--exception', ex, '--kyverno-values', ENABLED]);
+    try {
+      await until('ready', async () => ((await readyz(s.port)).status === 200 ? true : undefined));
+      assert.equal((await allowed(s.port, hostPathReview('team-a', 'nfd-worker'))).allowed, true);
+      assert.equal((await allowed(s.port, hostPathReview('team-a', 'web'))).allowed, false);
+    } finally {
+      await stopAll();
+      await s.done;
     }
   });
 
