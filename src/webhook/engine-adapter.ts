@@ -51,6 +51,8 @@ export function collectPolicies(objects: readonly KubeObject[], where: (i: numbe
  */
 export interface ClusterContextProvider {
   snapshot(): ClusterContext | undefined;
+  /** Changes whenever snapshot() would return different data (lets a caller resend it to workers only then). */
+  version?(): number;
 }
 
 /** Options of createKyvernoEngine. */
@@ -77,7 +79,8 @@ export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOpt
     const namespace = request.namespace ?? '';
     const cluster = opts.context?.snapshot();
     // Without a cluster there is no namespace lister: the automatic name label is what every namespace has.
-    const known = namespace && cluster ? cluster.namespaces[namespace] : undefined;
+    // Own keys only: the snapshot may be a structured clone (a plain object) in a worker thread.
+    const known = namespace && cluster && Object.hasOwn(cluster.namespaces, namespace) ? cluster.namespaces[namespace] : undefined;
     const namespaceLabels: Record<string, string> = namespace ? { ...(known ?? opts.namespaceLabels?.(namespace)), 'kubernetes.io/metadata.name': namespace } : {};
     const isDelete = request.operation === 'DELETE';
     const resource = (isDelete ? request.oldObject : (request.object ?? request.oldObject)) as KubeObject | null | undefined;

@@ -35,6 +35,7 @@ export function cacheContextProvider(cache: ObjectCache, features: ExceptionFeat
   let built: { version: number; context: ClusterContext } | undefined;
   const seenWarnings = new Set<string>();
   return {
+    version: () => cache.version(),
     snapshot() {
       const version = cache.version();
       if (built?.version === version) return built.context;

@@ -190,7 +190,7 @@ interface ApplyOptions extends ContextOptions {
 function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined, nsLabels: Record<string, Record<string, string>>, cluster: ClusterContext | undefined): EvaluationContext {
   const ns = r.metadata?.namespace ?? '';
   const ctx = valuesContext(p.name, r, values);
-  ctx.namespaceLabels = nsLabels[ns] ?? ctx.namespaceLabels ?? (ns ? (cluster?.namespaces[ns] ?? { 'kubernetes.io/metadata.name': ns }) : {});
+  ctx.namespaceLabels = nsLabels[ns] ?? ctx.namespaceLabels ?? (ns ? ((cluster && Object.hasOwn(cluster.namespaces, ns) ? cluster.namespaces[ns] : undefined) ?? { 'kubernetes.io/metadata.name': ns }) : {});
   if (cluster?.configMaps) ctx.configMaps = cluster.configMaps;
   if (cluster && cluster.exceptions.length > 0) ctx.exceptions = cluster.exceptions;
   return ctx;
