@@ -17,7 +17,7 @@ import {
   type Policy,
 } from '../kyverno/index.js';
 import type { ActionOverride } from './effective-action.js';
-import type { AdmissionEngine, EngineAnswer } from './handle-review.js';
+import type { AdmissionEngine, EngineAnswer, MutationOutcome } from './handle-review.js';
 import type { PspEvaluator } from './psp-shadow.js';
 import { type PolicyVerdict, policyKey } from './results.js';
 
@@ -97,23 +97,50 @@ export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOpt
     return { resource, ctx, namespaceLabels };
   };
 
-  /** The object after every policy's mutate rules, in policy order (the object itself when none applies). */
-  const mutated = (resource: KubeObject, ctx: EvaluationContext): KubeObject => {
-    if (!hasMutations || !MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE')) return resource;
+  /**
+   * Every policy's mutate rules in policy order, each policy on the previous one's output, as Kyverno's
+   * mutating webhook applies them: a policy with a failed or errored mutate rule blocks the request when
+   * it would (a fail under Enforce, an error under failurePolicy Fail); otherwise its changes are dropped.
+   */
+  const mutation = (resource: KubeObject, ctx: EvaluationContext): { patched: KubeObject; blocked?: string } => {
+    if (!hasMutations || !MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE')) return { patched: resource };
     let patched = resource;
-    for (const p of compiled) patched = mutatePolicy(p, patched, ctx).patched;
-    return patched;
+    for (let i = 0; i < compiled.length; i++) {
+      const c = compiled[i]!;
+      if (!c.rules.some((r) => r.mutate !== undefined)) continue;
+      const m = mutatePolicy(c, patched, ctx);
+      const bad = m.rules.filter((r) => r.status === 'fail' || r.status === 'error');
+      if (bad.length === 0) {
+        patched = m.patched;
+        continue;
+      }
+      const policy = policies[i]!;
+      const blocks = (bad.some((r) => r.status === 'fail') && policy.validationFailureAction === 'Enforce') || (bad.some((r) => r.status === 'error') && policy.failurePolicy === 'Fail');
+      if (blocks) {
+        // kyverno@v1.10.7 pkg/webhooks/resource/mutation: `mutation policy %s error: %v` around `failed to apply policy %s rules %v`.
+        return { patched, blocked: `mutation policy ${policy.name} error: failed to apply policy ${policy.name} rules [${bad.map((r) => `${r.rule}: ${r.message}`).join(' ')}]` };
+      }
+    }
+    return { patched };
   };
+
+  /** The /mutate answer: the patch from the request object to the mutated one, or the refusal. */
+  const mutateOutcome = (request: AdmissionRequest): MutationOutcome => {
+    const { resource, ctx } = prepare(request);
+    if (!resource) return { patch: [] };
+    const m = mutation(resource, ctx);
+    if (m.blocked) return { patch: [], blocked: m.blocked };
+    return { patch: m.patched === resource ? [] : filterKyvernoPatches(createJsonPatch(resource, m.patched)) };
+  };
+
+  /** The object after every policy's mutate rules (the object itself when none applies). */
+  const mutated = (resource: KubeObject, ctx: EvaluationContext): KubeObject => mutation(resource, ctx).patched;
 
   return {
     ...(opts.psp ? { psp: opts.psp } : {}),
     // /mutate needs the patch only: no validate rule runs for it.
-    mutate(request) {
-      const { resource, ctx } = prepare(request);
-      if (!resource) return [];
-      const patched = mutated(resource, ctx);
-      return patched === resource ? [] : filterKyvernoPatches(createJsonPatch(resource, patched));
-    },
+    mutate: (request) => mutateOutcome(request).patch,
+    mutateOutcome,
     validate(request, failurePolicy): EngineAnswer {
       const { resource, ctx, namespaceLabels } = prepare(request);
       if (!resource) return { results: [], overrides, namespaceLabels };

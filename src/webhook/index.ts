@@ -8,8 +8,8 @@ export type { AdmissionDecision, DecisionOptions, JsonPatchOp, WebhookMode } fro
 export { decideAdmission, WEBHOOK_NAMES } from './decision.js';
 export type { ActionOverride, LabelSelector } from './effective-action.js';
 export { effectiveAction, isEnforce, isSynchronous } from './effective-action.js';
-export type { AdmissionEngine, EngineAnswer, HandledReview, HandleOptions, ReviewEndpoint } from './handle-review.js';
-export { handleReview } from './handle-review.js';
+export type { AdmissionEngine, EngineAnswer, HandledReview, HandleOptions, MutationOutcome, ReviewEndpoint } from './handle-review.js';
+export { handleReview, MUTATING_WEBHOOK } from './handle-review.js';
 export { admitReview } from './admit-review.js';
 export type { WebhookLogger } from './logger.js';
 export { createLogger } from './logger.js';

@@ -170,7 +170,43 @@ const cases: { name: string; policies: string[]; want: (p: ReturnType<typeof pod
   },
 ];
 
+// A mutate rule that cannot be evaluated (an unresolvable variable) in a policy of each failurePolicy.
+const BROKEN = (failurePolicy: string) =>
+  file(
+    `broken-${failurePolicy}.yaml`,
+    policy(
+      `broken-${failurePolicy.toLowerCase()}`,
+      `  - name: copy-owner
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    mutate:
+      patchStrategicMerge:
+        metadata:
+          labels:
+            owner: "{{ request.object.metadata.annotations.owner }}"
+`,
+    ).replace('spec:\n', `spec:\n  failurePolicy: ${failurePolicy}\n`),
+  );
+
 describe('podgate admit returns the mutating webhook patch', () => {
+  test('a mutate rule error under failurePolicy Fail: the mutating webhook refuses, with Kyverno’s message', async () => {
+    const r = await runCli(['admit', '--policy', BROKEN('Fail'), '--policy', JSON6902, '--request', review(pod())]);
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout) as Reply;
+    assert.equal(out.response.allowed, false);
+    assert.match(out.response.status?.message ?? '', /^mutation policy broken-fail error: failed to apply policy broken-fail rules \[copy-owner: .+\]$/);
+    assert.equal(out.response.patch, undefined);
+    assert.match(r.stderr, /denied by webhook "mutate\.kyverno\.svc-fail"/);
+  });
+
+  test('the same error under failurePolicy Ignore: that policy’s changes are dropped, the others’ patch is returned', async () => {
+    const object = pod();
+    const r = await runCli(['admit', '--policy', BROKEN('Ignore'), '--policy', JSON6902, '--request', review(object)]);
+    assert.equal(r.code, 0, r.stdout);
+    const out = JSON.parse(r.stdout) as Reply;
+    assert.equal(out.response.allowed, true);
+    assert.deepEqual(applyPatch(object, out.response.patch), cases[1]!.want(pod()));
+  });
+
   for (const c of cases) {
     test(c.name, async () => {
       const object = pod();
