@@ -34,5 +34,5 @@ export type { ClusterContextProvider, EngineOptions, LoadedPolicies } from './en
 export { createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
 export type { BuildOptions, LoadedSources, PolicySources } from './policy-sources.js';
 export type { ObjectCache } from './live-context.js';
-export { cacheContextProvider, contextResources, gateOnCache } from './live-context.js';
+export { cacheContextProvider, contextResources, gateOnCache, settableContextProvider } from './live-context.js';
 export { buildPolicySet, loadPolicySources, sourcePaths } from './policy-sources.js';

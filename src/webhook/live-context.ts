@@ -67,3 +67,20 @@ export function gateOnCache(source: EngineProvider, cache: ObjectCache): EngineP
     },
   };
 }
+
+/**
+ * A provider fed from elsewhere (e.g. a worker thread that receives each new snapshot as a message):
+ * `set` replaces the snapshot, which is plain data and used as given.
+ */
+export function settableContextProvider(initial?: ClusterContext): ClusterContextProvider & { set(context: ClusterContext | undefined, version: number): void } {
+  let current = initial;
+  let version = 0;
+  return {
+    snapshot: () => current,
+    version: () => version,
+    set(context, v) {
+      current = context;
+      version = v;
+    },
+  };
+}
