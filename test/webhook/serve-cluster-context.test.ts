@@ -92,9 +92,16 @@ async function serve(args: string[]): Promise<Served> {
   return { port, done };
 }
 
-async function stopAll(): Promise<void> {
-  // serve stops on SIGTERM; emitting the event runs its handler without signalling the process.
-  process.emit('SIGTERM');
+/** Stops a serve run: it stops on SIGTERM (emitting the event runs its handler without signalling the process), re-sent until it has its handler. */
+async function stop(s: Served): Promise<void> {
+  let done = false;
+  void s.done.then(() => {
+    done = true;
+  });
+  while (!done) {
+    process.emit('SIGTERM');
+    await Promise.race([s.done, new Promise((r) => setTimeout(r, 100))]);
+  }
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
@@ -137,8 +144,7 @@ describe('serve --kubeconfig keeps Namespaces in a watch cache', () => {
     await until('ready', async () => ((await readyz(s.port)).status === 200 ? true : undefined));
   });
   after(async () => {
-    await stopAll();
-    await s.done;
+    await stop(s);
     await api.close();
   });
 
@@ -206,8 +212,7 @@ describe('serve --kubeconfig before and without a synced cache', () => {
       await until('ready after retries', async () => ((await readyz(s.port)).status === 200 ? true : undefined));
       assert.ok(api.seen.filter((x) => !x.watch && x.path === '/api/v1/namespaces').length >= 3, 'listed again after each failure');
     } finally {
-      await stopAll();
-      await s.done;
+      await stop(s);
       await api.close();
     }
   });
@@ -224,8 +229,7 @@ describe('serve --kubeconfig before and without a synced cache', () => {
       assert.match(r.body.cluster?.resources[0]?.lastError ?? '', /cannot reach the API server at https:\/\/127\.0\.0\.1:9/);
       assert.equal(r.body.cluster?.resources[0]?.state, 'failing');
     } finally {
-      await stopAll();
-      await s.done;
+      await stop(s);
     }
   });
 
@@ -244,8 +248,7 @@ describe('serve --kubeconfig before and without a synced cache', () => {
       );
       assert.equal((await allowed(s.port, hostPathReview('team-a'))).allowed, false);
     } finally {
-      await stopAll();
-      await s.done;
+      await stop(s);
       await api.close();
     }
   });
@@ -262,8 +265,7 @@ describe('serve --kubeconfig before and without a synced cache', () => {
       assert.equal((await allowed(s.port, hostPathReview('team-a', 'nfd-worker'))).allowed, true);
       assert.equal((await allowed(s.port, hostPathReview('team-a', 'web'))).allowed, false);
     } finally {
-      await stopAll();
-      await s.done;
+      await stop(s);
     }
   });
 
