@@ -2,7 +2,7 @@
 export type { LoadResult } from './files.js';
 export { expandPaths, loadObjects } from './files.js';
 export type { ListedKind, LiveOptions, LiveProblem, LiveResult } from './live.js';
-export { LIVE_KINDS, LiveClusterError, loadLiveObjects } from './live.js';
+export { describeProblem, LIVE_KINDS, LiveClusterError, loadLiveObjects, rbacResource } from './live.js';
 export { clusterDumpPath, DUMP_OBJECTS_DIR } from './dump.js';
 export type { CacheLogger, CacheStatus, ClusterCacheOptions, WatchedResource, WatchState } from './informer-cache.js';
 export { ClusterCache, collectionPath } from './informer-cache.js';
