@@ -105,3 +105,21 @@ test('the cluster context is plain data: a structured clone (as a worker thread 
     assert.deepEqual(statuses('toString'), []);
   }
 });
+
+test('a Namespace request gets no namespace labels (Kyverno reads none for kind Namespace)', async () => {
+  const { buildClusterContext } = await import('../kyverno/config/index.js');
+  const context = buildClusterContext([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { tier: 'user' } } }]).context;
+  const engine = createKyvernoEngine(policies(), { context: { snapshot: () => context } });
+  const request = (kind: string) =>
+    ({
+      uid: 'u',
+      kind: { group: '', version: 'v1', kind },
+      resource: { group: '', version: 'v1', resource: `${kind.toLowerCase()}s` },
+      namespace: 'team-a',
+      operation: 'CREATE',
+      userInfo: {},
+      object: { apiVersion: 'v1', kind, metadata: { name: kind === 'Namespace' ? 'team-a' : 'p', namespace: kind === 'Namespace' ? undefined : 'team-a' }, spec: {} },
+    }) as unknown as AdmissionRequest;
+  assert.deepEqual(engine.validate(request('Namespace')).namespaceLabels, {});
+  assert.deepEqual(engine.validate(request('ConfigMap')).namespaceLabels, { tier: 'user', 'kubernetes.io/metadata.name': 'team-a' });
+});

@@ -81,7 +81,9 @@ export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOpt
     // Without a cluster there is no namespace lister: the automatic name label is what every namespace has.
     // Own keys only: the snapshot may be a structured clone (a plain object) in a worker thread.
     const known = namespace && cluster && Object.hasOwn(cluster.namespaces, namespace) ? cluster.namespaces[namespace] : undefined;
-    const namespaceLabels: Record<string, string> = namespace ? { ...(known ?? opts.namespaceLabels?.(namespace)), 'kubernetes.io/metadata.name': namespace } : {};
+    // Kyverno reads no namespace labels for Namespace requests (their `namespace` is the object's own name).
+    const namespaceLabels: Record<string, string> =
+      namespace && request.kind.kind !== 'Namespace' ? { ...(known ?? opts.namespaceLabels?.(namespace)), 'kubernetes.io/metadata.name': namespace } : {};
     const isDelete = request.operation === 'DELETE';
     const resource = (isDelete ? request.oldObject : (request.object ?? request.oldObject)) as KubeObject | null | undefined;
     const ctx: EvaluationContext = {
