@@ -7,6 +7,7 @@ import type { KubeObject } from '../kube/index.js';
 import { buildClusterContext, type ClusterContext, type ConfigMapRef, type ExceptionFeatures } from '../kyverno/config/index.js';
 import type { ClusterContextProvider } from './engine-adapter.js';
 import type { WebhookLogger } from './logger.js';
+import type { EngineRecipe } from './engine-recipe.js';
 import type { EngineProvider } from './server.js';
 
 /** What the provider reads from: a ClusterCache, or anything with the same surface (tests). */
@@ -55,15 +56,70 @@ export function cacheContextProvider(cache: ObjectCache, features: ExceptionFeat
   };
 }
 
-/** The policy source gated on the cache: no engine (fail closed in enforce) and not ready until synced. */
-export function gateOnCache(source: EngineProvider, cache: ObjectCache): EngineProvider {
+/** Where cluster context changes come from: the provider, the cache whose sync gates readiness, a change feed. */
+export interface ContextFeed {
+  provider: ClusterContextProvider;
+  cache?: ObjectCache;
+  /** Called on every cache change (undebounced). */
+  subscribe(listener: () => void): () => void;
+}
+
+/**
+ * The policy source with the cluster context in its recipes: evaluation workers build their engine from
+ * plain data, so each context change (debounced) publishes a new generation whose recipe carries the new
+ * snapshot. Not ready, and no active set, until the cache has synced.
+ */
+export function withClusterContext(source: EngineProvider, feed: ContextFeed, debounceMs = 100): EngineProvider & { close(): void } {
+  const publish = () => ({ version: feed.provider.version?.() ?? 0, context: feed.provider.snapshot() });
+  let published = publish();
+  let key = '';
+  let generation = 0;
+  let cached: { generation: number; recipe: EngineRecipe } | undefined;
+  const listeners = new Set<() => void>();
+  const notify = () => {
+    for (const l of listeners) l();
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const unsubscribeContext = feed.subscribe(() => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      published = publish();
+      notify();
+    }, debounceMs);
+    timer.unref();
+  });
+  const unsubscribeSource = source.onChange?.(notify);
   return {
-    current: () => (cache.synced() ? source.current() : undefined),
-    status: () => {
+    active() {
+      if (feed.cache && !feed.cache.synced()) return undefined;
+      const a = source.active();
+      if (!a) return undefined;
+      const k = `${a.generation}/${published.version}`;
+      if (k !== key || !cached) {
+        key = k;
+        generation++;
+        const context = published.context;
+        const recipe: EngineRecipe = a.recipe.kind === 'kyverno' && context ? { kind: 'kyverno', data: { ...a.recipe.data, context } } : a.recipe;
+        cached = { generation, recipe };
+      }
+      return cached;
+    },
+    status() {
       const st = source.status();
-      const cluster = cache.status();
+      if (!feed.cache) return st;
+      const cluster = feed.cache.status();
       const status = { ...st, ready: st.ready && cluster.synced, cluster };
       return status;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      if (timer) clearTimeout(timer);
+      unsubscribeContext();
+      unsubscribeSource?.();
     },
   };
 }

@@ -6,24 +6,32 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
-import { configMapRefs, DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/index.js';
 import { ClusterCache, LiveClusterError } from '../../cluster/index.js';
+import { parseGoDuration, parseQuantity, quantityToNumber } from '../../kube/index.js';
+import { configMapRefs, DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/index.js';
 import {
   type BuildOptions,
   breakGlassCommand,
   buildPolicySet,
   cacheContextProvider,
   contextResources,
-  gateOnCache,
+  type ContextFeed,
+  type EngineProvider,
+  withClusterContext,
   createLogger,
   createMetrics,
   generateCertificates,
+  keyPairProblem,
+  ListenError,
   type PolicySources,
   PolicySource,
   ReportStore,
   removeWebhookConfigurations,
+  SERVER_DEFAULTS,
   startWebhookServer,
   type WebhookLogger,
+  type WebhookServer,
+  watchTlsFiles,
   type WebhookMode,
   sourcePaths,
   webhookConfigurations,
@@ -38,6 +46,27 @@ function port(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`invalid port ${JSON.stringify(v)}`);
   return n;
+}
+
+/** A Go duration flag (`2s`, `500ms`, `1m`) in milliseconds; positive. */
+function durationMs(flag: string, v: string, allowZero = false): number {
+  const ns = parseGoDuration(v.trim());
+  if (ns === undefined || ns < 0n || (ns === 0n && !allowZero)) throw new UsageError(`${flag}: invalid duration ${JSON.stringify(v)} (a ${allowZero ? 'non-negative' : 'positive'} Go duration such as 2s, 500ms, 1m)`);
+  return Number(ns / 1_000_000n);
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: must be a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** A byte count: an integer or a Kubernetes quantity (64Mi, 1Gi). */
+function bytes(flag: string, v: string): number {
+  const q = parseQuantity(v.trim());
+  const n = q ? quantityToNumber(q) : Number.NaN;
+  if (!Number.isFinite(n) || n < 1) throw new UsageError(`${flag}: invalid size ${JSON.stringify(v)} (bytes, or a quantity such as 64Mi)`);
+  return Math.floor(n);
 }
 
 interface ServeOptions {
@@ -66,6 +95,16 @@ interface ServeOptions {
   inCluster?: boolean;
   kyvernoValues?: string;
   exception?: string[];
+  evalTimeout: string;
+  webhookTimeout: string;
+  drainPeriod: string;
+  workers: string;
+  maxQueue: string;
+  maxInflightBytes: string;
+  maxConnections: string;
+  handshakeTimeout: string;
+  headerTimeout: string;
+  requestTimeout: string;
 }
 
 /** Registers the webhook commands. */
@@ -98,6 +137,16 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--in-cluster', "watch the cluster through the pod's service account (in-cluster config) instead of --kubeconfig")
     .option('--kyverno-values <file>', "the kyverno chart's values file (features.policyExceptions; chart 3.0.9 defaults when absent)")
     .option('--exception <file>', 'Kyverno PolicyException file or folder, in effect when --kyverno-values enables them (repeatable)', collect)
+    .option('--eval-timeout <duration>', "each review's budget from arrival, queue included (Go duration); on overrun the endpoint's failurePolicy answers", '2s')
+    .option('--webhook-timeout <duration>', 'timeoutSeconds of the registered webhooks; --eval-timeout must be below it', '10s')
+    .option('--drain-period <duration>', 'on SIGTERM: /readyz 503 and keep serving this long (as a preStop hook would; 0s with a preStop sleep), then finish in-flight requests and exit 0', '5s')
+    .option('--workers <n>', 'evaluation worker threads', String(SERVER_DEFAULTS.workers))
+    .option('--max-queue <n>', 'reviews waiting for a worker before 429 Too Many Requests', String(SERVER_DEFAULTS.maxQueue))
+    .option('--max-inflight-bytes <size>', 'request bytes held at once before 429 (bytes or a quantity like 64Mi)', '64Mi')
+    .option('--max-connections <n>', 'open HTTPS connections; more are closed at accept', String(SERVER_DEFAULTS.maxConnections))
+    .option('--handshake-timeout <duration>', 'TLS handshake deadline from connect (a client sending no ClientHello is closed)', '5s')
+    .option('--header-timeout <duration>', 'deadline for request headers', '10s')
+    .option('--request-timeout <duration>', 'deadline for the whole request (headers and body)', '10s')
     .action(async (o: ServeOptions) => {
       await serve(o, ctx);
     });
@@ -181,7 +230,7 @@ function filterConfig(o: ServeOptions): KyvernoConfig {
  * The admission context of `serve`: a watch cache through --kubeconfig or --in-cluster (Namespaces at once,
  * the ConfigMaps each loaded policy set reads, PolicyExceptions when enabled), plus --exception files.
  */
-async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogger): Promise<{ cache?: ClusterCache; build: BuildOptions }> {
+async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogger): Promise<{ cache?: ClusterCache; feed?: ContextFeed; build: BuildOptions }> {
   if (o.kubeconfig && o.inCluster) throw new UsageError('serve: use either --kubeconfig or --in-cluster');
   if (o.context && !o.kubeconfig) throw new UsageError('serve: --context needs --kubeconfig');
   const features = readExceptionFeatures(ctx.io, o.kyvernoValues, 'serve');
@@ -189,11 +238,21 @@ async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogg
   if (!o.kubeconfig && !o.inCluster) {
     if (files.length === 0) return { build: {} };
     const fixed = contextFromObjects(ctx.io, files, features, 'serve', false);
-    return { build: { context: { snapshot: () => fixed } } };
+    const provider = { snapshot: () => fixed };
+    return { build: { context: provider }, feed: { provider, subscribe: () => () => {} } };
   }
+  const listeners = new Set<() => void>();
   let cache: ClusterCache;
   try {
-    cache = await ClusterCache.create({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.context ? { context: o.context } : {}), inCluster: o.inCluster === true, log });
+    cache = await ClusterCache.create({
+      ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}),
+      ...(o.context ? { context: o.context } : {}),
+      inCluster: o.inCluster === true,
+      log,
+      onChange: () => {
+        for (const l of listeners) l();
+      },
+    });
   } catch (err) {
     if (err instanceof LiveClusterError) throw new UsageError(`serve: ${err.message}`);
     throw err;
@@ -201,12 +260,18 @@ async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogg
   if (!features.enabled) log.info({}, 'policy exceptions are disabled (features.policyExceptions.enabled is false, the kyverno chart 3.0.9 default): PolicyExceptions are not read, as Kyverno ignores them');
   cache.watch(contextResources(features, []));
   const c = cache;
+  const provider = cacheContextProvider(cache, features, files.map((l) => l.object), log);
   return {
     cache,
-    build: {
-      context: cacheContextProvider(cache, features, files.map((l) => l.object), log),
-      onPolicies: (policies) => c.watch(contextResources(features, configMapRefs(policies))),
+    feed: {
+      provider,
+      cache,
+      subscribe: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
     },
+    build: { context: provider, onPolicies: (policies) => c.watch(contextResources(features, configMapRefs(policies))) },
   };
 }
 
@@ -227,28 +292,59 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
         return { cert: c.cert, key: c.key };
       })()
     : { cert: readPem(o.tlsCert!, '--tls-cert'), key: readPem(o.tlsKey!, '--tls-key') };
+  if (!o.tlsSelfSigned) {
+    const problem = keyPairProblem(tls);
+    if (problem) throw new UsageError(`--tls-cert ${o.tlsCert} / --tls-key ${o.tlsKey}: ${problem}`);
+  }
   const config = filterConfig(o);
   const interval = Number(o.reportInterval);
   if (!(interval > 0)) throw new UsageError('--report-interval must be a positive number of seconds');
+  const evalTimeoutMs = durationMs('--eval-timeout', o.evalTimeout);
+  const webhookTimeoutMs = durationMs('--webhook-timeout', o.webhookTimeout);
+  if (evalTimeoutMs >= webhookTimeoutMs) {
+    throw new UsageError(`--eval-timeout ${o.evalTimeout} must be below the webhook timeout (--webhook-timeout ${o.webhookTimeout}): the API server would give up first and apply failurePolicy without podgate's answer`);
+  }
+  const drainMs = durationMs('--drain-period', o.drainPeriod, true);
+  const limits = {
+    evalTimeoutMs,
+    workers: positiveInt('--workers', o.workers),
+    maxQueue: positiveInt('--max-queue', o.maxQueue),
+    maxInflightBytes: bytes('--max-inflight-bytes', o.maxInflightBytes),
+    maxConnections: positiveInt('--max-connections', o.maxConnections),
+    handshakeTimeoutMs: durationMs('--handshake-timeout', o.handshakeTimeout),
+    headersTimeoutMs: durationMs('--header-timeout', o.headerTimeout),
+    requestTimeoutMs: durationMs('--request-timeout', o.requestTimeout),
+  };
 
   const log = createLogger({ level: o.logLevel });
   const metrics = createMetrics({ defaults: true });
   const cluster = await clusterContext(o, ctx, log);
   const source = new PolicySource(() => buildPolicySet(sources, cluster.build), { log, metrics });
+  // Evaluation workers get the cluster context inside their recipe; without a cache the source serves as is.
+  const engine: EngineProvider & { close?(): void } = cluster.feed ? withClusterContext(source, cluster.feed) : source;
   const reports = o.reportDir ? new ReportStore() : undefined;
-  const server = await startWebhookServer({
-    mode: o.mode,
-    tls,
-    engine: cluster.cache ? gateOnCache(source, cluster.cache) : source,
-    log,
-    metrics,
-    ...(reports ? { reports } : {}),
-    config,
-    host: o.host,
-    port: port(o.port),
-    metricsPort: port(o.metricsPort),
-  });
-  log.info({ port: server.port, metricsPort: server.metricsPort, mode: o.mode }, 'listening');
+  let server: WebhookServer;
+  try {
+    server = await startWebhookServer({
+      mode: o.mode,
+      tls,
+      engine,
+      log,
+      metrics,
+      ...(reports ? { reports } : {}),
+      config,
+      host: o.host,
+      port: port(o.port),
+      metricsPort: port(o.metricsPort),
+      ...limits,
+    });
+  } catch (err) {
+    // A port that is taken or not allowed is a usage problem: name it and exit 2.
+    if (err instanceof ListenError) throw new UsageError(`serve: ${err.message} (${err.what === 'HTTPS' ? '--port' : '--metrics-port'})`);
+    throw err;
+  }
+  log.info({ port: server.port, metricsPort: server.metricsPort, mode: o.mode, ...limits, drainMs }, 'listening');
+  const stopTls = o.tlsSelfSigned ? undefined : watchTlsFiles({ certFile: o.tlsCert!, keyFile: o.tlsKey!, current: tls, apply: (pair) => server.setTls(pair), log, metrics });
   // Listening before the first load is fine: /readyz stays 503 and enforce mode denies until then.
   await source.reload();
   if (o.watch) source.watch(sourcePaths(sources));
@@ -265,7 +361,7 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   timer.unref();
   await new Promise<void>((resolveStop) => {
     const stop = (signal: string) => {
-      log.info({ signal, inFlight: server.inFlight() }, 'shutting down: draining');
+      log.info({ signal, inFlight: server.inFlight(), drainMs }, 'shutting down: /readyz 503, serving for the drain period');
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
       resolveStop();
@@ -275,8 +371,11 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   });
   clearInterval(timer);
   source.close();
+  stopTls?.();
+  // After the drain period: stop accepting, finish what is in flight (its budget bounds it), exit 0.
+  await server.close(evalTimeoutMs + 1000, drainMs);
+  engine.close?.();
   await cluster.cache?.close();
-  await server.close();
   flush();
   log.info('stopped');
   ctx.state.exitCode = EXIT.ok;
