@@ -56,6 +56,7 @@ export function mutatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource
       ...(ruleValues ? { ruleValues } : {}),
       ...(foreachValues ? { foreachValues } : {}),
       ...(resolve ? { resolve } : {}),
+      ...(ctx.skipUnchangedForeach ? { skipUnchangedForeach: true } : {}),
     });
     results.push({ policy: policy.name, rule: rule.name, ruleType: 'mutate', status: r.status, message: r.message });
     if (r.status === 'pass') current = r.patched;
