@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { ChartRenderError, type ChartVersion, isChartVersion, kubeMinor, loadValuesFile, PLAN_KUBERNETES_MIN, planRange, verifiedFor, versionMatrix } from '../chart/index.js';
-import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../kyverno/config/index.js';
+import { type ClusterContext, defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../kyverno/config/index.js';
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../kube/index.js';
 import { type AuditResult, runAudit } from '../migrate/audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog, recognizeComponent } from '../migrate/components.js';
@@ -20,6 +20,7 @@ import type { PermissionUser } from '../permissions/index.js';
 import type { JsonObject } from '../util/index.js';
 import type { MigrationReport } from '../report/index.js';
 import { VERSION } from '../version.js';
+import { contextFromObjects, readExceptionFeatures, readExceptionFiles } from './cluster-context-input.js';
 import { type ClusterOptions, type ClusterRead, clusterOptions, type ReadOptions, readCluster } from './cluster-input.js';
 import { describeProblem } from '../cluster/index.js';
 import { type CliIO, UsageError } from './io.js';
@@ -33,6 +34,7 @@ export interface TargetOptions extends ClusterOptions {
   users?: string[];
   kyvernoValues?: string;
   catalog?: string;
+  exception?: string[];
 }
 
 /** Everything a migration command works on, read once. */
@@ -46,6 +48,8 @@ export interface MigrationInputs {
   catalog: ComponentDef[];
   chartVersion: ChartVersion;
   valuesTexts: { file: string; text: string }[];
+  /** Namespaces, ConfigMaps (dumps only) and the PolicyExceptions Kyverno would apply. */
+  context: ClusterContext;
   /** The values as loaded, in -f order, and the extra policies (for audits with other values). */
   values: JsonObject[];
   extra: LoadedObject[];
@@ -62,7 +66,8 @@ export function targetOptions(cmd: Command): Command {
     .option('--chart-version <version>', 'kyverno-policies chart version (3.0.7 or 3.2.5)', '3.0.7')
     .option('--policy <path...>', 'extra Kyverno policies to include')
     .option('--users <path...>', 'PermissionUser records (users found in the cluster are always included)')
-    .option('--kyverno-values <file>', "the kyverno chart's values file (config.resourceFilters, config.excludeGroups)")
+    .option('--kyverno-values <file>', "the kyverno chart's values file (config.resourceFilters, config.excludeGroups, features.policyExceptions)")
+    .option('--exception <file...>', 'Kyverno PolicyException files (kyverno.io/v2alpha1) added to those in the cluster; they count only when --kyverno-values enables features.policyExceptions')
     .option('--catalog <file>', 'extra component catalog ({components: [{id, comment, namespaces, labelValues}]})');
 }
 
@@ -116,7 +121,25 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
       throw new UsageError(`${what}: ${(err as Error).message}`);
     }
   }
-  return { values, extra, cluster, readProblems: cluster.problems.map(describeProblem), source: cluster.source, snapshot, users, userNamespaces: findUserNamespaces(snapshot, users), target, kyvernoConfig, catalog, chartVersion, valuesTexts };
+  const features = readExceptionFeatures(io, opts.kyvernoValues, what);
+  const exceptionObjects = await readExceptionFiles(io, opts.exception, what);
+  const context = contextFromObjects(io, [...cluster.objects, ...exceptionObjects], features, what, opts.cluster !== undefined);
+  return {
+    context,
+    values,
+    extra,
+    cluster,
+    readProblems: cluster.problems.map(describeProblem),
+    source: cluster.source,
+    snapshot,
+    users,
+    userNamespaces: findUserNamespaces(snapshot, users),
+    target,
+    kyvernoConfig,
+    catalog,
+    chartVersion,
+    valuesTexts,
+  };
 }
 
 /** Runs the audit over the inputs, with a progress bar on a terminal. */
@@ -129,6 +152,7 @@ export function auditInputs(io: CliIO, m: MigrationInputs): AuditResult {
     kyvernoConfig: m.kyvernoConfig,
     userNamespaces: m.userNamespaces,
     catalog: m.catalog,
+    context: m.context,
     onProgress: bar
       ? (done, all) => {
           if (done % 50 === 0 || done === all) {
@@ -261,7 +285,7 @@ export function unneededFor(io: CliIO, m: MigrationInputs): UnneededExclude[] {
 
 /** Runs the PSP-versus-Kyverno diff over the inputs. */
 export function diffInputs(m: MigrationInputs): DiffResult {
-  return runDiff({ snapshot: m.snapshot, policies: m.target.policies, kyvernoConfig: m.kyvernoConfig, userNamespaces: m.userNamespaces, catalog: m.catalog });
+  return runDiff({ snapshot: m.snapshot, policies: m.target.policies, kyvernoConfig: m.kyvernoConfig, userNamespaces: m.userNamespaces, catalog: m.catalog, context: m.context });
 }
 
 /** Everything the HTML report shows, computed from the inputs. */

@@ -8,3 +8,5 @@ export type { KubeConnection, KubeConnectionOptions, KubeReply } from './kube-co
 export { connectKube } from './kube-connection.js';
 export type { PolicyReportLike, PolicyReportWriterOptions, ReportChanges, ReportRef, SyncResult } from './policyreport-writer.js';
 export { PolicyReportWriter } from './policyreport-writer.js';
+export type { CacheLogger, CacheStatus, ClusterCacheOptions, WatchedResource, WatchState } from './informer-cache.js';
+export { ClusterCache, collectionPath } from './informer-cache.js';

@@ -70,7 +70,7 @@ test('a 403 on one kind is reported with its reason and message, and the other k
 });
 
 test('optional kinds the server does not serve (Kyverno not installed) are noted, not problems', () => {
-  assert.deepEqual(result.notServed, ['ClusterPolicy', 'Policy']);
+  assert.deepEqual(result.notServed, ['ClusterPolicy', 'Policy', 'PolicyException']);
 });
 
 test('the result names the context and server used', () => {

@@ -3,6 +3,8 @@
 // broken optional dependency never breaks the CLI); the list calls are plain GETs so fields the
 // typed client does not know, and kinds it no longer models (policy/v1beta1 PSP), survive intact.
 // Paging mirrors kubectl's `get -A --chunk-size` (k8s.io/cli-runtime pkg/resource/helper.go List).
+import http from 'node:http';
+import https from 'node:https';
 import type { KubeObject, LoadedObject } from '../kube/index.js';
 import { isObject, type JsonObject } from '../util/index.js';
 import { connectKube, type KubeConnection, type KubeReply, LiveClusterError } from './kube-connection.js';
@@ -38,6 +40,8 @@ export const LIVE_KINDS: readonly ListedKind[] = [
   { kind: 'CronJob', apiVersion: 'batch/v1', resource: 'cronjobs' },
   { kind: 'ClusterPolicy', apiVersion: 'kyverno.io/v1', resource: 'clusterpolicies', optional: true },
   { kind: 'Policy', apiVersion: 'kyverno.io/v1', resource: 'policies', optional: true },
+  // Kyverno 1.10 serves PolicyExceptions as v2alpha1 only; a 404 (CRD not installed) means none.
+  { kind: 'PolicyException', apiVersion: 'kyverno.io/v2alpha1', resource: 'policyexceptions', optional: true },
 ];
 
 /** A kind that could not be listed (403, 500, an expired continue token...). Other kinds still load. */
@@ -101,6 +105,9 @@ export interface LiveResult {
   server: string;
   context: string;
 }
+
+/** An API server's answer. */
+export type Reply = KubeReply;
 
 /** Lists every kind from the API server the kubeconfig points at, following `continue` tokens. */
 export async function loadLiveObjects(opts: LiveOptions = {}): Promise<LiveResult> {
@@ -174,4 +181,22 @@ function problemOf(kind: string, reply: KubeReply): LiveProblem {
     // not a Status object: keep the raw text
   }
   return { kind, status: reply.status, reason, message };
+}
+
+/** One GET with the kubeconfig's credentials; connection failures reject with a LiveClusterError naming the server. */
+export function get(url: URL, base: https.RequestOptions): Promise<Reply> {
+  const mod = url.protocol === 'http:' ? http : https;
+  return new Promise((resolve, reject) => {
+    const req = mod.request(url, { ...base, headers: { ...base.headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${base.timeout} ms`)));
+    req.on('error', (err) => reject(new LiveClusterError(`cannot reach the API server at ${url.origin}: ${err.message}`, { cause: err })));
+    req.end();
+  });
 }

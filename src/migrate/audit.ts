@@ -1,7 +1,7 @@
 // The audit: every workload (bare pods and pod templates of every controller, through autogen) against
 // the target policy set, as Kyverno will see it — resource filters applied, API-server defaulting applied
 // to raw manifests — listing every would-be denial with Kyverno's exact message.
-import type { KyvernoConfig } from '../kyverno/config/index.js';
+import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
 import { filteredBy } from '../kyverno/config/index.js';
 import { admitResource, type CompiledPolicy, effectiveAction } from '../kyverno/index.js';
 import { type ClusterSnapshot, type KubeObject, namespaceLabels } from '../kube/index.js';
@@ -74,6 +74,8 @@ export interface AuditInput {
   catalog?: readonly ComponentDef[];
   /** Called after each workload (progress bars). */
   onProgress?: (done: number, total: number) => void;
+  /** Namespaces, ConfigMaps and the PolicyExceptions in effect (see kyverno/config buildClusterContext). */
+  context?: ClusterContext;
 }
 
 function ownerIn(o: KubeObject, present: ReadonlySet<string>): string | undefined {
@@ -108,6 +110,11 @@ export function runAudit(input: AuditInput): AuditResult {
     summary: { workloads: 0, evaluated: 0, skipped: 0, workloadsWithViolations: 0, violations: 0, denials: 0, userViolations: 0, byPolicy: {}, byNamespace: {}, byComponent: {} },
   };
   const workloads = input.snapshot.workloads;
+  const context = input.context;
+  const extra = {
+    ...(context?.configMaps ? { configMaps: context.configMaps } : {}),
+    ...(context && context.exceptions.length > 0 ? { exceptions: context.exceptions } : {}),
+  };
   const present = new Set(workloads.map((w) => `${w.object.kind}/${w.object.metadata.namespace ?? ''}/${w.object.metadata.name ?? ''}`));
   workloads.forEach((w, i) => {
     input.onProgress?.(i + 1, workloads.length);
@@ -139,7 +146,7 @@ export function runAudit(input: AuditInput): AuditResult {
     const user = input.userNamespaces.get(ns);
     let any = false;
     // Admission order: every mutation first, then validation of the mutated object.
-    const admitted = admitResource(input.policies, object, { namespaceLabels: labels });
+    const admitted = admitResource(input.policies, object, { namespaceLabels: labels, ...extra });
     const applied = admitted.mutateResults.filter((m) => m.status === 'pass').map((m) => `${m.policy}/${m.rule}`);
     if (applied.length > 0) res.mutated.push({ kind: raw.kind, namespace: ns, name, rules: applied });
     admitted.validateResults.forEach((r, pi) => {

@@ -5,7 +5,7 @@
 import { admitResource, type CompiledPolicy, effectiveAction } from '../kyverno/index.js';
 import { type ClusterSnapshot, FieldPath, formatFieldError, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
 import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
-import type { KyvernoConfig } from '../kyverno/config/index.js';
+import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
 import { filteredBy } from '../kyverno/config/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
 import { applyApiServerDefaults, isServerObject } from './defaulting.js';
@@ -134,6 +134,8 @@ export interface DiffInput {
   kyvernoConfig: KyvernoConfig;
   userNamespaces: ReadonlyMap<string, UserNamespace>;
   catalog?: readonly ComponentDef[];
+  /** ConfigMaps and the PolicyExceptions in effect, as in the audit. */
+  context?: ClusterContext;
 }
 
 /** Builds the diff over every workload of the snapshot. */
@@ -159,7 +161,11 @@ export function runDiff(input: DiffInput): DiffResult {
     let kyvernoPatched: KubeObject = object;
     if (!filteredBy(input.kyvernoConfig, raw.kind, ns, name)) {
       const labels = namespaceLabels(input.snapshot, ns);
-      const admitted = admitResource(input.policies, object, { namespaceLabels: labels });
+      const admitted = admitResource(input.policies, object, {
+        namespaceLabels: labels,
+        ...(input.context?.configMaps ? { configMaps: input.context.configMaps } : {}),
+        ...(input.context && input.context.exceptions.length > 0 ? { exceptions: input.context.exceptions } : {}),
+      });
       kyvernoPatched = admitted.patched;
       admitted.validateResults.forEach((r, pi) => {
         const p = input.policies[pi]!;

@@ -71,3 +71,55 @@ test('a policy set without mutate rules answers /mutate with no patch', () => {
   const validateOnly = policies().filter((p) => p.name !== 'add-defaults');
   assert.deepEqual(createKyvernoEngine(validateOnly).mutate?.(request('CREATE')), []);
 });
+
+test('the cluster context is plain data: a structured clone (as a worker thread receives it) decides the same', async () => {
+  const { buildClusterContext } = await import('../kyverno/config/index.js');
+  const { loadPolicy } = await import('../kyverno/index.js');
+  const built = buildClusterContext([
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'constructor', labels: { tier: 'user' } } },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } },
+  ]);
+  const policy = loadPolicy({
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: 'user-ns' },
+    spec: {
+      validationFailureAction: 'Enforce',
+      rules: [{ name: 'r', match: { any: [{ resources: { kinds: ['Pod'], namespaceSelector: { matchLabels: { tier: 'user' } } } }] }, validate: { deny: {} } }],
+    },
+  }).policy!;
+  const review = (namespace: string) => ({
+    uid: 'u',
+    kind: { group: '', version: 'v1', kind: 'Pod' },
+    resource: { group: '', version: 'v1', resource: 'pods' },
+    namespace,
+    operation: 'CREATE' as const,
+    userInfo: {},
+    object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace }, spec: { containers: [] } },
+  });
+  for (const context of [built.context, structuredClone(built.context)]) {
+    const engine = createKyvernoEngine([policy], { context: { snapshot: () => context } });
+    const statuses = (ns: string) => engine.validate(review(ns) as never).results.flatMap((r) => r.rules.map((x) => x.status));
+    assert.deepEqual(statuses('constructor'), ['fail']);
+    assert.deepEqual(statuses('team-b'), []);
+    assert.deepEqual(statuses('toString'), []);
+  }
+});
+
+test('a Namespace request gets no namespace labels (Kyverno reads none for kind Namespace)', async () => {
+  const { buildClusterContext } = await import('../kyverno/config/index.js');
+  const context = buildClusterContext([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { tier: 'user' } } }]).context;
+  const engine = createKyvernoEngine(policies(), { context: { snapshot: () => context } });
+  const request = (kind: string) =>
+    ({
+      uid: 'u',
+      kind: { group: '', version: 'v1', kind },
+      resource: { group: '', version: 'v1', resource: `${kind.toLowerCase()}s` },
+      namespace: 'team-a',
+      operation: 'CREATE',
+      userInfo: {},
+      object: { apiVersion: 'v1', kind, metadata: { name: kind === 'Namespace' ? 'team-a' : 'p', namespace: kind === 'Namespace' ? undefined : 'team-a' }, spec: {} },
+    }) as unknown as AdmissionRequest;
+  assert.deepEqual(engine.validate(request('Namespace')).namespaceLabels, {});
+  assert.deepEqual(engine.validate(request('ConfigMap')).namespaceLabels, { tier: 'user', 'kubernetes.io/metadata.name': 'team-a' });
+});

@@ -4,6 +4,7 @@
 // policy context step of kyverno@v1.10.7:pkg/webhooks/utils/policy_context_builder.go.
 import { loadObjects } from '../cluster/index.js';
 import { type AdmissionRequest, formatInputError, type KubeObject, requestMatchKind } from '../kube/index.js';
+import type { ClusterContext } from '../kyverno/config/index.js';
 import {
   type CompiledPolicy,
   compilePolicy,
@@ -16,7 +17,7 @@ import {
   type Policy,
 } from '../kyverno/index.js';
 import type { ActionOverride } from './effective-action.js';
-import type { AdmissionEngine, EngineAnswer } from './handle-review.js';
+import type { AdmissionEngine, EngineAnswer, MutationOutcome } from './handle-review.js';
 import type { PspEvaluator } from './psp-shadow.js';
 import { type PolicyVerdict, policyKey } from './results.js';
 
@@ -44,8 +45,20 @@ export function collectPolicies(objects: readonly KubeObject[], where: (i: numbe
   return r.policies;
 }
 
+/**
+ * The cluster context requests are evaluated in (namespace labels, ConfigMaps, PolicyExceptions): an
+ * immutable plain-data snapshot, taken once per request; undefined means no cluster is known.
+ */
+export interface ClusterContextProvider {
+  snapshot(): ClusterContext | undefined;
+  /** Changes whenever snapshot() would return different data (lets a caller resend it to workers only then). */
+  version?(): number;
+}
+
 /** Options of createKyvernoEngine. */
 export interface EngineOptions {
+  /** Namespaces, ConfigMaps and PolicyExceptions from a dump or a watch cache. */
+  context?: ClusterContextProvider;
   /** Labels of a namespace (from a cluster dump); unknown namespaces get only the automatic name label. */
   namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined;
   /** PodSecurityPolicy evaluation for shadow-mode comparison. */
@@ -64,8 +77,13 @@ export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOpt
   /** The object under review and the evaluation context shared by every policy of the request. */
   const prepare = (request: AdmissionRequest) => {
     const namespace = request.namespace ?? '';
-    // Without a cluster dump there is no namespace lister: the automatic name label is what every namespace has.
-    const namespaceLabels: Record<string, string> = namespace ? { ...opts.namespaceLabels?.(namespace), 'kubernetes.io/metadata.name': namespace } : {};
+    const cluster = opts.context?.snapshot();
+    // Without a cluster there is no namespace lister: the automatic name label is what every namespace has.
+    // Own keys only: the snapshot may be a structured clone (a plain object) in a worker thread.
+    const known = namespace && cluster && Object.hasOwn(cluster.namespaces, namespace) ? cluster.namespaces[namespace] : undefined;
+    // Kyverno reads no namespace labels for Namespace requests (their `namespace` is the object's own name).
+    const namespaceLabels: Record<string, string> =
+      namespace && request.kind.kind !== 'Namespace' ? { ...(known ?? opts.namespaceLabels?.(namespace)), 'kubernetes.io/metadata.name': namespace } : {};
     const isDelete = request.operation === 'DELETE';
     const resource = (isDelete ? request.oldObject : (request.object ?? request.oldObject)) as KubeObject | null | undefined;
     const ctx: EvaluationContext = {
@@ -76,27 +94,56 @@ export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOpt
       ...(request.subResource ? { subresource: request.subResource } : {}),
       namespaceLabels,
       requestInfo: { userInfo: request.userInfo },
+      ...(cluster?.configMaps ? { configMaps: cluster.configMaps } : {}),
+      ...(cluster && cluster.exceptions.length > 0 ? { exceptions: cluster.exceptions } : {}),
     };
     return { resource, ctx, namespaceLabels };
   };
 
-  /** The object after every policy's mutate rules, in policy order (the object itself when none applies). */
-  const mutated = (resource: KubeObject, ctx: EvaluationContext): KubeObject => {
-    if (!hasMutations || !MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE')) return resource;
+  /**
+   * Every policy's mutate rules in policy order, each policy on the previous one's output, as Kyverno's
+   * mutating webhook applies them: a policy with a failed or errored mutate rule blocks the request when
+   * it would (a fail under Enforce, an error under failurePolicy Fail); otherwise its changes are dropped.
+   */
+  const mutation = (resource: KubeObject, ctx: EvaluationContext): { patched: KubeObject; blocked?: string } => {
+    if (!hasMutations || !MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE')) return { patched: resource };
     let patched = resource;
-    for (const p of compiled) patched = mutatePolicy(p, patched, ctx).patched;
-    return patched;
+    for (let i = 0; i < compiled.length; i++) {
+      const c = compiled[i]!;
+      if (!c.rules.some((r) => r.mutate !== undefined)) continue;
+      const m = mutatePolicy(c, patched, ctx);
+      const bad = m.rules.filter((r) => r.status === 'fail' || r.status === 'error');
+      if (bad.length === 0) {
+        patched = m.patched;
+        continue;
+      }
+      const policy = policies[i]!;
+      const blocks = (bad.some((r) => r.status === 'fail') && policy.validationFailureAction === 'Enforce') || (bad.some((r) => r.status === 'error') && policy.failurePolicy === 'Fail');
+      if (blocks) {
+        // kyverno@v1.10.7 pkg/webhooks/resource/mutation: `mutation policy %s error: %v` around `failed to apply policy %s rules %v`.
+        return { patched, blocked: `mutation policy ${policy.name} error: failed to apply policy ${policy.name} rules [${bad.map((r) => `${r.rule}: ${r.message}`).join(' ')}]` };
+      }
+    }
+    return { patched };
   };
+
+  /** The /mutate answer: the patch from the request object to the mutated one, or the refusal. */
+  const mutateOutcome = (request: AdmissionRequest): MutationOutcome => {
+    const { resource, ctx } = prepare(request);
+    if (!resource) return { patch: [] };
+    const m = mutation(resource, ctx);
+    if (m.blocked) return { patch: [], blocked: m.blocked };
+    return { patch: m.patched === resource ? [] : filterKyvernoPatches(createJsonPatch(resource, m.patched)) };
+  };
+
+  /** The object after every policy's mutate rules (the object itself when none applies). */
+  const mutated = (resource: KubeObject, ctx: EvaluationContext): KubeObject => mutation(resource, ctx).patched;
 
   return {
     ...(opts.psp ? { psp: opts.psp } : {}),
     // /mutate needs the patch only: no validate rule runs for it.
-    mutate(request) {
-      const { resource, ctx } = prepare(request);
-      if (!resource) return [];
-      const patched = mutated(resource, ctx);
-      return patched === resource ? [] : filterKyvernoPatches(createJsonPatch(resource, patched));
-    },
+    mutate: (request) => mutateOutcome(request).patch,
+    mutateOutcome,
     validate(request, failurePolicy): EngineAnswer {
       const { resource, ctx, namespaceLabels } = prepare(request);
       if (!resource) return { results: [], overrides, namespaceLabels };

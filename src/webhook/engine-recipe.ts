@@ -4,7 +4,8 @@
 // an engine factory (tests' stand-in engines).
 import type { LoadedObject } from '../kube/index.js';
 import type { Policy } from '../kyverno/index.js';
-import { createKyvernoEngine } from './engine-adapter.js';
+import type { ClusterContext } from '../kyverno/config/index.js';
+import { type ClusterContextProvider, createKyvernoEngine } from './engine-adapter.js';
 import type { AdmissionEngine } from './handle-review.js';
 import { createPspEvaluator } from './psp-shadow.js';
 
@@ -13,16 +14,21 @@ export interface EngineData {
   policies: Policy[];
   /** Cluster dump objects (PSPs, RBAC, namespaces) for shadow-mode PSP comparison and namespace labels. */
   cluster?: LoadedObject[];
+  /** Namespaces, ConfigMaps and PolicyExceptions (a snapshot: a new one comes with a new generation). */
+  context?: ClusterContext;
 }
 
 /** How to build an engine in another thread. */
 export type EngineRecipe = { kind: 'kyverno'; data: EngineData } | { kind: 'module'; url: string; export: string; arg?: unknown };
 
 /** A compiled Kyverno engine over loaded sources. */
-export function kyvernoEngineFromData(data: EngineData): AdmissionEngine {
+export function kyvernoEngineFromData(data: EngineData, live?: ClusterContextProvider): AdmissionEngine {
+  const fixed = data.context;
+  const context: ClusterContextProvider | undefined = live ?? (fixed ? { snapshot: () => fixed } : undefined);
   const psp = data.cluster ? createPspEvaluator(data.cluster) : undefined;
   const namespaces = psp ? new Map(psp.snapshot.namespaces.map((n) => [n.name, n.labels])) : undefined;
   return createKyvernoEngine(data.policies, {
+    ...(context ? { context } : {}),
     ...(namespaces ? { namespaceLabels: (ns: string) => namespaces.get(ns) } : {}),
     ...(psp ? { psp: psp.evaluate } : {}),
   });

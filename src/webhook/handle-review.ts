@@ -26,8 +26,16 @@ export interface AdmissionEngine {
   validate(request: AdmissionRequest, failurePolicy?: 'Fail' | 'Ignore'): EngineAnswer;
   /** The JSON patch /mutate answers with (mutate rules of every policy, in order). */
   mutate?(request: AdmissionRequest): JsonPatchOp[];
+  /** The patch, or the mutating webhook's refusal (a mutate rule failed or errored and the policy blocks). */
+  mutateOutcome?(request: AdmissionRequest): MutationOutcome;
   /** PodSecurityPolicy's verdict, for shadow-mode comparison (`--psp-cluster`). */
   psp?: PspEvaluator;
+}
+
+/** What Kyverno's mutating webhook answers: a patch, or a refusal with its message. */
+export interface MutationOutcome {
+  patch: JsonPatchOp[];
+  blocked?: string;
 }
 
 /** Which endpoint is answering: validation (optionally one failurePolicy's webhook) or mutation. */
@@ -86,7 +94,10 @@ export function handleReview(body: unknown, engine: AdmissionEngine | undefined,
   try {
     if (opts.endpoint === 'mutate') {
       // Shadow mode must never change what the cluster stores.
-      const patch = opts.mode === 'shadow' ? [] : (engine.mutate?.(request) ?? []);
+      if (opts.mode === 'shadow') return done({ allowed: true, warnings: [] }, []);
+      const outcome = engine.mutateOutcome?.(request) ?? { patch: engine.mutate?.(request) ?? [] };
+      if (outcome.blocked) return done(mutationBlocked(opts.mode, outcome.blocked), []);
+      const { patch } = outcome;
       return done({ allowed: true, warnings: [], ...(patch.length > 0 ? { patch } : {}) }, []);
     }
     const only = opts.endpoint === 'validate-fail' ? 'Fail' : opts.endpoint === 'validate-ignore' ? 'Ignore' : undefined;
@@ -125,6 +136,15 @@ function shadowOf(engine: AdmissionEngine, opts: HandleOptions, request: Admissi
     return { error: `podgate: PSP evaluation failed: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
+
+/** Kyverno's mutating webhook refusing: enforce denies with its message; audit allows with it as a warning. */
+function mutationBlocked(mode: WebhookMode, message: string): AdmissionDecision {
+  if (mode === 'enforce') return { allowed: false, code: 403, message, warnings: [], webhook: MUTATING_WEBHOOK };
+  return { allowed: true, warnings: mode === 'audit' ? [message] : [], wouldDeny: { webhook: MUTATING_WEBHOOK, message } };
+}
+
+/** The name of Kyverno's mutating webhook (failurePolicy Fail). */
+export const MUTATING_WEBHOOK = 'mutate.kyverno.svc-fail';
 
 /** Enforce fails closed (a denial naming the problem); audit and shadow let the request through. */
 function failure(mode: WebhookMode, message: string): AdmissionDecision {

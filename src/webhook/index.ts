@@ -10,8 +10,9 @@ export type { AdmissionDecision, DecisionOptions, JsonPatchOp, WebhookMode } fro
 export { decideAdmission, WEBHOOK_NAMES } from './decision.js';
 export type { ActionOverride, LabelSelector } from './effective-action.js';
 export { effectiveAction, isEnforce, isSynchronous } from './effective-action.js';
-export type { AdmissionEngine, EngineAnswer, HandledReview, HandleOptions, ReviewEndpoint } from './handle-review.js';
-export { handleReview } from './handle-review.js';
+export type { AdmissionEngine, EngineAnswer, HandledReview, HandleOptions, MutationOutcome, ReviewEndpoint } from './handle-review.js';
+export { handleReview, MUTATING_WEBHOOK } from './handle-review.js';
+export { admitReview } from './admit-review.js';
 export type { WebhookLogger } from './logger.js';
 export { createLogger } from './logger.js';
 export type { WebhookMetrics } from './metrics.js';
@@ -37,9 +38,12 @@ export type { EvalPoolOptions, PoolAnswer, ReviewWorkerEntry } from './eval-pool
 export { EvalPool, setReviewWorkerEntry } from './eval-pool.js';
 export type { WebhookConfigOptions } from './webhook-config.js';
 export { breakGlassCommand, WEBHOOK_CONFIG_NAMES, webhookConfigurations } from './webhook-config.js';
-export type { EngineOptions, LoadedPolicies } from './engine-adapter.js';
+export type { ClusterContextProvider, EngineOptions, LoadedPolicies } from './engine-adapter.js';
 export { createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
-export type { LoadedSources, PolicySources } from './policy-sources.js';
+export type { BuildOptions, LoadedSources, PolicySources } from './policy-sources.js';
+export type { ObjectCache } from './live-context.js';
+export type { ContextFeed } from './live-context.js';
+export { cacheContextProvider, contextResources, settableContextProvider, withClusterContext } from './live-context.js';
 export { buildPolicySet, loadPolicySources, sourcePaths } from './policy-sources.js';
 export type { TlsPair, TlsWatchOptions } from './tls-reload.js';
 export { keyPairProblem, watchTlsFiles } from './tls-reload.js';

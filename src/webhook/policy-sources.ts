@@ -8,7 +8,7 @@ import { formatInputError, type LoadedObject } from '../kube/index.js';
 import type { Policy } from '../kyverno/index.js';
 import { collectUserRecords, renderUser, validateRecords } from '../permissions/index.js';
 import { isObject } from '../util/index.js';
-import { collectPolicies, loadPolicyFiles } from './engine-adapter.js';
+import { type ClusterContextProvider, collectPolicies, loadPolicyFiles } from './engine-adapter.js';
 import { type EngineData, kyvernoEngineFromData } from './engine-recipe.js';
 import type { BuiltPolicySet } from './policy-source.js';
 import { policyKey } from './results.js';
@@ -97,13 +97,22 @@ export function loadPolicySources(s: PolicySources, stdin?: string): LoadedSourc
   return { ok: true, policies, warnings, ...(cluster ? { cluster } : {}) };
 }
 
+/** Options of buildPolicySet: the cluster context, and a hook that sees each loaded policy list. */
+export interface BuildOptions {
+  context?: ClusterContextProvider;
+  /** Called with the policies of every successful load (e.g. to watch the ConfigMaps they read). */
+  onPolicies?: (policies: readonly Policy[]) => void;
+}
+
 /** Loads and compiles the sources into a policy set; rejects with every problem found. */
-export async function buildPolicySet(s: PolicySources | readonly string[]): Promise<BuiltPolicySet> {
+export async function buildPolicySet(s: PolicySources | readonly string[], opts: BuildOptions = {}): Promise<BuiltPolicySet> {
   const sources: PolicySources = Array.isArray(s) ? { policies: s as readonly string[] } : (s as PolicySources);
   const loaded = loadPolicySources(sources);
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   const data: EngineData = { policies: loaded.policies, ...(loaded.cluster ? { cluster: loaded.cluster } : {}) };
-  // Compiled here too: a set that does not compile is refused before any worker sees it.
-  const engine = kyvernoEngineFromData(data);
+  opts.onPolicies?.(loaded.policies);
+  // Compiled here too: a set that does not compile is refused before any worker sees it. Workers get the
+  // cluster context as data in their recipe (see withClusterContext); this engine reads the live provider.
+  const engine = kyvernoEngineFromData(data, opts.context);
   return { engine, recipe: { kind: 'kyverno', data }, policies: loaded.policies.length, warnings: loaded.warnings };
 }

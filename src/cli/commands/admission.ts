@@ -1,17 +1,19 @@
 // CLI commands of the admission area: `admit` answers one AdmissionReview as the webhook would
-// (Kyverno 1.10's decision and denial text) and prints the AdmissionReview response JSON.
+// (Kyverno 1.10's decision and denial text, the mutating webhook's JSONPatch) and prints the
+// AdmissionReview response (JSON, or YAML with -o yaml), in the context of a cluster dump when given.
 import { type Command, Option } from 'commander';
 import { parse } from 'yaml';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
 import { defaultKyvernoConfig } from '../../kyverno/config/index.js';
-import { createKyvernoEngine, handleReview, loadPolicySources, type WebhookMode } from '../../webhook/index.js';
+import { admitReview, createKyvernoEngine, loadPolicySources, type WebhookMode } from '../../webhook/index.js';
+import { type ContextOptions, contextOptions, readClusterContext } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
-import { printJson } from '../output.js';
+import { outputFormat, printJson, printYaml } from '../output.js';
 import type { CliContext } from '../program.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-interface AdmitOptions {
+interface AdmitOptions extends ContextOptions {
   policy?: string[];
   chartValues?: string;
   chartVersion: ChartVersion;
@@ -23,17 +25,18 @@ interface AdmitOptions {
 
 /** Registers the admission commands. */
 export function registerAdmission(program: Command, ctx: CliContext): void {
-  program
+  const admit = program
     .command('admit')
-    .description('answer an AdmissionReview (JSON or YAML, - for stdin) as the podgate/Kyverno webhook would; prints the response review')
+    .description('answer an AdmissionReview (JSON or YAML, - for stdin) as the podgate/Kyverno webhook would; prints the response review (mutation as a base64 JSONPatch); -o json|yaml')
     .option('--policy <path>', 'Kyverno policy file or directory (repeatable)', collect)
     .option('--chart-values <file>', 'kyverno-policies chart values to render policies from')
     .addOption(new Option('--chart-version <v>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'))
     .option('--users <path>', 'PermissionUser records (or backups, BCM user objects) whose per-user policies apply (repeatable)', collect)
     .requiredOption('--request <file>', 'admission.k8s.io/v1 or v1beta1 AdmissionReview; - for stdin')
     .addOption(new Option('--mode <mode>', 'enforce: as Kyverno; audit: never deny, warn instead').choices(['enforce', 'audit']).default('enforce'))
-    .option('--no-default-filters', "evaluate even what Kyverno's default resourceFilters never show the engine (kube-system, ReplicaSets, ...)")
-    .action(async (o: AdmitOptions) => {
+    .option('--no-default-filters', "evaluate even what Kyverno's default resourceFilters never show the engine (kube-system, ReplicaSets, ...)");
+  contextOptions(admit).action(async (o: AdmitOptions, cmd: Command) => {
+      const format = outputFormat(cmd, ['json', 'yaml']);
       const policy = o.policy ?? [];
       if (policy.length === 0 && !o.chartValues && !o.users) throw new UsageError('admit: give --policy PATH, --chart-values FILE or --users PATH');
       const stdin = o.request === '-' || policy.includes('-') ? await ctx.io.readStdin() : undefined;
@@ -54,12 +57,15 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
       } catch (err) {
         throw new UsageError(`--request ${o.request}: ${(err as Error).message}`);
       }
-      const handled = handleReview(body, createKyvernoEngine(loaded.policies), {
+      const cluster = await readClusterContext(ctx.io, o, 'admit');
+      const engine = createKyvernoEngine(loaded.policies, cluster ? { context: { snapshot: () => cluster } } : {});
+      const handled = admitReview(body, engine, {
         mode: o.mode,
         ...(o.defaultFilters ? { config: defaultKyvernoConfig() } : {}),
       });
       if (handled.kind === 'invalid') throw new UsageError(`--request ${o.request}: ${handled.reason}`);
-      printJson(ctx.io, handled.review);
+      if (format === 'yaml') printYaml(ctx.io, handled.review);
+      else printJson(ctx.io, handled.review);
       if (handled.skipped) ctx.io.stderr(`note: request not evaluated (${handled.skipped}); Kyverno's resourceFilters/excludeGroups/excludeUsernames skip it\n`);
       if (handled.decision.webhook) ctx.io.stderr(`denied by webhook "${handled.decision.webhook}"\n`);
       if (!handled.decision.allowed) ctx.state.exitCode = EXIT.failures;

@@ -16,7 +16,9 @@ import {
   type PolicyResult,
 } from '../../kyverno/index.js';
 import { buildPolicyReports, findSuites, parseValues, type ReportInput, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, valuesContext } from '../../kyverno-test/index.js';
+import type { ClusterContext } from '../../kyverno/config/index.js';
 import { isObject } from '../../util/index.js';
+import { type ContextOptions, contextOptions, readClusterContext } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
 import { loadOrFail, outputFormat, printJson, table } from '../output.js';
 import type { CliContext } from '../program.js';
@@ -179,7 +181,7 @@ function readNamespaceLabels(ctx: CliContext, path: string): Record<string, Reco
   return out;
 }
 
-interface ApplyOptions {
+interface ApplyOptions extends ContextOptions {
   resource: string[];
   values?: string;
   namespaceLabels?: string;
@@ -187,10 +189,12 @@ interface ApplyOptions {
   chartVersion: ChartVersion;
 }
 
-function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined, nsLabels: Record<string, Record<string, string>>): EvaluationContext {
+function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined, nsLabels: Record<string, Record<string, string>>, cluster: ClusterContext | undefined): EvaluationContext {
   const ns = r.metadata?.namespace ?? '';
   const ctx = valuesContext(p.name, r, values);
-  ctx.namespaceLabels = nsLabels[ns] ?? ctx.namespaceLabels ?? (ns ? { 'kubernetes.io/metadata.name': ns } : {});
+  ctx.namespaceLabels = nsLabels[ns] ?? ctx.namespaceLabels ?? (ns ? ((cluster && Object.hasOwn(cluster.namespaces, ns) ? cluster.namespaces[ns] : undefined) ?? { 'kubernetes.io/metadata.name': ns }) : {});
+  if (cluster?.configMaps) ctx.configMaps = cluster.configMaps;
+  if (cluster && cluster.exceptions.length > 0) ctx.exceptions = cluster.exceptions;
   return ctx;
 }
 
@@ -212,6 +216,7 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
   const resources = (await loadOrFail(ctx.io, opts.resource)).map((l) => l.object);
   const values = opts.values ? parseValues(readYamlFile(ctx, opts.values, '--values')) : undefined;
   const nsLabels = opts.namespaceLabels ? readNamespaceLabels(ctx, opts.namespaceLabels) : {};
+  const cluster = await readClusterContext(ctx.io, opts, 'apply');
   const applied: ApplyResult[] = [];
   const summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
   let ruleCount = 0;
@@ -221,7 +226,7 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
     ruleCount += evaluated;
     for (const resource of resources) {
       // Like `kyverno apply`, each policy starts from the given resource and validates its own mutated output.
-      const ectx = applyContext(policy, resource, values, nsLabels);
+      const ectx = applyContext(policy, resource, values, nsLabels, cluster);
       const mutation = mutatePolicy(compiled, resource, ectx);
       const validation = evaluatePolicy(compiled, mutation.patched, ectx);
       const result: PolicyResult = { ...validation, rules: [...mutation.rules, ...validation.rules] };
@@ -270,7 +275,7 @@ export function registerKyverno(program: Command, ctx: CliContext): void {
     .option('-f, --file-name <name>', 'test file name to look for', 'kyverno-test.yaml')
     .option('--fail-only', 'show only failed rows in the table')
     .action((paths: string[], opts: { fileName: string; failOnly?: boolean }, cmd: Command) => runTest(ctx, paths, opts, cmd));
-  program
+  const apply = program
     .command('apply')
     .description('apply Kyverno policies to resources: every verdict (mutate and validate); -o yaml prints the mutated resources; -o table|json|yaml|policyreport')
     .argument('[policy...]', 'policy files or directories')
@@ -278,6 +283,6 @@ export function registerKyverno(program: Command, ctx: CliContext): void {
     .option('--values <file>', 'a Kyverno values file (globalValues, per-rule and per-resource values, namespaceSelector)')
     .option('--namespace-labels <file>', 'namespace labels: Namespace objects or a {namespace: {label: value}} mapping')
     .option('--chart-values <file>', 'also apply the kyverno-policies chart rendered with this values file (repeatable, later files win)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .addOption(new Option('--chart-version <version>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'))
-    .action((policies: string[], opts: ApplyOptions, cmd: Command) => runApply(ctx, policies, opts, cmd));
+    .addOption(new Option('--chart-version <version>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'));
+  contextOptions(apply).action((policies: string[], opts: ApplyOptions, cmd: Command) => runApply(ctx, policies, opts, cmd));
 }

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { convertPsps } from '../../migrate/convert.js';
 import { findPspAdmitting } from '../../migrate/diff.js';
+import { enablePolicyExceptions } from '../../migrate/exception-values.js';
 import { policyExceptions } from '../../migrate/exceptions.js';
 import { pruneExcludes } from '../../migrate/least-privilege.js';
 import { compareValues, formatAudit, formatDiff } from '../../migrate/format.js';
@@ -13,6 +14,7 @@ import { defaultKyvernoChartValues, formatPlan, pspRemoved } from '../../migrate
 import { formatReadiness, judgeReadiness } from '../../migrate/readiness.js';
 import { enforceValues, mergeExceptions } from '../../migrate/values-merge.js';
 import { renderHtmlReport } from '../../report/index.js';
+import { readExceptionFeatures } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
 import { loadOrFail, outputFormat, printJson, printYaml } from '../output.js';
 import type { CliContext } from '../program.js';
@@ -38,9 +40,10 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
   targetOptions(migrate.command('exceptions').description("the minimal policyExclude additions so that no existing system workload is refused, merged into the values file"))
     .option('--out <file>', 'write the merged values file here (stdout when absent)')
     .option('--style <style>', 'namespace (policyExclude in the values) or policyexception (Kyverno PolicyException objects)', 'namespace')
-    .option('--force', 'overwrite --out when it exists')
+    .option('--force', 'overwrite --out (and --kyverno-values-out) when it exists')
     .option('--prune', 'also remove existing policyExclude namespaces no workload needs (never user namespaces or patterns you wrote)')
-    .action(async (opts: TargetOptions & { out?: string; style: string; force?: boolean; prune?: boolean }, cmd: Command) => {
+    .option('--kyverno-values-out <file>', 'policyexception style: write the kyverno chart values with features.policyExceptions.enabled (merged into --kyverno-values) here')
+    .action(async (opts: TargetOptions & { out?: string; style: string; force?: boolean; prune?: boolean; kyvernoValuesOut?: string }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['yaml', 'json']);
       if (opts.style !== 'namespace' && opts.style !== 'policyexception') throw new UsageError(`migrate exceptions: --style ${opts.style}: use namespace or policyexception`);
       if ((opts.values?.length ?? 0) > 1 && opts.style === 'namespace' && fmt !== 'json') throw new UsageError('migrate exceptions: give one --values file to merge into');
@@ -63,8 +66,9 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       }
       let text: string;
       if (opts.style === 'policyexception') {
-        text = yamlStream(policyExceptions(a));
-        ctx.io.stderr('note: PolicyException objects need Kyverno >= 1.9 (kyverno.io/v2alpha1) with policy exceptions enabled (kyverno chart 3.0.x: --set features.policyExceptions.enabled=true); kyverno.io/v2beta1 from Kyverno 1.11\n');
+        const features = readExceptionFeatures(ctx.io, opts.kyvernoValues, 'migrate exceptions');
+        text = yamlStream(policyExceptions(a, features.namespace || 'kyverno'));
+        writePolicyExceptionValues(ctx, opts, features.enabled);
       } else {
         const base = m.valuesTexts[0]?.text ?? '';
         try {
@@ -86,6 +90,31 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       ctx.io.writeFile(opts.out, text);
       ctx.io.stderr(`wrote ${opts.out}\n`);
     });
+
+  /** The kyverno values change the PolicyExceptions need, written or printed, and the note that says why. */
+  function writePolicyExceptionValues(ctx: CliContext, opts: TargetOptions & { force?: boolean; kyvernoValuesOut?: string }, enabled: boolean): void {
+    ctx.io.stderr(
+      'note: these PolicyExceptions (kyverno.io/v2alpha1, Kyverno 1.10; v2beta1 from 1.11) protect nothing unless Kyverno runs with policy exceptions enabled: the kyverno chart 3.0.9 ships features.policyExceptions.enabled=false\n',
+    );
+    if (enabled) {
+      ctx.io.stderr(`note: ${opts.kyvernoValues} already enables them\n`);
+      return;
+    }
+    let values: string;
+    try {
+      values = enablePolicyExceptions(opts.kyvernoValues ? ctx.io.readFile(opts.kyvernoValues) : '');
+    } catch (err) {
+      throw new UsageError(`migrate exceptions: --kyverno-values ${opts.kyvernoValues}: ${(err as Error).message}`);
+    }
+    if (!opts.kyvernoValuesOut) {
+      ctx.io.stderr(`note: apply this kyverno values change with them (helm upgrade kyverno ... --set features.policyExceptions.enabled=true), or pass --kyverno-values-out FILE:\n${'features:\n  policyExceptions:\n    enabled: true\n'}`);
+      return;
+    }
+    const out = opts.kyvernoValuesOut;
+    if (existsSync(out) && !opts.force && ctx.io.readFile(out) !== values) throw new UsageError(`migrate exceptions: ${out} exists; pass --force to overwrite it (or choose another --kyverno-values-out)`);
+    ctx.io.writeFile(out, values);
+    ctx.io.stderr(`wrote ${out} (features.policyExceptions.enabled: true); install it with the exceptions\n`);
+  }
 
   targetOptions(migrate.command('diff').description('PSP decision (with defaulting) against the Kyverno decision for every pod and pod template: breakages and regressions'))
     .option('--all', 'also list the workloads where both agree')

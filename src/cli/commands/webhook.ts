@@ -6,13 +6,20 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
+import { ClusterCache, LiveClusterError } from '../../cluster/index.js';
 import { parseGoDuration, parseQuantity, quantityToNumber } from '../../kube/index.js';
-import { DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/index.js';
+import { configMapRefs, DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/index.js';
 import {
+  type BuildOptions,
   breakGlassCommand,
   buildPolicySet,
   type CaBundleTarget,
   certsComponent,
+  cacheContextProvider,
+  contextResources,
+  type ContextFeed,
+  type EngineProvider,
+  withClusterContext,
   createLogger,
   createMetrics,
   generateCertificates,
@@ -24,14 +31,15 @@ import {
   removeWebhookConfigurations,
   SERVER_DEFAULTS,
   startWebhookServer,
+  type WebhookLogger,
   type WebhookServer,
   watchTlsFiles,
   type WebhookMode,
   sourcePaths,
   webhookConfigurations,
 } from '../../webhook/index.js';
-import { LiveClusterError } from '../../cluster/index.js';
 import { startClusterReports } from '../cluster-reports.js';
+import { contextFromObjects, readExceptionFeatures, readExceptionFiles } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../program.js';
 
@@ -88,6 +96,8 @@ interface ServeOptions {
   excludeUsername?: string[];
   watch: boolean;
   logLevel: string;
+  kyvernoValues?: string;
+  exception?: string[];
   evalTimeout: string;
   webhookTimeout: string;
   drainPeriod: string;
@@ -119,15 +129,17 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--metrics-port <n>', 'Prometheus metrics port (plain HTTP, GET /metrics)', '8000')
     .option('--report-dir <dir>', 'write PolicyReports (per namespace and policy) here')
     .option('--report-interval <seconds>', 'how often changed reports are written', '10')
-    .option('--kubeconfig <file>', 'also write the PolicyReports to this cluster (wgpolicyk8s.io/v1alpha2, as Kyverno 1.10 lays them out)')
-    .option('--context <name>', 'kubeconfig context for --kubeconfig')
-    .option('--in-cluster', "also write the PolicyReports to the cluster podgate runs in (the pod's service account)")
     .option('--resource-filter <filter>', 'Kyverno resourceFilters entry [Kind,Namespace,Name] (repeatable)', collect)
     .option('--no-default-filters', "drop Kyverno's default resourceFilters")
     .option('--exclude-group <group>', 'skip requests from this group (repeatable; default system:nodes)', collect)
     .option('--exclude-username <user>', 'skip requests from this user (repeatable; wildcards allowed)', collect)
     .option('--no-watch', 'do not reload policy files when they change')
     .option('--log-level <level>', 'pino log level', 'info')
+    .option('--kubeconfig <file>', 'the cluster to watch (Namespaces, the ConfigMaps policies read, PolicyExceptions when enabled; /readyz is 503 until synced) and to write PolicyReports to (wgpolicyk8s.io/v1alpha2, as Kyverno 1.10 lays them out)')
+    .option('--context <name>', 'kubeconfig context for --kubeconfig')
+    .option('--in-cluster', "use the pod's service account (in-cluster config) instead of --kubeconfig, for both")
+    .option('--kyverno-values <file>', "the kyverno chart's values file (features.policyExceptions; chart 3.0.9 defaults when absent)")
+    .option('--exception <file>', 'Kyverno PolicyException file or folder, in effect when --kyverno-values enables them (repeatable)', collect)
     .option('--eval-timeout <duration>', "each review's budget from arrival, queue included (Go duration); on overrun the endpoint's failurePolicy answers", '2s')
     .option('--webhook-timeout <duration>', 'timeoutSeconds of the registered webhooks; --eval-timeout must be below it', '10s')
     .option('--drain-period <duration>', 'on SIGTERM: /readyz 503 and keep serving this long (as a preStop hook would; 0s with a preStop sleep), then finish in-flight requests and exit 0', '5s')
@@ -228,6 +240,55 @@ function filterConfig(o: ServeOptions): KyvernoConfig {
   return { resourceFilters: parsed.filters, excludeGroups: o.excludeGroup ?? [...DEFAULT_EXCLUDE_GROUPS], excludeUsernames: o.excludeUsername ?? [] };
 }
 
+/**
+ * The admission context of `serve`: a watch cache through --kubeconfig or --in-cluster (Namespaces at once,
+ * the ConfigMaps each loaded policy set reads, PolicyExceptions when enabled), plus --exception files.
+ */
+async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogger): Promise<{ cache?: ClusterCache; feed?: ContextFeed; build: BuildOptions }> {
+  if (o.kubeconfig && o.inCluster) throw new UsageError('serve: use either --kubeconfig or --in-cluster');
+  if (o.context && !o.kubeconfig) throw new UsageError('serve: --context needs --kubeconfig');
+  const features = readExceptionFeatures(ctx.io, o.kyvernoValues, 'serve');
+  const files = await readExceptionFiles(ctx.io, o.exception, 'serve');
+  if (!o.kubeconfig && !o.inCluster) {
+    if (files.length === 0) return { build: {} };
+    const fixed = contextFromObjects(ctx.io, files, features, 'serve', false);
+    const provider = { snapshot: () => fixed };
+    return { build: { context: provider }, feed: { provider, subscribe: () => () => {} } };
+  }
+  const listeners = new Set<() => void>();
+  let cache: ClusterCache;
+  try {
+    cache = await ClusterCache.create({
+      ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}),
+      ...(o.context ? { context: o.context } : {}),
+      inCluster: o.inCluster === true,
+      log,
+      onChange: () => {
+        for (const l of listeners) l();
+      },
+    });
+  } catch (err) {
+    if (err instanceof LiveClusterError) throw new UsageError(`serve: ${err.message}`);
+    throw err;
+  }
+  if (!features.enabled) log.info({}, 'policy exceptions are disabled (features.policyExceptions.enabled is false, the kyverno chart 3.0.9 default): PolicyExceptions are not read, as Kyverno ignores them');
+  cache.watch(contextResources(features, []));
+  const c = cache;
+  const provider = cacheContextProvider(cache, features, files.map((l) => l.object), log);
+  return {
+    cache,
+    feed: {
+      provider,
+      cache,
+      subscribe: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    },
+    build: { context: provider, onPolicies: (policies) => c.watch(contextResources(features, configMapRefs(policies))) },
+  };
+}
+
 async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   if (o.pspCluster !== undefined && o.mode !== 'shadow') throw new UsageError('serve: --psp-cluster compares PSP with Kyverno in --mode shadow only');
   const sources: PolicySources = {
@@ -271,9 +332,11 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
 
   const log = createLogger({ level: o.logLevel });
   const metrics = createMetrics({ defaults: true });
-  const source = new PolicySource(() => buildPolicySet(sources), { log, metrics });
-  if (o.kubeconfig !== undefined && o.inCluster) throw new UsageError('serve: use either --kubeconfig or --in-cluster');
   const toCluster = o.kubeconfig !== undefined || o.inCluster === true;
+  const cluster = await clusterContext(o, ctx, log);
+  const source = new PolicySource(() => buildPolicySet(sources, cluster.build), { log, metrics });
+  // Evaluation workers get the cluster context inside their recipe; without a cache the source serves as is.
+  const engine: EngineProvider & { close?(): void } = cluster.feed ? withClusterContext(source, cluster.feed) : source;
   const reports = o.reportDir || toCluster ? new ReportStore() : undefined;
   const clusterReports = reports && toCluster ? await startClusterReports(reports, { ...o, env: ctx.io.env }, log).catch(clusterError) : undefined;
   let server: WebhookServer;
@@ -281,7 +344,7 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
     server = await startWebhookServer({
       mode: o.mode,
       tls,
-      engine: source,
+      engine,
       log,
       metrics,
       ...(reports ? { reports } : {}),
@@ -328,6 +391,8 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   stopTls?.();
   // After the drain period: stop accepting, finish what is in flight (its budget bounds it), exit 0.
   await server.close(evalTimeoutMs + 1000, drainMs);
+  engine.close?.();
+  await cluster.cache?.close();
   flush();
   await clusterReports?.sync().catch(() => undefined);
   log.info('stopped');

@@ -11,3 +11,5 @@ export {
   kyvernoConfigFromValues,
   parseResourceFilters,
 } from './resource-filters.js';
+export type { ClusterContext, ClusterContextBuild, ConfigMapRef, ExceptionFeatures } from './cluster-context.js';
+export { buildClusterContext, configMapRefs, DEFAULT_EXCEPTION_FEATURES, exceptionFeaturesFromValues } from './cluster-context.js';

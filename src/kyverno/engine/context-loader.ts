@@ -9,7 +9,7 @@ import { searchJmespath } from '../jmespath/index.js';
 import { substituteAll, withVariable } from '../variables/index.js';
 import { checkPreconditions, preconditionsNotMet } from './conditions.js';
 import { errorMessage } from './messages.js';
-import type { ContextResolver } from './types.js';
+import type { ContextResolver, EvaluationContext } from './types.js';
 
 /** A loaded context, or why it failed. */
 export type ContextOutcome = { ok: true; data: JsonObject } | { ok: false; error: string };
@@ -33,8 +33,16 @@ export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcom
       const r = loadVariable(entry, ctx, input.isDelete);
       if (!r.ok) return r;
       ctx = Object.assign({}, ctx, { [entry.name]: r.value });
-    } else if (entry.configMap || entry.apiCall || entry.imageRegistry) {
+    } else if (entry.configMap) {
+      if (!input.resolve) continue;
+      const r = configMapEntry(entry, entry.configMap, ctx, input.isDelete);
+      if (!r.ok) return r;
+      const v = input.resolve(r.entry);
+      if (v instanceof Error) return { ok: false, error: `failed to retrieve config map for context entry ${entry.name}: ${v.message}` };
+      if (v !== undefined) ctx = Object.assign({}, ctx, { [entry.name]: v });
+    } else if (entry.apiCall || entry.imageRegistry) {
       const v = input.resolve?.(entry);
+      if (v instanceof Error) return { ok: false, error: v.message };
       if (v !== undefined) ctx = Object.assign({}, ctx, { [entry.name]: v });
     }
   }
@@ -59,6 +67,43 @@ export function prepareRule(data: JsonObject, input: LoaderInput, preconditions:
   if (!pre.ok) return { ok: false, status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
   if (!pre.value) return { ok: false, status: 'skip', message: preconditionsNotMet(pre) };
   return loaded;
+}
+
+/** A configMap entry with its name and namespace substituted (an empty namespace means `default`). */
+function configMapEntry(entry: ContextEntry, cm: NonNullable<ContextEntry['configMap']>, ctx: JsonObject, isDelete: boolean): { ok: true; entry: ContextEntry } | { ok: false; error: string } {
+  const name = substituteAll(cm.name, ctx, { isDelete });
+  if (!name.ok) return { ok: false, error: `failed to retrieve config map for context entry ${entry.name}: failed to substitute variables in context ${entry.name} configMap.name ${cm.name}: ${name.error}` };
+  const namespace = substituteAll(cm.namespace ?? '', ctx, { isDelete });
+  if (!namespace.ok) {
+    return { ok: false, error: `failed to retrieve config map for context entry ${entry.name}: failed to substitute variables in context ${entry.name} configMap.namespace ${cm.namespace ?? ''}: ${namespace.error}` };
+  }
+  const str = (v: JsonValue) => (typeof v === 'string' ? v : JSON.stringify(v));
+  return { ok: true, entry: { ...entry, configMap: { name: str(name.value), namespace: str(namespace.value) || 'default' } } };
+}
+
+/** A ConfigMap the cluster does not have (the API server's NotFound text). */
+export class ContextLoadError extends Error {}
+
+// One resolver per ConfigMap set (plain data that may come from another thread): the object is the key.
+const configMapResolvers = new WeakMap<object, ContextResolver>();
+
+/** The context resolver of an evaluation: the injected one, else one over `ctx.configMaps`. */
+export function contextResolverOf(ctx: EvaluationContext): ContextResolver | undefined {
+  if (ctx.resolveContext || !ctx.configMaps) return ctx.resolveContext;
+  const maps = ctx.configMaps;
+  let r = configMapResolvers.get(maps);
+  if (r === undefined) {
+    r = (entry) => {
+      const cm = entry.configMap;
+      if (!cm) return undefined;
+      const ns = cm.namespace || 'default';
+      const found = Object.hasOwn(maps, `${ns}/${cm.name}`) ? maps[`${ns}/${cm.name}`] : undefined;
+      if (!found) return new ContextLoadError(`failed to get configmap ${ns}/${cm.name} : configmaps "${cm.name}" not found`);
+      return { data: { ...found.data }, metadata: { ...found.metadata } } as JsonObject;
+    };
+    configMapResolvers.set(maps, r);
+  }
+  return r;
 }
 
 function loadVariable(entry: ContextEntry, ctx: JsonObject, isDelete: boolean): { ok: true; value: JsonValue } | { ok: false; error: string } {

@@ -10,7 +10,8 @@ import { checkSelector, type MatchInput, type RuleMatcher, ruleMatcher } from '.
 import { type Policy, type Rule, ruleType, type ValidationFailureAction } from '../model/index.js';
 import { evaluatePodSecurityRule } from '../pod-security/index.js';
 import { type ConditionsOutcome, checkPreconditions, hasConditions, preconditionsNotMet } from './conditions.js';
-import { type LoaderInput, prepareRule } from './context-loader.js';
+import { contextResolverOf, type LoaderInput, prepareRule } from './context-loader.js';
+import { exceptionPolicyKey, exceptionSkipMessage, matchingException } from './exceptions.js';
 import { errorMessage } from './messages.js';
 import { buildBaseContext, requestState } from './request-context.js';
 import type { EvaluationContext, PolicyResult, RuleResult } from './types.js';
@@ -159,6 +160,14 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
       result.unevaluated.push({ rule: rule.name, ruleType: ruleType(rule) });
       continue;
     }
+    if (ctx.exceptions !== undefined && ctx.exceptions.length > 0) {
+      const ex = matchingException(ctx.exceptions, exceptionPolicyKey(policy), rule.name, request.newMatch ?? request.oldMatch);
+      if (ex !== undefined) {
+        result.rules.push({ policy: policy.name, rule: rule.name, ruleType: 'validate', status: 'skip', message: exceptionSkipMessage(ex) });
+        if (policy.applyRules === 'One') break;
+        continue;
+      }
+    }
     let data = EMPTY_CONTEXT;
     if (plan.needsContext) {
       base ??= buildBaseContext(resource, ctx);
@@ -199,7 +208,8 @@ function evaluateRule(
   } else if (rule.context?.length || ruleValues || hasConditions(rule.preconditions)) {
     const input: LoaderInput = { entries: rule.context ?? [], isDelete };
     if (ruleValues) input.ruleValues = ruleValues;
-    if (ctx.resolveContext) input.resolve = ctx.resolveContext;
+    const resolve = contextResolverOf(ctx);
+    if (resolve) input.resolve = resolve;
     const loaded = prepareRule(base, input, rule.preconditions);
     if (!loaded.ok) return { status: loaded.status, message: loaded.message };
     data = loaded.data;
@@ -225,6 +235,6 @@ function evaluateRule(
     nesting: 0,
     ruleValues,
     foreachValues,
-    resolve: ctx.resolveContext,
+    resolve: contextResolverOf(ctx),
   });
 }

@@ -3,7 +3,8 @@
 export type { ConditionsOutcome } from './conditions.js';
 export { checkDenyConditions, checkPreconditions } from './conditions.js';
 export type { ContextOutcome, LoaderInput, PreparedRule } from './context-loader.js';
-export { loadContext, prepareRule } from './context-loader.js';
+export { ContextLoadError, contextResolverOf, loadContext, prepareRule } from './context-loader.js';
+export { exceptionPolicyKey, exceptionSkipMessage, matchingException } from './exceptions.js';
 export type { CompiledPolicy } from './evaluate.js';
 export { compilePolicy, effectiveAction, evaluatePolicy, toCompiledPolicy } from './evaluate.js';
 export {
@@ -17,6 +18,7 @@ export {
 export type { RequestObjects } from './request-context.js';
 export { buildBaseContext, buildMatchBase, requestObjects } from './request-context.js';
 export type {
+  ConfigMapData,
   ContextResolver,
   EvaluationContext,
   EvaluationValues,

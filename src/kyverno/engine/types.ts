@@ -3,6 +3,7 @@
 import type { KubeObject } from '../../kube/index.js';
 import type { JsonValue } from '../../util/index.js';
 import type { GroupVersionKind, RequestInfo } from '../match/index.js';
+import type { PolicyException } from '../model/exception.js';
 import type { ContextEntry, FailurePolicy, RuleType, ValidationFailureAction } from '../model/index.js';
 
 /**
@@ -56,8 +57,11 @@ export interface EvaluationValues {
   foreach?: Readonly<Record<string, Readonly<Record<string, readonly JsonValue[]>>>>;
 }
 
-/** Resolves a configMap/apiCall/imageRegistry context entry offline; undefined leaves it unloaded. */
-export type ContextResolver = (entry: ContextEntry) => JsonValue | undefined;
+/**
+ * Resolves a configMap/apiCall/imageRegistry context entry offline (a configMap entry arrives with its name
+ * and namespace already substituted); undefined leaves it unloaded, an Error makes the rule an error.
+ */
+export type ContextResolver = (entry: ContextEntry) => JsonValue | undefined | Error;
 
 /** The request around a resource. Everything is optional; defaults match `kyverno apply`/`kyverno test`. */
 export interface EvaluationContext {
@@ -78,4 +82,18 @@ export interface EvaluationContext {
   skipUnchangedForeach?: boolean;
   /** Injected clock (reports and time functions); never Date.now() inside the engine. */
   clock?: () => Date;
+  /** PolicyExceptions in effect (plain data; the caller applies Kyverno's feature flag and namespace restriction). */
+  exceptions?: readonly PolicyException[];
+  /**
+   * The cluster's ConfigMaps for `context.configMap` entries, keyed `namespace/name` (plain data). When
+   * given, a ConfigMap missing from it is a rule error as in Kyverno; when absent, such entries are left
+   * to resolveContext (or unloaded).
+   */
+  configMaps?: Readonly<Record<string, ConfigMapData>>;
+}
+
+/** What a `context.configMap` entry loads: the ConfigMap's data and metadata. */
+export interface ConfigMapData {
+  data: Readonly<Record<string, string>>;
+  metadata: Readonly<Record<string, JsonValue>>;
 }

@@ -2,7 +2,18 @@
 // match against the current resource, context with request.object updated, then the rule. Mirrors
 // kyverno@v1.10.7:pkg/engine/mutation.go (mutate: matchedResource threading, ApplyOne).
 import type { KubeObject } from '../../kube/index.js';
-import { buildBaseContext, buildMatchBase, type CompiledPolicy, type EvaluationContext, type RuleResult, toCompiledPolicy } from '../engine/index.js';
+import {
+  buildBaseContext,
+  buildMatchBase,
+  type CompiledPolicy,
+  contextResolverOf,
+  type EvaluationContext,
+  exceptionPolicyKey,
+  exceptionSkipMessage,
+  matchingException,
+  type RuleResult,
+  toCompiledPolicy,
+} from '../engine/index.js';
 import { setJmespathClock } from '../jmespath/index.js';
 import { matchRule } from '../match/index.js';
 import type { Policy } from '../model/index.js';
@@ -24,10 +35,18 @@ export function mutatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource
   const isDelete = ctx.operation === 'DELETE';
   const matchBase = buildMatchBase(policy, resource, ctx);
   const results: RuleResult[] = [];
+  const resolve = contextResolverOf(ctx);
+  const exceptions = ctx.exceptions !== undefined && ctx.exceptions.length > 0 ? ctx.exceptions : undefined;
   let current = resource;
   for (const rule of compiled.rules) {
     if (!rule.mutate) continue;
     if (!matchRule(rule, { ...matchBase, resource: current }).matched) continue;
+    // An exception's match stands on its own: the policy's namespace does not constrain it.
+    const ex = exceptions && matchingException(exceptions, exceptionPolicyKey(policy), rule.name, { ...matchBase, policyNamespace: undefined, resource: current });
+    if (ex !== undefined) {
+      results.push({ policy: policy.name, rule: rule.name, ruleType: 'mutate', status: 'skip', message: exceptionSkipMessage(ex) });
+      continue;
+    }
     // Each rule sees the output of the previous one as request.object.
     const data = buildBaseContext(current, ctx);
     const ruleValues = ctx.values?.rules?.[rule.name];
@@ -36,7 +55,7 @@ export function mutatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource
       isDelete,
       ...(ruleValues ? { ruleValues } : {}),
       ...(foreachValues ? { foreachValues } : {}),
-      ...(ctx.resolveContext ? { resolve: ctx.resolveContext } : {}),
+      ...(resolve ? { resolve } : {}),
       ...(ctx.skipUnchangedForeach ? { skipUnchangedForeach: true } : {}),
     });
     results.push({ policy: policy.name, rule: rule.name, ruleType: 'mutate', status: r.status, message: r.message });

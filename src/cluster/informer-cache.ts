@@ -1,0 +1,286 @@
+// A list+watch cache of the cluster objects admission needs (Namespaces, the ConfigMaps policies read,
+// PolicyExceptions), built on @kubernetes/client-node informers (makeInformer). It only holds objects and
+// says whether every watched resource has synced; turning them into an admission context is the caller's
+// job. Failures are reported and retried with backoff; a 404 for an optional resource (a CRD that is not
+// installed) means "none" and counts as synced, rechecked now and then. Mirrors how Kyverno's admission
+// controller waits for its informer caches (kyverno@v1.10.7:cmd/internal/informer.go WaitForCacheSync)
+// before serving, and treats a missing CRD as no objects.
+import type https from 'node:https';
+import type { KubeObject } from '../kube/index.js';
+import { isObject } from '../util/index.js';
+import { get, LiveClusterError } from './live.js';
+
+type ClientModule = typeof import('@kubernetes/client-node');
+type KubeConfig = InstanceType<ClientModule['KubeConfig']>;
+type Informer = ReturnType<ClientModule['makeInformer']>;
+
+/** A resource type to keep in the cache. */
+export interface WatchedResource {
+  kind: string;
+  apiVersion: string;
+  /** Plural resource name. */
+  resource: string;
+  /** Restrict to one namespace. */
+  namespace?: string;
+  /** A 404 means the type is not served (CRD not installed): no objects, not an error. */
+  optional?: boolean;
+}
+
+/** Where one watched resource stands. */
+export interface WatchState {
+  resource: string;
+  state: 'syncing' | 'synced' | 'not-served' | 'failing';
+  objects: number;
+  /** The last failure (kept while a synced cache is served stale and retried). */
+  lastError?: string;
+}
+
+/** What /readyz shows about the cache. */
+export interface CacheStatus {
+  server: string;
+  synced: boolean;
+  resources: WatchState[];
+}
+
+/** A minimal structured logger (pino-compatible). */
+export interface CacheLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** How to reach the API server and how patiently. */
+export interface ClusterCacheOptions {
+  kubeconfig?: string;
+  context?: string;
+  /** Use the pod's service account (in-cluster config). */
+  inCluster?: boolean;
+  /** First retry delay after a failure, doubled up to maxRetryMs. Default 1000. */
+  retryMs?: number;
+  maxRetryMs?: number;
+  /** How often a not-served (404) type is checked again. Default 60000. */
+  notServedRecheckMs?: number;
+  log?: CacheLogger;
+  /** Called after any object changes (add, update, delete, relist). */
+  onChange?: () => void;
+}
+
+/** The path of a resource type's collection. */
+export function collectionPath(r: WatchedResource): string {
+  const base = r.apiVersion.includes('/') ? `/apis/${r.apiVersion}` : `/api/${r.apiVersion}`;
+  return r.namespace ? `${base}/namespaces/${r.namespace}/${r.resource}` : `${base}/${r.resource}`;
+}
+
+class HttpStatusError extends Error {
+  readonly statusCode: number;
+  constructor(message: string, statusCode: number) {
+    super(message);
+    this.statusCode = statusCode;
+  }
+}
+
+interface Entry {
+  def: WatchedResource;
+  path: string;
+  state: WatchState;
+  informer?: Informer;
+  timer?: NodeJS.Timeout;
+  delay: number;
+  everSynced: boolean;
+  /** The current start attempt reported an error. */
+  attemptFailed?: boolean;
+}
+
+/** The cache: one informer per watched resource type. */
+export class ClusterCache {
+  readonly server: string;
+  #entries = new Map<string, Entry>();
+  #version = 0;
+  #closed = false;
+  readonly #kc: KubeConfig;
+  readonly #client: ClientModule;
+  readonly #https: https.RequestOptions;
+  readonly #o: ClusterCacheOptions;
+
+  private constructor(client: ClientModule, kc: KubeConfig, httpsBase: https.RequestOptions, opts: ClusterCacheOptions) {
+    this.#client = client;
+    this.#kc = kc;
+    this.#https = httpsBase;
+    this.#o = opts;
+    this.server = kc.getCurrentCluster()?.server.replace(/\/+$/, '') ?? '';
+  }
+
+  /** Reads the kubeconfig (or in-cluster config); an unusable one is a LiveClusterError. Nothing is listed yet. */
+  static async create(opts: ClusterCacheOptions): Promise<ClusterCache> {
+    let client: ClientModule;
+    try {
+      client = await import('@kubernetes/client-node');
+    } catch (err) {
+      throw new LiveClusterError(`cannot load @kubernetes/client-node: ${(err as Error).message}`, { cause: err });
+    }
+    const kc = new client.KubeConfig();
+    try {
+      if (opts.inCluster) kc.loadFromCluster();
+      else if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+      else kc.loadFromDefault();
+    } catch (err) {
+      throw new LiveClusterError(`cannot read ${opts.inCluster ? 'the in-cluster configuration' : `kubeconfig ${opts.kubeconfig ?? '(default)'}`}: ${(err as Error).message}`, { cause: err });
+    }
+    if (opts.context !== undefined) {
+      if (!kc.getContextObject(opts.context)) throw new LiveClusterError(`context "${opts.context}" not found in kubeconfig (have: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+      kc.setCurrentContext(opts.context);
+    }
+    if (!kc.getCurrentCluster()) throw new LiveClusterError(`kubeconfig context "${kc.getCurrentContext()}" names no cluster`);
+    const base: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' }, timeout: 30_000 };
+    try {
+      await kc.applyToHTTPSOptions(base);
+    } catch (err) {
+      throw new LiveClusterError(`cannot use kubeconfig credentials: ${(err as Error).message}`, { cause: err });
+    }
+    return new ClusterCache(client, kc, base, opts);
+  }
+
+  /** Starts watching resource types not watched yet (the same collection path is watched once). */
+  watch(resources: readonly WatchedResource[]): void {
+    for (const def of resources) {
+      const path = collectionPath(def);
+      if (this.#entries.has(path) || this.#closed) continue;
+      const entry: Entry = { def, path, state: { resource: path, state: 'syncing', objects: 0 }, delay: this.#o.retryMs ?? 1000, everSynced: false };
+      this.#entries.set(path, entry);
+      void this.#start(entry);
+    }
+  }
+
+  /** Every watched type synced (or not served). False before anything is watched. */
+  synced(): boolean {
+    if (this.#entries.size === 0) return false;
+    for (const e of this.#entries.values()) if (!e.everSynced) return false;
+    return true;
+  }
+
+  /** Bumped on every change; equal versions mean equal contents. */
+  version(): number {
+    return this.#version;
+  }
+
+  /** All cached objects (each with apiVersion and kind). */
+  objects(): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const e of this.#entries.values()) if (e.informer) for (const o of e.informer.list()) out.push(o as unknown as KubeObject);
+    return out;
+  }
+
+  status(): CacheStatus {
+    return { server: this.server, synced: this.synced(), resources: [...this.#entries.values()].map((e) => ({ ...e.state, objects: e.informer?.list().length ?? 0 })) };
+  }
+
+  /** Stops every informer and timer. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const e of this.#entries.values()) {
+      if (e.timer) clearTimeout(e.timer);
+      await e.informer?.stop();
+    }
+  }
+
+  #changed = () => {
+    this.#version++;
+    this.#o.onChange?.();
+  };
+
+  /** Lists with the kubeconfig's credentials, restoring apiVersion/kind on items. */
+  #list = async (def: WatchedResource, path: string) => {
+    const reply = await get(new URL(this.server + path), this.#https);
+    if (reply.status !== 200) {
+      let message = reply.statusText || `HTTP ${reply.status}`;
+      try {
+        const st: unknown = JSON.parse(reply.body);
+        if (isObject(st) && typeof st.message === 'string') message = st.message;
+      } catch {
+        // not a Status object
+      }
+      throw new HttpStatusError(message, reply.status);
+    }
+    const list: unknown = JSON.parse(reply.body);
+    if (!isObject(list) || !Array.isArray(list.items)) throw new Error('response is not a list (no items)');
+    const items = list.items.filter(isObject).map((it) => ({ ...it, apiVersion: typeof it.apiVersion === 'string' ? it.apiVersion : def.apiVersion, kind: typeof it.kind === 'string' ? it.kind : def.kind }));
+    return { apiVersion: 'v1', kind: 'List', metadata: isObject(list.metadata) ? list.metadata : {}, items } as never;
+  };
+
+  async #start(entry: Entry): Promise<void> {
+    if (this.#closed) return;
+    // One informer per type for the cache's life: a restart after a failure keeps its objects (served
+    // stale) and resumes the watch from its resourceVersion, relisting only when that has expired (410).
+    let informer = entry.informer;
+    if (!informer) {
+      const created = this.#client.makeInformer(this.#kc, entry.path, () => this.#list(entry.def, entry.path));
+      created.on('add', this.#changed);
+      created.on('update', this.#changed);
+      created.on('delete', this.#changed);
+      created.on('error', (err: unknown) => {
+        entry.attemptFailed = true;
+        this.#failed(entry, err);
+      });
+      entry.informer = created;
+      informer = created;
+    }
+    entry.attemptFailed = false;
+    try {
+      await informer.start();
+    } catch (err) {
+      entry.attemptFailed = true;
+      this.#failed(entry, err);
+    }
+    if (!entry.attemptFailed && !this.#closed) {
+      entry.state = { resource: entry.path, state: 'synced', objects: informer.list().length };
+      entry.delay = this.#o.retryMs ?? 1000;
+      if (!entry.everSynced) this.#o.log?.info({ resource: entry.path, objects: informer.list().length }, 'cluster cache synced');
+      entry.everSynced = true;
+      this.#changed();
+    }
+  }
+
+  #failed(entry: Entry, err: unknown): void {
+    if (this.#closed) return;
+    const status = (err as { statusCode?: number })?.statusCode;
+    void entry.informer?.stop();
+    if (status === 404 && entry.def.optional) {
+      // The CRD is not installed: nothing to exempt, and nothing to wait for.
+      const first = entry.state.state !== 'not-served';
+      entry.state = { resource: entry.path, state: 'not-served', objects: 0 };
+      if (first) this.#o.log?.info({ resource: entry.path }, `${entry.def.kind} is not served by this cluster (404): treated as none`);
+      if (!entry.everSynced) {
+        entry.everSynced = true;
+        this.#changed();
+      }
+      this.#retry(entry, this.#o.notServedRecheckMs ?? 60_000);
+      return;
+    }
+    const message = describe(err, this.server);
+    entry.state = { resource: entry.path, state: entry.everSynced ? 'synced' : 'failing', objects: 0, lastError: message };
+    this.#o.log?.[entry.everSynced ? 'warn' : 'error'](
+      { resource: entry.path, err: message, retryInMs: entry.delay, servingStale: entry.everSynced },
+      entry.everSynced ? 'cluster watch failed; serving the last synced objects and retrying' : 'cannot sync the cluster cache; retrying',
+    );
+    this.#retry(entry, entry.delay);
+    entry.delay = Math.min(entry.delay * 2, this.#o.maxRetryMs ?? 30_000);
+  }
+
+  #retry(entry: Entry, ms: number): void {
+    if (this.#closed) return;
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      void this.#start(entry);
+    }, ms);
+    entry.timer.unref();
+  }
+}
+
+function describe(err: unknown, server: string): string {
+  if (err instanceof LiveClusterError) return err.message;
+  const e = err as { statusCode?: number; message?: string; code?: string };
+  if (typeof e?.statusCode === 'number') return `API server ${server} answered ${e.statusCode}: ${e.message ?? ''}`;
+  const text = e?.message ?? String(err);
+  return `cannot reach the API server at ${server}: ${text}`;
+}

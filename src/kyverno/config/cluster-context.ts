@@ -1,0 +1,132 @@
+// What Kyverno reads from the cluster while admitting: namespace labels (namespaceSelector, override
+// selectors), ConfigMaps (`context.configMap`) and PolicyExceptions — as one immutable, plain-data snapshot
+// (structured-clonable, so it can cross to a worker thread), built from objects of a dump or a watch cache.
+// Which PolicyExceptions are in effect follows the kyverno chart's `features.policyExceptions`
+// (kyverno chart 3.0.9: `--enablePolicyException` and `--exceptionNamespace`, both off by default).
+// Mirrors kyverno@v1.10.7:cmd/kyverno/main.go (exception lister scoped to exceptionNamespace when set,
+// none when disabled) and pkg/webhooks/utils (namespace labels from the namespace lister).
+import type { ConfigMapData } from '../engine/index.js';
+import { isPolicyExceptionObject, loadPolicyException, type PolicyException } from '../model/exception.js';
+import type { Policy } from '../model/index.js';
+import { formatFieldError, type KubeObject } from '../../kube/index.js';
+import { isObject, type JsonValue } from '../../util/index.js';
+
+/** Kyverno's PolicyException feature flags. */
+export interface ExceptionFeatures {
+  /** `features.policyExceptions.enabled` (chart 3.0.9 default false). */
+  enabled: boolean;
+  /** `features.policyExceptions.namespace`: only exceptions there count; '' means every namespace. */
+  namespace: string;
+}
+
+/** The kyverno chart 3.0.9 defaults: exceptions disabled. */
+export const DEFAULT_EXCEPTION_FEATURES: ExceptionFeatures = Object.freeze({ enabled: false, namespace: '' });
+
+/** `features.policyExceptions` from a kyverno chart values document (defaults where absent). */
+export function exceptionFeaturesFromValues(values: unknown): { features: ExceptionFeatures; errors: string[] } {
+  const errors: string[] = [];
+  const f = isObject(values) && isObject(values.features) && isObject(values.features.policyExceptions) ? values.features.policyExceptions : undefined;
+  if (!f) return { features: { ...DEFAULT_EXCEPTION_FEATURES }, errors };
+  let enabled = DEFAULT_EXCEPTION_FEATURES.enabled;
+  if (f.enabled !== undefined && f.enabled !== null) {
+    if (typeof f.enabled === 'boolean') enabled = f.enabled;
+    else errors.push(`features.policyExceptions.enabled: must be true or false, got ${JSON.stringify(f.enabled)}`);
+  }
+  let namespace = DEFAULT_EXCEPTION_FEATURES.namespace;
+  if (f.namespace !== undefined && f.namespace !== null) {
+    if (typeof f.namespace === 'string') namespace = f.namespace;
+    else errors.push(`features.policyExceptions.namespace: must be a string, got ${JSON.stringify(f.namespace)}`);
+  }
+  return { features: { enabled, namespace }, errors };
+}
+
+/** The cluster as Kyverno's admission controller sees it; plain data, never changed after it is built. */
+export interface ClusterContext {
+  /** Labels of every known namespace, by name. */
+  namespaces: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** ConfigMaps by `namespace/name`; absent when no cluster is known (entries are then left unloaded). */
+  configMaps?: Readonly<Record<string, ConfigMapData>>;
+  /** The PolicyExceptions Kyverno would apply (feature flag and namespace restriction applied). */
+  exceptions: readonly PolicyException[];
+  /** Exceptions present but not in effect, each with the reason (`ns/name: ...`). */
+  ignoredExceptions: readonly string[];
+}
+
+/** Where a context's objects may be unusable: invalid PolicyExceptions, with field paths. */
+export interface ClusterContextBuild {
+  context: ClusterContext;
+  /** Invalid PolicyExceptions (Kyverno's webhook would have refused them). */
+  problems: string[];
+  /** Exceptions that exist but protect nothing, and why. */
+  warnings: string[];
+}
+
+function stringRecord(v: unknown): Record<string, string> {
+  if (!isObject(v)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+/** Builds the context from objects (Namespaces, ConfigMaps, PolicyExceptions; others are ignored). */
+export function buildClusterContext(objects: readonly KubeObject[], features: ExceptionFeatures = DEFAULT_EXCEPTION_FEATURES, where: (i: number) => string = (i) => `object ${i + 1}`): ClusterContextBuild {
+  const namespaces: Record<string, Record<string, string>> = Object.create(null);
+  const configMaps: Record<string, ConfigMapData> = Object.create(null);
+  const exceptions: PolicyException[] = [];
+  const ignored: string[] = [];
+  const problems: string[] = [];
+  objects.forEach((o, i) => {
+    const md = o.metadata ?? {};
+    if (o.kind === 'Namespace' && o.apiVersion === 'v1' && typeof md.name === 'string') {
+      // The API server adds kubernetes.io/metadata.name to every namespace (1.21+).
+      namespaces[md.name] = { ...stringRecord(md.labels), 'kubernetes.io/metadata.name': md.name };
+    } else if (o.kind === 'ConfigMap' && o.apiVersion === 'v1' && typeof md.name === 'string') {
+      const ns = typeof md.namespace === 'string' && md.namespace !== '' ? md.namespace : 'default';
+      const { managedFields: _m, ...metadata } = md as Record<string, JsonValue>;
+      configMaps[`${ns}/${md.name}`] = { data: stringRecord((o as { data?: unknown }).data), metadata: { ...metadata, namespace: ns } };
+    } else if (isPolicyExceptionObject(o)) {
+      const r = loadPolicyException(o);
+      for (const e of r.errors) problems.push(`${where(i)}: PolicyException ${md.namespace ?? 'default'}/${md.name ?? ''}: ${formatFieldError(e)}`);
+      const ex = r.exception;
+      if (!ex) return;
+      const key = `${ex.namespace}/${ex.name}`;
+      if (!features.enabled) ignored.push(`${key}: policy exceptions are disabled (features.policyExceptions.enabled is false)`);
+      else if (features.namespace !== '' && ex.namespace !== features.namespace) ignored.push(`${key}: outside the exception namespace ${features.namespace} (features.policyExceptions.namespace)`);
+      else exceptions.push(ex);
+    }
+  });
+  const warnings = ignored.map((r) => `PolicyException ${r}: Kyverno ignores it, so it protects nothing`);
+  return { context: { namespaces, configMaps, exceptions, ignoredExceptions: ignored }, problems, warnings };
+}
+
+/** A ConfigMap a policy reads: namespace and name, `*` where either is computed from variables. */
+export interface ConfigMapRef {
+  namespace: string;
+  name: string;
+}
+
+/** The ConfigMaps the policies' context entries read (rules, foreach context included). */
+export function configMapRefs(policies: readonly Policy[]): ConfigMapRef[] {
+  const seen = new Map<string, ConfigMapRef>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (isObject(v)) {
+      const cm = v.configMap;
+      if (typeof v.name === 'string' && isObject(cm) && typeof cm.name === 'string') {
+        const rawNs = typeof cm.namespace === 'string' ? cm.namespace : '';
+        const ns = rawNs.includes('{{') ? '*' : rawNs || 'default';
+        const name = cm.name.includes('{{') ? '*' : cm.name;
+        seen.set(`${ns}/${name}`, { namespace: ns, name });
+      }
+      for (const x of Object.values(v)) visit(x);
+    }
+  };
+  for (const p of policies) {
+    for (const r of p.rules) {
+      visit(r.context ?? []);
+      visit(r.validate ?? null);
+      visit(r.mutate ?? null);
+    }
+  }
+  return [...seen.values()];
+}
