@@ -20,6 +20,8 @@ export interface ObjectsServer {
   url: string;
   /** Stored objects by path (`.../namespaces/a/policyreports/cpol-p`). */
   objects: Map<string, Record<string, unknown>>;
+  /** Namespaces listed at /api/v1/namespaces (serve's admission-context cache reads them). */
+  namespaces: string[];
   seen: SeenWrite[];
   /** When set and returning a status, the request is answered with it (and a Status body) instead. */
   fail?: (method: string, path: string) => number | undefined;
@@ -35,7 +37,7 @@ function status(code: number, reason: string, message: string): string {
 /** Starts the server on 127.0.0.1 with TLS `cert`/`key`, accepting bearer `token`. */
 export async function startObjectsServer(tls: { cert: string; key: string }, token: string): Promise<ObjectsServer> {
   let rv = 100;
-  const s: ObjectsServer = { url: '', objects: new Map(), seen: [], close: async () => {} };
+  const s: ObjectsServer = { url: '', objects: new Map(), namespaces: ['default', 'ray-restricted'], seen: [], close: async () => {} };
   const server = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -50,6 +52,17 @@ export async function startObjectsServer(tls: { cert: string; key: string }, tok
       if (req.headers.authorization !== `Bearer ${token}`) return answer(401, status(401, 'Unauthorized', 'Unauthorized'));
       const injected = s.fail?.(method, path);
       if (injected) return answer(injected, status(injected, 'InternalError', `injected ${injected}`));
+      // Namespaces, as serve's admission-context cache lists and watches them (a watch stays open, quiet).
+      if (method === 'GET' && path === '/api/v1/namespaces') {
+        if (new URL(req.url ?? '/', 'https://localhost').searchParams.get('watch') === 'true') {
+          s.seen.push({ method, path, status: 200 });
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('');
+          return;
+        }
+        const items = s.namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, resourceVersion: '1', labels: { 'kubernetes.io/metadata.name': name } } }));
+        return answer(200, JSON.stringify({ apiVersion: 'v1', kind: 'NamespaceList', metadata: { resourceVersion: '1' }, items }));
+      }
       const m = PATH.exec(path);
       if (!m) return answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
       const [, , , ns, resource, name] = m;
