@@ -47,7 +47,11 @@ function load(slice: string): unknown {
   if (MAYBE_ALIAS.test(slice)) {
     const doc = parseDocument(slice, { uniqueKeys: true, prettyErrors: false, lineCounter: new LineCounter() });
     if (doc.errors.length > 0 || doc.warnings.length > 0) throw new NotBulk();
-    return doc.toJS({ maxAliasCount: 100 });
+    try {
+      return doc.toJS({ maxAliasCount: 100 });
+    } catch {
+      throw new NotBulk(); // an alias to another item, or past the limit: the full parser says which
+    }
   }
   return jsyaml.load(slice, { schema: CORE });
 }
