@@ -163,7 +163,9 @@ export function loadObjects(paths: readonly string[], opts: ParseOptions & { std
         });
         return out;
       }
-      const r = parseObjects(read.text, f, opts);
+      const before = out.objects.length;
+      const r = parseObjects(read.text, f, opts.progress ? { ...opts, progress: (k) => opts.progress?.(before + k) } : opts);
+      opts.progress?.(before + r.objects.length);
       out.objects.push(...r.objects);
       out.errors.push(...r.errors);
     }

@@ -78,16 +78,16 @@ const marker = (text: string, at: number, end: number, ch: string): 'none' | 'ba
  * Parses YAML text into documents (values and item lines) on the fast path, or returns undefined when the
  * text needs the full parser. Throws nothing.
  */
-export function parseBulk(text: string): BulkDocument[] | undefined {
+export function parseBulk(text: string, progress?: (items: number) => void): BulkDocument[] | undefined {
   try {
-    return split(text);
+    return split(text, progress);
   } catch (err) {
     if (err instanceof NotBulk || err instanceof jsyaml.YAMLException || err instanceof RangeError) return undefined;
     throw err;
   }
 }
 
-function split(text: string): BulkDocument[] {
+function split(text: string, progress?: (items: number) => void): BulkDocument[] {
   // Line starts, computed once (a 200 MB dump has a few million lines).
   const starts: number[] = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
@@ -123,12 +123,12 @@ function split(text: string): BulkDocument[] {
     if (!seg.marked && first === seg.to) continue; // comments before the first `---`: not a document
     const i = index++;
     if (first === seg.to) continue; // an empty document (e.g. a trailing `---`)
-    docs.push(document(text, starts, lineEnd, i, first, seg.to));
+    docs.push(document(text, starts, lineEnd, i, first, seg.to, progress));
   }
   return docs;
 }
 
-function document(text: string, starts: readonly number[], lineEnd: (l: number) => number, index: number, first: number, to: number): BulkDocument {
+function document(text: string, starts: readonly number[], lineEnd: (l: number) => number, index: number, first: number, to: number, progress?: (items: number) => void): BulkDocument {
   const at = (l: number) => (l < starts.length ? starts[l]! : text.length);
   const whole = (): BulkDocument => ({ index, line: first + 1, value: load(text.slice(at(first), at(to))) });
   // The top-level `items:` key with a block sequence under it.
@@ -176,6 +176,7 @@ function document(text: string, starts: readonly number[], lineEnd: (l: number) 
     const v = load(slice);
     if (!Array.isArray(v) || v.length !== 1) throw new NotBulk();
     items.push(v[0]);
+    if (progress && k % 500 === 499) progress(k + 1);
   }
   (header as { items: unknown[] }).items = items;
   return { index, line: first + 1, value: header, itemLines: entries.map((l) => l + 1) };

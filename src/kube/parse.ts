@@ -42,6 +42,8 @@ export interface ParseOptions {
    * so errors are unchanged). Default: for texts of FAST_PARSE_MIN bytes and more.
    */
   fast?: boolean;
+  /** Called now and then with the number of objects read so far from this text (progress on a terminal). */
+  progress?: (objects: number) => void;
 }
 
 /** The size from which YAML is parsed through the fast path by default. */
@@ -64,7 +66,7 @@ export function parseObjects(text: string, file: string, opts: ParseOptions = {}
     }
   }
   if (opts.fast ?? text.length >= FAST_PARSE_MIN) {
-    const bulk = parseBulk(text);
+    const bulk = parseBulk(text, opts.progress);
     if (bulk) {
       for (const d of bulk) addDocument(out, d.value, file, d.index, (j) => (j === undefined ? d.line : (d.itemLines?.[j] ?? d.line)), opts);
       return out;

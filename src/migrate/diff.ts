@@ -134,6 +134,8 @@ export interface DiffInput {
   kyvernoConfig: KyvernoConfig;
   userNamespaces: ReadonlyMap<string, UserNamespace>;
   catalog?: readonly ComponentDef[];
+  /** Called after each workload (progress on a terminal). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Builds the diff over every workload of the snapshot. */
@@ -144,7 +146,9 @@ export function runDiff(input: DiffInput): DiffResult {
   }
   const catalog = input.catalog ?? BUILTIN_COMPONENTS;
   const entries: DiffEntry[] = [];
+  let done = 0;
   for (const w of input.snapshot.workloads) {
+    input.onProgress?.(++done, input.snapshot.workloads.length);
     const raw = w.object;
     if (raw.kind === 'ReplicaSet' && raw.metadata.ownerReferences?.length) continue;
     if (raw.kind === 'Pod' && raw.metadata.ownerReferences?.some((r) => r.controller === true)) continue;
