@@ -50,10 +50,10 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 /** Loads objects from paths; any input error becomes a UsageError listing every problem (exit 2). */
-export async function loadOrFail(io: CliIO, paths: readonly string[], requireName = true): Promise<LoadedObject[]> {
+export async function loadOrFail(io: CliIO, paths: readonly string[], requireName = true, opts: { fast?: boolean } = {}): Promise<LoadedObject[]> {
   const stdin = paths.includes('-') ? await io.readStdin() : undefined;
   const step = progress(io, 'reading', 'objects');
-  const r = loadObjects(paths, { stdin, requireName, progress: (n) => step.tick(n) });
+  const r = loadObjects(paths, { stdin, requireName, ...opts, progress: (n) => step.tick(n) });
   step.end(`${paths.length} path${paths.length === 1 ? '' : 's'}`);
   if (r.errors.length > 0) throw new UsageError(r.errors.map(formatInputError).join('\n'));
   return r.objects;
