@@ -15,6 +15,8 @@ import { generateDump } from './gen-dump.js';
 
 interface ChildResult {
   ms: number;
+  /** CPU time (user + system) of the child: on a shared, loaded machine a steadier figure than wall time. */
+  cpuMs: number;
   maxRssMiB: number;
   objects?: number;
   violations?: number;
@@ -37,6 +39,7 @@ async function child(mode: string, file: string): Promise<void> {
   const target = buildTargetPolicies({ chartVersion: '3.0.7', values: [{ podSecurityStandard: 'restricted' }], users: [], extra: [] });
   const out: Partial<ChildResult> = {};
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   if (mode === 'parse') {
     const r = loadObjects([file]);
     out.objects = r.objects.length;
@@ -55,6 +58,8 @@ async function child(mode: string, file: string): Promise<void> {
     if (code > 1) throw new Error(`migrate run exited ${code}`);
   }
   out.ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  out.cpuMs = (cpu.user + cpu.system) / 1000;
   out.maxRssMiB = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
@@ -110,7 +115,9 @@ async function parent(): Promise<void> {
   const load0 = loadavg()[0]!;
   const rows: Record<string, unknown>[] = [];
   const byKey = new Map<string, ChildResult>();
-  console.log('case'.padEnd(22) + 'objects'.padStart(9) + 'parse ms'.padStart(10) + 'parse MiB'.padStart(11) + 'audit ms'.padStart(10) + 'audit MiB'.padStart(11) + 'audit/parse'.padStart(13));
+  console.log(
+    'case'.padEnd(14) + 'objects'.padStart(9) + 'parse ms'.padStart(10) + 'cpu ms'.padStart(9) + 'MiB'.padStart(6) + 'audit ms'.padStart(10) + 'cpu ms'.padStart(9) + 'MiB'.padStart(6) + 'audit/parse'.padStart(13) + 'cpu ratio'.padStart(11),
+  );
   try {
     for (const n of sizes) {
       for (const format of ['json', 'yaml'] as const) {
@@ -119,30 +126,47 @@ async function parent(): Promise<void> {
         const audit = runChild('audit', file);
         byKey.set(`${format}-${n}`, audit);
         const ratio = audit.ms / parse.ms;
-        rows.push({ workloads: n, format, bytes: statSync(file).size, parse_ms: Math.round(parse.ms), parse_rss_mib: Math.round(parse.maxRssMiB), audit_ms: Math.round(audit.ms), audit_rss_mib: Math.round(audit.maxRssMiB), audit_vs_parse: Number(ratio.toFixed(2)), violations: audit.violations });
+        const cpuRatio = audit.cpuMs / parse.cpuMs;
+        rows.push({
+          workloads: n,
+          format,
+          bytes: statSync(file).size,
+          parse_ms: Math.round(parse.ms),
+          parse_cpu_ms: Math.round(parse.cpuMs),
+          parse_rss_mib: Math.round(parse.maxRssMiB),
+          audit_ms: Math.round(audit.ms),
+          audit_cpu_ms: Math.round(audit.cpuMs),
+          audit_rss_mib: Math.round(audit.maxRssMiB),
+          audit_vs_parse: Number(ratio.toFixed(2)),
+          audit_vs_parse_cpu: Number(cpuRatio.toFixed(2)),
+          violations: audit.violations,
+        });
         console.log(
-          `${format} ${n}`.padEnd(22) +
+          `${format} ${n}`.padEnd(14) +
             String(parse.objects).padStart(9) +
             parse.ms.toFixed(0).padStart(10) +
-            parse.maxRssMiB.toFixed(0).padStart(11) +
+            parse.cpuMs.toFixed(0).padStart(9) +
+            parse.maxRssMiB.toFixed(0).padStart(6) +
             audit.ms.toFixed(0).padStart(10) +
-            audit.maxRssMiB.toFixed(0).padStart(11) +
-            ratio.toFixed(2).padStart(13),
+            audit.cpuMs.toFixed(0).padStart(9) +
+            audit.maxRssMiB.toFixed(0).padStart(6) +
+            ratio.toFixed(2).padStart(13) +
+            cpuRatio.toFixed(2).padStart(11),
         );
         if (n !== 10000 || format !== 'yaml') rmSync(file);
       }
     }
     const migrate = runChild('migrate', join(dir, 'dump-10000.yaml'));
-    console.log(`migrate run, yaml 10000: ${migrate.ms.toFixed(0)} ms, peak RSS ${migrate.maxRssMiB.toFixed(0)} MiB`);
-    let bigCase: { bytes: number; workloads: number; ms: number; rss_mib: number; ok: boolean } | undefined;
+    console.log(`migrate run, yaml 10000: ${migrate.ms.toFixed(0)} ms (cpu ${migrate.cpuMs.toFixed(0)} ms), peak RSS ${migrate.maxRssMiB.toFixed(0)} MiB`);
+    let bigCase: { bytes: number; workloads: number; ms: number; cpu_ms: number; rss_mib: number; ok: boolean } | undefined;
     if (big) {
       const b = writeBigDump(dir, 200 * 1024 * 1024);
       const bytes = statSync(b.file).size;
       try {
         const r = runChild('audit', b.file);
-        bigCase = { bytes, workloads: b.workloads, ms: Math.round(r.ms), rss_mib: Math.round(r.maxRssMiB), ok: r.objects !== undefined && r.objects > b.workloads };
+        bigCase = { bytes, workloads: b.workloads, ms: Math.round(r.ms), cpu_ms: Math.round(r.cpuMs), rss_mib: Math.round(r.maxRssMiB), ok: r.objects !== undefined && r.objects > b.workloads };
       } catch {
-        bigCase = { bytes, workloads: b.workloads, ms: 0, rss_mib: 0, ok: false };
+        bigCase = { bytes, workloads: b.workloads, ms: 0, cpu_ms: 0, rss_mib: 0, ok: false };
       }
       console.log(`yaml ${(bytes / 2 ** 20).toFixed(0)} MiB (${b.workloads} workloads, one List): audit ${bigCase.ok ? `${bigCase.ms} ms, peak RSS ${bigCase.rss_mib} MiB` : 'FAILED'}`);
     }
@@ -152,9 +176,12 @@ async function parent(): Promise<void> {
     const j50 = byKey.get('json-50000');
     const targets: Record<string, { value: number | boolean | null; limit: string; pass: boolean | null }> = {
       yaml_vs_json_audit_10k: { value: Number((y10.ms / j10.ms).toFixed(2)), limit: '<= 2', pass: y10.ms / j10.ms <= 2 },
+      yaml_vs_json_audit_10k_cpu: { value: Number((y10.cpuMs / j10.cpuMs).toFixed(2)), limit: '<= 2', pass: y10.cpuMs / j10.cpuMs <= 2 },
       migrate_run_yaml_10k_s: { value: Number((migrate.ms / 1000).toFixed(2)), limit: '<= 6', pass: migrate.ms <= 6000 },
+      migrate_run_yaml_10k_cpu_s: { value: Number((migrate.cpuMs / 1000).toFixed(2)), limit: '<= 6', pass: migrate.cpuMs <= 6000 },
       migrate_run_yaml_10k_rss_mib: { value: Math.round(migrate.maxRssMiB), limit: '<= 600', pass: migrate.maxRssMiB <= 600 },
       linear_yaml_50k_vs_10k: y50 ? { value: Number((y50.ms / y10.ms).toFixed(2)), limit: '<= 5.5', pass: y50.ms / y10.ms <= 5.5 } : { value: null, limit: '<= 5.5', pass: null },
+      linear_yaml_50k_vs_10k_cpu: y50 ? { value: Number((y50.cpuMs / y10.cpuMs).toFixed(2)), limit: '<= 5.5', pass: y50.cpuMs / y10.cpuMs <= 5.5 } : { value: null, limit: '<= 5.5', pass: null },
       linear_json_50k_vs_10k: j50 ? { value: Number((j50.ms / j10.ms).toFixed(2)), limit: '<= 5.5', pass: j50.ms / j10.ms <= 5.5 } : { value: null, limit: '<= 5.5', pass: null },
       yaml_200mb_completes: bigCase ? { value: bigCase.ok, limit: 'true', pass: bigCase.ok } : { value: null, limit: 'true', pass: null },
     };
@@ -164,7 +191,7 @@ async function parent(): Promise<void> {
       JSON.stringify({
         bench: 'audit',
         cases: rows,
-        migrate_run_yaml_10k: { ms: Math.round(migrate.ms), rss_mib: Math.round(migrate.maxRssMiB) },
+        migrate_run_yaml_10k: { ms: Math.round(migrate.ms), cpu_ms: Math.round(migrate.cpuMs), rss_mib: Math.round(migrate.maxRssMiB) },
         big_yaml: bigCase ?? null,
         targets,
         pass: Object.values(targets).every((t) => t.pass !== false),
