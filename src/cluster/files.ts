@@ -106,28 +106,21 @@ export function expandPaths(paths: readonly string[]): { files: string[]; errors
   return { files, errors };
 }
 
-/**
- * Reads a file as UTF-8, refusing it once it exceeds `max` bytes (devices and FIFOs included). A regular file
- * is read into one buffer of its size (a 200 MB dump is not held twice as chunks and their concatenation).
- */
-function readBounded(file: string, max: number, sizeHint = 0): { ok: true; text: string; size: number } | { ok: false; size: number } {
+/** Reads a file as UTF-8, refusing it once it exceeds `max` bytes (devices and FIFOs included). */
+function readBounded(file: string, max: number): { ok: true; text: string; size: number } | { ok: false; size: number } {
   const fd = openSync(file, 'r');
   try {
-    let buf = Buffer.allocUnsafe(Math.min(max + 1, Math.max(sizeHint + 1, 64 * 1024)));
+    const chunks: Buffer[] = [];
     let size = 0;
     for (;;) {
-      if (size === buf.length) {
-        if (size > max) return { ok: false, size };
-        const bigger = Buffer.allocUnsafe(Math.min(max + 1, buf.length * 2));
-        buf.copy(bigger, 0, 0, size);
-        buf = bigger;
-      }
-      const n = readSync(fd, buf, size, buf.length - size, null);
+      const buf = Buffer.allocUnsafe(Math.min(1 * MI, max + 1 - size));
+      const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
+      chunks.push(n === buf.length ? buf : buf.subarray(0, n));
       size += n;
       if (size > max) return { ok: false, size };
     }
-    return { ok: true, text: buf.toString('utf8', 0, size), size };
+    return { ok: true, text: Buffer.concat(chunks, size).toString('utf8'), size };
   } finally {
     closeSync(fd);
   }
@@ -152,7 +145,7 @@ export function loadObjects(paths: readonly string[], opts: ParseOptions & { std
       try {
         // The size on disk refuses a big file before reading it; the bounded read catches devices and FIFOs.
         const size = statSync(f).size;
-        read = size > maxFileSize ? { ok: false, size } : readBounded(f, maxFileSize, size);
+        read = size > maxFileSize ? { ok: false, size } : readBounded(f, maxFileSize);
       } catch (err) {
         out.errors.push(readError(f, err));
         continue;
