@@ -40,7 +40,7 @@ export function printYaml(io: CliIO, v: unknown): void {
 
 /** Renders rows as an aligned text table with a header. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (r: readonly string[]) =>
     r
       .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
