@@ -13,6 +13,8 @@ export interface CliIO {
   cwd: string;
   readFile: (path: string) => string;
   writeFile: (path: string, text: string) => void;
+  /** A clock in milliseconds for progress timing (default performance.now; tests inject one). */
+  now?: () => number;
 }
 
 /** Exit codes: 0 ok, 1 policy failures found, 2 usage or input error. */

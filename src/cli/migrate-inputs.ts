@@ -24,6 +24,7 @@ import { contextFromObjects, readExceptionFeatures, readExceptionFiles } from '.
 import { type ClusterOptions, type ClusterRead, clusterOptions, type ReadOptions, readCluster } from './cluster-input.js';
 import { describeProblem } from '../cluster/index.js';
 import { type CliIO, UsageError } from './io.js';
+import { progress } from './progress.js';
 import { loadOrFail } from './output.js';
 
 /** Options shared by the commands that evaluate the target policy set. */
@@ -142,10 +143,9 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
   };
 }
 
-/** Runs the audit over the inputs, with a progress bar on a terminal. */
-export function auditInputs(io: CliIO, m: MigrationInputs): AuditResult {
-  const total = m.snapshot.workloads.length;
-  const bar = io.isTTY && total >= 200;
+/** Runs the audit over the inputs, with progress on a terminal. */
+export function auditInputs(io: CliIO, m: MigrationInputs, label = 'auditing'): AuditResult {
+  const step = progress(io, label, 'workloads');
   const res = runAudit({
     snapshot: m.snapshot,
     policies: m.target.policies,
@@ -153,16 +153,9 @@ export function auditInputs(io: CliIO, m: MigrationInputs): AuditResult {
     userNamespaces: m.userNamespaces,
     catalog: m.catalog,
     context: m.context,
-    onProgress: bar
-      ? (done, all) => {
-          if (done % 50 === 0 || done === all) {
-            const w = 30;
-            const f = Math.round((done / all) * w);
-            io.stderr(`\raudit [${'#'.repeat(f)}${' '.repeat(w - f)}] ${done}/${all}${done === all ? '\n' : ''}`);
-          }
-        }
-      : undefined,
+    onProgress: (done, all) => step.tick(done, all),
   });
+  step.end(`${res.summary.violations} violations`);
   return res;
 }
 
@@ -272,7 +265,7 @@ export function planFor(target: PlanTarget, m: { policiesValues: string; cluster
 export function unneededFor(io: CliIO, m: MigrationInputs): UnneededExclude[] {
   if (m.valuesTexts.length === 0) return [];
   const bare = buildTargetPolicies({ chartVersion: m.chartVersion, values: m.values.map(({ policyExclude: _drop, ...rest }) => rest), users: m.users, extra: m.extra });
-  const bareAudit = auditInputs(io, { ...m, target: bare });
+  const bareAudit = auditInputs(io, { ...m, target: bare }, 'auditing without policyExclude');
   const namespaces = m.snapshot.namespaces.map((n) => n.name);
   // Pods some components create later (provisioner helper pods) are in no snapshot: their needs count too.
   const laterNeeds = new Set<string>();
@@ -284,8 +277,11 @@ export function unneededFor(io: CliIO, m: MigrationInputs): UnneededExclude[] {
 }
 
 /** Runs the PSP-versus-Kyverno diff over the inputs. */
-export function diffInputs(m: MigrationInputs): DiffResult {
-  return runDiff({ snapshot: m.snapshot, policies: m.target.policies, kyvernoConfig: m.kyvernoConfig, userNamespaces: m.userNamespaces, catalog: m.catalog, context: m.context });
+export function diffInputs(m: MigrationInputs, io?: CliIO): DiffResult {
+  const step = io ? progress(io, 'diffing', 'workloads') : undefined;
+  const d = runDiff({ snapshot: m.snapshot, policies: m.target.policies, kyvernoConfig: m.kyvernoConfig, userNamespaces: m.userNamespaces, catalog: m.catalog, context: m.context, ...(step ? { onProgress: (done: number, all: number) => step.tick(done, all) } : {}) });
+  step?.end();
+  return d;
 }
 
 /** Everything the HTML report shows, computed from the inputs. */
@@ -294,7 +290,7 @@ export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, o
   const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
   const plan = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
   const exceptions = computeFor(m, audit);
-  const diff = diffInputs(m);
+  const diff = diffInputs(m, io);
   const readiness = judgeReadiness({
     source: m.source,
     kubernetes: target.kubernetes,

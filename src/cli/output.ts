@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { loadObjects } from '../cluster/index.js';
 import { formatInputError, type LoadedObject } from '../kube/index.js';
 import { type CliIO, UsageError } from './io.js';
+import { progress } from './progress.js';
 
 /** Output formats accepted by `-o`. */
 export type OutputFormat = 'table' | 'json' | 'yaml' | 'text' | 'html' | 'policyreport';
@@ -39,7 +40,7 @@ export function printYaml(io: CliIO, v: unknown): void {
 
 /** Renders rows as an aligned text table with a header. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (r: readonly string[]) =>
     r
       .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
@@ -49,9 +50,11 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 /** Loads objects from paths; any input error becomes a UsageError listing every problem (exit 2). */
-export async function loadOrFail(io: CliIO, paths: readonly string[], requireName = true): Promise<LoadedObject[]> {
+export async function loadOrFail(io: CliIO, paths: readonly string[], requireName = true, opts: { fast?: boolean } = {}): Promise<LoadedObject[]> {
   const stdin = paths.includes('-') ? await io.readStdin() : undefined;
-  const r = loadObjects(paths, { stdin, requireName });
+  const step = progress(io, 'reading', 'objects');
+  const r = loadObjects(paths, { stdin, requireName, ...opts, progress: (n) => step.tick(n) });
+  step.end(`${paths.length} path${paths.length === 1 ? '' : 's'}`);
   if (r.errors.length > 0) throw new UsageError(r.errors.map(formatInputError).join('\n'));
   return r.objects;
 }

@@ -16,6 +16,7 @@ import { registerUsers } from './commands/users.js';
 import { registerVersion } from './commands/version.js';
 import { registerWebhook } from './commands/webhook.js';
 import { type CliIO, EXIT, UsageError } from './io.js';
+import { setProgress } from './progress.js';
 
 /** Mutable state a command sets: its exit code. */
 export interface RunState {
@@ -69,6 +70,7 @@ export function buildProgram(ctx: CliContext, opts: { subcommandOwnsVersion?: bo
     .option('-o, --output <format>', 'output format: table, json, yaml, text, html, policyreport (each command lists the ones it supports)')
     .option('--no-color', 'disable coloured output')
     .option('--debug', 'print stack traces of internal errors')
+    .option('-q, --quiet', 'no progress on stderr (progress shows only on a terminal, never with -o json or -o yaml)')
     .option('--max-file-size <size>', `largest policy/manifest/dump file read, e.g. 64Mi, 1Gi (default ${formatSize(DEFAULT_READ_LIMITS.maxFileSize)})`)
     .option('--max-total-size <size>', `most bytes read from all files of one --policy/--cluster/... input (default ${formatSize(DEFAULT_READ_LIMITS.maxTotalSize)})`)
     .showHelpAfterError('(run podgate --help for usage)')
@@ -86,7 +88,8 @@ Exit codes: 0 ok, 1 policy failures found (denials, mismatches, breakages) or an
   );
   // Read limits apply to every command that reads files or directories (cluster/files.ts).
   program.hook('preAction', () => {
-    const o = program.opts<{ maxFileSize?: string; maxTotalSize?: string }>();
+    const o = program.opts<{ maxFileSize?: string; maxTotalSize?: string; quiet?: boolean; output?: string }>();
+    setProgress(ctx.io, ctx.io.isTTY && !o.quiet && o.output !== 'json' && o.output !== 'yaml');
     setReadLimits({
       ...(o.maxFileSize !== undefined ? { maxFileSize: parseSize('--max-file-size', o.maxFileSize) } : {}),
       ...(o.maxTotalSize !== undefined ? { maxTotalSize: parseSize('--max-total-size', o.maxTotalSize) } : {}),

@@ -126,6 +126,11 @@ function readBounded(file: string, max: number): { ok: true; text: string; size:
   }
 }
 
+/** Appends one array to another (a spread of 180,000 objects would overflow the call stack). */
+function append<T>(to: T[], from: readonly T[]): void {
+  for (const x of from) to.push(x);
+}
+
 /** Loads objects from paths (`-` means stdin text, passed in by the caller). */
 export function loadObjects(paths: readonly string[], opts: ParseOptions & { stdin?: string } = {}): LoadResult {
   const out: LoadResult = { objects: [], errors: [] };
@@ -134,8 +139,8 @@ export function loadObjects(paths: readonly string[], opts: ParseOptions & { std
   for (const p of paths) {
     if (p === '-') {
       const r = parseObjects(opts.stdin ?? '', '<stdin>', opts);
-      out.objects.push(...r.objects);
-      out.errors.push(...r.errors);
+      append(out.objects, r.objects);
+      append(out.errors, r.errors);
       continue;
     }
     const { files, errors } = expandPaths([p]);
@@ -163,9 +168,11 @@ export function loadObjects(paths: readonly string[], opts: ParseOptions & { std
         });
         return out;
       }
-      const r = parseObjects(read.text, f, opts);
-      out.objects.push(...r.objects);
-      out.errors.push(...r.errors);
+      const before = out.objects.length;
+      const r = parseObjects(read.text, f, opts.progress ? { ...opts, progress: (k) => opts.progress?.(before + k) } : opts);
+      opts.progress?.(before + r.objects.length);
+      append(out.objects, r.objects);
+      append(out.errors, r.errors);
     }
   }
   return out;

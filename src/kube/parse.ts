@@ -4,6 +4,7 @@
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { isObject } from '../util/index.js';
 import type { KubeObject, LoadedObject } from './object.js';
+import { parseBulk } from './parse-bulk.js';
 
 /** A problem with the user's input, pointing at file, document, line and field. */
 export interface InputError {
@@ -36,7 +37,17 @@ export interface ParseResult {
 export interface ParseOptions {
   /** Require metadata.name (or generateName). Default true. */
   requireName?: boolean;
+  /**
+   * Parse YAML through the fast path for dumps (parse-bulk.ts; any problem falls back to the full parser,
+   * so errors are unchanged). Default: for texts of FAST_PARSE_MIN bytes and more.
+   */
+  fast?: boolean;
+  /** Called now and then with the number of objects read so far from this text (progress on a terminal). */
+  progress?: (objects: number) => void;
 }
+
+/** The size from which YAML is parsed through the fast path by default. */
+export const FAST_PARSE_MIN = 256 * 1024;
 
 /** Parses text holding one or more YAML/JSON documents into Kubernetes objects. */
 export function parseObjects(text: string, file: string, opts: ParseOptions = {}): ParseResult {
@@ -52,6 +63,13 @@ export function parseObjects(text: string, file: string, opts: ParseOptions = {}
       return out;
     } catch {
       // fall through to YAML, which reports a located syntax error
+    }
+  }
+  if (opts.fast ?? text.length >= FAST_PARSE_MIN) {
+    const bulk = parseBulk(text, opts.progress);
+    if (bulk) {
+      for (const d of bulk) addDocument(out, d.value, file, d.index, (j) => (j === undefined ? d.line : (d.itemLines?.[j] ?? d.line)), opts);
+      return out;
     }
   }
   const lc = new LineCounter();

@@ -136,6 +136,8 @@ export interface DiffInput {
   catalog?: readonly ComponentDef[];
   /** ConfigMaps and the PolicyExceptions in effect, as in the audit. */
   context?: ClusterContext;
+  /** Called after each workload (progress on a terminal). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Builds the diff over every workload of the snapshot. */
@@ -146,7 +148,9 @@ export function runDiff(input: DiffInput): DiffResult {
   }
   const catalog = input.catalog ?? BUILTIN_COMPONENTS;
   const entries: DiffEntry[] = [];
+  let done = 0;
   for (const w of input.snapshot.workloads) {
+    input.onProgress?.(++done, input.snapshot.workloads.length);
     const raw = w.object;
     if (raw.kind === 'ReplicaSet' && raw.metadata.ownerReferences?.length) continue;
     if (raw.kind === 'Pod' && raw.metadata.ownerReferences?.some((r) => r.controller === true)) continue;

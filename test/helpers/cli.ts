@@ -11,7 +11,7 @@ export interface CliRun {
 }
 
 /** Runs `podgate argv...` in-process. */
-export async function runCli(argv: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+export async function runCli(argv: string[], opts: { stdin?: string; env?: Record<string, string>; isTTY?: boolean; now?: () => number } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -22,7 +22,8 @@ export async function runCli(argv: string[], opts: { stdin?: string; env?: Recor
       stderr += s;
     },
     readStdin: async () => opts.stdin ?? '',
-    isTTY: false,
+    isTTY: opts.isTTY ?? false,
+    ...(opts.now ? { now: opts.now } : {}),
     env: opts.env ?? {},
     cwd: process.cwd(),
     readFile: (p) => readFileSync(p, 'utf8'),

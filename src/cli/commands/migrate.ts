@@ -121,7 +121,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .action(async (opts: TargetOptions & { all?: boolean }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
       const m = await readMigrationInputs(ctx.io, opts, 'migrate diff');
-      const d = diffInputs(m);
+      const d = diffInputs(m, ctx.io);
       if (fmt === 'json') printJson(ctx.io, d);
       else if (fmt === 'yaml') printYaml(ctx.io, d);
       else ctx.io.stdout(formatDiff(d, Boolean(opts.all)));
@@ -175,7 +175,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       for (const [p, nss] of Object.entries(plan.exceptions)) say(`     ${p}: + ${nss.join(', ')}`);
 
       const m2 = await readMigrationInputs(ctx.io, { ...opts, chartVersion, values: [join(opts.outDir, 'kyverno-policies-values.yaml')], kyvernoValues }, 'migrate run (re-audit)', { cluster: m.cluster });
-      const audit2 = auditInputs(ctx.io, m2);
+      const audit2 = auditInputs(ctx.io, m2, 're-auditing');
       const system = audit2.violations.filter((v) => !v.userViolation).length;
       write('audit-after.txt', formatAudit(audit2, { ...m2, policyCount: m2.target.policies.length }));
       step(`re-audit with the generated values: ${system} system violations, ${audit2.summary.userViolations} user violations (kept: users stay confined)  → audit-after.txt`);
@@ -187,7 +187,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         for (const line of cmp.lines) say(`     ${line}`);
       }
 
-      const diff = diffInputs(m2);
+      const diff = diffInputs(m2, ctx.io);
       write('diff.txt', formatDiff(diff, true));
       write('diff.json', `${JSON.stringify(diff, null, 2)}\n`);
       if (diff.summary.skipped) step('PSP vs Kyverno: skipped, the reason is in the summary below  → diff.json');
