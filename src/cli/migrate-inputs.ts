@@ -1,5 +1,7 @@
 // What every migration command reads (cluster, values, users, policies, Kyverno's configuration) and
 // the computations they share (audit, exceptions, diff, plan, report), read and run once per command.
+import type { EngineProfile } from '../kyverno/index.js';
+import { kyvernoVersionOption, profileFor } from './kyverno-version.js';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { ChartRenderError, type ChartVersion, isChartVersion, kubeMinor, loadValuesFile, PLAN_KUBERNETES_MIN, planRange, verifiedFor, versionMatrix } from '../chart/index.js';
@@ -33,6 +35,7 @@ export interface TargetOptions extends ClusterOptions {
   users?: string[];
   kyvernoValues?: string;
   catalog?: string;
+  kyvernoVersion?: string;
 }
 
 /** Everything a migration command works on, read once. */
@@ -53,6 +56,8 @@ export interface MigrationInputs {
   cluster: ClusterRead;
   /** Kinds that could not be listed, worded (only with `partial`; otherwise reading fails). */
   readProblems: string[];
+  /** The Kyverno version the evaluation follows (--kyverno-version, or the chart's). */
+  profile: EngineProfile;
 }
 
 /** Adds the target-set options (cluster, values, chart version, policies, users, Kyverno config, catalog). */
@@ -63,7 +68,8 @@ export function targetOptions(cmd: Command): Command {
     .option('--policy <path...>', 'extra Kyverno policies to include')
     .option('--users <path...>', 'PermissionUser records (users found in the cluster are always included)')
     .option('--kyverno-values <file>', "the kyverno chart's values file (config.resourceFilters, config.excludeGroups)")
-    .option('--catalog <file>', 'extra component catalog ({components: [{id, comment, namespaces, labelValues}]})');
+    .option('--catalog <file>', 'extra component catalog ({components: [{id, comment, namespaces, labelValues}]})')
+    .addOption(kyvernoVersionOption());
 }
 
 /** Reads cluster, values, users and policies; every input problem becomes one UsageError (exit 2). */
@@ -116,7 +122,7 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
       throw new UsageError(`${what}: ${(err as Error).message}`);
     }
   }
-  return { values, extra, cluster, readProblems: cluster.problems.map(describeProblem), source: cluster.source, snapshot, users, userNamespaces: findUserNamespaces(snapshot, users), target, kyvernoConfig, catalog, chartVersion, valuesTexts };
+  return { values, extra, cluster, readProblems: cluster.problems.map(describeProblem), source: cluster.source, snapshot, users, userNamespaces: findUserNamespaces(snapshot, users), target, kyvernoConfig, catalog, chartVersion, valuesTexts, profile: profileFor(opts.kyvernoVersion, chartVersion) };
 }
 
 /** Runs the audit over the inputs, with a progress bar on a terminal. */
@@ -129,6 +135,7 @@ export function auditInputs(io: CliIO, m: MigrationInputs): AuditResult {
     kyvernoConfig: m.kyvernoConfig,
     userNamespaces: m.userNamespaces,
     catalog: m.catalog,
+    profile: m.profile,
     onProgress: bar
       ? (done, all) => {
           if (done % 50 === 0 || done === all) {
@@ -261,7 +268,7 @@ export function unneededFor(io: CliIO, m: MigrationInputs): UnneededExclude[] {
 
 /** Runs the PSP-versus-Kyverno diff over the inputs. */
 export function diffInputs(m: MigrationInputs): DiffResult {
-  return runDiff({ snapshot: m.snapshot, policies: m.target.policies, kyvernoConfig: m.kyvernoConfig, userNamespaces: m.userNamespaces, catalog: m.catalog });
+  return runDiff({ snapshot: m.snapshot, policies: m.target.policies, kyvernoConfig: m.kyvernoConfig, userNamespaces: m.userNamespaces, catalog: m.catalog, profile: m.profile });
 }
 
 /** Everything the HTML report shows, computed from the inputs. */

@@ -12,6 +12,8 @@ import { formatInputError, type KubeObject } from '../kube/index.js';
 import {
   type CompiledPolicy,
   compilePolicy,
+  DEFAULT_PROFILE,
+  type EngineProfile,
   type EvaluationContext,
   evaluatePolicy,
   loadPolicyObjects,
@@ -21,7 +23,7 @@ import {
   patchedResourceDiff,
   type RequestInfo,
 } from '../kyverno/index.js';
-import { isObject } from '../util/index.js';
+import { clone, getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../util/index.js';
 import { type ExpectedResult, parseSuite, parseValues, type SuiteValues } from './suite.js';
 import { valuesContext } from './values-context.js';
 
@@ -100,8 +102,12 @@ function requestInfoFrom(doc: unknown): RequestInfo | undefined {
   };
 }
 
-/** Runs one kyverno-test.yaml file. Never throws for bad input: problems land in `errors`. */
-export function runSuiteFile(file: string): SuiteRun {
+/**
+ * Runs one kyverno-test.yaml file. Never throws for bad input: problems land in `errors`. The profile
+ * decides how the CLI applies policies (engine/profile.ts: testChainsMutations, applyRequestObjectValues,
+ * testExceptions).
+ */
+export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROFILE): SuiteRun {
   const run: SuiteRun = { file, name: '', rows: [], errors: [], policyCount: 0, resourceCount: 0 };
   let doc: unknown;
   try {
@@ -146,16 +152,38 @@ export function runSuiteFile(file: string): SuiteRun {
     }
   }
 
+  if (suite.exceptions && suite.exceptions.length > 0) {
+    // Never a silently wrong row: 1.10 test files have no exceptions, and podgate does not apply them yet.
+    run.errors.push(
+      profile.testExceptions
+        ? `${file}: exceptions: PolicyExceptions are not evaluated by podgate yet; rows they would change are reported without them`
+        : `${file}: exceptions: test files carry PolicyExceptions from Kyverno 1.11 on; run with --kyverno-version 1.12`,
+    );
+  }
   const cache = new Map<string, Outcome>();
+  const outcomeOf = (p: CompiledPolicy, r: KubeObject): Outcome => {
+    const ctx = contextFor(p, r, values, requestInfo, profile);
+    const subject = profile.applyRequestObjectValues ? withRequestObjectValues(r, ctx.values?.global) : r;
+    const mutation = mutatePolicy(p, subject, ctx);
+    return { mutation, validation: evaluatePolicy(p, mutation.patched, ctx) };
+  };
   const evaluate = (p: CompiledPolicy, ri: number, r: KubeObject): Outcome => {
     const key = `${p.policy.namespace ?? ''}/${p.policy.name}#${ri}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const ctx = contextFor(p, r, values, requestInfo);
-    const mutation = mutatePolicy(p, r, ctx);
-    const res = { mutation, validation: evaluatePolicy(p, mutation.patched, ctx) };
-    cache.set(key, res);
-    return res;
+    if (!profile.testChainsMutations) {
+      const res = outcomeOf(p, r);
+      cache.set(key, res);
+      return res;
+    }
+    // The 1.12 CLI chains the policies: each one mutates (and validates) the previous one's output.
+    let current = r;
+    for (const q of policies) {
+      const res = outcomeOf(q, current);
+      cache.set(`${q.policy.namespace ?? ''}/${q.policy.name}#${ri}`, res);
+      current = res.mutation.patched;
+    }
+    return cache.get(key) ?? outcomeOf(p, r);
   };
   const patchedFiles = new Map<string, KubeObject[]>();
   const expectedPatched = (path: string): KubeObject[] => {
@@ -261,8 +289,34 @@ function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome): boolean {
   return rr !== undefined && rr === mutated;
 }
 
-function contextFor(p: CompiledPolicy, r: KubeObject, values: SuiteValues | undefined, requestInfo: RequestInfo | undefined): EvaluationContext {
+/**
+ * The resource with the values file's `request.object.<path>` variables written into it (1.12 CLI), so that
+ * patterns see them as well as variables. A copy: the loaded resource is never changed.
+ */
+export function withRequestObjectValues(resource: KubeObject, global: Readonly<Record<string, JsonValue>> | undefined): KubeObject {
+  const entries = Object.entries(global ?? {}).filter(([k]) => k.startsWith('request.object.') && k.length > 'request.object.'.length);
+  if (entries.length === 0) return resource;
+  const out = clone(resource) as unknown as JsonObject;
+  for (const [k, v] of entries) {
+    const keys = k.slice('request.object.'.length).split('.');
+    let node = out;
+    for (const key of keys.slice(0, -1)) {
+      const next = getOwn(node, key);
+      if (isObject(next)) node = next;
+      else {
+        const created: JsonObject = {};
+        setOwn(node, key, created);
+        node = created;
+      }
+    }
+    setOwn(node, keys[keys.length - 1]!, clone(v));
+  }
+  return out as unknown as KubeObject;
+}
+
+function contextFor(p: CompiledPolicy, r: KubeObject, values: SuiteValues | undefined, requestInfo: RequestInfo | undefined, profile: EngineProfile): EvaluationContext {
   const ctx = valuesContext(p.policy.name, r, values);
+  ctx.profile = profile;
   // Like the Kyverno CLI from 1.11 (processor: WithOldResource on UPDATE), an UPDATE compares the
   // resource with itself: the suites carry no separate old object.
   if (ctx.values?.global?.['request.operation'] === 'UPDATE') {

@@ -2,7 +2,7 @@
 // today (with defaulting) against the Kyverno decision of the target policy set. Breakages are what the
 // switch would refuse; regressions are protections PSP gave (a denial, or a safer value it forced) that
 // Kyverno does not keep, each naming the PSP field that was lost.
-import { admitResource, type CompiledPolicy, effectiveAction } from '../kyverno/index.js';
+import { admitResource, type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyverno/index.js';
 import { type ClusterSnapshot, FieldPath, formatFieldError, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
 import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
 import type { KyvernoConfig } from '../kyverno/config/index.js';
@@ -134,6 +134,8 @@ export interface DiffInput {
   kyvernoConfig: KyvernoConfig;
   userNamespaces: ReadonlyMap<string, UserNamespace>;
   catalog?: readonly ComponentDef[];
+  /** Kyverno version to follow (default 1.10). */
+  profile?: EngineProfile;
 }
 
 /** Builds the diff over every workload of the snapshot. */
@@ -159,7 +161,7 @@ export function runDiff(input: DiffInput): DiffResult {
     let kyvernoPatched: KubeObject = object;
     if (!filteredBy(input.kyvernoConfig, raw.kind, ns, name)) {
       const labels = namespaceLabels(input.snapshot, ns);
-      const admitted = admitResource(input.policies, object, { namespaceLabels: labels });
+      const admitted = admitResource(input.policies, object, { namespaceLabels: labels, ...(input.profile ? { profile: input.profile } : {}) });
       kyvernoPatched = admitted.patched;
       admitted.validateResults.forEach((r, pi) => {
         const p = input.policies[pi]!;

@@ -2,6 +2,7 @@
 // rendered from a values file (`--chart-values`), the per-user ClusterPolicies of permission-manager
 // users (`--users`), and a cluster dump whose PSPs shadow mode compares against (`--psp-cluster`).
 // Every problem is collected with its file; a set with any problem is not built.
+import type { EngineProfile } from '../kyverno/index.js';
 import { ChartRenderError, type ChartVersion, loadValuesFile, renderChart } from '../chart/index.js';
 import { clusterDumpPath, loadObjects } from '../cluster/index.js';
 import { formatInputError, type LoadedObject } from '../kube/index.js';
@@ -25,6 +26,8 @@ export interface PolicySources {
   users?: readonly string[];
   /** Cluster dump (PSPs, RBAC, namespaces) for shadow-mode PSP comparison and namespace labels. */
   pspCluster?: string;
+  /** Kyverno version to follow (default 1.10). */
+  profile?: EngineProfile;
 }
 
 /** What the sources hold, or every problem found. */
@@ -107,6 +110,7 @@ export async function buildPolicySet(s: PolicySources | readonly string[]): Prom
   const engine = createKyvernoEngine(loaded.policies, {
     ...(namespaces ? { namespaceLabels: (ns: string) => namespaces.get(ns) } : {}),
     ...(psp ? { psp: psp.evaluate } : {}),
+    ...(sources.profile ? { profile: sources.profile } : {}),
   });
   return { engine, policies: loaded.policies.length, warnings: loaded.warnings };
 }

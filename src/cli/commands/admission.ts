@@ -1,5 +1,6 @@
 // CLI commands of the admission area: `admit` answers one AdmissionReview as the webhook would
 // (Kyverno 1.10's decision and denial text) and prints the AdmissionReview response JSON.
+import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
 import { type Command, Option } from 'commander';
 import { parse } from 'yaml';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
@@ -15,6 +16,7 @@ interface AdmitOptions {
   policy?: string[];
   chartValues?: string;
   chartVersion: ChartVersion;
+  kyvernoVersion?: string;
   users?: string[];
   request: string;
   mode: WebhookMode;
@@ -29,6 +31,7 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
     .option('--policy <path>', 'Kyverno policy file or directory (repeatable)', collect)
     .option('--chart-values <file>', 'kyverno-policies chart values to render policies from')
     .addOption(new Option('--chart-version <v>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'))
+    .addOption(kyvernoVersionOption())
     .option('--users <path>', 'PermissionUser records (or backups, BCM user objects) whose per-user policies apply (repeatable)', collect)
     .requiredOption('--request <file>', 'admission.k8s.io/v1 or v1beta1 AdmissionReview; - for stdin')
     .addOption(new Option('--mode <mode>', 'enforce: as Kyverno; audit: never deny, warn instead').choices(['enforce', 'audit']).default('enforce'))
@@ -54,7 +57,7 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
       } catch (err) {
         throw new UsageError(`--request ${o.request}: ${(err as Error).message}`);
       }
-      const handled = handleReview(body, createKyvernoEngine(loaded.policies), {
+      const handled = handleReview(body, createKyvernoEngine(loaded.policies, { profile: profileFor(o.kyvernoVersion, o.chartVersion) }), {
         mode: o.mode,
         ...(o.defaultFilters ? { config: defaultKyvernoConfig() } : {}),
       });

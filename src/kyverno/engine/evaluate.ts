@@ -9,6 +9,7 @@ import { setJmespathClock } from '../jmespath/index.js';
 import { checkSelector, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
 import { type Policy, type Rule, ruleType, type ValidationFailureAction } from '../model/index.js';
 import { evaluatePodSecurityRule } from '../pod-security/index.js';
+import { DEFAULT_PROFILE } from './profile.js';
 import { type ConditionsOutcome, checkPreconditions, hasConditions } from './conditions.js';
 import { type LoaderInput, prepareRule } from './context-loader.js';
 import { errorMessage } from './messages.js';
@@ -207,7 +208,7 @@ function evaluateRule(
       level: v.podSecurity.level,
       ...(v.podSecurity.version !== undefined ? { version: v.podSecurity.version } : {}),
       ...(v.podSecurity.exclude !== undefined ? { exclude: v.podSecurity.exclude } : {}),
-    });
+    }, (ctx.profile ?? DEFAULT_PROFILE).psaMaxVersion);
     return { status: r.status, message: r.message };
   }
   // Every field present (possibly undefined): the same object shape as the foreach element states.

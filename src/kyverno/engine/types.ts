@@ -3,6 +3,7 @@
 import type { KubeObject } from '../../kube/index.js';
 import type { JsonValue } from '../../util/index.js';
 import type { GroupVersionKind, RequestInfo } from '../match/index.js';
+import type { EngineProfile } from './profile.js';
 import type { ContextEntry, FailurePolicy, RuleType, ValidationFailureAction } from '../model/index.js';
 
 /**
@@ -73,4 +74,6 @@ export interface EvaluationContext {
   resolveContext?: ContextResolver;
   /** Injected clock (reports and time functions); never Date.now() inside the engine. */
   clock?: () => Date;
+  /** Which Kyverno version's behaviour to follow where versions differ (default: 1.10). */
+  profile?: EngineProfile;
 }

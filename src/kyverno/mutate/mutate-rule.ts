@@ -5,7 +5,7 @@
 // pkg/engine/engine.go (invokeRuleHandler: context, then preconditions).
 import type { KubeObject } from '../../kube/index.js';
 import { deepEqual, isObject, type JsonObject, type JsonValue } from '../../util/index.js';
-import { type ContextResolver, checkPreconditions, errorMessage, loadContext, prepareRule } from '../engine/index.js';
+import { type ContextResolver, checkPreconditions, DEFAULT_PROFILE, type EngineProfile, errorMessage, loadContext, prepareRule } from '../engine/index.js';
 import type { AnyAllConditions, ContextEntry, Rule } from '../model/index.js';
 import { searchJmespath } from '../jmespath/index.js';
 import { substituteAll, withElement, withVariable } from '../variables/index.js';
@@ -32,6 +32,8 @@ export interface MutateOptions {
   /** Values-file foreach variables for this rule, by element index. */
   foreachValues?: Readonly<Record<string, readonly JsonValue[]>>;
   resolve?: ContextResolver;
+  /** Engine profile (default 1.10): `foreachNoPatch`. */
+  profile?: EngineProfile;
 }
 
 /** A `mutate.foreach` declaration, read from the rule's JSON. */
@@ -69,6 +71,8 @@ export function applyMutateRule(rule: Rule, resource: KubeObject, data: JsonObje
   let step: Step;
   if (Array.isArray(mutate.foreach) && mutate.foreach.length > 0) {
     step = mutateForEach(readForEach(mutate.foreach), res, loaded.data, 0, opts);
+    // A foreach whose elements produced no patch: the profile's status (one switch, engine/profile.ts).
+    if (step.status === 'skip' && (opts.profile ?? DEFAULT_PROFILE).foreachNoPatch === 'pass') step = { ...step, status: 'pass' };
   } else {
     step = patchOnce({ patchStrategicMerge: mutate.patchStrategicMerge, patchesJson6902: mutate.patchesJson6902 }, res, loaded.data, isDelete);
   }
