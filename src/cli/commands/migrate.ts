@@ -17,11 +17,13 @@ import { EXIT, UsageError } from '../io.js';
 import { loadOrFail, outputFormat, printJson, printYaml } from '../output.js';
 import type { CliContext } from '../program.js';
 import { auditChartFor, auditInputs, auditJson, buildReport, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, unneededFor } from '../migrate-inputs.js';
+import { registerUpgrade } from './upgrade.js';
 import { yamlStream } from './users.js';
 
 /** Registers `migrate`. */
 export function registerMigrate(program: Command, ctx: CliContext): void {
   const migrate = program.command('migrate').description('audit, minimal exceptions, PSP-vs-Kyverno diff, conversion and a zero-window plan');
+  registerUpgrade(migrate, ctx);
 
   targetOptions(migrate.command('audit').description('evaluate every workload against the target policy set and list each would-be denial')).action(
     async (opts: TargetOptions, cmd: Command) => {
