@@ -4,6 +4,7 @@
 // 1.12's behaviour) caused it. The cause is found with a third audit, the new policies under the old
 // engine: current → (new policies, 1.10) is the policy change, that → (new policies, 1.12) the engine's.
 import { CHART_LINES, kubeMinor, kubernetesHopsFor, type KubernetesHop, kyvernoRange } from '../chart/index.js';
+import type { KubeObject } from '../kube/index.js';
 import type { CompiledPolicy } from '../kyverno/index.js';
 import { deepEqual } from '../util/index.js';
 import type { AuditResult, Violation } from './audit.js';
@@ -140,4 +141,22 @@ export function kubernetesGate(kubernetes: string): { message: string; hops: Kub
       `${line ? ` and its chart requires kubeVersion ${line.kubeVersion}` : ''}. Upgrade Kubernetes first, one minor at a time: ${path} (${during}), then run migrate upgrade --kubernetes ${row.kubernetesMin}`,
     hops,
   };
+}
+
+/**
+ * PolicyExceptions as Kyverno 1.12.5 serves them: its CRD no longer serves kyverno.io/v2alpha1, so every
+ * v2alpha1 exception becomes kyverno.io/v2beta1 (the same spec: exceptions, match, background,
+ * podSecurity). Objects of other versions are returned as they are.
+ */
+export function translateExceptions(objects: readonly KubeObject[]): { exceptions: KubeObject[]; translated: number } {
+  let translated = 0;
+  const exceptions = objects
+    .filter((o) => o.kind === 'PolicyException' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('kyverno.io/'))
+    .map((o) => {
+      if (o.apiVersion !== 'kyverno.io/v2alpha1') return o;
+      translated++;
+      const { resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, managedFields: _mf, ...metadata } = o.metadata;
+      return { ...o, apiVersion: 'kyverno.io/v2beta1', metadata } as KubeObject;
+    });
+  return { exceptions, translated };
 }

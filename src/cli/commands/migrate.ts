@@ -65,8 +65,12 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       }
       let text: string;
       if (opts.style === 'policyexception') {
-        text = yamlStream(policyExceptions(a));
-        ctx.io.stderr('note: PolicyException objects need Kyverno >= 1.9 (kyverno.io/v2alpha1) with policy exceptions enabled (kyverno chart 3.0.x: --set features.policyExceptions.enabled=true); kyverno.io/v2beta1 from Kyverno 1.11\n');
+        // The PolicyException version the profile's Kyverno serves (1.12.5's CRD no longer serves v2alpha1).
+        const apiVersion = m.profile.exceptionApiVersions[0]!;
+        text = yamlStream(policyExceptions(a, 'kyverno', apiVersion));
+        ctx.io.stderr(
+          `note: PolicyException objects (${apiVersion}, for Kyverno ${m.profile.kyverno}) need policy exceptions enabled (kyverno chart: --set features.policyExceptions.enabled=true); pass --kyverno-version 1.12 for kyverno.io/v2beta1\n`,
+        );
       } else {
         const base = m.valuesTexts[0]?.text ?? '';
         try {

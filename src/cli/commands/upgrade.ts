@@ -10,13 +10,14 @@ import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } fro
 import { PROFILE_1_10, PROFILE_1_12 } from '../../kyverno/index.js';
 import { type AuditResult, runAudit } from '../../migrate/audit.js';
 import { buildTargetPolicies, type TargetPolicies } from '../../migrate/target.js';
-import { compareUpgrade, kubernetesGate, policyContentChanges, UPGRADE, type UpgradeComparison } from '../../migrate/upgrade.js';
+import { compareUpgrade, kubernetesGate, policyContentChanges, translateExceptions, UPGRADE, type UpgradeComparison } from '../../migrate/upgrade.js';
 import { type TranslatedValues, translateKyvernoValues, translatePoliciesValues } from '../../migrate/values-upgrade.js';
 import type { JsonObject } from '../../util/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { readMigrationInputs, type MigrationInputs, type TargetOptions, targetOptions } from '../migrate-inputs.js';
 import { outputFormat, printJson } from '../output.js';
 import type { CliContext } from '../program.js';
+import { yamlStream } from './users.js';
 
 interface UpgradeOptions extends TargetOptions {
   kubernetes: string;
@@ -124,8 +125,13 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
         if (existsSync(out) && !opts.force && ctx.io.readFile(out) !== o.t.text) throw new UsageError(`${WHAT}: ${out} exists; pass --force to overwrite it or choose another --out-dir`);
         written.push({ ...o.t, file: o.file, out });
       }
+      // PolicyExceptions in the input, as Kyverno 1.12.5 serves them (v2alpha1 is no longer served).
+      const ex = translateExceptions(m.cluster.objects.map((o) => o.object));
+      const exOut = join(opts.outDir, 'policyexceptions.yaml');
+      if (ex.exceptions.length > 0 && existsSync(exOut) && !opts.force) throw new UsageError(`${WHAT}: ${exOut} exists; pass --force to overwrite it or choose another --out-dir`);
       mkdirSync(opts.outDir, { recursive: true });
       for (const w of written) ctx.io.writeFile(w.out, w.text);
+      if (ex.exceptions.length > 0) ctx.io.writeFile(exOut, yamlStream(ex.exceptions));
       for (const w of written) for (const warning of w.warnings) ctx.io.stderr(`warning: ${w.file}: ${warning}\n`);
 
       if (fmt === 'json') {
@@ -135,6 +141,7 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
           to: UPGRADE.to,
           ...comparison,
           values: written.map((w) => ({ file: w.file, out: w.out, chart: w.chart, from: w.from, to: w.to, changes: w.changes, warnings: w.warnings })),
+          policyExceptions: { found: ex.exceptions.length, translated: ex.translated, ...(ex.exceptions.length > 0 ? { out: exOut } : {}) },
         });
       } else {
         const { from, to } = UPGRADE;
@@ -146,6 +153,7 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
           ctx.io.stdout(`values: ${w.file} → ${w.out} (${w.chart} ${w.from} → ${w.to})\n`);
           for (const c of w.changes) if (c.kind !== 'no-effect') ctx.io.stdout(`  ${c.kind}: ${c.message}\n`);
         }
+        if (ex.exceptions.length > 0) ctx.io.stdout(`policy exceptions: ${ex.exceptions.length} found, ${ex.translated} translated from kyverno.io/v2alpha1 to v2beta1 → ${exOut}\n`);
         if (written.length === 0) ctx.io.stdout('values: none given (--values, --kyverno-values); the charts’ defaults were compared\n');
       }
       // The gate: the upgrade must not deny anything the current state admits.
