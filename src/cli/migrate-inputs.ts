@@ -4,7 +4,7 @@ import type { EngineProfile } from '../kyverno/index.js';
 import { kyvernoVersionOption, profileFor } from './kyverno-version.js';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import { ChartRenderError, type ChartVersion, isChartVersion, kubeMinor, loadValuesFile, PLAN_KUBERNETES_MIN, planRange, verifiedFor, versionMatrix } from '../chart/index.js';
+import { ChartRenderError, type ChartVersion, isChartVersion, kubeMinor, kubernetesHopsFor, loadValuesFile, PLAN_KUBERNETES_MIN, planRange, verifiedFor, versionMatrix } from '../chart/index.js';
 import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../kyverno/config/index.js';
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../kube/index.js';
 import { type AuditResult, runAudit } from '../migrate/audit.js';
@@ -232,6 +232,12 @@ export function planFor(target: PlanTarget, m: { policiesValues: string; cluster
       if (seen.has(k)) return false;
       seen.add(k);
       return true;
+    })
+    // The post-migration phase: the Kubernetes minors to pass first, each with the Kyverno that runs through it (versions.ts).
+    .map((u, i, all) => {
+      const fromMinor = Number((i === 0 ? target.kubernetes : all[i - 1]!.kubernetes).split('.')[1]);
+      const hops = kubernetesHopsFor(u.kyvernoApp, fromMinor).map((h) => ({ from: h.from, to: h.to, ...(h.kyverno ? { kyverno: h.kyverno.kyverno } : {}) }));
+      return { ...u, hops };
     });
   return buildPlan({
     kubernetes: target.kubernetes,
