@@ -9,7 +9,7 @@ import { buildPolicySet } from '../src/webhook/index.js';
 import { PROFILE_1_12 } from '../src/kyverno/index.js';
 import { runCli } from './helpers/cli.js';
 
-const profiles = new URL('../src/kyverno-test/testdata/profiles/', import.meta.url).pathname;
+const profiles = new URL('../src/kyverno-test/testdata-profiles/', import.meta.url).pathname;
 const sample = new URL('../examples/bcm-9.2-k8s-1.24/', import.meta.url).pathname;
 
 const backgroundOnly = `apiVersion: kyverno.io/v1

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { type EngineProfile, PROFILE_1_10, PROFILE_1_12 } from '../kyverno/index.js';
 import { runSuiteFile } from './run.js';
 
-const dir = new URL('./testdata/profiles/', import.meta.url).pathname;
+const dir = new URL('./testdata-profiles/', import.meta.url).pathname;
 const rowOf = (suite: string, profile: EngineProfile) => {
   const run = runSuiteFile(join(dir, suite, 'kyverno-test.yaml'), profile);
   return { row: run.rows[0]!, errors: run.errors };
@@ -34,4 +34,19 @@ test('podgate test, testExceptions: exceptions in a test file are a 1.11+ field;
   assert.match(v110.errors.join('\n'), /exceptions: test files carry PolicyExceptions from Kyverno 1\.11 on; run with --kyverno-version 1\.12/);
   const v112 = rowOf('exceptions', PROFILE_1_12);
   assert.match(v112.errors.join('\n'), /PolicyExceptions are not evaluated by podgate yet/);
+});
+
+test('podgate test, testRowWithoutResponse: excluded under both profiles (1.11+ CLI); the switch gives 1.10.7’s skip', () => {
+  const file = new URL('./testdata/excluded/kyverno-test.yaml', import.meta.url).pathname;
+  const row = (profile: EngineProfile) => runSuiteFile(file, profile).rows.find((r) => r.rule === 'service-label' && r.resource === 'unlabelled')!;
+  for (const profile of [PROFILE_1_10, PROFILE_1_12]) assert.deepEqual([row(profile).actual, row(profile).ok], ['excluded', true], profile.kyverno);
+  const upstream110: EngineProfile = { ...PROFILE_1_10, testRowWithoutResponse: 'skip' };
+  assert.deepEqual([row(upstream110).actual, row(upstream110).ok], ['skip', false]);
+});
+
+test('podgate test, testUpdateFromValues: request.operation UPDATE gives the resource as its own old object under both profiles; the switch gives 1.10.7’s CREATE', () => {
+  for (const profile of [PROFILE_1_10, PROFILE_1_12]) assert.equal(rowOf('update', profile).row.actual, 'fail', profile.kyverno);
+  const upstream110: EngineProfile = { ...PROFILE_1_10, testUpdateFromValues: false };
+  // 1.10.7: a CREATE with request.operation only a variable: there is no old object to read.
+  assert.equal(rowOf('update', upstream110).row.actual, 'error');
 });

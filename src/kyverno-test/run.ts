@@ -230,7 +230,7 @@ export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROF
         continue;
       }
       const outcome = evaluate(policy, ri, resource);
-      const fromMutation = fillRow(row, exp, outcome);
+      const fromMutation = fillRow(row, exp, outcome, profile);
       if (fromMutation && row.actual === 'pass' && exp.patchedResource !== undefined) {
         checkPatched(row, resource, outcome.mutation.patched, exp.patchedResource, expectedPatched(exp.patchedResource));
       }
@@ -263,7 +263,7 @@ function checkPatched(row: TestRow, resource: KubeObject, patched: KubeObject, f
 }
 
 /** Fills the row's actual status from the rule's response; true when that response is a mutate rule's. */
-function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome): boolean {
+function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome, profile: EngineProfile): boolean {
   const names = [exp.rule, `autogen-${exp.rule}`, `autogen-cronjob-${exp.rule}`];
   const mutated = outcome.mutation.rules.find((r) => names.includes(r.rule));
   const rr = outcome.validation.rules.find((r) => names.includes(r.rule)) ?? mutated;
@@ -274,7 +274,7 @@ function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome): boolean {
   } else if (unevaluated.some((u) => names.includes(u.rule)) || exp.generatedResource !== undefined) {
     row.actual = 'not evaluated';
     row.message = 'generate rules are not evaluated by podgate yet';
-  } else if (outcome.mutation.rules.length > 0 || outcome.validation.rules.length > 0) {
+  } else if (profile.testRowWithoutResponse === 'excluded' && (outcome.mutation.rules.length > 0 || outcome.validation.rules.length > 0)) {
     // The kyverno CLI from 1.11 (printTestResult): the policy answered for this resource, but with no
     // response for this rule, so the resource counts as excluded from it: a pass whatever was expected.
     row.actual = 'excluded';
@@ -319,7 +319,7 @@ function contextFor(p: CompiledPolicy, r: KubeObject, values: SuiteValues | unde
   ctx.profile = profile;
   // Like the Kyverno CLI from 1.11 (processor: WithOldResource on UPDATE), an UPDATE compares the
   // resource with itself: the suites carry no separate old object.
-  if (ctx.values?.global?.['request.operation'] === 'UPDATE') {
+  if (profile.testUpdateFromValues && ctx.values?.global?.['request.operation'] === 'UPDATE') {
     ctx.operation = 'UPDATE';
     ctx.oldObject = r;
   }

@@ -28,6 +28,18 @@ export interface EngineProfile {
    * before evaluation (1.12 CLI: the resource is patched with them), instead of only being variables.
    */
   readonly applyRequestObjectValues: boolean;
+  /**
+   * `podgate test`: an expected row whose rule has no response while other rules of the policy answered.
+   * 1.10.7 compares it as `skip`; the 1.11+ CLI (printTestResult) counts it `excluded`, a pass. Both
+   * podgate profiles use `excluded` (the kyverno/policies suites are kept green with the newer CLI).
+   */
+  readonly testRowWithoutResponse: 'skip' | 'excluded';
+  /**
+   * `podgate test`: `request.operation: UPDATE` in a values file makes an UPDATE with the resource as its
+   * own old object (1.11+ CLI); 1.10.7 evaluates a plain CREATE. Both podgate profiles use UPDATE
+   * (`other/allowed-label-changes` needs it).
+   */
+  readonly testUpdateFromValues: boolean;
   /** kyverno-test files may carry `exceptions:` (PolicyException files), 1.11+. */
   readonly testExceptions: boolean;
   /** PolicyException `apiVersion`s the CRD serves (1.12.5 dropped v2alpha1). */
@@ -45,6 +57,8 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   foreachNoPatch: 'skip',
   testChainsMutations: false,
   applyRequestObjectValues: false,
+  testRowWithoutResponse: 'excluded',
+  testUpdateFromValues: true,
   testExceptions: false,
   exceptionApiVersions: Object.freeze(['kyverno.io/v2alpha1']),
   policyAdmissionField: false,
@@ -58,6 +72,8 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   foreachNoPatch: 'skip',
   testChainsMutations: true,
   applyRequestObjectValues: true,
+  testRowWithoutResponse: 'excluded',
+  testUpdateFromValues: true,
   testExceptions: true,
   exceptionApiVersions: Object.freeze(['kyverno.io/v2beta1']),
   policyAdmissionField: true,
