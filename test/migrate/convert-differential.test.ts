@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { fcParams } from '../helpers/fc.js';
 import {
   convertWorld,
   GEN_NAMESPACES,
@@ -53,7 +54,7 @@ test('generated PSP sets and RBAC: every disagreement is listed as unexpressible
       examples.push(...t.examples.slice(0, 1));
       return true;
     }),
-    { seed: SEED, numRuns: 25 },
+    fcParams(25),
   );
   assert.equal(disagree, 0, `seed ${SEED}: ${disagree} disagreements\n${examples.slice(0, 3).join('\n')}`);
 });
