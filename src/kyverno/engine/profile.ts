@@ -14,8 +14,8 @@ export interface EngineProfile {
   readonly release: string;
   /**
    * Status of a mutate `foreach` rule whose elements produced no patch. v1.10.7 (mutation.go
-   * ForEachMutation) reports `pass`; from 1.11 the rule is `skip` with the handler's message.
-   * podgate's 1.10 profile keeps `skip` (see docs/compatibility.md: the kyverno/policies suites expect it).
+   * ForEachMutation) reports `pass`; from 1.11 the rule is `skip` (`no patches applied`). `podgate test`
+   * also skips for suites in the 1.11+ `cli.kyverno.io/v1alpha1` format (written for the newer CLI).
    */
   readonly foreachNoPatch: 'pass' | 'skip';
   /**
@@ -54,7 +54,7 @@ export interface EngineProfile {
 export const PROFILE_1_10: EngineProfile = Object.freeze({
   kyverno: '1.10',
   release: 'v1.10.7',
-  foreachNoPatch: 'skip',
+  foreachNoPatch: 'pass',
   testChainsMutations: false,
   applyRequestObjectValues: false,
   testRowWithoutResponse: 'excluded',
