@@ -172,3 +172,35 @@ export function versionMatrix(k8s: string): VersionMatrix {
   if (newestSafe) out.newestSafe = newestSafe;
   return out;
 }
+
+/** The matrix row of a Kyverno minor. */
+export function kyvernoRange(kyverno: string): KyvernoRange | undefined {
+  return KYVERNO_MATRIX.find((r) => r.kyverno === kyverno);
+}
+
+/** One Kubernetes minor upgrade on the way to a Kyverno version, with the verified Kyverno that runs through it. */
+export interface KubernetesHop {
+  /** From and to, `1.24` → `1.25`. */
+  from: string;
+  to: string;
+  /** The newest verified Kyverno tested on both minors (it stays installed while Kubernetes moves). */
+  kyverno?: KyvernoChoice;
+}
+
+/**
+ * Kubernetes upgrades (one minor at a time, as Kubernetes requires) from `fromMinor` to the first minor
+ * `kyverno` is tested on; empty when it is tested on `fromMinor` already.
+ */
+export function kubernetesHopsFor(kyverno: string, fromMinor: number): KubernetesHop[] {
+  const row = kyvernoRange(kyverno);
+  if (!row) return [];
+  const min = minorOf(row.kubernetesMin);
+  const hops: KubernetesHop[] = [];
+  for (let m = fromMinor + 1; m <= min; m++) {
+    const hop: KubernetesHop = { from: `1.${m - 1}`, to: `1.${m}` };
+    const during = newestChoice([m - 1, m], `1.${m - 1}.0`);
+    if (during) hop.kyverno = during;
+    hops.push(hop);
+  }
+  return hops;
+}

@@ -1,8 +1,10 @@
 // What every migration command reads (cluster, values, users, policies, Kyverno's configuration) and
 // the computations they share (audit, exceptions, diff, plan, report), read and run once per command.
+import type { EngineProfile } from '../kyverno/index.js';
+import { kyvernoVersionOption, profileFor } from './kyverno-version.js';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import { ChartRenderError, type ChartVersion, isChartVersion, kubeMinor, loadValuesFile, PLAN_KUBERNETES_MIN, planRange, verifiedFor, versionMatrix } from '../chart/index.js';
+import { ChartRenderError, type ChartVersion, isChartVersion, kubeMinor, kubernetesHopsFor, loadValuesFile, PLAN_KUBERNETES_MIN, planRange, verifiedFor, versionMatrix } from '../chart/index.js';
 import { type ClusterContext, defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../kyverno/config/index.js';
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../kube/index.js';
 import { type AuditResult, runAudit } from '../migrate/audit.js';
@@ -36,6 +38,7 @@ export interface TargetOptions extends ClusterOptions {
   kyvernoValues?: string;
   catalog?: string;
   exception?: string[];
+  kyvernoVersion?: string;
 }
 
 /** Everything a migration command works on, read once. */
@@ -58,6 +61,8 @@ export interface MigrationInputs {
   cluster: ClusterRead;
   /** Kinds that could not be listed, worded (only with `partial`; otherwise reading fails). */
   readProblems: string[];
+  /** The Kyverno version the evaluation follows (--kyverno-version, or the chart's). */
+  profile: EngineProfile;
 }
 
 /** Adds the target-set options (cluster, values, chart version, policies, users, Kyverno config, catalog). */
@@ -69,7 +74,8 @@ export function targetOptions(cmd: Command): Command {
     .option('--users <path...>', 'PermissionUser records (users found in the cluster are always included)')
     .option('--kyverno-values <file>', "the kyverno chart's values file (config.resourceFilters, config.excludeGroups, features.policyExceptions)")
     .option('--exception <file...>', 'Kyverno PolicyException files (kyverno.io/v2alpha1) added to those in the cluster; they count only when --kyverno-values enables features.policyExceptions')
-    .option('--catalog <file>', 'extra component catalog ({components: [{id, comment, namespaces, labelValues}]})');
+    .option('--catalog <file>', 'extra component catalog ({components: [{id, comment, namespaces, labelValues}]})')
+    .addOption(kyvernoVersionOption());
 }
 
 /** Reads cluster, values, users and policies; every input problem becomes one UsageError (exit 2). */
@@ -140,6 +146,7 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
     catalog,
     chartVersion,
     valuesTexts,
+    profile: profileFor(opts.kyvernoVersion, chartVersion),
   };
 }
 
@@ -153,6 +160,7 @@ export function auditInputs(io: CliIO, m: MigrationInputs, label = 'auditing'): 
     userNamespaces: m.userNamespaces,
     catalog: m.catalog,
     context: m.context,
+    profile: m.profile,
     onProgress: (done, all) => step.tick(done, all),
   });
   step.end(`${res.summary.violations} violations`);
@@ -242,6 +250,12 @@ export function planFor(target: PlanTarget, m: { policiesValues: string; cluster
       if (seen.has(k)) return false;
       seen.add(k);
       return true;
+    })
+    // The post-migration phase: the Kubernetes minors to pass first, each with the Kyverno that runs through it (versions.ts).
+    .map((u, i, all) => {
+      const fromMinor = Number((i === 0 ? target.kubernetes : all[i - 1]!.kubernetes).split('.')[1]);
+      const hops = kubernetesHopsFor(u.kyvernoApp, fromMinor).map((h) => ({ from: h.from, to: h.to, ...(h.kyverno ? { kyverno: h.kyverno.kyverno } : {}) }));
+      return { ...u, hops };
     });
   return buildPlan({
     kubernetes: target.kubernetes,
@@ -279,7 +293,7 @@ export function unneededFor(io: CliIO, m: MigrationInputs): UnneededExclude[] {
 /** Runs the PSP-versus-Kyverno diff over the inputs. */
 export function diffInputs(m: MigrationInputs, io?: CliIO): DiffResult {
   const step = io ? progress(io, 'diffing', 'workloads') : undefined;
-  const d = runDiff({ snapshot: m.snapshot, policies: m.target.policies, kyvernoConfig: m.kyvernoConfig, userNamespaces: m.userNamespaces, catalog: m.catalog, context: m.context, ...(step ? { onProgress: (done: number, all: number) => step.tick(done, all) } : {}) });
+  const d = runDiff({ snapshot: m.snapshot, policies: m.target.policies, kyvernoConfig: m.kyvernoConfig, userNamespaces: m.userNamespaces, catalog: m.catalog, context: m.context, profile: m.profile, ...(step ? { onProgress: (done: number, all: number) => step.tick(done, all) } : {}) });
   step?.end();
   return d;
 }

@@ -14,6 +14,8 @@ import { formatInputError, type KubeObject } from '../kube/index.js';
 import {
   type CompiledPolicy,
   compilePolicy,
+  DEFAULT_PROFILE,
+  type EngineProfile,
   type EvaluationContext,
   evaluatePolicy,
   loadPolicyObjects,
@@ -23,7 +25,7 @@ import {
   patchedResourceDiff,
   type RequestInfo,
 } from '../kyverno/index.js';
-import { isObject } from '../util/index.js';
+import { clone, getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../util/index.js';
 import { type ExpectedResult, parseSuite, parseValues, type SuiteSpec, type SuiteValues } from './suite.js';
 import { valuesContext } from './values-context.js';
 
@@ -108,7 +110,11 @@ function requestInfoFrom(doc: unknown): RequestInfo | undefined {
 }
 
 /** Runs one kyverno-test.yaml file. Never throws for bad input: problems land in `errors`. */
-export function runSuiteFile(file: string): SuiteRun {
+/**
+ * The profile decides how the CLI applies policies (engine/profile.ts: testChainsMutations,
+ * applyRequestObjectValues, testRowWithoutResponse, testUpdateFromValues, testExceptions).
+ */
+export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROFILE): SuiteRun {
   const run: SuiteRun = { file, name: '', rows: [], errors: [], reported: [], policyCount: 0, resourceCount: 0 };
   let doc: unknown;
   try {
@@ -153,16 +159,38 @@ export function runSuiteFile(file: string): SuiteRun {
     }
   }
 
+  if (suite.exceptions && suite.exceptions.length > 0) {
+    // Never a silently wrong row: 1.10 test files have no exceptions, and podgate does not apply them yet.
+    run.errors.push(
+      profile.testExceptions
+        ? `${file}: exceptions: PolicyExceptions are not evaluated by podgate yet; rows they would change are reported without them`
+        : `${file}: exceptions: test files carry PolicyExceptions from Kyverno 1.11 on; run with --kyverno-version 1.12`,
+    );
+  }
   const cache = new Map<string, Outcome>();
+  const outcomeOf = (p: CompiledPolicy, r: KubeObject): Outcome => {
+    const ctx = contextFor(p, r, values, requestInfo, suite.format, profile);
+    const subject = profile.applyRequestObjectValues ? withRequestObjectValues(r, ctx.values?.global) : r;
+    const mutation = mutatePolicy(p, subject, ctx);
+    return { mutation, validation: evaluatePolicy(p, mutation.patched, ctx) };
+  };
   const evaluate = (p: CompiledPolicy, ri: number, r: KubeObject): Outcome => {
     const key = `${p.policy.namespace ?? ''}/${p.policy.name}#${ri}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const ctx = contextFor(p, r, values, requestInfo, suite.format);
-    const mutation = mutatePolicy(p, r, ctx);
-    const res = { mutation, validation: evaluatePolicy(p, mutation.patched, ctx) };
-    cache.set(key, res);
-    return res;
+    if (!profile.testChainsMutations) {
+      const res = outcomeOf(p, r);
+      cache.set(key, res);
+      return res;
+    }
+    // The 1.12 CLI chains the policies: each one mutates (and validates) the previous one's output.
+    let current = r;
+    for (const q of policies) {
+      const res = outcomeOf(q, current);
+      cache.set(`${q.policy.namespace ?? ''}/${q.policy.name}#${ri}`, res);
+      current = res.mutation.patched;
+    }
+    return cache.get(key) ?? outcomeOf(p, r);
   };
   // An expected patched resource file, or why it could not be read (Kyverno prints "failed to load
   // resources" and the comparison fails).
@@ -212,7 +240,7 @@ export function runSuiteFile(file: string): SuiteRun {
         continue;
       }
       const outcome = evaluate(policy, ri, resource);
-      const fromMutation = fillRow(row, exp, outcome, policy);
+      const fromMutation = fillRow(row, exp, outcome, policy, profile);
       if (fromMutation && row.actual === 'pass' && exp.patchedResource !== undefined) {
         const want = expectedPatched(exp.patchedResource);
         if (want.error !== undefined) {
@@ -262,7 +290,7 @@ function unsupportedRuleType(policy: CompiledPolicy, names: readonly string[]): 
 const SCORED = 'policies.kyverno.io/scored';
 
 /** Fills the row's actual status from the rule's response; true when that response is a mutate rule's. */
-function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome, policy: CompiledPolicy): boolean {
+function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome, policy: CompiledPolicy, profile: EngineProfile): boolean {
   const names = [exp.rule, `autogen-${exp.rule}`, `autogen-cronjob-${exp.rule}`];
   const mutated = outcome.mutation.rules.find((r) => names.includes(r.rule));
   const rr = outcome.validation.rules.find((r) => names.includes(r.rule)) ?? mutated;
@@ -276,7 +304,7 @@ function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome, policy: Co
   } else if (unsupported !== undefined || exp.generatedResource !== undefined) {
     row.actual = 'not evaluated';
     row.message = `${unsupported ?? 'generate'} rules are not supported by podgate`;
-  } else if (outcome.mutation.rules.length > 0 || outcome.validation.rules.length > 0) {
+  } else if (profile.testRowWithoutResponse === 'excluded' && (outcome.mutation.rules.length > 0 || outcome.validation.rules.length > 0)) {
     // The kyverno CLI from 1.11 (printTestResult): the policy answered for this resource, but with no
     // response for this rule, so the resource counts as excluded from it: a pass whatever was expected.
     row.actual = 'excluded';
@@ -297,13 +325,46 @@ function inDefaultNamespace(o: KubeObject): KubeObject {
   return { ...o, metadata: { ...o.metadata, namespace: 'default' } };
 }
 
-function contextFor(p: CompiledPolicy, r: KubeObject, values: SuiteValues | undefined, requestInfo: RequestInfo | undefined, format: SuiteSpec['format']): EvaluationContext {
+/**
+ * The resource with the values file's `request.object.<path>` variables written into it (1.12 CLI), so that
+ * patterns see them as well as variables. A copy: the loaded resource is never changed.
+ */
+export function withRequestObjectValues(resource: KubeObject, global: Readonly<Record<string, JsonValue>> | undefined): KubeObject {
+  const entries = Object.entries(global ?? {}).filter(([k]) => k.startsWith('request.object.') && k.length > 'request.object.'.length);
+  if (entries.length === 0) return resource;
+  const out = clone(resource) as unknown as JsonObject;
+  for (const [k, v] of entries) {
+    const keys = k.slice('request.object.'.length).split('.');
+    let node = out;
+    for (const key of keys.slice(0, -1)) {
+      const next = getOwn(node, key);
+      if (isObject(next)) node = next;
+      else {
+        const created: JsonObject = {};
+        setOwn(node, key, created);
+        node = created;
+      }
+    }
+    setOwn(node, keys[keys.length - 1]!, clone(v));
+  }
+  return out as unknown as KubeObject;
+}
+
+function contextFor(
+  p: CompiledPolicy,
+  r: KubeObject,
+  values: SuiteValues | undefined,
+  requestInfo: RequestInfo | undefined,
+  format: SuiteSpec['format'],
+  profile: EngineProfile,
+): EvaluationContext {
   const ctx = valuesContext(p.policy.name, r, values);
+  ctx.profile = profile;
   // Suites in the 1.11+ format were written for a CLI that skips a mutate foreach that changes nothing.
   if (format === 'v1alpha1') ctx.skipUnchangedForeach = true;
   // Like the Kyverno CLI from 1.11 (processor: WithOldResource on UPDATE), an UPDATE compares the
   // resource with itself: the suites carry no separate old object.
-  if (ctx.values?.global?.['request.operation'] === 'UPDATE') {
+  if (profile.testUpdateFromValues && ctx.values?.global?.['request.operation'] === 'UPDATE') {
     ctx.operation = 'UPDATE';
     ctx.oldObject = r;
   }

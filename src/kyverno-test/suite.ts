@@ -58,6 +58,8 @@ export interface SuiteSpec {
   variables?: string;
   userinfo?: string;
   values?: SuiteValues;
+  /** PolicyException files (Kyverno 1.11+ test files). */
+  exceptions?: string[];
   results: ExpectedResult[];
 }
 
@@ -160,6 +162,7 @@ export function parseSuite(doc: unknown): { suite?: SuiteSpec; errors: SuiteErro
   const suite: SuiteSpec = { name, format, policies, resources: strings(doc.resources), results };
   if (typeof doc.variables === 'string') suite.variables = doc.variables;
   if (typeof doc.userinfo === 'string') suite.userinfo = doc.userinfo;
+  if (Array.isArray(doc.exceptions)) suite.exceptions = strings(doc.exceptions);
   if (isObject(doc.values)) suite.values = parseValues(doc.values as JsonObject);
   return { suite, errors };
 }

@@ -7,6 +7,8 @@ export { autogenRuleName, computeRules } from './autogen/index.js';
 export type {
   CompiledPolicy,
   ContextResolver,
+  EngineProfile,
+  KyvernoVersion,
   EvaluationContext,
   EvaluationValues,
   PolicyResult,
@@ -14,11 +16,13 @@ export type {
   RuleResult,
   RuleStatus,
 } from './engine/index.js';
-export { compilePolicy, effectiveAction, evaluatePolicy } from './engine/index.js';
+export { compilePolicy, DEFAULT_PROFILE, effectiveAction, engineProfile, evaluatePolicy, isKyvernoVersion, KYVERNO_VERSIONS, kyvernoForChart, PROFILE_1_10, PROFILE_1_12 } from './engine/index.js';
 export { buildContext, substituteAll } from './variables/index.js';
 export type { AdmissionOutcome, JsonPatchOp, PolicyMutation } from './mutate/index.js';
 export {
+  admissionPolicies,
   admitResource,
+  inAdmission,
   applyMutateRule,
   createJsonPatch,
   filterKyvernoPatches,

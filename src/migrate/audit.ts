@@ -3,7 +3,7 @@
 // to raw manifests — listing every would-be denial with Kyverno's exact message.
 import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
 import { filteredBy } from '../kyverno/config/index.js';
-import { admitResource, type CompiledPolicy, effectiveAction } from '../kyverno/index.js';
+import { admitResource, type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyverno/index.js';
 import { type ClusterSnapshot, type KubeObject, namespaceLabels } from '../kube/index.js';
 import { getOwn, setOwn } from '../util/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
@@ -72,6 +72,8 @@ export interface AuditInput {
   kyvernoConfig: KyvernoConfig;
   userNamespaces: ReadonlyMap<string, UserNamespace>;
   catalog?: readonly ComponentDef[];
+  /** Kyverno version to follow (default 1.10). */
+  profile?: EngineProfile;
   /** Called after each workload (progress bars). */
   onProgress?: (done: number, total: number) => void;
   /** Namespaces, ConfigMaps and the PolicyExceptions in effect (see kyverno/config buildClusterContext). */
@@ -146,7 +148,7 @@ export function runAudit(input: AuditInput): AuditResult {
     const user = input.userNamespaces.get(ns);
     let any = false;
     // Admission order: every mutation first, then validation of the mutated object.
-    const admitted = admitResource(input.policies, object, { namespaceLabels: labels, ...extra });
+    const admitted = admitResource(input.policies, object, { namespaceLabels: labels, ...extra, ...(input.profile ? { profile: input.profile } : {}) });
     const applied = admitted.mutateResults.filter((m) => m.status === 'pass').map((m) => `${m.policy}/${m.rule}`);
     if (applied.length > 0) res.mutated.push({ kind: raw.kind, namespace: ns, name, rules: applied });
     admitted.validateResults.forEach((r, pi) => {

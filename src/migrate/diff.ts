@@ -2,7 +2,7 @@
 // today (with defaulting) against the Kyverno decision of the target policy set. Breakages are what the
 // switch would refuse; regressions are protections PSP gave (a denial, or a safer value it forced) that
 // Kyverno does not keep, each naming the PSP field that was lost.
-import { admitResource, type CompiledPolicy, effectiveAction } from '../kyverno/index.js';
+import { admitResource, type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyverno/index.js';
 import { type ClusterSnapshot, FieldPath, formatFieldError, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
 import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
 import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
@@ -138,6 +138,8 @@ export interface DiffInput {
   context?: ClusterContext;
   /** Called after each workload (progress on a terminal). */
   onProgress?: (done: number, total: number) => void;
+  /** Kyverno version to follow (default 1.10). */
+  profile?: EngineProfile;
 }
 
 /** Builds the diff over every workload of the snapshot. */
@@ -167,6 +169,7 @@ export function runDiff(input: DiffInput): DiffResult {
       const labels = namespaceLabels(input.snapshot, ns);
       const admitted = admitResource(input.policies, object, {
         namespaceLabels: labels,
+        ...(input.profile ? { profile: input.profile } : {}),
         ...(input.context?.configMaps ? { configMaps: input.context.configMaps } : {}),
         ...(input.context && input.context.exceptions.length > 0 ? { exceptions: input.context.exceptions } : {}),
       });

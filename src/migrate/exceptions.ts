@@ -84,7 +84,7 @@ function ruleNamesFor(kind: string, rule: string): string[] {
  * `features.policyExceptions.enabled=true` and put them in the namespace given by
  * `features.policyExceptions.namespace`); kyverno.io/v2beta1 from Kyverno 1.11.
  */
-export function policyExceptions(audit: AuditResult, exceptionNamespace = 'kyverno'): KubeObject[] {
+export function policyExceptions(audit: AuditResult, exceptionNamespace = 'kyverno', apiVersion = 'kyverno.io/v2alpha1'): KubeObject[] {
   const byWorkload = new Map<string, Violation[]>();
   for (const v of audit.violations) {
     if (v.userViolation) continue;
@@ -103,7 +103,7 @@ export function policyExceptions(audit: AuditResult, exceptionNamespace = 'kyver
     }
     const kinds = v0.kind === 'Pod' ? ['Pod'] : v0.kind === 'CronJob' ? ['CronJob', 'Job', 'Pod'] : v0.kind === 'Deployment' ? ['Deployment', 'ReplicaSet', 'Pod'] : [v0.kind, 'Pod'];
     out.push({
-      apiVersion: 'kyverno.io/v2alpha1',
+      apiVersion,
       kind: 'PolicyException',
       metadata: {
         name: `${v0.namespace}-${v0.name}`.toLowerCase().slice(0, 253),

@@ -12,7 +12,18 @@ const opts: PlanOptions = {
   usersBackup: 'backup_users.yaml',
   clusterArg: '--cluster dump/',
   kyvernoPsp: 'privileged',
-  upgradePath: [{ kubernetes: '1.26', kyvernoChart: '3.2.6', policiesChart: '3.2.5', kyvernoApp: '1.12' }],
+  upgradePath: [
+    {
+      kubernetes: '1.26',
+      kyvernoChart: '3.2.6',
+      policiesChart: '3.2.5',
+      kyvernoApp: '1.12',
+      hops: [
+        { from: '1.24', to: '1.25', kyverno: '1.10' },
+        { from: '1.25', to: '1.26', kyverno: '1.10' },
+      ],
+    },
+  ],
 };
 const steps = buildPlan(opts);
 const ids = steps.map((s) => s.id);
@@ -39,7 +50,10 @@ const exact: { name: string; command: string }[] = [
   },
   { name: 'disables PSP with the BCM tool', command: 'cm-kubernetes-setup --disable-psp' },
   { name: 'lets Kyverno\'s pods use a PSP while PSP enforces', command: 'kubectl create clusterrole podgate:psp:kyverno --verb=use --resource=podsecuritypolicies.policy --resource-name=privileged' },
-  { name: 'upgrades the kyverno chart after Kubernetes moves', command: 'helm upgrade --wait --version 3.2.6 -f kyverno-values.yaml --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno' },
+  {
+    name: 'upgrades the kyverno chart after Kubernetes moves, with the values migrate upgrade translated',
+    command: 'helm upgrade --wait --version 3.2.6 -f podgate-upgrade/kyverno-values.yaml --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno',
+  },
 ];
 for (const c of exact) {
   test(`plan ${c.name}`, () => {
@@ -55,4 +69,15 @@ test('every step has checks and a rollback, and the text lists them', () => {
   const text = formatPlan(steps);
   assert.match(text, /^1\. Check that PSP is enforced today/);
   assert.equal((text.match(/ {3}rollback:/g) ?? []).length, steps.length);
+});
+
+test('post-migration phase: Kubernetes 1.24 → 1.25 → 1.26 with Kyverno 1.10, then the Kyverno 1.12 upgrade gated by migrate upgrade', () => {
+  const tail = ids.slice(ids.indexOf('disable-psp') + 1);
+  assert.deepEqual(tail, ['kubernetes-1.25', 'kubernetes-1.26', 'upgrade-1.26']);
+  assert.match(steps.find((s) => s.id === 'kubernetes-1.25')!.title, /^Upgrade Kubernetes 1\.24 → 1\.25, keeping Kyverno 1\.10$/);
+  const up = steps.find((s) => s.id === 'upgrade-1.26')!;
+  const gate = up.commands.findIndex((c) => c.startsWith('podgate migrate upgrade --kubernetes 1.26 --cluster dump/ --values kyverno-policies-values.yaml --kyverno-values kyverno-values.yaml --out-dir podgate-upgrade'));
+  const firstHelm = up.commands.findIndex((c) => c.startsWith('helm upgrade'));
+  assert.ok(gate >= 0 && gate < firstHelm, up.commands.join('\n'));
+  assert.ok(up.checks.some((c) => c.includes('podgate migrate upgrade exited 0')));
 });

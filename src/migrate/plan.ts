@@ -37,9 +37,15 @@ export interface PlanOptions {
   kyvernoPsp?: string;
   /** Why the Kyverno version was chosen, when it is not simply "the newest verified one tested on this Kubernetes". */
   kyvernoNote?: string;
-  /** Chart versions to move to after Kubernetes is upgraded: [kubernetes, kyverno chart, policies chart]. */
-  upgradePath: { kubernetes: string; kyvernoChart: string; policiesChart: string; kyvernoApp: string }[];
+  /**
+   * The post-migration phase: Kyverno versions to move to after Kubernetes is upgraded, each with the
+   * Kubernetes upgrades (one minor at a time) that come first and the Kyverno that runs through them.
+   */
+  upgradePath: { kubernetes: string; kyvernoChart: string; policiesChart: string; kyvernoApp: string; hops?: { from: string; to: string; kyverno?: string }[] }[];
 }
+
+/** Where `podgate migrate upgrade` writes the translated values the Kyverno upgrade installs. */
+export const UPGRADE_DIR = 'podgate-upgrade';
 
 const CMSH_CHECK = "cmsh -c 'configurationoverlay; use kube-default-master; roles; use kubernetes::apiserver; get admissioncontrol'";
 
@@ -61,23 +67,60 @@ function helmPoliciesCommand(o: PlanOptions, action: 'install' | 'upgrade', extr
 const ENFORCE_CHECK = 'kubectl get clusterpolicy -o custom-columns=NAME:.metadata.name,ACTION:.spec.validationFailureAction: every policy Enforce';
 
 function upgradeSteps(o: PlanOptions): PlanStep[] {
-  return o.upgradePath.map(
-    (u): PlanStep => ({
+  const out: PlanStep[] = [];
+  let running = o.kyvernoApp;
+  for (const u of o.upgradePath) {
+    for (const h of u.hops ?? []) {
+      const during = h.kyverno ?? running;
+      out.push({
+        id: `kubernetes-${h.to}`,
+        title: `Upgrade Kubernetes ${h.from} → ${h.to}, keeping Kyverno ${during}`,
+        why: `Kubernetes moves one minor at a time; ${h.kyverno ? `Kyverno ${during} is tested on both ${h.from} and ${h.to}, so it keeps enforcing through the upgrade` : `no verified Kyverno is tested on both ${h.from} and ${h.to}: Kyverno ${during} keeps enforcing outside its tested range until Kubernetes reaches it`}. Kyverno ${u.kyvernoApp} (chart ${u.kyvernoChart}) is not tested on ${h.from}: it comes after Kubernetes ${u.kubernetes}.`,
+        commands: [
+          'module load kubernetes',
+          'kubectl version -o json | grep gitVersion',
+          `# upgrade the control plane, then every node's kubelet, to Kubernetes ${h.to} with the BCM Kubernetes upgrade procedure`,
+          'kubectl get nodes -o wide',
+        ],
+        checks: [
+          `every node is Ready and reports kubelet v${h.to}.x`,
+          'kubectl -n kyverno get pods: every pod Running and Ready',
+          ENFORCE_CHECK,
+        ],
+        rollback: [`Kubernetes minors cannot be downgraded: restore the etcd backup taken before the upgrade (BCM etcd backup and restore) and reinstall Kubernetes ${h.from}`],
+        enforcement: 'Kyverno (Enforce)',
+      });
+    }
+    const gated = u.kyvernoChart === '3.2.6' && u.policiesChart === '3.2.5';
+    const kv = gated ? `${UPGRADE_DIR}/kyverno-values.yaml` : 'kyverno-values.yaml';
+    const pv = gated ? `${UPGRADE_DIR}/kyverno-policies-values.yaml` : 'kyverno-policies-values.yaml';
+    out.push({
       id: `upgrade-${u.kubernetes}`,
       title: `After Kubernetes is upgraded to ${u.kubernetes}: upgrade Kyverno to ${u.kyvernoApp} (chart ${u.kyvernoChart}) and kyverno-policies ${u.policiesChart}`,
-      why: `Kyverno ${o.kyvernoApp} is not tested on Kubernetes ${u.kubernetes}; Kyverno ${u.kyvernoApp} is the newest release podgate verified that is, and newer charts refuse older clusters, so Kyverno moves after Kubernetes.`,
+      why: `Kyverno ${running} is not tested beyond the Kubernetes it was installed for; Kyverno ${u.kyvernoApp} is the newest release podgate verified on Kubernetes ${u.kubernetes}, and newer charts refuse older clusters, so Kyverno moves after Kubernetes.${gated ? ' podgate migrate upgrade is the gate: it evaluates every workload under both versions and translates the values files for the new charts.' : ''}`,
       commands: [
         "helm get values -n kyverno kyverno | sed '/USER-SUPPLIED VALUES:/d' > kyverno-values.yaml",
         "helm get values -n kyverno kyverno-policies | sed '/USER-SUPPLIED VALUES:/d' > kyverno-policies-values.yaml",
-        `podgate chart render --chart-version ${u.policiesChart} -f kyverno-policies-values.yaml > /dev/null   # shows warnings for the new chart`,
-        `helm upgrade --wait --version ${u.kyvernoChart} -f kyverno-values.yaml --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno`,
-        `helm upgrade --wait --version ${u.policiesChart} -f kyverno-policies-values.yaml --set validationFailureAction=Enforce --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies`,
+        ...(gated
+          ? [`podgate migrate upgrade --kubernetes ${u.kubernetes} ${o.clusterArg} --values kyverno-policies-values.yaml --kyverno-values kyverno-values.yaml --out-dir ${UPGRADE_DIR}   # the gate: exit 0 = no workload newly denied`]
+          : []),
+        `podgate chart render --chart-version ${u.policiesChart} -f ${pv} > /dev/null   # shows warnings for the new chart`,
+        `helm upgrade --wait --version ${u.kyvernoChart} -f ${kv} --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno`,
+        ...(gated ? [`[ ! -f ${UPGRADE_DIR}/policyexceptions.yaml ] || kubectl apply -f ${UPGRADE_DIR}/policyexceptions.yaml   # PolicyExceptions as kyverno.io/v2beta1`] : []),
+        `helm upgrade --wait --version ${u.policiesChart} -f ${pv} --set validationFailureAction=Enforce --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies`,
       ],
-      checks: ['kubectl -n kyverno get pods: every pod Running and Ready', 'kubectl get clusterpolicy: every policy READY true', ENFORCE_CHECK],
+      checks: [
+        ...(gated ? ['podgate migrate upgrade exited 0 (no workload newly denied) before anything was upgraded; read its warnings about values with no effect'] : []),
+        'kubectl -n kyverno get pods: every pod Running and Ready',
+        'kubectl get clusterpolicy: every policy READY true',
+        ENFORCE_CHECK,
+      ],
       rollback: ['helm rollback -n kyverno kyverno-policies', 'helm rollback -n kyverno kyverno'],
       enforcement: 'Kyverno (Enforce)',
-    }),
-  );
+    });
+    running = u.kyvernoApp;
+  }
+  return out;
 }
 
 /**

@@ -8,6 +8,9 @@ import type { ClusterContext } from '../kyverno/config/index.js';
 import {
   type CompiledPolicy,
   compilePolicy,
+  DEFAULT_PROFILE,
+  type EngineProfile,
+  inAdmission,
   createJsonPatch,
   type EvaluationContext,
   evaluatePolicy,
@@ -63,13 +66,17 @@ export interface EngineOptions {
   namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined;
   /** PodSecurityPolicy evaluation for shadow-mode comparison. */
   psp?: PspEvaluator;
+  /** Kyverno version to follow (default 1.10); with 1.12, `spec.admission: false` policies are not served. */
+  profile?: EngineProfile;
 }
 
 // Kyverno registers its mutating webhook for CREATE and UPDATE only (as admitResource does).
 const MUTATING_OPERATIONS = new Set(['CREATE', 'UPDATE']);
 
 /** An AdmissionEngine over compiled policies. */
-export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOptions = {}): AdmissionEngine {
+export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions = {}): AdmissionEngine {
+  const profile = opts.profile ?? DEFAULT_PROFILE;
+  const policies = all.filter((p) => inAdmission(p, profile));
   const compiled: CompiledPolicy[] = policies.map(compilePolicy);
   const overrides = new Map<string, readonly ActionOverride[]>(policies.map((p) => [policyKey(p), p.validationFailureActionOverrides]));
   const hasMutations = policies.some((p) => p.rules.some((r) => r.mutate !== undefined));
@@ -96,6 +103,7 @@ export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOpt
       requestInfo: { userInfo: request.userInfo },
       ...(cluster?.configMaps ? { configMaps: cluster.configMaps } : {}),
       ...(cluster && cluster.exceptions.length > 0 ? { exceptions: cluster.exceptions } : {}),
+      ...(opts.profile ? { profile: opts.profile } : {}),
     };
     return { resource, ctx, namespaceLabels };
   };

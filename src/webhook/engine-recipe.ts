@@ -3,7 +3,7 @@
 // policies and the cluster objects shadow mode compares against; `module` names a module exporting
 // an engine factory (tests' stand-in engines).
 import type { LoadedObject } from '../kube/index.js';
-import type { Policy } from '../kyverno/index.js';
+import { engineProfile, type KyvernoVersion, type Policy } from '../kyverno/index.js';
 import type { ClusterContext } from '../kyverno/config/index.js';
 import { type ClusterContextProvider, createKyvernoEngine } from './engine-adapter.js';
 import type { AdmissionEngine } from './handle-review.js';
@@ -16,6 +16,8 @@ export interface EngineData {
   cluster?: LoadedObject[];
   /** Namespaces, ConfigMaps and PolicyExceptions (a snapshot: a new one comes with a new generation). */
   context?: ClusterContext;
+  /** The Kyverno version to follow (engine profile; default 1.10), by name so that it clones as data. */
+  kyverno?: KyvernoVersion;
 }
 
 /** How to build an engine in another thread. */
@@ -31,6 +33,7 @@ export function kyvernoEngineFromData(data: EngineData, live?: ClusterContextPro
     ...(context ? { context } : {}),
     ...(namespaces ? { namespaceLabels: (ns: string) => namespaces.get(ns) } : {}),
     ...(psp ? { psp: psp.evaluate } : {}),
+    ...(data.kyverno ? { profile: engineProfile(data.kyverno) } : {}),
   });
 }
 

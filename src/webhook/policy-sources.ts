@@ -2,6 +2,7 @@
 // rendered from a values file (`--chart-values`), the per-user ClusterPolicies of permission-manager
 // users (`--users`), and a cluster dump whose PSPs shadow mode compares against (`--psp-cluster`).
 // Every problem is collected with its file; a set with any problem is not built.
+import type { EngineProfile } from '../kyverno/index.js';
 import { ChartRenderError, type ChartVersion, loadValuesFile, renderChart } from '../chart/index.js';
 import { clusterDumpPath, loadObjects } from '../cluster/index.js';
 import { formatInputError, type LoadedObject } from '../kube/index.js';
@@ -25,6 +26,8 @@ export interface PolicySources {
   users?: readonly string[];
   /** Cluster dump (PSPs, RBAC, namespaces) for shadow-mode PSP comparison and namespace labels. */
   pspCluster?: string;
+  /** Kyverno version to follow (default 1.10). */
+  profile?: EngineProfile;
 }
 
 /** What the sources hold, or every problem found. */
@@ -109,7 +112,7 @@ export async function buildPolicySet(s: PolicySources | readonly string[], opts:
   const sources: PolicySources = Array.isArray(s) ? { policies: s as readonly string[] } : (s as PolicySources);
   const loaded = loadPolicySources(sources);
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-  const data: EngineData = { policies: loaded.policies, ...(loaded.cluster ? { cluster: loaded.cluster } : {}) };
+  const data: EngineData = { policies: loaded.policies, ...(loaded.cluster ? { cluster: loaded.cluster } : {}), ...(sources.profile ? { kyverno: sources.profile.kyverno } : {}) };
   opts.onPolicies?.(loaded.policies);
   // Compiled here too: a set that does not compile is refused before any worker sees it. Workers get the
   // cluster context as data in their recipe (see withClusterContext); this engine reads the live provider.

@@ -106,3 +106,32 @@ test('an audited chart the plan would not install is a usage error', async () =>
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--chart-version 3\.0\.7 is not what the plan installs on Kubernetes 1\.26 .*kyverno-policies 3\.2\.5/);
 });
+
+// The post-migration phase follows `versions` (src/chart/versions.ts): one Kubernetes minor at a time with the
+// Kyverno tested on both, then the Kyverno upgrade with `migrate upgrade` as its gate.
+for (const [k8s, hops] of [
+  ['1.24', ['1.25', '1.26']],
+  ['1.25', ['1.26']],
+  ['1.26', []],
+] as const) {
+  test(`Kubernetes ${k8s}: post-migration phase upgrades Kubernetes to ${hops.at(-1) ?? '(none)'} before Kyverno 1.12`, async () => {
+    const steps = await plan(k8s);
+    const ids = steps.map((s) => s.id);
+    assert.deepEqual(
+      ids.filter((id) => id.startsWith('kubernetes-')),
+      hops.map((h) => `kubernetes-${h}`),
+    );
+    const v = JSON.parse((await runCli(['-o', 'json', 'versions', '--kubernetes', k8s])).stdout) as { upgradePath: { kubernetes: string; before?: { kyverno: string } }[] };
+    for (const h of hops) {
+      const step = steps.find((s) => s.id === `kubernetes-${h}`)!;
+      const during = v.upgradePath.find((u) => u.kubernetes === h)?.before?.kyverno;
+      assert.ok(during, h);
+      assert.match(step.title, new RegExp(`keeping Kyverno ${during.replace('.', '\\.')}$`));
+    }
+    if (hops.length > 0) {
+      assert.equal(ids.at(-1), 'upgrade-1.26');
+      assert.ok(ids.indexOf(`kubernetes-${hops.at(-1)}`) < ids.indexOf('upgrade-1.26'));
+      assert.ok(steps.at(-1)!.commands.some((c) => c.startsWith('podgate migrate upgrade --kubernetes 1.26')));
+    } else assert.ok(!ids.includes('upgrade-1.26'), ids.join(' '));
+  });
+}

@@ -1,6 +1,7 @@
 // CLI commands of the admission area: `admit` answers one AdmissionReview as the webhook would
 // (Kyverno 1.10's decision and denial text, the mutating webhook's JSONPatch) and prints the
 // AdmissionReview response (JSON, or YAML with -o yaml), in the context of a cluster dump when given.
+import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
 import { type Command, Option } from 'commander';
 import { parse } from 'yaml';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
@@ -17,6 +18,7 @@ interface AdmitOptions extends ContextOptions {
   policy?: string[];
   chartValues?: string;
   chartVersion: ChartVersion;
+  kyvernoVersion?: string;
   users?: string[];
   request: string;
   mode: WebhookMode;
@@ -31,6 +33,7 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
     .option('--policy <path>', 'Kyverno policy file or directory (repeatable)', collect)
     .option('--chart-values <file>', 'kyverno-policies chart values to render policies from')
     .addOption(new Option('--chart-version <v>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'))
+    .addOption(kyvernoVersionOption())
     .option('--users <path>', 'PermissionUser records (or backups, BCM user objects) whose per-user policies apply (repeatable)', collect)
     .requiredOption('--request <file>', 'admission.k8s.io/v1 or v1beta1 AdmissionReview; - for stdin')
     .addOption(new Option('--mode <mode>', 'enforce: as Kyverno; audit: never deny, warn instead').choices(['enforce', 'audit']).default('enforce'))
@@ -58,7 +61,8 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
         throw new UsageError(`--request ${o.request}: ${(err as Error).message}`);
       }
       const cluster = await readClusterContext(ctx.io, o, 'admit');
-      const engine = createKyvernoEngine(loaded.policies, cluster ? { context: { snapshot: () => cluster } } : {});
+      const profile = profileFor(o.kyvernoVersion, o.chartVersion);
+      const engine = createKyvernoEngine(loaded.policies, cluster ? { context: { snapshot: () => cluster }, profile } : { profile });
       const handled = admitReview(body, engine, {
         mode: o.mode,
         ...(o.defaultFilters ? { config: defaultKyvernoConfig() } : {}),

@@ -15,8 +15,9 @@ import {
   type Policy,
   type PolicyResult,
 } from '../../kyverno/index.js';
-import { buildPolicyReports, findSuites, parseValues, type ReportInput, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, valuesContext } from '../../kyverno-test/index.js';
+import { buildPolicyReports, findSuites, parseValues, type ReportInput, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, valuesContext, withRequestObjectValues } from '../../kyverno-test/index.js';
 import type { ClusterContext } from '../../kyverno/config/index.js';
+import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
 import { isObject } from '../../util/index.js';
 import { type ContextOptions, contextOptions, readClusterContext } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
@@ -55,12 +56,13 @@ function printDiffs(ctx: CliContext, shown: readonly TestRow[]): void {
   });
 }
 
-function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; failOnly?: boolean }, cmd: Command): void {
+function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; failOnly?: boolean; kyvernoVersion?: string }, cmd: Command): void {
   const format = outputFormat(cmd, ['table', 'json']);
   const roots = paths.length > 0 ? paths : ['.'];
   const files = findSuites(roots, opts.fileName);
   if (files.length === 0) throw new UsageError(`test: no ${opts.fileName} found under ${roots.join(', ')}`);
-  const runs: SuiteRun[] = files.map((f) => runSuiteFile(f));
+  const profile = profileFor(opts.kyvernoVersion, undefined);
+  const runs: SuiteRun[] = files.map((f) => runSuiteFile(f, profile));
   const errors = runs.flatMap((r) => r.errors);
   const rows = runs.flatMap((r) => r.rows);
   const skipped = rows.filter((r) => r.actual === 'not evaluated').length;
@@ -187,6 +189,7 @@ interface ApplyOptions extends ContextOptions {
   namespaceLabels?: string;
   chartValues: string[];
   chartVersion: ChartVersion;
+  kyvernoVersion?: string;
 }
 
 function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined, nsLabels: Record<string, Record<string, string>>, cluster: ClusterContext | undefined): EvaluationContext {
@@ -220,14 +223,22 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
   const applied: ApplyResult[] = [];
   const summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
   let ruleCount = 0;
+  const profile = profileFor(opts.kyvernoVersion, opts.chartVersion);
+  // 1.12 (profile.testChainsMutations): each policy starts from the previous policy's output for the resource.
+  const current = [...resources];
   for (const policy of policies) {
     const compiled = compilePolicy(policy);
     const evaluated = compiled.rules.filter((r) => r.validate || r.mutate).length;
     ruleCount += evaluated;
-    for (const resource of resources) {
-      // Like `kyverno apply`, each policy starts from the given resource and validates its own mutated output.
-      const ectx = applyContext(policy, resource, values, nsLabels, cluster);
+    for (const [ri, given] of resources.entries()) {
+      // Like `kyverno apply`, each policy starts from the given resource (1.10) or the chain's output so far
+      // (1.12), and validates its own mutated output.
+      const start = profile.testChainsMutations ? current[ri]! : given;
+      const ectx = applyContext(policy, start, values, nsLabels, cluster);
+      ectx.profile = profile;
+      const resource = profile.applyRequestObjectValues ? withRequestObjectValues(start, ectx.values?.global) : start;
       const mutation = mutatePolicy(compiled, resource, ectx);
+      current[ri] = mutation.patched;
       const validation = evaluatePolicy(compiled, mutation.patched, ectx);
       const result: PolicyResult = { ...validation, rules: [...mutation.rules, ...validation.rules] };
       applied.push({ policy, resource, result, ...(mutation.patched !== resource ? { mutated: mutation.patched } : {}) });
@@ -274,7 +285,8 @@ export function registerKyverno(program: Command, ctx: CliContext): void {
     .argument('[path...]', 'directories or test files (default: .)')
     .option('-f, --file-name <name>', 'test file name to look for', 'kyverno-test.yaml')
     .option('--fail-only', 'show only failed rows in the table')
-    .action((paths: string[], opts: { fileName: string; failOnly?: boolean }, cmd: Command) => runTest(ctx, paths, opts, cmd));
+    .addOption(kyvernoVersionOption())
+    .action((paths: string[], opts: { fileName: string; failOnly?: boolean; kyvernoVersion?: string }, cmd: Command) => runTest(ctx, paths, opts, cmd));
   const apply = program
     .command('apply')
     .description('apply Kyverno policies to resources: every verdict (mutate and validate); -o yaml prints the mutated resources; -o table|json|yaml|policyreport')
@@ -283,6 +295,7 @@ export function registerKyverno(program: Command, ctx: CliContext): void {
     .option('--values <file>', 'a Kyverno values file (globalValues, per-rule and per-resource values, namespaceSelector)')
     .option('--namespace-labels <file>', 'namespace labels: Namespace objects or a {namespace: {label: value}} mapping')
     .option('--chart-values <file>', 'also apply the kyverno-policies chart rendered with this values file (repeatable, later files win)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .addOption(new Option('--chart-version <version>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'));
+    .addOption(new Option('--chart-version <version>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'))
+    .addOption(kyvernoVersionOption());
   contextOptions(apply).action((policies: string[], opts: ApplyOptions, cmd: Command) => runApply(ctx, policies, opts, cmd));
 }

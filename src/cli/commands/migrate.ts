@@ -19,11 +19,13 @@ import { EXIT, UsageError } from '../io.js';
 import { loadOrFail, outputFormat, printJson, printYaml } from '../output.js';
 import type { CliContext } from '../program.js';
 import { auditChartFor, auditInputs, auditJson, buildReport, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, unneededFor } from '../migrate-inputs.js';
+import { registerUpgrade } from './upgrade.js';
 import { yamlStream } from './users.js';
 
 /** Registers `migrate`. */
 export function registerMigrate(program: Command, ctx: CliContext): void {
   const migrate = program.command('migrate').description('audit, minimal exceptions, PSP-vs-Kyverno diff, conversion and a zero-window plan');
+  registerUpgrade(migrate, ctx);
 
   targetOptions(migrate.command('audit').description('evaluate every workload against the target policy set and list each would-be denial')).action(
     async (opts: TargetOptions, cmd: Command) => {
@@ -67,7 +69,9 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       let text: string;
       if (opts.style === 'policyexception') {
         const features = readExceptionFeatures(ctx.io, opts.kyvernoValues, 'migrate exceptions');
-        text = yamlStream(policyExceptions(a, features.namespace || 'kyverno'));
+        // The PolicyException version the profile's Kyverno serves (1.12.5's CRD no longer serves v2alpha1).
+        const apiVersion = m.profile.exceptionApiVersions[0]!;
+        text = yamlStream(policyExceptions(a, features.namespace || 'kyverno', apiVersion));
         writePolicyExceptionValues(ctx, opts, features.enabled);
       } else {
         const base = m.valuesTexts[0]?.text ?? '';

@@ -1,6 +1,7 @@
 // CLI commands of the webhook area: `serve` (the HTTPS admission webhook), `certs` (a CA, a
 // serving certificate and webhook configurations carrying its caBundle) and `webhook remove`
 // (break glass: delete podgate's webhook configurations).
+import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -76,6 +77,7 @@ interface ServeOptions {
   policy?: string[];
   chartValues?: string;
   chartVersion: ChartVersion;
+  kyvernoVersion?: string;
   users?: string[];
   pspCluster?: string;
   mode: WebhookMode;
@@ -118,6 +120,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--policy <path>', 'Kyverno policy file or directory (repeatable); watched and reloaded', collect)
     .option('--chart-values <file>', 'kyverno-policies chart values to render policies from (watched)')
     .addOption(new Option('--chart-version <v>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'))
+    .addOption(kyvernoVersionOption())
     .option('--users <path>', 'PermissionUser records (or backups, BCM user objects) whose per-user policies to serve (repeatable; watched)', collect)
     .option('--psp-cluster <path>', 'shadow mode: cluster dump whose PodSecurityPolicies and RBAC decide alongside; disagreements are logged and reported')
     .addOption(new Option('--mode <mode>', 'enforce: deny as Kyverno; audit: allow with warnings; shadow: allow silently and record').choices(['enforce', 'audit', 'shadow']).makeOptionMandatory())
@@ -296,6 +299,7 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
     ...(o.chartValues !== undefined ? { chartValues: o.chartValues, chartVersion: o.chartVersion } : {}),
     ...(o.users ? { users: o.users } : {}),
     ...(o.pspCluster !== undefined ? { pspCluster: o.pspCluster } : {}),
+    profile: profileFor(o.kyvernoVersion, o.chartVersion),
   };
   if ((o.policy ?? []).length === 0 && o.chartValues === undefined && !o.users) throw new UsageError('serve: give at least one --policy PATH, --chart-values FILE or --users PATH');
   if (o.tlsSelfSigned && (o.tlsCert || o.tlsKey)) throw new UsageError('serve: use either --tls-self-signed or --tls-cert/--tls-key');

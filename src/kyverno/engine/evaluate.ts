@@ -12,6 +12,7 @@ import { evaluatePodSecurityRule } from '../pod-security/index.js';
 import { type ConditionsOutcome, checkPreconditions, hasConditions, preconditionsNotMet } from './conditions.js';
 import { contextResolverOf, type LoaderInput, prepareRule } from './context-loader.js';
 import { exceptionPolicyKey, exceptionSkipMessage, matchingException } from './exceptions.js';
+import { DEFAULT_PROFILE } from './profile.js';
 import { errorMessage } from './messages.js';
 import { buildBaseContext, requestState } from './request-context.js';
 import type { EvaluationContext, PolicyResult, RuleResult } from './types.js';
@@ -222,7 +223,7 @@ function evaluateRule(
       level: v.podSecurity.level,
       ...(v.podSecurity.version !== undefined ? { version: v.podSecurity.version } : {}),
       ...(v.podSecurity.exclude !== undefined ? { exclude: v.podSecurity.exclude } : {}),
-    });
+    }, (ctx.profile ?? DEFAULT_PROFILE).psaMaxVersion);
     return { status: r.status, message: r.message };
   }
   // Every field present (possibly undefined): the same object shape as the foreach element states.

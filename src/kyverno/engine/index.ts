@@ -15,6 +15,8 @@ export {
   passMessage,
   patternErrorMessage,
 } from './messages.js';
+export type { EngineProfile, KyvernoVersion } from './profile.js';
+export { DEFAULT_PROFILE, engineProfile, isKyvernoVersion, KYVERNO_VERSIONS, kyvernoForChart, PROFILE_1_10, PROFILE_1_12 } from './profile.js';
 export type { RequestObjects } from './request-context.js';
 export { buildBaseContext, buildMatchBase, requestObjects } from './request-context.js';
 export type {

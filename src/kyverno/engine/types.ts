@@ -4,6 +4,7 @@ import type { KubeObject } from '../../kube/index.js';
 import type { JsonValue } from '../../util/index.js';
 import type { GroupVersionKind, RequestInfo } from '../match/index.js';
 import type { PolicyException } from '../model/exception.js';
+import type { EngineProfile } from './profile.js';
 import type { ContextEntry, FailurePolicy, RuleType, ValidationFailureAction } from '../model/index.js';
 
 /**
@@ -82,6 +83,8 @@ export interface EvaluationContext {
   skipUnchangedForeach?: boolean;
   /** Injected clock (reports and time functions); never Date.now() inside the engine. */
   clock?: () => Date;
+  /** Which Kyverno version's behaviour to follow where versions differ (default: 1.10). */
+  profile?: EngineProfile;
   /** PolicyExceptions in effect (plain data; the caller applies Kyverno's feature flag and namespace restriction). */
   exceptions?: readonly PolicyException[];
   /**

@@ -3,7 +3,7 @@
 // kyverno@v1.10.7:pkg/webhooks/resource/mutation (applyMutations: policies chained on PatchedResource) and
 // the API server calling the validating webhook with the mutated object (resource/validation).
 import type { KubeObject } from '../../kube/index.js';
-import { type CompiledPolicy, type EvaluationContext, evaluatePolicy, type PolicyResult, type RuleResult } from '../engine/index.js';
+import { type CompiledPolicy, DEFAULT_PROFILE, type EngineProfile, type EvaluationContext, evaluatePolicy, type PolicyResult, type RuleResult } from '../engine/index.js';
 import { createJsonPatch, filterKyvernoPatches, type JsonPatchOp } from './json-patch-diff.js';
 import { mutatePolicy } from './mutate-policy.js';
 
@@ -23,7 +23,8 @@ export interface AdmissionOutcome {
 const MUTATING_OPERATIONS = new Set(['CREATE', 'UPDATE']);
 
 /** Mutates the resource with every policy (in order), then validates the mutated object with every policy. */
-export function admitResource(policies: readonly CompiledPolicy[], resource: KubeObject, ctx: EvaluationContext = {}): AdmissionOutcome {
+export function admitResource(all: readonly CompiledPolicy[], resource: KubeObject, ctx: EvaluationContext = {}): AdmissionOutcome {
+  const policies = admissionPolicies(all, ctx.profile ?? DEFAULT_PROFILE);
   const mutateResults: RuleResult[] = [];
   let patched = resource;
   if (MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE')) {
@@ -36,4 +37,21 @@ export function admitResource(policies: readonly CompiledPolicy[], resource: Kub
   const patch = patched === resource ? [] : filterKyvernoPatches(createJsonPatch(resource, patched));
   const validateResults = policies.map((p) => evaluatePolicy(p, patched, ctx));
   return { mutateResults, patched, patch, validateResults };
+}
+
+/**
+ * The policies admission applies. With a profile that knows `spec.admission` (Kyverno 1.12), a policy with
+ * `admission: false` is background-only and never sees an admission request; Kyverno 1.10's CRD has no
+ * such field (the API server prunes it), so the policy applies there.
+ */
+export function admissionPolicies(policies: readonly CompiledPolicy[], profile: EngineProfile): readonly CompiledPolicy[] {
+  if (!profile.policyAdmissionField) return policies;
+  return policies.filter((p) => inAdmission(p.policy, profile));
+}
+
+/** Whether admission applies the policy under the profile (see admissionPolicies). */
+export function inAdmission(policy: CompiledPolicy['policy'], profile: EngineProfile): boolean {
+  if (!profile.policyAdmissionField) return true;
+  const spec = policy.raw.spec;
+  return !(spec !== null && typeof spec === 'object' && !Array.isArray(spec) && spec.admission === false);
 }

@@ -1,7 +1,7 @@
 // Public surface of kyverno/mutate: mutate rules (strategic merge with anchors, JSON6902, foreach), the
 // per-policy mutation loop, and the JSONPatch diff for admission responses (kyverno@v1.10.7:pkg/engine/mutate).
 export type { AdmissionOutcome } from './admit-resource.js';
-export { admitResource } from './admit-resource.js';
+export { admissionPolicies, admitResource, inAdmission } from './admit-resource.js';
 export { patchedResourceDiff, samePatchedResource } from './compare.js';
 export type { JsonPatchOp } from './json-patch-diff.js';
 export { createJsonPatch, filterKyvernoPatches } from './json-patch-diff.js';

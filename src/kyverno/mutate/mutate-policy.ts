@@ -57,6 +57,7 @@ export function mutatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource
       ...(foreachValues ? { foreachValues } : {}),
       ...(resolve ? { resolve } : {}),
       ...(ctx.skipUnchangedForeach ? { skipUnchangedForeach: true } : {}),
+      ...(ctx.profile ? { profile: ctx.profile } : {}),
     });
     results.push({ policy: policy.name, rule: rule.name, ruleType: 'mutate', status: r.status, message: r.message });
     if (r.status === 'pass') current = r.patched;

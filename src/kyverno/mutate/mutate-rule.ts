@@ -5,7 +5,7 @@
 // pkg/engine/engine.go (invokeRuleHandler: context, then preconditions).
 import type { KubeObject } from '../../kube/index.js';
 import { deepEqual, isObject, type JsonObject, type JsonValue } from '../../util/index.js';
-import { type ContextResolver, checkPreconditions, errorMessage, loadContext, prepareRule } from '../engine/index.js';
+import { checkPreconditions, type ContextResolver, DEFAULT_PROFILE, type EngineProfile, errorMessage, loadContext, prepareRule } from '../engine/index.js';
 import type { AnyAllConditions, ContextEntry, Rule } from '../model/index.js';
 import { searchJmespath } from '../jmespath/index.js';
 import { substituteAll, withElement, withVariable } from '../variables/index.js';
@@ -38,6 +38,8 @@ export interface MutateOptions {
    * error counts, so the rule passes.
    */
   skipUnchangedForeach?: boolean;
+  /** Engine profile (default 1.10): `foreachNoPatch: 'skip'` is the 1.11+ behaviour above. */
+  profile?: EngineProfile;
 }
 
 /** A `mutate.foreach` declaration, read from the rule's JSON. */
@@ -166,6 +168,8 @@ function mutateElements(decl: ForEachMutation, elements: readonly JsonValue[], r
     if (r.status === 'error' || r.status === 'fail') return r;
     if (r.status === 'pass') patched = r.patched;
   }
-  if (opts.skipUnchangedForeach && deepEqual(resource, patched)) return { status: 'skip', message: 'no patches applied', patched };
+  // One switch: the profile's foreachNoPatch (or a 1.11+-format test suite, which sets skipUnchangedForeach).
+  const skipUnchanged = opts.skipUnchangedForeach === true || (opts.profile ?? DEFAULT_PROFILE).foreachNoPatch === 'skip';
+  if (skipUnchanged && deepEqual(resource, patched)) return { status: 'skip', message: 'no patches applied', patched };
   return { status: 'pass', message: '', patched };
 }

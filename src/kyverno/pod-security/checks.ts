@@ -32,12 +32,12 @@ function toKyvernoErrors(errors: readonly FieldError[] | undefined): KyvernoFiel
 }
 
 /** Evaluates a pod with Kyverno's check selection; returns the failed checks only, in check-ID order. */
-export function evaluateKyvernoChecks(pod: PssPod, level: 'baseline' | 'restricted', version: PssVersion): KyvernoCheckResult[] {
+export function evaluateKyvernoChecks(pod: PssPod, level: 'baseline' | 'restricted', version: PssVersion, psaMax: number = KYVERNO_PSA_MAX_VERSION): KyvernoCheckResult[] {
   const meta = pod.metadata ?? {};
   const out: KyvernoCheckResult[] = [];
   const checks = [...CHECKS].filter((c) => level === 'restricted' || c.level === 'baseline').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const check of checks) {
-    const steps = check.versions.filter((s) => s.minimumVersion <= KYVERNO_PSA_MAX_VERSION);
+    const steps = check.versions.filter((s) => s.minimumVersion <= psaMax);
     if (steps.length === 0) continue;
     const run = version === 'latest' ? steps.slice(-1) : steps.filter((s) => s.minimumVersion <= version);
     for (const step of run) {

@@ -81,7 +81,8 @@ function parseExcludes(raw: readonly unknown[]): PodSecurityExclude[] | string {
 }
 
 /** Evaluates a `validate.podSecurity` rule against a Pod or pod controller. */
-export function evaluatePodSecurityRule(resource: KubeObject, rule: PodSecurityRule): PodSecurityRuleResult {
+/** `psaMax`: the newest PSA policy minor the engine profile's bundled library knows. */
+export function evaluatePodSecurityRule(resource: KubeObject, rule: PodSecurityRule, psaMax?: number): PodSecurityRuleResult {
   const name = rule.name ?? '';
   const pod = podOf(resource);
   if (!pod) return { status: 'error', message: 'Error while getting new resource: could not find correct resource type' };
@@ -96,8 +97,8 @@ export function evaluatePodSecurityRule(resource: KubeObject, rule: PodSecurityR
   }
   let failed: KyvernoCheckResult[] = [];
   if (level !== 'privileged') {
-    failed = evaluateKyvernoChecks(pod, level, version);
-    if (excludes.length > 0) failed = applyPodSecurityExclusion(failed, excludes, pod, level, version);
+    failed = evaluateKyvernoChecks(pod, level, version, psaMax);
+    if (excludes.length > 0) failed = applyPodSecurityExclusion(failed, excludes, pod, level, version, psaMax);
   }
   const checks = { level, version: versionText, checks: convertChecks(failed, resource.kind) };
   if (checks.checks.length === 0) return { status: 'pass', message: `Validation rule '${name}' passed.`, checks };

@@ -122,16 +122,17 @@ export function applyPodSecurityExclusion(
   pod: PssPod,
   level: 'baseline' | 'restricted',
   version: PssVersion,
+  psaMax?: number,
 ): KyvernoCheckResult[] {
   let out = defaults;
   for (const exclude of excludes) {
     const images = exclude.images ?? [];
     if (images.length === 0) {
       const podOnly = podLevelPod(pod);
-      out = exemptExclusions(out, evaluateKyvernoChecks(podOnly, level, version), exclude, pod, podOnly, false);
+      out = exemptExclusions(out, evaluateKyvernoChecks(podOnly, level, version, psaMax), exclude, pod, podOnly, false);
     } else {
       const matching = matchingContainersPod(pod, images);
-      out = exemptExclusions(out, evaluateKyvernoChecks(matching, level, version), exclude, pod, matching, true);
+      out = exemptExclusions(out, evaluateKyvernoChecks(matching, level, version, psaMax), exclude, pod, matching, true);
     }
   }
   return out;

@@ -1,0 +1,162 @@
+// `podgate migrate upgrade`: the Kyverno upgrade the KB ends with (kyverno 3.0.9 → 3.2.6, kyverno-policies
+// 3.0.7 → 3.2.5, Kyverno 1.10 → 1.12), judged on the cluster before it is run, with the values files
+// translated for the new charts.
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import { parse } from 'yaml';
+import { ChartRenderError } from '../../chart/index.js';
+import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../../kyverno/config/index.js';
+import { PROFILE_1_10, PROFILE_1_12 } from '../../kyverno/index.js';
+import { type AuditResult, runAudit } from '../../migrate/audit.js';
+import { buildTargetPolicies, type TargetPolicies } from '../../migrate/target.js';
+import { compareUpgrade, kubernetesGate, policyContentChanges, translateExceptions, UPGRADE, type UpgradeComparison } from '../../migrate/upgrade.js';
+import { type TranslatedValues, translateKyvernoValues, translatePoliciesValues } from '../../migrate/values-upgrade.js';
+import type { JsonObject } from '../../util/index.js';
+import { EXIT, UsageError } from '../io.js';
+import { readMigrationInputs, type MigrationInputs, type TargetOptions, targetOptions } from '../migrate-inputs.js';
+import { outputFormat, printJson } from '../output.js';
+import type { CliContext } from '../program.js';
+import { yamlStream } from './users.js';
+
+interface UpgradeOptions extends TargetOptions {
+  kubernetes: string;
+  outDir: string;
+  force?: boolean;
+}
+
+/** One translated values file and where it was written. */
+interface WrittenValues extends TranslatedValues {
+  file: string;
+  out: string;
+}
+
+const WHAT = 'migrate upgrade';
+
+function audit(m: MigrationInputs, policies: TargetPolicies, config: KyvernoConfig, profile: typeof PROFILE_1_10): AuditResult {
+  return runAudit({ snapshot: m.snapshot, policies: policies.policies, kyvernoConfig: config, userNamespaces: m.userNamespaces, catalog: m.catalog, profile });
+}
+
+function translate(ctx: CliContext, file: string, fn: (text: string, file: string) => TranslatedValues): TranslatedValues {
+  try {
+    return fn(ctx.io.readFile(file), file);
+  } catch (err) {
+    throw new UsageError(`${WHAT}: ${file}: ${(err as Error).message}`);
+  }
+}
+
+function formatComparison(c: UpgradeComparison): string {
+  const out: string[] = [];
+  const { from, to } = UPGRADE;
+  out.push(`chart policies: ${c.policyChanges.length === 0 ? 'no content change' : c.policyChanges.map((p) => `${p.policy} (${p.change})`).join(', ')} (kyverno-policies ${from.policiesChart} → ${to.policiesChart})`);
+  out.push(
+    `decisions: ${c.workloads} workloads evaluated under both; ${c.summary.changed === 0 ? 'none changes' : `${c.summary.changed} change (newly denied: ${c.summary.newlyDenied}, no longer denied: ${c.summary.noLongerDenied}; by the policies: ${c.summary.byCause.policies}, by the engine: ${c.summary.byCause.engine})`}`,
+  );
+  for (const ch of c.changes) {
+    const why = ch.causes.map((x) => (x === 'policies' ? `policy content (kyverno-policies ${from.policiesChart} → ${to.policiesChart})` : `engine (Kyverno ${from.kyverno} → ${to.kyverno})`)).join(' and ');
+    out.push(`  ${ch.kind} ${ch.namespace}/${ch.name}: ${ch.before} → ${ch.after}, because of the ${why}`);
+    for (const f of ch.added) out.push(`    + ${f}`);
+    for (const f of ch.removed) out.push(`    - ${f}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Registers `migrate upgrade` on the `migrate` command. */
+export function registerUpgrade(migrate: Command, ctx: CliContext): void {
+  targetOptions(
+    migrate
+      .command('upgrade')
+      .description(
+        `judge the Kyverno upgrade after Kubernetes 1.26 (kyverno ${UPGRADE.from.kyvernoChart} → ${UPGRADE.to.kyvernoChart}, kyverno-policies ${UPGRADE.from.policiesChart} → ${UPGRADE.to.policiesChart}, Kyverno ${UPGRADE.from.kyverno} → ${UPGRADE.to.kyverno}): every workload's decision under both, and the values files translated`,
+      ),
+  )
+    .requiredOption('--kubernetes <version>', 'the cluster’s Kubernetes version when Kyverno is upgraded (Kyverno 1.12 needs 1.26 or newer)')
+    .option('--out-dir <dir>', 'where the translated values files are written', 'podgate-upgrade')
+    .option('--force', 'overwrite translated values files that exist')
+    .action(async (opts: UpgradeOptions, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['table', 'json']);
+      const gate = kubernetesGate(opts.kubernetes);
+      if (gate) throw new UsageError(`${WHAT}: ${gate.message}`);
+      if ((opts.chartVersion ?? UPGRADE.from.policiesChart) !== UPGRADE.from.policiesChart) {
+        throw new UsageError(`${WHAT}: --chart-version is the chart installed now; podgate judges the upgrade from ${UPGRADE.from.policiesChart} to ${UPGRADE.to.policiesChart}`);
+      }
+      if (opts.kyvernoVersion !== undefined && opts.kyvernoVersion !== UPGRADE.from.kyverno) {
+        throw new UsageError(`${WHAT}: --kyverno-version is the Kyverno installed now; podgate judges the upgrade from ${UPGRADE.from.kyverno} to ${UPGRADE.to.kyverno}`);
+      }
+      const m = await readMigrationInputs(ctx.io, { ...opts, chartVersion: UPGRADE.from.policiesChart }, WHAT);
+
+      // The values, translated for the new charts (read before any audit: bad input fails fast).
+      const policiesValues = (opts.values ?? []).map((f) => ({ file: f, t: translate(ctx, f, translatePoliciesValues) }));
+      const kyvernoValues = opts.kyvernoValues ? { file: opts.kyvernoValues, t: translate(ctx, opts.kyvernoValues, translateKyvernoValues) } : undefined;
+      let targetConfig = defaultKyvernoConfig();
+      if (kyvernoValues) {
+        const r = kyvernoConfigFromValues(parse(kyvernoValues.t.text));
+        if (r.errors.length > 0) throw new UsageError(`${WHAT}: ${kyvernoValues.file} (translated): ${r.errors.join('; ')}`);
+        targetConfig = r.config;
+      }
+      let target: TargetPolicies;
+      try {
+        target = buildTargetPolicies({ chartVersion: UPGRADE.to.policiesChart, values: policiesValues.map((v) => parse(v.t.text) as JsonObject), users: m.users, extra: m.extra });
+      } catch (err) {
+        if (err instanceof ChartRenderError) throw new UsageError(`${WHAT}: chart ${UPGRADE.to.policiesChart}: ${err.message}`);
+        throw err;
+      }
+      if (target.errors.length > 0) throw new UsageError(`${WHAT}: invalid policies with chart ${UPGRADE.to.policiesChart}:\n  ${target.errors.join('\n  ')}`);
+      for (const w of target.chartWarnings) ctx.io.stderr(`warning: chart ${UPGRADE.to.policiesChart}: ${w.message}\n`);
+
+      // Three audits: now; the new policies under the old engine (to tell causes apart); the target.
+      const before = audit(m, m.target, m.kyvernoConfig, PROFILE_1_10);
+      const middle = audit(m, target, targetConfig, PROFILE_1_10);
+      const after = audit(m, target, targetConfig, PROFILE_1_12);
+      const comparison: UpgradeComparison = {
+        ...compareUpgrade(before, middle, after),
+        policyChanges: policyContentChanges(m.target.policies, target.policies, (name) => m.target.chartPolicies.has(name) || target.chartPolicies.has(name)),
+      };
+
+      // Translated values files, never overwriting without --force.
+      const written: WrittenValues[] = [];
+      const outputs = [...(kyvernoValues ? [{ ...kyvernoValues, name: 'kyverno-values.yaml' }] : []), ...policiesValues.map((v) => ({ ...v, name: basename(v.file) }))];
+      const names = new Set<string>();
+      for (const o of outputs) {
+        let name = o.name;
+        if (names.has(name) || (kyvernoValues && o !== outputs[0] && name === 'kyverno-values.yaml')) name = `kyverno-policies-${name}`;
+        names.add(name);
+        const out = join(opts.outDir, name);
+        if (existsSync(out) && !opts.force && ctx.io.readFile(out) !== o.t.text) throw new UsageError(`${WHAT}: ${out} exists; pass --force to overwrite it or choose another --out-dir`);
+        written.push({ ...o.t, file: o.file, out });
+      }
+      // PolicyExceptions in the input, as Kyverno 1.12.5 serves them (v2alpha1 is no longer served).
+      const ex = translateExceptions(m.cluster.objects.map((o) => o.object));
+      const exOut = join(opts.outDir, 'policyexceptions.yaml');
+      if (ex.exceptions.length > 0 && existsSync(exOut) && !opts.force) throw new UsageError(`${WHAT}: ${exOut} exists; pass --force to overwrite it or choose another --out-dir`);
+      mkdirSync(opts.outDir, { recursive: true });
+      for (const w of written) ctx.io.writeFile(w.out, w.text);
+      if (ex.exceptions.length > 0) ctx.io.writeFile(exOut, yamlStream(ex.exceptions));
+      for (const w of written) for (const warning of w.warnings) ctx.io.stderr(`warning: ${w.file}: ${warning}\n`);
+
+      if (fmt === 'json') {
+        printJson(ctx.io, {
+          kubernetes: opts.kubernetes,
+          from: UPGRADE.from,
+          to: UPGRADE.to,
+          ...comparison,
+          values: written.map((w) => ({ file: w.file, out: w.out, chart: w.chart, from: w.from, to: w.to, changes: w.changes, warnings: w.warnings })),
+          policyExceptions: { found: ex.exceptions.length, translated: ex.translated, ...(ex.exceptions.length > 0 ? { out: exOut } : {}) },
+        });
+      } else {
+        const { from, to } = UPGRADE;
+        ctx.io.stdout(
+          `podgate migrate upgrade: ${m.source}, Kubernetes ${opts.kubernetes}: kyverno ${from.kyvernoChart} → ${to.kyvernoChart}, kyverno-policies ${from.policiesChart} → ${to.policiesChart}, Kyverno ${from.kyverno} → ${to.kyverno}\n`,
+        );
+        ctx.io.stdout(formatComparison(comparison));
+        for (const w of written) {
+          ctx.io.stdout(`values: ${w.file} → ${w.out} (${w.chart} ${w.from} → ${w.to})\n`);
+          for (const c of w.changes) if (c.kind !== 'no-effect') ctx.io.stdout(`  ${c.kind}: ${c.message}\n`);
+        }
+        if (ex.exceptions.length > 0) ctx.io.stdout(`policy exceptions: ${ex.exceptions.length} found, ${ex.translated} translated from kyverno.io/v2alpha1 to v2beta1 → ${exOut}\n`);
+        if (written.length === 0) ctx.io.stdout('values: none given (--values, --kyverno-values); the charts’ defaults were compared\n');
+      }
+      // The gate: the upgrade must not deny anything the current state admits.
+      if (comparison.summary.newlyDenied > 0) ctx.state.exitCode = EXIT.failures;
+    });
+}

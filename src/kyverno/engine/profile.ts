@@ -1,0 +1,98 @@
+// Engine profiles: the places where Kyverno 1.12 (v1.12.5, what kyverno chart 3.2.6 ships) answers
+// differently from Kyverno 1.10 (v1.10.7, chart 3.0.9). Each difference is one field here, read in one
+// place by the engine, the kyverno-test runner or the CLI; docs/compatibility.md lists them all.
+
+/** The Kyverno minors podgate has a profile for. */
+export type KyvernoVersion = '1.10' | '1.12';
+
+export const KYVERNO_VERSIONS: readonly KyvernoVersion[] = ['1.10', '1.12'];
+
+/** One Kyverno version's behaviour where versions differ. */
+export interface EngineProfile {
+  readonly kyverno: KyvernoVersion;
+  /** The Kyverno release the profile follows, e.g. `v1.12.5`. */
+  readonly release: string;
+  /**
+   * Status of a mutate `foreach` rule whose elements produced no patch. v1.10.7 (mutation.go
+   * ForEachMutation) reports `pass`; from 1.11 the rule is `skip` (`no patches applied`). `podgate test`
+   * also skips for suites in the 1.11+ `cli.kyverno.io/v1alpha1` format (written for the newer CLI).
+   */
+  readonly foreachNoPatch: 'pass' | 'skip';
+  /**
+   * `podgate test`: the CLI chains the mutations of all policies on a resource (1.12 processor: every
+   * policy mutates the output of the previous one) instead of starting each policy from the original.
+   */
+  readonly testChainsMutations: boolean;
+  /**
+   * `podgate test`/`apply`: `request.object.*` values of the values file are applied to the resource
+   * before evaluation (1.12 CLI: the resource is patched with them), instead of only being variables.
+   */
+  readonly applyRequestObjectValues: boolean;
+  /**
+   * `podgate test`: an expected row whose rule has no response while other rules of the policy answered.
+   * 1.10.7 compares it as `skip`; the 1.11+ CLI (printTestResult) counts it `excluded`, a pass. Both
+   * podgate profiles use `excluded` (the kyverno/policies suites are kept green with the newer CLI).
+   */
+  readonly testRowWithoutResponse: 'skip' | 'excluded';
+  /**
+   * `podgate test`: `request.operation: UPDATE` in a values file makes an UPDATE with the resource as its
+   * own old object (1.11+ CLI); 1.10.7 evaluates a plain CREATE. Both podgate profiles use UPDATE
+   * (`other/allowed-label-changes` needs it).
+   */
+  readonly testUpdateFromValues: boolean;
+  /** kyverno-test files may carry `exceptions:` (PolicyException files), 1.11+. */
+  readonly testExceptions: boolean;
+  /** PolicyException `apiVersion`s the CRD serves (1.12.5 dropped v2alpha1). */
+  readonly exceptionApiVersions: readonly string[];
+  /** `spec.admission` exists (1.12): `false` keeps a policy out of admission (background only). */
+  readonly policyAdmissionField: boolean;
+  /** Newest Pod Security Admission policy minor the bundled PSA library knows (1.10.7: v0.27; 1.12.5: v0.29). */
+  readonly psaMaxVersion: number;
+}
+
+/** Kyverno 1.10 (v1.10.7): the default for kyverno-policies 3.0.x. */
+export const PROFILE_1_10: EngineProfile = Object.freeze({
+  kyverno: '1.10',
+  release: 'v1.10.7',
+  foreachNoPatch: 'pass',
+  testChainsMutations: false,
+  applyRequestObjectValues: false,
+  testRowWithoutResponse: 'excluded',
+  testUpdateFromValues: true,
+  testExceptions: false,
+  exceptionApiVersions: Object.freeze(['kyverno.io/v2alpha1']),
+  policyAdmissionField: false,
+  psaMaxVersion: 27,
+});
+
+/** Kyverno 1.12 (v1.12.5): the default for kyverno-policies 3.2.x. */
+export const PROFILE_1_12: EngineProfile = Object.freeze({
+  kyverno: '1.12',
+  release: 'v1.12.5',
+  foreachNoPatch: 'skip',
+  testChainsMutations: true,
+  applyRequestObjectValues: true,
+  testRowWithoutResponse: 'excluded',
+  testUpdateFromValues: true,
+  testExceptions: true,
+  exceptionApiVersions: Object.freeze(['kyverno.io/v2beta1']),
+  policyAdmissionField: true,
+  psaMaxVersion: 29,
+});
+
+/** The default profile (1.10, as podgate has always evaluated). */
+export const DEFAULT_PROFILE = PROFILE_1_10;
+
+export function isKyvernoVersion(v: string): v is KyvernoVersion {
+  return (KYVERNO_VERSIONS as readonly string[]).includes(v);
+}
+
+/** The profile of a Kyverno minor. */
+export function engineProfile(v: KyvernoVersion): EngineProfile {
+  return v === '1.12' ? PROFILE_1_12 : PROFILE_1_10;
+}
+
+/** The Kyverno minor that ships with a kyverno-policies chart version (3.0.x → 1.10, 3.2.x → 1.12). */
+export function kyvernoForChart(chartVersion: string): KyvernoVersion {
+  return chartVersion.startsWith('3.2.') ? '1.12' : '1.10';
+}

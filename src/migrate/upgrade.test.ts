@@ -1,0 +1,84 @@
+// The upgrade judgement's pieces: values translation between chart versions, the causes of a decision
+// change, the Kubernetes gate and the PolicyException translation.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import type { AuditResult, Violation } from './audit.js';
+import { compareUpgrade, kubernetesGate, translateExceptions } from './upgrade.js';
+import { translateKyvernoValues, translatePoliciesValues } from './values-upgrade.js';
+
+test('kyverno values 3.0.9 → 3.2.6: image string moved, user comments kept, keys with no effect warned, user settings never replaced', () => {
+  const t = translateKyvernoValues(
+    '# my cluster\nwebhooksCleanup:\n  image: registry.local:5000/bitnami/kubectl:1.26.4 # mirrored\nadmissionController:\n  replicas: 3\n  bogus: true\nfeatures:\n  policyExceptions:\n    enabled: true # we use them\n',
+  );
+  const v = parse(t.text) as { webhooksCleanup: { image: unknown }; admissionController: { replicas: number } };
+  assert.deepEqual(v.webhooksCleanup.image, { registry: 'registry.local:5000', repository: 'bitnami/kubectl', tag: '1.26.4' });
+  assert.match(t.text, /# my cluster/);
+  assert.match(t.text, /your comment: mirrored/);
+  assert.match(t.text, /enabled: true # we use them/);
+  assert.equal(v.admissionController.replicas, 3);
+  assert.deepEqual(t.warnings, ['admissionController.bogus is not a value of the kyverno chart 3.2.6: it has no effect; remove it or find where the new chart reads it']);
+  assert.ok(!t.changes.some((c) => c.kind === 'pinned'), 'the user set policyExceptions.enabled: nothing pinned');
+  // Unset: 3.2.6 would enable exceptions; the translation keeps 3.0.9's false and says so.
+  const unset = translateKyvernoValues('admissionController:\n  replicas: 1\n');
+  assert.equal((parse(unset.text) as { features: { policyExceptions: { enabled: boolean } } }).features.policyExceptions.enabled, false);
+  assert.deepEqual(
+    unset.changes.filter((c) => c.kind === 'pinned').map((c) => c.path),
+    ['features.policyExceptions.enabled'],
+  );
+});
+
+test('kyverno-policies values 3.0.7 → 3.2.5: excludes kept verbatim, new keys listed, unknown keys warned', () => {
+  const text = 'policyExclude:\n  disallow-host-path:\n    any:\n    - resources:\n        kinds: [Pod]\n        namespaces: [kube-system] # csi\nvalidationFailureAction: Enforce\npodSecurityStandard: baseline\nnotAValue: 1\n';
+  const t = translatePoliciesValues(text);
+  assert.deepEqual((parse(t.text) as Record<string, unknown>).policyExclude, (parse(text) as Record<string, unknown>).policyExclude);
+  assert.match(t.text, /# csi/);
+  assert.deepEqual(t.changes.filter((c) => c.kind === 'new').map((c) => c.path), ['policyKind', 'skipBackgroundRequests']);
+  assert.deepEqual(t.warnings, ['notAValue is not a value of the kyverno-policies chart 3.2.5: it has no effect; remove it or find where the new chart reads it']);
+  assert.throws(() => translatePoliciesValues('- a list\n'), /must be a mapping/);
+});
+
+const v = (name: string, policy: string, message: string, action: 'Enforce' | 'Audit' = 'Enforce'): Violation => ({
+  kind: 'Pod', namespace: 'ns', name, policy, rule: policy, message, component: 'unknown', result: 'fail', action, userViolation: false,
+});
+const audit = (violations: Violation[]): AuditResult => ({
+  violations, skipped: [], defaulted: [], mutated: [], coveredByOwner: [],
+  summary: { workloads: 3, evaluated: 3, skipped: 0, workloadsWithViolations: 0, violations: violations.length, denials: 0, userViolations: 0, byPolicy: {}, byNamespace: {}, byComponent: {} },
+});
+
+test('decision changes name their cause: the policies (new chart under the old engine) or the engine', () => {
+  const current = audit([v('a', 'p1', 'm'), v('b', 'p2', 'm')]);
+  const newPolicies = audit([v('b', 'p2', 'm'), v('c', 'p3', 'new rule')]); // a: the chart dropped p1
+  const target = audit([v('c', 'p3', 'new rule'), v('b', 'p2', 'm'), v('b', 'p4', 'engine', 'Audit')]);
+  const r = compareUpgrade(current, newPolicies, target);
+  assert.deepEqual(
+    r.changes.map((c) => [c.name, c.before, c.after, c.causes.join('+')]),
+    [
+      ['a', 'denied', 'allowed', 'policies'],
+      ['b', 'denied', 'denied', 'engine'],
+      ['c', 'allowed', 'denied', 'policies'],
+    ],
+  );
+  assert.deepEqual(r.summary, { changed: 3, newlyDenied: 1, noLongerDenied: 1, byCause: { policies: 2, engine: 1 } });
+  assert.equal(compareUpgrade(current, current, current).changes.length, 0);
+});
+
+test('the Kubernetes gate: Kyverno 1.12 needs 1.26; the hops come from the version matrix', () => {
+  assert.equal(kubernetesGate('1.26'), undefined);
+  assert.equal(kubernetesGate('v1.29.3'), undefined);
+  const g = kubernetesGate('1.24');
+  assert.deepEqual(g?.hops.map((h) => [h.from, h.to, h.kyverno?.kyverno]), [
+    ['1.24', '1.25', '1.10'],
+    ['1.25', '1.26', '1.10'],
+  ]);
+  assert.match(kubernetesGate('x')!.message, /not a Kubernetes version/);
+});
+
+test('PolicyExceptions: v2alpha1 becomes v2beta1 (server fields dropped), v2beta1 kept, other kinds ignored', () => {
+  const alpha = { apiVersion: 'kyverno.io/v2alpha1', kind: 'PolicyException', metadata: { name: 'x', namespace: 'kyverno', uid: 'u', resourceVersion: '1' }, spec: { exceptions: [] } };
+  const beta = { apiVersion: 'kyverno.io/v2beta1', kind: 'PolicyException', metadata: { name: 'y' }, spec: {} };
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } };
+  const r = translateExceptions([alpha, beta, pod]);
+  assert.equal(r.translated, 1);
+  assert.deepEqual(r.exceptions, [{ ...alpha, apiVersion: 'kyverno.io/v2beta1', metadata: { name: 'x', namespace: 'kyverno' } }, beta]);
+});

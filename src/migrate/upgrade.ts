@@ -1,0 +1,162 @@
+// The Kyverno upgrade the KB ends with (kyverno chart 3.0.9 → 3.2.6, kyverno-policies 3.0.7 → 3.2.5,
+// Kyverno 1.10 → 1.12), judged before it is run: every workload's findings under the current state and
+// the target, and for each change whether the policies' content (the new chart) or the engine (Kyverno
+// 1.12's behaviour) caused it. The cause is found with a third audit, the new policies under the old
+// engine: current → (new policies, 1.10) is the policy change, that → (new policies, 1.12) the engine's.
+import { CHART_LINES, kubeMinor, kubernetesHopsFor, type KubernetesHop, kyvernoRange } from '../chart/index.js';
+import type { KubeObject } from '../kube/index.js';
+import type { CompiledPolicy } from '../kyverno/index.js';
+import { deepEqual } from '../util/index.js';
+import type { AuditResult, Violation } from './audit.js';
+
+/** The upgrade podgate judges: from what the KB installs on 1.24 to what it upgrades to after 1.26. */
+export const UPGRADE = {
+  from: { kyverno: '1.10', kyvernoChart: '3.0.9', policiesChart: '3.0.7' },
+  to: { kyverno: '1.12', kyvernoChart: '3.2.6', policiesChart: '3.2.5' },
+} as const;
+
+/** What a workload gets: denied (an Enforce finding), warned (Audit findings only) or allowed. */
+export type Decision = 'allowed' | 'warned' | 'denied';
+
+/** One workload whose findings differ between the current state and the target. */
+export interface DecisionChange {
+  kind: string;
+  namespace: string;
+  name: string;
+  before: Decision;
+  after: Decision;
+  /** Findings (`policy/rule: message`) only the target has, and only the current state has. */
+  added: string[];
+  removed: string[];
+  /** What changed them: the policies' content (chart 3.0.7 → 3.2.5 with the translated values), the engine (Kyverno 1.10 → 1.12), or both. */
+  causes: ('policies' | 'engine')[];
+}
+
+/** A chart policy whose rendered content differs between the two charts. */
+export interface PolicyContentChange {
+  policy: string;
+  change: 'added' | 'removed' | 'changed';
+}
+
+/** The comparison `migrate upgrade` reports. */
+export interface UpgradeComparison {
+  workloads: number;
+  changes: DecisionChange[];
+  policyChanges: PolicyContentChange[];
+  summary: { changed: number; newlyDenied: number; noLongerDenied: number; byCause: { policies: number; engine: number } };
+}
+
+const workloadKey = (v: { kind: string; namespace: string; name: string }) => `${v.kind}/${v.namespace}/${v.name}`;
+const finding = (v: Violation) => `${v.policy}/${v.rule} (${v.result}, ${v.action}): ${v.message}`;
+
+function byWorkload(a: AuditResult): Map<string, Violation[]> {
+  const out = new Map<string, Violation[]>();
+  for (const v of a.violations) {
+    const k = workloadKey(v);
+    out.set(k, [...(out.get(k) ?? []), v]);
+  }
+  return out;
+}
+
+function decisionOf(vs: readonly Violation[] | undefined): Decision {
+  if (!vs || vs.length === 0) return 'allowed';
+  return vs.some((v) => v.action === 'Enforce') ? 'denied' : 'warned';
+}
+
+const findings = (vs: readonly Violation[] | undefined) => new Set((vs ?? []).map(finding));
+const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+
+/** Compares the three audits: current, target policies under the current engine, and the target. */
+export function compareUpgrade(current: AuditResult, newPolicies: AuditResult, target: AuditResult): Omit<UpgradeComparison, 'policyChanges'> {
+  const a = byWorkload(current);
+  const c = byWorkload(newPolicies);
+  const b = byWorkload(target);
+  const keys = [...new Set([...a.keys(), ...b.keys(), ...c.keys()])].sort();
+  const changes: DecisionChange[] = [];
+  for (const k of keys) {
+    const fa = findings(a.get(k));
+    const fb = findings(b.get(k));
+    if (sameSet(fa, fb)) continue;
+    const fc = findings(c.get(k));
+    const causes: DecisionChange['causes'] = [];
+    if (!sameSet(fa, fc)) causes.push('policies');
+    if (!sameSet(fc, fb)) causes.push('engine');
+    const v = (a.get(k) ?? b.get(k) ?? c.get(k))![0]!;
+    changes.push({
+      kind: v.kind,
+      namespace: v.namespace,
+      name: v.name,
+      before: decisionOf(a.get(k)),
+      after: decisionOf(b.get(k)),
+      added: [...fb].filter((x) => !fa.has(x)).sort(),
+      removed: [...fa].filter((x) => !fb.has(x)).sort(),
+      causes,
+    });
+  }
+  const newlyDenied = changes.filter((x) => x.after === 'denied' && x.before !== 'denied').length;
+  const noLongerDenied = changes.filter((x) => x.before === 'denied' && x.after !== 'denied').length;
+  return {
+    workloads: Math.max(current.summary.evaluated, target.summary.evaluated),
+    changes,
+    summary: {
+      changed: changes.length,
+      newlyDenied,
+      noLongerDenied,
+      byCause: { policies: changes.filter((x) => x.causes.includes('policies')).length, engine: changes.filter((x) => x.causes.includes('engine')).length },
+    },
+  };
+}
+
+/** Chart policies whose rendered spec differs between the two policy sets (by name). */
+export function policyContentChanges(before: readonly CompiledPolicy[], after: readonly CompiledPolicy[], isChart: (name: string) => boolean): PolicyContentChange[] {
+  const spec = (p: CompiledPolicy) => p.policy.raw.spec;
+  const a = new Map(before.filter((p) => isChart(p.policy.name)).map((p) => [p.policy.name, p]));
+  const b = new Map(after.filter((p) => isChart(p.policy.name)).map((p) => [p.policy.name, p]));
+  const out: PolicyContentChange[] = [];
+  for (const [name, p] of b) {
+    const old = a.get(name);
+    if (!old) out.push({ policy: name, change: 'added' });
+    else if (!deepEqual(spec(old), spec(p)) || !deepEqual(old.policy.raw.metadata, p.policy.raw.metadata)) out.push({ policy: name, change: 'changed' });
+  }
+  for (const name of a.keys()) if (!b.has(name)) out.push({ policy: name, change: 'removed' });
+  return out.sort((x, y) => (x.policy < y.policy ? -1 : x.policy > y.policy ? 1 : 0));
+}
+
+/** Why the target cannot be installed on this Kubernetes, with the Kubernetes upgrades that must come first; undefined when it can. */
+export function kubernetesGate(kubernetes: string): { message: string; hops: KubernetesHop[] } | undefined {
+  const minor = kubeMinor(kubernetes);
+  if (!minor) return { message: `${JSON.stringify(kubernetes)} is not a Kubernetes version like 1.26`, hops: [] };
+  const m = Number(minor.split('.')[1]);
+  const row = kyvernoRange(UPGRADE.to.kyverno);
+  const line = CHART_LINES.find((l) => l.chart === 'kyverno' && l.kyverno === UPGRADE.to.kyverno);
+  if (!row) return undefined;
+  const min = Number(row.kubernetesMin.split('.')[1]);
+  if (m >= min) return undefined;
+  const hops = kubernetesHopsFor(UPGRADE.to.kyverno, m);
+  const path = [minor, ...hops.map((h) => h.to)].join(' → ');
+  const during = hops.map((h) => `${h.from} → ${h.to} with Kyverno ${h.kyverno?.kyverno ?? '(none verified)'}`).join(', ');
+  return {
+    message:
+      `Kubernetes ${minor} is below what Kyverno ${UPGRADE.to.kyverno} (chart ${UPGRADE.to.kyvernoChart}) supports: it is tested on Kubernetes ${row.kubernetesMin}–${row.kubernetesMax}` +
+      `${line ? ` and its chart requires kubeVersion ${line.kubeVersion}` : ''}. Upgrade Kubernetes first, one minor at a time: ${path} (${during}), then run migrate upgrade --kubernetes ${row.kubernetesMin}`,
+    hops,
+  };
+}
+
+/**
+ * PolicyExceptions as Kyverno 1.12.5 serves them: its CRD no longer serves kyverno.io/v2alpha1, so every
+ * v2alpha1 exception becomes kyverno.io/v2beta1 (the same spec: exceptions, match, background,
+ * podSecurity). Objects of other versions are returned as they are.
+ */
+export function translateExceptions(objects: readonly KubeObject[]): { exceptions: KubeObject[]; translated: number } {
+  let translated = 0;
+  const exceptions = objects
+    .filter((o) => o.kind === 'PolicyException' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('kyverno.io/'))
+    .map((o) => {
+      if (o.apiVersion !== 'kyverno.io/v2alpha1') return o;
+      translated++;
+      const { resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, managedFields: _mf, ...metadata } = o.metadata;
+      return { ...o, apiVersion: 'kyverno.io/v2beta1', metadata } as KubeObject;
+    });
+  return { exceptions, translated };
+}

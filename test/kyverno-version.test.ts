@@ -1,0 +1,83 @@
+// `--kyverno-version 1.10|1.12` on the user's path: every command that evaluates policies takes it,
+// with the chart's Kyverno as the default, and the answer follows the chosen version.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { buildPolicySet } from '../src/webhook/index.js';
+import { PROFILE_1_12 } from '../src/kyverno/index.js';
+import { runCli } from './helpers/cli.js';
+
+const profiles = new URL('../src/kyverno-test/testdata-profiles/', import.meta.url).pathname;
+const sample = new URL('../examples/bcm-9.2-k8s-1.24/', import.meta.url).pathname;
+
+const backgroundOnly = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: require-team}
+spec:
+  admission: false
+  validationFailureAction: Enforce
+  rules:
+  - name: team
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: team label required
+      pattern: {metadata: {labels: {team: '?*'}}}
+`;
+const review = {
+  apiVersion: 'admission.k8s.io/v1',
+  kind: 'AdmissionReview',
+  request: {
+    uid: 'u1',
+    kind: { group: '', version: 'v1', kind: 'Pod' },
+    resource: { group: '', version: 'v1', resource: 'pods' },
+    namespace: 'default',
+    operation: 'CREATE',
+    userInfo: { username: 'ray', groups: ['system:authenticated'] },
+    object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' }, spec: { containers: [{ name: 'web', image: 'nginx' }] } },
+  },
+};
+
+test('admit: spec.admission false is obeyed with --kyverno-version 1.12 only; serve builds its engine with the same profile', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-kv-'));
+  try {
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, backgroundOnly);
+    const args = ['admit', '--policy', policy, '--request', '-'];
+    const v110 = await runCli(args, { stdin: JSON.stringify(review) });
+    assert.equal(v110.code, 1, v110.stderr);
+    assert.equal(JSON.parse(v110.stdout).response.allowed, false);
+    const v112 = await runCli([...args, '--kyverno-version', '1.12'], { stdin: JSON.stringify(review) });
+    assert.equal(v112.code, 0, v112.stderr);
+    assert.equal(JSON.parse(v112.stdout).response.allowed, true);
+    // serve: the policy set the server answers with.
+    const set = await buildPolicySet({ policies: [policy], profile: PROFILE_1_12 });
+    assert.equal(set.engine.validate(review.request as never).results.length, 0);
+    const set110 = await buildPolicySet({ policies: [policy] });
+    assert.equal(set110.engine.validate(review.request as never).results.length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('test and apply: the 1.12 CLI chains policies; 1.10 starts each from the given resource', async () => {
+  const t110 = await runCli(['test', join(profiles, 'chain')]);
+  assert.equal(t110.code, 1, t110.stdout);
+  const t112 = await runCli(['test', join(profiles, 'chain'), '--kyverno-version', '1.12']);
+  assert.equal(t112.code, 0, t112.stdout);
+  const apply = (v: string) => runCli(['-o', 'json', 'apply', join(profiles, 'chain', 'policies.yaml'), '-r', join(profiles, 'chain', 'resources.yaml'), '--kyverno-version', v]);
+  const status = async (v: string) => (JSON.parse((await apply(v)).stdout) as { results: { policy: { name: string }; rules: { status: string }[] }[] }).results.find((r) => r.policy.name === 'require-team')!.rules[0]!.status;
+  assert.equal(await status('1.10'), 'fail');
+  assert.equal(await status('1.12'), 'pass');
+});
+
+test('migrate audit takes --kyverno-version; an unknown version is a usage error (exit 2)', async () => {
+  const ok = await runCli(['-o', 'json', 'migrate', 'audit', '--cluster', sample, '--kyverno-version', '1.12']);
+  assert.ok(ok.code === 0 || ok.code === 1, ok.stderr);
+  for (const cmd of [['migrate', 'audit', '--cluster', sample], ['test', profiles], ['apply', profiles, '-r', profiles], ['migrate', 'diff', '--cluster', sample]]) {
+    const bad = await runCli([...cmd, '--kyverno-version', '1.11']);
+    assert.equal(bad.code, 2, `${cmd.join(' ')}: ${bad.stderr}`);
+    assert.match(bad.stderr, /1\.10, 1\.12/);
+  }
+});
