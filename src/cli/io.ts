@@ -1,5 +1,7 @@
 // The CLI's view of the outside world, injected so commands are testable without a process.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { decodeText } from '../cluster/index.js';
+import { formatInputError } from '../kube/index.js';
 
 /** Streams and environment a command may use. */
 export interface CliIO {
@@ -28,6 +30,13 @@ export class UsageError extends Error {
   }
 }
 
+/** UTF-8 text of `bytes`, or a UsageError naming where they came from. */
+export function decodeOrFail(bytes: Uint8Array, file: string): string {
+  const r = decodeText(bytes, file);
+  if ('error' in r) throw new UsageError(formatInputError(r.error));
+  return r.text;
+}
+
 /** The process's real IO. */
 export function processIO(): CliIO {
   return {
@@ -36,12 +45,12 @@ export function processIO(): CliIO {
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
+      return decodeOrFail(Buffer.concat(chunks), '<stdin>');
     },
     isTTY: Boolean(process.stderr.isTTY),
     env: process.env,
     cwd: process.cwd(),
-    readFile: (p) => readFileSync(p, 'utf8'),
+    readFile: (p) => decodeOrFail(readFileSync(p), p),
     writeFile: (p, t) => writeFileSync(p, t),
   };
 }

@@ -20,9 +20,10 @@ import { VERSION } from '../version.js';
 import { type ClusterOptions, clusterOptions, readCluster } from './cluster-input.js';
 import { type CliIO, UsageError } from './io.js';
 import { loadOrFail } from './output.js';
+import { policyValidation, printWarnings, type ValidateOptions, validateOptions } from './validate-input.js';
 
 /** Options shared by the commands that evaluate the target policy set. */
-export interface TargetOptions extends ClusterOptions {
+export interface TargetOptions extends ClusterOptions, ValidateOptions {
   values?: string[];
   chartVersion?: string;
   policy?: string[];
@@ -46,7 +47,7 @@ export interface MigrationInputs {
 
 /** Adds the target-set options (cluster, values, chart version, policies, users, Kyverno config, catalog). */
 export function targetOptions(cmd: Command): Command {
-  return clusterOptions(cmd)
+  return validateOptions(clusterOptions(cmd), 'strict')
     .option('--values <file...>', 'kyverno-policies values file(s), merged like helm -f')
     .option('--chart-version <version>', 'kyverno-policies chart version (3.0.7 or 3.2.5)', '3.0.7')
     .option('--policy <path...>', 'extra Kyverno policies to include')
@@ -78,13 +79,14 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
   const extra: LoadedObject[] = opts.policy ? await loadOrFail(io, opts.policy) : [];
   let target: TargetPolicies;
   try {
-    target = buildTargetPolicies({ chartVersion, values, users, extra });
+    target = buildTargetPolicies({ chartVersion, values, users, extra, validation: policyValidation(opts) });
   } catch (err) {
     if (err instanceof ChartRenderError) throw new UsageError(`${what}: ${err.message}`);
     throw err;
   }
   if (target.errors.length > 0) throw new UsageError(`${what}: invalid policies:\n  ${target.errors.join('\n  ')}`);
   for (const w of target.chartWarnings) io.stderr(`warning: ${w.message}\n`);
+  printWarnings(io, target.warnings ?? []);
   let kyvernoConfig = defaultKyvernoConfig();
   if (opts.kyvernoValues) {
     let doc: unknown;

@@ -15,6 +15,7 @@ import {
   type EvaluationContext,
   evaluatePolicy,
   loadPolicyObjects,
+  type PolicyValidation,
   mutatePolicy,
   type PolicyMutation,
   type PolicyResult,
@@ -53,6 +54,8 @@ export interface SuiteRun {
   rows: TestRow[];
   /** Load problems (the suite's rows may be incomplete). */
   errors: string[];
+  /** Schema problems that `--validate=warn` reports without failing (unknown fields are dropped). */
+  warnings?: string[];
   policyCount: number;
   resourceCount: number;
 }
@@ -101,8 +104,8 @@ function requestInfoFrom(doc: unknown): RequestInfo | undefined {
 }
 
 /** Runs one kyverno-test.yaml file. Never throws for bad input: problems land in `errors`. */
-export function runSuiteFile(file: string): SuiteRun {
-  const run: SuiteRun = { file, name: '', rows: [], errors: [], policyCount: 0, resourceCount: 0 };
+export function runSuiteFile(file: string, validation: PolicyValidation = { validate: 'warn' }): SuiteRun {
+  const run: SuiteRun = { file, name: '', rows: [], errors: [], warnings: [], policyCount: 0, resourceCount: 0 };
   let doc: unknown;
   try {
     doc = readYaml(file);
@@ -118,12 +121,14 @@ export function runSuiteFile(file: string): SuiteRun {
   const dir = dirname(file);
   const rel = (p: string) => resolve(dir, p);
 
-  const loadedPolicies = loadObjects(suite.policies.map(rel), { requireName: false });
+  // The kyverno CLI reads suites as unstructured objects: no type checks, empty files allowed.
+  const loadedPolicies = loadObjects(suite.policies.map(rel), { requireName: false, allowEmpty: true, checkTypes: false });
   for (const e of loadedPolicies.errors) run.errors.push(formatInputError(e));
-  const { policies: loaded, problems } = loadPolicyObjects(loadedPolicies.objects);
+  const { policies: loaded, problems, warnings } = loadPolicyObjects(loadedPolicies.objects, validation);
   run.errors.push(...problems);
+  run.warnings!.push(...warnings);
   const policies = loaded.map(compilePolicy);
-  const loadedResources = loadObjects(suite.resources.map(rel), { requireName: false });
+  const loadedResources = loadObjects(suite.resources.map(rel), { requireName: false, allowEmpty: true, checkTypes: false });
   for (const e of loadedResources.errors) run.errors.push(formatInputError(e));
   const resources = loadedResources.objects.map((o) => o.object);
   run.policyCount = policies.length;
@@ -162,7 +167,7 @@ export function runSuiteFile(file: string): SuiteRun {
     const file = rel(path);
     let docs = patchedFiles.get(file);
     if (!docs) {
-      const loaded = loadObjects([file], { requireName: false });
+      const loaded = loadObjects([file], { requireName: false, allowEmpty: true, checkTypes: false });
       for (const e of loaded.errors) run.errors.push(formatInputError(e));
       docs = loaded.objects.map((o) => o.object);
       patchedFiles.set(file, docs);

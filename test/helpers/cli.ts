@@ -1,6 +1,6 @@
 // Test helper: runs the CLI in-process with captured stdout/stderr and an in-memory stdin.
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { CliIO } from '../../src/cli/io.js';
+import { type CliIO, decodeOrFail } from '../../src/cli/io.js';
 import { run } from '../../src/cli/program.js';
 
 /** What a CLI run printed and returned. */
@@ -25,7 +25,7 @@ export async function runCli(argv: string[], opts: { stdin?: string; env?: Recor
     isTTY: false,
     env: opts.env ?? {},
     cwd: process.cwd(),
-    readFile: (p) => readFileSync(p, 'utf8'),
+    readFile: (p) => decodeOrFail(readFileSync(p), p),
     writeFile: (p, t) => writeFileSync(p, t),
   };
   const code = await run(argv, io);

@@ -8,10 +8,11 @@ import { createKyvernoEngine, handleReview, loadPolicySources, type WebhookMode 
 import { EXIT, UsageError } from '../io.js';
 import { printJson } from '../output.js';
 import type { CliContext } from '../program.js';
+import { policyValidation, type ValidateOptions, validateOptions } from '../validate-input.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-interface AdmitOptions {
+interface AdmitOptions extends ValidateOptions {
   policy?: string[];
   chartValues?: string;
   chartVersion: ChartVersion;
@@ -23,7 +24,7 @@ interface AdmitOptions {
 
 /** Registers the admission commands. */
 export function registerAdmission(program: Command, ctx: CliContext): void {
-  program
+  const admit = program
     .command('admit')
     .description('answer an AdmissionReview (JSON or YAML, - for stdin) as the podgate/Kyverno webhook would; prints the response review')
     .option('--policy <path>', 'Kyverno policy file or directory (repeatable)', collect)
@@ -38,7 +39,7 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
       if (policy.length === 0 && !o.chartValues && !o.users) throw new UsageError('admit: give --policy PATH, --chart-values FILE or --users PATH');
       const stdin = o.request === '-' || policy.includes('-') ? await ctx.io.readStdin() : undefined;
       if (o.request === '-' && policy.includes('-')) throw new UsageError('admit: only one of --policy and --request can read stdin');
-      const loaded = loadPolicySources({ policies: policy, ...(o.chartValues ? { chartValues: o.chartValues, chartVersion: o.chartVersion } : {}), ...(o.users ? { users: o.users } : {}) }, stdin);
+      const loaded = loadPolicySources({ policies: policy, validation: policyValidation(o), ...(o.chartValues ? { chartValues: o.chartValues, chartVersion: o.chartVersion } : {}), ...(o.users ? { users: o.users } : {}) }, stdin);
       if (!loaded.ok) throw new UsageError(loaded.problems.join('\n'));
       for (const w of loaded.warnings) ctx.io.stderr(`warning: ${w}\n`);
       let text: string;
@@ -64,4 +65,5 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
       if (handled.decision.webhook) ctx.io.stderr(`denied by webhook "${handled.decision.webhook}"\n`);
       if (!handled.decision.allowed) ctx.state.exitCode = EXIT.failures;
     });
+  validateOptions(admit, 'strict');
 }

@@ -18,6 +18,7 @@ import type { JsonObject } from '../../util/index.js';
 import { UsageError } from '../io.js';
 import { outputFormat, printJson, table } from '../output.js';
 import type { CliContext } from '../program.js';
+import { kubernetesVersion } from '../validate-input.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -93,7 +94,7 @@ export function registerChart(program: Command, ctx: CliContext): void {
   program
     .command('versions')
     .description('which Kyverno and chart versions support a Kubernetes version, and the upgrade path')
-    .option('--kubernetes <version>', 'Kubernetes version', '1.24')
+    .option('--kubernetes <version>', 'Kubernetes version', kubernetesVersion, '1.24')
     .action(async (opts: { kubernetes: string }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['table', 'json']);
       if (!kubeMinor(opts.kubernetes)) throw new UsageError(`versions: --kubernetes ${JSON.stringify(opts.kubernetes)} is not a version like 1.24`);

@@ -4,12 +4,12 @@
 import { type Command, Option } from 'commander';
 import { parse, stringify } from 'yaml';
 import { CHART_VERSIONS, ChartRenderError, type ChartVersion, formatValuesError, parseValuesText, renderChart } from '../../chart/index.js';
-import { formatFieldError, type KubeObject } from '../../kube/index.js';
+import type { KubeObject } from '../../kube/index.js';
 import {
   compilePolicy,
   type EvaluationContext,
   evaluatePolicy,
-  loadPolicy,
+  loadPolicyList,
   loadPolicyObjects,
   mutatePolicy,
   type Policy,
@@ -20,6 +20,7 @@ import { isObject } from '../../util/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { loadOrFail, outputFormat, printJson, table } from '../output.js';
 import type { CliContext } from '../program.js';
+import { chartKyvernoVersion, policyValidation, printWarnings, type ValidateOptions, validateOptions } from '../validate-input.js';
 
 /** Renders a box-drawn table the way `kyverno test` 1.10 does (│ and ─). */
 export function boxTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -53,12 +54,14 @@ function printDiffs(ctx: CliContext, shown: readonly TestRow[]): void {
   });
 }
 
-function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; failOnly?: boolean }, cmd: Command): void {
+function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; failOnly?: boolean } & ValidateOptions, cmd: Command): void {
   const format = outputFormat(cmd, ['table', 'json']);
+  const validation = policyValidation(opts);
   const roots = paths.length > 0 ? paths : ['.'];
   const files = findSuites(roots, opts.fileName);
   if (files.length === 0) throw new UsageError(`test: no ${opts.fileName} found under ${roots.join(', ')}`);
-  const runs: SuiteRun[] = files.map((f) => runSuiteFile(f));
+  const runs: SuiteRun[] = files.map((f) => runSuiteFile(f, validation));
+  printWarnings(ctx.io, runs.flatMap((r) => r.warnings ?? []));
   const errors = runs.flatMap((r) => r.errors);
   const rows = runs.flatMap((r) => r.rows);
   const skipped = rows.filter((r) => r.actual === 'not evaluated').length;
@@ -99,7 +102,7 @@ function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; fai
  * Renders the kyverno-policies chart from values files (Helm -f order) into policies; a values or
  * render problem is a UsageError naming the file, chart warnings go to stderr.
  */
-function loadChartPolicies(ctx: CliContext, files: readonly string[], version: ChartVersion): Policy[] {
+function loadChartPolicies(ctx: CliContext, files: readonly string[], version: ChartVersion, validate: ValidateOptions): Policy[] {
   const values = files.map((f) => {
     let text: string;
     try {
@@ -119,20 +122,19 @@ function loadChartPolicies(ctx: CliContext, files: readonly string[], version: C
     throw err;
   }
   for (const w of rendered.warnings) ctx.io.stderr(`warning: ${w.message} [${w.code}]\n`);
-  const problems: string[] = [];
-  const policies: Policy[] = [];
-  rendered.policies.forEach((o, i) => {
-    const r = loadPolicy(o);
-    for (const e of r.errors) problems.push(`${rendered.sources[i] ?? files.join(', ')}: ${formatFieldError(e)}`);
-    if (r.policy) policies.push(r.policy);
+  const { policies, problems, warnings } = loadPolicyList(rendered.policies, (i) => rendered.sources[i] ?? files.join(', '), {
+    ...policyValidation(validate),
+    kyvernoVersion: chartKyvernoVersion(version),
   });
+  printWarnings(ctx.io, warnings);
   if (problems.length > 0) throw new UsageError(`chart policies rendered from ${files.join(', ')} are invalid:\n  ${problems.join('\n  ')}`);
   return policies;
 }
 
 /** Loads policies from paths; any problem (file, document, field path) is a UsageError. */
-async function loadPolicies(ctx: CliContext, paths: readonly string[]): Promise<Policy[]> {
-  const { policies, problems } = loadPolicyObjects(await loadOrFail(ctx.io, paths));
+async function loadPolicies(ctx: CliContext, paths: readonly string[], validate: ValidateOptions): Promise<Policy[]> {
+  const { policies, problems, warnings } = loadPolicyObjects(await loadOrFail(ctx.io, paths), policyValidation(validate));
+  printWarnings(ctx.io, warnings);
   if (problems.length > 0) throw new UsageError(`invalid policy:\n  ${problems.join('\n  ')}`);
   if (policies.length === 0) throw new UsageError(`apply: no Kyverno ClusterPolicy or Policy found in ${paths.join(', ')}`);
   return policies;
@@ -177,7 +179,7 @@ function readNamespaceLabels(ctx: CliContext, path: string): Record<string, Reco
   return out;
 }
 
-interface ApplyOptions {
+interface ApplyOptions extends ValidateOptions {
   resource: string[];
   values?: string;
   namespaceLabels?: string;
@@ -204,8 +206,8 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
   if (opts.resource.length === 0) throw new UsageError('apply: give one or more --resource files');
   // Chart policies first (as `helm template` prints them), then the given policy files.
   const policies = [
-    ...(opts.chartValues.length > 0 ? loadChartPolicies(ctx, opts.chartValues, opts.chartVersion) : []),
-    ...(policyPaths.length > 0 ? await loadPolicies(ctx, policyPaths) : []),
+    ...(opts.chartValues.length > 0 ? loadChartPolicies(ctx, opts.chartValues, opts.chartVersion, opts) : []),
+    ...(policyPaths.length > 0 ? await loadPolicies(ctx, policyPaths, opts) : []),
   ];
   const resources = (await loadOrFail(ctx.io, opts.resource)).map((l) => l.object);
   const values = opts.values ? parseValues(readYamlFile(ctx, opts.values, '--values')) : undefined;
@@ -261,14 +263,16 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
 
 /** Registers `test` and `apply`. */
 export function registerKyverno(program: Command, ctx: CliContext): void {
-  program
+  const test = program
     .command('test')
     .description('run kyverno-test.yaml suites (like kyverno test); -o table|json')
     .argument('[path...]', 'directories or test files (default: .)')
     .option('-f, --file-name <name>', 'test file name to look for', 'kyverno-test.yaml')
     .option('--fail-only', 'show only failed rows in the table')
     .action((paths: string[], opts: { fileName: string; failOnly?: boolean }, cmd: Command) => runTest(ctx, paths, opts, cmd));
-  program
+  // The kyverno CLI decodes suites leniently (unknown fields are dropped), so test warns by default.
+  validateOptions(test, 'warn');
+  const apply = program
     .command('apply')
     .description('apply Kyverno policies to resources: every verdict (mutate and validate); -o yaml prints the mutated resources; -o table|json|yaml|policyreport')
     .argument('[policy...]', 'policy files or directories')
@@ -278,4 +282,5 @@ export function registerKyverno(program: Command, ctx: CliContext): void {
     .option('--chart-values <file>', 'also apply the kyverno-policies chart rendered with this values file (repeatable, later files win)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addOption(new Option('--chart-version <version>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'))
     .action((policies: string[], opts: ApplyOptions, cmd: Command) => runApply(ctx, policies, opts, cmd));
+  validateOptions(apply, 'strict');
 }

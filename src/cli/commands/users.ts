@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../kube/index.js';
+import { loadPolicyObjects } from '../../kyverno/index.js';
 import {
   collectUserRecords,
   lintPolicies,
@@ -18,6 +19,7 @@ import { type ClusterOptions, readCluster } from '../cluster-input.js';
 import { EXIT, UsageError } from '../io.js';
 import { globals, loadOrFail, outputFormat, printJson, table } from '../output.js';
 import type { CliContext } from '../program.js';
+import { policyValidation, printWarnings, type ValidateOptions, validateOptions } from '../validate-input.js';
 
 /** Renders objects as one multi-document YAML stream. */
 export function yamlStream(objects: readonly unknown[]): string {
@@ -135,18 +137,25 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       ctx.io.stderr(`restored ${changed} user(s) into ${opts.into}${existsSync(`${opts.into}.bak`) ? ` (previous content kept in ${opts.into}.bak)` : ''}\n`);
     });
 
-  program
+  const lint = program
     .command('lint')
     .description('flag Kyverno policies that look like confinement but can be bypassed')
     .argument('<policies...>', 'policy files or directories')
-    .action(async (paths: string[], _opts: unknown, cmd: Command) => {
+    .action(async (paths: string[], opts: ValidateOptions, cmd: Command) => {
       const fmt = outputFormat(cmd, ['table', 'json']);
-      const objects = (await loadOrFail(ctx.io, paths)).map((l) => l.object);
+      const loaded = await loadOrFail(ctx.io, paths);
+      const objects = loaded.map((l) => l.object);
+      // Schema and load problems first: linting a policy the API server would reject says nothing.
+      const checked = loadPolicyObjects(loaded, policyValidation(opts));
+      printWarnings(ctx.io, checked.warnings);
+      if (checked.problems.length > 0) throw new UsageError(`lint: invalid policy:\n  ${checked.problems.join('\n  ')}`);
       const policies = objects.filter((o: KubeObject) => o.apiVersion.startsWith('kyverno.io/') && (o.kind === 'ClusterPolicy' || o.kind === 'Policy'));
+      if (policies.length === 0) throw new UsageError(`lint: no Kyverno ClusterPolicy or Policy found in ${paths.join(', ')}`);
       const findings = lintPolicies(policies);
       if (fmt === 'json') printJson(ctx.io, { findings });
       else if (findings.length === 0) ctx.io.stdout(`no bypassable confinement found in ${policies.length} policies\n`);
       else ctx.io.stdout(table(['POLICY', 'RULE', 'CODE', 'FIELD', 'PROBLEM', 'BYPASS'], findings.map((f) => [f.policy, f.rule, f.code, f.field, f.message, f.bypass])));
       if (findings.length > 0) ctx.state.exitCode = EXIT.failures;
     });
+  validateOptions(lint, 'strict');
 }
