@@ -116,6 +116,10 @@ function parseInto(out: ParseResult, text: string, file: string, opts: ParseOpti
     const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lc.linePos(offset).line);
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
+      if (/call stack/i.test(e.message)) {
+        out.errors.push({ ...tooDeep(file, i), line: lineOf(e.pos[0]) });
+        return;
+      }
       const dup = e.code === 'DUPLICATE_KEY';
       out.errors.push({
         code: dup ? 'DUPLICATE_KEY' : 'YAML_SYNTAX',
