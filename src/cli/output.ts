@@ -6,7 +6,7 @@ import { formatInputError, type LoadedObject } from '../kube/index.js';
 import { type CliIO, UsageError } from './io.js';
 
 /** Output formats accepted by `-o`. */
-export type OutputFormat = 'table' | 'json' | 'yaml' | 'text' | 'html' | 'policyreport';
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'text' | 'html' | 'policyreport' | 'junit' | 'sarif';
 
 /** Global options every command sees. */
 export interface GlobalOptions {

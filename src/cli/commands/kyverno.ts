@@ -7,6 +7,7 @@ import { CHART_VERSIONS, ChartRenderError, type ChartVersion, formatValuesError,
 import type { KubeObject } from '../../kube/index.js';
 import {
   compilePolicy,
+  effectiveAction,
   type EvaluationContext,
   evaluatePolicy,
   loadPolicyList,
@@ -18,7 +19,8 @@ import {
 import { buildPolicyReports, findSuites, parseValues, type ReportInput, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, valuesContext } from '../../kyverno-test/index.js';
 import { isObject } from '../../util/index.js';
 import { EXIT, UsageError } from '../io.js';
-import { loadOrFail, outputFormat, printJson, table } from '../output.js';
+import { junitXml } from '../formats/junit.js';
+import { loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
 import { chartKyvernoVersion, policyValidation, printWarnings, type ValidateOptions, validateOptions } from '../validate-input.js';
 
@@ -54,8 +56,8 @@ function printDiffs(ctx: CliContext, shown: readonly TestRow[]): void {
   });
 }
 
-function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; failOnly?: boolean } & ValidateOptions, cmd: Command): void {
-  const format = outputFormat(cmd, ['table', 'json']);
+function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; failOnly?: boolean; detailedResults?: boolean } & ValidateOptions, cmd: Command): void {
+  const format = outputFormat(cmd, ['table', 'json', 'yaml', 'junit']);
   const validation = policyValidation(opts);
   const roots = paths.length > 0 ? paths : ['.'];
   const files = findSuites(roots, opts.fileName);
@@ -67,8 +69,9 @@ function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; fai
   const skipped = rows.filter((r) => r.actual === 'not evaluated').length;
   const failed = rows.filter((r) => !r.ok && r.actual !== 'not evaluated').length;
   const passed = rows.filter((r) => r.ok).length;
-  if (format === 'json') {
-    printJson(ctx.io, {
+  if (format === 'junit') ctx.io.stdout(junitXml(runs));
+  else if (format === 'json' || format === 'yaml') {
+    (format === 'json' ? printJson : printYaml)(ctx.io, {
       summary: { passed, failed, skipped },
       results: rows.map((r) => ({
         suite: r.suite,
@@ -88,7 +91,10 @@ function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; fai
       ctx.io.stdout(`\nExecuting ${run.name || run.file}...\n`);
       ctx.io.stdout(`applying ${run.policyCount} ${run.policyCount === 1 ? 'policy' : 'policies'} to ${run.resourceCount} ${run.resourceCount === 1 ? 'resource' : 'resources'}... \n`);
       const shown = opts.failOnly ? run.rows.filter((r) => !r.ok) : run.rows;
-      if (shown.length > 0) ctx.io.stdout(`\n${boxTable(['#', 'POLICY', 'RULE', 'RESOURCE', 'RESULT'], shown.map((r, i) => [String(i + 1), r.policy, r.rule, resourceLabel(r), resultWord(r)]))}`);
+      // --detailed-results adds the engine's message, as the kyverno CLI's REASON column does.
+      const header = ['#', 'POLICY', 'RULE', 'RESOURCE', 'RESULT', ...(opts.detailedResults ? ['REASON'] : [])];
+      const row = (r: TestRow, i: number) => [String(i + 1), r.policy, r.rule, resourceLabel(r), resultWord(r), ...(opts.detailedResults ? [r.message || (r.ok ? 'Ok' : '')] : [])];
+      if (shown.length > 0) ctx.io.stdout(`\n${boxTable(header, shown.map(row))}`);
       printDiffs(ctx, shown);
     }
     ctx.io.stdout(`\nTest Summary: ${passed} tests passed and ${failed} tests failed${skipped > 0 ? ` (${skipped} not evaluated: generate)` : ''}\n`);
@@ -180,6 +186,7 @@ function readNamespaceLabels(ctx: CliContext, path: string): Record<string, Reco
 }
 
 interface ApplyOptions extends ValidateOptions {
+  auditWarn?: boolean;
   resource: string[];
   values?: string;
   namespaceLabels?: string;
@@ -224,7 +231,11 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
       const ectx = applyContext(policy, resource, values, nsLabels);
       const mutation = mutatePolicy(compiled, resource, ectx);
       const validation = evaluatePolicy(compiled, mutation.patched, ectx);
-      const result: PolicyResult = { ...validation, rules: [...mutation.rules, ...validation.rules] };
+      let result: PolicyResult = { ...validation, rules: [...mutation.rules, ...validation.rules] };
+      // --audit-warn (kyverno apply): failures of a policy whose action here is Audit are warnings.
+      if (opts.auditWarn && effectiveAction(policy, resource.metadata?.namespace ?? '', ectx.namespaceLabels ?? {}) === 'Audit') {
+        result = { ...result, rules: result.rules.map((r) => (r.status === 'fail' && r.ruleType === 'validate' ? { ...r, status: 'warn' } : r)) };
+      }
       applied.push({ policy, resource, result, ...(mutation.patched !== resource ? { mutated: mutation.patched } : {}) });
       for (const r of result.rules) summary[r.status]++;
       // A rule with no response (not matched) counts as skip, as in `kyverno apply`.
@@ -265,11 +276,12 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
 export function registerKyverno(program: Command, ctx: CliContext): void {
   const test = program
     .command('test')
-    .description('run kyverno-test.yaml suites (like kyverno test); -o table|json')
+    .description('run kyverno-test.yaml suites (like kyverno test); -o table|json|yaml|junit')
     .argument('[path...]', 'directories or test files (default: .)')
     .option('-f, --file-name <name>', 'test file name to look for', 'kyverno-test.yaml')
     .option('--fail-only', 'show only failed rows in the table')
-    .action((paths: string[], opts: { fileName: string; failOnly?: boolean }, cmd: Command) => runTest(ctx, paths, opts, cmd));
+    .option('--detailed-results', 'add a REASON column (the engine message) to the table')
+    .action((paths: string[], opts: { fileName: string; failOnly?: boolean; detailedResults?: boolean }, cmd: Command) => runTest(ctx, paths, opts, cmd));
   // The kyverno CLI decodes suites leniently (unknown fields are dropped), so test warns by default.
   validateOptions(test, 'warn');
   const apply = program
@@ -281,6 +293,7 @@ export function registerKyverno(program: Command, ctx: CliContext): void {
     .option('--namespace-labels <file>', 'namespace labels: Namespace objects or a {namespace: {label: value}} mapping')
     .option('--chart-values <file>', 'also apply the kyverno-policies chart rendered with this values file (repeatable, later files win)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addOption(new Option('--chart-version <version>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'))
+    .option('--audit-warn', 'report failures of Audit policies as warnings (exit 0 unless an Enforce policy fails), as kyverno apply --audit-warn')
     .action((policies: string[], opts: ApplyOptions, cmd: Command) => runApply(ctx, policies, opts, cmd));
   validateOptions(apply, 'strict');
 }

@@ -13,6 +13,7 @@ import { mergeExceptions } from '../../migrate/values-merge.js';
 import { renderHtmlReport } from '../../report/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { loadOrFail, outputFormat, printJson, printYaml } from '../output.js';
+import { auditPolicyReports, auditSarif } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
 import { kubernetesVersion } from '../validate-input.js';
 import { auditInputs, auditJson, buildReport, computeFor, diffInputs, kyvernoWorkloads, planFor, readMigrationInputs, reportOf, type TargetOptions, targetOptions } from '../migrate-inputs.js';
@@ -24,10 +25,12 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
 
   targetOptions(migrate.command('audit').description('evaluate every workload against the target policy set and list each would-be denial')).action(
     async (opts: TargetOptions, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
+      const fmt = outputFormat(cmd, ['table', 'json', 'yaml', 'sarif', 'policyreport']);
       const m = await readMigrationInputs(ctx.io, opts, 'migrate audit');
       const a = auditInputs(ctx.io, m);
-      if (fmt === 'json') printJson(ctx.io, auditJson(a));
+      if (fmt === 'sarif') printJson(ctx.io, auditSarif(a));
+      else if (fmt === 'policyreport') ctx.io.stdout(auditPolicyReports(a, new Date()).map((r) => stringify(r, { lineWidth: 0 })).join('---\n'));
+      else if (fmt === 'json') printJson(ctx.io, auditJson(a));
       else if (fmt === 'yaml') printYaml(ctx.io, auditJson(a));
       else ctx.io.stdout(formatAudit(a, { ...m, policyCount: m.target.policies.length }));
       if (a.summary.denials > 0) ctx.state.exitCode = EXIT.failures;
