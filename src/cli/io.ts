@@ -9,8 +9,12 @@ export interface CliIO {
   stderr: (s: string) => void;
   /** Reads all of stdin (only called when a command is given `-`). */
   readStdin: () => Promise<string>;
-  /** Whether stderr is a terminal (progress bars, colours). */
+  /** Whether stderr is a terminal (progress bars). */
   isTTY: boolean;
+  /** Whether stdout is a terminal (colours). */
+  stdoutIsTTY?: boolean;
+  /** How the program was invoked (`podgate`, `kubectl podgate`), for usage texts. */
+  programName?: string;
   env: Record<string, string | undefined>;
   cwd: string;
   readFile: (path: string) => string;
@@ -37,6 +41,12 @@ export function decodeOrFail(bytes: Uint8Array, file: string): string {
   return r.text;
 }
 
+/** `kubectl podgate` when run as the kubectl plugin (kubectl-podgate), else `podgate`. */
+export function programNameOf(script: string): string {
+  const base = script.split(/[\\/]/).pop() ?? '';
+  return /^kubectl-podgate(\.js)?$/.test(base) ? 'kubectl podgate' : 'podgate';
+}
+
 /** The process's real IO. */
 export function processIO(): CliIO {
   return {
@@ -48,6 +58,8 @@ export function processIO(): CliIO {
       return decodeOrFail(Buffer.concat(chunks), '<stdin>');
     },
     isTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    programName: programNameOf(process.argv[1] ?? ''),
     env: process.env,
     cwd: process.cwd(),
     readFile: (p) => decodeOrFail(readFileSync(p), p),

@@ -1,4 +1,8 @@
 // Output helpers shared by commands: -o formats, tables, loading inputs with clear errors.
+// The output contract: every command that prints data accepts -o json|yaml|table (plus its own extras);
+// tables are kubectl-style (upper-case headers, aligned columns, -o wide for more columns); colour only
+// on a terminal, never with NO_COLOR or --no-color.
+import { styleText } from 'node:util';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadObjects } from '../cluster/index.js';
@@ -20,11 +24,54 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
-/** Checks -o against the formats a command supports, defaulting to the first. */
+/** Checks -o against the formats a command supports, defaulting to the first; `wide` is a table with more columns. */
 export function outputFormat(cmd: Command, allowed: readonly OutputFormat[]): OutputFormat {
   const o = globals(cmd).output ?? allowed[0]!;
-  if (!allowed.includes(o)) throw new UsageError(`${cmd.name()}: -o ${o} is not supported here; use one of: ${allowed.join(', ')}`);
+  if (o === 'wide' && allowed.includes('table')) return 'table';
+  if (!allowed.includes(o)) throw new UsageError(`${cmd.name()}: -o ${o} is not supported here; use one of: ${[...allowed, ...(allowed.includes('table') ? ['wide'] : [])].join(', ')}`);
   return o;
+}
+
+/** True for `-o wide`: tables add their extra columns. */
+export function isWide(cmd: Command): boolean {
+  return globals(cmd).output === 'wide';
+}
+
+/** Prints `data` as JSON or YAML, or the table `render` builds: the common case of the output contract. */
+export function printData(io: CliIO, format: OutputFormat, data: unknown, render: () => string): void {
+  if (format === 'json') printJson(io, data);
+  else if (format === 'yaml') printYaml(io, data);
+  else io.stdout(render());
+}
+
+let colour = false;
+
+/** Whether output is coloured: stdout is a terminal, NO_COLOR is unset and --no-color was not given. */
+export function colourEnabled(io: CliIO, argv: readonly string[]): boolean {
+  return Boolean(io.stdoutIsTTY) && !io.env.NO_COLOR && !argv.includes('--no-color') && io.env.TERM !== 'dumb';
+}
+
+/** Turns colour on or off for this run (the CLI decides once, before any command prints). */
+export function setColour(on: boolean): void {
+  colour = on;
+}
+
+const CELL_STYLE: Record<string, Parameters<typeof styleText>[0]> = {
+  fail: 'red',
+  error: 'red',
+  denied: 'red',
+  deny: 'red',
+  no: 'red',
+  pass: 'green',
+  allowed: 'green',
+  yes: 'green',
+  warn: 'yellow',
+  skip: 'gray',
+};
+
+/** Styles text when colour is on (bold, red, ...); plain otherwise. */
+export function paint(style: Parameters<typeof styleText>[0], text: string): string {
+  return colour ? styleText(style, text) : text;
 }
 
 /** Prints a value as JSON (2-space, trailing newline). */
@@ -40,12 +87,22 @@ export function printYaml(io: CliIO, v: unknown): void {
 /** Renders rows as an aligned text table with a header. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // Colour is applied after padding, so escape codes never shift the columns.
+  const cell = (c: string, i: number, last: boolean) => {
+    const padded = last ? c : c.padEnd(widths[i] ?? 0);
+    const style = colour ? CELL_STYLE[c.toLowerCase()] : undefined;
+    return style ? padded.replace(c, paint(style, c)) : padded;
+  };
   const line = (r: readonly string[]) =>
     r
-      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .map((c, i) => cell(c, i, i === r.length - 1))
       .join('  ')
       .trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+  const head = header
+    .map((h, i) => (i === header.length - 1 ? h : h.padEnd(widths[i] ?? 0)))
+    .join('  ')
+    .trimEnd();
+  return `${[paint('bold', head), ...rows.map(line)].join('\n')}\n`;
 }
 
 /** Loads objects from paths; any input error becomes a UsageError listing every problem (exit 2). */

@@ -12,7 +12,9 @@ import { registerPsp } from './commands/psp.js';
 import { registerPss } from './commands/pss.js';
 import { registerUsers } from './commands/users.js';
 import { registerWebhook } from './commands/webhook.js';
+import { completionScript } from './completion.js';
 import { type CliIO, EXIT, UsageError } from './io.js';
+import { colourEnabled, setColour } from './output.js';
 
 /** Mutable state a command sets: its exit code. */
 export interface RunState {
@@ -52,13 +54,14 @@ export function hasSubcommand(argv: readonly string[]): boolean {
 export function buildProgram(ctx: CliContext, opts: { subcommandOwnsVersion?: boolean } = {}): Command {
   // Commander lets program options match anywhere, so `--version` is left to subcommands that
   // define it (e.g. `pss check --version v1.24`) whenever a subcommand is named.
-  const program = new Command('podgate')
+  const name = ctx.io.programName ?? 'podgate';
+  const program = new Command(name)
     .description('Pod admission for clusters leaving PodSecurityPolicy for Kyverno')
     .version(VERSION, opts.subcommandOwnsVersion ? '-V' : '-V, --version')
-    .option('-o, --output <format>', 'output format: table, json, yaml, text, html, policyreport (each command lists the ones it supports)')
+    .option('-o, --output <format>', 'output format: json, yaml, table, wide (every command that prints data), and per command text, html, policyreport, junit, sarif')
     .option('--no-color', 'disable coloured output')
     .option('--debug', 'print stack traces of internal errors')
-    .showHelpAfterError('(run podgate --help for usage)')
+    .showHelpAfterError(`(run ${name} --help for usage)`)
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   program.addHelpText(
@@ -81,6 +84,15 @@ Exit codes: 0 ok, 1 policy failures found (denials, mismatches, breakages) or an
   registerUsers(program, ctx);
   registerMigrate(program, ctx);
   registerWebhook(program, ctx);
+  program
+    .command('completion')
+    .description('print a shell completion script: bash, zsh or fish (e.g. source <(podgate completion bash))')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action((shell: string) => {
+      if (shell !== 'bash' && shell !== 'zsh' && shell !== 'fish') throw new UsageError(`completion: ${JSON.stringify(shell)} is not supported; use bash, zsh or fish`);
+      // kubectl completes its plugins itself; the script is for the podgate binary.
+      ctx.io.stdout(completionScript(program, shell, 'podgate'));
+    });
   // Every subcommand inherits the exit override and output routing.
   const configure = (c: Command) => {
     c.exitOverride();
@@ -97,6 +109,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   // The engine never reads the clock or a random source itself: the CLI supplies them.
   setJmespathClock(() => new Date());
   setJmespathRandom(Math.random);
+  setColour(colourEnabled(io, argv));
   const program = buildProgram(ctx, { subcommandOwnsVersion: hasSubcommand(argv) });
   const debug = argv.includes('--debug');
   try {

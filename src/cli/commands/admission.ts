@@ -6,7 +6,7 @@ import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
 import { defaultKyvernoConfig } from '../../kyverno/config/index.js';
 import { createKyvernoEngine, handleReview, loadPolicySources, type WebhookMode } from '../../webhook/index.js';
 import { EXIT, UsageError } from '../io.js';
-import { printJson } from '../output.js';
+import { outputFormat, printData, table } from '../output.js';
 import type { CliContext } from '../program.js';
 import { policyValidation, type ValidateOptions, validateOptions } from '../validate-input.js';
 
@@ -34,7 +34,8 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
     .requiredOption('--request <file>', 'admission.k8s.io/v1 or v1beta1 AdmissionReview; - for stdin')
     .addOption(new Option('--mode <mode>', 'enforce: as Kyverno; audit: never deny, warn instead').choices(['enforce', 'audit']).default('enforce'))
     .option('--no-default-filters', "evaluate even what Kyverno's default resourceFilters never show the engine (kube-system, ReplicaSets, ...)")
-    .action(async (o: AdmitOptions) => {
+    .action(async (o: AdmitOptions, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['json', 'yaml', 'table']);
       const policy = o.policy ?? [];
       if (policy.length === 0 && !o.chartValues && !o.users) throw new UsageError('admit: give --policy PATH, --chart-values FILE or --users PATH');
       const stdin = o.request === '-' || policy.includes('-') ? await ctx.io.readStdin() : undefined;
@@ -60,7 +61,10 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
         ...(o.defaultFilters ? { config: defaultKyvernoConfig() } : {}),
       });
       if (handled.kind === 'invalid') throw new UsageError(`--request ${o.request}: ${handled.reason}`);
-      printJson(ctx.io, handled.review);
+      const res = (handled.review as { response?: { uid?: string; allowed?: boolean; status?: { message?: string }; warnings?: string[]; patch?: string } }).response ?? {};
+      printData(ctx.io, fmt, handled.review, () =>
+        table(['UID', 'ALLOWED', 'PATCHED', 'MESSAGE'], [[res.uid ?? '', res.allowed ? 'yes' : 'no', res.patch ? 'yes' : 'no', (res.status?.message ?? res.warnings?.join('; ') ?? '').trim().replace(/\s*\n\s*/g, ' ')]]),
+      );
       if (handled.skipped) ctx.io.stderr(`note: request not evaluated (${handled.skipped}); Kyverno's resourceFilters/excludeGroups/excludeUsernames skip it\n`);
       if (handled.decision.webhook) ctx.io.stderr(`denied by webhook "${handled.decision.webhook}"\n`);
       if (!handled.decision.allowed) ctx.state.exitCode = EXIT.failures;

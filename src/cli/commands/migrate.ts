@@ -12,8 +12,8 @@ import { defaultKyvernoChartValues, formatPlan } from '../../migrate/plan.js';
 import { mergeExceptions } from '../../migrate/values-merge.js';
 import { renderHtmlReport } from '../../report/index.js';
 import { EXIT, UsageError } from '../io.js';
-import { loadOrFail, outputFormat, printJson, printYaml } from '../output.js';
-import { auditPolicyReports, auditSarif } from '../formats/audit-formats.js';
+import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
+import { auditPolicyReports, auditSarif, auditTable } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
 import { kubernetesVersion } from '../validate-input.js';
 import { auditInputs, auditJson, buildReport, computeFor, diffInputs, kyvernoWorkloads, planFor, readMigrationInputs, reportOf, type TargetOptions, targetOptions } from '../migrate-inputs.js';
@@ -25,13 +25,15 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
 
   targetOptions(migrate.command('audit').description('evaluate every workload against the target policy set and list each would-be denial')).action(
     async (opts: TargetOptions, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['table', 'json', 'yaml', 'sarif', 'policyreport']);
+      // text (the default) is the tree grouped by namespace; table is one kubectl-style row per violation.
+      const fmt = outputFormat(cmd, ['text', 'table', 'json', 'yaml', 'sarif', 'policyreport']);
       const m = await readMigrationInputs(ctx.io, opts, 'migrate audit');
       const a = auditInputs(ctx.io, m);
       if (fmt === 'sarif') printJson(ctx.io, auditSarif(a));
       else if (fmt === 'policyreport') ctx.io.stdout(auditPolicyReports(a, new Date()).map((r) => stringify(r, { lineWidth: 0 })).join('---\n'));
       else if (fmt === 'json') printJson(ctx.io, auditJson(a));
       else if (fmt === 'yaml') printYaml(ctx.io, auditJson(a));
+      else if (fmt === 'table') ctx.io.stdout(auditTable(a, isWide(cmd)));
       else ctx.io.stdout(formatAudit(a, { ...m, policyCount: m.target.policies.length }));
       if (a.summary.denials > 0) ctx.state.exitCode = EXIT.failures;
     },
@@ -42,7 +44,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--style <style>', 'namespace (policyExclude in the values) or policyexception (Kyverno PolicyException objects)', 'namespace')
     .option('--force', 'overwrite --out when it exists')
     .action(async (opts: TargetOptions & { out?: string; style: string; force?: boolean }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['yaml', 'json']);
+      const fmt = outputFormat(cmd, ['yaml', 'json', 'table']);
       if (opts.style !== 'namespace' && opts.style !== 'policyexception') throw new UsageError(`migrate exceptions: --style ${opts.style}: use namespace or policyexception`);
       if ((opts.values?.length ?? 0) > 1 && opts.style === 'namespace' && fmt !== 'json') throw new UsageError('migrate exceptions: give one --values file to merge into');
       const m = await readMigrationInputs(ctx.io, opts, 'migrate exceptions');
@@ -52,6 +54,10 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       if (plan.userViolations.length > 0) ctx.io.stderr(`note: ${plan.userViolations.length} violations in user namespaces are not exempted (see migrate audit)\n`);
       if (fmt === 'json') {
         printJson(ctx.io, { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings });
+        return;
+      }
+      if (fmt === 'table') {
+        ctx.io.stdout(table(['POLICY', 'EXCLUDE NAMESPACES'], Object.entries(plan.exceptions).map(([p, ns]) => [p, ns.join(',')])));
         return;
       }
       let text: string;
@@ -77,12 +83,22 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
   targetOptions(migrate.command('diff').description('PSP decision (with defaulting) against the Kyverno decision for every pod and pod template: breakages and regressions'))
     .option('--all', 'also list the workloads where both agree')
     .action(async (opts: TargetOptions & { all?: boolean }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
+      // text (the default) is the sections by class; table is one kubectl-style row per workload.
+      const fmt = outputFormat(cmd, ['text', 'table', 'json', 'yaml']);
       const m = await readMigrationInputs(ctx.io, opts, 'migrate diff');
       const d = diffInputs(m);
       if (fmt === 'json') printJson(ctx.io, d);
       else if (fmt === 'yaml') printYaml(ctx.io, d);
-      else ctx.io.stdout(formatDiff(d, Boolean(opts.all)));
+      else if (fmt === 'table') {
+        const wide = isWide(cmd);
+        const shown = d.entries.filter((e) => opts.all || e.class !== 'same');
+        ctx.io.stdout(
+          table(
+            ['NAMESPACE', 'KIND', 'NAME', 'CLASS', 'PSP', 'KYVERNO', ...(wide ? ['COMPONENT', 'LOST FIELDS'] : [])],
+            shown.map((e) => [e.namespace || '-', e.kind, e.name, e.class, e.psp.allowed ? `allowed (${e.psp.policy ?? '-'})` : 'denied', e.kyverno.allowed ? 'allowed' : 'denied', ...(wide ? [e.component, e.lostFields.join(',') || '-'] : [])]),
+          ),
+        );
+      } else ctx.io.stdout(formatDiff(d, Boolean(opts.all)));
       if (d.summary.breakage > 0 || d.summary.regression > 0) ctx.state.exitCode = EXIT.failures;
     });
 
@@ -159,13 +175,17 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--rbac <path...>', 'files or folders with ClusterRole/Role/bindings/ServiceAccounts (scope each policy to who could use the PSP)')
     .option('--action <action>', 'validationFailureAction of the generated policies: Audit (default, for the zero-window plan) or Enforce', 'Audit')
     .action(async (opts: { psp: string[]; rbac?: string[]; action: string }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['yaml', 'json']);
+      const fmt = outputFormat(cmd, ['yaml', 'json', 'table']);
       if (opts.action !== 'Audit' && opts.action !== 'Enforce') throw new UsageError(`migrate convert: --action ${opts.action}: use Audit or Enforce`);
       const psps = (await loadOrFail(ctx.io, opts.psp)).map((l) => l.object).filter((o) => o.kind === 'PodSecurityPolicy');
       if (psps.length === 0) throw new UsageError(`migrate convert: no PodSecurityPolicy objects in ${opts.psp.join(', ')}`);
       const rbac = opts.rbac ? (await loadOrFail(ctx.io, opts.rbac)).map((l) => l.object) : [];
       const r = convertPsps(psps, rbac, { validationFailureAction: opts.action });
       if (fmt === 'json') return printJson(ctx.io, r);
+      if (fmt === 'table') {
+        const spec = (p: (typeof r.policies)[number]) => (p.spec ?? {}) as { validationFailureAction?: string; rules?: unknown[] };
+        return ctx.io.stdout(table(['NAME', 'KIND', 'ACTION', 'RULES'], r.policies.map((p) => [p.metadata.name ?? '', p.kind, String(spec(p).validationFailureAction ?? 'Audit'), String(spec(p).rules?.length ?? 0)])));
+      }
       for (const u of r.unexpressible) ctx.io.stderr(`not expressible: ${u.psp}: ${u.field}: ${u.reason}\n`);
       for (const sc of r.scopes) ctx.io.stderr(`scope: ${sc.psp}: ${sc.subjects.length ? sc.subjects.join(', ') : '(no subjects)'}${sc.namespaces.length ? ` in ${sc.namespaces.join(', ')}` : ''}${sc.note ? ` — ${sc.note}` : ''}\n`);
       ctx.io.stdout(yamlStream(r.policies));
@@ -175,10 +195,21 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the report here (stdout when absent)')
     .option('--kubernetes <version>', 'the cluster’s Kubernetes version (for the plan)', kubernetesVersion, '1.24')
     .action(async (opts: TargetOptions & { out?: string; kubernetes: string }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['html', 'json']);
+      const fmt = outputFormat(cmd, ['html', 'json', 'yaml', 'table']);
       const m = await readMigrationInputs(ctx.io, opts, 'migrate report');
       const report = buildReport(ctx.io, m, opts);
-      const text = fmt === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderHtmlReport(report);
+      const s = report.audit.summary;
+      const text =
+        fmt === 'json'
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : fmt === 'yaml'
+            ? stringify(report, { lineWidth: 0 })
+            : fmt === 'table'
+              ? table(
+                  ['WORKLOADS', 'EVALUATED', 'SKIPPED', 'VIOLATIONS', 'DENIALS', 'USER VIOLATIONS', 'BREAKAGES', 'REGRESSIONS'],
+                  [[s.workloads, s.evaluated, s.skipped, s.violations, s.denials, s.userViolations, report.diff?.summary.breakage ?? '-', report.diff?.summary.regression ?? '-'].map(String)],
+                )
+              : renderHtmlReport(report);
       if (!opts.out) return ctx.io.stdout(text);
       ctx.io.writeFile(opts.out, text);
       ctx.io.stderr(`wrote ${opts.out}\n`);
@@ -192,10 +223,13 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--chart-version <version>', 'the kyverno-policies chart version the audit used', '3.0.7')
     .option('--cluster <path>', 'cluster dump path to use in the podgate commands of the plan')
     .action(async (opts: { kubernetes: string; values: string; cluster?: string; chartVersion: string }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['text', 'json', 'yaml']);
+      const fmt = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       const steps = planFor(opts.kubernetes, { policiesChart: opts.chartVersion, policiesValues: opts.values, clusterArg: opts.cluster ? `--cluster ${opts.cluster}` : '--kubeconfig ~/.kube/config' });
       if (fmt === 'json') printJson(ctx.io, { kubernetes: opts.kubernetes, steps });
       else if (fmt === 'yaml') printYaml(ctx.io, { kubernetes: opts.kubernetes, steps });
-      else ctx.io.stdout(formatPlan(steps));
+      else if (fmt === 'table') {
+        const wide = isWide(cmd);
+        ctx.io.stdout(table(['STEP', 'TITLE', 'ENFORCEMENT', ...(wide ? ['COMMANDS', 'CHECKS'] : [])], steps.map((st) => [st.id, st.title, st.enforcement, ...(wide ? [String(st.commands.length), String(st.checks.length)] : [])])));
+      } else ctx.io.stdout(formatPlan(steps));
     });
 }

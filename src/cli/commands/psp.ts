@@ -56,7 +56,7 @@ export function registerPsp(program: Command, ctx: CliContext): void {
     .option('--namespace <ns>', "the request namespace (default: the pod's, then default)")
     .addOption(new Option('--operation <op>', 'admission operation').choices(['CREATE', 'UPDATE']).default('CREATE'))
     .action(async (opts: CheckOptions, cmd: Command) => {
-      const format = outputFormat(cmd, ['text', 'json', 'yaml']);
+      const format = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       if (!opts.cluster && !opts.psp?.length) throw new UsageError('psp check: give --cluster PATH, or --psp PATH (and --rbac PATH)');
       const pod = await loadPod(ctx, opts.pod);
       const snapshot = await loadSnapshot(ctx, [...(opts.cluster ? [clusterDumpPath(opts.cluster)] : []), ...(opts.psp ?? []), ...(opts.rbac ?? [])]);
@@ -81,6 +81,10 @@ export function registerPsp(program: Command, ctx: CliContext): void {
       }
       if (format === 'json') printJson(ctx.io, checkJson(r, pod));
       else if (format === 'yaml') printYaml(ctx.io, checkJson(r, pod));
+      else if (format === 'table') {
+        const name = `${pod.metadata.namespace ?? opts.namespace ?? 'default'}/${pod.metadata.name ?? pod.metadata.generateName ?? ''}`;
+        ctx.io.stdout(table(['POD', 'RESULT', 'PSP', 'MUTATED', 'MESSAGE'], [[name, r.allowed ? 'allowed' : 'denied', r.policy ?? '-', String(r.mutated), r.ignored ? `ignored: ${r.ignored}` : (r.message ?? '')]]));
+      }
       else if (r.allowed) {
         const how = r.ignored ? `ignored: ${r.ignored}` : `admitted by PodSecurityPolicy ${JSON.stringify(r.policy ?? '')}${r.mutated ? ' (pod defaulted)' : ' (unchanged)'}`;
         ctx.io.stdout(`${how}\n---\n${stringify(r.mutatedPod ?? pod, { lineWidth: 0 })}`);
@@ -93,11 +97,11 @@ export function registerPsp(program: Command, ctx: CliContext): void {
     .description('for every PSP: the users, groups and service accounts that may use it, where, and through which binding')
     .requiredOption('--cluster <path>', 'cluster objects (file or directory)')
     .action(async (opts: { cluster: string }, cmd: Command) => {
-      const format = outputFormat(cmd, ['table', 'json']);
+      const format = outputFormat(cmd, ['table', 'json', 'yaml']);
       const snapshot = await loadSnapshot(ctx, [clusterDumpPath(opts.cluster)]);
       const who = whoCanUsePsp(snapshot);
-      if (format === 'json') {
-        printJson(ctx.io, Object.fromEntries(who));
+      if (format === 'json' || format === 'yaml') {
+        (format === 'json' ? printJson : printYaml)(ctx.io, Object.fromEntries(who));
         return;
       }
       const rows: string[][] = [];

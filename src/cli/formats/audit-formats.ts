@@ -5,6 +5,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AuditResult, Violation } from '../../migrate/audit.js';
 import { VERSION } from '../../version.js';
+import { table } from '../output.js';
 
 function artifactUri(file: string): string {
   if (isAbsolute(file)) return pathToFileURL(file).href;
@@ -88,4 +89,20 @@ export function auditPolicyReports(a: AuditResult, now: Date): Record<string, un
       })),
       summary: { pass: 0, fail: vs.filter((v) => v.result === 'fail').length, warn: 0, error: vs.filter((v) => v.result === 'error').length, skip: 0 },
     }));
+}
+
+/** `migrate audit -o table`: one row per violation (wide: component, user namespace, file:line, message). */
+export function auditTable(a: AuditResult, wide: boolean): string {
+  const header = ['NAMESPACE', 'KIND', 'NAME', 'POLICY', 'RULE', 'ACTION', 'RESULT', ...(wide ? ['COMPONENT', 'USER', 'SOURCE', 'MESSAGE'] : [])];
+  const rows = a.violations.map((v) => [
+    v.namespace || '-',
+    v.kind,
+    v.name,
+    v.policy,
+    v.rule,
+    v.action,
+    v.result,
+    ...(wide ? [v.component, v.userViolation ? 'yes' : 'no', v.file ? `${v.file}:${v.line ?? 1}` : '-', v.message] : []),
+  ]);
+  return table(header, rows);
 }
