@@ -7,27 +7,16 @@
 // x-kubernetes-preserve-unknown-fields; int-or-string becomes integer|string; every typed node also
 // accepts null (the API server prunes nulls of non-nullable fields before validating); descriptions,
 // formats and defaults are dropped; repeated subschemas are shared through $defs.
-// Usage: node scripts/gen-kyverno-schemas.mjs
+// Usage: node scripts/gen-kyverno-schemas.mjs [--check]   (--check: fail when a generated file is stale)
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
 const SOURCES = {
-  '1.10.7': {
-    tag: 'kyverno-chart-3.0.9',
-    files: {
-      'kyverno.io_clusterpolicies.yaml': '',
-      'kyverno.io_policies.yaml': '',
-    },
-  },
-  '1.12.5': {
-    tag: 'kyverno-chart-3.2.6',
-    files: {
-      'kyverno.io_clusterpolicies.yaml': '',
-      'kyverno.io_policies.yaml': '',
-    },
-  },
+  '1.10.7': { tag: 'kyverno-chart-3.0.9', files: ['kyverno.io_clusterpolicies.yaml', 'kyverno.io_policies.yaml'] },
+  '1.12.5': { tag: 'kyverno-chart-3.2.6', files: ['kyverno.io_clusterpolicies.yaml', 'kyverno.io_policies.yaml'] },
 };
+// sha256 of each input file (the files above, unmodified from the tags).
 const PINS = JSON.parse(readFileSync(new URL('./gen-kyverno-schemas.pins.json', import.meta.url), 'utf8'));
 const ref = new URL('../../shared/reference/', import.meta.url);
 
@@ -70,7 +59,7 @@ const OBJECT_META = {
 function generate(version) {
   const src = SOURCES[version];
   const roots = {};
-  for (const file of Object.keys(src.files)) {
+  for (const file of src.files) {
     const url = new URL(`kyverno-${version}-crds/${file}`, ref);
     const text = readFileSync(url);
     const sha = createHash('sha256').update(text).digest('hex');
@@ -126,8 +115,15 @@ export const SCHEMA: Record<string, unknown> = JSON.parse(${JSON.stringify(body)
 export const KINDS: Record<string, string> = ${JSON.stringify(kinds, null, 2)};
 `;
   const target = new URL(`../src/kyverno/model/gen/kyverno-${version}.ts`, import.meta.url);
+  if (process.argv.includes('--check')) {
+    if (!existsSync(target) || readFileSync(target, 'utf8') !== out) {
+      console.error(`${target.pathname} is stale: run node scripts/gen-kyverno-schemas.mjs`);
+      process.exitCode = 1;
+    }
+    return;
+  }
   writeFileSync(target, out);
-  console.log(`${target.pathname}: ${Object.keys(kinds).length} kinds, ${Object.keys(defs).length} defs, ${body.length} bytes`);
+  console.log(`wrote ${target.pathname}: ${Object.keys(kinds).length} kinds, ${Object.keys(defs).length} defs, ${body.length} bytes`);
 }
 
 for (const v of Object.keys(SOURCES)) generate(v);

@@ -71,7 +71,8 @@ const CELL_STYLE: Record<string, Parameters<typeof styleText>[0]> = {
 
 /** Styles text when colour is on (bold, red, ...); plain otherwise. */
 export function paint(style: Parameters<typeof styleText>[0], text: string): string {
-  return colour ? styleText(style, text) : text;
+  // podgate decides (stdout TTY, NO_COLOR, --no-color); the stream check is skipped so io can be injected.
+  return colour ? styleText(style, text, { validateStream: false }) : text;
 }
 
 /** Prints a value as JSON (2-space, trailing newline). */

@@ -11,7 +11,7 @@ export interface CliRun {
 }
 
 /** Runs `podgate argv...` in-process. */
-export async function runCli(argv: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+export async function runCli(argv: string[], opts: { stdin?: string; env?: Record<string, string>; stdoutIsTTY?: boolean; programName?: string } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -23,6 +23,8 @@ export async function runCli(argv: string[], opts: { stdin?: string; env?: Recor
     },
     readStdin: async () => opts.stdin ?? '',
     isTTY: false,
+    stdoutIsTTY: opts.stdoutIsTTY ?? false,
+    ...(opts.programName ? { programName: opts.programName } : {}),
     env: opts.env ?? {},
     cwd: process.cwd(),
     readFile: (p) => decodeOrFail(readFileSync(p), p),
