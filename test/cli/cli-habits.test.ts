@@ -29,7 +29,6 @@ for (const c of colourCases) {
     // Colour never moves a column: without the escape codes the output is the plain one.
     if (c.coloured) {
       const plain = await runCli(args);
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI escapes
       assert.equal(r.stdout.replace(/\u001b\[\d+m/g, ''), plain.stdout);
       assert.match(r.stdout, /\u001b\[31mdenied\u001b\[39m/);
     }
