@@ -21,36 +21,23 @@ export function checkDepth(v: unknown): boolean {
 
 /** The first key repeated inside one JSON object (JSON.parse keeps the last silently), with its offset and path. */
 export function jsonDuplicateKey(text: string): { key: string; offset: number; path: string } | undefined {
-  // A linear scan: a stack of open containers (objects hold their key set); strings are skipped whole.
+  // Tokens of valid JSON, left to right: every string whole (a key when a colon follows), and brackets.
+  const token = /"((?:[^"\\]|\\.)*)"(\s*:)?|[{}[\]]/g;
   const frames: { keys: Set<string> | null; key: string; pending: string }[] = [];
-  let str = '';
-  let strStart = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      strStart = i;
-      let escaped = false;
-      let j = i + 1;
-      for (; j < text.length; j++) {
-        const d = text.charCodeAt(j);
-        if (d === 0x5c /* \ */) {
-          escaped = true;
-          j++;
-        } else if (d === 0x22) break;
-      }
-      str = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
-      i = j;
-    } else if (c === 0x3a /* : */) {
+  for (let m = token.exec(text); m !== null; m = token.exec(text)) {
+    const t = m[0];
+    if (t === '{' || t === '[') {
+      const parent = frames.at(-1);
+      frames.push({ keys: t === '{' ? new Set() : null, key: parent?.keys ? parent.pending : '', pending: '' });
+    } else if (t === '}' || t === ']') frames.pop();
+    else if (m[2]) {
       const f = frames.at(-1);
       if (!f?.keys) continue;
-      if (f.keys.has(str)) return { key: str, offset: strStart, path: [...frames.map((x) => x.key).filter((k) => k !== ''), str].join('.') };
-      f.keys.add(str);
-      f.pending = str;
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      const parent = frames.at(-1);
-      frames.push({ keys: c === 0x7b ? new Set() : null, key: parent?.keys ? parent.pending : '', pending: '' });
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      frames.pop();
+      const raw = m[1]!;
+      const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+      if (f.keys.has(key)) return { key, offset: m.index, path: [...frames.map((x) => x.key).filter((k) => k !== ''), key].join('.') };
+      f.keys.add(key);
+      f.pending = key;
     }
   }
   return undefined;
