@@ -1,7 +1,9 @@
 // `--validate=strict|warn|ignore` (named and behaving like kubectl's) and `--kyverno-version`: how
 // Kyverno policies given to a command are checked against the CRD schemas of the Kyverno version in use.
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { checkDepth, checkObjectTypes, type KubeObject, MAX_DEPTH, normaliseObject } from '../kube/index.js';
 import { KYVERNO_SCHEMA_VERSIONS, type KyvernoSchemaVersion, type PolicyValidation, type ValidationMode } from '../kyverno/index.js';
+import { isObject } from '../util/index.js';
 import type { CliIO } from './io.js';
 import { UsageError } from './io.js';
 
@@ -44,4 +46,24 @@ export function printWarnings(io: CliIO, warnings: readonly string[]): void {
 export function kubernetesVersion(value: string): string {
   if (!/^v?\d+\.\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`${JSON.stringify(value)} is not a Kubernetes version like 1.24 or v1.24.3`);
   return value;
+}
+
+/**
+ * Checks an AdmissionReview read from a file as podgate checks every Kubernetes object: something to
+ * read, a nesting limit, nulls dropped, and the types of the fields podgate reads in request.object
+ * and request.oldObject. Problems are a UsageError naming `where`.
+ */
+export function checkReview(body: unknown, where: string): void {
+  if (body === null || body === undefined) throw new UsageError(`no objects found in ${where}`);
+  if (!checkDepth(body)) throw new UsageError(`${where}: nesting deeper than ${MAX_DEPTH} levels: not an AdmissionReview (podgate's limit)`);
+  if (!isObject(body) || !isObject(body.request)) return; // handleReview names what is missing
+  const problems: string[] = [];
+  for (const field of ['object', 'oldObject'] as const) {
+    const o = body.request[field];
+    if (!isObject(o) || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') continue;
+    if (!isObject(o.metadata)) o.metadata = {};
+    normaliseObject(o as KubeObject);
+    for (const p of checkObjectTypes(o as KubeObject)) problems.push(`${where}: request.${field}.${p.field}: ${p.message}`);
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
 }

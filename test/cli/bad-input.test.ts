@@ -325,3 +325,22 @@ test('Latin-1 on the real stdin is an error naming stdin (the binary)', () => {
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /^error: <stdin>:6: not UTF-8 text/);
 });
+
+test('admit: an empty, a too-deep and a wrongly typed AdmissionReview are input errors (exit 2)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-bad-'));
+  writeFileSync(join(dir, 'p.yaml'), GOOD_POLICY);
+  const run = (request: string) => {
+    writeFileSync(join(dir, 'r.json'), request);
+    return runCli(['admit', '--policy', join(dir, 'p.yaml'), '--request', join(dir, 'r.json')]);
+  };
+  const empty = await run('');
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /^error: no objects found in .*r\.json\n$/);
+  const deep = await run(`{"a": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+  assert.equal(deep.code, 2);
+  assert.match(deep.stderr, /r\.json: nesting (deeper than 1000 levels|too deep)/);
+  const review = { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', operation: 'CREATE', kind: { group: '', version: 'v1', kind: 'Pod' }, namespace: 'default', userInfo: { username: 'ray' }, object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: null }, spec: { hostNetwork: 'true', containers: [{ name: 'c', image: 'busybox' }] } } } };
+  const typed = await run(JSON.stringify(review));
+  assert.equal(typed.code, 2);
+  assert.match(typed.stderr, /r\.json: request\.object\.spec\.hostNetwork: must be a boolean, found "true"/);
+});

@@ -8,7 +8,7 @@ import { createKyvernoEngine, handleReview, loadPolicySources, type WebhookMode 
 import { EXIT, UsageError } from '../io.js';
 import { outputFormat, printData, table } from '../output.js';
 import type { CliContext } from '../program.js';
-import { policyValidation, type ValidateOptions, validateOptions } from '../validate-input.js';
+import { checkReview, policyValidation, type ValidateOptions, validateOptions } from '../validate-input.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -54,8 +54,10 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
         // YAML is a superset of JSON; keep duplicate keys an error as the API server's decoder would not see them.
         body = parse(text, { uniqueKeys: true, maxAliasCount: 100 });
       } catch (err) {
+        if (err instanceof RangeError || /call stack/i.test((err as Error).message)) throw new UsageError(`--request ${o.request}: nesting too deep to read (podgate's limit is 1000 levels)`);
         throw new UsageError(`--request ${o.request}: ${(err as Error).message}`);
       }
+      checkReview(body, o.request === '-' ? 'stdin' : o.request);
       const handled = handleReview(body, createKyvernoEngine(loaded.policies), {
         mode: o.mode,
         ...(o.defaultFilters ? { config: defaultKyvernoConfig() } : {}),
