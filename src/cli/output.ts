@@ -109,7 +109,8 @@ export function table(header: readonly string[], rows: readonly (readonly string
 /** Loads objects from paths; any input error becomes a UsageError listing every problem (exit 2). */
 export async function loadOrFail(io: CliIO, paths: readonly string[], requireName = true): Promise<LoadedObject[]> {
   const stdin = paths.includes('-') ? await io.readStdin() : undefined;
-  const r = loadObjects(paths, { stdin, requireName });
+  // The CLI reads what a user gives it as the API server would: a pod needs its spec.
+  const r = loadObjects(paths, { stdin, requireName, requirePodSpec: true });
   if (r.errors.length > 0) throw new UsageError(r.errors.map(formatInputError).join('\n'));
   return r.objects;
 }

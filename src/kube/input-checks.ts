@@ -177,7 +177,7 @@ function podSpecOf(o: KubeObject): { spec: unknown; path: string } | undefined {
 }
 
 /** Type problems in the fields podgate reads of a Kubernetes object (metadata and pod specs). */
-export function checkObjectTypes(o: KubeObject): TypeProblem[] {
+export function checkObjectTypes(o: KubeObject, opts: { requirePodSpec?: boolean } = {}): TypeProblem[] {
   const out: TypeProblem[] = [];
   if (o.apiVersion.startsWith('kyverno.io/')) return out; // checked against the CRD schema instead
   checkFields(o.metadata as JsonObject, { name: 'string', namespace: 'string', labels: 'stringMap', annotations: 'stringMap' }, 'metadata.', out);
@@ -185,7 +185,7 @@ export function checkObjectTypes(o: KubeObject): TypeProblem[] {
   if (!ps) return out;
   if (ps.spec === undefined) {
     // `spec: null` is dropped like any null; a pod without a spec is not a pod the API server would store.
-    out.push({ field: ps.path, message: 'Required value: a pod spec with containers is required (spec: null counts as absent)' });
+    if (opts.requirePodSpec) out.push({ field: ps.path, message: 'Required value: a pod spec with containers is required (spec: null counts as absent)' });
     return out;
   }
   if (!isObject(ps.spec)) {

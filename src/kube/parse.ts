@@ -40,6 +40,8 @@ export interface ParseOptions {
   requireName?: boolean;
   /** Check the types of the fields podgate reads (labels, pod specs). Default true. */
   checkTypes?: boolean;
+  /** A pod (or pod template) without a spec is an error, as the API server refuses it. Default false. */
+  requirePodSpec?: boolean;
 }
 
 /** Source lines of fields inside parsed objects, for errors that name a field deep in a document. */
@@ -202,7 +204,7 @@ function addDocument(
 
 function typesOk(out: ParseResult, o: KubeObject, opts: ParseOptions, file: string, document: number, line: number, prefix: string): boolean {
   if (opts.checkTypes === false) return true;
-  const problems = checkObjectTypes(o);
+  const problems = checkObjectTypes(o, { requirePodSpec: opts.requirePodSpec === true });
   for (const p of problems) out.errors.push({ code: 'INVALID_FIELD', file, document, line, field: `${prefix}${p.field}`, message: p.message });
   return problems.length === 0;
 }
