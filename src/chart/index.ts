@@ -10,5 +10,5 @@ export { applySet, typedSetValue } from './set-values.js';
 export type { ValuesError } from './values.js';
 export { coalesceValues, formatValuesError, loadValuesFile, mergeValueMaps, parseValuesText } from './values.js';
 export type { ChartFit, ChartLine, KyvernoChoice, KyvernoRange, UpgradeStep, VersionMatrix } from './versions.js';
-export { CHART_LINES, KYVERNO_MATRIX, kubeMinor, versionMatrix } from './versions.js';
+export { CHART_LINES, KYVERNO_MATRIX, kubeMinor, PLAN_KUBERNETES_MIN, planRange, VERIFIED_NOTE, verifiedFor, versionMatrix } from './versions.js';
 export { checkValues, VALID_ACTIONS } from './warnings.js';

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { versionMatrix } from './versions.js';
 
-test('on Kubernetes 1.24 the newest safe choice is Kyverno 1.10 with charts 3.0.9 and 3.0.8', () => {
+test('on Kubernetes 1.24 the newest safe choice is Kyverno 1.10 with charts 3.0.9 and 3.0.7 (the version podgate renders, not upstream 3.0.8)', () => {
   const m = versionMatrix('1.24');
-  assert.deepEqual(m.newestSafe, { kyverno: '1.10', kyvernoChart: '3.0.9', kyvernoPoliciesChart: '3.0.8' });
+  assert.deepEqual(m.newestSafe, { kyverno: '1.10', kyvernoChart: '3.0.9', kyvernoPoliciesChart: '3.0.7' });
+  assert.equal(m.charts.find((c) => c.chart === 'kyverno-policies' && c.line === '3.0.x')?.upstreamNewer, '3.0.8');
   assert.deepEqual(
     m.kyverno.filter((r) => r.supported).map((r) => r.kyverno),
     ['1.8', '1.9', '1.10'],
@@ -17,12 +18,12 @@ test('charts from kyverno 3.1.0 and kyverno-policies 3.2.0 refuse Kubernetes bel
   assert.ok(versionMatrix('1.25').charts.every((c) => c.installable));
 });
 
-test('the upgrade path keeps Kyverno 1.10 while moving to 1.25 and reaches 1.12 (3.2.6/3.2.5) on 1.26', () => {
+test('the upgrade path keeps Kyverno 1.10 on 1.25 (1.11 has no verified charts) and reaches 1.12 (3.2.6/3.2.5) on 1.26', () => {
   const [s25, s26, s27] = versionMatrix('1.24').upgradePath;
   assert.deepEqual(s25, {
     kubernetes: '1.25',
-    before: { kyverno: '1.10', kyvernoChart: '3.0.9', kyvernoPoliciesChart: '3.0.8' },
-    newest: { kyverno: '1.11', kyvernoChart: '3.1.x', kyvernoPoliciesChart: '3.1.5' },
+    before: { kyverno: '1.10', kyvernoChart: '3.0.9', kyvernoPoliciesChart: '3.0.7' },
+    newest: { kyverno: '1.10', kyvernoChart: '3.0.9', kyvernoPoliciesChart: '3.0.7' },
   });
   assert.equal(s26?.newest?.kyvernoChart, '3.2.6');
   assert.equal(s26?.newest?.kyvernoPoliciesChart, '3.2.5');
@@ -31,9 +32,12 @@ test('the upgrade path keeps Kyverno 1.10 while moving to 1.25 and reaches 1.12 
 
 const tested: { k8s: string; newest: string | undefined }[] = [
   { k8s: '1.23.1', newest: undefined },
-  { k8s: '1.23.3', newest: '1.8' },
+  // Kyverno 1.8 is tested on 1.23, but podgate verified no chart of it: nothing is recommended.
+  { k8s: '1.23.3', newest: undefined },
   { k8s: 'v1.26.4', newest: '1.12' },
-  { k8s: '1.35', newest: '1.18' },
+  { k8s: '1.29', newest: '1.12' },
+  // Kyverno 1.13+ has no chart podgate renders and verified.
+  { k8s: '1.35', newest: undefined },
   { k8s: '1.40', newest: undefined },
 ];
 for (const c of tested) {

@@ -33,21 +33,38 @@ export interface ChartLine {
   line: string;
   /** Kyverno minor the line ships, e.g. `1.10`. */
   kyverno: string;
-  /** Newest chart version known in the line, with its app version. */
+  /**
+   * The chart version podgate recommends in this line: one it renders (kyverno-policies) or ships the
+   * reference of (kyverno), and has verified. Absent: podgate recommends nothing from this line.
+   */
   latest?: { chart: string; app: string };
+  /** A newer upstream release of the line that podgate does not render or verify (shown, never recommended). */
+  upstreamNewer?: string;
   /** Chart.yaml kubeVersion. */
   kubeVersion: string;
 }
 
-/** Chart lines whose versions and kubeVersion gates were read from the charts (spec section 3). */
+/**
+ * Chart lines whose versions and kubeVersion gates were read from the charts (spec section 3).
+ * One source of truth: `latest` is only ever a version podgate renders and verified (kyverno-policies
+ * 3.0.7 and 3.2.5, the charts in src/chart/data) or whose reference chart it ships (kyverno 3.0.9 and
+ * 3.2.6); newer upstream releases (kyverno-policies 3.0.8, 3.1.x) are listed as `upstreamNewer`.
+ */
 export const CHART_LINES: readonly ChartLine[] = [
   { chart: 'kyverno', line: '3.0.x', kyverno: '1.10', latest: { chart: '3.0.9', app: 'v1.10.7' }, kubeVersion: '>=1.16.0-0' },
   { chart: 'kyverno', line: '3.1.x', kyverno: '1.11', kubeVersion: '>=1.25.0-0' },
   { chart: 'kyverno', line: '3.2.x', kyverno: '1.12', latest: { chart: '3.2.6', app: 'v1.12.5' }, kubeVersion: '>=1.25.0-0' },
-  { chart: 'kyverno-policies', line: '3.0.x', kyverno: '1.10', latest: { chart: '3.0.8', app: 'v1.10.7' }, kubeVersion: '>=1.16.0-0' },
-  { chart: 'kyverno-policies', line: '3.1.x', kyverno: '1.11', latest: { chart: '3.1.5', app: 'v1.11.x' }, kubeVersion: '>=1.16.0-0' },
+  { chart: 'kyverno-policies', line: '3.0.x', kyverno: '1.10', latest: { chart: '3.0.7', app: 'v1.10.7' }, upstreamNewer: '3.0.8', kubeVersion: '>=1.16.0-0' },
+  { chart: 'kyverno-policies', line: '3.1.x', kyverno: '1.11', upstreamNewer: '3.1.5', kubeVersion: '>=1.16.0-0' },
   { chart: 'kyverno-policies', line: '3.2.x', kyverno: '1.12', latest: { chart: '3.2.5', app: 'v1.12.5' }, kubeVersion: '>=1.25.0-0' },
 ];
+
+/** What `versions` says about where its chart versions come from. */
+export const VERIFIED_NOTE =
+  'podgate recommends only chart versions it renders and has verified: kyverno-policies 3.0.7 and 3.2.5 (the charts podgate renders) with kyverno 3.0.9 and 3.2.6 (the reference charts it ships); newer upstream releases (kyverno-policies 3.0.8, 3.1.x) are not recommended';
+
+/** Kubernetes minors podgate plans a migration for: PSP exists from 1.21 (zero-window plan up to 1.24); a verified Kyverno is tested up to this one. */
+export const PLAN_KUBERNETES_MIN = 21;
 
 /** A chart line judged for one Kubernetes version. */
 export interface ChartFit extends ChartLine {
@@ -80,6 +97,8 @@ export interface VersionMatrix {
   charts: ChartFit[];
   newestSafe?: KyvernoChoice;
   upgradePath: UpgradeStep[];
+  /** Where the recommended chart versions come from (only versions podgate renders and verified). */
+  note: string;
 }
 
 const minorOf = (v: string) => Number(v.split('.')[1] ?? 0);
@@ -98,20 +117,25 @@ function newestChoice(k8sMinors: readonly number[], installOn: string, allowed: 
   const rows = KYVERNO_MATRIX.filter((r) => allowed(r) && k8sMinors.every((m) => supports(r, m)));
   for (const r of [...rows].reverse()) {
     const lines = CHART_LINES.filter((l) => l.kyverno === r.kyverno);
-    // Lines without chart data (1.13+) are recommended by app version only.
-    if (lines.length > 0 && !lines.every((l) => installable(l, installOn))) continue;
-    const pick = (chart: ChartLine['chart']) => {
-      const l = lines.find((x) => x.chart === chart);
-      return l ? (l.latest?.chart ?? l.line) : undefined;
-    };
-    const c: KyvernoChoice = { kyverno: r.kyverno };
-    const kc = pick('kyverno');
-    const pc = pick('kyverno-policies');
-    if (kc) c.kyvernoChart = kc;
-    if (pc) c.kyvernoPoliciesChart = pc;
-    return c;
+    // Only Kyverno minors with verified versions of both charts are recommended.
+    const kc = lines.find((x) => x.chart === 'kyverno');
+    const pc = lines.find((x) => x.chart === 'kyverno-policies');
+    if (!kc?.latest || !pc?.latest || !installable(kc, installOn) || !installable(pc, installOn)) continue;
+    return { kyverno: r.kyverno, kyvernoChart: kc.latest.chart, kyvernoPoliciesChart: pc.latest.chart };
   }
   return undefined;
+}
+
+/** The newest verified Kyverno minor tested on a Kubernetes minor (the one a plan installs there). */
+export function verifiedFor(k8sMinor: number): KyvernoChoice | undefined {
+  return newestChoice([k8sMinor], `1.${k8sMinor}.0`);
+}
+
+/** The Kubernetes minors podgate can plan for: from 1.21 to the newest minor a verified Kyverno is tested on. */
+export function planRange(): { min: string; max: string } {
+  let max = PLAN_KUBERNETES_MIN;
+  for (let m = PLAN_KUBERNETES_MIN; m < 100; m++) if (verifiedFor(m)) max = m;
+  return { min: `1.${PLAN_KUBERNETES_MIN}`, max: `1.${max}` };
 }
 
 /** Normalises `1.24`, `v1.24.3` to `MAJOR.MINOR`; undefined when unreadable. */
@@ -144,7 +168,7 @@ export function versionMatrix(k8s: string): VersionMatrix {
     if (newest) step.newest = newest;
     upgradePath.push(step);
   }
-  const out: VersionMatrix = { kubernetes, kyverno, charts, upgradePath };
+  const out: VersionMatrix = { kubernetes, kyverno, charts, upgradePath, note: VERIFIED_NOTE };
   if (newestSafe) out.newestSafe = newestSafe;
   return out;
 }

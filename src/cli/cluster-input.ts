@@ -1,7 +1,7 @@
 // `--cluster PATH` (an offline dump) or `--kubeconfig/--context` (a live cluster): one reader for every
 // command that looks at a cluster, with the same errors everywhere.
 import type { Command } from 'commander';
-import { clusterDumpPath, LiveClusterError, type LiveProblem, loadLiveObjects } from '../cluster/index.js';
+import { clusterDumpPath, describeProblem, LiveClusterError, type ListedKind, type LiveProblem, loadLiveObjects } from '../cluster/index.js';
 import type { LoadedObject } from '../kube/index.js';
 import { type CliIO, UsageError } from './io.js';
 import { loadOrFail } from './output.js';
@@ -30,8 +30,20 @@ export interface ClusterRead {
   notServed: string[];
 }
 
+/** How a command reads a live cluster. */
+export interface ReadOptions {
+  /** The kinds the command needs (default: every kind podgate lists). */
+  kinds?: readonly ListedKind[];
+  /**
+   * Return what could be read together with the problems, for a caller that turns them into blockers
+   * (`migrate run`). Without it any kind that cannot be listed is an error: a partial snapshot is
+   * never treated as the cluster.
+   */
+  partial?: boolean;
+}
+
 /** Reads the cluster named by the options; `what` prefixes errors (the command name). */
-export async function readCluster(io: CliIO, opts: ClusterOptions, what: string): Promise<ClusterRead> {
+export async function readCluster(io: CliIO, opts: ClusterOptions, what: string, read: ReadOptions = {}): Promise<ClusterRead> {
   if (opts.cluster && opts.kubeconfig) throw new UsageError(`${what}: give either --cluster or --kubeconfig, not both`);
   if (opts.cluster) {
     const paths = opts.cluster.map(clusterDumpPath);
@@ -39,8 +51,12 @@ export async function readCluster(io: CliIO, opts: ClusterOptions, what: string)
   }
   if (opts.kubeconfig || opts.context || io.env.KUBECONFIG) {
     try {
-      const live = await loadLiveObjects({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env });
-      for (const p of live.problems) io.stderr(`warning: cannot list ${p.kind}: ${p.reason}: ${p.message}\n`);
+      const live = await loadLiveObjects({ kubeconfig: opts.kubeconfig, context: opts.context, env: io.env, ...(read.kinds ? { kinds: read.kinds } : {}) });
+      if (live.problems.length > 0 && !read.partial) {
+        throw new UsageError(
+          `${what}: cannot read the cluster at ${live.server} completely (a partial snapshot is never treated as the cluster):\n  ${live.problems.map(describeProblem).join('\n  ')}`,
+        );
+      }
       return { objects: live.objects, source: `${live.server} (context ${live.context})`, problems: live.problems, notServed: live.notServed };
     } catch (err) {
       if (err instanceof LiveClusterError) throw new UsageError(`${what}: ${err.message}`);

@@ -2,22 +2,26 @@
 // the computations they share (audit, exceptions, diff, plan, report), read and run once per command.
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import { ChartRenderError, type ChartVersion, isChartVersion, loadValuesFile, versionMatrix } from '../chart/index.js';
+import { ChartRenderError, type ChartVersion, isChartVersion, kubeMinor, loadValuesFile, PLAN_KUBERNETES_MIN, planRange, verifiedFor, versionMatrix } from '../chart/index.js';
 import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../kyverno/config/index.js';
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../kube/index.js';
 import { type AuditResult, runAudit } from '../migrate/audit.js';
-import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog } from '../migrate/components.js';
+import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog, recognizeComponent } from '../migrate/components.js';
 import { findPspAdmitting, runDiff } from '../migrate/diff.js';
 import type { DiffResult } from '../migrate/diff-types.js';
 import { computeExceptions, type ExceptionPlan } from '../migrate/exceptions.js';
 import { buildPlan, type PlanStep } from '../migrate/plan.js';
+import { findUnneeded, type UnneededExclude } from '../migrate/least-privilege.js';
+import { judgeReadiness, type Readiness } from '../migrate/readiness.js';
 import { buildTargetPolicies, type TargetPolicies } from '../migrate/target.js';
 import { findUserNamespaces, type UserNamespace, usersInSnapshot } from '../migrate/user-namespaces.js';
 import { existingExcludes } from '../migrate/values-merge.js';
 import type { PermissionUser } from '../permissions/index.js';
+import type { JsonObject } from '../util/index.js';
 import type { MigrationReport } from '../report/index.js';
 import { VERSION } from '../version.js';
-import { type ClusterOptions, clusterOptions, readCluster } from './cluster-input.js';
+import { type ClusterOptions, type ClusterRead, clusterOptions, type ReadOptions, readCluster } from './cluster-input.js';
+import { describeProblem } from '../cluster/index.js';
 import { type CliIO, UsageError } from './io.js';
 import { loadOrFail } from './output.js';
 import { policyValidation, printWarnings, type ValidateOptions, validateOptions } from './validate-input.js';
@@ -43,6 +47,13 @@ export interface MigrationInputs {
   catalog: ComponentDef[];
   chartVersion: ChartVersion;
   valuesTexts: { file: string; text: string }[];
+  /** The values as loaded, in -f order, and the extra policies (for audits with other values). */
+  values: JsonObject[];
+  extra: LoadedObject[];
+  /** The cluster as read (reused by a re-audit, so a live cluster is listed once). */
+  cluster: ClusterRead;
+  /** Kinds that could not be listed, worded (only with `partial`; otherwise reading fails). */
+  readProblems: string[];
 }
 
 /** Adds the target-set options (cluster, values, chart version, policies, users, Kyverno config, catalog). */
@@ -57,10 +68,10 @@ export function targetOptions(cmd: Command): Command {
 }
 
 /** Reads cluster, values, users and policies; every input problem becomes one UsageError (exit 2). */
-export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: string): Promise<MigrationInputs> {
+export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: string, read: ReadOptions & { cluster?: ClusterRead } = {}): Promise<MigrationInputs> {
   const chartVersion = opts.chartVersion ?? '3.0.7';
   if (!isChartVersion(chartVersion)) throw new UsageError(`${what}: --chart-version ${chartVersion} is not supported; use 3.0.7 or 3.2.5`);
-  const cluster = await readCluster(io, opts, what);
+  const cluster = read.cluster ?? (await readCluster(io, opts, what, read));
   const snapshot = buildSnapshot(cluster.objects);
   const valuesTexts: MigrationInputs['valuesTexts'] = [];
   const values = (opts.values ?? []).map((f) => {
@@ -107,7 +118,7 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
       throw new UsageError(`${what}: ${(err as Error).message}`);
     }
   }
-  return { source: cluster.source, snapshot, users, userNamespaces: findUserNamespaces(snapshot, users), target, kyvernoConfig, catalog, chartVersion, valuesTexts };
+  return { values, extra, cluster, readProblems: cluster.problems.map(describeProblem), source: cluster.source, snapshot, users, userNamespaces: findUserNamespaces(snapshot, users), target, kyvernoConfig, catalog, chartVersion, valuesTexts };
 }
 
 /** Runs the audit over the inputs, with a progress bar on a terminal. */
@@ -151,17 +162,65 @@ export function computeFor(m: MigrationInputs, a: AuditResult): ExceptionPlan {
   });
 }
 
+/** A Kubernetes version podgate can plan for, with the verified Kyverno and charts the plan installs. */
+export interface PlanTarget {
+  /** `1.24`. */
+  kubernetes: string;
+  minor: number;
+  kyverno: string;
+  kyvernoChart: string;
+  policiesChart: ChartVersion;
+  /** Set when the Kyverno version is outside Kyverno's tested range for this Kubernetes (1.21-1.23). */
+  note?: string;
+}
+
+/**
+ * Reads `--kubernetes`: 1.21-1.24 (PSP present) and newer minors up to the newest one a verified Kyverno
+ * is tested on. Anything else (older, newer, unreadable) is a usage error naming the supported range.
+ */
+export function planTarget(kubernetes: string, what: string): PlanTarget {
+  const range = planRange();
+  const minor = kubeMinor(kubernetes);
+  const bad = (why: string) => new UsageError(`${what}: --kubernetes ${JSON.stringify(kubernetes)} ${why}; podgate plans migrations for Kubernetes ${range.min} to ${range.max}`);
+  if (!minor) throw bad('is not a Kubernetes version like 1.24');
+  const [major, m] = minor.split('.').map(Number) as [number, number];
+  if (major !== 1) throw bad('is not a Kubernetes 1.x version');
+  if (m < PLAN_KUBERNETES_MIN) throw bad('is older than any version with a supported Kyverno');
+  let choice = verifiedFor(m);
+  let note: string | undefined;
+  if (!choice && m < 24) {
+    // Kyverno 1.10 is the oldest release podgate verifies; its charts install on 1.16+ but Kyverno tests it on 1.24-1.26.
+    choice = verifiedFor(24);
+    note = `Kyverno ${choice?.kyverno} is outside Kyverno's tested range for Kubernetes ${minor} (its chart installs there); consider upgrading Kubernetes to 1.24 first.`;
+  }
+  if (!choice?.kyvernoChart || !choice.kyvernoPoliciesChart || !isChartVersion(choice.kyvernoPoliciesChart)) throw bad('is newer than any Kyverno podgate verified');
+  const out: PlanTarget = { kubernetes: minor, minor: m, kyverno: choice.kyverno, kyvernoChart: choice.kyvernoChart, policiesChart: choice.kyvernoPoliciesChart };
+  if (note) out.note = note;
+  return out;
+}
+
+/**
+ * The kyverno-policies chart to audit with: the one given, else the one the plan installs for this
+ * Kubernetes. A given chart that the plan would not install is a usage error (what is audited is what
+ * gets installed).
+ */
+export function auditChartFor(target: PlanTarget, given: string | undefined, what: string): ChartVersion {
+  if (given === undefined || given === target.policiesChart) return target.policiesChart;
+  throw new UsageError(
+    `${what}: --chart-version ${given} is not what the plan installs on Kubernetes ${target.kubernetes} (Kyverno ${target.kyverno}: kyverno ${target.kyvernoChart}, kyverno-policies ${target.policiesChart}); omit --chart-version or pass ${target.policiesChart}`,
+  );
+}
+
 /**
  * The plan for a Kubernetes version. The policies chart is the one the audit rendered (so what was
  * audited is what gets installed); the kyverno chart and the upgrade path come from the version matrix,
- * keeping only steps with exact chart versions (helm needs them) and dropping repeats.
+ * verified versions only, dropping steps that would "upgrade" to what is already installed and repeats.
  */
-export function planFor(kubernetes: string, m: { policiesValues: string; clusterArg: string; policiesChart?: string; kyvernoPsp?: string }): PlanStep[] {
-  const vm = versionMatrix(kubernetes);
-  const exact = (v: string | undefined) => v !== undefined && /^\d+\.\d+\.\d+$/.test(v);
-  const seen = new Set<string>();
+export function planFor(target: PlanTarget, m: { policiesValues: string; clusterArg: string; kyvernoPsp?: string }): PlanStep[] {
+  const vm = versionMatrix(target.kubernetes);
+  const seen = new Set<string>([`${target.kyvernoChart}/${target.policiesChart}`]);
   const upgradePath = vm.upgradePath
-    .filter((u) => exact(u.newest?.kyvernoChart) && exact(u.newest?.kyvernoPoliciesChart))
+    .filter((u) => u.newest?.kyvernoChart !== undefined && u.newest.kyvernoPoliciesChart !== undefined)
     .map((u) => ({ kubernetes: u.kubernetes, kyvernoChart: u.newest!.kyvernoChart!, policiesChart: u.newest!.kyvernoPoliciesChart!, kyvernoApp: u.newest!.kyverno }))
     .filter((u) => {
       const k = `${u.kyvernoChart}/${u.policiesChart}`;
@@ -170,17 +229,36 @@ export function planFor(kubernetes: string, m: { policiesValues: string; cluster
       return true;
     });
   return buildPlan({
-    kubernetes,
-    kyvernoChart: vm.newestSafe?.kyvernoChart ?? '3.0.9',
-    kyvernoApp: vm.newestSafe?.kyverno ?? '1.10',
-    policiesChart: m.policiesChart ?? '3.0.7',
+    kubernetes: target.kubernetes,
+    kyvernoChart: target.kyvernoChart,
+    kyvernoApp: target.kyverno,
+    policiesChart: target.policiesChart,
     policiesValues: m.policiesValues,
     kyvernoValues: 'kyverno-values.yaml',
     usersBackup: 'backup_users.yaml',
     clusterArg: m.clusterArg,
     ...(m.kyvernoPsp ? { kyvernoPsp: m.kyvernoPsp } : {}),
+    ...(target.note ? { kyvernoNote: target.note } : {}),
     upgradePath,
   });
+}
+
+/**
+ * The existing policyExclude entries of the values that no workload needs: the cluster is audited against
+ * the same chart rendered with no policyExclude at all, and every entry no violation calls for is listed.
+ */
+export function unneededFor(io: CliIO, m: MigrationInputs): UnneededExclude[] {
+  if (m.valuesTexts.length === 0) return [];
+  const bare = buildTargetPolicies({ chartVersion: m.chartVersion, values: m.values.map(({ policyExclude: _drop, ...rest }) => rest), users: m.users, extra: m.extra });
+  const bareAudit = auditInputs(io, { ...m, target: bare });
+  const namespaces = m.snapshot.namespaces.map((n) => n.name);
+  // Pods some components create later (provisioner helper pods) are in no snapshot: their needs count too.
+  const laterNeeds = new Set<string>();
+  for (const w of m.snapshot.workloads) {
+    const c = recognizeComponent(w.object, m.catalog);
+    for (const p of c?.laterPodsNeed ?? []) laterNeeds.add(`${p}\u0000${w.object.metadata.namespace ?? ''}`);
+  }
+  return m.valuesTexts.flatMap((v) => findUnneeded({ valuesText: v.text, bareAudit, chartPolicies: bare.chartPolicies, namespaces, userNamespaces: m.userNamespaces, laterNeeds }));
 }
 
 /** Runs the PSP-versus-Kyverno diff over the inputs. */
@@ -189,16 +267,36 @@ export function diffInputs(m: MigrationInputs): DiffResult {
 }
 
 /** Everything the HTML report shows, computed from the inputs. */
-export function buildReport(io: CliIO, m: MigrationInputs, opts: { kubernetes: string; cluster?: string[] }): MigrationReport {
+export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, opts: { cluster?: string[] }): MigrationReport {
   const audit = auditInputs(io, m);
   const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
-  const plan = planFor(opts.kubernetes, { kyvernoPsp, policiesChart: m.chartVersion, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
-  return reportOf(m.source, audit, computeFor(m, audit), diffInputs(m), plan);
+  const plan = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
+  const exceptions = computeFor(m, audit);
+  const diff = diffInputs(m);
+  const readiness = judgeReadiness({
+    source: m.source,
+    kubernetes: target.kubernetes,
+    chartVersion: m.chartVersion,
+    readProblems: m.readProblems,
+    audit,
+    diff,
+    chartPolicies: chartPoliciesOf(m),
+    auditOnly: false,
+    exclusionsAdded: 0,
+    extraWarnings: exceptions.warnings,
+  });
+  return reportOf(m.source, audit, exceptions, diff, plan, readiness);
+}
+
+/** The compiled chart policies of the target set (not the per-user or extra ones). */
+export function chartPoliciesOf(m: MigrationInputs) {
+  return m.target.policies.filter((p) => m.target.origin.get(p.policy.name) === 'chart');
 }
 
 /** The report's data from results already computed (the audit, its exceptions, the diff and the plan). */
-export function reportOf(source: string, audit: AuditResult, exceptions: ExceptionPlan, diff: DiffResult, plan: PlanStep[]): MigrationReport {
+export function reportOf(source: string, audit: AuditResult, exceptions: ExceptionPlan, diff: DiffResult, plan: PlanStep[], readiness: Readiness): MigrationReport {
   return {
+    readiness,
     source,
     generatedAt: new Date().toISOString(),
     podgateVersion: VERSION,

@@ -2,5 +2,5 @@
 export type { LoadResult } from './files.js';
 export { decodeText, expandPaths, loadObjects, readTextFile } from './files.js';
 export type { ListedKind, LiveOptions, LiveProblem, LiveResult } from './live.js';
-export { LIVE_KINDS, LiveClusterError, loadLiveObjects } from './live.js';
+export { describeProblem, LIVE_KINDS, LiveClusterError, loadLiveObjects, rbacResource } from './live.js';
 export { clusterDumpPath, DUMP_OBJECTS_DIR } from './dump.js';

@@ -47,6 +47,32 @@ export interface LiveProblem {
   /** The Status object's `reason` (Forbidden, Expired, NotFound...), else the HTTP status text. */
   reason: string;
   message: string;
+  /** What was asked: `list clusterroles.rbac.authorization.k8s.io` (the RBAC verb and resource a 403 says is missing). */
+  request?: string;
+}
+
+/** The RBAC resource name of a listed kind: `clusterroles.rbac.authorization.k8s.io`, `pods` for the core group. */
+export function rbacResource(k: ListedKind): string {
+  const group = k.apiVersion.includes('/') ? k.apiVersion.split('/')[0] : '';
+  return group ? `${k.resource}.${group}` : k.resource;
+}
+
+/**
+ * One line naming the kind, the HTTP status and, for 403, the RBAC verb the reader lacks:
+ * `cannot list ClusterRole: HTTP 403 Forbidden (RBAC: the reader needs verb "list" on clusterroles.rbac.authorization.k8s.io, cluster-wide): …`.
+ */
+export function describeProblem(p: LiveProblem): string {
+  const status = p.status !== undefined ? `HTTP ${p.status} ${p.reason}` : p.reason;
+  const res = p.request?.replace(/^list /, '') ?? '';
+  const hint =
+    p.status === 403
+      ? ` (RBAC: the reader needs verb "list" on ${res}, cluster-wide)`
+      : p.status === 401
+        ? ' (the kubeconfig credentials were not accepted)'
+        : p.status === 404
+          ? ` (the API server does not serve ${res})`
+          : '';
+  return `cannot list ${p.kind}: ${status}${hint}: ${p.message}`;
 }
 
 /** Options for listing a live cluster. */
@@ -149,18 +175,18 @@ async function listKind(k: ListedKind, server: string, base: https.RequestOption
     const reply = await get(url, base);
     if (reply.status !== 200) {
       if (reply.status === 404 && k.optional && page === 0) out.notServed.push(k.kind);
-      else out.problems.push(problemOf(k.kind, reply));
+      else out.problems.push({ ...problemOf(k.kind, reply), request: `list ${rbacResource(k)}` });
       return;
     }
     let list: unknown;
     try {
       list = JSON.parse(reply.body);
     } catch {
-      out.problems.push({ kind: k.kind, status: reply.status, reason: 'InvalidResponse', message: 'response is not JSON' });
+      out.problems.push({ kind: k.kind, status: reply.status, reason: 'InvalidResponse', message: 'response is not JSON', request: `list ${rbacResource(k)}` });
       return;
     }
     if (!isObject(list) || !Array.isArray(list.items)) {
-      out.problems.push({ kind: k.kind, status: reply.status, reason: 'InvalidResponse', message: 'response is not a list (no items)' });
+      out.problems.push({ kind: k.kind, status: reply.status, reason: 'InvalidResponse', message: 'response is not a list (no items)', request: `list ${rbacResource(k)}` });
       return;
     }
     list.items.forEach((item, i) => {

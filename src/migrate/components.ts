@@ -15,6 +15,11 @@ export interface ComponentDef {
   labelValues: string[];
   /** True for cluster infrastructure that may be exempted; false for user workloads. */
   system: boolean;
+  /**
+   * Policies that pods the component creates later (not in any snapshot) need exempted in its
+   * namespace: e.g. local-path-provisioner's per-volume helper pods mount hostPath.
+   */
+  laterPodsNeed?: string[];
 }
 
 /** The components of a BCM 9.2 Kubernetes cluster (the seed's full values file names them). */
@@ -26,7 +31,7 @@ export const BUILTIN_COMPONENTS: readonly ComponentDef[] = [
   { id: 'ceph-csi-rbd', comment: 'CEPH', namespaces: ['ceph-csi-rbd', 'ceph-csi-cephfs'], labelValues: ['ceph-csi-rbd', 'ceph-csi-cephfs', 'csi-rbdplugin', 'csi-rbdplugin-provisioner'], system: true },
   { id: 'metallb', comment: 'MetalLB (Load Balancer)', namespaces: ['metallb-system'], labelValues: ['metallb'], system: true },
   { id: 'ovn-kubernetes', comment: 'Kubernetes OVN CNI', namespaces: ['ovn-kubernetes'], labelValues: ['ovn-kubernetes', 'ovnkube-node', 'ovnkube-master', 'ovnkube-db', 'ovs-node'], system: true },
-  { id: 'local-path-storage', comment: 'Local Path Provisioner', namespaces: ['local-path-storage'], labelValues: ['local-path-provisioner'], system: true },
+  { id: 'local-path-storage', comment: 'Local Path Provisioner', namespaces: ['local-path-storage'], labelValues: ['local-path-provisioner'], system: true, laterPodsNeed: ['disallow-host-path'] },
   { id: 'cm', comment: 'BCM (cmdaemon integration, permissions manager)', namespaces: ['cm', 'cm-permissions'], labelValues: ['cm-kubernetes-permissions-manager', 'permissions-manager', 'cm-kubernetes-mpi-operator', 'cmdaemon'], system: true },
   { id: 'kube-system', comment: 'Kubernetes system (CNI, DNS, kube-proxy)', namespaces: ['kube-system'], labelValues: ['calico-node', 'calico-kube-controllers', 'coredns', 'kube-dns', 'kube-proxy', 'metrics-server', 'nginx-ingress'], system: true },
   { id: 'kyverno', comment: 'Kyverno', namespaces: ['kyverno'], labelValues: ['kyverno', 'kyverno-policies'], system: true },
@@ -54,7 +59,7 @@ export function recognizeComponent(o: KubeObject, catalog: readonly ComponentDef
   return catalog.find((c) => c.namespaces.includes(ns));
 }
 
-/** Reads an extra catalog file's content: `{components: [{id, comment, namespaces, labelValues, system}]}`. */
+/** Reads an extra catalog file's content: `{components: [{id, comment, namespaces, labelValues, system, laterPodsNeed}]}`. */
 export function parseCatalog(doc: unknown, file: string): ComponentDef[] {
   if (!isObject(doc) || !Array.isArray(doc.components)) throw new Error(`${file}: expected a mapping with a "components" list`);
   return doc.components.map((c, i) => {
@@ -70,6 +75,7 @@ export function parseCatalog(doc: unknown, file: string): ComponentDef[] {
       namespaces: strs(c.namespaces, 'namespaces'),
       labelValues: strs(c.labelValues, 'labelValues'),
       system: c.system !== false,
+      ...(c.laterPodsNeed !== undefined ? { laterPodsNeed: strs(c.laterPodsNeed, 'laterPodsNeed') } : {}),
     };
   });
 }

@@ -1,7 +1,14 @@
-// The API server's (1.24) defaulting that changes admission verdicts, applied to raw manifests before
-// an audit, because Kyverno sees objects after defaulting. Mirrors kubernetes@release-1.24
-// pkg/apis/core/v1/defaults.go (SetDefaults_PodSpec: hostNetwork ports) and pkg/api/pod/util.go +
-// pkg/registry/core/pod/strategy.go (applySeccompVersionSkew: seccomp annotation ↔ field syncing, Pods only).
+// The API server's (1.24) normalisation of raw manifests before an audit, because Kyverno sees objects
+// as the API server stores them, not as written:
+// - decoding: JSON/YAML `null` becomes Go's zero value, so a null field is absent (`annotations:` with
+//   nothing under it is no map at all) and a null value in a string map is ""; on the way out,
+//   `omitempty` drops empty maps, empty lists and empty strings of the fields that carry it
+//   (k8s.io/api core/v1 types.go struct tags);
+// - defaulting at creation: pkg/apis/core/v1/defaults.go (SetDefaults_PodSpec: hostPort from
+//   containerPort under hostNetwork; SetDefaults_ContainerPort: protocol TCP; SetDefaults_Container:
+//   imagePullPolicy) and pkg/api/pod/util.go + pkg/registry/core/pod/strategy.go
+//   (applySeccompVersionSkew: seccomp annotation ↔ field syncing, Pods only).
+// Every change is listed, so the audit's `defaulted` output shows what was evaluated.
 import { allContainers, type KubeObject, podView } from '../kube/index.js';
 import { clone, isObject, type JsonObject } from '../util/index.js';
 
@@ -37,13 +44,107 @@ function ensureObject(parent: JsonObject, key: string): JsonObject {
   return o;
 }
 
-/** Applies the verdict-relevant defaulting to a copy of a raw manifest; lists what changed. */
+const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** map[string]string fields: a null value decodes to "" (the key stays). */
+const STRING_MAPS = new Set(['labels', 'annotations', 'nodeSelector', 'matchLabels']);
+
+/** Drops null properties (decoding leaves the Go zero value, which the API server does not print). */
+function dropNulls(v: JsonObject, ptr: string, changes: string[], stringMap: boolean): void {
+  for (const [k, child] of Object.entries(v)) {
+    const p = `${ptr}/${esc(k)}`;
+    if (child === null) {
+      if (stringMap) {
+        v[k] = '';
+        changes.push(`${p}: null stored as "" (decoding)`);
+      } else {
+        delete v[k];
+        changes.push(`${p}: null dropped (decoding)`);
+      }
+    } else if (Array.isArray(child)) {
+      child.forEach((e, i) => {
+        if (isObject(e)) dropNulls(e, `${p}/${i}`, changes, false);
+      });
+    } else if (isObject(child)) dropNulls(child, p, changes, !stringMap && STRING_MAPS.has(k));
+  }
+}
+
+/** Fields tagged `omitempty` whose empty value the API server drops, by the struct they belong to. */
+const OMIT_EMPTY = {
+  meta: { maps: ['labels', 'annotations'], lists: [], strings: [] },
+  podSpec: {
+    maps: ['nodeSelector'],
+    lists: ['volumes', 'initContainers', 'ephemeralContainers', 'imagePullSecrets', 'tolerations', 'hostAliases', 'topologySpreadConstraints', 'readinessGates'],
+    strings: ['serviceAccountName', 'serviceAccount', 'nodeName', 'hostname', 'subdomain', 'priorityClassName'],
+  },
+  podSecurityContext: { maps: [], lists: ['supplementalGroups', 'sysctls'], strings: [] },
+  container: { maps: [], lists: ['command', 'args', 'ports', 'envFrom', 'env', 'volumeMounts', 'volumeDevices'], strings: ['workingDir'] },
+  capabilities: { maps: [], lists: ['add', 'drop'], strings: [] },
+  seLinuxOptions: { maps: [], lists: [], strings: ['user', 'role', 'type', 'level'] },
+  port: { maps: [], lists: [], strings: ['hostIP', 'name'] },
+} as const;
+
+function dropEmpty(v: unknown, ptr: string, kind: keyof typeof OMIT_EMPTY, changes: string[]): void {
+  if (!isObject(v)) return;
+  const f = OMIT_EMPTY[kind];
+  for (const k of f.maps) if (isObject(v[k]) && Object.keys(v[k]).length === 0) drop(v, k, ptr, 'empty map', changes);
+  for (const k of f.lists) if (Array.isArray(v[k]) && v[k].length === 0) drop(v, k, ptr, 'empty list', changes);
+  for (const k of f.strings) if (v[k] === '') drop(v, k, ptr, 'empty string', changes);
+}
+
+function drop(v: JsonObject, k: string, ptr: string, what: string, changes: string[]): void {
+  delete v[k];
+  changes.push(`${ptr}/${esc(k)}: ${what} dropped (omitempty)`);
+}
+
+/** The imagePullPolicy the API server defaults: Always for `:latest` or no tag, else IfNotPresent. */
+export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
+  if (image.includes('@')) return 'IfNotPresent';
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : '';
+  return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+/** Normalises a copy of a raw manifest as the 1.24 API server would store it; lists what changed. */
 export function applyApiServerDefaults(input: KubeObject): { object: KubeObject; changes: string[] } {
   const o = clone(input);
   const changes: string[] = [];
+  dropNulls(o as JsonObject, '', changes, false);
+  if (!isObject(o.metadata)) o.metadata = {};
   const pv = podView(o);
   if (!pv) return { object: o, changes };
   const base = pv.specPointer;
+  dropEmpty(o.metadata, '/metadata', 'meta', changes);
+  if (pv.metadataPointer !== '/metadata') dropEmpty(pv.metadata, pv.metadataPointer, 'meta', changes);
+  dropEmpty(pv.spec, base, 'podSpec', changes);
+  if (isObject(pv.spec.securityContext)) {
+    dropEmpty(pv.spec.securityContext, `${base}/securityContext`, 'podSecurityContext', changes);
+    dropEmpty(pv.spec.securityContext.seLinuxOptions, `${base}/securityContext/seLinuxOptions`, 'seLinuxOptions', changes);
+  }
+  for (const c of allContainers(pv.spec)) {
+    const cp = `${base}/${c.field}/${c.index}`;
+    dropEmpty(c.container, cp, 'container', changes);
+    const sc = c.container.securityContext;
+    if (isObject(sc)) {
+      dropEmpty(sc.capabilities, `${cp}/securityContext/capabilities`, 'capabilities', changes);
+      dropEmpty(sc.seLinuxOptions, `${cp}/securityContext/seLinuxOptions`, 'seLinuxOptions', changes);
+    }
+    if (typeof c.container.image === 'string' && c.container.imagePullPolicy === undefined) {
+      c.container.imagePullPolicy = defaultPullPolicy(c.container.image);
+      changes.push(`${cp}/imagePullPolicy defaulted to ${c.container.imagePullPolicy}`);
+    }
+    if (Array.isArray(c.container.ports)) {
+      c.container.ports.forEach((p, i) => {
+        if (!isObject(p)) return;
+        dropEmpty(p, `${cp}/ports/${i}`, 'port', changes);
+        if (p.protocol === undefined) {
+          p.protocol = 'TCP';
+          changes.push(`${cp}/ports/${i}/protocol defaulted to TCP`);
+        }
+        if (p.hostPort === 0 && pv.spec.hostNetwork !== true) drop(p, 'hostPort', `${cp}/ports/${i}`, 'zero', changes);
+      });
+    }
+  }
   if (pv.spec.hostNetwork === true) {
     for (const c of allContainers(pv.spec)) {
       if (c.field === 'ephemeralContainers' || !Array.isArray(c.container.ports)) continue;

@@ -50,5 +50,6 @@ export interface DiffEntry {
 /** The whole diff with counts per class. */
 export interface DiffResult {
   entries: DiffEntry[];
-  summary: { breakage: number; regression: number; same: number; total: number };
+  /** `skipped` says why PSP was not compared (no PodSecurityPolicy objects); the counts are then 0. */
+  summary: { breakage: number; regression: number; same: number; total: number; skipped?: string };
 }

@@ -124,6 +124,9 @@ function atPointer(v: unknown, pointer: string): unknown {
   return cur;
 }
 
+/** Why the PSP comparison is skipped for a snapshot without PodSecurityPolicies. */
+export const NO_PSP_REASON = 'the cluster input has no PodSecurityPolicy objects, so there is no PSP decision to compare with (on Kubernetes >= 1.25 PSP no longer exists)';
+
 /** Inputs of the diff. */
 export interface DiffInput {
   snapshot: ClusterSnapshot;
@@ -135,6 +138,10 @@ export interface DiffInput {
 
 /** Builds the diff over every workload of the snapshot. */
 export function runDiff(input: DiffInput): DiffResult {
+  if (input.snapshot.podSecurityPolicies.length === 0) {
+    // Without PSPs every pod would read as "PSP: denied, no providers available": a comparison with nothing.
+    return { entries: [], summary: { breakage: 0, regression: 0, same: 0, total: 0, skipped: NO_PSP_REASON } };
+  }
   const catalog = input.catalog ?? BUILTIN_COMPONENTS;
   const entries: DiffEntry[] = [];
   for (const w of input.snapshot.workloads) {

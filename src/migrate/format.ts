@@ -47,6 +47,7 @@ export function formatAudit(a: AuditResult, m: { userNamespaces: ReadonlyMap<str
 
 /** Renders the diff: breakages, then regressions (with the PSP fields lost), then (with all) the rest. */
 export function formatDiff(d: DiffResult, all: boolean): string {
+  if (d.summary.skipped) return `PSP comparison skipped: ${d.summary.skipped}\n`;
   const out: string[] = [];
   for (const cls of ['breakage', 'regression', 'same'] as const) {
     if (cls === 'same' && !all) continue;

@@ -33,7 +33,10 @@ const exact: { name: string; command: string }[] = [
     name: 'installs the policies in Audit first',
     command: 'helm install --wait --version 3.0.7 -f kyverno-policies-values.yaml --set validationFailureAction=Audit --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies',
   },
-  { name: 'switches to Enforce with the values file', command: 'helm upgrade --wait --version 3.0.7 -f kyverno-policies-values.yaml --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies' },
+  {
+    name: 'switches to Enforce explicitly, whatever the values file says',
+    command: 'helm upgrade --wait --version 3.0.7 -f kyverno-policies-values.yaml --set validationFailureAction=Enforce --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies',
+  },
   { name: 'disables PSP with the BCM tool', command: 'cm-kubernetes-setup --disable-psp' },
   { name: 'lets Kyverno\'s pods use a PSP while PSP enforces', command: 'kubectl create clusterrole podgate:psp:kyverno --verb=use --resource=podsecuritypolicies.policy --resource-name=privileged' },
   { name: 'upgrades the kyverno chart after Kubernetes moves', command: 'helm upgrade --wait --version 3.2.6 -f kyverno-values.yaml --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno' },

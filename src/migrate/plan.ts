@@ -14,7 +14,7 @@ export interface PlanStep {
   checks: string[];
   rollback: string[];
   /** Whether pods are checked by PSP, Kyverno, both, while this step runs. */
-  enforcement: 'PSP' | 'PSP + Kyverno (Audit)' | 'PSP + Kyverno (Enforce)' | 'Kyverno (Enforce)';
+  enforcement: 'PSP' | 'PSP + Kyverno (Audit)' | 'PSP + Kyverno (Enforce)' | 'Kyverno (Enforce)' | 'no PSP (Pod Security Admission labels only)' | 'Kyverno (Audit)';
 }
 
 /** Inputs of the plan. */
@@ -35,14 +35,114 @@ export interface PlanOptions {
    * off). Undefined: the plan tells the admin to pick one (`podgate psp check` shows which admits them).
    */
   kyvernoPsp?: string;
+  /** Why the Kyverno version was chosen, when it is not simply "the newest verified one tested on this Kubernetes". */
+  kyvernoNote?: string;
   /** Chart versions to move to after Kubernetes is upgraded: [kubernetes, kyverno chart, policies chart]. */
   upgradePath: { kubernetes: string; kyvernoChart: string; policiesChart: string; kyvernoApp: string }[];
 }
 
 const CMSH_CHECK = "cmsh -c 'configurationoverlay; use kube-default-master; roles; use kubernetes::apiserver; get admissioncontrol'";
 
-/** Builds the ordered steps. */
+/** True when the Kubernetes version no longer has PodSecurityPolicy (removed in 1.25). */
+export function pspRemoved(kubernetes: string): boolean {
+  const m = /^v?(\d+)\.(\d+)/.exec(kubernetes);
+  return m !== null && (Number(m[1]) > 1 || Number(m[2]) >= 25);
+}
+
+/** Builds the ordered steps: the zero-window plan while PSP exists (<= 1.24), else the plan for a cluster without PSP. */
 export function buildPlan(o: PlanOptions): PlanStep[] {
+  return pspRemoved(o.kubernetes) ? buildPlanWithoutPsp(o) : buildPlanWithPsp(o);
+}
+
+function helmPoliciesCommand(o: PlanOptions, action: 'install' | 'upgrade', extra = ''): string {
+  return `helm ${action} --wait --version ${o.policiesChart} -f ${o.policiesValues}${extra} --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies`;
+}
+
+const ENFORCE_CHECK = 'kubectl get clusterpolicy -o custom-columns=NAME:.metadata.name,ACTION:.spec.validationFailureAction: every policy Enforce';
+
+function upgradeSteps(o: PlanOptions): PlanStep[] {
+  return o.upgradePath.map(
+    (u): PlanStep => ({
+      id: `upgrade-${u.kubernetes}`,
+      title: `After Kubernetes is upgraded to ${u.kubernetes}: upgrade Kyverno to ${u.kyvernoApp} (chart ${u.kyvernoChart}) and kyverno-policies ${u.policiesChart}`,
+      why: `Kyverno ${o.kyvernoApp} is not tested on Kubernetes ${u.kubernetes}; Kyverno ${u.kyvernoApp} is the newest release podgate verified that is, and newer charts refuse older clusters, so Kyverno moves after Kubernetes.`,
+      commands: [
+        "helm get values -n kyverno kyverno | sed '/USER-SUPPLIED VALUES:/d' > kyverno-values.yaml",
+        "helm get values -n kyverno kyverno-policies | sed '/USER-SUPPLIED VALUES:/d' > kyverno-policies-values.yaml",
+        `podgate chart render --chart-version ${u.policiesChart} -f kyverno-policies-values.yaml > /dev/null   # shows warnings for the new chart`,
+        `helm upgrade --wait --version ${u.kyvernoChart} -f kyverno-values.yaml --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno`,
+        `helm upgrade --wait --version ${u.policiesChart} -f kyverno-policies-values.yaml --set validationFailureAction=Enforce --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies`,
+      ],
+      checks: ['kubectl -n kyverno get pods: every pod Running and Ready', 'kubectl get clusterpolicy: every policy READY true', ENFORCE_CHECK],
+      rollback: ['helm rollback -n kyverno kyverno-policies', 'helm rollback -n kyverno kyverno'],
+      enforcement: 'Kyverno (Enforce)',
+    }),
+  );
+}
+
+/**
+ * Kubernetes >= 1.25: PSP no longer exists, so nothing from PSP enforces today. Kyverno is installed,
+ * its policies run in Audit until the audit is clean, then they are switched to Enforce.
+ */
+function buildPlanWithoutPsp(o: PlanOptions): PlanStep[] {
+  const gone = 'no PSP (Pod Security Admission labels only)' as const;
+  return [
+    {
+      id: 'preflight',
+      title: `Confirm Kubernetes ${o.kubernetes}: PodSecurityPolicy no longer exists, and back up etcd`,
+      why: `PodSecurityPolicy was removed in Kubernetes 1.25: on ${o.kubernetes} no PSP enforces anything, so until Kyverno enforces, pods are checked only by the Pod Security Admission labels set on their namespaces (if any).`,
+      commands: ['module load kubernetes', 'kubectl version -o json | grep gitVersion', 'kubectl api-resources | grep -c podsecuritypolicies', 'kubectl get namespaces -L pod-security.kubernetes.io/enforce'],
+      checks: [
+        `the API server reports Kubernetes v${o.kubernetes}.x`,
+        'kubectl api-resources lists no podsecuritypolicies (0)',
+        'namespaces without a pod-security.kubernetes.io/enforce label are unprotected until Kyverno enforces: keep this window short',
+        'an etcd backup exists (see the BCM etcd backup and restore article)',
+      ],
+      rollback: ['nothing changed yet'],
+      enforcement: gone,
+    },
+    ...buildPlanWithPsp(o)
+      .filter((s) => s.id === 'permissions-manager' || s.id === 'backup-users' || s.id === 'audit')
+      .map((s) => ({ ...s, enforcement: gone })),
+    {
+      id: 'install-kyverno',
+      title: `Install Kyverno ${o.kyvernoApp} (chart ${o.kyvernoChart})`,
+      why: `Chart ${o.kyvernoChart} (Kyverno ${o.kyvernoApp}) is the newest version podgate verified that is tested on Kubernetes ${o.kubernetes}.${o.kyvernoNote ? ` ${o.kyvernoNote}` : ''}`,
+      commands: [
+        'module load kubernetes',
+        'helm repo add kyverno https://kyverno.github.io/kyverno/ && helm repo update',
+        `helm install --wait --create-namespace --version ${o.kyvernoChart} -f ${o.kyvernoValues} --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno`,
+      ],
+      checks: ['kubectl -n kyverno get pods: every pod Running and Ready', 'kubectl get validatingwebhookconfigurations | grep kyverno'],
+      rollback: ['helm uninstall -n kyverno kyverno', 'kubectl delete validatingwebhookconfiguration,mutatingwebhookconfiguration -l webhook.kyverno.io/managed-by=kyverno'],
+      enforcement: gone,
+    },
+    {
+      id: 'policies-audit',
+      title: `Install kyverno-policies ${o.policiesChart} in Audit`,
+      why: 'Kyverno reports what it would deny on live traffic before anything is refused.',
+      commands: [helmPoliciesCommand(o, 'install', ' --set validationFailureAction=Audit')],
+      checks: [
+        'kubectl get clusterpolicy: every policy READY true',
+        "kubectl get policyreport -A -o jsonpath='{range .items[*]}{.metadata.namespace}{\" \"}{.summary.fail}{\"\\n\"}{end}': fail is 0 outside user namespaces",
+      ],
+      rollback: ['helm uninstall -n kyverno kyverno-policies'],
+      enforcement: 'Kyverno (Audit)',
+    },
+    {
+      id: 'enforce',
+      title: 'Switch the policies to Enforce',
+      why: 'From here Kyverno refuses what the policies forbid; the audit was clean, so nothing that runs today is refused.',
+      commands: [helmPoliciesCommand(o, 'upgrade', ' --set validationFailureAction=Enforce')],
+      checks: [ENFORCE_CHECK, 'kubectl create -f /tmp/pod.yaml -n <user>-restricted as a regular user is refused by validate.kyverno.svc-fail'],
+      rollback: [helmPoliciesCommand(o, 'upgrade', ' --set validationFailureAction=Audit')],
+      enforcement: 'Kyverno (Enforce)',
+    },
+    ...upgradeSteps(o),
+  ];
+}
+
+function buildPlanWithPsp(o: PlanOptions): PlanStep[] {
   const helmPolicies = (action: 'install' | 'upgrade', extra = '') =>
     `helm ${action} --wait --version ${o.policiesChart} -f ${o.policiesValues}${extra} --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies`;
   return [
@@ -110,7 +210,7 @@ export function buildPlan(o: PlanOptions): PlanStep[] {
     {
       id: 'install-kyverno',
       title: `Install Kyverno ${o.kyvernoApp} (chart ${o.kyvernoChart}) while PSP still enforces`,
-      why: `Chart ${o.kyvernoChart} is the newest kyverno chart that supports Kubernetes ${o.kubernetes}.`,
+      why: `Chart ${o.kyvernoChart} (Kyverno ${o.kyvernoApp}) is the newest version podgate verified that is tested on Kubernetes ${o.kubernetes}.${o.kyvernoNote ? ` ${o.kyvernoNote}` : ''}`,
       commands: [
         'module load kubernetes',
         'helm repo add kyverno https://kyverno.github.io/kyverno/ && helm repo update',
@@ -137,9 +237,9 @@ export function buildPlan(o: PlanOptions): PlanStep[] {
       id: 'enforce',
       title: 'Switch the policies to Enforce, still under PSP',
       why: 'Both controllers now enforce; since the audit was clean, nothing that runs today is refused, and there is never a moment with neither.',
-      commands: [helmPolicies('upgrade'), 'helm upgrade -n cm permissions-manager /cm/shared/apps/kubernetes-permissions-manager/current/helm/cm-kubernetes-permissions-manager-*.tgz --reuse-values'],
+      commands: [helmPolicies('upgrade', ' --set validationFailureAction=Enforce'), 'helm upgrade -n cm permissions-manager /cm/shared/apps/kubernetes-permissions-manager/current/helm/cm-kubernetes-permissions-manager-*.tgz --reuse-values'],
       checks: [
-        "kubectl get clusterpolicy -o custom-columns=NAME:.metadata.name,ACTION:.spec.validationFailureAction: every policy Enforce",
+        ENFORCE_CHECK,
         'kubectl create -f /tmp/pod.yaml -n <user>-restricted as a regular user is refused (by PSP and by Kyverno)',
       ],
       rollback: [helmPolicies('upgrade', ' --set validationFailureAction=Audit')],
@@ -158,23 +258,7 @@ export function buildPlan(o: PlanOptions): PlanStep[] {
       rollback: ['cm-kubernetes-setup --psp (PSP enforces again; Kyverno keeps enforcing)'],
       enforcement: 'Kyverno (Enforce)',
     },
-    ...o.upgradePath.map(
-      (u): PlanStep => ({
-        id: `upgrade-${u.kubernetes}`,
-        title: `After Kubernetes is upgraded to ${u.kubernetes}: upgrade Kyverno to ${u.kyvernoApp} (chart ${u.kyvernoChart}) and kyverno-policies ${u.policiesChart}`,
-        why: `Kyverno ${o.kyvernoApp} is the last release for Kubernetes ${o.kubernetes}; newer charts refuse older clusters, so Kyverno moves after Kubernetes.`,
-        commands: [
-          "helm get values -n kyverno kyverno | sed '/USER-SUPPLIED VALUES:/d' > kyverno-values.yaml",
-          "helm get values -n kyverno kyverno-policies | sed '/USER-SUPPLIED VALUES:/d' > kyverno-policies-values.yaml",
-          `podgate chart render --chart-version ${u.policiesChart} -f kyverno-policies-values.yaml > /dev/null   # shows warnings for the new chart`,
-          `helm upgrade --wait --version ${u.kyvernoChart} -f kyverno-values.yaml --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno`,
-          `helm upgrade --wait --version ${u.policiesChart} -f kyverno-policies-values.yaml --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies`,
-        ],
-        checks: ['kubectl -n kyverno get pods: every pod Running and Ready', 'kubectl get clusterpolicy: every policy READY true'],
-        rollback: ['helm rollback -n kyverno kyverno-policies', 'helm rollback -n kyverno kyverno'],
-        enforcement: 'Kyverno (Enforce)',
-      }),
-    ),
+    ...upgradeSteps(o),
   ];
 }
 

@@ -105,3 +105,52 @@ export function mergeExceptions(text: string, additions: ReadonlyMap<string, rea
   }
   return { text: doc.toString({ lineWidth: 0, indentSeq: usesIndentedSequences(text) }), added };
 }
+
+/** What `enforceValues` did to a values text. */
+export interface EnforceResult {
+  text: string;
+  /** The user's own setting that keeps some policy from Enforce (kept as written), if any. */
+  userAskedAudit?: string;
+  /** True when `validationFailureAction` was added. */
+  added: boolean;
+}
+
+const isEnforce = (v: unknown) => typeof v === 'string' && v.toLowerCase() === 'enforce';
+
+/**
+ * Makes generated values enforce: adds `validationFailureAction: Enforce` (or `Audit` with auditOnly)
+ * when the values do not set it. A setting the user wrote is never changed; when it keeps a policy from
+ * Enforce it is reported (`userAskedAudit`) so the caller can block or accept it.
+ */
+export function enforceValues(text: string, auditOnly = false): EnforceResult {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message);
+  if (doc.contents === null || doc.contents === undefined) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
+  if (!isMap(doc.contents)) throw new Error('the values file must be a mapping at the top level');
+  const asked: string[] = [];
+  const top = doc.get('validationFailureAction');
+  let added = false;
+  if (top === undefined || top === null) {
+    const node = doc.createNode(auditOnly ? 'Audit' : 'Enforce') as Scalar;
+    node.comment = ' set by podgate: the policies refuse what they find';
+    doc.set('validationFailureAction', node);
+    added = true;
+  } else if (!isEnforce(top)) asked.push(`validationFailureAction: ${String(top)}`);
+  const byPolicy = doc.get('validationFailureActionByPolicy');
+  if (isMap(byPolicy)) {
+    for (const it of byPolicy.items) {
+      const v = isScalar(it.value) ? it.value.value : it.value;
+      if (!isEnforce(v)) asked.push(`validationFailureActionByPolicy.${String(isScalar(it.key) ? it.key.value : it.key)}: ${String(v)}`);
+    }
+  }
+  const overrides = doc.toJS()?.validationFailureActionOverrides as Record<string, unknown> | undefined;
+  if (overrides && typeof overrides === 'object') {
+    for (const [policy, list] of Object.entries(overrides)) {
+      if (!Array.isArray(list)) continue;
+      for (const o of list) if (o && typeof o === 'object' && 'action' in o && !isEnforce((o as { action: unknown }).action)) asked.push(`validationFailureActionOverrides.${policy}: ${String((o as { action: unknown }).action)}`);
+    }
+  }
+  const out: EnforceResult = { text: added ? doc.toString({ lineWidth: 0, indentSeq: usesIndentedSequences(text) }) : text, added };
+  if (asked.length > 0) out.userAskedAudit = asked.join(', ');
+  return out;
+}

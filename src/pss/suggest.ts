@@ -4,7 +4,6 @@
 // No upstream counterpart: built on evaluatePod (pod-security-admission policy/registry.go semantics).
 import { type ClusterSnapshot, type LoadedObject, podView } from '../kube/index.js';
 import { evaluatePod } from './evaluate.js';
-import { MAX_VERSION } from './registry.js';
 import type { PssLevel, PssPod } from './types.js';
 import { formatPssVersion } from './version.js';
 
@@ -25,7 +24,7 @@ export interface NamespaceSuggestion {
   namespace: string;
   /** Strictest level every workload satisfies. */
   level: PssLevel;
-  /** `latest`, or the newest pinned version at which `level` still holds. */
+  /** The pinned version (the cluster's, e.g. `v1.24`), or an older one at which `level` still holds. Never `latest`. */
   version: string;
   /** The pod-security.kubernetes.io labels to set. */
   labels: Record<string, string>;
@@ -33,8 +32,14 @@ export interface NamespaceSuggestion {
   current: Record<string, string>;
   /** Number of pod-bearing workloads evaluated. */
   workloads: number;
-  /** Workloads failing the next stricter level at latest (empty at restricted:latest). */
+  /** Workloads failing the next stricter level at the pinned version (empty at restricted). */
   blockers: Blocker[];
+}
+
+/** Options of suggestNamespaceLabels. */
+export interface SuggestOptions {
+  /** The cluster's Kubernetes minor every label is pinned to (default 24: `v1.24`). */
+  minor?: number;
 }
 
 interface PodOf {
@@ -46,20 +51,22 @@ function allPass(pods: readonly PodOf[], level: PssLevel, version: string): bool
   return pods.every((p) => evaluatePod(p.pod, level, version).allowed);
 }
 
-/** Strictest (level, version): restricted before baseline before privileged; latest before newest pinned version. */
-function strictest(pods: readonly PodOf[]): { level: PssLevel; version: string } {
+/** Strictest (level, version): restricted before baseline before privileged; the pinned version before older ones. */
+function strictest(pods: readonly PodOf[], pin: number): { level: PssLevel; version: string } {
   for (const level of ['restricted', 'baseline'] as const) {
-    if (allPass(pods, level, 'latest')) return { level, version: 'latest' };
-    for (let v = MAX_VERSION - 1; v >= 0; v--) {
+    for (let v = pin; v >= 0; v--) {
       const version = formatPssVersion(v);
       if (allPass(pods, level, version)) return { level, version };
     }
   }
-  return { level: 'privileged', version: 'latest' };
+  return { level: 'privileged', version: formatPssVersion(pin) };
 }
 
 /** Suggests PSA labels for every namespace of a snapshot (sorted by name). */
-export function suggestNamespaceLabels(snap: ClusterSnapshot): NamespaceSuggestion[] {
+export function suggestNamespaceLabels(snap: ClusterSnapshot, opts: SuggestOptions = {}): NamespaceSuggestion[] {
+  // Pinned, never `latest`: a label pinned to latest changes meaning when the cluster is upgraded.
+  const pin = opts.minor ?? 24;
+  const pinned = formatPssVersion(pin);
   const byNs = new Map<string, PodOf[]>();
   for (const ns of snap.namespaces) byNs.set(ns.name, []);
   for (const lo of snap.workloads) {
@@ -72,12 +79,12 @@ export function suggestNamespaceLabels(snap: ClusterSnapshot): NamespaceSuggesti
   }
   const out: NamespaceSuggestion[] = [];
   for (const [namespace, pods] of [...byNs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const { level, version } = strictest(pods);
-    const next: PssLevel | undefined = level === 'restricted' ? (version === 'latest' ? undefined : 'restricted') : level === 'baseline' ? 'restricted' : 'baseline';
+    const { level, version } = strictest(pods, pin);
+    const next: PssLevel | undefined = level === 'restricted' ? (version === pinned ? undefined : 'restricted') : level === 'baseline' ? 'restricted' : 'baseline';
     const blockers: Blocker[] = [];
     if (next) {
       for (const p of pods) {
-        const r = evaluatePod(p.pod, next, 'latest');
+        const r = evaluatePod(p.pod, next, pinned);
         if (!r.allowed) blockers.push({ kind: p.lo.object.kind, name: p.lo.object.metadata.name ?? '', file: p.lo.source.file, level: next, message: r.message ?? '' });
       }
     }
@@ -85,9 +92,9 @@ export function suggestNamespaceLabels(snap: ClusterSnapshot): NamespaceSuggesti
       [`${PSA_LABEL_PREFIX}enforce`]: level,
       [`${PSA_LABEL_PREFIX}enforce-version`]: version,
       [`${PSA_LABEL_PREFIX}audit`]: 'restricted',
-      [`${PSA_LABEL_PREFIX}audit-version`]: 'latest',
+      [`${PSA_LABEL_PREFIX}audit-version`]: pinned,
       [`${PSA_LABEL_PREFIX}warn`]: 'restricted',
-      [`${PSA_LABEL_PREFIX}warn-version`]: 'latest',
+      [`${PSA_LABEL_PREFIX}warn-version`]: pinned,
     };
     const labelsOfNs = snap.namespaces.find((n) => n.name === namespace)?.labels ?? {};
     const current = Object.fromEntries(Object.entries(labelsOfNs).filter(([k]) => k.startsWith(PSA_LABEL_PREFIX)));

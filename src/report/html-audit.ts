@@ -4,6 +4,7 @@
 import { type Child, type Html, el, frag } from './html-builder.js';
 import { barChart } from './html-chart.js';
 import type { MigrationReport, ReportViolation } from './html-types.js';
+import { verdictLine } from '../util/index.js';
 
 /** A number carrying its data-metric (and data-key) so tests and scripts can read it. */
 export function metric(name: string, value: number, key?: string): Html {
@@ -72,13 +73,22 @@ export function renderSummary(r: MigrationReport): Html {
   const sys = systemDenials(r.audit.violations);
   const toAdd = Object.values(r.exceptions.exceptions).reduce((n, l) => n + l.length, 0);
   const breakages = r.diff?.summary.breakage ?? 0;
-  const ready = sys === 0 && breakages === 0;
-  const verdict = ready
-    ? 'Ready: no system workload would be refused by the target policies. Remaining violations are in user namespaces and stay denied on purpose.'
-    : `Not ready: ${sys} would-be denials of system workloads${r.diff ? ` and ${breakages} breakages against PSP` : ''}. Add the exceptions below before switching to Enforce.`;
+  const rd = r.readiness;
+  const ready = rd ? rd.ready : sys === 0 && breakages === 0;
+  const verdict = rd
+    ? verdictLine(rd)
+    : ready
+      ? 'Ready: no system workload would be refused by the target policies. Remaining violations are in user namespaces and stay denied on purpose.'
+      : `Not ready: ${sys} would-be denials of system workloads${r.diff ? ` and ${breakages} breakages against PSP` : ''}. Add the exceptions below before switching to Enforce.`;
   return frag(
     el('header', null, el('h1', null, 'podgate migration report: PodSecurityPolicy → Kyverno'), el('p', { class: 'meta' }, el('span', null, 'Cluster: ', el('code', null, r.source)), el('span', null, 'Generated: ', el('time', { datetime: r.generatedAt }, r.generatedAt)), el('span', null, `podgate ${r.podgateVersion}`))),
-    el('p', { class: ready ? 'verdict good' : 'verdict bad', role: 'status' }, verdict),
+    el(
+      'div',
+      { class: ready ? 'verdict good' : 'verdict bad', role: 'status', 'data-ready': String(ready) },
+      el('p', null, verdict),
+      rd && rd.blockers.length > 0 ? el('ul', { class: 'blockers' }, rd.blockers.map((b) => el('li', { 'data-blocker': '' }, b))) : null,
+      rd && rd.warnings.length > 0 ? el('details', null, el('summary', null, `${rd.warnings.length} warnings`), el('ul', { class: 'warnings' }, rd.warnings.map((w) => el('li', { 'data-warning': '' }, w)))) : null,
+    ),
     el(
       'nav',
       { 'aria-label': 'Sections' },

@@ -95,6 +95,7 @@ function kyvernoCell(d: ReportDiffEntry): Html {
 export function renderDiff(r: MigrationReport): Html {
   const d = r.diff;
   if (!d) return section('diff', 'PSP vs Kyverno', none('The diff was not computed (no PodSecurityPolicies in the input).'));
+  if (d.summary.skipped) return section('diff', 'PSP vs Kyverno', el('p', { class: 'none', 'data-skipped': '' }, `PSP comparison skipped: ${d.summary.skipped}.`));
   const rows = [...d.entries].filter((e) => e.class !== 'same').sort((a, b) => CLASS_RANK[a.class] - CLASS_RANK[b.class]);
   return section(
     'diff',
@@ -146,7 +147,14 @@ export function renderPlan(r: MigrationReport): Html {
   return section(
     'plan',
     'Migration plan',
-    el('p', null, metric('planSteps', r.plan.length), ' steps. Kyverno and its policies are installed in Audit while PSP still enforces, switched to Enforce, and only then is PSP disabled: there is no unenforced window.'),
+    el(
+      'p',
+      null,
+      metric('planSteps', r.plan.length),
+      r.plan.length > 0 && !r.plan.some((s) => s.enforcement.startsWith('PSP'))
+        ? ' steps. PodSecurityPolicy no longer exists on this Kubernetes version: Kyverno and its policies are installed in Audit, and switched to Enforce once the audit is clean.'
+        : ' steps. Kyverno and its policies are installed in Audit while PSP still enforces, switched to Enforce, and only then is PSP disabled: there is no unenforced window.',
+    ),
     r.plan.length === 0
       ? none('No plan.')
       : el(

@@ -65,7 +65,7 @@ export interface ReportDiffEntry {
 /** The whole diff with counts per class. */
 export interface ReportDiff {
   readonly entries: readonly ReportDiffEntry[];
-  readonly summary: { readonly breakage: number; readonly regression: number; readonly same: number; readonly total: number };
+  readonly summary: { readonly breakage: number; readonly regression: number; readonly same: number; readonly total: number; readonly skipped?: string };
 }
 
 /** One step of the migration plan. */
@@ -91,4 +91,6 @@ export interface MigrationReport {
   /** Absent when the diff was not computed (no PSPs in the input). */
   readonly diff?: ReportDiff;
   readonly plan: readonly ReportPlanStep[];
+  /** The run's summary.json (readiness as data): the banner is rendered from it when present. */
+  readonly readiness?: { readonly ready: boolean; readonly blockers: readonly string[]; readonly warnings: readonly string[] };
 }

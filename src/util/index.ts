@@ -2,3 +2,4 @@
 export type { JsonObject, JsonValue } from './json.js';
 export { clone, deepEqual, getPath, isObject } from './json.js';
 export { hasWildcard, wildcardMatch } from './wildcard.js';
+export { verdictLine } from './verdict.js';

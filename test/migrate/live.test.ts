@@ -1,35 +1,101 @@
 // The migration reads a live cluster through --kubeconfig exactly as it reads a dump: recorded API-server
-// list responses served on loopback stand in for the cluster.
+// list responses served on loopback (HTTPS, like an API server) stand in for the cluster. A kind that
+// cannot be listed is never papered over: commands that decide refuse a partial snapshot (exit 2, naming
+// the kind, the HTTP status and the missing RBAC verb); `migrate run` writes a not-ready summary (exit 1).
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type RecordedServer, startRecordedServer, writeKubeconfig } from '../../src/cluster/testdata/recorded-api-server.js';
+import { generateCertificates } from '../../src/webhook/certs.js';
 import { runCli } from '../helpers/cli.js';
 
-let server: RecordedServer;
-let kubeconfig: string;
+const tls = (() => {
+  const c = generateCertificates({ service: 'kubernetes', namespace: 'default', extraNames: ['127.0.0.1'] });
+  return { key: c.key, cert: c.cert };
+})();
+
+let partial: RecordedServer;
+let dead: RecordedServer;
+let whole: RecordedServer;
+let partialKc: string;
+let deadKc: string;
+let wholeKc: string;
 
 before(async () => {
-  server = await startRecordedServer({
+  const good = {
     '/api/v1/namespaces': { status: 200, file: 'namespaces-page1.json' },
     '/api/v1/pods': { status: 200, file: 'pods-page1.json' },
     '/apis/policy/v1beta1/podsecuritypolicies': { status: 200, file: 'podsecuritypolicies.json' },
-    '/apis/rbac.authorization.k8s.io/v1/clusterroles': { status: 403, file: 'forbidden-clusterroles.json' },
-  });
-  kubeconfig = writeKubeconfig(server.url);
+  };
+  partial = await startRecordedServer({ ...good, '/apis/rbac.authorization.k8s.io/v1/clusterroles': { status: 403, file: 'forbidden-clusterroles.json' } }, { tls });
+  // Every list answers 404 (a wrong server URL, an aggregated API path that is not there...).
+  dead = await startRecordedServer({ '*': { status: 404, file: 'not-found.json' } }, { tls });
+  whole = await startRecordedServer(good, { tls });
+  partialKc = writeKubeconfig(partial.url);
+  deadKc = writeKubeconfig(dead.url);
+  wholeKc = writeKubeconfig(whole.url);
 });
 
-after(() => server.close());
+after(async () => {
+  await Promise.all([partial.close(), dead.close(), whole.close()]);
+});
 
-test('migrate audit --kubeconfig lists the cluster, reports the 403 and audits what it could read', async () => {
-  const r = await runCli(['-o', 'json', 'migrate', 'audit', '--kubeconfig', kubeconfig, '--context', 'recorded']);
+interface Summary {
+  ready: boolean;
+  blockers: string[];
+  warnings: string[];
+}
+
+test('the recorded server speaks HTTPS like an API server', () => {
+  assert.match(partial.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+});
+
+test('migrate audit on a cluster it cannot read completely exits 2 naming the kind, the HTTP status and the RBAC verb', async () => {
+  const r = await runCli(['-o', 'json', 'migrate', 'audit', '--kubeconfig', partialKc, '--context', 'recorded']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stdout, '', 'no audit of a partial snapshot');
+  assert.match(r.stderr, /a partial snapshot is never treated as the cluster/);
+  assert.match(r.stderr, /cannot list ClusterRole: HTTP 403 Forbidden \(RBAC: the reader needs verb "list" on clusterroles\.rbac\.authorization\.k8s\.io, cluster-wide\)/);
+});
+
+test('migrate run against a server that fails some lists: exit 1, summary.json not ready, the failing kind named', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-live-run-'));
+  const r = await runCli(['migrate', 'run', '--kubeconfig', partialKc, '--context', 'recorded', '--out-dir', dir]);
+  assert.equal(r.code, 1, r.stderr);
+  const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+  assert.equal(s.ready, false);
+  assert.ok(s.blockers.some((b) => /^cluster read failed: cannot list ClusterRole: HTTP 403 Forbidden \(RBAC: the reader needs verb "list" on clusterroles\.rbac\.authorization\.k8s\.io/.test(b)), s.blockers.join('\n'));
+  assert.match(r.stdout, /Not ready: \d+ blockers?/);
+  assert.match(r.stdout, /blocker: cluster read failed: cannot list ClusterRole/);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  assert.match(html, /class="verdict bad" role="status" data-ready="false"/);
+});
+
+test('migrate run where every list fails (404) is never "Ready": exit 1, each required kind a blocker', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-live-dead-'));
+  const r = await runCli(['migrate', 'run', '--kubeconfig', deadKc, '--context', 'recorded', '--out-dir', dir]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.doesNotMatch(r.stdout, /^Ready/m);
+  const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+  assert.equal(s.ready, false);
+  for (const kind of ['Namespace', 'Pod', 'DaemonSet', 'ClusterRole', 'RoleBinding']) {
+    assert.ok(s.blockers.some((b) => b.startsWith(`cluster read failed: cannot list ${kind}: HTTP 404 NotFound`)), kind);
+  }
+  // Optional kinds (PSP on >= 1.25, Kyverno policies) that are not served are not read failures.
+  assert.ok(!s.blockers.some((b) => /cannot list (PodSecurityPolicy|ClusterPolicy)/.test(b)));
+});
+
+test('a cluster read completely over HTTPS is audited', async () => {
+  const r = await runCli(['-o', 'json', 'migrate', 'audit', '--kubeconfig', wholeKc, '--context', 'recorded']);
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
-  assert.match(r.stderr, /warning: cannot list ClusterRole: Forbidden/);
   const out = JSON.parse(r.stdout) as { summary: { workloads: number } };
   assert.ok(out.summary.workloads > 0);
 });
 
 test('an unknown context is a usage error naming it', async () => {
-  const r = await runCli(['migrate', 'audit', '--kubeconfig', kubeconfig, '--context', 'nope']);
+  const r = await runCli(['migrate', 'audit', '--kubeconfig', partialKc, '--context', 'nope']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /nope/);
 });

@@ -46,14 +46,15 @@ test('versions -o json answers for Kubernetes 1.24', async () => {
   const r = await runCli(['-o', 'json', 'versions', '--kubernetes', '1.24']);
   assert.equal(r.code, 0);
   const m = JSON.parse(r.stdout) as { newestSafe: unknown };
-  assert.deepEqual(m.newestSafe, { kyverno: '1.10', kyvernoChart: '3.0.9', kyvernoPoliciesChart: '3.0.8' });
+  assert.deepEqual(m.newestSafe, { kyverno: '1.10', kyvernoChart: '3.0.9', kyvernoPoliciesChart: '3.0.7' });
 });
 
 test('versions prints a table with the newest safe choice', async () => {
   const r = await runCli(['versions']);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^Kubernetes 1\.24\n/);
-  assert.match(r.stdout, /Newest safe choice: Kyverno 1\.10 \(kyverno 3\.0\.9, kyverno-policies 3\.0\.8\)/);
+  assert.match(r.stdout, /Newest safe choice: Kyverno 1\.10 \(kyverno 3\.0\.9, kyverno-policies 3\.0\.7\)/);
+  assert.match(r.stdout, /Chart versions: podgate recommends only chart versions it renders and has verified: kyverno-policies 3\.0\.7 and 3\.2\.5/);
 });
 
 test('versions rejects a version it cannot read with exit 2', async () => {

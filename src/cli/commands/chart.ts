@@ -123,9 +123,10 @@ export function registerChart(program: Command, ctx: CliContext): void {
         '\n',
         table(
           ['CHART', 'LINE', 'KYVERNO', 'LATEST', 'KUBEVERSION', 'INSTALLS', 'TESTED'],
-          m.charts.map((c) => [c.chart, c.line, c.kyverno, c.latest ? `${c.latest.chart} (${c.latest.app})` : '-', c.kubeVersion, yes(c.installable), yes(c.tested)]),
+          m.charts.map((c) => [c.chart, c.line, c.kyverno, `${c.latest ? `${c.latest.chart} (${c.latest.app})` : '-'}${c.upstreamNewer ? ` [upstream ${c.upstreamNewer}: not verified]` : ''}`, c.kubeVersion, yes(c.installable), yes(c.tested)]),
         ),
-        `\nNewest safe choice: ${choice(m.newestSafe)}\n`,
+        `\nNewest safe choice: ${m.newestSafe ? choice(m.newestSafe) : `none verified by podgate for Kubernetes ${m.kubernetes}`}\n`,
+        `Chart versions: ${m.note}.\n`,
       ];
       if (m.upgradePath.length > 0) {
         out.push('\nUpgrade path (run the first column while upgrading Kubernetes, then move to the second):\n');

@@ -96,7 +96,7 @@ test('a live cluster is inventoried through --kubeconfig/--context; a 403 become
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`Cluster: ${server.url} \\(context recorded\\)`));
   assert.match(squash(r.stdout), /\nprivileged true \* RunAsAny RunAsAny RunAsAny RunAsAny false \*\n/);
-  assert.match(r.stderr, /^warning: cannot list ClusterRole: Forbidden: clusterroles\.rbac\.authorization\.k8s\.io is forbidden/);
+  assert.match(r.stderr, /^warning: cannot list ClusterRole: HTTP 403 Forbidden \(RBAC: the reader needs verb "list" on clusterroles\.rbac\.authorization\.k8s\.io, cluster-wide\): clusterroles\.rbac\.authorization\.k8s\.io is forbidden/);
   assert.match(r.stdout, /1 kind\(s\) could not be listed: ClusterRole \(Forbidden\)/);
 });
 

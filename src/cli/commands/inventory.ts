@@ -3,7 +3,7 @@
 // kubernetes@release-1.24 pkg/printers/internalversion/printers.go), who may `use` each PSP
 // (RBAC), which pods each PSP admitted (`kubernetes.io/psp`), and workloads per component.
 import type { Command } from 'commander';
-import type { LiveProblem } from '../../cluster/index.js';
+import { describeProblem, type LiveProblem } from '../../cluster/index.js';
 import { buildSnapshot, type ClusterSnapshot, type KubeObject, type LoadedObject } from '../../kube/index.js';
 import { type PspGrant, whoCanUsePsp } from '../../psp/index.js';
 import { isObject } from '../../util/index.js';
@@ -66,7 +66,9 @@ export function registerInventory(program: Command, ctx: CliContext): void {
 }
 
 async function readInventory(io: CliIO, opts: ClusterOptions): Promise<Inventory> {
-  const read = await readCluster(io, opts, 'inventory');
+  // The inventory lists what could not be read in its own output, so a partial read is shown, never hidden.
+  const read = await readCluster(io, opts, 'inventory', { partial: true });
+  for (const p of read.problems) io.stderr(`warning: ${describeProblem(p)}\n`);
   return buildInventory(read.objects, read.source, read.problems, read.notServed);
 }
 

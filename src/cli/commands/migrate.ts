@@ -7,16 +7,18 @@ import { stringify } from 'yaml';
 import { convertPsps } from '../../migrate/convert.js';
 import { findPspAdmitting } from '../../migrate/diff.js';
 import { policyExceptions } from '../../migrate/exceptions.js';
+import { pruneExcludes } from '../../migrate/least-privilege.js';
 import { compareValues, formatAudit, formatDiff } from '../../migrate/format.js';
-import { defaultKyvernoChartValues, formatPlan } from '../../migrate/plan.js';
-import { mergeExceptions } from '../../migrate/values-merge.js';
+import { defaultKyvernoChartValues, formatPlan, pspRemoved } from '../../migrate/plan.js';
+import { formatReadiness, judgeReadiness } from '../../migrate/readiness.js';
+import { enforceValues, mergeExceptions } from '../../migrate/values-merge.js';
 import { renderHtmlReport } from '../../report/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import { auditPolicyReports, auditSarif, auditTable } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
 import { kubernetesVersion } from '../validate-input.js';
-import { auditInputs, auditJson, buildReport, computeFor, diffInputs, kyvernoWorkloads, planFor, readMigrationInputs, reportOf, type TargetOptions, targetOptions } from '../migrate-inputs.js';
+import { auditChartFor, auditInputs, auditJson, buildReport, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, unneededFor } from '../migrate-inputs.js';
 import { yamlStream } from './users.js';
 
 /** Registers `migrate`. */
@@ -43,7 +45,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the merged values file here (stdout when absent)')
     .option('--style <style>', 'namespace (policyExclude in the values) or policyexception (Kyverno PolicyException objects)', 'namespace')
     .option('--force', 'overwrite --out when it exists')
-    .action(async (opts: TargetOptions & { out?: string; style: string; force?: boolean }, cmd: Command) => {
+    .option('--prune', 'also remove existing policyExclude namespaces no workload needs (never user namespaces or patterns you wrote)')
+    .action(async (opts: TargetOptions & { out?: string; style: string; force?: boolean; prune?: boolean }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['yaml', 'json', 'table']);
       if (opts.style !== 'namespace' && opts.style !== 'policyexception') throw new UsageError(`migrate exceptions: --style ${opts.style}: use namespace or policyexception`);
       if ((opts.values?.length ?? 0) > 1 && opts.style === 'namespace' && fmt !== 'json') throw new UsageError('migrate exceptions: give one --values file to merge into');
@@ -52,9 +55,17 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const plan = computeFor(m, a);
       for (const w of plan.warnings) ctx.io.stderr(`warning: ${w}\n`);
       if (plan.userViolations.length > 0) ctx.io.stderr(`note: ${plan.userViolations.length} violations in user namespaces are not exempted (see migrate audit)\n`);
+      // Least privilege: existing exclusions no workload needs are reported (and removed with --prune).
+      const unneeded = opts.style === 'namespace' || fmt === 'json' ? unneededFor(ctx.io, m) : [];
       if (fmt === 'json') {
-        printJson(ctx.io, { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings });
+        printJson(ctx.io, { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings, unneeded });
         return;
+      }
+      for (const u of unneeded) ctx.io.stderr(`${opts.prune && u.prunable ? 'pruned' : 'unneeded'}: policyExclude.${u.policy}: ${u.namespace}: ${u.reason}\n`);
+      if (unneeded.length > 0) {
+        ctx.io.stderr(
+          `note: "unneeded" is judged on the workloads in the cluster now; pods created later (provisioner helper pods, Jobs of CronJobs, operators' DaemonSets) are not in it${opts.prune ? '' : '; pass --prune to remove the literal, non-user namespaces'}\n`,
+        );
       }
       if (fmt === 'table') {
         ctx.io.stdout(table(['POLICY', 'EXCLUDE NAMESPACES'], Object.entries(plan.exceptions).map(([p, ns]) => [p, ns.join(',')])));
@@ -67,7 +78,13 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       } else {
         const base = m.valuesTexts[0]?.text ?? '';
         try {
+          // Merge first, then prune: a pruned namespace is never one the additions need.
           text = mergeExceptions(base, plan.additions).text;
+          if (opts.prune) text = pruneExcludes(text, unneeded).text;
+          // Generated values enforce; a setting of the user's that does not is kept and said.
+          const enforced = enforceValues(text);
+          text = enforced.text;
+          if (enforced.userAskedAudit) ctx.io.stderr(`warning: your values keep policies from Enforce (${enforced.userAskedAudit}): once PSP is disabled nothing refuses what they find\n`);
         } catch (err) {
           throw new UsageError(`migrate exceptions: ${m.valuesTexts[0]?.file ?? 'values'}: ${(err as Error).message}`);
         }
@@ -102,13 +119,16 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       if (d.summary.breakage > 0 || d.summary.regression > 0) ctx.state.exitCode = EXIT.failures;
     });
 
-  targetOptions(migrate.command('run').description('the main job: audit, exceptions, re-audit, diff, plan and report for one cluster, written to a folder'))
+  targetOptions(migrate.command('run').description('the main job: audit, exceptions, re-audit, diff, plan and report for one cluster, written to a folder; summary.json says whether the cluster is ready'))
     .option('--out-dir <dir>', 'folder for the outputs', 'podgate-out')
     .option('--compare-values <file>', 'a values file to compare the generated one with (e.g. the seed\'s full values)')
     .option('--kubernetes <version>', 'the cluster’s Kubernetes version', kubernetesVersion, '1.24')
+    .option('--audit-only', 'leave the generated values in Audit on purpose (reported as a warning, not a blocker)')
     .option('--force', 'write into --out-dir even if it holds files podgate did not write')
-    .action(async (opts: TargetOptions & { outDir: string; compareValues?: string; kubernetes: string; force?: boolean }, cmd: Command) => {
+    .action(async (opts: TargetOptions & { outDir: string; compareValues?: string; kubernetes: string; auditOnly?: boolean; force?: boolean }, cmd: Command) => {
       outputFormat(cmd, ['text']);
+      const target = planTarget(opts.kubernetes, 'migrate run');
+      const chartVersion = auditChartFor(target, cmd.getOptionValueSource('chartVersion') === 'default' ? undefined : opts.chartVersion, 'migrate run');
       // The output folder is podgate's: refuse to write into a folder of the user's without asking.
       const marker = join(opts.outDir, '.podgate-run');
       if (existsSync(opts.outDir) && !existsSync(marker) && readdirSync(opts.outDir).length > 0 && !opts.force) {
@@ -119,53 +139,77 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const values = opts.values ?? [pick('kyverno-policies-values.minimal.yaml')].filter((x): x is string => x !== undefined);
       const compare = opts.compareValues ?? pick('kyverno-policies-values.full.yaml');
       const kyvernoValues = opts.kyvernoValues ?? pick('kyverno-values.yaml');
-      const m = await readMigrationInputs(ctx.io, { ...opts, values, kyvernoValues }, 'migrate run');
+      // A live cluster is read once; kinds that cannot be listed become blockers in summary.json.
+      const m = await readMigrationInputs(ctx.io, { ...opts, chartVersion, values, kyvernoValues }, 'migrate run', { partial: true });
       mkdirSync(opts.outDir, { recursive: true });
       ctx.io.writeFile(marker, 'written by podgate migrate run; safe to delete with the folder\n');
       const write = (name: string, text: string) => ctx.io.writeFile(join(opts.outDir, name), text);
       const say = (line: string) => ctx.io.stdout(`${line}\n`);
-      say(`podgate migrate run: ${m.source}, kyverno-policies ${m.chartVersion}${values.length ? ` with ${values.join(', ')}` : ' with the chart defaults'}`);
+      let n = 0;
+      const step = (line: string) => say(`${++n}. ${line}`);
+      say(`podgate migrate run: ${m.source}, Kubernetes ${target.kubernetes}, kyverno-policies ${m.chartVersion}${values.length ? ` with ${values.join(', ')}` : ' with the chart defaults'}`);
+      for (const p of m.readProblems) ctx.io.stderr(`error: ${p}\n`);
 
       const audit = auditInputs(ctx.io, m);
       write('audit.txt', formatAudit(audit, { ...m, policyCount: m.target.policies.length }));
       write('audit.json', `${JSON.stringify(auditJson(audit), null, 2)}\n`);
-      say(`1. audit: ${audit.summary.violations} violations (${audit.summary.denials} would be denied) in ${audit.summary.workloadsWithViolations} of ${audit.summary.evaluated} workloads; ${audit.summary.userViolations} in user namespaces; ${audit.summary.skipped} never seen by Kyverno  → audit.txt, audit.json`);
+      step(`audit: ${audit.summary.violations} violations (${audit.summary.denials} would be denied) in ${audit.summary.workloadsWithViolations} of ${audit.summary.evaluated} workloads; ${audit.summary.userViolations} in user namespaces; ${audit.summary.skipped} never seen by Kyverno  → audit.txt, audit.json`);
 
       const plan = computeFor(m, audit);
       for (const w of plan.warnings) ctx.io.stderr(`warning: ${w}\n`);
       const merged = mergeExceptions(m.valuesTexts[0]?.text ?? '', plan.additions);
-      write('kyverno-policies-values.yaml', merged.text);
-      write('exceptions.json', `${JSON.stringify({ exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings }, null, 2)}\n`);
-      say(`2. exceptions: ${merged.added.length} namespace exclusions added to ${Object.keys(plan.exceptions).length} policies  → kyverno-policies-values.yaml, exceptions.json`);
+      const enforced = enforceValues(merged.text, Boolean(opts.auditOnly));
+      write('kyverno-policies-values.yaml', enforced.text);
+      const unneeded = unneededFor(ctx.io, m);
+      write('exceptions.json', `${JSON.stringify({ exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings, unneeded }, null, 2)}\n`);
+      step(`exceptions: ${merged.added.length} namespace exclusions added to ${Object.keys(plan.exceptions).length} policies${enforced.added ? `; validationFailureAction: ${opts.auditOnly ? 'Audit (--audit-only)' : 'Enforce'} set` : ''}  → kyverno-policies-values.yaml, exceptions.json`);
       for (const [p, nss] of Object.entries(plan.exceptions)) say(`     ${p}: + ${nss.join(', ')}`);
 
-      const m2 = await readMigrationInputs(ctx.io, { ...opts, values: [join(opts.outDir, 'kyverno-policies-values.yaml')], kyvernoValues }, 'migrate run (re-audit)');
+      const m2 = await readMigrationInputs(ctx.io, { ...opts, chartVersion, values: [join(opts.outDir, 'kyverno-policies-values.yaml')], kyvernoValues }, 'migrate run (re-audit)', { cluster: m.cluster });
       const audit2 = auditInputs(ctx.io, m2);
       const system = audit2.violations.filter((v) => !v.userViolation).length;
       write('audit-after.txt', formatAudit(audit2, { ...m2, policyCount: m2.target.policies.length }));
-      say(`3. re-audit with the generated values: ${system} system violations, ${audit2.summary.userViolations} user violations (kept: users stay confined)  → audit-after.txt`);
+      step(`re-audit with the generated values: ${system} system violations, ${audit2.summary.userViolations} user violations (kept: users stay confined)  → audit-after.txt`);
 
       if (compare) {
-        const cmp = compareValues(ctx.io.readFile(join(opts.outDir, 'kyverno-policies-values.yaml')), ctx.io.readFile(compare), m.snapshot.namespaces.map((n) => n.name));
+        const cmp = compareValues(ctx.io.readFile(join(opts.outDir, 'kyverno-policies-values.yaml')), ctx.io.readFile(compare), m.snapshot.namespaces.map((ns) => ns.name));
         write('values-comparison.txt', cmp.text);
-        say(`4. compared with ${compare}: ${cmp.same ? 'same exclusions for the namespaces present' : 'differences listed'}  → values-comparison.txt`);
+        step(`compared with ${compare}: ${cmp.same ? 'same exclusions for the namespaces present' : 'differences listed'}  → values-comparison.txt`);
         for (const line of cmp.lines) say(`     ${line}`);
       }
 
       const diff = diffInputs(m2);
       write('diff.txt', formatDiff(diff, true));
       write('diff.json', `${JSON.stringify(diff, null, 2)}\n`);
-      say(`5. PSP vs Kyverno (generated values): ${diff.summary.breakage} breakages, ${diff.summary.regression} regressions, ${diff.summary.same} same  → diff.txt, diff.json`);
+      if (diff.summary.skipped) step('PSP vs Kyverno: skipped, the reason is in the summary below  → diff.json');
+      else step(`PSP vs Kyverno (generated values): ${diff.summary.breakage} breakages, ${diff.summary.regression} regressions, ${diff.summary.same} same  → diff.txt, diff.json`);
 
       const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
-      const steps = planFor(opts.kubernetes, { kyvernoPsp, policiesChart: m.chartVersion, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
+      const steps = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
       write('plan.txt', formatPlan(steps));
-      write('plan.json', `${JSON.stringify({ kubernetes: opts.kubernetes, steps }, null, 2)}\n`);
+      write('plan.json', `${JSON.stringify({ kubernetes: target.kubernetes, steps }, null, 2)}\n`);
       write('kyverno-values.yaml', kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues()));
-      say(`6. plan: ${steps.length} steps, PSP enforcing until Kyverno enforces  → plan.txt, plan.json, kyverno-values.yaml`);
-      write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps)));
-      say('7. report: one self-contained page  → report.html');
+      step(`plan: ${steps.length} steps, ${pspRemoved(target.kubernetes) ? `Kubernetes ${target.kubernetes} has no PSP: Kyverno ${target.kyverno} in Audit, then Enforce` : 'PSP enforcing until Kyverno enforces'}  → plan.txt, plan.json, kyverno-values.yaml`);
+
+      const readiness = judgeReadiness({
+        source: m.source,
+        kubernetes: target.kubernetes,
+        chartVersion: m.chartVersion,
+        readProblems: m.readProblems,
+        audit: audit2,
+        diff,
+        chartPolicies: chartPoliciesOf(m2),
+        auditOnly: Boolean(opts.auditOnly),
+        ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
+        exclusionsAdded: merged.added.length,
+        extraWarnings: [...plan.warnings, ...unneeded.map((u) => `least privilege: policyExclude.${u.policy}: ${u.namespace} is not needed: ${u.reason}${u.prunable ? ' (migrate exceptions --prune removes it)' : ''}`)],
+      });
+      write('summary.json', `${JSON.stringify(readiness, null, 2)}\n`);
+      write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps, readiness)));
+      step('report: one self-contained page  → report.html');
+      step(`summary  → summary.json\n${formatReadiness(readiness).trimEnd()}`);
       say(`outputs in ${opts.outDir}/`);
+      if (!readiness.ready) ctx.state.exitCode = EXIT.failures;
     });
 
   migrate
@@ -196,8 +240,10 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--kubernetes <version>', 'the cluster’s Kubernetes version (for the plan)', kubernetesVersion, '1.24')
     .action(async (opts: TargetOptions & { out?: string; kubernetes: string }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['html', 'json', 'yaml', 'table']);
-      const m = await readMigrationInputs(ctx.io, opts, 'migrate report');
-      const report = buildReport(ctx.io, m, opts);
+      const target = planTarget(opts.kubernetes, 'migrate report');
+      const chartVersion = auditChartFor(target, cmd.getOptionValueSource('chartVersion') === 'default' ? undefined : opts.chartVersion, 'migrate report');
+      const m = await readMigrationInputs(ctx.io, { ...opts, chartVersion }, 'migrate report');
+      const report = buildReport(ctx.io, m, target, opts);
       const s = report.audit.summary;
       const text =
         fmt === 'json'
@@ -220,13 +266,15 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .description('the switch from PSP to Kyverno with no unenforced window: commands, checks and rollback for each step')
     .option('--kubernetes <version>', 'the cluster’s Kubernetes version', kubernetesVersion, '1.24')
     .option('--values <file>', 'the kyverno-policies values file the plan installs', 'kyverno-policies-values.yaml')
-    .option('--chart-version <version>', 'the kyverno-policies chart version the audit used', '3.0.7')
+    .option('--chart-version <version>', 'the kyverno-policies chart version the audit used (default: the one podgate verified for --kubernetes)')
     .option('--cluster <path>', 'cluster dump path to use in the podgate commands of the plan')
-    .action(async (opts: { kubernetes: string; values: string; cluster?: string; chartVersion: string }, cmd: Command) => {
+    .action(async (opts: { kubernetes: string; values: string; cluster?: string; chartVersion?: string }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
-      const steps = planFor(opts.kubernetes, { policiesChart: opts.chartVersion, policiesValues: opts.values, clusterArg: opts.cluster ? `--cluster ${opts.cluster}` : '--kubeconfig ~/.kube/config' });
-      if (fmt === 'json') printJson(ctx.io, { kubernetes: opts.kubernetes, steps });
-      else if (fmt === 'yaml') printYaml(ctx.io, { kubernetes: opts.kubernetes, steps });
+      const target = planTarget(opts.kubernetes, 'migrate plan');
+      auditChartFor(target, opts.chartVersion, 'migrate plan');
+      const steps = planFor(target, { policiesValues: opts.values, clusterArg: opts.cluster ? `--cluster ${opts.cluster}` : '--kubeconfig ~/.kube/config' });
+      if (fmt === 'json') printJson(ctx.io, { kubernetes: target.kubernetes, steps });
+      else if (fmt === 'yaml') printYaml(ctx.io, { kubernetes: target.kubernetes, steps });
       else if (fmt === 'table') {
         const wide = isWide(cmd);
         ctx.io.stdout(table(['STEP', 'TITLE', 'ENFORCEMENT', ...(wide ? ['COMMANDS', 'CHECKS'] : [])], steps.map((st) => [st.id, st.title, st.enforcement, ...(wide ? [String(st.commands.length), String(st.checks.length)] : [])])));

@@ -57,8 +57,8 @@ test('pss suggest -o json gives each namespace its strictest level, labels and b
   assert.deepEqual(
     out.namespaces.map((n) => [n.namespace, `${n.level}:${n.version}`, n.blockers.map((b) => `${b.name}@${b.level}`)]),
     [
-      ['locked', 'restricted:latest', []],
-      ['nodes', 'privileged:latest', ['agent@baseline']],
+      ['locked', 'restricted:v1.24', []],
+      ['nodes', 'privileged:v1.24', ['agent@baseline']],
     ],
   );
   assert.equal(out.namespaces[0]?.current['pod-security.kubernetes.io/enforce'], 'baseline');
@@ -71,5 +71,46 @@ test('pss suggest prints a table and the kubectl label commands', async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^NAMESPACE\s+WORKLOADS\s+SATISFIES/);
   assert.match(r.stdout, /kubectl label --overwrite ns locked pod-security.kubernetes.io\/enforce=restricted /);
-  assert.match(r.stdout, /held back from baseline:latest by DaemonSet\/agent .*host namespaces \(hostPID=true\)/);
+  assert.match(r.stdout, /held back from baseline:v1\.24 by DaemonSet\/agent .*host namespaces \(hostPID=true\)/);
+});
+
+test('pss suggest pins every version to the cluster\'s (v1.24 by default, --kubernetes otherwise), never latest', async () => {
+  for (const [argv, want] of [
+    [[], 'v1.24'],
+    [['--kubernetes', '1.23'], 'v1.23'],
+  ] as const) {
+    const r = await runCli(['pss', 'suggest', '--cluster', cluster, '-o', 'json', ...argv]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { namespaces: { labels: Record<string, string> }[] };
+    for (const n of out.namespaces) {
+      for (const k of ['enforce-version', 'audit-version', 'warn-version']) assert.equal(n.labels[`pod-security.kubernetes.io/${k}`], want, k);
+    }
+    assert.doesNotMatch(r.stdout, /latest/);
+  }
+  const bad = await runCli(['pss', 'suggest', '--cluster', cluster, '--kubernetes', 'banana']);
+  assert.equal(bad.code, 2);
+});
+
+test('pss suggest on user namespaces says why baseline is impossible and what confines them instead', async () => {
+  const r = await runCli(['pss', 'suggest', '--cluster', 'examples/bcm-9.2-k8s-1.24', '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  type S = { namespace: string; level: string; version: string; user?: { user: string; confinedBy: string[]; baselineImpossible: string[]; note: string } };
+  const out = JSON.parse(r.stdout) as { namespaces: S[] };
+  for (const [ns, user, field] of [
+    ['ray-restricted', 'ray', 'Deployment/ray-head: hostPath volumes (volume "datasets")'],
+    ['cmsupport-restricted', 'cmsupport', 'Deployment/web-demo: hostPath volumes (volume "www")'],
+  ] as const) {
+    const s = out.namespaces.find((n) => n.namespace === ns);
+    assert.ok(s?.user, ns);
+    assert.equal(s.user.user, user);
+    assert.equal(`${s.level}:${s.version}`, 'privileged:v1.24');
+    assert.ok(s.user.baselineImpossible.includes(field), s.user.baselineImpossible.join('\n'));
+    assert.ok(s.user.confinedBy.length > 0);
+    assert.match(s.user.note, new RegExp(`PSA has no way to say "hostPath only under /home/${user}"`));
+    assert.match(s.user.note, /what confines .* is the per-user Kyverno policies/);
+  }
+  assert.equal(out.namespaces.find((n) => n.namespace === 'gpu-operator')?.user, undefined, 'system namespaces get no user note');
+  const text = await runCli(['pss', 'suggest', '--cluster', 'examples/bcm-9.2-k8s-1.24']);
+  assert.match(text.stdout, /namespace ray-restricted \(user ray: [^)]*\): kubectl label --overwrite ns ray-restricted pod-security\.kubernetes\.io\/enforce=privileged pod-security\.kubernetes\.io\/enforce-version=v1\.24/);
+  assert.match(text.stdout, /\n {2}baseline is impossible here \(.*Deployment\/ray-head: hostPath volumes \(volume "datasets"\).*\) and PSA has no way/);
 });

@@ -1,7 +1,10 @@
 // CLI commands of the pss area: `pss check` (PSA verdicts for pods and pod templates at a level
 // and version) and `pss suggest` (PSA namespace labels a cluster dump's workloads already satisfy).
 import type { Command } from 'commander';
-import { buildSnapshot, podView } from '../../kube/index.js';
+import { LIVE_KINDS } from '../../cluster/index.js';
+import { buildSnapshot, type ClusterSnapshot, podView } from '../../kube/index.js';
+import { findUserNamespaces, usersInSnapshot } from '../../migrate/user-namespaces.js';
+import { renderUser } from '../../permissions/index.js';
 import { evaluatePod, isPssLevel, type NamespaceSuggestion, parsePssVersion, suggestNamespaceLabels } from '../../pss/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { type ClusterOptions, clusterOptions, readCluster } from '../cluster-input.js';
@@ -59,7 +62,41 @@ function registerCheck(pss: Command, ctx: CliContext): void {
     });
 }
 
-function printSuggestions(ctx: CliContext, list: readonly NamespaceSuggestion[]): void {
+/** What confines a user namespace when PSA cannot: the per-user policies, and why baseline is impossible. */
+interface UserNote {
+  user: string;
+  evidence: string;
+  /** The per-user Kyverno ClusterPolicies that confine the namespace. */
+  confinedBy: string[];
+  /** The home-directory hostPath grants the per-user policies allow. */
+  hostPaths: string[];
+  /** Why baseline cannot be enforced: each workload and the field PSA refuses. */
+  baselineImpossible: string[];
+  note: string;
+}
+
+type Suggestion = NamespaceSuggestion & { user?: UserNote };
+
+function userNotes(snap: ClusterSnapshot, list: readonly NamespaceSuggestion[], pinned: string): Suggestion[] {
+  const { users } = usersInSnapshot(snap);
+  const owners = findUserNamespaces(snap, users);
+  return list.map((s) => {
+    const owner = owners.get(s.namespace);
+    if (!owner) return s;
+    const u = users.find((x) => x.name === owner.user);
+    const confinedBy = u ? renderUser(u, { psp: false }).filter((o) => o.kind === 'ClusterPolicy').map((o) => o.metadata.name ?? '') : [];
+    const hostPaths = u ? u.hostPaths.map((h) => h.pathPrefix) : [];
+    const baselineImpossible = s.level === 'privileged' ? s.blockers.filter((b) => b.level === 'baseline').map((b) => `${b.kind}/${b.name}: ${b.message.replace(/^violates PodSecurity "[^"]*": /, '')}`) : [];
+    const grants = hostPaths.length > 0 ? hostPaths.join(', ') : `/home/${owner.user}`;
+    const note =
+      s.level === 'privileged'
+        ? `baseline is impossible here (${baselineImpossible.join('; ')}) and PSA has no way to say "hostPath only under ${grants}", so enforce stays privileged (pinned to ${pinned}); what confines ${s.namespace} is the per-user Kyverno policies${confinedBy.length > 0 ? ` ${confinedBy.join(', ')}` : ' (podgate users render)'}, which are not bypassable by the user`
+        : `also confined by the per-user Kyverno policies${confinedBy.length > 0 ? ` ${confinedBy.join(', ')}` : ''}`;
+    return { ...s, user: { user: owner.user, evidence: owner.evidence, confinedBy, hostPaths, baselineImpossible, note } };
+  });
+}
+
+function printSuggestions(ctx: CliContext, list: readonly Suggestion[]): void {
   ctx.io.stdout(
     table(
       ['NAMESPACE', 'WORKLOADS', 'SATISFIES', 'CURRENT ENFORCE', 'HELD BACK BY'],
@@ -73,17 +110,22 @@ function printSuggestions(ctx: CliContext, list: readonly NamespaceSuggestion[])
     ),
   );
   for (const s of list) {
-    ctx.io.stdout(`\nnamespace ${s.namespace}: kubectl label --overwrite ns ${s.namespace} ${Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
-    for (const b of s.blockers) ctx.io.stdout(`  held back from ${b.level}:latest by ${b.kind}/${b.name} (${b.file}): ${b.message}\n`);
+    const who = s.user ? ` (user ${s.user.user}: ${s.user.evidence})` : '';
+    ctx.io.stdout(`\nnamespace ${s.namespace}${who}: kubectl label --overwrite ns ${s.namespace} ${Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+    for (const b of s.blockers) ctx.io.stdout(`  held back from ${b.level}:${s.labels['pod-security.kubernetes.io/warn-version']} by ${b.kind}/${b.name} (${b.file}): ${b.message}\n`);
+    if (s.user) ctx.io.stdout(`  ${s.user.note}\n`);
   }
 }
 
 function registerSuggest(pss: Command, ctx: CliContext): void {
-  clusterOptions(pss.command('suggest').description('per namespace: the strictest PSS level its workloads satisfy and the PSA labels to set'))
-    .action(async (opts: ClusterOptions, cmd: Command) => {
+  clusterOptions(pss.command('suggest').description('per namespace: the strictest PSS level its workloads satisfy and the PSA labels to set, pinned to the cluster version'))
+    .option('--kubernetes <version>', 'the cluster’s Kubernetes version: every label is pinned to it (never latest)', '1.24')
+    .action(async (opts: ClusterOptions & { kubernetes: string }, cmd: Command) => {
       const format = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
-      const snap = buildSnapshot((await readCluster(ctx.io, opts, 'pss suggest')).objects);
-      const list = suggestNamespaceLabels(snap);
+      const minor = /^v?1\.(\d+)(\.\d+)?$/.exec(opts.kubernetes)?.[1];
+      if (minor === undefined) throw new UsageError(`pss suggest: --kubernetes ${JSON.stringify(opts.kubernetes)} is not a Kubernetes version like 1.24`);
+      const snap = buildSnapshot((await readCluster(ctx.io, opts, 'pss suggest', { kinds: PSS_KINDS })).objects);
+      const list = userNotes(snap, suggestNamespaceLabels(snap, { minor: Number(minor) }), `v1.${minor}`);
       if (format === 'json') return printJson(ctx.io, { namespaces: list });
       if (format === 'yaml') return printYaml(ctx.io, { namespaces: list });
       if (format === 'table') {
@@ -97,6 +139,9 @@ function registerSuggest(pss: Command, ctx: CliContext): void {
       printSuggestions(ctx, list);
     });
 }
+
+/** What `pss suggest` reads from a live cluster: namespaces, workloads and the RoleBindings that show user namespaces. */
+const PSS_KINDS = LIVE_KINDS.filter((k) => k.kind === 'Namespace' || k.kind === 'RoleBinding' || (k.apiVersion !== 'rbac.authorization.k8s.io/v1' && !k.apiVersion.startsWith('kyverno.io') && k.kind !== 'PodSecurityPolicy' && k.kind !== 'ServiceAccount'));
 
 /** Registers the pss commands. */
 export function registerPss(program: Command, ctx: CliContext): void {

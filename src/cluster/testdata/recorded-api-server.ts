@@ -1,8 +1,10 @@
 // Test helper: a loopback HTTP server replaying recorded API-server list responses, and a
 // kubeconfig pointing at it. Routes are `path` or `path?continue=TOKEN`; list paths without a
-// route answer an empty list of the right kind; everything else answers the apiserver's 404.
+// route answer an empty list of the right kind (route `*` answers every path that has no route of
+// its own); everything else answers the apiserver's 404. HTTPS when given a key and certificate.
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,14 +34,14 @@ export interface RecordedServer {
 
 const EMPTY_LIST = /^\/(api\/v1|apis\/(apps|batch|rbac\.authorization\.k8s\.io)\/v1)\/([a-z]+)$/;
 
-/** Starts the server on 127.0.0.1 with an ephemeral port. */
-export async function startRecordedServer(routes: Record<string, Recorded>): Promise<RecordedServer> {
+/** Starts the server on 127.0.0.1 with an ephemeral port; HTTPS when given a key and certificate. */
+export async function startRecordedServer(routes: Record<string, Recorded>, opts: { tls?: { key: string; cert: string } } = {}): Promise<RecordedServer> {
   const seen: SeenRequest[] = [];
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const u = new URL(req.url ?? '/', 'http://localhost');
     const cont = u.searchParams.get('continue');
     seen.push({ path: u.pathname, limit: u.searchParams.get('limit'), continue: cont, authorization: req.headers.authorization });
-    const route = routes[cont ? `${u.pathname}?continue=${cont}` : u.pathname];
+    const route = routes[cont ? `${u.pathname}?continue=${cont}` : u.pathname] ?? routes['*'];
     res.setHeader('Content-Type', 'application/json');
     if (route) {
       res.statusCode = route.status;
@@ -54,11 +56,12 @@ export async function startRecordedServer(routes: Record<string, Recorded>): Pro
     }
     res.statusCode = 404;
     res.end(readFileSync(new URL('not-found.json', dir)));
-  });
+  };
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     seen,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -1,0 +1,145 @@
+// Readiness as data: whether the cluster can switch from PSP to Kyverno now, with every blocker and
+// warning spelled out. `migrate run` writes it as summary.json; the console line and the HTML banner are
+// rendered from it, and the exit code follows `ready`. No upstream counterpart.
+import type { CompiledPolicy } from '../kyverno/index.js';
+import { verdictLine } from '../util/index.js';
+import type { AuditResult } from './audit.js';
+import type { DiffResult } from './diff-types.js';
+
+/** The public `summary.json` shape: `ready`, `blockers`, `warnings`, plus counts. */
+export interface Readiness {
+  ready: boolean;
+  /** Each one alone makes the cluster not ready. */
+  blockers: string[];
+  /** Worth reading, not blocking: regressions, a dump without PSPs, user violations kept denied. */
+  warnings: string[];
+  source: string;
+  kubernetes: string;
+  chartVersion: string;
+  /** `Enforce`, or `Audit` when the run was asked for --audit-only. */
+  validationFailureAction: 'Enforce' | 'Audit';
+  counts: {
+    workloads: number;
+    evaluated: number;
+    /** System workload violations left with the generated values. */
+    systemViolations: number;
+    userViolations: number;
+    breakages: number;
+    regressions: number;
+    exclusionsAdded: number;
+  };
+  /** Why the PSP comparison was skipped, when it was. */
+  pspComparisonSkipped?: string;
+}
+
+/** What readiness is judged from. */
+export interface ReadinessInput {
+  source: string;
+  kubernetes: string;
+  chartVersion: string;
+  /** Problems reading the cluster (kinds that could not be listed): each is a blocker. */
+  readProblems: readonly string[];
+  /** The audit with the generated values. */
+  audit: AuditResult;
+  /** The diff with the generated values. */
+  diff: DiffResult;
+  /** The chart policies rendered from the generated values. */
+  chartPolicies: readonly CompiledPolicy[];
+  /** The run was asked to leave the policies in Audit (`--audit-only`). */
+  auditOnly: boolean;
+  /** What the user's values asked for instead of Enforce (e.g. `validationFailureAction: audit`), if anything. */
+  userAskedAudit?: string;
+  exclusionsAdded: number;
+  /** Other warnings already worded (values globs that exempt too much, chart traps...). */
+  extraWarnings?: readonly string[];
+}
+
+/** Chart policies that would not enforce everywhere, with where they do not. */
+export function notEnforcing(policies: readonly CompiledPolicy[]): string[] {
+  const out: string[] = [];
+  for (const p of policies) {
+    const pol = p.policy;
+    if (pol.validationFailureAction !== 'Enforce') out.push(`${pol.name}: validationFailureAction ${pol.validationFailureAction}`);
+    for (const o of pol.validationFailureActionOverrides) {
+      if (o.action === 'Enforce') continue;
+      const where = [o.namespaces?.length ? `namespaces ${o.namespaces.join(', ')}` : '', o.namespaceSelector ? 'a namespaceSelector' : ''].filter(Boolean).join(' and ');
+      out.push(`${pol.name}: validationFailureActionOverrides set ${o.action} for ${where || 'some namespaces'}`);
+    }
+  }
+  return out;
+}
+
+/** Judges readiness. Blockers: failed reads, values that do not enforce, system violations and breakages left. */
+export function judgeReadiness(i: ReadinessInput): Readiness {
+  const blockers: string[] = [];
+  const warnings: string[] = [];
+  for (const p of i.readProblems) blockers.push(`cluster read failed: ${p}`);
+  if (i.readProblems.length > 0) blockers.push('the snapshot is partial: every result below covers only what could be read, not the cluster');
+  const lax = notEnforcing(i.chartPolicies);
+  if (lax.length > 0) {
+    const why = i.userAskedAudit ? ` (your values ask for it: ${i.userAskedAudit})` : '';
+    const text = `the generated values do not enforce ${lax.length} chart ${lax.length === 1 ? 'policy' : 'policies'}${why}: ${lax.join('; ')}`;
+    if (i.auditOnly) warnings.push(`--audit-only: ${text}; nothing Kyverno finds is refused until the policies are switched to Enforce`);
+    else blockers.push(`${text}; once PSP is disabled nothing would refuse these pods (set validationFailureAction: Enforce, or pass --audit-only to choose Audit on purpose)`);
+  }
+  const system = i.audit.violations.filter((v) => !v.userViolation);
+  const byWorkload = new Map<string, string[]>();
+  for (const v of system) {
+    const k = `${v.kind}/${v.namespace}/${v.name}`;
+    byWorkload.set(k, [...(byWorkload.get(k) ?? []), `${v.policy}/${v.rule}`]);
+  }
+  const admitted = new Set(i.diff.entries.filter((x) => x.class === 'breakage').map((e) => `${e.kind}/${e.namespace}/${e.name}`));
+  for (const [w, rules] of byWorkload) blockers.push(`system workload ${w} still violates ${[...new Set(rules)].join(', ')} with these values${admitted.has(w) ? ' (PSP admits it today: a breakage)' : ''}`);
+  // User namespaces are never exempted: their violations stay denied on purpose (a warning, one per
+  // workload), even where PSP admits the workload today.
+  const userRules = new Map<string, string[]>();
+  for (const v of i.audit.violations.filter((x) => x.userViolation)) {
+    const k = `${v.kind}/${v.namespace}/${v.name}`;
+    userRules.set(k, [...(userRules.get(k) ?? []), `${v.policy}/${v.rule}`]);
+  }
+  const breakages = i.diff.entries.filter((x) => x.class === 'breakage');
+  const admittedByPsp = new Set(breakages.map((e) => `${e.kind}/${e.namespace}/${e.name}`));
+  for (const e of breakages) {
+    const w = `${e.kind}/${e.namespace}/${e.name}`;
+    if (userRules.has(w) || byWorkload.has(w)) continue;
+    blockers.push(`breakage: ${e.kind}/${e.namespace}/${e.name}: PSP admits it (${e.psp.policy ?? '-'}), Kyverno would deny it (${e.kyverno.denials.map((d) => `${d.policy}/${d.rule}`).join(', ')})`);
+  }
+  if (i.diff.summary.skipped) warnings.push(`PSP comparison skipped: ${i.diff.summary.skipped}`);
+  for (const e of i.diff.entries.filter((x) => x.class === 'regression')) {
+    const psp = e.psp.allowed ? `PSP admits it only after forcing safer values (${e.psp.policy})` : 'PSP denies it';
+    warnings.push(`regression: ${e.kind}/${e.namespace}/${e.name}: ${psp}, Kyverno admits it as written; PSP protection lost: ${e.lostFields.join(', ')}`);
+  }
+  for (const [w, rules] of userRules) {
+    const today = admittedByPsp.has(w) ? ' (PSP admits it today: grant it through the user\'s permissions, or exclude the namespace yourself)' : '';
+    warnings.push(`user violation kept denied on purpose: ${w}: ${[...new Set(rules)].join(', ')}${today}`);
+  }
+  warnings.push(...(i.extraWarnings ?? []));
+  const out: Readiness = {
+    ready: blockers.length === 0,
+    blockers,
+    warnings,
+    source: i.source,
+    kubernetes: i.kubernetes,
+    chartVersion: i.chartVersion,
+    validationFailureAction: i.auditOnly ? 'Audit' : 'Enforce',
+    counts: {
+      workloads: i.audit.summary.workloads,
+      evaluated: i.audit.summary.evaluated,
+      systemViolations: system.length,
+      userViolations: i.audit.summary.userViolations,
+      breakages: i.diff.summary.breakage,
+      regressions: i.diff.summary.regression,
+      exclusionsAdded: i.exclusionsAdded,
+    },
+  };
+  if (i.diff.summary.skipped) out.pspComparisonSkipped = i.diff.summary.skipped;
+  return out;
+}
+
+/** The console block: the verdict, then every blocker and warning. */
+export function formatReadiness(r: Readiness): string {
+  const out = [verdictLine(r)];
+  for (const b of r.blockers) out.push(`  blocker: ${b}`);
+  for (const w of r.warnings) out.push(`  warning: ${w}`);
+  return `${out.join('\n')}\n`;
+}
