@@ -47,7 +47,8 @@ export async function readCluster(io: CliIO, opts: ClusterOptions, what: string,
   if (opts.cluster && opts.kubeconfig) throw new UsageError(`${what}: give either --cluster or --kubeconfig, not both`);
   if (opts.cluster) {
     const paths = opts.cluster.map(clusterDumpPath);
-    return { objects: await loadOrFail(io, paths), source: paths.join(', '), problems: [], notServed: [] };
+    // Nulls in a dump are kept: the migration's normaliser drops them itself and reports each drop.
+    return { objects: await loadOrFail(io, paths, true, { dropNulls: false }), source: paths.join(', '), problems: [], notServed: [] };
   }
   if (opts.kubeconfig || opts.context || io.env.KUBECONFIG) {
     try {

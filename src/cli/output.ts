@@ -107,10 +107,10 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 /** Loads objects from paths; any input error becomes a UsageError listing every problem (exit 2). */
-export async function loadOrFail(io: CliIO, paths: readonly string[], requireName = true): Promise<LoadedObject[]> {
+export async function loadOrFail(io: CliIO, paths: readonly string[], requireName = true, opts: { dropNulls?: boolean } = {}): Promise<LoadedObject[]> {
   const stdin = paths.includes('-') ? await io.readStdin() : undefined;
   // The CLI reads what a user gives it as the API server would: a pod needs its spec.
-  const r = loadObjects(paths, { stdin, requireName, requirePodSpec: true });
+  const r = loadObjects(paths, { stdin, requireName, requirePodSpec: true, ...opts });
   if (r.errors.length > 0) throw new UsageError(r.errors.map(formatInputError).join('\n'));
   return r.objects;
 }

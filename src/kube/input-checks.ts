@@ -154,7 +154,7 @@ function describeValue(v: unknown): string {
 function checkFields(o: JsonObject, table: Record<string, Shape>, prefix: string, out: TypeProblem[]): void {
   for (const [k, s] of Object.entries(table)) {
     const v = o[k];
-    if (v === undefined) continue;
+    if (v === undefined || v === null) continue; // null is absent (the API server drops it)
     if (!shapeOk(v, s)) out.push({ field: `${prefix}${k}`, message: `must be ${SHAPE_TEXT[s]}, found ${describeValue(v)}` });
   }
 }
@@ -183,7 +183,7 @@ export function checkObjectTypes(o: KubeObject, opts: { requirePodSpec?: boolean
   checkFields(o.metadata as JsonObject, { name: 'string', namespace: 'string', labels: 'stringMap', annotations: 'stringMap' }, 'metadata.', out);
   const ps = podSpecOf(o);
   if (!ps) return out;
-  if (ps.spec === undefined) {
+  if (ps.spec === undefined || ps.spec === null) {
     // `spec: null` is dropped like any null; a pod without a spec is not a pod the API server would store.
     if (opts.requirePodSpec) out.push({ field: ps.path, message: 'Required value: a pod spec with containers is required (spec: null counts as absent)' });
     return out;
@@ -221,7 +221,7 @@ export function checkObjectTypes(o: KubeObject, opts: { requirePodSpec?: boolean
     spec.volumes.forEach((v, i) => {
       const p = `${ps.path}.volumes[${i}]`;
       if (!isObject(v)) out.push({ field: p, message: `must be a mapping, found ${describeValue(v)}` });
-      else if (v.hostPath !== undefined) {
+      else if (v.hostPath !== undefined && v.hostPath !== null) {
         if (!isObject(v.hostPath)) out.push({ field: `${p}.hostPath`, message: `must be a mapping, found ${describeValue(v.hostPath)}` });
         else checkFields(v.hostPath, { path: 'string', type: 'string' }, `${p}.hostPath.`, out);
       }

@@ -42,6 +42,8 @@ export interface ParseOptions {
   checkTypes?: boolean;
   /** A pod (or pod template) without a spec is an error, as the API server refuses it. Default false. */
   requirePodSpec?: boolean;
+  /** Drop null-valued keys as the API server's decoding does (Kyverno policies keep theirs). Default true. */
+  dropNulls?: boolean;
 }
 
 /** Source lines of fields inside parsed objects, for errors that name a field deep in a document. */
@@ -192,14 +194,14 @@ function addDocument(
     value.items.forEach((item, j) => {
       const err = checkObject(item, opts, `items[${j}].`);
       if (err) out.errors.push({ ...err, file, document, line: lineOf(j) });
-      else if (!typesOk(out, normaliseObject(item as KubeObject), opts, file, document, lineOf(j), `items[${j}].`)) return;
+      else if (!typesOk(out, opts.dropNulls === false ? (item as KubeObject) : normaliseObject(item as KubeObject), opts, file, document, lineOf(j), `items[${j}].`)) return;
       else out.objects.push({ object: item as KubeObject, source: { file, document, line: lineOf(j), item: j } });
     });
     return;
   }
   const err = checkObject(value, opts, '');
   if (err) out.errors.push({ ...err, file, document, line });
-  else if (typesOk(out, normaliseObject(value as KubeObject), opts, file, document, line, '')) out.objects.push({ object: value as KubeObject, source: { file, document, line } });
+  else if (typesOk(out, opts.dropNulls === false ? (value as KubeObject) : normaliseObject(value as KubeObject), opts, file, document, line, '')) out.objects.push({ object: value as KubeObject, source: { file, document, line } });
 }
 
 function typesOk(out: ParseResult, o: KubeObject, opts: ParseOptions, file: string, document: number, line: number, prefix: string): boolean {

@@ -17,7 +17,6 @@ import { EXIT, UsageError } from '../io.js';
 import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import { auditPolicyReports, auditSarif, auditTable } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
-import { kubernetesVersion } from '../validate-input.js';
 import { auditChartFor, auditInputs, auditJson, buildReport, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, unneededFor } from '../migrate-inputs.js';
 import { yamlStream } from './users.js';
 
@@ -122,7 +121,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
   targetOptions(migrate.command('run').description('the main job: audit, exceptions, re-audit, diff, plan and report for one cluster, written to a folder; summary.json says whether the cluster is ready'))
     .option('--out-dir <dir>', 'folder for the outputs', 'podgate-out')
     .option('--compare-values <file>', 'a values file to compare the generated one with (e.g. the seed\'s full values)')
-    .option('--kubernetes <version>', 'the cluster’s Kubernetes version', kubernetesVersion, '1.24')
+    .option('--kubernetes <version>', 'the cluster’s Kubernetes version', '1.24')
     .option('--audit-only', 'leave the generated values in Audit on purpose (reported as a warning, not a blocker)')
     .option('--force', 'write into --out-dir even if it holds files podgate did not write')
     .action(async (opts: TargetOptions & { outDir: string; compareValues?: string; kubernetes: string; auditOnly?: boolean; force?: boolean }, cmd: Command) => {
@@ -237,7 +236,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
 
   targetOptions(migrate.command('report').description('one self-contained HTML file: summary, per-policy and per-namespace tables, charts, the diff and the plan'))
     .option('--out <file>', 'write the report here (stdout when absent)')
-    .option('--kubernetes <version>', 'the cluster’s Kubernetes version (for the plan)', kubernetesVersion, '1.24')
+    .option('--kubernetes <version>', 'the cluster’s Kubernetes version (for the plan)', '1.24')
     .action(async (opts: TargetOptions & { out?: string; kubernetes: string }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['html', 'json', 'yaml', 'table']);
       const target = planTarget(opts.kubernetes, 'migrate report');
@@ -264,7 +263,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
   migrate
     .command('plan')
     .description('the switch from PSP to Kyverno with no unenforced window: commands, checks and rollback for each step')
-    .option('--kubernetes <version>', 'the cluster’s Kubernetes version', kubernetesVersion, '1.24')
+    .option('--kubernetes <version>', 'the cluster’s Kubernetes version', '1.24')
     .option('--values <file>', 'the kyverno-policies values file the plan installs', 'kyverno-policies-values.yaml')
     .option('--chart-version <version>', 'the kyverno-policies chart version the audit used (default: the one podgate verified for --kubernetes)')
     .option('--cluster <path>', 'cluster dump path to use in the podgate commands of the plan')
