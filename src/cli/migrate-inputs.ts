@@ -15,7 +15,7 @@ import { findUnneeded, type UnneededExclude } from '../migrate/least-privilege.j
 import { judgeReadiness, type Readiness } from '../migrate/readiness.js';
 import { buildTargetPolicies, type TargetPolicies } from '../migrate/target.js';
 import { findUserNamespaces, type UserNamespace, usersInSnapshot } from '../migrate/user-namespaces.js';
-import { existingExcludes } from '../migrate/values-merge.js';
+import { existingExcludes, mergeExceptions } from '../migrate/values-merge.js';
 import type { PermissionUser } from '../permissions/index.js';
 import type { JsonObject } from '../util/index.js';
 import type { MigrationReport } from '../report/index.js';
@@ -285,7 +285,9 @@ export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, o
     exclusionsAdded: 0,
     extraWarnings: exceptions.warnings,
   });
-  return reportOf(m.source, audit, exceptions, diff, plan, readiness);
+  const first = m.valuesTexts[0];
+  const values = first ? { file: first.file, text: mergeExceptions(first.text, exceptions.additions).text } : undefined;
+  return reportOf(m.source, audit, exceptions, diff, plan, readiness, values);
 }
 
 /** The compiled chart policies of the target set (not the per-user or extra ones). */
@@ -294,9 +296,10 @@ export function chartPoliciesOf(m: MigrationInputs) {
 }
 
 /** The report's data from results already computed (the audit, its exceptions, the diff and the plan). */
-export function reportOf(source: string, audit: AuditResult, exceptions: ExceptionPlan, diff: DiffResult, plan: PlanStep[], readiness: Readiness): MigrationReport {
+export function reportOf(source: string, audit: AuditResult, exceptions: ExceptionPlan, diff: DiffResult, plan: PlanStep[], readiness: Readiness, values?: MigrationReport['values']): MigrationReport {
   return {
     readiness,
+    ...(values ? { values } : {}),
     source,
     generatedAt: new Date().toISOString(),
     podgateVersion: VERSION,

@@ -2,7 +2,7 @@
 // violations, warnings, the PSP-versus-Kyverno diff with the lost PSP fields, and the plan with its
 // commands, checks and rollback.
 import { type Html, el, frag } from './html-builder.js';
-import { filterBox, metric, none, section, table, violationBadges } from './html-audit.js';
+import { downloads, filterBox, metric, none, section, table, violationDownloads, workloadTable } from './html-audit.js';
 import { barChart } from './html-chart.js';
 import type { MigrationReport, ReportDiffEntry } from './html-types.js';
 
@@ -43,24 +43,29 @@ export function renderExceptions(r: MigrationReport): Html {
               ['Policy', 'Namespaces#', 'Namespaces to add'],
               entries.map(([p, nss]) => [el('code', null, p), metric('exceptionsByPolicy', nss.length, p), nss.map((ns, i) => frag(i > 0 ? ', ' : '', el('code', null, ns)))]),
             ),
-            el('p', { class: 'label' }, 'As a kyverno-policies values fragment:'),
-            el('pre', { 'aria-label': 'policyExclude values fragment' }, el('code', null, exceptionsYaml(Object.fromEntries(entries)))),
+            r.values
+              ? frag(
+                  el('div', { class: 'tools' }, el('p', { class: 'label' }, 'The complete merged values file ', el('code', null, r.values.file), ' (your values with these exclusions added, comments kept) — pass it to ', el('code', null, 'helm -f'), ':'), el('button', { type: 'button', class: 'copy', 'data-copy': 'values-file', hidden: true }, 'Copy')),
+                  el('details', { class: 'more' }, el('summary', null, `${r.values.file} (${r.values.text.split('\n').length - 1} lines)`), el('pre', { 'aria-label': 'merged kyverno-policies values file' }, el('code', { id: 'values-file' }, r.values.text))),
+                )
+              : frag(
+                  el('div', { class: 'tools' }, el('p', { class: 'label' }, 'As a kyverno-policies values fragment (additions only: merge it into your values file, e.g. with ', el('code', null, 'podgate migrate exceptions --out'), '; passed alone as a second ', el('code', null, 'helm -f'), ' it would replace your existing lists):'), el('button', { type: 'button', class: 'copy', 'data-copy': 'values-fragment', hidden: true }, 'Copy')),
+                  el('pre', { 'aria-label': 'policyExclude values fragment' }, el('code', { id: 'values-fragment' }, exceptionsYaml(Object.fromEntries(entries)))),
+                ),
           ),
       el('h3', null, 'User violations (', metric('exceptionUserViolations', e.userViolations.length), ') — never exempted'),
       e.userViolations.length === 0
         ? none('No workload in a user namespace violates its policies.')
-        : table(
-            'user-violation-table',
-            'Workloads in namespaces owned by cluster users: they stay denied; fix the workload or the user’s grants.',
-            ['Namespace', 'Workload', 'Policy / rule', 'Result', 'Kyverno message'],
-            e.userViolations.map((v) => [el('code', null, v.namespace), el('code', null, `${v.kind}/${v.name}`), frag(el('code', null, v.policy), el('br', null), el('code', null, v.rule)), violationBadges(v), el('code', { class: 'msg' }, v.message)]),
+        : frag(
+            el('div', { class: 'tools' }, violationDownloads('user-violations', e.userViolations)),
+            workloadTable('user-violation-table', 'Workloads in namespaces owned by cluster users: they stay denied; fix the workload or the user’s grants.', e.userViolations),
           ),
     ),
     section(
       'warnings',
       'Warnings',
       el('p', null, metric('warnings', e.warnings.length), ' warnings.'),
-      e.warnings.length === 0 ? none('No warnings.') : el('ul', null, e.warnings.map((w) => el('li', null, w))),
+      e.warnings.length === 0 ? none('No warnings.') : e.warnings.length <= 5 ? el('ul', null, e.warnings.map((w) => el('li', null, w))) : el('details', { class: 'more' }, el('summary', null, `Show the ${e.warnings.length} warnings`), el('ul', null, e.warnings.map((w) => el('li', null, w)))),
     ),
   );
 }
@@ -70,7 +75,7 @@ const CLASS_RANK: Readonly<Record<ReportDiffEntry['class'], number>> = { breakag
 
 function pspCell(d: ReportDiffEntry): Html {
   const p = d.psp;
-  if (!p.allowed) return frag(el('span', { class: 'badge b-deny' }, 'denied'), ' ', el('code', { class: 'msg' }, p.message ?? ''));
+  if (!p.allowed) return frag(el('span', { class: 'badge b-deny' }, 'denied'), el('details', null, el('summary', null, 'PSP’s message'), el('code', { class: 'msg' }, p.message ?? '')));
   return frag(
     el('span', { class: 'badge b-ok' }, 'admitted'),
     p.policy ? frag(' by ', el('code', null, p.policy)) : null,
@@ -83,10 +88,17 @@ function kyvernoCell(d: ReportDiffEntry): Html {
   if (k.allowed) return el('span', { class: 'badge b-ok' }, 'admitted');
   return frag(
     el('span', { class: 'badge b-deny' }, 'denied'),
+    ' ',
+    k.denials.map((x) => el('span', { class: 'chip b-deny' }, x.policy)),
     el(
-      'ul',
-      { class: 'denials' },
-      k.denials.map((x) => el('li', null, el('strong', null, el('code', null, `${x.policy}/${x.rule}`)), el('br', null), el('code', { class: 'msg' }, x.message))),
+      'details',
+      null,
+      el('summary', null, `${k.denials.length} message${k.denials.length === 1 ? '' : 's'}`),
+      el(
+        'ul',
+        { class: 'denials' },
+        k.denials.map((x) => el('li', null, el('strong', null, el('code', null, `${x.policy}/${x.rule}`)), el('br', null), el('code', { class: 'msg' }, x.message))),
+      ),
     ),
   );
 }
@@ -124,7 +136,29 @@ export function renderDiff(r: MigrationReport): Html {
     rows.length === 0
       ? none('PSP and Kyverno agree on every pod and pod template.')
       : frag(
-          filterBox('diff-table', 'Filter the diff:'),
+          el(
+            'div',
+            { class: 'tools' },
+            filterBox('diff-table', 'Filter the diff:'),
+            downloads(
+              'psp-vs-kyverno',
+              ['class', 'namespace', 'kind', 'name', 'component', 'creator', 'via', 'psp', 'pspPolicy', 'kyverno', 'kyvernoPolicies', 'lostFields'],
+              d.entries.map((e) => ({
+                class: e.class,
+                namespace: e.namespace,
+                kind: e.kind,
+                name: e.name,
+                component: e.component,
+                creator: e.creator.user,
+                via: e.creator.via,
+                psp: e.psp.allowed ? 'admitted' : 'denied',
+                pspPolicy: e.psp.policy ?? '',
+                kyverno: e.kyverno.allowed ? 'admitted' : 'denied',
+                kyvernoPolicies: e.kyverno.denials.map((x) => x.policy).join(' '),
+                lostFields: e.lostFields.join(' '),
+              })),
+            ),
+          ),
           table(
             'diff-table',
             `${rows.length} pods and pod templates where PSP and Kyverno differ (rows of class "same" are left out).`,
@@ -164,15 +198,18 @@ export function renderPlan(r: MigrationReport): Html {
             el(
               'li',
               { id: `step-${s.id}` },
-              el('h3', null, s.title),
-              el('p', null, el('span', { class: 'badge b-info' }, `enforced by: ${s.enforcement}`)),
-              el('p', null, s.why),
-              el('p', { class: 'label' }, 'Run'),
-              el('pre', null, el('code', null, s.commands.join('\n'))),
-              el('p', { class: 'label' }, 'Check before going on'),
-              el('ul', { class: 'tight' }, s.checks.map((c) => el('li', null, c))),
-              el('p', { class: 'label' }, 'Rollback'),
-              el('ul', { class: 'tight' }, s.rollback.map((c) => el('li', null, el('code', null, c)))),
+              el(
+                'details',
+                null,
+                el('summary', null, s.title, ' ', el('span', { class: 'badge b-info' }, `enforced by: ${s.enforcement}`)),
+                el('p', null, s.why),
+                el('p', { class: 'label' }, 'Run'),
+                el('pre', null, el('code', null, s.commands.join('\n'))),
+                el('p', { class: 'label' }, 'Check before going on'),
+                el('ul', { class: 'tight' }, s.checks.map((c) => el('li', null, c))),
+                el('p', { class: 'label' }, 'Rollback'),
+                el('ul', { class: 'tight' }, s.rollback.map((c) => el('li', null, el('code', null, c)))),
+              ),
             ),
           ),
         ),

@@ -91,6 +91,18 @@ export interface MigrationReport {
   /** Absent when the diff was not computed (no PSPs in the input). */
   readonly diff?: ReportDiff;
   readonly plan: readonly ReportPlanStep[];
-  /** The run's summary.json (readiness as data): the banner is rendered from it when present. */
-  readonly readiness?: { readonly ready: boolean; readonly blockers: readonly string[]; readonly warnings: readonly string[] };
+  /**
+   * The readiness verdict of the run (`summary.json` of `migrate run`). When present, the banner and
+   * the next steps are rendered from it; otherwise they are computed from the audit and diff.
+   */
+  readonly readiness?: ReportReadiness;
+  /** The complete merged kyverno-policies values file (what to pass to `helm -f`), when written. */
+  readonly values?: { readonly file: string; readonly text: string };
+}
+
+/** Whether the cluster is ready to switch, with what blocks it and what to look at. */
+export interface ReportReadiness {
+  readonly ready: boolean;
+  readonly blockers: readonly string[];
+  readonly warnings: readonly string[];
 }

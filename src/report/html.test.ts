@@ -9,6 +9,7 @@ import type { AuditResult, Violation } from '../migrate/audit.js';
 import type { DiffResult } from '../migrate/diff-types.js';
 import type { ExceptionPlan } from '../migrate/exceptions.js';
 import type { PlanStep } from '../migrate/plan.js';
+import { groupByWorkload, messageHead, toCsv } from './html-audit.js';
 import { el, escapeHtml } from './html-builder.js';
 import type { MigrationReport, ReportAudit, ReportDiff, ReportExceptions, ReportPlanStep, ReportViolation } from './html-types.js';
 import { renderHtmlReport } from './html.js';
@@ -58,7 +59,7 @@ const sectionCases: { name: string; want: RegExp }[] = [
   { name: 'the diff names the PSP field a regression loses', want: /<span class="badge b-audit">regression<\/span>.*ray-restricted\/Deployment\/ray-worker.*<span class="lost"><code>allowedHostPaths<\/code><\/span>/ },
   { name: 'plan commands are in <pre>, one per line', want: /<pre><code>cm-kubernetes-setup --disable-psp\ncmsh -c &#39;configurationoverlay; use kube-default-master;/ },
   { name: 'the warning about the *-restricted glob is listed', want: /<li>policyExclude\.disallow-host-path: &#39;\*-restricted&#39; also exempts scratch-restricted/ },
-  { name: 'user violations carry the user badge', want: /<code>Pod\/host-mount-pod<\/code><\/td><td><code>ray-l9x71kv-lhv<\/code><br><code>ray-l9x71kv-lhv<\/code><\/td><td><span class="badge b-deny">deny<\/span> <span class="badge b-user">user<\/span>/ },
+  { name: 'user violations are one row per workload: a chip per policy, the exact message with deny and user badges', want: /<code>Pod\/host-mount-pod<\/code>.*?<span class="chip b-deny" title="deny">ray-l9x71kv-lhv<\/span>.*?<strong><code>ray-l9x71kv-lhv<\/code><\/strong> <span class="badge b-deny">deny<\/span> <span class="badge b-user">user<\/span>/ },
 ];
 for (const c of sectionCases) test(c.name, () => assert.match(page, c.want));
 
@@ -81,7 +82,7 @@ test('the page loads nothing: no external URL, and a CSP that allows only its ow
   // Text may mention URLs (the plan's `helm repo add`); no tag attribute may point anywhere.
   const pointers = tokenize(page).tags.flatMap((t) => t.attrs.filter(([k, v]) => /^(src|href|action|srcset|poster|data)$/.test(k) || /:\/\//.test(v)).map(([k, v]) => `${t.name} ${k}=${v}`));
   assert.deepEqual(
-    pointers.filter((p) => !/^a href=#/.test(p)),
+    pointers.filter((p) => !/^a href=#/.test(p) && !/^a href=data:(text\/csv|application\/json);charset=utf-8,[^:/]*$/.test(p)),
     ['svg xmlns=http://www.w3.org/2000/svg', 'svg xmlns=http://www.w3.org/2000/svg'],
   );
   assert.doesNotMatch(page.slice(page.indexOf('<style>'), page.indexOf('</style>')), /url\(|@import/);
@@ -155,4 +156,62 @@ test('the hostile-structure check can fail: an unescaped string changes the skel
   const raw = (s: string) => `<p>${s}</p>`;
   assert.notDeepEqual(skeleton(raw('<img src=x>')), skeleton(raw(harmless('<img src=x>'))));
   assert.notDeepEqual(skeleton('<td title="a" onclick="b">'), skeleton('<td title="a">'));
+});
+
+test('violations are grouped: one row per workload, each of its policies once as a chip', () => {
+  const body = /<table id="violation-table"[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(page)?.[1] ?? '';
+  const rows = body.split('<tr>').length - 1;
+  const workloads = new Set(fixture.audit.violations.map((v) => `${v.namespace}\u0000${v.kind}\u0000${v.name}`));
+  assert.equal(rows, workloads.size);
+  for (const row of body.split('<tr>').slice(1)) {
+    const chips = [...row.matchAll(/<span class="chip [^"]*"[^>]*>([^<]*)<\/span>/g)].map((m) => m[1]);
+    assert.deepEqual(chips, [...new Set(chips)], 'a policy appears once per workload');
+  }
+});
+
+const groupCases: { name: string; input: [string, string, string, string][]; want: string[] }[] = [
+  { name: 'no violations, no groups', input: [], want: [] },
+  { name: 'two rules of one policy stay in one group and one policy entry', input: [['ns', 'Pod', 'a', 'p1'], ['ns', 'Pod', 'a', 'p1']], want: ['ns/Pod/a: p1×2'] },
+  { name: 'workloads are ordered by namespace, then kind and name; policies by name', input: [['b', 'Pod', 'z', 'p2'], ['a', 'Pod', 'y', 'p1'], ['b', 'Pod', 'z', 'p1']], want: ['a/Pod/y: p1×1', 'b/Pod/z: p1×1 p2×1'] },
+  { name: 'same name, different kind: two workloads', input: [['ns', 'Pod', 'x', 'p'], ['ns', 'Deployment', 'x', 'p']], want: ['ns/Deployment/x: p×1', 'ns/Pod/x: p×1'] },
+];
+for (const c of groupCases) {
+  test(`groupByWorkload: ${c.name}`, () => {
+    const vs: ReportViolation[] = c.input.map(([namespace, kind, name, policy]) => ({ namespace, kind, name, policy, rule: 'r', message: 'm', component: 'c', result: 'fail', action: 'Enforce', userViolation: false }));
+    assert.deepEqual(
+      groupByWorkload(vs).map((g) => `${g.namespace}/${g.kind}/${g.name}: ${g.policies.map(([p, l]) => `${p}×${l.length}`).join(' ')}`),
+      c.want,
+    );
+  });
+}
+
+const csvCases: { name: string; records: Record<string, string | number | boolean | undefined>[]; want: string }[] = [
+  { name: 'plain values', records: [{ a: 'x', b: 1 }], want: 'a,b\r\nx,1\r\n' },
+  { name: 'commas, quotes and newlines are quoted (RFC 4180)', records: [{ a: 'x,y', b: 'say "hi"\nthere' }], want: 'a,b\r\n"x,y","say ""hi""\nthere"\r\n' },
+  { name: 'missing and boolean values', records: [{ a: undefined, b: false }], want: 'a,b\r\n,false\r\n' },
+];
+for (const c of csvCases) test(`toCsv: ${c.name}`, () => assert.equal(toCsv(['a', 'b'], c.records), c.want));
+
+test('messageHead drops only the per-rule "rule R failed at path P" tail', () => {
+  assert.equal(messageHead('validation error: X must be unset. rule autogen-x failed at path /spec/template/spec/x/'), 'validation error: X must be unset.');
+  assert.equal(messageHead('validation failure: hostPath volumes are confined to [/home/ray].'), 'validation failure: hostPath volumes are confined to [/home/ray].');
+});
+
+test('the run’s readiness, when given, is the banner: its blockers are listed and a ready run says so', () => {
+  const blocked = renderHtmlReport({ ...fixture, readiness: { ready: false, blockers: ['list pods failed: HTTP 403'], warnings: ['w1'] } });
+  assert.match(blocked, /<div class="verdict bad" role="status" data-ready="false"><p>Not ready: 1 blocker; 1 warning\.<\/p><ul class="blockers"><li data-blocker="">list pods failed: HTTP 403<\/li><\/ul>/);
+  assert.match(blocked, /<li data-warning="">w1<\/li>/);
+  assert.match(blocked, /<li>Resolve what blocks the switch/);
+  const ready = renderHtmlReport({ ...fixture, readiness: { ready: true, blockers: [], warnings: [] } });
+  assert.match(ready, /<div class="verdict good" role="status" data-ready="true"><p>Ready: [^<]*<\/p><\/div>/);
+  assert.doesNotMatch(ready, /Resolve what blocks/);
+});
+
+test('with the merged values file, the page shows the complete file (not a fragment) and a copy button for it', () => {
+  const text = '# my comments\npolicyExclude:\n  disallow-host-path:\n    any: []\n';
+  const html = renderHtmlReport({ ...fixture, values: { file: 'kyverno-policies-values.yaml', text } });
+  assert.match(html, /<button type="button" class="copy" data-copy="values-file" hidden>Copy<\/button>/);
+  assert.ok(html.includes(`<code id="values-file">${escapeHtml(text)}</code>`));
+  assert.doesNotMatch(html, /values-fragment/);
+  assert.match(page, /additions only/, 'without the file the fragment says it holds additions only');
 });

@@ -204,7 +204,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         extraWarnings: [...plan.warnings, ...unneeded.map((u) => `least privilege: policyExclude.${u.policy}: ${u.namespace} is not needed: ${u.reason}${u.prunable ? ' (migrate exceptions --prune removes it)' : ''}`)],
       });
       write('summary.json', `${JSON.stringify(readiness, null, 2)}\n`);
-      write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps, readiness)));
+      write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps, readiness, { file: 'kyverno-policies-values.yaml', text: enforced.text })));
       step('report: one self-contained page  → report.html');
       step(`summary  → summary.json\n${formatReadiness(readiness).trimEnd()}`);
       say(`outputs in ${opts.outDir}/`);
