@@ -21,7 +21,8 @@ export function jpCoalesce(...exprs: string[]): string {
 /** True when the numeric expression lies in one of the inclusive ranges (null or no ranges: false). */
 export function jpInRanges(expr: string, ranges: readonly IdRange[]): string {
   if (ranges.length === 0) return '`false`';
-  return `(${ranges.map((r) => `(${expr} >= \`${r.min}\` && ${expr} <= \`${r.max}\`)`).join(' || ')})`;
+  const one = (r: IdRange) => (r.min === r.max ? `${expr} == \`${r.min}\`` : `(${expr} >= \`${r.min}\` && ${expr} <= \`${r.max}\`)`);
+  return ranges.length === 1 ? `(${one(ranges[0]!)})` : `(${ranges.map(one).join(' || ')})`;
 }
 
 /** Renders ranges for messages: `1000`, `1-10`, joined by `, `. */
@@ -36,7 +37,8 @@ export function describeRanges(ranges: readonly IdRange[]): string {
 export function jpUnderPrefix(pathExpr: string, prefix: string): string {
   const p = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   if (p === '') return `starts_with(${pathExpr}, '/')`;
-  return `(${pathExpr} == ${jpString(p)} || starts_with(${pathExpr}, ${jpString(`${p}/`)}))`;
+  // Appending '/' makes "equal to the prefix" and "below it" one test.
+  return `starts_with(join('', [${pathExpr}, '/']), ${jpString(`${p}/`)})`;
 }
 
 /** OR of expressions, always parenthesised (JMESPath's `!` binds tighter than `.` and `||`); `false` for none. */

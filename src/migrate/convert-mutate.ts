@@ -1,83 +1,155 @@
-// Kyverno mutate rules for the defaults a PSP fills in (MutatePod): add-if-not-present `+()` anchors in
-// patchStrategicMerge, per container list through foreach. Mirrors kubernetes@release-1.24
-// pkg/security/podsecuritypolicy/provider.go (MutatePod, mutateContainer) and the strategies' Generate.
+// Kyverno mutate rules that fill in what a PSP's defaulting (MutatePod) fills in, where PSP puts it: pod
+// level for supplementalGroups, fsGroup, seLinuxOptions, runtimeClassName and the seccomp annotation;
+// container level for runAsUser/runAsGroup/runAsNonRoot (only when the pod level is unset too),
+// capabilities (merged, sorted), readOnlyRootFilesystem and allowPrivilegeEscalation; AppArmor
+// annotations per container. One rule per PSP field, `+()` add-if-not-present anchors, foreach over the
+// three container lists. Mirrors kubernetes@release-1.24 pkg/security/podsecuritypolicy/provider.go
+// (MutatePod, mutateContainer) and the strategies' Generate.
 import type { JsonObject, JsonValue } from '../util/index.js';
 import type { Psp, RuleWithRanges } from '../psp/index.js';
+import { jpJson, jpString, kyvernoVar } from './convert-jmespath.js';
 import type { Gap, RuleBody } from './convert-validate.js';
 
-const LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+// Ephemeral containers cannot be set when a pod is created, the only time PSP fills in defaults.
+const LISTS = ['initContainers', 'containers'] as const;
+const SC = 'request.object.spec.securityContext';
 
 const firstMin = (r: RuleWithRanges | undefined): number | undefined => (r && r.rule === 'MustRunAs' ? r.ranges[0]?.min : undefined);
+const isTrue = (expr: string): JsonObject => ({ key: kyvernoVar(expr), operator: 'Equals', value: true });
 
-function seccompFieldFor(profile: string): JsonObject | undefined {
-  if (profile === 'runtime/default' || profile === 'docker/default') return { type: 'RuntimeDefault' };
-  if (profile === 'unconfined') return { type: 'Unconfined' };
-  if (profile.startsWith('localhost/')) return { type: 'Localhost', localhostProfile: profile.slice('localhost/'.length) };
-  return undefined;
+/** A mutate rule body plus the PSP field it comes from and rule-level preconditions. */
+export interface MutateRule extends RuleBody {
+  field: string;
+  preconditions?: JsonObject[];
 }
 
-/** Mutate rules for the PSP's defaults, plus what could not be expressed exactly. */
-export function mutateRules(psp: Psp): { rules: RuleBody[]; gaps: Gap[]; preconditions: Map<string, JsonObject[]> } {
+function capabilityPatch(psp: Psp): { value: string; changed: string; fields: string } | undefined {
   const s = psp.spec;
-  const rules: RuleBody[] = [];
+  if (s.defaultAddCapabilities.length === 0 && s.requiredDropCapabilities.length === 0) return undefined;
+  const add = 'element.securityContext.capabilities.add';
+  const drop = 'element.securityContext.capabilities.drop';
+  const has = (list: string, c: string) => `contains(${list} || \`[]\`, ${jpString(c)})`;
+  // A default added capability is skipped when the container drops it; missing ones are appended, then sorted.
+  const missingAdd = s.defaultAddCapabilities.map((c) => ({ c, cond: `!${has(add, c)} && !${has(drop, c)}` }));
+  const missingDrop = s.requiredDropCapabilities.map((c) => ({ c, cond: `!${has(drop, c)}` }));
+  const merged = (list: string, missing: { c: string; cond: string }[]) =>
+    missing.length === 0 ? `sort(${list} || \`[]\`)` : `sort([${list} || \`[]\`, ${missing.map((m) => `(${m.cond} && ${jpJson([m.c])}) || \`[]\``).join(', ')}][])`;
+  // PSP rebuilds both lists sorted when it adds anything; an empty list is written as null, which
+  // strategic merge removes, as Go omits a nil slice.
+  // PSP rebuilds both lists sorted when it adds anything and omits an empty one (a nil slice in Go).
+  const list = (key: string, m: string) => `(length(${m}) > \`0\` && {${key}: ${m}}) || \`{}\``;
+  const value = `merge(${list('add', merged(add, missingAdd))}, ${list('drop', merged(drop, missingDrop))})`;
+  const fields = [s.defaultAddCapabilities.length > 0 ? 'defaultAddCapabilities' : '', s.requiredDropCapabilities.length > 0 ? 'requiredDropCapabilities' : ''].filter(Boolean).join(', ');
+  return { value, changed: [...missingAdd, ...missingDrop].map((m) => `(${m.cond})`).join(' || '), fields };
+}
+
+/**
+ * Mutate rules for the PSP's defaults, plus what could not be expressed exactly: one `defaults` rule whose
+ * foreach entries (init containers, then containers) each fill one group of fields, pod-level fields with
+ * the first container entry; the seccomp and AppArmor annotations in rules of their own.
+ */
+export function mutateRules(psp: Psp): { rules: MutateRule[]; gaps: Gap[] } {
+  const s = psp.spec;
+  const rules: MutateRule[] = [];
   const gaps: Gap[] = [];
-  const preconditions = new Map<string, JsonObject[]>();
   const podSc: JsonObject = {};
-  const uid = firstMin(s.runAsUser);
-  if (uid !== undefined) podSc['+(runAsUser)'] = uid;
-  if (s.runAsUser.rule === 'MustRunAsNonRoot') podSc['+(runAsNonRoot)'] = true;
-  const gid = firstMin(s.runAsGroup);
-  if (gid !== undefined) podSc['+(runAsGroup)'] = gid;
-  const fs = firstMin(s.fsGroup);
-  if (fs !== undefined) podSc['+(fsGroup)'] = fs;
+  const fields: string[] = [];
   const sg = firstMin(s.supplementalGroups);
-  if (sg !== undefined) podSc['+(supplementalGroups)'] = [sg];
-  if (s.seLinux.rule === 'MustRunAs' && s.seLinux.seLinuxOptions) podSc['+(seLinuxOptions)'] = { ...s.seLinux.seLinuxOptions };
-  const spec: JsonObject = {};
-  if (Object.keys(podSc).length > 0) spec.securityContext = podSc;
-  if (s.runtimeClass?.defaultRuntimeClassName !== undefined) spec['+(runtimeClassName)'] = s.runtimeClass.defaultRuntimeClassName;
-  if (Object.keys(spec).length > 0) rules.push({ name: 'default-pod-security-context', mutate: { patchStrategicMerge: { spec } } });
-  if (s.runAsUser.rule === 'MustRunAsNonRoot') gaps.push({ field: 'runAsUser', reason: 'MustRunAsNonRoot defaults runAsNonRoot=true at pod level; PSP sets it per container only when runAsUser is unset too' });
+  if (sg !== undefined) {
+    podSc['+(supplementalGroups)'] = [sg];
+    fields.push('supplementalGroups');
+  }
+  const fs = firstMin(s.fsGroup);
+  if (fs !== undefined) {
+    podSc['+(fsGroup)'] = fs;
+    fields.push('fsGroup');
+  }
+  if (s.seLinux.rule === 'MustRunAs' && s.seLinux.seLinuxOptions) {
+    const o: JsonObject = {};
+    for (const k of ['user', 'role', 'type', 'level'] as const) if (s.seLinux.seLinuxOptions[k]) o[k] = s.seLinux.seLinuxOptions[k]!;
+    podSc['+(seLinuxOptions)'] = o;
+    fields.push('seLinux');
+  }
+  const pod: JsonObject = {};
+  if (Object.keys(podSc).length > 0) pod.securityContext = podSc;
+  if (s.runtimeClass?.defaultRuntimeClassName !== undefined) {
+    pod['+(runtimeClassName)'] = s.runtimeClass.defaultRuntimeClassName;
+    fields.push('runtimeClass.defaultRuntimeClassName');
+  }
+  if (Object.keys(pod).length > 0) rules.push({ name: 'pod-defaults', field: fields.join(', '), mutate: { patchStrategicMerge: { spec: pod } } });
+
+  // Container fields: a JSON patch per container setting securityContext to the defaults merged under
+  // the container's own values (`merge(defaults, own)`: own values win, as PSP only fills unset fields).
+  // A strategic merge patch would reorder containers and init containers whenever an element is skipped
+  // (kyverno/kyverno#12552), and `+()` inside a list entry is checked against every element of the list.
+  const cfields: string[] = [];
+  const groups: { defaults: string; pre?: JsonObject[] }[] = [];
+  const plain: string[] = [];
+  if (s.readOnlyRootFilesystem) {
+    plain.push('readOnlyRootFilesystem: `true`');
+    cfields.push('readOnlyRootFilesystem');
+  }
+  const ape = s.defaultAllowPrivilegeEscalation ?? (s.allowPrivilegeEscalation ? undefined : false);
+  if (ape !== undefined) {
+    plain.push(`allowPrivilegeEscalation: \`${ape}\``);
+    cfields.push(s.defaultAllowPrivilegeEscalation !== undefined ? 'defaultAllowPrivilegeEscalation' : 'allowPrivilegeEscalation');
+  }
+  if (plain.length > 0) groups.push({ defaults: `{${plain.join(', ')}}` });
+  const uid = firstMin(s.runAsUser);
+  if (uid !== undefined) {
+    groups.push({ defaults: `{runAsUser: \`${uid}\`}`, pre: [isTrue(`${SC}.runAsUser == \`null\``)] });
+    cfields.push('runAsUser');
+  }
+  if (s.runAsUser.rule === 'MustRunAsNonRoot') {
+    groups.push({ defaults: '{runAsNonRoot: `true`}', pre: [isTrue(`${SC}.runAsUser == \`null\` && ${SC}.runAsNonRoot == \`null\` && element.securityContext.runAsUser == \`null\``)] });
+    cfields.push('runAsUser: MustRunAsNonRoot');
+  }
+  const gid = firstMin(s.runAsGroup);
+  if (gid !== undefined) {
+    groups.push({ defaults: `{runAsGroup: \`${gid}\`}`, pre: [isTrue(`${SC}.runAsGroup == \`null\``)] });
+    cfields.push('runAsGroup');
+  }
+  const entries: JsonObject[] = [];
+  const caps = capabilityPatch(psp);
+  if (caps) {
+    gaps.push({ field: caps.fields, reason: 'a container listing the same capability twice keeps the duplicate, which PSP removes when it merges its defaults' });
+    cfields.push(caps.fields);
+  }
+  for (const l of LISTS) {
+    const path = `/spec/${l}/{{ elementIndex }}/securityContext`;
+    const op = (value: string) => `[{"op": "add", "path": "${path}", "value": {{ ${value} }}}]`;
+    for (const g of groups) {
+      entries.push({ list: `request.object.spec.${l}`, ...(g.pre ? { preconditions: { all: g.pre } } : {}), patchesJson6902: op(`merge(${g.defaults}, element.securityContext || \`{}\`)`) });
+    }
+    // The merged lists are computed in a context variable: Kyverno's `{{ }}` allows one level of nested braces.
+    if (caps) {
+      entries.push({
+        list: `request.object.spec.${l}`,
+        context: [{ name: 'capabilities', variable: { jmesPath: caps.value } }],
+        preconditions: { all: [isTrue(caps.changed)] },
+        patchesJson6902: op('merge(element.securityContext || `{}`, {capabilities: capabilities})'),
+      });
+    }
+  }
+  if (entries.length > 0) rules.push({ name: 'container-defaults', field: cfields.join(', '), mutate: { foreach: entries } });
 
   const seccompDefault = psp.annotations['seccomp.security.alpha.kubernetes.io/defaultProfileName'];
-  if (seccompDefault !== undefined && seccompDefault !== '') {
-    const field = seccompFieldFor(seccompDefault);
-    if (field) {
-      rules.push({ name: 'default-seccomp-profile', mutate: { patchStrategicMerge: { spec: { securityContext: { '+(seccompProfile)': field } } } } });
-      // Setting the field while a different pod annotation exists would make the pod invalid.
-      preconditions.set('default-seccomp-profile', [{ key: "{{ request.object.metadata.annotations.\"seccomp.security.alpha.kubernetes.io/pod\" || '' }}", operator: 'Equals', value: '' }]);
-    } else gaps.push({ field: 'annotations[seccomp.security.alpha.kubernetes.io/defaultProfileName]', reason: `default profile ${JSON.stringify(seccompDefault)} has no seccompProfile field equivalent` });
+  if (seccompDefault) {
+    // PSP writes the pod annotation when neither the annotation nor the pod field is set.
+    rules.push({
+      name: 'default-seccomp-profile',
+      field: 'annotation seccomp.security.alpha.kubernetes.io/defaultProfileName',
+      preconditions: [isTrue(`${SC}.seccompProfile == \`null\``)],
+      mutate: { patchStrategicMerge: { metadata: { annotations: { '+(seccomp.security.alpha.kubernetes.io/pod)': seccompDefault } } } },
+    });
   }
-
-  const sc: JsonObject = {};
-  const caps: JsonObject = {};
-  if (s.defaultAddCapabilities.length > 0) caps['+(add)'] = [...s.defaultAddCapabilities].sort();
-  if (s.requiredDropCapabilities.length > 0) caps['+(drop)'] = [...s.requiredDropCapabilities].sort();
-  if (Object.keys(caps).length > 0) {
-    sc.capabilities = caps;
-    gaps.push({ field: 'defaultAddCapabilities/requiredDropCapabilities', reason: 'defaults are added only to containers without their own add/drop list; PSP merges them into existing lists (such containers must list them or are refused)' });
-  }
-  if (s.readOnlyRootFilesystem) sc['+(readOnlyRootFilesystem)'] = true;
-  const ape = s.defaultAllowPrivilegeEscalation ?? (s.allowPrivilegeEscalation ? undefined : false);
-  if (ape !== undefined) sc['+(allowPrivilegeEscalation)'] = ape;
   const apparmorDefault = psp.annotations['apparmor.security.beta.kubernetes.io/defaultProfileName'];
-  const containerEntry = (extra: JsonObject): JsonValue => ({ name: '{{ element.name }}', ...extra });
-  if (Object.keys(sc).length > 0) {
-    rules.push({
-      name: 'default-container-security-context',
-      mutate: { foreach: LISTS.map((l) => ({ list: `request.object.spec.${l}`, patchStrategicMerge: { spec: { [l]: [containerEntry({ securityContext: sc })] } } })) },
+  if (apparmorDefault) {
+    const entry = (l: string): JsonValue => ({
+      list: `request.object.spec.${l}`,
+      patchStrategicMerge: { metadata: { annotations: { '+(container.apparmor.security.beta.kubernetes.io/{{ element.name }})': apparmorDefault } } },
     });
+    rules.push({ name: 'default-apparmor-profile', field: 'annotation apparmor.security.beta.kubernetes.io/defaultProfileName', mutate: { foreach: LISTS.map(entry) } });
   }
-  if (apparmorDefault !== undefined && apparmorDefault !== '') {
-    rules.push({
-      name: 'default-apparmor-profile',
-      mutate: {
-        foreach: LISTS.map((l) => ({
-          list: `request.object.spec.${l}`,
-          patchStrategicMerge: { metadata: { annotations: { [`+(container.apparmor.security.beta.kubernetes.io/{{ element.name }})`]: apparmorDefault } } },
-        })),
-      },
-    });
-  }
-  return { rules, gaps, preconditions };
+  return { rules, gaps };
 }

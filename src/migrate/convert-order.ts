@@ -128,3 +128,44 @@ export function dominators(psps: readonly Psp[]): Map<string, string[]> {
   }
   return out;
 }
+
+/**
+ * True when the PSP's defaulting (MutatePod) never changes a pod: no MustRunAs/MustRunAsNonRoot defaults,
+ * no SELinux options, no default or required capabilities, no readOnlyRootFilesystem, no
+ * allowPrivilegeEscalation default, no default seccomp/AppArmor profile or runtime class.
+ */
+export function neverMutates(p: Psp): boolean {
+  const s = p.spec;
+  const must = (r: RuleWithRanges | undefined) => r?.rule === 'MustRunAs' && r.ranges.length > 0;
+  return (
+    !must(s.runAsUser) &&
+    s.runAsUser.rule !== 'MustRunAsNonRoot' &&
+    !must(s.runAsGroup) &&
+    !must(s.fsGroup) &&
+    !must(s.supplementalGroups) &&
+    !(s.seLinux.rule === 'MustRunAs' && s.seLinux.seLinuxOptions !== undefined) &&
+    s.defaultAddCapabilities.length === 0 &&
+    s.requiredDropCapabilities.length === 0 &&
+    !s.readOnlyRootFilesystem &&
+    s.defaultAllowPrivilegeEscalation === undefined &&
+    s.allowPrivilegeEscalation &&
+    !p.annotations['seccomp.security.alpha.kubernetes.io/defaultProfileName'] &&
+    !p.annotations['apparmor.security.beta.kubernetes.io/defaultProfileName'] &&
+    s.runtimeClass?.defaultRuntimeClassName === undefined
+  );
+}
+
+/**
+ * a absorbs b: a never changes a pod and admits every pod b admits, so when a requester may use both,
+ * b changes nothing — any pod b admits, a admits unchanged, and PSP then keeps the pod unchanged (the
+ * first PSP that admits without mutating wins). Between two such equivalent PSPs the earlier name absorbs.
+ */
+export function absorbs(a: Psp, b: Psp): boolean {
+  if (a === b || !neverMutates(a) || !dominates(a, b)) return false;
+  return !(neverMutates(b) && dominates(b, a) && b.name < a.name);
+}
+
+/** The PSPs of a usable set that decide the outcome: those no other member absorbs (sorted by name). */
+export function reduceSet(set: readonly Psp[]): Psp[] {
+  return set.filter((x) => !set.some((a) => absorbs(a, x))).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { loadObjects } from '../cluster/index.js';
 import { type KubeObject, parseObjects } from '../kube/index.js';
-import { admitResource, compilePolicy, evaluatePolicy, loadPolicy, type Policy } from '../kyverno/index.js';
-import { admitPod, mutatePod, readPsp } from '../psp/index.js';
+import { admitResource, compilePolicy, loadPolicy, type Policy } from '../kyverno/index.js';
+import { admitPod } from '../psp/index.js';
 import { clone, type JsonObject } from '../util/index.js';
+import { checkCase, convertWorld } from '../../test/helpers/convert-differential.js';
 import { convertPsps, NO_USABLE_PSP_POLICY } from './convert.js';
 
 const testdata = new URL('./testdata/convert/', import.meta.url);
@@ -98,51 +99,51 @@ const cases: { name: string; psp: string; want: boolean; pod: KubeObject }[] = [
 ];
 
 const masters = { user: 'admin', groups: ['system:masters'] };
-const kyvernoRequest = { requestInfo: { userInfo: { username: 'admin', groups: ['system:masters'] } } };
 
-function failures(policies: readonly Policy[], p: KubeObject, ctx: Parameters<typeof evaluatePolicy>[2] = kyvernoRequest): string[] {
-  const out: string[] = [];
-  for (const pol of policies) {
-    for (const r of evaluatePolicy(pol, p, ctx).rules) {
-      assert.notEqual(r.status, 'error', `${pol.name}/${r.rule} errors: ${r.message}`);
-      if (r.status === 'fail') out.push(`${pol.name}/${r.rule}: ${r.message}`);
-    }
-  }
-  return out;
-}
-
+// Each case runs the converted policies the way the API server runs webhooks (mutate, API-server seccomp
+// sync, validate) and must match the PSP engine: verdict, and the defaults of an admitted pod.
 for (const c of cases) {
   test(`${c.psp}: ${c.name}`, () => {
     const psp = pspNamed(c.psp);
     const oracle = admitPod(c.pod, { psps: [psp], rbac: [], ...masters });
     assert.equal(oracle.allowed, c.want, `PSP oracle: ${oracle.message ?? 'admitted'}`);
-    const policies = loaded(convertPsps([psp], []).policies);
-    // Kyverno validates after mutation; the PSP's own defaulting stands in for the generated mutate rules.
-    const target = oracle.mutatedPod ?? clone(c.pod);
-    if (!oracle.allowed) mutatePod(readPsp(psp).psp, target);
-    const failed = failures(policies, target);
-    assert.equal(failed.length === 0, c.want, failed.join('\n') || 'no rule failed');
-    for (const f of failed) assert.match(f, new RegExp(`PodSecurityPolicy ${c.psp}:`));
+    const world = convertWorld(c.psp, [psp], []);
+    assert.deepEqual(world.loadErrors, []);
+    const v = checkCase(world, c.pod, masters);
+    assert.equal(v.kind, 'agree', 'why' in v ? v.why : '');
   });
 }
 
-test('every testdata PSP yields a policy with mutate rules for its defaults', () => {
-  const r = convertPsps(own, []);
+test('a PSP with defaults yields pod and container mutate rules, each naming its PSP fields', () => {
+  const r = convertPsps([pspNamed('ranges')], []);
   const ranges = r.policies.find((p) => p.metadata.name === 'psp-ranges')!;
   const names = ((ranges.spec as JsonObject).rules as JsonObject[]).map((x) => x.name);
-  for (const n of ['default-pod-security-context', 'default-seccomp-profile', 'default-container-security-context', 'default-apparmor-profile']) assert.ok(names.includes(n), n);
+  for (const n of ['pod-defaults', 'container-defaults', 'default-seccomp-profile', 'default-apparmor-profile', 'pod-and-containers']) assert.ok(names.includes(n), n);
+  const description = ranges.metadata.annotations?.['policies.kyverno.io/description'] ?? '';
+  for (const f of ['fsGroup', 'runAsUser', 'hostPorts', 'allowedHostPaths', 'requiredDropCapabilities']) assert.match(description, new RegExp(f));
   loaded(r.policies);
 });
 
-test('incomparable PSPs usable by the same requester are reported, not silently intersected', () => {
+test('PSPs usable by the same requesters become one policy admitting what any of them admits', () => {
   const r = convertPsps(own, []);
-  assert.ok(r.unexpressible.some((u) => u.field === 'policy selection' && u.reason.includes('nonroot') && u.reason.includes('ranges')));
+  assert.deepEqual(
+    r.policies.map((p) => p.metadata.name),
+    ['psp-any-of-nonroot-ranges'],
+  );
+  assert.deepEqual(r.requesterSets, [{ psps: ['nonroot', 'ranges'], decisive: ['nonroot', 'ranges'], policy: 'psp-any-of-nonroot-ranges' }]);
+  // Both fill in defaults: which one PSP picks depends on the pod, and that is reported, not hidden.
+  assert.ok(r.unexpressible.some((u) => u.field === 'policy selection' && u.reason.includes('nonroot and ranges')));
+  loaded(r.policies);
 });
 
 test('an invalid PSP is listed as not converted', () => {
   const bad: KubeObject = { apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata: { name: 'bad' }, spec: { runAsUser: { rule: 'MustRunAs' }, seLinux: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' } } };
   const r = convertPsps([bad], []);
-  assert.equal(r.policies.length, 0);
+  // With no valid PSP, PSP admission refuses every pod: so does the conversion.
+  assert.deepEqual(
+    r.policies.map((p) => p.metadata.name),
+    [NO_USABLE_PSP_POLICY],
+  );
   assert.ok(r.unexpressible.some((u) => u.psp === 'bad'));
 });
 
@@ -184,9 +185,8 @@ for (const c of sampleCases) {
     if (p.metadata.namespace === 'default' && c.user === 'ray') p.metadata.namespace = 'ray-restricted';
     const oracle = admitPod(p, { psps: samplePsps, rbac: sampleRbac, user: c.user, groups: c.groups });
     assert.equal(oracle.allowed, c.want, `PSP oracle: ${oracle.message ?? 'admitted'}`);
-    const policies = loaded(convertPsps(samplePsps, sampleRbac).policies);
-    const failed = failures(policies, oracle.mutatedPod ?? p, { requestInfo: { userInfo: { username: c.user, groups: c.groups } } });
-    assert.equal(failed.length === 0, c.want, failed.join('\n') || 'no rule failed');
+    const v = checkCase(convertWorld('sample', samplePsps, sampleRbac), p, { user: c.user, groups: c.groups });
+    assert.equal(v.kind, 'agree', 'why' in v ? v.why : '');
   });
 }
 

@@ -1,25 +1,46 @@
-// `podgate migrate convert`: PodSecurityPolicies → Kyverno ClusterPolicies (one per PSP: validate rules for
-// every constraint, mutate rules for its defaults), scoped by RBAC. PSP admits a pod when ANY usable PSP
-// admits it; Kyverno requires EVERY matching policy to pass. So each PSP's policy applies only to requests
-// that may use it (requesting user/groups or the pod's service account, via preconditions, since Kyverno's
-// `subjects` only see the requester) and may use no PSP that admits strictly more (convert-order.ts
-// `dominates`). A requester left with several incomparable PSPs must pass all of them: never weaker than
-// PSP, possibly stricter, and reported. Requests that may use no PSP are refused by `psp-no-usable-policy`.
-// Mirrors the selection in kubernetes@release-1.24 plugin/pkg/admission/security/podsecuritypolicy/admission.go.
+// `podgate migrate convert`: PodSecurityPolicies → Kyverno ClusterPolicies, scoped by RBAC, with PSP's
+// union semantics. PSP admits a pod when ANY usable PSP admits it (Kubernetes 1.24: usable PSPs sorted by
+// name; the first that admits the pod unchanged wins, else the first that admits it after its defaulting);
+// Kyverno requires EVERY matching rule to pass. So requests are grouped by the exact set of PSPs they may
+// use (user, groups, the pod's service account — convert-scope.ts), each set is reduced to the PSPs that
+// decide its outcome (convert-order.ts: a PSP that never changes a pod and admits everything another
+// admits makes the other irrelevant), and every reduced set gets one ClusterPolicy whose rules apply to
+// exactly the requests left with that set:
+// - one PSP: its defaults as mutate rules and one validate rule per PSP field (patterns where a pattern
+//   can say it, foreach JMESPath otherwise);
+// - several PSPs: one rule denying the pod when no PSP of the set admits it (deny over per-field context
+//   variables, convert-checks.ts), and the defaults of the PSP PSP would pick, chosen in preconditions.
+// Requests that may use no PSP are refused by `psp-no-usable-policy`. What cannot be expressed exactly is
+// listed in `unexpressible`, never dropped silently.
+// Mirrors kubernetes@release-1.24 plugin/pkg/admission/security/podsecuritypolicy/admission.go.
+import { createHash } from 'node:crypto';
 import { type KubeObject, formatFieldError } from '../kube/index.js';
 import { loadProviders, type Psp } from '../psp/index.js';
 import type { JsonObject } from '../util/index.js';
-import { jpAny, kyvernoVar } from './convert-jmespath.js';
-import { mutateRules } from './convert-mutate.js';
-import { dominators } from './convert-order.js';
-import { computeScopes, type PspScope } from './convert-scope.js';
+import { type PodCheck, podChecks } from './convert-checks.js';
+import { kyvernoVar } from './convert-jmespath.js';
+import { type MutateRule, mutateRules } from './convert-mutate.js';
+import { absorbs, neverMutates, reduceSet } from './convert-order.js';
+import { computeScopes, realizableSets, renderScope, type RuleScope } from './convert-scope.js';
 import { type RuleBody, validateRules } from './convert-validate.js';
+
+/** Something the conversion could not express exactly. */
+export interface Unexpressible {
+  /** The PSP (or `a + b` for a set of PSPs) it concerns; empty for the whole conversion. */
+  psp: string;
+  field: string;
+  reason: string;
+  /** For sets of PSPs: the decisive PSPs of the requester set concerned. */
+  set?: string[];
+}
 
 /** What convertPsps produces: policies, gaps (never silently dropped) and the RBAC scope of each PSP. */
 export interface ConversionResult {
   policies: KubeObject[];
-  unexpressible: { psp: string; field: string; reason: string }[];
+  unexpressible: Unexpressible[];
   scopes: { psp: string; subjects: string[]; namespaces: string[]; note: string }[];
+  /** Every set of PSPs a request can be allowed to use, the PSPs that decide it, and the policy that carries it. */
+  requesterSets: { psps: string[]; decisive: string[]; policy: string }[];
 }
 
 /** Options of convertPsps. */
@@ -37,16 +58,7 @@ export const NO_USABLE_PSP_POLICY = 'psp-no-usable-policy';
 
 const SKIPPED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 
-function withScope(body: RuleBody, applies: string, extra: readonly JsonObject[] = []): JsonObject {
-  const rule: JsonObject = {
-    name: body.name,
-    match: { any: [{ resources: { kinds: ['Pod'] } }] },
-    preconditions: { all: [{ key: kyvernoVar(applies), operator: 'Equals', value: true }, ...extra] },
-  };
-  if (body.validate) rule.validate = body.validate;
-  if (body.mutate) rule.mutate = body.mutate;
-  return rule;
-}
+const byName = (a: Psp, b: Psp) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 function policy(name: string, title: string, description: string, action: string, rules: JsonObject[], annotations: Record<string, string> = {}): KubeObject {
   return {
@@ -59,7 +71,7 @@ function policy(name: string, title: string, description: string, action: string
         'policies.kyverno.io/category': 'PSP Migration',
         'policies.kyverno.io/subject': 'Pod',
         'policies.kyverno.io/description': description,
-        // Controller pods are authorized by PSP when the controller creates them, through the pod's
+        // PSP authorizes controller-created pods when the controller creates them, through the pod's
         // service account; checking the Pod request itself (not the Deployment) keeps that behaviour.
         'pod-policies.kyverno.io/autogen-controllers': 'none',
         ...annotations,
@@ -70,84 +82,229 @@ function policy(name: string, title: string, description: string, action: string
   };
 }
 
-function scopeNote(scope: PspScope, dominatedBy: readonly string[]): string {
-  const parts = [scope.note];
-  if (dominatedBy.length > 0) parts.push(`requests that may also use ${dominatedBy.join(', ')} are left to that policy, which admits everything this PSP admits`);
-  if (scope.namespaces.some((n) => n === '*' || SKIPPED_NAMESPACES.includes(n))) {
-    parts.push(`Kyverno's default resourceFilters skip ${SKIPPED_NAMESPACES.join(', ')}: pods there are not checked by Kyverno at all`);
+interface Extra {
+  context?: JsonObject[];
+  preconditions?: JsonObject[];
+  createOnly?: boolean;
+}
+
+function scopedRule(body: RuleBody, scope: RuleScope, extra: Extra = {}): JsonObject {
+  const resources: JsonObject = { kinds: ['Pod'] };
+  if (scope.namespaces) resources.namespaces = scope.namespaces;
+  // PSP fills in defaults only when a pod is created (Admit); updates are only validated.
+  if (extra.createOnly) resources.operations = ['CREATE'];
+  const rule: JsonObject = { name: body.name, match: { any: [{ resources }] } };
+  if (extra.context && extra.context.length > 0) rule.context = extra.context;
+  const pre: JsonObject = { ...(scope.preconditions ?? {}) };
+  if (extra.preconditions && extra.preconditions.length > 0) pre.all = [...((pre.all as JsonObject[] | undefined) ?? []), ...extra.preconditions];
+  if (Object.keys(pre).length > 0) rule.preconditions = pre;
+  if (body.validate) rule.validate = body.validate;
+  if (body.mutate) rule.mutate = body.mutate;
+  // A fresh tree per rule: shared objects would become YAML anchors and aliases in the output.
+  return JSON.parse(JSON.stringify(rule)) as JsonObject;
+}
+
+const varName = (psp: string) => `psp_${psp.replace(/[^A-Za-z0-9]/g, '_')}`;
+
+/** Context entries computing, per PSP, `psp_<name>` = "the PSP refuses the pod", field by field. */
+function rejectContext(psps: readonly Psp[]): JsonObject[] {
+  const out: JsonObject[] = [];
+  for (const p of psps) {
+    const v = varName(p.name);
+    const checks = podChecks(p);
+    for (const c of checks) out.push({ name: `${v}_${c.name}`, variable: { jmesPath: c.expr } });
+    out.push({ name: v, variable: { jmesPath: checks.length === 0 ? '`false`' : checks.map((c) => `${v}_${c.name}`).join(' || ') } });
   }
-  return parts.join('; ');
+  return out;
+}
+
+function policyName(prefix: string, set: readonly Psp[]): string {
+  if (set.length === 1) return `${prefix}${set[0]!.name}`;
+  const full = `${prefix}any-of-${set.map((p) => p.name).join('-')}`;
+  if (full.length <= 63) return full;
+  return `${prefix}any-of-${createHash('sha256').update(set.map((p) => p.name).join(',')).digest('hex').slice(0, 12)}`;
+}
+
+function describeRules(rules: readonly { name: string; field: string }[]): string {
+  return rules.map((r) => `${r.name} ← ${r.field}`).join('; ');
 }
 
 /** Converts PSPs to Kyverno ClusterPolicies scoped by the RBAC objects (ClusterRole/Role/bindings/SAs). */
 export function convertPsps(psps: KubeObject[], rbac: KubeObject[], opts: ConvertOptions = {}): ConversionResult {
   const action = opts.validationFailureAction ?? 'Audit';
   const prefix = opts.namePrefix ?? 'psp-';
-  const result: ConversionResult = { policies: [], unexpressible: [], scopes: [] };
+  const result: ConversionResult = { policies: [], unexpressible: [], scopes: [], requesterSets: [] };
   const pspObjects = psps.filter((o) => o.kind === 'PodSecurityPolicy');
   const { providers, diagnostics } = loadProviders(pspObjects.map((object, document) => ({ object, source: { file: '<convert>', document, line: 1 } })));
   for (const d of diagnostics) {
     for (const e of d.errors) result.unexpressible.push({ psp: d.psp, field: e.path.toString(), reason: `PSP not converted: admission skips it (${formatFieldError(e)})` });
   }
-  const sorted: Psp[] = [...providers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted: Psp[] = [...providers].sort(byName);
+  if (sorted.length === 0) {
+    // PSP admission with no valid PSP refuses every pod; so does the conversion (review before enforcing).
+    result.unexpressible.push({ psp: '', field: 'podSecurityPolicies', reason: 'no valid PSP: PSP admission refuses every pod (no providers available); psp-no-usable-policy refuses every pod too' });
+    const rule: JsonObject = {
+      name: 'no-usable-psp',
+      match: { any: [{ resources: { kinds: ['Pod'] } }] },
+      validate: { message: 'PodSecurityPolicy: no providers available to validate pod request', deny: {} },
+    };
+    result.policies.push(policy(NO_USABLE_PSP_POLICY, 'No usable PodSecurityPolicy', 'Refuses every pod: none of the PodSecurityPolicies is valid, so PSP admission refused every pod.', action, [rule]));
+    result.requesterSets.push({ psps: [], decisive: [], policy: NO_USABLE_PSP_POLICY });
+    return result;
+  }
+  const byPsp = new Map(sorted.map((p) => [p.name, p]));
   const scopes = computeScopes(
     sorted.map((p) => p.name),
     pspObjects,
     rbac,
   );
-  const dom = dominators(sorted);
-  for (const psp of sorted) {
-    const scope = scopes.get(psp.name)!;
-    const dominatedBy = dom.get(psp.name) ?? [];
-    const others = dominatedBy.map((d) => scopes.get(d)?.expr ?? '`false`');
-    const applies = others.length === 0 ? scope.expr : `(${scope.expr}) && !${jpAny(others)}`;
-    const v = validateRules(psp);
-    const m = mutateRules(psp);
-    const rules = [...m.rules.map((r) => withScope(r, applies, m.preconditions.get(r.name))), ...v.rules.map((r) => withScope(r, applies))];
-    for (const g of [...v.gaps, ...m.gaps]) result.unexpressible.push({ psp: psp.name, ...g });
+  for (const p of sorted) {
+    const s = scopes.get(p.name)!;
+    const ns = s.namespaces;
+    const parts = [s.note];
+    if (ns.some((n) => n === '*' || SKIPPED_NAMESPACES.includes(n))) parts.push(`Kyverno's default resourceFilters skip ${SKIPPED_NAMESPACES.join(', ')}: pods there are not checked by Kyverno at all`);
+    if (s.subjects.some((x) => x.startsWith('Group:system:nodes '))) parts.push("Kyverno's default excludeGroups skips requests from system:nodes (mirror pods): Kyverno does not check them at all");
+    result.scopes.push({ psp: p.name, subjects: s.subjects, namespaces: ns, note: parts.join('; ') });
+  }
+
+  // Every realizable usable set, reduced to its decisive PSPs.
+  const groups = new Map<string, { members: Psp[]; sets: string[][] }>();
+  let nobody = false;
+  for (const set of realizableSets(scopes)) {
+    if (set.length === 0) {
+      nobody = true;
+      continue;
+    }
+    const members = reduceSet(set.map((n) => byPsp.get(n)!));
+    const key = members.map((p) => p.name).join(',');
+    if (!groups.has(key)) groups.set(key, { members, sets: [] });
+    groups.get(key)!.sets.push(set);
+  }
+  const seccompFieldCaveat = new Set<string>();
+  for (const key of [...groups.keys()].sort()) {
+    const { members, sets } = groups.get(key)!;
+    const excluded = sorted.filter((q) => !members.includes(q) && !members.some((a) => absorbs(a, q)));
+    const scope = renderScope(
+      members.map((p) => scopes.get(p.name)!),
+      excluded.map((q) => scopes.get(q.name)!),
+    );
+    const name = policyName(prefix, members);
+    for (const set of sets) result.requesterSets.push({ psps: set, decisive: members.map((p) => p.name), policy: scope.reachable ? name : '' });
+    if (!scope.reachable) continue;
+    // PSP also copies a pod-level seccompProfile field into the annotation, which counts as a change; a
+    // set whose absorbed PSPs sort before their absorber can then pick another PSP's defaults.
+    for (const set of sets) {
+      const dropped = set.filter((n) => !members.some((m) => m.name === n)).map((n) => byPsp.get(n)!);
+      // Only a PSP that allows some seccomp profile can admit such a pod.
+      const allowsSeccomp = (d: Psp) => (d.annotations['seccomp.security.alpha.kubernetes.io/allowedProfileNames'] ?? '') !== '';
+      if (dropped.some((d) => !neverMutates(d) && allowsSeccomp(d) && members.some((m) => absorbs(m, d) && d.name < m.name))) seccompFieldCaveat.add(key);
+    }
+    const label = members.map((p) => p.name).join(' + ');
+    const rules: JsonObject[] = [];
+    const described: { name: string; field: string }[] = [];
+    if (members.length === 1) {
+      const psp = members[0]!;
+      const m = mutateRules(psp);
+      const v = validateRules(psp);
+      for (const r of m.rules) {
+        rules.push(scopedRule(r, scope, { createOnly: true, ...(r.preconditions ? { preconditions: r.preconditions } : {}) }));
+        described.push({ name: r.name, field: r.field });
+      }
+      for (const r of v.rules) {
+        rules.push(scopedRule(r, scope));
+        described.push({ name: r.name, field: r.field ?? r.name });
+      }
+      for (const g of [...v.gaps, ...m.gaps]) result.unexpressible.push({ psp: psp.name, ...g });
+    } else {
+      unionRules(members, scope, rules, described, result, label);
+    }
+    if (rules.length === 0) {
+      result.requesterSets = result.requesterSets.map((r) => (r.policy === name ? { ...r, policy: '' } : r));
+      continue;
+    }
+    const what = members.length === 1 ? `PodSecurityPolicy ${label}` : `PodSecurityPolicies ${members.map((p) => p.name).join(', ')} (admitted when any one admits)`;
     result.policies.push(
       policy(
-        `${prefix}${psp.name}`,
-        `PodSecurityPolicy ${psp.name}`,
-        `Converted from PodSecurityPolicy ${psp.name} by podgate. Applies to requests whose user, groups or pod service account may use the PSP (RBAC), unless they may use a PSP that admits strictly more.`,
+        name,
+        members.length === 1 ? `PodSecurityPolicy ${label}` : `Any of PodSecurityPolicies ${members.map((p) => p.name).join(', ')}`,
+        `Converted by podgate from ${what}. Applies to ${scope.text}. Rule ← PSP fields: ${describeRules(described)}.`,
         action,
         rules,
-        { 'podgate.io/converted-from-psp': psp.name },
+        { 'podgate.io/converted-from-psp': members.map((p) => p.name).join(',') },
       ),
     );
-    result.scopes.push({ psp: psp.name, subjects: scope.subjects, namespaces: scope.namespaces, note: scopeNote(scope, dominatedBy) });
   }
-  // Pairs where neither PSP admits everything the other does: a requester who may use both must pass both.
-  for (const a of sorted) {
-    for (const b of sorted) {
-      if (!(a.name < b.name)) continue;
-      const da = dom.get(a.name) ?? [];
-      const db = dom.get(b.name) ?? [];
-      if (da.includes(b.name) || db.includes(a.name)) continue;
-      // With disjoint namespaces only system:masters may use both, and it also uses any common dominator.
-      const na = scopes.get(a.name)?.namespaces ?? [];
-      const nb = scopes.get(b.name)?.namespaces ?? [];
-      const overlap = na.includes('*') || nb.includes('*') || na.some((n) => nb.includes(n));
-      if (!overlap && da.some((d) => db.includes(d))) continue;
-      result.unexpressible.push({
-        psp: a.name,
-        field: 'policy selection',
-        reason: `a requester who may use both ${a.name} and ${b.name} must pass both policies, while PSP admits a pod either PSP admits; merge the PSPs or narrow the grants for an exact translation`,
-      });
+  for (const key of seccompFieldCaveat) {
+    result.unexpressible.push({
+      psp: key.replace(/,/g, ' + '),
+      field: 'spec.securityContext.seccompProfile',
+      set: key.split(','),
+      reason:
+        'for a pod whose seccompProfile field has no seccomp annotation yet, every PSP copies the field into the annotation, which PSP counts as a change: it then takes the first admitting PSP by name, whose other defaults may apply, while the policies apply none. Admit or deny is the same',
+    });
+  }
+  if (rbac.length > 0 && opts.denyWithoutUsablePsp !== false && nobody) {
+    const none = renderScope([], sorted.map((p) => scopes.get(p.name)!));
+    if (none.reachable) {
+      const rule = scopedRule(
+        {
+          name: 'no-usable-psp',
+          validate: {
+            message: 'PodSecurityPolicy: neither the requesting user nor the pod’s service account may use any PodSecurityPolicy, so PSP refused this pod (unable to admit pod: []).',
+            deny: {},
+          },
+        },
+        none,
+      );
+      result.requesterSets.push({ psps: [], decisive: [], policy: NO_USABLE_PSP_POLICY });
+      result.policies.push(policy(NO_USABLE_PSP_POLICY, 'No usable PodSecurityPolicy', 'Refuses pods that no PodSecurityPolicy could admit because RBAC grants no PSP to their creator or service account.', action, [rule]));
     }
   }
-  if (rbac.length > 0 && opts.denyWithoutUsablePsp !== false && sorted.length > 0) {
-    const anyUsable = jpAny(sorted.map((p) => scopes.get(p.name)?.expr ?? '`false`'));
-    const rule: JsonObject = {
-      name: 'no-usable-psp',
-      match: { any: [{ resources: { kinds: ['Pod'] } }] },
-      validate: {
-        message: 'PodSecurityPolicy: neither the requesting user nor the pod\u2019s service account may use any PodSecurityPolicy, so PSP refused this pod (unable to admit pod: []).',
-        deny: { conditions: { any: [{ key: kyvernoVar(`!${anyUsable}`), operator: 'Equals', value: true }] } },
-      },
-    };
-    result.policies.push(policy(NO_USABLE_PSP_POLICY, 'No usable PodSecurityPolicy', 'Refuses pods that no PodSecurityPolicy could admit because RBAC grants no PSP to their creator or service account.', action, [rule]));
-  }
-  if (sorted.length === 0) result.unexpressible.push({ psp: '', field: 'podSecurityPolicies', reason: 'no usable PSP: PSP admission refused every pod (no providers available); nothing was converted' });
   return result;
+}
+
+function unionRules(members: readonly Psp[], scope: RuleScope, rules: JsonObject[], described: { name: string; field: string }[], result: ConversionResult, label: string): void {
+  const setNames = members.map((p) => p.name);
+  const gap = (field: string, reason: string) => result.unexpressible.push({ psp: label, field, reason, set: setNames });
+  const checks = new Map<string, PodCheck[]>(members.map((p) => [p.name, podChecks(p)]));
+  for (const p of members) for (const c of checks.get(p.name)!) if (c.approximation) gap(`${p.name}: ${c.field}`, c.approximation);
+  const mutating = members.filter((p) => !neverMutates(p));
+  const still = members.filter((p) => neverMutates(p));
+  if (mutating.length > 0) {
+    const chosen = mutating[0]!;
+    if (mutating.length > 1) {
+      gap(
+        'policy selection',
+        `${mutating.map((p) => p.name).join(' and ')} both fill in defaults: PSP applies those of the first that admits the pod (by name), unless a later one admits it unchanged; Kyverno re-evaluates preconditions after each mutate rule, so the converted policy applies ${chosen.name}'s defaults whenever ${still.length > 0 ? `${still.map((p) => p.name).join(', ')} refuse${still.length === 1 ? 's' : ''} the pod` : 'the pod needs any'}; merge the PSPs or narrow the grants for an exact translation`,
+      );
+    }
+    const seccompDefault = chosen.annotations['seccomp.security.alpha.kubernetes.io/defaultProfileName'];
+    const apparmorDefault = chosen.annotations['apparmor.security.beta.kubernetes.io/defaultProfileName'];
+    for (const n of still) {
+      const ch = checks.get(n.name)!;
+      if ((seccompDefault && ch.some((c) => c.name.startsWith('seccomp'))) || (apparmorDefault && ch.some((c) => c.name === 'appArmor'))) {
+        gap('policy selection', `${chosen.name}'s default seccomp/AppArmor profile can make ${n.name} admit a pod it refused before defaulting`);
+      }
+    }
+    const ctx = rejectContext(still);
+    const refused = still.map((p) => ({ key: kyvernoVar(varName(p.name)), operator: 'Equals', value: true }));
+    for (const r of mutateRules(chosen).rules as MutateRule[]) {
+      rules.push(scopedRule({ ...r, name: `${r.name}-${chosen.name}`.slice(0, 63) }, scope, { createOnly: true, context: ctx, preconditions: [...refused, ...(r.preconditions ?? [])] }));
+      described.push({ name: `${r.name}-${chosen.name}`.slice(0, 63), field: `${chosen.name}: ${r.field}${still.length > 0 ? ` (when ${still.map((p) => p.name).join(', ')} refuse the pod)` : ''}` });
+    }
+  }
+  rules.push(
+    scopedRule(
+      {
+        name: 'admitted-by-one-psp',
+        validate: {
+          message: `PodSecurityPolicy: none of ${setNames.join(', ')} admits this pod.`,
+          deny: { conditions: { all: members.map((p) => ({ key: kyvernoVar(varName(p.name)), operator: 'Equals', value: true })) } },
+        },
+      },
+      scope,
+      { context: rejectContext(members) },
+    ),
+  );
+  described.push({ name: 'admitted-by-one-psp', field: `every field of ${setNames.join(', ')} (one context variable psp_<name>_<field> per field)` });
 }
