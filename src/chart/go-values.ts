@@ -2,7 +2,7 @@
 // truthiness of `if`/`with`, `{{ . }}` printing re-read as YAML, `toYaml` key order, sprig `merge`.
 // Mirrors text/template exec.go (isTrue), sprig v3 dict.go (merge → mergo.Merge) and sigs.k8s.io/yaml.
 import { parseDocument } from 'yaml';
-import { isObject, type JsonObject, type JsonValue } from '../util/index.js';
+import { getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../util/index.js';
 import { ChartRenderError } from './errors.js';
 
 /** Go template truth: false for nil, false, 0, "" and empty lists/maps. */
@@ -49,7 +49,7 @@ export function toYamlValue(v: JsonValue): JsonValue {
   if (Array.isArray(v)) return v.map(toYamlValue);
   if (!isObject(v)) return v;
   const out: JsonObject = {};
-  for (const k of Object.keys(v).sort()) out[k] = toYamlValue(v[k]!);
+  for (const k of Object.keys(v).sort()) setOwn(out, k, toYamlValue(v[k]!));
   return out;
 }
 
@@ -74,13 +74,13 @@ export function sprigMerge(all: readonly (JsonValue | undefined)[]): JsonObject 
 
 function mergeInto(dst: JsonObject, src: JsonObject): void {
   for (const [k, sv] of Object.entries(src)) {
-    const dv = dst[k];
+    const dv = getOwn(dst, k);
     if (isObject(dv) && isObject(sv)) {
       const merged = { ...dv };
       mergeInto(merged, sv);
-      dst[k] = merged;
+      setOwn(dst, k, merged);
     } else if (!Object.hasOwn(dst, k) || isEmptyValue(dv)) {
-      dst[k] = sv;
+      setOwn(dst, k, sv);
     }
   }
 }

@@ -3,7 +3,7 @@
 // fills its slots the way the template's `{{ ... }}` blocks do. Mirrors
 // kyverno@kyverno-policies-chart-3.0.7:charts/kyverno-policies/templates/{_helpers.tpl,baseline,restricted,other}/.
 import type { KubeObject } from '../kube/index.js';
-import { clone, isObject, type JsonObject, type JsonValue } from '../util/index.js';
+import { clone, isObject, type JsonObject, type JsonValue, setOwn } from '../util/index.js';
 import { type ChartData, type ChartVersion, chartData, type PolicyTemplate, type RuleSlots } from './chart-data.js';
 import { ChartRenderError, type ChartWarning } from './errors.js';
 import { goPrint, goTypeName, isTruthy, renderQuoted, renderUnquoted, sprigMerge, toYamlValue } from './go-values.js';
@@ -127,7 +127,7 @@ function chartLabels(data: ChartData, values: JsonObject, release: string, warni
       if (Object.hasOwn(labels, k)) {
         warnings.push({ code: 'CHART_LABEL_OVERRIDDEN', path: `customLabels.${k}`, message: `customLabels.${k} repeats a label the chart sets; the later duplicate key wins` });
       }
-      labels[k] = v;
+      setOwn(labels, k, v);
     }
   }
   return labels;

@@ -2,7 +2,7 @@
 // them with nulls), `{a,b}` is a list, `\` escapes the next character, and values are typed
 // (true/false/null case-insensitively, integers without a leading zero; everything else a string).
 // Mirrors helm@v3 pkg/strvals/parser.go (ParseInto, key, listItem, valList, typedVal).
-import { isObject, type JsonObject, type JsonValue } from '../util/index.js';
+import { getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../util/index.js';
 import { ChartRenderError } from './errors.js';
 
 const MAX_INDEX = 65536;
@@ -59,21 +59,21 @@ class SetParser {
     if (last === ',') this.fail(`key "${k}" has no value (cannot end with ,)`);
     if (last === '[') {
       const i = this.index();
-      const cur = data[k];
+      const cur = getOwn(data, k);
       if (cur !== undefined && cur !== null && !Array.isArray(cur)) this.fail(`${k} is not a list`);
-      data[k] = this.listItem(Array.isArray(cur) ? cur : [], i);
+      setOwn(data, k, this.listItem(Array.isArray(cur) ? cur : [], i));
       return;
     }
     if (last === '=') {
-      data[k] = this.value();
+      setOwn(data, k, this.value());
       return;
     }
-    const cur = data[k];
+    const cur = getOwn(data, k);
     if (cur !== undefined && cur !== null && !isObject(cur)) this.fail(`${k} is not a map`);
     const inner: JsonObject = isObject(cur) ? cur : {};
     this.key(inner);
     if (Object.keys(inner).length === 0) this.fail(`key map "${k}" has no value`);
-    data[k] = inner;
+    setOwn(data, k, inner);
   }
 
   private index(): number {

@@ -4,7 +4,7 @@
 // mergeMaps) and pkg/chartutil/coalesce.go (CoalesceValues).
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { isObject, type JsonObject, type JsonValue } from '../util/index.js';
+import { getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../util/index.js';
 import { ChartRenderError } from './errors.js';
 
 /** A problem reading a values file, with the file and 1-based line when known. */
@@ -78,8 +78,8 @@ export function loadValuesFile(path: string): JsonObject {
 export function mergeValueMaps(a: JsonObject, b: JsonObject): JsonObject {
   const out: JsonObject = { ...a };
   for (const [k, v] of Object.entries(b)) {
-    const cur = out[k];
-    out[k] = isObject(v) && isObject(cur) ? mergeValueMaps(cur, v) : v;
+    const cur = getOwn(out, k);
+    setOwn(out, k, isObject(v) && isObject(cur) ? mergeValueMaps(cur, v) : v);
   }
   return out;
 }
@@ -92,16 +92,16 @@ export function coalesceValues(defaults: JsonObject, user: JsonObject): JsonObje
   const out: JsonObject = {};
   for (const [k, dv] of Object.entries(defaults)) {
     if (!Object.hasOwn(user, k)) {
-      out[k] = dv;
+      setOwn(out, k, dv);
       continue;
     }
-    const uv = user[k] as JsonValue;
+    const uv = getOwn(user, k) as JsonValue;
     if (uv === null) continue;
-    out[k] = isObject(uv) && isObject(dv) ? coalesceValues(dv, uv) : uv;
+    setOwn(out, k, isObject(uv) && isObject(dv) ? coalesceValues(dv, uv) : uv);
   }
   for (const [k, uv] of Object.entries(user)) {
     // Keys without a default are kept as given, nulls included (Helm deletes only nulls that hide a default).
-    if (!Object.hasOwn(defaults, k)) out[k] = uv;
+    if (!Object.hasOwn(defaults, k)) setOwn(out, k, uv);
   }
   return out;
 }

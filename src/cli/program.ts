@@ -1,6 +1,8 @@
 // Builds the podgate command tree. Each area registers its subcommands from its own file
 // under commands/, so areas grow without touching each other.
 import { Command, CommanderError } from 'commander';
+import { DEFAULT_READ_LIMITS, formatSize, setReadLimits } from '../cluster/index.js';
+import { parseQuantity, quantityToNumber } from '../kube/index.js';
 import { setJmespathClock, setJmespathRandom } from '../kyverno/jmespath/index.js';
 import { VERSION } from '../version.js';
 import { registerAdmission } from './commands/admission.js';
@@ -50,6 +52,14 @@ export function hasSubcommand(argv: readonly string[]): boolean {
   return false;
 }
 
+/** A byte size as a Kubernetes quantity (`64Mi`, `1G`, `1048576`); a usage error otherwise. */
+export function parseSize(flag: string, text: string): number {
+  const q = parseQuantity(text.trim());
+  const n = q === undefined ? Number.NaN : Math.floor(quantityToNumber(q));
+  if (!(n > 0) || !Number.isSafeInteger(n)) throw new UsageError(`${flag}: ${JSON.stringify(text)} is not a size (use bytes or a quantity such as 64Mi, 1Gi)`);
+  return n;
+}
+
 /** Creates the program with every area registered. */
 export function buildProgram(ctx: CliContext, opts: { subcommandOwnsVersion?: boolean } = {}): Command {
   // Commander lets program options match anywhere, so `--version` is left to subcommands that
@@ -61,6 +71,8 @@ export function buildProgram(ctx: CliContext, opts: { subcommandOwnsVersion?: bo
     .option('-o, --output <format>', 'output format: json, yaml, table, wide (every command that prints data), and per command text, html, policyreport, junit, sarif')
     .option('--no-color', 'disable coloured output')
     .option('--debug', 'print stack traces of internal errors')
+    .option('--max-file-size <size>', `largest policy/manifest/dump file read, e.g. 64Mi, 1Gi (default ${formatSize(DEFAULT_READ_LIMITS.maxFileSize)})`)
+    .option('--max-total-size <size>', `most bytes read from all files of one --policy/--cluster/... input (default ${formatSize(DEFAULT_READ_LIMITS.maxTotalSize)})`)
     .showHelpAfterError(`(run ${name} --help for usage)`)
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
@@ -74,6 +86,14 @@ Start here:
 
 Exit codes: 0 ok, 1 policy failures found (denials, mismatches, breakages) or an internal error, 2 usage or input error.`,
   );
+  // Read limits apply to every command that reads files or directories (cluster/files.ts).
+  program.hook('preAction', () => {
+    const o = program.opts<{ maxFileSize?: string; maxTotalSize?: string }>();
+    setReadLimits({
+      ...(o.maxFileSize !== undefined ? { maxFileSize: parseSize('--max-file-size', o.maxFileSize) } : {}),
+      ...(o.maxTotalSize !== undefined ? { maxTotalSize: parseSize('--max-total-size', o.maxTotalSize) } : {}),
+    });
+  });
   program.enablePositionalOptions(false);
   registerInventory(program, ctx);
   registerKyverno(program, ctx);
@@ -110,6 +130,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   setJmespathClock(() => new Date());
   setJmespathRandom(Math.random);
   setColour(colourEnabled(io, argv));
+  setReadLimits();
   const program = buildProgram(ctx, { subcommandOwnsVersion: hasSubcommand(argv) });
   const debug = argv.includes('--debug');
   try {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { formatGoDuration, MAX_DURATION, MIN_DURATION, parseGoDuration } from './duration.js';
+import { fcParams } from '../../test/helpers/fc.js';
 
 const S = 1_000_000_000n;
 const MS = 1_000_000n;
@@ -89,5 +90,6 @@ test('printed durations parse back to the same nanoseconds', () => {
     fc.property(fc.bigInt({ min: MIN_DURATION, max: MAX_DURATION }), (ns) => {
       assert.equal(parseGoDuration(formatGoDuration(ns)), ns);
     }),
+    fcParams(100),
   );
 });

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { runCli } from '../../test/helpers/cli.js';
 import { formatSource } from './object.js';
 import { formatInputError, type InputError, parseObjects } from './parse.js';
+import { fcParams } from '../../test/helpers/fc.js';
 
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n';
 
@@ -171,7 +172,7 @@ test('parseObjects never throws, whatever the text', () => {
       const r = parseObjects(text, 'p.yaml');
       return Array.isArray(r.objects) && Array.isArray(r.errors);
     }),
-    { numRuns: 500 },
+    fcParams(500),
   );
 });
 

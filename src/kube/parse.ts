@@ -8,7 +8,7 @@ import type { KubeObject, LoadedObject } from './object.js';
 
 /** A problem with the user's input, pointing at file, document, line and field. */
 export interface InputError {
-  code: 'YAML_SYNTAX' | 'NOT_AN_OBJECT' | 'MISSING_FIELD' | 'INVALID_FIELD' | 'READ_FAILED' | 'DUPLICATE_KEY' | 'TOO_DEEP' | 'EMPTY' | 'ENCODING';
+  code: 'YAML_SYNTAX' | 'NOT_AN_OBJECT' | 'MISSING_FIELD' | 'INVALID_FIELD' | 'READ_FAILED' | 'TOO_LARGE' | 'SYMLINK_LOOP' | 'DUPLICATE_KEY' | 'TOO_DEEP' | 'EMPTY' | 'ENCODING';
   file: string;
   /** 0-based document index, when known. */
   document?: number;

@@ -12,6 +12,7 @@ import {
   type QuantityFormat,
   subtractQuantities,
 } from './quantity.js';
+import { fcParams } from '../../test/helpers/fc.js';
 
 // Cases from k8s.io/apimachinery pkg/api/resource/quantity_test.go (TestQuantityParse): input → value and format.
 const parseCases: { name: string; input: string; unscaled: bigint; exponent: number; format: QuantityFormat }[] = [
@@ -144,6 +145,7 @@ test('formatted quantities re-parse to the same value', () => {
       // BinarySI printing rounds nothing (non-integers fall back to DecimalSI), so values match exactly.
       assert.equal(compareQuantities(q, again), 0, `${sign}${text}${suffix} → ${printed}`);
     }),
+    fcParams(100),
   );
 });
 
@@ -153,5 +155,6 @@ test('parseQuantity never throws on arbitrary strings', () => {
       const q = parseQuantity(s);
       if (q) formatQuantity(q);
     }),
+    fcParams(100),
   );
 });

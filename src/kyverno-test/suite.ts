@@ -1,7 +1,7 @@
 // Reads kyverno-test.yaml suites: the cli.kyverno.io/v1alpha1 `Test` format and the older untyped one,
 // plus their values (variables) and userinfo files. Mirrors kyverno@v1.10.7:cmd/cli/kubectl-kyverno/test/
 // api/types.go and utils/values (GetVariable), with the v1alpha1 field names of 1.11+.
-import { isObject, type JsonObject, type JsonValue } from '../util/index.js';
+import { isObject, type JsonObject, type JsonValue, setOwn } from '../util/index.js';
 
 /** One expected result; `resources` lists the resource names (each counts as a row). */
 export interface ExpectedResult {
@@ -65,26 +65,26 @@ export function parseValues(doc: unknown): SuiteValues {
     const foreach: Record<string, Record<string, JsonValue[]>> = {};
     for (const r of Array.isArray(p.rules) ? p.rules : []) {
       if (!isObject(r) || typeof r.name !== 'string') continue;
-      if (isObject(r.values)) rules[r.name] = { ...r.values };
+      if (isObject(r.values)) setOwn(rules, r.name, { ...r.values });
       if (isObject(r.foreachValues)) {
         const fv: Record<string, JsonValue[]> = {};
-        for (const [k, v] of Object.entries(r.foreachValues)) fv[k] = Array.isArray(v) ? v : [v];
-        foreach[r.name] = fv;
+        for (const [k, v] of Object.entries(r.foreachValues)) setOwn(fv, k, Array.isArray(v) ? v : [v]);
+        setOwn(foreach, r.name, fv);
       }
     }
     const resources: Record<string, Record<string, JsonValue>> = {};
     for (const r of Array.isArray(p.resources) ? p.resources : []) {
-      if (isObject(r) && typeof r.name === 'string') resources[r.name] = valueMap(r.values);
+      if (isObject(r) && typeof r.name === 'string') setOwn(resources, r.name, valueMap(r.values));
     }
-    out.ruleValues[p.name] = rules;
-    out.foreachValues[p.name] = foreach;
-    out.resourceValues[p.name] = resources;
+    setOwn(out.ruleValues, p.name, rules);
+    setOwn(out.foreachValues, p.name, foreach);
+    setOwn(out.resourceValues, p.name, resources);
   }
   for (const n of Array.isArray(doc.namespaceSelector) ? doc.namespaceSelector : []) {
     if (!isObject(n) || typeof n.name !== 'string') continue;
     const labels: Record<string, string> = {};
-    if (isObject(n.labels)) for (const [k, v] of Object.entries(n.labels)) labels[k] = String(v);
-    out.namespaceLabels[n.name] = labels;
+    if (isObject(n.labels)) for (const [k, v] of Object.entries(n.labels)) setOwn(labels, k, String(v));
+    setOwn(out.namespaceLabels, n.name, labels);
   }
   return out;
 }

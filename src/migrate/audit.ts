@@ -5,6 +5,7 @@ import type { KyvernoConfig } from '../kyverno/config/index.js';
 import { filteredBy } from '../kyverno/config/index.js';
 import { admitResource, type CompiledPolicy, effectiveAction } from '../kyverno/index.js';
 import { type ClusterSnapshot, type KubeObject, namespaceLabels } from '../kube/index.js';
+import { getOwn, setOwn } from '../util/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
 import { applyApiServerDefaults, isServerObject } from './defaulting.js';
 import type { UserNamespace } from './user-namespaces.js';
@@ -92,7 +93,7 @@ function ownerIn(o: KubeObject, present: ReadonlySet<string>): string | undefine
 }
 
 function bump(m: Record<string, number>, k: string): void {
-  m[k] = (m[k] ?? 0) + 1;
+  setOwn(m, k, (getOwn(m, k) ?? 0) + 1);
 }
 
 /** Runs the audit. Pure: everything it needs comes in through AuditInput. */

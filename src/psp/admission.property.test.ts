@@ -8,6 +8,7 @@ import type { JsonObject, JsonValue } from '../util/index.js';
 import { admitPod, loadProviders } from './admission.js';
 import { pspObject } from './internal/test-fixtures.js';
 import { validatePod } from './provider.js';
+import { fcParams } from '../../test/helpers/fc.js';
 
 const small = fc.integer({ min: -2, max: 70000 });
 const range = fc.tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 70000 })).map(([a, b]) => ({ min: Math.min(a, b), max: Math.max(a, b) }));
@@ -116,7 +117,7 @@ test('admission never throws, and an admitted pod validates against the PSP that
       admitted++;
       if (r.policy !== 'zz-open') byOthers++;
     }),
-    { numRuns: 300 },
+    fcParams(300),
   );
   // The generators must reach the interesting branch, or the property proves nothing.
   assert.ok(admitted > 10 && byOthers > 0, `only ${admitted} admitted pods, ${byOthers} by the random PSPs`);

@@ -3,7 +3,7 @@
 // Mirrors kubernetes@release-1.24 staging/src/k8s.io/api/policy/v1beta1/types.go; API-server
 // validation of the object lives in validate-psp.ts.
 import { FieldPath, type FieldError, type KubeObject } from '../kube/index.js';
-import { isObject, type JsonObject } from '../util/index.js';
+import { isObject, type JsonObject, setOwn } from '../util/index.js';
 import { invalid } from './errors.js';
 
 /** An inclusive ID range (`{min, max}`). */
@@ -139,7 +139,7 @@ export function readPsp(o: KubeObject): { psp: Psp; errors: FieldError[] } {
   } else if (rc !== undefined && rc !== null) errors.push(typeError(sp.child('runtimeClass'), rc, 'object'));
 
   const annotations: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o.metadata.annotations ?? {})) if (typeof v === 'string') annotations[k] = v;
+  for (const [k, v] of Object.entries(o.metadata.annotations ?? {})) if (typeof v === 'string') setOwn(annotations, k, v);
   return { psp: { name: o.metadata.name ?? '', apiVersion: o.apiVersion, annotations, spec: out }, errors };
 }
 

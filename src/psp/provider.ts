@@ -2,7 +2,7 @@
 // checks the pod-level fields, volumes and runtimeClass, then every container (init, regular,
 // ephemeral) in upstream order. Mirrors kubernetes@release-1.24 pkg/security/podsecuritypolicy/provider.go.
 import { CONTAINER_FIELDS, FieldPath, type FieldError, type KubeObject } from '../kube/index.js';
-import { isObject, type JsonObject } from '../util/index.js';
+import { isObject, type JsonObject, setOwn } from '../util/index.js';
 import { invalid } from './errors.js';
 import type { Psp } from './model.js';
 import {
@@ -53,7 +53,7 @@ export function podSpecOf(pod: KubeObject): JsonObject {
 /** Strings-only view of the pod's annotations. */
 function stringAnnotations(pod: KubeObject): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(annotationsOf(pod))) if (typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries(annotationsOf(pod))) if (typeof v === 'string') setOwn(out, k, v);
   return out;
 }
 

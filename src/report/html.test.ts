@@ -14,6 +14,7 @@ import { el, escapeHtml } from './html-builder.js';
 import type { MigrationReport, ReportAudit, ReportDiff, ReportExceptions, ReportPlanStep, ReportViolation } from './html-types.js';
 import { renderHtmlReport } from './html.js';
 import { expectedMetrics, harmless, loadFixture, mapReportStrings, metricProblems, readMetrics, skeleton, tokenize, unescapeHtml } from './internal/test-support.js';
+import { fcParams } from '../../test/helpers/fc.js';
 
 const fixture = loadFixture();
 const page = renderHtmlReport(fixture);
@@ -148,7 +149,7 @@ test('no string in any field can inject markup: the page keeps the structure of 
       assert.deepEqual(skeleton(html), skeleton(renderHtmlReport(twin)));
       assert.deepEqual(metricProblems(html, expectedMetrics(evil)), []);
     }),
-    { numRuns: 200 },
+    fcParams(200),
   );
 });
 

@@ -27,6 +27,28 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/**
+ * The own property `key` of a JSON object, or undefined. Data keys such as `__proto__`, `constructor` or
+ * `toString` are ordinary keys (as in Go); a plain `o[key]` would read Object.prototype's members instead.
+ * JSON data never holds functions and never holds Object.prototype, so one cheap check tells inherited
+ * members apart without a hasOwn lookup on the common path.
+ */
+export function getOwn<T = JsonValue>(o: Readonly<Record<string, T>>, key: string): T | undefined {
+  const v = o[key];
+  return typeof v === 'function' || v === OBJECT_PROTOTYPE ? undefined : v;
+}
+
+const OBJECT_PROTOTYPE: unknown = Object.prototype;
+
+/**
+ * Sets the own property `key` of a JSON object. `o.__proto__ = v` would change o's prototype (and a later
+ * write through it would pollute every object); that one key is defined as a data property instead.
+ */
+export function setOwn<T = JsonValue>(o: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+  else o[key] = value;
+}
+
 /** Deep copy of a JSON value. */
 export function clone<T>(v: T): T {
   return structuredClone(v);
@@ -41,7 +63,7 @@ export function getPath(v: unknown, keys: readonly (string | number)[]): unknown
       cur = cur[k];
     } else {
       if (!isObject(cur)) return undefined;
-      cur = cur[k];
+      cur = getOwn(cur, k);
     }
   }
   return cur;

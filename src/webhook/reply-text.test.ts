@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { formatBlockedMessage, yamlV2Map } from './reply-text.js';
+import { fcParams } from '../../test/helpers/fc.js';
 
 test('the first KB denial (autogen host-path on the gpu-operator DaemonSet) matches byte for byte', () => {
   const message =
@@ -109,6 +110,6 @@ test('yaml.v2 output re-parses to the same map', () => {
       const out = yamlV2Map(m);
       assert.deepEqual(parse(out), JSON.parse(JSON.stringify(m)), out);
     }),
-    { numRuns: 300 },
+    fcParams(300),
   );
 });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseAnchor } from './index.js';
+import { fcParams } from '../../../test/helpers/fc.js';
 
 const cases: { name: string; key: string; want: ReturnType<typeof parseAnchor> }[] = [
   { name: 'parentheses make a condition anchor', key: '(name)', want: { kind: 'condition', key: 'name' } },
@@ -34,6 +35,6 @@ test('parseAnchor never throws and always returns a non-empty key', () => {
       const a = parseAnchor(s);
       if (a !== undefined) assert.ok(a.key.length > 0);
     }),
-    { numRuns: 2000 },
+    fcParams(2000),
   );
 });

@@ -7,16 +7,36 @@ import { matchValue, operatorOf } from '../pattern/index.js';
 import { isSprintScalar, parseStringList, sprint } from './go-values.js';
 
 /**
- * Whether the key element matches some value element, wildcards in either direction. A side without
- * `*` or `?` matches only an equal string, so wildcardMatch runs only where a pattern has a wildcard:
- * key and value lists are usually plain names (volume types, capabilities), checked pairwise.
+ * The value elements prepared for membership tests: the plain ones in a set (an equal key matches in O(1)),
+ * the ones with `*` or `?` in a list (only they can match a different key).
  */
-function someMatches(k: string, values: readonly string[], valueWild: readonly boolean[]): boolean {
-  const keyWild = hasWildcard(k);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as string;
-    if (k === v || (keyWild && wildcardMatch(k, v)) || (valueWild[i] && wildcardMatch(v, k))) return true;
+interface ValueIndex {
+  all: readonly string[];
+  plain: ReadonlySet<string>;
+  wild: readonly string[];
+}
+
+function indexValues(values: readonly string[]): ValueIndex {
+  const wild: string[] = [];
+  for (const v of values) if (hasWildcard(v)) wild.push(v);
+  return { all: values, plain: new Set(values), wild };
+}
+
+// Value lists usually come from the compiled policy (the same array for every request and foreach element):
+// their index is built once per array.
+const indexCache = new WeakMap<readonly unknown[], ValueIndex>();
+
+/**
+ * Whether the key element matches some value element, wildcards in either direction: an equal value (set
+ * lookup), a wildcard value matching the key, or, when the key has a wildcard, a value the key matches.
+ * Large lists (thousands of ports or volume names) cost one lookup per key instead of a scan.
+ */
+function someMatches(k: string, index: ValueIndex): boolean {
+  if (index.plain.has(k)) return true;
+  if (hasWildcard(k)) {
+    for (const v of index.all) if (wildcardMatch(k, v)) return true;
   }
+  for (const v of index.wild) if (wildcardMatch(v, k)) return true;
   return false;
 }
 
@@ -59,14 +79,20 @@ export function evaluateSetOperator(q: Quantifier, sense: Sense, key: unknown, v
       return sense === 'in' ? inRange.every(Boolean) : !inRange.some(Boolean);
     }
   }
-  const values = valueList(value);
-  if (values === undefined) return false;
-  const valueWild = values.map(hasWildcard);
+  let index = Array.isArray(value) ? indexCache.get(value) : undefined;
+  if (index === undefined) {
+    const values = valueList(value);
+    if (values === undefined) return false;
+    index = indexValues(values);
+    if (Array.isArray(value)) indexCache.set(value, index);
+  }
   let anyFound = false;
   let anyMissing = false;
   for (const k of keys) {
-    if (someMatches(k, values, valueWild)) anyFound = true;
+    if (someMatches(k, index)) anyFound = true;
     else anyMissing = true;
+    // The answer is known once both kinds were seen (any: either; all: neither can change back).
+    if (anyFound && anyMissing) break;
   }
   if (q === 'any') return sense === 'in' ? anyFound : anyMissing;
   return sense === 'in' ? !anyMissing : !anyFound;
@@ -88,6 +114,7 @@ export function evaluateIn(sense: Sense, key: unknown, value: unknown): boolean 
   if (values === undefined) return false;
   const keys = typeof key === 'string' ? [key] : Array.isArray(key) ? key.map(sprint) : undefined;
   if (keys === undefined) return false;
-  const present = keys.map((k) => values.includes(k));
-  return sense === 'in' ? present.every(Boolean) : present.some((x) => !x);
+  const set = new Set(values);
+  const allPresent = keys.every((k) => set.has(k));
+  return sense === 'in' ? allPresent : !allPresent;
 }

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { wildcardMatch } from '../../util/index.js';
 import { CONDITION_OPERATORS, evaluateOperator } from './index.js';
+import { fcParams } from '../../../test/helpers/fc.js';
 
 const rows: { name: string; op: string; key: unknown; value: unknown; want: boolean }[] = [
   { name: 'Equal compares equal strings', op: 'Equal', key: 'string', value: 'string', want: true },
@@ -72,7 +73,7 @@ test('evaluateOperator never throws on arbitrary JSON', () => {
     fc.property(fc.constantFrom(...CONDITION_OPERATORS, 'bogus'), fc.jsonValue(), fc.jsonValue(), (op, k, v) => {
       evaluateOperator(op, k, v);
     }),
-    { numRuns: 2000 },
+    fcParams(2000),
   );
 });
 
@@ -81,7 +82,7 @@ test('evaluateOperator never throws on adversarial strings', () => {
     fc.property(fc.constantFrom(...CONDITION_OPERATORS), fc.string(), fc.string(), (op, k, v) => {
       evaluateOperator(op, k, v);
     }),
-    { numRuns: 2000 },
+    fcParams(2000),
   );
 });
 
@@ -98,6 +99,6 @@ test('the set operators on lists match each pair by wildcard in either direction
       assert.deepEqual(evaluateOperator('AnyNotIn', keys, values), { ok: true, value: f.some((x) => !x) });
       assert.deepEqual(evaluateOperator('AllNotIn', keys, values), { ok: true, value: !f.some(Boolean) });
     }),
-    { numRuns: 1000 },
+    fcParams(1000),
   );
 });

@@ -12,6 +12,7 @@ import { type JsonValue, wildcardMatch } from '../../util/index.js';
 import { JmespathError, MAX_FUNCTION_OUTPUT, searchJmespath } from '../jmespath/index.js';
 import { isKyvernoPolicy, loadPolicy, type Policy } from '../model/index.js';
 import { compilePolicy, evaluatePolicy } from './index.js';
+import { fcParams } from '../../../test/helpers/fc.js';
 
 const corpus = fileURLToPath(new URL('../../../../shared/conformance/kyverno-policies/', import.meta.url));
 
@@ -111,7 +112,7 @@ test('corpus policies never throw on arbitrary pods and controllers, and each ev
       assert.ok(p);
       assert.ok(timedEvaluate(p, r, del ? 'DELETE' : 'CREATE') < 250);
     }),
-    { numRuns: 400, seed: 42 },
+    fcParams(400),
   );
 });
 
@@ -194,7 +195,7 @@ test('policy-shaped objects never make loadPolicy or evaluatePolicy throw', () =
       const loaded = loadPolicy(obj as unknown as KubeObject);
       if (loaded.policy) assert.ok(timedEvaluate(compilePolicy(loaded.policy), r) < 250);
     }),
-    { numRuns: 500, seed: 7 },
+    fcParams(500),
   );
 });
 
@@ -203,7 +204,7 @@ test('arbitrary values never make loadPolicy throw', () => {
     fc.property(fc.anything(), (v) => {
       loadPolicy({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'p' }, spec: v } as unknown as KubeObject);
     }),
-    { numRuns: 300, seed: 3 },
+    fcParams(300),
   );
 });
 
@@ -219,7 +220,7 @@ test('wildcard matching agrees with an escaped regex on short strings', () => {
     fc.property(fc.array(alphabet, { maxLength: 8 }), fc.array(fc.constantFrom('a', 'b', '.', '('), { maxLength: 10 }), (p, t) => {
       assert.equal(wildcardMatch(p.join(''), t.join('')), referenceMatch(p.join(''), t.join('')));
     }),
-    { numRuns: 2000, seed: 11 },
+    fcParams(2000),
   );
 });
 
@@ -231,7 +232,7 @@ test('wildcard matching stays fast for random patterns on 20 000-character input
       wildcardMatch(p.join(''), text);
       assert.ok(performance.now() - t0 < 100);
     }),
-    { numRuns: 200, seed: 5 },
+    fcParams(200),
   );
 });
 
@@ -298,6 +299,6 @@ test('jmespath: compositions of string-building functions finish quickly or fail
       }
       assert.ok(performance.now() - t0 < 2_000);
     }),
-    { numRuns: 150, seed: 9 },
+    fcParams(150),
   );
 });

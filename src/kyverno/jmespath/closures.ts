@@ -5,6 +5,7 @@
 // slices, comparisons, `$`, let/variables, expression references, ...) makes the whole expression stay
 // with the library's interpreter.
 import { type compile, type JSONValue, TreeInterpreter } from '@jmespath-community/jmespath';
+import { ownField } from './own-keys.js';
 
 type Node = ReturnType<typeof compile>;
 
@@ -47,8 +48,8 @@ export function compileToClosures(node: Node): CompiledExpression | undefined {
   switch (node.type) {
     case 'Field': {
       const name = node.name;
-      // As the library: an inherited property is read too (`value[name]`), a missing one is null.
-      return (v) => (v === null || typeof v !== 'object' || Array.isArray(v) ? null : ((v as Record<string, JSONValue>)[name] ?? null));
+      // Own keys only, as Go reads a map (own-keys.ts): `constructor` of a map without it is null.
+      return (v) => ownField(v, name);
     }
     case 'Current':
     case 'Identity':
@@ -170,8 +171,8 @@ function fieldPath(names: readonly string[]): CompiledExpression {
   return (v) => {
     let cur = v;
     for (const name of names) {
-      if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return null;
-      cur = (cur as Record<string, JSONValue>)[name] ?? null;
+      cur = ownField(cur, name);
+      if (cur === null) return null;
     }
     return cur;
   };

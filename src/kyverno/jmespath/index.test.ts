@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { JmespathError, KYVERNO_FUNCTIONS, searchJmespath, setJmespathClock, setJmespathRandom } from './index.js';
+import { fcParams } from '../../../test/helpers/fc.js';
 
 setJmespathClock(() => new Date('2023-02-02T15:30:00Z'));
 setJmespathRandom(() => 0.5);
@@ -160,6 +161,30 @@ test('random expressions over random data only ever throw JmespathError, quickly
       }
       assert.ok(performance.now() - started < 500, `${e} took too long`);
     }),
-    { numRuns: 400 },
+    fcParams(400),
   );
 });
+
+// Issue 13 observation 1: keys such as __proto__, constructor and toString are map keys, as in Go's JMESPath.
+const ownKeyData = JSON.parse(
+  '{"a":{"x":1,"__proto__":{"q":1}},"b":{"y":2},"l":[["__proto__",{"p":1}]],"g":[{"k":"__proto__"},{"k":"constructor"},{"k":"__proto__"}]}',
+) as unknown;
+const ownKeyCases: { expr: string; want: unknown }[] = [
+  { expr: 'b.constructor', want: null },
+  { expr: 'b.__proto__', want: null },
+  { expr: 'b.toString', want: null },
+  { expr: 'a.__proto__.q', want: 1 },
+  { expr: 'type(b.constructor)', want: 'null' },
+  { expr: 'let $x = b in $x.constructor', want: null },
+  { expr: 'b.{c: constructor, __proto__: y}', want: JSON.parse('{"c":null,"__proto__":2}') },
+  { expr: 'merge(from_items(l), b)', want: JSON.parse('{"__proto__":{"p":1},"y":2}') },
+  { expr: 'group_by(g, &k)', want: JSON.parse('{"__proto__":[{"k":"__proto__"},{"k":"__proto__"}],"constructor":[{"k":"constructor"}]}') },
+];
+for (const c of ownKeyCases) {
+  test(`JMESPath reads and builds own keys only: ${c.expr} (issue 13 obs. 1)`, () => {
+    const got = searchJmespath(c.expr, ownKeyData);
+    assert.deepEqual(got, c.want);
+    assert.deepEqual(Object.keys(Object.prototype), []);
+    if (got !== null && typeof got === 'object') assert.equal(Object.getPrototypeOf(got), Object.prototype);
+  });
+}

@@ -15,6 +15,8 @@ import {
   TYPE_STRING,
 } from '@jmespath-community/jmespath';
 import { compileToClosures } from './closures.js';
+import { installOwnKeySemantics } from './own-keys.js';
+import { memoizeByRoot } from './root-memo.js';
 import { add, divide, modulo, multiply, round, subtract, sum } from './arithmetic.js';
 import { JmespathError } from './errors.js';
 import { checkReplaceSize, join, MAX_FUNCTION_OUTPUT, outputTooLarge, pad, toJsonString } from './guard.js';
@@ -118,6 +120,7 @@ function ensureRegistered(): void {
   for (const [name, [handler, signature]] of Object.entries(BOUNDED)) {
     registerFunction(name, (resolved) => handler(resolved) as JSONValue, signature, { override: true });
   }
+  installOwnKeySemantics();
   registered = true;
 }
 
@@ -143,13 +146,13 @@ export function compileJmespath(expr: string): (data: unknown) => unknown {
   }
   // Common expressions run as closures (closures.ts); the rest through the library's interpreter.
   const closures = compileToClosures(ast);
-  const run = (data: unknown): unknown => {
+  const run = memoizeByRoot(ast, (data: unknown): unknown => {
     try {
       return closures ? closures(data as JSONValue) : TreeInterpreter.search(ast, data as JSONValue);
     } catch (e) {
       throw wrap(e);
     }
-  };
+  });
   if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
   cache.set(expr, run);
   return run;

@@ -60,7 +60,7 @@ function expand(template: string, m: Matcher, names: Readonly<Record<string, num
   return template.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (whole: string, _all: string, braced?: string, bare?: string) => {
     if (whole === '$$') return '$';
     const name = braced ?? bare ?? '';
-    const index = /^[0-9]+$/.test(name) ? Number(name) : names[name];
+    const index = /^[0-9]+$/.test(name) ? Number(name) : Object.hasOwn(names, name) ? names[name] : undefined;
     if (index === undefined || index > m.groupCount()) return '';
     return m.group(index) ?? '';
   });

@@ -5,6 +5,7 @@ import type { KubeObject } from '../../kube/index.js';
 import type { MatchResources, Rule } from '../model/index.js';
 import { checkKind } from './kind.js';
 import { type MatchInput, matchRule, ruleMatcher } from './match.js';
+import { fcParams } from '../../../test/helpers/fc.js';
 
 const pod = (ns: string, name = 'p', labels: Record<string, string> = {}, annotations: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'v1',
@@ -130,6 +131,6 @@ test('the prepared matcher gives matchRule\'s verdict for kind-only and other ru
       const i = input(resource, { subresource: r.subresource, ...(r.policyNamespace !== undefined ? { policyNamespace: r.policyNamespace } : {}) });
       assert.equal(ruleMatcher(rule)(i), matchRule(rule, i).matched);
     }),
-    { numRuns: 1000 },
+    fcParams(1000),
   );
 });

@@ -2,7 +2,7 @@
 // field paths instead of throwing. Mirrors the structural parts of kyverno@v1.10.7:pkg/validation/policy/
 // validate.go and api/kyverno/v1 (GetValidationFailureAction, legacy condition lists, both action spellings).
 import { FieldPath, type FieldError } from '../../kube/index.js';
-import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
+import { isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
 import type {
   ActionOverride,
   AnyAllConditions,
@@ -123,7 +123,7 @@ function normaliseAction(v: unknown): ValidationFailureAction | undefined {
 
 function stringMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (isObject(v)) for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x : JSON.stringify(x);
+  if (isObject(v)) for (const [k, x] of Object.entries(v)) setOwn(out, k, typeof x === 'string' ? x : JSON.stringify(x));
   return out;
 }
 

@@ -2,7 +2,7 @@
 // and nulls dropped) and then compared structurally. Mirrors kyverno@v1.11:cmd/cli/kubectl-kyverno/resource
 // (Tidy, Compare with tidy=true), the strict successor of 1.10's pattern-based comparison. When they differ,
 // `patchedResourceDiff` says where, one JSON pointer per line.
-import { deepEqual, getPath, isObject, type JsonValue } from '../../util/index.js';
+import { deepEqual, getPath, isObject, type JsonValue, setOwn } from '../../util/index.js';
 import { createJsonPatch } from './json-patch-diff.js';
 
 /** Drops nulls, empty maps and empty lists, recursively; undefined when nothing is left. */
@@ -16,7 +16,7 @@ function tidy(v: unknown): JsonValue | undefined {
     const out: Record<string, JsonValue> = {};
     for (const [k, x] of Object.entries(v)) {
       const t = tidy(x);
-      if (t !== undefined) out[k] = t;
+      if (t !== undefined) setOwn(out, k, t);
     }
     return Object.keys(out).length === 0 ? undefined : out;
   }

@@ -1,10 +1,12 @@
-// createJsonPatch: exact operation lists for typical mutations, and the round-trip property on random JSON.
+// createJsonPatch: exact operation lists for typical mutations, and the round-trip property on random JSON
+// (applied with the engine's own JSON6902 applier: `__proto__` and friends are ordinary keys, as in Go).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import jsonpatch, { type Operation } from 'fast-json-patch';
-import type { JsonValue } from '../../util/index.js';
+import type { JsonObject, JsonValue } from '../../util/index.js';
 import { createJsonPatch, filterKyvernoPatches, type JsonPatchOp } from './json-patch-diff.js';
+import { applyJson6902Ops } from './json6902.js';
+import { fcParams } from '../../../test/helpers/fc.js';
 
 const cases: { name: string; a: JsonValue; b: JsonValue; want: JsonPatchOp[] }[] = [
   { name: 'equal documents need no operation', a: { x: [1, { y: 2 }] }, b: { x: [1, { y: 2 }] }, want: [] },
@@ -31,13 +33,41 @@ test('Kyverno drops patches to status and to metadata other than name, namespace
   assert.deepEqual(filterKyvernoPatches(ops).map((o) => o.path), ['/metadata/labels/a', '/spec/x']);
 });
 
+/** Applies a patch as the API server would (the engine's applier); throws when it does not apply. */
+function apply(doc: JsonValue, ops: JsonPatchOp[]): JsonValue {
+  const r = applyJson6902Ops(doc, ops as unknown as JsonObject[]);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
+// Issue 13 observation 6: fast-check found `{"__proto__": …}` documents at random; they are fixed cases now.
+const protoCases: { name: string; a: string; b: string; want: JsonPatchOp[] }[] = [
+  { name: 'a new "__proto__" key is added as an ordinary key (issue 13 obs. 6)', a: '{}', b: '{"__proto__":{"x":1}}', want: [{ op: 'add', path: '/__proto__', value: JSON.parse('{"x":1}') }] },
+  { name: 'a removed "__proto__" key is removed (issue 13 obs. 6)', a: '{"__proto__":1}', b: '{}', want: [{ op: 'remove', path: '/__proto__' }] },
+  { name: 'a value under "__proto__" is replaced in place (issue 13 obs. 6)', a: '{"__proto__":{"a":1}}', b: '{"__proto__":{"a":2}}', want: [{ op: 'replace', path: '/__proto__/a', value: 2 }] },
+  { name: '"constructor" and "toString" keys are ordinary keys (issue 13 obs. 6)', a: '{"m":{}}', b: '{"m":{"constructor":1,"toString":[]}}', want: [{ op: 'add', path: '/m/constructor', value: 1 }, { op: 'add', path: '/m/toString', value: [] }] },
+];
+
+for (const c of protoCases) {
+  test(c.name, () => {
+    const a = JSON.parse(c.a) as JsonValue;
+    const b = JSON.parse(c.b) as JsonValue;
+    const ops = createJsonPatch(a, b);
+    assert.deepEqual(ops, c.want);
+    assert.deepEqual(apply(a, ops), b);
+    assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), PROTOTYPE_NAMES);
+    assert.equal(Object.getPrototypeOf(apply(a, ops)), Object.prototype);
+  });
+}
+
+const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
+
 test('applying the patch to the original yields the target (random JSON)', () => {
   const json = fc.json().map((s) => JSON.parse(s) as JsonValue);
   fc.assert(
     fc.property(json, json, (a, b) => {
-      const out = jsonpatch.applyPatch(structuredClone(a), createJsonPatch(a, b) as unknown as Operation[], true, false).newDocument;
-      assert.deepEqual(out, b);
+      assert.deepEqual(apply(a, createJsonPatch(a, b)), b);
     }),
-    { numRuns: 500 },
+    fcParams(500),
   );
 });

@@ -2,7 +2,7 @@
 // (`patchType: JSONPatch`). Objects diff key by key; arrays keep their common prefix and suffix, diff the
 // paired middle element-wise and add or remove the rest. Kyverno 1.10 uses mattbaird/jsonpatch plus a filter
 // (pkg/engine/mutate/patch/patchesUtils.go); `filterKyvernoPatches` reproduces that filter.
-import { deepEqual, isObject, type JsonValue } from '../../util/index.js';
+import { deepEqual, getOwn, isObject, type JsonValue } from '../../util/index.js';
 
 /** One RFC 6902 operation as produced by createJsonPatch. */
 export type JsonPatchOp = { op: 'add'; path: string; value: JsonValue } | { op: 'replace'; path: string; value: JsonValue } | { op: 'remove'; path: string };
@@ -33,8 +33,8 @@ function diff(a: JsonValue, b: JsonValue, path: string, ops: JsonPatchOp[]): voi
     }
     for (const [k, v] of Object.entries(b)) {
       const p = `${path}/${escapePointer(k)}`;
-      const old = a[k];
-      if (old === undefined || !Object.hasOwn(a, k)) ops.push({ op: 'add', path: p, value: v });
+      const old = getOwn(a, k);
+      if (old === undefined) ops.push({ op: 'add', path: p, value: v });
       else diff(old, v, p, ops);
     }
     return;

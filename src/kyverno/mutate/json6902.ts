@@ -1,10 +1,12 @@
 // Applies `patchesJson6902` (YAML or JSON text) with the options Kyverno 1.10 passes to evanphx/json-patch:
-// negative array indices, remove of a missing path is a no-op, add creates missing parents. Operations run
-// through fast-json-patch once their paths are resolved. Mirrors kyverno@v1.10.7:pkg/engine/mutate/patch/
-// patchJSON6902.go (applyPatchesWithOptions, ConvertPatchesToJSON) and evanphx/json-patch v5 ensurePathExists.
-import jsonpatch, { type Operation } from 'fast-json-patch';
+// negative array indices, remove of a missing path is a no-op, add creates missing parents. Mirrors
+// kyverno@v1.10.7:pkg/engine/mutate/patch/patchJSON6902.go (applyPatchesWithOptions, ConvertPatchesToJSON)
+// and evanphx/json-patch v5 (ensurePathExists, add/remove/replace/move/copy/test).
+// The operations are applied here rather than by fast-json-patch: Go treats `__proto__`, `constructor` and
+// `prototype` as ordinary keys (a path built from request data may hold them), while fast-json-patch either
+// refuses them or, unbanned, walks JavaScript's prototype chain. Every read and write below is own-property.
 import { parse } from 'yaml';
-import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
+import { deepEqual, getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
 
 /** A JSON6902 outcome: the patched document, or why the patch could not be decoded or applied. */
 export type Json6902Outcome = { ok: true; value: JsonValue } | { ok: false; error: string };
@@ -50,7 +52,7 @@ function resolvePath(doc: JsonValue, parts: readonly string[], forAdd: boolean):
       p = String(n);
     }
     out.push(p);
-    cur = Array.isArray(cur) ? cur[Number(p)] : isObject(cur) ? cur[p] : undefined;
+    cur = Array.isArray(cur) ? cur[Number(p)] : isObject(cur) ? getOwn(cur, p) : undefined;
   });
   return out;
 }
@@ -61,7 +63,7 @@ function ensurePathExists(doc: JsonValue, parts: readonly string[]): string | un
   for (let i = 0; i < parts.length - 1; i++) {
     const part = parts[i] ?? '';
     const next = parts[i + 1] ?? '';
-    const existing: JsonValue | undefined = Array.isArray(cur) ? (INT.test(part) ? cur[Number(part)] : undefined) : isObject(cur) ? cur[part] : undefined;
+    const existing: JsonValue | undefined = Array.isArray(cur) ? (INT.test(part) ? cur[Number(part)] : undefined) : isObject(cur) ? getOwn(cur, part) : undefined;
     if (existing !== undefined && existing !== null) {
       cur = existing;
       continue;
@@ -84,7 +86,7 @@ function ensurePathExists(doc: JsonValue, parts: readonly string[]): string | un
         if (at < 0 || at > cur.length) return `unable to ensure path for add at ${joinPointer(parts)}`;
         cur.splice(at, 0, created);
       } else return `unable to ensure path for add at ${joinPointer(parts)}`;
-    } else cur[part] = created;
+    } else setOwn(cur, part, created);
     cur = created;
   }
   return undefined;
@@ -104,34 +106,150 @@ function exists(doc: JsonValue, parts: readonly string[]): boolean {
   return true;
 }
 
+type Located = { ok: true; parent: JsonValue[] | JsonObject; key: string } | { ok: false; error: string };
+
+/** The container of the last path part (which must exist), for an operation named `op`. */
+function locate(doc: JsonValue, parts: readonly string[], op: string, path: string): Located {
+  let cur: JsonValue | undefined = doc;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const p = parts[i] as string;
+    if (Array.isArray(cur)) cur = INT.test(p) ? cur[Number(p)] : undefined;
+    else if (isObject(cur)) cur = getOwn(cur, p);
+    else cur = undefined;
+    if (cur === undefined) return { ok: false, error: `${op} operation does not apply: doc is missing path: ${path}: missing value` };
+  }
+  if (!Array.isArray(cur) && !isObject(cur)) return { ok: false, error: `${op} operation does not apply: doc is missing path: ${path}: missing value` };
+  return { ok: true, parent: cur, key: parts[parts.length - 1] as string };
+}
+
+/** An index into arr for a get/replace/remove (must exist), or undefined. */
+function existingIndex(arr: readonly JsonValue[], key: string): number | undefined {
+  if (!INT.test(key)) return undefined;
+  const n = Number(key);
+  return n >= 0 && n < arr.length ? n : undefined;
+}
+
+/** The value at a resolved path, or undefined when missing. */
+function getAt(doc: JsonValue, parts: readonly string[]): JsonValue | undefined {
+  let cur: JsonValue | undefined = doc;
+  for (const p of parts) {
+    if (Array.isArray(cur)) {
+      const n = existingIndex(cur, p);
+      cur = n === undefined ? undefined : cur[n];
+    } else if (isObject(cur)) cur = getOwn(cur, p);
+    else return undefined;
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+type Step = { ok: true; doc: JsonValue } | { ok: false; error: string };
+
+function addAt(doc: JsonValue, parts: readonly string[], value: JsonValue, op: string, path: string): Step {
+  if (parts.length === 0) return { ok: true, doc: value };
+  const at = locate(doc, parts, op, path);
+  if (!at.ok) return at;
+  const { parent, key } = at;
+  if (Array.isArray(parent)) {
+    if (key === '-') parent.push(value);
+    else {
+      const n = INT.test(key) ? Number(key) : Number.NaN;
+      if (!(n >= 0 && n <= parent.length)) return { ok: false, error: `${op} operation does not apply: ${path}: index out of bounds: ${key}` };
+      parent.splice(n, 0, value);
+    }
+  } else setOwn(parent, key, value);
+  return { ok: true, doc };
+}
+
+function removeAt(doc: JsonValue, parts: readonly string[], op: string, path: string): Step {
+  if (parts.length === 0) return { ok: true, doc: null };
+  const at = locate(doc, parts, op, path);
+  if (!at.ok) return at;
+  const { parent, key } = at;
+  if (Array.isArray(parent)) {
+    const n = existingIndex(parent, key);
+    if (n === undefined) return { ok: false, error: `${op} operation does not apply: ${path}: index out of bounds: ${key}` };
+    parent.splice(n, 1);
+  } else {
+    if (!Object.hasOwn(parent, key)) return { ok: false, error: `${op} operation does not apply: doc is missing key: ${path}: missing value` };
+    delete parent[key];
+  }
+  return { ok: true, doc };
+}
+
+function replaceAt(doc: JsonValue, parts: readonly string[], value: JsonValue, path: string): Step {
+  if (parts.length === 0) return { ok: true, doc: value };
+  const at = locate(doc, parts, 'replace', path);
+  if (!at.ok) return at;
+  const { parent, key } = at;
+  if (Array.isArray(parent)) {
+    const n = existingIndex(parent, key);
+    if (n === undefined) return { ok: false, error: `replace operation does not apply: ${path}: index out of bounds: ${key}` };
+    parent[n] = value;
+  } else {
+    if (!Object.hasOwn(parent, key)) return { ok: false, error: `replace operation does not apply: doc is missing key: ${path}: missing value` };
+    setOwn(parent, key, value);
+  }
+  return { ok: true, doc };
+}
+
 /** Applies decoded operations to a copy of doc with Kyverno's options. */
 export function applyJson6902Ops(doc: JsonValue, ops: readonly JsonObject[]): Json6902Outcome {
   let work: JsonValue = structuredClone(doc);
   for (const raw of ops) {
-    const op = raw.op;
+    const op = getOwn(raw, 'op');
     if (typeof op !== 'string' || !OPS.has(op)) return { ok: false, error: `Unexpected kind: ${typeof op === 'string' ? op : 'unknown'}` };
-    if (typeof raw.path !== 'string') return { ok: false, error: `${op} operation missing path` };
-    const parts = splitPointer(raw.path);
+    const path = getOwn(raw, 'path');
+    if (typeof path !== 'string') return { ok: false, error: `${op} operation missing path` };
+    if (path !== '' && !path.startsWith('/')) return { ok: false, error: `${op} operation does not apply: invalid JSON pointer: ${path}` };
+    const parts = splitPointer(path);
+    const value = getOwn(raw, 'value');
+    if ((op === 'add' || op === 'replace' || op === 'test') && value === undefined) return { ok: false, error: `${op} operation missing value` };
     if (op === 'add') {
       const err = ensurePathExists(work, resolvePath(work, parts, true));
       if (err) return { ok: false, error: err };
     }
     const resolved = resolvePath(work, parts, op === 'add');
-    if (op === 'remove' && !exists(work, resolved)) continue;
-    const operation: JsonObject = { ...raw, path: joinPointer(resolved) };
-    if ((op === 'move' || op === 'copy') && typeof raw.from === 'string') operation.from = joinPointer(resolvePath(work, splitPointer(raw.from), false));
-    if ((op === 'add' || op === 'replace' || op === 'test') && !Object.hasOwn(raw, 'value')) return { ok: false, error: `${op} operation missing value` };
-    try {
-      const r = jsonpatch.applyOperation(work, operation as unknown as Operation, true, true);
-      if (op === 'test' && r.test === false) return { ok: false, error: `testing value ${raw.path} failed: test failed` };
-      work = r.newDocument;
-    } catch (err) {
-      return { ok: false, error: `${op} operation does not apply: ${raw.path}: ${(err as Error).message.split('\n')[0]}` };
+    let step: Step;
+    switch (op) {
+      case 'add':
+        step = addAt(work, resolved, structuredClone(value as JsonValue), op, path);
+        break;
+      case 'remove':
+        if (!exists(work, resolved)) continue;
+        step = removeAt(work, resolved, op, path);
+        break;
+      case 'replace':
+        step = replaceAt(work, resolved, structuredClone(value as JsonValue), path);
+        break;
+      case 'test': {
+        const got = getAt(work, resolved);
+        if (got === undefined ? value !== null : !deepEqual(got, value)) return { ok: false, error: `testing value ${path} failed: test failed` };
+        continue;
+      }
+      default: {
+        // move and copy read `from` first; a move into its own child is refused as evanphx does.
+        const fromText = getOwn(raw, 'from');
+        if (typeof fromText !== 'string') return { ok: false, error: `${op} operation missing from` };
+        const from = resolvePath(work, splitPointer(fromText), false);
+        const got = getAt(work, from);
+        if (got === undefined) return { ok: false, error: `${op} operation does not apply: doc is missing from path: ${fromText}: missing value` };
+        if (op === 'move') {
+          const fromPointer = joinPointer(from);
+          const toPointer = joinPointer(resolved);
+          if (toPointer.startsWith(`${fromPointer}/`)) return { ok: false, error: `move operation does not apply: cannot move ${fromText} into its own child ${path}` };
+          const removed = removeAt(work, from, op, fromText);
+          if (!removed.ok) return removed;
+          work = removed.doc;
+          step = addAt(work, resolvePath(work, parts, true), got, op, path);
+        } else step = addAt(work, resolved, structuredClone(got), op, path);
+      }
     }
+    if (!step.ok) return step;
+    work = step.doc;
   }
   return { ok: true, value: work };
 }
-
 /** Decodes and applies `patchesJson6902` text to doc. */
 export function applyJson6902(doc: JsonValue, text: string): Json6902Outcome {
   const d = decodeJson6902(text);

@@ -12,6 +12,7 @@ import { type KubeObject, parseObjects } from '../../kube/index.js';
 import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
 import { isKyvernoPolicy, loadPolicy, type Policy } from '../model/index.js';
 import { createJsonPatch, mutatePolicy } from './index.js';
+import { fcParams } from '../../../test/helpers/fc.js';
 
 const corpus = fileURLToPath(new URL('../../../../shared/conformance/kyverno-policies/', import.meta.url));
 
@@ -110,7 +111,7 @@ test('the JSONPatch of every mutation turns the input into exactly the mutated o
       const applied = jsonpatch.applyPatch(structuredClone(r) as unknown as JsonObject, ops as unknown as Operation[], true, false).newDocument as JsonValue;
       assert.deepEqual(applied, m.patched as unknown as JsonValue);
     }),
-    { numRuns: 400 },
+    fcParams(400),
   );
   // The property is only meaningful if a good share of the runs really mutate something.
   assert.ok(mutated * 4 > runs, `only ${mutated} of ${runs} runs mutated the resource`);
@@ -125,6 +126,6 @@ test('strategic-merge policies are idempotent: mutating twice changes nothing mo
       const twice = mutatePolicy(policy, once).patched;
       assert.deepEqual(createJsonPatch(once, twice), [], `${policy.name} is not idempotent`);
     }),
-    { numRuns: 400 },
+    fcParams(400),
   );
 });

@@ -2,7 +2,7 @@
 // or dropped, conditional `()` and global `<()` anchors are checked against the resource (list elements are
 // matched one by one and copied under the resource element's name), then all anchors are deleted.
 // Mirrors kyverno@v1.10.7:pkg/engine/mutate/patch/strategicPreprocessing.go, quirks included (see comments).
-import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
+import { isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
 import { type Anchor, parseAnchor } from '../anchor/index.js';
 import { validatePattern } from '../validate/index.js';
 
@@ -37,7 +37,7 @@ function preprocessNode(pattern: JsonValue, resource: JsonValue | undefined): Pr
 function renameKey(obj: JsonObject, from: string, to: string): void {
   const entries = Object.entries(obj);
   for (const k of Object.keys(obj)) delete obj[k];
-  for (const [k, v] of entries) obj[k === from ? to : k] = v;
+  for (const [k, v] of entries) setOwn(obj, k === from ? to : k, v);
 }
 
 function field(resource: JsonValue | undefined, key: string): JsonValue | undefined {

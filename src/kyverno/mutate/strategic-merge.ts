@@ -2,7 +2,7 @@
 // merge2 walker that Kyverno 1.10 calls (api/filters/patchstrategicmerge, kyaml/yaml/walk, merge2.go,
 // smpdirective.go): patch scalars win, `null` deletes, lists merge by their patch merge key (from the
 // built-in schema, or `name` inferred for CRDs), other lists are replaced, `$patch: replace|delete` honoured.
-import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
+import { getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
 import { elementSchema, fieldSchema, type ListStrategy, listStrategy, type SchemaNode, schemaForObject } from './merge-schema.js';
 
 /** A merge failure (kyaml's node-kind and merge-key errors); the rule reports it as an error. */
@@ -87,9 +87,9 @@ function mergeMap(dest: JsonValue | undefined, src: JsonValue | undefined, schem
   for (const name of [...names].sort()) {
     const child = [...path, name];
     const info: ListInfo = { strategy: listStrategy(schema, name), items: elementSchema(schema, name) };
-    const v = mergeNode(base[name], patch[name], fieldSchema(schema, name), info, child);
+    const v = mergeNode(getOwn(base, name), getOwn(patch, name), fieldSchema(schema, name), info, child);
     if (v === undefined) delete out[name];
-    else out[name] = v;
+    else setOwn(out, name, v);
   }
   return out;
 }
@@ -138,7 +138,7 @@ function scalarText(v: JsonValue | undefined): string | undefined {
 }
 
 function keyOf(e: JsonValue, key: string): string | undefined {
-  return isObject(e) ? scalarText(e[key]) : undefined;
+  return isObject(e) ? scalarText(getOwn(e, key)) : undefined;
 }
 
 // kustomize's patchstrategicmerge filter merges with ListIncreaseDirection=Prepend: the patch's elements come

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { formatFloatE, formatFloatF6, formatGoValue, matchValue } from './index.js';
+import { fcParams } from '../../../test/helpers/fc.js';
 
 const cases: { name: string; value: unknown; pattern: unknown; want: boolean }[] = [
   { name: 'bool pattern matches the same bool', value: true, pattern: true, want: true },
@@ -95,7 +96,7 @@ test('matchValue never throws on arbitrary JSON', () => {
     fc.property(fc.jsonValue(), fc.oneof(fc.jsonValue(), fc.string()), (v, p) => {
       matchValue(v, p);
     }),
-    { numRuns: 1000 },
+    fcParams(1000),
   );
 });
 
@@ -134,6 +135,6 @@ test('an integer value matches a string pattern exactly as its decimal text does
     fc.property(value, pattern, (v, p) => {
       assert.equal(matchValue(v, p), matchValue(String(v === 0 ? 0 : v), p), `${v} vs ${p}`);
     }),
-    { numRuns: 3000 },
+    fcParams(3000),
   );
 });

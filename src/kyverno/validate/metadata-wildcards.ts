@@ -1,7 +1,9 @@
-// Wildcard keys under metadata.labels / metadata.annotations: each is replaced by one matching key of
-// the resource before the map is walked. Mirrors kyverno@v1.10.7:pkg/engine/wildcards/wildcards.go
-// (ExpandInMetadata, replaceWildcardsInMapKeys). Upstream picks whichever matching key Go's random map
-// order yields; we pick the first matching key in byte order, so results are deterministic.
+// Wildcard keys under metadata.labels / metadata.annotations: each is replaced by EVERY matching key of the
+// resource before the map is walked, so each matching label or annotation is checked and the pattern fails
+// when any of them fails. Follows kyverno@v1.10.7:pkg/engine/wildcards/wildcards.go (ExpandInMetadata,
+// replaceWildcardsInMapKeys), which keeps only one matching key (whichever Go's random map order yields):
+// with annotations `container.apparmor.security.beta.kubernetes.io/c: runtime/default` and `.../z: unconfined`
+// Kyverno denies only some of the time; podgate always denies (a deliberate difference, docs/compatibility.md).
 
 import { hasWildcard, isObject, wildcardMatch } from '../../util/index.js';
 import { anchorString, parseAnchor } from '../anchor/index.js';
@@ -15,20 +17,39 @@ function findTagKey(map: Record<string, unknown>, tag: string): string | undefin
     .find((k) => parseAnchor(k)?.key === tag);
 }
 
-/** The first resource key (byte order) that the wildcard key matches; the key itself when none does. */
-function expandKey(key: string, resourceKeys: readonly string[]): string {
-  return resourceKeys.find((k) => wildcardMatch(key, k)) ?? key;
+/** Defines an own key (a key named "__proto__" stays a plain key). */
+function define(out: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-/** Rewrites the wildcard keys of one pattern tag map against the resource's tag map. */
+/**
+ * Rewrites the wildcard keys of one pattern tag map against the resource's tag map: a wildcard key becomes one
+ * key per matching resource key (byte order), each with the wildcard's value and anchor; a wildcard matching
+ * nothing stays as it is. A resource key named literally in the pattern is checked by that literal key; one
+ * matched by several wildcard keys is checked by the first of them in pattern order (a map holds one value).
+ */
 function expandTag(patternTag: Record<string, unknown>, resourceTag: Record<string, unknown>): Record<string, unknown> {
   const resourceKeys = Object.keys(resourceTag).sort(compareGoStrings);
+  const taken = new Set<string>();
+  for (const k of Object.keys(patternTag)) if (!hasWildcard(k)) taken.add(parseAnchor(k)?.key ?? k);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patternTag)) {
-    const a = hasWildcard(k) ? parseAnchor(k) : undefined;
-    const key = !hasWildcard(k) ? k : a ? anchorString(a.kind, expandKey(a.key, resourceKeys)) : expandKey(k, resourceKeys);
-    // defineProperty, so that a key named "__proto__" stays a plain key.
-    Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    if (!hasWildcard(k)) {
+      define(out, k, v);
+      continue;
+    }
+    const a = parseAnchor(k);
+    const bare = a ? a.key : k;
+    const matching = resourceKeys.filter((r) => wildcardMatch(bare, r));
+    if (matching.length === 0) {
+      define(out, a ? anchorString(a.kind, bare) : k, v);
+      continue;
+    }
+    for (const r of matching) {
+      if (taken.has(r)) continue;
+      taken.add(r);
+      define(out, a ? anchorString(a.kind, r) : r, v);
+    }
   }
   return out;
 }
@@ -97,7 +118,10 @@ export function expandInMetadata(pattern: Record<string, unknown>, resource: Rec
     if (!isObject(pTag) || !isObject(rTag)) continue;
     if (!Object.keys(pTag).some(hasWildcard) || expandsToItself(pTag, rTag)) continue;
     newMeta ??= { ...patternMeta };
-    newMeta[pKey] = expandTag(pTag, rTag);
+    define(newMeta, pKey, expandTag(pTag, rTag));
   }
-  return newMeta === undefined ? pattern : { ...pattern, [metaKey]: newMeta };
+  if (newMeta === undefined) return pattern;
+  const out = { ...pattern };
+  define(out, metaKey, newMeta);
+  return out;
 }

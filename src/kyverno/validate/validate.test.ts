@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { type MatchOutcome, validatePattern } from './index.js';
+import { fcParams } from '../../../test/helpers/fc.js';
 
 interface Case {
   note: string;
@@ -69,7 +70,7 @@ test('validatePattern never throws on arbitrary JSON', () => {
     fc.property(json, json, (resource, pattern) => {
       validatePattern(resource, pattern);
     }),
-    { numRuns: 500 },
+    fcParams(500),
   );
 });
 
@@ -87,7 +88,7 @@ test('the order of keys in pattern and resource never changes the outcome', () =
     fc.property(json, json, (resource, pattern) => {
       assert.deepEqual(validatePattern(reverse(resource), reverse(pattern)), validatePattern(resource, pattern));
     }),
-    { numRuns: 500 },
+    fcParams(500),
   );
 });
 

@@ -3,7 +3,7 @@
 // (AddResource, AddOldResource, AddOperation, AddUserInfo, AddServiceAccount, AddImageInfos, AddElement,
 // AddVariable).
 import type { KubeObject, UserInfo } from '../../kube/index.js';
-import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
+import { getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
 import { hasImageInfos, imageInfos } from './images.js';
 
 /** What the request-level context is built from. */
@@ -72,9 +72,17 @@ export function withVariable(ctx: JsonObject, key: string, value: JsonValue): Js
   const set = (node: JsonObject, i: number): JsonObject => {
     const k = parts[i] ?? '';
     // Object.assign rather than `{ ...node, [k]: v }` (V8's slow path on Node 20, see withElement).
-    if (i === parts.length - 1) return Object.assign({}, node, { [k]: value });
-    const child = node[k];
-    return Object.assign({}, node, { [k]: set(isObject(child) ? child : {}, i + 1) });
+    // A `__proto__` name (or one already stored) is an ordinary key: Object.assign would set the prototype.
+    const plain = k !== '__proto__' && !Object.hasOwn(node, '__proto__');
+    const put = (v: JsonValue): JsonObject => {
+      if (plain) return Object.assign({}, node, { [k]: v });
+      const copy: JsonObject = { ...node };
+      setOwn(copy, k, v);
+      return copy;
+    };
+    if (i === parts.length - 1) return put(value);
+    const child = getOwn(node, k);
+    return put(set(isObject(child) ? child : {}, i + 1));
   };
   return set(ctx, 0);
 }
@@ -83,7 +91,8 @@ export function withVariable(ctx: JsonObject, key: string, value: JsonValue): Js
 export function withElement(ctx: JsonObject, element: JsonValue, index: number, nesting: number): JsonObject {
   // Object.assign, not `{ ...ctx, element }`: on Node 20 a spread followed by more properties takes V8's
   // slow path (about 2 µs), and this runs once per foreach element. Same keys, same order.
-  const out: JsonObject = Object.assign({}, ctx);
+  // A context holding a `__proto__` variable is copied by spread (Object.assign would set the prototype).
+  const out: JsonObject = Object.hasOwn(ctx, '__proto__') ? { ...ctx } : Object.assign({}, ctx);
   out.element = element;
   out.elementIndex = index;
   const names = nestedNames(nesting);

@@ -1,7 +1,7 @@
 // The `images` context variable: container images of a pod or pod template, split into registry,
 // path, name, tag and digest. Mirrors kyverno@v1.10.7:pkg/utils/image/infos.go (GetImageInfo) and
 // pkg/engine/context/context.go (AddImageInfos) with docker.io as the default registry.
-import { isObject, type JsonObject } from '../../util/index.js';
+import { isObject, type JsonObject, setOwn } from '../../util/index.js';
 
 /** One parsed image reference, as Kyverno exposes it under `images`. */
 export interface ImageInfo {
@@ -73,7 +73,7 @@ export function imageInfos(resource: JsonObject): JsonObject | undefined {
     if (!Array.isArray(list)) continue;
     const group: JsonObject = {};
     for (const c of list) {
-      if (isObject(c) && typeof c.name === 'string' && typeof c.image === 'string') group[c.name] = { ...parseImage(c.image) };
+      if (isObject(c) && typeof c.name === 'string' && typeof c.image === 'string') setOwn(group, c.name, { ...parseImage(c.image) });
     }
     if (Object.keys(group).length > 0) out[key] = group;
   }

@@ -3,7 +3,7 @@
 // substituteReferencesIfAny, newPreconditionsVariableResolver): innermost variables first, a string that is
 // exactly one variable takes the typed value, others are spliced in (non-strings JSON-encoded). A plain path
 // through a map that lacks a key fails as Kyverno's go-jmespath fork does (NotFoundError, "Unknown key").
-import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
+import { isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
 import { deleteExpression, type Expression, evaluateExpression, expressionOf, findVariable, type Template, templateOf } from './template.js';
 
 /** How unresolvable variables are treated: `strict` fails, `conditions` substitutes "" (preconditions). */
@@ -120,7 +120,7 @@ function compilePlan(doc: JsonValue): Plan {
     for (const e of entries) {
       const key = e.keyPlan ? e.keyPlan(data, opts, path) : e.key;
       path.push(e.key);
-      out[typeof key === 'string' ? key : JSON.stringify(key)] = e.value(data, opts, path);
+      setOwn(out, typeof key === 'string' ? key : JSON.stringify(key), e.value(data, opts, path));
       path.pop();
     }
     return out;
@@ -155,7 +155,7 @@ function walk(doc: JsonValue, path: string[], leaf: (s: string, path: string[]) 
     for (const k of Object.keys(doc)) {
       const key = k.includes('{{') ? leaf(k, path) : k;
       path.push(k);
-      out[typeof key === 'string' ? key : JSON.stringify(key)] = walk(doc[k] as JsonValue, path, leaf);
+      setOwn(out, typeof key === 'string' ? key : JSON.stringify(key), walk(doc[k] as JsonValue, path, leaf));
       path.pop();
     }
     return out;

@@ -1,0 +1,45 @@
+// Issue 13 observation 3 (engine level): expressions that read one top-level context key are evaluated once per
+// key object, so a foreach over 20,000 elements does not rebuild `request.object.spec.volumes[].name` each time.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compile } from '@jmespath-community/jmespath';
+import { compileJmespath } from './index.js';
+import { soleRootKey } from './root-memo.js';
+
+const roots: { expr: string; want: string | undefined }[] = [
+  { expr: 'request.object.spec.volumes[].name', want: 'request' },
+  { expr: "request.object.spec.containers[?name == 'a'].image | [0]", want: 'request' },
+  { expr: 'length(request.object.spec.containers[].ports[]) > `1`', want: 'request' },
+  { expr: 'sort_by(request.object.spec.containers, &name)[].name', want: 'request' },
+  { expr: 'element.name', want: 'element' },
+  { expr: 'element.name == request.object.metadata.name', want: undefined },
+  { expr: '@', want: undefined },
+  { expr: 'to_string(@)', want: undefined },
+  { expr: 'request.object.spec.containers[].name | contains(@, $.element.name)', want: undefined },
+  { expr: "time_since('', request.object.metadata.creationTimestamp, '')", want: undefined },
+  { expr: "random('[a-z]{4}')", want: undefined },
+  { expr: 'let $x = request in $x.object', want: undefined },
+];
+for (const c of roots) {
+  test(`the context keys read by ${c.expr}: ${c.want ?? 'not memoized'}`, () => {
+    assert.equal(soleRootKey(compile(c.expr)), c.want);
+  });
+}
+
+test('a request-only expression is evaluated once for every context sharing the request (issue 13 obs. 3)', () => {
+  const request = { object: { spec: { volumes: [{ name: 'a' }, { name: 'b' }] } } };
+  const run = compileJmespath('request.object.spec.volumes[].name');
+  const first = run({ request, element: { name: 'x' } });
+  assert.deepEqual(first, ['a', 'b']);
+  // Another foreach element: same request object, so the very same result.
+  assert.equal(run({ request, element: { name: 'y' } }), first);
+  // Another request: evaluated anew.
+  assert.deepEqual(run({ request: { object: { spec: { volumes: [{ name: 'c' }] } } } }), ['c']);
+});
+
+test('an expression that reads the element is evaluated per element', () => {
+  const request = { object: { metadata: { name: 'p' } } };
+  const run = compileJmespath('element.name == request.object.metadata.name');
+  assert.equal(run({ request, element: { name: 'p' } }), true);
+  assert.equal(run({ request, element: { name: 'q' } }), false);
+});

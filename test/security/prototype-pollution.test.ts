@@ -1,0 +1,64 @@
+// Issue 13 observation 1: data keys `__proto__`, `constructor`, `prototype` are ordinary keys (as in Go), on the
+// user's path (`podgate admit`) and in the engine. A patchesJson6902 path built from an annotation used to walk
+// `__proto__` in the "ensure path exists" step, set Object.prototype.subresource, and turn enforce into allow-all.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compilePolicy, mutatePolicy } from '../../src/kyverno/index.js';
+import { loadPolicyFiles } from '../../src/webhook/index.js';
+import { runCli } from '../helpers/cli.js';
+import { assertPrototypesClean } from '../helpers/prototypes.js';
+
+const policyFile = new URL('./testdata/team-label-json6902.yaml', import.meta.url).pathname;
+
+function review(team: string) {
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: 'proto-1',
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      namespace: 'default',
+      operation: 'CREATE',
+      userInfo: { username: 'mallory' },
+      object: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'evil', namespace: 'default', annotations: { 'example.com/team': team } },
+        spec: { containers: [{ name: 'c', image: 'nginx', securityContext: { privileged: true } }] },
+      },
+    },
+  };
+}
+
+const annotations = ['x/__proto__/subresource/y', 'x/constructor/prototype/subresource/y', '__proto__/subresource', 'x/__proto__/__proto__/polluted', 'x/toString/y'];
+
+for (const team of annotations) {
+  test(`podgate admit still denies a privileged pod whose annotation is ${team} (issue 13 obs. 1)`, async () => {
+    const r = await runCli(['admit', '--policy', policyFile, '--request', '-'], { stdin: JSON.stringify(review(team)) });
+    assertPrototypesClean();
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const out = JSON.parse(r.stdout) as { response: { allowed: boolean; status: { message: string } } };
+    assert.equal(out.response.allowed, false);
+    assert.match(out.response.status.message, /Privileged mode is disallowed/);
+    // A second, ordinary privileged pod is denied too (nothing leaked into later requests).
+    const again = await runCli(['admit', '--policy', policyFile, '--request', '-'], { stdin: JSON.stringify(review('platform')) });
+    assert.equal((JSON.parse(again.stdout) as { response: { allowed: boolean } }).response.allowed, false);
+    assertPrototypesClean();
+  });
+}
+
+test('the JSON6902 add creates "__proto__" as an ordinary label map key, as Kyverno does (issue 13 obs. 1)', () => {
+  const loaded = loadPolicyFiles([policyFile]);
+  assert.ok(loaded.ok);
+  const r = mutatePolicy(compilePolicy(loaded.policies[0]!), review('x/__proto__/subresource/y').request.object as never, {
+    operation: 'CREATE',
+    namespaceLabels: {},
+  });
+  assertPrototypesClean();
+  assert.equal(r.rules[0]?.status, 'pass', r.rules[0]?.message);
+  const labels = (r.patched.metadata as { labels: Record<string, unknown> }).labels;
+  assert.equal(JSON.stringify(labels), '{"team-x":{"__proto__":{"subresource":{"y":"yes"}}}}');
+  assert.ok(Object.hasOwn(labels['team-x'] as object, '__proto__'));
+  assert.equal(Object.getPrototypeOf(labels['team-x']), Object.prototype);
+});
