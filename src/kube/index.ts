@@ -8,6 +8,7 @@ export { formatSource, objectKey, splitApiVersion } from './object.js';
 export type { InputError, ParseOptions, ParseResult } from './parse.js';
 export { formatInputError, lineAt, parseObjects } from './parse.js';
 export { checkDepth, checkObjectTypes, jsonDuplicateKey, MAX_DEPTH, normaliseObject } from './input-checks.js';
+export { builtinKind, requestMatchKind } from './resources.js';
 export type { ContainerRef, PodBearingKind, PodView } from './pod-spec.js';
 export { allContainers, CONTAINER_FIELDS, isPodBearingKind, POD_CONTROLLER_KINDS, podView } from './pod-spec.js';
 export type { ClusterSnapshot, NamespaceInfo } from './snapshot.js';
