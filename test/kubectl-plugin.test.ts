@@ -28,8 +28,8 @@ test('kubectl podgate --version runs podgate and prints the package version', { 
   assert.equal(out, `${VERSION}\n`);
 });
 
-test('kubectl podgate --help lists the podgate commands', { skip }, () => {
+test('kubectl podgate --help lists the podgate commands under the name it was run by', { skip }, () => {
   const out = execFileSync('kubectl', ['podgate', '--help'], { env, encoding: 'utf8', timeout: 60_000 });
-  assert.match(out, /Usage: podgate/);
+  assert.match(out, /^Usage: kubectl podgate \[options\] \[command\]/);
   assert.match(out, /inventory/);
 });

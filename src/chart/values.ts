@@ -23,19 +23,31 @@ export function formatValuesError(e: ValuesError): string {
 /** Parses the text of a values file; an empty file is an empty map, as in Helm. */
 export function parseValuesText(text: string, file: string): { values: JsonObject; errors: ValuesError[] } {
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  // Helm's YAML decoder refuses a key given twice in one map ("key already set in map"): so do we.
+  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [docs];
   const errors: ValuesError[] = [];
   for (const d of list) {
     const e = d.errors[0];
     if (e) {
-      errors.push({ code: 'VALUES_YAML_SYNTAX', file, line: lc.linePos(e.pos[0]).line, message: `YAML syntax error: ${e.message.split('\n')[0]}` });
+      const what = e.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'YAML syntax error';
+      errors.push({ code: 'VALUES_YAML_SYNTAX', file, line: lc.linePos(e.pos[0]).line, message: `${what}: ${e.message.split('\n')[0]}` });
       return { values: {}, errors };
     }
   }
   // Helm reads a values file with one yaml.Unmarshal: only the first document counts.
   const first = list[0];
-  const value: unknown = first ? first.toJS({ maxAliasCount: 100 }) : null;
+  let value: unknown = null;
+  try {
+    value = first ? first.toJS({ maxAliasCount: 100 }) : null;
+  } catch (err) {
+    // An alias bomb (or an unresolved alias) only surfaces when the aliases are expanded.
+    const line = first?.contents?.range ? lc.linePos(first.contents.range[0]).line : 1;
+    const bomb = /alias count/i.test((err as Error).message);
+    const message = bomb ? 'YAML aliases expand past the limit of 100 (a "billion laughs" document?); refusing to expand it' : `YAML error: ${(err as Error).message}`;
+    errors.push({ code: 'VALUES_YAML_SYNTAX', file, line, message });
+    return { values: {}, errors };
+  }
   if (value === null || value === undefined) return { values: {}, errors };
   if (!isObject(value)) {
     const line = first?.contents?.range ? lc.linePos(first.contents.range[0]).line : 1;
@@ -45,12 +57,15 @@ export function parseValuesText(text: string, file: string): { values: JsonObjec
   return { values: value, errors };
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Reads and parses a values file; throws ChartRenderError (code CHART_VALUES_INVALID) naming file and line. */
 export function loadValuesFile(path: string): JsonObject {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = utf8.decode(readFileSync(path));
   } catch (err) {
+    if (err instanceof TypeError) throw new ChartRenderError('CHART_VALUES_INVALID', `${path}: not UTF-8 text (convert it, e.g. iconv -f latin1 -t utf-8)`);
     throw new ChartRenderError('CHART_VALUES_INVALID', `${path}: cannot read values file: ${(err as Error).message}`);
   }
   const r = parseValuesText(text, path);

@@ -47,8 +47,9 @@ export async function readCluster(io: CliIO, opts: ClusterOptions, what: string,
   if (opts.cluster && opts.kubeconfig) throw new UsageError(`${what}: give either --cluster or --kubeconfig, not both`);
   if (opts.cluster) {
     const paths = opts.cluster.map(clusterDumpPath);
-    // Dumps take the fast YAML path whatever their size (a folder of many small files too).
-    return { objects: await loadOrFail(io, paths, true, { fast: true }), source: paths.join(', '), problems: [], notServed: [] };
+    // Dumps take the fast YAML path whatever their size (a folder of many small files too). Nulls are
+    // kept: the migration's normaliser drops them itself and reports each drop.
+    return { objects: await loadOrFail(io, paths, true, { fast: true, dropNulls: false }), source: paths.join(', '), problems: [], notServed: [] };
   }
   if (opts.kubeconfig || opts.context || io.env.KUBECONFIG) {
     try {

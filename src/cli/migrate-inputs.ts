@@ -28,9 +28,10 @@ import { describeProblem } from '../cluster/index.js';
 import { type CliIO, UsageError } from './io.js';
 import { progress } from './progress.js';
 import { loadOrFail } from './output.js';
+import { policyValidation, printWarnings, type ValidateOptions, validateOptions } from './validate-input.js';
 
 /** Options shared by the commands that evaluate the target policy set. */
-export interface TargetOptions extends ClusterOptions {
+export interface TargetOptions extends ClusterOptions, ValidateOptions {
   values?: string[];
   chartVersion?: string;
   policy?: string[];
@@ -67,15 +68,15 @@ export interface MigrationInputs {
 
 /** Adds the target-set options (cluster, values, chart version, policies, users, Kyverno config, catalog). */
 export function targetOptions(cmd: Command): Command {
-  return clusterOptions(cmd)
+  // The engine profile's --kyverno-version first: validateOptions then reuses it for the schema.
+  return validateOptions(clusterOptions(cmd).addOption(kyvernoVersionOption()), 'strict')
     .option('--values <file...>', 'kyverno-policies values file(s), merged like helm -f')
     .option('--chart-version <version>', 'kyverno-policies chart version (3.0.7 or 3.2.5)', '3.0.7')
     .option('--policy <path...>', 'extra Kyverno policies to include')
     .option('--users <path...>', 'PermissionUser records (users found in the cluster are always included)')
     .option('--kyverno-values <file>', "the kyverno chart's values file (config.resourceFilters, config.excludeGroups, features.policyExceptions)")
     .option('--exception <file...>', 'Kyverno PolicyException files (kyverno.io/v2alpha1) added to those in the cluster; they count only when --kyverno-values enables features.policyExceptions')
-    .option('--catalog <file>', 'extra component catalog ({components: [{id, comment, namespaces, labelValues}]})')
-    .addOption(kyvernoVersionOption());
+    .option('--catalog <file>', 'extra component catalog ({components: [{id, comment, namespaces, labelValues}]})');
 }
 
 /** Reads cluster, values, users and policies; every input problem becomes one UsageError (exit 2). */
@@ -101,13 +102,14 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
   const extra: LoadedObject[] = opts.policy ? await loadOrFail(io, opts.policy) : [];
   let target: TargetPolicies;
   try {
-    target = buildTargetPolicies({ chartVersion, values, users, extra });
+    target = buildTargetPolicies({ chartVersion, values, users, extra, validation: policyValidation(opts) });
   } catch (err) {
     if (err instanceof ChartRenderError) throw new UsageError(`${what}: ${err.message}`);
     throw err;
   }
   if (target.errors.length > 0) throw new UsageError(`${what}: invalid policies:\n  ${target.errors.join('\n  ')}`);
   for (const w of target.chartWarnings) io.stderr(`warning: ${w.message}\n`);
+  printWarnings(io, target.warnings ?? []);
   let kyvernoConfig = defaultKyvernoConfig();
   if (opts.kyvernoValues) {
     let doc: unknown;

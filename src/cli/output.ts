@@ -1,4 +1,8 @@
 // Output helpers shared by commands: -o formats, tables, loading inputs with clear errors.
+// The output contract: every command that prints data accepts -o json|yaml|table (plus its own extras);
+// tables are kubectl-style (upper-case headers, aligned columns, -o wide for more columns); colour only
+// on a terminal, never with NO_COLOR or --no-color.
+import { styleText } from 'node:util';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadObjects } from '../cluster/index.js';
@@ -7,7 +11,7 @@ import { type CliIO, UsageError } from './io.js';
 import { progress } from './progress.js';
 
 /** Output formats accepted by `-o`. */
-export type OutputFormat = 'table' | 'json' | 'yaml' | 'text' | 'html' | 'policyreport';
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'text' | 'html' | 'policyreport' | 'junit' | 'sarif';
 
 /** Global options every command sees. */
 export interface GlobalOptions {
@@ -21,11 +25,55 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
-/** Checks -o against the formats a command supports, defaulting to the first. */
+/** Checks -o against the formats a command supports, defaulting to the first; `wide` is a table with more columns. */
 export function outputFormat(cmd: Command, allowed: readonly OutputFormat[]): OutputFormat {
   const o = globals(cmd).output ?? allowed[0]!;
-  if (!allowed.includes(o)) throw new UsageError(`${cmd.name()}: -o ${o} is not supported here; use one of: ${allowed.join(', ')}`);
+  if (o === 'wide' && allowed.includes('table')) return 'table';
+  if (!allowed.includes(o)) throw new UsageError(`${cmd.name()}: -o ${o} is not supported here; use one of: ${[...allowed, ...(allowed.includes('table') ? ['wide'] : [])].join(', ')}`);
   return o;
+}
+
+/** True for `-o wide`: tables add their extra columns. */
+export function isWide(cmd: Command): boolean {
+  return globals(cmd).output === 'wide';
+}
+
+/** Prints `data` as JSON or YAML, or the table `render` builds: the common case of the output contract. */
+export function printData(io: CliIO, format: OutputFormat, data: unknown, render: () => string): void {
+  if (format === 'json') printJson(io, data);
+  else if (format === 'yaml') printYaml(io, data);
+  else io.stdout(render());
+}
+
+let colour = false;
+
+/** Whether output is coloured: stdout is a terminal, NO_COLOR is unset and --no-color was not given. */
+export function colourEnabled(io: CliIO, argv: readonly string[]): boolean {
+  return Boolean(io.stdoutIsTTY) && !io.env.NO_COLOR && !argv.includes('--no-color') && io.env.TERM !== 'dumb';
+}
+
+/** Turns colour on or off for this run (the CLI decides once, before any command prints). */
+export function setColour(on: boolean): void {
+  colour = on;
+}
+
+const CELL_STYLE: Record<string, Parameters<typeof styleText>[0]> = {
+  fail: 'red',
+  error: 'red',
+  denied: 'red',
+  deny: 'red',
+  no: 'red',
+  pass: 'green',
+  allowed: 'green',
+  yes: 'green',
+  warn: 'yellow',
+  skip: 'gray',
+};
+
+/** Styles text when colour is on (bold, red, ...); plain otherwise. */
+export function paint(style: Parameters<typeof styleText>[0], text: string): string {
+  // podgate decides (stdout TTY, NO_COLOR, --no-color); the stream check is skipped so io can be injected.
+  return colour ? styleText(style, text, { validateStream: false }) : text;
 }
 
 /** Prints a value as JSON (2-space, trailing newline). */
@@ -40,20 +88,31 @@ export function printYaml(io: CliIO, v: unknown): void {
 
 /** Renders rows as an aligned text table with a header. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // Colour is applied after padding, so escape codes never shift the columns.
+  const cell = (c: string, i: number, last: boolean) => {
+    const padded = last ? c : c.padEnd(widths[i] ?? 0);
+    const style = colour ? CELL_STYLE[c.toLowerCase()] : undefined;
+    return style ? padded.replace(c, paint(style, c)) : padded;
+  };
   const line = (r: readonly string[]) =>
     r
-      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .map((c, i) => cell(c, i, i === r.length - 1))
       .join('  ')
       .trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+  const head = header
+    .map((h, i) => (i === header.length - 1 ? h : h.padEnd(widths[i] ?? 0)))
+    .join('  ')
+    .trimEnd();
+  return `${[paint('bold', head), ...rows.map(line)].join('\n')}\n`;
 }
 
 /** Loads objects from paths; any input error becomes a UsageError listing every problem (exit 2). */
-export async function loadOrFail(io: CliIO, paths: readonly string[], requireName = true, opts: { fast?: boolean } = {}): Promise<LoadedObject[]> {
+export async function loadOrFail(io: CliIO, paths: readonly string[], requireName = true, opts: { fast?: boolean; dropNulls?: boolean } = {}): Promise<LoadedObject[]> {
   const stdin = paths.includes('-') ? await io.readStdin() : undefined;
   const step = progress(io, 'reading', 'objects');
-  const r = loadObjects(paths, { stdin, requireName, ...opts, progress: (n) => step.tick(n) });
+  // The CLI reads what a user gives it as the API server would: a pod needs its spec.
+  const r = loadObjects(paths, { stdin, requireName, requirePodSpec: true, ...opts, progress: (n) => step.tick(n) });
   step.end(`${paths.length} path${paths.length === 1 ? '' : 's'}`);
   if (r.errors.length > 0) throw new UsageError(r.errors.map(formatInputError).join('\n'));
   return r.objects;

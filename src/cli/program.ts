@@ -15,8 +15,10 @@ import { registerPss } from './commands/pss.js';
 import { registerUsers } from './commands/users.js';
 import { registerVersion } from './commands/version.js';
 import { registerWebhook } from './commands/webhook.js';
+import { completionScript } from './completion.js';
 import { type CliIO, EXIT, UsageError } from './io.js';
 import { setProgress } from './progress.js';
+import { colourEnabled, setColour } from './output.js';
 
 /** Mutable state a command sets: its exit code. */
 export interface RunState {
@@ -64,16 +66,17 @@ export function parseSize(flag: string, text: string): number {
 export function buildProgram(ctx: CliContext, opts: { subcommandOwnsVersion?: boolean } = {}): Command {
   // Commander lets program options match anywhere, so `--version` is left to subcommands that
   // define it (e.g. `pss check --version v1.24`) whenever a subcommand is named.
-  const program = new Command('podgate')
+  const name = ctx.io.programName ?? 'podgate';
+  const program = new Command(name)
     .description('Pod admission for clusters leaving PodSecurityPolicy for Kyverno')
     .version(VERSION, opts.subcommandOwnsVersion ? '-V' : '-V, --version')
-    .option('-o, --output <format>', 'output format: table, json, yaml, text, html, policyreport (each command lists the ones it supports)')
+    .option('-o, --output <format>', 'output format: json, yaml, table, wide (every command that prints data), and per command text, html, policyreport, junit, sarif')
     .option('--no-color', 'disable coloured output')
     .option('--debug', 'print stack traces of internal errors')
     .option('-q, --quiet', 'no progress on stderr (progress shows only on a terminal, never with -o json or -o yaml)')
     .option('--max-file-size <size>', `largest policy/manifest/dump file read, e.g. 64Mi, 1Gi (default ${formatSize(DEFAULT_READ_LIMITS.maxFileSize)})`)
     .option('--max-total-size <size>', `most bytes read from all files of one --policy/--cluster/... input (default ${formatSize(DEFAULT_READ_LIMITS.maxTotalSize)})`)
-    .showHelpAfterError('(run podgate --help for usage)')
+    .showHelpAfterError(`(run ${name} --help for usage)`)
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   program.addHelpText(
@@ -106,6 +109,15 @@ Exit codes: 0 ok, 1 policy failures found (denials, mismatches, breakages) or an
   registerMigrate(program, ctx);
   registerWebhook(program, ctx);
   registerVersion(program, ctx);
+  program
+    .command('completion')
+    .description('print a shell completion script: bash, zsh or fish (e.g. source <(podgate completion bash))')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action((shell: string) => {
+      if (shell !== 'bash' && shell !== 'zsh' && shell !== 'fish') throw new UsageError(`completion: ${JSON.stringify(shell)} is not supported; use bash, zsh or fish`);
+      // kubectl completes its plugins itself; the script is for the podgate binary.
+      ctx.io.stdout(completionScript(program, shell, 'podgate'));
+    });
   // Every subcommand inherits the exit override and output routing.
   const configure = (c: Command) => {
     c.exitOverride();
@@ -122,6 +134,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   // The engine never reads the clock or a random source itself: the CLI supplies them.
   setJmespathClock(() => new Date());
   setJmespathRandom(Math.random);
+  setColour(colourEnabled(io, argv));
   setReadLimits();
   const program = buildProgram(ctx, { subcommandOwnsVersion: hasSubcommand(argv) });
   const debug = argv.includes('--debug');

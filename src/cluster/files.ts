@@ -106,8 +106,45 @@ export function expandPaths(paths: readonly string[]): { files: string[]; errors
   return { files, errors };
 }
 
-/** Reads a file as UTF-8, refusing it once it exceeds `max` bytes (devices and FIFOs included). */
-function readBounded(file: string, max: number): { ok: true; text: string; size: number } | { ok: false; size: number } {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes file bytes as UTF-8 (a BOM is dropped); anything else is an error naming the file, never U+FFFD. */
+export function decodeText(bytes: Uint8Array, file: string): { text: string } | { error: InputError } {
+  try {
+    return { text: utf8.decode(bytes) };
+  } catch {
+    let at = 0;
+    // Name the first line that does not decode, so the user can find it.
+    for (let i = 0, line = 1; i < bytes.length; i++) {
+      if (bytes[i] === 0x0a) line++;
+      if (bytes[i]! >= 0x80) {
+        try {
+          utf8.decode(bytes.subarray(i, Math.min(bytes.length, i + 4)));
+        } catch {
+          at = line;
+          break;
+        }
+      }
+    }
+    return { error: { code: 'ENCODING', file, ...(at > 0 ? { line: at } : {}), message: 'not UTF-8 text (Kubernetes manifests are UTF-8; convert it, e.g. iconv -f latin1 -t utf-8)' } };
+  }
+}
+
+/** Reads a text file (within the file size limit) as UTF-8, or returns the problem. */
+export function readTextFile(file: string): { text: string } | { error: InputError } {
+  let read: ReturnType<typeof readBounded>;
+  try {
+    const size = statSync(file).size;
+    read = size > limits.maxFileSize ? { ok: false, size } : readBounded(file, limits.maxFileSize);
+  } catch (err) {
+    return { error: readError(file, err) };
+  }
+  if (!read.ok) return { error: { code: 'TOO_LARGE', file, message: `file is larger than the limit ${formatSize(limits.maxFileSize)} (at least ${read.size} bytes); raise it with --max-file-size` } };
+  return decodeText(read.bytes, file);
+}
+
+/** Reads a file's bytes, refusing it once it exceeds `max` bytes (devices and FIFOs included). */
+function readBounded(file: string, max: number): { ok: true; bytes: Buffer; size: number } | { ok: false; size: number } {
   const fd = openSync(file, 'r');
   try {
     const chunks: Buffer[] = [];
@@ -120,7 +157,7 @@ function readBounded(file: string, max: number): { ok: true; text: string; size:
       size += n;
       if (size > max) return { ok: false, size };
     }
-    return { ok: true, text: Buffer.concat(chunks, size).toString('utf8'), size };
+    return { ok: true, bytes: Buffer.concat(chunks, size), size };
   } finally {
     closeSync(fd);
   }
@@ -131,48 +168,57 @@ function append<T>(to: T[], from: readonly T[]): void {
   for (const x of from) to.push(x);
 }
 
-/** Loads objects from paths (`-` means stdin text, passed in by the caller). */
-export function loadObjects(paths: readonly string[], opts: ParseOptions & { stdin?: string } = {}): LoadResult {
+/** Loads objects from paths (`-` means stdin text, passed in by the caller). Unless `allowEmpty`, a path that holds no object is an error. */
+export function loadObjects(paths: readonly string[], opts: ParseOptions & { stdin?: string; allowEmpty?: boolean } = {}): LoadResult {
   const out: LoadResult = { objects: [], errors: [] };
   const { maxFileSize, maxTotalSize } = limits;
   let total = 0;
   for (const p of paths) {
+    const before = { objects: out.objects.length, errors: out.errors.length };
     if (p === '-') {
       const r = parseObjects(opts.stdin ?? '', '<stdin>', opts);
       append(out.objects, r.objects);
       append(out.errors, r.errors);
-      continue;
+    } else {
+      const { files, errors } = expandPaths([p]);
+      append(out.errors, errors);
+      for (const f of files) {
+        let read: ReturnType<typeof readBounded>;
+        try {
+          // The size on disk refuses a big file before reading it; the bounded read catches devices and FIFOs.
+          const size = statSync(f).size;
+          read = size > maxFileSize ? { ok: false, size } : readBounded(f, maxFileSize);
+        } catch (err) {
+          out.errors.push(readError(f, err));
+          continue;
+        }
+        if (!read.ok) {
+          out.errors.push({ code: 'TOO_LARGE', file: f, message: `file is larger than the limit ${formatSize(maxFileSize)} (at least ${read.size} bytes); raise it with --max-file-size` });
+          continue;
+        }
+        total += read.size;
+        if (total > maxTotalSize) {
+          out.errors.push({
+            code: 'TOO_LARGE',
+            file: f,
+            message: `not read: with this file the input reaches ${formatSize(total)}, over the total limit ${formatSize(maxTotalSize)}; raise it with --max-total-size`,
+          });
+          return out;
+        }
+        const decoded = decodeText(read.bytes, f);
+        if ('error' in decoded) {
+          out.errors.push(decoded.error);
+          continue;
+        }
+        const already = out.objects.length;
+        const r = parseObjects(decoded.text, f, opts.progress ? { ...opts, progress: (k) => opts.progress?.(already + k) } : opts);
+        opts.progress?.(already + r.objects.length);
+        append(out.objects, r.objects);
+        append(out.errors, r.errors);
+      }
     }
-    const { files, errors } = expandPaths([p]);
-    out.errors.push(...errors);
-    for (const f of files) {
-      let read: ReturnType<typeof readBounded>;
-      try {
-        // The size on disk refuses a big file before reading it; the bounded read catches devices and FIFOs.
-        const size = statSync(f).size;
-        read = size > maxFileSize ? { ok: false, size } : readBounded(f, maxFileSize);
-      } catch (err) {
-        out.errors.push(readError(f, err));
-        continue;
-      }
-      if (!read.ok) {
-        out.errors.push({ code: 'TOO_LARGE', file: f, message: `file is larger than the limit ${formatSize(maxFileSize)} (at least ${read.size} bytes); raise it with --max-file-size` });
-        continue;
-      }
-      total += read.size;
-      if (total > maxTotalSize) {
-        out.errors.push({
-          code: 'TOO_LARGE',
-          file: f,
-          message: `not read: with this file the input reaches ${formatSize(total)}, over the total limit ${formatSize(maxTotalSize)}; raise it with --max-total-size`,
-        });
-        return out;
-      }
-      const before = out.objects.length;
-      const r = parseObjects(read.text, f, opts.progress ? { ...opts, progress: (k) => opts.progress?.(before + k) } : opts);
-      opts.progress?.(before + r.objects.length);
-      append(out.objects, r.objects);
-      append(out.errors, r.errors);
+    if (!opts.allowEmpty && out.objects.length === before.objects && out.errors.length === before.errors) {
+      out.errors.push({ code: 'EMPTY', file: p === '-' ? '<stdin>' : p, message: `no objects found in ${p === '-' ? 'stdin' : p}` });
     }
   }
   return out;

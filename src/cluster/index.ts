@@ -1,6 +1,6 @@
 // Public surface of cluster/: where objects come from (files, stdin, a live API server).
 export type { LoadResult, ReadLimits } from './files.js';
-export { DEFAULT_READ_LIMITS, expandPaths, formatSize, loadObjects, readLimits, setReadLimits } from './files.js';
+export { DEFAULT_READ_LIMITS, decodeText, expandPaths, formatSize, loadObjects, readLimits, readTextFile, setReadLimits } from './files.js';
 export type { ListedKind, LiveOptions, LiveProblem, LiveResult } from './live.js';
 export { describeProblem, LIVE_KINDS, LiveClusterError, loadLiveObjects, rbacResource } from './live.js';
 export { clusterDumpPath, DUMP_OBJECTS_DIR } from './dump.js';

@@ -2,13 +2,14 @@
 // JSON, and `kind: List` / `*List` documents (what `kubectl get -o yaml` prints) are flattened.
 // Problems are collected as InputErrors (file, document, line, field), never thrown.
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { checkDepth, checkObjectTypes, jsonDuplicateKey, MAX_DEPTH, normaliseObject } from './input-checks.js';
 import { isObject } from '../util/index.js';
 import type { KubeObject, LoadedObject } from './object.js';
 import { parseBulk } from './parse-bulk.js';
 
 /** A problem with the user's input, pointing at file, document, line and field. */
 export interface InputError {
-  code: 'YAML_SYNTAX' | 'NOT_AN_OBJECT' | 'MISSING_FIELD' | 'INVALID_FIELD' | 'READ_FAILED' | 'TOO_LARGE' | 'SYMLINK_LOOP';
+  code: 'YAML_SYNTAX' | 'NOT_AN_OBJECT' | 'MISSING_FIELD' | 'INVALID_FIELD' | 'READ_FAILED' | 'TOO_LARGE' | 'SYMLINK_LOOP' | 'DUPLICATE_KEY' | 'TOO_DEEP' | 'EMPTY' | 'ENCODING';
   file: string;
   /** 0-based document index, when known. */
   document?: number;
@@ -21,6 +22,7 @@ export interface InputError {
 
 /** Renders an input error as `file:line: document N: field: message`. */
 export function formatInputError(e: InputError): string {
+  if (e.code === 'EMPTY') return e.message;
   const where = [e.line !== undefined ? `${e.file}:${e.line}` : e.file];
   if (e.document !== undefined) where.push(`document ${e.document + 1}`);
   if (e.field) where.push(e.field);
@@ -44,53 +46,115 @@ export interface ParseOptions {
   fast?: boolean;
   /** Called now and then with the number of objects read so far from this text (progress on a terminal). */
   progress?: (objects: number) => void;
+  /** Check the types of the fields podgate reads (labels, pod specs). Default true. */
+  checkTypes?: boolean;
+  /** A pod (or pod template) without a spec is an error, as the API server refuses it. Default false. */
+  requirePodSpec?: boolean;
+  /** Drop null-valued keys as the API server's decoding does (Kyverno policies keep theirs). Default true. */
+  dropNulls?: boolean;
 }
 
 /** The size from which YAML is parsed through the fast path by default. */
 export const FAST_PARSE_MIN = 256 * 1024;
 
+/** Source lines of fields inside parsed objects, for errors that name a field deep in a document. */
+const positions = new WeakMap<object, (segments: readonly (string | number)[]) => number | undefined>();
+
+/** The 1-based line of the field at `segments` inside an object parsed from YAML, when known. */
+export function lineAt(obj: object, segments: readonly (string | number)[]): number | undefined {
+  return positions.get(obj)?.(segments);
+}
+
+const tooDeep = (file: string, document?: number): InputError => ({
+  code: 'TOO_DEEP',
+  file,
+  ...(document !== undefined ? { document } : {}),
+  message: `nesting deeper than ${MAX_DEPTH} levels: not a Kubernetes object (podgate's limit)`,
+});
+
+const isStackOverflow = (err: unknown) => err instanceof RangeError && /call stack/i.test(err.message);
+
 /** Parses text holding one or more YAML/JSON documents into Kubernetes objects. */
 export function parseObjects(text: string, file: string, opts: ParseOptions = {}): ParseResult {
   const out: ParseResult = { objects: [], errors: [] };
+  try {
+    parseInto(out, text, file, opts);
+  } catch (err) {
+    // The YAML parser and the walks below recurse; input nested past the stack is refused, not a crash.
+    if (!isStackOverflow(err)) throw err;
+    out.objects = [];
+    out.errors.push(tooDeep(file));
+  }
+  return out;
+}
+
+function parseInto(out: ParseResult, text: string, file: string, opts: ParseOptions): void {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    let v: unknown;
+    let ok = false;
     try {
-      const v: unknown = JSON.parse(text);
+      v = JSON.parse(text);
+      ok = true;
+    } catch {
+      // fall through to YAML, which reports a located syntax error
+    }
+    if (ok) {
+      if (!checkDepth(v)) {
+        out.errors.push(tooDeep(file, 0));
+        return;
+      }
+      const dup = jsonDuplicateKey(text);
+      if (dup) {
+        const line = text.slice(0, dup.offset).split('\n').length;
+        out.errors.push({ code: 'DUPLICATE_KEY', file, document: 0, line, field: dup.path, message: `duplicate key ${JSON.stringify(dup.key)}` });
+        return;
+      }
       const docs = Array.isArray(v) ? v : [v];
       docs.forEach((d, i) => {
         addDocument(out, d, file, i, () => 1, opts);
       });
-      return out;
-    } catch {
-      // fall through to YAML, which reports a located syntax error
+      return;
     }
   }
   if (opts.fast ?? text.length >= FAST_PARSE_MIN) {
     const bulk = parseBulk(text, opts.progress);
     if (bulk) {
-      for (const d of bulk) addDocument(out, d.value, file, d.index, (j) => (j === undefined ? d.line : (d.itemLines?.[j] ?? d.line)), opts);
-      return out;
+      for (const d of bulk) {
+        if (!checkDepth(d.value)) {
+          out.errors.push({ ...tooDeep(file, d.index), line: d.line });
+          continue;
+        }
+        addDocument(out, d.value, file, d.index, (j) => (j === undefined ? d.line : (d.itemLines?.[j] ?? d.line)), opts);
+      }
+      return;
     }
   }
   const lc = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
   } catch (err) {
+    if (isStackOverflow(err)) throw err;
     out.errors.push({ code: 'YAML_SYNTAX', file, message: (err as Error).message });
-    return out;
+    return;
   }
   if (!Array.isArray(docs)) docs = [docs];
   docs.forEach((doc, i) => {
     const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lc.linePos(offset).line);
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
+      if (/call stack/i.test(e.message)) {
+        out.errors.push({ ...tooDeep(file, i), line: lineOf(e.pos[0]) });
+        return;
+      }
+      const dup = e.code === 'DUPLICATE_KEY';
       out.errors.push({
-        code: 'YAML_SYNTAX',
+        code: dup ? 'DUPLICATE_KEY' : 'YAML_SYNTAX',
         file,
         document: i,
         line: lineOf(e.pos[0]),
-        message: `YAML syntax error: ${e.message.split('\n')[0]}`,
+        message: dup ? `duplicate key: ${e.message.split('\n')[0]}` : `YAML syntax error: ${e.message.split('\n')[0]}`,
       });
       return;
     }
@@ -99,11 +163,16 @@ export function parseObjects(text: string, file: string, opts: ParseOptions = {}
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
+      if (isStackOverflow(err)) throw err;
       // Alias problems (unresolved, or an alias bomb) only surface when converting to JS.
       out.errors.push({ code: 'YAML_SYNTAX', file, document: i, line: docLine, message: `YAML error: ${(err as Error).message}` });
       return;
     }
     if (value === null || value === undefined) return; // empty document (e.g. trailing ---)
+    if (!checkDepth(value)) {
+      out.errors.push({ ...tooDeep(file, i), line: docLine });
+      return;
+    }
     const itemLine = (j: number) => {
       const c = doc.contents;
       if (isMap(c)) {
@@ -112,9 +181,16 @@ export function parseObjects(text: string, file: string, opts: ParseOptions = {}
       }
       return docLine;
     };
+    const fieldLine = (prefix: readonly (string | number)[]) => (segments: readonly (string | number)[]): number | undefined => {
+      const node = doc.getIn([...prefix, ...segments], true) as { range?: [number] } | undefined;
+      if (node?.range) return lineOf(node.range[0]);
+      // An unknown key's value may be missing (`key:`): fall back to the parent's line.
+      return segments.length > 0 ? fieldLine(prefix)(segments.slice(0, -1)) : undefined;
+    };
+    const before = out.objects.length;
     addDocument(out, value, file, i, (j) => (j === undefined ? docLine : itemLine(j)), opts);
+    for (const lo of out.objects.slice(before)) positions.set(lo.object, fieldLine(lo.source.item !== undefined ? ['items', lo.source.item] : []));
   });
-  return out;
 }
 
 function addDocument(
@@ -142,13 +218,21 @@ function addDocument(
     value.items.forEach((item, j) => {
       const err = checkObject(item, opts, `items[${j}].`);
       if (err) out.errors.push({ ...err, file, document, line: lineOf(j) });
+      else if (!typesOk(out, opts.dropNulls === false ? (item as KubeObject) : normaliseObject(item as KubeObject), opts, file, document, lineOf(j), `items[${j}].`)) return;
       else out.objects.push({ object: item as KubeObject, source: { file, document, line: lineOf(j), item: j } });
     });
     return;
   }
   const err = checkObject(value, opts, '');
   if (err) out.errors.push({ ...err, file, document, line });
-  else out.objects.push({ object: value as KubeObject, source: { file, document, line } });
+  else if (typesOk(out, opts.dropNulls === false ? (value as KubeObject) : normaliseObject(value as KubeObject), opts, file, document, line, '')) out.objects.push({ object: value as KubeObject, source: { file, document, line } });
+}
+
+function typesOk(out: ParseResult, o: KubeObject, opts: ParseOptions, file: string, document: number, line: number, prefix: string): boolean {
+  if (opts.checkTypes === false) return true;
+  const problems = checkObjectTypes(o, { requirePodSpec: opts.requirePodSpec === true });
+  for (const p of problems) out.errors.push({ code: 'INVALID_FIELD', file, document, line, field: `${prefix}${p.field}`, message: p.message });
+  return problems.length === 0;
 }
 
 function checkObject(v: unknown, opts: ParseOptions, prefix: string): Omit<InputError, 'file'> | undefined {

@@ -79,7 +79,7 @@ test('podgate apply -o policyreport emits a ClusterPolicyReport for cluster-less
 test('podgate apply names file, document and field of a policy problem (exit 2)', async () => {
   const r = await runCli(['apply', `${dir}bad-policy/policy.yaml`, '-r', `${dir}suite/resources.yaml`]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /bad-policy\/policy\.yaml: document 1: spec\.validationFailureAction: Unsupported value: "sometimes"/);
+  assert.match(r.stderr, /bad-policy\/policy\.yaml:\d+: document 1: spec\.validationFailureAction: Unsupported value: "sometimes"/);
   assert.match(r.stderr, /document 1: spec\.rules\[0\]\.match: Required value: match is required/);
 });
 

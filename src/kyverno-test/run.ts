@@ -19,6 +19,7 @@ import {
   type EvaluationContext,
   evaluatePolicy,
   loadPolicyObjects,
+  type PolicyValidation,
   mutatePolicy,
   type PolicyMutation,
   type PolicyResult,
@@ -57,6 +58,8 @@ export interface SuiteRun {
   rows: TestRow[];
   /** Load problems (the suite's rows may be incomplete). */
   errors: string[];
+  /** Schema problems that `--validate=warn` reports without failing (unknown fields are dropped). */
+  warnings?: string[];
   /**
    * Problems Kyverno prints and carries on from (an unreadable patchedResource file makes its rows fail
    * the comparison): reported, but not input errors.
@@ -112,10 +115,11 @@ function requestInfoFrom(doc: unknown): RequestInfo | undefined {
 /** Runs one kyverno-test.yaml file. Never throws for bad input: problems land in `errors`. */
 /**
  * The profile decides how the CLI applies policies (engine/profile.ts: testChainsMutations,
- * applyRequestObjectValues, testRowWithoutResponse, testUpdateFromValues, testExceptions).
+ * applyRequestObjectValues, testRowWithoutResponse, testUpdateFromValues, testExceptions); `validation`
+ * how policy files are checked against the Kyverno CRD schema.
  */
-export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROFILE): SuiteRun {
-  const run: SuiteRun = { file, name: '', rows: [], errors: [], reported: [], policyCount: 0, resourceCount: 0 };
+export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROFILE, validation: PolicyValidation = { validate: 'warn' }): SuiteRun {
+  const run: SuiteRun = { file, name: '', rows: [], errors: [], warnings: [], reported: [], policyCount: 0, resourceCount: 0 };
   let doc: unknown;
   try {
     doc = readYaml(file);
@@ -131,12 +135,14 @@ export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROF
   const dir = dirname(file);
   const rel = (p: string) => resolve(dir, p);
 
-  const loadedPolicies = loadObjects(suite.policies.map(rel), { requireName: false });
+  // The kyverno CLI reads suites as unstructured objects: no type checks, empty files allowed.
+  const loadedPolicies = loadObjects(suite.policies.map(rel), { requireName: false, allowEmpty: true, checkTypes: false });
   for (const e of loadedPolicies.errors) run.errors.push(formatInputError(e));
-  const { policies: loaded, problems } = loadPolicyObjects(loadedPolicies.objects);
+  const { policies: loaded, problems, warnings } = loadPolicyObjects(loadedPolicies.objects, validation);
   run.errors.push(...problems);
+  run.warnings!.push(...warnings);
   const policies = loaded.map(compilePolicy);
-  const loadedResources = loadObjects(suite.resources.map(rel), { requireName: false });
+  const loadedResources = loadObjects(suite.resources.map(rel), { requireName: false, allowEmpty: true, checkTypes: false });
   for (const e of loadedResources.errors) run.errors.push(formatInputError(e));
   const resources = loadedResources.objects.map((o) => inDefaultNamespace(o.object));
   run.policyCount = policies.length;
@@ -199,7 +205,7 @@ export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROF
     const file = rel(path);
     let entry = patchedFiles.get(file);
     if (!entry) {
-      const loaded = loadObjects([file], { requireName: false });
+      const loaded = loadObjects([file], { requireName: false, allowEmpty: true, checkTypes: false });
       const problems = loaded.errors.map(formatInputError);
       entry = { docs: loaded.objects.map((o) => inDefaultNamespace(o.object)), ...(problems.length > 0 ? { error: problems.join('; ') } : {}) };
       if (entry.error !== undefined) run.reported.push(`failed to load resources (${entry.error})`);

@@ -3,6 +3,8 @@ export type { GroupVersionKind, MatchInput, MatchOutcome, RequestInfo } from './
 export { checkKind, checkSelector, matchRule } from './match/index.js';
 export type { Policy, PolicyLoadResult, Rule, RuleType, ValidationFailureAction } from './model/index.js';
 export { isKyvernoPolicy, loadPolicy, loadPolicyList, loadPolicyObjects } from './model/index.js';
+export type { KyvernoSchemaVersion, PolicyListResult, PolicyValidation, SchemaIssue, ValidationMode } from './model/index.js';
+export { checkPolicySchema, KYVERNO_SCHEMA_VERSIONS, pruneUnknownFields, VALIDATION_MODES } from './model/index.js';
 export { autogenRuleName, computeRules } from './autogen/index.js';
 export type {
   CompiledPolicy,

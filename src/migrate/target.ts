@@ -1,8 +1,8 @@
 // The target policy set the cluster will really get: the kyverno-policies chart rendered from the
 // values, the per-user policies of every permission user, and any extra policies — compiled once.
 import { type ChartVersion, type ChartWarning, renderChart } from '../chart/index.js';
-import { type CompiledPolicy, compilePolicy, loadPolicyList } from '../kyverno/index.js';
-import type { KubeObject, LoadedObject } from '../kube/index.js';
+import { type CompiledPolicy, compilePolicy, loadPolicyList, type PolicyValidation } from '../kyverno/index.js';
+import { type KubeObject, type LoadedObject, lineAt } from '../kube/index.js';
 import { type PermissionUser, renderUser } from '../permissions/index.js';
 import type { JsonObject } from '../util/index.js';
 
@@ -16,6 +16,8 @@ export interface TargetPolicies {
   chartPolicies: Set<string>;
   chartWarnings: ChartWarning[];
   errors: string[];
+  /** Schema problems of extra policies under `--validate=warn`. */
+  warnings?: string[];
 }
 
 /** Inputs for the target set. */
@@ -26,14 +28,19 @@ export interface TargetInput {
   set?: string[];
   users: readonly PermissionUser[];
   extra: readonly LoadedObject[];
+  /** How the extra policies are checked against the CRD schema (default strict, Kyverno 1.10); chart and user policies are always strict. */
+  validation?: PolicyValidation;
 }
 
 /** Renders, loads and compiles the target set. Problems are collected, never thrown. */
 export function buildTargetPolicies(input: TargetInput): TargetPolicies {
   const out: TargetPolicies = { policies: [], origin: new Map(), chartPolicies: new Set(), chartWarnings: [], errors: [] };
-  const add = (o: KubeObject, origin: PolicyOrigin, where: string) => {
-    const r = loadPolicyList([o], () => where);
+  const chartKyverno = input.chartVersion.startsWith('3.2.') ? '1.12' : '1.10';
+  const add = (o: KubeObject, origin: PolicyOrigin, where: string, lineOf?: (segments: readonly (string | number)[]) => string) => {
+    const validation: PolicyValidation = origin === 'extra' ? { ...input.validation } : { validate: 'strict', kyvernoVersion: chartKyverno };
+    const r = loadPolicyList([o], (_i, segments) => (segments && lineOf ? lineOf(segments) : where), validation);
     out.errors.push(...r.problems);
+    if (r.warnings.length > 0) out.warnings = [...(out.warnings ?? []), ...r.warnings];
     for (const p of r.policies) {
       out.policies.push(compilePolicy(p));
       out.origin.set(p.name, origin);
@@ -50,7 +57,7 @@ export function buildTargetPolicies(input: TargetInput): TargetPolicies {
   }
   for (const l of input.extra) {
     if (l.object.apiVersion.startsWith('kyverno.io/') && (l.object.kind === 'ClusterPolicy' || l.object.kind === 'Policy')) {
-      add(l.object, 'extra', `${l.source.file}: document ${l.source.document + 1}`);
+      add(l.object, 'extra', `${l.source.file}: document ${l.source.document + 1}`, (segments) => `${l.source.file}:${lineAt(l.object, segments) ?? l.source.line}: document ${l.source.document + 1}`);
     }
   }
   return out;

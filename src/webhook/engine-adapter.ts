@@ -3,7 +3,7 @@
 // the mutated object with its operation, old object, kind, subresource and user. Mirrors the request →
 // policy context step of kyverno@v1.10.7:pkg/webhooks/utils/policy_context_builder.go.
 import { loadObjects } from '../cluster/index.js';
-import { type AdmissionRequest, formatInputError, type KubeObject, requestMatchKind } from '../kube/index.js';
+import { type AdmissionRequest, formatInputError, type KubeObject, lineAt, requestMatchKind } from '../kube/index.js';
 import type { ClusterContext } from '../kyverno/config/index.js';
 import {
   type CompiledPolicy,
@@ -18,6 +18,7 @@ import {
   loadPolicyList,
   mutatePolicy,
   type Policy,
+  type PolicyValidation,
 } from '../kyverno/index.js';
 import type { ActionOverride } from './effective-action.js';
 import type { AdmissionEngine, EngineAnswer, MutationOutcome } from './handle-review.js';
@@ -25,25 +26,38 @@ import type { PspEvaluator } from './psp-shadow.js';
 import { type PolicyVerdict, policyKey } from './results.js';
 
 /** Policies read from files, or every problem found (file, document, field). */
-export type LoadedPolicies = { ok: true; policies: Policy[] } | { ok: false; problems: string[] };
+export type LoadedPolicies = { ok: true; policies: Policy[]; warnings?: string[] } | { ok: false; problems: string[] };
 
-/** Reads Kyverno policies from files and directories (`-` is not accepted: the server rereads them). */
-export function loadPolicyFiles(paths: readonly string[], stdin?: string): LoadedPolicies {
+/** Reads Kyverno policies from files and directories (`-` is not accepted: the server rereads them). Checked against the CRD schema as `validation` says (default strict). */
+export function loadPolicyFiles(paths: readonly string[], stdin?: string, validation: PolicyValidation = {}): LoadedPolicies {
   const r = loadObjects(paths, { requireName: true, ...(stdin !== undefined ? { stdin } : {}) });
   const problems = r.errors.map(formatInputError);
+  const warnings: string[] = [];
   const policies = collectPolicies(
     r.objects.map((lo) => lo.object),
-    (i) => `${r.objects[i]!.source.file}: document ${r.objects[i]!.source.document + 1}`,
+    (i, segments) => {
+      const s = r.objects[i]!.source;
+      return `${s.file}:${(segments && lineAt(r.objects[i]!.object, segments)) ?? s.line}: document ${s.document + 1}`;
+    },
     problems,
+    validation,
+    warnings,
   );
   if (problems.length === 0 && policies.length === 0) problems.push(`no Kyverno ClusterPolicy or Policy found in ${paths.join(', ')}`);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, policies };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, policies, warnings };
 }
 
 /** The Kyverno policies among `objects` (others are ignored); each load problem is pushed, prefixed by `where(index)`. */
-export function collectPolicies(objects: readonly KubeObject[], where: (i: number) => string, problems: string[]): Policy[] {
-  const r = loadPolicyList(objects, where);
+export function collectPolicies(
+  objects: readonly KubeObject[],
+  where: (i: number, segments?: readonly (string | number)[]) => string,
+  problems: string[],
+  validation: PolicyValidation = {},
+  warnings: string[] = [],
+): Policy[] {
+  const r = loadPolicyList(objects, where, validation);
   problems.push(...r.problems);
+  warnings.push(...r.warnings);
   // A server never runs a policy with problems: the caller refuses the whole set.
   return r.policies;
 }

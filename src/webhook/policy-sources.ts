@@ -6,7 +6,7 @@ import type { EngineProfile } from '../kyverno/index.js';
 import { ChartRenderError, type ChartVersion, loadValuesFile, renderChart } from '../chart/index.js';
 import { clusterDumpPath, loadObjects } from '../cluster/index.js';
 import { formatInputError, type LoadedObject } from '../kube/index.js';
-import type { Policy } from '../kyverno/index.js';
+import type { Policy, PolicyValidation } from '../kyverno/index.js';
 import { collectUserRecords, renderUser, validateRecords } from '../permissions/index.js';
 import { isObject } from '../util/index.js';
 import { type ClusterContextProvider, collectPolicies, loadPolicyFiles } from './engine-adapter.js';
@@ -28,6 +28,8 @@ export interface PolicySources {
   pspCluster?: string;
   /** Kyverno version to follow (default 1.10). */
   profile?: EngineProfile;
+  /** How policy files are checked against the Kyverno CRD schema (default strict, Kyverno 1.10). */
+  validation?: PolicyValidation;
 }
 
 /** What the sources hold, or every problem found. */
@@ -41,11 +43,13 @@ export function sourcePaths(s: PolicySources): string[] {
 }
 
 /** The chart's ClusterPolicies for a values file. */
-function chartPolicies(file: string, version: ChartVersion, problems: string[], warnings: string[]): Policy[] {
+function chartPolicies(file: string, version: ChartVersion, problems: string[], warnings: string[], validation: PolicyValidation = {}): Policy[] {
   try {
     const r = renderChart({ version, values: [loadValuesFile(file)], set: [] });
     for (const w of r.warnings) warnings.push(`--chart-values ${file}: ${w.message} [${w.code}]`);
-    return collectPolicies(r.policies, (i) => `--chart-values ${file}: ${r.sources[i] ?? ''}`, problems);
+    // The chart's policies are checked against the CRDs of the Kyverno version the chart targets.
+    const v: PolicyValidation = { ...validation, kyvernoVersion: version.startsWith('3.2.') ? '1.12' : '1.10' };
+    return collectPolicies(r.policies, (i) => `--chart-values ${file}: ${r.sources[i] ?? ''}`, problems, v, warnings);
   } catch (err) {
     if (!(err instanceof ChartRenderError)) throw err;
     problems.push(`--chart-values ${file}: ${err.message}`);
@@ -77,11 +81,14 @@ export function loadPolicySources(s: PolicySources, stdin?: string): LoadedSourc
   const warnings: string[] = [];
   const policies: Policy[] = [];
   if ((s.policies ?? []).length > 0) {
-    const files = loadPolicyFiles(s.policies ?? [], stdin);
-    if (files.ok) policies.push(...files.policies);
+    const files = loadPolicyFiles(s.policies ?? [], stdin, s.validation);
+    if (files.ok) {
+      policies.push(...files.policies);
+      warnings.push(...(files.warnings ?? []));
+    }
     else problems.push(...files.problems);
   }
-  if (s.chartValues) policies.push(...chartPolicies(s.chartValues, s.chartVersion ?? '3.0.7', problems, warnings));
+  if (s.chartValues) policies.push(...chartPolicies(s.chartValues, s.chartVersion ?? '3.0.7', problems, warnings, s.validation));
   if (s.users && s.users.length > 0) policies.push(...userPolicies(s.users, problems));
   let cluster: LoadedObject[] | undefined;
   if (s.pspCluster) {

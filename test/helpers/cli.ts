@@ -1,6 +1,6 @@
 // Test helper: runs the CLI in-process with captured stdout/stderr and an in-memory stdin.
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { CliIO } from '../../src/cli/io.js';
+import { type CliIO, decodeOrFail } from '../../src/cli/io.js';
 import { run } from '../../src/cli/program.js';
 
 /** What a CLI run printed and returned. */
@@ -11,7 +11,7 @@ export interface CliRun {
 }
 
 /** Runs `podgate argv...` in-process. */
-export async function runCli(argv: string[], opts: { stdin?: string; env?: Record<string, string>; isTTY?: boolean; now?: () => number } = {}): Promise<CliRun> {
+export async function runCli(argv: string[], opts: { stdin?: string; env?: Record<string, string>; isTTY?: boolean; now?: () => number; stdoutIsTTY?: boolean; programName?: string } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -24,9 +24,11 @@ export async function runCli(argv: string[], opts: { stdin?: string; env?: Recor
     readStdin: async () => opts.stdin ?? '',
     isTTY: opts.isTTY ?? false,
     ...(opts.now ? { now: opts.now } : {}),
+    stdoutIsTTY: opts.stdoutIsTTY ?? false,
+    ...(opts.programName ? { programName: opts.programName } : {}),
     env: opts.env ?? {},
     cwd: process.cwd(),
-    readFile: (p) => readFileSync(p, 'utf8'),
+    readFile: (p) => decodeOrFail(readFileSync(p), p),
     writeFile: (p, t) => writeFileSync(p, t),
   };
   const code = await run(argv, io);

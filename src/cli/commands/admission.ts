@@ -9,12 +9,13 @@ import { defaultKyvernoConfig } from '../../kyverno/config/index.js';
 import { admitReview, createKyvernoEngine, loadPolicySources, type WebhookMode } from '../../webhook/index.js';
 import { type ContextOptions, contextOptions, readClusterContext } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
-import { outputFormat, printJson, printYaml } from '../output.js';
+import { outputFormat, printData, table } from '../output.js';
 import type { CliContext } from '../program.js';
+import { checkReview, policyValidation, type ValidateOptions, validateOptions } from '../validate-input.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-interface AdmitOptions extends ContextOptions {
+interface AdmitOptions extends ContextOptions, ValidateOptions {
   policy?: string[];
   chartValues?: string;
   chartVersion: ChartVersion;
@@ -39,12 +40,12 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
     .addOption(new Option('--mode <mode>', 'enforce: as Kyverno; audit: never deny, warn instead').choices(['enforce', 'audit']).default('enforce'))
     .option('--no-default-filters', "evaluate even what Kyverno's default resourceFilters never show the engine (kube-system, ReplicaSets, ...)");
   contextOptions(admit).action(async (o: AdmitOptions, cmd: Command) => {
-      const format = outputFormat(cmd, ['json', 'yaml']);
+      const fmt = outputFormat(cmd, ['json', 'yaml', 'table']);
       const policy = o.policy ?? [];
       if (policy.length === 0 && !o.chartValues && !o.users) throw new UsageError('admit: give --policy PATH, --chart-values FILE or --users PATH');
       const stdin = o.request === '-' || policy.includes('-') ? await ctx.io.readStdin() : undefined;
       if (o.request === '-' && policy.includes('-')) throw new UsageError('admit: only one of --policy and --request can read stdin');
-      const loaded = loadPolicySources({ policies: policy, ...(o.chartValues ? { chartValues: o.chartValues, chartVersion: o.chartVersion } : {}), ...(o.users ? { users: o.users } : {}) }, stdin);
+      const loaded = loadPolicySources({ policies: policy, validation: policyValidation(o), ...(o.chartValues ? { chartValues: o.chartValues, chartVersion: o.chartVersion } : {}), ...(o.users ? { users: o.users } : {}) }, stdin);
       if (!loaded.ok) throw new UsageError(loaded.problems.join('\n'));
       for (const w of loaded.warnings) ctx.io.stderr(`warning: ${w}\n`);
       let text: string;
@@ -58,8 +59,10 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
         // YAML is a superset of JSON; keep duplicate keys an error as the API server's decoder would not see them.
         body = parse(text, { uniqueKeys: true, maxAliasCount: 100 });
       } catch (err) {
+        if (err instanceof RangeError || /call stack/i.test((err as Error).message)) throw new UsageError(`--request ${o.request}: nesting too deep to read (podgate's limit is 1000 levels)`);
         throw new UsageError(`--request ${o.request}: ${(err as Error).message}`);
       }
+      checkReview(body, o.request === '-' ? 'stdin' : o.request);
       const cluster = await readClusterContext(ctx.io, o, 'admit');
       const profile = profileFor(o.kyvernoVersion, o.chartVersion);
       const engine = createKyvernoEngine(loaded.policies, cluster ? { context: { snapshot: () => cluster }, profile } : { profile });
@@ -68,10 +71,13 @@ export function registerAdmission(program: Command, ctx: CliContext): void {
         ...(o.defaultFilters ? { config: defaultKyvernoConfig() } : {}),
       });
       if (handled.kind === 'invalid') throw new UsageError(`--request ${o.request}: ${handled.reason}`);
-      if (format === 'yaml') printYaml(ctx.io, handled.review);
-      else printJson(ctx.io, handled.review);
+      const res = (handled.review as { response?: { uid?: string; allowed?: boolean; status?: { message?: string }; warnings?: string[]; patch?: string } }).response ?? {};
+      printData(ctx.io, fmt, handled.review, () =>
+        table(['UID', 'ALLOWED', 'PATCHED', 'MESSAGE'], [[res.uid ?? '', res.allowed ? 'yes' : 'no', res.patch ? 'yes' : 'no', (res.status?.message ?? res.warnings?.join('; ') ?? '').trim().replace(/\s*\n\s*/g, ' ')]]),
+      );
       if (handled.skipped) ctx.io.stderr(`note: request not evaluated (${handled.skipped}); Kyverno's resourceFilters/excludeGroups/excludeUsernames skip it\n`);
       if (handled.decision.webhook) ctx.io.stderr(`denied by webhook "${handled.decision.webhook}"\n`);
       if (!handled.decision.allowed) ctx.state.exitCode = EXIT.failures;
     });
+  validateOptions(admit, 'strict');
 }

@@ -16,8 +16,9 @@ import {
 } from '../../chart/index.js';
 import type { JsonObject } from '../../util/index.js';
 import { UsageError } from '../io.js';
-import { outputFormat, printJson, table } from '../output.js';
+import { isWide, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
+import { kubernetesVersion } from '../validate-input.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -69,7 +70,7 @@ export function registerChart(program: Command, ctx: CliContext): void {
     .option('--namespace <ns>', 'release namespace', 'kyverno')
     .option('--kube-version <version>', "check the chart's kubeVersion against this Kubernetes version (like helm --kube-version)")
     .action(async (opts: RenderFlags, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['yaml', 'json']);
+      const fmt = outputFormat(cmd, ['yaml', 'json', 'table']);
       const values = await readValues(ctx, opts.values);
       let result: ReturnType<typeof renderChart>;
       try {
@@ -87,18 +88,31 @@ export function registerChart(program: Command, ctx: CliContext): void {
       }
       for (const w of result.warnings) ctx.io.stderr(`${formatChartWarning(w)}\n`);
       if (fmt === 'json') return printJson(ctx.io, { policies: result.policies, warnings: result.warnings });
+      if (fmt === 'table') {
+        const spec = (p: (typeof result.policies)[number]) => (p.spec ?? {}) as { validationFailureAction?: string; background?: boolean; rules?: unknown[] };
+        const wide = isWide(cmd);
+        const rows = result.policies.map((p, i) => [
+          String(p.metadata.name ?? ''),
+          String(spec(p).validationFailureAction ?? 'Audit'),
+          String(spec(p).background ?? true),
+          String(spec(p).rules?.length ?? 0),
+          ...(wide ? [result.sources[i] ?? ''] : []),
+        ]);
+        return ctx.io.stdout(table(['NAME', 'ACTION', 'BACKGROUND', 'RULES', ...(wide ? ['SOURCE'] : [])], rows));
+      }
       ctx.io.stdout(result.policies.map((p, i) => `---\n# Source: ${result.sources[i] ?? ''}\n${stringify(p, { lineWidth: 0 })}`).join(''));
     });
 
   program
     .command('versions')
     .description('which Kyverno and chart versions support a Kubernetes version, and the upgrade path')
-    .option('--kubernetes <version>', 'Kubernetes version', '1.24')
+    .option('--kubernetes <version>', 'Kubernetes version', kubernetesVersion, '1.24')
     .action(async (opts: { kubernetes: string }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['table', 'json']);
+      const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
       if (!kubeMinor(opts.kubernetes)) throw new UsageError(`versions: --kubernetes ${JSON.stringify(opts.kubernetes)} is not a version like 1.24`);
       const m = versionMatrix(opts.kubernetes);
       if (fmt === 'json') return printJson(ctx.io, m);
+      if (fmt === 'yaml') return printYaml(ctx.io, m);
       const yes = (b: boolean) => (b ? 'yes' : 'no');
       const out = [
         `Kubernetes ${m.kubernetes}\n\n`,

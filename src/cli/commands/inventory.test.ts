@@ -58,7 +58,7 @@ test('-o json tells who can use each PSP and which pods each PSP admitted', asyn
 const usage: { name: string; argv: () => string[]; err: RegExp }[] = [
   { name: 'no source at all is a usage error', argv: () => ['inventory'], err: /give --cluster PATH \(a dump\) or --kubeconfig FILE/ },
   { name: 'both a dump and a kubeconfig is a usage error', argv: () => ['inventory', '--cluster', SAMPLE, '--kubeconfig', '/x'], err: /not both/ },
-  { name: '-o yaml is not an inventory format', argv: () => ['-o', 'yaml', 'inventory', '--cluster', SAMPLE], err: /-o yaml is not supported here/ },
+  { name: '-o sarif is not an inventory format', argv: () => ['-o', 'sarif', 'inventory', '--cluster', SAMPLE], err: /-o sarif is not supported here; use one of: table, json, yaml, wide/ },
   { name: 'a missing dump path is named', argv: () => ['inventory', '--cluster', '/nonexistent/dump'], err: /\/nonexistent\/dump: cannot read: no such file or directory/ },
 ];
 

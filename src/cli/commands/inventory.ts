@@ -9,7 +9,7 @@ import { type PspGrant, whoCanUsePsp } from '../../psp/index.js';
 import { isObject } from '../../util/index.js';
 import { type ClusterOptions, clusterOptions, readCluster } from '../cluster-input.js';
 import type { CliIO } from '../io.js';
-import { outputFormat, printJson, table } from '../output.js';
+import { outputFormat, printData, table } from '../output.js';
 import type { CliContext } from '../program.js';
 
 /** The annotation PSP admission sets to the policy that admitted a pod. */
@@ -59,10 +59,9 @@ export function registerInventory(program: Command, ctx: CliContext): void {
   clusterOptions(program.command('inventory').description('PSPs and their settings, who can use them, which pods they admitted, workloads per namespace'))
     .addHelpText('after', '\nExample:\n  podgate inventory --cluster examples/bcm-9.2-k8s-1.24\n  podgate inventory --kubeconfig ~/.kube/config -o json\n')
     .action(async (opts: ClusterOptions, cmd: Command) => {
-      const format = outputFormat(cmd, ['table', 'json']);
+      const format = outputFormat(cmd, ['table', 'json', 'yaml']);
       const inv = await readInventory(ctx.io, opts);
-      if (format === 'json') printJson(ctx.io, inv);
-      else ctx.io.stdout(renderInventory(inv));
+      printData(ctx.io, format, inv, () => renderInventory(inv));
     });
 }
 

@@ -4,12 +4,13 @@
 import { type Command, Option } from 'commander';
 import { parse, stringify } from 'yaml';
 import { CHART_VERSIONS, ChartRenderError, type ChartVersion, formatValuesError, parseValuesText, renderChart } from '../../chart/index.js';
-import { formatFieldError, type KubeObject } from '../../kube/index.js';
+import type { KubeObject } from '../../kube/index.js';
 import {
   compilePolicy,
+  effectiveAction,
   type EvaluationContext,
   evaluatePolicy,
-  loadPolicy,
+  loadPolicyList,
   loadPolicyObjects,
   mutatePolicy,
   type Policy,
@@ -21,8 +22,10 @@ import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
 import { isObject } from '../../util/index.js';
 import { type ContextOptions, contextOptions, readClusterContext } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
-import { loadOrFail, outputFormat, printJson, table } from '../output.js';
+import { junitXml } from '../formats/junit.js';
+import { loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
+import { chartKyvernoVersion, policyValidation, printWarnings, type ValidateOptions, validateOptions } from '../validate-input.js';
 
 /** Renders a box-drawn table the way `kyverno test` 1.10 does (│ and ─). */
 export function boxTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -56,20 +59,23 @@ function printDiffs(ctx: CliContext, shown: readonly TestRow[]): void {
   });
 }
 
-function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; failOnly?: boolean; kyvernoVersion?: string }, cmd: Command): void {
-  const format = outputFormat(cmd, ['table', 'json']);
+function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; failOnly?: boolean; detailedResults?: boolean; kyvernoVersion?: string } & ValidateOptions, cmd: Command): void {
+  const format = outputFormat(cmd, ['table', 'json', 'yaml', 'junit']);
+  const validation = policyValidation(opts);
   const roots = paths.length > 0 ? paths : ['.'];
   const files = findSuites(roots, opts.fileName);
   if (files.length === 0) throw new UsageError(`test: no ${opts.fileName} found under ${roots.join(', ')}`);
   const profile = profileFor(opts.kyvernoVersion, undefined);
-  const runs: SuiteRun[] = files.map((f) => runSuiteFile(f, profile));
+  const runs: SuiteRun[] = files.map((f) => runSuiteFile(f, profile, validation));
+  printWarnings(ctx.io, runs.flatMap((r) => r.warnings ?? []));
   const errors = runs.flatMap((r) => r.errors);
   const rows = runs.flatMap((r) => r.rows);
   const skipped = rows.filter((r) => r.actual === 'not evaluated').length;
   const failed = rows.filter((r) => !r.ok && r.actual !== 'not evaluated').length;
   const passed = rows.filter((r) => r.ok).length;
-  if (format === 'json') {
-    printJson(ctx.io, {
+  if (format === 'junit') ctx.io.stdout(junitXml(runs));
+  else if (format === 'json' || format === 'yaml') {
+    (format === 'json' ? printJson : printYaml)(ctx.io, {
       summary: { passed, failed, skipped },
       results: rows.map((r) => ({
         suite: r.suite,
@@ -89,7 +95,10 @@ function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; fai
       ctx.io.stdout(`\nExecuting ${run.name || run.file}...\n`);
       ctx.io.stdout(`applying ${run.policyCount} ${run.policyCount === 1 ? 'policy' : 'policies'} to ${run.resourceCount} ${run.resourceCount === 1 ? 'resource' : 'resources'}... \n`);
       const shown = opts.failOnly ? run.rows.filter((r) => !r.ok) : run.rows;
-      if (shown.length > 0) ctx.io.stdout(`\n${boxTable(['#', 'POLICY', 'RULE', 'RESOURCE', 'RESULT'], shown.map((r, i) => [String(i + 1), r.policy, r.rule, resourceLabel(r), resultWord(r)]))}`);
+      // --detailed-results adds the engine's message, as the kyverno CLI's REASON column does.
+      const header = ['#', 'POLICY', 'RULE', 'RESOURCE', 'RESULT', ...(opts.detailedResults ? ['REASON'] : [])];
+      const row = (r: TestRow, i: number) => [String(i + 1), r.policy, r.rule, resourceLabel(r), resultWord(r), ...(opts.detailedResults ? [r.message || (r.ok ? 'Ok' : '')] : [])];
+      if (shown.length > 0) ctx.io.stdout(`\n${boxTable(header, shown.map(row))}`);
       printDiffs(ctx, shown);
     }
     ctx.io.stdout(`\nTest Summary: ${passed} tests passed and ${failed} tests failed${skipped > 0 ? ` (${skipped} not evaluated: not supported by podgate)` : ''}\n`);
@@ -105,7 +114,7 @@ function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; fai
  * Renders the kyverno-policies chart from values files (Helm -f order) into policies; a values or
  * render problem is a UsageError naming the file, chart warnings go to stderr.
  */
-function loadChartPolicies(ctx: CliContext, files: readonly string[], version: ChartVersion): Policy[] {
+function loadChartPolicies(ctx: CliContext, files: readonly string[], version: ChartVersion, validate: ValidateOptions): Policy[] {
   const values = files.map((f) => {
     let text: string;
     try {
@@ -125,20 +134,19 @@ function loadChartPolicies(ctx: CliContext, files: readonly string[], version: C
     throw err;
   }
   for (const w of rendered.warnings) ctx.io.stderr(`warning: ${w.message} [${w.code}]\n`);
-  const problems: string[] = [];
-  const policies: Policy[] = [];
-  rendered.policies.forEach((o, i) => {
-    const r = loadPolicy(o);
-    for (const e of r.errors) problems.push(`${rendered.sources[i] ?? files.join(', ')}: ${formatFieldError(e)}`);
-    if (r.policy) policies.push(r.policy);
+  const { policies, problems, warnings } = loadPolicyList(rendered.policies, (i) => rendered.sources[i] ?? files.join(', '), {
+    ...policyValidation(validate),
+    kyvernoVersion: chartKyvernoVersion(version),
   });
+  printWarnings(ctx.io, warnings);
   if (problems.length > 0) throw new UsageError(`chart policies rendered from ${files.join(', ')} are invalid:\n  ${problems.join('\n  ')}`);
   return policies;
 }
 
 /** Loads policies from paths; any problem (file, document, field path) is a UsageError. */
-async function loadPolicies(ctx: CliContext, paths: readonly string[]): Promise<Policy[]> {
-  const { policies, problems } = loadPolicyObjects(await loadOrFail(ctx.io, paths));
+async function loadPolicies(ctx: CliContext, paths: readonly string[], validate: ValidateOptions): Promise<Policy[]> {
+  const { policies, problems, warnings } = loadPolicyObjects(await loadOrFail(ctx.io, paths), policyValidation(validate));
+  printWarnings(ctx.io, warnings);
   if (problems.length > 0) throw new UsageError(`invalid policy:\n  ${problems.join('\n  ')}`);
   if (policies.length === 0) throw new UsageError(`apply: no Kyverno ClusterPolicy or Policy found in ${paths.join(', ')}`);
   return policies;
@@ -183,7 +191,8 @@ function readNamespaceLabels(ctx: CliContext, path: string): Record<string, Reco
   return out;
 }
 
-interface ApplyOptions extends ContextOptions {
+interface ApplyOptions extends ContextOptions, ValidateOptions {
+  auditWarn?: boolean;
   resource: string[];
   values?: string;
   namespaceLabels?: string;
@@ -213,8 +222,8 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
   if (opts.resource.length === 0) throw new UsageError('apply: give one or more --resource files');
   // Chart policies first (as `helm template` prints them), then the given policy files.
   const policies = [
-    ...(opts.chartValues.length > 0 ? loadChartPolicies(ctx, opts.chartValues, opts.chartVersion) : []),
-    ...(policyPaths.length > 0 ? await loadPolicies(ctx, policyPaths) : []),
+    ...(opts.chartValues.length > 0 ? loadChartPolicies(ctx, opts.chartValues, opts.chartVersion, opts) : []),
+    ...(policyPaths.length > 0 ? await loadPolicies(ctx, policyPaths, opts) : []),
   ];
   const resources = (await loadOrFail(ctx.io, opts.resource)).map((l) => l.object);
   const values = opts.values ? parseValues(readYamlFile(ctx, opts.values, '--values')) : undefined;
@@ -240,7 +249,11 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
       const mutation = mutatePolicy(compiled, resource, ectx);
       current[ri] = mutation.patched;
       const validation = evaluatePolicy(compiled, mutation.patched, ectx);
-      const result: PolicyResult = { ...validation, rules: [...mutation.rules, ...validation.rules] };
+      let result: PolicyResult = { ...validation, rules: [...mutation.rules, ...validation.rules] };
+      // --audit-warn (kyverno apply): failures of a policy whose action here is Audit are warnings.
+      if (opts.auditWarn && effectiveAction(policy, resource.metadata?.namespace ?? '', ectx.namespaceLabels ?? {}) === 'Audit') {
+        result = { ...result, rules: result.rules.map((r) => (r.status === 'fail' && r.ruleType === 'validate' ? { ...r, status: 'warn' } : r)) };
+      }
       applied.push({ policy, resource, result, ...(mutation.patched !== resource ? { mutated: mutation.patched } : {}) });
       for (const r of result.rules) summary[r.status]++;
       // A rule with no response (not matched) counts as skip, as in `kyverno apply`.
@@ -279,14 +292,17 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
 
 /** Registers `test` and `apply`. */
 export function registerKyverno(program: Command, ctx: CliContext): void {
-  program
+  const test = program
     .command('test')
-    .description('run kyverno-test.yaml suites (like kyverno test); -o table|json')
+    .description('run kyverno-test.yaml suites (like kyverno test); -o table|json|yaml|junit')
     .argument('[path...]', 'directories or test files (default: .)')
     .option('-f, --file-name <name>', 'test file name to look for', 'kyverno-test.yaml')
     .option('--fail-only', 'show only failed rows in the table')
     .addOption(kyvernoVersionOption())
-    .action((paths: string[], opts: { fileName: string; failOnly?: boolean; kyvernoVersion?: string }, cmd: Command) => runTest(ctx, paths, opts, cmd));
+    .option('--detailed-results', 'add a REASON column (the engine message) to the table')
+    .action((paths: string[], opts: { fileName: string; failOnly?: boolean; detailedResults?: boolean; kyvernoVersion?: string }, cmd: Command) => runTest(ctx, paths, opts, cmd));
+  // The kyverno CLI decodes suites leniently (unknown fields are dropped), so test warns by default.
+  validateOptions(test, 'warn');
   const apply = program
     .command('apply')
     .description('apply Kyverno policies to resources: every verdict (mutate and validate); -o yaml prints the mutated resources; -o table|json|yaml|policyreport')
@@ -296,6 +312,8 @@ export function registerKyverno(program: Command, ctx: CliContext): void {
     .option('--namespace-labels <file>', 'namespace labels: Namespace objects or a {namespace: {label: value}} mapping')
     .option('--chart-values <file>', 'also apply the kyverno-policies chart rendered with this values file (repeatable, later files win)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addOption(new Option('--chart-version <version>', 'kyverno-policies chart version for --chart-values').choices(CHART_VERSIONS).default('3.0.7'))
-    .addOption(kyvernoVersionOption());
+    .addOption(kyvernoVersionOption())
+    .option('--audit-warn', 'report failures of Audit policies as warnings (exit 0 unless an Enforce policy fails), as kyverno apply --audit-warn');
   contextOptions(apply).action((policies: string[], opts: ApplyOptions, cmd: Command) => runApply(ctx, policies, opts, cmd));
+  validateOptions(apply, 'strict');
 }

@@ -16,7 +16,8 @@ import { enforceValues, mergeExceptions } from '../../migrate/values-merge.js';
 import { renderHtmlReport } from '../../report/index.js';
 import { readExceptionFeatures } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
-import { loadOrFail, outputFormat, printJson, printYaml } from '../output.js';
+import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
+import { auditPolicyReports, auditSarif, auditTable } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
 import { auditChartFor, auditInputs, auditJson, buildReport, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, unneededFor } from '../migrate-inputs.js';
 import { registerUpgrade } from './upgrade.js';
@@ -29,11 +30,15 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
 
   targetOptions(migrate.command('audit').description('evaluate every workload against the target policy set and list each would-be denial')).action(
     async (opts: TargetOptions, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
+      // text (the default) is the tree grouped by namespace; table is one kubectl-style row per violation.
+      const fmt = outputFormat(cmd, ['text', 'table', 'json', 'yaml', 'sarif', 'policyreport']);
       const m = await readMigrationInputs(ctx.io, opts, 'migrate audit');
       const a = auditInputs(ctx.io, m);
-      if (fmt === 'json') printJson(ctx.io, auditJson(a));
+      if (fmt === 'sarif') printJson(ctx.io, auditSarif(a));
+      else if (fmt === 'policyreport') ctx.io.stdout(auditPolicyReports(a, new Date()).map((r) => stringify(r, { lineWidth: 0 })).join('---\n'));
+      else if (fmt === 'json') printJson(ctx.io, auditJson(a));
       else if (fmt === 'yaml') printYaml(ctx.io, auditJson(a));
+      else if (fmt === 'table') ctx.io.stdout(auditTable(a, isWide(cmd)));
       else ctx.io.stdout(formatAudit(a, { ...m, policyCount: m.target.policies.length }));
       if (a.summary.denials > 0) ctx.state.exitCode = EXIT.failures;
     },
@@ -46,7 +51,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--prune', 'also remove existing policyExclude namespaces no workload needs (never user namespaces or patterns you wrote)')
     .option('--kyverno-values-out <file>', 'policyexception style: write the kyverno chart values with features.policyExceptions.enabled (merged into --kyverno-values) here')
     .action(async (opts: TargetOptions & { out?: string; style: string; force?: boolean; prune?: boolean; kyvernoValuesOut?: string }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['yaml', 'json']);
+      const fmt = outputFormat(cmd, ['yaml', 'json', 'table']);
       if (opts.style !== 'namespace' && opts.style !== 'policyexception') throw new UsageError(`migrate exceptions: --style ${opts.style}: use namespace or policyexception`);
       if ((opts.values?.length ?? 0) > 1 && opts.style === 'namespace' && fmt !== 'json') throw new UsageError('migrate exceptions: give one --values file to merge into');
       const m = await readMigrationInputs(ctx.io, opts, 'migrate exceptions');
@@ -65,6 +70,10 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         ctx.io.stderr(
           `note: "unneeded" is judged on the workloads in the cluster now; pods created later (provisioner helper pods, Jobs of CronJobs, operators' DaemonSets) are not in it${opts.prune ? '' : '; pass --prune to remove the literal, non-user namespaces'}\n`,
         );
+      }
+      if (fmt === 'table') {
+        ctx.io.stdout(table(['POLICY', 'EXCLUDE NAMESPACES'], Object.entries(plan.exceptions).map(([p, ns]) => [p, ns.join(',')])));
+        return;
       }
       let text: string;
       if (opts.style === 'policyexception') {
@@ -123,12 +132,22 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
   targetOptions(migrate.command('diff').description('PSP decision (with defaulting) against the Kyverno decision for every pod and pod template: breakages and regressions'))
     .option('--all', 'also list the workloads where both agree')
     .action(async (opts: TargetOptions & { all?: boolean }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
+      // text (the default) is the sections by class; table is one kubectl-style row per workload.
+      const fmt = outputFormat(cmd, ['text', 'table', 'json', 'yaml']);
       const m = await readMigrationInputs(ctx.io, opts, 'migrate diff');
       const d = diffInputs(m, ctx.io);
       if (fmt === 'json') printJson(ctx.io, d);
       else if (fmt === 'yaml') printYaml(ctx.io, d);
-      else ctx.io.stdout(formatDiff(d, Boolean(opts.all)));
+      else if (fmt === 'table') {
+        const wide = isWide(cmd);
+        const shown = d.entries.filter((e) => opts.all || e.class !== 'same');
+        ctx.io.stdout(
+          table(
+            ['NAMESPACE', 'KIND', 'NAME', 'CLASS', 'PSP', 'KYVERNO', ...(wide ? ['COMPONENT', 'LOST FIELDS'] : [])],
+            shown.map((e) => [e.namespace || '-', e.kind, e.name, e.class, e.psp.allowed ? `allowed (${e.psp.policy ?? '-'})` : 'denied', e.kyverno.allowed ? 'allowed' : 'denied', ...(wide ? [e.component, e.lostFields.join(',') || '-'] : [])]),
+          ),
+        );
+      } else ctx.io.stdout(formatDiff(d, Boolean(opts.all)));
       if (d.summary.breakage > 0 || d.summary.regression > 0) ctx.state.exitCode = EXIT.failures;
     });
 
@@ -232,13 +251,17 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--rbac <path...>', 'files or folders with ClusterRole/Role/bindings/ServiceAccounts (scope each policy to who could use the PSP)')
     .option('--action <action>', 'validationFailureAction of the generated policies: Audit (default, for the zero-window plan) or Enforce', 'Audit')
     .action(async (opts: { psp: string[]; rbac?: string[]; action: string }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['yaml', 'json']);
+      const fmt = outputFormat(cmd, ['yaml', 'json', 'table']);
       if (opts.action !== 'Audit' && opts.action !== 'Enforce') throw new UsageError(`migrate convert: --action ${opts.action}: use Audit or Enforce`);
       const psps = (await loadOrFail(ctx.io, opts.psp)).map((l) => l.object).filter((o) => o.kind === 'PodSecurityPolicy');
       if (psps.length === 0) throw new UsageError(`migrate convert: no PodSecurityPolicy objects in ${opts.psp.join(', ')}`);
       const rbac = opts.rbac ? (await loadOrFail(ctx.io, opts.rbac)).map((l) => l.object) : [];
       const r = convertPsps(psps, rbac, { validationFailureAction: opts.action });
       if (fmt === 'json') return printJson(ctx.io, r);
+      if (fmt === 'table') {
+        const spec = (p: (typeof r.policies)[number]) => (p.spec ?? {}) as { validationFailureAction?: string; rules?: unknown[] };
+        return ctx.io.stdout(table(['NAME', 'KIND', 'ACTION', 'RULES'], r.policies.map((p) => [p.metadata.name ?? '', p.kind, String(spec(p).validationFailureAction ?? 'Audit'), String(spec(p).rules?.length ?? 0)])));
+      }
       for (const u of r.unexpressible) ctx.io.stderr(`not expressible: ${u.psp}: ${u.field}: ${u.reason}\n`);
       for (const rs of r.requesterSets) ctx.io.stderr(`requester set: [${rs.psps.join(', ')}] → decided by [${rs.decisive.join(', ')}] → ${rs.policy || '(no rule needed)'}\n`);
       for (const sc of r.scopes) ctx.io.stderr(`scope: ${sc.psp}: ${sc.subjects.length ? sc.subjects.join(', ') : '(no subjects)'}${sc.namespaces.length ? ` in ${sc.namespaces.join(', ')}` : ''}${sc.note ? ` — ${sc.note}` : ''}\n`);
@@ -249,12 +272,23 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the report here (stdout when absent)')
     .option('--kubernetes <version>', 'the cluster’s Kubernetes version (for the plan)', '1.24')
     .action(async (opts: TargetOptions & { out?: string; kubernetes: string }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['html', 'json']);
+      const fmt = outputFormat(cmd, ['html', 'json', 'yaml', 'table']);
       const target = planTarget(opts.kubernetes, 'migrate report');
       const chartVersion = auditChartFor(target, cmd.getOptionValueSource('chartVersion') === 'default' ? undefined : opts.chartVersion, 'migrate report');
       const m = await readMigrationInputs(ctx.io, { ...opts, chartVersion }, 'migrate report');
       const report = buildReport(ctx.io, m, target, opts);
-      const text = fmt === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderHtmlReport(report);
+      const s = report.audit.summary;
+      const text =
+        fmt === 'json'
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : fmt === 'yaml'
+            ? stringify(report, { lineWidth: 0 })
+            : fmt === 'table'
+              ? table(
+                  ['WORKLOADS', 'EVALUATED', 'SKIPPED', 'VIOLATIONS', 'DENIALS', 'USER VIOLATIONS', 'BREAKAGES', 'REGRESSIONS'],
+                  [[s.workloads, s.evaluated, s.skipped, s.violations, s.denials, s.userViolations, report.diff?.summary.breakage ?? '-', report.diff?.summary.regression ?? '-'].map(String)],
+                )
+              : renderHtmlReport(report);
       if (!opts.out) return ctx.io.stdout(text);
       ctx.io.writeFile(opts.out, text);
       ctx.io.stderr(`wrote ${opts.out}\n`);
@@ -268,12 +302,15 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--chart-version <version>', 'the kyverno-policies chart version the audit used (default: the one podgate verified for --kubernetes)')
     .option('--cluster <path>', 'cluster dump path to use in the podgate commands of the plan')
     .action(async (opts: { kubernetes: string; values: string; cluster?: string; chartVersion?: string }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['text', 'json', 'yaml']);
+      const fmt = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       const target = planTarget(opts.kubernetes, 'migrate plan');
       auditChartFor(target, opts.chartVersion, 'migrate plan');
       const steps = planFor(target, { policiesValues: opts.values, clusterArg: opts.cluster ? `--cluster ${opts.cluster}` : '--kubeconfig ~/.kube/config' });
       if (fmt === 'json') printJson(ctx.io, { kubernetes: target.kubernetes, steps });
       else if (fmt === 'yaml') printYaml(ctx.io, { kubernetes: target.kubernetes, steps });
-      else ctx.io.stdout(formatPlan(steps));
+      else if (fmt === 'table') {
+        const wide = isWide(cmd);
+        ctx.io.stdout(table(['STEP', 'TITLE', 'ENFORCEMENT', ...(wide ? ['COMMANDS', 'CHECKS'] : [])], steps.map((st) => [st.id, st.title, st.enforcement, ...(wide ? [String(st.commands.length), String(st.checks.length)] : [])])));
+      } else ctx.io.stdout(formatPlan(steps));
     });
 }

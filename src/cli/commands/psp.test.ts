@@ -22,7 +22,7 @@ const cases: { name: string; argv: string[]; code: number; out?: RegExp | string
   { name: 'psp check without policies is a usage error', argv: ['psp', 'check', '--pod', `${seed}pod.yaml`, '--user', 'ray'], code: 2, err: /--cluster PATH/ },
   { name: 'psp check requires --user', argv: ['psp', 'check', '--pod', `${seed}pod.yaml`, '--cluster', seed], code: 2, err: /--user/ },
   { name: 'psp check refuses a file that is not one pod', argv: ['psp', 'check', '--pod', `${seed}rbac.yaml`, '--cluster', seed, '--user', 'ray'], code: 2, err: /exactly one Pod/ },
-  { name: 'psp check rejects -o table', argv: ['-o', 'table', 'psp', 'check', '--pod', `${seed}pod.yaml`, '--cluster', seed, '--user', 'ray'], code: 2, err: /-o table is not supported/ },
+  { name: 'psp check rejects -o sarif', argv: ['-o', 'sarif', 'psp', 'check', '--pod', `${seed}pod.yaml`, '--cluster', seed, '--user', 'ray'], code: 2, err: /-o sarif is not supported/ },
   { name: 'psp who-can-use lists subjects with binding and role', argv: ['psp', 'who-can-use', '--cluster', seed], code: 0, out: /ray-restricted\s+User\s+ray\s+ray-restricted\s+RoleBinding\/ray-restricted\/psp-ray-restricted\s+Role\/ray-restricted\/psp-ray-restricted/ },
 ];
 

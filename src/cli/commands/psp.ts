@@ -2,7 +2,7 @@
 // pod offline; `psp who-can-use` lists, for every PSP, who may use it and through which binding.
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { buildSnapshot, type ClusterSnapshot, formatFieldError, type KubeObject } from '../../kube/index.js';
+import { buildSnapshot, type ClusterSnapshot, formatFieldError, formatSource, type KubeObject } from '../../kube/index.js';
 import { admitPod, type PspResult, whoCanUsePsp } from '../../psp/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { clusterDumpPath } from '../../cluster/index.js';
@@ -56,10 +56,21 @@ export function registerPsp(program: Command, ctx: CliContext): void {
     .option('--namespace <ns>', "the request namespace (default: the pod's, then default)")
     .addOption(new Option('--operation <op>', 'admission operation').choices(['CREATE', 'UPDATE']).default('CREATE'))
     .action(async (opts: CheckOptions, cmd: Command) => {
-      const format = outputFormat(cmd, ['text', 'json', 'yaml']);
+      const format = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       if (!opts.cluster && !opts.psp?.length) throw new UsageError('psp check: give --cluster PATH, or --psp PATH (and --rbac PATH)');
       const pod = await loadPod(ctx, opts.pod);
       const snapshot = await loadSnapshot(ctx, [...(opts.cluster ? [clusterDumpPath(opts.cluster)] : []), ...(opts.psp ?? []), ...(opts.rbac ?? [])]);
+      // --cluster and --psp together: the cluster's RBAC stays; a PSP given twice with other content is ambiguous.
+      const byName = new Map<string, string>();
+      for (const p of snapshot.podSecurityPolicies) {
+        const name = String(p.object.metadata.name);
+        const text = JSON.stringify(p.object.spec ?? null);
+        if (byName.has(name) && byName.get(name) !== text) throw new UsageError(`psp check: PodSecurityPolicy ${JSON.stringify(name)} is given twice with different specs (${formatSource(p.source)}); give it once`);
+        byName.set(name, text);
+      }
+      if (snapshot.podSecurityPolicies.length === 0) throw new UsageError(`psp check: no PodSecurityPolicy found in ${[opts.cluster, ...(opts.psp ?? [])].filter(Boolean).join(', ')}`);
+      if (!snapshot.rbac.some((o) => o.object.kind.endsWith('Binding')))
+        ctx.io.stderr('note: no RoleBinding or ClusterRoleBinding was given, so no PodSecurityPolicy is authorized for anyone but system:masters; give --rbac PATH or --cluster PATH\n');
       const groups = [...(opts.group ?? [])];
       if (opts.user !== 'system:anonymous' && !groups.includes('system:authenticated')) groups.push('system:authenticated');
       const admitOpts: Parameters<typeof admitPod>[1] = { snapshot, user: opts.user, groups, operation: opts.operation === 'UPDATE' ? 'UPDATE' : 'CREATE' };
@@ -70,6 +81,10 @@ export function registerPsp(program: Command, ctx: CliContext): void {
       }
       if (format === 'json') printJson(ctx.io, checkJson(r, pod));
       else if (format === 'yaml') printYaml(ctx.io, checkJson(r, pod));
+      else if (format === 'table') {
+        const name = `${pod.metadata.namespace ?? opts.namespace ?? 'default'}/${pod.metadata.name ?? pod.metadata.generateName ?? ''}`;
+        ctx.io.stdout(table(['POD', 'RESULT', 'PSP', 'MUTATED', 'MESSAGE'], [[name, r.allowed ? 'allowed' : 'denied', r.policy ?? '-', String(r.mutated), r.ignored ? `ignored: ${r.ignored}` : (r.message ?? '')]]));
+      }
       else if (r.allowed) {
         const how = r.ignored ? `ignored: ${r.ignored}` : `admitted by PodSecurityPolicy ${JSON.stringify(r.policy ?? '')}${r.mutated ? ' (pod defaulted)' : ' (unchanged)'}`;
         ctx.io.stdout(`${how}\n---\n${stringify(r.mutatedPod ?? pod, { lineWidth: 0 })}`);
@@ -82,11 +97,11 @@ export function registerPsp(program: Command, ctx: CliContext): void {
     .description('for every PSP: the users, groups and service accounts that may use it, where, and through which binding')
     .requiredOption('--cluster <path>', 'cluster objects (file or directory)')
     .action(async (opts: { cluster: string }, cmd: Command) => {
-      const format = outputFormat(cmd, ['table', 'json']);
+      const format = outputFormat(cmd, ['table', 'json', 'yaml']);
       const snapshot = await loadSnapshot(ctx, [clusterDumpPath(opts.cluster)]);
       const who = whoCanUsePsp(snapshot);
-      if (format === 'json') {
-        printJson(ctx.io, Object.fromEntries(who));
+      if (format === 'json' || format === 'yaml') {
+        (format === 'json' ? printJson : printYaml)(ctx.io, Object.fromEntries(who));
         return;
       }
       const rows: string[][] = [];

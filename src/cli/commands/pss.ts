@@ -8,7 +8,7 @@ import { renderUser } from '../../permissions/index.js';
 import { evaluatePod, isPssLevel, type NamespaceSuggestion, parsePssVersion, suggestNamespaceLabels } from '../../pss/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { type ClusterOptions, clusterOptions, readCluster } from '../cluster-input.js';
-import { loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
+import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
 
 /** One `pss check` verdict, as printed by `-o json`. */
@@ -29,7 +29,7 @@ function registerCheck(pss: Command, ctx: CliContext): void {
     .requiredOption('--level <level>', 'Pod Security Standards level: baseline or restricted (privileged allows everything)')
     .option('--version <version>', 'policy version: latest or v1.N', 'latest')
     .action(async (paths: string[], opts: { level: string; version: string }, cmd: Command) => {
-      const format = outputFormat(cmd, ['text', 'json', 'yaml']);
+      const format = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       if (!isPssLevel(opts.level)) throw new UsageError(`pss check: --level ${opts.level} is not a level; use baseline, restricted or privileged`);
       if (parsePssVersion(opts.version) === undefined) throw new UsageError(`pss check: --version ${opts.version} is not a policy version; use latest or v1.N (e.g. v1.24)`);
       const objects = await loadOrFail(ctx.io, paths, false);
@@ -44,6 +44,15 @@ function registerCheck(pss: Command, ctx: CliContext): void {
       if (rows.some((r) => !r.allowed)) ctx.state.exitCode = EXIT.failures;
       if (format === 'json') return printJson(ctx.io, { results: rows });
       if (format === 'yaml') return printYaml(ctx.io, { results: rows });
+      if (format === 'table') {
+        const wide = isWide(cmd);
+        return ctx.io.stdout(
+          table(
+            ['NAMESPACE', 'KIND', 'NAME', 'RESULT', ...(wide ? ['FILE'] : []), 'MESSAGE'],
+            rows.map((r) => [r.namespace ?? '', r.kind, r.name ?? '', r.allowed ? 'allowed' : 'denied', ...(wide ? [r.file] : []), r.message ?? '']),
+          ),
+        );
+      }
       for (const r of rows) {
         const id = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name ?? ''}`;
         ctx.io.stdout(`${r.file}: ${id}: ${r.allowed ? 'allowed' : `denied: ${r.message}`}\n`);
@@ -112,13 +121,21 @@ function registerSuggest(pss: Command, ctx: CliContext): void {
   clusterOptions(pss.command('suggest').description('per namespace: the strictest PSS level its workloads satisfy and the PSA labels to set, pinned to the cluster version'))
     .option('--kubernetes <version>', 'the cluster’s Kubernetes version: every label is pinned to it (never latest)', '1.24')
     .action(async (opts: ClusterOptions & { kubernetes: string }, cmd: Command) => {
-      const format = outputFormat(cmd, ['text', 'json', 'yaml']);
+      const format = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       const minor = /^v?1\.(\d+)(\.\d+)?$/.exec(opts.kubernetes)?.[1];
       if (minor === undefined) throw new UsageError(`pss suggest: --kubernetes ${JSON.stringify(opts.kubernetes)} is not a Kubernetes version like 1.24`);
       const snap = buildSnapshot((await readCluster(ctx.io, opts, 'pss suggest', { kinds: PSS_KINDS })).objects);
       const list = userNotes(snap, suggestNamespaceLabels(snap, { minor: Number(minor) }), `v1.${minor}`);
       if (format === 'json') return printJson(ctx.io, { namespaces: list });
       if (format === 'yaml') return printYaml(ctx.io, { namespaces: list });
+      if (format === 'table') {
+        return ctx.io.stdout(
+          table(
+            ['NAMESPACE', 'WORKLOADS', 'SATISFIES', 'CURRENT ENFORCE', 'LABELS'],
+            list.map((s) => [s.namespace, String(s.workloads), `${s.level}:${s.version}`, s.current['pod-security.kubernetes.io/enforce'] ?? '-', Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(',')]),
+          ),
+        );
+      }
       printSuggestions(ctx, list);
     });
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../kube/index.js';
+import { loadPolicyObjects } from '../../kyverno/index.js';
 import {
   collectUserRecords,
   lintPolicies,
@@ -16,8 +17,9 @@ import {
 import { deepEqual, isObject } from '../../util/index.js';
 import { type ClusterOptions, readCluster } from '../cluster-input.js';
 import { EXIT, UsageError } from '../io.js';
-import { globals, loadOrFail, outputFormat, printJson, table } from '../output.js';
+import { globals, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
+import { policyValidation, printWarnings, type ValidateOptions, validateOptions } from '../validate-input.js';
 
 /** Renders objects as one multi-document YAML stream. */
 export function yamlStream(objects: readonly unknown[]): string {
@@ -84,10 +86,11 @@ export function registerUsers(program: Command, ctx: CliContext): void {
     .argument('[files...]', 'PermissionUser record files')
     .option('--no-psp', 'leave out the legacy PodSecurityPolicy and its RBAC')
     .action(async (files: string[], opts: { psp: boolean }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['yaml', 'json']);
+      const fmt = outputFormat(cmd, ['yaml', 'json', 'table']);
       const list = await loadUsers(ctx, files, 'users render');
       const objects = list.flatMap((u) => renderUser(u, { psp: opts.psp }));
       if (fmt === 'json') printJson(ctx.io, { apiVersion: 'v1', kind: 'List', items: objects });
+      else if (fmt === 'table') ctx.io.stdout(table(['KIND', 'NAMESPACE', 'NAME'], objects.map((o) => [o.kind, o.metadata.namespace ?? '', o.metadata.name ?? ''])));
       else ctx.io.stdout(yamlStream(objects));
     });
 
@@ -102,8 +105,14 @@ export function registerUsers(program: Command, ctx: CliContext): void {
     .option('--force', 'overwrite an existing backup file')
     .action(async (files: string[], opts: ClusterOptions & { out?: string; force?: boolean }, cmd: Command) => {
       const o = globals(cmd).output as string | undefined;
-      const out = opts.out ?? (o && !['yaml', 'json', 'table', 'text'].includes(o) ? o : undefined);
+      const isFormat = (x: string) => ['yaml', 'json', 'table', 'wide', 'text'].includes(x);
+      // -o is the output format everywhere; a path given to -o still works here, with a warning.
+      if (o && !isFormat(o) && !opts.out) ctx.io.stderr(`warning: users backup -o FILE is deprecated (-o selects the output format); use --out ${o}\n`);
+      const out = opts.out ?? (o && !isFormat(o) ? o : undefined);
       const list = await loadUsers(ctx, files, 'users backup', opts);
+      if (o === 'table' || o === 'wide') {
+        return ctx.io.stdout(table(['NAME', 'UID', 'GID', 'HOME', 'NAMESPACES'], list.map((u) => [u.name, String(u.uid), String(u.gid), u.home, u.namespaces.join(',')])));
+      }
       const text = o === 'json' ? `${JSON.stringify(makeBackup(list), null, 2)}\n` : stringify(makeBackup(list), { lineWidth: 0 });
       if (!out) return ctx.io.stdout(text);
       if (existsSync(out) && !opts.force) {
@@ -122,12 +131,15 @@ export function registerUsers(program: Command, ctx: CliContext): void {
     .requiredOption('--into <file>', 'the users file to restore into (created when absent)')
     .option('--apply', 'write the changes (default: only show them)')
     .action(async (backup: string, opts: { into: string; apply?: boolean }, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['text', 'json']);
+      const fmt = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       const incoming = await loadUsers(ctx, [backup], 'users restore');
       const current = existsSync(opts.into) ? await loadUsers(ctx, [opts.into], 'users restore (current users file)') : [];
       const { changes, result } = planRestore(current, incoming);
       const changed = changes.filter((c) => c.action !== 'unchanged').length;
-      if (fmt === 'json') printJson(ctx.io, { applied: Boolean(opts.apply) && changed > 0, changes: changes.map((c) => ({ action: c.action, name: c.name })) });
+      const summary = { applied: Boolean(opts.apply) && changed > 0, changes: changes.map((c) => ({ action: c.action, name: c.name })) };
+      if (fmt === 'json') printJson(ctx.io, summary);
+      else if (fmt === 'yaml') printYaml(ctx.io, summary);
+      else if (fmt === 'table') ctx.io.stdout(table(['NAME', 'ACTION'], changes.map((c) => [c.name, c.action])));
       else ctx.io.stdout(`${changes.map(describeChange).join('\n')}\n${changed} change(s)${opts.apply ? '' : ' (dry run; pass --apply to write them)'}\n`);
       if (!opts.apply || changed === 0) return;
       if (existsSync(opts.into)) ctx.io.writeFile(`${opts.into}.bak`, ctx.io.readFile(opts.into));
@@ -135,18 +147,26 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       ctx.io.stderr(`restored ${changed} user(s) into ${opts.into}${existsSync(`${opts.into}.bak`) ? ` (previous content kept in ${opts.into}.bak)` : ''}\n`);
     });
 
-  program
+  const lint = program
     .command('lint')
     .description('flag Kyverno policies that look like confinement but can be bypassed')
     .argument('<policies...>', 'policy files or directories')
-    .action(async (paths: string[], _opts: unknown, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['table', 'json']);
-      const objects = (await loadOrFail(ctx.io, paths)).map((l) => l.object);
+    .action(async (paths: string[], opts: ValidateOptions, cmd: Command) => {
+      const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
+      const loaded = await loadOrFail(ctx.io, paths);
+      const objects = loaded.map((l) => l.object);
+      // Schema and load problems first: linting a policy the API server would reject says nothing.
+      const checked = loadPolicyObjects(loaded, policyValidation(opts));
+      printWarnings(ctx.io, checked.warnings);
+      if (checked.problems.length > 0) throw new UsageError(`lint: invalid policy:\n  ${checked.problems.join('\n  ')}`);
       const policies = objects.filter((o: KubeObject) => o.apiVersion.startsWith('kyverno.io/') && (o.kind === 'ClusterPolicy' || o.kind === 'Policy'));
+      if (policies.length === 0) throw new UsageError(`lint: no Kyverno ClusterPolicy or Policy found in ${paths.join(', ')}`);
       const findings = lintPolicies(policies);
       if (fmt === 'json') printJson(ctx.io, { findings });
-      else if (findings.length === 0) ctx.io.stdout(`no bypassable confinement found in ${policies.length} policies\n`);
+      else if (fmt === 'yaml') printYaml(ctx.io, { findings });
+      else if (findings.length === 0 && globals(cmd).output !== 'table' && globals(cmd).output !== 'wide') ctx.io.stdout(`no bypassable confinement found in ${policies.length} policies\n`);
       else ctx.io.stdout(table(['POLICY', 'RULE', 'CODE', 'FIELD', 'PROBLEM', 'BYPASS'], findings.map((f) => [f.policy, f.rule, f.code, f.field, f.message, f.bypass])));
       if (findings.length > 0) ctx.state.exitCode = EXIT.failures;
     });
+  validateOptions(lint, 'strict');
 }

@@ -2,7 +2,7 @@
 // serving certificate and webhook configurations carrying its caBundle) and `webhook remove`
 // (break glass: delete podgate's webhook configurations).
 import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
@@ -43,6 +43,7 @@ import { startClusterReports } from '../cluster-reports.js';
 import { contextFromObjects, readExceptionFeatures, readExceptionFiles } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../program.js';
+import { policyValidation, type ValidateOptions, validateOptions } from '../validate-input.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -114,7 +115,7 @@ interface ServeOptions {
 
 /** Registers the webhook commands. */
 export function registerWebhook(program: Command, ctx: CliContext): void {
-  program
+  const serveCmd = program
     .command('serve')
     .description('run the admission webhook (HTTPS): POST /validate, /validate/fail, /validate/ignore, /mutate; GET /healthz, /readyz')
     .option('--policy <path>', 'Kyverno policy file or directory (repeatable); watched and reloaded', collect)
@@ -156,6 +157,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .action(async (o: ServeOptions) => {
       await serve(o, ctx);
     });
+  validateOptions(serveCmd, 'strict');
 
   program
     .command('certs')
@@ -166,7 +168,8 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .addOption(new Option('--mode <mode>', 'failurePolicy of the configurations: shadow registers Ignore everywhere').choices(['enforce', 'audit', 'shadow']).default('enforce'))
     .option('--timeout-seconds <n>', 'webhook timeoutSeconds (1-30)', '10')
     .option('--exclude-namespace <ns>', 'extra namespace never sent to podgate (repeatable)', collect)
-    .action((o: { service: string; namespace: string; out: string; mode: WebhookMode; timeoutSeconds: string; excludeNamespace?: string[] }) => {
+    .option('--force', 'overwrite existing files in --out (a new CA: every caBundle must be updated)')
+    .action((o: { service: string; namespace: string; out: string; mode: WebhookMode; timeoutSeconds: string; excludeNamespace?: string[]; force?: boolean }) => {
       const timeoutSeconds = Number(o.timeoutSeconds);
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 30) throw new UsageError('--timeout-seconds must be an integer from 1 to 30');
       const c = generateCertificates({ service: o.service, namespace: o.namespace });
@@ -194,6 +197,9 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
         // The same Secret and CA bundle as a kustomize Component for deploy/overlays/<mode> (deploy/README.md).
         ['kustomization.yaml', certsComponent({ secretFile: 'secret.yaml', caBundlePem: c.caCert, targets: configs.map(caBundleTarget) })],
       ];
+      // A second run would replace the CA key the cluster's caBundle trusts: never without --force.
+      const existing = files.map(([name]) => join(o.out, name)).filter((p) => existsSync(p));
+      if (existing.length > 0 && !o.force) throw new UsageError(`certs: ${existing.join(', ')} already exist; pass --force to replace them (the webhook configurations' caBundle must then be updated too)`);
       for (const [name, text] of files) writeFileSync(join(o.out, name), text, name.endsWith('.key') ? { mode: 0o600 } : {});
       ctx.io.stdout(`wrote ${files.map(([n]) => join(o.out, n)).join(', ')}\n`);
     });
@@ -209,7 +215,13 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
         ctx.io.stdout(`${breakGlassCommand()}\n`);
         return;
       }
-      const results = await removeWebhookConfigurations(o.kubeconfig, o.context);
+      if (!existsSync(o.kubeconfig)) throw new UsageError(`webhook remove: --kubeconfig ${o.kubeconfig}: no such file; without --kubeconfig the kubectl command to run is printed`);
+      let results: Awaited<ReturnType<typeof removeWebhookConfigurations>>;
+      try {
+        results = await removeWebhookConfigurations(o.kubeconfig, o.context);
+      } catch (err) {
+        throw new UsageError(`webhook remove: --kubeconfig ${o.kubeconfig}: ${(err as Error).message}; run by hand:\n  ${breakGlassCommand()}`);
+      }
       for (const r of results) ctx.io.stdout(`${r.kind}/${r.name}: ${r.outcome}${r.error ? ` (${r.error})` : ''}\n`);
       if (results.some((r) => r.outcome === 'failed')) {
         ctx.io.stderr(`some deletions failed; run by hand:\n  ${breakGlassCommand()}\n`);
@@ -292,10 +304,11 @@ async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogg
   };
 }
 
-async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
+async function serve(o: ServeOptions & ValidateOptions, ctx: CliContext): Promise<void> {
   if (o.pspCluster !== undefined && o.mode !== 'shadow') throw new UsageError('serve: --psp-cluster compares PSP with Kyverno in --mode shadow only');
   const sources: PolicySources = {
     policies: o.policy ?? [],
+    validation: policyValidation(o),
     ...(o.chartValues !== undefined ? { chartValues: o.chartValues, chartVersion: o.chartVersion } : {}),
     ...(o.users ? { users: o.users } : {}),
     ...(o.pspCluster !== undefined ? { pspCluster: o.pspCluster } : {}),

@@ -1,6 +1,9 @@
 // Public surface of kyverno/model: policy types and the YAML → Policy loader with diagnostics.
 export type { PolicyLoadResult } from './load.js';
+export type { PolicyListResult, PolicyValidation } from './load-objects.js';
 export { loadPolicyList, loadPolicyObjects } from './load-objects.js';
+export type { KyvernoSchemaVersion, SchemaIssue, ValidationMode } from './schema.js';
+export { checkPolicySchema, KYVERNO_SCHEMA_VERSIONS, pruneUnknownFields, VALIDATION_MODES } from './schema.js';
 export { isKyvernoPolicy, loadPolicy } from './load.js';
 export type {
   ActionOverride,

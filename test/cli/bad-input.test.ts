@@ -1,0 +1,346 @@
+// Every bad input of issue 18 through the user's path (the CLI): exit code and message. Table-driven:
+// each row writes its files into a fresh folder, runs podgate in-process and checks code and output.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+
+const sample = new URL('../../examples/bcm-9.2-k8s-1.24/', import.meta.url).pathname;
+const review = new URL('../../src/webhook/testdata/ray-host-mount-pod-review.yaml', import.meta.url).pathname;
+const bin = new URL('../../bin/podgate.js', import.meta.url).pathname;
+
+// The issue's policy: two typos; without them it would deny hostPath in Enforce mode.
+const TYPO_POLICY = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: no-host-path}
+spec:
+  validationFailureActon: Enforce
+  background: true
+  rules:
+    - name: host-path
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      validate:
+        mesage: hostPath is forbidden
+        pattern:
+          spec:
+            =(volumes):
+              - X(hostPath): "null"
+`;
+const WRONG_TYPE_POLICY = TYPO_POLICY.replace('validationFailureActon: Enforce', 'validationFailureAction: Enforce').replace('mesage', 'message').replace('background: true', 'background: "yes"');
+const GOOD_POLICY = TYPO_POLICY.replace('validationFailureActon', 'validationFailureAction').replace('mesage', 'message');
+const POD = `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: default}
+spec:
+  containers: [{name: c, image: busybox}]
+`;
+const deepJson = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+const deepYaml = `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+let bomb = 'a: &a [x, x, x, x, x, x, x, x, x]\n';
+for (let i = 1, prev = 'a'; i < 10; prev = `b${i}`, i++) bomb += `b${i}: &b${i} [${Array(9).fill(`*${prev}`).join(', ')}]\n`;
+
+interface Case {
+  name: string;
+  files?: Record<string, string | Buffer>;
+  argv: (dir: string) => string[];
+  stdin?: string;
+  code: number;
+  stderr?: RegExp;
+  stdout?: RegExp;
+  /** Must not appear on stderr. */
+  notStderr?: RegExp;
+}
+
+const cases: Case[] = [
+  {
+    name: 'admit: a policy with typos (validationFailureActon, mesage) is refused, not run as Audit',
+    files: { 'p.yaml': TYPO_POLICY },
+    argv: (d) => ['admit', '--policy', join(d, 'p.yaml'), '--request', review],
+    code: 2,
+    stderr: /p\.yaml:5: document 1: spec\.validationFailureActon: unknown field "validationFailureActon"[\s\S]*p\.yaml:11: document 1: spec\.rules\[0\]\.validate\.mesage: unknown field "mesage"/,
+  },
+  {
+    name: 'apply: the same policy is refused under the default --validate=strict',
+    files: { 'p.yaml': TYPO_POLICY, 'pod.yaml': POD },
+    argv: (d) => ['apply', join(d, 'p.yaml'), '-r', join(d, 'pod.yaml')],
+    code: 2,
+    stderr: /spec\.validationFailureActon: unknown field/,
+  },
+  {
+    name: 'apply --validate=warn: printed as warnings, unknown fields dropped, the policy runs',
+    files: { 'p.yaml': TYPO_POLICY, 'pod.yaml': POD },
+    argv: (d) => ['apply', join(d, 'p.yaml'), '-r', join(d, 'pod.yaml'), '--validate=warn'],
+    code: 0,
+    stderr: /^warning: .*p\.yaml:5: document 1: spec\.validationFailureActon: unknown field "validationFailureActon"\nwarning: .*spec\.rules\[0\]\.validate\.mesage: unknown field "mesage"\n$/,
+  },
+  {
+    name: 'apply --validate=ignore: no check at all',
+    files: { 'p.yaml': TYPO_POLICY, 'pod.yaml': POD },
+    argv: (d) => ['apply', join(d, 'p.yaml'), '-r', join(d, 'pod.yaml'), '--validate', 'ignore'],
+    code: 0,
+    notStderr: /unknown field/,
+  },
+  {
+    name: 'apply: a wrong type is an error naming file, line and field',
+    files: { 'p.yaml': WRONG_TYPE_POLICY, 'pod.yaml': POD },
+    argv: (d) => ['apply', join(d, 'p.yaml'), '-r', join(d, 'pod.yaml')],
+    code: 2,
+    stderr: /p\.yaml:6: document 1: spec\.background: Invalid value: "yes": must be of type boolean/,
+  },
+  {
+    name: 'apply --kyverno-version 1.12: checked against the 1.12.5 CRD',
+    files: { 'p.yaml': TYPO_POLICY, 'pod.yaml': POD },
+    argv: (d) => ['apply', join(d, 'p.yaml'), '-r', join(d, 'pod.yaml'), '--kyverno-version', '1.12'],
+    code: 2,
+    stderr: /spec\.validationFailureActon: unknown field/,
+  },
+  {
+    name: 'lint: a policy with typos is refused (strict)',
+    files: { 'p.yaml': TYPO_POLICY },
+    argv: (d) => ['lint', join(d, 'p.yaml')],
+    code: 2,
+    stderr: /lint: invalid policy:[\s\S]*unknown field "mesage"/,
+  },
+  {
+    name: 'test: a suite with a typo policy runs with warnings (default --validate=warn, like the kyverno CLI)',
+    files: {
+      'p.yaml': GOOD_POLICY.replace('background: true', 'background: true\n  unknownThing: 1'),
+      'r.yaml': POD,
+      'kyverno-test.yaml': 'name: t\npolicies: [p.yaml]\nresources: [r.yaml]\nresults:\n  - {policy: no-host-path, rule: host-path, resources: [p], kind: Pod, result: pass}\n',
+    },
+    argv: (d) => ['test', d],
+    code: 0,
+    stderr: /warning: .*p\.yaml:7: document 1: spec\.unknownThing: unknown field "unknownThing"/,
+  },
+  {
+    name: 'a duplicate YAML key is an error',
+    files: { 'pod.yaml': POD.replace('metadata: {name: p, namespace: default}', 'metadata: {name: p, namespace: default, name: q}') },
+    argv: (d) => ['pss', 'check', '--level', 'restricted', join(d, 'pod.yaml')],
+    code: 2,
+    stderr: /pod\.yaml:3: document 1: duplicate key: Map keys must be unique/,
+  },
+  {
+    name: 'a duplicate JSON key is an error naming the key and its path',
+    files: { 'pod.json': '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "name": "q"}, "spec": {"containers": []}}' },
+    argv: (d) => ['pss', 'check', '--level', 'restricted', join(d, 'pod.json')],
+    code: 2,
+    stderr: /pod\.json:1: document 1: metadata\.name: duplicate key "name"/,
+  },
+  {
+    name: 'an empty file is an error, not "0 violations"',
+    files: { 'p.yaml': GOOD_POLICY, 'empty.yaml': '' },
+    argv: (d) => ['apply', join(d, 'p.yaml'), '-r', join(d, 'empty.yaml')],
+    code: 2,
+    stderr: /^error: no objects found in .*empty\.yaml\n$/,
+  },
+  {
+    name: 'empty stdin is an error',
+    files: { 'p.yaml': GOOD_POLICY },
+    argv: (d) => ['apply', join(d, 'p.yaml'), '-r', '-'],
+    stdin: '',
+    code: 2,
+    stderr: /^error: no objects found in stdin\n$/,
+  },
+  {
+    name: 'pss check on empty stdin is an error',
+    argv: () => ['pss', 'check', '--level', 'restricted', '-'],
+    stdin: '---\n',
+    code: 2,
+    stderr: /no objects found in stdin/,
+  },
+  {
+    name: 'lint on an empty file is an error, not "0 policies"',
+    files: { 'empty.yaml': '\n' },
+    argv: (d) => ['lint', join(d, 'empty.yaml')],
+    code: 2,
+    stderr: /no objects found in .*empty\.yaml/,
+  },
+  {
+    name: 'Latin-1 text is an error naming the file and line, never U+FFFD',
+    files: { 'pod.yaml': Buffer.from(`${POD.replace('name: p,', 'name: p,')}# caf\xe9\n`, 'latin1') },
+    argv: (d) => ['pss', 'check', '--level', 'restricted', join(d, 'pod.yaml')],
+    code: 2,
+    stderr: /pod\.yaml:6: not UTF-8 text/,
+  },
+  {
+    name: 'a Latin-1 AdmissionReview (--request) is an error naming the file',
+    files: { 'p.yaml': GOOD_POLICY, 'r.yaml': Buffer.from('kind: AdmissionReview # caf\xe9\n', 'latin1') },
+    argv: (d) => ['admit', '--policy', join(d, 'p.yaml'), '--request', join(d, 'r.yaml')],
+    code: 2,
+    stderr: /r\.yaml:1: not UTF-8 text/,
+  },
+  {
+    name: '100,000-deep JSON gives a clear limit message',
+    files: { 'deep.json': deepJson },
+    argv: (d) => ['pss', 'check', '--level', 'restricted', join(d, 'deep.json')],
+    code: 2,
+    stderr: /deep\.json: document 1: nesting deeper than 1000 levels/,
+    notStderr: /call stack|internal error/,
+  },
+  {
+    name: '100,000-deep YAML gives a clear limit message',
+    files: { 'deep.yaml': deepYaml },
+    argv: (d) => ['pss', 'check', '--level', 'restricted', join(d, 'deep.yaml')],
+    code: 2,
+    stderr: /deep\.yaml:1: document 1: nesting deeper than 1000 levels/,
+    notStderr: /call stack|internal error/,
+  },
+  {
+    name: 'chart render -f with a YAML bomb is refused clearly',
+    files: { 'bomb.yaml': bomb },
+    argv: (d) => ['chart', 'render', '-f', join(d, 'bomb.yaml')],
+    code: 2,
+    stderr: /bomb\.yaml:1: YAML aliases expand past the limit of 100/,
+    notStderr: /internal error|report this as a bug/,
+  },
+  {
+    name: 'a YAML bomb as a resource is refused clearly',
+    files: { 'p.yaml': GOOD_POLICY, 'bomb.yaml': bomb.replace('a: &a', 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\na: &a') },
+    argv: (d) => ['apply', join(d, 'p.yaml'), '-r', join(d, 'bomb.yaml')],
+    code: 2,
+    stderr: /bomb\.yaml:1: document 1: YAML error: Excessive alias count/,
+  },
+  {
+    name: 'versions --kubernetes banana is a usage error',
+    argv: () => ['versions', '--kubernetes', 'banana'],
+    code: 2,
+    stderr: /"banana" is not a Kubernetes version like 1\.24/,
+    notStderr: /internal error|report this as a bug/,
+  },
+  {
+    name: 'migrate plan --kubernetes banana is a usage error',
+    argv: () => ['migrate', 'plan', '--cluster', sample, '--kubernetes', 'banana'],
+    code: 2,
+    stderr: /podgate plans migrations for Kubernetes 1\.21 to 1\.29/,
+    notStderr: /internal error|report this as a bug/,
+  },
+  {
+    name: 'webhook remove --kubeconfig /nonexistent is a usage error',
+    argv: () => ['webhook', 'remove', '--kubeconfig', '/nonexistent/kubeconfig'],
+    code: 2,
+    stderr: /webhook remove: --kubeconfig \/nonexistent\/kubeconfig: no such file/,
+    notStderr: /internal error|report this as a bug/,
+  },
+  {
+    name: 'spec: null — pss refuses the pod as a missing spec',
+    files: { 'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\nspec: null\n' },
+    argv: (d) => ['pss', 'check', '--level', 'restricted', join(d, 'pod.yaml')],
+    code: 2,
+    stderr: /pod\.yaml:1: document 1: spec: Required value: a pod spec with containers is required/,
+  },
+  {
+    name: 'spec: null — apply refuses it the same way',
+    files: { 'p.yaml': GOOD_POLICY, 'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\nspec: null\n' },
+    argv: (d) => ['apply', join(d, 'p.yaml'), '-r', join(d, 'pod.yaml')],
+    code: 2,
+    stderr: /pod\.yaml:1: document 1: spec: Required value: a pod spec with containers is required/,
+  },
+  {
+    name: 'null where a map or list is expected is dropped, not an error',
+    files: { 'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default, labels: null}\nspec:\n  securityContext: null\n  volumes: null\n  containers: [{name: c, image: busybox, securityContext: null}]\n' },
+    argv: (d) => ['-o', 'json', 'pss', 'check', '--level', 'baseline', join(d, 'pod.yaml')],
+    code: 0,
+    stdout: /"allowed": true/,
+  },
+  {
+    name: 'a wrong type in a field podgate reads is an error with its field path',
+    files: { 'pod.yaml': POD.replace('image: busybox}', 'image: busybox, securityContext: {privileged: "yes"}}') },
+    argv: (d) => ['pss', 'check', '--level', 'baseline', join(d, 'pod.yaml')],
+    code: 2,
+    stderr: /pod\.yaml:1: document 1: spec\.containers\[0\]\.securityContext\.privileged: must be a boolean, found "yes"/,
+  },
+  {
+    name: 'psp check --cluster with --psp keeps the cluster RBAC',
+    files: { 'psps.yaml': readFileSync(join(sample, 'cluster/01-podsecuritypolicies.yaml'), 'utf8') },
+    argv: (d) => [
+      'psp', 'check', '--pod', join(sample, 'inputs/pod.yaml'), '--cluster', sample, '--psp', join(d, 'psps.yaml'),
+      '--user', 'system:serviceaccount:kube-system:x', '--group', 'system:serviceaccounts:kube-system', '--namespace', 'kube-system',
+    ],
+    code: 0,
+    stdout: /^admitted by PodSecurityPolicy "privileged"/,
+  },
+  {
+    name: 'psp check with a PSP given twice with different specs is refused clearly',
+    files: { 'psps.yaml': readFileSync(join(sample, 'cluster/01-podsecuritypolicies.yaml'), 'utf8').replace(/privileged: true/g, 'privileged: false') },
+    argv: (d) => [
+      'psp', 'check', '--pod', join(sample, 'inputs/pod.yaml'), '--cluster', sample, '--psp', join(d, 'psps.yaml'),
+      '--user', 'system:serviceaccount:kube-system:x', '--group', 'system:serviceaccounts:kube-system', '--namespace', 'kube-system',
+    ],
+    code: 2,
+    stderr: /PodSecurityPolicy "privileged" is given twice with different specs/,
+  },
+  {
+    name: 'psp check --psp without RBAC says why nothing is authorized',
+    files: { 'psps.yaml': readFileSync(join(sample, 'cluster/01-podsecuritypolicies.yaml'), 'utf8') },
+    argv: (d) => ['psp', 'check', '--pod', join(sample, 'inputs/pod.yaml'), '--psp', join(d, 'psps.yaml'), '--user', 'alice'],
+    code: 1,
+    stderr: /note: no RoleBinding or ClusterRoleBinding was given/,
+  },
+];
+
+for (const c of cases) {
+  test(c.name, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-bad-'));
+    for (const [f, text] of Object.entries(c.files ?? {})) writeFileSync(join(dir, f), text);
+    const r = await runCli(c.argv(dir), c.stdin !== undefined ? { stdin: c.stdin } : {});
+    assert.equal(r.code, c.code, `exit code; stderr:\n${r.stderr}`);
+    if (c.stderr) assert.match(r.stderr, c.stderr);
+    if (c.stdout) assert.match(r.stdout, c.stdout);
+    if (c.notStderr) assert.doesNotMatch(r.stderr, c.notStderr);
+    assert.doesNotMatch(r.stderr, /report this as a bug/);
+  });
+}
+
+test('the issue\'s typo policy: admit --validate=ignore shows what strict prevents (the pod is allowed)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-bad-'));
+  writeFileSync(join(dir, 'p.yaml'), TYPO_POLICY);
+  const loose = await runCli(['admit', '--policy', join(dir, 'p.yaml'), '--request', review, '--validate=ignore']);
+  assert.equal(loose.code, 0);
+  assert.equal((JSON.parse(loose.stdout) as { response: { allowed: boolean } }).response.allowed, true);
+  writeFileSync(join(dir, 'good.yaml'), GOOD_POLICY);
+  const fixed = await runCli(['admit', '--policy', join(dir, 'good.yaml'), '--request', review]);
+  assert.equal(fixed.code, 1, fixed.stderr);
+  assert.equal((JSON.parse(fixed.stdout) as { response: { allowed: boolean } }).response.allowed, false);
+});
+
+test('certs twice into one folder refuses to overwrite the CA key; --force replaces it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-certs-'));
+  const args = ['certs', '--service', 'podgate', '--namespace', 'podgate', '--out', dir];
+  assert.equal((await runCli(args)).code, 0);
+  const key = readFileSync(join(dir, 'ca.key'), 'utf8');
+  const again = await runCli(args);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /certs: .*ca\.key.* already exist; pass --force/);
+  assert.equal(readFileSync(join(dir, 'ca.key'), 'utf8'), key);
+  assert.equal((await runCli([...args, '--force'])).code, 0);
+  assert.notEqual(readFileSync(join(dir, 'ca.key'), 'utf8'), key);
+  assert.ok(existsSync(join(dir, 'tls.key')));
+});
+
+test('Latin-1 on the real stdin is an error naming stdin (the binary)', () => {
+  const r = spawnSync(process.execPath, [bin, 'pss', 'check', '--level', 'restricted', '-'], { input: Buffer.from(`${POD}# caf\xe9\n`, 'latin1'), encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^error: <stdin>:6: not UTF-8 text/);
+});
+
+test('admit: an empty, a too-deep and a wrongly typed AdmissionReview are input errors (exit 2)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-bad-'));
+  writeFileSync(join(dir, 'p.yaml'), GOOD_POLICY);
+  const run = (request: string) => {
+    writeFileSync(join(dir, 'r.json'), request);
+    return runCli(['admit', '--policy', join(dir, 'p.yaml'), '--request', join(dir, 'r.json')]);
+  };
+  const empty = await run('');
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /^error: no objects found in .*r\.json\n$/);
+  const deep = await run(`{"a": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+  assert.equal(deep.code, 2);
+  assert.match(deep.stderr, /r\.json: nesting (deeper than 1000 levels|too deep)/);
+  const review = { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', operation: 'CREATE', kind: { group: '', version: 'v1', kind: 'Pod' }, namespace: 'default', userInfo: { username: 'ray' }, object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: null }, spec: { hostNetwork: 'true', containers: [{ name: 'c', image: 'busybox' }] } } } };
+  const typed = await run(JSON.stringify(review));
+  assert.equal(typed.code, 2);
+  assert.match(typed.stderr, /r\.json: request\.object\.spec\.hostNetwork: must be a boolean, found "true"/);
+});
