@@ -43,6 +43,12 @@ export interface ServerChild {
   port: number;
   /** How the server runs: `dist` (`node dist/bin.js serve`) or `tsx` (sources through tsx). */
   runtime: 'dist' | 'tsx';
+  /** The server's process id (CLI servers). */
+  pid?: number;
+  /** The metrics port (CLI servers). */
+  metricsPort?: number;
+  /** Log lines of reviews answered past their budget (CLI servers). */
+  overruns?: () => Record<string, unknown>[];
   rss(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -63,14 +69,26 @@ function vmRss(pid: number): number {
   return Number(m?.[1] ?? 0) * 1024;
 }
 
+/** `podgate serve` as deployed (dist/, or the sources through tsx), with extra serve flags. */
+export function startServe(policies: readonly string[], extra: readonly string[] = []): Promise<ServerChild> {
+  const tsx = !existsSync(distBin) || process.env.BENCH_TSX === '1';
+  return startDist(policies, extra, tsx);
+}
+
 /** `node dist/bin.js serve` as deployed: info-level JSON logs to stdout, metrics listener on. */
-function startDist(policies: readonly string[]): Promise<ServerChild> {
-  const args = [distBin, 'serve', '--mode', 'enforce', '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--no-watch', '--log-level', 'info'];
+function startDist(policies: readonly string[], extra: readonly string[] = [], tsx = false): Promise<ServerChild> {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const entry = [...nodeArgs, ...(tsx ? ['--import', 'tsx', join(repo, 'src', 'bin.ts')] : [distBin])];
+  const args = [...entry, 'serve', '--mode', 'enforce', '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--no-watch', '--log-level', 'info', ...extra];
   for (const p of policies) args.push('--policy', p);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let port = 0;
+    let metricsPort = 0;
     let buf = '';
+    let rest = '';
+    const overruns: Record<string, unknown>[] = [];
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
     const onData = (chunk: Buffer) => {
@@ -80,21 +98,33 @@ function startDist(policies: readonly string[]): Promise<ServerChild> {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         nl = buf.indexOf('\n');
-        let entry: { msg?: string; port?: number; level?: number };
+        let entry: { msg?: string; port?: number; metricsPort?: number; level?: number };
         try {
           entry = JSON.parse(line) as typeof entry;
         } catch {
           continue;
         }
-        if (entry.msg === 'listening' && entry.port) port = entry.port;
+        if (entry.msg === 'listening' && entry.port) {
+          port = entry.port;
+          metricsPort = entry.metricsPort ?? 0;
+        }
         if (entry.msg === 'policy set failed to load') reject(new Error(line));
         if (entry.msg === 'policy set loaded' && port > 0) {
-          // Keep draining stdout (request logs) so the server never blocks on a full pipe.
+          // Keep draining stdout (request logs) so the server never blocks on a full pipe; keep
+          // the answers given without a verdict (their time from arrival, measured by the server).
           child.stdout?.off('data', onData);
-          child.stdout?.resume();
+          child.stdout?.on('data', (c: Buffer) => {
+            rest += c.toString('utf8');
+            const parts = rest.split('\n');
+            rest = parts.pop() ?? '';
+            for (const l of parts) if (l.includes('"evaluation budget exceeded"')) overruns.push(JSON.parse(l) as Record<string, unknown>);
+          });
           resolve({
             port,
-            runtime: 'dist',
+            runtime: tsx ? 'tsx' : 'dist',
+            pid: child.pid ?? 0,
+            metricsPort,
+            overruns: () => overruns,
             rss: async () => vmRss(child.pid ?? 0),
             stop: () =>
               new Promise((r) => {
@@ -119,6 +149,7 @@ function startTsx(policies: readonly string[]): Promise<ServerChild> {
       resolve({
         port: m.port,
         runtime: 'tsx',
+        pid: child.pid ?? 0,
         rss: () =>
           new Promise((r) => {
             child.once('message', (x: { rss: number }) => r(x.rss));
@@ -133,6 +164,13 @@ function startTsx(policies: readonly string[]): Promise<ServerChild> {
       });
     });
   });
+}
+
+/** CPU seconds (user + system, all threads) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of /proc/pid/stat, in clock ticks (100 per second here).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Load results. */

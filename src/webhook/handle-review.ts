@@ -57,12 +57,17 @@ export type HandledReview =
       /** Shadow mode with PSPs: both decisions and whether they disagree. */
       shadow?: ShadowComparison;
     }
-  | { kind: 'invalid'; reason: string };
+  | {
+      kind: 'invalid';
+      reason: string;
+      /** Present when apiVersion and request.uid are readable: the server answers an AdmissionReview error, not an HTTP 400. */
+      envelope?: { apiVersion: AdmissionReview['apiVersion']; uid: string };
+    };
 
 /** Handles a parsed AdmissionReview body. Never throws; a missing engine means "not ready yet". */
 export function handleReview(body: unknown, engine: AdmissionEngine | undefined, opts: HandleOptions): HandledReview {
   const decoded = decodeReview(body);
-  if (!decoded.ok) return { kind: 'invalid', reason: decoded.reason };
+  if (!decoded.ok) return { kind: 'invalid', reason: decoded.reason, ...(decoded.envelope ? { envelope: decoded.envelope } : {}) };
   const { request, apiVersion } = decoded;
   const done = (decision: AdmissionDecision, results: PolicyVerdict[], extra: { skipped?: string; error?: string; shadow?: ShadowComparison } = {}): HandledReview => ({
     kind: 'review',

@@ -12,9 +12,21 @@ export interface WebhookMetrics {
   verdicts: Counter<'policy' | 'rule' | 'result'>;
   /** Counts rule verdicts into `verdicts` cheaply: tallied in a map, added to the counter at scrape time. */
   countVerdicts(results: readonly PolicyVerdict[]): void;
+  /** The same from `policy\u0000rule\u0000status` keys. */
+  countVerdictKeys(keys: readonly string[]): void;
   badRequests: Counter<'reason'>;
   internalErrors: Counter<'endpoint'>;
   shadowComparisons: Counter<'class'>;
+  /** Reviews not evaluated within their budget, answered by failurePolicy (phase: queued or running). */
+  budgetExceeded: Counter<'endpoint' | 'phase' | 'failure_policy'>;
+  /** Evaluation workers replaced (reason: budget, crash). */
+  workerRestarts: Counter<'reason'>;
+  /** Reviews waiting for an evaluation worker. */
+  queueLength: Gauge;
+  /** Requests refused before evaluation (queue-full, inflight-bytes), with 429 and Retry-After. */
+  rejected: Counter<'reason'>;
+  /** TLS certificate reloads (result: success, failure). */
+  tlsReloads: Counter<'result'>;
   policyLoadErrors: Counter;
   policyLoadFailing: Gauge;
   policiesLoaded: Gauge;
@@ -39,6 +51,16 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
         }
       }
     },
+    countVerdictKeys(keys) {
+      for (const key of keys) {
+        const p = pending.get(key);
+        if (p) p.n++;
+        else {
+          const [policy = '', rule = '', result = ''] = key.split('\u0000');
+          pending.set(key, { labels: { policy, rule, result }, n: 1 });
+        }
+      }
+    },
     requests: new Counter({
       name: 'podgate_admission_requests_total',
       help: 'Admission reviews answered',
@@ -47,9 +69,9 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
     }),
     latency: new Histogram({
       name: 'podgate_admission_review_duration_seconds',
-      help: 'Time from request body received to response written',
+      help: 'Time from request arrival (headers received) to response written, queue time included',
       labelNames: ['endpoint'],
-      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
     verdicts: new Counter({
@@ -70,6 +92,16 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
       labelNames: ['class'],
       registers: [registry],
     }),
+    budgetExceeded: new Counter({
+      name: 'podgate_admission_budget_exceeded_total',
+      help: 'Reviews not evaluated within --eval-timeout (counted from arrival), answered by the endpoint failurePolicy',
+      labelNames: ['endpoint', 'phase', 'failure_policy'],
+      registers: [registry],
+    }),
+    workerRestarts: new Counter({ name: 'podgate_eval_worker_restarts_total', help: 'Evaluation worker threads replaced, by reason (budget, crash)', labelNames: ['reason'], registers: [registry] }),
+    queueLength: new Gauge({ name: 'podgate_admission_queue_length', help: 'Reviews waiting for an evaluation worker', registers: [registry] }),
+    rejected: new Counter({ name: 'podgate_admission_rejected_total', help: 'Reviews refused with 429 before evaluation, by reason (queue-full, inflight-bytes)', labelNames: ['reason'], registers: [registry] }),
+    tlsReloads: new Counter({ name: 'podgate_tls_reloads_total', help: 'Serving certificate reloads, by result (success; failure: the old pair is kept)', labelNames: ['result'], registers: [registry] }),
     policyLoadErrors: new Counter({ name: 'podgate_policy_load_errors_total', help: 'Policy (re)loads that failed', registers: [registry] }),
     policyLoadFailing: new Gauge({ name: 'podgate_policy_load_failing', help: '1 while the newest policy files do not load (the last good set is served)', registers: [registry] }),
     policiesLoaded: new Gauge({ name: 'podgate_policies_loaded', help: 'Policies in the active set', registers: [registry] }),

@@ -1,20 +1,26 @@
 // The active policy set behind the webhook: built once at start, rebuilt when a watched file
 // changes (debounced), swapped in one assignment so every request sees one whole set. A set that
 // fails to build keeps the last good one serving and is reported in logs, metrics and /readyz.
-import { type FSWatcher, watch } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { type FSWatcher, statSync, watch } from 'node:fs';
+import { basename, dirname, extname, resolve, sep } from 'node:path';
+import type { EngineRecipe } from './engine-recipe.js';
 import type { AdmissionEngine } from './handle-review.js';
 import type { WebhookLogger } from './logger.js';
 import type { WebhookMetrics } from './metrics.js';
 
 /** A built policy set. */
 export interface BuiltPolicySet {
+  /** The engine, compiled in this thread (the CLI's `admit`, tests). */
   engine: AdmissionEngine;
+  /** How evaluation workers build the same engine. */
+  recipe: EngineRecipe;
   /** Number of policies in the set. */
   policies: number;
   /** Non-fatal findings while building (chart value traps), logged once per load. */
   warnings?: readonly string[];
 }
+
+const POLICY_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 /** Builds a policy set from the configured paths; rejects with a readable message when any file is bad. */
 export type PolicySetBuilder = () => Promise<BuiltPolicySet>;
@@ -32,11 +38,13 @@ export interface PolicySourceStatus {
 export class PolicySource {
   #current: BuiltPolicySet | undefined;
   #generation = 0;
+  #currentGeneration = 0;
   #lastError: string | undefined;
   #watchers: FSWatcher[] = [];
   #timer: NodeJS.Timeout | undefined;
   #building: Promise<boolean> | undefined;
   #again = false;
+  readonly #listeners = new Set<() => void>();
   readonly #build: PolicySetBuilder;
   readonly #log: WebhookLogger | undefined;
   readonly #metrics: WebhookMetrics | undefined;
@@ -50,6 +58,17 @@ export class PolicySource {
   /** The engine of the active set, or undefined before the first successful build. */
   current(): AdmissionEngine | undefined {
     return this.#current?.engine;
+  }
+
+  /** The active set's recipe and generation (what evaluation workers load), or undefined before the first build. */
+  active(): { generation: number; recipe: EngineRecipe } | undefined {
+    return this.#current ? { generation: this.#currentGeneration, recipe: this.#current.recipe } : undefined;
+  }
+
+  /** Calls `listener` after each successful load; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Readiness and the last load problem. */
@@ -85,12 +104,14 @@ export class PolicySource {
       const built = await this.#build();
       this.#current = built;
       this.#generation++;
+      this.#currentGeneration = this.#generation;
       this.#lastError = undefined;
       this.#metrics?.policiesLoaded.set(built.policies);
       this.#metrics?.policyLoadFailing.set(0);
       this.#metrics?.ready.set(1);
       this.#log?.info({ policies: built.policies, generation: this.#generation, ms: Math.round(performance.now() - started) }, 'policy set loaded');
       for (const w of built.warnings ?? []) this.#log?.warn({ generation: this.#generation }, w);
+      for (const l of this.#listeners) l();
       return true;
     } catch (err) {
       this.#lastError = err instanceof Error ? err.message : String(err);
@@ -101,20 +122,34 @@ export class PolicySource {
     }
   }
 
-  /** Watches files and directories (their parent directories too, so editors' rename-on-save is seen). */
+  /**
+   * Watches the named policy files, and the policy files (.yaml, .yml, .json) under named
+   * directories, debounced. A file is watched through its directory (editors replace files on save)
+   * but only its own name counts; Kubernetes' ConfigMap/Secret volumes swap a `..data` symlink, which
+   * counts too. Anything else written there (a log file) causes no reload.
+   */
   watch(paths: readonly string[], debounceMs = 250): void {
-    const dirs = new Set<string>();
+    const isPolicyFile = (name: string) => POLICY_EXTENSIONS.has(extname(name).toLowerCase());
+    const isAtomicSwap = (name: string) => name.split(sep).some((part) => part === '..data' || part === '..data_tmp');
     for (const p of paths) {
-      dirs.add(resolve(p));
-      dirs.add(dirname(resolve(p)));
-    }
-    for (const d of dirs) {
+      const abs = resolve(p);
+      let isDir = false;
       try {
-        const w = watch(d, { persistent: false }, () => this.#schedule(debounceMs));
-        w.on('error', (err) => this.#log?.warn({ err: String(err), path: d }, 'policy watch error'));
+        isDir = statSync(abs).isDirectory();
+      } catch {
+        // Not there (yet): watch for it to appear in its directory.
+      }
+      const dir = isDir ? abs : dirname(abs);
+      const own = basename(abs);
+      const relevant = isDir ? (name: string) => isPolicyFile(name) || isAtomicSwap(name) : (name: string) => name === own || isAtomicSwap(name);
+      try {
+        const w = watch(dir, { persistent: false, recursive: isDir }, (_event, name) => {
+          if (name === null || relevant(String(name))) this.#schedule(debounceMs);
+        });
+        w.on('error', (err) => this.#log?.warn({ err: String(err), path: dir }, 'policy watch error'));
         this.#watchers.push(w);
       } catch (err) {
-        this.#log?.warn({ err: String(err), path: d }, 'cannot watch policy path');
+        this.#log?.warn({ err: String(err), path: dir }, 'cannot watch policy path');
       }
     }
   }

@@ -8,9 +8,9 @@ import { formatInputError, type LoadedObject } from '../kube/index.js';
 import type { Policy } from '../kyverno/index.js';
 import { collectUserRecords, renderUser, validateRecords } from '../permissions/index.js';
 import { isObject } from '../util/index.js';
-import { collectPolicies, createKyvernoEngine, loadPolicyFiles } from './engine-adapter.js';
+import { collectPolicies, loadPolicyFiles } from './engine-adapter.js';
+import { type EngineData, kyvernoEngineFromData } from './engine-recipe.js';
 import type { BuiltPolicySet } from './policy-source.js';
-import { createPspEvaluator } from './psp-shadow.js';
 import { policyKey } from './results.js';
 
 /** The configured policy sources. */
@@ -102,11 +102,8 @@ export async function buildPolicySet(s: PolicySources | readonly string[]): Prom
   const sources: PolicySources = Array.isArray(s) ? { policies: s as readonly string[] } : (s as PolicySources);
   const loaded = loadPolicySources(sources);
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-  const psp = loaded.cluster ? createPspEvaluator(loaded.cluster) : undefined;
-  const namespaces = psp ? new Map(psp.snapshot.namespaces.map((n) => [n.name, n.labels])) : undefined;
-  const engine = createKyvernoEngine(loaded.policies, {
-    ...(namespaces ? { namespaceLabels: (ns: string) => namespaces.get(ns) } : {}),
-    ...(psp ? { psp: psp.evaluate } : {}),
-  });
-  return { engine, policies: loaded.policies.length, warnings: loaded.warnings };
+  const data: EngineData = { policies: loaded.policies, ...(loaded.cluster ? { cluster: loaded.cluster } : {}) };
+  // Compiled here too: a set that does not compile is refused before any worker sees it.
+  const engine = kyvernoEngineFromData(data);
+  return { engine, recipe: { kind: 'kyverno', data }, policies: loaded.policies.length, warnings: loaded.warnings };
 }

@@ -1,26 +1,63 @@
 // The HTTPS admission server: POST /validate (+ /validate/fail, /validate/ignore) and /mutate,
-// GET /healthz and /readyz; a 3 MiB body cap, timeouts, 400s with a reason for bad bodies,
-// metrics, logs with the request uid, PolicyReports for audit/shadow, and a draining shutdown.
+// GET /healthz and /readyz. The main thread does TLS, HTTP and health only: reviews are parsed and
+// evaluated by an EvalPool of worker threads within a budget counted from arrival. Limits: a 3 MiB
+// body cap, bytes in flight, a queue (then 429 with Retry-After), a connection cap, handshake,
+// header and request timeouts. Metrics, logs with the request uid, PolicyReports for audit/shadow,
+// TLS hot swap, and a draining shutdown (readyz 503, keep serving, Connection: close, then stop).
 // Mirrors kyverno@v1.10.7:pkg/webhooks/server.go and pkg/webhooks/handlers/admission.go.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, Server as NetServer } from 'node:net';
 import type { KyvernoConfig } from '../kyverno/config/index.js';
 import type { WebhookMode } from './decision.js';
-import { type AdmissionEngine, handleReview, type ReviewEndpoint } from './handle-review.js';
+import type { EngineRecipe } from './engine-recipe.js';
+import { EvalPool, type PoolAnswer } from './eval-pool.js';
+import { endpointFailurePolicy, failureReview, type ReviewOutcome } from './evaluate.js';
+import type { ReviewEndpoint } from './handle-review.js';
 import type { WebhookLogger } from './logger.js';
 import type { WebhookMetrics } from './metrics.js';
 import type { PolicySourceStatus } from './policy-source.js';
 import type { ReportStore } from './report-store.js';
+import { peekEnvelope } from './review-codec.js';
 
 /** The API server's own request body limit, which we mirror. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-/** Where the server gets its engine and readiness from (a PolicySource, or a fixed engine in tests). */
+/** Defaults of the server's limits (documented in README.md and deploy/README.md). */
+export const SERVER_DEFAULTS = {
+  evalTimeoutMs: 2000,
+  workers: 2,
+  maxQueue: 64,
+  maxInflightBytes: 64 * 1024 * 1024,
+  maxConnections: 256,
+  handshakeTimeoutMs: 5000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 65_000,
+  drainMs: 5000,
+} as const;
+
+/** Where the server gets its policy set and readiness from (a PolicySource, or a fixed recipe in tests). */
 export interface EngineProvider {
-  current(): AdmissionEngine | undefined;
+  /** The active set: what evaluation workers load. */
+  active(): { generation: number; recipe: EngineRecipe } | undefined;
   status(): PolicySourceStatus;
+  /** Notifies after each reload, so workers load the new set before the next review. */
+  onChange?(listener: () => void): () => void;
+}
+
+/** A listener that could not start (a usage problem: the port is taken or not allowed). */
+export class ListenError extends Error {
+  readonly what: string;
+  readonly host: string;
+  readonly port: number;
+  constructor(what: string, host: string, port: number, cause: Error & { code?: string }) {
+    super(`cannot listen on ${host}:${port} for ${what}: ${cause.code === 'EADDRINUSE' ? 'address already in use' : cause.code === 'EACCES' ? 'permission denied' : cause.message}`);
+    this.what = what;
+    this.host = host;
+    this.port = port;
+  }
 }
 
 /** Server configuration. */
@@ -37,9 +74,23 @@ export interface WebhookServerOptions {
   port?: number;
   /** Metrics port (plain HTTP); omitted means no metrics listener. */
   metricsPort?: number;
-  /** Whole-request deadline (headers + body), ms. */
+  /** Whole-request deadline (headers + body), ms (default 10 s). */
   requestTimeoutMs?: number;
+  /** Headers deadline, ms (default 10 s). */
+  headersTimeoutMs?: number;
+  /** TLS handshake deadline from the TCP connection, ms (default 5 s). */
+  handshakeTimeoutMs?: number;
   maxBodyBytes?: number;
+  /** Each review's budget from arrival, queue included, ms (default 2 s). */
+  evalTimeoutMs?: number;
+  /** Evaluation worker threads (default 2). */
+  workers?: number;
+  /** Reviews waiting for a worker before 429 (default 64). */
+  maxQueue?: number;
+  /** Request bytes held at once (reading, queued, evaluating) before 429 (default 64 MiB). */
+  maxInflightBytes?: number;
+  /** Open connections (default 256); more are closed at accept. */
+  maxConnections?: number;
 }
 
 /** A running server. */
@@ -49,8 +100,14 @@ export interface WebhookServer {
   metricsPort?: number;
   /** Requests in flight. */
   inFlight(): number;
-  /** Stops accepting, waits for in-flight requests (up to graceMs), then closes every connection. */
-  close(graceMs?: number): Promise<void>;
+  /** Swaps the serving certificate for new connections. */
+  setTls(tls: { cert: string; key: string }): void;
+  /**
+   * Drains then stops: /readyz turns 503 and every answer carries `Connection: close` while the
+   * server keeps serving for `drainMs` (what a preStop hook would do); then it stops accepting,
+   * waits for requests in flight (up to `graceMs`), closes the remaining connections and workers.
+   */
+  close(graceMs?: number, drainMs?: number): Promise<void>;
 }
 
 const ENDPOINTS: Record<string, ReviewEndpoint> = {
@@ -60,149 +117,238 @@ const ENDPOINTS: Record<string, ReviewEndpoint> = {
   '/mutate': 'mutate',
 };
 
-function send(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
+function send(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}, json = typeof body !== 'string'): void {
+  if (res.headersSent || res.destroyed) return;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json', 'content-length': Buffer.byteLength(text), ...extraHeaders });
+  res.writeHead(status, { 'content-type': json ? 'application/json' : 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), ...extraHeaders });
   res.end(text);
 }
 
-/** Reads the body up to `max` bytes; resolves undefined (after answering 400) when it is larger. */
-function readBody(req: IncomingMessage, res: ServerResponse, max: number, onTooLarge: () => void): Promise<Buffer | undefined> {
+const PEEK_BYTES = 64 * 1024;
+
+/** Formats milliseconds as a Go duration for messages ("2s", "300ms", "1.5s"). */
+function ms(n: number): string {
+  return n % 1000 === 0 ? `${n / 1000}s` : n < 1000 ? `${n}ms` : `${n / 1000}s`;
+}
+
+/** Reads the body into one unpooled buffer (its memory can move to a worker); undefined when it was refused or the client went away. */
+function readBody(req: IncomingMessage, max: number, reserve: (n: number) => boolean, refuse: (status: number, reason: string, label: string) => void): Promise<Uint8Array | undefined> {
   return new Promise((resolvePromise) => {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    const tooLarge = () => {
-      onTooLarge();
-      send(res, 400, { error: `request body exceeds ${max} bytes` }, { connection: 'close' });
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    let done = false;
+    const fail = (status: number, reason: string, label: string) => {
+      if (done) return;
+      done = true;
+      refuse(status, reason, label);
       req.resume();
       resolvePromise(undefined);
     };
-    if (declared > max) return tooLarge();
+    if (declared > max) return fail(400, `request body exceeds ${max} bytes`, 'too-large');
+    const known = Number.isInteger(declared) && declared >= 0;
+    if (known && !reserve(declared)) return fail(429, 'too many request bytes in flight', 'inflight-bytes');
+    // With a Content-Length the body goes straight into its final buffer (no second copy held).
+    // Not Buffer.concat: small results come from Node's shared pool, whose memory must not be transferred.
+    const whole = known ? Buffer.allocUnsafeSlow(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
     req.on('data', (c: Buffer) => {
       if (done) return;
+      if (!known && !reserve(c.length)) return fail(429, 'too many request bytes in flight', 'inflight-bytes');
+      if (size + c.length > (known ? declared : max)) return fail(400, known ? 'request body longer than its Content-Length' : `request body exceeds ${max} bytes`, 'too-large');
+      if (whole) c.copy(whole, size);
+      else chunks.push(c);
       size += c.length;
-      if (size > max) {
-        done = true;
-        tooLarge();
-        return;
-      }
-      chunks.push(c);
     });
     req.on('end', () => {
-      if (!done) resolvePromise(Buffer.concat(chunks, size));
+      if (done) return;
+      done = true;
+      if (whole) return resolvePromise(size === declared ? whole : whole.subarray(0, size));
+      const out = Buffer.allocUnsafeSlow(size);
+      let at = 0;
+      for (const c of chunks) {
+        c.copy(out, at);
+        at += c.length;
+      }
+      resolvePromise(out);
     });
     req.on('error', () => {
-      if (!done) {
-        done = true;
-        resolvePromise(undefined);
-      }
+      if (done) return;
+      done = true;
+      resolvePromise(undefined);
     });
   });
 }
 
-/** Starts the webhook (and metrics) listeners. */
+/** Starts the webhook (and metrics) listeners and the evaluation workers. */
 export async function startWebhookServer(o: WebhookServerOptions): Promise<WebhookServer> {
   let inFlight = 0;
+  let inflightBytes = 0;
   let draining = false;
   const max = o.maxBodyBytes ?? MAX_BODY_BYTES;
+  const budgetMs = o.evalTimeoutMs ?? SERVER_DEFAULTS.evalTimeoutMs;
+  const maxInflightBytes = o.maxInflightBytes ?? SERVER_DEFAULTS.maxInflightBytes;
+  let pool: EvalPool | undefined;
+
+  // While draining, every answer closes its connection: keep-alive clients move on after it.
+  const headers = (extra: Record<string, string> = {}): Record<string, string> => (draining ? { ...extra, connection: 'close' } : extra);
 
   const badRequest = (res: ServerResponse, reason: string, label: string, extra: Record<string, unknown> = {}) => {
     o.metrics.badRequests.inc({ reason: label });
     o.log.warn({ reason, ...extra }, 'bad admission request');
-    send(res, 400, { error: reason });
+    send(res, 400, { error: reason }, headers());
   };
 
-  const onReview = async (req: IncomingMessage, res: ServerResponse, endpoint: ReviewEndpoint) => {
-    const started = performance.now();
-    const body = await readBody(req, res, max, () => o.metrics.badRequests.inc({ reason: 'too-large' }));
-    if (!body) return;
-    const ctype = req.headers['content-type'] ?? '';
-    if (ctype && !ctype.startsWith('application/json')) return badRequest(res, `content-type must be application/json, got ${ctype}`, 'content-type');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch (err) {
-      return badRequest(res, `malformed JSON: ${(err as Error).message}`, 'malformed-json');
+  const record = (endpoint: ReviewEndpoint, out: ReviewOutcome, started: number) => {
+    if (out.bad) {
+      o.metrics.badRequests.inc({ reason: out.bad.label });
+      o.log.warn({ reason: out.bad.reason }, out.status === 200 ? 'invalid admission review answered with an error' : 'bad admission request');
     }
-    // handleReview never puts a patch in a shadow-mode answer: shadow must not change what the cluster stores.
-    const handled = handleReview(parsed, o.engine.current(), {
-      mode: o.mode,
-      endpoint,
-      ...(o.config ? { config: o.config } : {}),
-    });
-    if (handled.kind === 'invalid') return badRequest(res, handled.reason, 'invalid-review');
-    const { request, decision, review } = handled;
-    send(res, 200, review);
-    const seconds = (performance.now() - started) / 1000;
-    o.metrics.latency.observe({ endpoint }, seconds);
+    const request = out.request;
+    const decision = out.decision;
+    if (!request || !decision) return;
     o.metrics.requests.inc({ endpoint, operation: request.operation, allowed: String(decision.allowed), mode: o.mode });
-    if (handled.error) o.metrics.internalErrors.inc({ endpoint });
-    // Bookkeeping after the answer is written keeps it off the latency path.
-    o.metrics.countVerdicts(handled.results);
-    if (o.reports && request.dryRun !== true && handled.results.length > 0) o.reports.record(handled.results, request.object?.metadata?.uid as string | undefined);
+    if (out.error) o.metrics.internalErrors.inc({ endpoint });
+    if (out.tally) o.metrics.countVerdictKeys(out.tally);
+    else o.metrics.countVerdicts(out.results);
+    if (o.reports && request.dryRun !== true && out.results.length > 0) o.reports.record(out.results, request.objectUid);
     const line = {
       uid: request.uid,
       endpoint,
       operation: request.operation,
-      kind: request.kind.kind,
+      kind: request.kind,
       namespace: request.namespace,
       name: request.name,
       allowed: decision.allowed,
-      ms: Math.round(seconds * 1e5) / 100,
+      ms: Math.round((performance.now() - started) * 100) / 100,
       ...(request.dryRun ? { dryRun: true } : {}),
-      ...(handled.skipped ? { skipped: handled.skipped } : {}),
+      ...(out.skipped ? { skipped: out.skipped } : {}),
     };
-    const { shadow } = handled;
+    const { shadow } = out;
     if (shadow) {
       o.metrics.shadowComparisons.inc({ class: shadow.class });
-      const resource = handled.results[0]?.resource ?? { kind: request.kind.kind, apiVersion: 'v1', ...(request.namespace ? { namespace: request.namespace } : {}), name: request.name ?? '' };
-      if (o.reports && request.dryRun !== true) o.reports.recordShadow(resource, shadow, request.object?.metadata?.uid as string | undefined);
+      const resource = out.results[0]?.resource ?? { kind: request.kind, apiVersion: 'v1', ...(request.namespace ? { namespace: request.namespace } : {}), name: request.name ?? '' };
+      if (o.reports && request.dryRun !== true) o.reports.recordShadow(resource, shadow, request.objectUid);
       // Disagreements are what shadow mode is for; agreement is only worth a debug line.
       const fields = { ...line, class: shadow.class, psp: shadow.psp, kyverno: shadow.kyverno };
       if (shadow.class === 'same') o.log.debug(fields, 'psp and kyverno agree');
       else o.log.warn(fields, shadow.class === 'breakage' ? 'psp admits, kyverno would deny' : 'psp denies or mutates, kyverno admits');
     }
-    if (handled.error) o.log.error({ ...line, err: handled.error }, 'admission evaluation failed');
+    if (out.error) o.log.error({ ...line, err: out.error }, 'admission evaluation failed');
     else if (decision.wouldDeny) o.log.info({ ...line, wouldDeny: decision.wouldDeny }, 'would deny');
     else if (!decision.allowed) o.log.info({ ...line, webhook: decision.webhook }, 'denied');
     else o.log.debug(line, 'allowed');
   };
 
+  /** The answer when no verdict came back in time (or the worker died): the endpoint's failurePolicy decides. */
+  const unevaluated = (res: ServerResponse, endpoint: ReviewEndpoint, envelope: ReturnType<typeof peekEnvelope>, a: Exclude<PoolAnswer, { kind: 'done' }>, arrival: number) => {
+    const failurePolicy = endpointFailurePolicy(endpoint, o.mode);
+    const what =
+      a.kind === 'overrun'
+        ? `policy evaluation did not finish within its ${ms(budgetMs)} budget (--eval-timeout, counted from arrival${a.phase === 'queued' ? '; the review was still queued' : ''})`
+        : `policy evaluation failed: ${a.reason}`;
+    const message = failurePolicy === 'Fail' ? `podgate: ${what}; denied by failurePolicy Fail` : `podgate: ${what}; allowed unevaluated by failurePolicy Ignore`;
+    if (a.kind === 'overrun') o.metrics.budgetExceeded.inc({ endpoint, phase: a.phase, failure_policy: failurePolicy });
+    else o.metrics.internalErrors.inc({ endpoint });
+    o.log.error({ uid: envelope?.uid, endpoint, failurePolicy, ms: Math.round(performance.now() - arrival), ...(a.kind === 'overrun' ? { phase: a.phase, budgetMs } : { err: a.reason }) }, a.kind === 'overrun' ? 'evaluation budget exceeded' : 'evaluation failed');
+    // Without the uid no AdmissionReview answer is possible; the API server applies failurePolicy to a 503.
+    if (!envelope) return send(res, 503, { error: message }, headers({ 'retry-after': '1' }));
+    send(res, 200, failureReview(envelope.apiVersion, envelope.uid, failurePolicy, o.mode, message, 500), headers());
+  };
+
+  const onReview = async (req: IncomingMessage, res: ServerResponse, endpoint: ReviewEndpoint, arrival: number) => {
+    const refuse = (status: number, reason: string, label: string) => {
+      if (status === 429) {
+        o.metrics.rejected.inc({ reason: label });
+        o.log.warn({ reason }, 'admission request refused');
+        send(res, 429, { error: reason }, headers({ 'retry-after': '1', connection: 'close' }));
+      } else {
+        o.metrics.badRequests.inc({ reason: label });
+        send(res, status, { error: reason }, headers({ connection: 'close' }));
+      }
+    };
+    const ctype = req.headers['content-type'] ?? '';
+    if (ctype && !ctype.startsWith('application/json')) {
+      req.resume();
+      return badRequest(res, `content-type must be application/json, got ${ctype}`, 'content-type');
+    }
+    if (pool?.full()) return refuse(429, `evaluation queue full (${o.maxQueue ?? SERVER_DEFAULTS.maxQueue} reviews waiting)`, 'queue-full');
+    let reserved = 0;
+    const reserve = (n: number) => {
+      if (inflightBytes + n > maxInflightBytes) return false;
+      inflightBytes += n;
+      reserved += n;
+      return true;
+    };
+    try {
+      const body = await readBody(req, max, reserve, refuse);
+      if (!body) return;
+      const left = budgetMs - (performance.now() - arrival);
+      // The body moves to a worker; keep its head (apiVersion and uid come first), read only when
+      // an answer without a verdict is needed.
+      const head = Buffer.from(body.subarray(0, PEEK_BYTES));
+      const job = pool?.submit(endpoint, body, left);
+      if (!job) return refuse(429, `evaluation queue full (${o.maxQueue ?? SERVER_DEFAULTS.maxQueue} reviews waiting)`, 'queue-full');
+      const a = await job;
+      if (a.kind !== 'done') return unevaluated(res, endpoint, peekEnvelope(head, PEEK_BYTES), a, arrival);
+      const out = a.outcome;
+      send(res, out.status, out.body, headers(), true);
+      // Bookkeeping after the answer is written keeps it off the latency path.
+      record(endpoint, out, arrival);
+    } finally {
+      inflightBytes -= reserved;
+    }
+  };
+
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const arrival = performance.now();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (req.method === 'GET' && path === '/healthz') return send(res, 200, 'ok');
+    if (req.method === 'GET' && path === '/healthz') return send(res, 200, 'ok', headers());
     if (req.method === 'GET' && path === '/readyz') {
       const st = o.engine.status();
-      const ready = st.ready && !draining;
-      return send(res, ready ? 200 : 503, { ...st, ready, ...(draining ? { draining: true } : {}) });
+      // Ready once the policy set is built and a worker has loaded it.
+      const ready = st.ready && !draining && pool?.ready() === true;
+      return send(res, ready ? 200 : 503, { ...st, ready, ...(draining ? { draining: true } : {}) }, headers());
     }
     const endpoint = ENDPOINTS[path];
-    if (!endpoint) return send(res, 404, { error: `no such endpoint ${path}` });
-    if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
+    if (!endpoint) return send(res, 404, { error: `no such endpoint ${path}` }, headers());
+    if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, headers({ allow: 'POST' }));
     inFlight++;
-    onReview(req, res, endpoint)
+    // From arrival (headers received) to the last byte written, queue time included.
+    res.once('finish', () => o.metrics.latency.observe({ endpoint }, (performance.now() - arrival) / 1000));
+    onReview(req, res, endpoint, arrival)
       .catch((err: unknown) => {
         // Only a bug reaches here; the API server applies the webhook's failurePolicy to a 500.
         o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'request handler failed');
-        if (!res.headersSent) send(res, 500, { error: 'internal error' });
+        send(res, 500, { error: 'internal error' }, headers());
       })
       .finally(() => {
         inFlight--;
       });
   };
 
-  const server: HttpsServer = createHttpsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, handler);
-  server.requestTimeout = o.requestTimeoutMs ?? 10_000;
-  server.headersTimeout = Math.min(server.requestTimeout, 10_000);
-  server.keepAliveTimeout = 65_000;
+  const server: HttpsServer = createHttpsServer(
+    {
+      cert: o.tls.cert,
+      key: o.tls.key,
+      minVersion: 'TLSv1.2',
+      handshakeTimeout: o.handshakeTimeoutMs ?? SERVER_DEFAULTS.handshakeTimeoutMs,
+      // Node checks header and request deadlines on this interval (30 s by default, so a 10 s timeout fired after ~35 s).
+      connectionsCheckingInterval: 500,
+      requestTimeout: o.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs,
+      headersTimeout: Math.min(o.headersTimeoutMs ?? SERVER_DEFAULTS.headersTimeoutMs, o.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs),
+      keepAliveTimeout: SERVER_DEFAULTS.keepAliveTimeoutMs,
+    },
+    handler,
+  );
+  server.maxConnections = o.maxConnections ?? SERVER_DEFAULTS.maxConnections;
   server.on('tlsClientError', (err) => o.log.debug({ err: err.message }, 'TLS handshake failed'));
-  await listen(server, o.port ?? 9443, o.host ?? '0.0.0.0');
+  server.on('drop', () => o.metrics.rejected.inc({ reason: 'connections' }));
+  const host = o.host ?? '0.0.0.0';
+  await listen(server, o.port ?? 9443, host, 'HTTPS');
 
   let metricsServer: HttpServer | undefined;
   if (o.metricsPort !== undefined) {
-    metricsServer = createHttpServer((req, res) => {
+    metricsServer = createHttpServer({ connectionsCheckingInterval: 1000, requestTimeout: 10_000, headersTimeout: 10_000 }, (req, res) => {
       if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics') {
         o.metrics.registry.metrics().then(
           (text) => send(res, 200, text, { 'content-type': o.metrics.registry.contentType }),
@@ -212,35 +358,72 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
       }
       send(res, 404, 'not found');
     });
-    await listen(metricsServer, o.metricsPort, o.host ?? '0.0.0.0');
+    metricsServer.maxConnections = 64;
+    try {
+      await listen(metricsServer, o.metricsPort, host, 'metrics');
+    } catch (err) {
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      throw err;
+    }
   }
+
+  pool = new EvalPool({
+    ...(o.workers !== undefined ? { workers: o.workers } : {}),
+    ...(o.maxQueue !== undefined ? { maxQueue: o.maxQueue } : {}),
+    setup: { mode: o.mode, keepResults: o.reports !== undefined, ...(o.config ? { config: o.config } : {}) },
+    engine: o.engine,
+    log: o.log,
+    metrics: o.metrics,
+  });
+  const workers = pool;
+  // Answering before any worker is up would spend the first reviews' budgets on thread start-up.
+  await pool.whenOnline(30_000);
 
   return {
     port: (server.address() as AddressInfo).port,
     ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
     inFlight: () => inFlight,
-    async close(graceMs = 10_000) {
+    setTls(tls) {
+      server.setSecureContext({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
+    },
+    async close(graceMs = 10_000, drainMs = 0) {
       draining = true;
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      server.closeIdleConnections();
-      const deadline = Date.now() + graceMs;
-      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
+      // Stop accepting, but not through http's close(), which also drops idle connections at once:
+      // one accepted a moment ago may carry a request already written (ECONNRESET for it).
+      const closed = new Promise<void>((r) => NetServer.prototype.close.call(server, () => r()));
+      const start = Date.now();
+      const connections = () => new Promise<number>((r) => server.getConnections((_e, n) => r(n ?? 0)));
+      let idleClosed = false;
+      while (Date.now() - start < graceMs) {
+        if (inFlight === 0 && (await connections()) === 0) break;
+        // Connections still idle after a second are not about to send anything.
+        if (!idleClosed && Date.now() - start >= Math.min(1000, graceMs / 2)) {
+          server.closeIdleConnections();
+          idleClosed = true;
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
       server.closeAllConnections();
       await closed;
+      await workers.close();
       if (metricsServer) {
         const m = metricsServer;
-        await new Promise<void>((r) => m.close(() => r()));
+        const mClosed = new Promise<void>((r) => m.close(() => r()));
         m.closeAllConnections();
+        await mClosed;
       }
     },
   };
 }
 
-function listen(server: HttpServer | HttpsServer, port: number, host: string): Promise<void> {
+function listen(server: HttpServer | HttpsServer, port: number, host: string, what: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => reject(new ListenError(what, host, port, err)));
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
+      server.on('error', () => {});
       resolvePromise();
     });
   });

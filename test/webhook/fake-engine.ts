@@ -1,6 +1,6 @@
 // A stand-in engine for HTTP-layer tests: one Enforce policy that fails Pods without `ok=true`,
 // optionally warning (a second, Audit-for-everyone rule set through an override).
-import type { AdmissionEngine, PolicyVerdict } from '../../src/webhook/index.js';
+import type { AdmissionEngine, EngineRecipe, PolicyVerdict } from '../../src/webhook/index.js';
 
 /** The fake engine; `tag` lets reload tests tell two generations apart. */
 export function fakeEngine(tag = 'gen1'): AdmissionEngine {
@@ -26,4 +26,9 @@ export function fakeEngine(tag = 'gen1'): AdmissionEngine {
       return { results, overrides: new Map([['prefer-team', [{ action: 'Audit', namespaces: ['*'] }]]]) };
     },
   };
+}
+
+/** How an evaluation worker builds fakeEngine(tag). */
+export function fakeRecipe(tag = 'gen1'): EngineRecipe {
+  return { kind: 'module', url: new URL('./fake-engine.ts', import.meta.url).href, export: 'fakeEngine', arg: tag };
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
+import { fakeRecipe } from './fake-engine.js';
 import {
   createLogger,
   createMetrics,
@@ -21,8 +22,8 @@ import { call, loopbackCerts, memoryLog, podReview } from './helpers.js';
 import { fcParams } from '../helpers/fc.js';
 
 const fixed = (ready = true): EngineProvider => {
-  const engine = fakeEngine();
-  return { current: () => (ready ? engine : undefined), status: () => ({ ready, policies: ready ? 2 : 0, generation: ready ? 1 : 0 }) };
+  const recipe = fakeRecipe();
+  return { active: () => (ready ? { generation: 1, recipe } : undefined), status: () => ({ ready, policies: ready ? 2 : 0, generation: ready ? 1 : 0 }) };
 };
 
 async function start(mode: WebhookMode, engine: EngineProvider = fixed(), extra: { reports?: ReportStore; metricsPort?: number } = {}) {
@@ -224,7 +225,7 @@ describe('hot reload', () => {
     const source = new PolicySource(async () => {
       if (failNext) throw new Error('policy.yaml: document 1: spec.rules[0]: bad');
       gen++;
-      return { engine: fakeEngine(`gen${gen}`), policies: 2 };
+      return { engine: fakeEngine(`gen${gen}`), recipe: fakeRecipe(`gen${gen}`), policies: 2 };
     });
     await source.reload();
     const { server } = await start('enforce', source);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
+import { parseGoDuration, parseQuantity, quantityToNumber } from '../../kube/index.js';
 import { DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/index.js';
 import {
   breakGlassCommand,
@@ -13,11 +14,16 @@ import {
   createLogger,
   createMetrics,
   generateCertificates,
+  keyPairProblem,
+  ListenError,
   type PolicySources,
   PolicySource,
   ReportStore,
   removeWebhookConfigurations,
+  SERVER_DEFAULTS,
   startWebhookServer,
+  type WebhookServer,
+  watchTlsFiles,
   type WebhookMode,
   sourcePaths,
   webhookConfigurations,
@@ -31,6 +37,27 @@ function port(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`invalid port ${JSON.stringify(v)}`);
   return n;
+}
+
+/** A Go duration flag (`2s`, `500ms`, `1m`) in milliseconds; positive. */
+function durationMs(flag: string, v: string, allowZero = false): number {
+  const ns = parseGoDuration(v.trim());
+  if (ns === undefined || ns < 0n || (ns === 0n && !allowZero)) throw new UsageError(`${flag}: invalid duration ${JSON.stringify(v)} (a ${allowZero ? 'non-negative' : 'positive'} Go duration such as 2s, 500ms, 1m)`);
+  return Number(ns / 1_000_000n);
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: must be a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** A byte count: an integer or a Kubernetes quantity (64Mi, 1Gi). */
+function bytes(flag: string, v: string): number {
+  const q = parseQuantity(v.trim());
+  const n = q ? quantityToNumber(q) : Number.NaN;
+  if (!Number.isFinite(n) || n < 1) throw new UsageError(`${flag}: invalid size ${JSON.stringify(v)} (bytes, or a quantity such as 64Mi)`);
+  return Math.floor(n);
 }
 
 interface ServeOptions {
@@ -54,6 +81,16 @@ interface ServeOptions {
   excludeUsername?: string[];
   watch: boolean;
   logLevel: string;
+  evalTimeout: string;
+  webhookTimeout: string;
+  drainPeriod: string;
+  workers: string;
+  maxQueue: string;
+  maxInflightBytes: string;
+  maxConnections: string;
+  handshakeTimeout: string;
+  headerTimeout: string;
+  requestTimeout: string;
 }
 
 /** Registers the webhook commands. */
@@ -81,6 +118,16 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--exclude-username <user>', 'skip requests from this user (repeatable; wildcards allowed)', collect)
     .option('--no-watch', 'do not reload policy files when they change')
     .option('--log-level <level>', 'pino log level', 'info')
+    .option('--eval-timeout <duration>', "each review's budget from arrival, queue included (Go duration); on overrun the endpoint's failurePolicy answers", '2s')
+    .option('--webhook-timeout <duration>', 'timeoutSeconds of the registered webhooks; --eval-timeout must be below it', '10s')
+    .option('--drain-period <duration>', 'on SIGTERM: /readyz 503 and keep serving this long (as a preStop hook would; 0s with a preStop sleep), then finish in-flight requests and exit 0', '5s')
+    .option('--workers <n>', 'evaluation worker threads', String(SERVER_DEFAULTS.workers))
+    .option('--max-queue <n>', 'reviews waiting for a worker before 429 Too Many Requests', String(SERVER_DEFAULTS.maxQueue))
+    .option('--max-inflight-bytes <size>', 'request bytes held at once before 429 (bytes or a quantity like 64Mi)', '64Mi')
+    .option('--max-connections <n>', 'open HTTPS connections; more are closed at accept', String(SERVER_DEFAULTS.maxConnections))
+    .option('--handshake-timeout <duration>', 'TLS handshake deadline from connect (a client sending no ClientHello is closed)', '5s')
+    .option('--header-timeout <duration>', 'deadline for request headers', '10s')
+    .option('--request-timeout <duration>', 'deadline for the whole request (headers and body)', '10s')
     .action(async (o: ServeOptions) => {
       await serve(o, ctx);
     });
@@ -177,27 +224,56 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
         return { cert: c.cert, key: c.key };
       })()
     : { cert: readPem(o.tlsCert!, '--tls-cert'), key: readPem(o.tlsKey!, '--tls-key') };
+  if (!o.tlsSelfSigned) {
+    const problem = keyPairProblem(tls);
+    if (problem) throw new UsageError(`--tls-cert ${o.tlsCert} / --tls-key ${o.tlsKey}: ${problem}`);
+  }
   const config = filterConfig(o);
   const interval = Number(o.reportInterval);
   if (!(interval > 0)) throw new UsageError('--report-interval must be a positive number of seconds');
+  const evalTimeoutMs = durationMs('--eval-timeout', o.evalTimeout);
+  const webhookTimeoutMs = durationMs('--webhook-timeout', o.webhookTimeout);
+  if (evalTimeoutMs >= webhookTimeoutMs) {
+    throw new UsageError(`--eval-timeout ${o.evalTimeout} must be below the webhook timeout (--webhook-timeout ${o.webhookTimeout}): the API server would give up first and apply failurePolicy without podgate's answer`);
+  }
+  const drainMs = durationMs('--drain-period', o.drainPeriod, true);
+  const limits = {
+    evalTimeoutMs,
+    workers: positiveInt('--workers', o.workers),
+    maxQueue: positiveInt('--max-queue', o.maxQueue),
+    maxInflightBytes: bytes('--max-inflight-bytes', o.maxInflightBytes),
+    maxConnections: positiveInt('--max-connections', o.maxConnections),
+    handshakeTimeoutMs: durationMs('--handshake-timeout', o.handshakeTimeout),
+    headersTimeoutMs: durationMs('--header-timeout', o.headerTimeout),
+    requestTimeoutMs: durationMs('--request-timeout', o.requestTimeout),
+  };
 
   const log = createLogger({ level: o.logLevel });
   const metrics = createMetrics({ defaults: true });
   const source = new PolicySource(() => buildPolicySet(sources), { log, metrics });
   const reports = o.reportDir ? new ReportStore() : undefined;
-  const server = await startWebhookServer({
-    mode: o.mode,
-    tls,
-    engine: source,
-    log,
-    metrics,
-    ...(reports ? { reports } : {}),
-    config,
-    host: o.host,
-    port: port(o.port),
-    metricsPort: port(o.metricsPort),
-  });
-  log.info({ port: server.port, metricsPort: server.metricsPort, mode: o.mode }, 'listening');
+  let server: WebhookServer;
+  try {
+    server = await startWebhookServer({
+      mode: o.mode,
+      tls,
+      engine: source,
+      log,
+      metrics,
+      ...(reports ? { reports } : {}),
+      config,
+      host: o.host,
+      port: port(o.port),
+      metricsPort: port(o.metricsPort),
+      ...limits,
+    });
+  } catch (err) {
+    // A port that is taken or not allowed is a usage problem: name it and exit 2.
+    if (err instanceof ListenError) throw new UsageError(`serve: ${err.message} (${err.what === 'HTTPS' ? '--port' : '--metrics-port'})`);
+    throw err;
+  }
+  log.info({ port: server.port, metricsPort: server.metricsPort, mode: o.mode, ...limits, drainMs }, 'listening');
+  const stopTls = o.tlsSelfSigned ? undefined : watchTlsFiles({ certFile: o.tlsCert!, keyFile: o.tlsKey!, current: tls, apply: (pair) => server.setTls(pair), log, metrics });
   // Listening before the first load is fine: /readyz stays 503 and enforce mode denies until then.
   await source.reload();
   if (o.watch) source.watch(sourcePaths(sources));
@@ -214,7 +290,7 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   timer.unref();
   await new Promise<void>((resolveStop) => {
     const stop = (signal: string) => {
-      log.info({ signal, inFlight: server.inFlight() }, 'shutting down: draining');
+      log.info({ signal, inFlight: server.inFlight(), drainMs }, 'shutting down: /readyz 503, serving for the drain period');
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
       resolveStop();
@@ -224,7 +300,9 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   });
   clearInterval(timer);
   source.close();
-  await server.close();
+  stopTls?.();
+  // After the drain period: stop accepting, finish what is in flight (its budget bounds it), exit 0.
+  await server.close(evalTimeoutMs + 1000, drainMs);
   flush();
   log.info('stopped');
   ctx.state.exitCode = EXIT.ok;
