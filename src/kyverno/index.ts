@@ -5,16 +5,18 @@ export type { Policy, PolicyLoadResult, Rule, RuleType, ValidationFailureAction 
 export { isKyvernoPolicy, loadPolicy, loadPolicyList, loadPolicyObjects } from './model/index.js';
 export { autogenRuleName, computeRules } from './autogen/index.js';
 export type {
+  Candidates,
   CompiledPolicy,
   ContextResolver,
   EvaluationContext,
   EvaluationValues,
   PolicyResult,
+  PolicySet,
   ResourceRef,
   RuleResult,
   RuleStatus,
 } from './engine/index.js';
-export { compilePolicy, effectiveAction, evaluatePolicy } from './engine/index.js';
+export { compilePolicy, compilePolicySet, effectiveAction, evaluatePolicy } from './engine/index.js';
 export { buildContext, substituteAll } from './variables/index.js';
 export type { AdmissionOutcome, JsonPatchOp, PolicyMutation } from './mutate/index.js';
 export {

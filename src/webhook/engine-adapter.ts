@@ -5,8 +5,7 @@
 import { loadObjects } from '../cluster/index.js';
 import { type AdmissionRequest, formatInputError, type KubeObject } from '../kube/index.js';
 import {
-  type CompiledPolicy,
-  compilePolicy,
+  compilePolicySet,
   createJsonPatch,
   type EvaluationContext,
   evaluatePolicy,
@@ -57,7 +56,8 @@ const MUTATING_OPERATIONS = new Set(['CREATE', 'UPDATE']);
 
 /** An AdmissionEngine over compiled policies. */
 export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOptions = {}): AdmissionEngine {
-  const compiled: CompiledPolicy[] = policies.map(compilePolicy);
+  // Indexed by kind: a request only looks at the policies whose rules can select its kind.
+  const set = compilePolicySet(policies);
   const overrides = new Map<string, readonly ActionOverride[]>(policies.map((p) => [policyKey(p), p.validationFailureActionOverrides]));
   const hasMutations = policies.some((p) => p.rules.some((r) => r.mutate !== undefined));
 
@@ -83,7 +83,7 @@ export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOpt
   const mutated = (resource: KubeObject, ctx: EvaluationContext): KubeObject => {
     if (!hasMutations || !MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE')) return resource;
     let patched = resource;
-    for (const p of compiled) patched = mutatePolicy(p, patched, ctx).patched;
+    for (const p of set.candidates(ctx.gvk?.kind ?? resource.kind, ctx.subresource).mutate) patched = mutatePolicy(p, patched, ctx).patched;
     return patched;
   };
 
@@ -103,11 +103,11 @@ export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOpt
       // validating webhook after the mutating one); without, the object is evaluated as sent.
       const patched = mutated(resource, ctx);
       const results: PolicyVerdict[] = [];
-      for (let i = 0; i < compiled.length; i++) {
-        const policy = policies[i]!;
+      for (const compiled of set.candidates(ctx.gvk?.kind ?? patched.kind, ctx.subresource).validate) {
+        const policy = compiled.policy;
         // Each Kyverno webhook evaluates only its failurePolicy's policies.
         if (failurePolicy !== undefined && policy.failurePolicy !== failurePolicy) continue;
-        const r = evaluatePolicy(compiled[i]!, patched, ctx);
+        const r = evaluatePolicy(compiled, patched, ctx);
         if (r.rules.length === 0) continue;
         // The decision applies overrides itself and needs the policy's own action to tell the
         // synchronous (Enforce, or Enforce-overridden) policies from the asynchronous Audit ones.

@@ -80,30 +80,76 @@ function parseExcludes(raw: readonly unknown[]): PodSecurityExclude[] | string {
   return out;
 }
 
-/** Evaluates a `validate.podSecurity` rule against a Pod or pod controller. */
-export function evaluatePodSecurityRule(resource: KubeObject, rule: PodSecurityRule): PodSecurityRuleResult {
+/** A podSecurity rule with its level, version and exclusions parsed once (see compilePodSecurityRule). */
+export type CompiledPodSecurityRule =
+  | { ok: true; name: string; level: 'privileged' | 'baseline' | 'restricted'; version: PssVersion; versionText: string; excludes: PodSecurityExclude[]; key: string }
+  | { ok: false; message: string };
+
+/** Parses a podSecurity rule's level, version and exclusions (done once per rule by the engine). */
+export function compilePodSecurityRule(rule: PodSecurityRule): CompiledPodSecurityRule {
   const name = rule.name ?? '';
-  const pod = podOf(resource);
-  if (!pod) return { status: 'error', message: 'Error while getting new resource: could not find correct resource type' };
   const versionText = rule.version ?? '';
   const version: PssVersion | undefined = versionText === '' ? 'latest' : parsePssVersion(versionText);
-  if (version === undefined) return { status: 'error', message: `failed to parse pod security api version: invalid version ${JSON.stringify(versionText)}` };
+  if (version === undefined) return { ok: false, message: `failed to parse pod security api version: invalid version ${JSON.stringify(versionText)}` };
   const excludes = parseExcludes(rule.exclude ?? []);
-  if (typeof excludes === 'string') return { status: 'error', message: `invalid podSecurity rule: ${excludes}` };
+  if (typeof excludes === 'string') return { ok: false, message: `invalid podSecurity rule: ${excludes}` };
   const level = rule.level;
   if (level !== 'privileged' && level !== 'baseline' && level !== 'restricted') {
-    return { status: 'error', message: `invalid podSecurity rule: unknown level ${JSON.stringify(level)}` };
+    return { ok: false, message: `invalid podSecurity rule: unknown level ${JSON.stringify(level)}` };
   }
-  let failed: KyvernoCheckResult[] = [];
-  if (level !== 'privileged') {
-    failed = evaluateKyvernoChecks(pod, level, version);
-    if (excludes.length > 0) failed = applyPodSecurityExclusion(failed, excludes, pod, level, version);
+  return { ok: true, name, level, version, versionText, excludes, key: `${level}:${version}:${JSON.stringify(excludes)}` };
+}
+
+// The PSS checks of one resource, shared by every podSecurity rule evaluated on it (a policy library
+// repeats the same level and version in many rules): the pod, and the failed checks per level, version
+// and exclusions. Keyed by the resource object, which the engine never changes (docs/architecture.md).
+interface PodChecks {
+  pod: PssPod | undefined;
+  failed: Map<string, KyvernoCheckResult[]>;
+}
+
+const podChecks = new WeakMap<KubeObject, PodChecks>();
+
+function failedChecks(resource: KubeObject, rule: Extract<CompiledPodSecurityRule, { ok: true }>, pod: PssPod, entry: PodChecks): KyvernoCheckResult[] {
+  if (rule.level === 'privileged') return [];
+  const level = rule.level;
+  const baseKey = `${level}:${rule.version}`;
+  let failed = entry.failed.get(baseKey);
+  if (failed === undefined) {
+    failed = evaluateKyvernoChecks(pod, level, rule.version);
+    entry.failed.set(baseKey, failed);
   }
+  if (rule.excludes.length === 0) return failed;
+  let excluded = entry.failed.get(rule.key);
+  if (excluded === undefined) {
+    excluded = applyPodSecurityExclusion(failed, rule.excludes, pod, level, rule.version);
+    entry.failed.set(rule.key, excluded);
+  }
+  return excluded;
+}
+
+/** Evaluates a compiled `validate.podSecurity` rule against a Pod or pod controller. */
+export function evaluateCompiledPodSecurityRule(resource: KubeObject, rule: CompiledPodSecurityRule): PodSecurityRuleResult {
+  let entry = podChecks.get(resource);
+  if (entry === undefined) {
+    entry = { pod: podOf(resource), failed: new Map() };
+    podChecks.set(resource, entry);
+  }
+  const { pod } = entry;
+  if (!pod) return { status: 'error', message: 'Error while getting new resource: could not find correct resource type' };
+  if (!rule.ok) return { status: 'error', message: rule.message };
+  const { name, level, versionText } = rule;
+  const failed = failedChecks(resource, rule, pod, entry);
+  if (failed.length === 0) return { status: 'pass', message: `Validation rule '${name}' passed.`, checks: { level, version: versionText, checks: [] } };
   const checks = { level, version: versionText, checks: convertChecks(failed, resource.kind) };
-  if (checks.checks.length === 0) return { status: 'pass', message: `Validation rule '${name}' passed.`, checks };
   return {
     status: 'fail',
     message: `Validation rule '${name}' failed. It violates PodSecurity "${level}:${versionText}": ${formatChecksPrint(checks.checks)}`,
     checks,
   };
+}
+
+/** Evaluates a `validate.podSecurity` rule against a Pod or pod controller. */
+export function evaluatePodSecurityRule(resource: KubeObject, rule: PodSecurityRule): PodSecurityRuleResult {
+  return evaluateCompiledPodSecurityRule(resource, compilePodSecurityRule(rule));
 }
