@@ -208,7 +208,6 @@ function evaluateRule(
     if (!loaded.ok) return { status: loaded.status, message: loaded.message };
     data = loaded.data;
   }
-  const v = rule.validate;
   if (plan.podSecurity) {
     if (isDelete) return undefined;
     const r = evaluateCompiledPodSecurityRule(subject, plan.podSecurity);

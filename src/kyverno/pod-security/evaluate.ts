@@ -110,7 +110,7 @@ interface PodChecks {
 
 const podChecks = new WeakMap<KubeObject, PodChecks>();
 
-function failedChecks(resource: KubeObject, rule: Extract<CompiledPodSecurityRule, { ok: true }>, pod: PssPod, entry: PodChecks): KyvernoCheckResult[] {
+function failedChecks(rule: Extract<CompiledPodSecurityRule, { ok: true }>, pod: PssPod, entry: PodChecks): KyvernoCheckResult[] {
   if (rule.level === 'privileged') return [];
   const level = rule.level;
   const baseKey = `${level}:${rule.version}`;
@@ -139,7 +139,7 @@ export function evaluateCompiledPodSecurityRule(resource: KubeObject, rule: Comp
   if (!pod) return { status: 'error', message: 'Error while getting new resource: could not find correct resource type' };
   if (!rule.ok) return { status: 'error', message: rule.message };
   const { name, level, versionText } = rule;
-  const failed = failedChecks(resource, rule, pod, entry);
+  const failed = failedChecks(rule, pod, entry);
   if (failed.length === 0) return { status: 'pass', message: `Validation rule '${name}' passed.`, checks: { level, version: versionText, checks: [] } };
   const checks = { level, version: versionText, checks: convertChecks(failed, resource.kind) };
   return {
