@@ -10,7 +10,7 @@ import { renderChart } from '../src/chart/index.js';
 import { loadObjects } from '../src/cluster/index.js';
 import type { AdmissionReview, KubeObject } from '../src/kube/index.js';
 import { parseObjects, splitApiVersion } from '../src/kube/index.js';
-import { type CompiledPolicy, compilePolicy, compilePolicySet, type EvaluationContext, evaluatePolicy, loadPolicy, loadPolicyObjects } from '../src/kyverno/index.js';
+import { type CompiledPolicy, compilePolicy, compilePolicySet, type EvaluationContext, evaluatePolicy, loadPolicy, loadPolicyObjects, mutatePolicy } from '../src/kyverno/index.js';
 import { allPolicyFiles } from './_all-policies.js';
 
 const rounds = Number(process.env.ROUNDS ?? 15);
@@ -98,8 +98,10 @@ interface Row {
   ratio: number;
 }
 
-// As the webhook evaluates a request: the policy set's candidates for the request's kind, each evaluated.
-function measure(compiled: readonly CompiledPolicy[]): Row[] {
+// As the webhook evaluates a request: the policy set's candidates for the request's kind, each evaluated;
+// with `admit`, every candidate's mutate rules first, then validation of the mutated object (the
+// webhook's /validate path when the set has mutate rules).
+function measure(compiled: readonly CompiledPolicy[], admit = false): Row[] {
   const set = compilePolicySet(compiled);
   const rows: Row[] = [];
   for (const file of ['pod.yaml', 'deployment.yaml']) {
@@ -114,7 +116,10 @@ function measure(compiled: readonly CompiledPolicy[]): Row[] {
     };
     const policies = set.candidates(object.kind).validate;
     const evalAll = () => {
-      for (const p of set.candidates(object.kind).validate) sink += evaluatePolicy(p, object, ctx).rules.length;
+      const candidates = set.candidates(object.kind);
+      let patched = object;
+      if (admit) for (const p of candidates.mutate) patched = mutatePolicy(p, patched, ctx).patched;
+      for (const p of candidates.validate) sink += evaluatePolicy(p, patched, ctx).rules.length;
     };
     const parse = () => {
       sink += (JSON.parse(json) as AdmissionReview).kind.length;
@@ -150,12 +155,17 @@ const pss17 = loadCompiled();
 const all = loadAll();
 const rows = measure(pss17);
 const allRows = measure(all);
+const admitRows = measure(all, true);
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const fmt = (ns: number) => (ns >= 1000 ? `${(ns / 1000).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
 const ruleCount = (ps: readonly CompiledPolicy[]) => ps.reduce((n, p) => n + p.rules.length, 0);
 console.log(`node ${process.version}, ${cpu}; ${rounds} rounds of >=${minMs} ms; ratios measured in one run (the machine may be shared)`);
-for (const [label, ps, rs] of [[`evaluate ${pss17.length}`, pss17, rows], [`evaluate all ${all.length}`, all, allRows]] as const) {
+for (const [label, ps, rs] of [
+  [`evaluate ${pss17.length}`, pss17, rows],
+  [`evaluate all ${all.length}`, all, allRows],
+  [`mutate+evaluate all ${all.length}`, all, admitRows],
+] as const) {
   console.log(`${ps.length} policies (${ruleCount(ps)} rules after autogen)`);
   const header = ['resource', 'review bytes', 'verdicts', 'JSON.parse', label, 'ratio'];
   const table = rs.map((r) => [r.name, String(r.bytes), r.verdicts, fmt(r.parseNs), fmt(r.evalNs), r.ratio.toFixed(3)]);
@@ -176,7 +186,14 @@ console.log(
     pod: entry(rows[0]),
     deployment: entry(rows[1]),
     policies: pss17.length,
-    all: { policies: all.length, ratio_vs_json_parse: Number(allWorst.toFixed(3)), pod: entry(allRows[0]), deployment: entry(allRows[1]) },
+    all: {
+      policies: all.length,
+      ratio_vs_json_parse: Number(allWorst.toFixed(3)),
+      pod: entry(allRows[0]),
+      deployment: entry(allRows[1]),
+      // The webhook's whole in-process path when the set mutates: every mutate rule, then validation.
+      with_mutation: { pod: entry(admitRows[0]), deployment: entry(admitRows[1]) },
+    },
     targets,
     pass: { ...pass, all: pass.pss17 && pass.all_pod },
     node: process.version,
