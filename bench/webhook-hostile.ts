@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fork } from 'node:child_process';
 import { get as httpGet } from 'node:http';
 import { type Agent, request } from 'node:https';
-import { bigPod, goodPod, HOSTILE_POLICIES, labelPod, mountsPod, portsPod } from '../test/webhook/hostile-reviews.js';
+import { bigPod, goodPod, HOSTILE_POLICIES, labelPod, mountsPod, portsPod, slowLabelPod } from '../test/webhook/hostile-reviews.js';
 import { startServe } from './_webhook-load.js';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
@@ -43,7 +43,7 @@ const scrape = () =>
 
 const server = await startServe([HOSTILE_POLICIES], ['--eval-timeout', `${budgetMs}ms`]);
 const pid = server.pid ?? 0;
-const bodies = { mounts: mountsPod('mounts'), ports: portsPod('ports'), label: labelPod('label'), good: goodPod('good') };
+const bodies = { mounts: mountsPod('mounts'), ports: portsPod('ports'), label: labelPod('label'), slow: slowLabelPod('slow'), good: goodPod('good') };
 const big = Array.from({ length: 16 }, (_, i) => bigPod(`big-${i}`));
 await scrape(); // start-up is not what is measured
 // /healthz is probed from its own process: this one is busy writing MBs of TLS.

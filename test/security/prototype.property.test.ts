@@ -184,7 +184,7 @@ assert.ok(loaded.ok);
 const engine = createKyvernoEngine(loaded.policies);
 
 test('AdmissionReviews with special keys at every depth: decoded without pollution, privileged pods denied (issue 13 obs. 1)', () => {
-  const review = fc.record({ extra: tree, user: tree, labels: stringMap, annotations: stringMap, scExtra: objectOf(key, tree, 2), body: fc.option(tree, { freq: 4 }) });
+  const review = fc.record({ extra: tree, user: objectOf(key, fc.array(fc.constantFrom(...KEYS), { maxLength: 2 }), 3), labels: stringMap, annotations: stringMap, scExtra: objectOf(key, tree, 2), body: fc.option(tree, { freq: 4 }) });
   fc.assert(
     fc.property(review, (r) => {
       const body = r.body ?? {
@@ -196,6 +196,7 @@ test('AdmissionReviews with special keys at every depth: decoded without polluti
           resource: { group: '', version: 'v1', resource: 'pods' },
           namespace: 'default',
           operation: 'CREATE',
+          // userInfo.extra as the API server sends it (map of string lists), with special keys.
           userInfo: { username: 'mallory', extra: r.user },
           object: {
             apiVersion: 'v1',

@@ -35,6 +35,9 @@ export const portsPod = (uid: string) =>
 /** A 2.9 MB label value against the `*aaa…b` wildcard. */
 export const labelPod = (uid: string) => podReviewBody(uid, { containers: [{ name: 'c', image: 'nginx' }] }, { tier: 'a'.repeat(2_900_000) });
 
+/** A 2.9 MB label value against the `?`-heavy wildcard: seconds of work in any linear-space matcher. */
+export const slowLabelPod = (uid: string) => podReviewBody(uid, { containers: [{ name: 'c', image: 'nginx' }] }, { zone: 'a'.repeat(2_900_000), tier: `${'a'.repeat(120)}b` });
+
 /** A pod of about `mib` MiB (many environment variables), within the 3 MiB body cap. */
 export const bigPod = (uid: string, mib = 2.85) => {
   const env: { name: string; value: string }[] = [];

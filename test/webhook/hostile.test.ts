@@ -9,7 +9,7 @@ import { Agent, request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import type { WebhookServer } from '../../src/webhook/index.js';
 import { loopbackCerts, startKyvernoServer } from './helpers.js';
-import { goodPod, HOSTILE_POLICIES, labelPod, mountsPod, portsPod } from './hostile-reviews.js';
+import { goodPod, HOSTILE_POLICIES, labelPod, mountsPod, portsPod, slowLabelPod } from './hostile-reviews.js';
 
 const BUDGET_MS = 300;
 // Client-side slack over the budget: sending MBs over TLS, scheduling on a shared machine.
@@ -50,9 +50,11 @@ describe('hostile reviews within a budget (POST /validate, failurePolicy Fail)',
   });
   after(() => server.close(2000));
 
-  test('every pathological review gets a 200 AdmissionReview denial (code 500, budget named) in time, /healthz never stalls', async () => {
+  test('every pathological review gets a 200 AdmissionReview denial in time (its verdict, or code 500 naming the budget), /healthz never stalls', async () => {
     // Built before probing: this process is also the client, and stringifying MBs blocks it.
-    const bodies = { mounts: mountsPod('mounts'), ports: portsPod('ports'), label: labelPod('label') };
+    // The first three were seconds of engine work before the engine's set lookups and wildcard search;
+    // now they may finish within the budget (a 403 verdict). The `?`-heavy wildcard always overruns.
+    const bodies = { mounts: mountsPod('mounts'), ports: portsPod('ports'), label: labelPod('label'), slow: slowLabelPod('slow') };
     const health = new Agent({ keepAlive: true, maxSockets: 1 });
     let polling = true;
     const healthDelays: number[] = [];
@@ -73,8 +75,10 @@ describe('hostile reviews within a budget (POST /validate, failurePolicy Fail)',
       const r = JSON.parse(a.body) as Reply;
       assert.equal(r.response.uid, uid);
       assert.equal(r.response.allowed, false);
-      assert.equal(r.response.status?.code, 500);
-      assert.match(r.response.status?.message ?? '', /did not finish within its 300ms budget \(--eval-timeout.*denied by failurePolicy Fail/);
+      const overrun = r.response.status?.code === 500;
+      if (uid === 'slow') assert.ok(overrun, `the ?-heavy wildcard finished within the budget: ${a.body.slice(0, 300)}`);
+      if (overrun) assert.match(r.response.status?.message ?? '', /did not finish within its 300ms budget \(--eval-timeout.*denied by failurePolicy Fail/);
+      else assert.equal(r.response.status?.code, 403, `${uid}: ${a.body.slice(0, 300)}`);
       assert.ok(a.ms < BUDGET_MS + MARGIN_MS, `${uid} answered after ${Math.round(a.ms)} ms`);
     }
     const worst = Math.max(...healthDelays);
@@ -97,10 +101,10 @@ describe('hostile reviews on the Ignore webhook', () => {
   test('an overrun on /validate/ignore is allowed with a warning naming the budget', async () => {
     const server = await startKyvernoServer('enforce', [HOSTILE_POLICIES], { evalTimeoutMs: BUDGET_MS, workers: 1 });
     try {
-      const a = await timedPost(server.port, '/validate/ignore', labelPod('label-ignore'));
+      const a = await timedPost(server.port, '/validate/ignore', slowLabelPod('label-ignore'));
       assert.equal(a.status, 200);
       const r = JSON.parse(a.body) as Reply;
-      assert.equal(r.response.allowed, true);
+      assert.equal(r.response.allowed, true, a.body.slice(0, 400));
       assert.match(r.response.warnings?.[0] ?? '', /did not finish within its 300ms budget.*allowed unevaluated by failurePolicy Ignore/);
     } finally {
       await server.close(2000);
