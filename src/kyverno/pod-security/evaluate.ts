@@ -110,6 +110,14 @@ interface PodChecks {
 
 const podChecks = new WeakMap<KubeObject, PodChecks>();
 
+// How many times the PSS checks ran (once per resource object and level/version/exclusions); read by tests.
+let checkRuns = 0;
+
+/** The number of PSS check runs so far (tests assert that rules share them). */
+export function podSecurityCheckRuns(): number {
+  return checkRuns;
+}
+
 function failedChecks(rule: Extract<CompiledPodSecurityRule, { ok: true }>, pod: PssPod, entry: PodChecks): KyvernoCheckResult[] {
   if (rule.level === 'privileged') return [];
   const level = rule.level;
@@ -117,6 +125,7 @@ function failedChecks(rule: Extract<CompiledPodSecurityRule, { ok: true }>, pod:
   let failed = entry.failed.get(baseKey);
   if (failed === undefined) {
     failed = evaluateKyvernoChecks(pod, level, rule.version);
+    checkRuns++;
     entry.failed.set(baseKey, failed);
   }
   if (rule.excludes.length === 0) return failed;

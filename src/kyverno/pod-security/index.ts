@@ -6,4 +6,4 @@ export { CONTROL_CHECK_IDS, checkIdsOfControl } from './controls.js';
 export type { PodSecurityExclude } from './exclude.js';
 export { applyPodSecurityExclusion } from './exclude.js';
 export type { CompiledPodSecurityRule, PodSecurityRule, PodSecurityRuleResult } from './evaluate.js';
-export { compilePodSecurityRule, evaluateCompiledPodSecurityRule, evaluatePodSecurityRule } from './evaluate.js';
+export { compilePodSecurityRule, evaluateCompiledPodSecurityRule, evaluatePodSecurityRule, podSecurityCheckRuns } from './evaluate.js';
