@@ -24,10 +24,12 @@ for (const [name, policies] of variants) {
   const cores = server.pid ? Math.round(((cpuSeconds(server.pid) - cpu0) / ((performance.now() - t0) / 1000)) * 100) / 100 : undefined;
   const rss = await server.rss();
   await server.stop();
-  out[name] = { at1000, saturated: { rps: saturated.rps, p50: saturated.p50, p99: saturated.p99, errors: saturated.errors, non2xx: saturated.non2xx, serverCores: cores }, rssMiB: Math.round(rss / 1048576) };
+  // Reviews per CPU-second the server used: what a shared, loaded machine distorts least.
+  const perCpuSecond = cores ? Math.round(saturated.rps / cores) : undefined;
+  out[name] = { at1000, saturated: { rps: saturated.rps, p50: saturated.p50, p99: saturated.p99, errors: saturated.errors, non2xx: saturated.non2xx, serverCores: cores, perCpuSecond }, rssMiB: Math.round(rss / 1048576) };
   console.error(`${name}: 1000/s p50 ${at1000.p50} ms p99 ${at1000.p99} ms errors ${at1000.errors}; saturated ${saturated.rps}/s (non-2xx ${saturated.non2xx}, server used ${cores} cores); RSS ${Math.round(rss / 1048576)} MiB`);
 }
-type Variant = { at1000: { p99: number; p50: number }; saturated: { rps: number; p99: number }; rssMiB: number } | undefined;
+type Variant = { at1000: { p99: number; p50: number }; saturated: { rps: number; p99: number; perCpuSecond?: number }; rssMiB: number } | undefined;
 const none = out.none as Variant;
 const pss = out.pss17 as Variant;
 const all = out.all as Variant;
@@ -49,6 +51,8 @@ out.all_summary = all
       policies: variants.find(([n]) => n === 'all')?.[1].length,
       saturated_rps: all.saturated.rps,
       saturated_p99_ms: all.saturated.p99,
+      reviews_per_server_cpu_second: all.saturated.perCpuSecond,
+      ...(pss ? { pss17_reviews_per_server_cpu_second: pss.saturated.perCpuSecond } : {}),
       p99_ms_at_1000: all.at1000.p99,
       ...(pss ? { saturated_ratio_vs_pss17: round2(all.saturated.rps / Math.max(pss.saturated.rps, 1)) } : {}),
       rss_mib: all.rssMiB,
