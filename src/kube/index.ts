@@ -7,6 +7,7 @@ export type { KubeObject, LoadedObject, ObjectMeta, Source } from './object.js';
 export { formatSource, objectKey, splitApiVersion } from './object.js';
 export type { InputError, ParseOptions, ParseResult } from './parse.js';
 export { formatInputError, parseObjects } from './parse.js';
+export { builtinKind, requestMatchKind } from './resources.js';
 export type { ContainerRef, PodBearingKind, PodView } from './pod-spec.js';
 export { allContainers, CONTAINER_FIELDS, isPodBearingKind, POD_CONTROLLER_KINDS, podView } from './pod-spec.js';
 export type { ClusterSnapshot, NamespaceInfo } from './snapshot.js';

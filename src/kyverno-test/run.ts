@@ -4,6 +4,8 @@
 // buildPolicyResults: `rule`, `autogen-rule` and `autogen-cronjob-rule` all answer for a rule; a rule
 // without a response counts as skip, or as excluded (a pass, 1.11+ printTestResult) when other rules answered) and utils/common (ApplyPolicyOnResource: each policy mutates, then
 // validates its own mutated output). A mutate row that passes is checked against its patched resource.
+// As the 1.10 CLI (utils/common/fetch.go convertResourceToUnstructured), a resource without
+// metadata.namespace is in `default`.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -22,7 +24,7 @@ import {
   type RequestInfo,
 } from '../kyverno/index.js';
 import { isObject } from '../util/index.js';
-import { type ExpectedResult, parseSuite, parseValues, type SuiteValues } from './suite.js';
+import { type ExpectedResult, parseSuite, parseValues, type SuiteSpec, type SuiteValues } from './suite.js';
 import { valuesContext } from './values-context.js';
 
 /** The outcome of one expected row (one resource name of one result entry). */
@@ -53,6 +55,11 @@ export interface SuiteRun {
   rows: TestRow[];
   /** Load problems (the suite's rows may be incomplete). */
   errors: string[];
+  /**
+   * Problems Kyverno prints and carries on from (an unreadable patchedResource file makes its rows fail
+   * the comparison): reported, but not input errors.
+   */
+  reported: string[];
   policyCount: number;
   resourceCount: number;
 }
@@ -102,7 +109,7 @@ function requestInfoFrom(doc: unknown): RequestInfo | undefined {
 
 /** Runs one kyverno-test.yaml file. Never throws for bad input: problems land in `errors`. */
 export function runSuiteFile(file: string): SuiteRun {
-  const run: SuiteRun = { file, name: '', rows: [], errors: [], policyCount: 0, resourceCount: 0 };
+  const run: SuiteRun = { file, name: '', rows: [], errors: [], reported: [], policyCount: 0, resourceCount: 0 };
   let doc: unknown;
   try {
     doc = readYaml(file);
@@ -125,7 +132,7 @@ export function runSuiteFile(file: string): SuiteRun {
   const policies = loaded.map(compilePolicy);
   const loadedResources = loadObjects(suite.resources.map(rel), { requireName: false });
   for (const e of loadedResources.errors) run.errors.push(formatInputError(e));
-  const resources = loadedResources.objects.map((o) => o.object);
+  const resources = loadedResources.objects.map((o) => inDefaultNamespace(o.object));
   run.policyCount = policies.length;
   run.resourceCount = resources.length;
 
@@ -151,23 +158,26 @@ export function runSuiteFile(file: string): SuiteRun {
     const key = `${p.policy.namespace ?? ''}/${p.policy.name}#${ri}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const ctx = contextFor(p, r, values, requestInfo);
+    const ctx = contextFor(p, r, values, requestInfo, suite.format);
     const mutation = mutatePolicy(p, r, ctx);
     const res = { mutation, validation: evaluatePolicy(p, mutation.patched, ctx) };
     cache.set(key, res);
     return res;
   };
-  const patchedFiles = new Map<string, KubeObject[]>();
-  const expectedPatched = (path: string): KubeObject[] => {
+  // An expected patched resource file, or why it could not be read (Kyverno prints "failed to load
+  // resources" and the comparison fails).
+  const patchedFiles = new Map<string, { docs: KubeObject[]; error?: string }>();
+  const expectedPatched = (path: string): { docs: KubeObject[]; error?: string } => {
     const file = rel(path);
-    let docs = patchedFiles.get(file);
-    if (!docs) {
+    let entry = patchedFiles.get(file);
+    if (!entry) {
       const loaded = loadObjects([file], { requireName: false });
-      for (const e of loaded.errors) run.errors.push(formatInputError(e));
-      docs = loaded.objects.map((o) => o.object);
-      patchedFiles.set(file, docs);
+      const problems = loaded.errors.map(formatInputError);
+      entry = { docs: loaded.objects.map((o) => inDefaultNamespace(o.object)), ...(problems.length > 0 ? { error: problems.join('; ') } : {}) };
+      if (entry.error !== undefined) run.reported.push(`failed to load resources (${entry.error})`);
+      patchedFiles.set(file, entry);
     }
-    return docs;
+    return entry;
   };
 
   for (const exp of suite.results) {
@@ -202,9 +212,14 @@ export function runSuiteFile(file: string): SuiteRun {
         continue;
       }
       const outcome = evaluate(policy, ri, resource);
-      const fromMutation = fillRow(row, exp, outcome);
+      const fromMutation = fillRow(row, exp, outcome, policy);
       if (fromMutation && row.actual === 'pass' && exp.patchedResource !== undefined) {
-        checkPatched(row, resource, outcome.mutation.patched, exp.patchedResource, expectedPatched(exp.patchedResource));
+        const want = expectedPatched(exp.patchedResource);
+        if (want.error !== undefined) {
+          row.actual = 'fail';
+          row.message = `failed to load resources (${want.error})`;
+          row.ok = row.actual === row.expected;
+        } else checkPatched(row, resource, outcome.mutation.patched, exp.patchedResource, want.docs);
       }
     }
   }
@@ -234,18 +249,33 @@ function checkPatched(row: TestRow, resource: KubeObject, patched: KubeObject, f
   row.ok = row.actual === row.expected;
 }
 
+/** The rule type podgate does not evaluate, as `podgate test` names it: `generate`, `verifyImages`, `validate.manifests`. */
+function unsupportedRuleType(policy: CompiledPolicy, names: readonly string[]): string | undefined {
+  const rule = policy.rules.find((r) => names.includes(r.name));
+  if (!rule) return undefined;
+  if (rule.generate !== undefined) return 'generate';
+  if (rule.verifyImages !== undefined) return 'verifyImages';
+  if (rule.validate?.manifests !== undefined) return 'validate.manifests';
+  return undefined;
+}
+
+const SCORED = 'policies.kyverno.io/scored';
+
 /** Fills the row's actual status from the rule's response; true when that response is a mutate rule's. */
-function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome): boolean {
+function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome, policy: CompiledPolicy): boolean {
   const names = [exp.rule, `autogen-${exp.rule}`, `autogen-cronjob-${exp.rule}`];
   const mutated = outcome.mutation.rules.find((r) => names.includes(r.rule));
   const rr = outcome.validation.rules.find((r) => names.includes(r.rule)) ?? mutated;
-  const unevaluated = outcome.validation.unevaluated.filter((u) => u.ruleType !== 'mutate');
+  // Rules of a type podgate does not evaluate that matched the resource (unmatched ones answer as usual).
+  const unsupported = outcome.validation.unevaluated.some((u) => u.ruleType !== 'mutate' && names.includes(u.rule)) ? unsupportedRuleType(policy, names) : undefined;
   if (rr) {
-    row.actual = rr.status;
+    // A policy annotated `policies.kyverno.io/scored: "false"` reports its failures as warnings, in test
+    // results as in policy reports (1.10 policyreport results: scored false turns fail into warn).
+    row.actual = rr.status === 'fail' && policy.policy.annotations?.[SCORED] === 'false' ? 'warn' : rr.status;
     row.message = rr.message;
-  } else if (unevaluated.some((u) => names.includes(u.rule)) || exp.generatedResource !== undefined) {
+  } else if (unsupported !== undefined || exp.generatedResource !== undefined) {
     row.actual = 'not evaluated';
-    row.message = 'generate rules are not evaluated by podgate yet';
+    row.message = `${unsupported ?? 'generate'} rules are not supported by podgate`;
   } else if (outcome.mutation.rules.length > 0 || outcome.validation.rules.length > 0) {
     // The kyverno CLI from 1.11 (printTestResult): the policy answered for this resource, but with no
     // response for this rule, so the resource counts as excluded from it: a pass whatever was expected.
@@ -261,8 +291,16 @@ function fillRow(row: TestRow, exp: ExpectedResult, outcome: Outcome): boolean {
   return rr !== undefined && rr === mutated;
 }
 
-function contextFor(p: CompiledPolicy, r: KubeObject, values: SuiteValues | undefined, requestInfo: RequestInfo | undefined): EvaluationContext {
+/** The resource as the 1.10 CLI loads it: without a namespace it is in `default`. */
+function inDefaultNamespace(o: KubeObject): KubeObject {
+  if (typeof o.metadata?.namespace === 'string' && o.metadata.namespace !== '') return o;
+  return { ...o, metadata: { ...o.metadata, namespace: 'default' } };
+}
+
+function contextFor(p: CompiledPolicy, r: KubeObject, values: SuiteValues | undefined, requestInfo: RequestInfo | undefined, format: SuiteSpec['format']): EvaluationContext {
   const ctx = valuesContext(p.policy.name, r, values);
+  // Suites in the 1.11+ format were written for a CLI that skips a mutate foreach that changes nothing.
+  if (format === 'v1alpha1') ctx.skipUnchangedForeach = true;
   // Like the Kyverno CLI from 1.11 (processor: WithOldResource on UPDATE), an UPDATE compares the
   // resource with itself: the suites carry no separate old object.
   if (ctx.values?.global?.['request.operation'] === 'UPDATE') {

@@ -27,11 +27,32 @@ export interface SuiteValues {
   resourceValues: Record<string, Record<string, Record<string, JsonValue>>>;
   /** namespace name → labels. */
   namespaceLabels: Record<string, Record<string, string>>;
+  /** `subresources:` mappings: a resource of the subresource's kind is matched as the parent's kind + subresource. */
+  subresources?: SubresourceMapping[];
+}
+
+/** One APIResource of a values file's `subresources:` entry (name as `pods/exec` for the subresource). */
+export interface ApiResourceRef {
+  name: string;
+  kind: string;
+  group: string;
+  version: string;
+}
+
+/** A values file's `subresources:` entry: e.g. `{subresource: {name: deployments/scale, kind: Scale, group: autoscaling, version: v1}, parentResource: {name: deployments, kind: Deployment, group: apps, version: v1}}`. */
+export interface SubresourceMapping {
+  subresource: ApiResourceRef;
+  parentResource: ApiResourceRef;
 }
 
 /** A parsed test file. */
 export interface SuiteSpec {
   name: string;
+  /**
+   * `v1alpha1` for a `cli.kyverno.io` Test (the 1.11+ CLI format), else `legacy` (the untyped 1.10 format).
+   * The runner follows the CLI the format was written for where the two disagree.
+   */
+  format: 'legacy' | 'v1alpha1';
   policies: string[];
   resources: string[];
   variables?: string;
@@ -56,7 +77,7 @@ function valueMap(v: unknown): Record<string, JsonValue> {
 
 /** Parses the values/variables document. */
 export function parseValues(doc: unknown): SuiteValues {
-  const out: SuiteValues = { globalValues: {}, ruleValues: {}, foreachValues: {}, resourceValues: {}, namespaceLabels: {} };
+  const out: SuiteValues = { globalValues: {}, ruleValues: {}, foreachValues: {}, resourceValues: {}, namespaceLabels: {}, subresources: [] };
   if (!isObject(doc)) return out;
   out.globalValues = valueMap(doc.globalValues);
   for (const p of Array.isArray(doc.policies) ? doc.policies : []) {
@@ -86,7 +107,21 @@ export function parseValues(doc: unknown): SuiteValues {
     if (isObject(n.labels)) for (const [k, v] of Object.entries(n.labels)) setOwn(labels, k, String(v));
     setOwn(out.namespaceLabels, n.name, labels);
   }
+  const subresources: SubresourceMapping[] = [];
+  for (const m of Array.isArray(doc.subresources) ? doc.subresources : []) {
+    if (!isObject(m)) continue;
+    const subresource = apiResource(m.subresource);
+    const parentResource = apiResource(m.parentResource);
+    if (subresource && parentResource) subresources.push({ subresource, parentResource });
+  }
+  if (subresources.length > 0) out.subresources = subresources;
   return out;
+}
+
+function apiResource(v: unknown): ApiResourceRef | undefined {
+  if (!isObject(v)) return undefined;
+  const str = (x: unknown) => (typeof x === 'string' ? x : '');
+  return { name: str(v.name), kind: str(v.kind), group: str(v.group), version: str(v.version) };
 }
 
 /** Parses a kyverno-test.yaml document (either format), collecting problems. */
@@ -121,7 +156,8 @@ export function parseSuite(doc: unknown): { suite?: SuiteSpec; errors: SuiteErro
       ...(typeof r.generatedResource === 'string' ? { generatedResource: r.generatedResource } : {}),
     });
   });
-  const suite: SuiteSpec = { name, policies, resources: strings(doc.resources), results };
+  const format = typeof doc.apiVersion === 'string' && doc.apiVersion.startsWith('cli.kyverno.io/') ? 'v1alpha1' : 'legacy';
+  const suite: SuiteSpec = { name, format, policies, resources: strings(doc.resources), results };
   if (typeof doc.variables === 'string') suite.variables = doc.variables;
   if (typeof doc.userinfo === 'string') suite.userinfo = doc.userinfo;
   if (isObject(doc.values)) suite.values = parseValues(doc.values as JsonObject);

@@ -17,6 +17,7 @@ const cases: { name: string; values: SuiteValues | undefined; want: { global: ob
     want: { global: { a: 1, b: 2 } },
   },
   { name: 'request.operation DELETE in the values selects DELETE', values: { ...empty, globalValues: { 'request.operation': 'DELETE' } }, want: { global: { 'request.operation': 'DELETE' }, operation: 'DELETE' } },
+  { name: 'request.operation "" is a CREATE: the key is dropped so the context keeps CREATE', values: { ...empty, globalValues: { 'request.operation': '' } }, want: { global: {} } },
   { name: 'request.operation UPDATE is left to the caller', values: { ...empty, globalValues: { 'request.operation': 'UPDATE' } }, want: { global: { 'request.operation': 'UPDATE' } } },
   { name: "the resource namespace's labels come from the values", values: { ...empty, namespaceLabels: { shop: { env: 'prod' }, other: { env: 'dev' } } }, want: { global: {}, namespaceLabels: { env: 'prod' } } },
   { name: "rule values are the policy's own", values: { ...empty, ruleValues: { p: { r: { x: 1 } }, other: { r: { x: 2 } } } }, want: { global: {}, rules: { r: { x: 1 } } } },
@@ -29,5 +30,24 @@ for (const c of cases) {
     assert.equal(ctx.operation, c.want.operation);
     assert.deepEqual(ctx.namespaceLabels, c.want.namespaceLabels);
     if (c.want.rules) assert.deepEqual(ctx.values?.rules, c.want.rules);
+  });
+}
+
+// ApplyPolicyOnResource (1.10.7): a resource whose GVK is a mapping's subresource is matched as the parent's kind.
+const mappings: SuiteValues['subresources'] = [
+  { subresource: { name: 'pods/exec', kind: 'PodExecOptions', group: '', version: 'v1' }, parentResource: { name: 'pods', kind: 'Pod', group: '', version: 'v1' } },
+  { subresource: { name: 'deployments/scale', kind: 'Scale', group: 'autoscaling', version: 'v1' }, parentResource: { name: 'deployments', kind: 'Deployment', group: 'apps', version: 'v1' } },
+];
+const subCases: { name: string; resource: KubeObject; want: { gvk?: object; subresource?: string } }[] = [
+  { name: 'PodExecOptions is a Pod exec', resource: { apiVersion: 'v1', kind: 'PodExecOptions', metadata: { name: 'x' } }, want: { gvk: { group: '', version: 'v1', kind: 'Pod' }, subresource: 'exec' } },
+  { name: 'autoscaling/v1 Scale is a Deployment scale', resource: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'x' } }, want: { gvk: { group: 'apps', version: 'v1', kind: 'Deployment' }, subresource: 'scale' } },
+  { name: 'a Scale of another group/version is not mapped', resource: { apiVersion: 'autoscaling/v2', kind: 'Scale', metadata: { name: 'x' } }, want: {} },
+  { name: 'a Pod keeps its own kind', resource: pod, want: {} },
+];
+for (const c of subCases) {
+  test(`subresources: ${c.name}`, () => {
+    const ctx = valuesContext('p', c.resource, { ...empty, subresources: mappings });
+    assert.deepEqual(ctx.gvk, c.want.gvk);
+    assert.equal(ctx.subresource, c.want.subresource);
   });
 }

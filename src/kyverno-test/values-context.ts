@@ -1,15 +1,19 @@
 // The evaluation context a values file gives one policy on one resource: global and per-resource variables,
-// per-rule and foreach values, the namespace's labels and a DELETE operation. Shared by `podgate test` and
-// `podgate apply`. Mirrors kyverno@v1.10.7:cmd/cli/kubectl-kyverno/utils/values (GetVariable) and
-// utils/common (ApplyPolicyOnResource: `request.operation` from the values selects DELETE).
-import type { KubeObject } from '../kube/index.js';
+// per-rule and foreach values, the namespace's labels, a DELETE operation and the subresource mappings.
+// Shared by `podgate test` and `podgate apply`. Mirrors kyverno@v1.10.7:cmd/cli/kubectl-kyverno/utils/values
+// (GetVariable) and utils/common (ApplyPolicyOnResource: `request.operation` from the values selects DELETE,
+// an empty one is a CREATE; a resource whose group/version/kind is a `subresources:` entry's subresource is
+// matched as the parent resource's kind with that subresource).
+import { type KubeObject, splitApiVersion } from '../kube/index.js';
 import type { EvaluationContext } from '../kyverno/index.js';
 import type { JsonValue } from '../util/index.js';
-import type { SuiteValues } from './suite.js';
+import type { SubresourceMapping, SuiteValues } from './suite.js';
 
 /** The context of a policy on a resource from its values; `namespaceLabels` is set only when the values name the namespace. */
 export function valuesContext(policy: string, resource: KubeObject, values: SuiteValues | undefined): EvaluationContext {
   const global: Record<string, JsonValue> = { ...(values?.globalValues ?? {}), ...(values?.resourceValues[policy]?.[resource.metadata?.name ?? ''] ?? {}) };
+  // `request.operation: ""` is no operation: the request is the CLI's CREATE (as when the key is absent).
+  if (global['request.operation'] === '' || global['request.operation'] === null) delete global['request.operation'];
   const ctx: EvaluationContext = {
     clock: () => new Date(),
     values: { global, rules: values?.ruleValues[policy] ?? {}, foreach: values?.foreachValues[policy] ?? {} },
@@ -17,5 +21,26 @@ export function valuesContext(policy: string, resource: KubeObject, values: Suit
   const labels = values?.namespaceLabels[resource.metadata?.namespace ?? ''];
   if (labels) ctx.namespaceLabels = labels;
   if (global['request.operation'] === 'DELETE') ctx.operation = 'DELETE';
+  const sub = subresourceOf(resource, values?.subresources ?? []);
+  if (sub) {
+    ctx.gvk = sub.gvk;
+    ctx.subresource = sub.subresource;
+  }
   return ctx;
+}
+
+/**
+ * The parent kind and subresource a resource is matched as, when its group/version/kind is the
+ * subresource of a `subresources:` entry (the last such entry wins, as the CLI's loop does).
+ */
+export function subresourceOf(resource: KubeObject, mappings: readonly SubresourceMapping[]): { gvk: { group: string; version: string; kind: string }; subresource: string } | undefined {
+  const { group, version } = splitApiVersion(resource.apiVersion ?? '');
+  let out: { gvk: { group: string; version: string; kind: string }; subresource: string } | undefined;
+  for (const m of mappings) {
+    const s = m.subresource;
+    if (s.group !== group || s.version !== version || s.kind !== resource.kind) continue;
+    const p = m.parentResource;
+    out = { gvk: { group: p.group, version: p.version, kind: p.kind }, subresource: s.name.split('/')[1] ?? '' };
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
 // the mutated object with its operation, old object, kind, subresource and user. Mirrors the request →
 // policy context step of kyverno@v1.10.7:pkg/webhooks/utils/policy_context_builder.go.
 import { loadObjects } from '../cluster/index.js';
-import { type AdmissionRequest, formatInputError, type KubeObject } from '../kube/index.js';
+import { type AdmissionRequest, formatInputError, type KubeObject, requestMatchKind } from '../kube/index.js';
 import {
   compilePolicySet,
   createJsonPatch,
@@ -71,7 +71,8 @@ export function createKyvernoEngine(policies: readonly Policy[], opts: EngineOpt
     const ctx: EvaluationContext = {
       operation: request.operation,
       ...(request.oldObject && !isDelete ? { oldObject: request.oldObject } : {}),
-      gvk: request.kind,
+      // A subresource request is matched as its parent resource's kind (deployments/scale → Deployment + scale).
+      gvk: requestMatchKind(request),
       ...(request.subResource ? { subresource: request.subResource } : {}),
       namespaceLabels,
       requestInfo: { userInfo: request.userInfo },

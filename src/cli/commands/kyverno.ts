@@ -88,8 +88,10 @@ function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; fai
       if (shown.length > 0) ctx.io.stdout(`\n${boxTable(['#', 'POLICY', 'RULE', 'RESOURCE', 'RESULT'], shown.map((r, i) => [String(i + 1), r.policy, r.rule, resourceLabel(r), resultWord(r)]))}`);
       printDiffs(ctx, shown);
     }
-    ctx.io.stdout(`\nTest Summary: ${passed} tests passed and ${failed} tests failed${skipped > 0 ? ` (${skipped} not evaluated: generate)` : ''}\n`);
+    ctx.io.stdout(`\nTest Summary: ${passed} tests passed and ${failed} tests failed${skipped > 0 ? ` (${skipped} not evaluated: not supported by podgate)` : ''}\n`);
   }
+  // What Kyverno prints and carries on from (an unreadable patchedResource file fails its rows' comparison).
+  for (const run of runs) for (const e of run.reported) ctx.io.stderr(`error: ${run.file}: ${e}\n`);
   for (const e of errors) ctx.io.stderr(`error: ${e}\n`);
   if (errors.length > 0) ctx.state.exitCode = EXIT.usage;
   else if (failed > 0) ctx.state.exitCode = EXIT.failures;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JsonObject } from '../../util/index.js';
 import type { AnyAllConditions } from '../model/index.js';
-import { type ConditionsOutcome, checkDenyConditions, checkPreconditions } from './conditions.js';
+import { type ConditionsOutcome, checkDenyConditions, checkPreconditions, preconditionsNotMet } from './conditions.js';
 
 const data: JsonObject = { request: { operation: 'CREATE', object: { metadata: { name: 'web' } } } };
 const missing = { key: '{{ request.object.spec.missing }}', operator: 'Equals', value: '' };
@@ -14,7 +14,17 @@ const isUpdate = { key: '{{ request.operation }}', operator: 'Equals', value: 'U
 const cases: { name: string; check: typeof checkPreconditions; conds: AnyAllConditions | undefined; want: ConditionsOutcome }[] = [
   { name: 'no conditions hold', check: checkPreconditions, conds: undefined, want: { ok: true, value: true } },
   { name: 'empty any and all blocks hold', check: checkDenyConditions, conds: {}, want: { ok: true, value: true } },
-  { name: 'preconditions read an unresolvable variable as the empty string', check: checkPreconditions, conds: { all: [missing] }, want: { ok: true, value: true } },
+  {
+    // 1.10.7 vars.go: newPreconditionsVariableResolver returns the resolver's error (the "" fallback is later).
+    name: 'preconditions fail on an unresolvable variable (1.10.7)',
+    check: checkPreconditions,
+    conds: { all: [missing] },
+    want: {
+      ok: false,
+      error: 'failed to substitute variables in preconditions: failed to resolve request.object.spec.missing at path /all/0/key: JMESPath query failed: Unknown key "spec" in path',
+    },
+  },
+  { name: 'a missing key behind || is not an error in preconditions', check: checkPreconditions, conds: { all: [{ key: "{{ request.object.spec.missing || '' }}", operator: 'Equals', value: '' }] }, want: { ok: true, value: true } },
   {
     name: 'deny conditions fail on an unresolvable variable',
     check: checkDenyConditions,
@@ -32,4 +42,27 @@ const cases: { name: string; check: typeof checkPreconditions; conds: AnyAllCond
 
 for (const c of cases) {
   test(c.name, () => assert.deepEqual(c.check(c.conds, data, false), c.want));
+}
+
+// 1.10.7 variables/evaluate.go (evaluateAnyAllConditions): the messages of a false block.
+const cond = (ok: boolean, message?: string) => ({ key: ok ? 'a' : 'b', operator: 'Equals', value: 'a', ...(message !== undefined ? { message } : {}) });
+const messageCases: { name: string; conds: AnyAllConditions; want: ConditionsOutcome }[] = [
+  { name: 'a false all condition gives its message', conds: { all: [cond(true, 'x'), cond(false, 'need a team label'), cond(false, 'later')] }, want: { ok: true, value: false, message: 'need a team label' } },
+  { name: 'false any conditions give every non-empty message', conds: { any: [cond(false, 'one'), cond(false), cond(false, 'two')] }, want: { ok: true, value: false, message: 'one; two' } },
+  { name: 'any messages come before the all message', conds: { any: [cond(false, 'any')], all: [cond(false, 'all')] }, want: { ok: true, value: false, message: 'any; all' } },
+  { name: 'an any block that held keeps the messages of the conditions before, when all fails', conds: { any: [cond(false, 'first'), cond(true, 'held')], all: [cond(false, 'all')] }, want: { ok: true, value: false, message: 'first; all' } },
+  { name: 'a false block without messages has none', conds: { all: [cond(false)] }, want: { ok: true, value: false } },
+  { name: 'a true block has no message', conds: { any: [cond(false, 'm'), cond(true)] }, want: { ok: true, value: true } },
+];
+for (const c of messageCases) {
+  test(`condition messages: ${c.name}`, () => assert.deepEqual(checkPreconditions(c.conds, data, false), c.want));
+}
+
+const notMet = [
+  { name: 'without messages', outcome: {}, want: 'preconditions not met' },
+  { name: 'with an empty message', outcome: { message: '' }, want: 'preconditions not met' },
+  { name: 'with messages', outcome: { message: 'one; two' }, want: 'preconditions not met; one; two' },
+];
+for (const c of notMet) {
+  test(`the skip message ${c.name}`, () => assert.equal(preconditionsNotMet(c.outcome), c.want));
 }

@@ -1,41 +1,56 @@
 // Preconditions and deny conditions: substitute, then evaluate any/all blocks with Kyverno's operators.
 // Mirrors kyverno@v1.10.7:pkg/engine/internal/preconditions.go (CheckPreconditions, CheckDenyPreconditions)
-// and pkg/engine/variables/evaluate.go (evaluateAnyAllConditions): preconditions resolve unknown variables
-// to "", deny conditions fail on them.
+// and pkg/engine/variables/evaluate.go (evaluateAnyAllConditions). In 1.10.7 an unresolvable variable is an
+// error in both (vars.go newPreconditionsVariableResolver hands the resolver's error back; substituting ""
+// came later).
 import type { JsonObject, JsonValue } from '../../util/index.js';
 import type { AnyAllConditions, Condition } from '../model/index.js';
 import { evaluateOperator } from '../conditions/index.js';
 import { substituteAll } from '../variables/index.js';
 
-/** The truth of a condition block, or why it could not be evaluated. */
-export type ConditionsOutcome = { ok: true; value: boolean } | { ok: false; error: string };
+/**
+ * The truth of a condition block, or why it could not be evaluated. A false block carries the `message`s of
+ * its conditions as 1.10.7 evaluateAnyAllConditions joins them ("; "): those of the `any` conditions that
+ * were false before one held (empty ones left out), and that of the first false `all` condition.
+ */
+export type ConditionsOutcome = { ok: true; value: boolean; message?: string } | { ok: false; error: string };
 
-function evaluateList(list: readonly Condition[], want: 'any' | 'all'): ConditionsOutcome {
-  for (const c of list) {
-    const r = evaluateOperator(c.operator, c.key, c.value ?? null);
-    // An unknown operator makes the condition false, as a nil operator handler does upstream.
-    const v = r.ok ? r.value : false;
-    if (want === 'any' && v) return { ok: true, value: true };
-    if (want === 'all' && !v) return { ok: true, value: false };
-  }
-  return { ok: true, value: want === 'all' };
+function holds(c: Condition): boolean {
+  const r = evaluateOperator(c.operator, c.key, c.value ?? null);
+  // An unknown operator makes the condition false, as a nil operator handler does upstream.
+  return r.ok ? r.value : false;
 }
 
 /** Evaluates already-substituted conditions: `any` needs one true, `all` needs every one, both must hold. */
 function evaluateConditions(conds: AnyAllConditions): ConditionsOutcome {
+  const messages: string[] = [];
   let anyResult = true;
   if (conds.any) {
-    const r = evaluateList(conds.any, 'any');
-    if (!r.ok) return r;
-    anyResult = r.value;
+    anyResult = false;
+    for (const c of conds.any) {
+      if (holds(c)) {
+        anyResult = true;
+        break;
+      }
+      if (c.message) messages.push(c.message);
+    }
   }
   let allResult = true;
-  if (conds.all) {
-    const r = evaluateList(conds.all, 'all');
-    if (!r.ok) return r;
-    allResult = r.value;
+  for (const c of conds.all ?? []) {
+    if (!holds(c)) {
+      allResult = false;
+      messages.push(c.message ?? '');
+      break;
+    }
   }
-  return { ok: true, value: anyResult && allResult };
+  const value = anyResult && allResult;
+  const message = messages.join('; ');
+  return value || message === '' ? { ok: true, value } : { ok: true, value, message };
+}
+
+/** The skip message of unmet preconditions: `preconditions not met`, then `; ` and the condition messages if any. */
+export function preconditionsNotMet(outcome: { message?: string }): string {
+  return outcome.message ? `preconditions not met; ${outcome.message}` : 'preconditions not met';
 }
 
 /** True when a condition block has anything to evaluate (checkPreconditions is true without substituting otherwise). */
@@ -43,10 +58,10 @@ export function hasConditions(conds: AnyAllConditions | undefined): boolean {
   return Boolean(conds && (conds.any || conds.all));
 }
 
-/** Substitutes and evaluates preconditions (unresolvable variables become ""). */
+/** Substitutes and evaluates preconditions (an unresolvable variable is an error, as in 1.10.7). */
 export function checkPreconditions(conds: AnyAllConditions | undefined, data: JsonObject, isDelete: boolean): ConditionsOutcome {
   if (!hasConditions(conds)) return { ok: true, value: true };
-  const s = substituteAll(conds as unknown as JsonValue, data, { mode: 'conditions', isDelete });
+  const s = substituteAll(conds as unknown as JsonValue, data, { mode: 'strict', isDelete });
   if (!s.ok) return { ok: false, error: `failed to substitute variables in preconditions: ${s.error}` };
   return evaluateConditions(s.value as unknown as AnyAllConditions);
 }

@@ -7,7 +7,7 @@ import type { JsonObject, JsonValue } from '../../util/index.js';
 import type { AnyAllConditions, ContextEntry } from '../model/index.js';
 import { searchJmespath } from '../jmespath/index.js';
 import { substituteAll, withVariable } from '../variables/index.js';
-import { checkPreconditions } from './conditions.js';
+import { checkPreconditions, preconditionsNotMet } from './conditions.js';
 import { errorMessage } from './messages.js';
 import type { ContextResolver } from './types.js';
 
@@ -57,7 +57,7 @@ export function prepareRule(data: JsonObject, input: LoaderInput, preconditions:
   if (!loaded.ok) return { ok: false, status: 'error', message: errorMessage('failed to load context', loaded.error) };
   const pre = checkPreconditions(preconditions, loaded.data, input.isDelete);
   if (!pre.ok) return { ok: false, status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
-  if (!pre.value) return { ok: false, status: 'skip', message: 'preconditions not met' };
+  if (!pre.value) return { ok: false, status: 'skip', message: preconditionsNotMet(pre) };
   return loaded;
 }
 

@@ -195,7 +195,41 @@ test('rules with the same preconditions each get their verdict, across policies 
   const b = load('b', [rule('r4', onCreate), rule('r5', broken)]);
   const ctx = { operation: 'CREATE' as const };
   const verdicts = [a, b].flatMap((p) => evaluatePolicy(p, hostPathPod, ctx).rules.map((r) => `${r.rule}:${r.status}`));
-  assert.deepEqual(verdicts, ['r1:fail', 'r2:skip', 'r3:fail', 'r4:fail', 'r5:skip']);
+  assert.deepEqual(verdicts, ['r1:fail', 'r2:skip', 'r3:fail', 'r4:fail', 'r5:error']);
+  assert.equal(
+    evaluatePolicy(b, hostPathPod, ctx).rules[1]?.message,
+    'failed to evaluate preconditions: failed to substitute variables in preconditions: failed to resolve request.object.metadata.labels.team at path /all/0/key: JMESPath query failed: Unknown key "labels" in path',
+  );
   const onDeleteVerdicts = evaluatePolicy(a, hostPathPod, { operation: 'DELETE' }).rules.map((r) => `${r.rule}:${r.status}`);
   assert.deepEqual(onDeleteVerdicts, ['r1:skip', 'r2:fail', 'r3:skip']);
+});
+
+test('{{@}} in a validate pattern is the value at the same path of the object (keys with dashes quoted)', () => {
+  const p = compilePolicy(policy({ message: 'zone', pattern: { metadata: { labels: { 'deploy-zone': '{{@}}' } } } }));
+  const pod = (labels: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'n', labels }, spec: {} });
+  assert.equal(evaluatePolicy(p, pod({ 'deploy-zone': 'eu-1' }), {}).rules[0]?.status, 'pass');
+  const missing = evaluatePolicy(p, pod({}), {}).rules[0];
+  assert.equal(missing?.status, 'error');
+  assert.match(missing?.message ?? '', /request\.object\.metadata\.labels\."deploy-zone"/);
+});
+
+test('unmet preconditions with messages skip a validate rule with those messages (1.10.7)', () => {
+  const r = loadPolicy({
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: 'p' },
+    spec: {
+      rules: [
+        {
+          name: 'r',
+          match: { any: [{ resources: { kinds: ['Pod'] } }] },
+          preconditions: { any: [{ key: '{{ request.operation }}', operator: 'Equals', value: 'UPDATE', message: 'not an update' }] },
+          validate: { pattern: noHostPath },
+        },
+      ],
+    },
+  });
+  assert.ok(r.policy);
+  const rule = evaluatePolicy(compilePolicy(r.policy), hostPathPod, {}).rules[0];
+  assert.deepEqual([rule?.status, rule?.message], ['skip', 'preconditions not met; not an update']);
 });

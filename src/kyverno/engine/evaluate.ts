@@ -9,7 +9,7 @@ import { setJmespathClock } from '../jmespath/index.js';
 import { checkSelector, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
 import { type Policy, type Rule, ruleType, type ValidationFailureAction } from '../model/index.js';
 import { type CompiledPodSecurityRule, compilePodSecurityRule, evaluateCompiledPodSecurityRule } from '../pod-security/index.js';
-import { type ConditionsOutcome, checkPreconditions, hasConditions } from './conditions.js';
+import { type ConditionsOutcome, checkPreconditions, hasConditions, preconditionsNotMet } from './conditions.js';
 import { type LoaderInput, prepareRule } from './context-loader.js';
 import { errorMessage } from './messages.js';
 import { buildBaseContext, requestState } from './request-context.js';
@@ -163,7 +163,8 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
     const { rule } = plan;
     const matched = (newMatch !== undefined && plan.matches(newMatch)) || (oldMatch !== undefined && plan.matches(oldMatch));
     if (!matched) continue;
-    if (!rule.validate) {
+    // validate.manifests (signed YAML) is not evaluated either: it has no other body to check.
+    if (!rule.validate || isManifestsOnly(rule.validate)) {
       result.unevaluated.push({ rule: rule.name, ruleType: ruleType(rule) });
       continue;
     }
@@ -180,6 +181,10 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
     if (policy.applyRules === 'One') break;
   }
   return result;
+}
+
+function isManifestsOnly(v: NonNullable<Rule['validate']>): boolean {
+  return v.manifests !== undefined && v.pattern === undefined && v.anyPattern === undefined && v.deny === undefined && v.foreach === undefined && v.podSecurity === undefined;
 }
 
 function evaluateRule(
@@ -199,7 +204,7 @@ function evaluateRule(
   if (plan.preconditionsKey !== undefined && !ruleValues && base !== EMPTY_CONTEXT) {
     const pre = requestPreconditions(plan.preconditionsKey, rule, base, isDelete);
     if (!pre.ok) return { status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
-    if (!pre.value) return { status: 'skip', message: 'preconditions not met' };
+    if (!pre.value) return { status: 'skip', message: preconditionsNotMet(pre) };
   } else if (rule.context?.length || ruleValues || hasConditions(rule.preconditions)) {
     const input: LoaderInput = { entries: rule.context ?? [], isDelete };
     if (ruleValues) input.ruleValues = ruleValues;

@@ -71,6 +71,11 @@ export interface EvaluationContext {
   requestInfo?: RequestInfo;
   values?: EvaluationValues;
   resolveContext?: ContextResolver;
+  /**
+   * A mutate foreach that changes nothing is skipped, as from Kyverno 1.11 (`podgate test` sets it for
+   * suites in the 1.11+ `cli.kyverno.io/v1alpha1` format); by default it passes, as in 1.10.7.
+   */
+  skipUnchangedForeach?: boolean;
   /** Injected clock (reports and time functions); never Date.now() inside the engine. */
   clock?: () => Date;
 }

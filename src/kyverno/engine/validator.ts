@@ -73,10 +73,15 @@ function validateDeny(state: ValidatorState, conds: AnyAllConditions | undefined
   return { status: 'fail', message: denyMessage(state.rule.name, m.message) };
 }
 
+// `{{@}}` in a pattern reads request.object at the same path: a pattern's paths drop `validate.pattern`; an
+// anyPattern's start with the pattern's index, dropped with `validate`.
+const PATTERN_PREFIX = ['validate', 'pattern'];
+const ANY_PATTERN_PREFIX = ['validate'];
+
 function validatePatterns(state: ValidatorState, body: Body, target: JsonObject): HandlerResponse {
   const name = state.rule.name;
   if (body.pattern !== undefined) {
-    const s = substituteAll(body.pattern, state.data, { isDelete: state.isDelete });
+    const s = substituteAll(body.pattern, state.data, { isDelete: state.isDelete, pointerPrefix: PATTERN_PREFIX });
     if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error) };
     const out = validatePattern(target, s.value);
     if (out.kind === 'pass') return { status: 'pass', message: passMessage(name) };
@@ -85,7 +90,7 @@ function validatePatterns(state: ValidatorState, body: Body, target: JsonObject)
     if (out.kind === 'error') return { status: 'error', message: patternErrorMessage(name, m.message, '', out.detail, m.failed) };
     return { status: 'fail', message: patternErrorMessage(name, m.message, out.path, out.detail, m.failed), path: out.path };
   }
-  const s = substituteAll(body.anyPattern ?? [], state.data, { isDelete: state.isDelete });
+  const s = substituteAll(body.anyPattern ?? [], state.data, { isDelete: state.isDelete, pointerPrefix: ANY_PATTERN_PREFIX });
   if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error) };
   if (!Array.isArray(s.value)) return { status: 'error', message: 'failed to deserialize anyPattern, expected type array' };
   const failed: string[] = [];

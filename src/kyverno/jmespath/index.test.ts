@@ -97,7 +97,7 @@ const errors: { name: string; expr: string; message?: string }[] = [
   { name: 'an unknown function is a JmespathError', expr: 'nope()' },
   { name: 'wrong argument types are a JmespathError', expr: 'to_upper(`1`)' },
   { name: 'an invalid regex is a JmespathError', expr: "regex_match('(', 'x')" },
-  { name: 'x509_decode is reported as unsupported', expr: "x509_decode('x')" },
+  { name: 'x509_decode of text that is no PEM certificate is an error', expr: "x509_decode('x')", message: "JMESPath function 'x509_decode': invalid certificate" },
 ];
 for (const c of errors) {
   test(`searchJmespath error: ${c.name}`, () => {

@@ -2,6 +2,7 @@
 // regex, arithmetic and time families. Mirrors kyverno@v1.10.7:pkg/engine/jmespath/functions.go
 // (jpfCompare … jpObjectFromLists) and utils.go (ifaceToString).
 
+import { decodeCertificate } from './x509.js';
 import { parse as parseYamlText } from 'yaml';
 import { wildcardMatch } from '../../util/index.js';
 import { argumentTypeError, functionError } from './errors.js';
@@ -224,7 +225,7 @@ function setOwn(o: Record<string, unknown>, key: string, value: unknown): Record
   return o;
 }
 
-/** x509_decode needs Go's x509.Certificate JSON shape; podgate reports it as unsupported. */
-export function x509Decode(): never {
-  throw functionError('x509_decode', 'not supported by podgate');
+/** x509_decode: a PEM certificate as Go's x509.Certificate JSON (see x509.ts). */
+export function x509Decode(args: readonly unknown[]): unknown {
+  return decodeCertificate(args[0] as string);
 }

@@ -17,58 +17,43 @@ interface KindPattern {
   subresource: string;
 }
 
-/** Parses one `kinds` entry into group, version, kind and subresource patterns ('*' where absent). */
+/**
+ * Parses one `kinds` entry into group, version, kind and subresource patterns, as ParseKindSelector does:
+ * the last part is split on `.` (`Pod.status`), then by the number of parts:
+ * - `Kind` → any group and version, the main resource only;
+ * - `*` + `/*` → everything, subresources included; `*` + `/sub` (lower-case) → any kind's `sub`;
+ *   `version/Kind` when the first part is a version or `*`; otherwise `Kind/sub`;
+ * - `version/Kind/sub` when the first part is a version or `*`; otherwise `group/version/Kind`;
+ * - `group/version/Kind/sub`.
+ * Anything longer matches nothing.
+ */
 function parseKindPattern(entry: string): KindPattern {
-  const parts = entry.split('/');
-  let group = '*';
-  let version = '*';
-  let kind: string;
-  let sub = '';
-  if (parts.length === 1) kind = parts[0] ?? '';
-  else if (parts.length === 2) {
-    // `v1/Pod` or `Pod/status`: a capitalised or wildcard second part after a version is the kind.
-    const [a = '', b = ''] = parts;
-    if (a === '*' && b === '*') {
-      kind = '*';
-    } else if (isKindLike(a) && !isVersionLike(a)) {
-      kind = a;
-      sub = b;
-    } else {
-      version = a;
-      kind = b;
-    }
-  } else if (parts.length === 3) {
-    const [a = '', b = '', c = ''] = parts;
-    if (isVersionLike(a) && isKindLike(b)) {
-      version = a;
-      kind = b;
-      sub = c;
-    } else {
-      group = a;
-      version = b;
-      kind = c;
-    }
-  } else {
-    group = parts[0] ?? '';
-    version = parts[1] ?? '';
-    kind = parts[2] ?? '';
-    sub = parts.slice(3).join('/');
+  const slash = entry.split('/');
+  const last = slash.pop() ?? '';
+  const parts = [...slash, ...last.split('.')];
+  const [a = '', b = '', c = '', d = ''] = parts;
+  switch (parts.length) {
+    case 1:
+      return { group: '*', version: '*', kind: a, subresource: '' };
+    case 2:
+      if (a === '*' && b === '*') return { group: '*', version: '*', kind: '*', subresource: '*' };
+      if (a === '*' && b.toLowerCase() === b) return { group: '*', version: '*', kind: '*', subresource: b };
+      if (VERSION.test(a)) return { group: '*', version: a, kind: b, subresource: '' };
+      return { group: '*', version: '*', kind: a, subresource: b };
+    case 3:
+      if (VERSION.test(a)) return { group: '*', version: a, kind: b, subresource: c };
+      return { group: a, version: b, kind: c, subresource: '' };
+    case 4:
+      return { group: a, version: b, kind: c, subresource: d };
+    default:
+      return NOTHING;
   }
-  if (sub === '' && kind.includes('.')) {
-    const i = kind.indexOf('.');
-    sub = kind.slice(i + 1);
-    kind = kind.slice(0, i);
-  }
-  return { group, version, kind, subresource: sub };
 }
 
-function isVersionLike(s: string): boolean {
-  return /^v\d+((alpha|beta)\d+)?$/.test(s) || s === '*';
-}
-
-function isKindLike(s: string): boolean {
-  return /^[A-Z*?]/.test(s);
-}
+// A version, or `*` (kyverno@v1.10.7 versionRegex).
+const VERSION = /^(v\d((alpha|beta)\d)?|\*)$/;
+// Matches no request: an empty kind never equals a request's kind.
+const NOTHING: KindPattern = Object.freeze({ group: '', version: '', kind: '', subresource: '' });
 
 // `kinds` entries come from compiled policies and repeat on every request: parse each text once (bounded).
 const kindCache = new Map<string, KindPattern>();
@@ -97,16 +82,18 @@ export function indexableKind(entry: string): string | undefined {
 /** True when one of the `kinds` entries matches the GVK and subresource. */
 export function checkKind(kinds: readonly string[], gvk: GroupVersionKind, subresource: string, allowEphemeralContainers: boolean): boolean {
   return kinds.some((entry) => {
-    if (entry === '*') return true;
     const p = cachedKindPattern(entry);
     // Most entries are a bare kind: compare it first, the cheapest test that usually decides.
     if (p.kind !== gvk.kind && !wildcardMatch(p.kind, gvk.kind)) return false;
     if (!wildcardMatch(p.group, gvk.group) || !wildcardMatch(p.version, gvk.version)) return false;
-    if (p.subresource === '') {
-      // A bare kind matches only the main resource; Pod keeps matching ephemeralcontainers for
-      // backward compatibility (kind.go, allowEphemeralContainers).
-      return subresource === '' || (allowEphemeralContainers && gvk.kind === 'Pod' && subresource === 'ephemeralcontainers');
-    }
-    return wildcardMatch(p.subresource, subresource);
+    // An entry without a subresource matches only the main resource (1.10: `Pod` does not match
+    // `pods/status`, and `*` matches no subresource); a core/v1 Pod keeps matching its ephemeralcontainers
+    // for backward compatibility (allowEphemeralContainers).
+    return wildcardMatch(p.subresource, subresource) || (allowEphemeralContainers && isEphemeralContainers(gvk, subresource));
   });
+}
+
+/** A request for the `ephemeralcontainers` subresource of a core/v1 Pod. */
+export function isEphemeralContainers(gvk: GroupVersionKind, subresource: string): boolean {
+  return subresource === 'ephemeralcontainers' && gvk.kind === 'Pod' && gvk.group === '' && gvk.version === 'v1';
 }

@@ -79,16 +79,42 @@ for (const c of cases) {
   });
 }
 
+// kyverno@v1.10.7 pkg/utils/kube/kind.go (ParseKindSelector) and pkg/utils/match/kind.go (CheckKind).
+const POD = { group: '', version: 'v1', kind: 'Pod' };
+const DEPLOY = { group: 'apps', version: 'v1', kind: 'Deployment' };
+const STS = { group: 'apps', version: 'v1', kind: 'StatefulSet' };
 const kindCases = [
-  { name: 'a bare kind does not match a subresource', kinds: ['Pod'], sub: 'status', want: false },
-  { name: 'a bare Pod still matches ephemeralcontainers', kinds: ['Pod'], sub: 'ephemeralcontainers', want: true },
-  { name: 'Kind/subresource matches that subresource', kinds: ['Pod/exec'], sub: 'exec', want: true },
-  { name: 'Kind.subresource matches that subresource', kinds: ['Pod.exec'], sub: 'exec', want: true },
-  { name: 'a wildcard kind matches everything', kinds: ['*'], sub: 'status', want: true },
+  { name: 'a bare kind does not match a subresource', kinds: ['Pod'], gvk: POD, sub: 'status', want: false },
+  { name: 'a bare kind matches the main resource', kinds: ['Pod'], gvk: POD, sub: '', want: true },
+  { name: 'a bare Pod still matches ephemeralcontainers', kinds: ['Pod'], gvk: POD, sub: 'ephemeralcontainers', want: true },
+  { name: 'the ephemeralcontainers exception is for core/v1 Pods only', kinds: ['Pod'], gvk: { group: 'example.com', version: 'v1', kind: 'Pod' }, sub: 'ephemeralcontainers', want: false },
+  { name: 'Kind/subresource matches that subresource', kinds: ['Pod/exec'], gvk: POD, sub: 'exec', want: true },
+  { name: 'Kind/subresource does not match the main resource', kinds: ['Pod/exec'], gvk: POD, sub: '', want: false },
+  { name: 'Kind.subresource matches that subresource', kinds: ['Pod.exec'], gvk: POD, sub: 'exec', want: true },
+  { name: 'Pod/ephemeralcontainers matches the subresource request', kinds: ['Pod/ephemeralcontainers'], gvk: POD, sub: 'ephemeralcontainers', want: true },
+  { name: '*/ephemeralcontainers means any kind with that subresource', kinds: ['*/ephemeralcontainers'], gvk: POD, sub: 'ephemeralcontainers', want: true },
+  { name: '*/ephemeralcontainers does not match the main resource', kinds: ['*/ephemeralcontainers'], gvk: POD, sub: '', want: false },
+  { name: '*/scale matches a Deployment scale request', kinds: ['*/scale'], gvk: DEPLOY, sub: 'scale', want: true },
+  { name: '*/scale does not match a status request', kinds: ['*/scale'], gvk: DEPLOY, sub: 'status', want: false },
+  { name: 'Deployment/scale matches deployments/scale', kinds: ['Deployment/scale'], gvk: DEPLOY, sub: 'scale', want: true },
+  { name: 'Deployment/scale does not match statefulsets/scale', kinds: ['Deployment/scale'], gvk: STS, sub: 'scale', want: false },
+  { name: 'StatefulSet/scale matches statefulsets/scale', kinds: ['StatefulSet/scale'], gvk: STS, sub: 'scale', want: true },
+  { name: 'apps/v1/Deployment/scale names group, version, kind and subresource', kinds: ['apps/v1/Deployment/scale'], gvk: DEPLOY, sub: 'scale', want: true },
+  { name: 'v1/Pod/exec is version/Kind/subresource', kinds: ['v1/Pod/exec'], gvk: POD, sub: 'exec', want: true },
+  { name: 'apps/v1/Deployment.scale splits the subresource off the last part', kinds: ['apps/v1/Deployment.scale'], gvk: DEPLOY, sub: 'scale', want: true },
+  { name: 'v1/Pod is version/Kind', kinds: ['v1/Pod'], gvk: POD, sub: '', want: true },
+  { name: 'v2/Pod checks the version', kinds: ['v2/Pod'], gvk: POD, sub: '', want: false },
+  { name: '*/Pod is any version of Pod', kinds: ['*/Pod'], gvk: POD, sub: '', want: true },
+  { name: '*/* matches everything, subresources too', kinds: ['*/*'], gvk: DEPLOY, sub: 'scale', want: true },
+  { name: 'a bare * matches every main resource', kinds: ['*'], gvk: DEPLOY, sub: '', want: true },
+  { name: 'a bare * matches no subresource (1.10)', kinds: ['*'], gvk: DEPLOY, sub: 'status', want: false },
+  { name: 'a bare * still matches a Pod ephemeralcontainers request', kinds: ['*'], gvk: POD, sub: 'ephemeralcontainers', want: true },
+  { name: 'wildcard kinds match', kinds: ['Stateful*'], gvk: STS, sub: '', want: true },
+  { name: 'five parts match nothing', kinds: ['a/b/c/d/e'], gvk: POD, sub: '', want: false },
 ];
 for (const c of kindCases) {
-  test(c.name, () => {
-    assert.equal(checkKind(c.kinds, { group: '', version: 'v1', kind: 'Pod' }, c.sub, true), c.want);
+  test(`kinds ${c.kinds.join(',')}: ${c.name}`, () => {
+    assert.equal(checkKind(c.kinds, c.gvk, c.sub, true), c.want);
   });
 }
 

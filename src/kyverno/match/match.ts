@@ -4,7 +4,7 @@
 import type { KubeObject, UserInfo } from '../../kube/index.js';
 import { wildcardMatch } from '../../util/index.js';
 import type { MatchResources, ResourceDescription, ResourceFilter, Rule, Subject, UserInfoFilter } from '../model/index.js';
-import { checkKind, type GroupVersionKind } from './kind.js';
+import { checkKind, type GroupVersionKind, isEphemeralContainers } from './kind.js';
 import { checkAnnotations, checkSelector } from './selector.js';
 
 /** Who sent the request: bound roles (`ns:name`), cluster roles and the user (Kyverno's RequestInfo). */
@@ -75,7 +75,7 @@ export function ruleMatcher(rule: Pick<Rule, 'match' | 'exclude'>): RuleMatcher 
     if (input.policyNamespace !== undefined && input.policyNamespace !== (input.resource.metadata.namespace ?? '')) return false;
     // What checkKind decides for a bare kind name: equal kinds, any group and version, the main resource
     // (or a Pod's ephemeralcontainers); every other criterion of such a filter is absent.
-    return kinds.has(input.gvk.kind) && (input.subresource === '' || (input.gvk.kind === 'Pod' && input.subresource === 'ephemeralcontainers'));
+    return kinds.has(input.gvk.kind) && (input.subresource === '' || isEphemeralContainers(input.gvk, input.subresource));
   };
 }
 

@@ -37,6 +37,7 @@ export function mutatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource
       ...(ruleValues ? { ruleValues } : {}),
       ...(foreachValues ? { foreachValues } : {}),
       ...(ctx.resolveContext ? { resolve: ctx.resolveContext } : {}),
+      ...(ctx.skipUnchangedForeach ? { skipUnchangedForeach: true } : {}),
     });
     results.push({ policy: policy.name, rule: rule.name, ruleType: 'mutate', status: r.status, message: r.message });
     if (r.status === 'pass') current = r.patched;

@@ -52,10 +52,10 @@ const cases: { name: string; rules: string; resource: KubeObject; want: { status
     want: { status: 'error', message: 'variable substitution failed: failed to resolve request.object.metadata.labels.runtime at path /patchStrategicMerge/spec/runtimeClassName: JMESPath query failed: Unknown key "labels" in path' },
   },
   {
-    name: 'a foreach over no elements is skipped',
+    name: 'a foreach over no elements passes (1.10.7)',
     rules: `  - name: r\n${match}\n    mutate:\n      foreach:\n      - list: request.object.spec.initContainers\n        patchesJson6902: '[{"op": "add", "path": "/spec/x", "value": 1}]'`,
     resource: pod({ containers: [{ name: 'a' }] }),
-    want: { status: 'skip', message: '0 elements processed' },
+    want: { status: 'pass', message: 'mutated Pod/p1 in namespace ns' },
   },
 ];
 
@@ -103,3 +103,35 @@ test('validation run on the mutated pod sees the defaults the mutate rule added'
   const mutated = mutatePolicy(defaults, original).patched;
   assert.equal(evaluatePolicy(check, mutated).rules[0]?.status, 'pass');
 });
+
+test('{{@}} in a strategic merge patch is the value at the same path of the object (keys with dashes quoted)', () => {
+  const p = policy(
+    `  - name: r\n${match}\n    mutate:\n      patchStrategicMerge:\n        metadata: {labels: {deploy-zone: 'zone-{{@}}'}}\n        spec: {containers: [{(name): '*', image: 'mirror.io/{{@}}'}]}`,
+  );
+  const res: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1', namespace: 'ns', labels: { 'deploy-zone': 'eu-1' } }, spec: { containers: [{ name: 'a', image: 'nginx:1' }] } };
+  const m = mutatePolicy(p, res);
+  assert.equal(m.rules[0]?.status, 'pass', m.rules[0]?.message);
+  assert.deepEqual(m.patched.metadata.labels, { 'deploy-zone': 'zone-eu-1' });
+  assert.equal((m.patched.spec as { containers: { image: string }[] }).containers[0]?.image, 'mirror.io/nginx:1');
+});
+
+test('unmet preconditions with messages skip the rule with those messages (1.10.7)', () => {
+  const p = policy(
+    `  - name: r\n${match}\n    preconditions: {all: [{key: '{{request.object.spec.dnsPolicy || ""}}', operator: Equals, value: None, message: 'dnsPolicy is not None'}]}\n    mutate: {patchStrategicMerge: {spec: {runtimeClassName: prod}}}`,
+  );
+  const r = mutatePolicy(p, pod({}));
+  assert.deepEqual([r.rules[0]?.status, r.rules[0]?.message], ['skip', 'preconditions not met; dnsPolicy is not None']);
+});
+
+// kyverno@v1.10.7 forEachMutator: a declaration processed without error counts as applied; 1.11 skips it.
+const unchangedForeach = `  - name: r\n${match}\n    mutate:\n      foreach:\n      - list: request.object.spec.containers\n        patchStrategicMerge: {spec: {containers: [{(name): '{{element.name}}', image: nginx}]}}`;
+const noPatchCases = [
+  { name: 'passes by default (1.10.7)', skip: false, want: ['pass', 'mutated Pod/p1 in namespace ns'] },
+  { name: 'is skipped with the 1.11 option', skip: true, want: ['skip', '0 elements processed'] },
+];
+for (const c of noPatchCases) {
+  test(`a foreach whose patch changes nothing ${c.name}`, () => {
+    const r = mutatePolicy(policy(unchangedForeach), pod({ containers: [{ name: 'a', image: 'nginx' }] }), c.skip ? { skipUnchangedForeach: true } : {});
+    assert.deepEqual([r.rules[0]?.status, r.rules[0]?.message], c.want);
+  });
+}

@@ -32,6 +32,12 @@ export interface MutateOptions {
   /** Values-file foreach variables for this rule, by element index. */
   foreachValues?: Readonly<Record<string, readonly JsonValue[]>>;
   resolve?: ContextResolver;
+  /**
+   * 1.11+ behaviour: a foreach whose elements change nothing is skipped (`no patches applied`, and a rule
+   * with no declaration applied is skipped). Without it, 1.10.7's: every declaration processed without
+   * error counts, so the rule passes.
+   */
+  skipUnchangedForeach?: boolean;
 }
 
 /** A `mutate.foreach` declaration, read from the rule's JSON. */
@@ -81,11 +87,14 @@ function readForEach(list: readonly JsonValue[]): ForEachMutation[] {
 }
 
 /** Substitutes variables in the patch parts, applies them, and reports pass or "no patches applied". */
+const MUTATE_PREFIX = ['mutate'];
+
 function patchOnce(spec: PatchSpec, resource: JsonObject, data: JsonObject, isDelete: boolean): Step {
   const parts: JsonObject = {};
   if (spec.patchStrategicMerge !== undefined) parts.patchStrategicMerge = spec.patchStrategicMerge;
   if (spec.patchesJson6902 !== undefined) parts.patchesJson6902 = spec.patchesJson6902;
-  const s = substituteAll(parts, data, { isDelete });
+  // `{{@}}` in a patch reads request.object at the patch's own path (`mutate.patchStrategicMerge.<path>`).
+  const s = substituteAll(parts, data, { isDelete, pointerPrefix: MUTATE_PREFIX });
   if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error), patched: resource };
   const substituted = (isObject(s.value) ? s.value : {}) as PatchSpec;
   if (!hasPatch(substituted)) return { status: 'error', message: 'empty mutate rule', patched: resource };
@@ -114,6 +123,9 @@ function mutateForEach(decls: readonly ForEachMutation[], resource: JsonObject, 
     if (!list.ok) return { status: 'error', message: `failed to evaluate list ${decl.list}: ${list.error}`, patched: current };
     const r = mutateElements(decl, list.elements, current, ctx, nesting, opts);
     if (r.status === 'error' || r.status === 'fail') return { status: 'error', message: `failed to mutate elements: ${r.message}`, patched: current };
+    // 1.10.7 (forEachMutator.mutateForEach): every declaration whose elements were processed without
+    // error counts, whether or not it changed anything, so a foreach that patches nothing passes; 1.11+
+    // skips declarations that changed nothing.
     if (r.status === 'skip') continue;
     applied++;
     current = r.patched;
@@ -154,6 +166,6 @@ function mutateElements(decl: ForEachMutation, elements: readonly JsonValue[], r
     if (r.status === 'error' || r.status === 'fail') return r;
     if (r.status === 'pass') patched = r.patched;
   }
-  if (deepEqual(resource, patched)) return { status: 'skip', message: 'no patches applied', patched };
+  if (opts.skipUnchangedForeach && deepEqual(resource, patched)) return { status: 'skip', message: 'no patches applied', patched };
   return { status: 'pass', message: '', patched };
 }

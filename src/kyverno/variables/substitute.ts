@@ -17,6 +17,12 @@ export interface SubstituteOptions {
   mode?: ResolveMode;
   /** DELETE requests read request.oldObject wherever request.object is written. */
   isDelete?: boolean;
+  /**
+   * Where the document sits in its rule (e.g. `['mutate']` for `{patchStrategicMerge: …}`, `['validate',
+   * 'pattern']` for a pattern): `{{@}}` names the value at the same path in request.object, found as
+   * Kyverno does from the full path (past any `foreach`, then without its first two parts).
+   */
+  pointerPrefix?: readonly string[];
 }
 
 const MAX_ROUNDS = 32;
@@ -172,8 +178,49 @@ function walk(doc: JsonValue, path: string[], leaf: (s: string, path: string[]) 
   return doc;
 }
 
-function jmesPathOf(path: readonly string[]): string {
-  return path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+/**
+ * The JMESPath `{{@}}` stands for at `path` (kyverno@v1.10.7 vars.go with pkg/utils/jsonpointer): the
+ * document path skips past the first `foreach`, drops its first two parts (`mutate.patchStrategicMerge`,
+ * `validate.pattern`) and is read under `target` when the context has one, else under `request.object`.
+ */
+export function selfJmesPath(prefix: readonly string[], path: readonly string[], data: JsonObject): string {
+  let p = [...prefix, ...path];
+  p = p.slice(p.indexOf('foreach') + 1);
+  p = p.length <= 2 ? [] : p.slice(2);
+  const root = Object.hasOwn(data, 'target') ? ['target'] : ['request', 'object'];
+  return pointerToJmesPath([...root, ...p]);
+}
+
+const UNQUOTED = /^[A-Za-z_][A-Za-z0-9_)]*$/;
+const JSON_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A JSON pointer's parts as a JMESPath (jsonpointer.Pointer.JMESPath): unsigned integers are `[n]`, identifiers
+ * stay bare, any other key is quoted (`"deploy-zone"`), with `"`, `\` and control characters escaped.
+ */
+export function pointerToJmesPath(parts: readonly string[]): string {
+  let out = '';
+  for (const part of parts) {
+    if (/^\d+$/.test(part)) {
+      out += `[${part}]`;
+      continue;
+    }
+    if (out.length > 0) out += '.';
+    if (UNQUOTED.test(part)) {
+      out += part;
+      continue;
+    }
+    let quoted = '"';
+    for (const ch of part) {
+      const code = ch.codePointAt(0) ?? 0;
+      const esc = JSON_ESCAPES[ch];
+      if (esc !== undefined) quoted += esc;
+      else if (code < 0x20) quoted += `\\u${code.toString(16).padStart(4, '0')}`;
+      else quoted += ch;
+    }
+    out += `${quoted}"`;
+  }
+  return out;
 }
 
 function substituteVariables(s: string, path: readonly string[], data: JsonObject, opts: SubstituteOptions): JsonValue {
@@ -191,7 +238,7 @@ function substituteTemplate(s: string, t: Template, path: readonly string[], dat
     if (!m) break;
     const raw = current.slice(m.start, m.end);
     let expr = raw.slice(2, -2).trim();
-    if (expr === '@') expr = jmesPathOf(path);
+    if (expr === '@') expr = selfJmesPath(opts.pointerPrefix ?? [], path, data);
     if (opts.isDelete) expr = expr.replaceAll('request.object', 'request.oldObject');
     const resolved = resolve(expressionOf(expr), path, data, opts);
     if (raw === current) {
