@@ -1,5 +1,5 @@
-// podgate's version, read once from package.json.
-import { readFileSync } from 'node:fs';
+// podgate's version: a literal (not read from package.json at run time) so the single-executable
+// build carries it with no file beside it. test/version.test.ts keeps it equal to package.json's.
 
 /** The package version. */
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION = '0.2.0';

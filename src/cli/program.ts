@@ -13,6 +13,7 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerPsp } from './commands/psp.js';
 import { registerPss } from './commands/pss.js';
 import { registerUsers } from './commands/users.js';
+import { registerVersion } from './commands/version.js';
 import { registerWebhook } from './commands/webhook.js';
 import { type CliIO, EXIT, UsageError } from './io.js';
 
@@ -101,6 +102,7 @@ Exit codes: 0 ok, 1 policy failures found (denials, mismatches, breakages) or an
   registerUsers(program, ctx);
   registerMigrate(program, ctx);
   registerWebhook(program, ctx);
+  registerVersion(program, ctx);
   // Every subcommand inherits the exit override and output routing.
   const configure = (c: Command) => {
     c.exitOverride();

@@ -4,3 +4,7 @@ export { DEFAULT_READ_LIMITS, expandPaths, formatSize, loadObjects, readLimits, 
 export type { ListedKind, LiveOptions, LiveProblem, LiveResult } from './live.js';
 export { describeProblem, LIVE_KINDS, LiveClusterError, loadLiveObjects, rbacResource } from './live.js';
 export { clusterDumpPath, DUMP_OBJECTS_DIR } from './dump.js';
+export type { KubeConnection, KubeConnectionOptions, KubeReply } from './kube-connection.js';
+export { connectKube } from './kube-connection.js';
+export type { PolicyReportLike, PolicyReportWriterOptions, ReportChanges, ReportRef, SyncResult } from './policyreport-writer.js';
+export { PolicyReportWriter } from './policyreport-writer.js';

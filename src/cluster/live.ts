@@ -3,10 +3,11 @@
 // broken optional dependency never breaks the CLI); the list calls are plain GETs so fields the
 // typed client does not know, and kinds it no longer models (policy/v1beta1 PSP), survive intact.
 // Paging mirrors kubectl's `get -A --chunk-size` (k8s.io/cli-runtime pkg/resource/helper.go List).
-import http from 'node:http';
-import https from 'node:https';
 import type { KubeObject, LoadedObject } from '../kube/index.js';
 import { isObject, type JsonObject } from '../util/index.js';
+import { connectKube, type KubeConnection, type KubeReply, LiveClusterError } from './kube-connection.js';
+
+export { LiveClusterError };
 
 /** One kind podgate lists: where the API server serves it. */
 export interface ListedKind {
@@ -101,62 +102,17 @@ export interface LiveResult {
   context: string;
 }
 
-/** The cluster could not be reached or the kubeconfig is unusable: nothing was listed. */
-export class LiveClusterError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'LiveClusterError';
-  }
-}
-
-interface Reply {
-  status: number;
-  statusText: string;
-  body: string;
-}
-
-type ClientModule = typeof import('@kubernetes/client-node');
-
-async function loadClient(): Promise<ClientModule> {
-  try {
-    return await import('@kubernetes/client-node');
-  } catch (err) {
-    throw new LiveClusterError(`cannot load @kubernetes/client-node: ${(err as Error).message}`, { cause: err });
-  }
-}
-
 /** Lists every kind from the API server the kubeconfig points at, following `continue` tokens. */
 export async function loadLiveObjects(opts: LiveOptions = {}): Promise<LiveResult> {
-  const { KubeConfig } = await loadClient();
-  const kc = new KubeConfig();
-  try {
-    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else if (opts.env?.KUBECONFIG) kc.loadFromFile(opts.env.KUBECONFIG.split(':')[0] ?? '');
-    else kc.loadFromDefault();
-  } catch (err) {
-    throw new LiveClusterError(`cannot read kubeconfig ${opts.kubeconfig ?? opts.env?.KUBECONFIG ?? '(default)'}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  if (opts.context !== undefined) {
-    if (!kc.getContextObject(opts.context)) {
-      const known = kc.getContexts().map((c) => c.name);
-      throw new LiveClusterError(`context "${opts.context}" not found in kubeconfig (have: ${known.join(', ') || 'none'})`);
-    }
-    kc.setCurrentContext(opts.context);
-  }
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new LiveClusterError(`kubeconfig context "${kc.getCurrentContext()}" names no cluster`);
-  const server = cluster.server.replace(/\/+$/, '');
-  const base: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' }, timeout: opts.timeoutMs ?? 30_000 };
-  try {
-    await kc.applyToHTTPSOptions(base);
-  } catch (err) {
-    throw new LiveClusterError(`cannot use kubeconfig credentials for ${server}: ${(err as Error).message}`, { cause: err });
-  }
-  const result: LiveResult = { objects: [], problems: [], notServed: [], server, context: kc.getCurrentContext() };
+  const conn = await connectKube({
+    ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
+    ...(opts.context !== undefined ? { context: opts.context } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+  });
+  const result: LiveResult = { objects: [], problems: [], notServed: [], server: conn.server, context: conn.context };
   for (const k of opts.kinds ?? LIVE_KINDS) {
-    await listKind(k, server, base, opts.limit ?? 500, result);
+    await listKind(k, conn, opts.limit ?? 500, result);
   }
   return result;
 }
@@ -165,14 +121,13 @@ function listPath(k: ListedKind): string {
   return k.apiVersion.includes('/') ? `/apis/${k.apiVersion}/${k.resource}` : `/api/${k.apiVersion}/${k.resource}`;
 }
 
-async function listKind(k: ListedKind, server: string, base: https.RequestOptions, limit: number, out: LiveResult): Promise<void> {
+async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out: LiveResult): Promise<void> {
   let cont: string | undefined;
   let page = 0;
   do {
-    const url = new URL(server + listPath(k));
-    url.searchParams.set('limit', String(limit));
-    if (cont) url.searchParams.set('continue', cont);
-    const reply = await get(url, base);
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (cont) query.set('continue', cont);
+    const reply = await conn.request('GET', `${listPath(k)}?${query}`);
     if (reply.status !== 200) {
       if (reply.status === 404 && k.optional && page === 0) out.notServed.push(k.kind);
       else out.problems.push({ ...problemOf(k.kind, reply), request: `list ${rbacResource(k)}` });
@@ -206,7 +161,7 @@ function asObject(item: JsonObject, k: ListedKind): KubeObject {
   return { ...item, apiVersion: typeof item.apiVersion === 'string' ? item.apiVersion : k.apiVersion, kind: k.kind, metadata } as KubeObject;
 }
 
-function problemOf(kind: string, reply: Reply): LiveProblem {
+function problemOf(kind: string, reply: KubeReply): LiveProblem {
   let reason = reply.statusText || `HTTP ${reply.status}`;
   let message = reply.body.trim().slice(0, 300);
   try {
@@ -219,21 +174,4 @@ function problemOf(kind: string, reply: Reply): LiveProblem {
     // not a Status object: keep the raw text
   }
   return { kind, status: reply.status, reason, message };
-}
-
-function get(url: URL, base: https.RequestOptions): Promise<Reply> {
-  const mod = url.protocol === 'http:' ? http : https;
-  return new Promise((resolve, reject) => {
-    const req = mod.request(url, { ...base, headers: { ...base.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${base.timeout} ms`)));
-    req.on('error', (err) => reject(new LiveClusterError(`cannot reach the API server at ${url.origin}: ${err.message}`, { cause: err })));
-    req.end();
-  });
 }

@@ -4,6 +4,8 @@ export type { BreakGlassResult } from './break-glass.js';
 export { removeWebhookConfigurations } from './break-glass.js';
 export type { CertOptions, WebhookCertificates } from './certs.js';
 export { generateCertificates, serviceDnsNames } from './certs.js';
+export type { CaBundleTarget } from './certs-component.js';
+export { certsComponent } from './certs-component.js';
 export type { AdmissionDecision, DecisionOptions, JsonPatchOp, WebhookMode } from './decision.js';
 export { decideAdmission, WEBHOOK_NAMES } from './decision.js';
 export type { ActionOverride, LabelSelector } from './effective-action.js';

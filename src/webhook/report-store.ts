@@ -55,12 +55,31 @@ export interface PolicyReportObject {
   results: unknown[];
 }
 
+/** A report whose results all went away (evicted or forgotten). */
+export interface RemovedReport {
+  kind: 'PolicyReport' | 'ClusterPolicyReport';
+  namespace?: string;
+  name: string;
+}
+
+/** What changed for one consumer since its last call (see ReportStore.changeFeed). */
+export interface ReportStoreChanges {
+  upserts: PolicyReportObject[];
+  removals: RemovedReport[];
+}
+
+interface Feed {
+  dirty: Set<string>;
+  removed: Map<string, RemovedReport>;
+}
+
 /** Aggregates verdicts per namespace and policy. Not thread-shared: one per server. */
 export class ReportStore {
   readonly #reports = new Map<string, ReportEntry>();
   readonly #limits: ReportLimits;
   readonly #now: () => number;
   #dirty = new Set<string>();
+  readonly #feeds: Feed[] = [];
   /** Resource entries dropped to stay within limits. */
   evicted = 0;
 
@@ -113,12 +132,51 @@ export class ReportStore {
       this.evicted++;
     }
     this.#dirty.add(key);
+    for (const f of this.#feeds) {
+      f.dirty.add(key);
+      f.removed.delete(key);
+    }
     while (this.#reports.size > this.#limits.maxReports) {
       const [oldKey, old] = this.#reports.entries().next().value!;
       this.evicted += old.resources.size;
-      this.#reports.delete(oldKey);
-      this.#dirty.add(oldKey);
+      this.#drop(oldKey, old);
     }
+  }
+
+  #drop(key: string, entry: ReportEntry): void {
+    this.#reports.delete(key);
+    this.#dirty.add(key);
+    const ref: RemovedReport = { kind: entry.namespace ? 'PolicyReport' : 'ClusterPolicyReport', ...(entry.namespace ? { namespace: entry.namespace } : {}), name: entry.reportName };
+    for (const f of this.#feeds) {
+      f.dirty.delete(key);
+      f.removed.set(key, ref);
+    }
+  }
+
+  /** Drops every report of `namespace` (`''`: the cluster-scoped ones), e.g. when the namespace is deleted. */
+  forgetNamespace(namespace: string): void {
+    for (const [key, entry] of [...this.#reports]) if (entry.namespace === namespace) this.#drop(key, entry);
+  }
+
+  /**
+   * A consumer besides flush(dir), e.g. the PolicyReport writer of `serve --in-cluster`: each call of
+   * the returned function gives the reports changed and removed since the previous call (the first
+   * call: every report).
+   */
+  changeFeed(): () => ReportStoreChanges {
+    const feed: Feed = { dirty: new Set(this.#reports.keys()), removed: new Map() };
+    this.#feeds.push(feed);
+    return () => {
+      const upserts: PolicyReportObject[] = [];
+      for (const key of feed.dirty) {
+        const entry = this.#reports.get(key);
+        if (entry) upserts.push(toReport(entry));
+      }
+      const removals = [...feed.removed.values()];
+      feed.dirty = new Set();
+      feed.removed = new Map();
+      return { upserts, removals };
+    };
   }
 
   /** The reports as objects, sorted by namespace and name. */

@@ -11,6 +11,8 @@ import { DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, p
 import {
   breakGlassCommand,
   buildPolicySet,
+  type CaBundleTarget,
+  certsComponent,
   createLogger,
   createMetrics,
   generateCertificates,
@@ -28,6 +30,8 @@ import {
   sourcePaths,
   webhookConfigurations,
 } from '../../webhook/index.js';
+import { LiveClusterError } from '../../cluster/index.js';
+import { startClusterReports } from '../cluster-reports.js';
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../program.js';
 
@@ -75,6 +79,9 @@ interface ServeOptions {
   metricsPort: string;
   reportDir?: string;
   reportInterval: string;
+  kubeconfig?: string;
+  context?: string;
+  inCluster?: boolean;
   resourceFilter?: string[];
   defaultFilters: boolean;
   excludeGroup?: string[];
@@ -112,6 +119,9 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--metrics-port <n>', 'Prometheus metrics port (plain HTTP, GET /metrics)', '8000')
     .option('--report-dir <dir>', 'write PolicyReports (per namespace and policy) here')
     .option('--report-interval <seconds>', 'how often changed reports are written', '10')
+    .option('--kubeconfig <file>', 'also write the PolicyReports to this cluster (wgpolicyk8s.io/v1alpha2, as Kyverno 1.10 lays them out)')
+    .option('--context <name>', 'kubeconfig context for --kubeconfig')
+    .option('--in-cluster', "also write the PolicyReports to the cluster podgate runs in (the pod's service account)")
     .option('--resource-filter <filter>', 'Kyverno resourceFilters entry [Kind,Namespace,Name] (repeatable)', collect)
     .option('--no-default-filters', "drop Kyverno's default resourceFilters")
     .option('--exclude-group <group>', 'skip requests from this group (repeatable; default system:nodes)', collect)
@@ -137,7 +147,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .description('generate a self-signed CA and serving certificate, and webhook configurations with its caBundle')
     .requiredOption('--service <name>', 'webhook Service name')
     .requiredOption('--namespace <ns>', 'namespace of the Service')
-    .requiredOption('--out <dir>', 'directory to write ca.crt, ca.key, tls.crt, tls.key, secret.yaml, webhook-configurations.yaml')
+    .requiredOption('--out <dir>', 'directory to write ca.crt, ca.key, tls.crt, tls.key, secret.yaml, webhook-configurations.yaml, kustomization.yaml (a kustomize Component)')
     .addOption(new Option('--mode <mode>', 'failurePolicy of the configurations: shadow registers Ignore everywhere').choices(['enforce', 'audit', 'shadow']).default('enforce'))
     .option('--timeout-seconds <n>', 'webhook timeoutSeconds (1-30)', '10')
     .option('--exclude-namespace <ns>', 'extra namespace never sent to podgate (repeatable)', collect)
@@ -145,6 +155,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
       const timeoutSeconds = Number(o.timeoutSeconds);
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 30) throw new UsageError('--timeout-seconds must be an integer from 1 to 30');
       const c = generateCertificates({ service: o.service, namespace: o.namespace });
+      const configs = webhookConfigurations({ service: o.service, namespace: o.namespace, caBundlePem: c.caCert, mode: o.mode, timeoutSeconds, excludeNamespaces: o.excludeNamespace ?? [] });
       mkdirSync(o.out, { recursive: true });
       const files: [string, string][] = [
         ['ca.crt', c.caCert],
@@ -163,10 +174,10 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
         ],
         [
           'webhook-configurations.yaml',
-          webhookConfigurations({ service: o.service, namespace: o.namespace, caBundlePem: c.caCert, mode: o.mode, timeoutSeconds, excludeNamespaces: o.excludeNamespace ?? [] })
-            .map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false }))
-            .join('---\n'),
+          configs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'),
         ],
+        // The same Secret and CA bundle as a kustomize Component for deploy/overlays/<mode> (deploy/README.md).
+        ['kustomization.yaml', certsComponent({ secretFile: 'secret.yaml', caBundlePem: c.caCert, targets: configs.map(caBundleTarget) })],
       ];
       for (const [name, text] of files) writeFileSync(join(o.out, name), text, name.endsWith('.key') ? { mode: 0o600 } : {});
       ctx.io.stdout(`wrote ${files.map(([n]) => join(o.out, n)).join(', ')}\n`);
@@ -190,6 +201,16 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
         ctx.state.exitCode = EXIT.failures;
       }
     });
+}
+
+function caBundleTarget(d: Record<string, unknown>): CaBundleTarget {
+  const doc = d as { kind: CaBundleTarget['kind']; metadata: { name: string }; webhooks: { name: string }[] };
+  return { kind: doc.kind, name: doc.metadata.name, webhooks: doc.webhooks.map((w) => w.name) };
+}
+
+function clusterError(err: unknown): never {
+  if (err instanceof LiveClusterError) throw new UsageError(`serve: ${err.message}`);
+  throw err;
 }
 
 function readPem(path: string, what: string): string {
@@ -251,7 +272,10 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   const log = createLogger({ level: o.logLevel });
   const metrics = createMetrics({ defaults: true });
   const source = new PolicySource(() => buildPolicySet(sources), { log, metrics });
-  const reports = o.reportDir ? new ReportStore() : undefined;
+  if (o.kubeconfig !== undefined && o.inCluster) throw new UsageError('serve: use either --kubeconfig or --in-cluster');
+  const toCluster = o.kubeconfig !== undefined || o.inCluster === true;
+  const reports = o.reportDir || toCluster ? new ReportStore() : undefined;
+  const clusterReports = reports && toCluster ? await startClusterReports(reports, { ...o, env: ctx.io.env }, log).catch(clusterError) : undefined;
   let server: WebhookServer;
   try {
     server = await startWebhookServer({
@@ -278,6 +302,7 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   await source.reload();
   if (o.watch) source.watch(sourcePaths(sources));
   const flush = () => {
+    clusterReports?.sync().catch((err: Error) => log.error({ err: err.message }, 'writing policy reports to the cluster failed'));
     if (reports && o.reportDir) {
       try {
         reports.flush(o.reportDir);
@@ -304,6 +329,7 @@ async function serve(o: ServeOptions, ctx: CliContext): Promise<void> {
   // After the drain period: stop accepting, finish what is in flight (its budget bounds it), exit 0.
   await server.close(evalTimeoutMs + 1000, drainMs);
   flush();
+  await clusterReports?.sync().catch(() => undefined);
   log.info('stopped');
   ctx.state.exitCode = EXIT.ok;
 }

@@ -1,0 +1,275 @@
+// Writes wgpolicyk8s.io/v1alpha2 PolicyReports and ClusterPolicyReports to the API server, laid out
+// as Kyverno 1.10's reports controller does (one report per namespace and policy, `cpol-<policy>` /
+// `pol-<policy>`; cluster-scoped resources in ClusterPolicyReports; kyverno@v1.10.7:
+// pkg/utils/report/results.go SplitResultsByPolicy, pkg/controllers/report/aggregate).
+//
+// Several podgate replicas (and restarts) share these objects, so a write never replaces another
+// writer's results: it merges by resource (ours replace the results for the resources we saw, the
+// rest are kept, newest first, up to a bound), with resourceVersion optimistic concurrency (a 409 means
+// read again and merge again). A removal takes our resources out, and deletes the report once empty.
+// Changes queue per report (the latest wins), each sync writes at most `maxWritesPerSync`, and
+// failures the server may recover from (5xx, 429, unreachable) stay queued for the next sync.
+import { isObject, type JsonObject } from '../util/index.js';
+import type { KubeConnection, KubeReply } from './kube-connection.js';
+
+const GROUP_VERSION = 'wgpolicyk8s.io/v1alpha2';
+
+/** A PolicyReport or ClusterPolicyReport as podgate builds it. */
+export interface PolicyReportLike {
+  apiVersion: string;
+  kind: 'PolicyReport' | 'ClusterPolicyReport';
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  results: readonly unknown[];
+  summary?: unknown;
+}
+
+/** Which report to take our results out of. */
+export interface ReportRef {
+  kind: 'PolicyReport' | 'ClusterPolicyReport';
+  namespace?: string;
+  name: string;
+}
+
+/** What changed since the last sync: reports to write, reports whose results went away. */
+export interface ReportChanges {
+  upserts: readonly PolicyReportLike[];
+  removals: readonly ReportRef[];
+}
+
+/** Limits and hooks of the writer. */
+export interface PolicyReportWriterOptions {
+  /** API requests' worth of report writes per sync (a write is 1-4 requests); default 100. */
+  maxWritesPerSync?: number;
+  /** Reports queued at most; the oldest queued change is dropped beyond it. Default 2000. */
+  maxQueued?: number;
+  /** Results kept per report after merging with other writers', newest first. Default 5000. */
+  maxResultsPerReport?: number;
+}
+
+/** Outcome of one sync. */
+export interface SyncResult {
+  created: string[];
+  updated: string[];
+  deleted: string[];
+  /** Failed writes: `retry` ones stay queued. */
+  failed: { report: string; status?: number; message: string; retry: boolean }[];
+  /** Changes still queued (over the per-sync bound, or to retry). */
+  queued: number;
+  /** Queued changes dropped to stay within maxQueued, since the writer started. */
+  dropped: number;
+}
+
+type Pending = { op: 'upsert'; report: PolicyReportLike } | { op: 'remove'; ref: ReportRef };
+
+/** Syncs report changes to one API server. One writer per process. */
+export class PolicyReportWriter {
+  readonly #conn: KubeConnection;
+  readonly #maxWrites: number;
+  readonly #maxQueued: number;
+  readonly #maxResults: number;
+  readonly #queue = new Map<string, Pending>();
+  /** Per report: the resources whose results we last wrote (what a removal takes out), and its metadata. */
+  readonly #ours = new Map<string, { keys: Set<string>; report: PolicyReportLike }>();
+  #dropped = 0;
+  #syncing: Promise<SyncResult> | undefined;
+
+  constructor(conn: KubeConnection, opts: PolicyReportWriterOptions = {}) {
+    this.#conn = conn;
+    this.#maxWrites = opts.maxWritesPerSync ?? 100;
+    this.#maxQueued = opts.maxQueued ?? 2000;
+    this.#maxResults = opts.maxResultsPerReport ?? 5000;
+  }
+
+  /** Queues changes (the latest change per report wins). */
+  enqueue(changes: ReportChanges): void {
+    for (const ref of changes.removals) this.#put(refKey(ref), { op: 'remove', ref });
+    for (const report of changes.upserts) this.#put(refKey(refOf(report)), { op: 'upsert', report });
+  }
+
+  #put(key: string, p: Pending): void {
+    this.#queue.delete(key);
+    this.#queue.set(key, p);
+    while (this.#queue.size > this.#maxQueued) {
+      this.#queue.delete(this.#queue.keys().next().value!);
+      this.#dropped++;
+    }
+  }
+
+  /** Writes up to maxWritesPerSync queued changes; concurrent calls share one sync. */
+  sync(): Promise<SyncResult> {
+    this.#syncing ??= this.#sync().finally(() => {
+      this.#syncing = undefined;
+    });
+    return this.#syncing;
+  }
+
+  async #sync(): Promise<SyncResult> {
+    const out: SyncResult = { created: [], updated: [], deleted: [], failed: [], queued: 0, dropped: 0 };
+    const batch = [...this.#queue].slice(0, this.#maxWrites);
+    for (const [key, p] of batch) {
+      // Taken off the queue first: a change queued while this write runs is kept for the next sync.
+      this.#queue.delete(key);
+      const label = `${p.op === 'upsert' ? p.report.kind : p.ref.kind} ${key}`;
+      try {
+        const done = p.op === 'upsert' ? await this.#upsert(p.report) : await this.#remove(p.ref);
+        if (done !== 'unchanged') out[done].push(label);
+      } catch (err) {
+        const status = err instanceof WriteError ? err.status : undefined;
+        const retry = status === undefined || status === 429 || status >= 500;
+        out.failed.push({ report: label, ...(status !== undefined ? { status } : {}), message: (err as Error).message, retry });
+        if (retry && !this.#queue.has(key)) this.#put(key, p);
+      }
+    }
+    out.queued = this.#queue.size;
+    out.dropped = this.#dropped;
+    return out;
+  }
+
+  async #upsert(report: PolicyReportLike): Promise<'created' | 'updated'> {
+    const ref = refOf(report);
+    const mine = resourceKeys(report.results);
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.#get(ref);
+      if (!current) {
+        const r = await this.#conn.request('POST', collectionPath(ref), body(report, report.results, undefined));
+        if (r.status === 409 && attempt < 3) continue; // another replica created it first: merge into theirs
+        expectOk(r, 'create');
+        this.#ours.set(refKey(ref), { keys: mine, report });
+        return 'created';
+      }
+      // Kyverno's own reports controller writes the same names when both run (e.g. shadow beside Kyverno in Audit): never take over its reports.
+      const owner = managedBy(current);
+      if (owner !== managedBy(report)) throw new WriteError(`${ref.name} is managed by ${owner ?? 'no one'}, not ${managedBy(report)}: left as it is`, 409);
+      const kept = (Array.isArray(current.results) ? current.results : []).filter((x) => !mine.has(resultKey(x)));
+      // Over the bound, the oldest of the others' results go first.
+      const results = [...report.results, ...newestFirst(kept).slice(0, Math.max(0, this.#maxResults - report.results.length))];
+      const r = await this.#conn.request('PUT', objectPath(ref), body(report, results, resourceVersion(current)));
+      if ((r.status === 409 || r.status === 404) && attempt < 3) continue; // changed or deleted meanwhile: read again
+      expectOk(r, 'update');
+      this.#ours.set(refKey(ref), { keys: mine, report });
+      return 'updated';
+    }
+  }
+
+  async #remove(ref: ReportRef): Promise<'updated' | 'deleted' | 'unchanged'> {
+    const mine = this.#ours.get(refKey(ref));
+    // Never written by this process (e.g. queued and removed before a sync): nothing of ours is there.
+    if (!mine) return 'unchanged';
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.#get(ref);
+      if (!current) {
+        this.#ours.delete(refKey(ref));
+        return 'unchanged';
+      }
+      if (managedBy(current) !== managedBy(mine.report)) return 'unchanged';
+      const all = Array.isArray(current.results) ? current.results : [];
+      const kept = all.filter((x) => !mine.keys.has(resultKey(x)));
+      const rv = resourceVersion(current);
+      const r =
+        kept.length === 0
+          ? await this.#conn.request('DELETE', objectPath(ref), { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion: rv } })
+          : await this.#conn.request('PUT', objectPath(ref), body(current as unknown as PolicyReportLike, kept, rv));
+      if (r.status === 409 && attempt < 3) continue;
+      if (!(kept.length === 0 && r.status === 404)) expectOk(r, kept.length === 0 ? 'delete' : 'update');
+      this.#ours.delete(refKey(ref));
+      return kept.length === 0 ? 'deleted' : 'updated';
+    }
+  }
+
+  async #get(ref: ReportRef): Promise<JsonObject | undefined> {
+    const r = await this.#conn.request('GET', objectPath(ref));
+    if (r.status === 404) return undefined;
+    expectOk(r, 'read');
+    const obj: unknown = JSON.parse(r.body);
+    if (!isObject(obj)) throw new WriteError(`read ${ref.name}: not an object`, r.status);
+    return obj;
+  }
+}
+
+class WriteError extends Error {
+  readonly status: number;
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function expectOk(r: KubeReply, what: string): void {
+  if (r.status >= 200 && r.status < 300) return;
+  let message = r.body.trim().slice(0, 300) || r.statusText;
+  try {
+    const s: unknown = JSON.parse(r.body);
+    if (isObject(s) && typeof s.message === 'string') message = s.message;
+  } catch {
+    // not a Status object
+  }
+  throw new WriteError(`${what}: HTTP ${r.status}: ${message}`, r.status);
+}
+
+function managedBy(o: { metadata?: unknown }): string | undefined {
+  const labels = isObject(o.metadata) && isObject(o.metadata.labels) ? o.metadata.labels : {};
+  const v = labels['app.kubernetes.io/managed-by'];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function refOf(r: PolicyReportLike): ReportRef {
+  return { kind: r.kind, name: r.metadata.name, ...(r.metadata.namespace ? { namespace: r.metadata.namespace } : {}) };
+}
+
+function refKey(r: ReportRef): string {
+  return r.namespace ? `${r.namespace}/${r.name}` : r.name;
+}
+
+function collectionPath(r: ReportRef): string {
+  return r.kind === 'PolicyReport' ? `/apis/${GROUP_VERSION}/namespaces/${encodeURIComponent(r.namespace ?? '')}/policyreports` : `/apis/${GROUP_VERSION}/clusterpolicyreports`;
+}
+
+function objectPath(r: ReportRef): string {
+  return `${collectionPath(r)}/${encodeURIComponent(r.name)}`;
+}
+
+function resourceVersion(o: JsonObject): string | undefined {
+  const md = o.metadata;
+  return isObject(md) && typeof md.resourceVersion === 'string' ? md.resourceVersion : undefined;
+}
+
+/** The object to send: our metadata (plus resourceVersion), the given results and their summary. */
+function body(report: PolicyReportLike, results: readonly unknown[], rv: string | undefined): JsonObject {
+  const { name, namespace, labels } = report.metadata;
+  return {
+    apiVersion: GROUP_VERSION,
+    kind: report.kind,
+    metadata: { name, ...(namespace ? { namespace } : {}), ...(labels ? { labels } : {}), ...(rv ? { resourceVersion: rv } : {}) },
+    summary: summarize(results),
+    results: results as JsonObject[],
+  } as JsonObject;
+}
+
+function summarize(results: readonly unknown[]): Record<'pass' | 'fail' | 'warn' | 'error' | 'skip', number> {
+  const s = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+  for (const r of results) {
+    const k = isObject(r) ? r.result : undefined;
+    if (k === 'pass' || k === 'fail' || k === 'warn' || k === 'error' || k === 'skip') s[k]++;
+  }
+  return s;
+}
+
+/** A result's resource identity: apiVersion, kind, namespace and name of its first resource. */
+function resultKey(r: unknown): string {
+  const res = isObject(r) && Array.isArray(r.resources) && isObject(r.resources[0]) ? r.resources[0] : {};
+  return `${res.apiVersion ?? ''}|${res.kind ?? ''}|${res.namespace ?? ''}|${res.name ?? ''}`;
+}
+
+function resourceKeys(results: readonly unknown[]): Set<string> {
+  return new Set(results.map(resultKey));
+}
+
+function seconds(r: unknown): number {
+  const ts = isObject(r) && isObject(r.timestamp) ? r.timestamp.seconds : undefined;
+  return typeof ts === 'number' ? ts : 0;
+}
+
+/** Newest first; equal timestamps keep their order. */
+function newestFirst(results: unknown[]): unknown[] {
+  return results.map((r, i) => ({ r, i, s: seconds(r) })).sort((a, b) => b.s - a.s || a.i - b.i).map((x) => x.r);
+}
