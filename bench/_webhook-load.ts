@@ -141,7 +141,9 @@ function startDist(policies: readonly string[], extra: readonly string[] = [], t
 }
 
 function startTsx(policies: readonly string[]): Promise<ServerChild> {
-  const child: ChildProcess = fork(new URL('./_webhook-server.ts', import.meta.url).pathname, [...policies], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=<dir>: the server writes V8 CPU profiles there (one per thread) when it stops.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = fork(new URL('./_webhook-server.ts', import.meta.url).pathname, [...policies], { execArgv: [...prof, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`server exited ${code}`)));

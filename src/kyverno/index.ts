@@ -7,6 +7,7 @@ export type { KyvernoSchemaVersion, PolicyListResult, PolicyValidation, SchemaIs
 export { checkPolicySchema, KYVERNO_SCHEMA_VERSIONS, pruneUnknownFields, VALIDATION_MODES } from './model/index.js';
 export { autogenRuleName, computeRules } from './autogen/index.js';
 export type {
+  Candidates,
   CompiledPolicy,
   ContextResolver,
   EngineProfile,
@@ -14,11 +15,12 @@ export type {
   EvaluationContext,
   EvaluationValues,
   PolicyResult,
+  PolicySet,
   ResourceRef,
   RuleResult,
   RuleStatus,
 } from './engine/index.js';
-export { compilePolicy, DEFAULT_PROFILE, effectiveAction, engineProfile, evaluatePolicy, isKyvernoVersion, KYVERNO_VERSIONS, kyvernoForChart, PROFILE_1_10, PROFILE_1_12 } from './engine/index.js';
+export { compilePolicy, compilePolicySet, DEFAULT_PROFILE, effectiveAction, engineProfile, evaluatePolicy, isKyvernoVersion, KYVERNO_VERSIONS, kyvernoForChart, PROFILE_1_10, PROFILE_1_12 } from './engine/index.js';
 export { buildContext, substituteAll } from './variables/index.js';
 export type { AdmissionOutcome, JsonPatchOp, PolicyMutation } from './mutate/index.js';
 export {

@@ -1,5 +1,5 @@
 // Public surface of util/: pure helpers with no imports from other layers.
 export type { JsonObject, JsonValue } from './json.js';
 export { clone, deepEqual, getOwn, getPath, isObject, setOwn } from './json.js';
-export { hasWildcard, wildcardMatch } from './wildcard.js';
+export { hasWildcard, wildcardMatch, wildcardWork } from './wildcard.js';
 export { verdictLine } from './verdict.js';

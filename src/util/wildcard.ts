@@ -5,6 +5,16 @@
 // without `?` are found with String#indexOf (Boyer-Moore in V8), so `*aaa…b` against a multi-megabyte label
 // costs one scan instead of the pattern length times the text length of a backtracking matcher.
 
+// Work done by wildcardMatch: characters compared one by one plus characters handed to String#indexOf
+// (counted as the text length it may scan). Read by tests to assert the bound above without timing
+// anything: at most (pattern pieces' lengths + 1) × text length, linear for patterns without `?`.
+let work = 0;
+
+/** The work counter (see above); tests reset it by reading the difference. */
+export function wildcardWork(): number {
+  return work;
+}
+
 /** True when `text` matches `pattern`, where `*` matches any run and `?` one character. */
 export function wildcardMatch(pattern: string, text: string): boolean {
   const firstStar = pattern.indexOf('*');
@@ -31,8 +41,12 @@ export function wildcardMatch(pattern: string, text: string): boolean {
 function matchAt(pattern: string, from: number, len: number, text: string, at: number): boolean {
   for (let i = 0; i < len; i++) {
     const c = pattern.charCodeAt(from + i);
-    if (c !== 63 /* ? */ && c !== text.charCodeAt(at + i)) return false;
+    if (c !== 63 /* ? */ && c !== text.charCodeAt(at + i)) {
+      work += i + 1;
+      return false;
+    }
   }
+  work += len;
   return true;
 }
 
@@ -40,6 +54,7 @@ function matchAt(pattern: string, from: number, len: number, text: string, at: n
 function findPiece(piece: string, text: string, from: number, end: number): number {
   if (!piece.includes('?')) {
     const i = text.indexOf(piece, from);
+    work += (i >= 0 ? i : text.length) - from + piece.length;
     return i >= 0 && i + piece.length <= end ? i : -1;
   }
   // Candidates come from the longest literal run of the piece, found with indexOf, then checked whole.
@@ -52,12 +67,16 @@ function findPiece(piece: string, text: string, from: number, end: number): numb
     }
   }
   if (anchor === '') return from + piece.length <= end ? from : -1;
-  for (let i = text.indexOf(anchor, from + offset); i >= 0; i = text.indexOf(anchor, i + 1)) {
+  let scanFrom = from + offset;
+  for (let i = text.indexOf(anchor, scanFrom); ; i = text.indexOf(anchor, scanFrom)) {
+    // indexOf's scan, counted as the distance it covered.
+    work += (i >= 0 ? i : text.length) - scanFrom + anchor.length;
+    if (i < 0) return -1;
     const start = i - offset;
     if (start + piece.length > end) return -1;
     if (matchAt(piece, 0, piece.length, text, start)) return start;
+    scanFrom = i + 1;
   }
-  return -1;
 }
 
 /** True when the string contains a wildcard character. */

@@ -6,8 +6,7 @@ import { loadObjects } from '../cluster/index.js';
 import { type AdmissionRequest, formatInputError, type KubeObject, lineAt, requestMatchKind } from '../kube/index.js';
 import type { ClusterContext } from '../kyverno/config/index.js';
 import {
-  type CompiledPolicy,
-  compilePolicy,
+  compilePolicySet,
   DEFAULT_PROFILE,
   type EngineProfile,
   inAdmission,
@@ -91,7 +90,8 @@ const MUTATING_OPERATIONS = new Set(['CREATE', 'UPDATE']);
 export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions = {}): AdmissionEngine {
   const profile = opts.profile ?? DEFAULT_PROFILE;
   const policies = all.filter((p) => inAdmission(p, profile));
-  const compiled: CompiledPolicy[] = policies.map(compilePolicy);
+  // Indexed by kind: a request only looks at the policies whose rules can select its kind.
+  const set = compilePolicySet(policies);
   const overrides = new Map<string, readonly ActionOverride[]>(policies.map((p) => [policyKey(p), p.validationFailureActionOverrides]));
   const hasMutations = policies.some((p) => p.rules.some((r) => r.mutate !== undefined));
 
@@ -130,16 +130,14 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
   const mutation = (resource: KubeObject, ctx: EvaluationContext): { patched: KubeObject; blocked?: string } => {
     if (!hasMutations || !MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE')) return { patched: resource };
     let patched = resource;
-    for (let i = 0; i < compiled.length; i++) {
-      const c = compiled[i]!;
-      if (!c.rules.some((r) => r.mutate !== undefined)) continue;
+    for (const c of set.candidates(ctx.gvk?.kind ?? resource.kind, ctx.subresource).mutate) {
       const m = mutatePolicy(c, patched, ctx);
       const bad = m.rules.filter((r) => r.status === 'fail' || r.status === 'error');
       if (bad.length === 0) {
         patched = m.patched;
         continue;
       }
-      const policy = policies[i]!;
+      const policy = c.policy;
       const blocks = (bad.some((r) => r.status === 'fail') && policy.validationFailureAction === 'Enforce') || (bad.some((r) => r.status === 'error') && policy.failurePolicy === 'Fail');
       if (blocks) {
         // kyverno@v1.10.7 pkg/webhooks/resource/mutation: `mutation policy %s error: %v` around `failed to apply policy %s rules %v`.
@@ -173,11 +171,11 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
       // validating webhook after the mutating one); without, the object is evaluated as sent.
       const patched = mutated(resource, ctx);
       const results: PolicyVerdict[] = [];
-      for (let i = 0; i < compiled.length; i++) {
-        const policy = policies[i]!;
+      for (const compiled of set.candidates(ctx.gvk?.kind ?? patched.kind, ctx.subresource).validate) {
+        const policy = compiled.policy;
         // Each Kyverno webhook evaluates only its failurePolicy's policies.
         if (failurePolicy !== undefined && policy.failurePolicy !== failurePolicy) continue;
-        const r = evaluatePolicy(compiled[i]!, patched, ctx);
+        const r = evaluatePolicy(compiled, patched, ctx);
         if (r.rules.length === 0) continue;
         // The decision applies overrides itself and needs the policy's own action to tell the
         // synchronous (Enforce, or Enforce-overridden) policies from the asynchronous Audit ones.

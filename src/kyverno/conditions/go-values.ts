@@ -40,6 +40,12 @@ export type StringListParse = { kind: 'list'; items: string[] } | { kind: 'notJs
 
 /** Reads `s` as a JSON string array: not JSON at all, a string list, or JSON of another shape. */
 export function parseStringList(s: string): StringListParse {
+  // Most values are plain strings: tell them apart without the cost of a thrown SyntaxError. JSON text
+  // starts (after whitespace) with one of [ { " - t f n or a digit.
+  const first = s.trimStart().charCodeAt(0);
+  if (!(first === 91 || first === 123 || first === 34 || first === 45 || first === 116 || first === 102 || first === 110 || (first >= 48 && first <= 57))) {
+    return { kind: 'notJson' };
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(s);

@@ -8,10 +8,10 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { type KubeObject, parseObjects } from '../../kube/index.js';
-import { type JsonValue, wildcardMatch } from '../../util/index.js';
+import { type JsonValue, wildcardMatch, wildcardWork } from '../../util/index.js';
 import { JmespathError, MAX_FUNCTION_OUTPUT, searchJmespath } from '../jmespath/index.js';
 import { isKyvernoPolicy, loadPolicy, type Policy } from '../model/index.js';
-import { compilePolicy, evaluatePolicy } from './index.js';
+import { compilePolicy, compilePolicySet, evaluatePolicy } from './index.js';
 import { fcParams } from '../../../test/helpers/fc.js';
 
 const corpus = fileURLToPath(new URL('../../../../shared/conformance/kyverno-policies/', import.meta.url));
@@ -26,8 +26,8 @@ function yamlFiles(dir: string): string[] {
     });
 }
 
-/** Every 4th validate policy of the corpus (a fixed, spread-out sample). */
-function samplePolicies(): Policy[] {
+/** Every validate policy of the corpus. */
+function corpusPolicies(): Policy[] {
   if (!existsSync(corpus)) return [];
   const all: Policy[] = [];
   for (const file of yamlFiles(corpus)) {
@@ -37,10 +37,12 @@ function samplePolicies(): Policy[] {
       if (p?.rules.some((r) => r.validate)) all.push(p);
     }
   }
-  return all.filter((_, i) => i % 4 === 0);
+  return all;
 }
 
-const policies = samplePolicies().map(compilePolicy);
+const allPolicies = corpusPolicies().map(compilePolicy);
+/** Every 4th validate policy of the corpus (a fixed, spread-out sample). */
+const policies = allPolicies.filter((_, i) => i % 4 === 0);
 const fixedClock = () => new Date('2024-05-14T09:00:00Z');
 
 const KINDS = ['Pod', 'Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'Service', 'ConfigMap', 'Namespace', 'Ingress', 'Secret'];
@@ -98,21 +100,33 @@ const resource: fc.Arbitrary<KubeObject> = fc.record({ kind: fc.constantFrom(...
   return { apiVersion: API_VERSIONS[kind] ?? 'v1', kind, metadata: m, spec: body } as unknown as KubeObject;
 });
 
-/** Evaluates and returns the elapsed milliseconds; any throw fails the property. */
-function timedEvaluate(p: Parameters<typeof evaluatePolicy>[0], r: KubeObject, operation: 'CREATE' | 'DELETE' = 'CREATE'): number {
-  const t0 = performance.now();
-  evaluatePolicy(p, r, { operation, clock: fixedClock, namespaceLabels: { 'kubernetes.io/metadata.name': r.metadata?.namespace ?? '' } });
-  return performance.now() - t0;
+/** Evaluates; any throw fails the property. How long evaluations take is measured by bench/pathological.ts. */
+function evaluateOnce(p: Parameters<typeof evaluatePolicy>[0], r: KubeObject, operation: 'CREATE' | 'DELETE' = 'CREATE') {
+  return evaluatePolicy(p, r, { operation, clock: fixedClock, namespaceLabels: { 'kubernetes.io/metadata.name': r.metadata?.namespace ?? '' } });
 }
 
-test('corpus policies never throw on arbitrary pods and controllers, and each evaluation is quick', { skip: policies.length === 0 && 'conformance corpus not found' }, () => {
+test('corpus policies never throw on arbitrary pods and controllers, and answer with known statuses', { skip: policies.length === 0 && 'conformance corpus not found' }, () => {
   fc.assert(
     fc.property(resource, fc.nat(), fc.boolean(), (r, pick, del) => {
       const p = policies[pick % policies.length];
       assert.ok(p);
-      assert.ok(timedEvaluate(p, r, del ? 'DELETE' : 'CREATE') < 250);
+      for (const rule of evaluateOnce(p, r, del ? 'DELETE' : 'CREATE').rules) assert.ok(['pass', 'fail', 'warn', 'error', 'skip'].includes(rule.status), rule.status);
     }),
     fcParams(400),
+  );
+});
+
+test('the policy set’s kind index never leaves out a corpus policy that answers for a resource', { skip: allPolicies.length === 0 && 'conformance corpus not found' }, () => {
+  const set = compilePolicySet(allPolicies);
+  fc.assert(
+    fc.property(resource, fc.boolean(), (r, del) => {
+      const candidates = new Set(set.candidates(r.kind).validate);
+      for (const p of allPolicies) {
+        if (candidates.has(p)) continue;
+        assert.deepEqual(evaluateOnce(p, r, del ? 'DELETE' : 'CREATE').rules, [], `${p.policy.name} answers for a ${r.kind} it was not a candidate for`);
+      }
+    }),
+    fcParams(40),
   );
 });
 
@@ -193,7 +207,7 @@ test('policy-shaped objects never make loadPolicy or evaluatePolicy throw', () =
   fc.assert(
     fc.property(policyObject, resource, (obj, r) => {
       const loaded = loadPolicy(obj as unknown as KubeObject);
-      if (loaded.policy) assert.ok(timedEvaluate(compilePolicy(loaded.policy), r) < 250);
+      if (loaded.policy) evaluateOnce(compilePolicy(loaded.policy), r);
     }),
     fcParams(500),
   );
@@ -224,13 +238,24 @@ test('wildcard matching agrees with an escaped regex on short strings', () => {
   );
 });
 
-test('wildcard matching stays fast for random patterns on 20 000-character inputs', () => {
+/** wildcardMatch's verdict and its work (characters compared or scanned, see util/wildcard.ts). */
+function countedMatch(pattern: string, text: string): { matched: boolean; work: number } {
+  const before = wildcardWork();
+  const matched = wildcardMatch(pattern, text);
+  return { matched, work: wildcardWork() - before };
+}
+
+// Work counts instead of timings (a busy machine cannot make these fail): without `?` the matcher scans
+// the text a bounded number of times; with `?` each candidate costs at most its piece's length.
+test('wildcard matching does linear work for random patterns on 20 000-character inputs', () => {
   fc.assert(
     fc.property(fc.array(fc.constantFrom('a', 'b', '*', '?'), { maxLength: 40 }), fc.constantFrom('a', 'ab', 'aab'), (p, unit) => {
+      const pattern = p.join('');
       const text = unit.repeat(Math.ceil(20_000 / unit.length));
-      const t0 = performance.now();
-      wildcardMatch(p.join(''), text);
-      assert.ok(performance.now() - t0 < 100);
+      const { work } = countedMatch(pattern, text);
+      const longestPiece = Math.max(0, ...pattern.split('*').map((piece) => piece.length));
+      const bound = (pattern.includes('?') ? longestPiece + 2 : 4) * (pattern.length + text.length);
+      assert.ok(work <= bound, `${pattern}: ${work} > ${bound}`);
     }),
     fcParams(200),
   );
@@ -240,12 +265,14 @@ const adversarialWildcards = [
   { name: 'many stars before a missing suffix', pattern: `${'*a'.repeat(50)}b`, text: 'a'.repeat(100_000) },
   { name: 'a long literal segment that almost matches everywhere', pattern: `*${'a'.repeat(200)}b*`, text: 'a'.repeat(100_000) },
   { name: 'question marks between stars', pattern: `*${'?*'.repeat(100)}c`, text: 'ab'.repeat(50_000) },
+  { name: 'question marks inside a piece', pattern: `*${'a?'.repeat(20)}b*`, text: 'a'.repeat(100_000), factor: 42 },
 ];
 for (const c of adversarialWildcards) {
-  test(`wildcard: ${c.name} finishes within 500 ms`, () => {
-    const t0 = performance.now();
-    assert.equal(wildcardMatch(c.pattern, c.text), false);
-    assert.ok(performance.now() - t0 < 500, `took ${performance.now() - t0} ms`);
+  test(`wildcard: ${c.name} is decided with work linear in the input`, () => {
+    const { matched, work } = countedMatch(c.pattern, c.text);
+    assert.equal(matched, false);
+    // A piece with `?` costs at most its length per candidate position.
+    assert.ok(work <= (c.factor ?? 4) * (c.pattern.length + c.text.length), `work ${work}`);
   });
 }
 
@@ -259,10 +286,10 @@ const amplifications = [
   { name: 'nested base64_encode', expr: `${'base64_encode('.repeat(60)}'abcdef'${')'.repeat(60)}`, fn: 'base64_encode' },
 ];
 for (const c of amplifications) {
-  test(`jmespath: ${c.name} fails fast with a bounded-output error`, () => {
-    const t0 = performance.now();
+  // The bounded-output error is what keeps these fast (no string past the bound is ever built);
+  // bench/pathological.ts times them.
+  test(`jmespath: ${c.name} fails with a bounded-output error`, () => {
     assert.throws(() => searchJmespath(c.expr, {}), (e: unknown) => e instanceof JmespathError && e.message === `JMESPath function '${c.fn}': result longer than ${MAX_FUNCTION_OUTPUT} characters`);
-    assert.ok(performance.now() - t0 < 1_000);
   });
 }
 
@@ -287,17 +314,16 @@ const stringExpr = fc.letrec<{ e: string }>((tie) => ({
   ),
 })).e;
 
-test('jmespath: compositions of string-building functions finish quickly or fail with JmespathError', () => {
+test('jmespath: compositions of string-building functions stay within the output bound or fail with JmespathError', () => {
   fc.assert(
     fc.property(stringExpr, fc.nat(5), (expr, pipes) => {
       const full = `${expr}${` | ${expr.replaceAll("'abc'", '@')}`.repeat(pipes)}`;
-      const t0 = performance.now();
       try {
-        searchJmespath(full, 'seed');
+        const out = searchJmespath(full, 'seed');
+        assert.ok(typeof out !== 'string' || out.length <= MAX_FUNCTION_OUTPUT, `${full}: ${String(out).length} characters`);
       } catch (e) {
         assert.ok(e instanceof JmespathError, String(e));
       }
-      assert.ok(performance.now() - t0 < 2_000);
     }),
     fcParams(150),
   );

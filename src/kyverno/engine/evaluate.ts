@@ -8,7 +8,7 @@ import { computeRules } from '../autogen/index.js';
 import { setJmespathClock } from '../jmespath/index.js';
 import { checkSelector, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
 import { type Policy, type Rule, ruleType, type ValidationFailureAction } from '../model/index.js';
-import { evaluatePodSecurityRule } from '../pod-security/index.js';
+import { type CompiledPodSecurityRule, compilePodSecurityRule, evaluateCompiledPodSecurityRule } from '../pod-security/index.js';
 import { type ConditionsOutcome, checkPreconditions, hasConditions, preconditionsNotMet } from './conditions.js';
 import { contextResolverOf, type LoaderInput, prepareRule } from './context-loader.js';
 import { exceptionPolicyKey, exceptionSkipMessage, matchingException } from './exceptions.js';
@@ -70,6 +70,8 @@ interface RulePlan {
   needsContext: boolean;
   /** Set when the rule's preconditions can be shared with same-text preconditions of the request (see below). */
   preconditionsKey: string | undefined;
+  /** The rule's `validate.podSecurity`, parsed once. */
+  podSecurity: CompiledPodSecurityRule | undefined;
 }
 
 // Policy sets repeat the same preconditions on many rules (the chart's `request.operation || 'BACKGROUND'`
@@ -117,7 +119,14 @@ function rulePlansOf(compiled: CompiledPolicy): readonly RulePlan[] {
 function rulePlanOf(rule: Rule): RulePlan {
   let plan = rulePlans.get(rule);
   if (plan === undefined) {
-    plan = { rule, matches: ruleMatcher(rule), needsContext: needsContext(rule), preconditionsKey: preconditionsKeyOf(rule) };
+    const ps = rule.validate?.podSecurity;
+    plan = {
+      rule,
+      matches: ruleMatcher(rule),
+      needsContext: needsContext(rule),
+      preconditionsKey: preconditionsKeyOf(rule),
+      podSecurity: ps ? compilePodSecurityRule({ name: rule.name, level: ps.level, ...(ps.version !== undefined ? { version: ps.version } : {}), ...(ps.exclude !== undefined ? { exclude: ps.exclude } : {}) }) : undefined,
+    };
     rulePlans.set(rule, plan);
   }
   return plan;
@@ -215,15 +224,9 @@ function evaluateRule(
     if (!loaded.ok) return { status: loaded.status, message: loaded.message };
     data = loaded.data;
   }
-  const v = rule.validate;
-  if (v?.podSecurity) {
+  if (plan.podSecurity) {
     if (isDelete) return undefined;
-    const r = evaluatePodSecurityRule(subject, {
-      name: rule.name,
-      level: v.podSecurity.level,
-      ...(v.podSecurity.version !== undefined ? { version: v.podSecurity.version } : {}),
-      ...(v.podSecurity.exclude !== undefined ? { exclude: v.podSecurity.exclude } : {}),
-    }, (ctx.profile ?? DEFAULT_PROFILE).psaMaxVersion);
+    const r = evaluateCompiledPodSecurityRule(subject, plan.podSecurity, (ctx.profile ?? DEFAULT_PROFILE).psaMaxVersion);
     return { status: r.status, message: r.message };
   }
   // Every field present (possibly undefined): the same object shape as the foreach element states.

@@ -110,10 +110,11 @@ test('random() generates a string matching its pattern from the injected source'
   assert.match(String(out), /^[0-9a-z]{5}$/);
 });
 
-test('a catastrophic-backtracking pattern runs in linear time, as with Go RE2', () => {
-  const t = performance.now();
+// Linear time comes from the engine: RE2 (re2js), never a backtracking RegExp. What only RE2 does shows
+// which engine runs (a backtracking engine accepts backreferences); the timing is in bench/pathological.ts.
+test('regex functions run on RE2 (linear time, as Go): backreferences are refused with Go\'s error', () => {
+  assert.throws(() => searchJmespath("regex_match('(a)\\1', @)", 'aa'), /invalid escape sequence: `\\1`/);
   assert.equal(searchJmespath("regex_match('(a+)+$', @)", `${'a'.repeat(50_000)}!`), false);
-  assert.ok(performance.now() - t < 2_000, 'linear time');
 });
 
 const regexCases: { name: string; expr: string; data: unknown; want: unknown }[] = [
@@ -138,7 +139,7 @@ test('the function list covers the documented Kyverno 1.10 library', () => {
   }
 });
 
-test('random expressions over random data only ever throw JmespathError, quickly', () => {
+test('random expressions over random data only ever throw JmespathError', () => {
   const fn = fc.constantFrom(...KYVERNO_FUNCTIONS, 'length', 'keys', 'to_number', 'items', 'sort');
   const leaf = fc.constantFrom('@', 'a', 'a.b', '`1`', '`-3.5`', "'1Gi'", "'2h'", "'x'", '`null`', '`[1,2]`', '`{"k":"v"}`', "''", "'2023-01-01T00:00:00Z'");
   const expr = fc.letrec((tie) => ({
@@ -153,13 +154,11 @@ test('random expressions over random data only ever throw JmespathError, quickly
   })).e;
   fc.assert(
     fc.property(expr, fc.jsonValue({ maxDepth: 3 }), (e, data) => {
-      const started = performance.now();
       try {
         searchJmespath(e, data);
       } catch (err) {
         assert.ok(err instanceof JmespathError, `${e}: ${String(err)}`);
       }
-      assert.ok(performance.now() - started < 500, `${e} took too long`);
     }),
     fcParams(400),
   );

@@ -1,6 +1,6 @@
 // Public surface of kyverno/match: match/exclude, kinds, selectors and user info.
 export type { GroupVersionKind } from './kind.js';
-export { checkKind } from './kind.js';
+export { checkKind, indexableKind } from './kind.js';
 export type { MatchInput, MatchOutcome, RequestInfo, RuleMatcher } from './match.js';
 export { matchRule, ruleMatcher } from './match.js';
 export type { SelectorOutcome } from './selector.js';

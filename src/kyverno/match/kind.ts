@@ -68,6 +68,17 @@ function cachedKindPattern(entry: string): KindPattern {
   return p;
 }
 
+/**
+ * The one kind a `kinds` entry can select, for indexing: undefined when the entry has a wildcard kind or
+ * names a subresource (such entries are checked in full on every request).
+ */
+export function indexableKind(entry: string): string | undefined {
+  if (entry === '*') return undefined;
+  const p = cachedKindPattern(entry);
+  if (p.subresource !== '' || p.kind === '' || /[*?]/.test(p.kind)) return undefined;
+  return p.kind;
+}
+
 /** True when one of the `kinds` entries matches the GVK and subresource. */
 export function checkKind(kinds: readonly string[], gvk: GroupVersionKind, subresource: string, allowEphemeralContainers: boolean): boolean {
   return kinds.some((entry) => {

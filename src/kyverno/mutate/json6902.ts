@@ -193,9 +193,53 @@ function replaceAt(doc: JsonValue, parts: readonly string[], value: JsonValue, p
   return { ok: true, doc };
 }
 
+// Copy on write: the document is never changed; an operation first copies (shallowly) every container on
+// its path that this application has not copied yet, so a patch costs its paths, not a deep copy of the
+// whole resource (pods carry managedFields). Unchanged subtrees are shared with the input, which nobody
+// changes in place (docs/architecture.md).
+function ownNode<T extends JsonValue>(v: T, owned: WeakSet<object>): T {
+  if (typeof v !== 'object' || v === null || owned.has(v)) return v;
+  let copy: JsonValue;
+  if (Array.isArray(v)) copy = v.slice();
+  else {
+    const o: JsonObject = {};
+    for (const k of Object.keys(v)) setOwn(o, k, (v as JsonObject)[k] as JsonValue);
+    copy = o;
+  }
+  owned.add(copy as object);
+  return copy as T;
+}
+
+/** The document with every existing container along parts (but the last part's value) owned by this application. */
+function ownPath(root: JsonValue, parts: readonly string[], owned: WeakSet<object>): JsonValue {
+  const out = ownNode(root, owned);
+  let cur: JsonValue = out;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const key = parts[i] as string;
+    let child: JsonValue | undefined;
+    if (Array.isArray(cur)) {
+      const n = existingIndex(cur, key);
+      if (n === undefined) break;
+      child = cur[n];
+      if (typeof child !== 'object' || child === null) break;
+      child = ownNode(child, owned);
+      cur[n] = child;
+    } else if (isObject(cur)) {
+      if (!Object.hasOwn(cur, key)) break;
+      child = cur[key];
+      if (typeof child !== 'object' || child === null) break;
+      child = ownNode(child, owned);
+      setOwn(cur, key, child);
+    } else break;
+    cur = child;
+  }
+  return out;
+}
+
 /** Applies decoded operations to a copy of doc with Kyverno's options. */
 export function applyJson6902Ops(doc: JsonValue, ops: readonly JsonObject[]): Json6902Outcome {
-  let work: JsonValue = structuredClone(doc);
+  const owned = new WeakSet<object>();
+  let work: JsonValue = doc;
   for (const raw of ops) {
     const op = getOwn(raw, 'op');
     if (typeof op !== 'string' || !OPS.has(op)) return { ok: false, error: `Unexpected kind: ${typeof op === 'string' ? op : 'unknown'}` };
@@ -205,6 +249,11 @@ export function applyJson6902Ops(doc: JsonValue, ops: readonly JsonObject[]): Js
     const parts = splitPointer(path);
     const value = getOwn(raw, 'value');
     if ((op === 'add' || op === 'replace' || op === 'test') && value === undefined) return { ok: false, error: `${op} operation missing value` };
+    if (op !== 'test') {
+      work = ownPath(work, resolvePath(work, parts, false), owned);
+      const fromText = getOwn(raw, 'from');
+      if (op === 'move' && typeof fromText === 'string') work = ownPath(work, resolvePath(work, splitPointer(fromText), false), owned);
+    }
     if (op === 'add') {
       const err = ensurePathExists(work, resolvePath(work, parts, true));
       if (err) return { ok: false, error: err };
@@ -250,9 +299,24 @@ export function applyJson6902Ops(doc: JsonValue, ops: readonly JsonObject[]): Js
   }
   return { ok: true, value: work };
 }
+// Patch texts come from compiled policies (or their substituted form) and repeat on every request:
+// decode each text once. Decoded operations are only read (values are cloned into the document).
+const decoded = new Map<string, ReturnType<typeof decodeJson6902>>();
+
+function cachedDecode(text: string): ReturnType<typeof decodeJson6902> {
+  if (text.length > 65_536) return decodeJson6902(text);
+  let d = decoded.get(text);
+  if (d === undefined) {
+    d = decodeJson6902(text);
+    if (decoded.size >= 512) decoded.clear();
+    decoded.set(text, d);
+  }
+  return d;
+}
+
 /** Decodes and applies `patchesJson6902` text to doc. */
 export function applyJson6902(doc: JsonValue, text: string): Json6902Outcome {
-  const d = decodeJson6902(text);
+  const d = cachedDecode(text);
   if (!d.ok) return d;
   return applyJson6902Ops(doc, d.ops);
 }

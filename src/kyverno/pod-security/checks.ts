@@ -31,20 +31,38 @@ function toKyvernoErrors(errors: readonly FieldError[] | undefined): KyvernoFiel
   return (errors ?? []).map((e) => (e.badValue === undefined ? { type: e.type, field: e.path.toString() } : { type: e.type, field: e.path.toString(), badValue: e.badValue }));
 }
 
+type CheckStep = { id: string; step: (typeof CHECKS)[number]['versions'][number] };
+
+// The steps Kyverno runs for a level and version, in check-ID order: decided once per pair.
+const stepPlans = new Map<string, readonly CheckStep[]>();
+
+function stepsFor(level: 'baseline' | 'restricted', version: PssVersion, psaMax: number): readonly CheckStep[] {
+  const key = `${level}:${version}:${psaMax}`;
+  let plan = stepPlans.get(key);
+  if (plan === undefined) {
+    const out: CheckStep[] = [];
+    const checks = [...CHECKS].filter((c) => level === 'restricted' || c.level === 'baseline').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const check of checks) {
+      const steps = check.versions.filter((s) => s.minimumVersion <= psaMax);
+      if (steps.length === 0) continue;
+      const run = version === 'latest' ? steps.slice(-1) : steps.filter((s) => s.minimumVersion <= version);
+      for (const step of run) out.push({ id: check.id, step });
+    }
+    plan = out;
+    if (stepPlans.size >= 256) stepPlans.clear();
+    stepPlans.set(key, plan);
+  }
+  return plan;
+}
+
 /** Evaluates a pod with Kyverno's check selection; returns the failed checks only, in check-ID order. */
 export function evaluateKyvernoChecks(pod: PssPod, level: 'baseline' | 'restricted', version: PssVersion, psaMax: number = KYVERNO_PSA_MAX_VERSION): KyvernoCheckResult[] {
   const meta = pod.metadata ?? {};
   const out: KyvernoCheckResult[] = [];
-  const checks = [...CHECKS].filter((c) => level === 'restricted' || c.level === 'baseline').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const check of checks) {
-    const steps = check.versions.filter((s) => s.minimumVersion <= psaMax);
-    if (steps.length === 0) continue;
-    const run = version === 'latest' ? steps.slice(-1) : steps.filter((s) => s.minimumVersion <= version);
-    for (const step of run) {
-      const r = step.checkPod(meta, pod.spec);
-      if (r.allowed) continue;
-      out.push({ id: check.id, forbiddenReason: r.forbiddenReason ?? '', forbiddenDetail: r.forbiddenDetail ?? '', errors: toKyvernoErrors(r.errors) });
-    }
+  for (const { id, step } of stepsFor(level, version, psaMax)) {
+    const r = step.checkPod(meta, pod.spec);
+    if (r.allowed) continue;
+    out.push({ id, forbiddenReason: r.forbiddenReason ?? '', forbiddenDetail: r.forbiddenDetail ?? '', errors: toKyvernoErrors(r.errors) });
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { type KubeObject, parseObjects } from '../../kube/index.js';
 import { isObject } from '../../util/index.js';
-import { evaluatePodSecurityRule } from './evaluate.js';
+import { compilePodSecurityRule, evaluateCompiledPodSecurityRule, evaluatePodSecurityRule, podSecurityCheckRuns } from './evaluate.js';
 
 const suites = fileURLToPath(new URL('../../../../shared/conformance/kyverno-policies/pod-security/subrule/', import.meta.url));
 
@@ -119,3 +119,29 @@ for (const c of cases) {
     assert.equal(got.status, c.status);
   });
 }
+
+test('podSecurity rules of one request share the PSS checks of their level and version; another object is checked again', () => {
+  const pod = (privileged: boolean): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'ns' },
+    spec: { containers: [{ name: 'c', image: 'nginx', securityContext: { privileged } }] },
+  });
+  const rules = [
+    compilePodSecurityRule({ name: 'a', level: 'baseline', version: 'latest' }),
+    compilePodSecurityRule({ name: 'b', level: 'baseline', version: 'latest' }),
+    compilePodSecurityRule({ name: 'c', level: 'baseline', version: 'latest', exclude: [{ controlName: 'Privileged Containers', images: ['nginx'] }] }),
+    compilePodSecurityRule({ name: 'd', level: 'restricted' }),
+  ];
+  const bad = pod(true);
+  const before = podSecurityCheckRuns();
+  const statuses = rules.map((r) => evaluateCompiledPodSecurityRule(bad, r).status);
+  assert.deepEqual(statuses, ['fail', 'fail', 'pass', 'fail']);
+  // baseline:latest once for a, b and c (c's exclusion re-runs on its own reduced pod), restricted:latest once.
+  assert.equal(podSecurityCheckRuns() - before, 2);
+  assert.equal(evaluateCompiledPodSecurityRule(bad, rules[0]!).message, evaluatePodSecurityRule(bad, { name: 'a', level: 'baseline', version: 'latest' }).message);
+  // The same answers as the uncached path, and a new object (a mutated pod) is evaluated on its own.
+  const good = pod(false);
+  assert.deepEqual(rules.map((r) => evaluateCompiledPodSecurityRule(good, r).status).slice(0, 3), ['pass', 'pass', 'pass']);
+  assert.ok(podSecurityCheckRuns() - before >= 4);
+});

@@ -6,7 +6,7 @@
 import type { KubeObject } from '../../kube/index.js';
 import { type PssPod, type PssVersion, parsePssVersion } from '../../pss/index.js';
 import { isObject } from '../../util/index.js';
-import { evaluateKyvernoChecks, formatChecksPrint, type KyvernoCheckResult } from './checks.js';
+import { evaluateKyvernoChecks, formatChecksPrint, KYVERNO_PSA_MAX_VERSION, type KyvernoCheckResult } from './checks.js';
 import { applyPodSecurityExclusion, type PodSecurityExclude } from './exclude.js';
 
 /** The `validate.podSecurity` block of a rule, plus the rule's name for messages. */
@@ -80,31 +80,89 @@ function parseExcludes(raw: readonly unknown[]): PodSecurityExclude[] | string {
   return out;
 }
 
-/** Evaluates a `validate.podSecurity` rule against a Pod or pod controller. */
-/** `psaMax`: the newest PSA policy minor the engine profile's bundled library knows. */
-export function evaluatePodSecurityRule(resource: KubeObject, rule: PodSecurityRule, psaMax?: number): PodSecurityRuleResult {
+/** A podSecurity rule with its level, version and exclusions parsed once (see compilePodSecurityRule). */
+export type CompiledPodSecurityRule =
+  | { ok: true; name: string; level: 'privileged' | 'baseline' | 'restricted'; version: PssVersion; versionText: string; excludes: PodSecurityExclude[]; key: string }
+  | { ok: false; message: string };
+
+/** Parses a podSecurity rule's level, version and exclusions (done once per rule by the engine). */
+export function compilePodSecurityRule(rule: PodSecurityRule): CompiledPodSecurityRule {
   const name = rule.name ?? '';
-  const pod = podOf(resource);
-  if (!pod) return { status: 'error', message: 'Error while getting new resource: could not find correct resource type' };
   const versionText = rule.version ?? '';
   const version: PssVersion | undefined = versionText === '' ? 'latest' : parsePssVersion(versionText);
-  if (version === undefined) return { status: 'error', message: `failed to parse pod security api version: invalid version ${JSON.stringify(versionText)}` };
+  if (version === undefined) return { ok: false, message: `failed to parse pod security api version: invalid version ${JSON.stringify(versionText)}` };
   const excludes = parseExcludes(rule.exclude ?? []);
-  if (typeof excludes === 'string') return { status: 'error', message: `invalid podSecurity rule: ${excludes}` };
+  if (typeof excludes === 'string') return { ok: false, message: `invalid podSecurity rule: ${excludes}` };
   const level = rule.level;
   if (level !== 'privileged' && level !== 'baseline' && level !== 'restricted') {
-    return { status: 'error', message: `invalid podSecurity rule: unknown level ${JSON.stringify(level)}` };
+    return { ok: false, message: `invalid podSecurity rule: unknown level ${JSON.stringify(level)}` };
   }
-  let failed: KyvernoCheckResult[] = [];
-  if (level !== 'privileged') {
-    failed = evaluateKyvernoChecks(pod, level, version, psaMax);
-    if (excludes.length > 0) failed = applyPodSecurityExclusion(failed, excludes, pod, level, version, psaMax);
+  return { ok: true, name, level, version, versionText, excludes, key: `${level}:${version}:${JSON.stringify(excludes)}` };
+}
+
+// The PSS checks of one resource, shared by every podSecurity rule evaluated on it (a policy library
+// repeats the same level and version in many rules): the pod, and the failed checks per level, version
+// and exclusions. Keyed by the resource object, which the engine never changes (docs/architecture.md).
+interface PodChecks {
+  pod: PssPod | undefined;
+  failed: Map<string, KyvernoCheckResult[]>;
+}
+
+const podChecks = new WeakMap<KubeObject, PodChecks>();
+
+// How many times the PSS checks ran (once per resource object and level/version/exclusions); read by tests.
+let checkRuns = 0;
+
+/** The number of PSS check runs so far (tests assert that rules share them). */
+export function podSecurityCheckRuns(): number {
+  return checkRuns;
+}
+
+function failedChecks(rule: Extract<CompiledPodSecurityRule, { ok: true }>, pod: PssPod, entry: PodChecks, psaMax: number): KyvernoCheckResult[] {
+  if (rule.level === 'privileged') return [];
+  const level = rule.level;
+  const baseKey = `${level}:${rule.version}:${psaMax}`;
+  let failed = entry.failed.get(baseKey);
+  if (failed === undefined) {
+    failed = evaluateKyvernoChecks(pod, level, rule.version, psaMax);
+    checkRuns++;
+    entry.failed.set(baseKey, failed);
   }
+  if (rule.excludes.length === 0) return failed;
+  const excludedKey = `${rule.key}:${psaMax}`;
+  let excluded = entry.failed.get(excludedKey);
+  if (excluded === undefined) {
+    excluded = applyPodSecurityExclusion(failed, rule.excludes, pod, level, rule.version, psaMax);
+    entry.failed.set(excludedKey, excluded);
+  }
+  return excluded;
+}
+
+/**
+ * Evaluates a compiled `validate.podSecurity` rule against a Pod or pod controller. `psaMax`: the newest
+ * PSA policy minor the engine profile's bundled library knows.
+ */
+export function evaluateCompiledPodSecurityRule(resource: KubeObject, rule: CompiledPodSecurityRule, psaMax: number = KYVERNO_PSA_MAX_VERSION): PodSecurityRuleResult {
+  let entry = podChecks.get(resource);
+  if (entry === undefined) {
+    entry = { pod: podOf(resource), failed: new Map() };
+    podChecks.set(resource, entry);
+  }
+  const { pod } = entry;
+  if (!pod) return { status: 'error', message: 'Error while getting new resource: could not find correct resource type' };
+  if (!rule.ok) return { status: 'error', message: rule.message };
+  const { name, level, versionText } = rule;
+  const failed = failedChecks(rule, pod, entry, psaMax);
+  if (failed.length === 0) return { status: 'pass', message: `Validation rule '${name}' passed.`, checks: { level, version: versionText, checks: [] } };
   const checks = { level, version: versionText, checks: convertChecks(failed, resource.kind) };
-  if (checks.checks.length === 0) return { status: 'pass', message: `Validation rule '${name}' passed.`, checks };
   return {
     status: 'fail',
     message: `Validation rule '${name}' failed. It violates PodSecurity "${level}:${versionText}": ${formatChecksPrint(checks.checks)}`,
     checks,
   };
+}
+
+/** Evaluates a `validate.podSecurity` rule against a Pod or pod controller. */
+export function evaluatePodSecurityRule(resource: KubeObject, rule: PodSecurityRule, psaMax?: number): PodSecurityRuleResult {
+  return evaluateCompiledPodSecurityRule(resource, compilePodSecurityRule(rule), psaMax);
 }

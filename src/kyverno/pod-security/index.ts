@@ -5,5 +5,5 @@ export { evaluateKyvernoChecks, formatChecksPrint, KYVERNO_PSA_MAX_VERSION } fro
 export { CONTROL_CHECK_IDS, checkIdsOfControl } from './controls.js';
 export type { PodSecurityExclude } from './exclude.js';
 export { applyPodSecurityExclusion } from './exclude.js';
-export type { PodSecurityRule, PodSecurityRuleResult } from './evaluate.js';
-export { evaluatePodSecurityRule } from './evaluate.js';
+export type { CompiledPodSecurityRule, PodSecurityRule, PodSecurityRuleResult } from './evaluate.js';
+export { compilePodSecurityRule, evaluateCompiledPodSecurityRule, evaluatePodSecurityRule, podSecurityCheckRuns } from './evaluate.js';

@@ -27,7 +27,16 @@ export interface SubstituteOptions {
 
 const MAX_ROUNDS = 32;
 
-class SubstitutionError extends Error {}
+// Thrown for every unresolvable variable and caught by substituteAll: no stack trace is captured (it is
+// never printed, and capturing it was the most expensive part of a failing substitution).
+class SubstitutionError extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
 
 // What a document (pattern, conditions, message) holds: compiled policies are evaluated many times, so
 // each document object is looked at once. 0: nothing to substitute; 1: variables only; 2: `$(` references too.
