@@ -45,7 +45,11 @@ test('admit: spec.admission false is obeyed with --kyverno-version 1.12 only; se
     const policy = join(dir, 'policy.yaml');
     writeFileSync(policy, backgroundOnly);
     const args = ['admit', '--policy', policy, '--request', '-'];
-    const v110 = await runCli(args, { stdin: JSON.stringify(review) });
+    // Kyverno 1.10.7's CRD has no spec.admission: strict validation refuses it; pruned (warn), the policy applies.
+    const strict110 = await runCli(args, { stdin: JSON.stringify(review) });
+    assert.equal(strict110.code, 2, strict110.stderr);
+    assert.match(strict110.stderr, /spec\.admission: unknown field "admission"/);
+    const v110 = await runCli([...args, '--validate=warn'], { stdin: JSON.stringify(review) });
     assert.equal(v110.code, 1, v110.stderr);
     assert.equal(JSON.parse(v110.stdout).response.allowed, false);
     const v112 = await runCli([...args, '--kyverno-version', '1.12'], { stdin: JSON.stringify(review) });
@@ -54,7 +58,7 @@ test('admit: spec.admission false is obeyed with --kyverno-version 1.12 only; se
     // serve: the policy set the server answers with.
     const set = await buildPolicySet({ policies: [policy], profile: PROFILE_1_12 });
     assert.equal(set.engine.validate(review.request as never).results.length, 0);
-    const set110 = await buildPolicySet({ policies: [policy] });
+    const set110 = await buildPolicySet({ policies: [policy], validation: { validate: 'warn' } });
     assert.equal(set110.engine.validate(review.request as never).results.length, 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });

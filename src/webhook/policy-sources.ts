@@ -81,7 +81,9 @@ export function loadPolicySources(s: PolicySources, stdin?: string): LoadedSourc
   const warnings: string[] = [];
   const policies: Policy[] = [];
   if ((s.policies ?? []).length > 0) {
-    const files = loadPolicyFiles(s.policies ?? [], stdin, s.validation);
+    // Without an explicit validation, policy files are checked against the schema of the profile's Kyverno.
+    const validation: PolicyValidation = s.validation ?? (s.profile ? { kyvernoVersion: s.profile.kyverno } : {});
+    const files = loadPolicyFiles(s.policies ?? [], stdin, validation);
     if (files.ok) {
       policies.push(...files.policies);
       warnings.push(...(files.warnings ?? []));

@@ -258,9 +258,10 @@ describe('podgate admit returns the mutating webhook patch', () => {
     assert.deepEqual(parse(yaml.stdout), JSON.parse(json.stdout));
   });
 
-  test('-o table is refused with the formats admit supports', async () => {
+  test('-o table prints one kubectl-style row: uid, allowed, whether a patch was made, message', async () => {
     const r = await runCli(['-o', 'table', 'admit', '--policy', FOREACH, '--request', review(pod())]);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /use one of: json, yaml/);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^UID +ALLOWED +PATCHED +MESSAGE\n/);
+    assert.match(r.stdout, /\n\S+ +yes +yes/);
   });
 });
