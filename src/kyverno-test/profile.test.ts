@@ -29,11 +29,14 @@ for (const c of cases) {
   });
 }
 
-test('podgate test, testExceptions: exceptions in a test file are a 1.11+ field; podgate says it does not apply them', () => {
+test('podgate test, testExceptions: exceptions in a test file are a 1.11+ field: an error under 1.10, applied under 1.12', () => {
   const v110 = rowOf('exceptions', PROFILE_1_10);
   assert.match(v110.errors.join('\n'), /exceptions: test files carry PolicyExceptions from Kyverno 1\.11 on; run with --kyverno-version 1\.12/);
   const v112 = rowOf('exceptions', PROFILE_1_12);
-  assert.match(v112.errors.join('\n'), /PolicyExceptions are not evaluated by podgate yet/);
+  assert.deepEqual(v112.errors, []);
+  assert.equal(v112.row.actual, 'skip', v112.row.message);
+  assert.equal(v112.row.ok, true);
+  assert.match(v112.row.message, /rule skipped due to policy exception default\/web/);
 });
 
 test('podgate test, testRowWithoutResponse: excluded under both profiles (1.11+ CLI); the switch gives 1.10.7’s skip', () => {

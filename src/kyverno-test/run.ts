@@ -18,10 +18,12 @@ import {
   type EngineProfile,
   type EvaluationContext,
   evaluatePolicy,
+  loadPolicyException,
   loadPolicyObjects,
   type PolicyValidation,
   mutatePolicy,
   type PolicyMutation,
+  type PolicyException,
   type PolicyResult,
   patchedResourceDiff,
   type RequestInfo,
@@ -29,6 +31,9 @@ import {
 import { clone, getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../util/index.js';
 import { type ExpectedResult, parseSuite, parseValues, type SuiteSpec, type SuiteValues } from './suite.js';
 import { valuesContext } from './values-context.js';
+
+/** PolicyException versions a 1.11+ test file may name (1.12.5 serves v2beta1; the CLI reads v2alpha1 too). */
+const TEST_EXCEPTION_API_VERSIONS = ['kyverno.io/v2alpha1', 'kyverno.io/v2beta1'];
 
 /** The outcome of one expected row (one resource name of one result entry). */
 export interface TestRow {
@@ -165,17 +170,25 @@ export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROF
     }
   }
 
+  // The 1.11+ CLI applies the PolicyExceptions a test file names (no feature flag: the CLI has none); 1.10 test
+  // files have no such field, so there it is an error rather than a silently wrong row.
+  const exceptions: PolicyException[] = [];
   if (suite.exceptions && suite.exceptions.length > 0) {
-    // Never a silently wrong row: 1.10 test files have no exceptions, and podgate does not apply them yet.
-    run.errors.push(
-      profile.testExceptions
-        ? `${file}: exceptions: PolicyExceptions are not evaluated by podgate yet; rows they would change are reported without them`
-        : `${file}: exceptions: test files carry PolicyExceptions from Kyverno 1.11 on; run with --kyverno-version 1.12`,
-    );
+    if (!profile.testExceptions) run.errors.push(`${file}: exceptions: test files carry PolicyExceptions from Kyverno 1.11 on; run with --kyverno-version 1.12`);
+    else {
+      const loaded = loadObjects(suite.exceptions.map(rel));
+      for (const e of loaded.errors) run.errors.push(formatInputError(e));
+      for (const o of loaded.objects) {
+        const r = loadPolicyException(o.object, TEST_EXCEPTION_API_VERSIONS);
+        if (r.exception) exceptions.push(r.exception);
+        for (const e of r.errors) run.errors.push(`${o.source.file}: ${e.path.toString()}: ${e.detail}`);
+      }
+    }
   }
   const cache = new Map<string, Outcome>();
   const outcomeOf = (p: CompiledPolicy, r: KubeObject): Outcome => {
     const ctx = contextFor(p, r, values, requestInfo, suite.format, profile);
+    if (exceptions.length > 0) ctx.exceptions = exceptions;
     const subject = profile.applyRequestObjectValues ? withRequestObjectValues(r, ctx.values?.global) : r;
     const mutation = mutatePolicy(p, subject, ctx);
     return { mutation, validation: evaluatePolicy(p, mutation.patched, ctx) };

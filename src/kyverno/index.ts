@@ -34,3 +34,5 @@ export {
   patchedResourceDiff,
   samePatchedResource,
 } from './mutate/index.js';
+export type { PolicyException } from './model/exception.js';
+export { EXCEPTION_API_VERSIONS, loadPolicyException } from './model/exception.js';

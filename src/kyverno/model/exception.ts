@@ -31,7 +31,7 @@ export function isPolicyExceptionObject(o: unknown): boolean {
 }
 
 /** Loads one PolicyException object; problems are FieldErrors, never exceptions. */
-export function loadPolicyException(obj: unknown): { exception?: PolicyException; errors: FieldError[] } {
+export function loadPolicyException(obj: unknown, apiVersions: readonly string[] = EXCEPTION_API_VERSIONS): { exception?: PolicyException; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const root = FieldPath.root();
   const bad = (path: FieldPath, detail: string, type: FieldError['type'] = 'Invalid', badValue?: unknown) =>
@@ -40,12 +40,12 @@ export function loadPolicyException(obj: unknown): { exception?: PolicyException
     bad(root, 'a PolicyException must be a mapping');
     return { errors };
   }
-  if (!EXCEPTION_API_VERSIONS.includes(String(obj.apiVersion))) {
+  if (!apiVersions.includes(String(obj.apiVersion))) {
     errors.push({
       type: 'NotSupported',
       path: root.child('apiVersion'),
       badValue: obj.apiVersion ?? null,
-      detail: `supported values: ${EXCEPTION_API_VERSIONS.map((v) => `"${v}"`).join(', ')} (Kyverno 1.10)`,
+      detail: `supported values: ${apiVersions.map((v) => `"${v}"`).join(', ')}${apiVersions === EXCEPTION_API_VERSIONS ? ' (Kyverno 1.10)' : ''}`,
       code: 'POLICY_API_VERSION',
     });
   }
