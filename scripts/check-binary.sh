@@ -28,7 +28,7 @@ cp "$repo/src/webhook/testdata/require-run-as-non-root.yaml" policy.yaml
 (cd "$repo" && node -e 'process.stdout.write(JSON.stringify(require("yaml").parse(require("fs").readFileSync(process.argv[1], "utf8"))))' src/webhook/testdata/ray-host-mount-pod-review.yaml) > review.json
 env -i PATH=/usr/bin:/bin HOME="$work/binary" ./podgate serve --mode audit --policy policy.yaml --tls-self-signed --host 127.0.0.1 --port 0 --metrics-port 0 --no-watch > serve.log 2>&1 &
 serve_pid=$!
-trap 'kill -TERM "$serve_pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill -TERM "$serve_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 port= ready=
 for _ in $(seq 1 150); do
   port=${port:-$(sed -n 's/.*"port":\([0-9]*\).*"msg":"listening".*/\1/p' serve.log | head -1)}
