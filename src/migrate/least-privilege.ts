@@ -6,6 +6,7 @@ import { isMap, isScalar, isSeq, parseDocument, type YAMLMap, type YAMLSeq } fro
 import { wildcardMatch } from '../util/index.js';
 import type { AuditResult } from './audit.js';
 import type { UserNamespace } from './user-namespaces.js';
+import { usesIndentedSequences } from './values-merge.js';
 
 /** One existing exclusion (policy, namespace entry) that no workload needs. */
 export interface UnneededExclude {
@@ -120,15 +121,5 @@ export function pruneExcludes(text: string, unneeded: readonly UnneededExclude[]
     }
   }
   if (removed.length === 0) return { text, removed };
-  return { text: doc.toString({ lineWidth: 0, indentSeq: indentedSequences(text) }), removed };
-}
-
-function indentedSequences(text: string): boolean {
-  const lines = text.split('\n');
-  for (let i = 0; i + 1 < lines.length; i++) {
-    const m = /^(\s*)[^\s#-][^:#]*:\s*(#.*)?$/.exec(lines[i] ?? '');
-    const next = lines[i + 1] ?? '';
-    if (m && /^\s*- /.test(next)) return (next.match(/^\s*/)?.[0].length ?? 0) > (m[1]?.length ?? 0);
-  }
-  return true;
+  return { text: doc.toString({ lineWidth: 0, indentSeq: usesIndentedSequences(text) }), removed };
 }

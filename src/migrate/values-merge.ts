@@ -14,7 +14,8 @@ export interface MergeResult {
   added: { policy: string; namespace: string }[];
 }
 
-function usesIndentedSequences(text: string): boolean {
+/** Whether a values file indents sequences under their key (`key:\n  - x`); true when it has none. */
+export function usesIndentedSequences(text: string): boolean {
   const lines = text.split('\n');
   for (let i = 0; i + 1 < lines.length; i++) {
     const m = /^(\s*)[^\s#-][^:#]*:\s*(#.*)?$/.exec(lines[i] ?? '');
