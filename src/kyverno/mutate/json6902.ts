@@ -7,6 +7,7 @@
 // refuses them or, unbanned, walks JavaScript's prototype chain. Every read and write below is own-property.
 import { parse } from 'yaml';
 import { deepEqual, getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
+import { cloneJson } from './clone.js';
 
 /** A JSON6902 outcome: the patched document, or why the patch could not be decoded or applied. */
 export type Json6902Outcome = { ok: true; value: JsonValue } | { ok: false; error: string };
@@ -262,14 +263,14 @@ export function applyJson6902Ops(doc: JsonValue, ops: readonly JsonObject[]): Js
     let step: Step;
     switch (op) {
       case 'add':
-        step = addAt(work, resolved, structuredClone(value as JsonValue), op, path);
+        step = addAt(work, resolved, cloneJson(value as JsonValue), op, path);
         break;
       case 'remove':
         if (!exists(work, resolved)) continue;
         step = removeAt(work, resolved, op, path);
         break;
       case 'replace':
-        step = replaceAt(work, resolved, structuredClone(value as JsonValue), path);
+        step = replaceAt(work, resolved, cloneJson(value as JsonValue), path);
         break;
       case 'test': {
         const got = getAt(work, resolved);
@@ -291,7 +292,7 @@ export function applyJson6902Ops(doc: JsonValue, ops: readonly JsonObject[]): Js
           if (!removed.ok) return removed;
           work = removed.doc;
           step = addAt(work, resolvePath(work, parts, true), got, op, path);
-        } else step = addAt(work, resolved, structuredClone(got), op, path);
+        } else step = addAt(work, resolved, cloneJson(got), op, path);
       }
     }
     if (!step.ok) return step;

@@ -78,23 +78,44 @@ export function applyMutateRule(rule: Rule, resource: KubeObject, data: JsonObje
   if (Array.isArray(mutate.foreach) && mutate.foreach.length > 0) {
     step = mutateForEach(readForEach(mutate.foreach), res, loaded.data, 0, opts);
   } else {
-    step = patchOnce({ patchStrategicMerge: mutate.patchStrategicMerge, patchesJson6902: mutate.patchesJson6902 }, res, loaded.data, isDelete);
+    step = patchOnce(patchParts(mutate as PatchSpec), res, loaded.data, isDelete);
   }
   if (step.status === 'pass') return out({ ...step, message: mutatedMessage(step.patched) });
   return out(step);
 }
 
-function readForEach(list: readonly JsonValue[]): ForEachMutation[] {
-  return list.filter(isObject).map((f) => f as unknown as ForEachMutation);
+// Compiled once per rule (keyed by the rule's own objects, which are never changed in place): the foreach
+// declarations, and the patch parts of a rule or declaration as one stable document, so that variable
+// substitution finds its plan (cached by document identity) instead of re-planning a new object per call.
+const forEachCache = new WeakMap<readonly JsonValue[], readonly ForEachMutation[]>();
+
+function readForEach(list: readonly JsonValue[]): readonly ForEachMutation[] {
+  let decls = forEachCache.get(list);
+  if (decls === undefined) {
+    decls = list.filter(isObject).map((f) => f as unknown as ForEachMutation);
+    forEachCache.set(list, decls);
+  }
+  return decls;
+}
+
+const partsCache = new WeakMap<PatchSpec, JsonObject>();
+
+/** `{ patchStrategicMerge, patchesJson6902 }` of a mutate rule or foreach declaration (those set), built once. */
+function patchParts(spec: PatchSpec): JsonObject {
+  let parts = partsCache.get(spec);
+  if (parts === undefined) {
+    parts = {};
+    if (spec.patchStrategicMerge !== undefined) parts.patchStrategicMerge = spec.patchStrategicMerge;
+    if (spec.patchesJson6902 !== undefined) parts.patchesJson6902 = spec.patchesJson6902;
+    partsCache.set(spec, parts);
+  }
+  return parts;
 }
 
 /** Substitutes variables in the patch parts, applies them, and reports pass or "no patches applied". */
 const MUTATE_PREFIX = ['mutate'];
 
-function patchOnce(spec: PatchSpec, resource: JsonObject, data: JsonObject, isDelete: boolean): Step {
-  const parts: JsonObject = {};
-  if (spec.patchStrategicMerge !== undefined) parts.patchStrategicMerge = spec.patchStrategicMerge;
-  if (spec.patchesJson6902 !== undefined) parts.patchesJson6902 = spec.patchesJson6902;
+function patchOnce(parts: JsonObject, resource: JsonObject, data: JsonObject, isDelete: boolean): Step {
   // `{{@}}` in a patch reads request.object at the patch's own path (`mutate.patchStrategicMerge.<path>`).
   const s = substituteAll(parts, data, { isDelete, pointerPrefix: MUTATE_PREFIX });
   if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error), patched: resource };
@@ -164,7 +185,7 @@ function mutateElements(decl: ForEachMutation, elements: readonly JsonValue[], r
     const r =
       Array.isArray(decl.foreach) && decl.foreach.length > 0
         ? mutateForEach(readForEach(decl.foreach), patched, loaded.data, nesting + 1, opts)
-        : patchOnce({ patchStrategicMerge: decl.patchStrategicMerge, patchesJson6902: decl.patchesJson6902 }, patched, loaded.data, isDelete);
+        : patchOnce(patchParts(decl), patched, loaded.data, isDelete);
     if (r.status === 'error' || r.status === 'fail') return r;
     if (r.status === 'pass') patched = r.patched;
   }

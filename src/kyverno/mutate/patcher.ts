@@ -2,6 +2,7 @@
 // applied to a resource. Mirrors kyverno@v1.10.7:pkg/engine/mutate/mutation.go (NewPatcher: the strategic
 // merge wins when both are set) and patch/strategicMergePatch.go (a failed condition means an empty patch).
 import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
+import { cloneJson } from './clone.js';
 import { applyJson6902 } from './json6902.js';
 import { preprocessPattern } from './preprocess.js';
 import { MergeError, strategicMerge } from './strategic-merge.js';
@@ -22,7 +23,9 @@ export function hasPatch(spec: PatchSpec): boolean {
 
 /** Applies a strategic merge patch with Kyverno's anchor preprocessing. */
 export function applyStrategicMergePatch(resource: JsonObject, patch: JsonValue): PatchOutcome {
-  const pattern = structuredClone(patch);
+  // The patch belongs to the policy (or shares its constant parts): preprocessing works on a copy, and
+  // the merged resource never shares nodes with the policy.
+  const pattern = cloneJson(patch);
   const failure = preprocessPattern(pattern, resource);
   let overlay: JsonValue = pattern;
   if (failure) {

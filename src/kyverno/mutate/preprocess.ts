@@ -4,6 +4,7 @@
 // Mirrors kyverno@v1.10.7:pkg/engine/mutate/patch/strategicPreprocessing.go, quirks included (see comments).
 import { isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
 import { type Anchor, parseAnchor } from '../anchor/index.js';
+import { cloneJson } from './clone.js';
 import { validatePattern } from '../validate/index.js';
 
 /** Why preprocessing stopped: a conditional or global anchor failed (the rule is skipped), or an error. */
@@ -102,7 +103,7 @@ function processListOfMaps(pattern: JsonValue[], resource: JsonValue | undefined
     const hasGlobal = hasAnchors(element, isGlobal);
     let anyGlobalPassed = false;
     let lastGlobal: PreprocessFailure | undefined;
-    const copy = structuredClone(element);
+    const copy = cloneJson(element);
     for (const resourceElement of resourceElements) {
       const err = preprocessNode(copy, resourceElement);
       if (err) {
@@ -132,7 +133,7 @@ function processListOfMaps(pattern: JsonValue[], resource: JsonValue | undefined
 function handlePatternName(pattern: JsonValue[], element: JsonValue, resourceElement: JsonValue): void {
   const name = field(resourceElement, 'name');
   if (name === undefined || name === null || (isObject(name) && Object.keys(name).length === 0)) return;
-  const node = structuredClone(element);
+  const node = cloneJson(element);
   if (deleteAnchors(node, true, false)) return;
   if (!isObject(node)) return;
   node.name = name;

@@ -82,16 +82,27 @@ function mergeMap(dest: JsonValue | undefined, src: JsonValue | undefined, schem
     base = d.kind === 'replace' ? d.rest : dest;
     patch = d.rest;
   }
-  const out: JsonObject = { ...base };
-  const names = new Set([...Object.keys(base), ...Object.keys(patch)]);
-  for (const name of [...names].sort()) {
-    const child = [...path, name];
+  // Fields only the destination has merge with nothing and stay as they are, so only the patch's fields
+  // are walked (sorted, as kyaml visits them: it decides which error comes first and the order in which
+  // new fields are appended). When base is the destination and no field changes, the destination itself
+  // is returned: callers compare results by identity first, and unchanged subtrees are shared.
+  const names = Object.keys(patch).sort();
+  let out: JsonObject | undefined = base === dest ? undefined : { ...base };
+  for (const name of names) {
     const info: ListInfo = { strategy: listStrategy(schema, name), items: elementSchema(schema, name) };
-    const v = mergeNode(getOwn(base, name), getOwn(patch, name), fieldSchema(schema, name), info, child);
+    const had = getOwn(base, name);
+    // `path` is a stack (read only when an error is thrown, which ends the merge).
+    path.push(name);
+    const v = mergeNode(had, getOwn(patch, name), fieldSchema(schema, name), info, path);
+    path.pop();
+    if (out === undefined) {
+      if (v === had && (v !== undefined || !Object.hasOwn(base, name))) continue;
+      out = { ...base };
+    }
     if (v === undefined) delete out[name];
     else setOwn(out, name, v);
   }
-  return out;
+  return out ?? base;
 }
 
 function mergeList(dest: JsonValue | undefined, src: JsonValue | undefined, info: ListInfo, path: string[]): JsonValue | undefined {
@@ -167,6 +178,8 @@ function mergeByKey(base: JsonValue[], patch: JsonValue[], key: string, items: S
     if (e === null || (isObject(e) && Object.keys(e).length === 0)) continue;
     if (!isObject(e) || keyOf(e, key) === undefined) out.push(e);
   }
+  // The same elements in the same order: the list is unchanged (see mergeMap).
+  if (out.length === base.length && out.every((e, i) => e === base[i])) return base;
   return out;
 }
 
