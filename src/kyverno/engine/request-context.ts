@@ -105,19 +105,29 @@ function buildRequestState(resource: KubeObject, ctx: EvaluationContext): Reques
 }
 
 function buildBaseContextUncached(resource: KubeObject, ctx: EvaluationContext): JsonObject {
-  const req = requestObjects(resource, ctx);
+  // requestObjects, inlined without its conditional spreads (V8's slow path): this runs once per request,
+  // and again for every object a mutate rule produces. buildContext treats absent and undefined alike.
+  const operation = ctx.operation ?? 'CREATE';
+  const isDelete = operation === 'DELETE';
+  const newObject = isDelete ? undefined : resource;
+  const oldObject = isDelete ? resource : ctx.oldObject;
+  const subject = newObject ?? oldObject ?? resource;
+  const info = ctx.requestInfo;
   let base = buildContext({
-    ...(req.newObject ? { object: req.newObject } : {}),
-    ...(req.oldObject ? { oldObject: req.oldObject } : {}),
-    operation: req.operation,
-    namespace: req.namespace,
-    ...(ctx.requestInfo?.userInfo ? { userInfo: ctx.requestInfo.userInfo } : {}),
-    ...(ctx.requestInfo?.roles ? { roles: ctx.requestInfo.roles } : {}),
-    ...(ctx.requestInfo?.clusterRoles ? { clusterRoles: ctx.requestInfo.clusterRoles } : {}),
+    object: newObject,
+    oldObject,
+    operation,
+    namespace: subject.metadata?.namespace ?? '',
+    userInfo: info?.userInfo,
+    roles: info?.roles,
+    clusterRoles: info?.clusterRoles,
   });
-  for (const [k, v] of Object.entries(ctx.values?.global ?? {})) {
-    // request.object.* values are ignored: the object comes from the resource itself (kyverno CLI notice).
-    if (!k.startsWith('request.object')) base = withVariable(base, k, v);
+  const global = ctx.values?.global;
+  if (global !== undefined) {
+    for (const [k, v] of Object.entries(global)) {
+      // request.object.* values are ignored: the object comes from the resource itself (kyverno CLI notice).
+      if (!k.startsWith('request.object')) base = withVariable(base, k, v);
+    }
   }
   return base;
 }

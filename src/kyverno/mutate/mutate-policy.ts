@@ -17,7 +17,7 @@ import {
 import { setJmespathClock } from '../jmespath/index.js';
 import { matchRule } from '../match/index.js';
 import type { Policy } from '../model/index.js';
-import { applyMutateRule } from './mutate-rule.js';
+import { applyMutateRule, type MutateOptions } from './mutate-rule.js';
 
 /** The result of mutating one resource with one policy. */
 export interface PolicyMutation {
@@ -38,9 +38,13 @@ export function mutatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource
   const resolve = contextResolverOf(ctx);
   const exceptions = ctx.exceptions !== undefined && ctx.exceptions.length > 0 ? ctx.exceptions : undefined;
   let current = resource;
+  // The match input follows the current resource (rebuilt only after a rule changed it).
+  let matchInput = Object.assign({}, matchBase, { resource: current });
+  const options: MutateOptions = { isDelete, resolve, skipUnchangedForeach: ctx.skipUnchangedForeach === true, profile: ctx.profile };
   for (const rule of compiled.rules) {
     if (!rule.mutate) continue;
-    if (!matchRule(rule, { ...matchBase, resource: current }).matched) continue;
+    if (matchInput.resource !== current) matchInput = Object.assign({}, matchBase, { resource: current });
+    if (!matchRule(rule, matchInput).matched) continue;
     // An exception's match stands on its own: the policy's namespace does not constrain it.
     const ex = exceptions && matchingException(exceptions, exceptionPolicyKey(policy), rule.name, { ...matchBase, policyNamespace: undefined, resource: current });
     if (ex !== undefined) {
@@ -51,14 +55,8 @@ export function mutatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource
     const data = buildBaseContext(current, ctx);
     const ruleValues = ctx.values?.rules?.[rule.name];
     const foreachValues = ctx.values?.foreach?.[rule.name];
-    const r = applyMutateRule(rule, current, data, {
-      isDelete,
-      ...(ruleValues ? { ruleValues } : {}),
-      ...(foreachValues ? { foreachValues } : {}),
-      ...(resolve ? { resolve } : {}),
-      ...(ctx.skipUnchangedForeach ? { skipUnchangedForeach: true } : {}),
-      ...(ctx.profile ? { profile: ctx.profile } : {}),
-    });
+    // applyMutateRule treats absent and undefined options alike.
+    const r = applyMutateRule(rule, current, data, ruleValues === undefined && foreachValues === undefined ? options : Object.assign({}, options, { ruleValues, foreachValues }));
     results.push({ policy: policy.name, rule: rule.name, ruleType: 'mutate', status: r.status, message: r.message });
     if (r.status === 'pass') current = r.patched;
     if (policy.applyRules === 'One' && r.status === 'pass') break;

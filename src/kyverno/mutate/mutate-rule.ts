@@ -67,11 +67,7 @@ export function applyMutateRule(rule: Rule, resource: KubeObject, data: JsonObje
   const res = resource as unknown as JsonObject;
   const out = (s: Step): MutateOutcome => ({ status: s.status, message: s.message, patched: s.patched as unknown as KubeObject });
   const isDelete = opts.isDelete ?? false;
-  const loaded = prepareRule(
-    data,
-    { entries: rule.context ?? [], ...(opts.ruleValues ? { ruleValues: opts.ruleValues } : {}), ...(opts.resolve ? { resolve: opts.resolve } : {}), isDelete },
-    rule.preconditions,
-  );
+  const loaded = prepareRule(data, { entries: rule.context ?? NO_ENTRIES, ruleValues: opts.ruleValues, resolve: opts.resolve, isDelete }, rule.preconditions);
   if (!loaded.ok) return out({ status: loaded.status, message: loaded.message, patched: res });
   const mutate = rule.mutate ?? {};
   let step: Step;
@@ -159,6 +155,8 @@ function mutateForEach(decls: readonly ForEachMutation[], resource: JsonObject, 
   return { status: 'pass', message: `${applied} elements processed`, patched: current };
 }
 
+const NO_ENTRIES: readonly ContextEntry[] = [];
+
 // Strategic-merge declarations run over the elements in reverse (so that list merges keep their order);
 // `order: Descending` reverses the others. elementIndex always is the element's position in the list.
 function mutateElements(decl: ForEachMutation, elements: readonly JsonValue[], resource: JsonObject, data: JsonObject, nesting: number, opts: MutateOptions): Step {
@@ -170,12 +168,13 @@ function mutateElements(decl: ForEachMutation, elements: readonly JsonValue[], r
   for (const index of indices) {
     const element = elements[index];
     if (element === undefined || element === null) continue;
+    // loadContext treats absent and undefined options alike (no conditional spreads: V8's slow path, per element).
     const loaded = loadContext(withElement(data, element, index, nesting), {
-      entries: decl.context ?? [],
-      ...(opts.ruleValues ? { ruleValues: opts.ruleValues } : {}),
-      ...(opts.foreachValues ? { foreachValues: opts.foreachValues } : {}),
+      entries: decl.context ?? NO_ENTRIES,
+      ruleValues: opts.ruleValues,
+      foreachValues: opts.foreachValues,
       foreachIndex: index,
-      ...(opts.resolve ? { resolve: opts.resolve } : {}),
+      resolve: opts.resolve,
       isDelete,
     });
     if (!loaded.ok) return { status: 'error', message: `failed to load to mutate.foreach[${index}].context: ${loaded.error}`, patched };

@@ -4,7 +4,7 @@
 import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
 import { cloneJson } from './clone.js';
 import { applyJson6902 } from './json6902.js';
-import { preprocessPattern } from './preprocess.js';
+import { checkPlainPattern, needsPreprocessing, preprocessPattern } from './preprocess.js';
 import { MergeError, strategicMerge } from './strategic-merge.js';
 
 /** The patch parts of a mutate rule or foreach declaration, variables already substituted. */
@@ -25,8 +25,9 @@ export function hasPatch(spec: PatchSpec): boolean {
 export function applyStrategicMergePatch(resource: JsonObject, patch: JsonValue): PatchOutcome {
   // The patch belongs to the policy (or shares its constant parts): preprocessing works on a copy, and
   // the merged resource never shares nodes with the policy.
+  const plain = !needsPreprocessing(patch);
   const pattern = cloneJson(patch);
-  const failure = preprocessPattern(pattern, resource);
+  const failure = plain ? checkPlainPattern(pattern, resource) : preprocessPattern(pattern, resource);
   let overlay: JsonValue = pattern;
   if (failure) {
     // A conditional or global anchor that does not hold turns the patch into `{}` (nothing changes).

@@ -28,6 +28,66 @@ export function preprocessPattern(pattern: JsonValue, resource: JsonValue | unde
   return undefined;
 }
 
+/**
+ * True when preprocessing could change the pattern: it has an anchor of any kind (as a key, or a string
+ * that parses as one — hasAnchors counts those) or an empty map (deleteAnchors drops maps left empty).
+ * A pattern without either comes out of preprocessPattern as it went in, whatever the resource: no key is
+ * renamed or dropped, no condition checked, no list element copied, nothing deleted (see checkPlainPattern
+ * for the only failure it can then report).
+ */
+export function needsPreprocessing(node: JsonValue): boolean {
+  if (typeof node === 'string') return mayBeAnchor(node);
+  if (Array.isArray(node)) {
+    for (const e of node) if (needsPreprocessing(e)) return true;
+    return false;
+  }
+  if (!isObject(node)) return false;
+  const keys = Object.keys(node);
+  if (keys.length === 0) return true;
+  for (const k of keys) {
+    if (mayBeAnchor(k)) return true;
+    const v = node[k];
+    if (v !== undefined && needsPreprocessing(v)) return true;
+  }
+  return false;
+}
+
+function mayBeAnchor(s: string): boolean {
+  return s.includes(')') && parseAnchor(s) !== undefined;
+}
+
+/**
+ * preprocessPattern for a pattern without anchors or empty maps (needsPreprocessing false), which it leaves
+ * unchanged: the walk only meets lists of maps, each checked against the resource's node kind.
+ */
+export function checkPlainPattern(pattern: JsonValue, resource: JsonValue | undefined): PreprocessFailure | undefined {
+  const err = plainNode(pattern, resource);
+  if (err) return err;
+  if (!isObject(pattern)) return { kind: 'error', message: 'wrong Node Kind for  expected: MappingNode' };
+  return undefined;
+}
+
+function plainNode(pattern: JsonValue, resource: JsonValue | undefined): PreprocessFailure | undefined {
+  if (isObject(pattern)) {
+    for (const key of Object.keys(pattern)) {
+      const value = pattern[key];
+      if (value === undefined) continue;
+      const err = plainNode(value, field(resource, key));
+      if (err) return err;
+    }
+    return undefined;
+  }
+  // processListOfMaps checks the resource's kind, then only works on anchored elements (none here).
+  if (Array.isArray(pattern) && pattern.length > 0 && isObject(pattern[0]) && resource !== undefined && resource !== null && !Array.isArray(resource)) {
+    return listKindError(resource);
+  }
+  return undefined;
+}
+
+function listKindError(resource: JsonValue): PreprocessFailure {
+  return { kind: 'error', message: `wrong Node Kind for  expected: SequenceNode was ${goKind(resource)}` };
+}
+
 function preprocessNode(pattern: JsonValue, resource: JsonValue | undefined): PreprocessFailure | undefined {
   if (isObject(pattern)) return walkMap(pattern, resource);
   if (Array.isArray(pattern)) return walkList(pattern, resource);
@@ -94,9 +154,7 @@ function goKind(v: JsonValue): string {
 // the resource element's `name` (kustomize merges lists by name). The working copy is shared by all resource
 // elements, so `+()` keys dropped for one element stay dropped for the next, as upstream.
 function processListOfMaps(pattern: JsonValue[], resource: JsonValue | undefined): PreprocessFailure | undefined {
-  if (resource !== undefined && resource !== null && !Array.isArray(resource)) {
-    return { kind: 'error', message: `wrong Node Kind for  expected: SequenceNode was ${goKind(resource)}` };
-  }
+  if (resource !== undefined && resource !== null && !Array.isArray(resource)) return listKindError(resource);
   const resourceElements = Array.isArray(resource) ? resource : [];
   for (const element of [...pattern]) {
     if (!hasAnchors(element, hasAnchor)) continue;
