@@ -202,7 +202,9 @@ function ownNode<T extends JsonValue>(v: T, owned: WeakSet<object>): T {
   if (typeof v !== 'object' || v === null || owned.has(v)) return v;
   let copy: JsonValue;
   if (Array.isArray(v)) copy = v.slice();
+  else if (!Object.hasOwn(v, '__proto__')) copy = Object.assign({}, v);
   else {
+    // Object.assign would set the copy's prototype from an own `__proto__` key: copy key by key.
     const o: JsonObject = {};
     for (const k of Object.keys(v)) setOwn(o, k, (v as JsonObject)[k] as JsonValue);
     copy = o;

@@ -105,14 +105,25 @@ function field(resource: JsonValue | undefined, key: string): JsonValue | undefi
   return isObject(resource) && Object.hasOwn(resource, key) ? resource[key] : undefined;
 }
 
-function anchorsOf(pattern: JsonValue, pred: (a: Anchor | undefined) => boolean): { raw: string; anchor: Anchor }[] {
-  if (!isObject(pattern)) return [];
-  const out: { raw: string; anchor: Anchor }[] = [];
+const NO_ANCHORS: readonly { raw: string; anchor: Anchor }[] = [];
+
+function anchorsOf(pattern: JsonValue, pred: (a: Anchor | undefined) => boolean): readonly { raw: string; anchor: Anchor }[] {
+  if (!isObject(pattern)) return NO_ANCHORS;
+  let out: { raw: string; anchor: Anchor }[] | undefined;
   for (const k of Object.keys(pattern)) {
     const a = parseAnchor(k);
-    if (a && pred(a)) out.push({ raw: k, anchor: a });
+    if (a && pred(a)) (out ??= []).push({ raw: k, anchor: a });
   }
-  return out;
+  return out ?? NO_ANCHORS;
+}
+
+/** True when some key of the map parses as an anchor that `pred` accepts. */
+function hasAnchorKey(pattern: JsonObject, pred: (a: Anchor | undefined) => boolean): boolean {
+  for (const k of Object.keys(pattern)) {
+    const a = parseAnchor(k);
+    if (a && pred(a)) return true;
+  }
+  return false;
 }
 
 /** Drops `+(key)` fields the resource already has and unwraps the others; returns how many there were. */
@@ -127,12 +138,15 @@ function handleAddIfNotPresent(pattern: JsonValue, resource: JsonValue | undefin
 }
 
 function walkMap(pattern: JsonObject, resource: JsonValue | undefined): PreprocessFailure | undefined {
-  handleAddIfNotPresent(pattern, resource);
-  const cond = validateConditions(pattern, resource);
-  if (cond) return cond;
+  // Without any `+()`, `()` or `<()` key, both steps below are no-ops and every key is walked.
+  const anchored = hasAnchorKey(pattern, hasAnchor);
+  if (anchored) {
+    handleAddIfNotPresent(pattern, resource);
+    const cond = validateConditions(pattern, resource);
+    if (cond) return cond;
+  }
   for (const key of Object.keys(pattern)) {
-    const a = parseAnchor(key);
-    if (a && hasAnchor(a)) continue;
+    if (anchored && hasAnchor(parseAnchor(key))) continue;
     const value = pattern[key];
     if (value === undefined) continue;
     const err = preprocessNode(value, field(resource, key));
@@ -200,9 +214,10 @@ function handlePatternName(pattern: JsonValue[], element: JsonValue, resourceEle
 
 function hasAnchors(node: JsonValue, pred: (a: Anchor | undefined) => boolean): boolean {
   if (isObject(node)) {
-    for (const [k, v] of Object.entries(node)) {
+    for (const k of Object.keys(node)) {
       if (pred(parseAnchor(k))) return true;
-      if (v !== null && hasAnchors(v, pred)) return true;
+      const v = node[k];
+      if (v !== null && v !== undefined && hasAnchors(v, pred)) return true;
     }
     return false;
   }
