@@ -112,7 +112,9 @@ function anchorsOf(pattern: JsonValue, pred: (a: Anchor | undefined) => boolean)
   let out: { raw: string; anchor: Anchor }[] | undefined;
   for (const k of Object.keys(pattern)) {
     const a = parseAnchor(k);
-    if (a && pred(a)) (out ??= []).push({ raw: k, anchor: a });
+    if (!a || !pred(a)) continue;
+    if (out === undefined) out = [];
+    out.push({ raw: k, anchor: a });
   }
   return out ?? NO_ANCHORS;
 }
