@@ -45,63 +45,25 @@ export function buildContext(input: RequestContextInput): JsonObject {
   if (imageSource && hasImageInfos(imageSource as unknown as JsonObject)) {
     // `images` is computed on first read (most rules never read it); when the resource has no
     // containers the key is absent, as before. Copies of the context (Object.assign) read it.
-    defineLazyImages(ctx, { source: imageSource as unknown as JsonObject, done: false, value: undefined });
+    imageSources.set(ctx, imageSource as unknown as JsonObject);
+    Object.defineProperty(ctx, 'images', { get: readImages, set: writeImages, enumerable: true, configurable: true });
   }
   return ctx;
 }
 
-/** The images of one resource, parsed on first read and shared by every context copied from its base. */
-interface ImagesCell {
-  source: JsonObject;
-  done: boolean;
-  value: JsonValue | undefined;
-}
-
-// Contexts whose `images` is still the lazy accessor (an entry goes when the accessor is replaced).
-const imageCells = new WeakMap<object, ImagesCell>();
-
-function defineLazyImages(ctx: JsonObject, cell: ImagesCell): void {
-  imageCells.set(ctx, cell);
-  Object.defineProperty(ctx, 'images', { get: readImages, set: writeImages, enumerable: true, configurable: true });
-}
+const imageSources = new WeakMap<object, JsonObject>();
 
 // The lazy `images` accessor (module-level, so that no closure is made per context): the first read
-// parses the images (once per cell) and replaces the accessor with a plain data property, as does an
-// assignment.
+// parses the images and replaces the accessor with a plain data property, as does an assignment.
 function readImages(this: JsonObject): JsonValue | undefined {
-  const cell = imageCells.get(this);
-  let images: JsonValue | undefined;
-  if (cell !== undefined) {
-    if (!cell.done) {
-      cell.value = imageInfos(cell.source);
-      cell.done = true;
-    }
-    images = cell.value;
-  }
+  const source = imageSources.get(this);
+  const images = source ? imageInfos(source) : undefined;
   writeImages.call(this, images);
   return images;
 }
 
 function writeImages(this: JsonObject, value: JsonValue | undefined): void {
-  imageCells.delete(this);
   Object.defineProperty(this, 'images', { value, enumerable: true, configurable: true, writable: true });
-}
-
-/**
- * A shallow copy of a context, same keys in the same order. Object.assign would read a still-lazy `images`
- * (parsing every image of the resource for each copy of a fresh context, although most rules never read
- * it): the copy gets the same lazy accessor instead, sharing the parse. A `__proto__` variable is copied
- * as an ordinary key (Object.assign would set the prototype).
- */
-function copyContext(ctx: JsonObject): JsonObject {
-  const cell = imageCells.get(ctx);
-  if (cell === undefined) return Object.hasOwn(ctx, '__proto__') ? { ...ctx } : Object.assign({}, ctx);
-  const out: JsonObject = {};
-  for (const k of Object.keys(ctx)) {
-    if (k === 'images') defineLazyImages(out, cell);
-    else setOwn(out, k, ctx[k] as JsonValue);
-  }
-  return out;
 }
 
 /** Returns a copy of ctx with `value` stored at the dotted key (`a.b.c` creates nested maps). */
@@ -113,13 +75,6 @@ export function withVariable(ctx: JsonObject, key: string, value: JsonValue): Js
     // A `__proto__` name (or one already stored) is an ordinary key: Object.assign would set the prototype.
     const plain = k !== '__proto__' && !Object.hasOwn(node, '__proto__');
     const put = (v: JsonValue): JsonObject => {
-      if (i === 0) {
-        // The context itself: its lazy `images` stays lazy (copyContext), unless that is the key set.
-        const copy = copyContext(node);
-        if (k === 'images') imageCells.delete(copy);
-        setOwn(copy, k, v);
-        return copy;
-      }
       if (plain) return Object.assign({}, node, { [k]: v });
       const copy: JsonObject = { ...node };
       setOwn(copy, k, v);
@@ -137,7 +92,7 @@ export function withElement(ctx: JsonObject, element: JsonValue, index: number, 
   // Object.assign, not `{ ...ctx, element }`: on Node 20 a spread followed by more properties takes V8's
   // slow path (about 2 µs), and this runs once per foreach element. Same keys, same order.
   // A context holding a `__proto__` variable is copied by spread (Object.assign would set the prototype).
-  const out = copyContext(ctx);
+  const out: JsonObject = Object.hasOwn(ctx, '__proto__') ? { ...ctx } : Object.assign({}, ctx);
   out.element = element;
   out.elementIndex = index;
   const names = nestedNames(nesting);
