@@ -93,28 +93,42 @@ export function schemaForObject(apiVersion: unknown, kind: unknown): SchemaNode 
   return { kind: 'type', name: KIND_TYPES[kind] ?? 'Object' };
 }
 
+// Schema nodes and strategies are only read: the same objects are handed out (no allocation per field).
+const OPAQUE: SchemaNode = Object.freeze({ kind: 'opaque' as const });
+const ATOMIC: ListStrategy = Object.freeze({ merge: false as const });
+const typeNodes = new Map<string, SchemaNode>();
+
+function typeNode(name: string): SchemaNode {
+  let node = typeNodes.get(name);
+  if (node === undefined) {
+    node = Object.freeze({ kind: 'type' as const, name });
+    typeNodes.set(name, node);
+  }
+  return node;
+}
+
 /** The schema of a map field. */
 export function fieldSchema(parent: SchemaNode, field: string): SchemaNode {
   if (!parent) return undefined;
   if (parent.kind === 'opaque') return parent;
   const spec = TYPES[parent.name]?.[field];
-  if (typeof spec === 'string') return { kind: 'type', name: spec };
-  return { kind: 'opaque' };
+  if (typeof spec === 'string') return typeNode(spec);
+  return OPAQUE;
 }
 
 /** The merge strategy of a list field (undefined: no schema, infer from the elements). */
 export function listStrategy(parent: SchemaNode, field: string): ListStrategy | undefined {
   if (!parent) return undefined;
-  if (parent.kind === 'opaque') return { merge: false };
+  if (parent.kind === 'opaque') return ATOMIC;
   const spec = TYPES[parent.name]?.[field];
   if (spec !== undefined && typeof spec !== 'string') return spec.list;
-  return { merge: false };
+  return ATOMIC;
 }
 
 /** The schema of a list's elements. */
 export function elementSchema(parent: SchemaNode, field: string): SchemaNode {
   if (!parent) return undefined;
   const s = listStrategy(parent, field);
-  if (s?.merge && s.items) return { kind: 'type', name: s.items };
-  return { kind: 'opaque' };
+  if (s?.merge && s.items) return typeNode(s.items);
+  return OPAQUE;
 }

@@ -89,11 +89,13 @@ function mergeMap(dest: JsonValue | undefined, src: JsonValue | undefined, schem
   const names = Object.keys(patch).sort();
   let out: JsonObject | undefined = base === dest ? undefined : { ...base };
   for (const name of names) {
-    const info: ListInfo = { strategy: listStrategy(schema, name), items: elementSchema(schema, name) };
     const had = getOwn(base, name);
+    const next = getOwn(patch, name);
+    // The list strategy only matters when the field is a list (mergeNode decides the kind from these two).
+    const info: ListInfo | undefined = Array.isArray(had) || Array.isArray(next) ? { strategy: listStrategy(schema, name), items: elementSchema(schema, name) } : undefined;
     // `path` is a stack (read only when an error is thrown, which ends the merge).
     path.push(name);
-    const v = mergeNode(had, getOwn(patch, name), fieldSchema(schema, name), info, path);
+    const v = mergeNode(had, next, fieldSchema(schema, name), info, path);
     path.pop();
     if (out === undefined) {
       if (v === had && (v !== undefined || !Object.hasOwn(base, name))) continue;
