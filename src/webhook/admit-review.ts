@@ -14,7 +14,8 @@ import { encodeReview } from './review-codec.js';
 export function admitReview(body: unknown, engine: AdmissionEngine | undefined, opts: Omit<HandleOptions, 'endpoint'>): HandledReview {
   const mutated = handleReview(body, engine, { ...opts, endpoint: 'mutate' });
   if (mutated.kind !== 'review' || mutated.skipped || mutated.error || !mutated.decision.allowed) return mutated;
-  const validated = handleReview(body, engine, { ...opts, endpoint: 'validate' });
+  // The body is the request as sent: validation sees it as the mutating webhook's patch would leave it.
+  const validated = handleReview(body, engine, { ...opts, endpoint: 'validate', applyMutations: true });
   if (validated.kind !== 'review' || !validated.decision.allowed || validated.skipped || validated.error) return validated;
   const patch = mutated.decision.patch;
   const warnings = [...mutated.decision.warnings, ...validated.decision.warnings];

@@ -43,13 +43,20 @@ for (const c of validateCases) {
   });
 }
 
-test('validation sees the object as mutated: the defaulted runAsNonRoot passes', () => {
-  const answer = createKyvernoEngine(policies()).validate(request('CREATE'));
-  assert.deepEqual(
-    answer.results.flatMap((r) => r.rules.map((x) => x.status)),
-    ['pass', 'pass'],
-  );
-});
+const mutationCases: { name: string; applyMutations?: boolean; want: string[] }[] = [
+  { name: 'validation sees the object as sent (the mutating webhook already ran): runAsNonRoot missing fails', want: ['fail', 'fail'] },
+  { name: 'with applyMutations, validation sees the object as mutated: the defaulted runAsNonRoot passes', applyMutations: true, want: ['pass', 'pass'] },
+];
+
+for (const c of mutationCases) {
+  test(c.name, () => {
+    const answer = createKyvernoEngine(policies()).validate(request('CREATE'), undefined, c.applyMutations === undefined ? undefined : { applyMutations: c.applyMutations });
+    assert.deepEqual(
+      answer.results.flatMap((r) => r.rules.map((x) => x.status)),
+      c.want,
+    );
+  });
+}
 
 const mutateCases: { name: string; request: AdmissionRequest; want: string[] }[] = [
   { name: 'a CREATE missing the defaults gets a patch adding them', request: request('CREATE'), want: ['/metadata/labels', '/spec/securityContext'] },

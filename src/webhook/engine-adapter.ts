@@ -164,12 +164,13 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
     // /mutate needs the patch only: no validate rule runs for it.
     mutate: (request) => mutateOutcome(request).patch,
     mutateOutcome,
-    validate(request, failurePolicy): EngineAnswer {
+    validate(request, failurePolicy, options = {}): EngineAnswer {
       const { resource, ctx, namespaceLabels } = prepare(request);
       if (!resource) return { results: [], overrides, namespaceLabels };
-      // With mutate policies, validation sees the object as mutated (the API server calls the
-      // validating webhook after the mutating one); without, the object is evaluated as sent.
-      const patched = mutated(resource, ctx);
+      // The API server calls the validating webhook with the object the mutating webhook's patch
+      // produced, so it is validated as sent; only a caller whose object skipped /mutate (admit, shadow
+      // mode) asks for the mutations to be applied first.
+      const patched = options.applyMutations === true ? mutated(resource, ctx) : resource;
       const results: PolicyVerdict[] = [];
       for (const compiled of set.candidates(ctx.gvk?.kind ?? patched.kind, ctx.subresource).validate) {
         const policy = compiled.policy;

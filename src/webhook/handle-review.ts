@@ -22,8 +22,13 @@ export interface EngineAnswer {
 
 /** The policy engine behind the webhook (a compiled policy set), swappable on reload. */
 export interface AdmissionEngine {
-  /** Verdicts on the (mutated) object; with `failurePolicy`, only that webhook's policies need be evaluated. */
-  validate(request: AdmissionRequest, failurePolicy?: 'Fail' | 'Ignore'): EngineAnswer;
+  /**
+   * Verdicts on the request's object; with `failurePolicy`, only that webhook's policies need be evaluated.
+   * With `applyMutations`, the set's mutate rules are applied first (the object has not been through the
+   * mutating webhook: `admit`, shadow mode); otherwise the object is validated as sent, as Kyverno's
+   * validating webhook does (the API server called the mutating webhook before it).
+   */
+  validate(request: AdmissionRequest, failurePolicy?: 'Fail' | 'Ignore', options?: { applyMutations?: boolean }): EngineAnswer;
   /** The JSON patch /mutate answers with (mutate rules of every policy, in order). */
   mutate?(request: AdmissionRequest): JsonPatchOp[];
   /** The patch, or the mutating webhook's refusal (a mutate rule failed or errored and the policy blocks). */
@@ -47,6 +52,13 @@ export interface HandleOptions {
   endpoint?: ReviewEndpoint;
   /** Kyverno's resourceFilters, excludeGroups and excludeUsernames; omitted means filter nothing. */
   config?: KyvernoConfig;
+  /**
+   * Validation applies the policies' mutations first. Default: only in shadow mode, whose /mutate patches
+   * nothing, so the object reaching /validate is not what Kyverno would have validated. In enforce and
+   * audit modes the API server sends /validate the object /mutate's patch produced: mutating it again
+   * would double non-idempotent patches (a JSON6902 append) and cost a second mutation per review.
+   */
+  applyMutations?: boolean;
 }
 
 /** The outcome of one review. */
@@ -101,7 +113,7 @@ export function handleReview(body: unknown, engine: AdmissionEngine | undefined,
       return done({ allowed: true, warnings: [], ...(patch.length > 0 ? { patch } : {}) }, []);
     }
     const only = opts.endpoint === 'validate-fail' ? 'Fail' : opts.endpoint === 'validate-ignore' ? 'Ignore' : undefined;
-    const answer = engine.validate(request, only);
+    const answer = engine.validate(request, only, { applyMutations: opts.applyMutations ?? opts.mode === 'shadow' });
     // An engine may evaluate more than asked; the webhook decides on its own failurePolicy's verdicts only.
     const results = only ? answer.results.filter((r) => r.failurePolicy === only) : answer.results;
     const decision = decideAdmission(request, results, {

@@ -1,10 +1,11 @@
 // /mutate over HTTPS with the Kyverno engine: the base64 JSONPatch applies (fast-json-patch) to the
-// request object and gives the mutated object; /validate decides on the mutated object; shadow mode
-// never returns a patch.
+// request object and gives the mutated object. /validate decides on the object the API server sends,
+// which its mutating webhook call has already mutated (as Kyverno's validating webhook does); shadow mode
+// never returns a patch, so there /validate applies the mutations itself to predict Kyverno's verdict.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fastJsonPatch from 'fast-json-patch';
-import type { WebhookMode, WebhookServer } from '../../src/webhook/index.js';
+import { createMetrics, type WebhookMode, type WebhookServer } from '../../src/webhook/index.js';
 import { call, podReview, startKyvernoServer } from './helpers.js';
 
 const data = (f: string) => new URL(`../../src/webhook/testdata/${f}`, import.meta.url).pathname;
@@ -13,17 +14,28 @@ interface Response {
   response: { uid: string; allowed: boolean; patchType?: string; patch?: string; status?: { message: string } };
 }
 
+/** The review the API server sends to the validating webhook: the request object with /mutate's patch applied. */
+function afterMutation(review: Record<string, unknown>, mutate: Response): Record<string, unknown> {
+  const ops = mutate.response.patch ? (JSON.parse(Buffer.from(mutate.response.patch, 'base64').toString('utf8')) as fastJsonPatch.Operation[]) : [];
+  const request = review.request as { object: Record<string, unknown> };
+  const object = fastJsonPatch.applyPatch(structuredClone(request.object), ops, true, false).newDocument;
+  return { ...review, request: { ...request, object } };
+}
+
 const start = (mode: WebhookMode, policies: string[]) => startKyvernoServer(mode, policies);
 
 describe('mutation over HTTPS', () => {
-  const servers: Partial<Record<WebhookMode, WebhookServer>> = {};
+  const shadowMetrics = createMetrics();
+  const servers: Partial<Record<WebhookMode | 'append', WebhookServer>> = {};
   before(async () => {
     servers.enforce = await start('enforce', [data('mutate-defaults.yaml'), data('require-run-as-non-root.yaml')]);
-    servers.shadow = await start('shadow', [data('mutate-defaults.yaml'), data('require-run-as-non-root.yaml')]);
+    servers.shadow = await startKyvernoServer('shadow', [data('mutate-defaults.yaml'), data('require-run-as-non-root.yaml')], { metrics: shadowMetrics });
+    servers.append = await start('enforce', [data('append-sidecar-env.yaml')]);
   });
   after(async () => {
     await servers.enforce?.close(1000);
     await servers.shadow?.close(1000);
+    await servers.append?.close(1000);
   });
 
   test("the patch /mutate returns applies to the request object and gives the policy's mutated object", async () => {
@@ -49,9 +61,34 @@ describe('mutation over HTTPS', () => {
     assert.equal(r.response.patchType, undefined);
   });
 
-  test('validation decides on the mutated object: the default makes the pod pass', async () => {
-    const r = (await call(servers.enforce!.port, '/validate', JSON.stringify(podReview()))).json() as Response;
+  test('validation decides on the object the API server sends after /mutate: the default makes the pod pass', async () => {
+    const review = podReview();
+    const m = (await call(servers.enforce!.port, '/mutate', JSON.stringify(review))).json() as Response;
+    const r = (await call(servers.enforce!.port, '/validate', JSON.stringify(afterMutation(review, m)))).json() as Response;
     assert.equal(r.response.allowed, true, r.response.status?.message);
+  });
+
+  test('a pod /mutate did not reach (failurePolicy Ignore) is validated as sent, as Kyverno would', async () => {
+    const r = (await call(servers.enforce!.port, '/validate', JSON.stringify(podReview()))).json() as Response;
+    assert.equal(r.response.allowed, false);
+    assert.match(r.response.status?.message ?? '', /require-run-as-non-root/);
+  });
+
+  test('a non-idempotent mutation is applied once: /validate does not mutate the mutated object again', async () => {
+    const review = podReview({ uid: 'mut-append' });
+    const m = (await call(servers.append!.port, '/mutate', JSON.stringify(review))).json() as Response;
+    const sent = afterMutation(review, m);
+    assert.deepEqual((sent.request as { object: { spec: { containers: { env?: unknown[] }[] } } }).object.spec.containers[0]?.env, [{ name: 'TRACE', value: 'on' }]);
+    const r = (await call(servers.append!.port, '/validate', JSON.stringify(sent))).json() as Response;
+    assert.equal(r.response.allowed, true, r.response.status?.message);
+  });
+
+  test('shadow mode, where /mutate patches nothing, predicts the verdict on the object Kyverno would have mutated', async () => {
+    const r = (await call(servers.shadow!.port, '/validate', JSON.stringify(podReview()))).json() as Response;
+    assert.equal(r.response.allowed, true);
+    const metrics = await shadowMetrics.registry.metrics();
+    assert.match(metrics, /podgate_policy_results_total\{policy="require-run-as-non-root",rule="[^"]+",result="pass"\} 1/);
+    assert.doesNotMatch(metrics, /policy="require-run-as-non-root",rule="[^"]+",result="fail"/);
   });
 
   test('an explicit runAsNonRoot: false is kept by the +() anchor and denied', async () => {
