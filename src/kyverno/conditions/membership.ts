@@ -12,18 +12,23 @@ import { isSprintScalar, parseStringList, sprint } from './go-values.js';
  */
 interface ValueIndex {
   all: readonly string[];
-  plain: ReadonlySet<string>;
+  /** Absent for short lists, where a scan is cheaper than building a set. */
+  plain: ReadonlySet<string> | undefined;
   wild: readonly string[];
 }
+
+// Up to this many values a list is scanned; longer ones get a set (and are cached when they are arrays).
+const SCAN_MAX = 16;
 
 function indexValues(values: readonly string[]): ValueIndex {
   const wild: string[] = [];
   for (const v of values) if (hasWildcard(v)) wild.push(v);
-  return { all: values, plain: new Set(values), wild };
+  return { all: values, plain: values.length > SCAN_MAX ? new Set(values) : undefined, wild };
 }
 
-// Value lists usually come from the compiled policy (the same array for every request and foreach element):
-// their index is built once per array.
+// Long value lists usually come from the compiled policy (the same array for every request and foreach
+// element): their index is built once per array. Short lists, often made per evaluation by a variable,
+// are not cached: a weak map entry per fresh array costs more than scanning it.
 const indexCache = new WeakMap<readonly unknown[], ValueIndex>();
 
 /**
@@ -32,7 +37,7 @@ const indexCache = new WeakMap<readonly unknown[], ValueIndex>();
  * Large lists (thousands of ports or volume names) cost one lookup per key instead of a scan.
  */
 function someMatches(k: string, index: ValueIndex): boolean {
-  if (index.plain.has(k)) return true;
+  if (index.plain !== undefined ? index.plain.has(k) : index.all.includes(k)) return true;
   if (hasWildcard(k)) {
     for (const v of index.all) if (wildcardMatch(k, v)) return true;
   }
@@ -79,12 +84,12 @@ export function evaluateSetOperator(q: Quantifier, sense: Sense, key: unknown, v
       return sense === 'in' ? inRange.every(Boolean) : !inRange.some(Boolean);
     }
   }
-  let index = Array.isArray(value) ? indexCache.get(value) : undefined;
+  let index = Array.isArray(value) && value.length > SCAN_MAX ? indexCache.get(value) : undefined;
   if (index === undefined) {
     const values = valueList(value);
     if (values === undefined) return false;
     index = indexValues(values);
-    if (Array.isArray(value)) indexCache.set(value, index);
+    if (Array.isArray(value) && value.length > SCAN_MAX) indexCache.set(value, index);
   }
   let anyFound = false;
   let anyMissing = false;

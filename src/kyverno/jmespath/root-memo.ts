@@ -63,17 +63,40 @@ export function soleRootKey(ast: Node): string | undefined {
   return [...acc][0];
 }
 
+// One memo per root object, shared by every memoized expression (each has a numeric id): a request
+// evaluates many expressions on the same few roots, so a root's memo is looked up once per switch between
+// roots (the last one is kept in front) rather than once per expression in a weak map of its own, whose
+// inserts on every fresh object cost more than most of the expressions they save.
+const memos = new WeakMap<object, Map<number, unknown>>();
+let lastRoot: object | undefined;
+let lastMemo: Map<number, unknown> | undefined;
+let nextId = 0;
+
+function memoOf(root: object): Map<number, unknown> {
+  if (root === lastRoot && lastMemo !== undefined) return lastMemo;
+  let memo = memos.get(root);
+  if (memo === undefined) {
+    memo = new Map();
+    memos.set(root, memo);
+  }
+  lastRoot = root;
+  lastMemo = memo;
+  return memo;
+}
+
 /** Wraps an evaluator with a per-root-object memo when the expression reads one top-level key only. */
 export function memoizeByRoot(ast: Node, run: (data: unknown) => unknown): (data: unknown) => unknown {
   const key = soleRootKey(ast);
   if (key === undefined) return run;
-  const memo = new WeakMap<object, unknown>();
+  const id = nextId++;
   return (data) => {
     const root = data !== null && typeof data === 'object' && !Array.isArray(data) && Object.hasOwn(data, key) ? (data as Record<string, unknown>)[key] : undefined;
     if (root === null || typeof root !== 'object') return run(data);
-    if (memo.has(root)) return memo.get(root);
+    const memo = memoOf(root);
+    const hit = memo.get(id);
+    if (hit !== undefined || memo.has(id)) return hit;
     const out = run(data);
-    memo.set(root, out);
+    memo.set(id, out);
     return out;
   };
 }

@@ -55,11 +55,24 @@ function stepsFor(level: 'baseline' | 'restricted', version: PssVersion, psaMax:
   return plan;
 }
 
-/** Evaluates a pod with Kyverno's check selection; returns the failed checks only, in check-ID order. */
-export function evaluateKyvernoChecks(pod: PssPod, level: 'baseline' | 'restricted', version: PssVersion, psaMax: number = KYVERNO_PSA_MAX_VERSION): KyvernoCheckResult[] {
+// How many check steps ran (each step is one check function on one pod); read by tests.
+let stepRuns = 0;
+
+/** The number of PSS check steps run so far (tests assert that exclusion runs are limited to their control). */
+export function podSecurityStepRuns(): number {
+  return stepRuns;
+}
+
+/**
+ * Evaluates a pod with Kyverno's check selection; returns the failed checks only, in check-ID order. With
+ * `only`, just the steps of those check IDs run (an exclusion only reads its control's results).
+ */
+export function evaluateKyvernoChecks(pod: PssPod, level: 'baseline' | 'restricted', version: PssVersion, psaMax: number = KYVERNO_PSA_MAX_VERSION, only?: readonly string[]): KyvernoCheckResult[] {
   const meta = pod.metadata ?? {};
   const out: KyvernoCheckResult[] = [];
   for (const { id, step } of stepsFor(level, version, psaMax)) {
+    if (only !== undefined && !only.includes(id)) continue;
+    stepRuns++;
     const r = step.checkPod(meta, pod.spec);
     if (r.allowed) continue;
     out.push({ id, forbiddenReason: r.forbiddenReason ?? '', forbiddenDetail: r.forbiddenDetail ?? '', errors: toKyvernoErrors(r.errors) });

@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { type KubeObject, parseObjects } from '../../kube/index.js';
 import { isObject } from '../../util/index.js';
+import type { PssPod } from '../../pss/index.js';
+import { evaluateKyvernoChecks, podSecurityStepRuns } from './checks.js';
 import { compilePodSecurityRule, evaluateCompiledPodSecurityRule, evaluatePodSecurityRule, podSecurityCheckRuns } from './evaluate.js';
+import { applyPodSecurityExclusion, type PodSecurityExclude } from './exclude.js';
 
 const suites = fileURLToPath(new URL('../../../../shared/conformance/kyverno-policies/pod-security/subrule/', import.meta.url));
 
@@ -144,4 +147,36 @@ test('podSecurity rules of one request share the PSS checks of their level and v
   const good = pod(false);
   assert.deepEqual(rules.map((r) => evaluateCompiledPodSecurityRule(good, r).status).slice(0, 3), ['pass', 'pass', 'pass']);
   assert.ok(podSecurityCheckRuns() - before >= 4);
+});
+
+test("an exclusion re-runs only its control's checks on the reduced pod, with the answer every check's run gives", () => {
+  const pod: PssPod = {
+    metadata: { name: 'p', namespace: 'ns' },
+    spec: {
+      hostNetwork: true,
+      containers: [
+        { name: 'a', image: 'nginx', securityContext: { privileged: true, capabilities: { add: ['NET_ADMIN'] }, seccompProfile: { type: 'Unconfined' } } },
+        { name: 'b', image: 'redis', securityContext: { capabilities: { add: ['SYS_TIME'] } } },
+      ],
+      initContainers: [{ name: 'i', image: 'busybox', securityContext: { runAsUser: 0 } }],
+    },
+  };
+  const cases: { exclude: PodSecurityExclude[]; level: 'baseline' | 'restricted' }[] = [
+    { exclude: [{ controlName: 'Seccomp' }, { controlName: 'Seccomp', images: ['*'] }], level: 'restricted' },
+    { exclude: [{ controlName: 'Capabilities', images: ['nginx', 'redis'] }], level: 'restricted' },
+    { exclude: [{ controlName: 'Capabilities', images: ['redis*'], values: ['SYS_TIME'] }], level: 'baseline' },
+    { exclude: [{ controlName: 'Host Namespaces' }, { controlName: 'Privileged Containers', images: ['nginx'] }], level: 'baseline' },
+    { exclude: [{ controlName: 'Running as Non-root user', images: ['busybox'], restrictedField: 'spec.initContainers[*].securityContext.runAsUser' }], level: 'restricted' },
+    { exclude: [{ controlName: 'No Such Control' }], level: 'restricted' },
+  ];
+  for (const c of cases) {
+    const failed = evaluateKyvernoChecks(pod, c.level, 'latest');
+    const before = podSecurityStepRuns();
+    const got = applyPodSecurityExclusion(failed, c.exclude, pod, c.level, 'latest');
+    const steps = podSecurityStepRuns() - before;
+    // At most the control's two checks (a baseline and a restricted one) per exclusion.
+    assert.ok(steps <= 2 * c.exclude.length, `${steps} check steps for ${JSON.stringify(c.exclude)}`);
+    // Kyverno's way, every check run for each exclusion, gives the same failed checks in the same order.
+    assert.deepEqual(got, applyPodSecurityExclusion(failed, c.exclude, pod, c.level, 'latest', undefined, true), JSON.stringify(c.exclude));
+  }
 });

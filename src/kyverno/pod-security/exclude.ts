@@ -123,16 +123,22 @@ export function applyPodSecurityExclusion(
   level: 'baseline' | 'restricted',
   version: PssVersion,
   psaMax?: number,
+  /** Run every check for each exclusion, as Kyverno does (tests compare the two). */
+  everyCheck = false,
 ): KyvernoCheckResult[] {
   let out = defaults;
   for (const exclude of excludes) {
     const images = exclude.images ?? [];
+    // Kyverno evaluates every check on the reduced pod, but only the control's checks are read from that
+    // run (exemptExclusions), so only they run here; an unknown control name runs none (exemptExclusions
+    // still keys the results by check ID, as Kyverno does).
+    const ids = everyCheck ? undefined : checkIdsOfControl(exclude.controlName);
     if (images.length === 0) {
       const podOnly = podLevelPod(pod);
-      out = exemptExclusions(out, evaluateKyvernoChecks(podOnly, level, version, psaMax), exclude, pod, podOnly, false);
+      out = exemptExclusions(out, evaluateKyvernoChecks(podOnly, level, version, psaMax, ids), exclude, pod, podOnly, false);
     } else {
       const matching = matchingContainersPod(pod, images);
-      out = exemptExclusions(out, evaluateKyvernoChecks(matching, level, version, psaMax), exclude, pod, matching, true);
+      out = exemptExclusions(out, evaluateKyvernoChecks(matching, level, version, psaMax, ids), exclude, pod, matching, true);
     }
   }
   return out;
