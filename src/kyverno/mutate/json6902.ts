@@ -32,7 +32,11 @@ function decodeJson6902(text: string): { ok: true; ops: JsonObject[] } | { ok: f
 }
 
 function splitPointer(path: string): string[] {
-  return path === '' ? [] : path.slice(1).split('/').map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
+  if (path === '') return [];
+  const parts = path.slice(1).split('/');
+  if (!path.includes('~')) return parts;
+  for (let i = 0; i < parts.length; i++) parts[i] = (parts[i] as string).replaceAll('~1', '/').replaceAll('~0', '~');
+  return parts;
 }
 
 function joinPointer(parts: readonly string[]): string {
@@ -42,10 +46,13 @@ function joinPointer(parts: readonly string[]): string {
 const INT = /^-?\d+$/;
 
 /** Resolves negative indices along a path (the last one as for `add` when `forAdd`), against doc. */
-function resolvePath(doc: JsonValue, parts: readonly string[], forAdd: boolean): string[] {
+function resolvePath(doc: JsonValue, parts: readonly string[], forAdd: boolean): readonly string[] {
+  // Only a part starting with `-` can be a negative index: without one, the path resolves to itself.
+  if (!parts.some((part) => part.startsWith('-'))) return parts;
   const out: string[] = [];
   let cur: JsonValue | undefined = doc;
-  parts.forEach((part, i) => {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
     let p = part;
     if (Array.isArray(cur) && INT.test(part) && Number(part) < 0) {
       const last = i === parts.length - 1;
@@ -54,7 +61,7 @@ function resolvePath(doc: JsonValue, parts: readonly string[], forAdd: boolean):
     }
     out.push(p);
     cur = Array.isArray(cur) ? cur[Number(p)] : isObject(cur) ? getOwn(cur, p) : undefined;
-  });
+  }
   return out;
 }
 

@@ -4,7 +4,7 @@
 // buildSuccessMessage), mutate_resource.go, pkg/engine/mutate/mutation.go (Mutate, ForEach) and
 // pkg/engine/engine.go (invokeRuleHandler: context, then preconditions).
 import type { KubeObject } from '../../kube/index.js';
-import { deepEqual, isObject, type JsonObject, type JsonValue } from '../../util/index.js';
+import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
 import { checkPreconditions, type ContextResolver, DEFAULT_PROFILE, type EngineProfile, errorMessage, loadContext, prepareRule } from '../engine/index.js';
 import type { AnyAllConditions, ContextEntry, Rule } from '../model/index.js';
 import { searchJmespath } from '../jmespath/index.js';
@@ -119,8 +119,28 @@ function patchOnce(parts: JsonObject, resource: JsonObject, data: JsonObject, is
   if (!hasPatch(substituted)) return { status: 'error', message: 'empty mutate rule', patched: resource };
   const r = applyPatchSpec(resource, substituted);
   if (!r.ok) return { status: 'error', message: errorMessage('failed to patch resource', r.error), patched: resource };
-  if (deepEqual(resource, r.value)) return { status: 'skip', message: 'no patches applied', patched: resource };
+  if (sameJson(resource, r.value)) return { status: 'skip', message: 'no patches applied', patched: resource };
   return { status: 'pass', message: 'resource patched', patched: r.value };
+}
+
+/**
+ * deepEqual (util/json) with loops instead of callbacks: patched documents share every unchanged subtree
+ * with their input, so the walk mostly compares identical references and stops at the first difference.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    for (const k of ka) if (!Object.hasOwn(b, k) || !sameJson(a[k], b[k])) return false;
+    return true;
+  }
+  return false;
 }
 
 function evaluateList(list: string, data: JsonObject, isDelete: boolean): { ok: true; elements: JsonValue[] } | { ok: false; error: string } {
@@ -190,6 +210,6 @@ function mutateElements(decl: ForEachMutation, elements: readonly JsonValue[], r
   }
   // One switch: the profile's foreachNoPatch (or a 1.11+-format test suite, which sets skipUnchangedForeach).
   const skipUnchanged = opts.skipUnchangedForeach === true || (opts.profile ?? DEFAULT_PROFILE).foreachNoPatch === 'skip';
-  if (skipUnchanged && deepEqual(resource, patched)) return { status: 'skip', message: 'no patches applied', patched };
+  if (skipUnchanged && sameJson(resource, patched)) return { status: 'skip', message: 'no patches applied', patched };
   return { status: 'pass', message: '', patched };
 }

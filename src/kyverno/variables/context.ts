@@ -68,23 +68,24 @@ function writeImages(this: JsonObject, value: JsonValue | undefined): void {
 
 /** Returns a copy of ctx with `value` stored at the dotted key (`a.b.c` creates nested maps). */
 export function withVariable(ctx: JsonObject, key: string, value: JsonValue): JsonObject {
-  const parts = key.split('.');
-  const set = (node: JsonObject, i: number): JsonObject => {
-    const k = parts[i] ?? '';
-    // Object.assign rather than `{ ...node, [k]: v }` (V8's slow path on Node 20, see withElement).
-    // A `__proto__` name (or one already stored) is an ordinary key: Object.assign would set the prototype.
-    const plain = k !== '__proto__' && !Object.hasOwn(node, '__proto__');
-    const put = (v: JsonValue): JsonObject => {
-      if (plain) return Object.assign({}, node, { [k]: v });
-      const copy: JsonObject = { ...node };
-      setOwn(copy, k, v);
-      return copy;
-    };
-    if (i === parts.length - 1) return put(value);
-    const child = getOwn(node, k);
-    return put(set(isObject(child) ? child : {}, i + 1));
-  };
-  return set(ctx, 0);
+  return setPath(ctx, key.split('.'), 0, value);
+}
+
+// Module-level (no closure per call): withVariable runs for every foreach declaration and context entry.
+function setPath(node: JsonObject, parts: readonly string[], i: number, value: JsonValue): JsonObject {
+  const k = parts[i] ?? '';
+  const v = i === parts.length - 1 ? value : setPath(childMap(node, k), parts, i + 1, value);
+  // Object.assign rather than `{ ...node, [k]: v }` (V8's slow path on Node 20, see withElement).
+  // A `__proto__` name (or one already stored) is an ordinary key: Object.assign would set the prototype.
+  if (k !== '__proto__' && !Object.hasOwn(node, '__proto__')) return Object.assign({}, node, { [k]: v });
+  const copy: JsonObject = { ...node };
+  setOwn(copy, k, v);
+  return copy;
+}
+
+function childMap(node: JsonObject, k: string): JsonObject {
+  const child = getOwn(node, k);
+  return isObject(child) ? child : {};
 }
 
 /** Returns a copy of ctx with foreach's `element`, `elementIndex` and their `<nesting>` suffixed forms. */
