@@ -185,14 +185,14 @@ export interface LoadResult {
   non2xx: number;
 }
 
-/** Runs autocannon against /validate; `rate` undefined means saturate. */
-export async function load(port: number, seconds: number, rate?: number, connections = 16): Promise<LoadResult> {
+/** Runs autocannon against /validate (or `path`); `rate` undefined means saturate. */
+export async function load(port: number, seconds: number, rate?: number, connections = 16, path = '/validate'): Promise<LoadResult> {
   const r = await autocannon({
     url: `https://127.0.0.1:${port}`,
     connections,
     duration: seconds,
     ...(rate ? { overallRate: rate } : {}),
-    requests: BODIES.map((body) => ({ method: 'POST' as const, path: '/validate', headers: { 'content-type': 'application/json' }, body })),
+    requests: BODIES.map((body) => ({ method: 'POST' as const, path, headers: { 'content-type': 'application/json' }, body })),
   });
   return { requests: r.requests.total, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
 }

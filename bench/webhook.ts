@@ -1,6 +1,6 @@
 // `npm run bench -- webhook`: the HTTPS webhook on loopback, load from this (separate) process with
 // autocannon: the 17 PSS restricted policies in Enforce, every policy of ../shared/conformance/kyverno-policies
-// ("all", 141) and the same server with a policy matching nothing, at 1,000 reviews/s (p50/p99) and
+// ("all", 141; `all-mutate` the same on /mutate) and the same server with a policy matching nothing, at 1,000 reviews/s (p50/p99) and
 // saturated, plus server RSS. The server is `node dist/bin.js serve` when `npm run build` has emitted
 // dist/ (BENCH_TSX=1: sources via tsx). BENCH_ONLY=all,none runs some variants only. Last line: JSON with
 // the targets and pass/fail (measured in one run; the machine may be shared).
@@ -11,15 +11,24 @@ import { cpuSeconds, load, NO_MATCH, PSS_RESTRICTED, startServer } from './_webh
 const seconds = Number(process.env.BENCH_SECONDS ?? '10');
 const out: Record<string, unknown> = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, seconds };
 const only = process.env.BENCH_ONLY?.split(',');
-const variants = ([['none', NO_MATCH], ['pss17', PSS_RESTRICTED], ['all', allPolicyFiles()]] as const).filter(([name]) => !only || only.includes(name));
-for (const [name, policies] of variants) {
+// `all-mutate`: the same 141 policies on /mutate, which a real API server calls before /validate (the 19
+// mutate policies that select Pods run there; /validate evaluates the object it is sent, already mutated).
+const variants = (
+  [
+    ['none', NO_MATCH, '/validate'],
+    ['pss17', PSS_RESTRICTED, '/validate'],
+    ['all', allPolicyFiles(), '/validate'],
+    ['all-mutate', allPolicyFiles(), '/mutate'],
+  ] as const
+).filter(([name]) => !only || only.includes(name));
+for (const [name, policies, path] of variants) {
   const server = await startServer(policies);
   out.runtime = server.runtime;
-  await load(server.port, 2, 500); // warm-up: JIT, TLS sessions, compiled patterns
-  const at1000 = await load(server.port, seconds, 1000);
+  await load(server.port, 2, 500, 16, path); // warm-up: JIT, TLS sessions, compiled patterns
+  const at1000 = await load(server.port, seconds, 1000, 16, path);
   const cpu0 = server.pid ? cpuSeconds(server.pid) : 0;
   const t0 = performance.now();
-  const saturated = await load(server.port, seconds, undefined, 32);
+  const saturated = await load(server.port, seconds, undefined, 32, path);
   // Cores the server used while saturated (all its threads): above 1 means evaluation ran beside the HTTP thread.
   const cores = server.pid ? Math.round(((cpuSeconds(server.pid) - cpu0) / ((performance.now() - t0) / 1000)) * 100) / 100 : undefined;
   const rss = await server.rss();
@@ -33,6 +42,7 @@ type Variant = { at1000: { p99: number; p50: number }; saturated: { rps: number;
 const none = out.none as Variant;
 const pss = out.pss17 as Variant;
 const all = out.all as Variant;
+const allMutate = out['all-mutate'] as Variant;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 if (pss) {
   out.summary = {
@@ -56,6 +66,7 @@ out.all_summary = all
       p99_ms_at_1000: all.at1000.p99,
       ...(pss ? { saturated_ratio_vs_pss17: round2(all.saturated.rps / Math.max(pss.saturated.rps, 1)) } : {}),
       rss_mib: all.rssMiB,
+      ...(allMutate ? { mutate_saturated_rps: allMutate.saturated.rps, mutate_p99_ms_at_1000: allMutate.at1000.p99 } : {}),
     }
   : undefined;
 out.targets = targets;

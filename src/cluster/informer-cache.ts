@@ -5,10 +5,9 @@
 // installed) means "none" and counts as synced, rechecked now and then. Mirrors how Kyverno's admission
 // controller waits for its informer caches (kyverno@v1.10.7:cmd/internal/informer.go WaitForCacheSync)
 // before serving, and treats a missing CRD as no objects.
-import type https from 'node:https';
 import type { KubeObject } from '../kube/index.js';
 import { isObject } from '../util/index.js';
-import { get, LiveClusterError } from './live.js';
+import { type KubeConnection, LiveClusterError } from './kube-connection.js';
 
 type ClientModule = typeof import('@kubernetes/client-node');
 type KubeConfig = InstanceType<ClientModule['KubeConfig']>;
@@ -49,12 +48,8 @@ export interface CacheLogger {
   error(obj: object, msg: string): void;
 }
 
-/** How to reach the API server and how patiently. */
+/** How patiently to watch (the connection says where and as whom). */
 export interface ClusterCacheOptions {
-  kubeconfig?: string;
-  context?: string;
-  /** Use the pod's service account (in-cluster config). */
-  inCluster?: boolean;
   /** First retry delay after a failure, doubled up to maxRetryMs. Default 1000. */
   retryMs?: number;
   maxRetryMs?: number;
@@ -99,45 +94,30 @@ export class ClusterCache {
   #closed = false;
   readonly #kc: KubeConfig;
   readonly #client: ClientModule;
-  readonly #https: https.RequestOptions;
+  readonly #conn: KubeConnection;
   readonly #o: ClusterCacheOptions;
 
-  private constructor(client: ClientModule, kc: KubeConfig, httpsBase: https.RequestOptions, opts: ClusterCacheOptions) {
+  private constructor(client: ClientModule, conn: KubeConnection, kc: KubeConfig, opts: ClusterCacheOptions) {
     this.#client = client;
+    this.#conn = conn;
     this.#kc = kc;
-    this.#https = httpsBase;
     this.#o = opts;
-    this.server = kc.getCurrentCluster()?.server.replace(/\/+$/, '') ?? '';
+    this.server = conn.server;
   }
 
-  /** Reads the kubeconfig (or in-cluster config); an unusable one is a LiveClusterError. Nothing is listed yet. */
-  static async create(opts: ClusterCacheOptions): Promise<ClusterCache> {
+  /**
+   * A cache over a connection made by connectKube (lists go through it; watches use its kubeconfig).
+   * Nothing is listed yet.
+   */
+  static async create(conn: KubeConnection, opts: ClusterCacheOptions = {}): Promise<ClusterCache> {
+    if (!conn.kubeConfig) throw new LiveClusterError(`the connection to ${conn.server} carries no kubeconfig to watch with`);
     let client: ClientModule;
     try {
       client = await import('@kubernetes/client-node');
     } catch (err) {
       throw new LiveClusterError(`cannot load @kubernetes/client-node: ${(err as Error).message}`, { cause: err });
     }
-    const kc = new client.KubeConfig();
-    try {
-      if (opts.inCluster) kc.loadFromCluster();
-      else if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-      else kc.loadFromDefault();
-    } catch (err) {
-      throw new LiveClusterError(`cannot read ${opts.inCluster ? 'the in-cluster configuration' : `kubeconfig ${opts.kubeconfig ?? '(default)'}`}: ${(err as Error).message}`, { cause: err });
-    }
-    if (opts.context !== undefined) {
-      if (!kc.getContextObject(opts.context)) throw new LiveClusterError(`context "${opts.context}" not found in kubeconfig (have: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
-      kc.setCurrentContext(opts.context);
-    }
-    if (!kc.getCurrentCluster()) throw new LiveClusterError(`kubeconfig context "${kc.getCurrentContext()}" names no cluster`);
-    const base: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' }, timeout: 30_000 };
-    try {
-      await kc.applyToHTTPSOptions(base);
-    } catch (err) {
-      throw new LiveClusterError(`cannot use kubeconfig credentials: ${(err as Error).message}`, { cause: err });
-    }
-    return new ClusterCache(client, kc, base, opts);
+    return new ClusterCache(client, conn, conn.kubeConfig, opts);
   }
 
   /** Starts watching resource types not watched yet (the same collection path is watched once). */
@@ -188,9 +168,9 @@ export class ClusterCache {
     this.#o.onChange?.();
   };
 
-  /** Lists with the kubeconfig's credentials, restoring apiVersion/kind on items. */
+  /** Lists with the connection's credentials, restoring apiVersion/kind on items. */
   #list = async (def: WatchedResource, path: string) => {
-    const reply = await get(new URL(this.server + path), this.#https);
+    const reply = await this.#conn.request('GET', path);
     if (reply.status !== 200) {
       let message = reply.statusText || `HTTP ${reply.status}`;
       try {

@@ -4,6 +4,7 @@
 // and are applied again on every request, so a rotated in-cluster token file is picked up.
 import http from 'node:http';
 import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
 
 /** Where to connect. */
 export interface KubeConnectionOptions {
@@ -34,6 +35,8 @@ export interface KubeConnection {
   context: string;
   /** One request; `body` is sent as JSON. Rejects with LiveClusterError when the server cannot be reached. */
   request(method: string, path: string, body?: unknown): Promise<KubeReply>;
+  /** The loaded configuration, for @kubernetes/client-node watches (informers); absent on stand-in connections. */
+  readonly kubeConfig?: KubeConfig;
 }
 
 /** The cluster could not be reached or the kubeconfig is unusable. */
@@ -92,6 +95,7 @@ export async function connectKube(opts: KubeConnectionOptions = {}): Promise<Kub
     server,
     context: kc.getCurrentContext(),
     request: async (method, path, body) => send(new URL(server + path), { ...(await credentials()), method }, body),
+    kubeConfig: kc,
   };
 }
 

@@ -3,8 +3,6 @@
 // broken optional dependency never breaks the CLI); the list calls are plain GETs so fields the
 // typed client does not know, and kinds it no longer models (policy/v1beta1 PSP), survive intact.
 // Paging mirrors kubectl's `get -A --chunk-size` (k8s.io/cli-runtime pkg/resource/helper.go List).
-import http from 'node:http';
-import https from 'node:https';
 import type { KubeObject, LoadedObject } from '../kube/index.js';
 import { isObject, type JsonObject } from '../util/index.js';
 import { connectKube, type KubeConnection, type KubeReply, LiveClusterError } from './kube-connection.js';
@@ -106,9 +104,6 @@ export interface LiveResult {
   context: string;
 }
 
-/** An API server's answer. */
-export type Reply = KubeReply;
-
 /** Lists every kind from the API server the kubeconfig points at, following `continue` tokens. */
 export async function loadLiveObjects(opts: LiveOptions = {}): Promise<LiveResult> {
   const conn = await connectKube({
@@ -181,22 +176,4 @@ function problemOf(kind: string, reply: KubeReply): LiveProblem {
     // not a Status object: keep the raw text
   }
   return { kind, status: reply.status, reason, message };
-}
-
-/** One GET with the kubeconfig's credentials; connection failures reject with a LiveClusterError naming the server. */
-export function get(url: URL, base: https.RequestOptions): Promise<Reply> {
-  const mod = url.protocol === 'http:' ? http : https;
-  return new Promise((resolve, reject) => {
-    const req = mod.request(url, { ...base, headers: { ...base.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${base.timeout} ms`)));
-    req.on('error', (err) => reject(new LiveClusterError(`cannot reach the API server at ${url.origin}: ${err.message}`, { cause: err })));
-    req.end();
-  });
 }

@@ -82,3 +82,11 @@ test('PolicyExceptions: v2alpha1 becomes v2beta1 (server fields dropped), v2beta
   assert.equal(r.translated, 1);
   assert.deepEqual(r.exceptions, [{ ...alpha, apiVersion: 'kyverno.io/v2beta1', metadata: { name: 'x', namespace: 'kyverno' } }, beta]);
 });
+
+test('kyverno-policies values translation keeps the file sequence style when the key line carries a comment', () => {
+  // `helm get values` style (sequence items at the key's indentation); the only block sequence's key has a trailing comment.
+  const text = 'policyExclude:\n  disallow-host-path:\n    any: # exclusions\n    - resources:\n        kinds: [Pod]\n        namespaces: [kube-system]\n';
+  const t = translatePoliciesValues(text);
+  assert.match(t.text, /\n {4}- resources:\n/);
+  assert.doesNotMatch(t.text, /\n {6}- resources:/);
+});

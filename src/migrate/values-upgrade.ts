@@ -7,6 +7,7 @@
 import { isMap, isScalar, parseDocument, type Document } from 'yaml';
 import { chartData, kyvernoChartDefaults } from '../chart/index.js';
 import { isObject, type JsonObject, type JsonValue } from '../util/index.js';
+import { usesIndentedSequences } from './values-merge.js';
 
 /** One change the translation made or wants the admin to know about. */
 export interface ValuesChange {
@@ -36,12 +37,6 @@ function parseValues(text: string, what: string): Doc {
   if (doc.contents === null || doc.contents === undefined) doc.contents = doc.createNode({}) as unknown as Doc['contents'];
   if (!isMap(doc.contents)) throw new Error(`${what}: the values file must be a mapping at the top level`);
   return doc;
-}
-
-function usesIndentedSequences(text: string): boolean {
-  // `helm get values` writes sequences at the parent's indentation ("- effect"): keep the file's style.
-  const m = /\n( *)[A-Za-z_][^:\n]*:\n( *)- /.exec(`\n${text}`);
-  return m ? m[2]!.length > m[1]!.length : true;
 }
 
 /** Adds a `# podgate: …` comment before the key at `path` (the pair's key node). */
@@ -103,6 +98,7 @@ function finish(doc: Doc, original: string, base: Omit<TranslatedValues, 'text' 
     comment(doc, path, `not a value of ${base.chart} chart ${base.to}: no effect`);
     changes.push({ path: path.join('.'), kind: 'no-effect', message: `${path.join('.')} is not a value of the ${base.chart} chart ${base.to}${existed ? '' : ' (added by the translation)'}: it has no effect; remove it or find where the new chart reads it` });
   }
+  // `helm get values` writes sequences at the parent's indentation ("- effect"): keep the file's style.
   const text = doc.toString({ lineWidth: 0, indentSeq: usesIndentedSequences(original) });
   return { ...base, text, warnings: changes.filter((c) => c.kind === 'no-effect').map((c) => c.message) };
 }

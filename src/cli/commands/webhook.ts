@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
-import { ClusterCache, LiveClusterError } from '../../cluster/index.js';
+import { ClusterCache, connectKube, LiveClusterError } from '../../cluster/index.js';
 import { parseGoDuration, parseQuantity, quantityToNumber } from '../../kube/index.js';
 import { configMapRefs, DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/index.js';
 import {
@@ -273,10 +273,13 @@ async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogg
   const listeners = new Set<() => void>();
   let cache: ClusterCache;
   try {
-    cache = await ClusterCache.create({
+    const conn = await connectKube({
       ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}),
       ...(o.context ? { context: o.context } : {}),
-      inCluster: o.inCluster === true,
+      ...(o.inCluster === true ? { inCluster: true } : {}),
+      timeoutMs: 30_000,
+    });
+    cache = await ClusterCache.create(conn, {
       log,
       onChange: () => {
         for (const l of listeners) l();

@@ -62,23 +62,60 @@ export const SPEC = FieldPath.of('spec');
 
 /** A container of a pod spec with its name, securityContext and path. */
 export interface VisitedContainer {
-  container: JsonObject;
-  name: string;
-  securityContext: JsonObject | undefined;
-  path: FieldPath;
+  readonly container: JsonObject;
+  readonly name: string;
+  readonly securityContext: JsonObject | undefined;
+  /** `spec.<list>[<i>]`, made on first read (only failing checks read it). */
+  readonly path: FieldPath;
 }
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
-/** Every container in PSA's order: initContainers, containers, ephemeralContainers. */
-export function visitContainers(spec: JsonObject): VisitedContainer[] {
-  const out: VisitedContainer[] = [];
-  for (const field of CONTAINER_LISTS) {
-    list(spec[field]).forEach((c, i) => {
-      if (!isObject(c)) return;
-      out.push({ container: c, name: str(c.name), securityContext: obj(c.securityContext), path: SPEC.child(field).index(i) });
-    });
+class Visited implements VisitedContainer {
+  readonly container: JsonObject;
+  readonly name: string;
+  readonly securityContext: JsonObject | undefined;
+  readonly #list: string;
+  readonly #index: number;
+  #path: FieldPath | undefined;
+  constructor(container: JsonObject, list: string, index: number) {
+    this.container = container;
+    this.name = str(container.name);
+    this.securityContext = obj(container.securityContext);
+    this.#list = list;
+    this.#index = index;
   }
+  get path(): FieldPath {
+    this.#path ??= SPEC.child(this.#list).index(this.#index);
+    return this.#path;
+  }
+}
+
+// Every check visits the same containers: the list is made once per spec object (checks never change a
+// pod), the last spec kept in front of the weak map since the checks of one pod run back to back.
+const visited = new WeakMap<JsonObject, readonly VisitedContainer[]>();
+let lastSpec: JsonObject | undefined;
+let lastVisited: readonly VisitedContainer[] = [];
+
+/** Every container in PSA's order: initContainers, containers, ephemeralContainers. */
+export function visitContainers(spec: JsonObject): readonly VisitedContainer[] {
+  if (spec === lastSpec) return lastVisited;
+  let out = visited.get(spec);
+  if (out === undefined) {
+    const made: VisitedContainer[] = [];
+    for (const field of CONTAINER_LISTS) {
+      const items = spec[field];
+      if (!Array.isArray(items)) continue;
+      for (let i = 0; i < items.length; i++) {
+        const c = items[i];
+        if (isObject(c)) made.push(new Visited(c, field, i));
+      }
+    }
+    out = made;
+    visited.set(spec, out);
+  }
+  lastSpec = spec;
+  lastVisited = out;
   return out;
 }
 
