@@ -3,3 +3,4 @@ export type { JsonObject, JsonValue } from './json.js';
 export { clone, deepEqual, getOwn, getPath, isObject, setOwn } from './json.js';
 export { hasWildcard, wildcardMatch, wildcardWork } from './wildcard.js';
 export { verdictLine } from './verdict.js';
+export { RecentMap } from './recent.js';

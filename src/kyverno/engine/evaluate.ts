@@ -3,7 +3,7 @@
 // Mirrors kyverno@v1.10.7:pkg/engine/validation.go (validate), engine.go (invokeRuleHandler, matches) and
 // pkg/utils/engine/response.go (GetValidateFailureAction / overrides).
 import type { KubeObject } from '../../kube/index.js';
-import { type JsonObject, wildcardMatch } from '../../util/index.js';
+import { type JsonObject, RecentMap, wildcardMatch } from '../../util/index.js';
 import { computeRules } from '../autogen/index.js';
 import { setJmespathClock } from '../jmespath/index.js';
 import { checkSelector, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
@@ -85,7 +85,8 @@ function preconditionsKeyOf(rule: Rule): string | undefined {
   return text.includes('(') ? undefined : text;
 }
 
-const sharedPreconditions = new WeakMap<JsonObject, Map<string, ConditionsOutcome>>();
+// The most recent request contexts (util/recent.ts): no weak-map insert per request.
+const sharedPreconditions = new RecentMap<JsonObject, Map<string, ConditionsOutcome>>(8);
 
 function requestPreconditions(key: string, rule: Rule, base: JsonObject, isDelete: boolean): ConditionsOutcome {
   let outcomes = sharedPreconditions.get(base);

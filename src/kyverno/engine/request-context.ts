@@ -3,7 +3,7 @@
 // validation (evaluatePolicy) and mutation (mutatePolicy). Mirrors kyverno@v1.10.7:pkg/engine/policycontext
 // (NewPolicyContext: on DELETE the resource is the old object) and pkg/engine/context/context.go.
 import { type KubeObject, splitApiVersion } from '../../kube/index.js';
-import type { JsonObject } from '../../util/index.js';
+import { type JsonObject, RecentMap } from '../../util/index.js';
 import type { MatchInput } from '../match/index.js';
 import type { Policy } from '../model/index.js';
 import { buildContext, withVariable } from '../variables/index.js';
@@ -42,26 +42,17 @@ export function requestObjects(resource: KubeObject, ctx: EvaluationContext): Re
 // request: admission and audits evaluate many policies against one object.
 
 /**
- * A per-request cache: values keyed by (resource, ctx) in weak maps, with the latest pair remembered in
- * front of them since consecutive calls are usually about the same request (this keeps that one request
- * reachable until the next one).
+ * A per-request cache: values keyed by the (resource, ctx) pair, the most recently used few kept (see
+ * util/recent.ts: a weak-map insert per fresh request object cost more than most of what it saved).
+ * Admission evaluates every policy on one pair, and mutation moves through a short chain of objects.
  */
 function requestMemo<T>(build: (resource: KubeObject, ctx: EvaluationContext) => T): (resource: KubeObject, ctx: EvaluationContext) => T {
-  const cache = new WeakMap<KubeObject, WeakMap<EvaluationContext, T>>();
-  let last: { resource: KubeObject; ctx: EvaluationContext; value: T } | undefined;
+  const recent = new RecentMap<KubeObject, { ctx: EvaluationContext; value: T }>(8);
   return (resource, ctx) => {
-    if (last !== undefined && last.resource === resource && last.ctx === ctx) return last.value;
-    let perCtx = cache.get(resource);
-    if (!perCtx) {
-      perCtx = new WeakMap();
-      cache.set(resource, perCtx);
-    }
-    let value = perCtx.get(ctx);
-    if (value === undefined) {
-      value = build(resource, ctx);
-      perCtx.set(ctx, value);
-    }
-    last = { resource, ctx, value };
+    const hit = recent.get(resource);
+    if (hit !== undefined && hit.ctx === ctx) return hit.value;
+    const value = build(resource, ctx);
+    recent.set(resource, { ctx, value });
     return value;
   };
 }

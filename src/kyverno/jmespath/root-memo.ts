@@ -5,6 +5,7 @@
 // Expressions that read the whole context (`@`, `$`, variables, `let`) or the clock/random source are not
 // memoized. Results are shared between callers, which never mutate them (the engine copies before patching).
 import type { compile } from '@jmespath-community/jmespath';
+import { RecentMap } from '../../util/index.js';
 
 type Node = ReturnType<typeof compile>;
 type AnyNode = { type: string; [k: string]: unknown };
@@ -63,24 +64,19 @@ export function soleRootKey(ast: Node): string | undefined {
   return [...acc][0];
 }
 
-// One memo per root object, shared by every memoized expression (each has a numeric id): a request
-// evaluates many expressions on the same few roots, so a root's memo is looked up once per switch between
-// roots (the last one is kept in front) rather than once per expression in a weak map of its own, whose
-// inserts on every fresh object cost more than most of the expressions they save.
-const memos = new WeakMap<object, Map<number, unknown>>();
-let lastRoot: object | undefined;
-let lastMemo: Map<number, unknown> | undefined;
+// One memo per root object, shared by every memoized expression (each has a numeric id), for the most
+// recently used roots (util/recent.ts): a request evaluates many expressions on a few roots (its
+// `request`, the foreach elements), so a root's memo is found in a short scan rather than one weak-map
+// lookup per expression, and fresh roots cost no weak-map inserts (expensive for the collector too).
+const memos = new RecentMap<object, Map<number, unknown>>(32);
 let nextId = 0;
 
 function memoOf(root: object): Map<number, unknown> {
-  if (root === lastRoot && lastMemo !== undefined) return lastMemo;
   let memo = memos.get(root);
   if (memo === undefined) {
     memo = new Map();
     memos.set(root, memo);
   }
-  lastRoot = root;
-  lastMemo = memo;
   return memo;
 }
 

@@ -5,7 +5,7 @@
 // and pkg/pss/evaluate.go (ParseVersion, EvaluatePod).
 import type { KubeObject } from '../../kube/index.js';
 import { type PssPod, type PssVersion, parsePssVersion } from '../../pss/index.js';
-import { isObject } from '../../util/index.js';
+import { isObject, RecentMap } from '../../util/index.js';
 import { evaluateKyvernoChecks, formatChecksPrint, KYVERNO_PSA_MAX_VERSION, type KyvernoCheckResult } from './checks.js';
 import { applyPodSecurityExclusion, type PodSecurityExclude } from './exclude.js';
 
@@ -108,7 +108,8 @@ interface PodChecks {
   failed: Map<string, KyvernoCheckResult[]>;
 }
 
-const podChecks = new WeakMap<KubeObject, PodChecks>();
+// The few most recent resources (util/recent.ts): no weak-map insert per fresh request object.
+const podChecks = new RecentMap<KubeObject, PodChecks>(8);
 
 // How many times the PSS checks ran (once per resource object and level/version/exclusions); read by tests.
 let checkRuns = 0;

@@ -2,7 +2,7 @@
 // field-error builders and the container visitor.
 // Mirrors kubernetes/pod-security-admission policy/helpers.go, visitor.go, violations.go, paths.go.
 import { FieldPath, type FieldError } from '../../kube/index.js';
-import { type JsonObject, type JsonValue, isObject } from '../../util/index.js';
+import { type JsonObject, type JsonValue, isObject, RecentMap } from '../../util/index.js';
 import type { CheckResult } from '../types.js';
 
 /** An object field or undefined. */
@@ -92,14 +92,11 @@ class Visited implements VisitedContainer {
 }
 
 // Every check visits the same containers: the list is made once per spec object (checks never change a
-// pod), the last spec kept in front of the weak map since the checks of one pod run back to back.
-const visited = new WeakMap<JsonObject, readonly VisitedContainer[]>();
-let lastSpec: JsonObject | undefined;
-let lastVisited: readonly VisitedContainer[] = [];
+// pod) and kept for the few most recent specs (no weak-map insert per fresh pod).
+const visited = new RecentMap<JsonObject, readonly VisitedContainer[]>(8);
 
 /** Every container in PSA's order: initContainers, containers, ephemeralContainers. */
 export function visitContainers(spec: JsonObject): readonly VisitedContainer[] {
-  if (spec === lastSpec) return lastVisited;
   let out = visited.get(spec);
   if (out === undefined) {
     const made: VisitedContainer[] = [];
@@ -114,8 +111,6 @@ export function visitContainers(spec: JsonObject): readonly VisitedContainer[] {
     out = made;
     visited.set(spec, out);
   }
-  lastSpec = spec;
-  lastVisited = out;
   return out;
 }
 
