@@ -90,7 +90,7 @@ export function schemaForObject(apiVersion: unknown, kind: unknown): SchemaNode 
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') return undefined;
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   if (!BUILTIN_GROUPS.has(group)) return undefined;
-  return { kind: 'type', name: KIND_TYPES[kind] ?? 'Object' };
+  return { kind: 'type', name: (Object.hasOwn(KIND_TYPES, kind) ? KIND_TYPES[kind] : undefined) ?? 'Object' };
 }
 
 // Schema nodes and strategies are only read: the same objects are handed out (no allocation per field).
@@ -107,11 +107,17 @@ function typeNode(name: string): SchemaNode {
   return node;
 }
 
+// A type's own field (`constructor`, `toString`… of a plain object are not fields).
+function fieldSpec(type: string, field: string): (typeof TYPES)[string][string] | undefined {
+  const fields = Object.hasOwn(TYPES, type) ? TYPES[type] : undefined;
+  return fields !== undefined && Object.hasOwn(fields, field) ? fields[field] : undefined;
+}
+
 /** The schema of a map field. */
 export function fieldSchema(parent: SchemaNode, field: string): SchemaNode {
   if (!parent) return undefined;
   if (parent.kind === 'opaque') return parent;
-  const spec = TYPES[parent.name]?.[field];
+  const spec = fieldSpec(parent.name, field);
   if (typeof spec === 'string') return typeNode(spec);
   return OPAQUE;
 }
@@ -120,7 +126,7 @@ export function fieldSchema(parent: SchemaNode, field: string): SchemaNode {
 export function listStrategy(parent: SchemaNode, field: string): ListStrategy | undefined {
   if (!parent) return undefined;
   if (parent.kind === 'opaque') return ATOMIC;
-  const spec = TYPES[parent.name]?.[field];
+  const spec = fieldSpec(parent.name, field);
   if (spec !== undefined && typeof spec !== 'string') return spec.list;
   return ATOMIC;
 }

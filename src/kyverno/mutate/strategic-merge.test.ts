@@ -21,6 +21,12 @@ const cases: { name: string; resource: JsonObject; patch: JsonObject; want: Json
     want: pod({ containers: [{ name: 'a', env: [{ name: 'B', value: '2' }, { name: 'A', value: '1' }] }] }),
   },
   {
+    name: 'a field named like an Object.prototype member (constructor) is an unknown field of a built-in kind: replaced whole',
+    resource: pod({ constructor: [{ name: 'a', x: 1 }], toString: [{ name: 'a' }] }),
+    patch: { spec: { constructor: [{ name: 'b' }], toString: [{ name: 'b' }] } },
+    want: pod({ constructor: [{ name: 'b' }], toString: [{ name: 'b' }] }),
+  },
+  {
     name: 'tolerations have no merge strategy and are replaced',
     resource: pod({ tolerations: [{ key: 'a' }] }),
     patch: { spec: { tolerations: [{ key: 'b' }] } },
