@@ -180,3 +180,28 @@ test("an exclusion re-runs only its control's checks on the reduced pod, with th
     assert.deepEqual(got, applyPodSecurityExclusion(failed, c.exclude, pod, c.level, 'latest', undefined, true), JSON.stringify(c.exclude));
   }
 });
+
+test('a baseline rule after a restricted one on the same pod reads the restricted run: same answer, no second run', () => {
+  const pod = (): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'ns', annotations: { 'container.apparmor.security.beta.kubernetes.io/c': 'unconfined' } },
+    spec: {
+      hostPID: true,
+      securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }] },
+      containers: [{ name: 'c', image: 'nginx', securityContext: { privileged: true, capabilities: { add: ['NET_ADMIN', 'CHOWN'] }, runAsUser: 0 } }],
+    },
+  });
+  for (const version of ['latest', 'v1.22', 'v1.25']) {
+    const restricted = compilePodSecurityRule({ name: 'r', level: 'restricted', version });
+    const baseline = compilePodSecurityRule({ name: 'b', level: 'baseline', version });
+    const shared = pod();
+    const before = podSecurityCheckRuns();
+    assert.equal(evaluateCompiledPodSecurityRule(shared, restricted).status, 'fail');
+    const derived = evaluateCompiledPodSecurityRule(shared, baseline);
+    assert.equal(podSecurityCheckRuns() - before, 1, version);
+    // The same as a baseline run of its own on another object.
+    assert.deepEqual(derived, evaluateCompiledPodSecurityRule(pod(), baseline), version);
+    assert.equal(derived.status, 'fail');
+  }
+});

@@ -4,7 +4,7 @@
 // Mirrors kyverno@v1.10.7:pkg/engine/handlers/validation/validate_pss.go (Process, getSpec, convertChecks)
 // and pkg/pss/evaluate.go (ParseVersion, EvaluatePod).
 import type { KubeObject } from '../../kube/index.js';
-import { type PssPod, type PssVersion, parsePssVersion } from '../../pss/index.js';
+import { CHECKS, type PssPod, type PssVersion, parsePssVersion } from '../../pss/index.js';
 import { isObject, RecentMap } from '../../util/index.js';
 import { evaluateKyvernoChecks, formatChecksPrint, KYVERNO_PSA_MAX_VERSION, type KyvernoCheckResult } from './checks.js';
 import { applyPodSecurityExclusion, type PodSecurityExclude } from './exclude.js';
@@ -109,6 +109,8 @@ interface PodChecks {
 }
 
 // The few most recent resources (util/recent.ts): no weak-map insert per fresh request object.
+const BASELINE_IDS: ReadonlySet<string> = new Set(CHECKS.filter((c) => c.level === 'baseline').map((c) => c.id));
+
 const podChecks = new RecentMap<KubeObject, PodChecks>(8);
 
 // How many times the PSS checks ran (once per resource object and level/version/exclusions); read by tests.
@@ -125,8 +127,15 @@ function failedChecks(rule: Extract<CompiledPodSecurityRule, { ok: true }>, pod:
   const baseKey = `${level}:${rule.version}:${psaMax}`;
   let failed = entry.failed.get(baseKey);
   if (failed === undefined) {
-    failed = evaluateKyvernoChecks(pod, level, rule.version, psaMax);
-    checkRuns++;
+    // Kyverno's restricted run is every baseline check plus the restricted ones, each with the same steps:
+    // when it has run, the baseline result is its baseline checks (in the same check-ID order).
+    const restricted = level === 'baseline' ? entry.failed.get(`restricted:${rule.version}:${psaMax}`) : undefined;
+    if (restricted !== undefined) {
+      failed = restricted.filter((c) => BASELINE_IDS.has(c.id));
+    } else {
+      failed = evaluateKyvernoChecks(pod, level, rule.version, psaMax);
+      checkRuns++;
+    }
     entry.failed.set(baseKey, failed);
   }
   if (rule.excludes.length === 0) return failed;

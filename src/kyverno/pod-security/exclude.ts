@@ -49,8 +49,23 @@ interface ParsedField {
   container?: { list: string; index: number };
 }
 
+// Parsed fields of the errors being compared, per (field, level): exemptExclusions compares every
+// excluded error with every remaining one. Bounded (cleared when full): fields come from pods.
+const parsedFields = new Map<string, ParsedField>();
+
 /** Kyverno's parseField: digits become `*`; the second word decides whether it is a container field. */
 function parseField(field: string, containerLevel: boolean): ParsedField {
+  const key = containerLevel ? `c:${field}` : `p:${field}`;
+  let parsed = parsedFields.get(key);
+  if (parsed === undefined) {
+    parsed = parseFieldUncached(field, containerLevel);
+    if (parsedFields.size >= 4096) parsedFields.clear();
+    parsedFields.set(key, parsed);
+  }
+  return parsed;
+}
+
+function parseFieldUncached(field: string, containerLevel: boolean): ParsedField {
   const generic = field.replace(/\d+/g, '*');
   if (!containerLevel) return { field: generic };
   const words = field.match(/[a-zA-Z]+/g) ?? [];
