@@ -132,3 +132,29 @@ test('shadow mode never asks the engine for a patch nor sends one', () => {
   assert.equal(got.review.response?.patch, undefined);
   assert.equal(got.review.response?.patchType, undefined);
 });
+
+// The API server calls /mutate before the validating webhooks, so /validate applies the mutations itself only
+// where no patch was applied: shadow mode (its /mutate patches nothing), or when the caller says so (admit).
+const applyMutationCases: { mode: HandleOptions['mode']; applyMutations?: boolean; want: boolean }[] = [
+  { mode: 'enforce', want: false },
+  { mode: 'audit', want: false },
+  { mode: 'shadow', want: true },
+  { mode: 'enforce', applyMutations: true, want: true },
+  { mode: 'shadow', applyMutations: false, want: false },
+];
+
+for (const c of applyMutationCases) {
+  test(`/validate in ${c.mode} mode${c.applyMutations === undefined ? '' : ` with applyMutations: ${c.applyMutations}`} ${c.want ? 'applies' : 'does not apply'} the mutations first`, () => {
+    const seen: (boolean | undefined)[] = [];
+    const engine: AdmissionEngine = {
+      validate(request, failurePolicy, options) {
+        seen.push(options?.applyMutations);
+        return fakeEngine().validate(request, failurePolicy);
+      },
+    };
+    for (const endpoint of ['validate', 'validate-fail', 'validate-ignore'] as const) {
+      handleReview(review(), engine, { mode: c.mode, endpoint, ...(c.applyMutations === undefined ? {} : { applyMutations: c.applyMutations }) });
+    }
+    assert.deepEqual(seen, [c.want, c.want, c.want]);
+  });
+}
