@@ -205,3 +205,31 @@ test('a baseline rule after a restricted one on the same pod reads the restricte
     assert.equal(derived.status, 'fail');
   }
 });
+
+test('a restricted rule after a baseline one on the same pod runs only the restricted checks: same answer', () => {
+  const pod = (): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'ns', annotations: { 'seccomp.security.alpha.kubernetes.io/pod': 'unconfined' } },
+    spec: {
+      hostNetwork: true,
+      volumes: [{ name: 'h', hostPath: { path: '/etc' } }, { name: 'n', nfs: { server: 's', path: '/' } }],
+      securityContext: { seccompProfile: { type: 'Unconfined' }, runAsUser: 0 },
+      initContainers: [{ name: 'i', image: 'busybox', securityContext: { allowPrivilegeEscalation: true } }],
+      containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80, hostPort: 80 }], securityContext: { privileged: true, capabilities: { add: ['SYS_ADMIN'] }, runAsNonRoot: false } }],
+    },
+  });
+  for (const version of ['latest', 'v1.0', 'v1.19', 'v1.22', 'v1.25']) {
+    const restricted = compilePodSecurityRule({ name: 'r', level: 'restricted', version });
+    const baseline = compilePodSecurityRule({ name: 'b', level: 'baseline', version });
+    const shared = pod();
+    assert.equal(evaluateCompiledPodSecurityRule(shared, baseline).status, 'fail');
+    const steps = podSecurityStepRuns();
+    const merged = evaluateCompiledPodSecurityRule(shared, restricted);
+    const mergedSteps = podSecurityStepRuns() - steps;
+    const alone = podSecurityStepRuns();
+    const fresh = evaluateCompiledPodSecurityRule(pod(), restricted);
+    assert.ok(mergedSteps < podSecurityStepRuns() - alone, `${version}: the baseline checks were not run again`);
+    assert.deepEqual(merged, fresh, version);
+  }
+});

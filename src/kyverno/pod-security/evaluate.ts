@@ -110,6 +110,18 @@ interface PodChecks {
 
 // The few most recent resources (util/recent.ts): no weak-map insert per fresh request object.
 const BASELINE_IDS: ReadonlySet<string> = new Set(CHECKS.filter((c) => c.level === 'baseline').map((c) => c.id));
+const RESTRICTED_ONLY_IDS: readonly string[] = CHECKS.filter((c) => c.level === 'restricted').map((c) => c.id);
+
+/** Two failed-check lists in check-ID order, with no ID in both, merged in check-ID order. */
+function mergeById(a: readonly KyvernoCheckResult[], b: readonly KyvernoCheckResult[]): KyvernoCheckResult[] {
+  const out: KyvernoCheckResult[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(a[i]!.id <= b[j]!.id ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
 
 const podChecks = new RecentMap<KubeObject, PodChecks>(8);
 
@@ -127,11 +139,15 @@ function failedChecks(rule: Extract<CompiledPodSecurityRule, { ok: true }>, pod:
   const baseKey = `${level}:${rule.version}:${psaMax}`;
   let failed = entry.failed.get(baseKey);
   if (failed === undefined) {
-    // Kyverno's restricted run is every baseline check plus the restricted ones, each with the same steps:
-    // when it has run, the baseline result is its baseline checks (in the same check-ID order).
-    const restricted = level === 'baseline' ? entry.failed.get(`restricted:${rule.version}:${psaMax}`) : undefined;
-    if (restricted !== undefined) {
-      failed = restricted.filter((c) => BASELINE_IDS.has(c.id));
+    // Kyverno's restricted run is every baseline check plus the restricted ones, each with the same steps
+    // and in check-ID order. So when the restricted run is there, the baseline result is its baseline
+    // checks; when the baseline run is there, the restricted result adds the restricted checks' run to it.
+    const other = entry.failed.get(`${level === 'baseline' ? 'restricted' : 'baseline'}:${rule.version}:${psaMax}`);
+    if (other !== undefined && level === 'baseline') {
+      failed = other.filter((c) => BASELINE_IDS.has(c.id));
+    } else if (other !== undefined) {
+      failed = mergeById(other, evaluateKyvernoChecks(pod, level, rule.version, psaMax, RESTRICTED_ONLY_IDS));
+      checkRuns++;
     } else {
       failed = evaluateKyvernoChecks(pod, level, rule.version, psaMax);
       checkRuns++;
