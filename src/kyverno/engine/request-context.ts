@@ -27,14 +27,9 @@ export function requestObjects(resource: KubeObject, ctx: EvaluationContext): Re
   const newObject = isDelete ? undefined : resource;
   const oldObject = isDelete ? resource : ctx.oldObject;
   const subject = newObject ?? oldObject ?? resource;
-  return {
-    operation,
-    isDelete,
-    ...(newObject ? { newObject } : {}),
-    ...(oldObject ? { oldObject } : {}),
-    subject,
-    namespace: subject.metadata?.namespace ?? '',
-  };
+  // One literal (absent objects as undefined), not conditional spreads: V8's slow path, and this runs for
+  // every request and for every object a mutate rule produces.
+  return { operation, isDelete, newObject, oldObject, subject, namespace: subject.metadata?.namespace ?? '' };
 }
 
 // The base context depends only on the resource and the request context, and nothing downstream mutates
@@ -96,19 +91,14 @@ function buildRequestState(resource: KubeObject, ctx: EvaluationContext): Reques
 }
 
 function buildBaseContextUncached(resource: KubeObject, ctx: EvaluationContext): JsonObject {
-  // requestObjects, inlined without its conditional spreads (V8's slow path): this runs once per request,
-  // and again for every object a mutate rule produces. buildContext treats absent and undefined alike.
-  const operation = ctx.operation ?? 'CREATE';
-  const isDelete = operation === 'DELETE';
-  const newObject = isDelete ? undefined : resource;
-  const oldObject = isDelete ? resource : ctx.oldObject;
-  const subject = newObject ?? oldObject ?? resource;
+  const { operation, newObject, oldObject, namespace } = requestObjects(resource, ctx);
   const info = ctx.requestInfo;
+  // buildContext treats absent and undefined inputs alike.
   let base = buildContext({
     object: newObject,
     oldObject,
     operation,
-    namespace: subject.metadata?.namespace ?? '',
+    namespace,
     userInfo: info?.userInfo,
     roles: info?.roles,
     clusterRoles: info?.clusterRoles,
