@@ -90,7 +90,7 @@ const MUTATING_OPERATIONS = new Set(['CREATE', 'UPDATE']);
 export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions = {}): AdmissionEngine {
   const profile = opts.profile ?? DEFAULT_PROFILE;
   const policies = all.filter((p) => inAdmission(p, profile));
-  // Indexed by kind: a request only looks at the policies whose rules can select its kind.
+  // Indexed by kind, operation and namespace: a request only looks at the policies whose rules can select it.
   const set = compilePolicySet(policies);
   const overrides = new Map<string, readonly ActionOverride[]>(policies.map((p) => [policyKey(p), p.validationFailureActionOverrides]));
   const hasMutations = policies.some((p) => p.rules.some((r) => r.mutate !== undefined));
@@ -130,7 +130,8 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
   const mutation = (resource: KubeObject, ctx: EvaluationContext): { patched: KubeObject; blocked?: string } => {
     if (!hasMutations || !MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE')) return { patched: resource };
     let patched = resource;
-    for (const c of set.candidates(ctx.gvk?.kind ?? resource.kind, ctx.subresource).mutate) {
+    // Narrowed by operation only: a policy of the chain may still change what the next one matches.
+    for (const c of set.candidates(ctx.gvk?.kind ?? resource.kind, ctx.subresource, { operation: ctx.operation ?? 'CREATE' }).mutate) {
       const m = mutatePolicy(c, patched, ctx);
       const bad = m.rules.filter((r) => r.status === 'fail' || r.status === 'error');
       if (bad.length === 0) {
@@ -172,7 +173,9 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
       // mode) asks for the mutations to be applied first.
       const patched = options.applyMutations === true ? mutated(resource, ctx) : resource;
       const results: PolicyVerdict[] = [];
-      for (const compiled of set.candidates(ctx.gvk?.kind ?? patched.kind, ctx.subresource).validate) {
+      // Matched against the object and, on UPDATE, the old one (evaluatePolicy matches either).
+      const scope = { operation: ctx.operation ?? 'CREATE', objects: [patched, ctx.oldObject] };
+      for (const compiled of set.candidates(ctx.gvk?.kind ?? patched.kind, ctx.subresource, scope).validate) {
         const policy = compiled.policy;
         // Each Kyverno webhook evaluates only its failurePolicy's policies.
         if (failurePolicy !== undefined && policy.failurePolicy !== failurePolicy) continue;

@@ -29,5 +29,5 @@ export type {
   RuleResult,
   RuleStatus,
 } from './types.js';
-export type { Candidates, PolicySet } from './policy-set.js';
-export { compilePolicySet, ruleKinds } from './policy-set.js';
+export type { CandidateScope, Candidates, PolicySet } from './policy-set.js';
+export { compilePolicySet, ruleKinds, ruleNamespaces, ruleOperations } from './policy-set.js';

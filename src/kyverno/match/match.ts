@@ -32,9 +32,19 @@ export interface MatchOutcome {
   reasons: string[];
 }
 
+/** The namespace a namespaced Policy requires of a resource: the resource's own `metadata.namespace`. */
+export function policyNamespaceOf(resource: KubeObject): string {
+  return resource.metadata.namespace ?? '';
+}
+
+/** The namespace a `resources.namespaces` filter is compared with: a Namespace's own name, else its namespace. */
+export function filterNamespaceOf(resource: KubeObject): string {
+  return resource.kind === 'Namespace' ? (resource.metadata.name ?? '') : (resource.metadata.namespace ?? '');
+}
+
 /** Decides whether a rule's match/exclude select the resource. */
 export function matchRule(rule: Pick<Rule, 'match' | 'exclude'>, input: MatchInput): MatchOutcome {
-  if (input.policyNamespace !== undefined && input.policyNamespace !== (input.resource.metadata.namespace ?? '')) {
+  if (input.policyNamespace !== undefined && input.policyNamespace !== policyNamespaceOf(input.resource)) {
     return { matched: false, reasons: ['policy and resource namespaces mismatch'] };
   }
   const reasons: string[] = [];
@@ -72,7 +82,7 @@ export function ruleMatcher(rule: Pick<Rule, 'match' | 'exclude'>): RuleMatcher 
   const kinds = kindSelection(rule);
   if (kinds === null) return (input) => matchRule(rule, input).matched;
   return (input) => {
-    if (input.policyNamespace !== undefined && input.policyNamespace !== (input.resource.metadata.namespace ?? '')) return false;
+    if (input.policyNamespace !== undefined && input.policyNamespace !== policyNamespaceOf(input.resource)) return false;
     // What checkKind decides for a bare kind name: equal kinds, any group and version, the main resource
     // (or a Pod's ephemeralcontainers); every other criterion of such a filter is absent.
     return kinds.has(input.gvk.kind) && (input.subresource === '' || isEphemeralContainers(input.gvk, input.subresource));
@@ -166,7 +176,7 @@ function conditionBlockFailures(d: ResourceDescription, u: UserInfoFilter, input
   if (d.name && !wildcardMatch(d.name, name)) errs.push('name does not match');
   if (d.names && d.names.length > 0 && !d.names.some((n) => wildcardMatch(n, name))) errs.push('none of the names match');
   if (d.namespaces && d.namespaces.length > 0) {
-    const ns = resource.kind === 'Namespace' ? (resource.metadata.name ?? '') : (resource.metadata.namespace ?? '');
+    const ns = filterNamespaceOf(resource);
     if (!d.namespaces.some((p) => wildcardMatch(p, ns))) errs.push('namespace does not match');
   }
   if (d.annotations && Object.keys(d.annotations).length > 0 && !checkAnnotations(d.annotations, resource.metadata.annotations ?? {})) {
