@@ -15,6 +15,7 @@ import type { ReviewEndpoint } from './handle-review.js';
 import type { WebhookLogger } from './logger.js';
 import type { WebhookMetrics } from './metrics.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './review-worker.js';
+import { type TallySource, VerdictTally } from './verdict-tally.js';
 
 /** Where workers come from: a module URL, or the worker's whole source as a script (bundled builds). */
 export type ReviewWorkerEntry = { url: URL } | { source: string };
@@ -71,10 +72,12 @@ interface Slot {
   online: boolean;
   retired: boolean;
   answered: boolean;
+  /** The worker's verdict counters. */
+  tally: TallySource;
 }
 
-function spawn(setup: WorkerSetup, heapLimitMb: number): Worker {
-  const options = { workerData: { podgateReviewWorker: setup }, resourceLimits: { maxOldGenerationSizeMb: heapLimitMb, maxYoungGenerationSizeMb: 8 }, stdout: false, stderr: false };
+function spawn(setup: WorkerSetup, heapLimitMb: number, tally: SharedArrayBuffer): Worker {
+  const options = { workerData: { podgateReviewWorker: setup, podgateTally: tally }, resourceLimits: { maxOldGenerationSizeMb: heapLimitMb, maxYoungGenerationSizeMb: 8 }, stdout: false, stderr: false };
   if (entryOverride) return 'source' in entryOverride ? new Worker(entryOverride.source, { ...options, eval: true }) : new Worker(entryOverride.url, options);
   const here: unknown = import.meta.url;
   if (typeof here !== 'string') throw new Error('the evaluation worker entry is unknown in this build (no import.meta.url): register it with setReviewWorkerEntry()');
@@ -99,9 +102,11 @@ export class EvalPool {
   #crashes = 0;
   #respawnTimer: NodeJS.Timeout | undefined;
   readonly #unsubscribe: (() => void) | undefined;
+  readonly #tally = new VerdictTally();
 
   constructor(o: EvalPoolOptions) {
     this.#o = { workers: 2, maxQueue: 64, heapLimitMb: 160, ...o };
+    o.metrics.addVerdictSource((add) => this.#tally.collect(add));
     for (let i = 0; i < this.#o.workers; i++) this.#addWorker();
     this.#unsubscribe = o.engine.onChange?.(() => {
       for (const s of this.#slots) this.#sync(s);
@@ -171,14 +176,16 @@ export class EvalPool {
   #addWorker(): void {
     if (this.#closed) return;
     let worker: Worker;
+    const tally = this.#tally.open();
     try {
-      worker = spawn(this.#o.setup, this.#o.heapLimitMb);
+      worker = spawn(this.#o.setup, this.#o.heapLimitMb, tally.buffer);
     } catch (err) {
+      this.#tally.retire(tally);
       this.#o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'cannot start an evaluation worker');
       this.#scheduleRespawn();
       return;
     }
-    const slot: Slot = { worker, generation: -1, loaded: -1, online: false, retired: false, answered: false };
+    const slot: Slot = { worker, generation: -1, loaded: -1, online: false, retired: false, answered: false, tally };
     this.#slots.push(slot);
     worker.on('message', (m: FromWorker) => this.#onMessage(slot, m));
     worker.on('error', (err) => {
@@ -186,6 +193,7 @@ export class EvalPool {
       this.#o.log.error({ err: err.message }, 'evaluation worker failed');
     });
     worker.on('exit', (code) => {
+      this.#tally.retire(tally);
       if (slot.retired) return;
       slot.retired = true;
       this.#remove(slot);
@@ -260,6 +268,8 @@ export class EvalPool {
       if (m.error) this.#o.log.error({ generation: m.generation, err: m.error }, 'evaluation worker could not build the policy set');
       return;
     }
+    // The slots' labels are the worker's state, kept whatever became of the job.
+    if (m.outcome.tallyLabels) this.#tally.label(slot.tally, m.outcome.tallyLabels);
     const job = slot.job;
     if (!job || job.id !== m.id) return;
     slot.job = undefined;

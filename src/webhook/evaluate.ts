@@ -8,6 +8,7 @@ import { type AdmissionEngine, type HandleOptions, handleReview, type ReviewEndp
 import type { ShadowComparison } from './psp-shadow.js';
 import type { PolicyVerdict } from './results.js';
 import { encodeReview } from './review-codec.js';
+import type { VerdictCounter } from './verdict-tally.js';
 
 /** What the main thread needs of one evaluated review. */
 export interface ReviewOutcome {
@@ -22,8 +23,13 @@ export interface ReviewOutcome {
   decision?: Pick<AdmissionDecision, 'allowed' | 'webhook' | 'wouldDeny'>;
   /** Verdicts evaluated (trimmed to what reports read); left empty unless asked for (`keepResults`). */
   results: PolicyVerdict[];
-  /** Rule verdict counts for metrics: `policy\u0000rule\u0000status` keys (cheaper to pass between threads than the verdicts). */
+  /**
+   * Rule verdict counts for metrics as `policy\u0000rule\u0000status` keys. With a VerdictCounter (evaluation
+   * workers) only those it had no slot for: the rest are in its shared counters.
+   */
   tally?: string[];
+  /** Labels of the shared-counter slots this review used first (see verdict-tally.ts). */
+  tallyLabels?: [number, string, string][];
   skipped?: string;
   error?: string;
   shadow?: ShadowComparison;
@@ -51,7 +57,11 @@ const trim = (v: PolicyVerdict): PolicyVerdict => ({
 });
 
 /** Evaluates one request body. Never throws. */
-export function evaluateReview(body: Uint8Array, engine: AdmissionEngine | undefined, opts: HandleOptions & { endpoint: ReviewEndpoint; keepResults?: boolean }): ReviewOutcome {
+export function evaluateReview(
+  body: Uint8Array,
+  engine: AdmissionEngine | undefined,
+  opts: HandleOptions & { endpoint: ReviewEndpoint; keepResults?: boolean; counter?: VerdictCounter },
+): ReviewOutcome {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
@@ -70,6 +80,7 @@ export function evaluateReview(body: Uint8Array, engine: AdmissionEngine | undef
   }
   const { request, decision } = handled;
   const objectUid = request.object?.metadata?.uid;
+  const counted = opts.counter?.count(handled.results);
   return {
     status: 200,
     body: JSON.stringify(handled.review),
@@ -88,7 +99,8 @@ export function evaluateReview(body: Uint8Array, engine: AdmissionEngine | undef
       ...(decision.wouldDeny ? { wouldDeny: decision.wouldDeny } : {}),
     },
     results: opts.keepResults === false ? [] : handled.results.map(trim),
-    tally: handled.results.flatMap((v) => v.rules.map((r) => `${v.policy.name}\u0000${r.rule}\u0000${r.status}`)),
+    tally: counted ? (counted.overflow ?? []) : handled.results.flatMap((v) => v.rules.map((r) => `${v.policy.name}\u0000${r.rule}\u0000${r.status}`)),
+    ...(counted?.labels ? { tallyLabels: counted.labels } : {}),
     ...(handled.skipped ? { skipped: handled.skipped } : {}),
     ...(handled.error ? { error: handled.error } : {}),
     ...(handled.shadow ? { shadow: handled.shadow } : {}),

@@ -14,6 +14,8 @@ export interface WebhookMetrics {
   countVerdicts(results: readonly PolicyVerdict[]): void;
   /** The same from `policy\u0000rule\u0000status` keys. */
   countVerdictKeys(keys: readonly string[]): void;
+  /** Adds a source of verdict counts read at scrape time (the evaluation workers' shared counters). */
+  addVerdictSource(collect: (add: (policy: string, rule: string, result: string, n: number) => void) => void): void;
   badRequests: Counter<'reason'>;
   internalErrors: Counter<'endpoint'>;
   shadowComparisons: Counter<'class'>;
@@ -39,6 +41,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
   // prom-client hashes the label set on every inc(); with ~25 rule verdicts per request that was a
   // tenth of the request's CPU, so verdicts are tallied per key and flushed when scraped.
   const pending = new Map<string, { labels: { policy: string; rule: string; result: string }; n: number }>();
+  const sources: ((add: (policy: string, rule: string, result: string, n: number) => void) => void)[] = [];
   const m: WebhookMetrics = {
     registry,
     countVerdicts(results) {
@@ -50,6 +53,9 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
           else pending.set(key, { labels: { policy: v.policy.name, rule: r.rule, result: r.status }, n: 1 });
         }
       }
+    },
+    addVerdictSource(collect) {
+      sources.push(collect);
     },
     countVerdictKeys(keys) {
       for (const key of keys) {
@@ -80,6 +86,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
       labelNames: ['policy', 'rule', 'result'],
       registers: [registry],
       collect() {
+        for (const source of sources) source((policy, rule, result, n) => this.inc({ policy, rule, result }, n));
         for (const p of pending.values()) this.inc(p.labels, p.n);
         pending.clear();
       },

@@ -8,6 +8,7 @@ import type { WebhookMode } from './decision.js';
 import { type EngineRecipe, engineFromRecipe } from './engine-recipe.js';
 import { evaluateReview } from './evaluate.js';
 import type { AdmissionEngine, ReviewEndpoint } from './handle-review.js';
+import { VerdictCounter } from './verdict-tally.js';
 
 /** What a worker is started with. */
 export interface WorkerSetup {
@@ -26,7 +27,9 @@ export type FromWorker =
   | { type: 'loaded'; generation: number; error?: string }
   | { type: 'done'; id: number; outcome: import('./evaluate.js').ReviewOutcome };
 
-function serve(port: MessagePort, setup: WorkerSetup): void {
+function serve(port: MessagePort, setup: WorkerSetup, tally: SharedArrayBuffer | undefined): void {
+  // Verdicts are counted into the main thread's shared counters rather than sent with every answer.
+  const counter = tally ? new VerdictCounter(tally) : undefined;
   // Evaluation yields the CPU to the HTTP thread (health probes, answers, budgets) when cores are
   // scarce. Linux nice values are per thread, so this lowers this worker only.
   try {
@@ -53,13 +56,20 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
         }
         return;
       }
-      const outcome = evaluateReview(m.body, engine, { mode: setup.mode, endpoint: m.endpoint, keepResults: setup.keepResults === true, ...(setup.config ? { config: setup.config } : {}) });
+      const outcome = evaluateReview(m.body, engine, {
+        mode: setup.mode,
+        endpoint: m.endpoint,
+        keepResults: setup.keepResults === true,
+        ...(setup.config ? { config: setup.config } : {}),
+        ...(counter ? { counter } : {}),
+      });
       if (loadError && !engine) outcome.error ??= `podgate: policy set failed to build in the evaluation worker: ${loadError}`;
       port.postMessage({ type: 'done', id: m.id, outcome } satisfies FromWorker);
     });
   });
 }
 
-if (!isMainThread && parentPort && (workerData as { podgateReviewWorker?: WorkerSetup } | undefined)?.podgateReviewWorker) {
-  serve(parentPort, (workerData as { podgateReviewWorker: WorkerSetup }).podgateReviewWorker);
+const data = workerData as { podgateReviewWorker?: WorkerSetup; podgateTally?: SharedArrayBuffer } | undefined;
+if (!isMainThread && parentPort && data?.podgateReviewWorker) {
+  serve(parentPort, data.podgateReviewWorker, data.podgateTally instanceof SharedArrayBuffer ? data.podgateTally : undefined);
 }

@@ -157,6 +157,47 @@ describe('enforce mode over HTTPS', () => {
   });
 });
 
+describe('verdict metrics over HTTPS', () => {
+  // Workers count verdicts into counters the main thread reads when scraped: the counts must be exact.
+  test('podgate_policy_results_total counts every verdict once, across scrapes and workers', async () => {
+    const { server } = await start('enforce', fixed(), { metricsPort: 0 });
+    try {
+      const { request } = await import('node:http');
+      const scrape = () =>
+        new Promise<Map<string, number>>((resolve, reject) => {
+          request({ host: '127.0.0.1', port: server.metricsPort, path: '/metrics' }, (res) => {
+            let s = '';
+            res.on('data', (c) => {
+              s += c;
+            });
+            res.on('end', () => {
+              const out = new Map<string, number>();
+              for (const m of s.matchAll(/^podgate_policy_results_total\{policy="([^"]*)",rule="([^"]*)",result="([^"]*)"\} (\d+)$/gm)) out.set(`${m[1]}/${m[2]}/${m[3]}`, Number(m[4]));
+              resolve(out);
+            });
+          })
+            .on('error', reject)
+            .end();
+        });
+      const post = (labels: Record<string, string>) => call(server.port, '/validate', JSON.stringify(podReview({ labels })));
+      // Concurrent, so that both workers answer some.
+      await Promise.all([...Array.from({ length: 5 }, () => post({})), ...Array.from({ length: 3 }, () => post({ ok: 'true' }))]);
+      const first = await scrape();
+      assert.equal(first.get('require-ok/ok-label/fail'), 5);
+      assert.equal(first.get('require-ok/ok-label/pass'), 3);
+      assert.equal(first.get('prefer-team/team-label/fail'), 8);
+      await Promise.all([post({ ok: 'true', team: 'a' }), post({ ok: 'true', team: 'b' })]);
+      const second = await scrape();
+      assert.equal(second.get('require-ok/ok-label/fail'), 5);
+      assert.equal(second.get('require-ok/ok-label/pass'), 5);
+      assert.equal(second.get('prefer-team/team-label/fail'), 8);
+      assert.equal(second.get('prefer-team/team-label/pass'), 2);
+    } finally {
+      await server.close(1000);
+    }
+  });
+});
+
 describe('readiness before the first policy load', () => {
   test('/readyz is 503 and enforce mode denies rather than admitting everything', async () => {
     const { server } = await start('enforce', fixed(false));
