@@ -112,6 +112,9 @@ test('ruleOperations and ruleNamespaces: unions, bounds of `all`, wildcards unbo
     { match: { resources: { kinds: ['Pod'], namespaces: ['kube-*'] } }, ops: undefined, ns: undefined },
     { match: { resources: { kinds: ['Pod'], namespaces: ['kube-?'] } }, ops: undefined, ns: undefined },
     { match: { resources: { kinds: ['Pod'], namespaces: ['kube-system'], operations: ['CONNECT'] } }, ops: ['CONNECT'], ns: ['kube-system'] },
+    // Not schema-checked (a library caller): lists that are not lists of strings are not indexed.
+    { match: { resources: { kinds: ['Pod'], namespaces: [1, 'a'], operations: 'CREATE' } } as never, ops: undefined, ns: undefined },
+    { match: { resources: { kinds: ['Pod'], namespaces: [null], operations: [['CREATE']] } } as never, ops: undefined, ns: undefined },
   ];
   for (const c of cases) {
     const ops = ruleOperations({ match: c.match });

@@ -40,10 +40,15 @@ export interface PolicySet {
 
 type FilterBound = (f: ResourceFilter) => Set<string> | undefined;
 
+/** A list of strings as the index can use it; anything else (not schema-checked) leaves the rule unbounded. */
+function stringList(v: unknown): readonly string[] | undefined {
+  return Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string') ? v : undefined;
+}
+
 /** The kinds a filter can select, or undefined when it can select any kind. */
 function filterKinds(f: Pick<ResourceFilter, 'resources'>): Set<string> | undefined {
-  const kinds = f.resources?.kinds;
-  if (!kinds || kinds.length === 0) return undefined;
+  const kinds = stringList(f.resources?.kinds);
+  if (!kinds) return undefined;
   const out = new Set<string>();
   for (const entry of kinds) {
     const k = indexableKind(entry);
@@ -55,14 +60,14 @@ function filterKinds(f: Pick<ResourceFilter, 'resources'>): Set<string> | undefi
 
 /** The operations a filter can select (compared as given, see match.ts), or undefined for any. */
 function filterOperations(f: Pick<ResourceFilter, 'resources'>): Set<string> | undefined {
-  const ops = f.resources?.operations;
-  return ops && ops.length > 0 ? new Set(ops) : undefined;
+  const ops = stringList(f.resources?.operations);
+  return ops ? new Set(ops) : undefined;
 }
 
 /** The namespaces a filter can select (exact names), or undefined for any (no list, or a wildcard in it). */
 function filterNamespaces(f: Pick<ResourceFilter, 'resources'>): Set<string> | undefined {
-  const namespaces = f.resources?.namespaces;
-  if (!namespaces || namespaces.length === 0 || namespaces.some(hasWildcard)) return undefined;
+  const namespaces = stringList(f.resources?.namespaces);
+  if (!namespaces || namespaces.some(hasWildcard)) return undefined;
   return new Set(namespaces);
 }
 
