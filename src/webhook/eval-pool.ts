@@ -45,6 +45,12 @@ export interface EvalPoolOptions {
   metrics: WebhookMetrics;
   /** V8 old-generation limit of each worker, MiB (default 160): a review that needs more fails alone. */
   heapLimitMb?: number;
+  /**
+   * V8 young-generation size of each worker, MiB (default 16). A review of the 141 corpus policies
+   * allocates about 200 KiB: with 8 MiB the worker collected every 13 reviews and spent about 65 µs a review
+   * in GC; with 16 MiB, every 26 and about 40 µs, for about 15 MiB more RSS (32 MiB: as Node's default, but 50 MiB more).
+   */
+  youngGenerationMb?: number;
 }
 
 /** How a job ended. */
@@ -76,8 +82,13 @@ interface Slot {
   tally: TallySource;
 }
 
-function spawn(setup: WorkerSetup, heapLimitMb: number, tally: SharedArrayBuffer): Worker {
-  const options = { workerData: { podgateReviewWorker: setup, podgateTally: tally }, resourceLimits: { maxOldGenerationSizeMb: heapLimitMb, maxYoungGenerationSizeMb: 8 }, stdout: false, stderr: false };
+function spawn(setup: WorkerSetup, limits: { heapLimitMb: number; youngGenerationMb: number }, tally: SharedArrayBuffer): Worker {
+  const options = {
+    workerData: { podgateReviewWorker: setup, podgateTally: tally },
+    resourceLimits: { maxOldGenerationSizeMb: limits.heapLimitMb, maxYoungGenerationSizeMb: limits.youngGenerationMb },
+    stdout: false,
+    stderr: false,
+  };
   if (entryOverride) return 'source' in entryOverride ? new Worker(entryOverride.source, { ...options, eval: true }) : new Worker(entryOverride.url, options);
   const here: unknown = import.meta.url;
   if (typeof here !== 'string') throw new Error('the evaluation worker entry is unknown in this build (no import.meta.url): register it with setReviewWorkerEntry()');
@@ -93,7 +104,7 @@ function spawn(setup: WorkerSetup, heapLimitMb: number, tally: SharedArrayBuffer
 
 /** The evaluation pool. */
 export class EvalPool {
-  readonly #o: Required<Pick<EvalPoolOptions, 'workers' | 'maxQueue' | 'heapLimitMb'>> & EvalPoolOptions;
+  readonly #o: Required<Pick<EvalPoolOptions, 'workers' | 'maxQueue' | 'heapLimitMb' | 'youngGenerationMb'>> & EvalPoolOptions;
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
   #nextId = 1;
@@ -105,7 +116,7 @@ export class EvalPool {
   readonly #tally = new VerdictTally();
 
   constructor(o: EvalPoolOptions) {
-    this.#o = { workers: 2, maxQueue: 64, heapLimitMb: 160, ...o };
+    this.#o = { workers: 2, maxQueue: 64, heapLimitMb: 160, youngGenerationMb: 16, ...o };
     o.metrics.addVerdictSource((add) => this.#tally.collect(add));
     for (let i = 0; i < this.#o.workers; i++) this.#addWorker();
     this.#unsubscribe = o.engine.onChange?.(() => {
@@ -178,7 +189,7 @@ export class EvalPool {
     let worker: Worker;
     const tally = this.#tally.open();
     try {
-      worker = spawn(this.#o.setup, this.#o.heapLimitMb, tally.buffer);
+      worker = spawn(this.#o.setup, this.#o, tally.buffer);
     } catch (err) {
       this.#tally.retire(tally);
       this.#o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'cannot start an evaluation worker');
