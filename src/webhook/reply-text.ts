@@ -94,7 +94,7 @@ function isPrintable(c: string): boolean {
 
 function analyze(value: string): Analysis {
   if (value === '') return { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
-  const cs = [...value];
+  const cs = codePointList(value);
   let blockIndicators = value.startsWith('---') || value.startsWith('...');
   let lineBreaks = false;
   let special = false;
@@ -218,7 +218,14 @@ class Emitter {
 
   put(s: string): void {
     this.out += s;
-    this.column += [...s].length;
+    // Columns count code points (a surrogate pair is one); most calls write a single code unit.
+    this.column += s.length === 1 ? 1 : codePoints(s);
+  }
+
+  /** Writes s, known to be `columns` code points wide. */
+  write(s: string, columns: number): void {
+    this.out += s;
+    this.column += columns;
   }
 
   putBreak(): void {
@@ -263,41 +270,65 @@ class Emitter {
 
   plain(value: string, allowBreaks: boolean): void {
     if (!this.whitespace) this.put(' ');
-    const cs = [...value];
+    const cs = codePointList(value);
     let spaces = false;
+    // Runs of non-space characters are written at once (folding is only decided at spaces).
+    let run = '';
+    let runColumns = 0;
     for (let i = 0; i < cs.length; i++) {
       const c = cs[i]!;
       if (c === ' ') {
+        if (runColumns > 0) {
+          this.write(run, runColumns);
+          run = '';
+          runColumns = 0;
+        }
         if (allowBreaks && !spaces && this.column > BEST_WIDTH && cs[i + 1] !== ' ') this.writeIndent();
         else this.put(c);
         spaces = true;
       } else {
-        this.put(c);
+        run += c;
+        runColumns++;
         this.indention = false;
         spaces = false;
       }
     }
+    if (runColumns > 0) this.write(run, runColumns);
     this.whitespace = false;
     this.indention = false;
   }
 
   singleQuoted(value: string, allowBreaks: boolean): void {
     this.writeIndicator("'", true, false, false);
-    const cs = [...value];
+    const cs = codePointList(value);
     let spaces = false;
+    let run = '';
+    let runColumns = 0;
     for (let i = 0; i < cs.length; i++) {
       const c = cs[i]!;
       if (c === ' ') {
+        if (runColumns > 0) {
+          this.write(run, runColumns);
+          run = '';
+          runColumns = 0;
+        }
         if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < cs.length - 1 && cs[i + 1] !== ' ') this.writeIndent();
         else this.put(c);
         spaces = true;
       } else {
         // Single-quoted style is only chosen for break-free values, so no line-break branch is needed.
-        this.put(c === "'" ? "''" : c);
+        if (c === "'") {
+          run += "''";
+          runColumns += 2;
+        } else {
+          run += c;
+          runColumns++;
+        }
         this.indention = false;
         spaces = false;
       }
     }
+    if (runColumns > 0) this.write(run, runColumns);
     this.writeIndicator("'", false, false, false);
     this.whitespace = false;
     this.indention = false;
@@ -305,7 +336,7 @@ class Emitter {
 
   doubleQuoted(value: string, allowBreaks: boolean): void {
     this.writeIndicator('"', true, false, false);
-    const cs = [...value];
+    const cs = codePointList(value);
     let spaces = false;
     for (let i = 0; i < cs.length; i++) {
       const c = cs[i]!;
@@ -330,7 +361,7 @@ class Emitter {
 
   literal(value: string): void {
     this.writeIndicator('|', true, false, false);
-    const cs = [...value];
+    const cs = codePointList(value);
     if (cs[0] === ' ' || isBreak(cs[0])) this.writeIndicator('2', false, false, false);
     const lastIdx = cs.length - 1;
     let chomp = '';
@@ -368,6 +399,32 @@ class Emitter {
     this.writeIndent();
     return this.out;
   }
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * The code points of value as an indexable list: the string itself when it has no surrogates (each code
+ * unit is a code point), else `[...value]`; spreading every scalar cost more than the rest of the emitter.
+ */
+function codePointList(value: string): ArrayLike<string> & Iterable<string> {
+  return SURROGATE.test(value) ? [...value] : value;
+}
+
+/** The number of code points of s, as `[...s].length` (a lone surrogate counts one). */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 function hexEscape(p: number): string {
