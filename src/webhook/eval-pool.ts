@@ -27,6 +27,9 @@ export function setReviewWorkerEntry(entry: ReviewWorkerEntry | undefined): void
   entryOverride = entry;
 }
 
+/** Each worker's V8 heap limits, MiB (see EvalPoolOptions); the deployment's memory limit must cover them. */
+export const WORKER_MEMORY = { heapLimitMb: 160, youngGenerationMb: 16 } as const;
+
 /** The active policy set, as workers load it. */
 export interface RecipeSource {
   active(): { generation: number; recipe: EngineRecipe } | undefined;
@@ -116,7 +119,7 @@ export class EvalPool {
   readonly #tally = new VerdictTally();
 
   constructor(o: EvalPoolOptions) {
-    this.#o = { workers: 2, maxQueue: 64, heapLimitMb: 160, youngGenerationMb: 16, ...o };
+    this.#o = { workers: 2, maxQueue: 64, ...WORKER_MEMORY, ...o };
     o.metrics.addVerdictSource((add) => this.#tally.collect(add));
     for (let i = 0; i < this.#o.workers; i++) this.#addWorker();
     this.#unsubscribe = o.engine.onChange?.(() => {

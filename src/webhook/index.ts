@@ -35,7 +35,7 @@ export { engineFromRecipe, kyvernoEngineFromData } from './engine-recipe.js';
 export type { ReviewOutcome } from './evaluate.js';
 export { endpointFailurePolicy, evaluateReview, failureReview } from './evaluate.js';
 export type { EvalPoolOptions, PoolAnswer, ReviewWorkerEntry } from './eval-pool.js';
-export { EvalPool, setReviewWorkerEntry } from './eval-pool.js';
+export { EvalPool, setReviewWorkerEntry, WORKER_MEMORY } from './eval-pool.js';
 export type { WebhookConfigOptions } from './webhook-config.js';
 export { breakGlassCommand, WEBHOOK_CONFIG_NAMES, webhookConfigurations } from './webhook-config.js';
 export type { ClusterContextProvider, EngineOptions, LoadedPolicies } from './engine-adapter.js';
