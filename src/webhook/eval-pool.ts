@@ -81,13 +81,13 @@ interface Slot {
   online: boolean;
   retired: boolean;
   answered: boolean;
-  /** The worker's verdict counters. */
+  /** The worker's verdict slots. */
   tally: TallySource;
 }
 
-function spawn(setup: WorkerSetup, limits: { heapLimitMb: number; youngGenerationMb: number }, tally: SharedArrayBuffer): Worker {
+function spawn(setup: WorkerSetup, limits: { heapLimitMb: number; youngGenerationMb: number }): Worker {
   const options = {
-    workerData: { podgateReviewWorker: setup, podgateTally: tally },
+    workerData: { podgateReviewWorker: setup },
     resourceLimits: { maxOldGenerationSizeMb: limits.heapLimitMb, maxYoungGenerationSizeMb: limits.youngGenerationMb },
     stdout: false,
     stderr: false,
@@ -192,7 +192,7 @@ export class EvalPool {
     let worker: Worker;
     const tally = this.#tally.open();
     try {
-      worker = spawn(this.#o.setup, this.#o, tally.buffer);
+      worker = spawn(this.#o.setup, this.#o);
     } catch (err) {
       this.#tally.retire(tally);
       this.#o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'cannot start an evaluation worker');
@@ -282,11 +282,13 @@ export class EvalPool {
       if (m.error) this.#o.log.error({ generation: m.generation, err: m.error }, 'evaluation worker could not build the policy set');
       return;
     }
-    // The slots' labels are the worker's state, kept whatever became of the job.
+    // The slots' labels are the worker's state, kept whatever became of the job; its counts only when the
+    // answer is used.
     if (m.outcome.tallyLabels) this.#tally.label(slot.tally, m.outcome.tallyLabels);
     const job = slot.job;
     if (!job || job.id !== m.id) return;
     slot.job = undefined;
+    if (m.outcome.tallyCodes) this.#tally.add(slot.tally, m.outcome.tallyCodes);
     this.#finish(job, { kind: 'done', outcome: m.outcome });
     this.#pump();
   }

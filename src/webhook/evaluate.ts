@@ -25,10 +25,11 @@ export interface ReviewOutcome {
   results: PolicyVerdict[];
   /**
    * Rule verdict counts for metrics as `policy\u0000rule\u0000status` keys. With a VerdictCounter (evaluation
-   * workers) only those it had no slot for: the rest are in its shared counters.
+   * workers) only those it had no slot for: the rest are in `tallyCodes`.
    */
   tally?: string[];
-  /** Labels of the shared-counter slots this review used first (see verdict-tally.ts). */
+  /** Rule verdicts as slot codes (see verdict-tally.ts), and the labels of the slots this review used first. */
+  tallyCodes?: Uint32Array;
   tallyLabels?: [number, string, string][];
   skipped?: string;
   error?: string;
@@ -100,6 +101,7 @@ export function evaluateReview(
     },
     results: opts.keepResults === false ? [] : handled.results.map(trim),
     tally: counted ? (counted.overflow ?? []) : handled.results.flatMap((v) => v.rules.map((r) => `${v.policy.name}\u0000${r.rule}\u0000${r.status}`)),
+    ...(counted ? { tallyCodes: counted.codes } : {}),
     ...(counted?.labels ? { tallyLabels: counted.labels } : {}),
     ...(handled.skipped ? { skipped: handled.skipped } : {}),
     ...(handled.error ? { error: handled.error } : {}),

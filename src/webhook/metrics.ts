@@ -14,7 +14,7 @@ export interface WebhookMetrics {
   countVerdicts(results: readonly PolicyVerdict[]): void;
   /** The same from `policy\u0000rule\u0000status` keys. */
   countVerdictKeys(keys: readonly string[]): void;
-  /** Adds a source of verdict counts read at scrape time (the evaluation workers' shared counters). */
+  /** Adds a source of verdict counts read at scrape time (the evaluation pool's per-worker counts). */
   addVerdictSource(collect: (add: (policy: string, rule: string, result: string, n: number) => void) => void): void;
   badRequests: Counter<'reason'>;
   internalErrors: Counter<'endpoint'>;

@@ -27,9 +27,9 @@ export type FromWorker =
   | { type: 'loaded'; generation: number; error?: string }
   | { type: 'done'; id: number; outcome: import('./evaluate.js').ReviewOutcome };
 
-function serve(port: MessagePort, setup: WorkerSetup, tally: SharedArrayBuffer | undefined): void {
-  // Verdicts are counted into the main thread's shared counters rather than sent with every answer.
-  const counter = tally ? new VerdictCounter(tally) : undefined;
+function serve(port: MessagePort, setup: WorkerSetup): void {
+  // Verdicts travel as slot codes rather than as one key per verdict.
+  const counter = new VerdictCounter();
   // Evaluation yields the CPU to the HTTP thread (health probes, answers, budgets) when cores are
   // scarce. Linux nice values are per thread, so this lowers this worker only.
   try {
@@ -61,7 +61,7 @@ function serve(port: MessagePort, setup: WorkerSetup, tally: SharedArrayBuffer |
         endpoint: m.endpoint,
         keepResults: setup.keepResults === true,
         ...(setup.config ? { config: setup.config } : {}),
-        ...(counter ? { counter } : {}),
+        counter,
       });
       if (loadError && !engine) outcome.error ??= `podgate: policy set failed to build in the evaluation worker: ${loadError}`;
       port.postMessage({ type: 'done', id: m.id, outcome } satisfies FromWorker);
@@ -69,7 +69,6 @@ function serve(port: MessagePort, setup: WorkerSetup, tally: SharedArrayBuffer |
   });
 }
 
-const data = workerData as { podgateReviewWorker?: WorkerSetup; podgateTally?: SharedArrayBuffer } | undefined;
-if (!isMainThread && parentPort && data?.podgateReviewWorker) {
-  serve(parentPort, data.podgateReviewWorker, data.podgateTally instanceof SharedArrayBuffer ? data.podgateTally : undefined);
+if (!isMainThread && parentPort && (workerData as { podgateReviewWorker?: WorkerSetup } | undefined)?.podgateReviewWorker) {
+  serve(parentPort, (workerData as { podgateReviewWorker: WorkerSetup }).podgateReviewWorker);
 }

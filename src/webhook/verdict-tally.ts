@@ -1,16 +1,16 @@
-// Rule verdict counts for podgate_policy_results_total, kept where the verdicts are made. Each evaluation
-// worker counts into a buffer it shares with the main thread: one slot per policy/rule pair, one counter
-// per status. A review sends nothing per verdict across threads and the main thread does nothing per
-// verdict; the counts are read when the metrics are scraped. A slot's labels travel once, with the
-// answer of the review that first used it; a slot without labels yet is read at a later scrape. The
-// counters are 32-bit and read as differences modulo 2^32 from the previous scrape, so they wrap safely.
+// Rule verdict counts for podgate_policy_results_total without a message per verdict. Each evaluation
+// worker numbers the policy/rule pairs it meets (slots) and answers a review with one small array of
+// codes (slot × 5 + status) instead of a `policy/rule/status` key per verdict; a slot's labels travel once,
+// with the answer of the first review that used it. The main thread adds the codes of the answers it
+// accepts (an answer that arrives after its budget is dropped with its counts, as before) into counters
+// of its own, so nothing is lost when a worker is replaced, and reads them when the metrics are scraped.
 import type { PolicyVerdict } from './results.js';
 
-/** Rule statuses in counter order. */
+/** Rule statuses in code order. */
 export const VERDICT_STATUSES = ['pass', 'fail', 'warn', 'error', 'skip'] as const;
 const STATUSES = VERDICT_STATUSES.length;
 
-/** Policy/rule pairs one worker can count before it falls back to sending keys (`policy\0rule\0status`). */
+/** Policy/rule pairs one worker numbers before it falls back to sending keys (`policy\0rule\0status`). */
 export const TALLY_SLOTS = 4096;
 
 function statusIndex(status: string): number {
@@ -30,32 +30,31 @@ function statusIndex(status: string): number {
   }
 }
 
-/** A new buffer for one worker's counters. */
-export function tallyBuffer(slots = TALLY_SLOTS): SharedArrayBuffer {
-  return new SharedArrayBuffer(slots * STATUSES * Uint32Array.BYTES_PER_ELEMENT);
-}
-
-/** What a worker's count adds to its review's answer: labels of new slots, and keys that found no slot. */
+/** What a worker's count adds to its review's answer. */
 export interface TallyUpdate {
+  /** slot × 5 + status, one per rule verdict with a slot. */
+  codes: Uint32Array;
   /** `[slot, policy, rule]` for the slots this review used first. */
   labels?: [number, string, string][];
   /** `policy\0rule\0status` keys counted the old way (no slot left, or an unknown status). */
   overflow?: string[];
 }
 
-/** The worker side: counts a review's rule verdicts into the shared buffer. */
+/** The worker side: turns a review's rule verdicts into codes. */
 export class VerdictCounter {
-  readonly #counts: Uint32Array;
   readonly #slots = new Map<string, Map<string, number>>();
   readonly #capacity: number;
   #next = 0;
 
-  constructor(buffer: SharedArrayBuffer) {
-    this.#counts = new Uint32Array(buffer);
-    this.#capacity = Math.floor(this.#counts.length / STATUSES);
+  constructor(capacity = TALLY_SLOTS) {
+    this.#capacity = capacity;
   }
 
   count(results: readonly PolicyVerdict[]): TallyUpdate {
+    let n = 0;
+    for (const v of results) n += v.rules.length;
+    const codes = new Uint32Array(n);
+    let used = 0;
     let labels: [number, string, string][] | undefined;
     let overflow: string[] | undefined;
     for (const v of results) {
@@ -79,48 +78,56 @@ export class VerdictCounter {
           overflow.push(`${policy}\u0000${r.rule}\u0000${r.status}`);
           continue;
         }
-        Atomics.add(this.#counts, slot * STATUSES + s, 1);
+        codes[used++] = slot * STATUSES + s;
       }
     }
-    return { ...(labels ? { labels } : {}), ...(overflow ? { overflow } : {}) };
+    return { codes: used === n ? codes : codes.slice(0, used), ...(labels ? { labels } : {}), ...(overflow ? { overflow } : {}) };
   }
 }
 
-/** One worker's buffer as the main thread reads it. */
+/** One worker's slots as the main thread counts them. */
 export interface TallySource {
-  readonly buffer: SharedArrayBuffer;
+  readonly id: number;
 }
 
 interface Source extends TallySource {
-  counts: Uint32Array;
-  last: Uint32Array;
+  counts: number[];
+  last: number[];
   labels: ([string, string] | undefined)[];
   /** The worker is gone: read once more, then dropped. */
   retired: boolean;
 }
 
-/** The main-thread side: every worker's buffer, read at scrape time. */
+/** The main-thread side: every worker's counts, read at scrape time. */
 export class VerdictTally {
   readonly #sources = new Set<Source>();
+  #nextId = 0;
 
-  /** A buffer for a new worker (hand `buffer` to it). */
-  open(slots = TALLY_SLOTS): TallySource {
-    const buffer = tallyBuffer(slots);
-    const counts = new Uint32Array(buffer);
-    const source: Source = { buffer, counts, last: new Uint32Array(counts.length), labels: [], retired: false };
+  /** The counts of a new worker. */
+  open(): TallySource {
+    const source: Source = { id: this.#nextId++, counts: [], last: [], labels: [], retired: false };
     this.#sources.add(source);
     return source;
   }
 
-  /** Records the labels a worker sent with an answer. */
+  /** Records the labels a worker sent with an answer (whether or not the answer is used). */
   label(source: TallySource, labels: readonly [number, string, string][]): void {
     const s = source as Source;
     for (const [slot, policy, rule] of labels) {
-      if (Number.isInteger(slot) && slot >= 0 && slot * STATUSES < s.counts.length) s.labels[slot] = [policy, rule];
+      if (Number.isInteger(slot) && slot >= 0 && slot < TALLY_SLOTS) s.labels[slot] = [policy, rule];
     }
   }
 
-  /** The worker exited or was replaced: its counts are read at the next scrape, then the buffer is dropped. */
+  /** Counts the verdict codes of an answer that was used. */
+  add(source: TallySource, codes: ArrayLike<number>): void {
+    const counts = (source as Source).counts;
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i] as number;
+      if (c < TALLY_SLOTS * STATUSES) counts[c] = (counts[c] ?? 0) + 1;
+    }
+  }
+
+  /** The worker exited or was replaced: its counts are read at the next scrape, then dropped. */
   retire(source: TallySource): void {
     (source as Source).retired = true;
   }
@@ -128,17 +135,15 @@ export class VerdictTally {
   /** Adds every labelled counter's growth since the last call. */
   collect(add: (policy: string, rule: string, result: string, n: number) => void): void {
     for (const s of this.#sources) {
-      for (let slot = 0; slot < s.labels.length; slot++) {
-        const label = s.labels[slot];
+      for (let c = 0; c < s.counts.length; c++) {
+        const now = s.counts[c];
+        if (now === undefined) continue;
+        const n = now - (s.last[c] ?? 0);
+        if (n === 0) continue;
+        const label = s.labels[Math.floor(c / STATUSES)];
         if (label === undefined) continue;
-        for (let st = 0; st < STATUSES; st++) {
-          const i = slot * STATUSES + st;
-          const now = Atomics.load(s.counts, i);
-          const n = (now - (s.last[i] ?? 0)) >>> 0;
-          if (n === 0) continue;
-          s.last[i] = now;
-          add(label[0], label[1], VERDICT_STATUSES[st] ?? 'pass', n);
-        }
+        s.last[c] = now;
+        add(label[0], label[1], VERDICT_STATUSES[c % STATUSES] ?? 'pass', n);
       }
       if (s.retired) this.#sources.delete(s);
     }
