@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { buildProgram } from '../src/cli/program.js';
+import { buildProgram, parseSize } from '../src/cli/program.js';
 import { parseGoDuration } from '../src/kube/duration.js';
 import { VERSION } from '../src/version.js';
 import { SERVER_DEFAULTS, WORKER_MEMORY, webhookConfigurations } from '../src/webhook/index.js';
@@ -104,13 +104,8 @@ test('deploy/base timings agree: webhook timeoutSeconds > --eval-timeout; grace 
   assert.ok(spec.terminationGracePeriodSeconds >= drain + evalTimeout + 5, `terminationGracePeriodSeconds ${spec.terminationGracePeriodSeconds}`);
 });
 
-/** A Kubernetes memory quantity in MiB (Ki, Mi, Gi and plain bytes are all this test needs). */
-function mebibytes(q: string): number {
-  const m = /^(\d+)(Ki|Mi|Gi)?$/.exec(q);
-  assert.ok(m, `memory quantity ${q}`);
-  const n = Number(m[1]);
-  return m[2] === 'Gi' ? n * 1024 : m[2] === 'Mi' ? n : m[2] === 'Ki' ? n / 1024 : n / 1048576;
-}
+/** A Kubernetes memory quantity in MiB, read as podgate reads sizes. */
+const mebibytes = (what: string, q: string): number => parseSize(what, q) / 1048576;
 
 // Resident memory of `serve` with its policies loaded, workers included, before any worker heap grows
 // toward its limit (npm run bench -- webhook: 180-230 MiB from no policies to the 141 corpus policies).
@@ -121,11 +116,12 @@ test('deploy/base memory limit covers every worker heap limit and the bytes in f
   const c = container(objs);
   const args: string[] = c.args;
   const workers = Number(flag(args, 'workers') ?? SERVER_DEFAULTS.workers);
-  const inflight = Number(flag(args, 'max-inflight-bytes') ?? SERVER_DEFAULTS.maxInflightBytes) / 1048576;
+  const inflightFlag = flag(args, 'max-inflight-bytes');
+  const inflight = inflightFlag === undefined ? SERVER_DEFAULTS.maxInflightBytes / 1048576 : mebibytes('--max-inflight-bytes', inflightFlag);
   const need = RESIDENT_BASELINE_MIB + workers * (WORKER_MEMORY.heapLimitMb + WORKER_MEMORY.youngGenerationMb) + inflight;
-  const limit = mebibytes(c.resources.limits.memory);
+  const limit = mebibytes('limits.memory', c.resources.limits.memory);
   assert.ok(limit >= need, `limits.memory ${c.resources.limits.memory} < ${need} MiB (baseline ${RESIDENT_BASELINE_MIB} + ${workers} workers × ${WORKER_MEMORY.heapLimitMb + WORKER_MEMORY.youngGenerationMb} + ${inflight} in flight)`);
-  assert.ok(mebibytes(c.resources.requests.memory) >= 200, 'the memory request covers what the webhook holds resident');
+  assert.ok(mebibytes('requests.memory', c.resources.requests.memory) >= 200, 'the memory request covers what the webhook holds resident');
 });
 
 test('deploy/base: every serve argument is a flag podgate serve has; nothing of the former deploy/podgate.yaml is lost', { skip }, () => {

@@ -2,7 +2,6 @@
 // verdicts by policy/rule/result, policy load errors, readiness and the loaded policy count.
 // Names follow Kyverno's (kyverno@v1.10.7:pkg/metrics) with a podgate_ prefix.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { PolicyVerdict } from './results.js';
 
 /** The webhook's metric set. */
 export interface WebhookMetrics {
@@ -10,9 +9,7 @@ export interface WebhookMetrics {
   requests: Counter<'endpoint' | 'operation' | 'allowed' | 'mode'>;
   latency: Histogram<'endpoint'>;
   verdicts: Counter<'policy' | 'rule' | 'result'>;
-  /** Counts rule verdicts into `verdicts` cheaply: tallied in a map, added to the counter at scrape time. */
-  countVerdicts(results: readonly PolicyVerdict[]): void;
-  /** The same from `policy\u0000rule\u0000status` keys. */
+  /** Counts rule verdicts from `policy\u0000rule\u0000status` keys cheaply: tallied in a map, added to the counter at scrape time. */
   countVerdictKeys(keys: readonly string[]): void;
   /** Adds a source of verdict counts read at scrape time (the evaluation pool's per-worker counts). */
   addVerdictSource(collect: (add: (policy: string, rule: string, result: string, n: number) => void) => void): void;
@@ -44,16 +41,6 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
   const sources: ((add: (policy: string, rule: string, result: string, n: number) => void) => void)[] = [];
   const m: WebhookMetrics = {
     registry,
-    countVerdicts(results) {
-      for (const v of results) {
-        for (const r of v.rules) {
-          const key = `${v.policy.name}\u0000${r.rule}\u0000${r.status}`;
-          const p = pending.get(key);
-          if (p) p.n++;
-          else pending.set(key, { labels: { policy: v.policy.name, rule: r.rule, result: r.status }, n: 1 });
-        }
-      }
-    },
     addVerdictSource(collect) {
       sources.push(collect);
     },

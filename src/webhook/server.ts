@@ -208,8 +208,8 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     if (!request || !decision) return;
     o.metrics.requests.inc({ endpoint, operation: request.operation, allowed: String(decision.allowed), mode: o.mode });
     if (out.error) o.metrics.internalErrors.inc({ endpoint });
+    // Verdicts travel as slot codes (counted by the pool) and keys (tally); an answer without a tally has none.
     if (out.tally) o.metrics.countVerdictKeys(out.tally);
-    else o.metrics.countVerdicts(out.results);
     if (o.reports && request.dryRun !== true && out.results.length > 0) o.reports.record(out.results, request.objectUid);
     const line = {
       uid: request.uid,

@@ -85,12 +85,10 @@ export class VerdictCounter {
   }
 }
 
-/** One worker's slots as the main thread counts them. */
-export interface TallySource {
-  readonly id: number;
-}
+/** One worker's slots as the main thread counts them (opaque outside this module). */
+export type TallySource = object;
 
-interface Source extends TallySource {
+interface Source {
   counts: number[];
   last: number[];
   labels: ([string, string] | undefined)[];
@@ -101,11 +99,10 @@ interface Source extends TallySource {
 /** The main-thread side: every worker's counts, read at scrape time. */
 export class VerdictTally {
   readonly #sources = new Set<Source>();
-  #nextId = 0;
 
   /** The counts of a new worker. */
   open(): TallySource {
-    const source: Source = { id: this.#nextId++, counts: [], last: [], labels: [], retired: false };
+    const source: Source = { counts: [], last: [], labels: [], retired: false };
     this.#sources.add(source);
     return source;
   }
