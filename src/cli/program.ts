@@ -87,7 +87,7 @@ Start here:
   podgate migrate run --kubeconfig ~/.kube/config
   kubectl podgate ...                         the same commands as a kubectl plugin (bin/kubectl-podgate on PATH)
 
-Exit codes: 0 ok, 1 policy failures found (denials, mismatches, breakages) or an internal error, 2 usage or input error.`,
+Exit codes: 0 ok, 1 policy failures found (denials, mismatches, breakages) or an internal error, 2 usage or input error, 141 output cut off (the reader of stdout went away, as with SIGPIPE).`,
   );
   // Read limits apply to every command that reads files or directories (cluster/files.ts).
   program.hook('preAction', () => {
