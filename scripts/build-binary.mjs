@@ -85,10 +85,13 @@ await build({
   stdin: {
     contents: `import { getAsset } from 'node:sea';
 ${WORKERS.map((w) => w.imports).join('\n')}
-import { processIO } from './src/cli/io.ts';
+import { exitCodeAfterOutput, processIO } from './src/cli/io.ts';
 import { run } from './src/cli/program.ts';
 ${registrations.join('\n')}
-run(process.argv.slice(2), processIO()).then((code) => { process.exitCode = code; });`,
+run(process.argv.slice(2), processIO()).then((code) => {
+  process.exitCode = exitCodeAfterOutput(code);
+  process.on('exit', () => { process.exitCode = exitCodeAfterOutput(code); });
+});`,
     resolveDir: root,
     sourcefile: 'sea-main.ts',
     loader: 'ts',

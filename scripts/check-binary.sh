@@ -22,6 +22,16 @@ env -i PATH=/usr/bin:/bin HOME="$work/binary" ./podgate migrate run --cluster sa
 # /usr/bin may hold a node; with no PATH at all the binary still runs (it never looks for one).
 mkdir empty-path && env -i PATH="$work/binary/empty-path" ./podgate version -o json | cmp -s - version.json
 test -s out/report.html
+# `podgate … | head`: a reader that went away costs no stack trace; the run still writes its files, exit 141.
+node -e '
+const { spawn } = require("node:child_process");
+const c = spawn(process.argv[1], ["migrate", "run", "--cluster", "sample", "--out-dir", "out-closed"], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: "/usr/bin:/bin" } });
+c.stdout.destroy();
+let err = "";
+c.stderr.on("data", (d) => { err += d; });
+c.on("close", (code) => { if (code !== 141 || /EPIPE|\n\s+at /.test(err)) { console.error(`check-binary: closed stdout gave exit ${code}: ${err}`); process.exit(1); } });
+' "$work/binary/podgate"
+test -s out-closed/report.html
 
 # The webhook too: serve (audit) answers an AdmissionReview over HTTPS, then exits 0 on SIGTERM.
 cp "$repo/src/webhook/testdata/require-run-as-non-root.yaml" policy.yaml
