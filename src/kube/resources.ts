@@ -45,7 +45,8 @@ const BUILTIN: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 
 /** The kind of a built-in resource (`apps` + `deployments` → `Deployment`), or undefined. */
 export function builtinKind(group: string, resource: string): string | undefined {
-  const byName = BUILTIN[group];
+  // Own keys only: a group `__proto__` would otherwise find Object.prototype (and `constructor` in it).
+  const byName = Object.hasOwn(BUILTIN, group) ? BUILTIN[group] : undefined;
   return byName !== undefined && Object.hasOwn(byName, resource) ? byName[resource] : undefined;
 }
 

@@ -2,7 +2,7 @@
 // apiVersion (v1 or v1beta1) and the request fields podgate relies on, with a reason for 400s.
 // Mirrors kyverno@v1.10.7:pkg/webhooks/handlers/admission.go (decode) and pkg/utils/admission/response.go.
 import type { AdmissionRequest, AdmissionResponse, AdmissionReview } from '../kube/index.js';
-import { isObject } from '../util/index.js';
+import { isObject, type JsonValue, setOwn } from '../util/index.js';
 import type { AdmissionDecision } from './decision.js';
 
 /** The AdmissionReview apiVersions podgate answers. */
@@ -69,7 +69,8 @@ export function decodeReview(body: unknown): DecodedReview {
   if (userProblem) return bad(userProblem);
   // Go decodes JSON null as the zero value: drop nulls of optional fields so the engine sees "unset".
   const userInfo: Record<string, unknown> = {};
-  if (isObject(r.userInfo)) for (const [k, v] of Object.entries(r.userInfo)) if (v !== null) userInfo[k] = v;
+  // setOwn: a `__proto__` key (which Go ignores as an unknown field) must not become the copy's prototype.
+  if (isObject(r.userInfo)) for (const [k, v] of Object.entries(r.userInfo)) if (v !== null) setOwn(userInfo, k, v as JsonValue);
   const request = { ...r, userInfo } as unknown as AdmissionRequest;
   for (const f of ['namespace', 'name', 'subResource', 'dryRun'] as const) if ((request as unknown as Record<string, unknown>)[f] === null) delete (request as unknown as Record<string, unknown>)[f];
   return { ok: true, apiVersion: apiVersion as AdmissionReview['apiVersion'], request };

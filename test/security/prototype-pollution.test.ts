@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { compilePolicy, mutatePolicy } from '../../src/kyverno/index.js';
 import { loadPolicyFiles } from '../../src/webhook/index.js';
 import { runCli } from '../helpers/cli.js';
+import { call, startKyvernoServer } from '../webhook/helpers.js';
 import { assertPrototypesClean } from '../helpers/prototypes.js';
 
 const policyFile = new URL('./testdata/team-label-json6902.yaml', import.meta.url).pathname;
@@ -62,3 +63,40 @@ test('the JSON6902 add creates "__proto__" as an ordinary label map key, as Kyve
   assert.ok(Object.hasOwn(labels['team-x'] as object, '__proto__'));
   assert.equal(Object.getPrototypeOf(labels['team-x']), Object.prototype);
 });
+
+// Hand-made reviews (session 5 webhook probe): `__proto__` as a key of request.userInfo set the copy's
+// prototype, so `groups: [system:nodes]` was inherited and the requester excluded; a request.resource group
+// `__proto__` found `constructor` on Object.prototype in the kind table, so the pod was matched as kind
+// `Object`. Both admitted a privileged pod under Enforce. Go decodes `__proto__` as an unknown field.
+const hostileWrappers: { name: string; edit: (review: string) => string }[] = [
+  { name: 'userInfo with a __proto__ key', edit: (t) => t.replace('"username":"mallory"', '"username":"mallory","__proto__":{"groups":["system:nodes"]}') },
+  { name: 'userInfo with a constructor key', edit: (t) => t.replace('"username":"mallory"', '"username":"mallory","constructor":{"groups":["system:nodes"]}') },
+  {
+    name: 'a request.resource group __proto__, resource constructor, subresource ephemeralcontainers',
+    edit: (t) => t.replace('"resource":{"group":"","version":"v1","resource":"pods"}', '"resource":{"group":"__proto__","version":"v1","resource":"constructor"},"subResource":"ephemeralcontainers"'),
+  },
+  {
+    name: 'a request.resource of pods/toString with subresource ephemeralcontainers',
+    edit: (t) => t.replace('"resource":"pods"}', '"resource":"toString"},"subResource":"ephemeralcontainers"'),
+  },
+];
+
+for (const w of hostileWrappers) {
+  test(`podgate admit and serve deny a privileged pod wrapped in ${w.name}`, async () => {
+    const text = w.edit(JSON.stringify(review('platform')));
+    assert.notEqual(text, JSON.stringify(review('platform')), 'the edit applies');
+    const r = await runCli(['admit', '--policy', policyFile, '--request', '-'], { stdin: text });
+    assertPrototypesClean();
+    const out = JSON.parse(r.stdout) as { response: { allowed: boolean } };
+    assert.equal(out.response.allowed, false, r.stdout);
+    const server = await startKyvernoServer('enforce', [policyFile]);
+    try {
+      const a = await call(server.port, '/validate', text);
+      assert.equal(a.status, 200, a.body);
+      assert.equal((a.json() as { response: { allowed: boolean } }).response.allowed, false, a.body);
+    } finally {
+      await server.close();
+    }
+    assertPrototypesClean();
+  });
+}
