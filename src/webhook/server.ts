@@ -131,7 +131,13 @@ function ms(n: number): string {
   return n % 1000 === 0 ? `${n / 1000}s` : n < 1000 ? `${n}ms` : `${n / 1000}s`;
 }
 
-/** Reads the body into one unpooled buffer (its memory can move to a worker); undefined when it was refused or the client went away. */
+/**
+ * Reads the body into one unpooled buffer (its memory can move to a worker); undefined when it was refused
+ * or the client went away. Bytes in flight are reserved as they arrive, never from the declared
+ * Content-Length: a client that declares 3 MiB and stalls holds only what it sent. (Reserving the declared
+ * length let 21 stalled connections hold the default 64 MiB and refuse every review until the request
+ * timeout.) The chunks are joined once the body is complete, so a body is briefly held twice.
+ */
 function readBody(req: IncomingMessage, max: number, reserve: (n: number) => boolean, refuse: (status: number, reason: string, label: string) => void): Promise<Uint8Array | undefined> {
   return new Promise((resolvePromise) => {
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
@@ -145,30 +151,26 @@ function readBody(req: IncomingMessage, max: number, reserve: (n: number) => boo
     };
     if (declared > max) return fail(400, `request body exceeds ${max} bytes`, 'too-large');
     const known = Number.isInteger(declared) && declared >= 0;
-    if (known && !reserve(declared)) return fail(429, 'too many request bytes in flight', 'inflight-bytes');
-    // With a Content-Length the body goes straight into its final buffer (no second copy held).
-    // Not Buffer.concat: small results come from Node's shared pool, whose memory must not be transferred.
-    const whole = known ? Buffer.allocUnsafeSlow(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       if (done) return;
-      if (!known && !reserve(c.length)) return fail(429, 'too many request bytes in flight', 'inflight-bytes');
       if (size + c.length > (known ? declared : max)) return fail(400, known ? 'request body longer than its Content-Length' : `request body exceeds ${max} bytes`, 'too-large');
-      if (whole) c.copy(whole, size);
-      else chunks.push(c);
+      if (!reserve(c.length)) return fail(429, 'too many request bytes in flight', 'inflight-bytes');
+      chunks.push(c);
       size += c.length;
     });
     req.on('end', () => {
       if (done) return;
       done = true;
-      if (whole) return resolvePromise(size === declared ? whole : whole.subarray(0, size));
+      // Not Buffer.concat: small results come from Node's shared pool, whose memory must not be transferred.
       const out = Buffer.allocUnsafeSlow(size);
       let at = 0;
       for (const c of chunks) {
         c.copy(out, at);
         at += c.length;
       }
+      chunks.length = 0;
       resolvePromise(out);
     });
     req.on('error', () => {

@@ -152,6 +152,29 @@ describe('queue, bytes in flight and the budget', () => {
     }
   });
 
+  test('bytes in flight are the bytes received: bodies that declare a large Content-Length and stall hold none of the budget', async () => {
+    // Session 5 probe: 21 connections declaring 3 MiB each and sending 1 byte held the whole 64 MiB
+    // (reserved from the declared length) until the request timeout, and every review got 429.
+    const server = await start({ maxInflightBytes: 1024 * 1024, requestTimeoutMs: 5000, headersTimeoutMs: 5000 });
+    const socks: Socket[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const s = tlsConnect({ host: '127.0.0.1', port: server.port, ca: loopbackCerts().caCert, servername: 'localhost' }, () =>
+          s.write('POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 524288\r\n\r\n{'),
+        );
+        s.on('error', () => {});
+        socks.push(s);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      const a = await post(server.port, JSON.stringify(podReview({ uid: 'legit' })));
+      assert.equal(a.status, 200, a.body);
+      assert.equal((JSON.parse(a.body) as { response: { uid: string } }).response.uid, 'legit');
+    } finally {
+      for (const s of socks) s.destroy();
+      await server.close(1000);
+    }
+  });
+
   test('the budget counts queue time: a review queued behind a slow one is answered by failurePolicy at its deadline', async () => {
     const metrics = createMetrics();
     const server = await startWebhookServer({
