@@ -24,6 +24,8 @@ export interface WebhookMetrics {
   queueLength: Gauge;
   /** Requests refused before evaluation (queue-full, inflight-bytes), with 429 and Retry-After. */
   rejected: Counter<'reason'>;
+  /** Connections closed at the connection cap to make room for a newcomer (state: idle, reading). */
+  connectionsEvicted: Counter<'state'>;
   /** TLS certificate reloads (result: success, failure). */
   tlsReloads: Counter<'result'>;
   policyLoadErrors: Counter;
@@ -95,6 +97,12 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
     workerRestarts: new Counter({ name: 'podgate_eval_worker_restarts_total', help: 'Evaluation worker threads replaced, by reason (budget, crash)', labelNames: ['reason'], registers: [registry] }),
     queueLength: new Gauge({ name: 'podgate_admission_queue_length', help: 'Reviews waiting for an evaluation worker', registers: [registry] }),
     rejected: new Counter({ name: 'podgate_admission_rejected_total', help: 'Reviews refused with 429 before evaluation, by reason (queue-full, inflight-bytes)', labelNames: ['reason'], registers: [registry] }),
+    connectionsEvicted: new Counter({
+      name: 'podgate_connections_evicted_total',
+      help: 'Connections closed at the connection cap to make room for a newcomer, by what they were doing (idle: no request; reading: a body still arriving)',
+      labelNames: ['state'],
+      registers: [registry],
+    }),
     tlsReloads: new Counter({ name: 'podgate_tls_reloads_total', help: 'Serving certificate reloads, by result (success; failure: the old pair is kept)', labelNames: ['result'], registers: [registry] }),
     policyLoadErrors: new Counter({ name: 'podgate_policy_load_errors_total', help: 'Policy (re)loads that failed', registers: [registry] }),
     policyLoadFailing: new Gauge({ name: 'podgate_policy_load_failing', help: '1 while the newest policy files do not load (the last good set is served)', registers: [registry] }),

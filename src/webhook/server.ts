@@ -8,8 +8,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { type AddressInfo, Server as NetServer } from 'node:net';
+import { type AddressInfo, Server as NetServer, type Socket } from 'node:net';
 import type { KyvernoConfig } from '../kyverno/config/index.js';
+import { ConnectionSlots } from './connection-slots.js';
 import type { WebhookMode } from './decision.js';
 import type { EngineRecipe } from './engine-recipe.js';
 import { EvalPool, type PoolAnswer } from './eval-pool.js';
@@ -190,6 +191,7 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
   const budgetMs = o.evalTimeoutMs ?? SERVER_DEFAULTS.evalTimeoutMs;
   const maxInflightBytes = o.maxInflightBytes ?? SERVER_DEFAULTS.maxInflightBytes;
   let pool: EvalPool | undefined;
+  let slots: ConnectionSlots | undefined;
 
   // While draining, every answer closes its connection: keep-alive clients move on after it.
   const headers = (extra: Record<string, string> = {}): Record<string, string> => (draining ? { ...extra, connection: 'close' } : extra);
@@ -284,6 +286,7 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     try {
       const body = await readBody(req, max, reserve, refuse);
       if (!body) return;
+      slots?.mark(req.socket, 'busy');
       const left = budgetMs - (performance.now() - arrival);
       // The body moves to a worker; keep its head (apiVersion and uid come first), read only when
       // an answer without a verdict is needed.
@@ -314,6 +317,9 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     const endpoint = ENDPOINTS[path];
     if (!endpoint) return send(res, 404, { error: `no such endpoint ${path}` }, headers());
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, headers({ allow: 'POST' }));
+    // Reading its body, the connection can still make room for a newcomer; evaluating, it cannot.
+    slots?.mark(req.socket, 'reading');
+    res.once('close', () => slots?.mark(req.socket, 'idle'));
     inFlight++;
     // From arrival (headers received) to the last byte written, queue time included.
     res.once('finish', () => o.metrics.latency.observe({ endpoint }, (performance.now() - arrival) / 1000));
@@ -342,9 +348,14 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     },
     handler,
   );
-  server.maxConnections = o.maxConnections ?? SERVER_DEFAULTS.maxConnections;
+  // Not server.maxConnections (newcomers closed at accept, so idle connections could hold every slot).
+  slots = new ConnectionSlots(o.maxConnections ?? SERVER_DEFAULTS.maxConnections, (event, state) => {
+    if (event === 'refused') o.metrics.rejected.inc({ reason: 'connections' });
+    else o.metrics.connectionsEvicted.inc({ state: state ?? 'idle' });
+  });
+  const connectionSlots = slots;
+  server.on('connection', (socket: Socket) => connectionSlots.accept(socket));
   server.on('tlsClientError', (err) => o.log.debug({ err: err.message }, 'TLS handshake failed'));
-  server.on('drop', () => o.metrics.rejected.inc({ reason: 'connections' }));
   const host = o.host ?? '0.0.0.0';
   await listen(server, o.port ?? 9443, host, 'HTTPS');
 

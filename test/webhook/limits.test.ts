@@ -98,23 +98,52 @@ describe('connection-level limits', () => {
     }
   });
 
-  test('connections beyond the cap are closed at accept', async () => {
+  // Session 5 probe: 256 connections that finished the TLS handshake and sent nothing held every slot (the
+  // cap closed newcomers at accept), so reviews and the kubelet's probes failed. A newcomer now takes the
+  // slot of the longest-idle connection (no request, or a body still arriving); a request being evaluated
+  // or answered keeps its connection.
+  test('at the cap a newcomer replaces the longest-idle connection; never more than the cap are open', async () => {
     const server = await start({ maxConnections: 3 });
     const socks: Socket[] = [];
     try {
-      const opened = await Promise.all(
-        Array.from(
-          { length: 6 },
-          () =>
-            new Promise<boolean>((resolve) => {
-              const s = tlsConnect({ host: '127.0.0.1', port: server.port, ca: loopbackCerts().caCert, servername: 'localhost' }, () => resolve(true));
-              s.on('error', () => resolve(false));
-              s.on('close', () => resolve(false));
-              socks.push(s);
-            }),
-        ),
+      const open = () =>
+        new Promise<Socket>((resolve, reject) => {
+          const s = tlsConnect({ host: '127.0.0.1', port: server.port, ca: loopbackCerts().caCert, servername: 'localhost' }, () => resolve(s));
+          s.on('error', () => {});
+          s.once('close', () => reject(new Error('closed before the handshake')));
+          socks.push(s);
+        });
+      for (let i = 0; i < 6; i++) await open();
+      await new Promise((r) => setTimeout(r, 200));
+      const alive = socks.filter((s) => !s.destroyed && !s.readableEnded);
+      assert.deepEqual(
+        socks.map((s) => alive.includes(s)),
+        [false, false, false, true, true, true],
       );
-      assert.equal(opened.filter(Boolean).length, 3);
+      // The cap holds idle connections only: a review still gets through.
+      const a = await post(server.port, JSON.stringify(podReview({ uid: 'through' })));
+      assert.equal(a.status, 200, a.body);
+    } finally {
+      for (const s of socks) s.destroy();
+      await server.close(1000);
+    }
+  });
+
+  test('a review being evaluated keeps its connection when idle newcomers arrive at the cap', async () => {
+    const server = await start({ maxConnections: 2, evalTimeoutMs: 5000 }, 400);
+    const socks: Socket[] = [];
+    try {
+      const slow = post(server.port, JSON.stringify(podReview({ uid: 'slow' })));
+      await new Promise((r) => setTimeout(r, 150));
+      for (let i = 0; i < 4; i++) {
+        const s = tlsConnect({ host: '127.0.0.1', port: server.port, ca: loopbackCerts().caCert, servername: 'localhost' });
+        s.on('error', () => {});
+        socks.push(s);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      const a = await slow;
+      assert.equal(a.status, 200, a.body);
+      assert.equal((JSON.parse(a.body) as { response: { uid: string } }).response.uid, 'slow');
     } finally {
       for (const s of socks) s.destroy();
       await server.close(1000);
