@@ -315,6 +315,7 @@ export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, o
     audit,
     diff,
     chartPolicies: chartPoliciesOf(m),
+    chartWarnings: m.target.chartWarnings.map((w) => w.message),
     auditOnly: false,
     exclusionsAdded: 0,
     extraWarnings: exceptions.warnings,

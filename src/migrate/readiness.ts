@@ -52,6 +52,8 @@ export interface ReadinessInput {
   exclusionsAdded: number;
   /** Other warnings already worded (values globs that exempt too much, chart traps...). */
   extraWarnings?: readonly string[];
+  /** What the chart said of the values (e.g. a podSecurityStandard that is not a profile). */
+  chartWarnings?: readonly string[];
 }
 
 /** Chart policies that would not enforce everywhere, with where they do not. */
@@ -75,6 +77,17 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
   const warnings: string[] = [];
   for (const p of i.readProblems) blockers.push(`cluster read failed: ${p}`);
   if (i.readProblems.length > 0) blockers.push('the snapshot is partial: every result below covers only what could be read, not the cluster');
+  // Nothing checked earns no green: a cluster input without workloads (a wrong folder, a misspelt kind) or
+  // values that render no chart policy for pods (a podSecurityStandard typo, `privileged`), which would
+  // replace PSP by nothing.
+  if (i.audit.summary.workloads === 0) {
+    blockers.push('the cluster input holds no workload (no Pod or pod controller): nothing was audited or compared; check the --cluster path and the objects\' kinds (other kinds are skipped)');
+  }
+  const chartWarnings = i.chartWarnings ?? [];
+  if (!i.chartPolicies.some((p) => p.rules.some((r) => r.validate !== undefined))) {
+    const why = chartWarnings.length > 0 ? ` (${chartWarnings.join('; ')})` : '';
+    blockers.push(`the values render no chart policy that checks pods: once PSP is disabled nothing would check them${why}; set podSecurityStandard to baseline or restricted`);
+  }
   const lax = notEnforcing(i.chartPolicies);
   if (lax.length > 0) {
     const why = i.userAskedAudit ? ` (your values ask for it: ${i.userAskedAudit})` : '';
@@ -113,6 +126,7 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
     const today = admittedByPsp.has(w) ? ' (PSP admits it today: grant it through the user\'s permissions, or exclude the namespace yourself)' : '';
     warnings.push(`user violation kept denied on purpose: ${w}: ${[...new Set(rules)].join(', ')}${today}`);
   }
+  warnings.push(...chartWarnings.map((w) => `chart: ${w}`));
   warnings.push(...(i.extraWarnings ?? []));
   const out: Readiness = {
     ready: blockers.length === 0,

@@ -6,11 +6,12 @@ import { ConnectionSlots, type SlotState } from './connection-slots.js';
 
 class FakeSocket extends EventEmitter {
   destroyed = false;
-  constructor(
-    readonly remoteAddress: string,
-    readonly remotePort: number,
-  ) {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  constructor(remoteAddress: string, remotePort: number) {
     super();
+    this.remoteAddress = remoteAddress;
+    this.remotePort = remotePort;
   }
   destroy(): this {
     this.destroyed = true;

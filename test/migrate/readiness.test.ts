@@ -114,6 +114,47 @@ test('values that ask for Audit are a blocker (exit 1); --audit-only makes it a 
   assert.ok(s2.warnings.some((w) => w.startsWith('--audit-only: the generated values do not enforce')));
 });
 
+// Session 5 CLI probe: a values typo (`podSecurityStandard: Restricted`) rendered no chart policy, and
+// `migrate run` said Ready with exit 0: PSP would have been replaced by nothing. So did a cluster input
+// holding no workload at all (a misspelt kind, a wrong folder).
+const nothingChecked: { name: string; values?: string; cluster?: () => string; blocker: RegExp; warning?: RegExp }[] = [
+  {
+    name: 'a podSecurityStandard that is not a profile',
+    values: 'podSecurityStandard: Restricted\nvalidationFailureAction: Enforce\n',
+    blocker: /the values render no chart policy that checks pods: once PSP is disabled nothing would check them/,
+    warning: /podSecurityStandard: "Restricted" is not a profile/,
+  },
+  { name: 'podSecurityStandard: privileged', values: 'podSecurityStandard: privileged\n', blocker: /the values render no chart policy that checks pods/ },
+  {
+    name: 'a cluster input without workloads',
+    cluster: () => {
+      const dir = tmp('podgate-noworkloads-');
+      writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pood\nmetadata: {name: x, namespace: default}\nspec: {containers: [{name: c, image: nginx}]}\n');
+      return dir;
+    },
+    blocker: /the cluster input holds no workload \(no Pod or pod controller\): nothing was audited or compared/,
+  },
+];
+
+for (const c of nothingChecked) {
+  test(`nothing checked is not ready: ${c.name}`, async () => {
+    const dir = tmp('podgate-nothing-');
+    const out = join(dir, 'out');
+    const args = ['migrate', 'run', '--cluster', c.cluster ? c.cluster() : bareCluster(), '--out-dir', out];
+    if (c.values) {
+      writeFileSync(join(dir, 'values.yaml'), c.values);
+      args.push('--values', join(dir, 'values.yaml'));
+    }
+    const r = await runCli(args);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const s = summaryOf(out);
+    assert.equal(s.ready, false);
+    assert.ok(s.blockers.some((b) => c.blocker.test(b)), s.blockers.join('\n'));
+    if (c.warning) assert.ok(s.warnings.some((w) => c.warning?.test(w)), s.warnings.join('\n'));
+    assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /data-ready="false"/);
+  });
+}
+
 test('a dump without PSPs: the PSP comparison is skipped with its reason, said once, regression 0', async () => {
   const out = tmp('podgate-nopsp-');
   const r = await runCli(['migrate', 'run', '--cluster', bareCluster(['01-podsecuritypolicies.yaml']), '--out-dir', out]);

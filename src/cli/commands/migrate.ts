@@ -231,6 +231,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         audit: audit2,
         diff,
         chartPolicies: chartPoliciesOf(m2),
+        chartWarnings: m2.target.chartWarnings.map((w) => w.message),
         auditOnly: Boolean(opts.auditOnly),
         ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
         exclusionsAdded: merged.added.length,
