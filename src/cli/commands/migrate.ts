@@ -1,9 +1,10 @@
 // CLI commands of the migration: audit, exceptions, diff, convert, plan, report, and `run` (the main
 // job: all of them on one cluster, outputs written to a folder).
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { formatValuesError, parseValuesText } from '../../chart/index.js';
 import { convertPsps } from '../../migrate/convert.js';
 import { findPspAdmitting } from '../../migrate/diff.js';
 import { enablePolicyExceptions } from '../../migrate/exception-values.js';
@@ -16,6 +17,7 @@ import { enforceValues, mergeExceptions } from '../../migrate/values-merge.js';
 import { renderHtmlReport } from '../../report/index.js';
 import { readExceptionFeatures } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
+import { RunOutDir } from '../out-dir.js';
 import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import { auditPolicyReports, auditSarif, auditTable } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
@@ -24,6 +26,20 @@ import { registerUpgrade } from './upgrade.js';
 import { yamlStream } from './users.js';
 
 /** Registers `migrate`. */
+/** A values file read and parsed before anything is written: a missing or malformed one is a usage error naming file and line. */
+function readValuesOrFail(ctx: CliContext, file: string, flag: string): string {
+  let text: string;
+  try {
+    text = ctx.io.readFile(file);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${flag} ${err.message}`);
+    throw new UsageError(`${flag} ${file}: cannot read values file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const r = parseValuesText(text, file);
+  if (r.errors.length > 0) throw new UsageError(`${flag} ${r.errors.map(formatValuesError).join('\n')}`);
+  return text;
+}
+
 export function registerMigrate(program: Command, ctx: CliContext): void {
   const migrate = program.command('migrate').description('audit, minimal exceptions, PSP-vs-Kyverno diff, conversion and a zero-window plan');
   registerUpgrade(migrate, ctx);
@@ -161,21 +177,20 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       outputFormat(cmd, ['text']);
       const target = planTarget(opts.kubernetes, 'migrate run');
       const chartVersion = auditChartFor(target, cmd.getOptionValueSource('chartVersion') === 'default' ? undefined : opts.chartVersion, 'migrate run');
-      // The output folder is podgate's: refuse to write into a folder of the user's without asking.
-      const marker = join(opts.outDir, '.podgate-run');
-      if (existsSync(opts.outDir) && !existsSync(marker) && readdirSync(opts.outDir).length > 0 && !opts.force) {
-        throw new UsageError(`migrate run: ${opts.outDir} exists and was not written by podgate; choose another --out-dir or pass --force`);
-      }
       const inputs = opts.cluster?.[0] ? join(opts.cluster[0], 'inputs') : undefined;
       const pick = (f: string) => (inputs && existsSync(join(inputs, f)) ? join(inputs, f) : undefined);
       const values = opts.values ?? [pick('kyverno-policies-values.minimal.yaml')].filter((x): x is string => x !== undefined);
       const compare = opts.compareValues ?? pick('kyverno-policies-values.full.yaml');
       const kyvernoValues = opts.kyvernoValues ?? pick('kyverno-values.yaml');
+      // Every input is read before anything is written: a bad one is a usage error, not a half-written run.
+      const compareText = compare ? readValuesOrFail(ctx, compare, '--compare-values') : undefined;
       // A live cluster is read once; kinds that cannot be listed become blockers in summary.json.
       const m = await readMigrationInputs(ctx.io, { ...opts, chartVersion, values, kyvernoValues }, 'migrate run', { partial: true });
-      mkdirSync(opts.outDir, { recursive: true });
-      ctx.io.writeFile(marker, 'written by podgate migrate run; safe to delete with the folder\n');
-      const write = (name: string, text: string) => ctx.io.writeFile(join(opts.outDir, name), text);
+      // The output folder is podgate's: never a folder of the user's, nor a hand-edited output, without
+      // --force; the run's files replace the previous run's only once every step succeeded (out-dir.ts).
+      const out = RunOutDir.open(opts.outDir, Boolean(opts.force), 'migrate run');
+      try {
+      const write = (name: string, text: string) => out.write(name, text, ctx.io.writeFile);
       const say = (line: string) => ctx.io.stdout(`${line}\n`);
       let n = 0;
       const step = (line: string) => say(`${++n}. ${line}`);
@@ -197,14 +212,14 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       step(`exceptions: ${merged.added.length} namespace exclusions added to ${Object.keys(plan.exceptions).length} policies${enforced.added ? `; validationFailureAction: ${opts.auditOnly ? 'Audit (--audit-only)' : 'Enforce'} set` : ''}  → kyverno-policies-values.yaml, exceptions.json`);
       for (const [p, nss] of Object.entries(plan.exceptions)) say(`     ${p}: + ${nss.join(', ')}`);
 
-      const m2 = await readMigrationInputs(ctx.io, { ...opts, chartVersion, values: [join(opts.outDir, 'kyverno-policies-values.yaml')], kyvernoValues }, 'migrate run (re-audit)', { cluster: m.cluster });
+      const m2 = await readMigrationInputs(ctx.io, { ...opts, chartVersion, values: [out.path('kyverno-policies-values.yaml')], kyvernoValues }, 'migrate run (re-audit)', { cluster: m.cluster });
       const audit2 = auditInputs(ctx.io, m2, 're-auditing');
       const system = audit2.violations.filter((v) => !v.userViolation).length;
       write('audit-after.txt', formatAudit(audit2, { ...m2, policyCount: m2.target.policies.length }));
       step(`re-audit with the generated values: ${system} system violations, ${audit2.summary.userViolations} user violations (kept: users stay confined)  → audit-after.txt`);
 
-      if (compare) {
-        const cmp = compareValues(ctx.io.readFile(join(opts.outDir, 'kyverno-policies-values.yaml')), ctx.io.readFile(compare), m.snapshot.namespaces.map((ns) => ns.name));
+      if (compare && compareText !== undefined) {
+        const cmp = compareValues(enforced.text, compareText, m.snapshot.namespaces.map((ns) => ns.name));
         write('values-comparison.txt', cmp.text);
         step(`compared with ${compare}: ${cmp.same ? 'same exclusions for the namespaces present' : 'differences listed'}  → values-comparison.txt`);
         for (const line of cmp.lines) say(`     ${line}`);
@@ -241,8 +256,13 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps, readiness, { file: 'kyverno-policies-values.yaml', text: enforced.text })));
       step('report: one self-contained page  → report.html');
       step(`summary  → summary.json\n${formatReadiness(readiness).trimEnd()}`);
+      out.commit();
       say(`outputs in ${opts.outDir}/`);
       if (!readiness.ready) ctx.state.exitCode = EXIT.failures;
+      } catch (err) {
+        out.abandon();
+        throw err;
+      }
     });
 
   migrate

@@ -1,0 +1,108 @@
+// `migrate run --out-dir` holds one run's outputs, never a mix (session 5 CLI probe: a run that failed at
+// `--compare-values` left new audit files next to the previous run's summary.json saying "ready": true).
+// Inputs are read before anything is written; a run's files replace the previous run's only once every
+// step succeeded; hand-edited outputs need --force.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { type CliIO, decodeOrFail } from '../../src/cli/io.js';
+import { run } from '../../src/cli/program.js';
+import { runCli } from '../helpers/cli.js';
+
+const sample = 'examples/bcm-9.2-k8s-1.24';
+const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
+
+/** Every file of the folder (staging folders included) with its text. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true })) out[e.name] = e.isDirectory() ? '<dir>' : readFileSync(join(dir, e.name), 'utf8');
+  return out;
+}
+
+async function firstRun(): Promise<{ dir: string; out: string; before: Record<string, string> }> {
+  const dir = tmp('podgate-outdir-');
+  const out = join(dir, 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', sample, '--out-dir', out]);
+  assert.equal(r.code, 0, r.stderr);
+  return { dir, out, before: snapshot(out) };
+}
+
+const badInputs: { name: string; args: (dir: string) => string[]; message: RegExp }[] = [
+  { name: 'a --compare-values file that does not exist', args: (d) => ['--compare-values', join(d, 'nope.yaml')], message: /--compare-values .*nope\.yaml: cannot read values file: ENOENT/ },
+  {
+    name: 'a malformed --compare-values file',
+    args: (d) => {
+      writeFileSync(join(d, 'bad.yaml'), 'policyExclude: [\n');
+      return ['--compare-values', join(d, 'bad.yaml')];
+    },
+    message: /--compare-values .*bad\.yaml:\d+: YAML syntax error/,
+  },
+];
+
+for (const c of badInputs) {
+  test(`${c.name} is a usage error before anything is written; the previous run's outputs stay as they were`, async () => {
+    const { dir, out, before } = await firstRun();
+    const r = await runCli(['migrate', 'run', '--cluster', sample, '--out-dir', out, ...c.args(dir)]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, c.message);
+    assert.doesNotMatch(r.stderr, /internal error/);
+    assert.deepEqual(snapshot(out), before);
+  });
+}
+
+test('a run that fails half-way leaves the previous run\'s outputs, and no staging folder', async () => {
+  const { dir, out, before } = await firstRun();
+  // Another input, so that every output of the failing run differs from the first run's.
+  const bare = join(dir, 'bare');
+  cpSync(join(sample, 'cluster'), bare, { recursive: true });
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
+    readStdin: async () => '',
+    isTTY: false,
+    stdoutIsTTY: false,
+    env: {},
+    cwd: process.cwd(),
+    readFile: (p) => decodeOrFail(readFileSync(p), p),
+    writeFile: (p, t) => {
+      if (p.endsWith('diff.txt')) throw new Error('disk full (injected)');
+      writeFileSync(p, t);
+    },
+  };
+  const code = await run(['migrate', 'run', '--cluster', bare, '--out-dir', out], io);
+  assert.equal(code, 1, stdout + stderr);
+  assert.match(stderr, /disk full \(injected\)/);
+  assert.deepEqual(snapshot(out), before);
+});
+
+test('a hand-edited output is not overwritten without --force; outputs the new run does not write are removed', async () => {
+  const { dir, out } = await firstRun();
+  assert.ok(existsSync(join(out, 'values-comparison.txt')), 'the sample run compares with its full values');
+  const values = join(out, 'kyverno-policies-values.yaml');
+  writeFileSync(values, `${readFileSync(values, 'utf8')}# my edit\n`);
+  const bare = join(dir, 'bare');
+  cpSync(join(sample, 'cluster'), bare, { recursive: true });
+  const refused = await runCli(['migrate', 'run', '--cluster', bare, '--out-dir', out]);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /kyverno-policies-values\.yaml in .* changed since podgate wrote it; move it away or pass --force/);
+  assert.match(readFileSync(values, 'utf8'), /# my edit/);
+  const forced = await runCli(['migrate', 'run', '--cluster', bare, '--out-dir', out, '--force']);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.doesNotMatch(readFileSync(values, 'utf8'), /# my edit/);
+  assert.ok(!existsSync(join(out, 'values-comparison.txt')), 'the previous run\'s comparison is gone');
+  assert.deepEqual(
+    readdirSync(out).filter((e) => e.startsWith('.podgate-staging-')),
+    [],
+  );
+  // The next run is not refused: its outputs are as podgate wrote them.
+  const again = await runCli(['migrate', 'run', '--cluster', bare, '--out-dir', out]);
+  assert.equal(again.code, 0, again.stderr);
+});
