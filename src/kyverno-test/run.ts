@@ -133,7 +133,7 @@ export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROF
     return run;
   }
   const parsed = parseSuite(doc);
-  for (const e of parsed.errors) run.errors.push(`${file}: ${e.field}: ${e.message}`);
+  for (const e of parsed.errors) run.errors.push(e.field === '' ? `${file}: ${e.message}` : `${file}: ${e.field}: ${e.message}`);
   const suite = parsed.suite;
   if (!suite) return run;
   run.name = suite.name;

@@ -69,6 +69,10 @@ export interface SuiteError {
   message: string;
 }
 
+function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a map' : `a ${typeof v} (${JSON.stringify(v)})`;
+}
+
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
@@ -132,8 +136,23 @@ export function parseSuite(doc: unknown): { suite?: SuiteSpec; errors: SuiteErro
   if (!isObject(doc)) return { errors: [{ field: '', message: 'a test file must be a mapping' }] };
   const md = isObject(doc.metadata) ? doc.metadata : {};
   const name = typeof md.name === 'string' ? md.name : typeof doc.name === 'string' ? doc.name : '';
+  // A field of the wrong type is an error, as the CLI's YAML decoding fails on it: `results: "oops"` must
+  // not turn into a suite that checks nothing and passes.
+  for (const f of ['policies', 'resources', 'results', 'exceptions'] as const) {
+    if (doc[f] !== undefined && doc[f] !== null && !Array.isArray(doc[f])) errors.push({ field: f, message: `must be a list, found ${typeName(doc[f])}` });
+  }
+  for (const f of ['policies', 'resources', 'exceptions'] as const) {
+    const v = doc[f];
+    if (Array.isArray(v)) v.forEach((x, i) => typeof x !== 'string' && errors.push({ field: `${f}[${i}]`, message: `must be a file path, found ${typeName(x)}` }));
+  }
+  for (const f of ['variables', 'userinfo'] as const) {
+    if (doc[f] !== undefined && doc[f] !== null && typeof doc[f] !== 'string') errors.push({ field: f, message: `must be a file path, found ${typeName(doc[f])}` });
+  }
+  if (typeof doc.apiVersion === 'string' && doc.apiVersion.startsWith('cli.kyverno.io/') && doc.kind !== 'Test') {
+    errors.push({ field: 'kind', message: `must be Test for ${doc.apiVersion}, found ${JSON.stringify(doc.kind ?? null)}` });
+  }
   const policies = strings(doc.policies);
-  if (policies.length === 0) errors.push({ field: 'policies', message: 'at least one policy file is required' });
+  if (policies.length === 0 && !errors.some((e) => e.field.startsWith('policies'))) errors.push({ field: 'policies', message: 'at least one policy file is required' });
   const results: ExpectedResult[] = [];
   (Array.isArray(doc.results) ? doc.results : []).forEach((r, i) => {
     if (!isObject(r)) {

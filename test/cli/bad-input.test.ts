@@ -115,6 +115,29 @@ const cases: Case[] = [
     code: 0,
     stderr: /warning: .*p\.yaml:7: document 1: spec\.unknownThing: unknown field "unknownThing"/,
   },
+  // Session 5 CLI probe: `results: "oops"` gave "0 tests passed and 0 tests failed", exit 0.
+  {
+    name: 'test: results that are not a list are an error, not a suite that checks nothing',
+    files: { 'p.yaml': GOOD_POLICY, 'r.yaml': POD, 'kyverno-test.yaml': 'name: t\npolicies: [p.yaml]\nresources: [r.yaml]\nresults: oops\n' },
+    argv: (d) => ['test', d],
+    code: 2,
+    stderr: /kyverno-test\.yaml: results: must be a list, found a string \("oops"\)/,
+  },
+  {
+    name: 'test: a cli.kyverno.io file whose kind is not Test is an error',
+    files: { 'p.yaml': GOOD_POLICY, 'r.yaml': POD, 'kyverno-test.yaml': 'apiVersion: cli.kyverno.io/v1alpha1\nkind: Tset\nmetadata: {name: t}\npolicies: [p.yaml]\nresources: [r.yaml]\nresults:\n  - {policy: no-host-path, rule: host-path, resources: [p], kind: Pod, result: pass}\n' },
+    argv: (d) => ['test', d],
+    code: 2,
+    stderr: /kyverno-test\.yaml: kind: must be Test for cli\.kyverno\.io\/v1alpha1, found "Tset"/,
+  },
+  {
+    name: 'test: a test file that is not a mapping names no empty field',
+    files: { 'kyverno-test.yaml': '- a\n' },
+    argv: (d) => ['test', d],
+    code: 2,
+    stderr: /kyverno-test\.yaml: a test file must be a mapping/,
+    notStderr: /: : /,
+  },
   {
     name: 'a duplicate YAML key is an error',
     files: { 'pod.yaml': POD.replace('metadata: {name: p, namespace: default}', 'metadata: {name: p, namespace: default, name: q}') },
