@@ -151,3 +151,45 @@ test('backup from the sample cluster dump keeps the BCM objects; backup → rest
   assert.equal((await runCli(['users', 'backup', store, '--out', b2])).code, 0);
   assert.equal(readFileSync(b2, 'utf8'), readFileSync(b1, 'utf8'));
 });
+
+// Session 5 CLI probe: a second `restore --apply` overwrote the .bak of the first (the original file was
+// gone); a users file holding other objects lost them; a backup without users restored "0 changes".
+test('restore --apply never overwrites an earlier .bak; the original stays, comments included', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const b1 = join(dir, 'b1.yaml');
+  const store = join(dir, 'store.yaml');
+  await runCli(['users', 'backup', usersFile, '--out', b1]);
+  await runCli(['users', 'backup', usersFile, '--out', store]);
+  const original = `# ORIGINAL\n${readFileSync(store, 'utf8').replace('uid: 1001', 'uid: 1002')}`;
+  writeFileSync(store, original);
+  const first = await runCli(['users', 'restore', b1, '--into', store, '--apply']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /previous content, comments included, kept in .*store\.yaml\.bak\)/);
+  writeFileSync(store, readFileSync(store, 'utf8').replace('uid: 1001', 'uid: 1003'));
+  const second = await runCli(['users', 'restore', b1, '--into', store, '--apply']);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stderr, /kept in .*store\.yaml\.bak\.1\)/);
+  assert.equal(readFileSync(`${store}.bak`, 'utf8'), original);
+  assert.match(readFileSync(`${store}.bak.1`, 'utf8'), /uid: 1003/);
+});
+
+const refusedRestores: { name: string; backup?: string; into?: string; message: RegExp }[] = [
+  { name: 'a users file that holds other objects', into: 'apiVersion: v1\nkind: Pod\nmetadata: {name: keepme}\nspec: {containers: [{name: c, image: x}]}\n', message: /holds objects that are not users \(Pod\/keepme\)/ },
+  { name: 'a backup without user records', backup: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n', message: /holds no user records/ },
+];
+
+for (const c of refusedRestores) {
+  test(`restore refuses ${c.name} (exit 2, nothing written)`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+    const b1 = join(dir, 'b1.yaml');
+    const store = join(dir, 'store.yaml');
+    if (c.backup) writeFileSync(b1, c.backup);
+    else await runCli(['users', 'backup', usersFile, '--out', b1]);
+    if (c.into) writeFileSync(store, c.into);
+    const r = await runCli(['users', 'restore', b1, '--into', store, '--apply']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, c.message);
+    if (c.into) assert.equal(readFileSync(store, 'utf8'), c.into);
+    assert.throws(() => readFileSync(`${store}.bak`), /ENOENT/);
+  });
+}

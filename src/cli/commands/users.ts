@@ -5,8 +5,12 @@ import { stringify } from 'yaml';
 import type { KubeObject } from '../../kube/index.js';
 import { loadPolicyObjects } from '../../kyverno/index.js';
 import {
+  BACKUP_KIND,
   collectUserRecords,
+  isBcmUserObject,
+  isPermissionUserObject,
   lintPolicies,
+  PERMISSION_USER_API,
   makeBackup,
   type PermissionUser,
   planRestore,
@@ -34,6 +38,19 @@ async function loadUsers(ctx: CliContext, paths: string[], what: string, cluster
   const { users, problems } = validateRecords(records);
   if (problems.length > 0) throw new UsageError(`${what}: ${paths.join(', ')}:\n  ${problems.join('\n  ')}`);
   return users;
+}
+
+/** `path`, else `path.1`, `path.2`, …: the first name not taken. */
+function freeName(path: string): string {
+  if (!existsSync(path)) return path;
+  let i = 1;
+  while (existsSync(`${path}.${i}`)) i++;
+  return `${path}.${i}`;
+}
+
+/** A document a users file may hold: a backup list, a PermissionUser, or a BCM user object. */
+function isUserDocument(o: KubeObject): boolean {
+  return o.kind === BACKUP_KIND || isPermissionUserObject(o) || isBcmUserObject(o);
 }
 
 function describeChange(c: UserChange): string {
@@ -133,6 +150,12 @@ export function registerUsers(program: Command, ctx: CliContext): void {
     .action(async (backup: string, opts: { into: string; apply?: boolean }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       const incoming = await loadUsers(ctx, [backup], 'users restore');
+      if (incoming.length === 0) throw new UsageError(`users restore: ${backup} holds no user records (a ${BACKUP_KIND} or ${PERMISSION_USER_API} objects); nothing to restore`);
+      // The users file is rewritten as a list of users: anything else in it would be lost.
+      if (existsSync(opts.into)) {
+        const others = (await loadOrFail(ctx.io, [opts.into])).filter((l) => !isUserDocument(l.object)).map((l) => `${l.object.kind ?? '?'}/${l.object.metadata?.name ?? '?'}`);
+        if (others.length > 0) throw new UsageError(`users restore: ${opts.into} holds objects that are not users (${others.join(', ')}); restore rewrites it as a list of users and would drop them: choose a file of users only`);
+      }
       const current = existsSync(opts.into) ? await loadUsers(ctx, [opts.into], 'users restore (current users file)') : [];
       const { changes, result } = planRestore(current, incoming);
       const changed = changes.filter((c) => c.action !== 'unchanged').length;
@@ -142,9 +165,11 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       else if (fmt === 'table') ctx.io.stdout(table(['NAME', 'ACTION'], changes.map((c) => [c.name, c.action])));
       else ctx.io.stdout(`${changes.map(describeChange).join('\n')}\n${changed} change(s)${opts.apply ? '' : ' (dry run; pass --apply to write them)'}\n`);
       if (!opts.apply || changed === 0) return;
-      if (existsSync(opts.into)) ctx.io.writeFile(`${opts.into}.bak`, ctx.io.readFile(opts.into));
+      // The previous content (comments included) is kept, never over an earlier backup of it.
+      const bak = existsSync(opts.into) ? freeName(`${opts.into}.bak`) : undefined;
+      if (bak) ctx.io.writeFile(bak, ctx.io.readFile(opts.into));
       ctx.io.writeFile(opts.into, stringify(makeBackup(result), { lineWidth: 0 }));
-      ctx.io.stderr(`restored ${changed} user(s) into ${opts.into}${existsSync(`${opts.into}.bak`) ? ` (previous content kept in ${opts.into}.bak)` : ''}\n`);
+      ctx.io.stderr(`restored ${changed} user(s) into ${opts.into}${bak ? ` (previous content, comments included, kept in ${bak})` : ''}\n`);
     });
 
   const lint = program
