@@ -128,6 +128,30 @@ Exit codes: 0 ok, 1 policy failures found (denials, mismatches, breakages) or an
   return program;
 }
 
+// A file-system error about a path the user chose (an --out in a missing folder, a directory where a file
+// is written, a read-only place) is the user's to fix: said plainly, exit 2, not an internal error.
+const PATH_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'is a directory',
+  EEXIST: 'already exists',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENAMETOOLONG: 'name too long',
+};
+
+const SYSCALL_VERBS: Readonly<Record<string, string>> = { open: 'cannot open', mkdir: 'cannot create the folder', scandir: 'cannot list', rename: 'cannot move into', unlink: 'cannot remove', rmdir: 'cannot remove', stat: 'cannot read', lstat: 'cannot read', mkdtemp: 'cannot create a folder in', copyfile: 'cannot copy to' };
+
+function pathProblem(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException | undefined;
+  if (!e || typeof e.code !== 'string' || typeof e.path !== 'string') return undefined;
+  const what = PATH_ERRORS[e.code];
+  if (what === undefined) return undefined;
+  const verb = (e.syscall && SYSCALL_VERBS[e.syscall]) ?? 'cannot use';
+  return `${verb} ${e.path}: ${what}`;
+}
+
 /** Runs podgate with argv (without node and script), returning the exit code. Never throws. */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const ctx: CliContext = { io, state: { exitCode: EXIT.ok } };
@@ -149,6 +173,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     if (err instanceof UsageError) {
       io.stderr(`error: ${err.message}\n`);
       return err.exitCode;
+    }
+    const path = pathProblem(err);
+    if (path !== undefined) {
+      io.stderr(`error: ${path}\n`);
+      return EXIT.usage;
     }
     io.stderr(`internal error: ${(err as Error)?.message ?? String(err)}\n`);
     if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);

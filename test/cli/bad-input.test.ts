@@ -115,6 +115,30 @@ const cases: Case[] = [
     code: 0,
     stderr: /warning: .*p\.yaml:7: document 1: spec\.unknownThing: unknown field "unknownThing"/,
   },
+  // Session 5 CLI probe: output paths podgate cannot write were "internal error … please report this as a
+  // bug" (exit 1); `migrate report --out` replaced an existing file without --force.
+  {
+    name: 'migrate report --out into a folder that does not exist names the path (exit 2)',
+    argv: (d) => ['migrate', 'report', '-o', 'html', '--cluster', sample, '--out', join(d, 'missing', 'r.html')],
+    code: 2,
+    stderr: /^error: cannot open .*missing\/r\.html: no such file or directory\n$/,
+    notStderr: /internal error/,
+  },
+  {
+    name: 'migrate run --out-dir on a file names the path (exit 2)',
+    files: { afile: 'x' },
+    argv: (d) => ['migrate', 'run', '--cluster', sample, '--out-dir', join(d, 'afile')],
+    code: 2,
+    stderr: /error: cannot list .*afile: a part of the path is not a directory/,
+    notStderr: /internal error/,
+  },
+  {
+    name: 'migrate report --out over an existing file needs --force',
+    files: { 'r.html': 'mine' },
+    argv: (d) => ['migrate', 'report', '-o', 'html', '--cluster', sample, '--out', join(d, 'r.html')],
+    code: 2,
+    stderr: /migrate report: .*r\.html exists; pass --force to overwrite it/,
+  },
   // Session 5 CLI probe: `results: "oops"` gave "0 tests passed and 0 tests failed", exit 0.
   {
     name: 'test: results that are not a list are an error, not a suite that checks nothing',

@@ -292,7 +292,9 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
   targetOptions(migrate.command('report').description('one self-contained HTML file: summary, per-policy and per-namespace tables, charts, the diff and the plan'))
     .option('--out <file>', 'write the report here (stdout when absent)')
     .option('--kubernetes <version>', 'the cluster’s Kubernetes version (for the plan)', '1.24')
-    .action(async (opts: TargetOptions & { out?: string; kubernetes: string }, cmd: Command) => {
+    .option('--force', 'overwrite --out when it exists')
+    .action(async (opts: TargetOptions & { out?: string; kubernetes: string; force?: boolean }, cmd: Command) => {
+      if (opts.out && existsSync(opts.out) && !opts.force) throw new UsageError(`migrate report: ${opts.out} exists; pass --force to overwrite it (or choose another --out)`);
       const fmt = outputFormat(cmd, ['html', 'json', 'yaml', 'table']);
       const target = planTarget(opts.kubernetes, 'migrate report');
       const chartVersion = auditChartFor(target, cmd.getOptionValueSource('chartVersion') === 'default' ? undefined : opts.chartVersion, 'migrate report');
