@@ -4,7 +4,7 @@
 // (budget overrun, crashed worker), which follows the endpoint's failurePolicy.
 import type { AdmissionReview } from '../kube/index.js';
 import type { AdmissionDecision, WebhookMode } from './decision.js';
-import { type AdmissionEngine, type HandleOptions, handleReview, type ReviewEndpoint } from './handle-review.js';
+import { type AdmissionEngine, endpointFailurePolicy, type HandleOptions, handleReview, type ReviewEndpoint } from './handle-review.js';
 import type { ShadowComparison } from './psp-shadow.js';
 import type { PolicyVerdict } from './results.js';
 import { encodeReview } from './review-codec.js';
@@ -36,11 +36,7 @@ export interface ReviewOutcome {
   shadow?: ShadowComparison;
 }
 
-/** The failurePolicy the API server applies to an endpoint's webhook (see webhookConfigurations); audit and shadow never deny. */
-export function endpointFailurePolicy(endpoint: ReviewEndpoint, mode: WebhookMode): 'Fail' | 'Ignore' {
-  if (mode !== 'enforce') return 'Ignore';
-  return endpoint === 'validate' || endpoint === 'validate-fail' ? 'Fail' : 'Ignore';
-}
+export { endpointFailurePolicy };
 
 /** An answer podgate gives without a verdict: Fail → denied with `code` and the message; Ignore → allowed with it as a warning (silently in shadow mode). */
 export function failureReview(apiVersion: AdmissionReview['apiVersion'], uid: string, failurePolicy: 'Fail' | 'Ignore', mode: WebhookMode, message: string, code = 500): AdmissionReview {

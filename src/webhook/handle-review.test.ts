@@ -54,7 +54,7 @@ interface Case {
   body: unknown;
   engine?: AdmissionEngine | undefined;
   opts?: HandleOptions;
-  want: { invalid?: RegExp; allowed?: boolean; apiVersion?: string; code?: number; message?: RegExp; skipped?: string };
+  want: { invalid?: RegExp; allowed?: boolean; apiVersion?: string; code?: number; message?: RegExp; skipped?: string; warning?: RegExp | null };
 }
 
 const cases: Case[] = [
@@ -72,7 +72,13 @@ const cases: Case[] = [
   { name: 'ReplicaSets are never shown to the engine', body: review({ kind: { group: 'apps', version: 'v1', kind: 'ReplicaSet' } }), want: { allowed: true, skipped: 'filtered' } },
   { name: 'requests from system:nodes are skipped', body: review({ userInfo: { username: 'system:node:n1', groups: ['system:nodes'] } }), want: { allowed: true, skipped: 'excluded-requester' } },
   { name: 'enforce mode denies while policies are not loaded', body: review(), engine: undefined, want: { allowed: false, code: 500, message: /not loaded yet/, skipped: 'not-ready' } },
-  { name: 'shadow mode allows while policies are not loaded', body: review(), engine: undefined, opts: { mode: 'shadow' }, want: { allowed: true } },
+  { name: 'shadow mode allows while policies are not loaded', body: review(), engine: undefined, opts: { mode: 'shadow' }, want: { allowed: true, warning: null } },
+  // Session 5 CLI probe: the fail-open endpoints denied while the policies were not loaded, and audit mode
+  // allowed without a word. Each follows its webhook's failurePolicy, as a budget overrun does.
+  { name: 'enforce /mutate allows with a warning while policies are not loaded (failurePolicy Ignore)', body: review(), engine: undefined, opts: { ...enforce, endpoint: 'mutate' }, want: { allowed: true, warning: /not loaded yet/, skipped: 'not-ready' } },
+  { name: 'enforce /validate/ignore allows with a warning while policies are not loaded', body: review(), engine: undefined, opts: { ...enforce, endpoint: 'validate-ignore' }, want: { allowed: true, warning: /not loaded yet/ } },
+  { name: 'enforce /validate/fail denies while policies are not loaded', body: review(), engine: undefined, opts: { ...enforce, endpoint: 'validate-fail' }, want: { allowed: false, code: 500, message: /not loaded yet/ } },
+  { name: 'audit mode allows with a warning while policies are not loaded', body: review(), engine: undefined, opts: { mode: 'audit' }, want: { allowed: true, warning: /not loaded yet/ } },
   { name: 'an engine crash fails closed in enforce mode', body: review(), engine: throwing, want: { allowed: false, code: 500, message: /internal error.*kaboom/ } },
   { name: 'an engine crash allows in shadow mode', body: review(), engine: throwing, opts: { mode: 'shadow' }, want: { allowed: true } },
   { name: 'mutate answers allowed when the engine has no mutate rules', body: review(), opts: { mode: 'enforce', endpoint: 'mutate' }, want: { allowed: true } },
@@ -97,6 +103,8 @@ for (const c of cases) {
     if (c.want.code) assert.equal(r.status?.code, c.want.code);
     if (c.want.message) assert.match(r.status?.message ?? '', c.want.message);
     if (c.want.skipped) assert.equal(got.skipped, c.want.skipped);
+    if (c.want.warning === null) assert.deepEqual(r.warnings ?? [], []);
+    else if (c.want.warning) assert.match((r.warnings ?? []).join('\n'), c.want.warning);
     if (r.allowed) assert.equal(r.status, undefined);
   });
 }

@@ -46,6 +46,12 @@ export interface MutationOutcome {
 /** Which endpoint is answering: validation (optionally one failurePolicy's webhook) or mutation. */
 export type ReviewEndpoint = 'validate' | 'validate-fail' | 'validate-ignore' | 'mutate';
 
+/** The failurePolicy the API server applies to an endpoint's webhook (see webhookConfigurations); audit and shadow never deny. */
+export function endpointFailurePolicy(endpoint: ReviewEndpoint, mode: WebhookMode): 'Fail' | 'Ignore' {
+  if (mode !== 'enforce') return 'Ignore';
+  return endpoint === 'validate' || endpoint === 'validate-fail' ? 'Fail' : 'Ignore';
+}
+
 /** Options of handleReview. */
 export interface HandleOptions {
   mode: WebhookMode;
@@ -101,7 +107,7 @@ export function handleReview(body: unknown, engine: AdmissionEngine | undefined,
   if (skipped) return done({ allowed: true, warnings: [] }, [], { skipped });
   if (!engine) {
     const error = 'podgate: policies are not loaded yet';
-    return done(failure(opts.mode, error), [], { skipped: 'not-ready', error });
+    return done(failure(opts, error), [], { skipped: 'not-ready', error });
   }
   try {
     if (opts.endpoint === 'mutate') {
@@ -124,7 +130,7 @@ export function handleReview(body: unknown, engine: AdmissionEngine | undefined,
     return done(decision, results, shadowOf(engine, opts, request, decision, results));
   } catch (err) {
     const error = `podgate: internal error while evaluating policies: ${err instanceof Error ? err.message : String(err)}`;
-    return done(failure(opts.mode, error), [], { error });
+    return done(failure(opts, error), [], { error });
   }
 }
 
@@ -159,7 +165,12 @@ function mutationBlocked(mode: WebhookMode, message: string): AdmissionDecision 
 export const MUTATING_WEBHOOK = 'mutate.kyverno.svc-fail';
 
 /** Enforce fails closed (a denial naming the problem); audit and shadow let the request through. */
-function failure(mode: WebhookMode, message: string): AdmissionDecision {
-  if (mode === 'enforce') return { allowed: false, code: 500, message, warnings: [] };
-  return { allowed: true, warnings: [] };
+/**
+ * An answer without a verdict, as the endpoint's failurePolicy would have it: Fail denies with code 500;
+ * Ignore (a fail-open endpoint, audit and shadow modes) allows, with the message as a warning except in
+ * shadow mode (which must stay invisible).
+ */
+function failure(opts: HandleOptions, message: string): AdmissionDecision {
+  if (endpointFailurePolicy(opts.endpoint ?? 'validate', opts.mode) === 'Fail') return { allowed: false, code: 500, message, warnings: [] };
+  return { allowed: true, warnings: opts.mode === 'shadow' ? [] : [message] };
 }
