@@ -143,7 +143,8 @@ export function parseSuite(doc: unknown): { suite?: SuiteSpec; errors: SuiteErro
   }
   for (const f of ['policies', 'resources', 'exceptions'] as const) {
     const v = doc[f];
-    if (Array.isArray(v)) v.forEach((x, i) => typeof x !== 'string' && errors.push({ field: `${f}[${i}]`, message: `must be a file path, found ${typeName(x)}` }));
+    if (!Array.isArray(v)) continue;
+    for (const [i, x] of v.entries()) if (typeof x !== 'string') errors.push({ field: `${f}[${i}]`, message: `must be a file path, found ${typeName(x)}` });
   }
   for (const f of ['variables', 'userinfo'] as const) {
     if (doc[f] !== undefined && doc[f] !== null && typeof doc[f] !== 'string') errors.push({ field: f, message: `must be a file path, found ${typeName(doc[f])}` });
