@@ -129,3 +129,22 @@ describe('decoding properties', () => {
     );
   });
 });
+
+// Session 5 webhook probe: a key given twice in the envelope takes its last value, as Go's decoding (and
+// JSON.parse) does. (A repeat past the peeked head cannot be seen: the answer's uid then differs from the
+// review's, which the API server treats as a failed call and answers with the webhook's failurePolicy, the
+// verdict podgate gives without one anyway.)
+describe('peekEnvelope takes the last of a repeated key', () => {
+  const cases: { name: string; text: string; want: { apiVersion: string; uid: string } }[] = [
+    { name: 'a repeated request', text: '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"U-FIRST"},"request":{"uid":"U-SECOND"}}', want: { apiVersion: 'admission.k8s.io/v1', uid: 'U-SECOND' } },
+    { name: 'a repeated apiVersion', text: '{"apiVersion":"admission.k8s.io/v1beta1","request":{"uid":"u"},"apiVersion":"admission.k8s.io/v1"}', want: { apiVersion: 'admission.k8s.io/v1', uid: 'u' } },
+    { name: 'a repeated uid', text: '{"apiVersion":"admission.k8s.io/v1","request":{"uid":"a","uid":"b"}}', want: { apiVersion: 'admission.k8s.io/v1', uid: 'b' } },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.deepEqual(peekEnvelope(Buffer.from(c.text)), c.want);
+      const parsed = JSON.parse(c.text) as { apiVersion: string; request: { uid: string } };
+      assert.deepEqual(c.want, { apiVersion: parsed.apiVersion, uid: parsed.request.uid });
+    });
+  }
+});
