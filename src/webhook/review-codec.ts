@@ -41,6 +41,10 @@ function isGvk(v: unknown): boolean {
   return isObject(v) && typeof v.group === 'string' && typeof v.version === 'string' && typeof v.kind === 'string';
 }
 
+function isGvr(v: unknown): boolean {
+  return isObject(v) && typeof v.group === 'string' && typeof v.version === 'string' && typeof v.resource === 'string';
+}
+
 /** Checks a parsed body; never throws. */
 export function decodeReview(body: unknown): DecodedReview {
   if (!isObject(body)) return { ok: false, reason: 'body is not a JSON object' };
@@ -55,6 +59,9 @@ export function decodeReview(body: unknown): DecodedReview {
   const envelope = { apiVersion: apiVersion as AdmissionReview['apiVersion'], uid: r.uid };
   const bad = (reason: string): DecodedReview => ({ ok: false, reason, envelope });
   if (!isGvk(r.kind)) return bad('request.kind must be {group, version, kind}');
+  // The API server always sends the resource; the parent kind of a subresource request is read from it.
+  if (r.resource !== undefined && r.resource !== null && !isGvr(r.resource)) return bad('request.resource must be {group, version, resource}');
+  if ((r.resource === undefined || r.resource === null) && typeof r.subResource === 'string' && r.subResource !== '') return bad('request.resource must be {group, version, resource} with a subResource');
   if (typeof r.operation !== 'string' || !OPERATIONS.has(r.operation)) return bad('request.operation must be CREATE, UPDATE, DELETE or CONNECT');
   for (const f of ['object', 'oldObject'] as const) {
     const o = r[f];

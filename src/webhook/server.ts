@@ -127,6 +127,14 @@ function send(res: ServerResponse, status: number, body: unknown, extraHeaders: 
 
 const PEEK_BYTES = 64 * 1024;
 
+// Request fields in log lines: a hand-made review's 100,000-character uid made a 100 KB log line. Real
+// uids are 36 characters and names at most 253.
+const LOG_FIELD_MAX = 256;
+
+function clip<T extends string | undefined>(s: T): T {
+  return (s !== undefined && s.length > LOG_FIELD_MAX ? `${s.slice(0, LOG_FIELD_MAX)}…(${s.length - LOG_FIELD_MAX} more)` : s) as T;
+}
+
 /** Formats milliseconds as a Go duration for messages ("2s", "300ms", "1.5s"). */
 function ms(n: number): string {
   return n % 1000 === 0 ? `${n / 1000}s` : n < 1000 ? `${n}ms` : `${n / 1000}s`;
@@ -216,12 +224,12 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     if (out.tally) o.metrics.countVerdictKeys(out.tally);
     if (o.reports && request.dryRun !== true && out.results.length > 0) o.reports.record(out.results, request.objectUid);
     const line = {
-      uid: request.uid,
+      uid: clip(request.uid),
       endpoint,
       operation: request.operation,
-      kind: request.kind,
-      namespace: request.namespace,
-      name: request.name,
+      kind: clip(request.kind),
+      namespace: clip(request.namespace),
+      name: clip(request.name),
       allowed: decision.allowed,
       ms: Math.round((performance.now() - started) * 100) / 100,
       ...(request.dryRun ? { dryRun: true } : {}),
@@ -253,7 +261,7 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     const message = failurePolicy === 'Fail' ? `podgate: ${what}; denied by failurePolicy Fail` : `podgate: ${what}; allowed unevaluated by failurePolicy Ignore`;
     if (a.kind === 'overrun') o.metrics.budgetExceeded.inc({ endpoint, phase: a.phase, failure_policy: failurePolicy });
     else o.metrics.internalErrors.inc({ endpoint });
-    o.log.error({ uid: envelope?.uid, endpoint, failurePolicy, ms: Math.round(performance.now() - arrival), ...(a.kind === 'overrun' ? { phase: a.phase, budgetMs } : { err: a.reason }) }, a.kind === 'overrun' ? 'evaluation budget exceeded' : 'evaluation failed');
+    o.log.error({ uid: clip(envelope?.uid), endpoint, failurePolicy, ms: Math.round(performance.now() - arrival), ...(a.kind === 'overrun' ? { phase: a.phase, budgetMs } : { err: a.reason }) }, a.kind === 'overrun' ? 'evaluation budget exceeded' : 'evaluation failed');
     // Without the uid no AdmissionReview answer is possible; the API server applies failurePolicy to a 503.
     if (!envelope) return send(res, 503, { error: message }, headers({ 'retry-after': '1' }));
     send(res, 200, failureReview(envelope.apiVersion, envelope.uid, failurePolicy, o.mode, message, 500), headers());

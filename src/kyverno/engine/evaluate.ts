@@ -149,10 +149,15 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
   let base: JsonObject | undefined;
   // Plain literals rather than conditional spreads (a spread followed by properties is V8's slow path on
   // Node 20); the keys keep their order for JSON output.
-  const name = subject.metadata?.name ?? subject.metadata?.generateName ?? '';
+  // As unstructured's GetKind/GetName: a field that is not a string reads "" (a hand-made review could
+  // send a number or null, which printed as "resource undefined/…" in the denial).
+  const md = subject.metadata;
+  const name = typeof md?.name === 'string' ? md.name : typeof md?.generateName === 'string' ? md.generateName : '';
+  const kind = typeof subject.kind === 'string' ? subject.kind : '';
+  const apiVersion = typeof subject.apiVersion === 'string' ? subject.apiVersion : '';
   const result: PolicyResult = {
     policy: policy.namespace !== undefined ? { name: policy.name, namespace: policy.namespace } : { name: policy.name },
-    resource: namespace !== '' ? { kind: subject.kind, apiVersion: subject.apiVersion, namespace, name } : { kind: subject.kind, apiVersion: subject.apiVersion, name },
+    resource: namespace !== '' ? { kind, apiVersion, namespace, name } : { kind, apiVersion, name },
     rules: [],
     action: effectiveAction(policy, namespace, namespaceLabels),
     failurePolicy: policy.failurePolicy,
