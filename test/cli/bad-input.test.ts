@@ -2,7 +2,7 @@
 // each row writes its files into a fresh folder, runs podgate in-process and checks code and output.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -366,6 +366,32 @@ test('certs twice into one folder refuses to overwrite the CA key; --force repla
   assert.notEqual(readFileSync(join(dir, 'ca.key'), 'utf8'), key);
   assert.ok(existsSync(join(dir, 'tls.key')));
 });
+
+// Session 5 CLI probe: secret.yaml (the serving key, base64) was world-readable (0644), and a service
+// name with spaces and slashes went into the certificate's DNS names.
+test('certs: every file holding a private key is 0600, also after --force over looser files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-certs-'));
+  const args = ['certs', '--service', 'podgate', '--namespace', 'podgate', '--out', dir];
+  assert.equal((await runCli(args)).code, 0);
+  for (const f of ['ca.key', 'tls.key', 'secret.yaml']) chmodSync(join(dir, f), 0o644);
+  assert.equal((await runCli([...args, '--force'])).code, 0);
+  for (const f of ['ca.key', 'tls.key', 'secret.yaml']) assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600, f);
+});
+
+const badNames: { name: string; argv: string[]; message: RegExp }[] = [
+  { name: 'a service name with a space and slashes', argv: ['--service', 'a b/../c', '--namespace', 'n'], message: /--service "a b\/\.\.\/c": a Service name must be a DNS-1035 label/ },
+  { name: 'a service name starting with a digit', argv: ['--service', '1web', '--namespace', 'n'], message: /DNS-1035 label/ },
+  { name: 'an upper-case namespace', argv: ['--service', 'podgate', '--namespace', 'Podgate'], message: /--namespace "Podgate": a namespace must be a DNS-1123 label/ },
+];
+for (const c of badNames) {
+  test(`certs: ${c.name} is a usage error and writes nothing`, async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'podgate-certs-')), 'out');
+    const r = await runCli(['certs', ...c.argv, '--out', dir]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, c.message);
+    assert.ok(!existsSync(dir));
+  });
+}
 
 test('Latin-1 on the real stdin is an error naming stdin (the binary)', () => {
   const r = spawnSync(process.execPath, [bin, 'pss', 'check', '--level', 'restricted', '-'], { input: Buffer.from(`${POD}# caf\xe9\n`, 'latin1'), encoding: 'utf8' });

@@ -2,7 +2,7 @@
 // serving certificate and webhook configurations carrying its caBundle) and `webhook remove`
 // (break glass: delete podgate's webhook configurations).
 import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
@@ -44,6 +44,9 @@ import { contextFromObjects, readExceptionFeatures, readExceptionFiles } from '.
 import { EXIT, UsageError } from '../io.js';
 import type { CliContext } from '../program.js';
 import { policyValidation, type ValidateOptions, validateOptions } from '../validate-input.js';
+
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -172,6 +175,9 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .action((o: { service: string; namespace: string; out: string; mode: WebhookMode; timeoutSeconds: string; excludeNamespace?: string[]; force?: boolean }) => {
       const timeoutSeconds = Number(o.timeoutSeconds);
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 30) throw new UsageError('--timeout-seconds must be an integer from 1 to 30');
+      // The names go into the certificate's DNS names and the webhook configurations: the API server's rules.
+      if (!DNS1035_LABEL.test(o.service)) throw new UsageError(`--service ${JSON.stringify(o.service)}: a Service name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, at most 63 characters)`);
+      if (!DNS1123_LABEL.test(o.namespace)) throw new UsageError(`--namespace ${JSON.stringify(o.namespace)}: a namespace must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)`);
       const c = generateCertificates({ service: o.service, namespace: o.namespace });
       const configs = webhookConfigurations({ service: o.service, namespace: o.namespace, caBundlePem: c.caCert, mode: o.mode, timeoutSeconds, excludeNamespaces: o.excludeNamespace ?? [] });
       mkdirSync(o.out, { recursive: true });
@@ -200,7 +206,13 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
       // A second run would replace the CA key the cluster's caBundle trusts: never without --force.
       const existing = files.map(([name]) => join(o.out, name)).filter((p) => existsSync(p));
       if (existing.length > 0 && !o.force) throw new UsageError(`certs: ${existing.join(', ')} already exist; pass --force to replace them (the webhook configurations' caBundle must then be updated too)`);
-      for (const [name, text] of files) writeFileSync(join(o.out, name), text, name.endsWith('.key') ? { mode: 0o600 } : {});
+      // Files holding a private key are the owner's only, also when --force replaces a looser file.
+      for (const [name, text] of files) {
+        const path = join(o.out, name);
+        const secret = name.endsWith('.key') || name === 'secret.yaml';
+        writeFileSync(path, text, secret ? { mode: 0o600 } : {});
+        if (secret) chmodSync(path, 0o600);
+      }
       ctx.io.stdout(`wrote ${files.map(([n]) => join(o.out, n)).join(', ')}\n`);
     });
 
