@@ -5,6 +5,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { isObject } from '../util/index.js';
+import { decodeText } from './files.js';
 
 /** Where to connect. */
 export interface KubeConnectionOptions {
@@ -57,15 +61,42 @@ async function loadClient(): Promise<ClientModule> {
   }
 }
 
+/**
+ * A kubeconfig file, checked before the client reads it: the client's own errors for an empty
+ * file, another kind of object or binary bytes were JavaScript internals ("Cannot read properties of
+ * undefined (reading 'clusters')", context "undefined") or the bytes themselves.
+ */
+function checkKubeconfig(file: string): void {
+  const decoded = decodeText(readFileSync(file), file);
+  if ('error' in decoded) throw new Error(decoded.error.message);
+  const text = decoded.text;
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const e = doc.errors[0];
+  if (e) throw new Error(`YAML syntax error at line ${lc.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`);
+  const v: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (v === null || v === undefined) throw new Error('the file is empty');
+  if (!isObject(v)) throw new Error('not a kubeconfig: the top level must be a map (clusters, contexts, users)');
+  if (v.kind !== undefined && v.kind !== 'Config') throw new Error(`not a kubeconfig: kind ${JSON.stringify(v.kind)} (a kubeconfig is kind Config)`);
+  for (const f of ['clusters', 'contexts', 'users'] as const) {
+    if (v[f] !== undefined && v[f] !== null && !Array.isArray(v[f])) throw new Error(`${f} must be a list`);
+  }
+  if (!Array.isArray(v.clusters) || v.clusters.length === 0) throw new Error('not a kubeconfig: it has no clusters');
+}
+
 /** Resolves the kubeconfig (or in-cluster config) and context; throws LiveClusterError when unusable. */
 export async function connectKube(opts: KubeConnectionOptions = {}): Promise<KubeConnection> {
   const { KubeConfig } = await loadClient();
   const kc = new KubeConfig();
   const source = opts.inCluster ? 'in-cluster service account' : (opts.kubeconfig ?? opts.env?.KUBECONFIG ?? '(default)');
   try {
+    const file = opts.inCluster ? undefined : (opts.kubeconfig ?? opts.env?.KUBECONFIG?.split(':')[0]);
     if (opts.inCluster) kc.loadFromCluster();
-    else if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-    else if (opts.env?.KUBECONFIG) kc.loadFromFile(opts.env.KUBECONFIG.split(':')[0] ?? '');
+    else if (file) {
+      checkKubeconfig(file);
+      // loadFromFile, not loadFromString: relative certificate paths are relative to the kubeconfig.
+      kc.loadFromFile(file);
+    }
     else kc.loadFromDefault();
   } catch (err) {
     throw new LiveClusterError(`cannot read kubeconfig ${source}: ${(err as Error).message}`, { cause: err });

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type LiveResult, LiveClusterError, loadLiveObjects } from './live.js';
 import { type RecordedServer, startRecordedServer, writeKubeconfig } from './testdata/recorded-api-server.js';
@@ -82,7 +85,20 @@ const failures: { name: string; opts: () => Parameters<typeof loadLiveObjects>[0
   { name: 'an unknown context is an error naming the known ones', opts: () => ({ kubeconfig, context: 'nope' }), want: /context "nope" not found in kubeconfig \(have: recorded, other\)/ },
   { name: 'an unreachable server is an error naming the server', opts: () => ({ kubeconfig }), want: /cannot reach the API server at http:\/\/127\.0\.0\.1:9/ },
   { name: 'a missing kubeconfig file is an error naming the file', opts: () => ({ kubeconfig: '/nonexistent/kubeconfig' }), want: /cannot read kubeconfig \/nonexistent\/kubeconfig/ },
+  // Session 5 CLI probe: these gave JavaScript internals ("Cannot read properties of undefined (reading
+  // 'clusters')", context "undefined") or printed the bytes.
+  { name: 'an empty kubeconfig says so', opts: () => ({ kubeconfig: scratch('empty', '') }), want: /cannot read kubeconfig .*empty: the file is empty$/ },
+  { name: 'a Pod given as kubeconfig says what it is', opts: () => ({ kubeconfig: scratch('pod', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n') }), want: /pod: not a kubeconfig: kind "Pod" \(a kubeconfig is kind Config\)$/ },
+  { name: 'a binary kubeconfig names the line, not the bytes', opts: () => ({ kubeconfig: scratch('bin', Buffer.from([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x00, 0x0a])) }), want: /bin.*UTF-8/ },
+  { name: 'a kubeconfig without clusters says so', opts: () => ({ kubeconfig: scratch('noclusters', 'apiVersion: v1\nkind: Config\ncontexts: []\n') }), want: /noclusters: not a kubeconfig: it has no clusters$/ },
+  { name: 'a YAML error names the line', opts: () => ({ kubeconfig: scratch('syntax', 'apiVersion: v1\nclusters: [\n') }), want: /syntax: YAML syntax error at line \d+/ },
 ];
+
+function scratch(name: string, content: string | Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-kubeconfig-'));
+  writeFileSync(join(dir, name), content);
+  return join(dir, name);
+}
 
 for (const c of failures) {
   test(c.name, async () => {
