@@ -139,6 +139,13 @@ const cases: Case[] = [
     code: 2,
     stderr: /migrate report: .*r\.html exists; pass --force to overwrite it/,
   },
+  {
+    name: 'serve: an unknown --log-level is a usage error naming the choices (was an internal error)',
+    argv: () => ['serve', '--log-level', 'loud', '--policy', 'x.yaml'],
+    code: 2,
+    stderr: /--log-level <level>' argument 'loud' is invalid\. Allowed choices are fatal, error, warn, info, debug, trace, silent/,
+    notStderr: /internal error/,
+  },
   // Session 5 CLI probe: `results: "oops"` gave "0 tests passed and 0 tests failed", exit 0.
   {
     name: 'test: results that are not a list are an error, not a suite that checks nothing',

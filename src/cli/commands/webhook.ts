@@ -141,7 +141,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--exclude-group <group>', 'skip requests from this group (repeatable; default system:nodes)', collect)
     .option('--exclude-username <user>', 'skip requests from this user (repeatable; wildcards allowed)', collect)
     .option('--no-watch', 'do not reload policy files when they change')
-    .option('--log-level <level>', 'pino log level', 'info')
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .option('--kubeconfig <file>', 'the cluster to watch (Namespaces, the ConfigMaps policies read, PolicyExceptions when enabled; /readyz is 503 until synced) and to write PolicyReports to (wgpolicyk8s.io/v1alpha2, as Kyverno 1.10 lays them out)')
     .option('--context <name>', 'kubeconfig context for --kubeconfig')
     .option('--in-cluster', "use the pod's service account (in-cluster config) instead of --kubeconfig, for both")
