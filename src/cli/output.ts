@@ -6,7 +6,8 @@ import { styleText } from 'node:util';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadObjects } from '../cluster/index.js';
-import { formatInputError, type LoadedObject } from '../kube/index.js';
+import { editDistance } from '../chart/suggest.js';
+import { formatInputError, formatSource, type LoadedObject, splitApiVersion } from '../kube/index.js';
 import { type CliIO, UsageError } from './io.js';
 import { progress } from './progress.js';
 
@@ -115,5 +116,25 @@ export async function loadOrFail(io: CliIO, paths: readonly string[], requireNam
   const r = loadObjects(paths, { stdin, requireName, requirePodSpec: true, ...opts, progress: (n) => step.tick(n) });
   step.end(`${paths.length} path${paths.length === 1 ? '' : 's'}`);
   if (r.errors.length > 0) throw new UsageError(r.errors.map(formatInputError).join('\n'));
+  for (const w of misspeltKinds(r.objects)) io.stderr(`warning: ${w}\n`);
   return r.objects;
+}
+
+// Kinds podgate checks, and the built-in groups they come from: an object of a built-in group whose kind
+// is one letter off (`Pood`) or differs in case (`Daemonset`) is skipped like any unknown kind, so it is
+// named instead of silently leaving a workload unchecked. Custom resources (other groups) are not.
+const WORKLOAD_KINDS = ['Pod', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'] as const;
+const BUILTIN_GROUPS = new Set(['', 'apps', 'batch', 'extensions']);
+
+/** Warnings for objects whose kind looks like a misspelt workload kind. */
+export function misspeltKinds(objects: readonly LoadedObject[]): string[] {
+  const out: string[] = [];
+  for (const { object, source } of objects) {
+    const kind = object.kind;
+    if (typeof kind !== 'string' || (WORKLOAD_KINDS as readonly string[]).includes(kind)) continue;
+    if (!BUILTIN_GROUPS.has(splitApiVersion(typeof object.apiVersion === 'string' ? object.apiVersion : '').group)) continue;
+    const near = WORKLOAD_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase() || editDistance(k, kind) === 1);
+    if (near) out.push(`${formatSource(source)}: kind "${kind}" is not a Kubernetes kind, so ${object.metadata?.name ?? 'the object'} is skipped (did you mean "${near}"?)`);
+  }
+  return out;
 }

@@ -146,6 +146,25 @@ const cases: Case[] = [
     stderr: /--log-level <level>' argument 'loud' is invalid\. Allowed choices are fatal, error, warn, info, debug, trace, silent/,
     notStderr: /internal error/,
   },
+  // Session 5 CLI probe: a misspelt workload kind was skipped without a word ("0 checked", exit 0; a
+  // `Daemonset` dropped two workloads from an audit).
+  {
+    name: 'pss check names an object whose kind is a misspelt workload kind',
+    files: { 'pod.yaml': POD.replace('kind: Pod', 'kind: Pood') },
+    argv: (d) => ['pss', 'check', '--level', 'restricted', join(d, 'pod.yaml')],
+    code: 0,
+    stderr: /^warning: .*pod\.yaml:1 \(document 1\): kind "Pood" is not a Kubernetes kind, so p is skipped \(did you mean "Pod"\?\)\n$/,
+  },
+  {
+    name: 'migrate audit names a Daemonset (case) in a cluster folder; a custom resource of another group is not named',
+    files: {
+      'ds.yaml': 'apiVersion: apps/v1\nkind: Daemonset\nmetadata: {name: agent, namespace: default}\nspec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: x}]}}}\n',
+      'cr.yaml': 'apiVersion: example.com/v1\nkind: Pods\nmetadata: {name: mine, namespace: default}\n',
+    },
+    argv: (d) => ['-o', 'json', 'migrate', 'audit', '--cluster', d],
+    code: 0,
+    stderr: /^warning: .*ds\.yaml:1 \(document 1\): kind "Daemonset" is not a Kubernetes kind, so agent is skipped \(did you mean "DaemonSet"\?\)\n$/,
+  },
   // Session 5 CLI probe: `results: "oops"` gave "0 tests passed and 0 tests failed", exit 0.
   {
     name: 'test: results that are not a list are an error, not a suite that checks nothing',
