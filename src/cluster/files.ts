@@ -96,6 +96,10 @@ export function expandPaths(paths: readonly string[]): { files: string[]; errors
         if (name.startsWith('.') && !top) continue;
         walk(join(p, name), false, inner);
       }
+    } else if (!top && EXT.test(p) && !st.isFile()) {
+      // A FIFO named x.yaml in a folder would block the read forever. A path given by itself may be one
+      // on purpose (`--cluster <(kubectl get … -o yaml)`).
+      errors.push({ code: 'READ_FAILED', file: p, message: 'not a regular file (a FIFO, socket or device): a folder is read for its files only' });
     } else if (top || EXT.test(p)) {
       if (seen.has(real)) return;
       seen.add(real);

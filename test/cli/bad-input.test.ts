@@ -395,6 +395,19 @@ test('certs twice into one folder refuses to overwrite the CA key; --force repla
 
 // Session 5 CLI probe: secret.yaml (the serving key, base64) was world-readable (0644), and a service
 // name with spaces and slashes went into the certificate's DNS names.
+// Session 5 CLI probe: a FIFO named *.yaml in a --cluster folder hung the command forever.
+// In a child process: the read it replaces blocks the thread, which no test timeout can interrupt.
+test('a FIFO in a folder is an error naming it, not a read that never ends', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-fifo-'));
+  writeFileSync(join(dir, 'pod.yaml'), POD);
+  const mk = spawnSync('mkfifo', [join(dir, 'pipe.yaml')]);
+  assert.equal(mk.status, 0, String(mk.stderr));
+  const r = spawnSync(process.execPath, [bin, 'pss', 'check', '--level', 'restricted', dir], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.signal, null, 'podgate did not finish within 30 s');
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /pipe\.yaml: not a regular file \(a FIFO, socket or device\): a folder is read for its files only/);
+});
+
 test('certs: every file holding a private key is 0600, also after --force over looser files', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'podgate-certs-'));
   const args = ['certs', '--service', 'podgate', '--namespace', 'podgate', '--out', dir];
