@@ -55,7 +55,8 @@ export function decodeReview(body: unknown): DecodedReview {
   }
   const r = body.request;
   if (!isObject(r)) return { ok: false, reason: 'request is missing' };
-  if (typeof r.uid !== 'string' || r.uid === '') return { ok: false, reason: 'request.uid is missing' };
+  if (r.uid === undefined || r.uid === null || r.uid === '') return { ok: false, reason: 'request.uid is missing' };
+  if (typeof r.uid !== 'string') return { ok: false, reason: `request.uid must be a string, found ${Array.isArray(r.uid) ? 'a list' : typeof r.uid === 'object' ? 'a map' : `a ${typeof r.uid}`}` };
   const envelope = { apiVersion: apiVersion as AdmissionReview['apiVersion'], uid: r.uid };
   const bad = (reason: string): DecodedReview => ({ ok: false, reason, envelope });
   if (!isGvk(r.kind)) return bad('request.kind must be {group, version, kind}');

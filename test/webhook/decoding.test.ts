@@ -58,7 +58,10 @@ describe('ill-typed reviews over HTTPS', () => {
   test('a review without a readable uid is still an HTTP 400 with the reason', async () => {
     const a = await call(server.port, '/validate', JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 5 } }));
     assert.equal(a.status, 400);
-    assert.match(a.body, /request.uid is missing/);
+    assert.match(a.body, /request\.uid must be a string, found a number/);
+    const missing = await call(server.port, '/validate', JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: {} }));
+    assert.equal(missing.status, 400);
+    assert.match(missing.body, /request\.uid is missing/);
   });
 });
 
