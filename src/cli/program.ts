@@ -18,6 +18,7 @@ import { registerWebhook } from './commands/webhook.js';
 import { completionScript } from './completion.js';
 import { type CliIO, EXIT, UsageError } from './io.js';
 import { setProgress } from './progress.js';
+import { terminalSafe } from './terminal-safe.js';
 import { colourEnabled, setColour } from './output.js';
 
 /** Mutable state a command sets: its exit code. */
@@ -152,8 +153,20 @@ function pathProblem(err: unknown): string | undefined {
   return `${verb} ${e.path}: ${what}`;
 }
 
+/** The io with terminalSafe applied to each stream that is a terminal. */
+function terminalSafeIO(io: CliIO): CliIO {
+  if (!io.stdoutIsTTY && !io.isTTY) return io;
+  const { stdout, stderr } = io;
+  return {
+    ...io,
+    stdout: io.stdoutIsTTY ? (s) => stdout(terminalSafe(s)) : stdout,
+    stderr: io.isTTY ? (s) => stderr(terminalSafe(s)) : stderr,
+  };
+}
+
 /** Runs podgate with argv (without node and script), returning the exit code. Never throws. */
-export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+export async function run(argv: readonly string[], terminalOrNot: CliIO): Promise<number> {
+  const io = terminalSafeIO(terminalOrNot);
   const ctx: CliContext = { io, state: { exitCode: EXIT.ok } };
   // The engine never reads the clock or a random source itself: the CLI supplies them.
   setJmespathClock(() => new Date());

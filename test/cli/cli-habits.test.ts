@@ -81,3 +81,19 @@ test('users backup -o FILE still writes the file, with a deprecation warning; --
   assert.doesNotMatch(now.stderr, /deprecated/);
   assert.equal(readFileSync(join(dir, 'a.yaml'), 'utf8'), readFileSync(join(dir, 'b.yaml'), 'utf8'));
 });
+
+// Session 5 CLI probe: an object name with terminal controls (title change, bell, clear screen, a carriage
+// return that overwrites the line) reached the terminal as is. On a terminal they are shown as \xNN; to a
+// pipe the output is unchanged (scripts read the names as they are).
+test('names with terminal controls are shown escaped on a terminal, unchanged in a pipe', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-ansi-'));
+  const name = 'evil\u001b]0;pwned\u0007\u001b[2J\rok';
+  writeFileSync(join(dir, 'pod.yaml'), `apiVersion: v1\nkind: Pod\nmetadata: {name: ${JSON.stringify(name)}, namespace: default}\nspec: {containers: [{name: c, image: nginx, securityContext: {privileged: true}}]}\n`);
+  const argv = ['-o', 'table', 'pss', 'check', '--level', 'restricted', join(dir, 'pod.yaml')];
+  const tty = await runCli(argv, { stdoutIsTTY: true, isTTY: true });
+  assert.equal(tty.code, 1, tty.stderr);
+  assert.match(tty.stdout, /evil\\x1b\]0;pwned\\x07\\x1b\[2J\\x0dok/);
+  assert.doesNotMatch(tty.stdout.replace(/\u001b\[(1|22|31|32|33|39|90)m/g, ''), /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  const pipe = await runCli(argv);
+  assert.ok(pipe.stdout.includes(name), pipe.stdout);
+});
