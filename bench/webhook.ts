@@ -54,7 +54,7 @@ for (const [name, policies, path] of variants) {
     rssMiB: Math.round(rss / 1048576),
   };
   console.error(
-    `${name}: 1000/s p50 ${at1000.p50} ms p99 ${at1000.p99} ms errors ${at1000.errors}; saturated ${saturated.rps}/s (median of ${runsRps.join(', ')}; non-2xx ${saturated.non2xx}, server used ${cores} cores); RSS ${Math.round(rss / 1048576)} MiB`,
+    `${name}: offered 1000/s (answered ${Math.round(at1000.rps)}/s) p50 ${at1000.p50} ms p99 ${at1000.p99} ms errors ${at1000.errors}; saturated ${saturated.rps}/s (median of ${runsRps.join(', ')}; non-2xx ${saturated.non2xx}, server used ${cores} cores); RSS ${Math.round(rss / 1048576)} MiB`,
   );
 }
 type Variant = { at1000: { p99: number; p50: number }; saturated: { rps: number; p99: number; perCpuSecond?: number }; rssMiB: number } | undefined;
