@@ -3,11 +3,12 @@
 // to raw manifests — listing every would-be denial with Kyverno's exact message.
 import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
 import { filteredBy } from '../kyverno/config/index.js';
-import { admitResource, type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyverno/index.js';
+import { type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyverno/index.js';
 import { type ClusterSnapshot, type KubeObject, namespaceLabels } from '../kube/index.js';
 import { getOwn, setOwn } from '../util/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
 import { applyApiServerDefaults, isServerObject } from './defaulting.js';
+import { admitPaired, type PairedAdmission, podFromTemplate, podOnlyPolicies, podRuleName } from './pod-admission.js';
 import type { UserNamespace } from './user-namespaces.js';
 
 /** One would-be denial (or audit failure) of a workload by a rule. */
@@ -125,7 +126,13 @@ export function runAudit(input: AuditInput): AuditResult {
     const ns = raw.metadata.namespace ?? '';
     const name = raw.metadata.name ?? raw.metadata.generateName ?? '';
     const filter = filteredBy(input.kyvernoConfig, raw.kind, ns, name);
-    if (filter) {
+    // The pods a controller creates: seen by Kyverno as Pods even when the controller is filtered, and
+    // checked by Pod rules that autogen does not carry over to the controller (pod-admission.ts). A
+    // controller owned by another workload of the snapshot (a Deployment's ReplicaSet) is covered by it.
+    const ownedByWorkload = raw.metadata.ownerReferences?.some((r) => r.controller === true && present.has(`${r.kind}/${ns}/${r.name}`)) === true;
+    const template = raw.kind !== 'Pod' && !ownedByWorkload ? podFromTemplate(raw) : undefined;
+    const podPolicies = template && !filteredBy(input.kyvernoConfig, 'Pod', ns, template.metadata.name ?? '') ? (filter ? input.policies : podOnlyPolicies(input.policies, raw.kind)) : [];
+    if (filter && podPolicies.length === 0) {
       res.skipped.push({ kind: raw.kind, namespace: ns, name, reason: `Kyverno resourceFilters ${filter.text}` });
       return;
     }
@@ -147,14 +154,22 @@ export function runAudit(input: AuditInput): AuditResult {
     const component = recognizeComponent(raw, catalog)?.id ?? 'unknown';
     const user = input.userNamespaces.get(ns);
     let any = false;
-    // Admission order: every mutation first, then validation of the mutated object.
-    const admitted = admitResource(input.policies, object, { namespaceLabels: labels, ...extra, ...(input.profile ? { profile: input.profile } : {}) });
-    const applied = admitted.mutateResults.filter((m) => m.status === 'pass').map((m) => `${m.policy}/${m.rule}`);
+    const ctx = { namespaceLabels: labels, ...extra, ...(input.profile ? { profile: input.profile } : {}) };
+    // Admission order: every mutation first, then validation of the mutated object. The controller
+    // (unless filtered), then its pods against the policies autogen leaves to them; a pod's result for a
+    // rule the controller already failed (as `autogen-<rule>`) is the same finding, said once.
+    const admissions: PairedAdmission[] = [];
+    if (!filter) admissions.push(admitPaired(input.policies, object, ctx));
+    if (template && podPolicies.length > 0) admissions.push(admitPaired(podPolicies, isServerObject(raw) ? template : (podFromTemplate(object) ?? template), ctx));
+    const applied = [...new Set(admissions.flatMap((a) => a.mutateResults.filter((m) => m.status === 'pass').map((m) => `${m.policy}/${m.rule}`)))];
     if (applied.length > 0) res.mutated.push({ kind: raw.kind, namespace: ns, name, rules: applied });
-    admitted.validateResults.forEach((r, pi) => {
-      const p = input.policies[pi]!;
+    const found = new Set<string>();
+    for (const { policy: p, result: r } of admissions.flatMap((a) => a.validated)) {
       for (const rule of r.rules) {
         if (rule.status !== 'fail' && rule.status !== 'error') continue;
+        const key = `${rule.policy}\u0000${podRuleName(rule.rule)}`;
+        if (found.has(key)) continue;
+        found.add(key);
         any = true;
         const action = effectiveAction(p.policy, ns, labels);
         res.violations.push({
@@ -172,7 +187,7 @@ export function runAudit(input: AuditInput): AuditResult {
           line: w.source.line,
         });
       }
-    });
+    }
     if (any) res.summary.workloadsWithViolations++;
   });
   for (const v of res.violations) {

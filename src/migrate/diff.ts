@@ -2,7 +2,7 @@
 // today (with defaulting) against the Kyverno decision of the target policy set. Breakages are what the
 // switch would refuse; regressions are protections PSP gave (a denial, or a safer value it forced) that
 // Kyverno does not keep, each naming the PSP field that was lost.
-import { admitResource, type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyverno/index.js';
+import { type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyverno/index.js';
 import { type ClusterSnapshot, FieldPath, formatFieldError, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
 import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
 import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
@@ -10,7 +10,10 @@ import { filteredBy } from '../kyverno/config/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
 import { applyApiServerDefaults, isServerObject } from './defaulting.js';
 import type { Creator, DiffEntry, DiffResult, KyvernoDecision, PspDecision } from './diff-types.js';
+import { admitPaired, type PairedAdmission, podFromTemplate, podOnlyPolicies, podRuleName } from './pod-admission.js';
 import type { UserNamespace } from './user-namespaces.js';
+
+export { podFromTemplate };
 
 /** The controller-manager service account that creates pods for each controller kind. */
 const CONTROLLER_SA: Record<string, string> = {
@@ -33,20 +36,6 @@ export function creatorOf(o: KubeObject, userNamespaces: ReadonlyMap<string, Use
   const owner = userNamespaces.get(ns);
   if (owner) return { user: owner.user, groups: ['system:authenticated'], via: `namespace user ${owner.user}` };
   return { user: 'kubernetes-admin', groups: [SYSTEM_MASTERS, 'system:authenticated'], via: 'cluster administrator (system:masters)' };
-}
-
-/** The pod a workload's controller would create from its template. */
-export function podFromTemplate(o: KubeObject): KubeObject | undefined {
-  const pv = podView(o);
-  if (!pv) return undefined;
-  if (o.kind === 'Pod') return o;
-  const name = o.metadata.name ?? 'pod';
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { ...structuredClone(pv.metadata), name: `${name}-podgate`, namespace: o.metadata.namespace ?? 'default' },
-    spec: structuredClone(pv.spec),
-  };
 }
 
 /** Maps a PSP error path or a defaulted pointer to the PSP field that governs it. */
@@ -165,25 +154,36 @@ export function runDiff(input: DiffInput): DiffResult {
     const { mutatedPod, ...psp } = pspDecision(pod, input.snapshot, creator);
     const kyverno: KyvernoDecision = { allowed: true, denials: [] };
     let kyvernoPatched: KubeObject = object;
-    if (!filteredBy(input.kyvernoConfig, raw.kind, ns, name)) {
-      const labels = namespaceLabels(input.snapshot, ns);
-      const admitted = admitResource(input.policies, object, {
-        namespaceLabels: labels,
-        ...(input.profile ? { profile: input.profile } : {}),
-        ...(input.context?.configMaps ? { configMaps: input.context.configMaps } : {}),
-        ...(input.context && input.context.exceptions.length > 0 ? { exceptions: input.context.exceptions } : {}),
-      });
+    const filtered = filteredBy(input.kyvernoConfig, raw.kind, ns, name);
+    // The controller (unless filtered), then the pods it creates against the policies autogen leaves to
+    // them, or all of them when the controller is filtered (pod-admission.ts).
+    const podPolicies = raw.kind === 'Pod' || filteredBy(input.kyvernoConfig, 'Pod', ns, pod.metadata.name ?? '') ? [] : filtered ? input.policies : podOnlyPolicies(input.policies, raw.kind);
+    const labels = namespaceLabels(input.snapshot, ns);
+    const ctx = {
+      namespaceLabels: labels,
+      ...(input.profile ? { profile: input.profile } : {}),
+      ...(input.context?.configMaps ? { configMaps: input.context.configMaps } : {}),
+      ...(input.context && input.context.exceptions.length > 0 ? { exceptions: input.context.exceptions } : {}),
+    };
+    const admissions: PairedAdmission[] = [];
+    if (!filtered) {
+      const admitted = admitPaired(input.policies, object, ctx);
       kyvernoPatched = admitted.patched;
-      admitted.validateResults.forEach((r, pi) => {
-        const p = input.policies[pi]!;
-        if (effectiveAction(p.policy, ns, labels) !== 'Enforce' && r.rules.every((x) => x.status !== 'error' || p.policy.failurePolicy !== 'Fail')) return;
-        for (const rule of r.rules) {
-          if (rule.status === 'fail' || (rule.status === 'error' && p.policy.failurePolicy === 'Fail')) {
-            kyverno.allowed = false;
-            kyverno.denials.push({ policy: rule.policy, rule: rule.rule, message: rule.message });
-          }
+      admissions.push(admitted);
+    }
+    if (podPolicies.length > 0) admissions.push(admitPaired(podPolicies, pod, ctx));
+    const denied = new Set<string>();
+    for (const { policy: p, result: r } of admissions.flatMap((a) => a.validated)) {
+      if (effectiveAction(p.policy, ns, labels) !== 'Enforce' && r.rules.every((x) => x.status !== 'error' || p.policy.failurePolicy !== 'Fail')) continue;
+      for (const rule of r.rules) {
+        if (rule.status === 'fail' || (rule.status === 'error' && p.policy.failurePolicy === 'Fail')) {
+          const key = `${rule.policy}\u0000${podRuleName(rule.rule)}`;
+          if (denied.has(key)) continue;
+          denied.add(key);
+          kyverno.allowed = false;
+          kyverno.denials.push({ policy: rule.policy, rule: rule.rule, message: rule.message });
         }
-      });
+      }
     }
     let cls: DiffEntry['class'] = 'same';
     const lost = new Set<string>();
