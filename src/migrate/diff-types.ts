@@ -50,6 +50,9 @@ export interface DiffEntry {
 /** The whole diff with counts per class. */
 export interface DiffResult {
   entries: DiffEntry[];
-  /** `skipped` says why PSP was not compared (no PodSecurityPolicy objects); the counts are then 0. */
-  summary: { breakage: number; regression: number; same: number; total: number; skipped?: string };
+  /**
+   * `skipped` says why PSP was not compared (no PodSecurityPolicy objects); the counts are then 0.
+   * `undecidable` is set when PSP is in use but the input cannot say what it decides (no RBAC bindings).
+   */
+  summary: { breakage: number; regression: number; same: number; total: number; skipped?: string; undecidable?: true };
 }

@@ -114,6 +114,7 @@ function atPointer(v: unknown, pointer: string): unknown {
 }
 
 /** Why the PSP comparison is skipped for a snapshot without PodSecurityPolicies. */
+export const NO_RBAC_REASON = 'the cluster input has PodSecurityPolicies but no RoleBindings or ClusterRoleBindings, so which PSP each pod may use (RBAC `use`) is unknown; include RBAC in the dump (kubectl get … rolebindings,clusterrolebindings,clusterroles,roles)';
 export const NO_PSP_REASON = 'the cluster input has no PodSecurityPolicy objects, so there is no PSP decision to compare with (on Kubernetes >= 1.25 PSP no longer exists)';
 
 /** Inputs of the diff. */
@@ -136,6 +137,10 @@ export function runDiff(input: DiffInput): DiffResult {
   if (input.snapshot.podSecurityPolicies.length === 0) {
     // Without PSPs every pod would read as "PSP: denied, no providers available": a comparison with nothing.
     return { entries: [], summary: { breakage: 0, regression: 0, same: 0, total: 0, skipped: NO_PSP_REASON } };
+  }
+  if (!input.snapshot.rbac.some((o) => o.object.kind === 'RoleBinding' || o.object.kind === 'ClusterRoleBinding')) {
+    // Who may use which PSP comes from RBAC: without bindings every pod would read "PSP denies".
+    return { entries: [], summary: { breakage: 0, regression: 0, same: 0, total: 0, skipped: NO_RBAC_REASON, undecidable: true } };
   }
   const catalog = input.catalog ?? BUILTIN_COMPONENTS;
   const entries: DiffEntry[] = [];

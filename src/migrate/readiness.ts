@@ -117,7 +117,8 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
     if (userRules.has(w) || byWorkload.has(w)) continue;
     blockers.push(`breakage: ${e.kind}/${e.namespace}/${e.name}: PSP admits it (${e.psp.policy ?? '-'}), Kyverno would deny it (${e.kyverno.denials.map((d) => `${d.policy}/${d.rule}`).join(', ')})`);
   }
-  if (i.diff.summary.skipped) warnings.push(`PSP comparison skipped: ${i.diff.summary.skipped}`);
+  if (i.diff.summary.undecidable) blockers.push(`PSP comparison impossible: ${i.diff.summary.skipped}; breakages cannot be ruled out`);
+  else if (i.diff.summary.skipped) warnings.push(`PSP comparison skipped: ${i.diff.summary.skipped}`);
   for (const e of i.diff.entries.filter((x) => x.class === 'regression')) {
     const psp = e.psp.allowed ? `PSP admits it only after forcing safer values (${e.psp.policy})` : 'PSP denies it';
     warnings.push(`regression: ${e.kind}/${e.namespace}/${e.name}: ${psp}, Kyverno admits it as written; PSP protection lost: ${e.lostFields.join(', ')}`);
@@ -126,6 +127,9 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
     const today = admittedByPsp.has(w) ? ' (PSP admits it today: grant it through the user\'s permissions, or exclude the namespace yourself)' : '';
     warnings.push(`user violation kept denied on purpose: ${w}: ${[...new Set(rules)].join(', ')}${today}`);
   }
+  // PSP is enforced inside the API server; a webhook that fails open is not while Kyverno is down.
+  const failOpen = i.chartPolicies.filter((p) => p.policy.failurePolicy === 'Ignore').map((p) => p.policy.name);
+  if (failOpen.length > 0) warnings.push(`failurePolicy Ignore on ${failOpen.length === i.chartPolicies.length ? 'every chart policy' : failOpen.join(', ')}: while Kyverno is down or times out these pods are admitted unchecked, where PSP never failed open`);
   warnings.push(...chartWarnings.map((w) => `chart: ${w}`));
   warnings.push(...(i.extraWarnings ?? []));
   const out: Readiness = {

@@ -2,11 +2,11 @@
 // what it says, the exit code follows it; generated values enforce; a dump without PSPs skips the PSP
 // comparison instead of reporting every pod as a regression; console steps are numbered without gaps.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { verdictLine } from '../../src/util/index.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -154,6 +154,33 @@ for (const c of nothingChecked) {
     assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /data-ready="false"/);
   });
 }
+
+// Session 5 migration probe: a dump with PSPs but without RBAC read every pod as "PSP denies" (42
+// regressions, warnings only) and said Ready; values with failurePolicy: Ignore said nothing.
+test('a dump with PSPs but no RBAC bindings cannot be compared: a blocker, not 42 regressions', async () => {
+  const dir = bareCluster();
+  const binding = (o: { kind?: string }) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding';
+  for (const f of readdirSync(dir)) {
+    const docs = parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as { kind?: string; items?: { kind?: string }[] } | null);
+    const kept = docs.filter((d) => d !== null && !binding(d)).map((d) => (d?.kind === 'List' ? { ...d, items: (d.items ?? []).filter((i) => !binding(i)) } : d));
+    writeFileSync(join(dir, f), kept.map((d) => stringify(d)).join('---\n'));
+  }
+  const out = tmp('podgate-norbac-');
+  const r = await runCli(['migrate', 'run', '--cluster', dir, '--out-dir', out]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const s = summaryOf(out);
+  assert.ok(s.blockers.some((b) => /^PSP comparison impossible: the cluster input has PodSecurityPolicies but no RoleBindings or ClusterRoleBindings/.test(b)), s.blockers.join('\n'));
+  assert.equal(s.counts.regressions, 0);
+});
+
+test('values with failurePolicy: Ignore are named: the webhook fails open where PSP never did', async () => {
+  const dir = tmp('podgate-ignore-');
+  writeFileSync(join(dir, 'values.yaml'), 'failurePolicy: Ignore\n');
+  const out = join(dir, 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', bareCluster(), '--values', join(dir, 'values.yaml'), '--out-dir', out]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.ok(summaryOf(out).warnings.some((w) => /^failurePolicy Ignore on every chart policy: while Kyverno is down or times out these pods are admitted unchecked/.test(w)));
+});
 
 test('a dump without PSPs: the PSP comparison is skipped with its reason, said once, regression 0', async () => {
   const out = tmp('podgate-nopsp-');

@@ -164,7 +164,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           ),
         );
       } else ctx.io.stdout(formatDiff(d, Boolean(opts.all)));
-      if (d.summary.breakage > 0 || d.summary.regression > 0) ctx.state.exitCode = EXIT.failures;
+      // A comparison the input cannot support (PSPs without RBAC) is no green result either.
+      if (d.summary.breakage > 0 || d.summary.regression > 0 || d.summary.undecidable) ctx.state.exitCode = EXIT.failures;
     });
 
   targetOptions(migrate.command('run').description('the main job: audit, exceptions, re-audit, diff, plan and report for one cluster, written to a folder; summary.json says whether the cluster is ready'))
