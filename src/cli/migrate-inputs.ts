@@ -316,6 +316,7 @@ export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, o
     diff,
     chartPolicies: chartPoliciesOf(m),
     chartWarnings: m.target.chartWarnings.map((w) => w.message),
+    profile: m.profile,
     auditOnly: false,
     exclusionsAdded: 0,
     extraWarnings: exceptions.warnings,

@@ -1,7 +1,8 @@
 // Readiness as data: whether the cluster can switch from PSP to Kyverno now, with every blocker and
 // warning spelled out. `migrate run` writes it as summary.json; the console line and the HTML banner are
 // rendered from it, and the exit code follows `ready`. No upstream counterpart.
-import type { CompiledPolicy } from '../kyverno/index.js';
+import { admitResource, type CompiledPolicy, type EngineProfile } from '../kyverno/index.js';
+import type { KubeObject } from '../kube/index.js';
 import { verdictLine } from '../util/index.js';
 import type { AuditResult } from './audit.js';
 import type { DiffResult } from './diff-types.js';
@@ -54,6 +55,27 @@ export interface ReadinessInput {
   extraWarnings?: readonly string[];
   /** What the chart said of the values (e.g. a podSecurityStandard that is not a profile). */
   chartWarnings?: readonly string[];
+  /** The Kyverno version followed (default 1.10). */
+  profile?: EngineProfile;
+}
+
+/** The pod every chart profile refuses, in a namespace no values name: the check that the policies check pods. */
+const CANARY: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'podgate-canary', namespace: 'podgate-canary-namespace' },
+  spec: {
+    hostNetwork: true,
+    hostPID: true,
+    volumes: [{ name: 'root', hostPath: { path: '/' } }],
+    containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true, capabilities: { add: ['SYS_ADMIN'] } }, volumeMounts: [{ name: 'root', mountPath: '/host' }] }],
+  },
+};
+
+/** Whether some chart policy fails the canary pod (its action aside: not enforcing is a blocker of its own). */
+function canaryRefused(policies: readonly CompiledPolicy[], profile: EngineProfile | undefined): boolean {
+  const r = admitResource(policies, CANARY, { namespaceLabels: { 'kubernetes.io/metadata.name': 'podgate-canary-namespace' }, ...(profile ? { profile } : {}) });
+  return r.validateResults.some((p) => p.rules.some((x) => x.status === 'fail'));
 }
 
 /** Chart policies that would not enforce everywhere, with where they do not. */
@@ -87,6 +109,9 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
   if (!i.chartPolicies.some((p) => p.rules.some((r) => r.validate !== undefined))) {
     const why = chartWarnings.length > 0 ? ` (${chartWarnings.join('; ')})` : '';
     blockers.push(`the values render no chart policy that checks pods: once PSP is disabled nothing would check them${why}; set podSecurityStandard to baseline or restricted`);
+  } else if (!canaryRefused(i.chartPolicies, i.profile)) {
+    // Policies that exist but check no pod: exclusions of every pod (`kinds: [Pod]`, `namespaces: ['*']`).
+    blockers.push(`a privileged pod (hostNetwork, hostPID, a hostPath of /) in a new namespace passes every chart policy: the values exclude it everywhere (policyExclude), so once PSP is disabled nothing would check such pods`);
   }
   const lax = notEnforcing(i.chartPolicies);
   if (lax.length > 0) {

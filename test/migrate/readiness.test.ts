@@ -117,6 +117,9 @@ test('values that ask for Audit are a blocker (exit 1); --audit-only makes it a 
 // Session 5 CLI probe: a values typo (`podSecurityStandard: Restricted`) rendered no chart policy, and
 // `migrate run` said Ready with exit 0: PSP would have been replaced by nothing. So did a cluster input
 // holding no workload at all (a misspelt kind, a wrong folder).
+const BASELINE = ['disallow-capabilities', 'disallow-host-namespaces', 'disallow-host-path', 'disallow-host-ports', 'disallow-host-process', 'disallow-privileged-containers', 'disallow-proc-mount', 'disallow-selinux', 'restrict-apparmor-profiles', 'restrict-seccomp', 'restrict-sysctls'];
+const everyPolicy = (exclude: string) => `podSecurityStandard: baseline\npolicyExclude:\n${BASELINE.map((p) => `  ${p}: ${exclude}\n`).join('')}`;
+
 const nothingChecked: { name: string; values?: string; cluster?: () => string; blocker: RegExp; warning?: RegExp }[] = [
   {
     name: 'a podSecurityStandard that is not a profile',
@@ -125,6 +128,9 @@ const nothingChecked: { name: string; values?: string; cluster?: () => string; b
     warning: /podSecurityStandard: "Restricted" is not a profile/,
   },
   { name: 'podSecurityStandard: privileged', values: 'podSecurityStandard: privileged\n', blocker: /the values render no chart policy that checks pods/ },
+  // Session 5 CLI probe, round 2: policies that exist but exclude every pod.
+  { name: 'every chart policy excluding kinds: [Pod]', values: everyPolicy('{any: [{resources: {kinds: [Pod]}}]}'), blocker: /a privileged pod \(hostNetwork, hostPID, a hostPath of \/\) in a new namespace passes every chart policy/ },
+  { name: "every chart policy excluding namespaces: ['*']", values: everyPolicy("{any: [{resources: {namespaces: ['*']}}]}"), blocker: /in a new namespace passes every chart policy: the values exclude it everywhere/ },
   {
     name: 'a cluster input without workloads',
     cluster: () => {

@@ -248,6 +248,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         diff,
         chartPolicies: chartPoliciesOf(m2),
         chartWarnings: m2.target.chartWarnings.map((w) => w.message),
+        profile: m2.profile,
         auditOnly: Boolean(opts.auditOnly),
         ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
         exclusionsAdded: merged.added.length,
