@@ -4,7 +4,7 @@
 // not write are removed. A failed or interrupted run leaves the previous run's outputs as they were.
 // Hand-edited outputs are not overwritten without --force: the marker file records what podgate wrote.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from './io.js';
 
@@ -81,6 +81,9 @@ export class RunOutDir {
         const names = edited.map(([n]) => n).join(', ');
         throw new UsageError(`${what}: ${names} in ${dir} changed since podgate wrote ${edited.length === 1 ? 'it' : 'them'}; move ${edited.length === 1 ? 'it' : 'them'} away or pass --force to overwrite`);
       }
+      // Something other than a file where an output goes would fail the commit half-way: refuse now.
+      const blocked = [...RUN_OUTPUTS, MARKER].filter((name) => entries.includes(name) && !lstatSync(join(dir, name)).isFile());
+      if (blocked.length > 0) throw new UsageError(`${what}: ${blocked.map((n) => join(dir, n)).join(', ')} ${blocked.length === 1 ? 'is' : 'are'} not a file where podgate writes its output; move ${blocked.length === 1 ? 'it' : 'them'} away`);
       for (const e of entries) if (e.startsWith(STAGING_PREFIX)) rmSync(join(dir, e), { recursive: true, force: true });
     }
     mkdirSync(dir, { recursive: true });

@@ -3,7 +3,7 @@
 // Inputs are read before anything is written; a run's files replace the previous run's only once every
 // step succeeded; hand-edited outputs need --force.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -106,3 +106,18 @@ test('a hand-edited output is not overwritten without --force; outputs the new r
   const again = await runCli(['migrate', 'run', '--cluster', bare, '--out-dir', out]);
   assert.equal(again.code, 0, again.stderr);
 });
+
+// Session 5 CLI probe, round 2: a directory named summary.json (or report.html) in the folder failed the
+// commit half-way ("internal error … EISDIR", or a staging path named) and left a mix.
+for (const name of ['summary.json', 'report.html']) {
+  test(`a directory where ${name} goes is refused before the run, naming it; nothing changes`, async () => {
+    const { out } = await firstRun();
+    rmSync(join(out, name), { force: true });
+    mkdirSync(join(out, name));
+    const before = snapshot(out);
+    const r = await runCli(['migrate', 'run', '--cluster', sample, '--out-dir', out, '--force']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, new RegExp(`${name.replace('.', '\\.')} is not a file where podgate writes its output; move it away`));
+    assert.deepEqual(snapshot(out), before);
+  });
+}
