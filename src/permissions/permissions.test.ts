@@ -35,6 +35,11 @@ const invalid: { name: string; spec: Record<string, unknown>; field: RegExp }[] 
   { name: 'home must not contain wildcards', spec: { uid: 1, gid: 1, home: '/home/x*' }, field: /^spec\.home: Invalid value/ },
   { name: 'hostPaths entries need a clean absolute pathPrefix', spec: { uid: 1, gid: 1, hostPaths: [{ pathPrefix: '/' }] }, field: /^spec\.hostPaths\[0\]\.pathPrefix: Invalid value: "\/"/ },
   { name: 'namespaces must be DNS labels', spec: { uid: 1, gid: 1, namespaces: ['Bad_NS'] }, field: /^spec\.namespaces\[0\]: Invalid value: "Bad_NS"/ },
+  // Session 5 CLI probe: a user in kube-system got rights there while Kyverno never checks it (a privileged
+  // pod of theirs was admitted), and uid/gid 0 made the "restricted" user run as root.
+  { name: 'a system namespace Kyverno never checks', spec: { uid: 1, gid: 1, namespaces: ['kube-system'] }, field: /^spec\.namespaces\[0\]: Forbidden: a system namespace: Kyverno never checks it/ },
+  { name: 'uid 0 (root)', spec: { uid: 0, gid: 1000 }, field: /^spec\.uid: Invalid value: 0: must not be 0 \(root\)/ },
+  { name: 'gid 0 (root)', spec: { uid: 1000, gid: 0 }, field: /^spec\.gid: Invalid value: 0: must not be 0 \(root\)/ },
 ];
 for (const c of invalid) {
   test(`invalid record: ${c.name}`, () => {

@@ -50,6 +50,16 @@ function isAbsoluteClean(p: string): boolean {
   return segs.every((s) => s !== '' && s !== '.' && s !== '..');
 }
 
+// Namespaces Kyverno's default resourceFilters skip: a user's per-user policies would never run there.
+const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'kyverno']);
+
+/** A restricted user runs as a non-root uid and gid: 0 would make the confinement run as root. */
+function nonRoot(v: number | undefined, path: FieldPath, errors: FieldError[]): number | undefined {
+  if (v !== 0) return v;
+  errors.push({ type: 'Invalid', path, badValue: v, detail: 'must not be 0 (root): a restricted user runs as a non-root id', code: 'USER_FIELD_INVALID' });
+  return undefined;
+}
+
 function uint(v: unknown, path: FieldPath, errors: FieldError[]): number | undefined {
   if (v === undefined) {
     errors.push({ type: 'Required', path, detail: '', code: 'USER_FIELD_REQUIRED' });
@@ -78,8 +88,8 @@ export function parsePermissionUser(o: KubeObject, random: () => number = Math.r
     errors.push({ type: 'Required', path: sp, detail: 'a PermissionUser needs spec.uid and spec.gid', code: 'USER_FIELD_REQUIRED' });
     return { errors };
   }
-  const uid = uint(spec.uid, sp.child('uid'), errors);
-  const gid = uint(spec.gid, sp.child('gid'), errors);
+  const uid = nonRoot(uint(spec.uid, sp.child('uid'), errors), sp.child('uid'), errors);
+  const gid = nonRoot(uint(spec.gid, sp.child('gid'), errors), sp.child('gid'), errors);
   const home = spec.home === undefined ? `/home/${name}` : spec.home;
   const homeOk = typeof home === 'string' && isAbsoluteClean(home) && home !== '/';
   if (!homeOk) {
@@ -99,6 +109,8 @@ export function parsePermissionUser(o: KubeObject, random: () => number = Math.r
     namespaces.forEach((n, i) => {
       if (typeof n !== 'string' || !DNS_LABEL.test(n) || n.length > 63) {
         errors.push({ type: 'Invalid', path: sp.child('namespaces').index(i), badValue: n, detail: 'must be a namespace name (DNS label)', code: 'USER_FIELD_INVALID' });
+      } else if (SYSTEM_NAMESPACES.has(n)) {
+        errors.push({ type: 'Forbidden', path: sp.child('namespaces').index(i), badValue: n, detail: 'a system namespace: Kyverno never checks it (resourceFilters), so the user\'s confinement would not apply', code: 'USER_FIELD_INVALID' });
       }
     });
   }
