@@ -19,7 +19,7 @@ import { buildTargetPolicies, type TargetPolicies } from '../migrate/target.js';
 import { findUserNamespaces, type UserNamespace, usersInSnapshot } from '../migrate/user-namespaces.js';
 import { existingExcludes, mergeExceptions } from '../migrate/values-merge.js';
 import type { PermissionUser } from '../permissions/index.js';
-import type { JsonObject } from '../util/index.js';
+import { type JsonObject, shellQuote } from '../util/index.js';
 import type { MigrationReport } from '../report/index.js';
 import { VERSION } from '../version.js';
 import { contextFromObjects, readExceptionFeatures, readExceptionFiles } from './cluster-context-input.js';
@@ -304,7 +304,7 @@ export function diffInputs(m: MigrationInputs, io?: CliIO): DiffResult {
 export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, opts: { cluster?: string[] }): MigrationReport {
   const audit = auditInputs(io, m);
   const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
-  const plan = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
+  const plan = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.map(shellQuote).join(' ')}` : '--kubeconfig ~/.kube/config' });
   const exceptions = computeFor(m, audit);
   const diff = diffInputs(m, io);
   const readiness = judgeReadiness({

@@ -4,3 +4,4 @@ export { clone, deepEqual, getOwn, getPath, isObject, setOwn } from './json.js';
 export { hasWildcard, wildcardMatch, wildcardWork } from './wildcard.js';
 export { verdictLine } from './verdict.js';
 export { RecentMap } from './recent.js';
+export { shellQuote } from './shell.js';

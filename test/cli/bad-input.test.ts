@@ -165,6 +165,14 @@ const cases: Case[] = [
     code: 0,
     stderr: /^warning: .*ds\.yaml:1 \(document 1\): kind "Daemonset" is not a Kubernetes kind, so agent is skipped \(did you mean "DaemonSet"\?\)\n$/,
   },
+  // Session 5 CLI probe, round 2: the plan's copy-paste commands carried paths unquoted (a space broke
+  // them; `; rm -rf ~` or `$(…)` would have run).
+  {
+    name: 'migrate plan shell-quotes the paths in its commands',
+    argv: () => ['migrate', 'plan', '--values', 'a b; rm -rf ~', '--cluster', 'cl $(id) x'],
+    code: 0,
+    stdout: /podgate migrate exceptions --cluster 'cl \$\(id\) x' --values 'a b; rm -rf ~' --out 'a b; rm -rf ~'\.new && mv 'a b; rm -rf ~'\.new 'a b; rm -rf ~'/,
+  },
   // Session 5 CLI probe: `results: "oops"` gave "0 tests passed and 0 tests failed", exit 0.
   {
     name: 'test: results that are not a list are an error, not a suite that checks nothing',

@@ -15,6 +15,7 @@ import { defaultKyvernoChartValues, formatPlan, pspRemoved } from '../../migrate
 import { formatReadiness, judgeReadiness } from '../../migrate/readiness.js';
 import { enforceValues, mergeExceptions } from '../../migrate/values-merge.js';
 import { renderHtmlReport } from '../../report/index.js';
+import { shellQuote } from '../../util/index.js';
 import { readExceptionFeatures } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
 import { RunOutDir } from '../out-dir.js';
@@ -233,7 +234,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       else step(`PSP vs Kyverno (generated values): ${diff.summary.breakage} breakages, ${diff.summary.regression} regressions, ${diff.summary.same} same  → diff.txt, diff.json`);
 
       const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
-      const steps = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.join(' ')}` : '--kubeconfig ~/.kube/config' });
+      const steps = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.map(shellQuote).join(' ')}` : '--kubeconfig ~/.kube/config' });
       write('plan.txt', formatPlan(steps));
       write('plan.json', `${JSON.stringify({ kubernetes: target.kubernetes, steps }, null, 2)}\n`);
       write('kyverno-values.yaml', kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues()));
@@ -330,7 +331,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const fmt = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       const target = planTarget(opts.kubernetes, 'migrate plan');
       auditChartFor(target, opts.chartVersion, 'migrate plan');
-      const steps = planFor(target, { policiesValues: opts.values, clusterArg: opts.cluster ? `--cluster ${opts.cluster}` : '--kubeconfig ~/.kube/config' });
+      const steps = planFor(target, { policiesValues: shellQuote(opts.values), clusterArg: opts.cluster ? `--cluster ${shellQuote(opts.cluster)}` : '--kubeconfig ~/.kube/config' });
       if (fmt === 'json') printJson(ctx.io, { kubernetes: target.kubernetes, steps });
       else if (fmt === 'yaml') printYaml(ctx.io, { kubernetes: target.kubernetes, steps });
       else if (fmt === 'table') {
