@@ -108,6 +108,10 @@ export async function connectKube(opts: KubeConnectionOptions = {}): Promise<Kub
     }
     kc.setCurrentContext(opts.context);
   }
+  if (!opts.inCluster && !kc.getCurrentContext()) {
+    const known = kc.getContexts().map((c) => c.name);
+    throw new LiveClusterError(`kubeconfig ${source} sets no current-context: pass --context (have: ${known.join(', ') || 'none'})`);
+  }
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new LiveClusterError(`kubeconfig context "${kc.getCurrentContext()}" names no cluster${opts.inCluster ? ' (is KUBERNETES_SERVICE_HOST set?)' : ''}`);
   const server = cluster.server.replace(/\/+$/, '');

@@ -91,6 +91,11 @@ const failures: { name: string; opts: () => Parameters<typeof loadLiveObjects>[0
   { name: 'a Pod given as kubeconfig says what it is', opts: () => ({ kubeconfig: scratch('pod', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n') }), want: /pod: not a kubeconfig: kind "Pod" \(a kubeconfig is kind Config\)$/ },
   { name: 'a binary kubeconfig names the line, not the bytes', opts: () => ({ kubeconfig: scratch('bin', Buffer.from([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x00, 0x0a])) }), want: /bin.*UTF-8/ },
   { name: 'a kubeconfig without clusters says so', opts: () => ({ kubeconfig: scratch('noclusters', 'apiVersion: v1\nkind: Config\ncontexts: []\n') }), want: /noclusters: not a kubeconfig: it has no clusters$/ },
+  {
+    name: 'a kubeconfig without current-context asks for --context, naming the contexts',
+    opts: () => ({ kubeconfig: scratch('nocurrent', 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: a, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {}}]\n') }),
+    want: /nocurrent sets no current-context: pass --context \(have: a\)$/,
+  },
   { name: 'a YAML error names the line', opts: () => ({ kubeconfig: scratch('syntax', 'apiVersion: v1\nclusters: [\n') }), want: /syntax: YAML syntax error at line \d+/ },
 ];
 

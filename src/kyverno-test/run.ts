@@ -96,6 +96,8 @@ export function findSuites(paths: readonly string[], fileName = 'kyverno-test.ya
 }
 
 function readYaml(file: string): unknown {
+  // A FIFO named kyverno-test.yaml in a searched folder would block the read forever.
+  if (!statSync(file).isFile()) throw new Error('not a regular file (a FIFO, socket or device)');
   return parse(readFileSync(file, 'utf8'), { uniqueKeys: false });
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -176,6 +176,11 @@ test('restore --apply never overwrites an earlier .bak; the original stays, comm
   assert.match(second.stderr, /kept in .*store\.yaml\.bak\.1\)/);
   assert.equal(readFileSync(`${store}.bak`, 'utf8'), original);
   assert.match(readFileSync(`${store}.bak.1`, 'utf8'), /uid: 1003/);
+  // A private users file keeps private copies.
+  chmodSync(store, 0o600);
+  writeFileSync(store, readFileSync(store, 'utf8').replace('uid: 1001', 'uid: 1004'));
+  assert.equal((await runCli(['users', 'restore', b1, '--into', store, '--apply'])).code, 0);
+  assert.equal(statSync(`${store}.bak.2`).mode & 0o777, 0o600);
 });
 
 const refusedRestores: { name: string; backup?: string; into?: string; message: RegExp }[] = [

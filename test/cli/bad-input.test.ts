@@ -2,7 +2,7 @@
 // each row writes its files into a fresh folder, runs podgate in-process and checks code and output.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -416,6 +416,16 @@ test('a FIFO in a folder is an error naming it, not a read that never ends', () 
   assert.match(r.stderr, /pipe\.yaml: not a regular file \(a FIFO, socket or device\): a folder is read for its files only/);
 });
 
+test('test: a FIFO named kyverno-test.yaml in a searched folder is an error naming it, not a read that never ends', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-fifo-test-'));
+  mkdirSync(join(dir, 't1'));
+  assert.equal(spawnSync('mkfifo', [join(dir, 't1', 'kyverno-test.yaml')]).status, 0);
+  const r = spawnSync(process.execPath, [bin, 'test', dir], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.signal, null, 'podgate did not finish within 30 s');
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stdout + r.stderr, /t1\/kyverno-test\.yaml: not a regular file \(a FIFO, socket or device\)/);
+});
+
 test('certs: every file holding a private key is 0600, also after --force over looser files', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'podgate-certs-'));
   const args = ['certs', '--service', 'podgate', '--namespace', 'podgate', '--out', dir];
@@ -429,6 +439,7 @@ const badNames: { name: string; argv: string[]; message: RegExp }[] = [
   { name: 'a service name with a space and slashes', argv: ['--service', 'a b/../c', '--namespace', 'n'], message: /--service "a b\/\.\.\/c": a Service name must be a DNS-1035 label/ },
   { name: 'a service name starting with a digit', argv: ['--service', '1web', '--namespace', 'n'], message: /DNS-1035 label/ },
   { name: 'an upper-case namespace', argv: ['--service', 'podgate', '--namespace', 'Podgate'], message: /--namespace "Podgate": a namespace must be a DNS-1123 label/ },
+  { name: 'an --exclude-namespace with a space', argv: ['--service', 'podgate', '--namespace', 'podgate', '--exclude-namespace', 'x y'], message: /--exclude-namespace "x y": a namespace must be a DNS-1123 label/ },
 ];
 for (const c of badNames) {
   test(`certs: ${c.name} is a usage error and writes nothing`, async () => {

@@ -1,5 +1,5 @@
 // CLI commands of the permissions area: `users list|render|backup|restore` and `lint`.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../kube/index.js';
@@ -167,7 +167,11 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       if (!opts.apply || changed === 0) return;
       // The previous content (comments included) is kept, never over an earlier backup of it.
       const bak = existsSync(opts.into) ? freeName(`${opts.into}.bak`) : undefined;
-      if (bak) ctx.io.writeFile(bak, ctx.io.readFile(opts.into));
+      if (bak) {
+        ctx.io.writeFile(bak, ctx.io.readFile(opts.into));
+        // The copy is as private as the file it keeps (users files name uids and home paths).
+        chmodSync(bak, statSync(opts.into).mode & 0o777);
+      }
       ctx.io.writeFile(opts.into, stringify(makeBackup(result), { lineWidth: 0 }));
       ctx.io.stderr(`restored ${changed} user(s) into ${opts.into}${bak ? ` (previous content, comments included, kept in ${bak})` : ''}\n`);
     });

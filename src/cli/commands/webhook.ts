@@ -177,7 +177,9 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 30) throw new UsageError('--timeout-seconds must be an integer from 1 to 30');
       // The names go into the certificate's DNS names and the webhook configurations: the API server's rules.
       if (!DNS1035_LABEL.test(o.service)) throw new UsageError(`--service ${JSON.stringify(o.service)}: a Service name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter, at most 63 characters)`);
-      if (!DNS1123_LABEL.test(o.namespace)) throw new UsageError(`--namespace ${JSON.stringify(o.namespace)}: a namespace must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)`);
+      for (const [flag, ns] of [['--namespace', o.namespace] as const, ...(o.excludeNamespace ?? []).map((n) => ['--exclude-namespace', n] as const)]) {
+        if (!DNS1123_LABEL.test(ns)) throw new UsageError(`${flag} ${JSON.stringify(ns)}: a namespace must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)`);
+      }
       const c = generateCertificates({ service: o.service, namespace: o.namespace });
       const configs = webhookConfigurations({ service: o.service, namespace: o.namespace, caBundlePem: c.caCert, mode: o.mode, timeoutSeconds, excludeNamespaces: o.excludeNamespace ?? [] });
       mkdirSync(o.out, { recursive: true });
