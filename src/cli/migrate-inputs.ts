@@ -9,7 +9,7 @@ import { type ClusterContext, defaultKyvernoConfig, type KyvernoConfig, kyvernoC
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../kube/index.js';
 import { type AuditResult, runAudit } from '../migrate/audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog, recognizeComponent } from '../migrate/components.js';
-import { findPspAdmitting, runDiff } from '../migrate/diff.js';
+import { findPspAdmitting, pspDeniesToday, runDiff } from '../migrate/diff.js';
 import type { DiffResult } from '../migrate/diff-types.js';
 import { computeExceptions, type ExceptionPlan } from '../migrate/exceptions.js';
 import { buildPlan, type PlanStep } from '../migrate/plan.js';
@@ -178,12 +178,15 @@ export function auditJson(a: AuditResult): unknown {
 export function computeFor(m: MigrationInputs, a: AuditResult): ExceptionPlan {
   const existing = new Map<string, Set<string>>();
   for (const v of m.valuesTexts) for (const [p, ns] of existingExcludes(v.text)) existing.set(p, new Set([...(existing.get(p) ?? []), ...ns]));
+  // Only the workloads that would get an exclusion need PSP's decision of today.
+  const violating = new Set(a.violations.filter((v) => !v.userViolation).map((v) => `${v.kind}/${v.namespace}/${v.name}`));
   return computeExceptions(a, {
     chartPolicies: m.target.chartPolicies,
     existing,
     userNamespaces: m.userNamespaces,
     namespaces: m.snapshot.namespaces.map((n) => n.name),
     catalog: m.catalog,
+    pspDenied: pspDeniesToday(m.snapshot, m.userNamespaces, violating),
   });
 }
 

@@ -132,6 +132,24 @@ export interface DiffInput {
   profile?: EngineProfile;
 }
 
+/**
+ * Workloads PSP refuses today (`Kind/namespace/name`), asked for the given ones only: their pods do not run
+ * now, so an exclusion made for them would admit what PSP keeps out. Empty when the snapshot cannot say
+ * (no PSPs, or no RBAC bindings to know who may use them).
+ */
+export function pspDeniesToday(snapshot: ClusterSnapshot, userNamespaces: ReadonlyMap<string, UserNamespace>, keys: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  if (snapshot.podSecurityPolicies.length === 0 || !snapshot.rbac.some((o) => o.object.kind === 'RoleBinding' || o.object.kind === 'ClusterRoleBinding')) return out;
+  for (const w of snapshot.workloads) {
+    const raw = w.object;
+    const key = `${raw.kind}/${raw.metadata.namespace ?? ''}/${raw.metadata.name ?? raw.metadata.generateName ?? ''}`;
+    if (!keys.has(key)) continue;
+    const pod = podFromTemplate(isServerObject(raw) ? raw : applyApiServerDefaults(raw).object);
+    if (pod && !pspDecision(pod, snapshot, creatorOf(raw, userNamespaces)).allowed) out.add(key);
+  }
+  return out;
+}
+
 /** Builds the diff over every workload of the snapshot. */
 export function runDiff(input: DiffInput): DiffResult {
   if (input.snapshot.podSecurityPolicies.length === 0) {

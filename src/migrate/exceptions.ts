@@ -16,6 +16,10 @@ export interface ExceptionPlan {
   additions: Map<string, NamespaceAddition[]>;
   /** Violations in user namespaces: listed, never exempted. */
   userViolations: Violation[];
+  /** Violations of workloads PSP refuses today: not exempted (that would admit what PSP keeps out). */
+  deniedToday: Violation[];
+  /** One line per such workload (migrate run's summary says it in its own words). */
+  deniedTodayWarnings: string[];
   warnings: string[];
 }
 
@@ -28,14 +32,26 @@ export function computeExceptions(
     userNamespaces: ReadonlyMap<string, UserNamespace>;
     namespaces: readonly string[];
     catalog?: readonly ComponentDef[];
+    /** Workloads (`Kind/namespace/name`) PSP refuses today. */
+    pspDenied?: ReadonlySet<string>;
   },
 ): ExceptionPlan {
   const catalog = opts.catalog ?? BUILTIN_COMPONENTS;
-  const plan: ExceptionPlan = { exceptions: {}, additions: new Map(), userViolations: [], warnings: [] };
+  const plan: ExceptionPlan = { exceptions: {}, additions: new Map(), userViolations: [], deniedToday: [], deniedTodayWarnings: [], warnings: [] };
   const comments = new Map<string, Set<string>>();
+  const warnedDenied = new Set<string>();
   for (const v of audit.violations) {
     if (v.userViolation) {
       plan.userViolations.push(v);
+      continue;
+    }
+    const workload = `${v.kind}/${v.namespace}/${v.name}`;
+    if (opts.pspDenied?.has(workload)) {
+      plan.deniedToday.push(v);
+      if (!warnedDenied.has(workload)) {
+        warnedDenied.add(workload);
+        plan.deniedTodayWarnings.push(`${workload} is refused by PSP today and stays refused: no exclusion is made for it (one would let its namespace in as PSP does not); fix the workload, or exclude it yourself`);
+      }
       continue;
     }
     if (!opts.chartPolicies.has(v.policy)) continue;

@@ -127,7 +127,14 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
     byWorkload.set(k, [...(byWorkload.get(k) ?? []), `${v.policy}/${v.rule}`]);
   }
   const admitted = new Set(i.diff.entries.filter((x) => x.class === 'breakage').map((e) => `${e.kind}/${e.namespace}/${e.name}`));
-  for (const [w, rules] of byWorkload) blockers.push(`system workload ${w} still violates ${[...new Set(rules)].join(', ')} with these values${admitted.has(w) ? ' (PSP admits it today: a breakage)' : ''}`);
+  // A workload PSP refuses today does not run now: staying refused breaks nothing (exceptions.ts makes no
+  // exclusion for it, which would let in what PSP keeps out).
+  const refusedToday = new Set(i.diff.entries.filter((x) => !x.psp.allowed).map((e) => `${e.kind}/${e.namespace}/${e.name}`));
+  for (const [w, rules] of byWorkload) {
+    const rs = [...new Set(rules)].join(', ');
+    if (refusedToday.has(w)) warnings.push(`refused today by PSP and after the switch: ${w} (${rs})`);
+    else blockers.push(`system workload ${w} still violates ${rs} with these values${admitted.has(w) ? ' (PSP admits it today: a breakage)' : ''}`);
+  }
   // User namespaces are never exempted: their violations stay denied on purpose (a warning, one per
   // workload), even where PSP admits the workload today.
   const userRules = new Map<string, string[]>();

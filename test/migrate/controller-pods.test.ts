@@ -83,3 +83,55 @@ test('a [DaemonSet,*,*] resource filter: the DaemonSets\' pods are still audited
   assert.ok(r.audit.violations.some((v) => v.kind === 'DaemonSet' && v.name === 'mofed-ubuntu20.04-ds'), r.stdout);
   assert.ok(excluded(r.values, 'disallow-privileged-containers').includes('network-operator'));
 });
+
+// Session 5 migration probe: a privileged Deployment that PSP refuses today (its namespace may only use a
+// hardened PSP) got its namespace excluded from disallow-privileged-containers, so after the switch any
+// privileged pod there would run. It is now left refused, with a warning, and blocks nothing.
+test('a workload PSP refuses today gets no exclusion: it stays refused (a warning), where an exclusion would admit it', async () => {
+  const c = copy();
+  writeFileSync(
+    join(c, 'cluster', 'zz-web.yaml'),
+    `apiVersion: v1
+kind: Namespace
+metadata: {name: web}
+---
+apiVersion: policy/v1beta1
+kind: PodSecurityPolicy
+metadata: {name: web-hardened}
+spec:
+  privileged: false
+  runAsUser: {rule: MustRunAsNonRoot}
+  seLinux: {rule: RunAsAny}
+  supplementalGroups: {rule: RunAsAny}
+  fsGroup: {rule: RunAsAny}
+  volumes: [configMap, secret, emptyDir, projected]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: psp-web-hardened}
+rules: [{apiGroups: [policy], resources: [podsecuritypolicies], verbs: [use], resourceNames: [web-hardened]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: psp-web-hardened, namespace: web}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: psp-web-hardened}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: 'system:serviceaccounts:web'}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop-root, namespace: web}
+spec:
+  selector: {matchLabels: {app: shop-root}}
+  template:
+    metadata: {labels: {app: shop-root}}
+    spec:
+      containers: [{name: shop, image: nginx, securityContext: {privileged: true, runAsUser: 1000}}]
+`,
+  );
+  const r = await run(c);
+  assert.ok(r.audit.violations.some((v) => v.name === 'shop-root' && v.policy === 'disallow-privileged-containers'));
+  assert.ok(!excluded(r.values, 'disallow-privileged-containers').includes('web'), r.values);
+  const s = JSON.parse(readFileSync(join(r.out, 'summary.json'), 'utf8')) as { ready: boolean; blockers: string[]; warnings: string[] };
+  assert.ok(!s.blockers.some((b) => b.includes('shop-root')), s.blockers.join('\n'));
+  assert.ok(s.warnings.some((w) => /^refused today by PSP and after the switch: Deployment\/web\/shop-root \(disallow-privileged-containers\//.test(w)), s.warnings.join('\n'));
+});

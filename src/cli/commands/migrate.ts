@@ -74,12 +74,12 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const m = await readMigrationInputs(ctx.io, opts, 'migrate exceptions');
       const a = auditInputs(ctx.io, m);
       const plan = computeFor(m, a);
-      for (const w of plan.warnings) ctx.io.stderr(`warning: ${w}\n`);
+      for (const w of [...plan.deniedTodayWarnings, ...plan.warnings]) ctx.io.stderr(`warning: ${w}\n`);
       if (plan.userViolations.length > 0) ctx.io.stderr(`note: ${plan.userViolations.length} violations in user namespaces are not exempted (see migrate audit)\n`);
       // Least privilege: existing exclusions no workload needs are reported (and removed with --prune).
       const unneeded = opts.style === 'namespace' || fmt === 'json' ? unneededFor(ctx.io, m) : [];
       if (fmt === 'json') {
-        printJson(ctx.io, { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings, unneeded });
+        printJson(ctx.io, { exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: [...plan.deniedTodayWarnings, ...plan.warnings], unneeded });
         return;
       }
       for (const u of unneeded) ctx.io.stderr(`${opts.prune && u.prunable ? 'pruned' : 'unneeded'}: policyExclude.${u.policy}: ${u.namespace}: ${u.reason}\n`);
@@ -205,12 +205,12 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       step(`audit: ${audit.summary.violations} violations (${audit.summary.denials} would be denied) in ${audit.summary.workloadsWithViolations} of ${audit.summary.evaluated} workloads; ${audit.summary.userViolations} in user namespaces; ${audit.summary.skipped} never seen by Kyverno  → audit.txt, audit.json`);
 
       const plan = computeFor(m, audit);
-      for (const w of plan.warnings) ctx.io.stderr(`warning: ${w}\n`);
+      for (const w of [...plan.deniedTodayWarnings, ...plan.warnings]) ctx.io.stderr(`warning: ${w}\n`);
       const merged = mergeExceptions(m.valuesTexts[0]?.text ?? '', plan.additions);
       const enforced = enforceValues(merged.text, Boolean(opts.auditOnly));
       write('kyverno-policies-values.yaml', enforced.text);
       const unneeded = unneededFor(ctx.io, m);
-      write('exceptions.json', `${JSON.stringify({ exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: plan.warnings, unneeded }, null, 2)}\n`);
+      write('exceptions.json', `${JSON.stringify({ exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: [...plan.deniedTodayWarnings, ...plan.warnings], unneeded }, null, 2)}\n`);
       step(`exceptions: ${merged.added.length} namespace exclusions added to ${Object.keys(plan.exceptions).length} policies${enforced.added ? `; validationFailureAction: ${opts.auditOnly ? 'Audit (--audit-only)' : 'Enforce'} set` : ''}  → kyverno-policies-values.yaml, exceptions.json`);
       for (const [p, nss] of Object.entries(plan.exceptions)) say(`     ${p}: + ${nss.join(', ')}`);
 
