@@ -130,8 +130,10 @@ export function runAudit(input: AuditInput): AuditResult {
     // checked by Pod rules that autogen does not carry over to the controller (pod-admission.ts). A
     // controller owned by another workload of the snapshot (a Deployment's ReplicaSet) is covered by it.
     const ownedByWorkload = raw.metadata.ownerReferences?.some((r) => r.controller === true && present.has(`${r.kind}/${ns}/${r.name}`)) === true;
-    const template = raw.kind !== 'Pod' && !ownedByWorkload ? podFromTemplate(raw) : undefined;
-    const podPolicies = template && !filteredBy(input.kyvernoConfig, 'Pod', ns, template.metadata.name ?? '') ? (filter ? input.policies : podOnlyPolicies(input.policies, raw.kind)) : [];
+    const needed = raw.kind === 'Pod' || ownedByWorkload ? [] : filter ? input.policies : podOnlyPolicies(input.policies, raw.kind);
+    // The template is copied only when some policy needs the pods (none with the default chart).
+    const template = needed.length > 0 ? podFromTemplate(raw) : undefined;
+    const podPolicies = template && !filteredBy(input.kyvernoConfig, 'Pod', ns, template.metadata.name ?? '') ? needed : [];
     if (filter && podPolicies.length === 0) {
       res.skipped.push({ kind: raw.kind, namespace: ns, name, reason: `Kyverno resourceFilters ${filter.text}` });
       return;
