@@ -116,8 +116,24 @@ export async function loadOrFail(io: CliIO, paths: readonly string[], requireNam
   const r = loadObjects(paths, { stdin, requireName, requirePodSpec: true, ...opts, progress: (n) => step.tick(n) });
   step.end(`${paths.length} path${paths.length === 1 ? '' : 's'}`);
   if (r.errors.length > 0) throw new UsageError(r.errors.map(formatInputError).join('\n'));
-  for (const w of misspeltKinds(r.objects)) io.stderr(`warning: ${w}\n`);
+  for (const w of [...misspeltKinds(r.objects), ...duplicates(r.objects)]) io.stderr(`warning: ${w}\n`);
   return r.objects;
+}
+
+/** Warnings for an object given twice (two dumps concatenated): each copy is read, and counted. */
+export function duplicates(objects: readonly LoadedObject[]): string[] {
+  const seen = new Map<string, LoadedObject>();
+  const out: string[] = [];
+  for (const l of objects) {
+    const o = l.object;
+    if (typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') continue;
+    const group = splitApiVersion(typeof o.apiVersion === 'string' ? o.apiVersion : '').group;
+    const key = `${group}\u0000${o.kind}\u0000${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, l);
+    else out.push(`${formatSource(l.source)}: ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} is given a second time (first at ${formatSource(first.source)}); both copies are read and counted`);
+  }
+  return out;
 }
 
 // Kinds podgate checks, and the built-in groups they come from: an object of a built-in group whose kind
@@ -126,6 +142,13 @@ export async function loadOrFail(io: CliIO, paths: readonly string[], requireNam
 const WORKLOAD_KINDS = ['Pod', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'] as const;
 const BUILTIN_GROUPS = new Set(['', 'apps', 'batch', 'extensions']);
 
+/** Whether b is a with two neighbouring letters swapped (`Deploymnet`). */
+function swapsTwo(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const i = [...a].findIndex((c, j) => c !== b[j]);
+  return i >= 0 && i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
 /** Warnings for objects whose kind looks like a misspelt workload kind. */
 export function misspeltKinds(objects: readonly LoadedObject[]): string[] {
   const out: string[] = [];
@@ -133,7 +156,7 @@ export function misspeltKinds(objects: readonly LoadedObject[]): string[] {
     const kind = object.kind;
     if (typeof kind !== 'string' || (WORKLOAD_KINDS as readonly string[]).includes(kind)) continue;
     if (!BUILTIN_GROUPS.has(splitApiVersion(typeof object.apiVersion === 'string' ? object.apiVersion : '').group)) continue;
-    const near = WORKLOAD_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase() || editDistance(k, kind) === 1);
+    const near = WORKLOAD_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase() || editDistance(k, kind) === 1 || swapsTwo(k, kind));
     if (near) out.push(`${formatSource(source)}: kind "${kind}" is not a Kubernetes kind, so ${object.metadata?.name ?? 'the object'} is skipped (did you mean "${near}"?)`);
   }
   return out;

@@ -156,6 +156,26 @@ const cases: Case[] = [
     stderr: /^warning: .*pod\.yaml:1 \(document 1\): kind "Pood" is not a Kubernetes kind, so p is skipped \(did you mean "Pod"\?\)\n$/,
   },
   {
+    name: 'pss check names a kind with two letters swapped (Deploymnet)',
+    files: { 'd.yaml': 'apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: web, namespace: default}\nspec: {template: {spec: {containers: [{name: c, image: x}]}}}\n' },
+    argv: (d) => ['pss', 'check', '--level', 'restricted', join(d, 'd.yaml')],
+    code: 0,
+    stderr: /kind "Deploymnet" is not a Kubernetes kind, so web is skipped \(did you mean "Deployment"\?\)/,
+  },
+  {
+    name: 'an object given twice is named (two dumps concatenated)',
+    files: { 'a.yaml': POD, 'b.yaml': POD.replace('image: busybox', 'image: nginx') },
+    argv: (d) => ['pss', 'check', '--level', 'privileged', join(d, 'a.yaml'), join(d, 'b.yaml')],
+    code: 0,
+    stderr: /^warning: .*b\.yaml:1 \(document 1\): Pod default\/p is given a second time \(first at .*a\.yaml:1 \(document 1\)\); both copies are read and counted\n$/,
+  },
+  {
+    name: 'versions refuses a Kubernetes version that is not 1.x',
+    argv: () => ['versions', '--kubernetes', '2.0'],
+    code: 2,
+    stderr: /"2\.0" is not a Kubernetes version like 1\.24/,
+  },
+  {
     name: 'migrate audit names a Daemonset (case) in a cluster folder; a custom resource of another group is not named',
     files: {
       'ds.yaml': 'apiVersion: apps/v1\nkind: Daemonset\nmetadata: {name: agent, namespace: default}\nspec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: x}]}}}\n',
