@@ -53,7 +53,7 @@ export function printWarnings(io: CliIO, warnings: readonly string[]): void {
 export function kubernetesVersion(value: string): string {
   // Kubernetes is 1.x: `2.0` read as a minor below every supported one, and a 19-digit minor as 1.1e18.
   const m = /^v?(\d+)\.(\d{1,3})(\.\d{1,4})?$/.exec(value);
-  if (!m || m[1] !== '1') throw new InvalidArgumentError(`${JSON.stringify(value)} is not a Kubernetes version like 1.24 or v1.24.3`);
+  if (m?.[1] !== '1') throw new InvalidArgumentError(`${JSON.stringify(value)} is not a Kubernetes version like 1.24 or v1.24.3`);
   return value;
 }
 
