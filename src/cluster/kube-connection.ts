@@ -84,6 +84,13 @@ function checkKubeconfig(file: string): void {
   if (!Array.isArray(v.clusters) || v.clusters.length === 0) throw new Error('not a kubeconfig: it has no clusters');
 }
 
+/** What went wrong, also for an error without a message (an exec credential plugin that exits non-zero). */
+function describeFailure(err: unknown): string {
+  const e = err as (Error & { code?: unknown; stderr?: unknown; status?: unknown }) | undefined;
+  const parts = [e?.message, typeof e?.stderr === 'string' ? e.stderr.trim() : undefined, e?.status !== undefined ? `exit status ${String(e.status)}` : undefined, typeof e?.code === 'string' ? e.code : undefined].filter((x): x is string => typeof x === 'string' && x !== '');
+  return parts.length > 0 ? parts.join('; ') : 'it failed without saying why';
+}
+
 /** Resolves the kubeconfig (or in-cluster config) and context; throws LiveClusterError when unusable. */
 export async function connectKube(opts: KubeConnectionOptions = {}): Promise<KubeConnection> {
   const { KubeConfig } = await loadClient();
@@ -121,7 +128,9 @@ export async function connectKube(opts: KubeConnectionOptions = {}): Promise<Kub
     try {
       await kc.applyToHTTPSOptions(base);
     } catch (err) {
-      throw new LiveClusterError(`cannot use kubeconfig credentials for ${server}: ${(err as Error).message}`, { cause: err });
+      const exec = kc.getCurrentUser()?.exec?.command;
+      const plugin = typeof exec === 'string' && exec !== '' ? ` (exec credential plugin ${exec})` : '';
+      throw new LiveClusterError(`cannot use kubeconfig credentials for ${server}${plugin}: ${describeFailure(err)}`, { cause: err });
     }
     return base;
   };

@@ -96,6 +96,11 @@ const failures: { name: string; opts: () => Parameters<typeof loadLiveObjects>[0
     opts: () => ({ kubeconfig: scratch('nocurrent', 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: a, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {}}]\n') }),
     want: /nocurrent sets no current-context: pass --context \(have: a\)$/,
   },
+  {
+    name: 'an exec credential plugin that fails is named (the reason was empty)',
+    opts: () => ({ kubeconfig: scratch('execfail', 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\nusers: [{name: u, user: {exec: {command: /bin/false, apiVersion: client.authentication.k8s.io/v1}}}]\n') }),
+    want: /cannot use kubeconfig credentials for https:\/\/127\.0\.0\.1:1 \(exec credential plugin \/bin\/false\): \S/,
+  },
   { name: 'a YAML error names the line', opts: () => ({ kubeconfig: scratch('syntax', 'apiVersion: v1\nclusters: [\n') }), want: /syntax: YAML syntax error at line \d+/ },
 ];
 
