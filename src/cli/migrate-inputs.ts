@@ -104,7 +104,9 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
   try {
     target = buildTargetPolicies({ chartVersion, values, users, extra, validation: policyValidation(opts) });
   } catch (err) {
-    if (err instanceof ChartRenderError) throw new UsageError(`${what}: ${err.message}`);
+    // A template error names a values key; say which values files it came from.
+    const from = (opts.values ?? []).length > 0 ? ` (values from ${(opts.values ?? []).join(', ')})` : '';
+    if (err instanceof ChartRenderError) throw new UsageError(`${what}: ${err.message}${from}`);
     throw err;
   }
   if (target.errors.length > 0) throw new UsageError(`${what}: invalid policies:\n  ${target.errors.join('\n  ')}`);

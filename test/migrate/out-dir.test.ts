@@ -39,6 +39,14 @@ const badInputs: { name: string; args: (dir: string) => string[]; message: RegEx
     },
     message: /--compare-values .*bad\.yaml:\d+: YAML syntax error/,
   },
+  {
+    name: 'a --compare-values file whose policyExclude is not a map',
+    args: (d) => {
+      writeFileSync(join(d, 'pe5.yaml'), 'policyExclude: 5\n');
+      return ['--compare-values', join(d, 'pe5.yaml')];
+    },
+    message: /--compare-values .*pe5\.yaml: policyExclude must be a map of policy names to match blocks, found 5/,
+  },
 ];
 
 for (const c of badInputs) {

@@ -38,6 +38,9 @@ function readValuesOrFail(ctx: CliContext, file: string, flag: string): string {
   }
   const r = parseValuesText(text, file);
   if (r.errors.length > 0) throw new UsageError(`${flag} ${r.errors.map(formatValuesError).join('\n')}`);
+  // The comparison reads policyExclude: one of another type would read as "no exclusions".
+  const pe = r.values.policyExclude;
+  if (pe !== undefined && pe !== null && (typeof pe !== 'object' || Array.isArray(pe))) throw new UsageError(`${flag} ${file}: policyExclude must be a map of policy names to match blocks, found ${JSON.stringify(pe)}`);
   return text;
 }
 
