@@ -100,6 +100,18 @@ test('lint catches the /home/ray* wildcard and the containers-only check, with b
   assert.ok(codes.some((c) => c.startsWith('CONTAINERS_ONLY')), codes.join('\n'));
 });
 
+// Session 5 CLI probe: findings named no file, so in a library of policies the admin had to grep.
+test('lint names where each flagged policy was read: source in -o json, a SOURCE column in -o wide', async () => {
+  const file = td('bypass-policy.yaml');
+  const json = await runCli(['-o', 'json', 'lint', file]);
+  assert.equal(json.code, 1, json.stderr);
+  const findings = (JSON.parse(json.stdout) as { findings: { policy: string; source: string }[] }).findings;
+  assert.ok(findings.length > 0);
+  for (const f of findings) assert.match(f.source, /bypass-policy\.yaml:\d+$/);
+  const wide = await runCli(['-o', 'wide', 'lint', file]);
+  assert.match(wide.stdout.split('\n')[0] ?? '', /\bSOURCE$/);
+});
+
 test('lint stays quiet on every policy podgate renders', () => {
   const users = validateRecords(records()).users;
   const policies = users.flatMap((u) => renderUser(u)).filter((o) => o.kind === 'ClusterPolicy');

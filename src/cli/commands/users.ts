@@ -21,7 +21,7 @@ import {
 import { deepEqual, isObject } from '../../util/index.js';
 import { type ClusterOptions, readCluster } from '../cluster-input.js';
 import { EXIT, UsageError } from '../io.js';
-import { globals, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
+import { globals, isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
 import { policyValidation, printWarnings, type ValidateOptions, validateOptions } from '../validate-input.js';
 
@@ -190,10 +190,14 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       if (checked.problems.length > 0) throw new UsageError(`lint: invalid policy:\n  ${checked.problems.join('\n  ')}`);
       const policies = objects.filter((o: KubeObject) => o.apiVersion.startsWith('kyverno.io/') && (o.kind === 'ClusterPolicy' || o.kind === 'Policy'));
       if (policies.length === 0) throw new UsageError(`lint: no Kyverno ClusterPolicy or Policy found in ${paths.join(', ')}`);
-      const findings = lintPolicies(policies);
+      // Where each policy was read (file:line), so a finding in a library of policies can be found.
+      const sourceOf = new Map<string, string>();
+      for (const l of loaded) if (typeof l.object.metadata?.name === 'string' && !sourceOf.has(l.object.metadata.name)) sourceOf.set(l.object.metadata.name, `${l.source.file}:${l.source.line}`);
+      const findings = lintPolicies(policies).map((f) => ({ ...f, source: sourceOf.get(f.policy) ?? '' }));
       if (fmt === 'json') printJson(ctx.io, { findings });
       else if (fmt === 'yaml') printYaml(ctx.io, { findings });
       else if (findings.length === 0 && globals(cmd).output !== 'table' && globals(cmd).output !== 'wide') ctx.io.stdout(`no bypassable confinement found in ${policies.length} policies\n`);
+      else if (isWide(cmd)) ctx.io.stdout(table(['POLICY', 'RULE', 'CODE', 'FIELD', 'PROBLEM', 'BYPASS', 'SOURCE'], findings.map((f) => [f.policy, f.rule, f.code, f.field, f.message, f.bypass, f.source])));
       else ctx.io.stdout(table(['POLICY', 'RULE', 'CODE', 'FIELD', 'PROBLEM', 'BYPASS'], findings.map((f) => [f.policy, f.rule, f.code, f.field, f.message, f.bypass])));
       if (findings.length > 0) ctx.state.exitCode = EXIT.failures;
     });
