@@ -112,6 +112,22 @@ test('lint names where each flagged policy was read: source in -o json, a SOURCE
   assert.match(wide.stdout.split('\n')[0] ?? '', /\bSOURCE$/);
 });
 
+// Session 5 CLI probe: a record without releaseId rendered policies under a new random name each run.
+test('users render and list warn when a user has no fixed releaseId; backup (the remedy) does not', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const file = join(dir, 'u.yaml');
+  writeFileSync(file, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: bob}\nspec: {uid: 1003, gid: 1003}\n');
+  for (const cmd of [['users', 'render', file], ['users', 'list', file]]) {
+    const r = await runCli(cmd);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: users (render|list): user bob has no spec\.releaseId; the one generated for this run \([a-z0-9]+\) changes on every run/);
+  }
+  const b = await runCli(['users', 'backup', file, '--out', join(dir, 'b.yaml')]);
+  assert.doesNotMatch(b.stderr, /releaseId/);
+  const again = await runCli(['users', 'render', join(dir, 'b.yaml')]);
+  assert.doesNotMatch(again.stderr, /releaseId/);
+});
+
 test('lint stays quiet on every policy podgate renders', () => {
   const users = validateRecords(records()).users;
   const policies = users.flatMap((u) => renderUser(u)).filter((o) => o.kind === 'ClusterPolicy');
@@ -197,7 +213,7 @@ test('restore --apply never overwrites an earlier .bak; the original stays, comm
 
 const refusedRestores: { name: string; backup?: string; into?: string; message: RegExp }[] = [
   { name: 'a users file that holds other objects', into: 'apiVersion: v1\nkind: Pod\nmetadata: {name: keepme}\nspec: {containers: [{name: c, image: x}]}\n', message: /holds objects that are not users \(Pod\/keepme\)/ },
-  { name: 'a backup without user records', backup: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n', message: /holds no user records/ },
+  { name: 'a backup without user records', backup: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n', message: /holds no user records \(a PermissionUserList, or PermissionUser objects of podgate\.io\/v1\); nothing to restore/ },
 ];
 
 for (const c of refusedRestores) {

@@ -30,13 +30,21 @@ export function yamlStream(objects: readonly unknown[]): string {
   return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
 }
 
-async function loadUsers(ctx: CliContext, paths: string[], what: string, cluster: ClusterOptions = {}): Promise<PermissionUser[]> {
+async function loadUsers(ctx: CliContext, paths: string[], what: string, cluster: ClusterOptions = {}, opts: { warnUnfixed?: boolean } = {}): Promise<PermissionUser[]> {
   const fromCluster = cluster.cluster || cluster.kubeconfig || cluster.context;
   if (paths.length === 0 && !fromCluster) throw new UsageError(`${what}: give one or more files of PermissionUser records (or --cluster PATH / --kubeconfig FILE)`);
   const objects = [...(fromCluster ? (await readCluster(ctx.io, cluster, what)).objects : []), ...(paths.length > 0 ? await loadOrFail(ctx.io, paths) : [])];
   const records = collectUserRecords(objects.map((l) => l.object));
+  const unfixed = new Set(records.filter((r) => isObject(r.spec) && r.spec.releaseId === undefined).map((r) => r.metadata?.name ?? ''));
   const { users, problems } = validateRecords(records);
   if (problems.length > 0) throw new UsageError(`${what}: ${paths.join(', ')}:\n  ${problems.join('\n  ')}`);
+  // A generated release id names the user's policies, and differs on every run: rendering twice would
+  // leave two sets of policies. `users backup` writes records with the id fixed.
+  if (opts.warnUnfixed) {
+    for (const u of users) {
+      if (unfixed.has(u.name)) ctx.io.stderr(`warning: ${what}: user ${u.name} has no spec.releaseId; the one generated for this run (${u.releaseId}) changes on every run, so its policies are renamed each time: \`podgate users backup\` writes records with a fixed one\n`);
+    }
+  }
   return users;
 }
 
@@ -86,7 +94,7 @@ export function registerUsers(program: Command, ctx: CliContext): void {
     .option('--context <name>', 'kubeconfig context')
     .action(async (files: string[], opts: ClusterOptions, cmd: Command) => {
       const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
-      const list = await loadUsers(ctx, files, 'users list', opts);
+      const list = await loadUsers(ctx, files, 'users list', opts, { warnUnfixed: true });
       if (fmt === 'json') return printJson(ctx.io, list.map((u) => ({ name: u.name, uid: u.uid, gid: u.gid, home: u.home, releaseId: u.releaseId, namespaces: u.namespaces, hostPaths: u.hostPaths })));
       if (fmt === 'yaml') return ctx.io.stdout(yamlStream(list.flatMap((u) => makeBackup([u]).items as unknown[])));
       ctx.io.stdout(
@@ -104,7 +112,7 @@ export function registerUsers(program: Command, ctx: CliContext): void {
     .option('--no-psp', 'leave out the legacy PodSecurityPolicy and its RBAC')
     .action(async (files: string[], opts: { psp: boolean }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['yaml', 'json', 'table']);
-      const list = await loadUsers(ctx, files, 'users render');
+      const list = await loadUsers(ctx, files, 'users render', {}, { warnUnfixed: true });
       const objects = list.flatMap((u) => renderUser(u, { psp: opts.psp }));
       if (fmt === 'json') printJson(ctx.io, { apiVersion: 'v1', kind: 'List', items: objects });
       else if (fmt === 'table') ctx.io.stdout(table(['KIND', 'NAMESPACE', 'NAME'], objects.map((o) => [o.kind, o.metadata.namespace ?? '', o.metadata.name ?? ''])));
@@ -150,7 +158,7 @@ export function registerUsers(program: Command, ctx: CliContext): void {
     .action(async (backup: string, opts: { into: string; apply?: boolean }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       const incoming = await loadUsers(ctx, [backup], 'users restore');
-      if (incoming.length === 0) throw new UsageError(`users restore: ${backup} holds no user records (a ${BACKUP_KIND} or ${PERMISSION_USER_API} objects); nothing to restore`);
+      if (incoming.length === 0) throw new UsageError(`users restore: ${backup} holds no user records (a ${BACKUP_KIND}, or ${PERMISSION_USER_API.kind} objects of ${PERMISSION_USER_API.apiVersion}); nothing to restore`);
       // The users file is rewritten as a list of users: anything else in it would be lost.
       if (existsSync(opts.into)) {
         const others = (await loadOrFail(ctx.io, [opts.into])).filter((l) => !isUserDocument(l.object)).map((l) => `${l.object.kind ?? '?'}/${l.object.metadata?.name ?? '?'}`);
