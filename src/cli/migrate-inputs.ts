@@ -17,7 +17,7 @@ import { findUnneeded, type UnneededExclude } from '../migrate/least-privilege.j
 import { judgeReadiness, type Readiness } from '../migrate/readiness.js';
 import { buildTargetPolicies, type TargetPolicies } from '../migrate/target.js';
 import { findUserNamespaces, type UserNamespace, usersInSnapshot } from '../migrate/user-namespaces.js';
-import { existingExcludes, mergeExceptions } from '../migrate/values-merge.js';
+import { existingExcludes, mergeExceptions, requesterExcludes } from '../migrate/values-merge.js';
 import type { PermissionUser } from '../permissions/index.js';
 import { type JsonObject, shellQuote } from '../util/index.js';
 import type { MigrationReport } from '../report/index.js';
@@ -182,7 +182,7 @@ export function computeFor(m: MigrationInputs, a: AuditResult): ExceptionPlan {
   for (const v of m.valuesTexts) for (const [p, ns] of existingExcludes(v.text)) existing.set(p, new Set([...(existing.get(p) ?? []), ...ns]));
   // Only the workloads that would get an exclusion need PSP's decision of today.
   const violating = new Set(a.violations.filter((v) => !v.userViolation).map((v) => `${v.kind}/${v.namespace}/${v.name}`));
-  return computeExceptions(a, {
+  const plan = computeExceptions(a, {
     chartPolicies: m.target.chartPolicies,
     existing,
     userNamespaces: m.userNamespaces,
@@ -190,6 +190,12 @@ export function computeFor(m: MigrationInputs, a: AuditResult): ExceptionPlan {
     catalog: m.catalog,
     pspDenied: pspDeniesToday(m.snapshot, m.userNamespaces, violating),
   });
+  for (const v of m.valuesTexts) {
+    for (const r of requesterExcludes(v.text)) {
+      plan.warnings.push(`policyExclude.${r.policy} excludes by requester (${r.who}) in ${v.file}: the audit cannot tell which pods that covers (it has no requester), and a group like system:serviceaccounts covers every pod a controller creates`);
+    }
+  }
+  return plan;
 }
 
 /** A Kubernetes version podgate can plan for, with the verified Kyverno and charts the plan installs. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { existingExcludes, mergeExceptions } from './values-merge.js';
+import { existingExcludes, mergeExceptions, requesterExcludes } from './values-merge.js';
 
 const minimal = `# kyverno-policies values (seed, step 7)
 policyExclude:
@@ -59,4 +59,34 @@ test('an empty values file gets a policyExclude block', () => {
 
 test('existingExcludes reads the namespaces per policy', () => {
   assert.deepEqual([...(existingExcludes(minimal).get('disallow-host-path') ?? [])], ['default', '*-restricted']);
+});
+
+// Session 5 migration probe: a `subjects` entry got the generated namespaces appended, which Kyverno reads
+// as "this subject AND these namespaces" (it excluded less than meant), and it counted as excluding them.
+const withSubjects = `policyExclude:
+  disallow-privileged-containers:
+    any:
+    - subjects: [{kind: Group, name: 'system:serviceaccounts'}]
+    - resources: {kinds: [Pod], names: [debug-*], namespaces: [ops]}
+    all:
+    - resources: {kinds: [Pod], namespaces: [tools]}
+    - subjects: [{kind: User, name: alice}]
+`;
+
+test('only pure namespace entries count as excluding a namespace, and only they get namespaces added', () => {
+  assert.deepEqual([...(existingExcludes(withSubjects).get('disallow-privileged-containers') ?? [])], []);
+  const merged = parse(mergeExceptions(withSubjects, new Map([['disallow-privileged-containers', [{ namespace: 'gpu-operator' }]]])).text) as {
+    policyExclude: Record<string, { any: Record<string, unknown>[] }>;
+  };
+  const any = merged.policyExclude['disallow-privileged-containers']?.any ?? [];
+  assert.deepEqual(any[0], { subjects: [{ kind: 'Group', name: 'system:serviceaccounts' }] });
+  assert.deepEqual(any[1], { resources: { kinds: ['Pod'], names: ['debug-*'], namespaces: ['ops'] } });
+  assert.deepEqual(any[2], { resources: { kinds: ['Pod'], namespaces: ['gpu-operator'] } });
+});
+
+test('requesterExcludes names the exclusions by subjects, roles and clusterRoles', () => {
+  assert.deepEqual(
+    requesterExcludes(withSubjects).map((r) => `${r.policy} ${r.who}`),
+    ['disallow-privileged-containers subjects: [{"kind":"Group","name":"system:serviceaccounts"}]', 'disallow-privileged-containers subjects: [{"kind":"User","name":"alice"}]'],
+  );
 });

@@ -31,16 +31,57 @@ function kindsIncludePod(entry: YAMLMap): boolean {
   return kinds.items.some((k) => isScalar(k) && (k.value === 'Pod' || k.value === '*'));
 }
 
+/**
+ * An exclusion entry that excludes whole namespaces: only `resources` with `kinds` (including Pod) and
+ * `namespaces`. An entry that also names subjects, roles, names or selectors excludes only what matches
+ * all of them (Kyverno ANDs the fields of one entry): adding a namespace there would not exclude it.
+ */
+function namespaceEntry(e: unknown): e is YAMLMap {
+  if (!isMap(e) || !kindsIncludePod(e)) return false;
+  if (!e.items.every((p) => isScalar(p.key) && p.key.value === 'resources')) return false;
+  const r = e.get('resources', true);
+  return isMap(r) && r.items.every((p) => isScalar(p.key) && (p.key.value === 'kinds' || p.key.value === 'namespaces'));
+}
+
+/** The namespaces a policy's `policyExclude` excludes whole: from its namespace entries (see namespaceEntry). */
 function namespacesOf(doc: Document, policy: string): Set<string> {
   const out = new Set<string>();
   const block = doc.getIn(['policyExclude', policy], true);
   if (!isMap(block)) return out;
-  for (const key of ['any', 'all']) {
-    const list = block.get(key, true);
-    if (!isSeq(list)) continue;
-    for (const e of list.items) {
-      const ns = isMap(e) ? e.getIn(['resources', 'namespaces'], true) : undefined;
-      if (isSeq(ns)) for (const n of ns.items) if (isScalar(n)) out.add(String(n.value));
+  const any = block.get('any', true);
+  const all = block.get('all', true);
+  // Every `any` entry excludes on its own; an `all` block only when it is a single entry.
+  const entries = [...(isSeq(any) ? any.items : []), ...(isSeq(all) && all.items.length === 1 ? all.items : [])];
+  for (const e of entries) {
+    if (!namespaceEntry(e)) continue;
+    const ns = e.getIn(['resources', 'namespaces'], true);
+    if (isSeq(ns)) for (const n of ns.items) if (isScalar(n)) out.add(String(n.value));
+  }
+  return out;
+}
+
+/**
+ * Exclusions by requester in a values document (`subjects`, `roles`, `clusterRoles` in a policyExclude
+ * entry): which requests they cover cannot be told from the workloads, and a service-account group covers
+ * every pod a controller creates.
+ */
+export function requesterExcludes(text: string): { policy: string; who: string }[] {
+  const doc = parseDocument(text);
+  const out: { policy: string; who: string }[] = [];
+  const pe = doc.get('policyExclude', true);
+  if (!isMap(pe)) return out;
+  for (const p of pe.items) {
+    if (!isScalar(p.key) || !isMap(p.value)) continue;
+    for (const key of ['any', 'all']) {
+      const list = p.value.get(key, true);
+      if (!isSeq(list)) continue;
+      for (const e of list.items) {
+        if (!isMap(e)) continue;
+        for (const f of ['subjects', 'roles', 'clusterRoles']) {
+          const v = e.get(f, true);
+          if (v !== undefined && v !== null) out.push({ policy: String(p.key.value), who: `${f}: ${JSON.stringify((v as { toJSON(): unknown }).toJSON())}` });
+        }
+      }
     }
   }
   return out;
@@ -89,7 +130,7 @@ export function mergeExceptions(text: string, additions: ReadonlyMap<string, rea
       doc.setIn(['policyExclude', policy, 'any'], doc.createNode([]));
       any = doc.getIn(['policyExclude', policy, 'any'], true) as YAMLSeq;
     }
-    let entry = any.items.find((e): e is YAMLMap => isMap(e) && kindsIncludePod(e));
+    let entry = any.items.find(namespaceEntry);
     if (!entry) {
       entry = doc.createNode({ resources: { kinds: ['Pod'], namespaces: [] } }) as YAMLMap;
       any.items.push(entry);

@@ -188,6 +188,17 @@ test('values with failurePolicy: Ignore are named: the webhook fails open where 
   assert.ok(summaryOf(out).warnings.some((w) => /^failurePolicy Ignore on every chart policy: while Kyverno is down or times out these pods are admitted unchecked/.test(w)));
 });
 
+test('an exclusion by requester (subjects) is named: the audit cannot tell which pods it covers', async () => {
+  const dir = tmp('podgate-subjects-');
+  writeFileSync(join(dir, 'values.yaml'), "policyExclude:\n  disallow-privileged-containers:\n    any:\n    - subjects: [{kind: Group, name: 'system:serviceaccounts'}]\n");
+  const out = join(dir, 'out');
+  await runCli(['migrate', 'run', '--cluster', bareCluster(), '--values', join(dir, 'values.yaml'), '--out-dir', out]);
+  assert.ok(
+    summaryOf(out).warnings.some((w) => /^policyExclude\.disallow-privileged-containers excludes by requester \(subjects: .*system:serviceaccounts.*\) in .*values\.yaml: the audit cannot tell which pods that covers/.test(w)),
+    summaryOf(out).warnings.join('\n'),
+  );
+});
+
 test('a dump without PSPs: the PSP comparison is skipped with its reason, said once, regression 0', async () => {
   const out = tmp('podgate-nopsp-');
   const r = await runCli(['migrate', 'run', '--cluster', bareCluster(['01-podsecuritypolicies.yaml']), '--out-dir', out]);
