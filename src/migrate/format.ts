@@ -83,5 +83,7 @@ export function compareValues(generated: string, reference: string, namespaces: 
     if (absent.length) lines.push(`${policy}: reference namespaces not in this cluster (ignored): ${absent.join(', ')}`);
   }
   const same = lines.every((l) => l.includes('(ignored)'));
-  return { same, lines, text: `${lines.join('\n')}\n` };
+  // A file with nothing in it read as a failed comparison: say the result.
+  const text = lines.length > 0 ? `${lines.join('\n')}\n` : 'same exclusions as the reference for every policy\n';
+  return { same, lines, text };
 }
