@@ -34,8 +34,8 @@ export const RUN_OUTPUTS = [
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 /** The outputs the marker says podgate wrote, with their hashes (an old marker without hashes: none). */
-function recorded(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
+function recorded(dir: string): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
   let text = '';
   try {
     text = readFileSync(join(dir, MARKER), 'utf8');
@@ -44,7 +44,7 @@ function recorded(dir: string): Map<string, string> {
   }
   for (const line of text.split('\n')) {
     const m = /^sha256 ([0-9a-f]{64}) (.+)$/.exec(line);
-    if (m?.[1] && m[2]) out.set(m[2], m[1]);
+    if (m?.[1] && m[2]) out.set(m[2], (out.get(m[2]) ?? new Set()).add(m[1]));
   }
   return out;
 }
@@ -70,9 +70,9 @@ export class RunOutDir {
       if (!entries.includes(MARKER) && entries.length > 0 && !force) {
         throw new UsageError(`${what}: ${dir} exists and was not written by podgate; choose another --out-dir or pass --force`);
       }
-      const edited = [...recorded(dir)].filter(([name, hash]) => {
+      const edited = [...recorded(dir)].filter(([name, hashes]) => {
         try {
-          return sha256(readFileSync(join(dir, name))) !== hash;
+          return !hashes.has(sha256(readFileSync(join(dir, name))));
         } catch {
           return false;
         }
@@ -103,12 +103,23 @@ export class RunOutDir {
 
   /** Moves every staged output into the folder (the verdict last) and removes the previous run's others. */
   commit(): void {
+    // While files move, the marker accepts the previous and the new version of each: an interrupt between
+    // two moves leaves outputs podgate wrote, not ones the next run must refuse as hand-edited.
+    const previous = recorded(this.dir);
+    const marker = (both: boolean) => {
+      const lines = [MARKER_HEAD];
+      for (const [name, hash] of this.#written) {
+        lines.push(`sha256 ${hash} ${name}`);
+        if (both) for (const old of previous.get(name) ?? []) if (old !== hash) lines.push(`sha256 ${old} ${name}`);
+      }
+      writeFileSync(join(this.dir, MARKER), `${lines.join('\n')}\n`);
+    };
+    marker(true);
     rmSync(join(this.dir, VERDICT), { force: true });
     for (const name of RUN_OUTPUTS) if (!this.#written.has(name)) rmSync(join(this.dir, name), { force: true });
     const names = [...this.#written.keys()].sort((a, b) => Number(a === VERDICT) - Number(b === VERDICT));
     for (const name of names) renameSync(this.path(name), join(this.dir, name));
-    const lines = [MARKER_HEAD, ...[...this.#written].map(([name, hash]) => `sha256 ${hash} ${name}`)];
-    writeFileSync(join(this.dir, MARKER), `${lines.join('\n')}\n`);
+    marker(false);
     rmSync(this.staging, { recursive: true, force: true });
   }
 

@@ -3,6 +3,7 @@
 // Inputs are read before anything is written; a run's files replace the previous run's only once every
 // step succeeded; hand-edited outputs need --force.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,3 +130,15 @@ for (const name of ['summary.json', 'report.html']) {
     assert.deepEqual(snapshot(out), before);
   });
 }
+
+// An interrupt between two moves of a commit leaves some outputs of each run: the marker lists both
+// versions meanwhile, so the next run does not refuse podgate's own files as hand-edited.
+test('an output in either version the marker lists is podgate\'s, not a hand edit', async () => {
+  const { out } = await firstRun();
+  const other = 'an output of the run that was being moved in\n';
+  const [head, ...rest] = readFileSync(join(out, '.podgate-run'), 'utf8').split('\n');
+  writeFileSync(join(out, '.podgate-run'), [head, `sha256 ${createHash('sha256').update(other).digest('hex')} audit.txt`, ...rest].join('\n'));
+  writeFileSync(join(out, 'audit.txt'), other);
+  const r = await runCli(['migrate', 'run', '--cluster', sample, '--out-dir', out]);
+  assert.equal(r.code, 0, r.stderr);
+});
