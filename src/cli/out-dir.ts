@@ -31,6 +31,9 @@ export const RUN_OUTPUTS = [
   VERDICT,
 ] as const;
 
+/** The name of an output a run writes. */
+export type RunOutput = (typeof RUN_OUTPUTS)[number];
+
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 /** The outputs the marker says podgate wrote, with their hashes (an old marker without hashes: none). */
@@ -95,8 +98,8 @@ export class RunOutDir {
     return join(this.staging, name);
   }
 
-  /** Stages an output. */
-  write(name: string, text: string, writeFile: (path: string, text: string) => void): void {
+  /** Stages an output (one of RUN_OUTPUTS: the list stale outputs and obstacles are judged by). */
+  write(name: RunOutput, text: string, writeFile: (path: string, text: string) => void): void {
     writeFile(this.path(name), text);
     this.#written.set(name, sha256(text));
   }

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadObjects } from '../cluster/index.js';
 import { editDistance } from '../chart/suggest.js';
-import { formatInputError, formatSource, type LoadedObject, splitApiVersion } from '../kube/index.js';
+import { formatInputError, formatSource, type LoadedObject, POD_CONTROLLER_KINDS, POD_GROUPS, splitApiVersion } from '../kube/index.js';
 import { type CliIO, UsageError } from './io.js';
 import { progress } from './progress.js';
 
@@ -139,8 +139,7 @@ export function duplicates(objects: readonly LoadedObject[]): string[] {
 // Kinds podgate checks, and the built-in groups they come from: an object of a built-in group whose kind
 // is one letter off (`Pood`) or differs in case (`Daemonset`) is skipped like any unknown kind, so it is
 // named instead of silently leaving a workload unchecked. Custom resources (other groups) are not.
-const WORKLOAD_KINDS = ['Pod', 'Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'] as const;
-const BUILTIN_GROUPS = new Set(['', 'apps', 'batch', 'extensions']);
+const WORKLOAD_KINDS: readonly string[] = ['Pod', ...POD_CONTROLLER_KINDS];
 
 /** Whether b is a with two neighbouring letters swapped (`Deploymnet`). */
 function swapsTwo(a: string, b: string): boolean {
@@ -154,8 +153,8 @@ export function misspeltKinds(objects: readonly LoadedObject[]): string[] {
   const out: string[] = [];
   for (const { object, source } of objects) {
     const kind = object.kind;
-    if (typeof kind !== 'string' || (WORKLOAD_KINDS as readonly string[]).includes(kind)) continue;
-    if (!BUILTIN_GROUPS.has(splitApiVersion(typeof object.apiVersion === 'string' ? object.apiVersion : '').group)) continue;
+    if (typeof kind !== 'string' || WORKLOAD_KINDS.includes(kind)) continue;
+    if (!POD_GROUPS.has(splitApiVersion(typeof object.apiVersion === 'string' ? object.apiVersion : '').group)) continue;
     const near = WORKLOAD_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase() || editDistance(k, kind) === 1 || swapsTwo(k, kind));
     if (near) out.push(`${formatSource(source)}: kind "${kind}" is not a Kubernetes kind, so ${object.metadata?.name ?? 'the object'} is skipped (did you mean "${near}"?)`);
   }

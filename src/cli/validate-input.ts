@@ -3,7 +3,8 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { checkDepth, checkObjectTypes, type KubeObject, MAX_DEPTH, normaliseObject } from '../kube/index.js';
 import { KYVERNO_SCHEMA_VERSIONS, type KyvernoSchemaVersion, type PolicyValidation, type ValidationMode } from '../kyverno/index.js';
-import { isObject } from '../util/index.js';
+import { formatValuesError, parseValuesText } from '../chart/index.js';
+import { isObject, type JsonObject } from '../util/index.js';
 import type { CliIO } from './io.js';
 import { UsageError } from './io.js';
 
@@ -75,4 +76,22 @@ export function checkReview(body: unknown, where: string): void {
     for (const p of checkObjectTypes(o as KubeObject)) problems.push(`${where}: request.${field}.${p.field}: ${p.message}`);
   }
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
+}
+
+/**
+ * A Helm values file read (or its `text` given, e.g. from stdin) and parsed: an unreadable or malformed one
+ * is a UsageError naming the file and line, after `prefix` (the flag, e.g. `--chart-values `).
+ */
+export function readValuesFile(io: CliIO, file: string, prefix = '', text?: string): { text: string; values: JsonObject } {
+  let t = text;
+  if (t === undefined) {
+    try {
+      t = io.readFile(file);
+    } catch (err) {
+      throw new UsageError(`${prefix}${file}: cannot read values file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  const r = parseValuesText(t, file);
+  if (r.errors.length > 0) throw new UsageError(`${prefix}${r.errors.map(formatValuesError).join('\n')}`);
+  return { text: t, values: r.values };
 }

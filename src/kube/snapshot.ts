@@ -26,7 +26,7 @@ export interface ClusterSnapshot {
 
 const RBAC_KINDS = new Set(['ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding', 'ServiceAccount']);
 /** API groups of the built-in pod-bearing kinds: a CRD kind named `Job` (Volcano, …) is not a workload. */
-const POD_GROUPS = new Set(['', 'apps', 'batch', 'extensions']);
+export const POD_GROUPS: ReadonlySet<string> = new Set(['', 'apps', 'batch', 'extensions']);
 
 /** Groups loaded objects into a snapshot. Namespaces referenced by objects but not listed are added. */
 export function buildSnapshot(objects: readonly LoadedObject[]): ClusterSnapshot {

@@ -8,7 +8,7 @@ import { type ClusterSnapshot, type KubeObject, namespaceLabels } from '../kube/
 import { getOwn, setOwn } from '../util/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
 import { applyApiServerDefaults, isServerObject } from './defaulting.js';
-import { admitPaired, type PairedAdmission, podFromTemplate, podOnlyPolicies, podRuleName } from './pod-admission.js';
+import { admitPaired, findingsOnce, type PairedAdmission, podFromTemplate, podOnlyPolicies } from './pod-admission.js';
 import type { UserNamespace } from './user-namespaces.js';
 
 /** One would-be denial (or audit failure) of a workload by a rule. */
@@ -165,30 +165,22 @@ export function runAudit(input: AuditInput): AuditResult {
     if (template && podPolicies.length > 0) admissions.push(admitPaired(podPolicies, isServerObject(raw) ? template : (podFromTemplate(object) ?? template), ctx));
     const applied = [...new Set(admissions.flatMap((a) => a.mutateResults.filter((m) => m.status === 'pass').map((m) => `${m.policy}/${m.rule}`)))];
     if (applied.length > 0) res.mutated.push({ kind: raw.kind, namespace: ns, name, rules: applied });
-    const found = new Set<string>();
-    for (const { policy: p, result: r } of admissions.flatMap((a) => a.validated)) {
-      for (const rule of r.rules) {
-        if (rule.status !== 'fail' && rule.status !== 'error') continue;
-        const key = `${rule.policy}\u0000${podRuleName(rule.rule)}`;
-        if (found.has(key)) continue;
-        found.add(key);
-        any = true;
-        const action = effectiveAction(p.policy, ns, labels);
-        res.violations.push({
-          kind: raw.kind,
-          namespace: ns,
-          name,
-          policy: rule.policy,
-          rule: rule.rule,
-          message: rule.message,
-          component,
-          result: rule.status,
-          action,
-          userViolation: user !== undefined,
-          file: w.source.file,
-          line: w.source.line,
-        });
-      }
+    for (const { policy: p, rule } of findingsOnce(admissions, (_p, _r, x) => x.status === 'fail' || x.status === 'error')) {
+      any = true;
+      res.violations.push({
+        kind: raw.kind,
+        namespace: ns,
+        name,
+        policy: rule.policy,
+        rule: rule.rule,
+        message: rule.message,
+        component,
+        result: rule.status as Violation['result'],
+        action: effectiveAction(p.policy, ns, labels),
+        userViolation: user !== undefined,
+        file: w.source.file,
+        line: w.source.line,
+      });
     }
     if (any) res.summary.workloadsWithViolations++;
   });

@@ -10,7 +10,7 @@ import { filteredBy } from '../kyverno/config/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
 import { applyApiServerDefaults, isServerObject } from './defaulting.js';
 import type { Creator, DiffEntry, DiffResult, KyvernoDecision, PspDecision } from './diff-types.js';
-import { admitPaired, type PairedAdmission, podFromTemplate, podOnlyPolicies, podRuleName } from './pod-admission.js';
+import { admitPaired, findingsOnce, type PairedAdmission, podFromTemplate, podOnlyPolicies } from './pod-admission.js';
 import type { UserNamespace } from './user-namespaces.js';
 
 export { podFromTemplate };
@@ -139,15 +139,29 @@ export interface DiffInput {
  */
 export function pspDeniesToday(snapshot: ClusterSnapshot, userNamespaces: ReadonlyMap<string, UserNamespace>, keys: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
-  if (snapshot.podSecurityPolicies.length === 0 || !snapshot.rbac.some((o) => o.object.kind === 'RoleBinding' || o.object.kind === 'ClusterRoleBinding')) return out;
+  if (snapshot.podSecurityPolicies.length === 0 || !hasBindings(snapshot)) return out;
   for (const w of snapshot.workloads) {
     const raw = w.object;
     const key = `${raw.kind}/${raw.metadata.namespace ?? ''}/${raw.metadata.name ?? raw.metadata.generateName ?? ''}`;
     if (!keys.has(key)) continue;
-    const pod = podFromTemplate(isServerObject(raw) ? raw : applyApiServerDefaults(raw).object);
-    if (pod && !pspDecision(pod, snapshot, creatorOf(raw, userNamespaces)).allowed) out.add(key);
+    const p = pspOfWorkload(raw, snapshot, userNamespaces);
+    if (p && !p.decision.allowed) out.add(key);
   }
   return out;
+}
+
+/** Whether RBAC bindings say who may use which PSP (without them every pod would read "PSP denies"). */
+function hasBindings(snapshot: ClusterSnapshot): boolean {
+  return snapshot.rbac.some((o) => o.object.kind === 'RoleBinding' || o.object.kind === 'ClusterRoleBinding');
+}
+
+/** PSP's decision today on the pods of a workload: its object as stored (defaulted), the pod, who creates it. */
+function pspOfWorkload(raw: KubeObject, snapshot: ClusterSnapshot, userNamespaces: ReadonlyMap<string, UserNamespace>) {
+  const object = isServerObject(raw) ? raw : applyApiServerDefaults(raw).object;
+  const pod = podFromTemplate(object);
+  if (!pod) return undefined;
+  const creator = creatorOf(raw, userNamespaces);
+  return { object, pod, creator, decision: pspDecision(pod, snapshot, creator) };
 }
 
 /** Builds the diff over every workload of the snapshot. */
@@ -156,8 +170,7 @@ export function runDiff(input: DiffInput): DiffResult {
     // Without PSPs every pod would read as "PSP: denied, no providers available": a comparison with nothing.
     return { entries: [], summary: { breakage: 0, regression: 0, same: 0, total: 0, skipped: NO_PSP_REASON } };
   }
-  if (!input.snapshot.rbac.some((o) => o.object.kind === 'RoleBinding' || o.object.kind === 'ClusterRoleBinding')) {
-    // Who may use which PSP comes from RBAC: without bindings every pod would read "PSP denies".
+  if (!hasBindings(input.snapshot)) {
     return { entries: [], summary: { breakage: 0, regression: 0, same: 0, total: 0, skipped: NO_RBAC_REASON, undecidable: true } };
   }
   const catalog = input.catalog ?? BUILTIN_COMPONENTS;
@@ -168,13 +181,12 @@ export function runDiff(input: DiffInput): DiffResult {
     const raw = w.object;
     if (raw.kind === 'ReplicaSet' && raw.metadata.ownerReferences?.length) continue;
     if (raw.kind === 'Pod' && raw.metadata.ownerReferences?.some((r) => r.controller === true)) continue;
-    const object = isServerObject(raw) ? raw : applyApiServerDefaults(raw).object;
-    const pod = podFromTemplate(object);
-    if (!pod) continue;
+    const today = pspOfWorkload(raw, input.snapshot, input.userNamespaces);
+    if (!today) continue;
+    const { object, pod, creator } = today;
     const ns = raw.metadata.namespace ?? 'default';
     const name = raw.metadata.name ?? '';
-    const creator = creatorOf(raw, input.userNamespaces);
-    const { mutatedPod, ...psp } = pspDecision(pod, input.snapshot, creator);
+    const { mutatedPod, ...psp } = today.decision;
     const kyverno: KyvernoDecision = { allowed: true, denials: [] };
     let kyvernoPatched: KubeObject = object;
     const filtered = filteredBy(input.kyvernoConfig, raw.kind, ns, name);
@@ -195,18 +207,13 @@ export function runDiff(input: DiffInput): DiffResult {
       admissions.push(admitted);
     }
     if (podPolicies.length > 0) admissions.push(admitPaired(podPolicies, pod, ctx));
-    const denied = new Set<string>();
-    for (const { policy: p, result: r } of admissions.flatMap((a) => a.validated)) {
-      if (effectiveAction(p.policy, ns, labels) !== 'Enforce' && r.rules.every((x) => x.status !== 'error' || p.policy.failurePolicy !== 'Fail')) continue;
-      for (const rule of r.rules) {
-        if (rule.status === 'fail' || (rule.status === 'error' && p.policy.failurePolicy === 'Fail')) {
-          const key = `${rule.policy}\u0000${podRuleName(rule.rule)}`;
-          if (denied.has(key)) continue;
-          denied.add(key);
-          kyverno.allowed = false;
-          kyverno.denials.push({ policy: rule.policy, rule: rule.rule, message: rule.message });
-        }
-      }
+    // A result denies under Enforce, or with an error under failurePolicy Fail (then its fails deny too).
+    const failsHard = (p: CompiledPolicy, x: { status: string }) => x.status === 'error' && p.policy.failurePolicy === 'Fail';
+    const denies = (p: CompiledPolicy, r: { rules: readonly { status: string }[] }, rule: { status: string }) =>
+      (effectiveAction(p.policy, ns, labels) === 'Enforce' || r.rules.some((x) => failsHard(p, x))) && (rule.status === 'fail' || failsHard(p, rule));
+    for (const { rule } of findingsOnce(admissions, denies)) {
+      kyverno.allowed = false;
+      kyverno.denials.push({ policy: rule.policy, rule: rule.rule, message: rule.message });
     }
     let cls: DiffEntry['class'] = 'same';
     const lost = new Set<string>();

@@ -5,22 +5,8 @@
 // the controller unchecked and its pods denied; a controller the resourceFilters skip (a standalone
 // ReplicaSet, a `[DaemonSet,*,*]` filter) is never seen while its pods are. Those pods are admitted here as
 // the Pods the controller will create, against the policies that need it.
-import { admissionPolicies, admitResource, type CompiledPolicy, DEFAULT_PROFILE, type EvaluationContext, type PolicyResult, type RuleResult } from '../kyverno/index.js';
+import { admissionPolicies, admitResource, autogenRuleName, type CompiledPolicy, DEFAULT_PROFILE, type EvaluationContext, type PolicyResult, type RuleResult, ruleKinds } from '../kyverno/index.js';
 import { type KubeObject, podView } from '../kube/index.js';
-
-type Rule = CompiledPolicy['rules'][number];
-
-/** The kinds a rule's match names (without group and version). */
-function ruleKinds(rule: Rule): Set<string> {
-  const out = new Set<string>();
-  const m = rule.match as { any?: { resources?: { kinds?: string[] } }[]; all?: { resources?: { kinds?: string[] } }[]; resources?: { kinds?: string[] } } | undefined;
-  const add = (kinds: readonly string[] | undefined) => {
-    for (const k of kinds ?? []) out.add(k.slice(k.lastIndexOf('/') + 1));
-  };
-  for (const f of [...(m?.any ?? []), ...(m?.all ?? [])]) add(f.resources?.kinds);
-  add(m?.resources?.kinds);
-  return out;
-}
 
 const memo = new WeakMap<readonly CompiledPolicy[], Map<string, readonly CompiledPolicy[]>>();
 
@@ -38,8 +24,9 @@ export function podOnlyPolicies(policies: readonly CompiledPolicy[], kind: strin
   if (out === undefined) {
     out = policies.filter((p) =>
       p.rules.some((r) => {
-        if (r.name.startsWith('autogen-') || !ruleKinds(r).has('Pod')) return false;
-        return !p.rules.some((a) => (a.name === `autogen-${r.name}` || a.name === `autogen-cronjob-${r.name}`) && ruleKinds(a).has(kind));
+        if (r.name.startsWith('autogen-') || !ruleKinds(r)?.has('Pod')) return false;
+        const generated = [autogenRuleName('autogen', r.name), autogenRuleName('autogen-cronjob', r.name)];
+        return !p.rules.some((a) => generated.includes(a.name) && ruleKinds(a)?.has(kind));
       }),
     );
     byKind.set(kind, out);
@@ -65,9 +52,24 @@ export function admitPaired(policies: readonly CompiledPolicy[], resource: KubeO
   };
 }
 
-/** A rule name without Kyverno's autogen prefixes: the Pod rule a controller's result stands for. */
-export function podRuleName(rule: string): string {
-  return rule.startsWith('autogen-cronjob-') ? rule.slice('autogen-cronjob-'.length) : rule.startsWith('autogen-') ? rule.slice('autogen-'.length) : rule;
+/**
+ * The rule results of a workload's admissions (the controller's first) that `counts` keeps, each finding
+ * once: a pod's result for a rule the controller already gave as its autogen rule (`autogen-<rule>`, cut
+ * to 63 characters as Kyverno names it) is the same finding.
+ */
+export function findingsOnce(admissions: readonly PairedAdmission[], counts: (policy: CompiledPolicy, result: PolicyResult, rule: RuleResult) => boolean): { policy: CompiledPolicy; rule: RuleResult }[] {
+  const seen = new Set<string>();
+  const out: { policy: CompiledPolicy; rule: RuleResult }[] = [];
+  for (const { policy, result } of admissions.flatMap((a) => a.validated)) {
+    for (const rule of result.rules) {
+      if (!counts(policy, result, rule)) continue;
+      const key = (name: string) => `${rule.policy}\u0000${name}`;
+      if ([rule.rule, autogenRuleName('autogen', rule.rule), autogenRuleName('autogen-cronjob', rule.rule)].some((n) => seen.has(key(n)))) continue;
+      seen.add(key(rule.rule));
+      out.push({ policy, rule });
+    }
+  }
+  return out;
 }
 
 /** The pod a workload's controller would create from its template. */

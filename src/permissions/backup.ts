@@ -48,6 +48,11 @@ export interface UserProblem {
 }
 
 /** Reads records out of objects: PermissionUser objects, PermissionUserList items, and BCM objects. */
+/** Whether an object is one a users file holds: a backup list, a PermissionUser or a BCM user object. */
+export function isUserDocument(o: KubeObject): boolean {
+  return o.kind === BACKUP_KIND || isPermissionUserObject(o) || isBcmUserObject(o);
+}
+
 export function collectUserRecords(objects: readonly KubeObject[]): KubeObject[] {
   const out: KubeObject[] = [];
   for (const o of objects) {

@@ -11,7 +11,10 @@ export interface CliRun {
 }
 
 /** Runs `podgate argv...` in-process. */
-export async function runCli(argv: string[], opts: { stdin?: string; env?: Record<string, string>; isTTY?: boolean; now?: () => number; stdoutIsTTY?: boolean; programName?: string } = {}): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  opts: { stdin?: string; env?: Record<string, string>; isTTY?: boolean; now?: () => number; stdoutIsTTY?: boolean; programName?: string; writeFile?: (path: string, text: string) => void } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -29,7 +32,7 @@ export async function runCli(argv: string[], opts: { stdin?: string; env?: Recor
     env: opts.env ?? {},
     cwd: process.cwd(),
     readFile: (p) => decodeOrFail(readFileSync(p), p),
-    writeFile: (p, t) => writeFileSync(p, t),
+    writeFile: opts.writeFile ?? ((p, t) => writeFileSync(p, t)),
   };
   const code = await run(argv, io);
   return { code, stdout, stderr };

@@ -8,8 +8,6 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type CliIO, decodeOrFail } from '../../src/cli/io.js';
-import { run } from '../../src/cli/program.js';
 import { runCli } from '../helpers/cli.js';
 
 const sample = 'examples/bcm-9.2-k8s-1.24';
@@ -66,29 +64,14 @@ test('a run that fails half-way leaves the previous run\'s outputs, and no stagi
   // Another input, so that every output of the failing run differs from the first run's.
   const bare = join(dir, 'bare');
   cpSync(join(sample, 'cluster'), bare, { recursive: true });
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    readStdin: async () => '',
-    isTTY: false,
-    stdoutIsTTY: false,
-    env: {},
-    cwd: process.cwd(),
-    readFile: (p) => decodeOrFail(readFileSync(p), p),
+  const r = await runCli(['migrate', 'run', '--cluster', bare, '--out-dir', out], {
     writeFile: (p, t) => {
       if (p.endsWith('diff.txt')) throw new Error('disk full (injected)');
       writeFileSync(p, t);
     },
-  };
-  const code = await run(['migrate', 'run', '--cluster', bare, '--out-dir', out], io);
-  assert.equal(code, 1, stdout + stderr);
-  assert.match(stderr, /disk full \(injected\)/);
+  });
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /disk full \(injected\)/);
   assert.deepEqual(snapshot(out), before);
 });
 

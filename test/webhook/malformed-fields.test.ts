@@ -6,29 +6,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLogger } from '../../src/webhook/index.js';
 import { runCli } from '../helpers/cli.js';
-import { call, memoryLog, startKyvernoServer } from './helpers.js';
+import { call, memoryLog, podReview, startKyvernoServer } from './helpers.js';
 
 const policy = new URL('../security/testdata/team-label-json6902.yaml', import.meta.url).pathname;
 
+/** The helpers' Pod review, made privileged (the policy file denies it) and then edited. */
 function review(edit: (r: Record<string, unknown>, o: Record<string, unknown>) => void): string {
-  const object: Record<string, unknown> = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'p', namespace: 'team-a', annotations: { 'example.com/team': 'platform' } },
-    spec: { containers: [{ name: 'c', image: 'nginx', securityContext: { privileged: true } }] },
-  };
-  const request: Record<string, unknown> = {
-    uid: 'u-1',
-    kind: { group: '', version: 'v1', kind: 'Pod' },
-    resource: { group: '', version: 'v1', resource: 'pods' },
-    namespace: 'team-a',
-    name: 'p',
-    operation: 'CREATE',
-    userInfo: { username: 'mallory' },
-    object,
-  };
+  const body = podReview({ uid: 'u-1', name: 'p' });
+  const request = body.request as Record<string, unknown>;
+  const object = request.object as Record<string, unknown>;
+  (object.metadata as Record<string, unknown>).annotations = { 'example.com/team': 'platform' };
+  object.spec = { containers: [{ name: 'c', image: 'nginx', securityContext: { privileged: true } }] };
   edit(request, object);
-  return JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request });
+  return JSON.stringify(body);
 }
 
 interface Answer {

@@ -7,10 +7,8 @@ import {
   type ChartVersion,
   ChartRenderError,
   type ChartWarning,
-  formatValuesError,
   type KyvernoChoice,
   kubeMinor,
-  parseValuesText,
   renderChart,
   versionMatrix,
 } from '../../chart/index.js';
@@ -18,7 +16,7 @@ import type { JsonObject } from '../../util/index.js';
 import { UsageError } from '../io.js';
 import { isWide, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
-import { kubernetesVersion } from '../validate-input.js';
+import { kubernetesVersion, readValuesFile } from '../validate-input.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -38,17 +36,7 @@ interface RenderFlags {
 
 async function readValues(ctx: CliContext, files: readonly string[]): Promise<JsonObject[]> {
   const stdin = files.includes('-') ? await ctx.io.readStdin() : '';
-  return files.map((f) => {
-    let text: string;
-    try {
-      text = f === '-' ? stdin : ctx.io.readFile(f);
-    } catch (err) {
-      throw new UsageError(`${f}: cannot read values file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    const r = parseValuesText(text, f);
-    if (r.errors.length > 0) throw new UsageError(r.errors.map(formatValuesError).join('\n'));
-    return r.values;
-  });
+  return files.map((f) => readValuesFile(ctx.io, f, '', f === '-' ? stdin : undefined).values);
 }
 
 function choice(c: KyvernoChoice | undefined): string {

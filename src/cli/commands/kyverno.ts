@@ -3,7 +3,7 @@
 // kyverno@v1.10.7:cmd/cli/kubectl-kyverno/test and apply (utils/common: processMutateEngineResponse).
 import { type Command, Option } from 'commander';
 import { parse, stringify } from 'yaml';
-import { CHART_VERSIONS, ChartRenderError, type ChartVersion, formatValuesError, parseValuesText, renderChart } from '../../chart/index.js';
+import { CHART_VERSIONS, ChartRenderError, type ChartVersion, renderChart } from '../../chart/index.js';
 import type { KubeObject } from '../../kube/index.js';
 import {
   compilePolicy,
@@ -25,7 +25,7 @@ import { EXIT, UsageError } from '../io.js';
 import { junitXml } from '../formats/junit.js';
 import { loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
-import { chartKyvernoVersion, policyValidation, printWarnings, type ValidateOptions, validateOptions } from '../validate-input.js';
+import { chartKyvernoVersion, policyValidation, printWarnings, readValuesFile, type ValidateOptions, validateOptions } from '../validate-input.js';
 
 /** Renders a box-drawn table the way `kyverno test` 1.10 does (│ and ─). */
 export function boxTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -115,17 +115,7 @@ function runTest(ctx: CliContext, paths: string[], opts: { fileName: string; fai
  * render problem is a UsageError naming the file, chart warnings go to stderr.
  */
 function loadChartPolicies(ctx: CliContext, files: readonly string[], version: ChartVersion, validate: ValidateOptions): Policy[] {
-  const values = files.map((f) => {
-    let text: string;
-    try {
-      text = ctx.io.readFile(f);
-    } catch (err) {
-      throw new UsageError(`--chart-values ${f}: cannot read values file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    const r = parseValuesText(text, f);
-    if (r.errors.length > 0) throw new UsageError(`--chart-values ${r.errors.map(formatValuesError).join('\n')}`);
-    return r.values;
-  });
+  const values = files.map((f) => readValuesFile(ctx.io, f, '--chart-values ').values);
   let rendered: ReturnType<typeof renderChart>;
   try {
     rendered = renderChart({ version, values, set: [] });

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { formatValuesError, parseValuesText } from '../../chart/index.js';
 import { convertPsps } from '../../migrate/convert.js';
 import { findPspAdmitting } from '../../migrate/diff.js';
 import { enablePolicyExceptions } from '../../migrate/exception-values.js';
@@ -18,7 +17,8 @@ import { renderHtmlReport } from '../../report/index.js';
 import { shellQuote } from '../../util/index.js';
 import { readExceptionFeatures } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
-import { RunOutDir } from '../out-dir.js';
+import { RunOutDir, type RunOutput } from '../out-dir.js';
+import { readValuesFile } from '../validate-input.js';
 import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import { auditPolicyReports, auditSarif, auditTable } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
@@ -29,17 +29,9 @@ import { yamlStream } from './users.js';
 /** Registers `migrate`. */
 /** A values file read and parsed before anything is written: a missing or malformed one is a usage error naming file and line. */
 function readValuesOrFail(ctx: CliContext, file: string, flag: string): string {
-  let text: string;
-  try {
-    text = ctx.io.readFile(file);
-  } catch (err) {
-    if (err instanceof UsageError) throw new UsageError(`${flag} ${err.message}`);
-    throw new UsageError(`${flag} ${file}: cannot read values file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const r = parseValuesText(text, file);
-  if (r.errors.length > 0) throw new UsageError(`${flag} ${r.errors.map(formatValuesError).join('\n')}`);
+  const { text, values } = readValuesFile(ctx.io, file, `${flag} `);
   // The comparison reads policyExclude: one of another type would read as "no exclusions".
-  const pe = r.values.policyExclude;
+  const pe = values.policyExclude;
   if (pe !== undefined && pe !== null && (typeof pe !== 'object' || Array.isArray(pe))) throw new UsageError(`${flag} ${file}: policyExclude must be a map of policy names to match blocks, found ${JSON.stringify(pe)}`);
   return text;
 }
@@ -195,76 +187,76 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       // --force; the run's files replace the previous run's only once every step succeeded (out-dir.ts).
       const out = RunOutDir.open(opts.outDir, Boolean(opts.force), 'migrate run');
       try {
-      const write = (name: string, text: string) => out.write(name, text, ctx.io.writeFile);
-      const say = (line: string) => ctx.io.stdout(`${line}\n`);
-      let n = 0;
-      const step = (line: string) => say(`${++n}. ${line}`);
-      say(`podgate migrate run: ${m.source}, Kubernetes ${target.kubernetes}, kyverno-policies ${m.chartVersion}${values.length ? ` with ${values.join(', ')}` : ' with the chart defaults'}`);
-      for (const p of m.readProblems) ctx.io.stderr(`error: ${p}\n`);
+        const write = (name: RunOutput, text: string) => out.write(name, text, ctx.io.writeFile);
+        const say = (line: string) => ctx.io.stdout(`${line}\n`);
+        let n = 0;
+        const step = (line: string) => say(`${++n}. ${line}`);
+        say(`podgate migrate run: ${m.source}, Kubernetes ${target.kubernetes}, kyverno-policies ${m.chartVersion}${values.length ? ` with ${values.join(', ')}` : ' with the chart defaults'}`);
+        for (const p of m.readProblems) ctx.io.stderr(`error: ${p}\n`);
 
-      const audit = auditInputs(ctx.io, m);
-      write('audit.txt', formatAudit(audit, { ...m, policyCount: m.target.policies.length }));
-      write('audit.json', `${JSON.stringify(auditJson(audit), null, 2)}\n`);
-      step(`audit: ${audit.summary.violations} violations (${audit.summary.denials} would be denied) in ${audit.summary.workloadsWithViolations} of ${audit.summary.evaluated} workloads; ${audit.summary.userViolations} in user namespaces; ${audit.summary.skipped} never seen by Kyverno  → audit.txt, audit.json`);
+        const audit = auditInputs(ctx.io, m);
+        write('audit.txt', formatAudit(audit, { ...m, policyCount: m.target.policies.length }));
+        write('audit.json', `${JSON.stringify(auditJson(audit), null, 2)}\n`);
+        step(`audit: ${audit.summary.violations} violations (${audit.summary.denials} would be denied) in ${audit.summary.workloadsWithViolations} of ${audit.summary.evaluated} workloads; ${audit.summary.userViolations} in user namespaces; ${audit.summary.skipped} never seen by Kyverno  → audit.txt, audit.json`);
 
-      const plan = computeFor(m, audit);
-      for (const w of [...plan.deniedTodayWarnings, ...plan.warnings]) ctx.io.stderr(`warning: ${w}\n`);
-      const merged = mergeExceptions(m.valuesTexts[0]?.text ?? '', plan.additions);
-      const enforced = enforceValues(merged.text, Boolean(opts.auditOnly));
-      write('kyverno-policies-values.yaml', enforced.text);
-      const unneeded = unneededFor(ctx.io, m);
-      write('exceptions.json', `${JSON.stringify({ exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: [...plan.deniedTodayWarnings, ...plan.warnings], unneeded }, null, 2)}\n`);
-      step(`exceptions: ${merged.added.length} namespace exclusions added to ${Object.keys(plan.exceptions).length} policies${enforced.added ? `; validationFailureAction: ${opts.auditOnly ? 'Audit (--audit-only)' : 'Enforce'} set` : ''}  → kyverno-policies-values.yaml, exceptions.json`);
-      for (const [p, nss] of Object.entries(plan.exceptions)) say(`     ${p}: + ${nss.join(', ')}`);
+        const plan = computeFor(m, audit);
+        for (const w of [...plan.deniedTodayWarnings, ...plan.warnings]) ctx.io.stderr(`warning: ${w}\n`);
+        const merged = mergeExceptions(m.valuesTexts[0]?.text ?? '', plan.additions);
+        const enforced = enforceValues(merged.text, Boolean(opts.auditOnly));
+        write('kyverno-policies-values.yaml', enforced.text);
+        const unneeded = unneededFor(ctx.io, m);
+        write('exceptions.json', `${JSON.stringify({ exceptions: plan.exceptions, userViolations: plan.userViolations, warnings: [...plan.deniedTodayWarnings, ...plan.warnings], unneeded }, null, 2)}\n`);
+        step(`exceptions: ${merged.added.length} namespace exclusions added to ${Object.keys(plan.exceptions).length} policies${enforced.added ? `; validationFailureAction: ${opts.auditOnly ? 'Audit (--audit-only)' : 'Enforce'} set` : ''}  → kyverno-policies-values.yaml, exceptions.json`);
+        for (const [p, nss] of Object.entries(plan.exceptions)) say(`     ${p}: + ${nss.join(', ')}`);
 
-      const m2 = await readMigrationInputs(ctx.io, { ...opts, chartVersion, values: [out.path('kyverno-policies-values.yaml')], kyvernoValues }, 'migrate run (re-audit)', { cluster: m.cluster });
-      const audit2 = auditInputs(ctx.io, m2, 're-auditing');
-      const system = audit2.violations.filter((v) => !v.userViolation).length;
-      write('audit-after.txt', formatAudit(audit2, { ...m2, policyCount: m2.target.policies.length }));
-      step(`re-audit with the generated values: ${system} system violations, ${audit2.summary.userViolations} user violations (kept: users stay confined)  → audit-after.txt`);
+        const m2 = await readMigrationInputs(ctx.io, { ...opts, chartVersion, values: [out.path('kyverno-policies-values.yaml')], kyvernoValues }, 'migrate run (re-audit)', { cluster: m.cluster });
+        const audit2 = auditInputs(ctx.io, m2, 're-auditing');
+        const system = audit2.violations.filter((v) => !v.userViolation).length;
+        write('audit-after.txt', formatAudit(audit2, { ...m2, policyCount: m2.target.policies.length }));
+        step(`re-audit with the generated values: ${system} system violations, ${audit2.summary.userViolations} user violations (kept: users stay confined)  → audit-after.txt`);
 
-      if (compare && compareText !== undefined) {
-        const cmp = compareValues(enforced.text, compareText, m.snapshot.namespaces.map((ns) => ns.name));
-        write('values-comparison.txt', cmp.text);
-        step(`compared with ${compare}: ${cmp.same ? 'same exclusions for the namespaces present' : 'differences listed'}  → values-comparison.txt`);
-        for (const line of cmp.lines) say(`     ${line}`);
-      }
+        if (compare && compareText !== undefined) {
+          const cmp = compareValues(enforced.text, compareText, m.snapshot.namespaces.map((ns) => ns.name));
+          write('values-comparison.txt', cmp.text);
+          step(`compared with ${compare}: ${cmp.same ? 'same exclusions for the namespaces present' : 'differences listed'}  → values-comparison.txt`);
+          for (const line of cmp.lines) say(`     ${line}`);
+        }
 
-      const diff = diffInputs(m2, ctx.io);
-      write('diff.txt', formatDiff(diff, true));
-      write('diff.json', `${JSON.stringify(diff, null, 2)}\n`);
-      if (diff.summary.skipped) step('PSP vs Kyverno: skipped, the reason is in the summary below  → diff.json');
-      else step(`PSP vs Kyverno (generated values): ${diff.summary.breakage} breakages, ${diff.summary.regression} regressions, ${diff.summary.same} same  → diff.txt, diff.json`);
+        const diff = diffInputs(m2, ctx.io);
+        write('diff.txt', formatDiff(diff, true));
+        write('diff.json', `${JSON.stringify(diff, null, 2)}\n`);
+        if (diff.summary.skipped) step('PSP vs Kyverno: skipped, the reason is in the summary below  → diff.json');
+        else step(`PSP vs Kyverno (generated values): ${diff.summary.breakage} breakages, ${diff.summary.regression} regressions, ${diff.summary.same} same  → diff.txt, diff.json`);
 
-      const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
-      const steps = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.map(shellQuote).join(' ')}` : '--kubeconfig ~/.kube/config' });
-      write('plan.txt', formatPlan(steps));
-      write('plan.json', `${JSON.stringify({ kubernetes: target.kubernetes, steps }, null, 2)}\n`);
-      write('kyverno-values.yaml', kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues()));
-      step(`plan: ${steps.length} steps, ${pspRemoved(target.kubernetes) ? `Kubernetes ${target.kubernetes} has no PSP: Kyverno ${target.kyverno} in Audit, then Enforce` : 'PSP enforcing until Kyverno enforces'}  → plan.txt, plan.json, kyverno-values.yaml`);
+        const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
+        const steps = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.map(shellQuote).join(' ')}` : '--kubeconfig ~/.kube/config' });
+        write('plan.txt', formatPlan(steps));
+        write('plan.json', `${JSON.stringify({ kubernetes: target.kubernetes, steps }, null, 2)}\n`);
+        write('kyverno-values.yaml', kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues()));
+        step(`plan: ${steps.length} steps, ${pspRemoved(target.kubernetes) ? `Kubernetes ${target.kubernetes} has no PSP: Kyverno ${target.kyverno} in Audit, then Enforce` : 'PSP enforcing until Kyverno enforces'}  → plan.txt, plan.json, kyverno-values.yaml`);
 
-      const readiness = judgeReadiness({
-        source: m.source,
-        kubernetes: target.kubernetes,
-        chartVersion: m.chartVersion,
-        readProblems: m.readProblems,
-        audit: audit2,
-        diff,
-        chartPolicies: chartPoliciesOf(m2),
-        chartWarnings: m2.target.chartWarnings.map((w) => w.message),
-        profile: m2.profile,
-        auditOnly: Boolean(opts.auditOnly),
-        ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
-        exclusionsAdded: merged.added.length,
-        extraWarnings: [...plan.warnings, ...unneeded.map((u) => `least privilege: policyExclude.${u.policy}: ${u.namespace} is not needed: ${u.reason}${u.prunable ? ' (migrate exceptions --prune removes it)' : ''}`)],
-      });
-      write('summary.json', `${JSON.stringify(readiness, null, 2)}\n`);
-      write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps, readiness, { file: 'kyverno-policies-values.yaml', text: enforced.text })));
-      step('report: one self-contained page  → report.html');
-      step(`summary  → summary.json\n${formatReadiness(readiness).trimEnd()}`);
-      out.commit();
-      say(`outputs in ${opts.outDir}/`);
-      if (!readiness.ready) ctx.state.exitCode = EXIT.failures;
+        const readiness = judgeReadiness({
+          source: m.source,
+          kubernetes: target.kubernetes,
+          chartVersion: m.chartVersion,
+          readProblems: m.readProblems,
+          audit: audit2,
+          diff,
+          chartPolicies: chartPoliciesOf(m2),
+          chartWarnings: m2.target.chartWarnings.map((w) => w.message),
+          profile: m2.profile,
+          auditOnly: Boolean(opts.auditOnly),
+          ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
+          exclusionsAdded: merged.added.length,
+          extraWarnings: [...plan.warnings, ...unneeded.map((u) => `least privilege: policyExclude.${u.policy}: ${u.namespace} is not needed: ${u.reason}${u.prunable ? ' (migrate exceptions --prune removes it)' : ''}`)],
+        });
+        write('summary.json', `${JSON.stringify(readiness, null, 2)}\n`);
+        write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps, readiness, { file: 'kyverno-policies-values.yaml', text: enforced.text })));
+        step('report: one self-contained page  → report.html');
+        step(`summary  → summary.json\n${formatReadiness(readiness).trimEnd()}`);
+        out.commit();
+        say(`outputs in ${opts.outDir}/`);
+        if (!readiness.ready) ctx.state.exitCode = EXIT.failures;
       } catch (err) {
         out.abandon();
         throw err;

@@ -7,8 +7,7 @@ import { loadPolicyObjects } from '../../kyverno/index.js';
 import {
   BACKUP_KIND,
   collectUserRecords,
-  isBcmUserObject,
-  isPermissionUserObject,
+  isUserDocument,
   lintPolicies,
   PERMISSION_USER_API,
   makeBackup,
@@ -54,11 +53,6 @@ function freeName(path: string): string {
   let i = 1;
   while (existsSync(`${path}.${i}`)) i++;
   return `${path}.${i}`;
-}
-
-/** A document a users file may hold: a backup list, a PermissionUser, or a BCM user object. */
-function isUserDocument(o: KubeObject): boolean {
-  return o.kind === BACKUP_KIND || isPermissionUserObject(o) || isBcmUserObject(o);
 }
 
 function describeChange(c: UserChange): string {
