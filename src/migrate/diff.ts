@@ -34,6 +34,9 @@ export function creatorOf(o: KubeObject, userNamespaces: ReadonlyMap<string, Use
     return { user: `system:serviceaccount:kube-system:${sa}`, groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'], via: `controller service account ${sa} (kube-controller-manager)` };
   }
   const owner = userNamespaces.get(ns);
+  // A member of the group: whatever the group (and every authenticated user) may use; no User binding
+  // can name this placeholder.
+  if (owner?.group) return { user: `(a member of ${owner.user})`, groups: [owner.user, 'system:authenticated'], via: `namespace group ${owner.user}` };
   if (owner) return { user: owner.user, groups: ['system:authenticated'], via: `namespace user ${owner.user}` };
   return { user: 'kubernetes-admin', groups: [SYSTEM_MASTERS, 'system:authenticated'], via: 'cluster administrator (system:masters)' };
 }

@@ -3,7 +3,7 @@
 import type { AuditResult } from './audit.js';
 import type { ComponentDef } from './components.js';
 import type { DiffResult } from './diff-types.js';
-import type { UserNamespace } from './user-namespaces.js';
+import { ownerLabel, type UserNamespace } from './user-namespaces.js';
 import { existingExcludes } from './values-merge.js';
 
 /** Renders the audit grouped by namespace and component. */
@@ -13,7 +13,7 @@ export function formatAudit(a: AuditResult, m: { userNamespaces: ReadonlyMap<str
   for (const v of a.violations) byNs.set(v.namespace, [...(byNs.get(v.namespace) ?? []), v]);
   for (const [ns, vs] of [...byNs].sort(([x], [y]) => (x < y ? -1 : 1))) {
     const user = m.userNamespaces.get(ns);
-    out.push(`namespace ${ns}${user ? ` (user ${user.user}: ${user.evidence}; never exempted)` : ''}`);
+    out.push(`namespace ${ns}${user ? ` (${ownerLabel(user)}: ${user.evidence}; never exempted)` : ''}`);
     const byComp = new Map<string, typeof vs>();
     for (const v of vs) byComp.set(v.component, [...(byComp.get(v.component) ?? []), v]);
     for (const [comp, cvs] of byComp) {

@@ -1,6 +1,8 @@
 // Finds the namespaces owned by cluster users. Only positive evidence counts: a BCM permission-user
-// object, a podgate PermissionUser record, or a RoleBinding handing the namespace to a `User`.
-// A name ending in `-restricted` alone proves nothing.
+// object, a podgate PermissionUser record, or a RoleBinding handing the namespace to a `User` or to a
+// human `Group` (an LDAP/OIDC group: its members create pods there as much as a user does; `system:`
+// groups, those of service accounts and nodes, are not people). A name ending in `-restricted` alone
+// proves nothing.
 import type { ClusterSnapshot, KubeObject } from '../kube/index.js';
 import { collectUserRecords, type PermissionUser, validateRecords } from '../permissions/index.js';
 import { isObject } from '../util/index.js';
@@ -8,8 +10,16 @@ import { isObject } from '../util/index.js';
 /** Why a namespace counts as a user's. */
 export interface UserNamespace {
   namespace: string;
+  /** The user, or the group when `group` is set. */
   user: string;
   evidence: string;
+  /** Set when the namespace is handed to a group of people rather than to one user. */
+  group?: true;
+}
+
+/** `user alice` or `group hpc-users`: how messages name the owner of a user namespace. */
+export function ownerLabel(u: UserNamespace): string {
+  return `${u.group ? 'group' : 'user'} ${u.user}`;
 }
 
 /** Permission users found in the snapshot (records and BCM objects), plus extra records given on the command line. */
@@ -35,9 +45,11 @@ export function findUserNamespaces(snap: ClusterSnapshot, users: readonly Permis
   for (const { object: o } of snap.rbac) {
     if (o.kind !== 'RoleBinding' || !o.metadata.namespace || !Array.isArray(o.subjects)) continue;
     for (const s of o.subjects) {
-      if (!isObject(s) || s.kind !== 'User' || typeof s.name !== 'string' || s.name.startsWith('system:')) continue;
+      if (!isObject(s) || (s.kind !== 'User' && s.kind !== 'Group') || typeof s.name !== 'string' || s.name === '' || s.name.startsWith('system:')) continue;
       const ns = o.metadata.namespace;
-      if (!out.has(ns)) out.set(ns, { namespace: ns, user: s.name, evidence: `RoleBinding ${ns}/${o.metadata.name} binds User ${s.name}` });
+      if (out.has(ns)) continue;
+      const evidence = `RoleBinding ${ns}/${o.metadata.name} binds ${s.kind} ${s.name}`;
+      out.set(ns, s.kind === 'Group' ? { namespace: ns, user: s.name, evidence, group: true } : { namespace: ns, user: s.name, evidence });
     }
   }
   return out;

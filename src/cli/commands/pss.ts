@@ -65,6 +65,8 @@ function registerCheck(pss: Command, ctx: CliContext): void {
 /** What confines a user namespace when PSA cannot: the per-user policies, and why baseline is impossible. */
 interface UserNote {
   user: string;
+  /** Set when the namespace belongs to a group of people, not one user. */
+  group?: true;
   evidence: string;
   /** The per-user Kyverno ClusterPolicies that confine the namespace. */
   confinedBy: string[];
@@ -83,6 +85,11 @@ function userNotes(snap: ClusterSnapshot, list: readonly NamespaceSuggestion[], 
   return list.map((s) => {
     const owner = owners.get(s.namespace);
     if (!owner) return s;
+    if (owner.group) {
+      // No per-user policies confine a group's namespace: PSA's level (or the chart's policies) is all there is.
+      const note = `members of group ${owner.user} create pods here; podgate renders no per-user policies for a group, so nothing but PSA and the chart's policies (never exempted here) confines ${s.namespace}`;
+      return { ...s, user: { user: owner.user, group: true, evidence: owner.evidence, confinedBy: [], hostPaths: [], baselineImpossible: [], note } };
+    }
     const u = users.find((x) => x.name === owner.user);
     const confinedBy = u ? renderUser(u, { psp: false }).filter((o) => o.kind === 'ClusterPolicy').map((o) => o.metadata.name ?? '') : [];
     const hostPaths = u ? u.hostPaths.map((h) => h.pathPrefix) : [];
@@ -110,7 +117,7 @@ function printSuggestions(ctx: CliContext, list: readonly Suggestion[]): void {
     ),
   );
   for (const s of list) {
-    const who = s.user ? ` (user ${s.user.user}: ${s.user.evidence})` : '';
+    const who = s.user ? ` (${s.user.group ? 'group' : 'user'} ${s.user.user}: ${s.user.evidence})` : '';
     ctx.io.stdout(`\nnamespace ${s.namespace}${who}: kubectl label --overwrite ns ${s.namespace} ${Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
     for (const b of s.blockers) ctx.io.stdout(`  held back from ${b.level}:${s.labels['pod-security.kubernetes.io/warn-version']} by ${b.kind}/${b.name} (${b.file}): ${b.message}\n`);
     if (s.user) ctx.io.stdout(`  ${s.user.note}\n`);
