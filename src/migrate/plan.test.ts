@@ -76,8 +76,18 @@ test('post-migration phase: Kubernetes 1.24 → 1.25 → 1.26 with Kyverno 1.10,
   assert.deepEqual(tail, ['kubernetes-1.25', 'kubernetes-1.26', 'upgrade-1.26']);
   assert.match(steps.find((s) => s.id === 'kubernetes-1.25')!.title, /^Upgrade Kubernetes 1\.24 → 1\.25, keeping Kyverno 1\.10$/);
   const up = steps.find((s) => s.id === 'upgrade-1.26')!;
-  const gate = up.commands.findIndex((c) => c.startsWith('podgate migrate upgrade --kubernetes 1.26 --cluster dump/ --values kyverno-policies-values.yaml --kyverno-values kyverno-values.yaml --out-dir podgate-upgrade'));
+  const gate = up.commands.findIndex((c) => c.startsWith('podgate migrate upgrade --kubernetes 1.26 --cluster dump/ --values installed-kyverno-policies-values.yaml --kyverno-values installed-kyverno-values.yaml --out-dir podgate-upgrade'));
   const firstHelm = up.commands.findIndex((c) => c.startsWith('helm upgrade'));
   assert.ok(gate >= 0 && gate < firstHelm, up.commands.join('\n'));
   assert.ok(up.checks.some((c) => c.includes('podgate migrate upgrade exited 0')));
+});
+
+test('no command of the plan writes over the values files the admin keeps (the merged one keeps its comments)', () => {
+  for (const k8s of ['1.24', '1.26']) {
+    for (const s of buildPlan({ ...opts, kubernetes: k8s })) {
+      for (const c of s.commands) {
+        for (const kept of [opts.policiesValues, opts.kyvernoValues]) assert.ok(!c.includes(`> ${kept}`), `${k8s} ${s.id}: ${c}`);
+      }
+    }
+  }
 });

@@ -92,17 +92,21 @@ function upgradeSteps(o: PlanOptions): PlanStep[] {
       });
     }
     const gated = u.kyvernoChart === '3.2.6' && u.policiesChart === '3.2.5';
-    const kv = gated ? `${UPGRADE_DIR}/kyverno-values.yaml` : 'kyverno-values.yaml';
-    const pv = gated ? `${UPGRADE_DIR}/kyverno-policies-values.yaml` : 'kyverno-policies-values.yaml';
+    // What the releases run, read back from helm into files of their own: the values files the admin keeps
+    // (the merged one with its comments) are never overwritten.
+    const installedKv = 'installed-kyverno-values.yaml';
+    const installedPv = 'installed-kyverno-policies-values.yaml';
+    const kv = gated ? `${UPGRADE_DIR}/kyverno-values.yaml` : installedKv;
+    const pv = gated ? `${UPGRADE_DIR}/kyverno-policies-values.yaml` : installedPv;
     out.push({
       id: `upgrade-${u.kubernetes}`,
       title: `After Kubernetes is upgraded to ${u.kubernetes}: upgrade Kyverno to ${u.kyvernoApp} (chart ${u.kyvernoChart}) and kyverno-policies ${u.policiesChart}`,
       why: `Kyverno ${running} is not tested beyond the Kubernetes it was installed for; Kyverno ${u.kyvernoApp} is the newest release podgate verified on Kubernetes ${u.kubernetes}, and newer charts refuse older clusters, so Kyverno moves after Kubernetes.${gated ? ' podgate migrate upgrade is the gate: it evaluates every workload under both versions and translates the values files for the new charts.' : ''}`,
       commands: [
-        "helm get values -n kyverno kyverno | sed '/USER-SUPPLIED VALUES:/d' > kyverno-values.yaml",
-        "helm get values -n kyverno kyverno-policies | sed '/USER-SUPPLIED VALUES:/d' > kyverno-policies-values.yaml",
+        `helm get values -n kyverno kyverno | sed '/USER-SUPPLIED VALUES:/d' > ${installedKv}`,
+        `helm get values -n kyverno kyverno-policies | sed '/USER-SUPPLIED VALUES:/d' > ${installedPv}`,
         ...(gated
-          ? [`podgate migrate upgrade --kubernetes ${u.kubernetes} ${o.clusterArg} --values kyverno-policies-values.yaml --kyverno-values kyverno-values.yaml --out-dir ${UPGRADE_DIR}   # the gate: exit 0 = no workload newly denied`]
+          ? [`podgate migrate upgrade --kubernetes ${u.kubernetes} ${o.clusterArg} --values ${installedPv} --kyverno-values ${installedKv} --out-dir ${UPGRADE_DIR}   # the gate: exit 0 = no workload newly denied`]
           : []),
         `podgate chart render --chart-version ${u.policiesChart} -f ${pv} > /dev/null   # shows warnings for the new chart`,
         `helm upgrade --wait --version ${u.kyvernoChart} -f ${kv} --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno`,
@@ -230,8 +234,9 @@ function buildPlanWithPsp(o: PlanOptions): PlanStep[] {
       why: 'Missing exceptions are found now, offline, instead of as refused DaemonSets later.',
       commands: [
         `podgate migrate audit ${o.clusterArg} --values ${o.policiesValues} --chart-version ${o.policiesChart}`,
-        `podgate migrate exceptions ${o.clusterArg} --values ${o.policiesValues} --out ${o.policiesValues}.new && mv ${o.policiesValues}.new ${o.policiesValues}`,
-        `podgate migrate diff ${o.clusterArg}`,
+        `podgate migrate exceptions ${o.clusterArg} --values ${o.policiesValues} --chart-version ${o.policiesChart} --out ${o.policiesValues}.new && mv ${o.policiesValues}.new ${o.policiesValues}`,
+        // The diff compares PSP with the policies the cluster will get: the values just written, on the same chart.
+        `podgate migrate diff ${o.clusterArg} --values ${o.policiesValues} --chart-version ${o.policiesChart}`,
       ],
       checks: ['the audit lists no system workload violation (only user violations, which stay denied on purpose)', 'every regression in the diff is understood'],
       rollback: ['nothing changed in the cluster'],

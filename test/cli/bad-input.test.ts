@@ -191,7 +191,7 @@ const cases: Case[] = [
     name: 'migrate plan shell-quotes the paths in its commands',
     argv: () => ['migrate', 'plan', '--values', 'a b; rm -rf ~', '--cluster', 'cl $(id) x'],
     code: 0,
-    stdout: /podgate migrate exceptions --cluster 'cl \$\(id\) x' --values 'a b; rm -rf ~' --out 'a b; rm -rf ~'\.new && mv 'a b; rm -rf ~'\.new 'a b; rm -rf ~'/,
+    stdout: /podgate migrate exceptions --cluster 'cl \$\(id\) x' --values 'a b; rm -rf ~' --chart-version 3\.0\.7 --out 'a b; rm -rf ~'\.new && mv 'a b; rm -rf ~'\.new 'a b; rm -rf ~'/,
   },
   // Session 5 CLI probe: `results: "oops"` gave "0 tests passed and 0 tests failed", exit 0.
   {

@@ -135,3 +135,19 @@ for (const [k8s, hops] of [
     } else assert.ok(!ids.includes('upgrade-1.26'), ids.join(' '));
   });
 }
+
+test('the plan audits, exempts and diffs against one target: the values file it installs, on the chart it installs', async () => {
+  for (const k8s of ['1.24', '1.26']) {
+    const r = await runCli(['-o', 'json', 'migrate', 'plan', '--kubernetes', k8s, '--values', 'site values.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    const cmds = (JSON.parse(r.stdout) as { steps: Step[] }).steps.flatMap((s) => s.commands);
+    const chart = /helm install .*--version (\S+) -f 'site values\.yaml'.* kyverno\/kyverno-policies$/.exec(cmds.find((c) => c.startsWith('helm install') && c.endsWith('kyverno/kyverno-policies')) ?? '')?.[1];
+    assert.ok(chart, cmds.join('\n'));
+    for (const sub of ['audit', 'exceptions', 'diff']) {
+      const c = cmds.find((x) => x.startsWith(`podgate migrate ${sub} `));
+      assert.ok(c, `no migrate ${sub} in the plan for ${k8s}`);
+      assert.ok(c.includes(" --values 'site values.yaml'"), `${k8s}: ${c}`);
+      assert.ok(c.includes(` --chart-version ${chart}`), `${k8s}: ${c}`);
+    }
+  }
+});
