@@ -91,3 +91,19 @@ test('no command of the plan writes over the values files the admin keeps (the m
     }
   }
 });
+
+test('the upgrade installs the action its values hold (the one migrate upgrade judged), not a forced Enforce', () => {
+  const up = steps.find((s) => s.id === 'upgrade-1.26')!;
+  const helmPolicies = up.commands.filter((c) => c.startsWith('helm upgrade') && c.endsWith('kyverno/kyverno-policies'));
+  assert.equal(helmPolicies.length, 1, up.commands.join('\n'));
+  assert.doesNotMatch(helmPolicies[0]!, /--set validationFailureAction/);
+});
+
+test('rolling back "Disable PSP" gives Kyverno its PSP grant back before PSP enforces again', () => {
+  const grant = steps.find((s) => s.id === 'psp-for-kyverno')!.commands.filter((c) => c.startsWith('kubectl create clusterrole') || c.startsWith('kubectl create rolebinding'));
+  assert.equal(grant.length, 2);
+  const rollback = steps.find((s) => s.id === 'disable-psp')!.rollback;
+  const psp = rollback.findIndex((c) => c.startsWith('cm-kubernetes-setup --psp'));
+  assert.ok(psp > 0, rollback.join('\n'));
+  assert.deepEqual(rollback.slice(0, psp), grant);
+});

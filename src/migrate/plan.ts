@@ -47,6 +47,14 @@ export interface PlanOptions {
 /** Where `podgate migrate upgrade` writes the translated values the Kyverno upgrade installs. */
 export const UPGRADE_DIR = 'podgate-upgrade';
 
+/** The PSP grant Kyverno's own pods need while PSP enforces. */
+function kyvernoPspGrant(o: PlanOptions): string[] {
+  return [
+    `kubectl create clusterrole podgate:psp:kyverno --verb=use --resource=podsecuritypolicies.policy --resource-name=${o.kyvernoPsp ?? '<psp that admits the kyverno pods>'}`,
+    'kubectl create rolebinding podgate:psp:kyverno -n kyverno --clusterrole=podgate:psp:kyverno --group=system:serviceaccounts:kyverno',
+  ];
+}
+
 const CMSH_CHECK = "cmsh -c 'configurationoverlay; use kube-default-master; roles; use kubernetes::apiserver; get admissioncontrol'";
 
 /** True when the Kubernetes version no longer has PodSecurityPolicy (removed in 1.25). */
@@ -111,7 +119,8 @@ function upgradeSteps(o: PlanOptions): PlanStep[] {
         `podgate chart render --chart-version ${u.policiesChart} -f ${pv} > /dev/null   # shows warnings for the new chart`,
         `helm upgrade --wait --version ${u.kyvernoChart} -f ${kv} --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno`,
         ...(gated ? [`[ ! -f ${UPGRADE_DIR}/policyexceptions.yaml ] || kubectl apply -f ${UPGRADE_DIR}/policyexceptions.yaml   # PolicyExceptions as kyverno.io/v2beta1`] : []),
-        `helm upgrade --wait --version ${u.policiesChart} -f ${pv} --set validationFailureAction=Enforce --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies`,
+        // No --set: the action is the one the values hold (what runs now, and what the gate judged).
+        `helm upgrade --wait --version ${u.policiesChart} -f ${pv} --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies`,
       ],
       checks: [
         ...(gated ? ['podgate migrate upgrade exited 0 (no workload newly denied) before anything was upgraded; read its warnings about values with no effect'] : []),
@@ -246,11 +255,7 @@ function buildPlanWithPsp(o: PlanOptions): PlanStep[] {
       id: 'psp-for-kyverno',
       title: "Let Kyverno's own pods through PSP",
       why: 'Kyverno is installed while PSP still enforces, so its controllers need a PSP they may use; without one, their ReplicaSets never create pods.',
-      commands: [
-        'kubectl create namespace kyverno',
-        `kubectl create clusterrole podgate:psp:kyverno --verb=use --resource=podsecuritypolicies.policy --resource-name=${o.kyvernoPsp ?? '<psp that admits the kyverno pods>'}`,
-        'kubectl create rolebinding podgate:psp:kyverno -n kyverno --clusterrole=podgate:psp:kyverno --group=system:serviceaccounts:kyverno',
-      ],
+      commands: ['kubectl create namespace kyverno', ...kyvernoPspGrant(o)],
       checks: [`kubectl auth can-i use podsecuritypolicy/${o.kyvernoPsp ?? '<psp>'} --as=system:serviceaccount:kyverno:kyverno-admission-controller -n kyverno: yes`],
       rollback: ['kubectl delete rolebinding podgate:psp:kyverno -n kyverno', 'kubectl delete clusterrole podgate:psp:kyverno'],
       enforcement: 'PSP',
@@ -303,7 +308,9 @@ function buildPlanWithPsp(o: PlanOptions): PlanStep[] {
         'kubectl create -f /tmp/pod.yaml -n <user>-restricted as a regular user is refused by validate.kyverno.svc-fail',
         'kubectl get events -A --field-selector reason=FailedCreate shows no new refusals of system workloads',
       ],
-      rollback: ['cm-kubernetes-setup --psp (PSP enforces again; Kyverno keeps enforcing)'],
+      // With PSP back, Kyverno's pods need their grant again: without it a restarted admission controller
+      // is refused, and its webhooks fail closed.
+      rollback: [...kyvernoPspGrant(o), 'cm-kubernetes-setup --psp (PSP enforces again; Kyverno keeps enforcing)'],
       enforcement: 'Kyverno (Enforce)',
     },
     ...upgradeSteps(o),
