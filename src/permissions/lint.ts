@@ -1,11 +1,12 @@
 // `podgate lint`: finds Kyverno policy patterns that look like confinement but can be bypassed:
-// wildcard path prefixes that admit siblings, path tests without canonicalisation, and container
-// checks that skip initContainers or ephemeralContainers. Each finding carries a bypassing example.
+// wildcard path prefixes that admit siblings, path tests without canonicalisation, container checks
+// that skip initContainers or ephemeralContainers, and (over every policy given) hostPath confinement
+// without a volume-type restriction or a confined uid with open groups. Each finding carries a bypass.
 import type { KubeObject } from '../kube/index.js';
 import { isObject, type JsonValue } from '../util/index.js';
 
 /** Codes of lint findings. */
-export type LintCode = 'HOSTPATH_WILDCARD_SIBLING' | 'HOSTPATH_NOT_CANONICAL' | 'HOSTPATH_PREFIX_NO_SLASH' | 'CONTAINERS_ONLY';
+export type LintCode = 'HOSTPATH_WILDCARD_SIBLING' | 'HOSTPATH_NOT_CANONICAL' | 'HOSTPATH_PREFIX_NO_SLASH' | 'CONTAINERS_ONLY' | 'HOSTPATH_OTHER_VOLUMES' | 'GROUPS_UNCHECKED';
 
 /** One finding. */
 export interface LintFinding {
@@ -86,6 +87,37 @@ function lintStrings(tree: JsonValue, base: string, report: (f: Omit<LintFinding
   });
 }
 
+/** The text of a rule's validate block, for the set-wide checks. */
+function ruleText(r: unknown): string {
+  return isObject(r) && isObject(r.validate) ? JSON.stringify(r.validate) : '';
+}
+
+// Set-wide checks: confinement that other fields walk around. A hostPath confinement is moot when other
+// volume types (gitRepo, nfs, csi, flexVolume) are admitted; a confined uid is moot when the groups are
+// open (gid 0 reaches root-group files and sockets). Judged over every policy given, once per rule that
+// confines.
+// A rule that admits host paths under a prefix (an allow-list: `path: /home/ray*`, starts_with on the
+// canonical path), not one that refuses every hostPath or a few (`!/var/run/docker.sock`).
+const CONFINES_HOSTPATH = /starts_with\([^)]*hostPath\.path|"[+<=^]?\(?hostPath\)?":\{"[+<=^]?\(?path\)?":"[^!"]/;
+const RESTRICTS_VOLUME_TYPES = /volumes\[\]\.keys\(@\)|AnyNotIn[^\]]*\bgitRepo\b|\bgitRepo\b/;
+const CONFINES_UID = /runAsUser\)?"?:\s*\d|MustRunAs/;
+const CHECKS_GROUPS = /fsGroup\)?"?:|supplementalGroups\)?"?:|runAsGroup\)?"?:/;
+
+function lintSet(policies: readonly KubeObject[], report: (policy: KubeObject, rule: string, f: Omit<LintFinding, 'policy' | 'rule'>) => void): void {
+  const rules = policies.flatMap((p) => (isObject(p.spec) && Array.isArray(p.spec.rules) ? p.spec.rules.filter(isObject).map((r) => ({ p, r, text: ruleText(r) })) : []));
+  const volumeTypes = rules.some((x) => RESTRICTS_VOLUME_TYPES.test(x.text));
+  const groups = rules.some((x) => CHECKS_GROUPS.test(x.text));
+  for (const { p, r, text } of rules) {
+    const rule = typeof r.name === 'string' ? r.name : '';
+    if (!volumeTypes && CONFINES_HOSTPATH.test(text) && /"Pod"/.test(JSON.stringify(r.match ?? null))) {
+      report(p, rule, { code: 'HOSTPATH_OTHER_VOLUMES', field: 'validate', message: 'confines hostPath volumes, but no policy given restricts the other volume types, which reach the node too (gitRepo runs hooks there, nfs mounts what the head node exports, csi/flexVolume drive root plugins)', bypass: 'a gitRepo or nfs volume (no hostPath needed)' });
+    }
+    if (!groups && CONFINES_UID.test(text) && /runAsUser/.test(text)) {
+      report(p, rule, { code: 'GROUPS_UNCHECKED', field: 'validate', message: 'confines the uid, but no policy given checks runAsGroup, fsGroup or supplementalGroups, so a pod can run with gid 0', bypass: 'runAsGroup: 0, fsGroup: 0 or supplementalGroups: [0]' });
+    }
+  }
+}
+
 /** Lints every rule of the given Kyverno policies. */
 export function lintPolicies(policies: readonly KubeObject[]): LintFinding[] {
   const out: LintFinding[] = [];
@@ -115,5 +147,8 @@ export function lintPolicies(policies: readonly KubeObject[]): LintFinding[] {
       lintStrings(v, 'validate', report);
     }
   }
+  lintSet(policies, (p, rule, f) => {
+    if (!out.some((o) => o.policy === p.metadata.name && o.rule === rule && o.code === f.code)) out.push({ policy: p.metadata.name ?? '', rule, ...f });
+  });
   return out;
 }

