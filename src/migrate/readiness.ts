@@ -6,6 +6,7 @@ import type { KubeObject } from '../kube/index.js';
 import { verdictLine } from '../util/index.js';
 import type { AuditResult } from './audit.js';
 import type { DiffResult } from './diff-types.js';
+import { pspRemoved } from './plan.js';
 
 /** The public `summary.json` shape: `ready`, `blockers`, `warnings`, plus counts. */
 export interface Readiness {
@@ -57,6 +58,8 @@ export interface ReadinessInput {
   chartWarnings?: readonly string[];
   /** The Kyverno version followed (default 1.10). */
   profile?: EngineProfile;
+  /** How many PodSecurityPolicies the cluster input holds (none can exist on Kubernetes 1.25+). */
+  podSecurityPolicies?: number;
 }
 
 /** The pod every chart profile refuses, in a namespace no values name: the check that the policies check pods. */
@@ -104,6 +107,12 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
   // replace PSP by nothing.
   if (i.audit.summary.workloads === 0) {
     blockers.push('the cluster input holds no workload (no Pod or pod controller): nothing was audited or compared; check the --cluster path and the objects\' kinds (other kinds are skipped)');
+  }
+  // PSP objects on a Kubernetes without PSP: the version given is not the cluster's, or the cluster was
+  // upgraded before the switch and nothing has enforced since. Either way, this run judged the wrong thing.
+  const psps = i.podSecurityPolicies ?? 0;
+  if (psps > 0 && pspRemoved(i.kubernetes)) {
+    blockers.push(`the cluster input holds ${psps} PodSecurityPolicies, which Kubernetes ${i.kubernetes} no longer has (removed in 1.25): if the cluster runs 1.24 or older, pass its version (--kubernetes); if it already runs ${i.kubernetes}, the input is older than the cluster, or PSP stopped enforcing at the upgrade and pods have been admitted unchecked since`);
   }
   const chartWarnings = i.chartWarnings ?? [];
   if (!i.chartPolicies.some((p) => p.rules.some((r) => r.validate !== undefined))) {

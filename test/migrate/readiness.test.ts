@@ -264,3 +264,17 @@ test('migrate exceptions writes values that enforce; a user setting that does no
   assert.equal((parse(r2.stdout) as { validationFailureAction: string }).validationFailureAction, 'audit');
   assert.match(r2.stderr, /warning: your values keep policies from Enforce \(validationFailureAction: audit\)/);
 });
+
+// Session 6 upgrade probe: a 1.24 dump (PSPs, PSP bindings) run with --kubernetes 1.26 said Ready. PSP
+// objects cannot exist on 1.25+: either the version is wrong or the cluster lost PSP before the switch.
+test('--kubernetes 1.25+ on an input that holds PodSecurityPolicies is a blocker, naming both readings', async () => {
+  const out = tmp('podgate-pspgone-');
+  const r = await runCli(['migrate', 'run', '--cluster', sample, '--kubernetes', '1.26', '--out-dir', out]);
+  assert.equal(r.code, 1, r.stderr);
+  const s = summaryOf(out);
+  assert.equal(s.ready, false);
+  assert.ok(
+    s.blockers.some((b) => /^the cluster input holds \d+ PodSecurityPolicies, which Kubernetes 1\.26 no longer has \(removed in 1\.25\)/.test(b)),
+    s.blockers.join('\n'),
+  );
+});

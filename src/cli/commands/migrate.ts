@@ -245,6 +245,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           chartPolicies: chartPoliciesOf(m2),
           chartWarnings: m2.target.chartWarnings.map((w) => w.message),
           profile: m2.profile,
+          podSecurityPolicies: m.snapshot.podSecurityPolicies.length,
           auditOnly: Boolean(opts.auditOnly),
           ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
           exclusionsAdded: merged.added.length,
