@@ -13,3 +13,21 @@ export function enablePolicyExceptions(valuesText: string): string {
   doc.setIn(['features', 'policyExceptions', 'enabled'], true);
   return doc.toString({ lineWidth: 0 });
 }
+
+/**
+ * The kyverno values with `features.policyExceptions.enabled: false` added (and said why) when they do
+ * not set it: for kyverno chart 3.2.x, whose default turns PolicyExceptions on. Values that set it, and
+ * everything else in them (comments included), are kept.
+ */
+export function keepPolicyExceptionsOff(valuesText: string): string {
+  const doc = parseDocument(valuesText === '' ? '{}' : valuesText);
+  if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message.split('\n')[0]);
+  if (doc.contents !== null && !isMap(doc.contents)) throw new Error('the kyverno values must be a mapping');
+  if (doc.hasIn(['features', 'policyExceptions', 'enabled'])) return valuesText;
+  doc.setIn(['features', 'policyExceptions', 'enabled'], false);
+  const node = doc.getIn(['features', 'policyExceptions'], true);
+  if (isMap(node)) {
+    node.commentBefore = ' podgate: chart 3.2.x turns PolicyExceptions on by default (anyone allowed to create one can exempt a workload from any policy); the audit assumed them off. Set true, with features.policyExceptions.namespace, to opt in';
+  }
+  return doc.toString({ lineWidth: 0 });
+}

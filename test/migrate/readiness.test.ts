@@ -278,3 +278,24 @@ test('--kubernetes 1.25+ on an input that holds PodSecurityPolicies is a blocker
     s.blockers.join('\n'),
   );
 });
+
+// Session 6 upgrade probe: on 1.25+ the plan installs kyverno chart 3.2.6, whose default turns
+// PolicyExceptions on (anyone allowed to create one exempts a workload from any policy), while the
+// audit modelled them off. The written kyverno values keep them off unless the user's values say.
+test('on 1.26 the kyverno values migrate run writes keep PolicyExceptions off, as the audit assumed; a user setting is kept', async () => {
+  const out = tmp('podgate-pex-');
+  const r = await runCli(['migrate', 'run', '--cluster', bareCluster(['01-podsecuritypolicies.yaml']), '--kubernetes', '1.26', '--out-dir', out]);
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  const written = readFileSync(join(out, 'kyverno-values.yaml'), 'utf8');
+  assert.equal((parse(written) as { features?: { policyExceptions?: { enabled?: unknown } } }).features?.policyExceptions?.enabled, false, written);
+  assert.match(written, /# podgate: /);
+  assert.doesNotMatch(written, /: [*&]\w+/, 'plain YAML, no anchors or aliases for an admin to follow');
+  const kv = join(tmp('podgate-pex-kv-'), 'kyverno-values.yaml');
+  writeFileSync(kv, '# mine\nfeatures:\n  policyExceptions:\n    enabled: true\n    namespace: kyverno\n');
+  const out2 = tmp('podgate-pex2-');
+  await runCli(['migrate', 'run', '--cluster', bareCluster(['01-podsecuritypolicies.yaml']), '--kubernetes', '1.26', '--kyverno-values', kv, '--out-dir', out2]);
+  assert.equal(readFileSync(join(out2, 'kyverno-values.yaml'), 'utf8'), readFileSync(kv, 'utf8'));
+  const out3 = tmp('podgate-pex3-');
+  await runCli(['migrate', 'run', '--cluster', sample, '--out-dir', out3]);
+  assert.doesNotMatch(readFileSync(join(out3, 'kyverno-values.yaml'), 'utf8'), /policyExceptions/, '1.24 installs chart 3.0.9, where they are off by default');
+});

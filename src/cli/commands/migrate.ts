@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { convertPsps } from '../../migrate/convert.js';
 import { findPspAdmitting } from '../../migrate/diff.js';
-import { enablePolicyExceptions } from '../../migrate/exception-values.js';
+import { enablePolicyExceptions, keepPolicyExceptionsOff } from '../../migrate/exception-values.js';
 import { policyExceptions } from '../../migrate/exceptions.js';
 import { pruneExcludes } from '../../migrate/least-privilege.js';
 import { compareValues, formatAudit, formatDiff } from '../../migrate/format.js';
@@ -232,7 +232,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         const steps = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.map(shellQuote).join(' ')}` : '--kubeconfig ~/.kube/config' });
         write('plan.txt', formatPlan(steps));
         write('plan.json', `${JSON.stringify({ kubernetes: target.kubernetes, steps }, null, 2)}\n`);
-        write('kyverno-values.yaml', kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues()));
+        const kyvernoValuesText = kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues(), { aliasDuplicateObjects: false });
+        write('kyverno-values.yaml', target.kyvernoChart.startsWith('3.0.') ? kyvernoValuesText : keepPolicyExceptionsOff(kyvernoValuesText));
         step(`plan: ${steps.length} steps, ${pspRemoved(target.kubernetes) ? `Kubernetes ${target.kubernetes} has no PSP: Kyverno ${target.kyverno} in Audit, then Enforce` : 'PSP enforcing until Kyverno enforces'}  → plan.txt, plan.json, kyverno-values.yaml`);
 
         const readiness = judgeReadiness({
