@@ -135,3 +135,17 @@ spec:
   assert.ok(!s.blockers.some((b) => b.includes('shop-root')), s.blockers.join('\n'));
   assert.ok(s.warnings.some((w) => /^refused today by PSP and after the switch: Deployment\/web\/shop-root \(disallow-privileged-containers\//.test(w)), s.warnings.join('\n'));
 });
+
+// Session 6 upgrade probe: `config.resourceFiltersExcludeNamespaces: [kube-system]` makes Kyverno 1.10
+// evaluate kube-system; the audit kept skipping it, so calico-node's violations never showed.
+test('resourceFiltersExcludeNamespaces in the kyverno values: kube-system workloads are audited', async () => {
+  const c = copy();
+  const kv = join(c, 'inputs', 'kyverno-values.yaml');
+  const values = parse(readFileSync(kv, 'utf8')) as { config?: Record<string, unknown> };
+  values.config ??= {};
+  values.config.resourceFiltersExcludeNamespaces = ['kube-system'];
+  writeFileSync(kv, stringify(values));
+  const r = await run(c);
+  assert.ok(!r.audit.skipped.some((s) => s.namespace === 'kube-system' && s.kind !== 'ReplicaSet'), JSON.stringify(r.audit.skipped.filter((s) => s.namespace === 'kube-system')));
+  assert.ok(r.audit.violations.some((v) => v.namespace === 'kube-system'), r.stdout);
+});

@@ -1,6 +1,6 @@
 // Public surface of kyverno/config/: Kyverno's global configuration (resourceFilters, excludeGroups,
 // excludeUsernames) as the kyverno chart renders it — what the engine never sees.
-export type { FilterTarget, KyvernoConfig, ResourceFilter } from './resource-filters.js';
+export type { FilterTarget, KyvernoChartVersion, KyvernoConfig, ResourceFilter } from './resource-filters.js';
 export {
   DEFAULT_EXCLUDE_GROUPS,
   DEFAULT_RESOURCE_FILTERS,

@@ -49,3 +49,26 @@ for (const c of requestCases) {
 test('a malformed filter entry is reported, not silently dropped', () => {
   assert.deepEqual(parseResourceFilters(['[a,b,c,d]']).errors, ['resource filter "[a,b,c,d]": expected [Kind,Namespace,Name]']);
 });
+
+// Session 6 upgrade probe: the chart's own filter keys were ignored (kube-system audited as filtered
+// while Kyverno evaluated it). The kyverno chart renders `config.resourceFilters` through its helper:
+// `excludeKyvernoNamespace` (default true) prepends `[*/*,kyverno,*]`, `resourceFiltersExcludeNamespaces`
+// drops every filter naming the namespace (`,ns,`); chart 3.2.6 adds `resourceFiltersExclude` (drops
+// entries), `resourceFiltersInclude` and `resourceFiltersIncludeNamespaces` (appends `[*/*,ns,*]`).
+const chartKeyCases: { name: string; values: Record<string, unknown>; chart?: '3.0.9' | '3.2.6'; kind: string; ns: string; want: string | undefined }[] = [
+  { name: 'by default everything in the kyverno namespace is filtered', values: {}, kind: 'ConfigMap', ns: 'kyverno', want: '[*/*,kyverno,*]' },
+  { name: 'excludeKyvernoNamespace: false leaves the kyverno namespace to the other filters', values: { config: { excludeKyvernoNamespace: false } }, kind: 'ConfigMap', ns: 'kyverno', want: undefined },
+  { name: 'resourceFiltersExcludeNamespaces: [kube-system] makes kube-system evaluated', values: { config: { resourceFiltersExcludeNamespaces: ['kube-system'] } }, kind: 'DaemonSet', ns: 'kube-system', want: undefined },
+  { name: 'resourceFiltersExcludeNamespaces applies to a list of your own too', values: { config: { resourceFilters: ['[*/*,kube-system,*]', '[Event,*,*]'], resourceFiltersExcludeNamespaces: ['kube-system'] } }, kind: 'Pod', ns: 'kube-system', want: undefined },
+  { name: '3.0.9 has no resourceFiltersIncludeNamespaces (the key does nothing)', values: { config: { resourceFiltersIncludeNamespaces: ['batch'] } }, kind: 'Pod', ns: 'batch', want: undefined },
+  { name: '3.2.6 resourceFiltersIncludeNamespaces filters the namespace', values: { config: { resourceFiltersIncludeNamespaces: ['batch'] } }, chart: '3.2.6', kind: 'Pod', ns: 'batch', want: '[*/*,batch,*]' },
+  { name: '3.2.6 resourceFiltersExclude drops an entry', values: { config: { resourceFiltersExclude: ['[*/*,kube-system,*]'] } }, chart: '3.2.6', kind: 'Pod', ns: 'kube-system', want: undefined },
+  { name: '3.2.6 resourceFiltersInclude appends entries', values: { config: { resourceFiltersInclude: ['[Pod,lab,*]'] } }, chart: '3.2.6', kind: 'Pod', ns: 'lab', want: '[Pod,lab,*]' },
+];
+for (const c of chartKeyCases) {
+  test(c.name, () => {
+    const { config, errors } = kyvernoConfigFromValues(c.values, c.chart);
+    assert.deepEqual(errors, []);
+    assert.equal(filteredBy(config, c.kind, c.ns, 'x')?.text, c.want);
+  });
+}

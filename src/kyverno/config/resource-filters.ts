@@ -89,17 +89,29 @@ export function parseResourceFilters(entries: readonly string[]): { filters: Res
   return { filters, errors };
 }
 
+/** The namespace podgate assumes the kyverno chart is installed in (the KB's `--namespace kyverno`). */
+const KYVERNO_NAMESPACE = 'kyverno';
+
 /** The default configuration of the kyverno chart 3.0.x. */
 export function defaultKyvernoConfig(): KyvernoConfig {
-  return { resourceFilters: parseResourceFilters(DEFAULT_RESOURCE_FILTERS).filters, excludeGroups: [...DEFAULT_EXCLUDE_GROUPS], excludeUsernames: [] };
+  return kyvernoConfigFromValues({}).config;
 }
 
-/** Reads `config.resourceFilters`, `config.excludeGroups`, `config.excludeUsernames` from the kyverno chart's values. */
-export function kyvernoConfigFromValues(values: unknown): { config: KyvernoConfig; errors: string[] } {
-  const config = defaultKyvernoConfig();
+/** The kyverno chart versions whose `config` keys podgate reads. */
+export type KyvernoChartVersion = '3.0.9' | '3.2.6';
+
+/**
+ * Reads `config.resourceFilters`, `config.excludeGroups`, `config.excludeUsernames` from the kyverno chart's
+ * values, with the filter list as the chart's helper renders it (templates/config/_helpers.tpl):
+ * `excludeKyvernoNamespace` (default true) prepends `[*\/*,kyverno,*]`; chart 3.2.6 then drops the
+ * `resourceFiltersExclude` entries; `resourceFiltersExcludeNamespaces` drops every entry naming one of its
+ * namespaces (`,ns,`); 3.2.6 appends `resourceFiltersInclude` and `[*\/*,ns,*]` for each of
+ * `resourceFiltersIncludeNamespaces`. Entries with templates (`{{ … }}`) are left out.
+ */
+export function kyvernoConfigFromValues(values: unknown, chart: KyvernoChartVersion = '3.0.9'): { config: KyvernoConfig; errors: string[] } {
+  const config: KyvernoConfig = { resourceFilters: [], excludeGroups: [...DEFAULT_EXCLUDE_GROUPS], excludeUsernames: [] };
   const errors: string[] = [];
-  const c = isObject(values) && isObject(values.config) ? values.config : undefined;
-  if (!c) return { config, errors };
+  const c = isObject(values) && isObject(values.config) ? values.config : {};
   const strings = (v: unknown, field: string): string[] | undefined => {
     if (v === undefined || v === null) return undefined;
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
@@ -108,12 +120,25 @@ export function kyvernoConfigFromValues(values: unknown): { config: KyvernoConfi
     }
     return v as string[];
   };
-  const rf = strings(c.resourceFilters, 'resourceFilters');
-  if (rf) {
-    const p = parseResourceFilters(rf.filter((x) => !x.includes('{{')));
-    config.resourceFilters = p.filters;
-    errors.push(...p.errors.map((e) => `config.resourceFilters: ${e}`));
+  let entries = [...(strings(c.resourceFilters, 'resourceFilters') ?? DEFAULT_RESOURCE_FILTERS)];
+  const excludeKyverno = c.excludeKyvernoNamespace;
+  if (excludeKyverno !== undefined && excludeKyverno !== null && typeof excludeKyverno !== 'boolean') errors.push('config.excludeKyvernoNamespace: must be true or false');
+  if (excludeKyverno !== false) entries.unshift(`[*/*,${KYVERNO_NAMESPACE},*]`);
+  const v32 = chart === '3.2.6';
+  if (v32) {
+    const drop = new Set(strings(c.resourceFiltersExclude, 'resourceFiltersExclude') ?? []);
+    entries = entries.filter((e) => !drop.has(e));
   }
+  for (const ns of strings(c.resourceFiltersExcludeNamespaces, 'resourceFiltersExcludeNamespaces') ?? []) {
+    entries = entries.filter((e) => !e.includes(`,${ns},`));
+  }
+  if (v32) {
+    entries.push(...(strings(c.resourceFiltersInclude, 'resourceFiltersInclude') ?? []));
+    for (const ns of strings(c.resourceFiltersIncludeNamespaces, 'resourceFiltersIncludeNamespaces') ?? []) entries.push(`[*/*,${ns},*]`);
+  }
+  const p = parseResourceFilters(entries.filter((x) => !x.includes('{{')));
+  config.resourceFilters = p.filters;
+  errors.push(...p.errors.map((e) => `config.resourceFilters: ${e}`));
   const eg = strings(c.excludeGroups, 'excludeGroups');
   if (eg) config.excludeGroups = eg;
   const eu = strings(c.excludeUsernames, 'excludeUsernames');
