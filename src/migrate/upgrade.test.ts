@@ -90,3 +90,20 @@ test('kyverno-policies values translation keeps the file sequence style when the
   assert.match(t.text, /\n {4}- resources:\n/);
   assert.doesNotMatch(t.text, /\n {6}- resources:/);
 });
+
+// Session 6 upgrade probe: chart 3.2.6's default config.webhooks sends nothing of kube-system to Kyverno.
+// Values that make Kyverno 1.10 evaluate kube-system (resourceFiltersExcludeNamespaces, or a filter list
+// without it) would silently lose that enforcement: the translation keeps 3.0.9's `webhooks: []` then.
+test('kyverno values: config.webhooks is pinned to [] when the values make Kyverno evaluate kube-system, not otherwise', () => {
+  const evaluated = translateKyvernoValues('config:\n  resourceFiltersExcludeNamespaces:\n  - kube-system\n');
+  assert.deepEqual((parse(evaluated.text) as { config: { webhooks: unknown } }).config.webhooks, []);
+  const pin = evaluated.changes.find((c) => c.path === 'config.webhooks');
+  assert.equal(pin?.kind, 'pinned');
+  assert.match(pin?.message ?? '', /kube-system/);
+  assert.match(evaluated.text, /# podgate: chart 3\.2\.6's default namespaceSelector sends nothing of kube-system to Kyverno.*\n\s+webhooks: \[\]/);
+  const filtered = translateKyvernoValues('admissionController:\n  replicas: 1\n');
+  assert.equal((parse(filtered.text) as { config?: { webhooks?: unknown } }).config?.webhooks, undefined);
+  assert.equal(filtered.changes.find((c) => c.path === 'config.webhooks')?.kind, 'default');
+  const own = translateKyvernoValues('config:\n  resourceFiltersExcludeNamespaces: [kube-system]\n  webhooks:\n  - namespaceSelector: {matchLabels: {team: a}}\n');
+  assert.ok(!own.changes.some((c) => c.path === 'config.webhooks' && c.kind === 'pinned'), 'the user set webhooks: kept');
+});

@@ -4,8 +4,9 @@
 // old behaviour (with a comment saying how to opt in), and every key the new chart does not read is
 // warned about. The text is edited through yaml's Document API, so the user's comments and order stay.
 // The facts come from the charts' values.yaml (reference copies; see src/chart/data).
-import { isMap, isScalar, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, parseDocument, Scalar, type Document } from 'yaml';
 import { chartData, kyvernoChartDefaults } from '../chart/index.js';
+import { filteredBy, kyvernoConfigFromValues } from '../kyverno/config/index.js';
 import { isObject, type JsonObject, type JsonValue } from '../util/index.js';
 import { usesIndentedSequences } from './values-merge.js';
 
@@ -43,8 +44,12 @@ function parseValues(text: string, what: string): Doc {
 function comment(doc: Doc, path: readonly string[], text: string): void {
   const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
   if (!isMap(parent)) return;
-  const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]);
-  if (!pair || !isScalar(pair.key)) return;
+  const name = path[path.length - 1];
+  const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value === name : p.key === name));
+  if (!pair) return;
+  // A key setIn added to a map the user wrote is a plain string: a node carries the comment.
+  if (typeof pair.key === 'string') pair.key = new Scalar(pair.key);
+  if (!isScalar(pair.key)) return;
   const line = ` podgate: ${text}`;
   pair.key.commentBefore = pair.key.commentBefore ? `${pair.key.commentBefore}\n${line}` : line;
 }
@@ -112,6 +117,9 @@ const KYVERNO_PINNED: Record<string, string> = {
     'chart 3.2.6 enables PolicyExceptions by default (anyone allowed to create one can exempt a workload from any policy); 3.0.9 had them off, kept off here. Set true, with features.policyExceptions.namespace, to opt in',
 };
 
+const WEBHOOKS_PINNED =
+  "chart 3.2.6's default namespaceSelector sends nothing of kube-system to Kyverno, and these values have Kyverno 1.10 evaluate kube-system (no resource filter covers it), so the default would end that enforcement; 3.0.9's [] kept here. Remove this to take the new default on purpose";
+
 /** Translates the kyverno chart's values from 3.0.9 to 3.2.6. */
 export function translateKyvernoValues(text: string, file = 'kyverno values'): TranslatedValues {
   const doc = parseValues(text, file);
@@ -137,10 +145,14 @@ export function translateKyvernoValues(text: string, file = 'kyverno values'): T
     changes.push({ path: 'webhooksCleanup.image', kind: 'moved', message: `webhooksCleanup.image "${image}" → webhooksCleanup.image.{${Object.keys(node).join(', ')}}` });
   }
 
+  // Chart 3.2.6's default webhook namespaceSelector leaves kube-system out of every Kyverno webhook. Where
+  // the 3.0.9 values have Kyverno evaluate kube-system (no resource filter covers it), that would remove
+  // enforcement there: the translation keeps 3.0.9's `webhooks: []` for those values only.
+  const kubeSystemEvaluated = filteredBy(kyvernoConfigFromValues(userBefore, '3.0.9').config, 'Pod', 'kube-system', 'x') === undefined;
   for (const [path, old, now] of changedDefaults(before, after)) {
     const key = path.join('.');
     if (key === 'webhooksCleanup.image') continue;
-    const pinned = KYVERNO_PINNED[key];
+    const pinned = KYVERNO_PINNED[key] ?? (key === 'config.webhooks' && kubeSystemEvaluated ? WEBHOOKS_PINNED : undefined);
     if (pinned && getPath(userBefore, path) === undefined) {
       doc.setIn(path, doc.createNode(old));
       comment(doc, path, pinned);
