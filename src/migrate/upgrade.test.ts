@@ -1,6 +1,7 @@
 // The upgrade judgement's pieces: values translation between chart versions, the causes of a decision
 // change, the Kubernetes gate and the PolicyException translation.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import type { AuditResult, Violation } from './audit.js';
@@ -106,4 +107,23 @@ test('kyverno values: config.webhooks is pinned to [] when the values make Kyver
   assert.equal(filtered.changes.find((c) => c.path === 'config.webhooks')?.kind, 'default');
   const own = translateKyvernoValues('config:\n  resourceFiltersExcludeNamespaces: [kube-system]\n  webhooks:\n  - namespaceSelector: {matchLabels: {team: a}}\n');
   assert.ok(!own.changes.some((c) => c.path === 'config.webhooks' && c.kind === 'pinned'), 'the user set webhooks: kept');
+});
+
+// Session 6 upgrade probe: chart 3.2.6 adds pod-bearing components (the crds.migration hook runs during
+// the upgrade itself). Values that give every Kyverno component the control-plane tolerations (the KB's,
+// for clusters whose only untainted nodes are busy or absent) left the new ones without: a Pending hook
+// pod fails `helm upgrade --wait`.
+test('kyverno values: the new 3.2.6 components get the tolerations every other component has, said in a comment', () => {
+  const kb = readFileSync('examples/bcm-9.2-k8s-1.24/inputs/kyverno-values.yaml', 'utf8');
+  const t = translateKyvernoValues(kb);
+  const v = parse(t.text) as Record<string, Record<string, unknown>>;
+  const want = (parse(kb) as { admissionController: { tolerations: unknown } }).admissionController.tolerations;
+  assert.deepEqual((v.crds as { migration: { tolerations: unknown } }).migration.tolerations, want);
+  for (const job of ['updateRequests', 'ephemeralReports', 'clusterEphemeralReports']) assert.deepEqual((v.cleanupJobs as Record<string, { tolerations: unknown }>)[job]?.tolerations, want, job);
+  assert.ok(t.changes.some((c) => c.path === 'crds.migration.tolerations' && c.kind === 'pinned' && /helm upgrade --wait/.test(c.message)), JSON.stringify(t.changes));
+  assert.match(t.text, /# podgate: new in chart 3\.2\.6/);
+  // Components with different tolerations: nothing is guessed, a warning names the new components.
+  const mixed = translateKyvernoValues('admissionController:\n  tolerations: [{key: a, operator: Exists}]\nreportsController:\n  tolerations: [{key: b, operator: Exists}]\n');
+  assert.equal((parse(mixed.text) as { crds?: unknown }).crds, undefined);
+  assert.ok(mixed.warnings.some((w) => /crds\.migration/.test(w) && /tolerations/.test(w)), mixed.warnings.join('\n'));
 });

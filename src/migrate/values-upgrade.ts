@@ -95,7 +95,7 @@ function changedDefaults(before: JsonObject, after: JsonObject): [string[], Json
   return out;
 }
 
-function finish(doc: Doc, original: string, base: Omit<TranslatedValues, 'text' | 'warnings'>, userBefore: JsonObject, defaultsAfter: JsonObject): TranslatedValues {
+function finish(doc: Doc, original: string, base: Omit<TranslatedValues, 'text' | 'warnings'>, userBefore: JsonObject, defaultsAfter: JsonObject, extraWarnings: readonly string[] = []): TranslatedValues {
   const changes = base.changes;
   const user = doc.toJS() as JsonObject;
   for (const path of noEffectKeys(user, defaultsAfter, [], [])) {
@@ -105,7 +105,7 @@ function finish(doc: Doc, original: string, base: Omit<TranslatedValues, 'text' 
   }
   // `helm get values` writes sequences at the parent's indentation ("- effect"): keep the file's style.
   const text = doc.toString({ lineWidth: 0, indentSeq: usesIndentedSequences(original) });
-  return { ...base, text, warnings: changes.filter((c) => c.kind === 'no-effect').map((c) => c.message) };
+  return { ...base, text, warnings: [...changes.filter((c) => c.kind === 'no-effect').map((c) => c.message), ...extraWarnings] };
 }
 
 /**
@@ -161,7 +161,36 @@ export function translateKyvernoValues(text: string, file = 'kyverno values'): T
       changes.push({ path: key, kind: 'default', message: `${key}: default ${show(old)} → ${show(now)} (not set in your values; the new default applies)` });
     }
   }
-  return finish(doc, text, { chart: 'kyverno', from: '3.0.9', to: '3.2.6', changes }, userBefore, after);
+  const warnings = carryTolerations(doc, userBefore, changes);
+  return finish(doc, text, { chart: 'kyverno', from: '3.0.9', to: '3.2.6', changes }, userBefore, after, warnings);
+}
+
+// The pod-bearing components of each chart (values paths with `tolerations`). Chart 3.2.6 adds some; the
+// crds.migration hook runs during the upgrade itself, so a Pending hook pod fails `helm upgrade --wait`.
+const PODS_3_0_9 = ['admissionController', 'backgroundController', 'cleanupController', 'reportsController', 'webhooksCleanup', 'cleanupJobs.admissionReports', 'cleanupJobs.clusterAdmissionReports'];
+const NEW_PODS_3_2_6 = ['crds.migration', 'policyReportsCleanup', 'cleanupJobs.updateRequests', 'cleanupJobs.ephemeralReports', 'cleanupJobs.clusterEphemeralReports'];
+
+/**
+ * Gives the components new in chart 3.2.6 the tolerations every component of the user's values has (the
+ * KB's control-plane tolerations), unless the user set theirs; when the components' tolerations differ,
+ * nothing is guessed and a warning names the new components. Returns the warnings.
+ */
+function carryTolerations(doc: Doc, userBefore: JsonObject, changes: ValuesChange[]): string[] {
+  const set = PODS_3_0_9.map((c) => getPath(userBefore, [...c.split('.'), 'tolerations'])).filter((t) => t !== undefined);
+  if (set.length === 0) return [];
+  const missing = NEW_PODS_3_2_6.filter((c) => getPath(userBefore, [...c.split('.'), 'tolerations']) === undefined);
+  if (missing.length === 0) return [];
+  const first = JSON.stringify(set[0]);
+  if (set.length !== PODS_3_0_9.length || set.some((t) => JSON.stringify(t) !== first)) {
+    return [`chart 3.2.6 adds pods without tolerations in your values: ${missing.map((c) => `${c}.tolerations`).join(', ')}; your components' tolerations differ, so none were copied: set them where those pods must schedule (crds.migration is a hook of this upgrade: a Pending hook pod fails helm upgrade --wait)`];
+  }
+  for (const c of missing) {
+    const path = [...c.split('.'), 'tolerations'];
+    doc.setIn(path, doc.createNode(set[0]));
+    comment(doc, path, 'new in chart 3.2.6: the tolerations every other Kyverno component has in these values');
+    changes.push({ path: path.join('.'), kind: 'pinned', message: `${path.join('.')}: set to the tolerations of every other Kyverno component (new in chart 3.2.6; ${c === 'crds.migration' ? 'a hook of this very upgrade: ' : ''}a pod that cannot schedule ${c === 'crds.migration' ? 'fails helm upgrade --wait' : 'stays Pending'})` });
+  }
+  return [];
 }
 
 /** Translates the kyverno-policies chart's values from 3.0.7 to 3.2.5. */
