@@ -99,6 +99,7 @@ const cases: { name: string; kind?: string; spec: Record<string, unknown>; allow
     ),
     allowed: true,
   },
+  { name: 'a projected volume with another source (clusterTrustBundle, 1.29) is denied', spec: podSpec(undefined, (s) => (s.volumes = [{ name: 'p', projected: { sources: [{ serviceAccountToken: { path: 't' } }, { clusterTrustBundle: { path: 'b' } }] } }])), allowed: false },
   { name: 'configMap, secret, emptyDir and persistentVolumeClaim volumes are allowed', spec: podSpec(undefined, (s) => (s.volumes = [{ name: 'a', configMap: { name: 'x' } }, { name: 'b', secret: { secretName: 'x' } }, { name: 'c', emptyDir: {} }, { name: 'd', persistentVolumeClaim: { claimName: 'x' } }])), allowed: true },
   { name: 'fsGroup 0 is denied', spec: podSpec('/home/ray', (s) => (s.securityContext = { runAsUser: 1001, fsGroup: 0 })), allowed: false },
   { name: 'a supplemental group 0 is denied', spec: podSpec('/home/ray', (s) => (s.securityContext = { runAsUser: 1001, supplementalGroups: [1001, 0] })), allowed: false },

@@ -186,7 +186,9 @@ export function dropPrivilegesPolicies(u: PermissionUser): KubeObject[] {
         match: m,
         validate: {
           message: `Projected volumes may only hold ${PROJECTED_SOURCES.join(', ')} sources.`,
-          foreach: [{ list: 'request.object.spec.volumes[?projected]', deny: { conditions: { all: [{ key: "{{ element.projected.sources[].keys(@)[] || '' }}", operator: 'AnyNotIn', value: [...PROJECTED_SOURCES, ''] }] } } }],
+          // One deny over every source (no foreach: a pod without projected volumes passes rather than
+          // skips, so denials keep the seed KB's text, which lists every rule that did not pass).
+          deny: { conditions: { all: [{ key: "{{ request.object.spec.volumes[?projected].projected.sources[].keys(@)[] || '' }}", operator: 'AnyNotIn', value: [...PROJECTED_SOURCES, ''] }] } },
         },
       },
     ]),
