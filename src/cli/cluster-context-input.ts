@@ -56,13 +56,22 @@ export async function readExceptionFiles(io: CliIO, files: readonly string[] | u
 /**
  * Builds the context from already-read cluster objects plus exception objects; invalid exceptions are
  * usage errors, exceptions that protect nothing are warnings on stderr. `cluster: false` means no cluster
- * was given: namespaces and ConfigMaps are unknown rather than absent.
+ * was given: namespaces and ConfigMaps are unknown rather than absent. `as` evaluates for another Kyverno
+ * than 1.10: the PolicyException versions it serves, and the words that start its messages.
  */
-export function contextFromObjects(io: CliIO, objects: readonly LoadedObject[], features: ExceptionFeatures, what: string, cluster: boolean): ClusterContext {
+export function contextFromObjects(
+  io: CliIO,
+  objects: readonly LoadedObject[],
+  features: ExceptionFeatures,
+  what: string,
+  cluster: boolean,
+  as?: { apiVersions: readonly string[]; label: string },
+): ClusterContext {
   const list: KubeObject[] = objects.map((l) => l.object);
-  const built = buildClusterContext(list, features, (i) => `${objects[i]!.source.file}: document ${objects[i]!.source.document + 1}`);
-  if (built.problems.length > 0) throw new UsageError(`${what}: invalid PolicyException:\n  ${built.problems.join('\n  ')}`);
-  for (const w of built.warnings) io.stderr(`warning: ${w}\n`);
+  const built = buildClusterContext(list, features, (i) => `${objects[i]!.source.file}: document ${objects[i]!.source.document + 1}`, as?.apiVersions);
+  const label = as ? `${as.label}: ` : '';
+  if (built.problems.length > 0) throw new UsageError(`${what}: ${label}invalid PolicyException:\n  ${built.problems.join('\n  ')}`);
+  for (const w of built.warnings) io.stderr(`warning: ${label}${w}\n`);
   if (!cluster) {
     const { configMaps: _unknown, ...rest } = built.context;
     return rest;

@@ -55,6 +55,8 @@ export interface MigrationInputs {
   valuesTexts: { file: string; text: string }[];
   /** Namespaces, ConfigMaps (dumps only) and the PolicyExceptions Kyverno would apply. */
   context: ClusterContext;
+  /** The PolicyExceptions of the `--exception` files, as read (the cluster's are in `cluster`). */
+  exceptions: LoadedObject[];
   /** The values as loaded, in -f order, and the extra policies (for audits with other values). */
   values: JsonObject[];
   extra: LoadedObject[];
@@ -137,6 +139,7 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
   const context = contextFromObjects(io, [...cluster.objects, ...exceptionObjects], features, what, opts.cluster !== undefined);
   return {
     context,
+    exceptions: exceptionObjects,
     values,
     extra,
     cluster,

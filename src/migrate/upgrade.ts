@@ -28,7 +28,11 @@ export interface DecisionChange {
   /** Findings (`policy/rule: message`) only the target has, and only the current state has. */
   added: string[];
   removed: string[];
-  /** What changed them: the policies' content (chart 3.0.7 → 3.2.5 with the translated values), the engine (Kyverno 1.10 → 1.12), or both. */
+  /**
+   * What changed them: the policies' content (chart 3.0.7 → 3.2.5 with the translated values) or the kyverno
+   * chart's values (resource filters, PolicyExceptions in effect) — `policies` —, the engine (Kyverno
+   * 1.10 → 1.12), or both.
+   */
   causes: ('policies' | 'engine')[];
 }
 
@@ -144,19 +148,18 @@ export function kubernetesGate(kubernetes: string): { message: string; hops: Kub
 }
 
 /**
- * PolicyExceptions as Kyverno 1.12.5 serves them: its CRD no longer serves kyverno.io/v2alpha1, so every
+ * A PolicyException as Kyverno 1.12.5 serves it: its CRD no longer serves kyverno.io/v2alpha1, so a
  * v2alpha1 exception becomes kyverno.io/v2beta1 (the same spec: exceptions, match, background,
- * podSecurity). Objects of other versions are returned as they are.
+ * podSecurity) without the server's fields. Objects of other versions are returned as they are.
  */
+export function exceptionFor112(o: KubeObject): KubeObject {
+  if (o.apiVersion !== 'kyverno.io/v2alpha1') return o;
+  const { resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, managedFields: _mf, ...metadata } = o.metadata;
+  return { ...o, apiVersion: 'kyverno.io/v2beta1', metadata } as KubeObject;
+}
+
+/** The PolicyExceptions among `objects`, as Kyverno 1.12.5 serves them (exceptionFor112), and how many were v2alpha1. */
 export function translateExceptions(objects: readonly KubeObject[]): { exceptions: KubeObject[]; translated: number } {
-  let translated = 0;
-  const exceptions = objects
-    .filter((o) => o.kind === 'PolicyException' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('kyverno.io/'))
-    .map((o) => {
-      if (o.apiVersion !== 'kyverno.io/v2alpha1') return o;
-      translated++;
-      const { resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, managedFields: _mf, ...metadata } = o.metadata;
-      return { ...o, apiVersion: 'kyverno.io/v2beta1', metadata } as KubeObject;
-    });
-  return { exceptions, translated };
+  const found = objects.filter((o) => o.kind === 'PolicyException' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('kyverno.io/'));
+  return { exceptions: found.map(exceptionFor112), translated: found.filter((o) => o.apiVersion === 'kyverno.io/v2alpha1').length };
 }

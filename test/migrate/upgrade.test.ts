@@ -117,3 +117,79 @@ test('migrate upgrade: an existing translated file is not overwritten without --
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const GPU_EXCEPTION = `apiVersion: kyverno.io/v2alpha1
+kind: PolicyException
+metadata:
+  name: gpu-operator
+  namespace: kyverno
+spec:
+  exceptions:
+  - policyName: disallow-host-path
+    ruleNames: [host-path, autogen-host-path]
+  - policyName: disallow-privileged-containers
+    ruleNames: [privileged-containers, autogen-privileged-containers]
+  match:
+    any:
+    - resources:
+        kinds: [DaemonSet, Pod]
+        namespaces: [gpu-operator]
+`;
+
+interface UpgradeJson {
+  changes: { kind: string; namespace: string; name: string; before: string; after: string; causes: string[] }[];
+  summary: { newlyDenied: number; noLongerDenied: number };
+  audits: { before: unknown; after: unknown };
+  policyExceptions: { found: number; translated: number; out?: string; inEffect: { before: number; after: number } };
+}
+
+test('migrate upgrade honours --exception files and the cluster context: the "before" is migrate audit with the same inputs, the exceptions go to the out-dir as v2beta1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-upgrade-'));
+  try {
+    const ex = join(dir, 'ex.yaml');
+    writeFileSync(ex, GPU_EXCEPTION);
+    const kv = join(dir, 'kv.yaml');
+    writeFileSync(kv, 'features:\n  policyExceptions:\n    enabled: true\n');
+    const common = ['--cluster', sample, '--values', join(inputs, 'kyverno-policies-values.minimal.yaml'), '--kyverno-values', kv, '--exception', ex];
+    const audit = await runCli(['-o', 'json', 'migrate', 'audit', ...common]);
+    assert.equal(audit.code, 1, audit.stderr);
+    const auditJson = JSON.parse(audit.stdout) as { summary: { byNamespace: Record<string, number> } };
+    // The sample's gpu-operator has 16 denials; the exception leaves the Deployment's host path only.
+    assert.ok((auditJson.summary.byNamespace['gpu-operator'] ?? 0) < 16, JSON.stringify(auditJson.summary));
+
+    const out = join(dir, 'out');
+    const r = await runCli(['-o', 'json', 'migrate', 'upgrade', '--kubernetes', '1.26', ...common, '--out-dir', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const up = JSON.parse(r.stdout) as UpgradeJson;
+    assert.equal(up.policyExceptions.found, 1);
+    assert.deepEqual(up.audits.before, auditJson.summary);
+    // Enabled by the user's values: in effect under both, so nothing changes because of it.
+    assert.deepEqual(up.audits.after, auditJson.summary);
+    assert.equal(up.changes.length, 0, JSON.stringify(up.changes, null, 2));
+    assert.deepEqual(up.policyExceptions, { found: 1, translated: 1, out: join(out, 'policyexceptions.yaml'), inEffect: { before: 1, after: 1 } });
+    const written = parse(readFileSync(join(out, 'policyexceptions.yaml'), 'utf8')) as { apiVersion: string; metadata: { name: string } };
+    assert.equal(written.apiVersion, 'kyverno.io/v2beta1');
+    assert.equal(written.metadata.name, 'gpu-operator');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('migrate upgrade without --kyverno-values: chart 3.2.6 enables PolicyExceptions by default, so an exception Kyverno 1.10 ignores exempts workloads after the upgrade', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-upgrade-'));
+  try {
+    const ex = join(dir, 'ex.yaml');
+    writeFileSync(ex, GPU_EXCEPTION);
+    const r = await runCli(['-o', 'json', 'migrate', 'upgrade', '--kubernetes', '1.26', '--cluster', sample, '--values', join(inputs, 'kyverno-policies-values.minimal.yaml'), '--exception', ex, '--out-dir', join(dir, 'out')]);
+    assert.equal(r.code, 0, r.stderr);
+    const up = JSON.parse(r.stdout) as UpgradeJson;
+    const gpu = up.changes.filter((c) => c.namespace === 'gpu-operator');
+    assert.ok(gpu.some((c) => c.kind === 'DaemonSet' && c.name === 'nvidia-device-plugin-daemonset' && c.before === 'denied' && c.after === 'allowed'), JSON.stringify(up.changes, null, 2));
+    assert.ok(up.summary.noLongerDenied > 0);
+    assert.deepEqual(up.policyExceptions.inEffect, { before: 0, after: 1 });
+    assert.match(r.stderr, /warning: PolicyException kyverno\/gpu-operator: policy exceptions are disabled/);
+    assert.match(r.stderr, /chart 3\.2\.6 enables PolicyExceptions by default .*: 1 PolicyException Kyverno 1\.10 ignores takes effect after the upgrade: kyverno\/gpu-operator/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

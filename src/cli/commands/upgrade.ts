@@ -5,16 +5,18 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import { ChartRenderError } from '../../chart/index.js';
-import { defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../../kyverno/config/index.js';
-import { PROFILE_1_10, PROFILE_1_12 } from '../../kyverno/index.js';
-import { type AuditResult, runAudit } from '../../migrate/audit.js';
+import { ChartRenderError, kyvernoChartDefaults } from '../../chart/index.js';
+import type { LoadedObject } from '../../kube/index.js';
+import { type ClusterContext, defaultKyvernoConfig, exceptionFeaturesFromValues, kyvernoConfigFromValues } from '../../kyverno/config/index.js';
+import { PROFILE_1_12 } from '../../kyverno/index.js';
+import { isPolicyExceptionObject } from '../../kyverno/model/exception.js';
 import { buildTargetPolicies, type TargetPolicies } from '../../migrate/target.js';
-import { compareUpgrade, kubernetesGate, policyContentChanges, translateExceptions, UPGRADE, type UpgradeComparison } from '../../migrate/upgrade.js';
+import { compareUpgrade, exceptionFor112, kubernetesGate, policyContentChanges, translateExceptions, UPGRADE, type UpgradeComparison } from '../../migrate/upgrade.js';
 import { type TranslatedValues, translateKyvernoValues, translatePoliciesValues } from '../../migrate/values-upgrade.js';
 import type { JsonObject } from '../../util/index.js';
+import { contextFromObjects } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
-import { readMigrationInputs, type MigrationInputs, type TargetOptions, targetOptions } from '../migrate-inputs.js';
+import { auditInputs, readMigrationInputs, type TargetOptions, targetOptions } from '../migrate-inputs.js';
 import { outputFormat, printJson } from '../output.js';
 import type { CliContext } from '../program.js';
 import { yamlStream } from './users.js';
@@ -33,9 +35,8 @@ interface WrittenValues extends TranslatedValues {
 
 const WHAT = 'migrate upgrade';
 
-function audit(m: MigrationInputs, policies: TargetPolicies, config: KyvernoConfig, profile: typeof PROFILE_1_10): AuditResult {
-  return runAudit({ snapshot: m.snapshot, policies: policies.policies, kyvernoConfig: config, userNamespaces: m.userNamespaces, catalog: m.catalog, profile });
-}
+/** Keys (`namespace/name`) of the PolicyExceptions a context applies. */
+const inEffect = (c: ClusterContext) => new Set(c.exceptions.map((e) => `${e.namespace}/${e.name}`));
 
 function translate(ctx: CliContext, file: string, fn: (text: string, file: string) => TranslatedValues): TranslatedValues {
   try {
@@ -53,7 +54,7 @@ function formatComparison(c: UpgradeComparison): string {
     `decisions: ${c.workloads} workloads evaluated under both; ${c.summary.changed === 0 ? 'none changes' : `${c.summary.changed} change (newly denied: ${c.summary.newlyDenied}, no longer denied: ${c.summary.noLongerDenied}; by the policies: ${c.summary.byCause.policies}, by the engine: ${c.summary.byCause.engine})`}`,
   );
   for (const ch of c.changes) {
-    const why = ch.causes.map((x) => (x === 'policies' ? `policy content (kyverno-policies ${from.policiesChart} → ${to.policiesChart})` : `engine (Kyverno ${from.kyverno} → ${to.kyverno})`)).join(' and ');
+    const why = ch.causes.map((x) => (x === 'policies' ? `policy content or kyverno values (kyverno-policies ${from.policiesChart} → ${to.policiesChart}, kyverno ${from.kyvernoChart} → ${to.kyvernoChart})` : `engine (Kyverno ${from.kyverno} → ${to.kyverno})`)).join(' and ');
     out.push(`  ${ch.kind} ${ch.namespace}/${ch.name}: ${ch.before} → ${ch.after}, because of the ${why}`);
     for (const f of ch.added) out.push(`    + ${f}`);
     for (const f of ch.removed) out.push(`    - ${f}`);
@@ -89,10 +90,35 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
       const policiesValues = (opts.values ?? []).map((f) => ({ file: f, t: translate(ctx, f, translatePoliciesValues) }));
       const kyvernoValues = opts.kyvernoValues ? { file: opts.kyvernoValues, t: translate(ctx, opts.kyvernoValues, translateKyvernoValues) } : undefined;
       let targetConfig = defaultKyvernoConfig();
+      // features.policyExceptions after the upgrade: the translated values (3.0.9's "off" kept unless the
+      // user set it), or chart 3.2.6's defaults when no kyverno values are given (on).
+      const targetValues: unknown = kyvernoValues ? parse(kyvernoValues.t.text) : kyvernoChartDefaults(UPGRADE.to.kyvernoChart);
       if (kyvernoValues) {
-        const r = kyvernoConfigFromValues(parse(kyvernoValues.t.text));
+        const r = kyvernoConfigFromValues(targetValues);
         if (r.errors.length > 0) throw new UsageError(`${WHAT}: ${kyvernoValues.file} (translated): ${r.errors.join('; ')}`);
         targetConfig = r.config;
+      }
+      const targetFeatures = exceptionFeaturesFromValues(targetValues);
+      if (targetFeatures.errors.length > 0) throw new UsageError(`${WHAT}: ${kyvernoValues?.file ?? `kyverno chart ${UPGRADE.to.kyvernoChart}`} (translated): ${targetFeatures.errors.join('; ')}`);
+      // The cluster as Kyverno 1.12 reads it: the same namespaces and ConfigMaps, the PolicyExceptions (the
+      // cluster's and the --exception files') as v2beta1, in effect as the target's features say.
+      const inputObjects: LoadedObject[] = [...m.cluster.objects, ...m.exceptions];
+      const targetContext = contextFromObjects(
+        ctx.io,
+        inputObjects.map((l) => (isPolicyExceptionObject(l.object) ? { ...l, object: exceptionFor112(l.object) } : l)),
+        targetFeatures.features,
+        WHAT,
+        opts.cluster !== undefined,
+        { apiVersions: PROFILE_1_12.exceptionApiVersions, label: `after the upgrade (Kyverno ${UPGRADE.to.kyverno})` },
+      );
+      const nowInEffect = inEffect(m.context);
+      const newlyInEffect = [...inEffect(targetContext)].filter((k) => !nowInEffect.has(k));
+      if (newlyInEffect.length > 0) {
+        const why = kyvernoValues
+          ? `${kyvernoValues.file} (translated)`
+          : `chart ${UPGRADE.to.kyvernoChart} enables PolicyExceptions by default (pass the kyverno values you install with --kyverno-values: their translation keeps them off unless you set them)`;
+        const n = newlyInEffect.length;
+        ctx.io.stderr(`warning: ${why}: ${n} PolicyException${n === 1 ? '' : 's'} Kyverno ${UPGRADE.from.kyverno} ignores take${n === 1 ? 's' : ''} effect after the upgrade: ${newlyInEffect.join(', ')}\n`);
       }
       let target: TargetPolicies;
       try {
@@ -104,10 +130,11 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
       if (target.errors.length > 0) throw new UsageError(`${WHAT}: invalid policies with chart ${UPGRADE.to.policiesChart}:\n  ${target.errors.join('\n  ')}`);
       for (const w of target.chartWarnings) ctx.io.stderr(`warning: chart ${UPGRADE.to.policiesChart}: ${w.message}\n`);
 
-      // Three audits: now; the new policies under the old engine (to tell causes apart); the target.
-      const before = audit(m, m.target, m.kyvernoConfig, PROFILE_1_10);
-      const middle = audit(m, target, targetConfig, PROFILE_1_10);
-      const after = audit(m, target, targetConfig, PROFILE_1_12);
+      // Three audits: now (what migrate audit says with the same inputs); the new policies and values under
+      // the old engine (to tell causes apart); the target.
+      const before = auditInputs(ctx.io, m, `auditing with Kyverno ${UPGRADE.from.kyverno}`);
+      const middle = auditInputs(ctx.io, { ...m, target, kyvernoConfig: targetConfig, context: targetContext }, `auditing the new policies with Kyverno ${UPGRADE.from.kyverno}`);
+      const after = auditInputs(ctx.io, { ...m, target, kyvernoConfig: targetConfig, context: targetContext, profile: PROFILE_1_12 }, `auditing with Kyverno ${UPGRADE.to.kyverno}`);
       const comparison: UpgradeComparison = {
         ...compareUpgrade(before, middle, after),
         policyChanges: policyContentChanges(m.target.policies, target.policies, (name) => m.target.chartPolicies.has(name) || target.chartPolicies.has(name)),
@@ -126,7 +153,8 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
         written.push({ ...o.t, file: o.file, out });
       }
       // PolicyExceptions in the input, as Kyverno 1.12.5 serves them (v2alpha1 is no longer served).
-      const ex = translateExceptions(m.cluster.objects.map((o) => o.object));
+      const ex = translateExceptions(inputObjects.map((o) => o.object));
+      const exInEffect = { before: nowInEffect.size, after: inEffect(targetContext).size };
       const exOut = join(opts.outDir, 'policyexceptions.yaml');
       if (ex.exceptions.length > 0 && existsSync(exOut) && !opts.force) throw new UsageError(`${WHAT}: ${exOut} exists; pass --force to overwrite it or choose another --out-dir`);
       mkdirSync(opts.outDir, { recursive: true });
@@ -141,7 +169,8 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
           to: UPGRADE.to,
           ...comparison,
           values: written.map((w) => ({ file: w.file, out: w.out, chart: w.chart, from: w.from, to: w.to, changes: w.changes, warnings: w.warnings })),
-          policyExceptions: { found: ex.exceptions.length, translated: ex.translated, ...(ex.exceptions.length > 0 ? { out: exOut } : {}) },
+          policyExceptions: { found: ex.exceptions.length, translated: ex.translated, ...(ex.exceptions.length > 0 ? { out: exOut } : {}), inEffect: exInEffect },
+          audits: { before: before.summary, after: after.summary },
         });
       } else {
         const { from, to } = UPGRADE;
@@ -153,7 +182,11 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
           ctx.io.stdout(`values: ${w.file} → ${w.out} (${w.chart} ${w.from} → ${w.to})\n`);
           for (const c of w.changes) if (c.kind !== 'no-effect') ctx.io.stdout(`  ${c.kind}: ${c.message}\n`);
         }
-        if (ex.exceptions.length > 0) ctx.io.stdout(`policy exceptions: ${ex.exceptions.length} found, ${ex.translated} translated from kyverno.io/v2alpha1 to v2beta1 → ${exOut}\n`);
+        if (ex.exceptions.length > 0) {
+          ctx.io.stdout(
+            `policy exceptions: ${ex.exceptions.length} found, ${ex.translated} translated from kyverno.io/v2alpha1 to v2beta1 → ${exOut}; in effect: ${exInEffect.before} with Kyverno ${from.kyverno}, ${exInEffect.after} with Kyverno ${to.kyverno}\n`,
+          );
+        }
         if (written.length === 0) ctx.io.stdout('values: none given (--values, --kyverno-values); the charts’ defaults were compared\n');
       }
       // The gate: the upgrade must not deny anything the current state admits.

@@ -6,7 +6,7 @@
 // Mirrors kyverno@v1.10.7:cmd/kyverno/main.go (exception lister scoped to exceptionNamespace when set,
 // none when disabled) and pkg/webhooks/utils (namespace labels from the namespace lister).
 import type { ConfigMapData } from '../engine/index.js';
-import { isPolicyExceptionObject, loadPolicyException, type PolicyException } from '../model/exception.js';
+import { EXCEPTION_API_VERSIONS, isPolicyExceptionObject, loadPolicyException, type PolicyException } from '../model/exception.js';
 import type { Policy } from '../model/index.js';
 import { formatFieldError, type KubeObject } from '../../kube/index.js';
 import { isObject, type JsonValue } from '../../util/index.js';
@@ -68,8 +68,17 @@ function stringRecord(v: unknown): Record<string, string> {
   return out;
 }
 
-/** Builds the context from objects (Namespaces, ConfigMaps, PolicyExceptions; others are ignored). */
-export function buildClusterContext(objects: readonly KubeObject[], features: ExceptionFeatures = DEFAULT_EXCEPTION_FEATURES, where: (i: number) => string = (i) => `object ${i + 1}`): ClusterContextBuild {
+/**
+ * Builds the context from objects (Namespaces, ConfigMaps, PolicyExceptions; others are ignored).
+ * `apiVersions` are the PolicyException versions the Kyverno evaluated serves (1.10: v2alpha1; see
+ * EngineProfile.exceptionApiVersions).
+ */
+export function buildClusterContext(
+  objects: readonly KubeObject[],
+  features: ExceptionFeatures = DEFAULT_EXCEPTION_FEATURES,
+  where: (i: number) => string = (i) => `object ${i + 1}`,
+  apiVersions: readonly string[] = EXCEPTION_API_VERSIONS,
+): ClusterContextBuild {
   const namespaces: Record<string, Record<string, string>> = Object.create(null);
   const configMaps: Record<string, ConfigMapData> = Object.create(null);
   const exceptions: PolicyException[] = [];
@@ -85,7 +94,7 @@ export function buildClusterContext(objects: readonly KubeObject[], features: Ex
       const { managedFields: _m, ...metadata } = md as Record<string, JsonValue>;
       configMaps[`${ns}/${md.name}`] = { data: stringRecord((o as { data?: unknown }).data), metadata: { ...metadata, namespace: ns } };
     } else if (isPolicyExceptionObject(o)) {
-      const r = loadPolicyException(o);
+      const r = loadPolicyException(o, apiVersions);
       for (const e of r.errors) problems.push(`${where(i)}: PolicyException ${md.namespace ?? 'default'}/${md.name ?? ''}: ${formatFieldError(e)}`);
       const ex = r.exception;
       if (!ex) return;
