@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
+import { type CompiledPolicy, compilePolicy, loadPolicy } from '../kyverno/index.js';
 import type { AuditResult, Violation } from './audit.js';
-import { compareUpgrade, kubernetesGate, translateExceptions } from './upgrade.js';
+import { compareUpgrade, kubernetesGate, policyContentChanges, translateExceptions } from './upgrade.js';
 import { translateKyvernoValues, translatePoliciesValues } from './values-upgrade.js';
 
 test('kyverno values 3.0.9 → 3.2.6: image string moved, user comments kept, keys with no effect warned, user settings never replaced', () => {
@@ -126,4 +127,19 @@ test('kyverno values: the new 3.2.6 components get the tolerations every other c
   const mixed = translateKyvernoValues('admissionController:\n  tolerations: [{key: a, operator: Exists}]\nreportsController:\n  tolerations: [{key: b, operator: Exists}]\n');
   assert.equal((parse(mixed.text) as { crds?: unknown }).crds, undefined);
   assert.ok(mixed.warnings.some((w) => /crds\.migration/.test(w) && /tolerations/.test(w)), mixed.warnings.join('\n'));
+});
+
+test('policy content changes: the spec and the kyverno.io metadata Kyverno reads, not the chart bookkeeping labels', () => {
+  const policy = (metadata: Record<string, unknown>, spec: Record<string, unknown>): CompiledPolicy => {
+    const r = loadPolicy({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'p', ...metadata }, spec: { rules: [{ name: 'r', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { message: 'm', pattern: { spec: { hostNetwork: false } } } }], ...spec } });
+    assert.ok(r.policy, JSON.stringify(r.errors));
+    return compilePolicy(r.policy);
+  };
+  const changes = (a: CompiledPolicy, b: CompiledPolicy) => policyContentChanges([a], [b], () => true).map((c) => c.change);
+  const chart = (v: string) => ({ labels: { 'app.kubernetes.io/version': v, 'helm.sh/chart': `kyverno-policies-${v}` }, annotations: { 'policies.kyverno.io/title': 'T' } });
+  assert.deepEqual(changes(policy(chart('3.0.7'), {}), policy(chart('3.2.5'), {})), []);
+  assert.deepEqual(changes(policy(chart('3.0.7'), { validationFailureAction: 'audit' }), policy(chart('3.2.5'), { validationFailureAction: 'Audit' })), []);
+  assert.deepEqual(changes(policy(chart('3.0.7'), { background: true }), policy(chart('3.2.5'), { background: false })), ['changed']);
+  const autogen = { ...chart('3.2.5'), annotations: { 'pod-policies.kyverno.io/autogen-controllers': 'none' } };
+  assert.deepEqual(changes(policy(chart('3.0.7'), {}), policy(autogen, {})), ['changed']);
 });

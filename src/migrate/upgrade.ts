@@ -6,7 +6,7 @@
 import { CHART_LINES, kubeMinor, kubernetesHopsFor, type KubernetesHop, kyvernoRange } from '../chart/index.js';
 import type { KubeObject } from '../kube/index.js';
 import type { CompiledPolicy } from '../kyverno/index.js';
-import { deepEqual } from '../util/index.js';
+import { deepEqual, isObject } from '../util/index.js';
 import type { AuditResult, Violation } from './audit.js';
 
 /** The upgrade podgate judges: from what the KB installs on 1.24 to what it upgrades to after 1.26. */
@@ -111,16 +111,41 @@ export function compareUpgrade(current: AuditResult, newPolicies: AuditResult, t
   };
 }
 
-/** Chart policies whose rendered spec differs between the two policy sets (by name). */
+/** True for a label or annotation key in the kyverno.io domain (`kyverno.io/…`, `pod-policies.kyverno.io/…`). */
+const isKyvernoKey = (k: string) => {
+  const slash = k.indexOf('/');
+  const domain = slash < 0 ? '' : k.slice(0, slash);
+  return domain === 'kyverno.io' || domain.endsWith('.kyverno.io');
+};
+
+function kyvernoMetadata(v: unknown): Record<string, unknown> {
+  return isObject(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => isKyvernoKey(k))) : {};
+}
+
+/**
+ * What of a policy Kyverno reads: the spec, the validation failure actions as Kyverno understands them
+ * (`audit` and `Audit` are one action) and the labels and annotations of the kyverno.io domains
+ * (`pod-policies.kyverno.io/autogen-controllers`, `policies.kyverno.io/severity`, …). Chart bookkeeping
+ * (`app.kubernetes.io/version`, `helm.sh/chart`) is not part of it.
+ */
+function kyvernoContent(p: CompiledPolicy): unknown {
+  const raw = p.policy.raw;
+  const spec: Record<string, unknown> = isObject(raw.spec) ? { ...raw.spec } : {};
+  if (spec.validationFailureAction !== undefined) spec.validationFailureAction = p.policy.validationFailureAction;
+  if (spec.validationFailureActionOverrides !== undefined) spec.validationFailureActionOverrides = p.policy.validationFailureActionOverrides;
+  const md = isObject(raw.metadata) ? raw.metadata : {};
+  return { spec, labels: kyvernoMetadata(md.labels), annotations: kyvernoMetadata(md.annotations) };
+}
+
+/** Chart policies whose content (what Kyverno reads, kyvernoContent) differs between the two policy sets (by name). */
 export function policyContentChanges(before: readonly CompiledPolicy[], after: readonly CompiledPolicy[], isChart: (name: string) => boolean): PolicyContentChange[] {
-  const spec = (p: CompiledPolicy) => p.policy.raw.spec;
   const a = new Map(before.filter((p) => isChart(p.policy.name)).map((p) => [p.policy.name, p]));
   const b = new Map(after.filter((p) => isChart(p.policy.name)).map((p) => [p.policy.name, p]));
   const out: PolicyContentChange[] = [];
   for (const [name, p] of b) {
     const old = a.get(name);
     if (!old) out.push({ policy: name, change: 'added' });
-    else if (!deepEqual(spec(old), spec(p)) || !deepEqual(old.policy.raw.metadata, p.policy.raw.metadata)) out.push({ policy: name, change: 'changed' });
+    else if (!deepEqual(kyvernoContent(old), kyvernoContent(p))) out.push({ policy: name, change: 'changed' });
   }
   for (const name of a.keys()) if (!b.has(name)) out.push({ policy: name, change: 'removed' });
   return out.sort((x, y) => (x.policy < y.policy ? -1 : x.policy > y.policy ? 1 : 0));

@@ -193,3 +193,22 @@ test('migrate upgrade without --kyverno-values: chart 3.2.6 enables PolicyExcept
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('migrate upgrade: chart bookkeeping labels (app.kubernetes.io/version, helm.sh/chart) and `audit` → `Audit` are no policy content change', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-upgrade-'));
+  try {
+    // The sample's values: 3.0.7 and 3.2.5 render the same specs (only the chart's labels differ).
+    const args = ['migrate', 'upgrade', '--kubernetes', '1.26', '--cluster', sample, '--values', join(inputs, 'kyverno-policies-values.minimal.yaml'), '--out-dir', dir, '--force'];
+    const json = await runCli(['-o', 'json', ...args]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual((JSON.parse(json.stdout) as { policyChanges: unknown[] }).policyChanges, []);
+    const table = await runCli(args);
+    assert.match(table.stdout, /^chart policies: no content change /m);
+    // The chart's defaults: `audit` (3.0.7) and `Audit` (3.2.5) are the same action to Kyverno.
+    const defaults = await runCli(['-o', 'json', 'migrate', 'upgrade', '--kubernetes', '1.26', '--cluster', sample, '--out-dir', join(dir, 'defaults')]);
+    assert.equal(defaults.code, 0, defaults.stderr);
+    assert.deepEqual((JSON.parse(defaults.stdout) as { policyChanges: unknown[] }).policyChanges, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
