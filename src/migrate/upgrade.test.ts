@@ -74,6 +74,9 @@ test('the Kubernetes gate: Kyverno 1.12 needs 1.26; the hops come from the versi
     ['1.25', '1.26', '1.10'],
   ]);
   assert.match(kubernetesGate('x')!.message, /not a Kubernetes version/);
+  assert.deepEqual(kubernetesGate('1.30')?.hops, []);
+  assert.match(kubernetesGate('1.30')!.message, /above what Kyverno 1\.12/);
+  assert.match(kubernetesGate('2.0')!.message, /not a Kubernetes 1\.x version/);
 });
 
 test('PolicyExceptions: v2alpha1 becomes v2beta1 (server fields dropped), v2beta1 kept, other kinds ignored', () => {

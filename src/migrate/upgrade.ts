@@ -151,22 +151,36 @@ export function policyContentChanges(before: readonly CompiledPolicy[], after: r
   return out.sort((x, y) => (x.policy < y.policy ? -1 : x.policy > y.policy ? 1 : 0));
 }
 
-/** Why the target cannot be installed on this Kubernetes, with the Kubernetes upgrades that must come first; undefined when it can. */
+/**
+ * Why the target cannot be judged on this Kubernetes, undefined when it can: Kyverno 1.12 is tested on
+ * 1.26–1.29 (the version matrix). Below, the Kubernetes upgrades that must come first (`hops`); above or
+ * not a 1.x version, the supported range (no hops).
+ */
 export function kubernetesGate(kubernetes: string): { message: string; hops: KubernetesHop[] } | undefined {
   const minor = kubeMinor(kubernetes);
   if (!minor) return { message: `${JSON.stringify(kubernetes)} is not a Kubernetes version like 1.26`, hops: [] };
-  const m = Number(minor.split('.')[1]);
+  const [major, m] = minor.split('.').map(Number) as [number, number];
   const row = kyvernoRange(UPGRADE.to.kyverno);
   const line = CHART_LINES.find((l) => l.chart === 'kyverno' && l.kyverno === UPGRADE.to.kyverno);
   if (!row) return undefined;
+  const target = `Kyverno ${UPGRADE.to.kyverno} (chart ${UPGRADE.to.kyvernoChart})`;
+  const tested = `Kubernetes ${row.kubernetesMin}–${row.kubernetesMax}`;
+  if (major !== 1) return { message: `${JSON.stringify(kubernetes)} is not a Kubernetes 1.x version; ${target} is tested on ${tested}`, hops: [] };
   const min = Number(row.kubernetesMin.split('.')[1]);
+  const max = Number(row.kubernetesMax.split('.')[1]);
+  if (m > max) {
+    return {
+      message: `Kubernetes ${minor} is above what ${target} supports: it is tested on ${tested}; podgate judges this upgrade on ${tested} only (run it before Kubernetes goes past ${row.kubernetesMax})`,
+      hops: [],
+    };
+  }
   if (m >= min) return undefined;
   const hops = kubernetesHopsFor(UPGRADE.to.kyverno, m);
   const path = [minor, ...hops.map((h) => h.to)].join(' → ');
   const during = hops.map((h) => `${h.from} → ${h.to} with Kyverno ${h.kyverno?.kyverno ?? '(none verified)'}`).join(', ');
   return {
     message:
-      `Kubernetes ${minor} is below what Kyverno ${UPGRADE.to.kyverno} (chart ${UPGRADE.to.kyvernoChart}) supports: it is tested on Kubernetes ${row.kubernetesMin}–${row.kubernetesMax}` +
+      `Kubernetes ${minor} is below what ${target} supports: it is tested on ${tested}` +
       `${line ? ` and its chart requires kubeVersion ${line.kubeVersion}` : ''}. Upgrade Kubernetes first, one minor at a time: ${path} (${during}), then run migrate upgrade --kubernetes ${row.kubernetesMin}`,
     hops,
   };

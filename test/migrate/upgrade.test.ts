@@ -88,6 +88,27 @@ test('migrate upgrade refuses (exit 2) below Kubernetes 1.26 and names the Kuber
   assert.match(r.stderr, /1\.24 → 1\.25 → 1\.26 \(1\.24 → 1\.25 with Kyverno 1\.10, 1\.25 → 1\.26 with Kyverno 1\.10\)/);
 });
 
+test('migrate upgrade refuses (exit 2) above Kubernetes 1.29 and any version that is not 1.x, naming the supported range', async () => {
+  for (const k8s of ['1.30', '1.35']) {
+    const r = await runCli(['migrate', 'upgrade', '--cluster', sample, '--kubernetes', k8s]);
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, new RegExp(`Kubernetes ${k8s.replace('.', '\\.')} is above what Kyverno 1\\.12 \\(chart 3\\.2\\.6\\) supports: it is tested on Kubernetes 1\\.26–1\\.29`));
+  }
+  for (const k8s of ['2.0', '0.26']) {
+    const r = await runCli(['migrate', 'upgrade', '--cluster', sample, '--kubernetes', k8s]);
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, new RegExp(`"${k8s.replace('.', '\\.')}" is not a Kubernetes 1\\.x version; Kyverno 1\\.12 \\(chart 3\\.2\\.6\\) is tested on Kubernetes 1\\.26–1\\.29`));
+    assert.doesNotMatch(r.stderr, /→/);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-upgrade-'));
+  try {
+    const ok = await runCli(['migrate', 'upgrade', '--cluster', sample, '--kubernetes', '1.29.3', '--out-dir', dir]);
+    assert.equal(ok.code, 0, ok.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('migrate upgrade: an existing translated file is not overwritten without --force; v2alpha1 PolicyExceptions in the input become v2beta1', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'podgate-upgrade-'));
   try {
