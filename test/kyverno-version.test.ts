@@ -85,3 +85,56 @@ test('migrate audit takes --kyverno-version; an unknown version is a usage error
     assert.match(bad.stderr, /1\.10, 1\.12/);
   }
 });
+
+// `'!0s'` against 0: Kyverno 1.10 ORs the duration, quantity and string comparisons (0 == 0s as
+// durations, but "0" != "0s" as strings: pass); 1.12 stops at the first comparison that parses (the
+// durations are equal: fail). kyverno pkg/engine/pattern/pattern.go validateString.
+const gracePeriod = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: require-grace-period}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: grace-period
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: pods must keep a termination grace period
+      pattern: {spec: {=(terminationGracePeriodSeconds): '!0s'}}
+`;
+
+test('apply: a string pattern whose duration comparison fails passes on its string comparison with 1.10 only', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-kv-'));
+  try {
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, gracePeriod);
+    const pod = join(dir, 'pod.yaml');
+    writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: {name: fast, namespace: default}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers: [{name: c, image: nginx}]\n');
+    const status = async (v: string) => {
+      const r = await runCli(['-o', 'json', 'apply', policy, '-r', pod, '--kyverno-version', v]);
+      return (JSON.parse(r.stdout) as { results: { rules: { status: string }[] }[] }).results[0]!.rules[0]!.status;
+    };
+    assert.equal(await status('1.10'), 'pass');
+    assert.equal(await status('1.12'), 'fail');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('migrate upgrade: a workload the string-pattern order of Kyverno 1.12 newly denies is attributed to the engine (exit 1)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-kv-'));
+  try {
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, gracePeriod);
+    const r = await runCli(['-o', 'json', 'migrate', 'upgrade', '--kubernetes', '1.26', '--cluster', sample, '--policy', policy, '--out-dir', join(dir, 'out')]);
+    assert.equal(r.code, 1, r.stderr);
+    const up = JSON.parse(r.stdout) as { changes: { kind: string; namespace: string; name: string; before: string; after: string; causes: string[]; added: string[] }[] };
+    // metallb's speaker has terminationGracePeriodSeconds: 0.
+    const speaker = up.changes.find((c) => c.namespace === 'metallb-system' && c.kind === 'DaemonSet');
+    assert.ok(speaker, JSON.stringify(up.changes, null, 2));
+    assert.equal(speaker.after, 'denied');
+    assert.deepEqual(speaker.causes, ['engine']);
+    assert.ok(speaker.added.some((f) => f.startsWith('require-grace-period/autogen-grace-period')), speaker.added.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

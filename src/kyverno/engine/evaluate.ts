@@ -246,5 +246,6 @@ function evaluateRule(
     ruleValues,
     foreachValues,
     resolve: contextResolverOf(ctx),
+    firstParsed: (ctx.profile ?? DEFAULT_PROFILE).stringPatternOrder === 'first-parsed',
   });
 }

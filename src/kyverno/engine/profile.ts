@@ -48,6 +48,14 @@ export interface EngineProfile {
   readonly policyAdmissionField: boolean;
   /** Newest Pod Security Admission policy minor the bundled PSA library knows (1.10.7: v0.27; 1.12.5: v0.29). */
   readonly psaMaxVersion: number;
+  /**
+   * A string pattern's condition (`!0s`, `>=1Gi`) is compared as durations, as quantities, then as strings
+   * (pkg/engine/pattern/pattern.go validateString). `any` (1.10.7): the three are OR-ed, so a failed
+   * duration or quantity comparison still passes on the string one (`!0s` against 0: "0" is not "0s").
+   * `first-parsed` (1.11+, kyverno PR #7307): the first comparison in which both sides parse decides, for
+   * every operator (`!0s` against 0: equal durations, fail); the string one runs only when neither parsed.
+   */
+  readonly stringPatternOrder: 'any' | 'first-parsed';
 }
 
 /** Kyverno 1.10 (v1.10.7): the default for kyverno-policies 3.0.x. */
@@ -63,6 +71,7 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   exceptionApiVersions: Object.freeze(['kyverno.io/v2alpha1']),
   policyAdmissionField: false,
   psaMaxVersion: 27,
+  stringPatternOrder: 'any',
 });
 
 /** Kyverno 1.12 (v1.12.5): the default for kyverno-policies 3.2.x. */
@@ -78,6 +87,7 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   exceptionApiVersions: Object.freeze(['kyverno.io/v2beta1']),
   policyAdmissionField: true,
   psaMaxVersion: 29,
+  stringPatternOrder: 'first-parsed',
 });
 
 /** The default profile (1.10, as podgate has always evaluated). */

@@ -29,6 +29,8 @@ export interface ValidatorState {
   ruleValues?: Readonly<Record<string, JsonValue>>;
   foreachValues?: Readonly<Record<string, readonly JsonValue[]>>;
   resolve?: ContextResolver;
+  /** String patterns follow Kyverno 1.12's comparison order (EngineProfile.stringPatternOrder). */
+  firstParsed: boolean;
 }
 
 /** One validate body: the rule's own, or a foreach declaration's. */
@@ -83,7 +85,7 @@ function validatePatterns(state: ValidatorState, body: Body, target: JsonObject)
   if (body.pattern !== undefined) {
     const s = substituteAll(body.pattern, state.data, { isDelete: state.isDelete, pointerPrefix: PATTERN_PREFIX });
     if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error) };
-    const out = validatePattern(target, s.value);
+    const out = validatePattern(target, s.value, { firstParsed: state.firstParsed });
     if (out.kind === 'pass') return { status: 'pass', message: passMessage(name) };
     if (out.kind === 'skip') return { status: 'skip', message: out.reason };
     const m = ruleMessage(state);
@@ -96,7 +98,7 @@ function validatePatterns(state: ValidatorState, body: Body, target: JsonObject)
   const failed: string[] = [];
   const skipped: string[] = [];
   for (const [i, p] of s.value.entries()) {
-    const out = validatePattern(target, p);
+    const out = validatePattern(target, p, { firstParsed: state.firstParsed });
     if (out.kind === 'pass') return { status: 'pass', message: `validation rule '${name}' anyPattern[${i}] passed.` };
     if (out.kind === 'skip') skipped.push(`rule ${name}[${i}] skipped: ${out.reason}`);
     else if (out.kind === 'error' || out.path === '') failed.push(`rule ${name}[${i}] failed: ${out.detail}`);
@@ -173,6 +175,7 @@ function elementState(state: ValidatorState, data: JsonObject, element: JsonObje
     ruleValues: state.ruleValues,
     foreachValues: state.foreachValues,
     resolve: state.resolve,
+    firstParsed: state.firstParsed,
   };
 }
 

@@ -148,3 +148,22 @@ test('an integer value matches a string pattern exactly as its decimal text does
     fcParams(3000),
   );
 });
+
+// kyverno pkg/engine/pattern/pattern.go validateString: 1.10.7 ORs the duration, quantity and string
+// comparisons; from 1.11 (PR #7307) the first one in which both sides parse decides, for every operator.
+test('string patterns: Kyverno 1.12 stops at the first comparison that parses, 1.10 ORs them', () => {
+  for (const [value, pattern, v110, v112] of [
+    [0, '!0s', true, false], // durations equal; "0" is not the string "0s"
+    ['0', '!0s', true, false],
+    ['1024', '!1Ki', true, false], // quantities equal; the strings differ
+    ['60s', '!1m', true, false], // durations equal (the pattern is also a quantity: 60s is not)
+    ['2m', '>1m', true, true], // durations and quantities agree
+    ['1Gi', '!1G', true, true], // quantities differ
+    ['abc', '!0s', true, true], // nothing parses: the string comparison decides in both
+    [0, '>=1m', false, false],
+    ['1024', '1Ki', true, true],
+  ] as const) {
+    assert.equal(matchValue(value, pattern), v110, `1.10: ${JSON.stringify(value)} vs ${pattern}`);
+    assert.equal(matchValue(value, pattern, true), v112, `1.12: ${JSON.stringify(value)} vs ${pattern}`);
+  }
+});

@@ -79,12 +79,15 @@ function matchNilPattern(value: unknown): boolean {
   return false;
 }
 
-/** pattern.Validate: true when `value` satisfies the leaf `pattern`. Never throws. */
-export function matchValue(value: unknown, pattern: unknown): boolean {
+/**
+ * pattern.Validate: true when `value` satisfies the leaf `pattern`. Never throws. `firstParsed`: string
+ * patterns follow Kyverno 1.12's comparison order (see matchStringPattern).
+ */
+export function matchValue(value: unknown, pattern: unknown, firstParsed = false): boolean {
   if (pattern === null || pattern === undefined) return matchNilPattern(value);
   if (typeof pattern === 'boolean') return typeof value === 'boolean' && value === pattern;
   if (typeof pattern === 'number') return isGoInt(pattern) ? matchIntPattern(value, pattern) : matchFloatPattern(value, pattern);
-  if (typeof pattern === 'string') return matchStringPattern(value, pattern);
+  if (typeof pattern === 'string') return matchStringPattern(value, pattern, firstParsed);
   if (Array.isArray(pattern)) return false;
   if (isObject(pattern)) return isObject(value);
   return false;

@@ -1,7 +1,8 @@
 // String patterns: `|` (or) of `&` (and) of conditions, each an operator plus an operand compared as a
 // Go duration, a Kubernetes quantity, or a wildcard string. Mirrors kyverno@v1.10.7:pkg/engine/pattern/pattern.go
 // (validateStringPatterns, validateStringPattern, validateString, compareDuration, compareQuantity,
-// compareString, convertNumberToString). In 1.10 the three comparisons are OR-ed (1.12: first that parses decides).
+// compareString, convertNumberToString). In 1.10 the three comparisons are OR-ed; from 1.11 (kyverno PR
+// #7307, in v1.12.5) the first one in which both sides parse decides (`firstParsed`, EngineProfile.stringPatternOrder).
 
 import { parseGoDuration } from '../../kube/duration.js';
 import { compareQuantities, parseQuantity, type Quantity } from '../../kube/quantity.js';
@@ -69,30 +70,37 @@ function safeIntegerOf(q: Quantity): number | undefined {
   return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : undefined;
 }
 
-/** True when `value` satisfies the string pattern (validateStringPatterns). */
-export function matchStringPattern(value: unknown, pattern: string): boolean {
+/**
+ * True when `value` satisfies the string pattern (validateStringPatterns). `firstParsed`: each condition is
+ * decided by the first comparison (duration, quantity, string) in which both sides parse (Kyverno 1.12);
+ * otherwise the three are OR-ed (1.10).
+ */
+export function matchStringPattern(value: unknown, pattern: string, firstParsed = false): boolean {
   if (value === pattern) return true;
   for (const conditions of compilePattern(pattern)) {
-    if (conditions.every((c) => matchCondition(value, c))) return true;
+    if (conditions.every((c) => matchCondition(value, c, firstParsed))) return true;
   }
   return false;
 }
 
-function matchCondition(value: unknown, c: CompiledCondition): boolean {
+function matchCondition(value: unknown, c: CompiledCondition, firstParsed: boolean): boolean {
   switch (c.kind) {
     case 'never':
       return false;
     case 'range':
-      return c.inside ? matchCondition(value, c.low) && matchCondition(value, c.high) : matchCondition(value, c.low) || matchCondition(value, c.high);
+      return c.inside
+        ? matchCondition(value, c.low, firstParsed) && matchCondition(value, c.high, firstParsed)
+        : matchCondition(value, c.low, firstParsed) || matchCondition(value, c.high, firstParsed);
     case 'compare':
+      if (firstParsed) return compareDuration(value, c.duration, c.op) ?? compareQuantity(value, c.quantity, c.op) ?? compareString(value, c.operand, c.op);
       if (typeof value === 'number' && Number.isSafeInteger(value) && c.quantityInt !== undefined) {
         // An integer renders as bare digits, which parse as a duration only when zero and always as an
         // exact quantity: both comparisons reduce to integer arithmetic.
-        if (value === 0 && compareDuration(value, c.duration, c.op)) return true;
+        if (value === 0 && compareDuration(value, c.duration, c.op) === true) return true;
         if (applyOrder(Math.sign(value - c.quantityInt), c.op)) return true;
         return compareString(value, c.operand, c.op);
       }
-      return compareDuration(value, c.duration, c.op) || compareQuantity(value, c.quantity, c.op) || compareString(value, c.operand, c.op);
+      return compareDuration(value, c.duration, c.op) === true || compareQuantity(value, c.quantity, c.op) === true || compareString(value, c.operand, c.op);
   }
 }
 
@@ -123,21 +131,23 @@ function applyOrder(cmp: number, op: PatternOperator): boolean {
   }
 }
 
-function compareDuration(value: unknown, want: bigint | undefined, op: PatternOperator): boolean {
-  if (want === undefined) return false;
+/** The durations' comparison; undefined when either side is not a duration (the comparison did not apply). */
+function compareDuration(value: unknown, want: bigint | undefined, op: PatternOperator): boolean | undefined {
+  if (want === undefined) return undefined;
   const text = numberToString(value);
-  if (text === undefined) return false;
+  if (text === undefined) return undefined;
   const got = parseGoDuration(text);
-  if (got === undefined) return false;
+  if (got === undefined) return undefined;
   return applyOrder(got < want ? -1 : got > want ? 1 : 0, op);
 }
 
-function compareQuantity(value: unknown, want: Quantity | undefined, op: PatternOperator): boolean {
-  if (want === undefined) return false;
+/** The quantities' comparison; undefined when either side is not a quantity (the comparison did not apply). */
+function compareQuantity(value: unknown, want: Quantity | undefined, op: PatternOperator): boolean | undefined {
+  if (want === undefined) return undefined;
   const text = numberToString(value);
-  if (text === undefined) return false;
+  if (text === undefined) return undefined;
   const got = parseQuantity(text);
-  if (got === undefined) return false;
+  if (got === undefined) return undefined;
   return applyOrder(compareQuantities(got, want), op);
 }
 

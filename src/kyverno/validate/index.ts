@@ -19,16 +19,20 @@ export type MatchOutcome =
   | { kind: 'skip'; path: string; reason: string }
   | { kind: 'error'; path: string; detail: string };
 
-/** Validates a resource (JSON) against a Kyverno `pattern` tree (variables already substituted). */
-export function validatePattern(resource: unknown, pattern: unknown): MatchOutcome {
-  const err = walkElement({}, resource, pattern, '/');
+/**
+ * Validates a resource (JSON) against a Kyverno `pattern` tree (variables already substituted).
+ * `firstParsed`: string patterns follow Kyverno 1.12's comparison order (EngineProfile.stringPatternOrder).
+ */
+export function validatePattern(resource: unknown, pattern: unknown, opts: { firstParsed?: boolean } = {}): MatchOutcome {
+  const firstParsed = opts.firstParsed === true;
+  const err = walkElement({ firstParsed }, resource, pattern, '/');
   if (err === undefined) return { kind: 'pass' };
   if (isSkip(err)) return { kind: 'skip', path: err.path, reason: err.message };
   if (err.kind === 'negation') return { kind: 'fail', path: err.path, detail: err.message };
   // Which anchor keys were never present matters only here: the walk is pure, so a second walk that
   // records them stops at the same error, and passing walks (the common case) record nothing.
   const anchorSeen = new Map<string, boolean>();
-  walkElement({ anchorSeen }, resource, pattern, '/');
+  walkElement({ anchorSeen, firstParsed }, resource, pattern, '/');
   const keysMissing = [...anchorSeen.values()].some((seen) => !seen);
   if (keysMissing || err.path === '') return { kind: 'error', path: '', detail: err.message };
   return { kind: 'fail', path: err.path, detail: err.message };

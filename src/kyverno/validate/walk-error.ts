@@ -18,6 +18,8 @@ export interface WalkError {
 export interface WalkState {
   /** When given, records which anchor keys were ever seen present (anchor.AnchorMap). */
   anchorSeen?: Map<string, boolean>;
+  /** String patterns follow Kyverno 1.12's comparison order (EngineProfile.stringPatternOrder). */
+  firstParsed?: boolean;
   /** walkElement bound to this state, made once per walk (not once per map). */
   walker?: (resource: unknown, pattern: unknown, path: string, plan?: MapPlan) => WalkError | undefined;
 }

@@ -40,7 +40,8 @@ export function walkElement(state: WalkState, resource: unknown, pattern: unknow
   }
   if (isScalar(pattern)) {
     // A scalar pattern against a list: every element must satisfy it.
-    const ok = Array.isArray(resource) ? resource.every((r) => matchValue(r, pattern)) : matchValue(resource, pattern);
+    const first = state.firstParsed === true;
+    const ok = Array.isArray(resource) ? resource.every((r) => matchValue(r, pattern, first)) : matchValue(resource, pattern, first);
     return ok ? undefined : plainError(path, `resource value '${formatGoValue(resource)}' does not match '${formatGoValue(pattern)}' at path ${path}`);
   }
   return plainError(path, `failed at '${path}', pattern contains unknown type`);
