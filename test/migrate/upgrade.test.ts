@@ -233,3 +233,14 @@ test('migrate upgrade: chart bookkeeping labels (app.kubernetes.io/version, helm
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// The "after" reads the translated kyverno values as chart 3.2.6 renders them: its new filter keys count.
+test('migrate upgrade: a 3.2.6 filter key in the kyverno values (resourceFiltersIncludeNamespaces) takes effect after the upgrade only', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-upg-inc-'));
+  const kv = join(dir, 'kyverno-values.yaml');
+  writeFileSync(kv, `${readFileSync('examples/bcm-9.2-k8s-1.24/inputs/kyverno-values.yaml', 'utf8')}config:\n  resourceFiltersIncludeNamespaces:\n  - gpu-operator\n`);
+  const r = await runCli(['-o', 'json', 'migrate', 'upgrade', '--kubernetes', '1.26', '--cluster', 'examples/bcm-9.2-k8s-1.24/cluster', '--values', 'examples/bcm-9.2-k8s-1.24/inputs/kyverno-policies-values.minimal.yaml', '--kyverno-values', kv, '--out-dir', join(dir, 'out')]);
+  const j = JSON.parse(r.stdout) as { audits: { before: { byNamespace: Record<string, number> }; after: { byNamespace: Record<string, number> } } };
+  assert.ok((j.audits.before.byNamespace['gpu-operator'] ?? 0) > 0);
+  assert.equal(j.audits.after.byNamespace['gpu-operator'], undefined);
+});

@@ -94,7 +94,7 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
       // user set it), or chart 3.2.6's defaults when no kyverno values are given (on).
       const targetValues: unknown = kyvernoValues ? parse(kyvernoValues.t.text) : kyvernoChartDefaults(UPGRADE.to.kyvernoChart);
       if (kyvernoValues) {
-        const r = kyvernoConfigFromValues(targetValues);
+        const r = kyvernoConfigFromValues(targetValues, '3.2.6');
         if (r.errors.length > 0) throw new UsageError(`${WHAT}: ${kyvernoValues.file} (translated): ${r.errors.join('; ')}`);
         targetConfig = r.config;
       }
