@@ -146,3 +146,11 @@ test('policy content changes: the spec and the kyverno.io metadata Kyverno reads
   const autogen = { ...chart('3.2.5'), annotations: { 'pod-policies.kyverno.io/autogen-controllers': 'none' } };
   assert.deepEqual(changes(policy(chart('3.0.7'), {}), policy(autogen, {})), ['changed']);
 });
+
+// Session 6 upgrade probe: chart 3.2.6 keeps config.annotations in its values but its ConfigMap template
+// reads a top-level `annotations` instead, so the key silently stops working.
+test('kyverno values: config.annotations is warned about (3.2.6 reads the ConfigMap annotations from top-level annotations)', () => {
+  const t = translateKyvernoValues('config:\n  annotations:\n    team: platform\n');
+  assert.ok(t.warnings.some((w) => /^config\.annotations: /.test(w) && /top-level `annotations`/.test(w)), t.warnings.join('\n'));
+  assert.ok(!translateKyvernoValues('config:\n  annotations: {}\n').warnings.some((w) => w.startsWith('config.annotations')));
+});

@@ -162,6 +162,11 @@ export function translateKyvernoValues(text: string, file = 'kyverno values'): T
     }
   }
   const warnings = carryTolerations(doc, userBefore, changes);
+  // Kept in 3.2.6's values.yaml, but its ConfigMap template reads `.Values.annotations` (top level).
+  const configAnnotations = getPath(userBefore, ['config', 'annotations']);
+  if (isObject(configAnnotations) && Object.keys(configAnnotations).length > 0) {
+    warnings.push('config.annotations: chart 3.2.6 still lists it but its ConfigMap template reads top-level `annotations` instead, so these annotations would no longer be set on the kyverno ConfigMap; add them as top-level `annotations` too if something relies on them');
+  }
   return finish(doc, text, { chart: 'kyverno', from: '3.0.9', to: '3.2.6', changes }, userBefore, after, warnings);
 }
 
