@@ -99,7 +99,8 @@ function ruleText(r: unknown): string {
 // A rule that admits host paths under a prefix (an allow-list: `path: /home/ray*`, starts_with on the
 // canonical path), not one that refuses every hostPath or a few (`!/var/run/docker.sock`).
 const CONFINES_HOSTPATH = /starts_with\([^)]*hostPath\.path|"[+<=^]?\(?hostPath\)?":\{"[+<=^]?\(?path\)?":"[^!"]/;
-const RESTRICTS_VOLUME_TYPES = /volumes\[\]\.keys\(@\)|AnyNotIn[^\]]*\bgitRepo\b|\bgitRepo\b/;
+// The chart's restrict-volume-types (`volumes[].keys(@)` AnyNotIn …), or any rule naming gitRepo.
+const RESTRICTS_VOLUME_TYPES = /volumes\[\]\.keys\(@\)|\bgitRepo\b/;
 const CONFINES_UID = /runAsUser\)?"?:\s*\d|MustRunAs/;
 const CHECKS_GROUPS = /fsGroup\)?"?:|supplementalGroups\)?"?:|runAsGroup\)?"?:/;
 
