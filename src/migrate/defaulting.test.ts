@@ -32,6 +32,18 @@ const cases: { name: string; input: KubeObject; changes: number; check: (o: Kube
     check: (o) => assert.equal(o.metadata.annotations?.['container.seccomp.security.alpha.kubernetes.io/c'], 'localhost/p.json'),
   },
   {
+    name: 'spec.serviceAccount (deprecated alias) fills an empty serviceAccountName',
+    input: pod({ serviceAccount: 'foo', containers: [{ name: 'c' }] }),
+    changes: 1,
+    check: (o) => assert.equal((o.spec as { serviceAccountName?: string }).serviceAccountName, 'foo'),
+  },
+  {
+    name: 'serviceAccountName wins over spec.serviceAccount',
+    input: pod({ serviceAccountName: 'bar', serviceAccount: 'foo', containers: [{ name: 'c' }] }),
+    changes: 0,
+    check: (o) => assert.equal((o.spec as { serviceAccountName?: string }).serviceAccountName, 'bar'),
+  },
+  {
     name: 'Deployment templates get port defaulting but no seccomp syncing',
     input: {
       apiVersion: 'apps/v1',

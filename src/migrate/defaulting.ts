@@ -7,9 +7,12 @@
 // - defaulting at creation: pkg/apis/core/v1/defaults.go (SetDefaults_PodSpec: hostPort from
 //   containerPort under hostNetwork; SetDefaults_ContainerPort: protocol TCP; SetDefaults_Container:
 //   imagePullPolicy) and pkg/api/pod/util.go + pkg/registry/core/pod/strategy.go
-//   (applySeccompVersionSkew: seccomp annotation ↔ field syncing, Pods only).
+//   (applySeccompVersionSkew: seccomp annotation ↔ field syncing, Pods only);
+// - conversion: pkg/apis/core/v1/conversion.go (Convert_v1_PodSpec_To_core_PodSpec: the deprecated
+//   `serviceAccount` fills an empty `serviceAccountName`).
 // Every change is listed, so the audit's `defaulted` output shows what was evaluated.
 import { allContainers, type KubeObject, podView } from '../kube/index.js';
+import { podServiceAccountName } from '../psp/index.js';
 import { clone, isObject, type JsonObject } from '../util/index.js';
 
 /** True when the object was read back from an API server (it has a uid, resourceVersion or creationTimestamp). */
@@ -117,6 +120,12 @@ export function applyApiServerDefaults(input: KubeObject): { object: KubeObject;
   dropEmpty(o.metadata, '/metadata', 'meta', changes);
   if (pv.metadataPointer !== '/metadata') dropEmpty(pv.metadata, pv.metadataPointer, 'meta', changes);
   dropEmpty(pv.spec, base, 'podSpec', changes);
+  // v1 → internal conversion: the deprecated `serviceAccount` is the name when `serviceAccountName` is empty.
+  const saName = podServiceAccountName(pv.spec);
+  if (pv.spec.serviceAccountName === undefined && saName !== '') {
+    pv.spec.serviceAccountName = saName;
+    changes.push(`${base}/serviceAccountName set from ${base}/serviceAccount (deprecated alias)`);
+  }
   if (isObject(pv.spec.securityContext)) {
     dropEmpty(pv.spec.securityContext, `${base}/securityContext`, 'podSecurityContext', changes);
     dropEmpty(pv.spec.securityContext.seLinuxOptions, `${base}/securityContext/seLinuxOptions`, 'seLinuxOptions', changes);

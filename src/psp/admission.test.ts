@@ -111,6 +111,22 @@ const cases: {
     want: { allowed: true, policy: 'sa-only', mutated: false },
   },
   {
+    name: 'spec.serviceAccount is the service account when serviceAccountName is empty (v1 conversion alias)',
+    psps: [pspObject('sa-only', { privileged: true })],
+    rbac: useAll([{ kind: 'ServiceAccount', name: 'builder', namespace: 'ns' }]),
+    pod: pod({ serviceAccount: 'builder' }, { securityContext: { privileged: true } }),
+    user: 'bob',
+    want: { allowed: true, policy: 'sa-only', mutated: false },
+  },
+  {
+    name: 'serviceAccountName wins over spec.serviceAccount when both are set',
+    psps: [pspObject('sa-only', { privileged: true })],
+    rbac: useAll([{ kind: 'ServiceAccount', name: 'builder', namespace: 'ns' }]),
+    pod: pod({ serviceAccountName: 'other', serviceAccount: 'builder' }, { securityContext: { privileged: true } }),
+    user: 'bob',
+    want: { allowed: false, message: 'pods "test-pod" is forbidden: PodSecurityPolicy: unable to admit pod: []' },
+  },
+  {
     name: 'an empty serviceAccountName is the default service account',
     psps: [permissive('p')],
     rbac: useAll([{ kind: 'Group', name: 'system:serviceaccounts:ns' }]),

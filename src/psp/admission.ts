@@ -3,7 +3,7 @@
 // RBAC `use`; the exact Forbidden texts. Mirrors kubernetes@release-1.24
 // plugin/pkg/admission/security/podsecuritypolicy/admission.go (computeSecurityContext, shouldIgnore).
 import { buildSnapshot, type ClusterSnapshot, FieldPath, type FieldError, formatFieldError, type KubeObject, type LoadedObject } from '../kube/index.js';
-import { clone, deepEqual, isObject } from '../util/index.js';
+import { clone, deepEqual, isObject, type JsonObject } from '../util/index.js';
 import { invalid } from './errors.js';
 import { type Psp, PSP_API_VERSIONS, readPsp } from './model.js';
 import { mutatePod, podSpecOf, validatePod } from './provider.js';
@@ -127,6 +127,16 @@ function syncSeccompAnnotations(pod: KubeObject): void {
   if (Object.keys(ann).length > 0) pod.metadata.annotations = ann;
 }
 
+/**
+ * The pod's service account as the API server reads it: `serviceAccountName`, or when that is empty the
+ * deprecated alias `serviceAccount` (the v1 → internal conversion copies it over; '' = none given).
+ */
+export function podServiceAccountName(spec: JsonObject): string {
+  const name = typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : '';
+  if (name !== '') return name;
+  return typeof spec.serviceAccount === 'string' ? spec.serviceAccount : '';
+}
+
 // Pod validation rejects `..` in hostPath paths before admission (validatePathNoBacksteps).
 function podValidationErrors(pod: KubeObject): FieldError[] {
   const spec = podSpecOf(pod);
@@ -204,7 +214,7 @@ export function admitPod(input: KubeObject, opts: AdmitOptions): PspResult {
   }
   const namespace = opts.namespace ?? pod.metadata.namespace ?? 'default';
   const spec = podSpecOf(pod);
-  let saName = typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : '';
+  let saName = podServiceAccountName(spec);
   if (saName === '' && opts.defaultServiceAccount !== false) saName = 'default';
   const sa = saName !== '' ? serviceAccountIdentity(namespace, saName) : undefined;
   const user: PspIdentity = { user: opts.user, groups: [...opts.groups] };

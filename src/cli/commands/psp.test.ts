@@ -58,3 +58,26 @@ test('psp check reads a dump folder (its cluster/ objects) and gives the seed de
   assert.equal(r.code, 1, r.stderr);
   assert.equal(r.stdout, 'pods "host-mount-pod" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.volumes[0].hostPath.pathPrefix: Invalid value: "/etc": is not allowed to be used]\n');
 });
+
+// Divergences from Kubernetes 1.24 found by probing: each fixture is a raw pod manifest and a cluster,
+// checked as user alice on CREATE.
+const fidelity = fileURLToPath(new URL('../../psp/testdata/fidelity/', import.meta.url));
+const fidelityCases: { name: string; dir: string; want: { allowed: boolean; policy?: string | null; message?: string | null; mutated?: boolean } }[] = [
+  {
+    name: 'spec.serviceAccount (the deprecated alias) names the service account PSP authorizes',
+    dir: 'sa-alias',
+    want: { allowed: true, policy: 'a', message: null },
+  },
+];
+
+for (const c of fidelityCases) {
+  test(`psp check: ${c.name}`, async () => {
+    const r = await runCli(['-o', 'json', 'psp', 'check', '--pod', `${fidelity}${c.dir}/pod.yaml`, '--cluster', `${fidelity}${c.dir}`, '--user', 'alice']);
+    assert.equal(r.code, c.want.allowed ? 0 : 1, r.stderr + r.stdout);
+    const v = JSON.parse(r.stdout) as { allowed: boolean; policy: string | null; message: string | null; mutated: boolean };
+    assert.equal(v.allowed, c.want.allowed, v.message ?? '');
+    if (c.want.policy !== undefined) assert.equal(v.policy, c.want.policy);
+    if (c.want.message !== undefined) assert.equal(v.message, c.want.message);
+    if (c.want.mutated !== undefined) assert.equal(v.mutated, c.want.mutated);
+  });
+}
