@@ -110,6 +110,17 @@ export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
 
 /** Normalises a copy of a raw manifest as the 1.24 API server would store it; lists what changed. */
 export function applyApiServerDefaults(input: KubeObject): { object: KubeObject; changes: string[] } {
+  const r = applyDecodeDefaults(input);
+  syncSeccompFields(r.object, r.changes);
+  return r;
+}
+
+/**
+ * What a raw manifest looks like when admission sees it on CREATE: decoded (nulls, omitempty), converted
+ * and defaulted (SetDefaults_*), but not yet through PrepareForCreate's seccomp annotation ↔ field
+ * syncing, which runs after mutating admission (syncSeccompFields). Works on a copy; lists what changed.
+ */
+export function applyDecodeDefaults(input: KubeObject): { object: KubeObject; changes: string[] } {
   const o = clone(input);
   const changes: string[] = [];
   dropNulls(o as JsonObject, '', changes, false);
@@ -165,6 +176,16 @@ export function applyApiServerDefaults(input: KubeObject): { object: KubeObject;
       });
     }
   }
+  return { object: o, changes };
+}
+
+/**
+ * applySeccompVersionSkew (PrepareForCreate, Pods only): fills the seccomp annotations from the
+ * fields and the fields from the annotations, in place; appends what it did to `changes`.
+ */
+export function syncSeccompFields(o: KubeObject, changes: string[]): void {
+  const pv = podView(o);
+  if (!pv) return;
   if (o.kind === 'Pod') {
     const hadAnn = o.metadata.annotations !== undefined;
     const hadSc = pv.spec.securityContext !== undefined;
@@ -207,5 +228,4 @@ export function applyApiServerDefaults(input: KubeObject): { object: KubeObject;
     if (!hadSc && Object.keys(sc).length === 0) delete pv.spec.securityContext;
     if (!hadAnn && Object.keys(ann).length === 0) delete o.metadata.annotations;
   }
-  return { object: o, changes };
 }

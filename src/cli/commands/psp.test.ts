@@ -68,6 +68,15 @@ const fidelityCases: { name: string; dir: string; want: { allowed: boolean; poli
     dir: 'sa-alias',
     want: { allowed: true, policy: 'a', message: null },
   },
+  {
+    name: 'a raw manifest gets the API-server defaults first (hostPort from containerPort under hostNetwork)',
+    dir: 'hostnet-port',
+    want: {
+      allowed: false,
+      policy: null,
+      message: 'pods "p" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.containers[0].hostPort: Invalid value: 8080: Host port 8080 is not allowed to be used. Allowed ports: []]',
+    },
+  },
 ];
 
 for (const c of fidelityCases) {

@@ -6,6 +6,7 @@ import { buildSnapshot, type ClusterSnapshot, formatFieldError, formatSource, ty
 import { admitPod, type PspResult, whoCanUsePsp } from '../../psp/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { clusterDumpPath } from '../../cluster/index.js';
+import { applyDecodeDefaults, isServerObject } from '../../migrate/defaulting.js';
 import { loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
 
@@ -46,7 +47,7 @@ export function registerPsp(program: Command, ctx: CliContext): void {
 
   psp
     .command('check')
-    .description('admit one pod through the PSPs of a cluster: prints the admitting PSP and the defaulted pod, or the exact denial (exit 1)')
+    .description('admit one pod through the PSPs of a cluster (a raw manifest gets the API-server defaults first): prints the admitting PSP and the defaulted pod, or the exact denial (exit 1)')
     .requiredOption('--pod <path>', 'the pod (YAML or JSON file, - for stdin)')
     .option('--cluster <path>', 'cluster objects (file or directory): PSPs, Roles, ClusterRoles, bindings')
     .option('--psp <path>', 'PodSecurityPolicy objects (repeatable)', collect)
@@ -58,7 +59,10 @@ export function registerPsp(program: Command, ctx: CliContext): void {
     .action(async (opts: CheckOptions, cmd: Command) => {
       const format = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       if (!opts.cluster && !opts.psp?.length) throw new UsageError('psp check: give --cluster PATH, or --psp PATH (and --rbac PATH)');
-      const pod = await loadPod(ctx, opts.pod);
+      const given = await loadPod(ctx, opts.pod);
+      // A manifest not read back from an API server is admitted as the API server would see it: decoded
+      // and defaulted (hostPort under hostNetwork, …); the seccomp sync of PrepareForCreate comes later.
+      const pod = isServerObject(given) ? given : applyDecodeDefaults(given).object;
       const snapshot = await loadSnapshot(ctx, [...(opts.cluster ? [clusterDumpPath(opts.cluster)] : []), ...(opts.psp ?? []), ...(opts.rbac ?? [])]);
       // --cluster and --psp together: the cluster's RBAC stays; a PSP given twice with other content is ambiguous.
       const byName = new Map<string, string>();
