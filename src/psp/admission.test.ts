@@ -142,11 +142,40 @@ const cases: {
     want: { allowed: false, message: 'pods "web-7774d79b5-" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.containers[0].securityContext.privileged: Invalid value: true: Privileged containers are not allowed]' },
   },
   {
-    name: 'a host path with .. is rejected by pod validation before admission',
-    psps: [permissive('p')],
+    name: 'a host path with .. that PSP admits is rejected by pod validation',
+    psps: [pspObject('p', { volumes: ['hostPath'] })],
     rbac: useAll(userAlice),
     pod: pod({ volumes: [{ name: 'h', hostPath: { path: '/home/ray/../../etc' } }] }),
     want: { allowed: false, message: `Pod "test-pod" is invalid: spec.volumes[0].hostPath.path: Invalid value: "/home/ray/../../etc": must not contain '..'` },
+  },
+  {
+    name: 'a PSP default that makes a container invalid is refused by pod validation after admission (privileged)',
+    psps: [pspObject('p', { privileged: true, allowPrivilegeEscalation: false })],
+    rbac: useAll(userAlice),
+    pod: privilegedPod(),
+    want: {
+      allowed: false,
+      message:
+        'Pod "test-pod" is invalid: spec.containers[0].securityContext: Invalid value: core.SecurityContext{Capabilities:(*core.Capabilities)(nil), Privileged:(*bool)(0xc000000000), SELinuxOptions:(*core.SELinuxOptions)(nil), WindowsOptions:(*core.WindowsSecurityContextOptions)(nil), RunAsUser:(*int64)(nil), RunAsGroup:(*int64)(nil), RunAsNonRoot:(*bool)(nil), ReadOnlyRootFilesystem:(*bool)(nil), AllowPrivilegeEscalation:(*bool)(0xc000000000), ProcMount:(*core.ProcMountType)(nil), SeccompProfile:(*core.SeccompProfile)(nil)}: cannot set `allowPrivilegeEscalation` to false and `privileged` to true',
+    },
+  },
+  {
+    name: 'a PSP default that makes a container invalid is refused by pod validation after admission (CAP_SYS_ADMIN)',
+    psps: [pspObject('p', { allowedCapabilities: ['*'], allowPrivilegeEscalation: false })],
+    rbac: useAll(userAlice),
+    pod: pod({}, { securityContext: { capabilities: { add: ['CAP_SYS_ADMIN'] } } }),
+    want: {
+      allowed: false,
+      message:
+        'Pod "test-pod" is invalid: spec.containers[0].securityContext: Invalid value: core.SecurityContext{Capabilities:(*core.Capabilities)(0xc000000000), Privileged:(*bool)(0xc000000000), SELinuxOptions:(*core.SELinuxOptions)(nil), WindowsOptions:(*core.WindowsSecurityContextOptions)(nil), RunAsUser:(*int64)(nil), RunAsGroup:(*int64)(nil), RunAsNonRoot:(*bool)(nil), ReadOnlyRootFilesystem:(*bool)(nil), AllowPrivilegeEscalation:(*bool)(0xc000000000), ProcMount:(*core.ProcMountType)(nil), SeccompProfile:(*core.SeccompProfile)(nil)}: cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN',
+    },
+  },
+  {
+    name: 'a PSP that denies is reported before pod validation (which runs after mutating admission)',
+    psps: [pspObject('p', { volumes: ['configMap'] })],
+    rbac: useAll(userAlice),
+    pod: pod({ volumes: [{ name: 'h', hostPath: { path: '/home/ray/../../etc' } }] }),
+    want: { allowed: false, message: 'pods "test-pod" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.volumes[0]: Invalid value: "hostPath": hostPath volumes are not allowed to be used]' },
   },
 ];
 

@@ -137,17 +137,63 @@ export function podServiceAccountName(spec: JsonObject): string {
   return typeof spec.serviceAccount === 'string' ? spec.serviceAccount : '';
 }
 
-// Pod validation rejects `..` in hostPath paths before admission (validatePathNoBacksteps).
+// Pod validation (ValidatePodSpec), which the API server runs after mutating admission (so on the pod
+// PSP defaulted) and before validating admission: volumes first, then containers and init containers.
 function podValidationErrors(pod: KubeObject): FieldError[] {
   const spec = podSpecOf(pod);
   const errs: FieldError[] = [];
   const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
   volumes.forEach((v, i) => {
     const hp = isObject(v) && isObject(v.hostPath) ? v.hostPath.path : undefined;
+    // validatePathNoBacksteps
     if (typeof hp === 'string' && hp.split('/').includes('..')) {
       errs.push(invalid(FieldPath.of('spec', 'volumes').index(i).child('hostPath', 'path'), hp, "must not contain '..'", 'POD_INVALID'));
     }
   });
+  for (const field of ['containers', 'initContainers'] as const) {
+    const list = Array.isArray(spec[field]) ? spec[field] : [];
+    list.forEach((c, i) => {
+      if (isObject(c) && isObject(c.securityContext)) errs.push(...securityContextErrors(c.securityContext, FieldPath.of('spec', field).index(i).child('securityContext')));
+    });
+  }
+  return errs;
+}
+
+// The fields of core.SecurityContext (1.24) in declaration order: [JSON key, Go name, Go pointer type].
+const SECURITY_CONTEXT_FIELDS: readonly (readonly [string, string, string])[] = [
+  ['capabilities', 'Capabilities', '*core.Capabilities'],
+  ['privileged', 'Privileged', '*bool'],
+  ['seLinuxOptions', 'SELinuxOptions', '*core.SELinuxOptions'],
+  ['windowsOptions', 'WindowsOptions', '*core.WindowsSecurityContextOptions'],
+  ['runAsUser', 'RunAsUser', '*int64'],
+  ['runAsGroup', 'RunAsGroup', '*int64'],
+  ['runAsNonRoot', 'RunAsNonRoot', '*bool'],
+  ['readOnlyRootFilesystem', 'ReadOnlyRootFilesystem', '*bool'],
+  ['allowPrivilegeEscalation', 'AllowPrivilegeEscalation', '*bool'],
+  ['procMount', 'ProcMount', '*core.ProcMountType'],
+  ['seccompProfile', 'SeccompProfile', '*core.SeccompProfile'],
+];
+
+/** A set pointer's address in `%#v`: Go prints a run-time address; we print a fixed one (docs/compatibility.md). */
+export const GO_POINTER_PLACEHOLDER = '0xc000000000';
+
+/** Go `%#v` of a core.SecurityContext, as field.Invalid prints it. */
+function goSecurityContext(sc: JsonObject): string {
+  const parts = SECURITY_CONTEXT_FIELDS.map(([key, name, type]) => {
+    const set = sc[key] !== undefined && sc[key] !== null;
+    return `${name}:(${type})(${set ? GO_POINTER_PLACEHOLDER : 'nil'})`;
+  });
+  return `core.SecurityContext{${parts.join(', ')}}`;
+}
+
+// ValidateSecurityContext: allowPrivilegeEscalation false contradicts privileged and CAP_SYS_ADMIN.
+function securityContextErrors(sc: JsonObject, path: FieldPath): FieldError[] {
+  if (sc.allowPrivilegeEscalation !== false) return [];
+  const errs: FieldError[] = [];
+  const bad = (detail: string): FieldError => ({ type: 'Invalid', path, badValue: sc, badValueText: goSecurityContext(sc), detail, code: 'POD_INVALID' });
+  if (sc.privileged === true) errs.push(bad('cannot set `allowPrivilegeEscalation` to false and `privileged` to true'));
+  const add = isObject(sc.capabilities) && Array.isArray(sc.capabilities.add) ? sc.capabilities.add : [];
+  for (const cap of add) if (cap === 'CAP_SYS_ADMIN') errs.push(bad('cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN'));
   return errs;
 }
 
@@ -206,12 +252,6 @@ export function admitPod(input: KubeObject, opts: AdmitOptions): PspResult {
   if (operation === 'UPDATE' && opts.oldPod && isOnlyGcChange(pod, opts.oldPod)) {
     return { ...base, allowed: true, mutatedPod: pod, ignored: 'updates that only change ownerReferences or finalizers are not checked' };
   }
-  const invalidPod = podValidationErrors(pod);
-  if (invalidPod.length > 0) {
-    const name = pod.metadata.name || pod.metadata.generateName || '';
-    const list = invalidPod.length === 1 ? formatFieldError(invalidPod[0]!) : `[${invalidPod.map(formatFieldError).join(', ')}]`;
-    return { ...base, allowed: false, errors: invalidPod, message: `Pod ${JSON.stringify(name)} is invalid: ${list}` };
-  }
   const namespace = opts.namespace ?? pod.metadata.namespace ?? 'default';
   const spec = podSpecOf(pod);
   let saName = podServiceAccountName(spec);
@@ -238,6 +278,13 @@ export function admitPod(input: KubeObject, opts: AdmitOptions): PspResult {
     current.metadata.annotations[VALIDATED_PSP_ANNOTATION] = admit.policy;
   } else {
     syncSeccompAnnotations(current);
+  }
+  // Pod validation comes after mutating admission (PSP Admit) and before validating admission (PSP Validate).
+  const invalidPod = podValidationErrors(current);
+  if (invalidPod.length > 0) {
+    const name = current.metadata.name || current.metadata.generateName || '';
+    const list = invalidPod.length === 1 ? formatFieldError(invalidPod[0]!) : `[${invalidPod.map(formatFieldError).join(', ')}]`;
+    return { ...base, allowed: false, errors: invalidPod, message: `Pod ${JSON.stringify(name)} is invalid: ${list}` };
   }
   const hint = current.metadata.annotations?.[VALIDATED_PSP_ANNOTATION] ?? '';
   const check = computeSecurityContext(providers, current, false, typeof hint === 'string' ? hint : '', authorized);

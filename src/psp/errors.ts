@@ -11,7 +11,7 @@ export type PspErrorCode =
   | 'PSP_INVALID'
   /** The PSP is valid but its strategies cannot be built (factory.go); admission skips it. */
   | 'PSP_UNUSABLE'
-  /** The pod would have been rejected by pod validation before admission (core/validation). */
+  /** The pod would have been rejected by pod validation (core/validation), which runs between PSP Admit and PSP Validate. */
   | 'POD_INVALID';
 
 /** Go `%#v` of a []int64 (nil when absent): `[]int64{1, 2}` / `[]int64(nil)`. */

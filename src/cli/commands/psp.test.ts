@@ -77,6 +77,17 @@ const fidelityCases: { name: string; dir: string; want: { allowed: boolean; poli
       message: 'pods "p" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.containers[0].hostPort: Invalid value: 8080: Host port 8080 is not allowed to be used. Allowed ports: []]',
     },
   },
+  {
+    name: 'a PSP default that makes the pod invalid is refused by pod validation (allowPrivilegeEscalation false on a privileged container)',
+    dir: 'privileged-no-escalation',
+    want: {
+      allowed: false,
+      policy: null,
+      // Go prints the pointers' addresses (%#v); podgate prints a fixed one (docs/compatibility.md).
+      message:
+        'Pod "p" is invalid: spec.containers[0].securityContext: Invalid value: core.SecurityContext{Capabilities:(*core.Capabilities)(nil), Privileged:(*bool)(0xc000000000), SELinuxOptions:(*core.SELinuxOptions)(nil), WindowsOptions:(*core.WindowsSecurityContextOptions)(nil), RunAsUser:(*int64)(nil), RunAsGroup:(*int64)(nil), RunAsNonRoot:(*bool)(nil), ReadOnlyRootFilesystem:(*bool)(nil), AllowPrivilegeEscalation:(*bool)(0xc000000000), ProcMount:(*core.ProcMountType)(nil), SeccompProfile:(*core.SeccompProfile)(nil)}: cannot set `allowPrivilegeEscalation` to false and `privileged` to true',
+    },
+  },
 ];
 
 for (const c of fidelityCases) {
