@@ -137,9 +137,12 @@ export function podServiceAccountName(spec: JsonObject): string {
   return typeof spec.serviceAccount === 'string' ? spec.serviceAccount : '';
 }
 
-// Pod validation (ValidatePodSpec), which the API server runs after mutating admission (so on the pod
-// PSP defaulted) and before validating admission: volumes first, then containers and init containers.
-function podValidationErrors(pod: KubeObject): FieldError[] {
+/**
+ * The pod-validation errors podgate models (ValidatePodSpec: `..` in hostPath paths, then
+ * ValidateSecurityContext of containers and init containers). The API server runs them after mutating
+ * admission (on the pod PSP defaulted) and before validating admission.
+ */
+export function podValidationErrors(pod: KubeObject): FieldError[] {
   const spec = podSpecOf(pod);
   const errs: FieldError[] = [];
   const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];

@@ -1,7 +1,7 @@
 // Public surface of psp/: the PodSecurityPolicy admission engine, exact to Kubernetes 1.24
 // (policy objects, provider defaulting/validation, policy selection, RBAC `use` authorization).
 export type { AdmitOptions, PspResult } from './admission.js';
-export { admitPod, formatErrorList, loadProviders, podServiceAccountName, VALIDATED_PSP_ANNOTATION } from './admission.js';
+export { admitPod, formatErrorList, loadProviders, podServiceAccountName, podValidationErrors, VALIDATED_PSP_ANNOTATION } from './admission.js';
 export type { PspErrorCode } from './errors.js';
 export type { IdRange, Psp, PspSpec, RuleWithRanges, SeLinuxOptions } from './model.js';
 export { PSP_API_VERSIONS, readPsp } from './model.js';

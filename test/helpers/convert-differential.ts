@@ -1,6 +1,7 @@
 // Differential check of `migrate convert`: the converted ClusterPolicies, run through podgate's Kyverno
 // engine the way an API server runs webhooks (mutating admission, then the API server's own seccomp
-// field→annotation sync and `..` path validation, then validating admission), against the PSP engine on
+// field→annotation sync and pod validation (`..` paths, allowPrivilegeEscalation false with privileged or
+// CAP_SYS_ADMIN), then validating admission), against the PSP engine on
 // the same pod and requester. Shared by the property test (fixed seed) and `npm run bench -- convert`.
 import fc from 'fast-check';
 import type { KubeObject } from '../../src/kube/index.js';
@@ -8,8 +9,8 @@ import { admitResource, compilePolicy, evaluatePolicy, loadPolicy } from '../../
 import { type ConversionResult, convertPsps } from '../../src/migrate/convert.js';
 import { reduceSet } from '../../src/migrate/convert-order.js';
 import { applyApiServerDefaults } from '../../src/migrate/defaulting.js';
-import { admitPod, canUsePsp, loadProviders, serviceAccountIdentity } from '../../src/psp/index.js';
-import { buildSnapshot } from '../../src/kube/index.js';
+import { admitPod, canUsePsp, loadProviders, podValidationErrors, serviceAccountIdentity } from '../../src/psp/index.js';
+import { buildSnapshot, formatFieldError } from '../../src/kube/index.js';
 import { loadObjects } from '../../src/cluster/index.js';
 import { clone, deepEqual, type JsonObject, type JsonValue } from '../../src/util/index.js';
 
@@ -60,9 +61,6 @@ function stored(pod: KubeObject): KubeObject {
   return o;
 }
 
-const hasBacksteps = (pod: KubeObject) =>
-  ((pod.spec as JsonObject | undefined)?.volumes as JsonObject[] | undefined)?.some((v) => typeof (v.hostPath as JsonObject | undefined)?.path === 'string' && String((v.hostPath as JsonObject).path).split('/').includes('..')) ?? false;
-
 /** The requester's usable PSP set (names), as PSP authorizes: the pod's service account or the requester. */
 export function usableSet(world: World, pod: KubeObject, r: Requester): string[] {
   const snap = buildSnapshotFor(world.psps, world.rbac);
@@ -90,9 +88,9 @@ export function checkCase(world: World, input: KubeObject, r: Requester): Verdic
   if (errors.length > 0) {
     allowed = false;
     why = `mutate error ${errors.map((e) => `${e.policy}/${e.rule}: ${e.message}`).join('; ')}`;
-  } else if (hasBacksteps(mutated.patched)) {
+  } else if (podValidationErrors(mutated.patched).length > 0) {
     allowed = false;
-    why = 'API server validation refuses `..` in hostPath';
+    why = `API server validation refuses the pod: ${podValidationErrors(mutated.patched).map(formatFieldError).join('; ').slice(0, 200)}`;
   } else {
     after = stored(mutated.patched);
     const fails = world.compiled.flatMap((p) => evaluatePolicy(p, after!, ctx).rules.filter((x) => x.status === 'fail' || x.status === 'error'));
