@@ -12,7 +12,8 @@
 //   `serviceAccount` fills an empty `serviceAccountName`).
 // Every change is listed, so the audit's `defaulted` output shows what was evaluated.
 import { allContainers, type KubeObject, podView } from '../kube/index.js';
-import { podServiceAccountName } from '../psp/index.js';
+import { podFromTemplate } from './pod-admission.js';
+import { admitServiceAccount, podServiceAccountName } from '../psp/index.js';
 import { clone, isObject, type JsonObject } from '../util/index.js';
 
 /** True when the object was read back from an API server (it has a uid, resourceVersion or creationTimestamp). */
@@ -228,4 +229,19 @@ export function syncSeccompFields(o: KubeObject, changes: string[]): void {
     if (!hadSc && Object.keys(sc).length === 0) delete pv.spec.securityContext;
     if (!hadAnn && Object.keys(ann).length === 0) delete o.metadata.annotations;
   }
+}
+
+/**
+ * The pod PSP admits when a workload's pod is created: a raw manifest normalised as the API server
+ * would (a server object as it is), a controller's template made into its Pod, then the ServiceAccount
+ * plugin's changes (the token volume), which every created pod gets, also a server controller's; a
+ * Pod read back from a server already has them. A copy; undefined for an object without a pod spec.
+ */
+export function podAtAdmission(raw: KubeObject, serviceAccounts: readonly KubeObject[]): KubeObject | undefined {
+  const server = isServerObject(raw);
+  const pod = podFromTemplate(server ? raw : applyApiServerDefaults(raw).object);
+  if (!pod) return undefined;
+  const copy = clone(pod);
+  if (!(server && raw.kind === 'Pod')) admitServiceAccount(copy, copy.metadata.namespace ?? 'default', serviceAccounts);
+  return copy;
 }

@@ -8,7 +8,7 @@ import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
 import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
 import { filteredBy } from '../kyverno/config/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
-import { applyApiServerDefaults, isServerObject } from './defaulting.js';
+import { applyApiServerDefaults, isServerObject, podAtAdmission } from './defaulting.js';
 import type { Creator, DiffEntry, DiffResult, KyvernoDecision, PspDecision } from './diff-types.js';
 import { admitPaired, findingsOnce, type PairedAdmission, podFromTemplate, podOnlyPolicies } from './pod-admission.js';
 import type { UserNamespace } from './user-namespaces.js';
@@ -163,8 +163,21 @@ function pspOfWorkload(raw: KubeObject, snapshot: ClusterSnapshot, userNamespace
   const object = isServerObject(raw) ? raw : applyApiServerDefaults(raw).object;
   const pod = podFromTemplate(object);
   if (!pod) return undefined;
+  // PSP sees the pod as created: with the ServiceAccount plugin's token volume (podAtAdmission).
+  const pspPod = podAtAdmission(raw, serviceAccountsOf(snapshot)) ?? pod;
   const creator = creatorOf(raw, userNamespaces);
-  return { object, pod, creator, decision: pspDecision(pod, snapshot, creator) };
+  return { object, pod, pspPod, creator, decision: pspDecision(pspPod, snapshot, creator) };
+}
+
+const serviceAccountMemo = new WeakMap<ClusterSnapshot, KubeObject[]>();
+/** The snapshot's ServiceAccount objects. */
+function serviceAccountsOf(snapshot: ClusterSnapshot): KubeObject[] {
+  let out = serviceAccountMemo.get(snapshot);
+  if (!out) {
+    out = snapshot.rbac.filter((o) => o.object.kind === 'ServiceAccount').map((o) => o.object);
+    serviceAccountMemo.set(snapshot, out);
+  }
+  return out;
 }
 
 /** Builds the diff over every workload of the snapshot. */
@@ -186,7 +199,7 @@ export function runDiff(input: DiffInput): DiffResult {
     if (raw.kind === 'Pod' && raw.metadata.ownerReferences?.some((r) => r.controller === true)) continue;
     const today = pspOfWorkload(raw, input.snapshot, input.userNamespaces);
     if (!today) continue;
-    const { object, pod, creator } = today;
+    const { object, pod, pspPod, creator } = today;
     const ns = raw.metadata.namespace ?? 'default';
     const name = raw.metadata.name ?? '';
     const { mutatedPod, ...psp } = today.decision;
@@ -223,7 +236,7 @@ export function runDiff(input: DiffInput): DiffResult {
     if (psp.allowed && !kyverno.allowed) cls = 'breakage';
     else if (!psp.allowed && kyverno.allowed) {
       cls = 'regression';
-      const r = admitPod(pod, { snapshot: input.snapshot, user: creator.user, groups: creator.groups, namespace: ns, operation: 'CREATE' });
+      const r = admitPod(pspPod, { snapshot: input.snapshot, user: creator.user, groups: creator.groups, namespace: ns, operation: 'CREATE' });
       for (const e of r.errors) lost.add(pspFieldOf(e.path.toString()));
       if (lost.size === 0) lost.add('(no usable PSP)');
     } else if (psp.allowed && kyverno.allowed && psp.defaulted.length > 0) {

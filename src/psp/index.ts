@@ -10,3 +10,4 @@ export type { PspGrant, PspIdentity } from './rbac.js';
 export { canUsePsp, compareNames, PSP_USE_GROUPS, pspNames, ruleAllowsPspUse, SYSTEM_MASTERS, serviceAccountIdentity, whoCanUsePsp } from './rbac.js';
 export { strategyErrors, validatePspObject } from './validate-psp.js';
 export { ALL_FS_TYPES, allowsHostVolumePath, hasPathPrefix, isOnlyServiceAccountTokenSources } from './volumes.js';
+export { admitServiceAccount, TOKEN_MOUNT_PATH, TOKEN_VOLUME_NAME, TOKEN_VOLUME_PREFIX, tokenVolumeSource } from './service-account.js';

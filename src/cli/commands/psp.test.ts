@@ -88,6 +88,17 @@ const fidelityCases: { name: string; dir: string; want: { allowed: boolean; poli
         'Pod "p" is invalid: spec.containers[0].securityContext: Invalid value: core.SecurityContext{Capabilities:(*core.Capabilities)(nil), Privileged:(*bool)(0xc000000000), SELinuxOptions:(*core.SELinuxOptions)(nil), WindowsOptions:(*core.WindowsSecurityContextOptions)(nil), RunAsUser:(*int64)(nil), RunAsGroup:(*int64)(nil), RunAsNonRoot:(*bool)(nil), ReadOnlyRootFilesystem:(*bool)(nil), AllowPrivilegeEscalation:(*bool)(0xc000000000), ProcMount:(*core.ProcMountType)(nil), SeccompProfile:(*core.SeccompProfile)(nil)}: cannot set `allowPrivilegeEscalation` to false and `privileged` to true',
     },
   },
+  {
+    name: 'the ServiceAccount plugin adds the token volume first: a PSP without projected (or secret) volumes refuses it',
+    dir: 'token-volume',
+    want: {
+      allowed: false,
+      policy: null,
+      message: 'pods "p" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.volumes[0]: Invalid value: "projected": projected volumes are not allowed to be used]',
+    },
+  },
+  { name: 'the token volume passes a PSP that allows secret volumes (bound-token exemption)', dir: 'token-volume-secret', want: { allowed: true, policy: 'a', message: null } },
+  { name: "no token volume when the pod's ServiceAccount has automountServiceAccountToken: false", dir: 'token-volume-sa-off', want: { allowed: true, policy: 'a', message: null } },
 ];
 
 for (const c of fidelityCases) {

@@ -3,7 +3,7 @@
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { buildSnapshot, type ClusterSnapshot, formatFieldError, formatSource, type KubeObject } from '../../kube/index.js';
-import { admitPod, type PspResult, whoCanUsePsp } from '../../psp/index.js';
+import { admitPod, admitServiceAccount, type PspResult, whoCanUsePsp } from '../../psp/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { clusterDumpPath } from '../../cluster/index.js';
 import { applyDecodeDefaults, isServerObject } from '../../migrate/defaulting.js';
@@ -60,10 +60,15 @@ export function registerPsp(program: Command, ctx: CliContext): void {
       const format = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       if (!opts.cluster && !opts.psp?.length) throw new UsageError('psp check: give --cluster PATH, or --psp PATH (and --rbac PATH)');
       const given = await loadPod(ctx, opts.pod);
-      // A manifest not read back from an API server is admitted as the API server would see it: decoded
-      // and defaulted (hostPort under hostNetwork, …); the seccomp sync of PrepareForCreate comes later.
-      const pod = isServerObject(given) ? given : applyDecodeDefaults(given).object;
       const snapshot = await loadSnapshot(ctx, [...(opts.cluster ? [clusterDumpPath(opts.cluster)] : []), ...(opts.psp ?? []), ...(opts.rbac ?? [])]);
+      // A manifest not read back from an API server is admitted as the API server would see it: decoded
+      // and defaulted (hostPort under hostNetwork, …), then on CREATE changed by the ServiceAccount plugin
+      // (the token volume); the seccomp sync of PrepareForCreate comes after admission.
+      const pod = isServerObject(given) ? given : applyDecodeDefaults(given).object;
+      if (!isServerObject(given) && opts.operation !== 'UPDATE') {
+        const serviceAccounts = snapshot.rbac.filter((o) => o.object.kind === 'ServiceAccount').map((o) => o.object);
+        admitServiceAccount(pod, opts.namespace ?? pod.metadata.namespace ?? 'default', serviceAccounts);
+      }
       // --cluster and --psp together: the cluster's RBAC stays; a PSP given twice with other content is ambiguous.
       const byName = new Map<string, string>();
       for (const p of snapshot.podSecurityPolicies) {
