@@ -232,14 +232,16 @@ export function syncSeccompFields(o: KubeObject, changes: string[]): void {
 }
 
 /**
- * The pod PSP admits when a workload's pod is created: a raw manifest normalised as the API server
- * would (a server object as it is), a controller's template made into its Pod, then the ServiceAccount
- * plugin's changes (the token volume), which every created pod gets, also a server controller's; a
- * Pod read back from a server already has them. A copy; undefined for an object without a pod spec.
+ * The pod PSP admits when a workload's pod is created: a raw manifest decoded and defaulted as the API
+ * server would (a server object as it is), a controller's template made into its Pod, then the
+ * ServiceAccount plugin's changes (the token volume), which every created pod gets, also a server
+ * controller's; a Pod read back from a server already has them. Without the seccomp field ↔ annotation
+ * sync: PrepareForCreate runs it after mutating admission (syncSeccompFields on the admitted pod). A
+ * copy; undefined for an object without a pod spec.
  */
 export function podAtAdmission(raw: KubeObject, serviceAccounts: readonly KubeObject[]): KubeObject | undefined {
   const server = isServerObject(raw);
-  const pod = podFromTemplate(server ? raw : applyApiServerDefaults(raw).object);
+  const pod = podFromTemplate(server ? raw : applyDecodeDefaults(raw).object);
   if (!pod) return undefined;
   const copy = clone(pod);
   if (!(server && raw.kind === 'Pod')) admitServiceAccount(copy, copy.metadata.namespace ?? 'default', serviceAccounts);

@@ -8,7 +8,7 @@ import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
 import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
 import { filteredBy } from '../kyverno/config/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
-import { applyApiServerDefaults, isServerObject, podAtAdmission } from './defaulting.js';
+import { applyApiServerDefaults, isServerObject, podAtAdmission, syncSeccompFields } from './defaulting.js';
 import type { Creator, DiffEntry, DiffResult, KyvernoDecision, PspDecision } from './diff-types.js';
 import { admitPaired, findingsOnce, type PairedAdmission, podFromTemplate, podOnlyPolicies } from './pod-admission.js';
 import type { UserNamespace } from './user-namespaces.js';
@@ -94,6 +94,8 @@ function pspDecision(pod: KubeObject, snap: ClusterSnapshot, creator: Creator): 
       defaulted.push(p);
     }
   }
+  // The pod as stored: PrepareForCreate syncs the seccomp fields and annotations after admission.
+  if (r.mutatedPod) syncSeccompFields(r.mutatedPod, []);
   return {
     allowed: r.allowed,
     policy: r.policy ?? null,
@@ -163,7 +165,8 @@ function pspOfWorkload(raw: KubeObject, snapshot: ClusterSnapshot, userNamespace
   const object = isServerObject(raw) ? raw : applyApiServerDefaults(raw).object;
   const pod = podFromTemplate(object);
   if (!pod) return undefined;
-  // PSP sees the pod as created: with the ServiceAccount plugin's token volume (podAtAdmission).
+  // PSP sees the pod as created: with the ServiceAccount plugin's token volume and without the seccomp
+  // sync that follows admission (podAtAdmission); Kyverno's side keeps the stored object.
   const pspPod = podAtAdmission(raw, serviceAccountsOf(snapshot)) ?? pod;
   const creator = creatorOf(raw, userNamespaces);
   return { object, pod, pspPod, creator, decision: pspDecision(pspPod, snapshot, creator) };

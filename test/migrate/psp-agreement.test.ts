@@ -22,6 +22,11 @@ const cases: { name: string; dir: string; want: { allowed: boolean; policy: stri
       message: 'pods "p" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.volumes[0]: Invalid value: "projected": projected volumes are not allowed to be used]',
     },
   },
+  {
+    name: 'a seccompProfile field without the annotation: the annotation is synced after admission, so every PSP mutates and the first by name admits',
+    dir: 'seccomp-field',
+    want: { allowed: true, policy: 'a-mutating' },
+  },
 ];
 
 for (const c of cases) {
