@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { defaultKyvernoConfig } from '../kyverno/config/index.js';
 import { compilePolicy, loadPolicy } from '../kyverno/index.js';
 import { buildSnapshot, type KubeObject } from '../kube/index.js';
-import { runDiff } from './diff.js';
+import { findPspAdmitting, runDiff } from './diff.js';
 
 const src = (i: number) => ({ file: 'mem', document: i, line: 1 });
 const psp = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata: { name }, spec }) as KubeObject;
@@ -71,4 +71,24 @@ test('the creator is the namespace user in user namespaces and an administrator 
 
 test('the summary counts each class', () => {
   assert.deepEqual(diff.summary, { breakage: 1, regression: 2, same: 1, total: 4 });
+});
+
+// The PSP the plan grants Kyverno's own pods while PSP still enforces: judged on the pods the API server
+// would admit (defaults, and the service-account token volume its ServiceAccount plugin adds first), so a
+// PSP without projected (or secret) volumes, which would refuse them, is not chosen.
+test('findPspAdmitting judges the pods as admitted: the token volume rules out a PSP without projected volumes', () => {
+  const psp = (name: string, volumes: string[]): KubeObject => ({
+    apiVersion: 'policy/v1beta1',
+    kind: 'PodSecurityPolicy',
+    metadata: { name },
+    spec: { seLinux: { rule: 'RunAsAny' }, runAsUser: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' }, volumes },
+  });
+  const kyverno: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'kyverno-admission-controller', namespace: 'kyverno' },
+    spec: { selector: { matchLabels: { app: 'k' } }, template: { metadata: { labels: { app: 'k' } }, spec: { serviceAccountName: 'kyverno-admission-controller', containers: [{ name: 'kyverno', image: 'ghcr.io/kyverno/kyverno:v1.10.7' }] } } },
+  };
+  const snap = buildSnapshot([psp('a-no-projected', ['configMap', 'emptyDir']), psp('b-projected', ['configMap', 'emptyDir', 'projected'])].map((object) => ({ object, source: { file: 'x', document: 1, line: 1 } })));
+  assert.equal(findPspAdmitting([kyverno], snap), 'b-projected');
 });

@@ -263,7 +263,9 @@ export function runDiff(input: DiffInput): DiffResult {
  * first, then by name), or undefined. Used to let Kyverno's own pods through PSP during the switch.
  */
 export function findPspAdmitting(workloads: readonly KubeObject[], snap: ClusterSnapshot): string | undefined {
-  const pods = workloads.map(podFromTemplate).filter((p): p is KubeObject => p !== undefined);
+  // The pods as PSP sees them at admission (defaults, the token volume), not as the manifests write them.
+  const serviceAccounts = serviceAccountsOf(snap);
+  const pods = workloads.map((w) => podAtAdmission(w, serviceAccounts)).filter((p): p is KubeObject => p !== undefined);
   if (pods.length === 0) return undefined;
   const psps = [...snap.podSecurityPolicies.map((l) => l.object)].sort((a, b) => {
     const pa = (a.spec as { privileged?: boolean } | undefined)?.privileged === true ? 1 : 0;
