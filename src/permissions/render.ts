@@ -29,7 +29,9 @@ function labels(u: PermissionUser): Record<string, string> {
 function matchPods(u: PermissionUser): JsonObject {
   // Matched by namespace, never by requesting user: pods created by controllers (ReplicaSets, Jobs)
   // on the user's behalf are then checked too, and Kyverno's resourceFilters skip ReplicaSets.
-  return { any: [{ resources: { kinds: ['Pod'], namespaces: [...u.namespaces] } }] };
+  // CREATE and UPDATE only: on DELETE Kyverno evaluates deny rules against the old object, and a pod
+  // admitted before a rule existed could then never be deleted, by its user or its controller.
+  return { any: [{ resources: { kinds: ['Pod'], namespaces: [...u.namespaces], operations: ['CREATE', 'UPDATE'] } }] };
 }
 
 function clusterPolicy(u: PermissionUser, name: string, title: string, rules: JsonObject[], spec: JsonObject = { validationFailureAction: 'Enforce', background: true }): KubeObject {

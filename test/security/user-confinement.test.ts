@@ -22,10 +22,11 @@ spec:
 `,
 );
 
-function review(spec: Record<string, unknown>): string {
+function review(spec: Record<string, unknown>, operation = 'CREATE'): string {
   const f = join(dir, `review-${Math.random().toString(36).slice(2)}.json`);
-  const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'bob-restricted' }, spec };
-  const request = { uid: '1', kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' }, namespace: 'bob-restricted', operation: 'CREATE', userInfo: { username: 'bob', groups: ['system:authenticated'] }, object };
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'bob-restricted' }, spec };
+  const objects = operation === 'DELETE' ? { object: null, oldObject: pod } : { object: pod };
+  const request = { uid: '1', kind: { group: '', version: 'v1', kind: 'Pod' }, resource: { group: '', version: 'v1', resource: 'pods' }, namespace: 'bob-restricted', operation, userInfo: { username: 'bob', groups: ['system:authenticated'] }, ...objects };
   writeFileSync(f, JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }));
   return f;
 }
@@ -53,5 +54,17 @@ for (const c of cases) {
     assert.equal(response.allowed, false);
     assert.equal(r.code, 1);
     assert.match(response.status?.message ?? '', c.denied);
+  });
+}
+
+// Session 6 verification: the per-user deny rules were evaluated on DELETE (against the old object), so a
+// pod admitted before these policies existed (a gitRepo volume, a read-only grant mounted read-write) could
+// not be deleted, by its user or by its controller. The per-user policies match CREATE and UPDATE only.
+for (const c of cases.filter((x) => x.denied !== undefined)) {
+  test(`admit --users: deleting a pod with ${c.name} is allowed`, async () => {
+    const r = await runCli(['-o', 'json', 'admit', '--users', users, '--request', review(c.spec, 'DELETE')]);
+    const response = (JSON.parse(r.stdout) as { response: { allowed: boolean; status?: { message: string } } }).response;
+    assert.equal(response.allowed, true, response.status?.message);
+    assert.equal(r.code, 0);
   });
 }
