@@ -104,8 +104,10 @@ function upgradeSteps(o: PlanOptions): PlanStep[] {
     // (the merged one with its comments) are never overwritten.
     const installedKv = 'installed-kyverno-values.yaml';
     const installedPv = 'installed-kyverno-policies-values.yaml';
+    // migrate upgrade writes the kyverno values as kyverno-values.yaml and each policies values file under
+    // its own name.
     const kv = gated ? `${UPGRADE_DIR}/kyverno-values.yaml` : installedKv;
-    const pv = gated ? `${UPGRADE_DIR}/kyverno-policies-values.yaml` : installedPv;
+    const pv = gated ? `${UPGRADE_DIR}/${installedPv}` : installedPv;
     out.push({
       id: `upgrade-${u.kubernetes}`,
       title: `After Kubernetes is upgraded to ${u.kubernetes}: upgrade Kyverno to ${u.kyvernoApp} (chart ${u.kyvernoChart}) and kyverno-policies ${u.policiesChart}`,

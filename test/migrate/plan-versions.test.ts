@@ -3,6 +3,9 @@
 // Audit then Enforce; the charts the plan installs are the ones `versions` recommends, which are the ones
 // podgate renders; anything else is a usage error naming the supported range.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 
@@ -149,5 +152,26 @@ test('the plan audits, exempts and diffs against one target: the values file it 
       assert.ok(c.includes(" --values 'site values.yaml'"), `${k8s}: ${c}`);
       assert.ok(c.includes(` --chart-version ${chart}`), `${k8s}: ${c}`);
     }
+  }
+});
+
+// Session 6 verification: the upgrade step rendered and installed podgate-upgrade/kyverno-policies-values.yaml,
+// while migrate upgrade, given installed-kyverno-policies-values.yaml, writes its translation under that name.
+test('the files the upgrade step installs are the ones its migrate upgrade command writes', async () => {
+  const r = await runCli(['-o', 'json', 'migrate', 'plan', '--kubernetes', '1.24', '--cluster', 'examples/bcm-9.2-k8s-1.24']);
+  const up = (JSON.parse(r.stdout) as { steps: Step[] }).steps.find((s) => s.id === 'upgrade-1.26');
+  assert.ok(up);
+  const gate = up.commands.find((c) => c.startsWith('podgate migrate upgrade'));
+  const values = / --values (\S+) /.exec(gate ?? '')?.[1];
+  const outDir = / --out-dir (\S+)/.exec(gate ?? '')?.[1];
+  assert.ok(values && outDir, gate);
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-plan-up-'));
+  writeFileSync(join(dir, values), readFileSync('examples/bcm-9.2-k8s-1.24/inputs/kyverno-policies-values.minimal.yaml', 'utf8'));
+  writeFileSync(join(dir, 'installed-kyverno-values.yaml'), readFileSync('examples/bcm-9.2-k8s-1.24/inputs/kyverno-values.yaml', 'utf8'));
+  const g = await runCli(['migrate', 'upgrade', '--kubernetes', '1.26', '--cluster', 'examples/bcm-9.2-k8s-1.24/cluster', '--values', join(dir, values), '--kyverno-values', join(dir, 'installed-kyverno-values.yaml'), '--out-dir', join(dir, outDir)]);
+  assert.ok(g.code === 0 || g.code === 1, g.stderr);
+  const written = new Set(readdirSync(join(dir, outDir)).map((f) => `${outDir}/${f}`));
+  for (const c of up.commands.filter((x) => x.startsWith('helm upgrade') || x.startsWith('podgate chart render'))) {
+    for (const m of c.matchAll(/ -f (\S+)/g)) assert.ok(written.has(m[1]!), `${c}: ${m[1]} is not written by migrate upgrade (${[...written].join(', ')})`);
   }
 });
