@@ -136,7 +136,33 @@ test('lint flags hostPath confinement without a volume-type restriction, and a c
   const users = validateRecords(records()).users;
   const policies = users.flatMap((u) => renderUser(u)).filter((o) => o.kind === 'ClusterPolicy' && !/-(rvt|rag)$/.test(o.metadata.name ?? ''));
   const codes = [...new Set(lintPolicies(policies).map((f) => `${f.code}: ${f.bypass}`))];
-  assert.deepEqual(codes, ['HOSTPATH_OTHER_VOLUMES: a gitRepo or nfs volume (no hostPath needed)', 'GROUPS_UNCHECKED: runAsGroup: 0, fsGroup: 0 or supplementalGroups: [0]']);
+  assert.deepEqual(codes, ['HOSTPATH_OTHER_VOLUMES: a gitRepo volume, an nfs volume', 'GROUPS_UNCHECKED: fsGroup: 0, supplementalGroups: [0], runAsGroup: 0']);
+});
+
+// Session 6 verification: the set-wide checks matched text, so a set whose volume-type or group policy
+// was weakened (types added to the list, Audit, another namespace, fsGroup only) still read as safe. They
+// now try the bypass: probe pods in the confined namespace, admitted by the set (mutations first) or not.
+test('lint tries the bypasses on the policy set: weakened volume-type and group policies are flagged', () => {
+  const users = validateRecords(records()).users;
+  const ray = users.find((u) => u.name === 'ray')!;
+  const rendered = () => structuredClone(renderUser(ray).filter((o) => o.kind === 'ClusterPolicy'));
+  type Rule = { name: string; match: { any: { resources: { kinds?: string[]; namespaces: string[] } }[] }; validate: { deny?: { conditions: { all: { value: string[] }[] } }; pattern?: { spec: { '=(securityContext)': Record<string, unknown> } } } };
+  const rulesOf = (ps: KubeObject[], suffix: string) => (ps.find((p) => p.metadata.name?.endsWith(suffix))!.spec as { rules: Rule[]; validationFailureAction?: string });
+  const codes = (ps: KubeObject[]) => [...new Set(lintPolicies(ps).map((f) => `${f.code}: ${f.bypass}`))].sort();
+  const widened = rendered();
+  rulesOf(widened, '-rvt').rules[0]!.validate.deny!.conditions.all[0]!.value.push('nfs', 'gitRepo');
+  assert.deepEqual(codes(widened), ['HOSTPATH_OTHER_VOLUMES: a gitRepo volume, an nfs volume']);
+  const audit = rendered();
+  rulesOf(audit, '-rvt').validationFailureAction = 'Audit';
+  rulesOf(audit, '-rag').validationFailureAction = 'Audit';
+  assert.deepEqual(codes(audit), ['GROUPS_UNCHECKED: fsGroup: 0, supplementalGroups: [0], runAsGroup: 0', 'HOSTPATH_OTHER_VOLUMES: a gitRepo volume, an nfs volume']);
+  const elsewhere = rendered();
+  // A new match object per rule: the rendered rules share one.
+  for (const suffix of ['-rvt', '-rag']) for (const r of rulesOf(elsewhere, suffix).rules) r.match = { any: [{ resources: { kinds: ['Pod'], namespaces: ['other'] } }] };
+  assert.deepEqual(codes(elsewhere), ['GROUPS_UNCHECKED: fsGroup: 0, supplementalGroups: [0], runAsGroup: 0', 'HOSTPATH_OTHER_VOLUMES: a gitRepo volume, an nfs volume']);
+  const fsGroupOnly = rendered();
+  rulesOf(fsGroupOnly, '-rag').rules[0]!.validate.pattern = { spec: { '=(securityContext)': { '=(fsGroup)': ray.gid } } };
+  assert.deepEqual(codes(fsGroupOnly), ['GROUPS_UNCHECKED: supplementalGroups: [0], runAsGroup: 0']);
 });
 
 test('lint stays quiet on every policy podgate renders', () => {
