@@ -2,7 +2,7 @@
 // the target policy set, as Kyverno will see it — resource filters applied, API-server defaulting applied
 // to raw manifests — listing every would-be denial with Kyverno's exact message.
 import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
-import { filteredBy } from '../kyverno/config/index.js';
+import { filteredBy, webhookSkipsNamespace } from '../kyverno/config/index.js';
 import { type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyverno/index.js';
 import { type ClusterSnapshot, type KubeObject, namespaceLabels } from '../kube/index.js';
 import { getOwn, setOwn } from '../util/index.js';
@@ -125,6 +125,11 @@ export function runAudit(input: AuditInput): AuditResult {
     const raw = w.object;
     const ns = raw.metadata.namespace ?? '';
     const name = raw.metadata.name ?? raw.metadata.generateName ?? '';
+    const unsent = webhookSkipsNamespace(input.kyvernoConfig, namespaceLabels(input.snapshot, ns));
+    if (unsent) {
+      res.skipped.push({ kind: raw.kind, namespace: ns, name, reason: unsent });
+      return;
+    }
     const filter = filteredBy(input.kyvernoConfig, raw.kind, ns, name);
     // The pods a controller creates: seen by Kyverno as Pods even when the controller is filtered, and
     // checked by Pod rules that autogen does not carry over to the controller (pod-admission.ts). A

@@ -6,7 +6,7 @@ import { type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyv
 import { type ClusterSnapshot, FieldPath, formatFieldError, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
 import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
 import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
-import { filteredBy } from '../kyverno/config/index.js';
+import { filteredBy, webhookSkipsNamespace } from '../kyverno/config/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
 import { applyApiServerDefaults, isServerObject, podAtAdmission, syncSeccompFields } from './defaulting.js';
 import type { Creator, DiffEntry, DiffResult, KyvernoDecision, PspDecision } from './diff-types.js';
@@ -208,11 +208,13 @@ export function runDiff(input: DiffInput): DiffResult {
     const { mutatedPod, ...psp } = today.decision;
     const kyverno: KyvernoDecision = { allowed: true, denials: [] };
     let kyvernoPatched: KubeObject = object;
-    const filtered = filteredBy(input.kyvernoConfig, raw.kind, ns, name);
+    const labels = namespaceLabels(input.snapshot, ns);
+    // A namespace the webhooks' selector leaves out is never sent to Kyverno: controller and pods pass.
+    const unsent = webhookSkipsNamespace(input.kyvernoConfig, labels) !== undefined;
+    const filtered = unsent || filteredBy(input.kyvernoConfig, raw.kind, ns, name) !== undefined;
     // The controller (unless filtered), then the pods it creates against the policies autogen leaves to
     // them, or all of them when the controller is filtered (pod-admission.ts).
-    const podPolicies = raw.kind === 'Pod' || filteredBy(input.kyvernoConfig, 'Pod', ns, pod.metadata.name ?? '') ? [] : filtered ? input.policies : podOnlyPolicies(input.policies, raw.kind);
-    const labels = namespaceLabels(input.snapshot, ns);
+    const podPolicies = unsent || raw.kind === 'Pod' || filteredBy(input.kyvernoConfig, 'Pod', ns, pod.metadata.name ?? '') ? [] : filtered ? input.policies : podOnlyPolicies(input.policies, raw.kind);
     const ctx = {
       namespaceLabels: labels,
       ...(input.profile ? { profile: input.profile } : {}),

@@ -15,7 +15,7 @@ const sample = 'examples/bcm-9.2-k8s-1.24';
 
 interface Audit {
   violations: { kind: string; namespace: string; name: string; policy: string; rule: string }[];
-  skipped: { kind: string; namespace: string; name: string }[];
+  skipped: { kind: string; namespace: string; name: string; reason: string }[];
 }
 
 /** A copy of the sample (cluster and inputs) to edit. */
@@ -148,4 +148,22 @@ test('resourceFiltersExcludeNamespaces in the kyverno values: kube-system worklo
   const r = await run(c);
   assert.ok(!r.audit.skipped.some((s) => s.namespace === 'kube-system' && s.kind !== 'ReplicaSet'), JSON.stringify(r.audit.skipped.filter((s) => s.namespace === 'kube-system')));
   assert.ok(r.audit.violations.some((v) => v.namespace === 'kube-system'), r.stdout);
+});
+
+// Session 6 verification: `config.webhooks` (its first namespaceSelector, which the kyverno chart puts on
+// every Kyverno webhook) keeps a namespace's requests from reaching Kyverno at all; the audit evaluated
+// them anyway (violations overstated, exclusions written that nothing needs).
+test('a config.webhooks namespaceSelector in the kyverno values: the namespaces it leaves out are never seen by Kyverno', async () => {
+  const c = copy();
+  const kv = join(c, 'inputs', 'kyverno-values.yaml');
+  const values = parse(readFileSync(kv, 'utf8')) as { config?: Record<string, unknown> };
+  values.config ??= {};
+  values.config.webhooks = [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['gpu-operator'] }] } }];
+  writeFileSync(kv, stringify(values));
+  const r = await run(c);
+  assert.ok(!r.audit.violations.some((v) => v.namespace === 'gpu-operator'), r.stdout);
+  const skipped = r.audit.skipped.filter((s) => s.namespace === 'gpu-operator');
+  assert.ok(skipped.length > 0);
+  for (const s of skipped) assert.match(s.reason, /^Kyverno webhook namespaceSelector \(config\.webhooks\)/);
+  assert.ok(!excluded(r.values, 'disallow-host-path').includes('gpu-operator'), 'no exclusion for a namespace Kyverno never sees');
 });

@@ -10,6 +10,7 @@ export {
   filteredRequestBy,
   kyvernoConfigFromValues,
   parseResourceFilters,
+  webhookSkipsNamespace,
 } from './resource-filters.js';
 export type { ClusterContext, ClusterContextBuild, ConfigMapRef, ExceptionFeatures } from './cluster-context.js';
 export { buildClusterContext, configMapRefs, DEFAULT_EXCEPTION_FEATURES, exceptionFeaturesFromValues } from './cluster-context.js';

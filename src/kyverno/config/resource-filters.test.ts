@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultKyvernoConfig, excludedRequester, filteredBy, filteredRequestBy, kyvernoConfigFromValues, parseResourceFilters } from './resource-filters.js';
+import { defaultKyvernoConfig, excludedRequester, filteredBy, filteredRequestBy, kyvernoConfigFromValues, parseResourceFilters, webhookSkipsNamespace } from './resource-filters.js';
 
 const cfg = defaultKyvernoConfig();
 const cases: { name: string; kind: string; ns: string; name_: string; filtered: boolean }[] = [
@@ -72,3 +72,16 @@ for (const c of chartKeyCases) {
     assert.equal(filteredBy(config, c.kind, c.ns, 'x')?.text, c.want);
   });
 }
+
+test('config.webhooks: the first namespaceSelector, plus the kyverno namespace unless excludeKyvernoNamespace is false', () => {
+  const sel = [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] } }, { namespaceSelector: { matchLabels: { never: 'read' } } }];
+  const { config, errors } = kyvernoConfigFromValues({ config: { webhooks: sel } });
+  assert.deepEqual(errors, []);
+  const ns = (n: string) => ({ 'kubernetes.io/metadata.name': n });
+  assert.match(webhookSkipsNamespace(config, ns('kube-system')) ?? '', /^Kyverno webhook namespaceSelector/);
+  assert.match(webhookSkipsNamespace(config, ns('kyverno')) ?? '', /namespaceSelector/);
+  assert.equal(webhookSkipsNamespace(config, ns('team-a')), undefined);
+  assert.equal(webhookSkipsNamespace(kyvernoConfigFromValues({ config: { webhooks: sel, excludeKyvernoNamespace: false } }).config, ns('kyverno')), undefined);
+  assert.equal(webhookSkipsNamespace(kyvernoConfigFromValues({}).config, ns('kube-system')), undefined, 'chart 3.0.9 default: webhooks []');
+  assert.deepEqual(kyvernoConfigFromValues({ config: { webhooks: 'x' } }).errors, ['config.webhooks: must be a list']);
+});

@@ -2,6 +2,8 @@
 // (`[Kind,Namespace,Name]` triples with wildcards) and `excludeGroups`, as the kyverno chart 3.0.x
 // (Kyverno 1.10) renders them into the `kyverno` ConfigMap. Mirrors kyverno@v1.10.7 pkg/config/filter.go.
 import { isObject, wildcardMatch } from '../../util/index.js';
+import { checkSelector } from '../match/index.js';
+import type { LabelSelector } from '../model/index.js';
 
 /** One `[Kind,Namespace,Name]` filter; each part may use `*` and `?`. Kind may carry `/subresource`. */
 export interface ResourceFilter {
@@ -17,6 +19,11 @@ export interface KyvernoConfig {
   resourceFilters: ResourceFilter[];
   excludeGroups: string[];
   excludeUsernames: string[];
+  /**
+   * The namespaceSelector the chart puts on every Kyverno webhook (`config.webhooks[0]`): requests from a
+   * namespace it does not select never reach Kyverno. Absent: every namespace is sent.
+   */
+  webhookNamespaceSelector?: LabelSelector;
 }
 
 /** The kyverno chart's default `config.resourceFilters` (release `kyverno` in namespace `kyverno`). */
@@ -139,6 +146,17 @@ export function kyvernoConfigFromValues(values: unknown, chart: KyvernoChartVers
   const p = parseResourceFilters(entries.filter((x) => !x.includes('{{')));
   config.resourceFilters = p.filters;
   errors.push(...p.errors.map((e) => `config.resourceFilters: ${e}`));
+  // config.webhooks: only the first element reaches the webhook configurations; with excludeKyvernoNamespace
+  // the chart adds `kubernetes.io/metadata.name NotIn [kyverno]` to its namespaceSelector.
+  const webhooks = c.webhooks;
+  if (webhooks !== undefined && webhooks !== null && !Array.isArray(webhooks)) errors.push('config.webhooks: must be a list');
+  else if (Array.isArray(webhooks) && webhooks.length > 0) {
+    const first = webhooks[0];
+    const sel = isObject(first) && isObject(first.namespaceSelector) ? first.namespaceSelector : {};
+    const matchExpressions = [...(Array.isArray(sel.matchExpressions) ? sel.matchExpressions : [])] as NonNullable<LabelSelector['matchExpressions']>;
+    if (excludeKyverno !== false) matchExpressions.push({ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [KYVERNO_NAMESPACE] });
+    config.webhookNamespaceSelector = { ...(isObject(sel.matchLabels) ? { matchLabels: sel.matchLabels as Record<string, string> } : {}), matchExpressions };
+  }
   const eg = strings(c.excludeGroups, 'excludeGroups');
   if (eg) config.excludeGroups = eg;
   const eu = strings(c.excludeUsernames, 'excludeUsernames');
@@ -186,6 +204,14 @@ export function filteredRequestBy(config: KyvernoConfig, t: FilterTarget): Resou
 
 function quickMatch(pattern: string, text: string): boolean {
   return pattern === '*' || pattern === text || wildcardMatch(pattern, text);
+}
+
+/** Why a namespace's requests never reach Kyverno (the webhooks' namespaceSelector), or undefined. */
+export function webhookSkipsNamespace(config: KyvernoConfig, namespaceLabels: Readonly<Record<string, string>>): string | undefined {
+  const sel = config.webhookNamespaceSelector;
+  if (!sel) return undefined;
+  const r = checkSelector(sel, namespaceLabels);
+  return r.ok && !r.matched ? 'Kyverno webhook namespaceSelector (config.webhooks): the API server never sends this namespace to Kyverno' : undefined;
 }
 
 /** True when the request comes from an excluded user or group. */
