@@ -5,13 +5,17 @@
 // installed) means "none" and counts as synced, rechecked now and then. Mirrors how Kyverno's admission
 // controller waits for its informer caches (kyverno@v1.10.7:cmd/internal/informer.go WaitForCacheSync)
 // before serving, and treats a missing CRD as no objects.
+import http from 'node:http';
+import https from 'node:https';
+import { createInterface } from 'node:readline';
 import type { KubeObject } from '../kube/index.js';
 import { isObject } from '../util/index.js';
 import { type KubeConnection, LiveClusterError } from './kube-connection.js';
 
 type ClientModule = typeof import('@kubernetes/client-node');
 type KubeConfig = InstanceType<ClientModule['KubeConfig']>;
-type Informer = ReturnType<ClientModule['makeInformer']>;
+type Informer = InstanceType<ClientModule['ListWatch']>;
+type ClientWatch = InstanceType<ClientModule['Watch']>;
 
 /** A resource type to keep in the cache. */
 export interface WatchedResource {
@@ -71,6 +75,125 @@ class HttpStatusError extends Error {
   constructor(message: string, statusCode: number) {
     super(message);
     this.statusCode = statusCode;
+  }
+}
+
+/** Why a watch stream that was answered 200 ended (the cache restarts it). */
+class WatchEnded extends Error {
+  /** The offending line, when the stream carried a malformed event. */
+  readonly malformed?: string;
+  constructor(message: string, malformed?: string) {
+    super(message);
+    this.name = 'WatchEnded';
+    if (malformed !== undefined) this.malformed = malformed;
+  }
+}
+
+const EVENT_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
+
+/**
+ * Why a watch event line cannot be handed to the informer, or undefined when it can: a known type and an
+ * object that is a map (with metadata and a name for ADDED/MODIFIED/DELETED, metadata for BOOKMARK).
+ * client-node's cache reads `object.metadata.namespace` unchecked, so `{"type":"MODIFIED"}` threw out of
+ * the stream's event handler and ended the process.
+ */
+export function malformedWatchEvent(line: string): { reason: string } | { type: string; object: Record<string, unknown> } {
+  let ev: unknown;
+  try {
+    ev = JSON.parse(line);
+  } catch {
+    return { reason: 'not JSON' };
+  }
+  if (!isObject(ev)) return { reason: 'not a JSON object' };
+  if (typeof ev.type !== 'string' || !EVENT_TYPES.has(ev.type)) return { reason: `unknown event type ${JSON.stringify(ev.type ?? null)}` };
+  const obj = ev.object;
+  if (!isObject(obj)) return { reason: `${ev.type} event without an object` };
+  if (ev.type !== 'ERROR') {
+    if (!isObject(obj.metadata)) return { reason: `${ev.type} event object without metadata` };
+    if (ev.type !== 'BOOKMARK' && (typeof obj.metadata.name !== 'string' || obj.metadata.name === '')) return { reason: `${ev.type} event object without metadata.name` };
+  }
+  return { type: ev.type, object: obj };
+}
+
+/**
+ * The watch half of an informer (what client-node's ListWatch calls): one GET ?watch=true stream with the
+ * kubeconfig's credentials, each line checked before the informer sees it. A malformed line ends the
+ * stream with a WatchEnded error (the cache logs it and restarts the watch from the last good
+ * resourceVersion, so nothing is lost).
+ */
+class CheckedWatch {
+  readonly #kc: KubeConfig;
+  readonly #server: string;
+  constructor(kc: KubeConfig, server: string) {
+    this.#kc = kc;
+    this.#server = server;
+  }
+
+  async watch(path: string, query: Record<string, unknown>, callback: (type: string, obj: unknown, raw: unknown) => void, done: (err: unknown) => void): Promise<{ abort(): void }> {
+    const url = new URL(this.#server + path);
+    url.searchParams.set('watch', 'true');
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    let finished = false;
+    let req: http.ClientRequest | undefined;
+    const finish = (err: unknown) => {
+      if (finished) return;
+      finished = true;
+      req?.destroy();
+      done(err);
+    };
+    const handle = { abort: () => {
+      finished = true;
+      req?.destroy();
+    } };
+    const base: https.RequestOptions = { headers: { Accept: 'application/json' }, method: 'GET' };
+    try {
+      await this.#kc.applyToHTTPSOptions(base);
+    } catch (err) {
+      finish(err);
+      return handle;
+    }
+    const mod = url.protocol === 'http:' ? http : https;
+    await new Promise<void>((answered) => {
+      req = mod.request(url, base, (res) => {
+        answered();
+        if (res.statusCode !== 200) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.length < 64 && chunks.push(c));
+          res.on('error', finish);
+          res.on('end', () => {
+            let message = res.statusMessage || `HTTP ${res.statusCode}`;
+            try {
+              const st: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+              if (isObject(st) && typeof st.message === 'string') message = st.message;
+            } catch {
+              // not a Status object
+            }
+            finish(new HttpStatusError(message, res.statusCode ?? 0));
+          });
+          return;
+        }
+        const lines = createInterface({ input: res, crlfDelay: Number.POSITIVE_INFINITY });
+        lines.on('line', (line) => {
+          if (finished || line.trim() === '') return;
+          const ev = malformedWatchEvent(line);
+          if ('reason' in ev) {
+            finish(new WatchEnded(`malformed watch event (${ev.reason})`, line.slice(0, 200)));
+            return;
+          }
+          callback(ev.type, ev.object, ev);
+        });
+        // readline re-emits the stream's errors (a reset after destroy) on itself.
+        lines.on('error', finish);
+        res.on('error', finish);
+        res.on('close', () => finish(null));
+      });
+      req.on('error', (err) => {
+        answered();
+        finish(err);
+      });
+      req.end();
+    });
+    return handle;
   }
 }
 
@@ -193,12 +316,14 @@ export class ClusterCache {
     // stale) and resumes the watch from its resourceVersion, relisting only when that has expired (410).
     let informer = entry.informer;
     if (!informer) {
-      const created = this.#client.makeInformer(this.#kc, entry.path, () => this.#list(entry.def, entry.path));
+      const watch = new CheckedWatch(this.#kc, this.server) as unknown as ClientWatch;
+      const created = new this.#client.ListWatch(entry.path, watch, () => this.#list(entry.def, entry.path), false);
       created.on('add', this.#changed);
       created.on('update', this.#changed);
       created.on('delete', this.#changed);
       created.on('error', (err: unknown) => {
-        entry.attemptFailed = true;
+        // A stream that ended after its 200 was established: the watch itself started.
+        if (!(err instanceof WatchEnded)) entry.attemptFailed = true;
         this.#failed(entry, err);
       });
       entry.informer = created;
@@ -238,7 +363,10 @@ export class ClusterCache {
     }
     const message = describe(err, this.server);
     entry.state = { resource: entry.path, state: entry.everSynced ? 'synced' : 'failing', objects: 0, lastError: message };
-    this.#o.log?.[entry.everSynced ? 'warn' : 'error'](
+    if (err instanceof WatchEnded && err.malformed !== undefined) {
+      // One line per watch: the stream ends at the first malformed event and restarts after the backoff.
+      this.#o.log?.warn({ resource: entry.path, err: message, event: err.malformed, retryInMs: entry.delay }, 'malformed watch event; restarting the watch');
+    } else this.#o.log?.[entry.everSynced ? 'warn' : 'error'](
       { resource: entry.path, err: message, retryInMs: entry.delay, servingStale: entry.everSynced },
       entry.everSynced ? 'cluster watch failed; serving the last synced objects and retrying' : 'cannot sync the cluster cache; retrying',
     );
@@ -258,7 +386,7 @@ export class ClusterCache {
 }
 
 function describe(err: unknown, server: string): string {
-  if (err instanceof LiveClusterError) return err.message;
+  if (err instanceof LiveClusterError || err instanceof WatchEnded) return err.message;
   const e = err as { statusCode?: number; message?: string; code?: string };
   if (typeof e?.statusCode === 'number') return `API server ${server} answered ${e.statusCode}: ${e.message ?? ''}`;
   const text = e?.message ?? String(err);

@@ -30,6 +30,13 @@ export interface WatchApiServer {
   remove(resource: string, name: string, namespace?: string): void;
   /** The next `n` list requests of this collection path answer 503. */
   failLists(path: string, n: number): void;
+  /** Writes a raw line to every open watch stream of this type (a malformed event, garbage...). */
+  sendRaw(resource: string, line: string): void;
+  /**
+   * How watches are answered: `stream` (default) keeps them open with events; `close` answers 200 with an
+   * empty body (the stream ends at once); `hang` never answers (no status line).
+   */
+  watchMode: 'stream' | 'close' | 'hang';
   /** Open watch streams. */
   watchers(): number;
   close(): Promise<void>;
@@ -92,6 +99,12 @@ export async function startWatchApiServer(initial: Record<string, StoredObject[]
       res.end(JSON.stringify({ kind: 'List', apiVersion: p.apiVersion, metadata: { resourceVersion: String(rv) }, items }));
       return;
     }
+    if (api.watchMode === 'hang') return;
+    if (api.watchMode === 'close') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     res.flushHeaders();
     const w: Watcher = { key, ...(p.namespace ? { namespace: p.namespace } : {}), res };
@@ -129,10 +142,11 @@ contexts:
 current-context: watch
 `,
   );
-  return {
+  const api: WatchApiServer = {
     url,
     kubeconfig,
     seen,
+    watchMode: 'stream',
     put(resourceKey, obj) {
       const m = store.get(resourceKey);
       if (!m) throw new Error(`no resource type ${resourceKey}`);
@@ -153,6 +167,9 @@ current-context: watch
     failLists(path, n) {
       failing.set(path, n);
     },
+    sendRaw(resourceKey, line) {
+      for (const w of watchers) if (w.key === resourceKey) w.res.write(`${line}\n`);
+    },
     watchers: () => watchers.size,
     close: () =>
       new Promise((r) => {
@@ -161,4 +178,5 @@ current-context: watch
         server.closeAllConnections();
       }),
   };
+  return api;
 }

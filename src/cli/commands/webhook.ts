@@ -114,6 +114,7 @@ interface ServeOptions {
   handshakeTimeout: string;
   headerTimeout: string;
   requestTimeout: string;
+  clusterRetry?: string;
 }
 
 /** Registers the webhook commands. */
@@ -157,6 +158,8 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--handshake-timeout <duration>', 'TLS handshake deadline from connect (a client sending no ClientHello is closed)', '5s')
     .option('--header-timeout <duration>', 'deadline for request headers', '10s')
     .option('--request-timeout <duration>', 'deadline for the whole request (headers and body)', '10s')
+    // First delay before a cluster list or watch is retried (doubled up to 30x that, capped at 30s); for tests.
+    .addOption(new Option('--cluster-retry <duration>', 'first retry delay of the cluster cache').hideHelp())
     .action(async (o: ServeOptions) => {
       await serve(o, ctx);
     });
@@ -293,7 +296,9 @@ async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogg
       ...(o.inCluster === true ? { inCluster: true } : {}),
       timeoutMs: 30_000,
     });
+    const retryMs = o.clusterRetry !== undefined ? durationMs('--cluster-retry', o.clusterRetry) : undefined;
     cache = await ClusterCache.create(conn, {
+      ...(retryMs !== undefined ? { retryMs, maxRetryMs: Math.min(30 * retryMs, 30_000) } : {}),
       log,
       onChange: () => {
         for (const l of listeners) l();

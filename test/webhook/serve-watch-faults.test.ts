@@ -1,0 +1,74 @@
+// `podgate serve --kubeconfig` (its own process) against an API server whose watch streams misbehave:
+// a malformed event must not crash the server; it is logged, the watch restarts, serving goes on.
+import assert from 'node:assert/strict';
+import { request } from 'node:https';
+import { after, before, describe, test } from 'node:test';
+import { type StoredObject, startWatchApiServer, type WatchApiServer } from '../helpers/watch-api-server.js';
+import { type ServeProcess, startServe } from './serve-process.js';
+
+const POLICY = new URL('../../src/webhook/testdata/disallow-host-path.yaml', import.meta.url).pathname;
+const NS = 'v1 namespaces';
+const ns = (name: string, labels: Record<string, string>): StoredObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', rejectUnauthorized: false, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function until(what: string, probe: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('serve --kubeconfig with a malformed watch event', () => {
+  let api: WatchApiServer;
+  let s: ServeProcess;
+  let port: number;
+  before(async () => {
+    api = await startWatchApiServer({ [NS]: [ns('team-a', { tier: 'user' })] });
+    s = startServe(['--mode', 'enforce', '--policy', POLICY, '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--no-watch', '--cluster-retry', '20ms', '--drain-period', '0s', '--kubeconfig', api.kubeconfig]);
+    port = (await s.waitFor((l) => l.msg === 'listening')).port as number;
+    await s.waitFor((l) => l.msg === 'cluster cache synced');
+    await until('the namespace watch', () => api.watchers() >= 1);
+  });
+  after(async () => {
+    s.kill();
+    await s.exited;
+    await api.close();
+  });
+
+  for (const [name, line] of [
+    ['an event without object', '{"type":"MODIFIED"}'],
+    ['a line that is not JSON', 'not json at all'],
+    ['an ERROR event without object', '{"type":"ERROR"}'],
+    ['an event of an unknown type', '{"type":"EXPLODED","object":{"metadata":{"name":"x"}}}'],
+    ['an object without metadata', '{"type":"ADDED","object":{"kind":"Namespace"}}'],
+  ] as const) {
+    test(`${name} is logged naming the resource, the watch restarts, and serve keeps serving`, async () => {
+      const before = s.lines().filter((l) => l.msg === 'malformed watch event; restarting the watch').length;
+      const watchesBefore = api.seen.filter((x) => x.watch).length;
+      api.sendRaw(NS, line);
+      const logged = await Promise.race([
+        until('the log line', () => s.lines().filter((l) => l.msg === 'malformed watch event; restarting the watch').length > before).then(() => 'logged'),
+        s.exited.then((code) => `exited ${code}: ${s.stderr()}`),
+      ]);
+      assert.equal(logged, 'logged');
+      const l = s.lines().filter((x) => x.msg === 'malformed watch event; restarting the watch').at(-1);
+      assert.equal(l?.resource, '/api/v1/namespaces');
+      // The watch is opened again and still delivers changes.
+      await until('the watch reopened', () => api.seen.filter((x) => x.watch).length > watchesBefore && api.watchers() >= 1);
+      assert.equal((await get(port, '/readyz')).status, 200);
+    });
+  }
+});
