@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type LiveResult, LiveClusterError, loadLiveObjects } from './live.js';
+import { describeProblem, LIVE_KINDS, type LiveResult, LiveClusterError, loadLiveObjects } from './live.js';
 import { type RecordedServer, startRecordedServer, writeKubeconfig } from './testdata/recorded-api-server.js';
 
 const NS_TOKEN = 'eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MTgzMDQ2Niwic3RhcnQiOiJrdWJlLXN5c3RlbVx1MDAwMCJ9';
@@ -119,3 +119,31 @@ for (const c of failures) {
     });
   });
 }
+
+/** Lists `kinds` from a recorded server answering `routes`; the server is closed afterwards. */
+async function listFrom(routes: Parameters<typeof startRecordedServer>[0], kinds: string[], opts: { limit?: number } = {}): Promise<{ r: LiveResult; seen: RecordedServer['seen'] }> {
+  const s = await startRecordedServer(routes);
+  try {
+    const r = await loadLiveObjects({ kubeconfig: writeKubeconfig(s.url), context: 'recorded', limit: opts.limit ?? 2, kinds: LIVE_KINDS.filter((k) => kinds.includes(k.kind)) });
+    return { r, seen: s.seen };
+  } finally {
+    await s.close();
+  }
+}
+
+const brief = (r: LiveResult) => r.problems.map((p) => `${p.kind}: ${describeProblem(p)}`).join('\n');
+
+test('a server that answers the same continue token again is a problem naming the kind and URL, not an endless loop', { timeout: 10_000 }, async () => {
+  const { r, seen } = await listFrom({ '/api/v1/pods': { status: 200, file: 'pods-loop.json' }, '/api/v1/pods?continue=c2FtZQ==': { status: 200, file: 'pods-loop.json' } }, ['Pod', 'Namespace']);
+  assert.equal(seen.filter((x) => x.path === '/api/v1/pods').length, 2, 'the repeated token is not followed');
+  assert.deepEqual(
+    r.problems.map((p) => [p.kind, p.reason]),
+    [['Pod', 'InvalidResponse']],
+  );
+  assert.match(brief(r), /cannot list Pod: HTTP 200 InvalidResponse: the server sent continue token "c2FtZQ==" again .*\[GET \/api\/v1\/pods\?limit=2&continue=c2FtZQ%3D%3D\]$/);
+  assert.deepEqual(
+    r.objects.map((o) => o.object.kind),
+    [],
+    'a kind that failed contributes no objects',
+  );
+});

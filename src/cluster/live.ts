@@ -52,6 +52,8 @@ export interface LiveProblem {
   message: string;
   /** What was asked: `list clusterroles.rbac.authorization.k8s.io` (the RBAC verb and resource a 403 says is missing). */
   request?: string;
+  /** The request that failed: `GET /api/v1/pods?limit=500&continue=…`. */
+  url?: string;
 }
 
 /** The RBAC resource name of a listed kind: `clusterroles.rbac.authorization.k8s.io`, `pods` for the core group. */
@@ -75,7 +77,7 @@ export function describeProblem(p: LiveProblem): string {
         : p.status === 404
           ? ` (the API server does not serve ${res})`
           : '';
-  return `cannot list ${p.kind}: ${status}${hint}: ${p.message}`;
+  return `cannot list ${p.kind}: ${status}${hint}: ${p.message}${p.url ? ` [${p.url}]` : ''}`;
 }
 
 /** Options for listing a live cluster. */
@@ -124,36 +126,55 @@ function listPath(k: ListedKind): string {
 }
 
 async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out: LiveResult): Promise<void> {
+  // A kind is all or nothing: objects of a kind that failed part-way are not kept.
+  const objects: LoadedObject[] = [];
+  const tokens = new Set<string>();
   let cont: string | undefined;
   let page = 0;
   do {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cont) query.set('continue', cont);
-    const reply = await conn.request('GET', `${listPath(k)}?${query}`);
+    const path = `${listPath(k)}?${query}`;
+    const problem = (p: Omit<LiveProblem, 'kind' | 'request' | 'url'>) => {
+      out.problems.push({ kind: k.kind, ...p, request: `list ${rbacResource(k)}`, url: `GET ${shorten(path)}` });
+    };
+    const reply = await conn.request('GET', path);
     if (reply.status !== 200) {
       if (reply.status === 404 && k.optional && page === 0) out.notServed.push(k.kind);
-      else out.problems.push({ ...problemOf(k.kind, reply), request: `list ${rbacResource(k)}` });
+      else out.problems.push({ ...problemOf(k.kind, reply), request: `list ${rbacResource(k)}`, url: `GET ${shorten(path)}` });
       return;
     }
     let list: unknown;
     try {
       list = JSON.parse(reply.body);
     } catch {
-      out.problems.push({ kind: k.kind, status: reply.status, reason: 'InvalidResponse', message: 'response is not JSON', request: `list ${rbacResource(k)}` });
+      problem({ status: reply.status, reason: 'InvalidResponse', message: 'response is not JSON' });
       return;
     }
     if (!isObject(list) || !Array.isArray(list.items)) {
-      out.problems.push({ kind: k.kind, status: reply.status, reason: 'InvalidResponse', message: 'response is not a list (no items)', request: `list ${rbacResource(k)}` });
+      problem({ status: reply.status, reason: 'InvalidResponse', message: 'response is not a list (no items)' });
       return;
     }
     list.items.forEach((item, i) => {
       if (!isObject(item)) return;
-      out.objects.push({ object: asObject(item, k), source: { file: `cluster:${k.kind}`, document: page, line: 1, item: i } });
+      objects.push({ object: asObject(item, k), source: { file: `cluster:${k.kind}`, document: page, line: 1, item: i } });
     });
     const md = list.metadata;
     cont = isObject(md) && typeof md.continue === 'string' && md.continue !== '' ? md.continue : undefined;
+    if (cont !== undefined) {
+      if (tokens.has(cont)) {
+        problem({ status: reply.status, reason: 'InvalidResponse', message: `the server sent continue token ${JSON.stringify(shorten(cont, 60))} again (page ${page + 1}): the list would never end` });
+        return;
+      }
+      tokens.add(cont);
+    }
     page++;
   } while (cont);
+  out.objects.push(...objects);
+}
+
+function shorten(s: string, max = 300): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 // List items come back without apiVersion/kind (the List carries them); restore both so the

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { type RecordedServer, startRecordedServer, writeKubeconfig } from '../../src/cluster/testdata/recorded-api-server.js';
 import { generateCertificates } from '../../src/webhook/certs.js';
 import { runCli } from '../helpers/cli.js';
@@ -16,6 +16,8 @@ const tls = (() => {
   return { key: c.key, cert: c.cert };
 })();
 
+let faulty: RecordedServer;
+let faultyKc: string;
 let partial: RecordedServer;
 let dead: RecordedServer;
 let whole: RecordedServer;
@@ -33,13 +35,23 @@ before(async () => {
   // Every list answers 404 (a wrong server URL, an aggregated API path that is not there...).
   dead = await startRecordedServer({ '*': { status: 404, file: 'not-found.json' } }, { tls });
   whole = await startRecordedServer(good, { tls });
+  // One server, one fault per kind (the tester's probe shapes); each must fail its kind, never pass it.
+  faulty = await startRecordedServer(
+    {
+      ...good,
+      '/api/v1/pods': { status: 200, file: 'pods-loop.json' },
+      '/api/v1/pods?continue=c2FtZQ==': { status: 200, file: 'pods-loop.json' },
+    },
+    { tls },
+  );
+  faultyKc = writeKubeconfig(faulty.url);
   partialKc = writeKubeconfig(partial.url);
   deadKc = writeKubeconfig(dead.url);
   wholeKc = writeKubeconfig(whole.url);
 });
 
 after(async () => {
-  await Promise.all([partial.close(), dead.close(), whole.close()]);
+  await Promise.all([partial.close(), dead.close(), whole.close(), faulty.close()]);
 });
 
 interface Summary {
@@ -98,4 +110,27 @@ test('an unknown context is a usage error naming it', async () => {
   const r = await runCli(['migrate', 'audit', '--kubeconfig', partialKc, '--context', 'nope']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /nope/);
+});
+
+describe('a server whose answers cannot be trusted fails the kind: audit exits 2, run has a blocker', () => {
+  let audit: Awaited<ReturnType<typeof runCli>>;
+  let run: Awaited<ReturnType<typeof runCli>>;
+  let summary: Summary;
+  before(async () => {
+    audit = await runCli(['-o', 'json', 'migrate', 'audit', '--kubeconfig', faultyKc, '--context', 'recorded']);
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-live-faulty-'));
+    run = await runCli(['migrate', 'run', '--kubeconfig', faultyKc, '--context', 'recorded', '--out-dir', dir]);
+    summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+  });
+  const fault = (name: string, line: RegExp) => {
+    test(name, () => {
+      assert.equal(audit.code, 2, audit.stderr);
+      assert.equal(audit.stdout, '');
+      assert.match(audit.stderr, line);
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(summary.ready, false);
+      assert.ok(summary.blockers.some((b) => line.test(b)), summary.blockers.join('\n'));
+    });
+  };
+  fault('a continue token sent again (an endless list)', /cannot list Pod: HTTP 200 InvalidResponse: the server sent continue token "c2FtZQ==" again .* \[GET \/api\/v1\/pods\?limit=500&continue=c2FtZQ%3D%3D\]/);
 });
