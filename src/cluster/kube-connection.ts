@@ -20,8 +20,10 @@ export interface KubeConnectionOptions {
   inCluster?: boolean;
   /** Environment used to find the default kubeconfig. */
   env?: Record<string, string | undefined>;
-  /** Per-request timeout in milliseconds; default 30000. */
+  /** Per-request idle timeout in milliseconds (nothing received for this long); default 30000. */
   timeoutMs?: number;
+  /** Per-request deadline in milliseconds (the whole answer, however it trickles in); default 60000. */
+  deadlineMs?: number;
 }
 
 /** An HTTP answer. */
@@ -48,6 +50,23 @@ export class LiveClusterError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'LiveClusterError';
+  }
+}
+
+/** One request that got no complete answer (a timeout, a body cut short); the server was reached. */
+export class KubeRequestError extends LiveClusterError {
+  /** `Timeout` or `Truncated`. */
+  readonly reason: string;
+  /** What happened, without the request: `no complete answer within 60000 ms (request deadline)`. */
+  readonly detail: string;
+  /** `GET /api/v1/pods?limit=500`. */
+  readonly request: string;
+  constructor(reason: string, detail: string, request: string, server: string) {
+    super(`${request} at ${server}: ${detail}`);
+    this.name = 'KubeRequestError';
+    this.reason = reason;
+    this.detail = detail;
+    this.request = request;
   }
 }
 
@@ -123,6 +142,7 @@ export async function connectKube(opts: KubeConnectionOptions = {}): Promise<Kub
   if (!cluster?.server) throw new LiveClusterError(`kubeconfig context "${kc.getCurrentContext()}" names no cluster${opts.inCluster ? ' (is KUBERNETES_SERVICE_HOST set?)' : ''}`);
   const server = cluster.server.replace(/\/+$/, '');
   const timeout = opts.timeoutMs ?? 30_000;
+  const deadline = opts.deadlineMs ?? 60_000;
   const credentials = async (): Promise<https.RequestOptions> => {
     const base: https.RequestOptions = { headers: { Accept: 'application/json' }, timeout };
     try {
@@ -138,24 +158,40 @@ export async function connectKube(opts: KubeConnectionOptions = {}): Promise<Kub
   return {
     server,
     context: kc.getCurrentContext(),
-    request: async (method, path, body) => send(new URL(server + path), { ...(await credentials()), method }, body),
+    request: async (method, path, body) => send(new URL(server + path), { ...(await credentials()), method }, body, deadline),
     kubeConfig: kc,
   };
 }
 
-function send(url: URL, base: https.RequestOptions, body: unknown): Promise<KubeReply> {
+function send(url: URL, base: https.RequestOptions, body: unknown, deadlineMs: number): Promise<KubeReply> {
   const mod = url.protocol === 'http:' ? http : https;
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const headers = { ...(base.headers as Record<string, string>), ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}) };
+  const what = `${base.method ?? 'GET'} ${url.pathname}${url.search}`;
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (err: LiveClusterError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(err);
+    };
+    // The socket timeout is idle time: a body trickling in a byte at a time never trips it.
+    const timer = setTimeout(() => fail(new KubeRequestError('Timeout', `no complete answer within ${deadlineMs} ms (request deadline)`, what, url.origin)), deadlineMs);
     const req = mod.request(url, { ...base, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', (err) => fail(new LiveClusterError(`${what} at ${url.origin}: ${err.message}`, { cause: err })));
     });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${base.timeout} ms`)));
-    req.on('error', (err) => reject(new LiveClusterError(`cannot reach the API server at ${url.origin}: ${err.message}`, { cause: err })));
+    req.on('timeout', () => fail(new KubeRequestError('Timeout', `nothing received for ${base.timeout} ms`, what, url.origin)));
+    req.on('error', (err) => fail(new LiveClusterError(`cannot reach the API server at ${url.origin}: ${err.message}`, { cause: err })));
     req.end(payload);
   });
 }

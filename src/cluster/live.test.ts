@@ -121,10 +121,17 @@ for (const c of failures) {
 }
 
 /** Lists `kinds` from a recorded server answering `routes`; the server is closed afterwards. */
-async function listFrom(routes: Parameters<typeof startRecordedServer>[0], kinds: string[], opts: { limit?: number } = {}): Promise<{ r: LiveResult; seen: RecordedServer['seen'] }> {
+async function listFrom(routes: Parameters<typeof startRecordedServer>[0], kinds: string[], opts: { limit?: number; timeoutMs?: number; deadlineMs?: number } = {}): Promise<{ r: LiveResult; seen: RecordedServer['seen'] }> {
   const s = await startRecordedServer(routes);
   try {
-    const r = await loadLiveObjects({ kubeconfig: writeKubeconfig(s.url), context: 'recorded', limit: opts.limit ?? 2, kinds: LIVE_KINDS.filter((k) => kinds.includes(k.kind)) });
+    const r = await loadLiveObjects({
+      kubeconfig: writeKubeconfig(s.url),
+      context: 'recorded',
+      limit: opts.limit ?? 2,
+      kinds: LIVE_KINDS.filter((k) => kinds.includes(k.kind)),
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+    });
     return { r, seen: s.seen };
   } finally {
     await s.close();
@@ -146,4 +153,23 @@ test('a server that answers the same continue token again is a problem naming th
     [],
     'a kind that failed contributes no objects',
   );
+});
+
+test('a body trickling in byte by byte (never idle) fails the kind at the request deadline, naming kind and request', { timeout: 10_000 }, async () => {
+  const { r } = await listFrom({ '/api/v1/pods': { status: 200, file: 'pods-page1.json', send: 'drip' } }, ['Pod', 'Namespace'], { timeoutMs: 5_000, deadlineMs: 300 });
+  assert.deepEqual(
+    r.problems.map((p) => [p.kind, p.reason]),
+    [['Pod', 'Timeout']],
+  );
+  assert.match(brief(r), /cannot list Pod: Timeout: no complete answer within 300 ms \(request deadline\) \[GET \/api\/v1\/pods\?limit=2\]$/);
+  assert.ok(r.objects.every((o) => o.object.kind === 'Namespace'));
+});
+
+test('a server that never answers fails the kind at the idle timeout, naming kind and request (not only the server)', { timeout: 10_000 }, async () => {
+  const { r } = await listFrom({ '/api/v1/pods': { status: 200, file: 'pods-page1.json', send: 'hang' } }, ['Pod', 'Namespace'], { timeoutMs: 200 });
+  assert.deepEqual(
+    r.problems.map((p) => [p.kind, p.reason]),
+    [['Pod', 'Timeout']],
+  );
+  assert.match(brief(r), /cannot list Pod: Timeout: nothing received for 200 ms \[GET \/api\/v1\/pods\?limit=2\]$/);
 });

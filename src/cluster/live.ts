@@ -5,7 +5,7 @@
 // Paging mirrors kubectl's `get -A --chunk-size` (k8s.io/cli-runtime pkg/resource/helper.go List).
 import type { KubeObject, LoadedObject } from '../kube/index.js';
 import { isObject, type JsonObject } from '../util/index.js';
-import { connectKube, type KubeConnection, type KubeReply, LiveClusterError } from './kube-connection.js';
+import { connectKube, type KubeConnection, type KubeReply, KubeRequestError, LiveClusterError } from './kube-connection.js';
 
 export { LiveClusterError };
 
@@ -90,8 +90,10 @@ export interface LiveOptions {
   limit?: number;
   /** Kinds to list; default LIVE_KINDS. */
   kinds?: readonly ListedKind[];
-  /** Per-request timeout in milliseconds; default 30000. */
+  /** Per-request idle timeout in milliseconds; default 30000. */
   timeoutMs?: number;
+  /** Per-request deadline in milliseconds (a whole list page); default 60000. */
+  deadlineMs?: number;
   /** Environment used to find the default kubeconfig. */
   env?: Record<string, string | undefined>;
 }
@@ -113,6 +115,7 @@ export async function loadLiveObjects(opts: LiveOptions = {}): Promise<LiveResul
     ...(opts.context !== undefined ? { context: opts.context } : {}),
     ...(opts.env ? { env: opts.env } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
   });
   const result: LiveResult = { objects: [], problems: [], notServed: [], server: conn.server, context: conn.context };
   for (const k of opts.kinds ?? LIVE_KINDS) {
@@ -138,7 +141,15 @@ async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out:
     const problem = (p: Omit<LiveProblem, 'kind' | 'request' | 'url'>) => {
       out.problems.push({ kind: k.kind, ...p, request: `list ${rbacResource(k)}`, url: `GET ${shorten(path)}` });
     };
-    const reply = await conn.request('GET', path);
+    let reply: KubeReply;
+    try {
+      reply = await conn.request('GET', path);
+    } catch (err) {
+      // The server was reached but gave no complete answer: this kind fails, the others are still read.
+      if (!(err instanceof KubeRequestError)) throw err;
+      problem({ reason: err.reason, message: err.detail });
+      return;
+    }
     if (reply.status !== 200) {
       if (reply.status === 404 && k.optional && page === 0) out.notServed.push(k.kind);
       else out.problems.push({ ...problemOf(k.kind, reply), request: `list ${rbacResource(k)}`, url: `GET ${shorten(path)}` });

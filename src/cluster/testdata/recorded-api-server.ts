@@ -15,6 +15,14 @@ const dir = new URL('./api/', import.meta.url);
 export interface Recorded {
   status: number;
   file: string;
+  /**
+   * How the body goes out: at once (default); `hang`: nothing at all, not even the status line;
+   * `drip`: the status line and the body's first 40 bytes, then a space every 20 ms, never ending;
+   * `reset`: the first 40 bytes of the body, then the connection is reset.
+   */
+  send?: 'hang' | 'drip' | 'reset';
+  /** Answers with a Content-Length header (the real length) when set, else chunked. */
+  contentLength?: boolean;
 }
 
 /** One request the server saw. */
@@ -44,8 +52,21 @@ export async function startRecordedServer(routes: Record<string, Recorded>, opts
     const route = routes[cont ? `${u.pathname}?continue=${cont}` : u.pathname] ?? routes['*'];
     res.setHeader('Content-Type', 'application/json');
     if (route) {
+      const body = readFileSync(new URL(route.file, dir));
+      if (route.send === 'hang') return;
       res.statusCode = route.status;
-      res.end(readFileSync(new URL(route.file, dir)));
+      if (route.contentLength) res.setHeader('Content-Length', String(body.length));
+      if (route.send === 'drip') {
+        res.write(body.subarray(0, 40));
+        const t = setInterval(() => res.write(' '), 20);
+        res.on('close', () => clearInterval(t));
+        return;
+      }
+      if (route.send === 'reset') {
+        res.write(body.subarray(0, 40), () => setTimeout(() => res.socket?.destroy(), 20));
+        return;
+      }
+      res.end(body);
       return;
     }
     const m = EMPTY_LIST.exec(u.pathname);
@@ -63,7 +84,11 @@ export async function startRecordedServer(routes: Record<string, Recorded>, opts
   return {
     url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     seen,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
