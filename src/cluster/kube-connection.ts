@@ -188,7 +188,16 @@ function send(url: URL, base: https.RequestOptions, body: unknown, deadlineMs: n
         clearTimeout(timer);
         resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8') });
       });
-      res.on('error', (err) => fail(new LiveClusterError(`${what} at ${url.origin}: ${err.message}`, { cause: err })));
+      // A connection closed mid-body (reset, proxy gone) leaves a prefix that must never be parsed as the answer.
+      const truncated = () => {
+        const got = chunks.reduce((n, c) => n + c.length, 0);
+        const length = res.headers['content-length'];
+        fail(new KubeRequestError('Truncated', `response truncated: the connection closed after ${got} bytes of the body${length ? ` (Content-Length ${length})` : ''}`, what, url.origin));
+      };
+      res.on('error', truncated);
+      res.on('close', () => {
+        if (!res.complete) truncated();
+      });
     });
     req.on('timeout', () => fail(new KubeRequestError('Timeout', `nothing received for ${base.timeout} ms`, what, url.origin)));
     req.on('error', (err) => fail(new LiveClusterError(`cannot reach the API server at ${url.origin}: ${err.message}`, { cause: err })));

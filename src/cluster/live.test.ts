@@ -173,3 +173,14 @@ test('a server that never answers fails the kind at the idle timeout, naming kin
   );
   assert.match(brief(r), /cannot list Pod: Timeout: nothing received for 200 ms \[GET \/api\/v1\/pods\?limit=2\]$/);
 });
+
+for (const contentLength of [true, false]) {
+  test(`a body cut short by a connection reset (${contentLength ? 'Content-Length' : 'chunked'}) fails the kind as truncated, naming kind and request`, { timeout: 10_000 }, async () => {
+    const { r } = await listFrom({ '/api/v1/pods': { status: 200, file: 'pods-page1.json', send: 'reset', contentLength } }, ['Pod', 'Namespace']);
+    assert.deepEqual(
+      r.problems.map((p) => [p.kind, p.reason]),
+      [['Pod', 'Truncated']],
+    );
+    assert.match(brief(r), /cannot list Pod: Truncated: response truncated: the connection closed after \d+ bytes of the body .*\[GET \/api\/v1\/pods\?limit=2\]$/);
+  });
+}

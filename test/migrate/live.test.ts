@@ -41,6 +41,7 @@ before(async () => {
       ...good,
       '/api/v1/pods': { status: 200, file: 'pods-loop.json' },
       '/api/v1/pods?continue=c2FtZQ==': { status: 200, file: 'pods-loop.json' },
+      '/apis/apps/v1/deployments': { status: 200, file: 'pods-page1.json', send: 'reset', contentLength: true },
     },
     { tls },
   );
@@ -133,4 +134,5 @@ describe('a server whose answers cannot be trusted fails the kind: audit exits 2
     });
   };
   fault('a continue token sent again (an endless list)', /cannot list Pod: HTTP 200 InvalidResponse: the server sent continue token "c2FtZQ==" again .* \[GET \/api\/v1\/pods\?limit=500&continue=c2FtZQ%3D%3D\]/);
+  fault('a body cut short (connection reset)', /cannot list Deployment: Truncated: response truncated: .* \[GET \/apis\/apps\/v1\/deployments\?limit=500\]/);
 });
