@@ -184,3 +184,28 @@ for (const contentLength of [true, false]) {
     assert.match(brief(r), /cannot list Pod: Truncated: response truncated: the connection closed after \d+ bytes of the body .*\[GET \/api\/v1\/pods\?limit=2\]$/);
   });
 }
+
+test('a list of another kind (an aggregated or proxied path answering ConfigMaps for DaemonSets) fails the kind, naming both', async () => {
+  const { r } = await listFrom({ '/apis/apps/v1/daemonsets': { status: 200, file: 'daemonsets-configmaplist.json' } }, ['DaemonSet']);
+  assert.deepEqual(
+    r.problems.map((p) => [p.kind, p.reason]),
+    [['DaemonSet', 'InvalidResponse']],
+  );
+  assert.match(brief(r), /cannot list DaemonSet: HTTP 200 InvalidResponse: the server answered a ConfigMapList, not a DaemonSetList \[GET \/apis\/apps\/v1\/daemonsets\?limit=2\]$/);
+  assert.deepEqual(r.objects, []);
+});
+
+test('list items that say they are another kind fail the kind', async () => {
+  const { r } = await listFrom({ '/apis/apps/v1/daemonsets': { status: 200, file: 'daemonsets-configmap-items.json' } }, ['DaemonSet']);
+  assert.match(brief(r), /cannot list DaemonSet: HTTP 200 InvalidResponse: items\[0\] \(default\/x\) is v1 ConfigMap, not apps\/v1 DaemonSet/);
+  assert.deepEqual(r.objects, []);
+});
+
+test('a CRD list as kube-apiserver serves it (ClusterPolicyList, items with apiVersion and kind) is accepted', async () => {
+  const { r } = await listFrom({ '/apis/kyverno.io/v1/clusterpolicies': { status: 200, file: 'clusterpolicies.json' } }, ['ClusterPolicy', 'DaemonSet']);
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(
+    r.objects.map((o) => `${o.object.apiVersion} ${o.object.kind} ${o.object.metadata.name}`),
+    ['kyverno.io/v1 ClusterPolicy disallow-privileged-containers'],
+  );
+});

@@ -166,10 +166,22 @@ async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out:
       problem({ status: reply.status, reason: 'InvalidResponse', message: 'response is not a list (no items)' });
       return;
     }
-    list.items.forEach((item, i) => {
-      if (!isObject(item)) return;
+    // kube-apiserver answers a list call with `<Kind>List` (built-in kinds and CRDs alike; kubectl's `List`
+    // is client-side). Another kind means the path is served by something else (an aggregated API, a
+    // proxy): relabelling its items would report every object of this kind missing.
+    if (list.kind !== `${k.kind}List`) {
+      problem({ status: reply.status, reason: 'InvalidResponse', message: `the server answered ${typeof list.kind === 'string' && list.kind !== '' ? `a ${list.kind}` : 'a list without a kind'}, not a ${k.kind}List` });
+      return;
+    }
+    for (const [i, item] of list.items.entries()) {
+      if (!isObject(item)) continue;
+      // Items of built-in kinds come without apiVersion/kind; CRD items carry them, and they must match.
+      if ((item.kind !== undefined && item.kind !== k.kind) || (item.apiVersion !== undefined && item.apiVersion !== k.apiVersion)) {
+        problem({ status: reply.status, reason: 'InvalidResponse', message: `items[${i}] (${itemName(item)}) is ${String(item.apiVersion ?? '?')} ${String(item.kind ?? '?')}, not ${k.apiVersion} ${k.kind}` });
+        return;
+      }
       objects.push({ object: asObject(item, k), source: { file: `cluster:${k.kind}`, document: page, line: 1, item: i } });
-    });
+    }
     const md = list.metadata;
     cont = isObject(md) && typeof md.continue === 'string' && md.continue !== '' ? md.continue : undefined;
     if (cont !== undefined) {
@@ -182,6 +194,12 @@ async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out:
     page++;
   } while (cont);
   out.objects.push(...objects);
+}
+
+function itemName(item: JsonObject): string {
+  const md = isObject(item.metadata) ? item.metadata : {};
+  const name = typeof md.name === 'string' ? md.name : '?';
+  return typeof md.namespace === 'string' && md.namespace !== '' ? `${md.namespace}/${name}` : name;
 }
 
 function shorten(s: string, max = 300): string {

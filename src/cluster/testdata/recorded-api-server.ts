@@ -8,6 +8,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LIVE_KINDS } from '../live.js';
 
 const dir = new URL('./api/', import.meta.url);
 
@@ -72,7 +73,9 @@ export async function startRecordedServer(routes: Record<string, Recorded>, opts
     const m = EMPTY_LIST.exec(u.pathname);
     if (m) {
       const apiVersion = m[1] === 'api/v1' ? 'v1' : m[1]!.slice('apis/'.length);
-      res.end(JSON.stringify({ kind: 'List', apiVersion, metadata: { resourceVersion: '1830480' }, items: [] }));
+      // As kube-apiserver answers: `<Kind>List` (kubectl's `List` is never what a list call returns).
+      const kind = LIVE_KINDS.find((k) => k.resource === m[3] && k.apiVersion === apiVersion)?.kind ?? 'Unknown';
+      res.end(JSON.stringify({ kind: `${kind}List`, apiVersion, metadata: { resourceVersion: '1830480' }, items: [] }));
       return;
     }
     res.statusCode = 404;
