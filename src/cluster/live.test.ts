@@ -209,3 +209,27 @@ test('a CRD list as kube-apiserver serves it (ClusterPolicyList, items with apiV
     ['kyverno.io/v1 ClusterPolicy disallow-privileged-containers'],
   );
 });
+
+test('remainingItemCount > 0 without a continue token is an incomplete list: the kind fails', async () => {
+  const { r } = await listFrom({ '/apis/apps/v1/daemonsets': { status: 200, file: 'daemonsets-remaining-no-continue.json' } }, ['DaemonSet']);
+  assert.match(brief(r), /cannot list DaemonSet: HTTP 200 InvalidResponse: the list is incomplete: metadata\.remainingItemCount is 40 but there is no continue token \[GET \/apis\/apps\/v1\/daemonsets\?limit=2\]$/);
+  assert.deepEqual(r.objects, []);
+});
+
+test('an item of a namespaced kind without metadata.namespace fails the kind (it was shown as DaemonSet//calico-node)', async () => {
+  const { r } = await listFrom({ '/apis/apps/v1/daemonsets': { status: 200, file: 'daemonsets-no-namespace.json' } }, ['DaemonSet']);
+  assert.match(brief(r), /cannot list DaemonSet: HTTP 200 InvalidResponse: items\[0\] \(calico-node\) has no metadata\.namespace \(DaemonSet is namespaced\)/);
+  assert.deepEqual(r.objects, []);
+});
+
+test('the same object on two pages (an inconsistent paging) fails the kind, naming it', async () => {
+  const { r } = await listFrom(
+    {
+      '/apis/apps/v1/daemonsets': { status: 200, file: 'daemonsets-dup-page1.json' },
+      '/apis/apps/v1/daemonsets?continue=cGFnZTI=': { status: 200, file: 'daemonsets-dup-page2.json' },
+    },
+    ['DaemonSet'],
+  );
+  assert.match(brief(r), /cannot list DaemonSet: HTTP 200 InvalidResponse: kube-system\/kube-proxy \(uid u-2\) is listed twice \(pages 1 and 2\): the pages are not one consistent list/);
+  assert.deepEqual(r.objects, []);
+});

@@ -17,14 +17,16 @@ export interface ListedKind {
   resource: string;
   /** A 404 means "not served by this cluster" (PSP on >= 1.25, Kyverno not installed), not a problem. */
   optional?: boolean;
+  /** Objects have no namespace; every other kind's items must carry metadata.namespace. */
+  clusterScoped?: boolean;
 }
 
 /** The kinds a live snapshot holds: namespaces, PSPs, RBAC, every pod-bearing kind, Kyverno policies. */
 export const LIVE_KINDS: readonly ListedKind[] = [
-  { kind: 'Namespace', apiVersion: 'v1', resource: 'namespaces' },
-  { kind: 'PodSecurityPolicy', apiVersion: 'policy/v1beta1', resource: 'podsecuritypolicies', optional: true },
-  { kind: 'ClusterRole', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'clusterroles' },
-  { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'clusterrolebindings' },
+  { kind: 'Namespace', apiVersion: 'v1', resource: 'namespaces', clusterScoped: true },
+  { kind: 'PodSecurityPolicy', apiVersion: 'policy/v1beta1', resource: 'podsecuritypolicies', optional: true, clusterScoped: true },
+  { kind: 'ClusterRole', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'clusterroles', clusterScoped: true },
+  { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'clusterrolebindings', clusterScoped: true },
   { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'roles' },
   { kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'rolebindings' },
   { kind: 'ServiceAccount', apiVersion: 'v1', resource: 'serviceaccounts' },
@@ -36,7 +38,7 @@ export const LIVE_KINDS: readonly ListedKind[] = [
   { kind: 'ReplicaSet', apiVersion: 'apps/v1', resource: 'replicasets' },
   { kind: 'Job', apiVersion: 'batch/v1', resource: 'jobs' },
   { kind: 'CronJob', apiVersion: 'batch/v1', resource: 'cronjobs' },
-  { kind: 'ClusterPolicy', apiVersion: 'kyverno.io/v1', resource: 'clusterpolicies', optional: true },
+  { kind: 'ClusterPolicy', apiVersion: 'kyverno.io/v1', resource: 'clusterpolicies', optional: true, clusterScoped: true },
   { kind: 'Policy', apiVersion: 'kyverno.io/v1', resource: 'policies', optional: true },
   // Kyverno 1.10 serves PolicyExceptions as v2alpha1 only; a 404 (CRD not installed) means none.
   { kind: 'PolicyException', apiVersion: 'kyverno.io/v2alpha1', resource: 'policyexceptions', optional: true },
@@ -132,6 +134,8 @@ async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out:
   // A kind is all or nothing: objects of a kind that failed part-way are not kept.
   const objects: LoadedObject[] = [];
   const tokens = new Set<string>();
+  /** `namespace/name` and `uid …` of every item so far → its page. */
+  const seen = new Map<string, number>();
   let cont: string | undefined;
   let page = 0;
   do {
@@ -173,15 +177,6 @@ async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out:
       problem({ status: reply.status, reason: 'InvalidResponse', message: `the server answered ${typeof list.kind === 'string' && list.kind !== '' ? `a ${list.kind}` : 'a list without a kind'}, not a ${k.kind}List` });
       return;
     }
-    for (const [i, item] of list.items.entries()) {
-      if (!isObject(item)) continue;
-      // Items of built-in kinds come without apiVersion/kind; CRD items carry them, and they must match.
-      if ((item.kind !== undefined && item.kind !== k.kind) || (item.apiVersion !== undefined && item.apiVersion !== k.apiVersion)) {
-        problem({ status: reply.status, reason: 'InvalidResponse', message: `items[${i}] (${itemName(item)}) is ${String(item.apiVersion ?? '?')} ${String(item.kind ?? '?')}, not ${k.apiVersion} ${k.kind}` });
-        return;
-      }
-      objects.push({ object: asObject(item, k), source: { file: `cluster:${k.kind}`, document: page, line: 1, item: i } });
-    }
     const md = list.metadata;
     cont = isObject(md) && typeof md.continue === 'string' && md.continue !== '' ? md.continue : undefined;
     if (cont !== undefined) {
@@ -190,6 +185,42 @@ async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out:
         return;
       }
       tokens.add(cont);
+    }
+    for (const [i, item] of list.items.entries()) {
+      if (!isObject(item)) {
+        problem({ status: reply.status, reason: 'InvalidResponse', message: `items[${i}] is not an object` });
+        return;
+      }
+      // Items of built-in kinds come without apiVersion/kind; CRD items carry them, and they must match.
+      if ((item.kind !== undefined && item.kind !== k.kind) || (item.apiVersion !== undefined && item.apiVersion !== k.apiVersion)) {
+        problem({ status: reply.status, reason: 'InvalidResponse', message: `items[${i}] (${itemName(item)}) is ${String(item.apiVersion ?? '?')} ${String(item.kind ?? '?')}, not ${k.apiVersion} ${k.kind}` });
+        return;
+      }
+      const meta = isObject(item.metadata) ? item.metadata : {};
+      if (typeof meta.name !== 'string' || meta.name === '') {
+        problem({ status: reply.status, reason: 'InvalidResponse', message: `items[${i}] has no metadata.name` });
+        return;
+      }
+      const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
+      if (!k.clusterScoped && ns === '') {
+        problem({ status: reply.status, reason: 'InvalidResponse', message: `items[${i}] (${meta.name}) has no metadata.namespace (${k.kind} is namespaced)` });
+        return;
+      }
+      // One consistent list never holds an object twice; pages that overlap may as well have gaps.
+      const ids = [`${ns}/${meta.name}`, ...(typeof meta.uid === 'string' && meta.uid !== '' ? [`uid ${meta.uid}`] : [])];
+      const before = ids.map((id) => seen.get(id)).find((p) => p !== undefined);
+      if (before !== undefined) {
+        const uid = typeof meta.uid === 'string' && meta.uid !== '' ? ` (uid ${meta.uid})` : '';
+        problem({ status: reply.status, reason: 'InvalidResponse', message: `${itemName(item)}${uid} is listed twice (pages ${before + 1} and ${page + 1}): the pages are not one consistent list` });
+        return;
+      }
+      for (const id of ids) seen.set(id, page);
+      objects.push({ object: asObject(item, k), source: { file: `cluster:${k.kind}`, document: page, line: 1, item: i } });
+    }
+    const remaining = isObject(md) && typeof md.remainingItemCount === 'number' ? md.remainingItemCount : 0;
+    if (cont === undefined && remaining > 0) {
+      problem({ status: reply.status, reason: 'InvalidResponse', message: `the list is incomplete: metadata.remainingItemCount is ${remaining} but there is no continue token` });
+      return;
     }
     page++;
   } while (cont);

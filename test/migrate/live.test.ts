@@ -43,6 +43,7 @@ before(async () => {
       '/api/v1/pods?continue=c2FtZQ==': { status: 200, file: 'pods-loop.json' },
       '/apis/apps/v1/deployments': { status: 200, file: 'pods-page1.json', send: 'reset', contentLength: true },
       '/apis/apps/v1/daemonsets': { status: 200, file: 'daemonsets-configmaplist.json' },
+      '/apis/apps/v1/statefulsets': { status: 200, file: 'statefulsets-remaining-no-continue.json' },
     },
     { tls },
   );
@@ -137,4 +138,5 @@ describe('a server whose answers cannot be trusted fails the kind: audit exits 2
   fault('a continue token sent again (an endless list)', /cannot list Pod: HTTP 200 InvalidResponse: the server sent continue token "c2FtZQ==" again .* \[GET \/api\/v1\/pods\?limit=500&continue=c2FtZQ%3D%3D\]/);
   fault('a body cut short (connection reset)', /cannot list Deployment: Truncated: response truncated: .* \[GET \/apis\/apps\/v1\/deployments\?limit=500\]/);
   fault('a list of another kind (ConfigMaps for DaemonSets)', /cannot list DaemonSet: HTTP 200 InvalidResponse: the server answered a ConfigMapList, not a DaemonSetList \[GET \/apis\/apps\/v1\/daemonsets\?limit=500\]/);
+  fault('a list that says items remain but gives no continue token', /cannot list StatefulSet: HTTP 200 InvalidResponse: the list is incomplete: metadata\.remainingItemCount is 40 but there is no continue token/);
 });
