@@ -57,6 +57,11 @@ export interface ClusterCacheOptions {
   /** First retry delay after a failure, doubled up to maxRetryMs. Default 1000. */
   retryMs?: number;
   maxRetryMs?: number;
+  /**
+   * A watch that ran at least this long before it ended resets the retry delay to retryMs (client-go's
+   * backoff manager resets after 2 minutes). Default 120000.
+   */
+  watchResetMs?: number;
   /** How often a not-served (404) type is checked again. Default 60000. */
   notServedRecheckMs?: number;
   log?: CacheLogger;
@@ -124,9 +129,11 @@ export function malformedWatchEvent(line: string): { reason: string } | { type: 
 class CheckedWatch {
   readonly #kc: KubeConfig;
   readonly #server: string;
-  constructor(kc: KubeConfig, server: string) {
+  readonly #onOpen: () => void;
+  constructor(kc: KubeConfig, server: string, onOpen: () => void) {
     this.#kc = kc;
     this.#server = server;
+    this.#onOpen = onOpen;
   }
 
   async watch(path: string, query: Record<string, unknown>, callback: (type: string, obj: unknown, raw: unknown) => void, done: (err: unknown) => void): Promise<{ abort(): void }> {
@@ -172,6 +179,7 @@ class CheckedWatch {
           });
           return;
         }
+        this.#onOpen();
         const lines = createInterface({ input: res, crlfDelay: Number.POSITIVE_INFINITY });
         lines.on('line', (line) => {
           if (finished || line.trim() === '') return;
@@ -185,7 +193,9 @@ class CheckedWatch {
         // readline re-emits the stream's errors (a reset after destroy) on itself.
         lines.on('error', finish);
         res.on('error', finish);
-        res.on('close', () => finish(null));
+        // The end of a stream is a restart like any other: the cache waits its backoff first (client-node's
+        // informer re-watched at once, ~150 requests a second against a server that closes at once).
+        res.on('close', () => finish(new WatchEnded('the API server closed the watch')));
       });
       req.on('error', (err) => {
         answered();
@@ -207,6 +217,8 @@ interface Entry {
   everSynced: boolean;
   /** The current start attempt reported an error. */
   attemptFailed?: boolean;
+  /** When the current watch stream was answered 200. */
+  openedAt?: number;
 }
 
 /** The cache: one informer per watched resource type. */
@@ -316,7 +328,9 @@ export class ClusterCache {
     // stale) and resumes the watch from its resourceVersion, relisting only when that has expired (410).
     let informer = entry.informer;
     if (!informer) {
-      const watch = new CheckedWatch(this.#kc, this.server) as unknown as ClientWatch;
+      const watch = new CheckedWatch(this.#kc, this.server, () => {
+        entry.openedAt = Date.now();
+      }) as unknown as ClientWatch;
       const created = new this.#client.ListWatch(entry.path, watch, () => this.#list(entry.def, entry.path), false);
       created.on('add', this.#changed);
       created.on('update', this.#changed);
@@ -337,8 +351,9 @@ export class ClusterCache {
       this.#failed(entry, err);
     }
     if (!entry.attemptFailed && !this.#closed) {
+      // The delay is not reset here: a watch that closes at once would restart at the first delay forever.
+      // It is reset once a watch has run a while (#failed).
       entry.state = { resource: entry.path, state: 'synced', objects: informer.list().length };
-      entry.delay = this.#o.retryMs ?? 1000;
       if (!entry.everSynced) this.#o.log?.info({ resource: entry.path, objects: informer.list().length }, 'cluster cache synced');
       entry.everSynced = true;
       this.#changed();
@@ -359,6 +374,20 @@ export class ClusterCache {
         this.#changed();
       }
       this.#retry(entry, this.#o.notServedRecheckMs ?? 60_000);
+      return;
+    }
+    const lasted = entry.openedAt !== undefined ? Date.now() - entry.openedAt : undefined;
+    entry.openedAt = undefined;
+    if (lasted !== undefined && lasted >= (this.#o.watchResetMs ?? 120_000)) entry.delay = this.#o.retryMs ?? 1000;
+    if (err instanceof WatchEnded && err.malformed === undefined) {
+      // The server ended the stream (API servers do every few minutes): resume from the last
+      // resourceVersion after the backoff. Routine after a long watch; worth a line when it ends at once.
+      if (lasted === undefined || lasted < (this.#o.watchResetMs ?? 120_000)) {
+        entry.state = { ...entry.state, lastError: `the API server closed the watch of ${entry.path} after ${lasted ?? 0} ms` };
+        this.#o.log?.warn({ resource: entry.path, lastedMs: lasted, retryInMs: entry.delay }, 'cluster watch closed at once; restarting it after the backoff');
+      }
+      this.#retry(entry, entry.delay);
+      entry.delay = Math.min(entry.delay * 2, this.#o.maxRetryMs ?? 30_000);
       return;
     }
     const message = describe(err, this.server);

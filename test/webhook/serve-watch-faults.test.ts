@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
+import { ClusterCache, connectKube } from '../../src/cluster/index.js';
 import { type StoredObject, startWatchApiServer, type WatchApiServer } from '../helpers/watch-api-server.js';
 import { type ServeProcess, startServe } from './serve-process.js';
 
@@ -71,4 +72,59 @@ describe('serve --kubeconfig with a malformed watch event', () => {
       assert.equal((await get(port, '/readyz')).status, 200);
     });
   }
+});
+
+/** A log that keeps every line. */
+function recorder() {
+  const lines: { level: string; msg: string; obj: Record<string, unknown> }[] = [];
+  const at = (level: string) => (obj: object, msg: string) => {
+    lines.push({ level, msg, obj: obj as Record<string, unknown> });
+  };
+  return { lines, log: { info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+describe('the cluster cache (what serve keeps) restarts watches with backoff', () => {
+  test('a watch that closes at once is restarted after 1x, 2x, 4x… the retry delay up to the cap, not in a loop', async () => {
+    const api = await startWatchApiServer({ [NS]: [ns('team-a', { tier: 'user' })] });
+    api.watchMode = 'close';
+    const { lines, log } = recorder();
+    const cache = await ClusterCache.create(await connectKube({ kubeconfig: api.kubeconfig }), { retryMs: 10, maxRetryMs: 80, log });
+    try {
+      cache.watch([{ kind: 'Namespace', apiVersion: 'v1', resource: 'namespaces' }]);
+      await until('six watch requests', () => api.seen.filter((x) => x.watch).length >= 6);
+      const restarts = lines.filter((l) => l.msg === 'cluster watch closed at once; restarting it after the backoff');
+      assert.deepEqual(
+        restarts.slice(0, 5).map((l) => l.obj.retryInMs),
+        [10, 20, 40, 80, 80],
+      );
+      assert.equal(restarts[0]?.obj.resource, '/api/v1/namespaces');
+      // Every watch request but the first follows a logged, delayed restart.
+      assert.ok(api.seen.filter((x) => x.watch).length <= restarts.length + 1, `${api.seen.filter((x) => x.watch).length} watches, ${restarts.length} restarts`);
+      assert.ok(cache.synced(), 'the list succeeded: served from the cache');
+    } finally {
+      await cache.close();
+      await api.close();
+    }
+  });
+
+  test('after a watch that lasted a while the delay starts again from the first', async () => {
+    const api = await startWatchApiServer({ [NS]: [ns('team-a', { tier: 'user' })] });
+    api.watchMode = 'close';
+    const { lines, log } = recorder();
+    // Every watch counts as long-lived: each restart waits the first delay again.
+    const cache = await ClusterCache.create(await connectKube({ kubeconfig: api.kubeconfig }), { retryMs: 10, maxRetryMs: 80, watchResetMs: 0, log });
+    try {
+      cache.watch([{ kind: 'Namespace', apiVersion: 'v1', resource: 'namespaces' }]);
+      await until('four watch requests', () => api.seen.filter((x) => x.watch).length >= 4);
+      assert.ok(api.seen.filter((x) => x.watch).length < 50, 'not a hot loop');
+      assert.deepEqual(
+        lines.filter((l) => l.level !== 'info').map((l) => l.msg),
+        [],
+        'a long watch closing is routine: nothing logged',
+      );
+    } finally {
+      await cache.close();
+      await api.close();
+    }
+  });
 });
