@@ -62,6 +62,8 @@ export interface ClusterCacheOptions {
    * backoff manager resets after 2 minutes). Default 120000.
    */
   watchResetMs?: number;
+  /** How long a watch may take to be answered (status line) before it is given up and retried. Default 30000. */
+  watchConnectTimeoutMs?: number;
   /** How often a not-served (404) type is checked again. Default 60000. */
   notServedRecheckMs?: number;
   log?: CacheLogger;
@@ -130,10 +132,12 @@ class CheckedWatch {
   readonly #kc: KubeConfig;
   readonly #server: string;
   readonly #onOpen: () => void;
-  constructor(kc: KubeConfig, server: string, onOpen: () => void) {
+  readonly #connectTimeoutMs: number;
+  constructor(kc: KubeConfig, server: string, onOpen: () => void, connectTimeoutMs: number) {
     this.#kc = kc;
     this.#server = server;
     this.#onOpen = onOpen;
+    this.#connectTimeoutMs = connectTimeoutMs;
   }
 
   async watch(path: string, query: Record<string, unknown>, callback: (type: string, obj: unknown, raw: unknown) => void, done: (err: unknown) => void): Promise<{ abort(): void }> {
@@ -160,7 +164,16 @@ class CheckedWatch {
       return handle;
     }
     const mod = url.protocol === 'http:' ? http : https;
-    await new Promise<void>((answered) => {
+    await new Promise<void>((resolve) => {
+      // client-node's watch had no timeout at all: a server that never answers left serve unready, silently.
+      const timer = setTimeout(() => {
+        answered();
+        finish(new LiveClusterError(`no answer to the watch of ${path} within ${this.#connectTimeoutMs} ms`));
+      }, this.#connectTimeoutMs);
+      const answered = () => {
+        clearTimeout(timer);
+        resolve();
+      };
       req = mod.request(url, base, (res) => {
         answered();
         if (res.statusCode !== 200) {
@@ -328,9 +341,14 @@ export class ClusterCache {
     // stale) and resumes the watch from its resourceVersion, relisting only when that has expired (410).
     let informer = entry.informer;
     if (!informer) {
-      const watch = new CheckedWatch(this.#kc, this.server, () => {
-        entry.openedAt = Date.now();
-      }) as unknown as ClientWatch;
+      const watch = new CheckedWatch(
+        this.#kc,
+        this.server,
+        () => {
+          entry.openedAt = Date.now();
+        },
+        this.#o.watchConnectTimeoutMs ?? 30_000,
+      ) as unknown as ClientWatch;
       const created = new this.#client.ListWatch(entry.path, watch, () => this.#list(entry.def, entry.path), false);
       created.on('add', this.#changed);
       created.on('update', this.#changed);

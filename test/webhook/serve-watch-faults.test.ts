@@ -128,3 +128,28 @@ describe('the cluster cache (what serve keeps) restarts watches with backoff', (
     }
   });
 });
+
+describe('the cluster cache (what serve keeps) times out a watch that is never answered', () => {
+  test('the error names the resource path, /readyz status carries it as lastError, and the watch is retried', async () => {
+    const api = await startWatchApiServer({ [NS]: [ns('team-a', { tier: 'user' })] });
+    api.watchMode = 'hang';
+    const { lines, log } = recorder();
+    const cache = await ClusterCache.create(await connectKube({ kubeconfig: api.kubeconfig }), { retryMs: 10, maxRetryMs: 40, watchConnectTimeoutMs: 100, log });
+    try {
+      cache.watch([{ kind: 'Namespace', apiVersion: 'v1', resource: 'namespaces' }]);
+      await until('two failed attempts logged', () => lines.filter((l) => l.level === 'error').length >= 2);
+      const e = lines.find((l) => l.level === 'error');
+      assert.equal(e?.msg, 'cannot sync the cluster cache; retrying');
+      assert.equal(e?.obj.resource, '/api/v1/namespaces');
+      assert.match(String(e?.obj.err), /no answer to the watch of \/api\/v1\/namespaces within 100 ms/);
+      const st = cache.status();
+      assert.equal(st.synced, false);
+      assert.equal(st.resources[0]?.state, 'failing');
+      assert.match(st.resources[0]?.lastError ?? '', /no answer to the watch of \/api\/v1\/namespaces within 100 ms/);
+      await until('the watch asked again', () => api.seen.filter((x) => x.watch).length >= 2);
+    } finally {
+      await cache.close();
+      await api.close();
+    }
+  });
+});
