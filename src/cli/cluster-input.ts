@@ -28,6 +28,8 @@ export interface ClusterRead {
   problems: LiveProblem[];
   /** Optional kinds the live server does not serve (404). */
   notServed: string[];
+  /** The live API server's URL (absent for a dump). */
+  server?: string;
 }
 
 /** How a command reads a live cluster. */
@@ -59,7 +61,7 @@ export async function readCluster(io: CliIO, opts: ClusterOptions, what: string,
           `${what}: cannot read the cluster at ${live.server} completely (a partial snapshot is never treated as the cluster):\n  ${live.problems.map(describeProblem).join('\n  ')}`,
         );
       }
-      return { objects: live.objects, source: `${live.server} (context ${live.context})`, problems: live.problems, notServed: live.notServed };
+      return { objects: live.objects, source: `${live.server} (context ${live.context})`, problems: live.problems, notServed: live.notServed, server: live.server };
     } catch (err) {
       if (err instanceof LiveClusterError) throw new UsageError(`${what}: ${err.message}`);
       throw err;

@@ -91,18 +91,24 @@ before(async () => {
 });
 after(() => server.close());
 
-test('a live cluster is inventoried through --kubeconfig/--context; a 403 becomes a warning', async () => {
+test('a live cluster read partially (403 on ClusterRoles) is still inventoried, but exits 2 saying the report is partial', async () => {
   const r = await runCli(['inventory', '--kubeconfig', kubeconfig, '--context', 'recorded']);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 2, r.stderr);
   assert.match(r.stdout, new RegExp(`Cluster: ${server.url} \\(context recorded\\)`));
   assert.match(squash(r.stdout), /\nprivileged true \* RunAsAny RunAsAny RunAsAny RunAsAny false \*\n/);
-  assert.match(r.stderr, /^warning: cannot list ClusterRole: HTTP 403 Forbidden \(RBAC: the reader needs verb "list" on clusterroles\.rbac\.authorization\.k8s\.io, cluster-wide\): clusterroles\.rbac\.authorization\.k8s\.io is forbidden/);
+  assert.equal(
+    r.stderr,
+    `error: inventory: cannot read the cluster at ${server.url} completely: the inventory above is partial, not the cluster:\n  cannot list ClusterRole: HTTP 403 Forbidden (RBAC: the reader needs verb "list" on clusterroles.rbac.authorization.k8s.io, cluster-wide): clusterroles.rbac.authorization.k8s.io is forbidden: User "system:serviceaccount:podgate:reader" cannot list resource "clusterroles" in API group "rbac.authorization.k8s.io" at the cluster scope [GET /apis/rbac.authorization.k8s.io/v1/clusterroles?limit=500]\n`,
+  );
   assert.match(r.stdout, /1 kind\(s\) could not be listed: ClusterRole \(Forbidden\)/);
+  // Without the RBAC objects nobody can say who may use a PSP: not "nobody".
+  assert.doesNotMatch(r.stdout, /nobody but system:masters/);
+  assert.match(squash(r.stdout), /\nprivileged \(unknown: ClusterRole could not be listed\)/);
 });
 
 test('KUBECONFIG from the environment is used when no flag names a kubeconfig', async () => {
   const r = await runCli(['inventory', '--context', 'recorded', '-o', 'json'], { env: { KUBECONFIG: kubeconfig } });
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 2, r.stderr);
   assert.equal((JSON.parse(r.stdout) as Inventory).problems.length, 1);
 });
 

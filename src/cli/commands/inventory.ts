@@ -8,7 +8,7 @@ import { buildSnapshot, type ClusterSnapshot, type KubeObject, type LoadedObject
 import { type PspGrant, whoCanUsePsp } from '../../psp/index.js';
 import { isObject } from '../../util/index.js';
 import { type ClusterOptions, clusterOptions, readCluster } from '../cluster-input.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, EXIT } from '../io.js';
 import { outputFormat, printData, table } from '../output.js';
 import type { CliContext } from '../program.js';
 
@@ -60,17 +60,25 @@ export function registerInventory(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExample:\n  podgate inventory --cluster examples/bcm-9.2-k8s-1.24\n  podgate inventory --kubeconfig ~/.kube/config -o json\n')
     .action(async (opts: ClusterOptions, cmd: Command) => {
       const format = outputFormat(cmd, ['table', 'json', 'yaml']);
-      const inv = await readInventory(ctx.io, opts);
+      const { inv, server } = await readInventory(ctx.io, opts);
       printData(ctx.io, format, inv, () => renderInventory(inv));
+      // As `migrate audit`: a live cluster that cannot be read completely exits 2, naming each kind. The
+      // report is still printed (it says what could not be listed), but it is not the cluster.
+      if (inv.problems.length > 0) {
+        ctx.io.stderr(`error: inventory: cannot read the cluster at ${server} completely: the inventory above is partial, not the cluster:\n  ${inv.problems.map(describeProblem).join('\n  ')}\n`);
+        ctx.state.exitCode = EXIT.usage;
+      }
     });
 }
 
-async function readInventory(io: CliIO, opts: ClusterOptions): Promise<Inventory> {
+async function readInventory(io: CliIO, opts: ClusterOptions): Promise<{ inv: Inventory; server: string }> {
   // The inventory lists what could not be read in its own output, so a partial read is shown, never hidden.
   const read = await readCluster(io, opts, 'inventory', { partial: true });
-  for (const p of read.problems) io.stderr(`warning: ${describeProblem(p)}\n`);
-  return buildInventory(read.objects, read.source, read.problems, read.notServed);
+  return { inv: buildInventory(read.objects, read.source, read.problems, read.notServed), server: read.server ?? read.source };
 }
+
+/** The RBAC kinds "who can use each PSP" is computed from. */
+const RBAC_KINDS = ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'];
 
 /** Builds the inventory of a set of objects. */
 export function buildInventory(objects: readonly LoadedObject[], source: string, problems: LiveProblem[], notServed: string[]): Inventory {
@@ -189,8 +197,12 @@ export function renderInventory(inv: Inventory): string {
       ),
     );
     out.push('\nWho can use each PSP (RBAC verb "use")\n');
+    // Grants from RBAC objects that could not be listed are unknown: an empty list would read as "nobody".
+    const unreadRbac = inv.problems.filter((p) => RBAC_KINDS.includes(p.kind)).map((p) => p.kind);
     const rows = inv.podSecurityPolicies.flatMap((p) =>
-      p.usableBy.length === 0
+      unreadRbac.length > 0
+        ? [[p.name, `(unknown: ${unreadRbac.join(', ')} could not be listed)`, '', ''], ...p.usableBy.map((g) => [p.name, formatSubject(g), g.clusterWide ? 'all namespaces' : `namespace ${g.namespace ?? ''}`, g.binding])]
+        : p.usableBy.length === 0
         ? [[p.name, '(nobody but system:masters)', '', '']]
         : p.usableBy.map((g) => [p.name, formatSubject(g), g.clusterWide ? 'all namespaces' : `namespace ${g.namespace ?? ''}`, g.binding]),
     );
