@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { isObject } from '../util/index.js';
 import { decodeText } from './files.js';
@@ -85,7 +86,7 @@ async function loadClient(): Promise<ClientModule> {
  * file, another kind of object or binary bytes were JavaScript internals ("Cannot read properties of
  * undefined (reading 'clusters')", context "undefined") or the bytes themselves.
  */
-function checkKubeconfig(file: string): void {
+function checkKubeconfig(file: string): Record<string, unknown> {
   const decoded = decodeText(readFileSync(file), file);
   if ('error' in decoded) throw new Error(decoded.error.message);
   const text = decoded.text;
@@ -101,6 +102,28 @@ function checkKubeconfig(file: string): void {
     if (v[f] !== undefined && v[f] !== null && !Array.isArray(v[f])) throw new Error(`${f} must be a list`);
   }
   if (!Array.isArray(v.clusters) || v.clusters.length === 0) throw new Error('not a kubeconfig: it has no clusters');
+  return v;
+}
+
+/**
+ * `users[].user.tokenFile` of a kubeconfig, resolved against its folder: kubectl reads it (client-go's
+ * `tokenFile`); client-node only knows `token-file`, so the token was silently missing (401 everywhere).
+ */
+function tokenFiles(raw: Record<string, unknown> | undefined, file: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!raw || !file || !Array.isArray(raw.users)) return out;
+  for (const u of raw.users) {
+    // A token in the kubeconfig wins over the file, as in kubectl.
+    if (isObject(u) && typeof u.name === 'string' && isObject(u.user) && typeof u.user.tokenFile === 'string' && u.user.tokenFile !== '' && !(typeof u.user.token === 'string' && u.user.token !== '')) {
+      out.set(u.name, resolve(dirname(file), u.user.tokenFile));
+    }
+  }
+  return out;
+}
+
+function readError(err: unknown): string {
+  const code = (err as { code?: string })?.code;
+  return code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : ((err as Error)?.message ?? String(err));
 }
 
 /** What went wrong, also for an error without a message (an exec credential plugin that exits non-zero). */
@@ -115,11 +138,12 @@ export async function connectKube(opts: KubeConnectionOptions = {}): Promise<Kub
   const { KubeConfig } = await loadClient();
   const kc = new KubeConfig();
   const source = opts.inCluster ? 'in-cluster service account' : (opts.kubeconfig ?? opts.env?.KUBECONFIG ?? '(default)');
+  let tokenFileOf = new Map<string, string>();
   try {
     const file = opts.inCluster ? undefined : (opts.kubeconfig ?? opts.env?.KUBECONFIG?.split(':')[0]);
     if (opts.inCluster) kc.loadFromCluster();
     else if (file) {
-      checkKubeconfig(file);
+      tokenFileOf = tokenFiles(checkKubeconfig(file), file);
       // loadFromFile, not loadFromString: relative certificate paths are relative to the kubeconfig.
       kc.loadFromFile(file);
     }
@@ -145,6 +169,18 @@ export async function connectKube(opts: KubeConnectionOptions = {}): Promise<Kub
   const deadline = opts.deadlineMs ?? 60_000;
   const credentials = async (): Promise<https.RequestOptions> => {
     const base: https.RequestOptions = { headers: { Accept: 'application/json' }, timeout };
+    const user = kc.getCurrentUser();
+    const tokenFile = user ? tokenFileOf.get(user.name) : undefined;
+    if (user && tokenFile !== undefined) {
+      // Read on every request, so a rotated token is picked up.
+      let text: string;
+      try {
+        text = readFileSync(tokenFile, 'utf8').trim();
+      } catch (err) {
+        throw new LiveClusterError(`cannot use kubeconfig credentials for ${server}: user "${user.name}": tokenFile ${tokenFile}: cannot read: ${readError(err)}`, { cause: err });
+      }
+      (user as { token?: string }).token = text;
+    }
     try {
       await kc.applyToHTTPSOptions(base);
     } catch (err) {

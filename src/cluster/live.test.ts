@@ -233,3 +233,31 @@ test('the same object on two pages (an inconsistent paging) fails the kind, nami
   assert.match(brief(r), /cannot list DaemonSet: HTTP 200 InvalidResponse: kube-system\/kube-proxy \(uid u-2\) is listed twice \(pages 1 and 2\): the pages are not one consistent list/);
   assert.deepEqual(r.objects, []);
 });
+
+test('a kubeconfig tokenFile that does not exist is an error naming the file (the token was silently dropped: 401 on every kind)', async () => {
+  const s = await startRecordedServer({});
+  try {
+    const kc = scratch('tokenfile', `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${s.url}"}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\nusers: [{name: u, user: {tokenFile: /nonexistent/token}}]\n`);
+    await assert.rejects(loadLiveObjects({ kubeconfig: kc, kinds: LIVE_KINDS.slice(0, 1) }), (err: unknown) => {
+      assert.ok(err instanceof LiveClusterError);
+      assert.match(err.message, /cannot use kubeconfig credentials for http:\/\/127\.0\.0\.1:\d+: user "u": tokenFile \/nonexistent\/token: cannot read: no such file or directory/);
+      return true;
+    });
+  } finally {
+    await s.close();
+  }
+});
+
+test('a kubeconfig tokenFile is read and sent as the bearer token (kubectl does; client-node only knows "token-file")', async () => {
+  const s = await startRecordedServer({});
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-token-'));
+    writeFileSync(join(dir, 'token'), 'file-token\n');
+    const kc = scratch('tokenfile-ok', `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${s.url}", insecure-skip-tls-verify: true}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\nusers: [{name: u, user: {tokenFile: ${join(dir, 'token')}}}]\n`);
+    const r = await loadLiveObjects({ kubeconfig: kc, kinds: LIVE_KINDS.slice(0, 1) });
+    assert.deepEqual(r.problems, []);
+    assert.equal(s.seen[0]?.authorization, 'Bearer file-token');
+  } finally {
+    await s.close();
+  }
+});
