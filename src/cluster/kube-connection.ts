@@ -32,6 +32,8 @@ export interface KubeReply {
   status: number;
   statusText: string;
   body: string;
+  /** The `Retry-After` header, when the server sent one. */
+  retryAfter?: string;
 }
 
 /** A usable connection. */
@@ -222,7 +224,8 @@ function send(url: URL, base: https.RequestOptions, body: unknown, deadlineMs: n
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8') });
+        const retryAfter = res.headers['retry-after'];
+        resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8'), ...(typeof retryAfter === 'string' ? { retryAfter } : {}) });
       });
       // A connection closed mid-body (reset, proxy gone) leaves a prefix that must never be parsed as the answer.
       const truncated = () => {

@@ -121,7 +121,7 @@ for (const c of failures) {
 }
 
 /** Lists `kinds` from a recorded server answering `routes`; the server is closed afterwards. */
-async function listFrom(routes: Parameters<typeof startRecordedServer>[0], kinds: string[], opts: { limit?: number; timeoutMs?: number; deadlineMs?: number } = {}): Promise<{ r: LiveResult; seen: RecordedServer['seen'] }> {
+async function listFrom(routes: Parameters<typeof startRecordedServer>[0], kinds: string[], opts: { limit?: number; timeoutMs?: number; deadlineMs?: number; maxRetryWaitMs?: number } = {}): Promise<{ r: LiveResult; seen: RecordedServer['seen'] }> {
   const s = await startRecordedServer(routes);
   try {
     const r = await loadLiveObjects({
@@ -131,6 +131,7 @@ async function listFrom(routes: Parameters<typeof startRecordedServer>[0], kinds
       kinds: LIVE_KINDS.filter((k) => kinds.includes(k.kind)),
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+      ...(opts.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: opts.maxRetryWaitMs } : {}),
     });
     return { r, seen: s.seen };
   } finally {
@@ -261,3 +262,21 @@ test('a kubeconfig tokenFile is read and sent as the bearer token (kubectl does;
     await s.close();
   }
 });
+
+test('429 Too Many Requests with Retry-After is retried (bounded), then the list goes on', async () => {
+  const tooMany = { status: 429, file: 'too-many-requests.json', headers: { 'Retry-After': '1' } };
+  const { r, seen } = await listFrom({ '/api/v1/pods': { ...tooMany, next: { ...tooMany, next: { status: 200, file: 'pods-page3.json' } } } }, ['Pod'], { maxRetryWaitMs: 20 });
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(names2(r, 'Pod'), ['kyverno-admission-controller-6c9b6f8d4f-zr7lm']);
+  assert.equal(seen.filter((x) => x.path === '/api/v1/pods').length, 3);
+});
+
+test('429 that does not stop is a problem after two retries', async () => {
+  const { r, seen } = await listFrom({ '/api/v1/pods': { status: 429, file: 'too-many-requests.json', headers: { 'Retry-After': '1' } } }, ['Pod'], { maxRetryWaitMs: 20 });
+  assert.match(brief(r), /cannot list Pod: HTTP 429 TooManyRequests: Too many requests, please try again later\. \[GET \/api\/v1\/pods\?limit=2\]$/);
+  assert.equal(seen.filter((x) => x.path === '/api/v1/pods').length, 3);
+});
+
+function names2(r: LiveResult, kind: string): (string | undefined)[] {
+  return r.objects.filter((o) => o.object.kind === kind).map((o) => o.object.metadata.name);
+}

@@ -96,6 +96,11 @@ export interface LiveOptions {
   timeoutMs?: number;
   /** Per-request deadline in milliseconds (a whole list page); default 60000. */
   deadlineMs?: number;
+  /**
+   * Longest wait before retrying a 429 Too Many Requests (its Retry-After, at most this); default 10000.
+   * A request is retried at most twice.
+   */
+  maxRetryWaitMs?: number;
   /** Environment used to find the default kubeconfig. */
   env?: Record<string, string | undefined>;
 }
@@ -121,7 +126,7 @@ export async function loadLiveObjects(opts: LiveOptions = {}): Promise<LiveResul
   });
   const result: LiveResult = { objects: [], problems: [], notServed: [], server: conn.server, context: conn.context };
   for (const k of opts.kinds ?? LIVE_KINDS) {
-    await listKind(k, conn, opts.limit ?? 500, result);
+    await listKind(k, conn, opts.limit ?? 500, result, opts.maxRetryWaitMs ?? 10_000);
   }
   return result;
 }
@@ -130,7 +135,7 @@ function listPath(k: ListedKind): string {
   return k.apiVersion.includes('/') ? `/apis/${k.apiVersion}/${k.resource}` : `/api/${k.apiVersion}/${k.resource}`;
 }
 
-async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out: LiveResult): Promise<void> {
+async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out: LiveResult, maxRetryWaitMs: number): Promise<void> {
   // A kind is all or nothing: objects of a kind that failed part-way are not kept.
   const objects: LoadedObject[] = [];
   const tokens = new Set<string>();
@@ -146,13 +151,18 @@ async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out:
       out.problems.push({ kind: k.kind, ...p, request: `list ${rbacResource(k)}`, url: `GET ${shorten(path)}` });
     };
     let reply: KubeReply;
-    try {
-      reply = await conn.request('GET', path);
-    } catch (err) {
-      // The server was reached but gave no complete answer: this kind fails, the others are still read.
-      if (!(err instanceof KubeRequestError)) throw err;
-      problem({ reason: err.reason, message: err.detail });
-      return;
+    // 429 Too Many Requests (API priority and fairness) asks to come back later: twice, as it says.
+    for (let retries = 0; ; retries++) {
+      try {
+        reply = await conn.request('GET', path);
+      } catch (err) {
+        // The server was reached but gave no complete answer: this kind fails, the others are still read.
+        if (!(err instanceof KubeRequestError)) throw err;
+        problem({ reason: err.reason, message: err.detail });
+        return;
+      }
+      if (reply.status !== 429 || retries >= 2) break;
+      await new Promise((r) => setTimeout(r, retryWait(reply, maxRetryWaitMs)));
     }
     if (reply.status !== 200) {
       if (reply.status === 404 && k.optional && page === 0) out.notServed.push(k.kind);
@@ -225,6 +235,20 @@ async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out:
     page++;
   } while (cont);
   out.objects.push(...objects);
+}
+
+/** How long a 429 asks to wait (Retry-After seconds, else the Status's retryAfterSeconds, else 1 s), at most `max`. */
+function retryWait(reply: KubeReply, max: number): number {
+  let seconds = reply.retryAfter !== undefined && /^\d+$/.test(reply.retryAfter.trim()) ? Number(reply.retryAfter.trim()) : undefined;
+  if (seconds === undefined) {
+    try {
+      const st: unknown = JSON.parse(reply.body);
+      if (isObject(st) && isObject(st.details) && typeof st.details.retryAfterSeconds === 'number') seconds = st.details.retryAfterSeconds;
+    } catch {
+      // not a Status object
+    }
+  }
+  return Math.min(Math.max(seconds ?? 1, 0) * 1000, max);
 }
 
 function itemName(item: JsonObject): string {

@@ -24,6 +24,10 @@ export interface Recorded {
   send?: 'hang' | 'drip' | 'reset';
   /** Answers with a Content-Length header (the real length) when set, else chunked. */
   contentLength?: boolean;
+  /** Extra response headers (Retry-After...). */
+  headers?: Record<string, string>;
+  /** Once this answer has been given, the route answers `next` instead. */
+  next?: Recorded;
 }
 
 /** One request the server saw. */
@@ -46,13 +50,17 @@ const EMPTY_LIST = /^\/(api\/v1|apis\/(apps|batch|rbac\.authorization\.k8s\.io)\
 /** Starts the server on 127.0.0.1 with an ephemeral port; HTTPS when given a key and certificate. */
 export async function startRecordedServer(routes: Record<string, Recorded>, opts: { tls?: { key: string; cert: string } } = {}): Promise<RecordedServer> {
   const seen: SeenRequest[] = [];
+  const current = new Map<string, Recorded>();
   const handler: http.RequestListener = (req, res) => {
     const u = new URL(req.url ?? '/', 'http://localhost');
     const cont = u.searchParams.get('continue');
     seen.push({ path: u.pathname, limit: u.searchParams.get('limit'), continue: cont, authorization: req.headers.authorization });
-    const route = routes[cont ? `${u.pathname}?continue=${cont}` : u.pathname] ?? routes['*'];
+    const key = routes[cont ? `${u.pathname}?continue=${cont}` : u.pathname] ? (cont ? `${u.pathname}?continue=${cont}` : u.pathname) : '*';
+    const route = current.get(key) ?? routes[key];
     res.setHeader('Content-Type', 'application/json');
     if (route) {
+      if (route.next) current.set(key, route.next);
+      for (const [h, v] of Object.entries(route.headers ?? {})) res.setHeader(h, v);
       const body = readFileSync(new URL(route.file, dir));
       if (route.send === 'hang') return;
       res.statusCode = route.status;
