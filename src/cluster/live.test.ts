@@ -277,6 +277,35 @@ test('429 that does not stop is a problem after two retries', async () => {
   assert.equal(seen.filter((x) => x.path === '/api/v1/pods').length, 3);
 });
 
+test('410 Expired on a continue token re-lists the kind from the start, once', async () => {
+  const { r, seen } = await listFrom(
+    {
+      '/api/v1/pods': { status: 200, file: 'pods-page1.json' },
+      [`/api/v1/pods?continue=${POD_TOKEN_1}`]: { status: 410, file: 'expired.json', next: { status: 200, file: 'pods-page2.json' } },
+      [`/api/v1/pods?continue=${POD_TOKEN_2}`]: { status: 200, file: 'pods-page3.json' },
+    },
+    ['Pod'],
+  );
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(names2(r, 'Pod'), ['calico-node-4xq8v', 'coredns-588bb589b5-7p4mw', 'local-path-provisioner-7b9b6d8d9c-q2xkz', 'jupyter-0', 'kyverno-admission-controller-6c9b6f8d4f-zr7lm']);
+  assert.deepEqual(
+    seen.filter((x) => x.path === '/api/v1/pods').map((x) => x.continue),
+    [null, POD_TOKEN_1, null, POD_TOKEN_1, POD_TOKEN_2],
+  );
+});
+
+test('410 Expired again after the re-list is a problem', async () => {
+  const { r } = await listFrom(
+    {
+      '/api/v1/pods': { status: 200, file: 'pods-page1.json' },
+      [`/api/v1/pods?continue=${POD_TOKEN_1}`]: { status: 410, file: 'expired.json' },
+    },
+    ['Pod'],
+  );
+  assert.match(brief(r), /cannot list Pod: HTTP 410 Expired: The provided continue parameter is too old/);
+  assert.deepEqual(r.objects, []);
+});
+
 function names2(r: LiveResult, kind: string): (string | undefined)[] {
   return r.objects.filter((o) => o.object.kind === kind).map((o) => o.object.metadata.name);
 }

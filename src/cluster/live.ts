@@ -143,7 +143,8 @@ async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out:
   const seen = new Map<string, number>();
   let cont: string | undefined;
   let page = 0;
-  do {
+  let relisted = false;
+  for (;;) {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cont) query.set('continue', cont);
     const path = `${listPath(k)}?${query}`;
@@ -163,6 +164,17 @@ async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out:
       }
       if (reply.status !== 429 || retries >= 2) break;
       await new Promise((r) => setTimeout(r, retryWait(reply, maxRetryWaitMs)));
+    }
+    if (reply.status === 410 && cont !== undefined && !relisted) {
+      // The continue token expired (etcd compacted past the list's resourceVersion): start again, once,
+      // as client-go's pager falls back to a full list on 410; the pages so far are dropped.
+      relisted = true;
+      objects.length = 0;
+      tokens.clear();
+      seen.clear();
+      cont = undefined;
+      page = 0;
+      continue;
     }
     if (reply.status !== 200) {
       if (reply.status === 404 && k.optional && page === 0) out.notServed.push(k.kind);
@@ -233,7 +245,8 @@ async function listKind(k: ListedKind, conn: KubeConnection, limit: number, out:
       return;
     }
     page++;
-  } while (cont);
+    if (cont === undefined) break;
+  }
   out.objects.push(...objects);
 }
 
