@@ -99,8 +99,9 @@ class WatchEnded extends Error {
 const EVENT_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
 
 /**
- * Why a watch event line cannot be handed to the informer, or undefined when it can: a known type and an
- * object that is a map (with metadata and a name for ADDED/MODIFIED/DELETED, metadata for BOOKMARK).
+ * A watch event line checked before the informer sees it: `{ type, object }` when it can be handed on (a
+ * known type and an object that is a map, with metadata and a name for ADDED/MODIFIED/DELETED, metadata
+ * for BOOKMARK), else `{ reason }` saying why not.
  * client-node's cache reads `object.metadata.namespace` unchecked, so `{"type":"MODIFIED"}` threw out of
  * the stream's event handler and ended the process.
  */
