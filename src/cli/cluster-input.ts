@@ -30,6 +30,8 @@ export interface ClusterRead {
   notServed: string[];
   /** The live API server's URL (absent for a dump). */
   server?: string;
+  /** The live API server's Kubernetes version (GET /version), when it said. */
+  serverVersion?: string;
 }
 
 /** How a command reads a live cluster. */
@@ -61,7 +63,7 @@ export async function readCluster(io: CliIO, opts: ClusterOptions, what: string,
           `${what}: cannot read the cluster at ${live.server} completely (a partial snapshot is never treated as the cluster):\n  ${live.problems.map(describeProblem).join('\n  ')}`,
         );
       }
-      return { objects: live.objects, source: `${live.server} (context ${live.context})`, problems: live.problems, notServed: live.notServed, server: live.server };
+      return { objects: live.objects, source: `${live.server} (context ${live.context})`, problems: live.problems, notServed: live.notServed, server: live.server, ...(live.serverVersion ? { serverVersion: live.serverVersion } : {}) };
     } catch (err) {
       if (err instanceof LiveClusterError) throw new UsageError(`${what}: ${err.message}`);
       throw err;

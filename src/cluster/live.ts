@@ -113,6 +113,20 @@ export interface LiveResult {
   notServed: string[];
   server: string;
   context: string;
+  /** The server's `gitVersion` (GET /version, e.g. `v1.24.17`), when it answered one. */
+  serverVersion?: string;
+}
+
+/** The server's version (GET /version, readable by every client); undefined when it does not say. */
+async function serverVersionOf(conn: KubeConnection): Promise<string | undefined> {
+  try {
+    const reply = await conn.request('GET', '/version');
+    if (reply.status !== 200) return undefined;
+    const v: unknown = JSON.parse(reply.body);
+    return isObject(v) && typeof v.gitVersion === 'string' && /^v?\d+\.\d+/.test(v.gitVersion) ? v.gitVersion : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Lists every kind from the API server the kubeconfig points at, following `continue` tokens. */
@@ -125,6 +139,8 @@ export async function loadLiveObjects(opts: LiveOptions = {}): Promise<LiveResul
     ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
   });
   const result: LiveResult = { objects: [], problems: [], notServed: [], server: conn.server, context: conn.context };
+  const version = await serverVersionOf(conn);
+  if (version !== undefined) result.serverVersion = version;
   for (const k of opts.kinds ?? LIVE_KINDS) {
     await listKind(k, conn, opts.limit ?? 500, result, opts.maxRetryWaitMs ?? 10_000);
   }

@@ -60,6 +60,8 @@ export interface ReadinessInput {
   profile?: EngineProfile;
   /** How many PodSecurityPolicies the cluster input holds (none can exist on Kubernetes 1.25+). */
   podSecurityPolicies?: number;
+  /** The live API server's version (GET /version, e.g. `v1.26.3`), when the cluster was read live. */
+  serverVersion?: string;
 }
 
 /** The pod every chart profile refuses, in a namespace no values name: the check that the policies check pods. */
@@ -110,6 +112,12 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
   }
   // PSP objects on a Kubernetes without PSP: the version given is not the cluster's, or the cluster was
   // upgraded before the switch and nothing has enforced since. Either way, this run judged the wrong thing.
+  // A live cluster says which Kubernetes it runs: the plan and the PSP judgement are for i.kubernetes.
+  const minorOf = (v: string) => /^v?(\d+)\.(\d+)/.exec(v)?.slice(1, 3).join('.');
+  const running = i.serverVersion !== undefined ? minorOf(i.serverVersion) : undefined;
+  if (running !== undefined && running !== minorOf(i.kubernetes)) {
+    blockers.push(`the API server reports Kubernetes ${i.serverVersion} (GET /version), but this run judged and planned for ${i.kubernetes}: pass --kubernetes ${running}`);
+  }
   const psps = i.podSecurityPolicies ?? 0;
   if (psps > 0 && pspRemoved(i.kubernetes)) {
     blockers.push(`the cluster input holds ${psps} PodSecurityPolicies, which Kubernetes ${i.kubernetes} no longer has (removed in 1.25): if the cluster runs 1.24 or older, pass its version (--kubernetes); if it already runs ${i.kubernetes}, the input is older than the cluster, or PSP stopped enforcing at the upgrade and pods have been admitted unchecked since`);

@@ -140,3 +140,34 @@ describe('a server whose answers cannot be trusted fails the kind: audit exits 2
   fault('a list of another kind (ConfigMaps for DaemonSets)', /cannot list DaemonSet: HTTP 200 InvalidResponse: the server answered a ConfigMapList, not a DaemonSetList \[GET \/apis\/apps\/v1\/daemonsets\?limit=500\]/);
   fault('a list that says items remain but gives no continue token', /cannot list StatefulSet: HTTP 200 InvalidResponse: the list is incomplete: metadata\.remainingItemCount is 40 but there is no continue token/);
 });
+
+// Session 6 live probe: the server's Kubernetes version was never read, so a 1.26 cluster (PSP gone) was
+// judged and planned as the default 1.24 (a PSP-based plan) and could read Ready.
+describe('the API server reports its Kubernetes version (GET /version)', () => {
+  let v126: RecordedServer;
+  let v124: RecordedServer;
+  const good = {
+    '/api/v1/namespaces': { status: 200, file: 'namespaces-page1.json' },
+    '/api/v1/pods': { status: 200, file: 'pods-page1.json' },
+  };
+  before(async () => {
+    v126 = await startRecordedServer({ ...good, '/version': { status: 200, file: 'version-1.26.json' } }, { tls });
+    v124 = await startRecordedServer({ ...good, '/apis/policy/v1beta1/podsecuritypolicies': { status: 200, file: 'podsecuritypolicies.json' }, '/version': { status: 200, file: 'version-1.24.json' } }, { tls });
+  });
+  after(async () => {
+    await Promise.all([v126.close(), v124.close()]);
+  });
+  test('a run for another version than the cluster runs is a blocker naming both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-live-version-'));
+    const r = await runCli(['migrate', 'run', '--kubeconfig', writeKubeconfig(v126.url), '--context', 'recorded', '--out-dir', dir]);
+    assert.equal(r.code, 1, r.stderr);
+    const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+    assert.ok(s.blockers.some((b) => b === 'the API server reports Kubernetes v1.26.3 (GET /version), but this run judged and planned for 1.24: pass --kubernetes 1.26'), s.blockers.join('\n'));
+  });
+  test('the same minor is no blocker', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-live-version-'));
+    await runCli(['migrate', 'run', '--kubeconfig', writeKubeconfig(v124.url), '--context', 'recorded', '--out-dir', dir]);
+    const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+    assert.ok(!s.blockers.some((b) => /GET \/version/.test(b)), s.blockers.join('\n'));
+  });
+});

@@ -247,6 +247,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           chartWarnings: m2.target.chartWarnings.map((w) => w.message),
           profile: m2.profile,
           podSecurityPolicies: m.snapshot.podSecurityPolicies.length,
+          ...(m.cluster.serverVersion ? { serverVersion: m.cluster.serverVersion } : {}),
           auditOnly: Boolean(opts.auditOnly),
           ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
           exclusionsAdded: merged.added.length,
