@@ -4,6 +4,7 @@
 // mergeMaps) and pkg/chartutil/coalesce.go (CoalesceValues).
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { HELM_YAML } from '../kube/index.js';
 import { getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../util/index.js';
 import { ChartRenderError } from './errors.js';
 
@@ -23,8 +24,10 @@ export function formatValuesError(e: ValuesError): string {
 /** Parses the text of a values file; an empty file is an empty map, as in Helm. */
 export function parseValuesText(text: string, file: string): { values: JsonObject; errors: ValuesError[] } {
   const lc = new LineCounter();
-  // Helm's YAML decoder refuses a key given twice in one map ("key already set in map"): so do we.
-  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // Helm reads values with go-yaml v2, a YAML 1.1 reader: `<<` merge keys apply, yes/no/on/off/y/n are
+  // booleans, 012 is octal. A key given twice is refused here, where Helm silently keeps the last one
+  // (helm/helm#4107): the user sees the value that would be lost (docs/compatibility.md).
+  const docs = parseAllDocuments(text, { ...HELM_YAML, lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [docs];
   const errors: ValuesError[] = [];
   for (const d of list) {

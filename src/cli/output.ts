@@ -4,10 +4,9 @@
 // on a terminal, never with NO_COLOR or --no-color.
 import { styleText } from 'node:util';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { loadObjects } from '../cluster/index.js';
 import { editDistance } from '../chart/suggest.js';
-import { formatInputError, formatSource, type LoadedObject, POD_CONTROLLER_KINDS, POD_GROUPS, splitApiVersion } from '../kube/index.js';
+import { formatInputError, formatSource, type LoadedObject, POD_CONTROLLER_KINDS, POD_GROUPS, splitApiVersion, toYamlText } from '../kube/index.js';
 import { type CliIO, UsageError } from './io.js';
 import { progress } from './progress.js';
 
@@ -84,7 +83,7 @@ export function printJson(io: CliIO, v: unknown): void {
 
 /** Prints a value as YAML. */
 export function printYaml(io: CliIO, v: unknown): void {
-  io.stdout(stringify(v, { lineWidth: 0 }));
+  io.stdout(toYamlText(v));
 }
 
 /** Renders rows as an aligned text table with a header. */

@@ -28,3 +28,4 @@ export {
   subtractQuantities,
 } from './quantity.js';
 export { formatGoDuration, MAX_DURATION, MIN_DURATION, parseGoDuration, wrapDuration } from './duration.js';
+export { HELM_YAML, toYamlText } from './yaml-text.js';

@@ -3,10 +3,11 @@
 // them from `features.policyExceptions.namespace` when that is set. Merged into the user's values text
 // with comments and order kept.
 import { isMap, parseDocument } from 'yaml';
+import { HELM_YAML } from '../kube/index.js';
 
 /** The user's kyverno values with `features.policyExceptions.enabled: true` (everything else untouched). */
 export function enablePolicyExceptions(valuesText: string): string {
-  const doc = parseDocument(valuesText === '' ? '{}' : valuesText);
+  const doc = parseDocument(valuesText === '' ? '{}' : valuesText, HELM_YAML);
   if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message.split('\n')[0]);
   if (doc.contents !== null && !isMap(doc.contents)) throw new Error('the kyverno values must be a mapping');
   if (doc.contents === null) return 'features:\n  policyExceptions:\n    enabled: true\n';
@@ -20,7 +21,7 @@ export function enablePolicyExceptions(valuesText: string): string {
  * everything else in them (comments included), are kept.
  */
 export function keepPolicyExceptionsOff(valuesText: string): string {
-  const doc = parseDocument(valuesText === '' ? '{}' : valuesText);
+  const doc = parseDocument(valuesText === '' ? '{}' : valuesText, HELM_YAML);
   if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message.split('\n')[0]);
   if (doc.contents !== null && !isMap(doc.contents)) throw new Error('the kyverno values must be a mapping');
   if (doc.hasIn(['features', 'policyExceptions', 'enabled'])) return valuesText;

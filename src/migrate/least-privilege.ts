@@ -7,6 +7,7 @@ import { wildcardMatch } from '../util/index.js';
 import type { AuditResult } from './audit.js';
 import type { UserNamespace } from './user-namespaces.js';
 import { usesIndentedSequences } from './values-merge.js';
+import { HELM_YAML } from '../kube/index.js';
 
 /** One existing exclusion (policy, namespace entry) that no workload needs. */
 export interface UnneededExclude {
@@ -39,7 +40,7 @@ interface Entry {
 }
 
 function entriesOf(text: string): Entry[] {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, HELM_YAML);
   const out: Entry[] = [];
   const pe = doc.get('policyExclude', true);
   if (!isMap(pe)) return out;
@@ -95,7 +96,7 @@ export function findUnneeded(i: LeastPrivilegeInput): UnneededExclude[] {
  * every namespace), and so is a policy block left with no entries.
  */
 export function pruneExcludes(text: string, unneeded: readonly UnneededExclude[]): { text: string; removed: UnneededExclude[] } {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, HELM_YAML);
   if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message);
   const removed: UnneededExclude[] = [];
   const pe = doc.get('policyExclude', true);

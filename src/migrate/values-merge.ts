@@ -1,6 +1,7 @@
 // Merges namespace exceptions into a kyverno-policies values file, preserving the user's comments,
 // key order and sequence indentation; each added namespace carries a comment naming its component.
 import { type Document, isMap, isScalar, isSeq, parseDocument, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { HELM_YAML } from '../kube/index.js';
 
 /** One namespace to add to a policy's exclude, with the comment to write next to it. */
 export interface NamespaceAddition {
@@ -66,7 +67,7 @@ function namespacesOf(doc: Document, policy: string): Set<string> {
  * every pod a controller creates.
  */
 export function requesterExcludes(text: string): { policy: string; who: string }[] {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, HELM_YAML);
   const out: { policy: string; who: string }[] = [];
   const pe = doc.get('policyExclude', true);
   if (!isMap(pe)) return out;
@@ -89,7 +90,7 @@ export function requesterExcludes(text: string): { policy: string; who: string }
 
 /** Namespaces already excluded per policy in a values document (any/all entries). */
 export function existingExcludes(text: string): Map<string, Set<string>> {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, HELM_YAML);
   const out = new Map<string, Set<string>>();
   const pe = doc.get('policyExclude', true);
   if (isMap(pe)) for (const p of pe.items) if (isScalar(p.key)) out.set(String(p.key.value), namespacesOf(doc, String(p.key.value)));
@@ -108,7 +109,7 @@ function scalar(a: NamespaceAddition): Scalar {
  * are kept; the result re-parses to the same values plus the additions.
  */
 export function mergeExceptions(text: string, additions: ReadonlyMap<string, readonly NamespaceAddition[]>): MergeResult {
-  const doc = parseDocument(text, { keepSourceTokens: false });
+  const doc = parseDocument(text, { ...HELM_YAML, keepSourceTokens: false });
   if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message);
   if (doc.contents === null || doc.contents === undefined) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
   if (!isMap(doc.contents)) throw new Error('the values file must be a mapping at the top level');
@@ -165,7 +166,7 @@ const isEnforce = (v: unknown) => typeof v === 'string' && v.toLowerCase() === '
  * Enforce it is reported (`userAskedAudit`) so the caller can block or accept it.
  */
 export function enforceValues(text: string, auditOnly = false): EnforceResult {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, HELM_YAML);
   if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message);
   if (doc.contents === null || doc.contents === undefined) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
   if (!isMap(doc.contents)) throw new Error('the values file must be a mapping at the top level');

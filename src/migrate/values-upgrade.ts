@@ -9,6 +9,7 @@ import { chartData, kyvernoChartDefaults } from '../chart/index.js';
 import { filteredBy, kyvernoConfigFromValues } from '../kyverno/config/index.js';
 import { isObject, type JsonObject, type JsonValue } from '../util/index.js';
 import { usesIndentedSequences } from './values-merge.js';
+import { HELM_YAML } from '../kube/index.js';
 
 /** One change the translation made or wants the admin to know about. */
 export interface ValuesChange {
@@ -33,7 +34,7 @@ export interface TranslatedValues {
 type Doc = Document.Parsed;
 
 function parseValues(text: string, what: string): Doc {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, HELM_YAML);
   if (doc.errors.length > 0) throw new Error(`${what}: ${doc.errors[0]!.message.split('\n')[0]}`);
   if (doc.contents === null || doc.contents === undefined) doc.contents = doc.createNode({}) as unknown as Doc['contents'];
   if (!isMap(doc.contents)) throw new Error(`${what}: the values file must be a mapping at the top level`);

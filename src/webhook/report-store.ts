@@ -4,7 +4,7 @@
 // pkg/utils/report/results.go, controllers/report/aggregate) without its unbounded growth.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { toYamlText } from '../kube/index.js';
 import type { ShadowComparison } from './psp-shadow.js';
 import { type PolicyVerdict, policyKey, type RuleStatus } from './results.js';
 
@@ -193,7 +193,7 @@ export class ReportStore {
       const entry = this.#reports.get(key);
       if (!entry) continue;
       const file = join(dir, `${entry.namespace || '_cluster'}.${entry.reportName.replace(/[/\\]/g, '_')}.yaml`);
-      writeFileSync(`${file}.tmp`, stringify(toReport(entry), { lineWidth: 0 }));
+      writeFileSync(`${file}.tmp`, toYamlText(toReport(entry)));
       renameSync(`${file}.tmp`, file);
       written.push(file);
     }

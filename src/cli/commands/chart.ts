@@ -1,7 +1,6 @@
 // CLI commands of the chart area: `chart render` (what `helm template kyverno/kyverno-policies` would
 // print, plus warnings for the chart's traps) and `versions` (Kyverno/Kubernetes/chart compatibility).
 import { type Command, Option } from 'commander';
-import { stringify } from 'yaml';
 import {
   CHART_VERSIONS,
   type ChartVersion,
@@ -17,6 +16,7 @@ import { UsageError } from '../io.js';
 import { isWide, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
 import { kubernetesVersion, readValuesFile } from '../validate-input.js';
+import { toYamlText } from '../../kube/index.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -88,7 +88,7 @@ export function registerChart(program: Command, ctx: CliContext): void {
         ]);
         return ctx.io.stdout(table(['NAME', 'ACTION', 'BACKGROUND', 'RULES', ...(wide ? ['SOURCE'] : [])], rows));
       }
-      ctx.io.stdout(result.policies.map((p, i) => `---\n# Source: ${result.sources[i] ?? ''}\n${stringify(p, { lineWidth: 0 })}`).join(''));
+      ctx.io.stdout(result.policies.map((p, i) => `---\n# Source: ${result.sources[i] ?? ''}\n${toYamlText(p)}`).join(''));
     });
 
   program

@@ -2,7 +2,7 @@
 // (like `kyverno apply`: each policy mutates, then validates its mutated output). Mirrors the output shapes of
 // kyverno@v1.10.7:cmd/cli/kubectl-kyverno/test and apply (utils/common: processMutateEngineResponse).
 import { type Command, Option } from 'commander';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { CHART_VERSIONS, ChartRenderError, type ChartVersion, renderChart } from '../../chart/index.js';
 import type { KubeObject } from '../../kube/index.js';
 import {
@@ -26,6 +26,7 @@ import { junitXml } from '../formats/junit.js';
 import { loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
 import { chartKyvernoVersion, policyValidation, printWarnings, readValuesFile, type ValidateOptions, validateOptions } from '../validate-input.js';
+import { toYamlText } from '../../kube/index.js';
 
 /** Renders a box-drawn table the way `kyverno test` 1.10 does (│ and ─). */
 export function boxTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -254,7 +255,7 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
   if (format === 'json') printJson(ctx.io, { summary, results, mutated: applied.flatMap((a) => (a.mutated ? [{ policy: a.policy.name, resource: a.mutated }] : [])) });
   else if (format === 'yaml') {
     // The mutated resources only, one YAML document per (policy, resource), as `kyverno apply` prints them.
-    const docs = applied.flatMap((a) => (a.mutated ? [`# mutate policy ${a.policy.name} applied to ${resourcePath(a.result.resource)}\n${stringify(a.mutated, { lineWidth: 0 })}`] : []));
+    const docs = applied.flatMap((a) => (a.mutated ? [`# mutate policy ${a.policy.name} applied to ${resourcePath(a.result.resource)}\n${toYamlText(a.mutated)}`] : []));
     ctx.io.stdout(docs.join('---\n'));
   } else if (format === 'policyreport') {
     // Reports carry validation results, as Kyverno's policy reports do.
@@ -262,7 +263,7 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
       applied.map((a) => ({ ...a, result: { ...a.result, rules: a.result.rules.filter((r) => r.ruleType !== 'mutate') } })),
       new Date(),
     );
-    ctx.io.stdout(reports.map((r) => stringify(r, { lineWidth: 0 })).join('---\n'));
+    ctx.io.stdout(reports.map((r) => toYamlText(r)).join('---\n'));
   } else {
     ctx.io.stdout(`\nApplying ${ruleCount} policy ${ruleCount === 1 ? 'rule' : 'rules'} to ${resources.length} ${resources.length === 1 ? 'resource' : 'resources'}...\n`);
     for (const { result } of applied) {

@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { convertPsps } from '../../migrate/convert.js';
 import { findPspAdmitting } from '../../migrate/diff.js';
 import { enablePolicyExceptions, keepPolicyExceptionsOff } from '../../migrate/exception-values.js';
@@ -25,6 +24,7 @@ import type { CliContext } from '../program.js';
 import { auditChartFor, auditInputs, auditJson, buildReport, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, unneededFor } from '../migrate-inputs.js';
 import { registerUpgrade } from './upgrade.js';
 import { yamlStream } from './users.js';
+import { toYamlText } from '../../kube/index.js';
 
 /** Registers `migrate`. */
 /** A values file read and parsed before anything is written: a missing or malformed one is a usage error naming file and line. */
@@ -47,7 +47,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const m = await readMigrationInputs(ctx.io, opts, 'migrate audit');
       const a = auditInputs(ctx.io, m);
       if (fmt === 'sarif') printJson(ctx.io, auditSarif(a));
-      else if (fmt === 'policyreport') ctx.io.stdout(auditPolicyReports(a, new Date()).map((r) => stringify(r, { lineWidth: 0 })).join('---\n'));
+      else if (fmt === 'policyreport') ctx.io.stdout(auditPolicyReports(a, new Date()).map((r) => toYamlText(r)).join('---\n'));
       else if (fmt === 'json') printJson(ctx.io, auditJson(a));
       else if (fmt === 'yaml') printYaml(ctx.io, auditJson(a));
       else if (fmt === 'table') ctx.io.stdout(auditTable(a, isWide(cmd)));
@@ -232,7 +232,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         const steps = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.map(shellQuote).join(' ')}` : '--kubeconfig ~/.kube/config' });
         write('plan.txt', formatPlan(steps));
         write('plan.json', `${JSON.stringify({ kubernetes: target.kubernetes, steps }, null, 2)}\n`);
-        const kyvernoValuesText = kyvernoValues ? ctx.io.readFile(kyvernoValues) : stringify(defaultKyvernoChartValues(), { aliasDuplicateObjects: false });
+        const kyvernoValuesText = kyvernoValues ? ctx.io.readFile(kyvernoValues) : toYamlText(defaultKyvernoChartValues(), { aliasDuplicateObjects: false });
         write('kyverno-values.yaml', target.kyvernoChart.startsWith('3.0.') ? kyvernoValuesText : keepPolicyExceptionsOff(kyvernoValuesText));
         step(`plan: ${steps.length} steps, ${pspRemoved(target.kubernetes) ? `Kubernetes ${target.kubernetes} has no PSP: Kyverno ${target.kyverno} in Audit, then Enforce` : 'PSP enforcing until Kyverno enforces'}  → plan.txt, plan.json, kyverno-values.yaml`);
 
@@ -306,7 +306,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         fmt === 'json'
           ? `${JSON.stringify(report, null, 2)}\n`
           : fmt === 'yaml'
-            ? stringify(report, { lineWidth: 0 })
+            ? toYamlText(report)
             : fmt === 'table'
               ? table(
                   ['WORKLOADS', 'EVALUATED', 'SKIPPED', 'VIOLATIONS', 'DENIALS', 'USER VIOLATIONS', 'BREAKAGES', 'REGRESSIONS'],

@@ -1,8 +1,7 @@
 // CLI commands of the psp area: `psp check` runs Kubernetes 1.24 PodSecurityPolicy admission for one
 // pod offline; `psp who-can-use` lists, for every PSP, who may use it and through which binding.
 import { type Command, Option } from 'commander';
-import { stringify } from 'yaml';
-import { buildSnapshot, type ClusterSnapshot, formatFieldError, formatSource, type KubeObject } from '../../kube/index.js';
+import { buildSnapshot, type ClusterSnapshot, formatFieldError, formatSource, type KubeObject, toYamlText } from '../../kube/index.js';
 import { admitPod, admitServiceAccount, type PspResult, whoCanUsePsp } from '../../psp/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { clusterDumpPath } from '../../cluster/index.js';
@@ -96,7 +95,7 @@ export function registerPsp(program: Command, ctx: CliContext): void {
       }
       else if (r.allowed) {
         const how = r.ignored ? `ignored: ${r.ignored}` : `admitted by PodSecurityPolicy ${JSON.stringify(r.policy ?? '')}${r.mutated ? ' (pod defaulted)' : ' (unchanged)'}`;
-        ctx.io.stdout(`${how}\n---\n${stringify(r.mutatedPod ?? pod, { lineWidth: 0 })}`);
+        ctx.io.stdout(`${how}\n---\n${toYamlText(r.mutatedPod ?? pod)}`);
       } else ctx.io.stdout(`${r.message ?? 'denied'}\n`);
       if (!r.allowed) ctx.state.exitCode = EXIT.failures;
     });

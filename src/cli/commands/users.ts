@@ -1,7 +1,6 @@
 // CLI commands of the permissions area: `users list|render|backup|restore` and `lint`.
 import { chmodSync, existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import type { KubeObject } from '../../kube/index.js';
 import { loadPolicyObjects } from '../../kyverno/index.js';
 import {
@@ -23,10 +22,11 @@ import { EXIT, UsageError } from '../io.js';
 import { globals, isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
 import { policyValidation, printWarnings, type ValidateOptions, validateOptions } from '../validate-input.js';
+import { toYamlText } from '../../kube/index.js';
 
 /** Renders objects as one multi-document YAML stream. */
 export function yamlStream(objects: readonly unknown[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+  return objects.map((o) => toYamlText(o)).join('---\n');
 }
 
 async function loadUsers(ctx: CliContext, paths: string[], what: string, cluster: ClusterOptions = {}, opts: { warnUnfixed?: boolean } = {}): Promise<PermissionUser[]> {
@@ -56,7 +56,7 @@ function freeName(path: string): string {
 }
 
 function describeChange(c: UserChange): string {
-  if (c.action === 'add') return `+ add ${c.name}\n${indent(stringify(c.after.spec, { lineWidth: 0 }), '    + ')}`;
+  if (c.action === 'add') return `+ add ${c.name}\n${indent(toYamlText(c.after.spec), '    + ')}`;
   if (c.action === 'unchanged') return `= unchanged ${c.name}`;
   const lines: string[] = [`~ update ${c.name}`];
   const before = isObject(c.before?.spec) ? c.before.spec : {};
@@ -132,7 +132,7 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       if (o === 'table' || o === 'wide') {
         return ctx.io.stdout(table(['NAME', 'UID', 'GID', 'HOME', 'NAMESPACES'], list.map((u) => [u.name, String(u.uid), String(u.gid), u.home, u.namespaces.join(',')])));
       }
-      const text = o === 'json' ? `${JSON.stringify(makeBackup(list), null, 2)}\n` : stringify(makeBackup(list), { lineWidth: 0 });
+      const text = o === 'json' ? `${JSON.stringify(makeBackup(list), null, 2)}\n` : toYamlText(makeBackup(list));
       if (!out) return ctx.io.stdout(text);
       if (existsSync(out) && !opts.force) {
         const old = ctx.io.readFile(out);
@@ -174,7 +174,7 @@ export function registerUsers(program: Command, ctx: CliContext): void {
         // The copy is as private as the file it keeps (users files name uids and home paths).
         chmodSync(bak, statSync(opts.into).mode & 0o777);
       }
-      ctx.io.writeFile(opts.into, stringify(makeBackup(result), { lineWidth: 0 }));
+      ctx.io.writeFile(opts.into, toYamlText(makeBackup(result)));
       ctx.io.stderr(`restored ${changed} user(s) into ${opts.into}${bak ? ` (previous content, comments included, kept in ${bak})` : ''}\n`);
     });
 

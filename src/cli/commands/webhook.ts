@@ -5,10 +5,9 @@ import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { stringify } from 'yaml';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
 import { ClusterCache, connectKube, LiveClusterError } from '../../cluster/index.js';
-import { parseGoDuration, parseQuantity, quantityToNumber } from '../../kube/index.js';
+import { parseGoDuration, parseQuantity, quantityToNumber, toYamlText } from '../../kube/index.js';
 import { configMapRefs, DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/index.js';
 import {
   type BuildOptions,
@@ -193,7 +192,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
         ['tls.key', c.key],
         [
           'secret.yaml',
-          stringify({
+          toYamlText({
             apiVersion: 'v1',
             kind: 'Secret',
             type: 'kubernetes.io/tls',
@@ -203,7 +202,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
         ],
         [
           'webhook-configurations.yaml',
-          configs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'),
+          configs.map((d) => toYamlText(d, { aliasDuplicateObjects: false })).join('---\n'),
         ],
         // The same Secret and CA bundle as a kustomize Component for deploy/overlays/<mode> (deploy/README.md).
         ['kustomization.yaml', certsComponent({ secretFile: 'secret.yaml', caBundlePem: c.caCert, targets: configs.map(caBundleTarget) })],
