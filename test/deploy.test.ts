@@ -132,13 +132,13 @@ test('deploy/base: every serve argument is a flag podgate serve has; nothing of 
   for (const a of args.slice(1)) assert.ok(known.has(a.split('=')[0]), `podgate serve has no ${a.split('=')[0]}`);
   const ns = one(objs, 'Namespace', 'podgate');
   assert.equal(ns.metadata.labels['pod-security.kubernetes.io/enforce'], 'restricted');
-  assert.equal(one(objs, 'PodDisruptionBudget', 'podgate').spec.minAvailable, 2);
+  assert.equal(one(objs, 'PodDisruptionBudget', 'podgate').spec.maxUnavailable, 1);
   assert.equal(one(objs, 'ServiceAccount', 'podgate').automountServiceAccountToken, false);
   const d = one(objs, 'Deployment', 'podgate').spec;
   assert.equal(d.replicas, 3);
   assert.equal(d.template.spec.securityContext.runAsUser, 65532);
   assert.equal(d.template.spec.containers[0].securityContext.readOnlyRootFilesystem, true);
-  assert.equal(one(objs, 'ConfigMap', 'podgate-policies').metadata.namespace, 'podgate');
+
   // The PolicyReport writer's RBAC: report verbs only, bound to podgate's ServiceAccount.
   const role = one(objs, 'ClusterRole', 'podgate:reports');
   assert.deepEqual(role.rules, [{ apiGroups: ['wgpolicyk8s.io'], resources: ['policyreports', 'clusterpolicyreports'], verbs: ['get', 'list', 'create', 'update', 'delete'] }]);
@@ -175,4 +175,29 @@ test('podgate certs --out deploy/generated is a kustomize Component an overlay c
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+});
+
+// Session 6 deployment review. (1) The base declared the policies ConfigMap with `data: {}`: after the
+// README's `kubectl apply` of the policies, the next `kubectl apply -k` (audit, enforce) pruned every key
+// (three-way merge), the new pods never became ready, and a fail-closed webhook with fewer and fewer pods
+// locked the cluster out. (2) Required anti-affinity with maxSurge 1 / maxUnavailable 0 could not roll out
+// on 3 nodes, and a PDB of minAvailable 2 blocked every drain on 2 nodes.
+for (const overlay of ['base', 'overlays/shadow', 'overlays/audit', 'overlays/enforce']) {
+  test(`${overlay}: the policies ConfigMap is not kustomize's (an apply -k never prunes its data); the pods mount it`, { skip }, () => {
+    const objs = render(join(deployDir, overlay));
+    assert.ok(!objs.some((o) => o.kind === 'ConfigMap' && o.metadata.name === 'podgate-policies'), 'podgate-policies is rendered');
+    const volumes = one(objs, 'Deployment', 'podgate').spec.template.spec.volumes as { name: string; configMap?: { name: string } }[];
+    assert.ok(volumes.some((v) => v.configMap?.name === 'podgate-policies'));
+  });
+}
+
+test('deploy/base rolls out and drains on 3 nodes or fewer: preferred anti-affinity, a PDB of maxUnavailable 1', { skip }, () => {
+  const objs = render(join(deployDir, 'base'));
+  const spec = one(objs, 'Deployment', 'podgate').spec;
+  const anti = spec.template.spec.affinity.podAntiAffinity;
+  assert.equal(anti.requiredDuringSchedulingIgnoredDuringExecution, undefined, 'required anti-affinity leaves the surge pod unschedulable on 3 nodes');
+  assert.ok(Array.isArray(anti.preferredDuringSchedulingIgnoredDuringExecution));
+  const pdb = one(objs, 'PodDisruptionBudget', 'podgate').spec;
+  assert.equal(pdb.minAvailable, undefined);
+  assert.equal(pdb.maxUnavailable, 1);
 });
