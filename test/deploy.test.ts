@@ -201,3 +201,26 @@ test('deploy/base rolls out and drains on 3 nodes or fewer: preferred anti-affin
   assert.equal(pdb.minAvailable, undefined);
   assert.equal(pdb.maxUnavailable, 1);
 });
+
+// Session 6 deployment review: the Component `podgate certs` writes carried only the CA bundle, so its
+// --timeout-seconds and --exclude-namespace reached webhook-configurations.yaml but not the kustomize path.
+test('podgate certs --exclude-namespace/--timeout-seconds reach the overlay through the Component: the same webhooks either way', { skip }, async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'podgate-deploy-'));
+  try {
+    cpSync(deployDir, join(tmp, 'deploy'), { recursive: true });
+    const generated = join(tmp, 'deploy', 'generated');
+    const r = await runCli(['certs', '--service', 'podgate', '--namespace', 'podgate', '--out', generated, '--mode', 'enforce', '--timeout-seconds', '5', '--exclude-namespace', 'cert-manager']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^note: deploy\/base runs serve with --webhook-timeout=10s and --eval-timeout=2s; with --timeout-seconds 5, set --webhook-timeout=5s in your overlay$/m);
+    const overlay = join(tmp, 'deploy', 'overlays', 'enforce', 'kustomization.yaml');
+    writeFileSync(overlay, readFileSync(overlay, 'utf8').replace('  - ../../components/cert-manager\n', '  - ../../generated\n'));
+    const objs = render(join(tmp, 'deploy', 'overlays', 'enforce'));
+    const applied = parseAllDocuments(readFileSync(join(generated, 'webhook-configurations.yaml'), 'utf8')).map((d) => d.toJS());
+    for (const a of applied) assert.deepEqual(one(objs, a.kind, a.metadata.name).webhooks, a.webhooks, a.metadata.name);
+    const w = webhookConfigs(objs)[0]!.webhooks[0]!;
+    assert.equal(w.timeoutSeconds, 5);
+    assert.match(JSON.stringify(w.namespaceSelector), /cert-manager/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});

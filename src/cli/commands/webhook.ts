@@ -182,6 +182,10 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
       for (const [flag, ns] of [['--namespace', o.namespace] as const, ...(o.excludeNamespace ?? []).map((n) => ['--exclude-namespace', n] as const)]) {
         if (!DNS1123_LABEL.test(ns)) throw new UsageError(`${flag} ${JSON.stringify(ns)}: a namespace must be a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)`);
       }
+      if (timeoutSeconds !== 10) {
+        // deploy/base's Deployment is tuned to 10 s (--webhook-timeout=10s, --eval-timeout=2s).
+        ctx.io.stderr(`note: deploy/base runs serve with --webhook-timeout=10s and --eval-timeout=2s; with --timeout-seconds ${timeoutSeconds}, set --webhook-timeout=${timeoutSeconds}s${timeoutSeconds <= 2 ? ` and an --eval-timeout below ${timeoutSeconds}s` : ''} in your overlay\n`);
+      }
       const c = generateCertificates({ service: o.service, namespace: o.namespace });
       const configs = webhookConfigurations({ service: o.service, namespace: o.namespace, caBundlePem: c.caCert, mode: o.mode, timeoutSeconds, excludeNamespaces: o.excludeNamespace ?? [] });
       mkdirSync(o.out, { recursive: true });
@@ -247,8 +251,8 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
 }
 
 function caBundleTarget(d: Record<string, unknown>): CaBundleTarget {
-  const doc = d as { kind: CaBundleTarget['kind']; metadata: { name: string }; webhooks: { name: string }[] };
-  return { kind: doc.kind, name: doc.metadata.name, webhooks: doc.webhooks.map((w) => w.name) };
+  const doc = d as { kind: CaBundleTarget['kind']; metadata: { name: string }; webhooks: { name: string; timeoutSeconds?: number; namespaceSelector?: unknown }[] };
+  return { kind: doc.kind, name: doc.metadata.name, webhooks: doc.webhooks.map((w) => ({ name: w.name, timeoutSeconds: w.timeoutSeconds, namespaceSelector: w.namespaceSelector })) };
 }
 
 function clusterError(err: unknown): never {
