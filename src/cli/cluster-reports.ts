@@ -1,6 +1,9 @@
 // `serve --kubeconfig` / `--in-cluster`: the report store's changes written to the API server as
 // PolicyReports every report interval (and once more at shutdown) by cluster/policyreport-writer.
-import { connectKube, PolicyReportWriter, type SyncResult } from '../cluster/index.js';
+// One sync at a time: a tick while one runs asks for one more after it (at most one waits), so a
+// slow API server never piles syncs up; the shutdown flush has a deadline, after which what was not
+// written is logged in one line and the request in flight is abandoned.
+import { connectKube, PolicyReportWriter, type PolicyReportWriterOptions, type SyncResult } from '../cluster/index.js';
 import type { ReportStore, WebhookLogger } from '../webhook/index.js';
 
 /** Where and how often. */
@@ -9,12 +12,27 @@ export interface ClusterReportsOptions {
   context?: string;
   inCluster?: boolean;
   env?: Record<string, string | undefined>;
+  /** Per-request idle timeout (ms); default 10000. */
+  timeoutMs?: number;
+  /** Per-request deadline (ms), however the answer trickles in; default 15000. */
+  deadlineMs?: number;
+  /**
+   * How long the shutdown flush may take (ms); default 10000, so that the drain period (5 s), the
+   * evaluation budget (2 s) and the flush stay within the pod's 30 s grace period.
+   */
+  shutdownDeadlineMs?: number;
+  writer?: PolicyReportWriterOptions;
 }
 
 /** A running sync. */
 export interface ClusterReports {
-  /** Queues the store's changes and writes one bounded batch; logs the outcome. */
+  /**
+   * Queues the store's changes and writes one bounded batch; logs the outcome. While a sync runs,
+   * the call is answered by the one sync that follows it (never more than one waits).
+   */
   sync(): Promise<SyncResult>;
+  /** The last sync (the running one, then one more), given up after shutdownDeadlineMs. */
+  close(): Promise<void>;
 }
 
 /** Connects (throws LiveClusterError when the kubeconfig is unusable) and subscribes to the store. */
@@ -24,26 +42,55 @@ export async function startClusterReports(store: ReportStore, o: ClusterReportsO
     ...(o.context !== undefined ? { context: o.context } : {}),
     ...(o.inCluster ? { inCluster: true } : {}),
     ...(o.env ? { env: o.env } : {}),
-    timeoutMs: 10_000,
+    timeoutMs: o.timeoutMs ?? 10_000,
+    deadlineMs: o.deadlineMs ?? 15_000,
   });
   log.info({ server: conn.server, context: conn.context }, 'writing PolicyReports to the cluster');
-  const writer = new PolicyReportWriter(conn);
+  const writer = new PolicyReportWriter(conn, o.writer);
   const changes = store.changeFeed();
-  // One sync at a time, in call order: the shutdown sync comes after the timer's last one.
-  let last: Promise<unknown> = Promise.resolve();
+  const shutdownDeadlineMs = o.shutdownDeadlineMs ?? 10_000;
+  const abandon = new AbortController();
   const once = async () => {
-      writer.enqueue(changes());
-      const r = await writer.sync();
-      if (r.created.length + r.updated.length + r.deleted.length > 0) log.debug({ created: r.created.length, updated: r.updated.length, deleted: r.deleted.length }, 'policy reports written');
-      for (const f of r.failed) log.error({ report: f.report, status: f.status, err: f.message, retry: f.retry }, 'writing a policy report failed');
-      if (r.dropped > 0) log.warn({ dropped: r.dropped, queued: r.queued }, 'policy report changes dropped (queue full)');
-      return r;
+    writer.enqueue(changes());
+    const r = await writer.sync({ signal: abandon.signal });
+    if (r.created.length + r.updated.length + r.deleted.length > 0) log.debug({ created: r.created.length, updated: r.updated.length, deleted: r.deleted.length }, 'policy reports written');
+    for (const f of r.failed) log.error({ report: f.report, status: f.status, err: f.message, retry: f.retry }, 'writing a policy report failed');
+    if (r.dropped > 0) log.warn({ dropped: r.dropped, queued: r.queued }, 'policy report changes dropped (queue full)');
+    return r;
+  };
+  let running: Promise<SyncResult> | undefined;
+  let next: Promise<SyncResult> | undefined;
+  const start = (): Promise<SyncResult> => {
+    running = once().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  const schedule = (): Promise<SyncResult> => {
+    if (!running) return start();
+    next ??= running
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return start();
+      });
+    return next;
   };
   return {
-    sync() {
-      const next = last.then(once, once);
-      last = next.catch(() => undefined);
-      return next;
+    sync: schedule,
+    async close() {
+      const last = schedule().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), shutdownDeadlineMs);
+      });
+      const outcome = await Promise.race([last, late]);
+      clearTimeout(timer);
+      if (outcome !== 'late') return;
+      abandon.abort(`shutdown deadline of ${shutdownDeadlineMs} ms`);
+      await last;
+      const left = writer.pending();
+      log.error({ deadlineMs: shutdownDeadlineMs, notWritten: left.length, reports: left.slice(0, 20) }, 'shutdown: policy report changes not written to the cluster within the deadline (given up)');
     },
   };
 }

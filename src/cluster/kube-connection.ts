@@ -42,8 +42,11 @@ export interface KubeConnection {
   server: string;
   /** Context name (`in-cluster` for the service account). */
   context: string;
-  /** One request; `body` is sent as JSON. Rejects with LiveClusterError when the server cannot be reached. */
-  request(method: string, path: string, body?: unknown): Promise<KubeReply>;
+  /**
+   * One request; `body` is sent as JSON. Rejects with LiveClusterError when the server cannot be reached,
+   * or when `opts.signal` aborts it (the request is destroyed).
+   */
+  request(method: string, path: string, body?: unknown, opts?: { signal?: AbortSignal }): Promise<KubeReply>;
   /** The loaded configuration, for @kubernetes/client-node watches (informers); absent on stand-in connections. */
   readonly kubeConfig?: KubeConfig;
 }
@@ -196,12 +199,12 @@ export async function connectKube(opts: KubeConnectionOptions = {}): Promise<Kub
   return {
     server,
     context: kc.getCurrentContext(),
-    request: async (method, path, body) => send(new URL(server + path), { ...(await credentials()), method }, body, deadline),
+    request: async (method, path, body, ro) => send(new URL(server + path), { ...(await credentials()), method }, body, deadline, ro?.signal),
     kubeConfig: kc,
   };
 }
 
-function send(url: URL, base: https.RequestOptions, body: unknown, deadlineMs: number): Promise<KubeReply> {
+function send(url: URL, base: https.RequestOptions, body: unknown, deadlineMs: number, signal?: AbortSignal): Promise<KubeReply> {
   const mod = url.protocol === 'http:' ? http : https;
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const headers = { ...(base.headers as Record<string, string>), ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}) };
@@ -212,9 +215,11 @@ function send(url: URL, base: https.RequestOptions, body: unknown, deadlineMs: n
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
       req.destroy();
       reject(err);
     };
+    const aborted = () => fail(new LiveClusterError(`${what}: abandoned (${String(signal?.reason ?? 'aborted')})`));
     // The socket timeout is idle time: a body trickling in a byte at a time never trips it.
     const timer = setTimeout(() => fail(new KubeRequestError('Timeout', `no complete answer within ${deadlineMs} ms (request deadline)`, what, url.origin)), deadlineMs);
     const req = mod.request(url, { ...base, headers }, (res) => {
@@ -224,6 +229,7 @@ function send(url: URL, base: https.RequestOptions, body: unknown, deadlineMs: n
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', aborted);
         const retryAfter = res.headers['retry-after'];
         resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8'), ...(typeof retryAfter === 'string' ? { retryAfter } : {}) });
       });
@@ -240,6 +246,8 @@ function send(url: URL, base: https.RequestOptions, body: unknown, deadlineMs: n
     });
     req.on('timeout', () => fail(new KubeRequestError('Timeout', `nothing received for ${base.timeout} ms`, what, url.origin)));
     req.on('error', (err) => fail(new LiveClusterError(`cannot reach the API server at ${url.origin}: ${err.message}`, { cause: err })));
+    if (signal?.aborted) return aborted();
+    signal?.addEventListener('abort', aborted, { once: true });
     req.end(payload);
   });
 }

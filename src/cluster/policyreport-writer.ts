@@ -8,7 +8,8 @@
 // rest are kept, newest first, up to a bound), with resourceVersion optimistic concurrency (a 409 means
 // read again and merge again). A removal takes our resources out, and deletes the report once empty.
 // Changes queue per report (the latest wins), each sync writes at most `maxWritesPerSync`, and
-// failures the server may recover from (5xx, 429, unreachable) stay queued for the next sync.
+// failures the server may recover from (5xx, 429, unreachable) stay queued for the next sync; the first
+// such failure ends the sync.
 import { isObject, type JsonObject } from '../util/index.js';
 import type { KubeConnection, KubeReply } from './kube-connection.js';
 
@@ -95,29 +96,41 @@ export class PolicyReportWriter {
     }
   }
 
-  /** Writes up to maxWritesPerSync queued changes; concurrent calls share one sync. */
-  sync(): Promise<SyncResult> {
-    this.#syncing ??= this.#sync().finally(() => {
+  /** What is queued and not written yet, as `<Kind> <ns>/<name>` (e.g. for the log at shutdown). */
+  pending(): string[] {
+    return [...this.#queue].map(([key, p]) => label(key, p));
+  }
+
+  /**
+   * Writes up to maxWritesPerSync queued changes; concurrent calls share one sync. The sync stops at
+   * the first failure that says the server is unwell (unreachable, timeout, 429, 5xx): the rest stay
+   * queued for the next sync rather than each waiting out its own timeout. An aborted `signal`
+   * abandons the request in flight and stops; what was not written stays queued.
+   */
+  sync(opts: { signal?: AbortSignal } = {}): Promise<SyncResult> {
+    this.#syncing ??= this.#sync(opts.signal).finally(() => {
       this.#syncing = undefined;
     });
     return this.#syncing;
   }
 
-  async #sync(): Promise<SyncResult> {
+  async #sync(signal: AbortSignal | undefined): Promise<SyncResult> {
     const out: SyncResult = { created: [], updated: [], deleted: [], failed: [], queued: 0, dropped: 0 };
     const batch = [...this.#queue].slice(0, this.#maxWrites);
     for (const [key, p] of batch) {
+      if (signal?.aborted) break;
       // Taken off the queue first: a change queued while this write runs is kept for the next sync.
       this.#queue.delete(key);
-      const label = `${p.op === 'upsert' ? p.report.kind : p.ref.kind} ${key}`;
       try {
-        const done = p.op === 'upsert' ? await this.#upsert(p.report) : await this.#remove(p.ref);
-        if (done !== 'unchanged') out[done].push(label);
+        const done = p.op === 'upsert' ? await this.#upsert(p.report, signal) : await this.#remove(p.ref, signal);
+        if (done !== 'unchanged') out[done].push(label(key, p));
       } catch (err) {
         const status = err instanceof WriteError ? err.status : undefined;
         const retry = status === undefined || status === 429 || status >= 500;
-        out.failed.push({ report: label, ...(status !== undefined ? { status } : {}), message: (err as Error).message, retry });
         if (retry && !this.#queue.has(key)) this.#put(key, p);
+        if (signal?.aborted) break;
+        out.failed.push({ report: label(key, p), ...(status !== undefined ? { status } : {}), message: (err as Error).message, retry });
+        if (retry) break; // the server looks unwell: the rest wait for the next sync
       }
     }
     out.queued = this.#queue.size;
@@ -125,13 +138,13 @@ export class PolicyReportWriter {
     return out;
   }
 
-  async #upsert(report: PolicyReportLike): Promise<'created' | 'updated'> {
+  async #upsert(report: PolicyReportLike, signal: AbortSignal | undefined): Promise<'created' | 'updated'> {
     const ref = refOf(report);
     const mine = resourceKeys(report.results);
     for (let attempt = 0; ; attempt++) {
-      const current = await this.#get(ref);
+      const current = await this.#get(ref, signal);
       if (!current) {
-        const r = await this.#conn.request('POST', collectionPath(ref), body(report, report.results, undefined));
+        const r = await this.#conn.request('POST', collectionPath(ref), body(report, report.results, undefined), { signal });
         if (r.status === 409 && attempt < 3) continue; // another replica created it first: merge into theirs
         expectOk(r, 'create');
         this.#ours.set(refKey(ref), { keys: mine, report });
@@ -143,7 +156,7 @@ export class PolicyReportWriter {
       const kept = (Array.isArray(current.results) ? current.results : []).filter((x) => !mine.has(resultKey(x)));
       // Over the bound, the oldest of the others' results go first.
       const results = [...report.results, ...newestFirst(kept).slice(0, Math.max(0, this.#maxResults - report.results.length))];
-      const r = await this.#conn.request('PUT', objectPath(ref), body(report, results, resourceVersion(current)));
+      const r = await this.#conn.request('PUT', objectPath(ref), body(report, results, resourceVersion(current)), { signal });
       if ((r.status === 409 || r.status === 404) && attempt < 3) continue; // changed or deleted meanwhile: read again
       expectOk(r, 'update');
       this.#ours.set(refKey(ref), { keys: mine, report });
@@ -151,12 +164,12 @@ export class PolicyReportWriter {
     }
   }
 
-  async #remove(ref: ReportRef): Promise<'updated' | 'deleted' | 'unchanged'> {
+  async #remove(ref: ReportRef, signal: AbortSignal | undefined): Promise<'updated' | 'deleted' | 'unchanged'> {
     const mine = this.#ours.get(refKey(ref));
     // Never written by this process (e.g. queued and removed before a sync): nothing of ours is there.
     if (!mine) return 'unchanged';
     for (let attempt = 0; ; attempt++) {
-      const current = await this.#get(ref);
+      const current = await this.#get(ref, signal);
       if (!current) {
         this.#ours.delete(refKey(ref));
         return 'unchanged';
@@ -167,8 +180,8 @@ export class PolicyReportWriter {
       const rv = resourceVersion(current);
       const r =
         kept.length === 0
-          ? await this.#conn.request('DELETE', objectPath(ref), { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion: rv } })
-          : await this.#conn.request('PUT', objectPath(ref), body(current as unknown as PolicyReportLike, kept, rv));
+          ? await this.#conn.request('DELETE', objectPath(ref), { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion: rv } }, { signal })
+          : await this.#conn.request('PUT', objectPath(ref), body(current as unknown as PolicyReportLike, kept, rv), { signal });
       if (r.status === 409 && attempt < 3) continue;
       if (!(kept.length === 0 && r.status === 404)) expectOk(r, kept.length === 0 ? 'delete' : 'update');
       this.#ours.delete(refKey(ref));
@@ -176,8 +189,8 @@ export class PolicyReportWriter {
     }
   }
 
-  async #get(ref: ReportRef): Promise<JsonObject | undefined> {
-    const r = await this.#conn.request('GET', objectPath(ref));
+  async #get(ref: ReportRef, signal: AbortSignal | undefined): Promise<JsonObject | undefined> {
+    const r = await this.#conn.request('GET', objectPath(ref), undefined, { signal });
     if (r.status === 404) return undefined;
     expectOk(r, 'read');
     const obj: unknown = JSON.parse(r.body);
@@ -204,6 +217,10 @@ function expectOk(r: KubeReply, what: string): void {
     // not a Status object
   }
   throw new WriteError(`${what}: HTTP ${r.status}: ${message}`, r.status);
+}
+
+function label(key: string, p: Pending): string {
+  return `${p.op === 'upsert' ? p.report.kind : p.ref.kind} ${key}`;
 }
 
 function managedBy(o: { metadata?: unknown }): string | undefined {

@@ -436,7 +436,7 @@ async function serve(o: ServeOptions & ValidateOptions, ctx: CliContext): Promis
   engine.close?.();
   await cluster.cache?.close();
   flush();
-  await clusterReports?.sync().catch(() => undefined);
+  await clusterReports?.close();
   log.info('stopped');
   ctx.state.exitCode = EXIT.ok;
 }

@@ -25,6 +25,8 @@ export interface ObjectsServer {
   seen: SeenWrite[];
   /** When set and returning a status, the request is answered with it (and a Status body) instead. */
   fail?: (method: string, path: string) => number | undefined;
+  /** When set and returning true, the request is never answered (seen with status 0) until close() or the client gives up. */
+  hold?: (method: string, path: string) => boolean;
   close: () => Promise<void>;
 }
 
@@ -50,6 +52,10 @@ export async function startObjectsServer(tls: { cert: string; key: string }, tok
         res.end(text);
       };
       if (req.headers.authorization !== `Bearer ${token}`) return answer(401, status(401, 'Unauthorized', 'Unauthorized'));
+      if (s.hold?.(method, path)) {
+        s.seen.push({ method, path, status: 0 });
+        return;
+      }
       const injected = s.fail?.(method, path);
       if (injected) return answer(injected, status(injected, 'InternalError', `injected ${injected}`));
       // Namespaces, as serve's admission-context cache lists and watches them (a watch stays open, quiet).

@@ -1,0 +1,80 @@
+// The periodic PolicyReport sync of `serve --kubeconfig` against a local HTTPS API server that can
+// hold requests unanswered: syncs never pile up, a timeout ends a sync, and the shutdown flush gives
+// up at its deadline with one line naming what was not written.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, test } from 'node:test';
+import { type ObjectsServer, startObjectsServer, writeTokenKubeconfig } from '../cluster/testdata/objects-api-server.js';
+import { createLogger, generateCertificates, type PolicyVerdict, ReportStore } from '../webhook/index.js';
+import { type ClusterReportsOptions, startClusterReports } from './cluster-reports.js';
+
+const TOKEN = 'reports-token';
+let server: ObjectsServer;
+let kubeconfig: string;
+
+before(async () => {
+  const c = generateCertificates({ service: 'api', namespace: 'test', extraNames: ['127.0.0.1'] });
+  server = await startObjectsServer({ cert: c.cert, key: c.key }, TOKEN);
+  kubeconfig = writeTokenKubeconfig(server.url, c.caCert, TOKEN);
+});
+after(() => server.close());
+beforeEach(() => {
+  server.objects.clear();
+  server.seen.length = 0;
+  delete server.fail;
+  delete server.hold;
+});
+
+const verdict = (ns: string, name: string): PolicyVerdict => ({
+  policy: { name: 'p' },
+  resource: { kind: 'Pod', apiVersion: 'v1', namespace: ns, name },
+  rules: [{ policy: 'p', rule: 'check', status: 'fail', message: `${name} is not allowed` }],
+  action: 'Audit',
+  failurePolicy: 'Fail',
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: log lines are walked by field name
+function capture(): { lines: any[]; log: ReturnType<typeof createLogger> } {
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  const lines: any[] = [];
+  return { lines, log: createLogger({ level: 'debug', destination: { write: (s: string) => void lines.push(JSON.parse(s)) } }) };
+}
+
+async function start(store: ReportStore, o: Partial<ClusterReportsOptions>) {
+  const { lines, log } = capture();
+  const reports = await startClusterReports(store, { kubeconfig, ...o }, log);
+  return { reports, lines };
+}
+
+const held = () => server.seen.filter((s) => s.status === 0).length;
+
+test('an API server that does not answer: ticks never pile up syncs, and the first timeout ends a sync', { timeout: 5000 }, async () => {
+  const store = new ReportStore();
+  for (const ns of ['a', 'b', 'c']) store.record([verdict(ns, 'x')]);
+  const { reports, lines } = await start(store, { timeoutMs: 100 });
+  server.hold = () => true;
+  const ticks = await Promise.all([reports.sync(), reports.sync(), reports.sync(), reports.sync(), reports.sync()]);
+  // One sync running and one after it; each stops at its first timeout, the rest stay queued.
+  assert.equal(held(), 2, JSON.stringify(server.seen));
+  assert.equal(ticks[4]!.queued, 3);
+  assert.equal(lines.filter((l) => l.msg === 'writing a policy report failed').length, 2);
+  delete server.hold;
+  const r = await reports.sync();
+  assert.deepEqual([r.created.length, r.queued], [3, 0]);
+});
+
+test('the shutdown flush gives up at its deadline and logs, once, what was not written', { timeout: 5000 }, async () => {
+  const store = new ReportStore();
+  for (const ns of ['a', 'b']) store.record([verdict(ns, 'x')]);
+  const { reports, lines } = await start(store, { timeoutMs: 60_000, deadlineMs: 60_000, shutdownDeadlineMs: 200 });
+  server.hold = () => true;
+  void reports.sync();
+  const t = Date.now();
+  await reports.close();
+  assert.ok(Date.now() - t < 2000, `close took ${Date.now() - t} ms`);
+  const given = lines.filter((l) => /not written/.test(l.msg));
+  assert.equal(given.length, 1);
+  assert.equal(given[0].notWritten, 2);
+  assert.deepEqual(given[0].reports.sort(), ['PolicyReport a/cpol-p', 'PolicyReport b/cpol-p']);
+  assert.equal(given[0].deadlineMs, 200);
+  assert.equal(lines.filter((l) => l.msg === 'writing a policy report failed').length, 0);
+});
