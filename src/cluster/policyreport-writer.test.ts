@@ -219,3 +219,38 @@ test("Kyverno's own report of the same name is left as it is (shadow beside Kyve
   assert.deepEqual((await writer.sync()).deleted, []);
   assert.equal(server.objects.get(key), kyverno);
 });
+
+test('a 409 Conflict that outlasts the re-reads is kept and retried with backoff, not dropped', async () => {
+  let now = 1_000_000;
+  const store = new ReportStore();
+  const feed = store.changeFeed();
+  const writer = new PolicyReportWriter(conn, { now: () => now, conflictBackoffMs: 1000, random: () => 1 });
+  store.record([verdict('p', 'a', 'x', 'fail')]);
+  writer.enqueue(feed());
+  await writer.sync();
+  server.fail = (method) => (method === 'PUT' ? 409 : undefined);
+  store.record([verdict('p', 'a', 'y', 'pass')]);
+  writer.enqueue(feed());
+  const r = await writer.sync();
+  assert.equal(r.failed.length, 1);
+  assert.deepEqual([r.failed[0]!.status, r.failed[0]!.retry, r.queued], [409, true, 1]);
+  // Backing off: the next sync leaves it alone, and so does one after a newer change of the report.
+  server.seen.length = 0;
+  store.record([verdict('p', 'a', 'z', 'pass')]);
+  writer.enqueue(feed());
+  assert.deepEqual([(await writer.sync()).queued, server.seen.length], [1, 0]);
+  now += 999;
+  assert.deepEqual([(await writer.sync()).queued, server.seen.length], [1, 0]);
+  // A second conflict doubles the wait.
+  now += 1;
+  assert.equal((await writer.sync()).failed[0]!.status, 409);
+  now += 1999;
+  server.seen.length = 0;
+  await writer.sync();
+  assert.equal(server.seen.length, 0);
+  now += 1;
+  delete server.fail;
+  const done = await writer.sync();
+  assert.deepEqual([done.updated, done.failed, done.queued], [['PolicyReport a/cpol-p'], [], 0]);
+  assert.deepEqual(names(stored('/namespaces/a/policyreports/cpol-p')), ['x', 'y', 'z']);
+});

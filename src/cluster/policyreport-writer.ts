@@ -6,7 +6,7 @@
 // Several podgate replicas (and restarts) share these objects, so a write never replaces another
 // writer's results: it merges by resource (ours replace the results for the resources we saw, the
 // rest are kept, newest first, up to a bound), with resourceVersion optimistic concurrency (a 409 means
-// read again and merge again). A removal takes our resources out, and deletes the report once empty.
+// read again and merge again; still 409 after 4 tries, the change is retried later with backoff). A removal takes our resources out, and deletes the report once empty.
 // Changes queue per report (the latest wins), each sync writes at most `maxWritesPerSync`, and
 // failures the server may recover from (5xx, 429, unreachable) stay queued for the next sync; the first
 // such failure ends the sync.
@@ -45,6 +45,16 @@ export interface PolicyReportWriterOptions {
   maxQueued?: number;
   /** Results kept per report after merging with other writers', newest first. Default 5000. */
   maxResultsPerReport?: number;
+  /**
+   * A report still in conflict after its re-reads (other replicas writing it) waits this long before
+   * the next try, doubled per further conflict up to maxBackoffMs, times a jitter of 0.5-1. Default 1000.
+   */
+  conflictBackoffMs?: number;
+  /** Default 60000. */
+  maxBackoffMs?: number;
+  /** Clock (ms) and jitter source, for tests. */
+  now?: () => number;
+  random?: () => number;
 }
 
 /** Outcome of one sync. */
@@ -60,7 +70,11 @@ export interface SyncResult {
   dropped: number;
 }
 
-type Pending = { op: 'upsert'; report: PolicyReportLike } | { op: 'remove'; ref: ReportRef };
+type Pending = ({ op: 'upsert'; report: PolicyReportLike } | { op: 'remove'; ref: ReportRef }) & {
+  /** Conflicts in a row, and not to be tried before this time (ms). */
+  conflicts?: number;
+  retryAt?: number;
+};
 
 /** Syncs report changes to one API server. One writer per process. */
 export class PolicyReportWriter {
@@ -71,6 +85,10 @@ export class PolicyReportWriter {
   readonly #queue = new Map<string, Pending>();
   /** Per report: the resources whose results we last wrote (what a removal takes out), and its metadata. */
   readonly #ours = new Map<string, { keys: Set<string>; report: PolicyReportLike }>();
+  readonly #backoffMs: number;
+  readonly #maxBackoffMs: number;
+  readonly #now: () => number;
+  readonly #random: () => number;
   #dropped = 0;
   #syncing: Promise<SyncResult> | undefined;
 
@@ -79,6 +97,10 @@ export class PolicyReportWriter {
     this.#maxWrites = opts.maxWritesPerSync ?? 100;
     this.#maxQueued = opts.maxQueued ?? 2000;
     this.#maxResults = opts.maxResultsPerReport ?? 5000;
+    this.#backoffMs = opts.conflictBackoffMs ?? 1000;
+    this.#maxBackoffMs = opts.maxBackoffMs ?? 60_000;
+    this.#now = opts.now ?? Date.now;
+    this.#random = opts.random ?? Math.random;
   }
 
   /** Queues changes (the latest change per report wins). */
@@ -88,6 +110,9 @@ export class PolicyReportWriter {
   }
 
   #put(key: string, p: Pending): void {
+    // A newer change of a report in conflict backoff keeps the backoff.
+    const old = this.#queue.get(key);
+    if (old?.retryAt !== undefined && p.retryAt === undefined) p = { ...p, conflicts: old.conflicts ?? 0, retryAt: old.retryAt };
     this.#queue.delete(key);
     this.#queue.set(key, p);
     while (this.#queue.size > this.#maxQueued) {
@@ -116,7 +141,8 @@ export class PolicyReportWriter {
 
   async #sync(signal: AbortSignal | undefined): Promise<SyncResult> {
     const out: SyncResult = { created: [], updated: [], deleted: [], failed: [], queued: 0, dropped: 0 };
-    const batch = [...this.#queue].slice(0, this.#maxWrites);
+    const now = this.#now();
+    const batch = [...this.#queue].filter(([, p]) => (p.retryAt ?? 0) <= now).slice(0, this.#maxWrites);
     for (const [key, p] of batch) {
       if (signal?.aborted) break;
       // Taken off the queue first: a change queued while this write runs is kept for the next sync.
@@ -126,11 +152,17 @@ export class PolicyReportWriter {
         if (done !== 'unchanged') out[done].push(label(key, p));
       } catch (err) {
         const status = err instanceof WriteError ? err.status : undefined;
-        const retry = status === undefined || status === 429 || status >= 500;
-        if (retry && !this.#queue.has(key)) this.#put(key, p);
+        const conflict = err instanceof ConflictError;
+        const retry = conflict || status === undefined || status === 429 || status >= 500;
+        if (conflict) {
+          // Other replicas write the same report: try again later, further apart each time.
+          const conflicts = (p.conflicts ?? 0) + 1;
+          const wait = Math.min(this.#maxBackoffMs, this.#backoffMs * 2 ** (conflicts - 1)) * (0.5 + this.#random() / 2);
+          if (!this.#queue.has(key)) this.#put(key, { ...p, conflicts, retryAt: this.#now() + wait });
+        } else if (retry && !this.#queue.has(key)) this.#put(key, p);
         if (signal?.aborted) break;
         out.failed.push({ report: label(key, p), ...(status !== undefined ? { status } : {}), message: (err as Error).message, retry });
-        if (retry) break; // the server looks unwell: the rest wait for the next sync
+        if (retry && !conflict) break; // the server looks unwell: the rest wait for the next sync
       }
     }
     out.queued = this.#queue.size;
@@ -207,6 +239,9 @@ class WriteError extends Error {
   }
 }
 
+/** Still 409 after reading again: someone else keeps writing the report. Retried later. */
+class ConflictError extends WriteError {}
+
 function expectOk(r: KubeReply, what: string): void {
   if (r.status >= 200 && r.status < 300) return;
   let message = r.body.trim().slice(0, 300) || r.statusText;
@@ -216,7 +251,7 @@ function expectOk(r: KubeReply, what: string): void {
   } catch {
     // not a Status object
   }
-  throw new WriteError(`${what}: HTTP ${r.status}: ${message}`, r.status);
+  throw new (r.status === 409 ? ConflictError : WriteError)(`${what}: HTTP ${r.status}: ${message}`, r.status);
 }
 
 function label(key: string, p: Pending): string {
