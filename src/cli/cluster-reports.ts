@@ -55,6 +55,7 @@ export async function startClusterReports(store: ReportStore, o: ClusterReportsO
     const r = await writer.sync({ signal: abandon.signal });
     if (r.created.length + r.updated.length + r.deleted.length > 0) log.debug({ created: r.created.length, updated: r.updated.length, deleted: r.deleted.length }, 'policy reports written');
     for (const f of r.failed) log.error({ report: f.report, status: f.status, err: f.message, retry: f.retry }, 'writing a policy report failed');
+    if (r.trimmed.length > 0) log.warn({ reports: r.trimmed.slice(0, 20), results: r.trimmed.reduce((n, t) => n + t.results, 0) }, 'policy report results left out, oldest first (over the per-report bound of results or bytes)');
     if (r.dropped > 0) log.warn({ dropped: r.dropped, queued: r.queued }, 'policy report changes dropped (queue full)');
     return r;
   };

@@ -43,7 +43,7 @@ const writes = () => server.seen.filter((s) => s.method !== 'GET').map((s) => `$
 test('created, then updated, then deleted when the namespace results go away (Kyverno 1.10 layout)', async () => {
   const store = new ReportStore({}, () => 1_700_000_000_000);
   const feed = store.changeFeed();
-  const writer = new PolicyReportWriter(conn);
+  const writer = new PolicyReportWriter(conn, { writerId: 'replica-1' });
   store.record([verdict('disallow-privileged', 'team-a', 'web-1', 'fail'), verdict('restrict-volumes', 'team-a', 'web-1', 'pass', 'team-a')]);
   store.record([verdict('disallow-privileged', '', 'node-agent', 'pass')]);
   writer.enqueue(feed());
@@ -68,6 +68,7 @@ test('created, then updated, then deleted when the namespace results go away (Ky
     message: 'web-1 is not allowed',
     result: 'fail',
     scored: true,
+    properties: { 'podgate.io/writer': 'replica-1' },
     timestamp: { seconds: 1_700_000_000, nanos: 0 },
   });
   // A namespaced Policy's report is pol-<name>; its results name the policy ns/name, as Kyverno's.
@@ -114,7 +115,7 @@ test('a report evicted from the bounded store is deleted from the cluster', asyn
 test("two replicas writing one report merge by resource; a removal takes out only the writer's own results", async () => {
   const [s1, s2] = [new ReportStore(), new ReportStore()];
   const [f1, f2] = [s1.changeFeed(), s2.changeFeed()];
-  const [w1, w2] = [new PolicyReportWriter(conn), new PolicyReportWriter(conn)];
+  const [w1, w2] = [new PolicyReportWriter(conn, { writerId: 'replica-1' }), new PolicyReportWriter(conn, { writerId: 'replica-2' })];
   s1.record([verdict('p', 'a', 'from-replica-1', 'fail')]);
   s2.record([verdict('p', 'a', 'from-replica-2', 'pass')]);
   w1.enqueue(f1());
@@ -253,4 +254,46 @@ test('a 409 Conflict that outlasts the re-reads is kept and retried with backoff
   const done = await writer.sync();
   assert.deepEqual([done.updated, done.failed, done.queued], [['PolicyReport a/cpol-p'], [], 0]);
   assert.deepEqual(names(stored('/namespaces/a/policyreports/cpol-p')), ['x', 'y', 'z']);
+});
+
+test("results evicted from the bounded store leave the cluster report; another writer's stay", async () => {
+  let now = 1_700_000_000_000;
+  const store = new ReportStore({ maxResourcesPerReport: 2 }, () => (now += 1000));
+  const feed = store.changeFeed();
+  const writer = new PolicyReportWriter(conn, { writerId: 'replica-1' });
+  const other = new ReportStore({}, () => 1_600_000_000_000);
+  const otherFeed = other.changeFeed();
+  other.record([verdict('p', 'a', 'from-replica-2', 'pass')]);
+  const w2 = new PolicyReportWriter(conn, { writerId: 'replica-2' });
+  w2.enqueue(otherFeed());
+  await w2.sync();
+  store.record([verdict('p', 'a', 'x', 'fail')]);
+  store.record([verdict('p', 'a', 'y', 'fail')]);
+  writer.enqueue(feed());
+  await writer.sync();
+  assert.deepEqual(names(stored('/namespaces/a/policyreports/cpol-p')), ['from-replica-2', 'x', 'y']);
+  store.record([verdict('p', 'a', 'z', 'fail')]); // x is evicted from the store
+  writer.enqueue(feed());
+  assert.deepEqual((await writer.sync()).updated, ['PolicyReport a/cpol-p']);
+  const report = stored('/namespaces/a/policyreports/cpol-p');
+  assert.deepEqual(names(report), ['from-replica-2', 'y', 'z']);
+  assert.deepEqual(report.summary, { pass: 1, fail: 2, warn: 0, error: 0, skip: 0 });
+});
+
+test('a report is kept under maxReportBytes: the oldest results are left out and counted', async () => {
+  let now = 1_700_000_000_000;
+  const store = new ReportStore({}, () => (now += 1000));
+  const feed = store.changeFeed();
+  const writer = new PolicyReportWriter(conn, { writerId: 'replica-1', maxReportBytes: 10_000 });
+  const big = (name: string): PolicyVerdict => ({ ...verdict('p', 'a', name, 'fail'), rules: [{ policy: 'p', rule: 'check', status: 'fail', message: 'm'.repeat(4000) }] });
+  store.record([big('old')]);
+  store.record([big('mid')]);
+  store.record([big('new')]);
+  writer.enqueue(feed());
+  const r = await writer.sync();
+  assert.deepEqual([r.created, r.trimmed], [['PolicyReport a/cpol-p'], [{ report: 'PolicyReport a/cpol-p', results: 1 }]]);
+  const report = stored('/namespaces/a/policyreports/cpol-p');
+  assert.deepEqual(names(report), ['mid', 'new']);
+  assert.ok(JSON.stringify(report).length < 10_000);
+  assert.equal(report.summary.fail, 2);
 });

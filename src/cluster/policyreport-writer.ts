@@ -10,10 +10,14 @@
 // Changes queue per report (the latest wins), each sync writes at most `maxWritesPerSync`, and
 // failures the server may recover from (5xx, 429, unreachable) stay queued for the next sync; the first
 // such failure ends the sync.
+import { hostname } from 'node:os';
 import { isObject, type JsonObject } from '../util/index.js';
 import type { KubeConnection, KubeReply } from './kube-connection.js';
 
 const GROUP_VERSION = 'wgpolicyk8s.io/v1alpha2';
+
+/** The result property naming the podgate process (pod) that wrote a result. */
+export const WRITER_PROPERTY = 'podgate.io/writer';
 
 /** A PolicyReport or ClusterPolicyReport as podgate builds it. */
 export interface PolicyReportLike {
@@ -46,6 +50,16 @@ export interface PolicyReportWriterOptions {
   /** Results kept per report after merging with other writers', newest first. Default 5000. */
   maxResultsPerReport?: number;
   /**
+   * Bytes (JSON) a report may take; the oldest results are left out beyond it (others' first, then
+   * ours). Default 1 MiB, well below etcd's 1.5 MiB request limit.
+   */
+  maxReportBytes?: number;
+  /**
+   * Who writes (set on each result as the `podgate.io/writer` property): results carrying it that are
+   * no longer ours (evicted from the store) are taken out. Default: the host (pod) name.
+   */
+  writerId?: string;
+  /**
    * A report still in conflict after its re-reads (other replicas writing it) waits this long before
    * the next try, doubled per further conflict up to maxBackoffMs, times a jitter of 0.5-1. Default 1000.
    */
@@ -64,6 +78,8 @@ export interface SyncResult {
   deleted: string[];
   /** Failed writes: `retry` ones stay queued. */
   failed: { report: string; status?: number; message: string; retry: boolean }[];
+  /** Results left out of written reports to stay within maxResultsPerReport / maxReportBytes. */
+  trimmed: { report: string; results: number }[];
   /** Changes still queued (over the per-sync bound, or to retry). */
   queued: number;
   /** Queued changes dropped to stay within maxQueued, since the writer started. */
@@ -82,6 +98,8 @@ export class PolicyReportWriter {
   readonly #maxWrites: number;
   readonly #maxQueued: number;
   readonly #maxResults: number;
+  readonly #maxBytes: number;
+  readonly #writerId: string;
   readonly #queue = new Map<string, Pending>();
   /** Per report: the resources whose results we last wrote (what a removal takes out), and its metadata. */
   readonly #ours = new Map<string, { keys: Set<string>; report: PolicyReportLike }>();
@@ -97,6 +115,8 @@ export class PolicyReportWriter {
     this.#maxWrites = opts.maxWritesPerSync ?? 100;
     this.#maxQueued = opts.maxQueued ?? 2000;
     this.#maxResults = opts.maxResultsPerReport ?? 5000;
+    this.#maxBytes = opts.maxReportBytes ?? 1024 * 1024;
+    this.#writerId = opts.writerId ?? hostname();
     this.#backoffMs = opts.conflictBackoffMs ?? 1000;
     this.#maxBackoffMs = opts.maxBackoffMs ?? 60_000;
     this.#now = opts.now ?? Date.now;
@@ -140,7 +160,7 @@ export class PolicyReportWriter {
   }
 
   async #sync(signal: AbortSignal | undefined): Promise<SyncResult> {
-    const out: SyncResult = { created: [], updated: [], deleted: [], failed: [], queued: 0, dropped: 0 };
+    const out: SyncResult = { created: [], updated: [], deleted: [], failed: [], trimmed: [], queued: 0, dropped: 0 };
     const now = this.#now();
     const batch = [...this.#queue].filter(([, p]) => (p.retryAt ?? 0) <= now).slice(0, this.#maxWrites);
     for (const [key, p] of batch) {
@@ -148,7 +168,8 @@ export class PolicyReportWriter {
       // Taken off the queue first: a change queued while this write runs is kept for the next sync.
       this.#queue.delete(key);
       try {
-        const done = p.op === 'upsert' ? await this.#upsert(p.report, signal) : await this.#remove(p.ref, signal);
+        const trimmed = (results: number) => out.trimmed.push({ report: label(key, p), results });
+        const done = p.op === 'upsert' ? await this.#upsert(p.report, signal, trimmed) : await this.#remove(p.ref, signal);
         if (done !== 'unchanged') out[done].push(label(key, p));
       } catch (err) {
         const status = err instanceof WriteError ? err.status : undefined;
@@ -170,13 +191,15 @@ export class PolicyReportWriter {
     return out;
   }
 
-  async #upsert(report: PolicyReportLike, signal: AbortSignal | undefined): Promise<'created' | 'updated'> {
+  async #upsert(report: PolicyReportLike, signal: AbortSignal | undefined, trimmed: (n: number) => void): Promise<'created' | 'updated'> {
     const ref = refOf(report);
     const mine = resourceKeys(report.results);
+    const ours = report.results.map((r) => (isObject(r) ? { ...r, properties: { ...(isObject(r.properties) ? r.properties : {}), [WRITER_PROPERTY]: this.#writerId } } : r));
     for (let attempt = 0; ; attempt++) {
       const current = await this.#get(ref, signal);
       if (!current) {
-        const r = await this.#conn.request('POST', collectionPath(ref), body(report, report.results, undefined), { signal });
+        const results = this.#fit(report, ours, [], trimmed);
+        const r = await this.#conn.request('POST', collectionPath(ref), body(report, results, undefined), { signal });
         if (r.status === 409 && attempt < 3) continue; // another replica created it first: merge into theirs
         expectOk(r, 'create');
         this.#ours.set(refKey(ref), { keys: mine, report });
@@ -185,9 +208,9 @@ export class PolicyReportWriter {
       // Kyverno's own reports controller writes the same names when both run (e.g. shadow beside Kyverno in Audit): never take over its reports.
       const owner = managedBy(current);
       if (owner !== managedBy(report)) throw new WriteError(`${ref.name} is managed by ${owner ?? 'no one'}, not ${managedBy(report)}: left as it is`, 409);
-      const kept = (Array.isArray(current.results) ? current.results : []).filter((x) => !mine.has(resultKey(x)));
-      // Over the bound, the oldest of the others' results go first.
-      const results = [...report.results, ...newestFirst(kept).slice(0, Math.max(0, this.#maxResults - report.results.length))];
+      // Others' results are kept; ours that are not in this report any more (evicted from the store) go.
+      const kept = (Array.isArray(current.results) ? current.results : []).filter((x) => !mine.has(resultKey(x)) && !this.#wroteIt(x));
+      const results = this.#fit(report, ours, kept, trimmed);
       const r = await this.#conn.request('PUT', objectPath(ref), body(report, results, resourceVersion(current)), { signal });
       if ((r.status === 409 || r.status === 404) && attempt < 3) continue; // changed or deleted meanwhile: read again
       expectOk(r, 'update');
@@ -208,7 +231,7 @@ export class PolicyReportWriter {
       }
       if (managedBy(current) !== managedBy(mine.report)) return 'unchanged';
       const all = Array.isArray(current.results) ? current.results : [];
-      const kept = all.filter((x) => !mine.keys.has(resultKey(x)));
+      const kept = all.filter((x) => !mine.keys.has(resultKey(x)) && !this.#wroteIt(x));
       const rv = resourceVersion(current);
       const r =
         kept.length === 0
@@ -219,6 +242,30 @@ export class PolicyReportWriter {
       this.#ours.delete(refKey(ref));
       return kept.length === 0 ? 'deleted' : 'updated';
     }
+  }
+
+  #wroteIt(result: unknown): boolean {
+    return isObject(result) && isObject(result.properties) && result.properties[WRITER_PROPERTY] === this.#writerId;
+  }
+
+  /**
+   * Ours (newest first), then the others' (newest first), as many as fit in maxResultsPerReport and
+   * maxReportBytes: over either bound, the oldest of the others' results go first, then our oldest.
+   */
+  #fit(report: PolicyReportLike, ours: readonly unknown[], others: unknown[], trimmed: (n: number) => void): unknown[] {
+    const ordered = [...newestFirst([...ours]), ...newestFirst(others)];
+    // The object around the results (metadata, summary) and a comma per result.
+    let bytes = Buffer.byteLength(JSON.stringify(body(report, [], '000000000000'))) + 64;
+    const out: unknown[] = [];
+    for (const r of ordered) {
+      if (out.length >= this.#maxResults) break;
+      const size = Buffer.byteLength(JSON.stringify(r)) + 1;
+      if (bytes + size > this.#maxBytes) break;
+      bytes += size;
+      out.push(r);
+    }
+    if (out.length < ordered.length) trimmed(ordered.length - out.length);
+    return out;
   }
 
   async #get(ref: ReportRef, signal: AbortSignal | undefined): Promise<JsonObject | undefined> {
