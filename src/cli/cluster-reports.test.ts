@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { type ObjectsServer, startObjectsServer, writeTokenKubeconfig } from '../cluster/testdata/objects-api-server.js';
-import { createLogger, generateCertificates, type PolicyVerdict, ReportStore } from '../webhook/index.js';
+import { createLogger, createMetrics, generateCertificates, type PolicyVerdict, ReportStore } from '../webhook/index.js';
 import { type ClusterReportsOptions, startClusterReports } from './cluster-reports.js';
 
 const TOKEN = 'reports-token';
@@ -77,4 +77,37 @@ test('the shutdown flush gives up at its deadline and logs, once, what was not w
   assert.deepEqual(given[0].reports.sort(), ['PolicyReport a/cpol-p', 'PolicyReport b/cpol-p']);
   assert.equal(given[0].deadlineMs, 200);
   assert.equal(lines.filter((l) => l.msg === 'writing a policy report failed').length, 0);
+});
+
+test('report writing is counted: podgate_policyreport_writes_total, _queue_length, _changes_dropped_total, _results_trimmed_total', { timeout: 5000 }, async () => {
+  const metrics = createMetrics();
+  const value = async (name: string, labels: Record<string, string> = {}) => {
+    const m = (await metrics.registry.getMetricsAsJSON()).find((x) => x.name === name);
+    const v = m?.values.find((x) => Object.entries(labels).every(([k, l]) => x.labels[k] === l));
+    return v?.value ?? 0;
+  };
+  const store = new ReportStore();
+  for (const ns of ['a', 'b']) store.record([verdict(ns, 'x')]);
+  const { reports } = await start(store, { metrics, shutdownDeadlineMs: 100, writer: { maxReportBytes: 900 } });
+  await reports.sync();
+  assert.equal(await value('podgate_policyreport_writes_total', { result: 'created' }), 2);
+  server.fail = (method, path) => (method === 'PUT' && path.includes('/a/') ? 409 : method === 'PUT' ? 403 : undefined);
+  store.record([verdict('a', 'y')]);
+  store.record([verdict('b', 'y')]);
+  await reports.sync();
+  assert.equal(await value('podgate_policyreport_writes_total', { result: 'conflict' }), 1);
+  assert.equal(await value('podgate_policyreport_writes_total', { result: 'error' }), 1);
+  assert.equal(await value('podgate_policyreport_changes_dropped_total', { reason: 'rejected' }), 1);
+  assert.equal(await value('podgate_policyreport_queue_length'), 1); // a, in conflict backoff
+  // Three results of ~300 bytes do not fit in 900 bytes.
+  delete server.fail;
+  store.record([verdict('c', 'x')]);
+  store.record([verdict('c', 'y')]);
+  store.record([verdict('c', 'z')]);
+  await reports.sync();
+  assert.ok((await value('podgate_policyreport_results_trimmed_total')) >= 1);
+  server.hold = () => true;
+  store.record([verdict('d', 'x')]);
+  await reports.close();
+  assert.ok((await value('podgate_policyreport_changes_dropped_total', { reason: 'shutdown' })) >= 1);
 });

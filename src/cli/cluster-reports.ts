@@ -4,7 +4,7 @@
 // slow API server never piles syncs up; the shutdown flush has a deadline, after which what was not
 // written is logged in one line and the request in flight is abandoned.
 import { connectKube, PolicyReportWriter, type PolicyReportWriterOptions, type SyncResult } from '../cluster/index.js';
-import type { ReportStore, WebhookLogger } from '../webhook/index.js';
+import type { ReportStore, WebhookLogger, WebhookMetrics } from '../webhook/index.js';
 
 /** Where and how often. */
 export interface ClusterReportsOptions {
@@ -22,6 +22,8 @@ export interface ClusterReportsOptions {
    */
   shutdownDeadlineMs?: number;
   writer?: PolicyReportWriterOptions;
+  /** Counted in podgate_policyreport_* when given. */
+  metrics?: WebhookMetrics;
 }
 
 /** A running sync. */
@@ -50,9 +52,27 @@ export async function startClusterReports(store: ReportStore, o: ClusterReportsO
   const changes = store.changeFeed();
   const shutdownDeadlineMs = o.shutdownDeadlineMs ?? 10_000;
   const abandon = new AbortController();
+  const m = o.metrics;
+  let dropped = 0;
+  const count = (r: SyncResult) => {
+    if (!m) return;
+    if (r.created.length > 0) m.policyReportWrites.inc({ result: 'created' }, r.created.length);
+    if (r.updated.length > 0) m.policyReportWrites.inc({ result: 'updated' }, r.updated.length);
+    if (r.deleted.length > 0) m.policyReportWrites.inc({ result: 'deleted' }, r.deleted.length);
+    for (const f of r.failed) {
+      m.policyReportWrites.inc({ result: f.status === 409 && f.retry ? 'conflict' : 'error' });
+      if (!f.retry) m.policyReportChangesDropped.inc({ reason: 'rejected' });
+    }
+    if (r.dropped > dropped) m.policyReportChangesDropped.inc({ reason: 'queue-full' }, r.dropped - dropped);
+    dropped = r.dropped;
+    const trimmed = r.trimmed.reduce((n, t) => n + t.results, 0);
+    if (trimmed > 0) m.policyReportResultsTrimmed.inc(trimmed);
+    m.policyReportQueueLength.set(r.queued);
+  };
   const once = async () => {
     writer.enqueue(changes());
     const r = await writer.sync({ signal: abandon.signal });
+    count(r);
     if (r.created.length + r.updated.length + r.deleted.length > 0) log.debug({ created: r.created.length, updated: r.updated.length, deleted: r.deleted.length }, 'policy reports written');
     for (const f of r.failed) log.error({ report: f.report, status: f.status, err: f.message, retry: f.retry }, 'writing a policy report failed');
     if (r.trimmed.length > 0) log.warn({ reports: r.trimmed.slice(0, 20), results: r.trimmed.reduce((n, t) => n + t.results, 0) }, 'policy report results left out, oldest first (over the per-report bound of results or bytes)');
@@ -91,6 +111,7 @@ export async function startClusterReports(store: ReportStore, o: ClusterReportsO
       abandon.abort(`shutdown deadline of ${shutdownDeadlineMs} ms`);
       await last;
       const left = writer.pending();
+      o.metrics?.policyReportChangesDropped.inc({ reason: 'shutdown' }, left.length);
       log.error({ deadlineMs: shutdownDeadlineMs, notWritten: left.length, reports: left.slice(0, 20) }, 'shutdown: policy report changes not written to the cluster within the deadline (given up)');
     },
   };

@@ -28,6 +28,14 @@ export interface WebhookMetrics {
   connectionsEvicted: Counter<'state'>;
   /** TLS certificate reloads (result: success, failure). */
   tlsReloads: Counter<'result'>;
+  /** PolicyReport writes to the API server (result: created, updated, deleted, conflict, error). */
+  policyReportWrites: Counter<'result'>;
+  /** PolicyReport changes waiting to be written to the API server. */
+  policyReportQueueLength: Gauge;
+  /** PolicyReport changes given up (reason: queue-full, rejected, shutdown). */
+  policyReportChangesDropped: Counter<'reason'>;
+  /** Results left out of PolicyReports to keep them within their bound of results or bytes. */
+  policyReportResultsTrimmed: Counter;
   policyLoadErrors: Counter;
   policyLoadFailing: Gauge;
   policiesLoaded: Gauge;
@@ -104,6 +112,24 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
       registers: [registry],
     }),
     tlsReloads: new Counter({ name: 'podgate_tls_reloads_total', help: 'Serving certificate reloads, by result (success; failure: the old pair is kept)', labelNames: ['result'], registers: [registry] }),
+    policyReportWrites: new Counter({
+      name: 'podgate_policyreport_writes_total',
+      help: 'PolicyReport writes to the API server, by result (created, updated, deleted; conflict: still 409 after re-reading, retried with backoff; error: any other failure)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    policyReportQueueLength: new Gauge({ name: 'podgate_policyreport_queue_length', help: 'PolicyReport changes waiting to be written to the API server', registers: [registry] }),
+    policyReportChangesDropped: new Counter({
+      name: 'podgate_policyreport_changes_dropped_total',
+      help: 'PolicyReport changes given up, by reason (queue-full: the oldest queued change made room; rejected: refused with a 4xx that is not retried; shutdown: not written within the shutdown deadline)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    policyReportResultsTrimmed: new Counter({
+      name: 'podgate_policyreport_results_trimmed_total',
+      help: 'Results left out of PolicyReports written to the API server (oldest first) to keep a report within its bound of results or bytes',
+      registers: [registry],
+    }),
     policyLoadErrors: new Counter({ name: 'podgate_policy_load_errors_total', help: 'Policy (re)loads that failed', registers: [registry] }),
     policyLoadFailing: new Gauge({ name: 'podgate_policy_load_failing', help: '1 while the newest policy files do not load (the last good set is served)', registers: [registry] }),
     policiesLoaded: new Gauge({ name: 'podgate_policies_loaded', help: 'Policies in the active set', registers: [registry] }),

@@ -380,7 +380,7 @@ async function serve(o: ServeOptions & ValidateOptions, ctx: CliContext): Promis
   // Evaluation workers get the cluster context inside their recipe; without a cache the source serves as is.
   const engine: EngineProvider & { close?(): void } = cluster.feed ? withClusterContext(source, cluster.feed) : source;
   const reports = o.reportDir || toCluster ? new ReportStore() : undefined;
-  const clusterReports = reports && toCluster ? await startClusterReports(reports, { ...o, env: ctx.io.env }, log).catch(clusterError) : undefined;
+  const clusterReports = reports && toCluster ? await startClusterReports(reports, { ...o, env: ctx.io.env, metrics }, log).catch(clusterError) : undefined;
   let server: WebhookServer;
   try {
     server = await startWebhookServer({
