@@ -111,3 +111,21 @@ test('report writing is counted: podgate_policyreport_writes_total, _queue_lengt
   await reports.close();
   assert.ok((await value('podgate_policyreport_changes_dropped_total', { reason: 'shutdown' })) >= 1);
 });
+
+test('no PolicyReport CRD: said once, not once per report and sync; said again when it is back', { timeout: 5000 }, async () => {
+  let now = 1_000_000;
+  const store = new ReportStore();
+  for (const ns of ['a', 'b']) store.record([verdict(ns, 'x')]);
+  const { reports, lines } = await start(store, { writer: { now: () => now, crdRecheckMs: 60_000 } });
+  server.fail = (_method, path) => (path.startsWith('/apis/wgpolicyk8s.io/') ? 404 : undefined);
+  for (let i = 0; i < 3; i++) await reports.sync();
+  now += 60_000;
+  await reports.sync();
+  assert.equal(server.seen.filter((s) => s.method === 'POST').length, 2); // the first sync and the re-check
+  assert.equal(lines.filter((l) => /CRD is not installed/.test(l.msg)).length, 1);
+  assert.equal(lines.filter((l) => l.msg === 'writing a policy report failed').length, 0);
+  delete server.fail;
+  now += 60_000;
+  assert.equal((await reports.sync()).created.length, 2);
+  assert.equal(lines.filter((l) => /CRD is installed/.test(l.msg)).length, 1);
+});

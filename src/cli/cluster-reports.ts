@@ -69,10 +69,16 @@ export async function startClusterReports(store: ReportStore, o: ClusterReportsO
     if (trimmed > 0) m.policyReportResultsTrimmed.inc(trimmed);
     m.policyReportQueueLength.set(r.queued);
   };
+  let crdMissing = false;
   const once = async () => {
     writer.enqueue(changes());
     const r = await writer.sync({ signal: abandon.signal });
     count(r);
+    if (r.crdMissing !== crdMissing) {
+      crdMissing = r.crdMissing;
+      if (crdMissing) log.error({ queued: r.queued, recheckMs: o.writer?.crdRecheckMs ?? 60_000 }, 'the wgpolicyk8s.io PolicyReport CRD is not installed: reports stay queued and the CRD is checked again periodically');
+      else log.info('the wgpolicyk8s.io PolicyReport CRD is installed: writing PolicyReports');
+    }
     if (r.created.length + r.updated.length + r.deleted.length > 0) log.debug({ created: r.created.length, updated: r.updated.length, deleted: r.deleted.length }, 'policy reports written');
     for (const f of r.failed) log.error({ report: f.report, status: f.status, err: f.message, retry: f.retry }, 'writing a policy report failed');
     if (r.trimmed.length > 0) log.warn({ reports: r.trimmed.slice(0, 20), results: r.trimmed.reduce((n, t) => n + t.results, 0) }, 'policy report results left out, oldest first (over the per-report bound of results or bytes)');

@@ -297,3 +297,36 @@ test('a report is kept under maxReportBytes: the oldest results are left out and
   assert.ok(JSON.stringify(report).length < 10_000);
   assert.equal(report.summary.fail, 2);
 });
+
+test('no PolicyReport CRD: said once per sync result, nothing sent until the re-check, then written', async () => {
+  let now = 1_000_000;
+  const store = new ReportStore();
+  const feed = store.changeFeed();
+  const writer = new PolicyReportWriter(conn, { now: () => now, crdRecheckMs: 60_000 });
+  server.fail = (_method, path) => (path.startsWith(BASE) ? 404 : undefined);
+  for (const ns of ['a', 'b', 'c']) store.record([verdict('p', ns, 'x', 'fail')]);
+  writer.enqueue(feed());
+  const r = await writer.sync();
+  assert.deepEqual([r.crdMissing, r.failed, r.queued], [true, [], 3]);
+  assert.deepEqual(server.seen.map((s) => s.method), ['GET', 'POST']);
+  server.seen.length = 0;
+  now += 59_999;
+  const r2 = await writer.sync();
+  assert.deepEqual([r2.crdMissing, r2.queued, server.seen.length], [true, 3, 0]);
+  now += 1;
+  delete server.fail;
+  const r3 = await writer.sync();
+  assert.deepEqual([r3.crdMissing, r3.created.length, r3.queued], [false, 3, 0]);
+});
+
+test('a create into a namespace that is gone is a failure of that report, not a missing CRD', async () => {
+  const store = new ReportStore();
+  const feed = store.changeFeed();
+  const writer = new PolicyReportWriter(conn);
+  server.fail = (method) => (method === 'POST' ? { status: 404, message: 'namespaces "a" not found' } : undefined);
+  store.record([verdict('p', 'a', 'x', 'fail')]);
+  writer.enqueue(feed());
+  const r = await writer.sync();
+  assert.equal(r.crdMissing, false);
+  assert.deepEqual([r.failed[0]!.status, r.failed[0]!.retry], [404, false]);
+});

@@ -66,6 +66,11 @@ export interface PolicyReportWriterOptions {
   conflictBackoffMs?: number;
   /** Default 60000. */
   maxBackoffMs?: number;
+  /**
+   * While the PolicyReport CRD is not installed (a create answered 404 for the resource type), the
+   * writer sends nothing and checks again after this long. Default 60000.
+   */
+  crdRecheckMs?: number;
   /** Clock (ms) and jitter source, for tests. */
   now?: () => number;
   random?: () => number;
@@ -80,6 +85,8 @@ export interface SyncResult {
   failed: { report: string; status?: number; message: string; retry: boolean }[];
   /** Results left out of written reports to stay within maxResultsPerReport / maxReportBytes. */
   trimmed: { report: string; results: number }[];
+  /** The PolicyReport CRD is not installed (as of the last check): nothing was written, all stays queued. */
+  crdMissing: boolean;
   /** Changes still queued (over the per-sync bound, or to retry). */
   queued: number;
   /** Queued changes dropped to stay within maxQueued, since the writer started. */
@@ -107,6 +114,9 @@ export class PolicyReportWriter {
   readonly #maxBackoffMs: number;
   readonly #now: () => number;
   readonly #random: () => number;
+  readonly #crdRecheckMs: number;
+  /** While set, the CRD was missing at the last check; not checked again before this time (ms). */
+  #crdMissingUntil: number | undefined;
   #dropped = 0;
   #syncing: Promise<SyncResult> | undefined;
 
@@ -121,6 +131,7 @@ export class PolicyReportWriter {
     this.#maxBackoffMs = opts.maxBackoffMs ?? 60_000;
     this.#now = opts.now ?? Date.now;
     this.#random = opts.random ?? Math.random;
+    this.#crdRecheckMs = opts.crdRecheckMs ?? 60_000;
   }
 
   /** Queues changes (the latest change per report wins). */
@@ -160,8 +171,14 @@ export class PolicyReportWriter {
   }
 
   async #sync(signal: AbortSignal | undefined): Promise<SyncResult> {
-    const out: SyncResult = { created: [], updated: [], deleted: [], failed: [], trimmed: [], queued: 0, dropped: 0 };
+    const out: SyncResult = { created: [], updated: [], deleted: [], failed: [], trimmed: [], crdMissing: false, queued: 0, dropped: 0 };
     const now = this.#now();
+    if (this.#crdMissingUntil !== undefined && now < this.#crdMissingUntil) {
+      out.crdMissing = true;
+      out.queued = this.#queue.size;
+      out.dropped = this.#dropped;
+      return out;
+    }
     const batch = [...this.#queue].filter(([, p]) => (p.retryAt ?? 0) <= now).slice(0, this.#maxWrites);
     for (const [key, p] of batch) {
       if (signal?.aborted) break;
@@ -171,7 +188,15 @@ export class PolicyReportWriter {
         const trimmed = (results: number) => out.trimmed.push({ report: label(key, p), results });
         const done = p.op === 'upsert' ? await this.#upsert(p.report, signal, trimmed) : await this.#remove(p.ref, signal);
         if (done !== 'unchanged') out[done].push(label(key, p));
+        this.#crdMissingUntil = undefined;
       } catch (err) {
+        if (err instanceof CrdMissingError) {
+          // Nothing can be written: keep it all and look again later, rather than GET+POST every report every sync.
+          if (!this.#queue.has(key)) this.#put(key, p);
+          this.#crdMissingUntil = this.#now() + this.#crdRecheckMs;
+          out.crdMissing = true;
+          break;
+        }
         const status = err instanceof WriteError ? err.status : undefined;
         const conflict = err instanceof ConflictError;
         const retry = conflict || status === undefined || status === 429 || status >= 500;
@@ -186,6 +211,7 @@ export class PolicyReportWriter {
         if (retry && !conflict) break; // the server looks unwell: the rest wait for the next sync
       }
     }
+    out.crdMissing = this.#crdMissingUntil !== undefined;
     out.queued = this.#queue.size;
     out.dropped = this.#dropped;
     return out;
@@ -201,6 +227,7 @@ export class PolicyReportWriter {
         const results = this.#fit(report, ours, [], trimmed);
         const r = await this.#conn.request('POST', collectionPath(ref), body(report, results, undefined), { signal });
         if (r.status === 409 && attempt < 3) continue; // another replica created it first: merge into theirs
+        if (r.status === 404 && !/^namespaces? "/.test(statusMessage(r))) throw new CrdMissingError(`create ${ref.name}: HTTP 404: the wgpolicyk8s.io PolicyReport CRD is not installed`, 404);
         expectOk(r, 'create');
         this.#ours.set(refKey(ref), { keys: mine, report });
         return 'created';
@@ -289,15 +316,22 @@ class WriteError extends Error {
 /** Still 409 after reading again: someone else keeps writing the report. Retried later. */
 class ConflictError extends WriteError {}
 
-function expectOk(r: KubeReply, what: string): void {
-  if (r.status >= 200 && r.status < 300) return;
-  let message = r.body.trim().slice(0, 300) || r.statusText;
+/** A create answered 404 without naming a namespace: the resource type (the CRD) is not there. */
+class CrdMissingError extends WriteError {}
+
+function statusMessage(r: KubeReply): string {
   try {
     const s: unknown = JSON.parse(r.body);
-    if (isObject(s) && typeof s.message === 'string') message = s.message;
+    if (isObject(s) && typeof s.message === 'string') return s.message;
   } catch {
     // not a Status object
   }
+  return r.body.trim().slice(0, 300) || r.statusText;
+}
+
+function expectOk(r: KubeReply, what: string): void {
+  if (r.status >= 200 && r.status < 300) return;
+  const message = statusMessage(r);
   throw new (r.status === 409 ? ConflictError : WriteError)(`${what}: HTTP ${r.status}: ${message}`, r.status);
 }
 

@@ -23,8 +23,8 @@ export interface ObjectsServer {
   /** Namespaces listed at /api/v1/namespaces (serve's admission-context cache reads them). */
   namespaces: string[];
   seen: SeenWrite[];
-  /** When set and returning a status, the request is answered with it (and a Status body) instead. */
-  fail?: (method: string, path: string) => number | undefined;
+  /** When set and returning a status (and optionally the Status message), the request is answered with it instead. */
+  fail?: (method: string, path: string) => number | { status: number; message: string } | undefined;
   /** When set and returning true, the request is never answered (seen with status 0) until close() or the client gives up. */
   hold?: (method: string, path: string) => boolean;
   close: () => Promise<void>;
@@ -57,7 +57,8 @@ export async function startObjectsServer(tls: { cert: string; key: string }, tok
         return;
       }
       const injected = s.fail?.(method, path);
-      if (injected) return answer(injected, status(injected, 'InternalError', `injected ${injected}`));
+      if (typeof injected === 'number') return answer(injected, status(injected, 'InternalError', `injected ${injected}`));
+      if (injected) return answer(injected.status, status(injected.status, 'NotFound', injected.message));
       // Namespaces, as serve's admission-context cache lists and watches them (a watch stays open, quiet).
       if (method === 'GET' && path === '/api/v1/namespaces') {
         if (new URL(req.url ?? '/', 'https://localhost').searchParams.get('watch') === 'true') {
