@@ -129,3 +129,17 @@ test('no PolicyReport CRD: said once, not once per report and sync; said again w
   assert.equal((await reports.sync()).created.length, 2);
   assert.equal(lines.filter((l) => /CRD is installed/.test(l.msg)).length, 1);
 });
+
+test('shutdown names the changes the last sync left queued (a conflict in backoff), not only those cut off by the deadline', { timeout: 5000 }, async () => {
+  const store = new ReportStore();
+  store.record([verdict('a', 'x')]);
+  const { reports, lines } = await start(store, {});
+  await reports.sync();
+  server.fail = (method) => (method === 'PUT' ? 409 : undefined);
+  store.record([verdict('a', 'y')]);
+  await reports.sync();
+  await reports.close();
+  const left = lines.filter((l) => /not written/.test(l.msg));
+  assert.equal(left.length, 1);
+  assert.deepEqual(left[0].reports, ['PolicyReport a/cpol-p']);
+});

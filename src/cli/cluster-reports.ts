@@ -113,12 +113,16 @@ export async function startClusterReports(store: ReportStore, o: ClusterReportsO
       });
       const outcome = await Promise.race([last, late]);
       clearTimeout(timer);
-      if (outcome !== 'late') return;
-      abandon.abort(`shutdown deadline of ${shutdownDeadlineMs} ms`);
-      await last;
+      if (outcome === 'late') {
+        abandon.abort(`shutdown deadline of ${shutdownDeadlineMs} ms`);
+        await last;
+      }
+      // Left behind by the deadline, or still queued by the last sync (a server error, a conflict in backoff).
       const left = writer.pending();
+      if (left.length === 0) return;
       o.metrics?.policyReportChangesDropped.inc({ reason: 'shutdown' }, left.length);
-      log.error({ deadlineMs: shutdownDeadlineMs, notWritten: left.length, reports: left.slice(0, 20) }, 'shutdown: policy report changes not written to the cluster within the deadline (given up)');
+      const why = outcome === 'late' ? 'within the deadline (given up)' : 'by the last sync (still failing)';
+      log.error({ deadlineMs: shutdownDeadlineMs, notWritten: left.length, reports: left.slice(0, 20) }, `shutdown: policy report changes not written to the cluster ${why}`);
     },
   };
 }
