@@ -29,10 +29,13 @@ function labels(u: PermissionUser): Record<string, string> {
 function matchPods(u: PermissionUser): JsonObject {
   // Matched by namespace, never by requesting user: pods created by controllers (ReplicaSets, Jobs)
   // on the user's behalf are then checked too, and Kyverno's resourceFilters skip ReplicaSets.
-  // CREATE and UPDATE only: on DELETE Kyverno evaluates deny rules against the old object, and a pod
-  // admitted before a rule existed could then never be deleted, by its user or its controller.
-  return { any: [{ resources: { kinds: ['Pod'], namespaces: [...u.namespaces], operations: ['CREATE', 'UPDATE'] } }] };
+  return { any: [{ resources: { kinds: ['Pod'], namespaces: [...u.namespaces] } }] };
 }
+
+// On DELETE Kyverno evaluates deny rules against the old object: a pod admitted before a rule existed
+// could then never be deleted, by its user or its controller. The deny rules skip DELETE as the chart's do
+// (a precondition, not `match.operations`, so background scans still report existing pods).
+const NOT_DELETE: JsonObject = { all: [{ key: "{{ request.operation || 'BACKGROUND' }}", operator: 'NotEquals', value: 'DELETE' }] };
 
 function clusterPolicy(u: PermissionUser, name: string, title: string, rules: JsonObject[], spec: JsonObject = { validationFailureAction: 'Enforce', background: true }): KubeObject {
   return {
@@ -86,6 +89,7 @@ export function hostPathPolicy(u: PermissionUser): KubeObject {
     {
       name,
       match: matchPods(u),
+      preconditions: NOT_DELETE,
       validate: {
         message: `hostPath volumes are confined to ${goList(prefixes)}.`,
         foreach: [{ list: 'request.object.spec.volumes[?hostPath]', deny: { conditions: { all: outsideAll(prefixes) } } }],
@@ -98,6 +102,7 @@ export function hostPathPolicy(u: PermissionUser): KubeObject {
     rules.push({
       name: 'read-only-host-paths',
       match: matchPods(u),
+      preconditions: NOT_DELETE,
       validate: {
         message: `hostPath volumes under ${goList(readOnly)} must be mounted read-only (readOnly: true in every volumeMount).`,
         foreach: [
@@ -178,6 +183,7 @@ export function dropPrivilegesPolicies(u: PermissionUser): KubeObject[] {
         // root drivers. `projected` is the service-account token volume the API server adds.
         name: 'volume-types',
         match: m,
+        preconditions: NOT_DELETE,
         validate: {
           message: `Only the following types of volumes may be used: ${USER_VOLUME_TYPES.join(', ')} (and projected service-account tokens).`,
           deny: { conditions: { all: [{ key: "{{ request.object.spec.volumes[].keys(@)[] || '' }}", operator: 'AnyNotIn', value: ['name', ...USER_VOLUME_TYPES, 'projected', ''] }] } },
@@ -186,6 +192,7 @@ export function dropPrivilegesPolicies(u: PermissionUser): KubeObject[] {
       {
         name: 'projected-sources',
         match: m,
+        preconditions: NOT_DELETE,
         validate: {
           message: `Projected volumes may only hold ${PROJECTED_SOURCES.join(', ')} sources.`,
           // One deny over every source (no foreach: a pod without projected volumes passes rather than

@@ -68,3 +68,17 @@ for (const c of cases.filter((x) => x.denied !== undefined)) {
     assert.equal(r.code, 0);
   });
 }
+
+// The DELETE guard is a precondition (as the chart's), not match.operations, so that Kyverno's background
+// scan (no admission operation) still judges existing pods. A guard: podgate's `apply` evaluates as a
+// CREATE, so it passed with match.operations too.
+test('apply (no admission operation, as a background scan) still reports a pod with a gitRepo volume', async () => {
+  const rendered = join(dir, 'rendered.yaml');
+  const r0 = await runCli(['users', 'render', '--no-psp', users]);
+  assert.equal(r0.code, 0, r0.stderr);
+  writeFileSync(rendered, r0.stdout);
+  const pod = join(dir, 'pod.yaml');
+  writeFileSync(pod, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'bob-restricted' }, spec: cases[0]!.spec }));
+  const r = await runCli(['-o', 'json', 'apply', rendered, '--resource', pod]);
+  assert.match(r.stdout, /"rule": "volume-types",[^}]*"status": "fail"|"status": "fail",[^}]*"rule": "volume-types"/);
+});
