@@ -125,7 +125,8 @@ export function runAudit(input: AuditInput): AuditResult {
     const raw = w.object;
     const ns = raw.metadata.namespace ?? '';
     const name = raw.metadata.name ?? raw.metadata.generateName ?? '';
-    const unsent = webhookSkipsNamespace(input.kyvernoConfig, namespaceLabels(input.snapshot, ns));
+    const labels = namespaceLabels(input.snapshot, ns);
+    const unsent = webhookSkipsNamespace(input.kyvernoConfig, labels);
     if (unsent) {
       res.skipped.push({ kind: raw.kind, namespace: ns, name, reason: unsent });
       return;
@@ -157,7 +158,6 @@ export function runAudit(input: AuditInput): AuditResult {
       object = d.object;
     }
     res.summary.evaluated++;
-    const labels = namespaceLabels(input.snapshot, ns);
     const component = recognizeComponent(raw, catalog)?.id ?? 'unknown';
     const user = input.userNamespaces.get(ns);
     let any = false;

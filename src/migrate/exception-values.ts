@@ -2,14 +2,20 @@
 // unless `features.policyExceptions.enabled` is true (kyverno chart 3.0.9 ships false), and only reads
 // them from `features.policyExceptions.namespace` when that is set. Merged into the user's values text
 // with comments and order kept.
-import { isMap, parseDocument } from 'yaml';
+import { type Document, isMap, parseDocument } from 'yaml';
 import { HELM_YAML } from '../kube/index.js';
 
-/** The user's kyverno values with `features.policyExceptions.enabled: true` (everything else untouched). */
-export function enablePolicyExceptions(valuesText: string): string {
+/** The kyverno values as a document to edit (read as Helm reads them); throws on a syntax error or a non-map. */
+function kyvernoValuesDocument(valuesText: string): Document.Parsed {
   const doc = parseDocument(valuesText === '' ? '{}' : valuesText, HELM_YAML);
   if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message.split('\n')[0]);
   if (doc.contents !== null && !isMap(doc.contents)) throw new Error('the kyverno values must be a mapping');
+  return doc;
+}
+
+/** The user's kyverno values with `features.policyExceptions.enabled: true` (everything else untouched). */
+export function enablePolicyExceptions(valuesText: string): string {
+  const doc = kyvernoValuesDocument(valuesText);
   if (doc.contents === null) return 'features:\n  policyExceptions:\n    enabled: true\n';
   doc.setIn(['features', 'policyExceptions', 'enabled'], true);
   return doc.toString({ lineWidth: 0 });
@@ -21,9 +27,7 @@ export function enablePolicyExceptions(valuesText: string): string {
  * everything else in them (comments included), are kept.
  */
 export function keepPolicyExceptionsOff(valuesText: string): string {
-  const doc = parseDocument(valuesText === '' ? '{}' : valuesText, HELM_YAML);
-  if (doc.errors.length > 0) throw new Error(doc.errors[0]!.message.split('\n')[0]);
-  if (doc.contents !== null && !isMap(doc.contents)) throw new Error('the kyverno values must be a mapping');
+  const doc = kyvernoValuesDocument(valuesText);
   if (doc.hasIn(['features', 'policyExceptions', 'enabled'])) return valuesText;
   doc.setIn(['features', 'policyExceptions', 'enabled'], false);
   const node = doc.getIn(['features', 'policyExceptions'], true);

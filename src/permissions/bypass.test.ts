@@ -12,13 +12,16 @@ const { user } = parsePermissionUser({
   metadata: { name: 'ray' },
   spec: { uid: 1001, gid: 1001, releaseId: 'l9x71kv' },
 } as KubeObject);
-const policies = renderUser(user!, { psp: false })
-  .filter((o) => o.kind === 'ClusterPolicy')
-  .map((o) => {
-    const r = loadPolicy(o);
-    assert.deepEqual(r.errors, []);
-    return compilePolicy(r.policy!);
-  });
+/** A user's rendered ClusterPolicies, loaded and compiled (each must load without error). */
+const compiledFor = (u: Parameters<typeof renderUser>[0]) =>
+  renderUser(u, { psp: false })
+    .filter((o) => o.kind === 'ClusterPolicy')
+    .map((o) => {
+      const r = loadPolicy(o);
+      assert.deepEqual(r.errors, []);
+      return compilePolicy(r.policy!);
+    });
+const policies = compiledFor(user!);
 
 const container = (extra: Record<string, unknown> = {}) => ({
   name: 'c',
@@ -151,13 +154,7 @@ const { user: bob } = parsePermissionUser({
   metadata: { name: 'bob' },
   spec: { uid: 1002, gid: 1002, releaseId: 'bob1234', hostPaths: [{ pathPrefix: '/data/shared', readOnly: true }, { pathPrefix: '/home/bob' }, { pathPrefix: '/scratch', readOnly: true }, { pathPrefix: '/scratch/bob' }] },
 } as KubeObject);
-const bobPolicies = renderUser(bob!, { psp: false })
-  .filter((o) => o.kind === 'ClusterPolicy')
-  .map((o) => {
-    const r = loadPolicy(o);
-    assert.deepEqual(r.errors, []);
-    return compilePolicy(r.policy!);
-  });
+const bobPolicies = compiledFor(bob!);
 
 function bobPod(path: string, mounts: Record<string, unknown>[], init: Record<string, unknown>[] = []): KubeObject {
   const c = (name: string, m: Record<string, unknown>[]) => ({ name, image: 'busybox', securityContext: { allowPrivilegeEscalation: false, runAsUser: 1002 }, volumeMounts: m });
