@@ -6,6 +6,7 @@ import { checkDepth, checkObjectTypes, jsonDuplicateKey, MAX_DEPTH, normaliseObj
 import { isObject } from '../util/index.js';
 import type { KubeObject, LoadedObject } from './object.js';
 import { parseBulk } from './parse-bulk.js';
+import { jsonElementLines } from './json-lines.js';
 
 /** A problem with the user's input, pointing at file, document, line and field. */
 export interface InputError {
@@ -110,9 +111,13 @@ function parseInto(out: ParseResult, text: string, file: string, opts: ParseOpti
         out.errors.push({ code: 'DUPLICATE_KEY', file, document: 0, line, field: dup.path, message: `duplicate key ${JSON.stringify(dup.key)}` });
         return;
       }
+      // The line of each document (a top-level array's elements) and of each List item.
+      const lines = jsonElementLines(text);
       const docs = Array.isArray(v) ? v : [v];
       docs.forEach((d, i) => {
-        addDocument(out, d, file, i, () => 1, opts);
+        const docLine = lines.elements?.[i] ?? 1;
+        const items = !Array.isArray(v) ? lines.items : undefined;
+        addDocument(out, d, file, i, (j) => (j === undefined ? docLine : (items?.[j] ?? docLine)), opts);
       });
       return;
     }

@@ -231,6 +231,27 @@ const cases: Case[] = [
     stderr: /pod\.json:1: document 1: metadata\.name: duplicate key "name"/,
   },
   {
+    // `kubectl get pods -A -o json` prints a List over many lines: the error names the bad item's line.
+    name: 'a bad field in a pretty-printed JSON List names the line of its item',
+    files: {
+      'pods.json': JSON.stringify(
+        {
+          apiVersion: 'v1',
+          kind: 'List',
+          items: [
+            { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+            { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx', securityContext: { privileged: 'yes' } }] } },
+          ],
+        },
+        null,
+        2,
+      ),
+    },
+    argv: (d) => ['pss', 'check', '--level', 'restricted', join(d, 'pods.json')],
+    code: 2,
+    stderr: /pods\.json:21: document 1: items\[1\]\.spec\.containers\[0\]\.securityContext\.privileged: must be a boolean, found "yes"/,
+  },
+  {
     name: 'an empty file is an error, not "0 violations"',
     files: { 'p.yaml': GOOD_POLICY, 'empty.yaml': '' },
     argv: (d) => ['apply', join(d, 'p.yaml'), '-r', join(d, 'empty.yaml')],
