@@ -8,6 +8,10 @@ const cases: { name: string; argv: string[]; code: number; out?: RegExp; err?: R
   { name: 'an unknown option is a usage error (exit 2)', argv: ['--bogus'], code: 2, err: /unknown option '--bogus'/ },
   { name: 'an unknown command is a usage error (exit 2)', argv: ['frobnicate'], code: 2, err: /unknown command/ },
   { name: 'an invalid -o value is a usage error', argv: ['-o', 'xml', 'inventory'], code: 2, err: /xml/ },
+  { name: 'help for an unknown command is a usage error, not the general help', argv: ['help', 'frobnicate'], code: 2, err: /^error: unknown command 'frobnicate'\n/ },
+  { name: 'help for an unknown subcommand is a usage error', argv: ['psp', 'help', 'nope'], code: 2, err: /^error: unknown command 'nope'\n/ },
+  { name: 'help for a known subcommand prints its help', argv: ['help', 'psp', 'check'], code: 0, out: /--pod/ },
+  { name: 'help alone prints the general help', argv: ['help'], code: 0, out: /Commands:[\s\S]*migrate/ },
 ];
 
 for (const c of cases) {

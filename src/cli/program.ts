@@ -164,6 +164,33 @@ function terminalSafeIO(io: CliIO): CliIO {
   };
 }
 
+/**
+ * `help <command...>` at any command level: the command path with --help (Commander's help command shows
+ * one level only), or the first word that names no subcommand. Undefined when argv asks for no help.
+ */
+function helpRequest(program: Command, argv: readonly string[]): { argv: string[] } | { unknown: string } | undefined {
+  let cmd = program;
+  const find = (c: Command, word: string) => c.commands.find((x) => x.name() === word || x.aliases().includes(word));
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] as string;
+    if (word.startsWith('-')) return undefined;
+    if (word === 'help' && find(cmd, 'help') === undefined && cmd.commands.length > 0) {
+      const topics = argv.slice(i + 1);
+      if (topics.length === 0 || topics.some((t) => t.startsWith('-'))) return undefined;
+      for (const topic of topics) {
+        const sub = find(cmd, topic);
+        if (sub === undefined) return { unknown: topic };
+        cmd = sub;
+      }
+      return { argv: [...argv.slice(0, i), ...topics, '--help'] };
+    }
+    const sub = find(cmd, word);
+    if (sub === undefined) return undefined;
+    cmd = sub;
+  }
+  return undefined;
+}
+
 /** Runs podgate with argv (without node and script), returning the exit code. Never throws. */
 export async function run(argv: readonly string[], terminalOrNot: CliIO): Promise<number> {
   const io = terminalSafeIO(terminalOrNot);
@@ -175,8 +202,14 @@ export async function run(argv: readonly string[], terminalOrNot: CliIO): Promis
   setReadLimits();
   const program = buildProgram(ctx, { subcommandOwnsVersion: hasSubcommand(argv) });
   const debug = argv.includes('--debug');
+  const help = helpRequest(program, argv);
+  if (help !== undefined && 'unknown' in help) {
+    // Commander prints the general help for `help <unknown>` and exits 0; kubectl says it is unknown.
+    io.stderr(`error: unknown command '${help.unknown}'\n(run ${io.programName ?? 'podgate'} --help for usage)\n`);
+    return EXIT.usage;
+  }
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(help !== undefined ? help.argv : [...argv], { from: 'user' });
     return ctx.state.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {

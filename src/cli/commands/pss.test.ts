@@ -37,6 +37,30 @@ test('pss check exits 0 when everything is allowed', async () => {
   assert.equal(r.code, 0, r.stderr);
 });
 
+// What pss check cannot check is said on stderr, not passed over as "0 checked" or left out of the count.
+const ROLLOUT = `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: r, namespace: d}
+spec:
+  template:
+    spec:
+      containers: [{name: c, image: nginx, securityContext: {privileged: true}}]
+`;
+const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: d}\nspec: {ports: [{port: 80}]}\n';
+const notes: { name: string; stdin: string; stderr: RegExp; notStderr?: RegExp; code: number }[] = [
+  { name: 'a pod template of a kind PSA does not check is named', stdin: ROLLOUT, stderr: /^note: not checked: Rollout\/d\/r \(<stdin>\): a pod template[^\n]*\n$/, code: 0 },
+  { name: 'input without pods says nothing was checked', stdin: SERVICE, stderr: /^note: no Pod or pod template was found in the input: nothing was checked$/m, code: 0 },
+  { name: 'a checked pod needs no note', stdin: `${SERVICE}---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: d}\nspec: {containers: [{name: c, image: nginx}]}\n`, stderr: /^$/, code: 1 },
+];
+for (const c of notes) {
+  test(`pss check: ${c.name}`, async () => {
+    const r = await runCli(['pss', 'check', '--level', 'restricted', '-o', 'json', '-'], { stdin: c.stdin });
+    assert.equal(r.code, c.code, r.stderr);
+    assert.match(r.stderr, c.stderr);
+    JSON.parse(r.stdout);
+  });
+}
+
 const usage: { name: string; argv: string[]; err: RegExp }[] = [
   { name: 'an unknown level is a usage error', argv: ['pss', 'check', pods, '--level', 'strict'], err: /--level strict is not a level/ },
   { name: 'a malformed version is a usage error', argv: ['pss', 'check', pods, '--level', 'baseline', '--version', '1.24'], err: /--version 1.24 is not a policy version/ },

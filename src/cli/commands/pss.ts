@@ -2,10 +2,11 @@
 // and version) and `pss suggest` (PSA namespace labels a cluster dump's workloads already satisfy).
 import type { Command } from 'commander';
 import { LIVE_KINDS } from '../../cluster/index.js';
-import { buildSnapshot, type ClusterSnapshot, podView } from '../../kube/index.js';
+import { buildSnapshot, type ClusterSnapshot, type KubeObject, podView } from '../../kube/index.js';
 import { findUserNamespaces, usersInSnapshot } from '../../migrate/user-namespaces.js';
 import { renderUser } from '../../permissions/index.js';
 import { evaluatePod, isPssLevel, type NamespaceSuggestion, parsePssVersion, suggestNamespaceLabels } from '../../pss/index.js';
+import { isObject } from '../../util/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { type ClusterOptions, clusterOptions, readCluster } from '../cluster-input.js';
 import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
@@ -34,14 +35,22 @@ function registerCheck(pss: Command, ctx: CliContext): void {
       if (parsePssVersion(opts.version) === undefined) throw new UsageError(`pss check: --version ${opts.version} is not a policy version; use latest or v1.N (e.g. v1.24)`);
       const objects = await loadOrFail(ctx.io, paths, false);
       const rows: CheckRow[] = [];
+      // Objects with a pod template PSA does not know (an Argo Rollout, an OpenKruise CloneSet): PSA
+      // checks Pods and the built-in workload kinds only, so they are not checked, and the user is told.
+      const unchecked: string[] = [];
       for (const lo of objects) {
         const view = podView(lo.object);
-        if (!view) continue;
+        if (!view) {
+          if (hasPodTemplate(lo.object)) unchecked.push(`${lo.object.kind}/${lo.object.metadata?.namespace ? `${lo.object.metadata.namespace}/` : ''}${lo.object.metadata?.name ?? ''} (${lo.source.file})`);
+          continue;
+        }
         const r = evaluatePod({ metadata: view.metadata, spec: view.spec }, opts.level, opts.version);
         const m = lo.object.metadata;
         rows.push({ file: lo.source.file, kind: lo.object.kind, namespace: m.namespace ?? null, name: m.name ?? m.generateName ?? null, allowed: r.allowed, message: r.message ?? null });
       }
       if (rows.some((r) => !r.allowed)) ctx.state.exitCode = EXIT.failures;
+      if (unchecked.length > 0) ctx.io.stderr(`note: not checked: ${unchecked.join(', ')}: a pod template in a kind Pod Security Admission does not check (it checks Pods and the built-in workload kinds); the pods it creates are checked when they are created\n`);
+      if (rows.length === 0 && unchecked.length === 0) ctx.io.stderr('note: no Pod or pod template was found in the input: nothing was checked\n');
       if (format === 'json') return printJson(ctx.io, { results: rows });
       if (format === 'yaml') return printYaml(ctx.io, { results: rows });
       if (format === 'table') {
@@ -60,6 +69,14 @@ function registerCheck(pss: Command, ctx: CliContext): void {
       const denied = rows.filter((r) => !r.allowed).length;
       ctx.io.stdout(`${rows.length} checked at ${opts.level}:${opts.version}, ${rows.length - denied} allowed, ${denied} denied\n`);
     });
+}
+
+/** Whether an object of a kind podView does not know carries a pod template (spec.template.spec, or a CronJob-like jobTemplate). */
+function hasPodTemplate(o: KubeObject): boolean {
+  const spec: unknown = (o as { spec?: unknown }).spec;
+  if (!isObject(spec)) return false;
+  const template = isObject(spec.template) ? spec.template : isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec) ? spec.jobTemplate.spec.template : undefined;
+  return isObject(template) && isObject(template.spec) && Array.isArray(template.spec.containers);
 }
 
 /** What confines a user namespace when PSA cannot: the per-user policies, and why baseline is impossible. */
