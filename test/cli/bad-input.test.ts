@@ -153,7 +153,7 @@ const cases: Case[] = [
     files: { 'pod.yaml': POD.replace('kind: Pod', 'kind: Pood') },
     argv: (d) => ['pss', 'check', '--level', 'restricted', join(d, 'pod.yaml')],
     code: 0,
-    stderr: /^warning: .*pod\.yaml:1 \(document 1\): kind "Pood" is not a Kubernetes kind, so p is skipped \(did you mean "Pod"\?\)\n$/,
+    stderr: /^warning: .*pod\.yaml:1 \(document 1\): kind "Pood" is not a Kubernetes kind, so p is skipped \(did you mean "Pod"\?\)\nnote: no Pod or pod template was found in the input: nothing was checked\n$/,
   },
   {
     name: 'pss check names a kind with two letters swapped (Deploymnet)',
