@@ -27,7 +27,9 @@ export function parseImage(image: string): ImageInfo {
   const slash = rest.indexOf('/');
   if (slash >= 0) {
     const first = rest.slice(0, slash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost') {
+    // addDefaultRegistry: the first component names a host when it has a `.` or `:`, is `localhost`, or is
+    // not all lower-case (`Registry/nginx` is pulled from the host `Registry`, as the runtime reads it too).
+    if (first.includes('.') || first.includes(':') || first === 'localhost' || first.toLowerCase() !== first) {
       registry = first;
       rest = rest.slice(slash + 1);
     }

@@ -46,6 +46,7 @@ const images: { name: string; image: string; want: Partial<ReturnType<typeof par
   { name: 'a bare image defaults to docker.io and latest', image: 'nginx', want: { registry: 'docker.io', path: 'nginx', name: 'nginx', tag: 'latest' } },
   { name: 'a registry with a port is kept', image: 'localhost:5000/a/b:1', want: { registry: 'localhost:5000', path: 'a/b', name: 'b', tag: '1' } },
   { name: 'a digest leaves the tag empty', image: 'r.io/x@sha256:abc', want: { registry: 'r.io', tag: '', digest: 'sha256:abc' } },
+  { name: 'an upper-case first component is the registry', image: 'Registry/a/b:1', want: { registry: 'Registry', path: 'a/b', name: 'b', tag: '1' } },
 ];
 for (const c of images) {
   test(c.name, () => {
