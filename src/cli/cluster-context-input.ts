@@ -21,7 +21,7 @@ export interface ContextOptions {
 
 /** Adds `--exception` (and, unless the command has them, `--cluster` and `--kyverno-values`). */
 export function contextOptions(cmd: Command, opts: { cluster?: boolean; kyvernoValues?: boolean } = {}): Command {
-  if (opts.cluster !== false) cmd.option('--cluster <path...>', 'cluster dump (files or folders; a folder with cluster/ inside reads that): Namespaces (labels), ConfigMaps and PolicyExceptions');
+  if (opts.cluster !== false) cmd.option('--cluster <path...>', 'cluster dump (files or folders; a folder with cluster/ inside reads that): Namespaces (labels), ConfigMaps, PolicyExceptions, RoleBindings and ClusterRoleBindings (requesters\' roles)');
   cmd.option('--exception <file>', 'Kyverno PolicyException file or folder (kyverno.io/v2alpha1), in effect only when --kyverno-values enables them (repeatable)', collect);
   if (opts.kyvernoValues !== false) cmd.option('--kyverno-values <file>', "the kyverno chart's values file (features.policyExceptions; chart 3.0.9 defaults when absent)");
   return cmd;
@@ -73,7 +73,7 @@ export function contextFromObjects(
   if (built.problems.length > 0) throw new UsageError(`${what}: ${label}invalid PolicyException:\n  ${built.problems.join('\n  ')}`);
   for (const w of built.warnings) io.stderr(`warning: ${label}${w}\n`);
   if (!cluster) {
-    const { configMaps: _unknown, ...rest } = built.context;
+    const { configMaps: _unknown, bindings: _none, ...rest } = built.context;
     return rest;
   }
   return built.context;

@@ -4,7 +4,7 @@
 // policy context step of kyverno@v1.10.7:pkg/webhooks/utils/policy_context_builder.go.
 import { loadObjects } from '../cluster/index.js';
 import { type AdmissionRequest, formatInputError, type KubeObject, lineAt, requestMatchKind } from '../kube/index.js';
-import type { ClusterContext } from '../kyverno/config/index.js';
+import { type ClusterContext, requesterRoles } from '../kyverno/config/index.js';
 import {
   compilePolicySet,
   DEFAULT_PROFILE,
@@ -73,7 +73,7 @@ export interface ClusterContextProvider {
 
 /** Options of createKyvernoEngine. */
 export interface EngineOptions {
-  /** Namespaces, ConfigMaps and PolicyExceptions from a dump or a watch cache. */
+  /** Namespaces, ConfigMaps, PolicyExceptions and RBAC bindings from a dump or a watch cache. */
   context?: ClusterContextProvider;
   /** Labels of a namespace (from a cluster dump); unknown namespaces get only the automatic name label. */
   namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined;
@@ -114,7 +114,8 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
       gvk: requestMatchKind(request),
       ...(request.subResource ? { subresource: request.subResource } : {}),
       namespaceLabels,
-      requestInfo: { userInfo: request.userInfo },
+      // Kyverno gives every request the roles and cluster roles its requester is bound to (GetRoleRef).
+      requestInfo: cluster?.bindings ? { userInfo: request.userInfo, ...requesterRoles(cluster.bindings, request.userInfo) } : { userInfo: request.userInfo },
       ...(cluster?.configMaps ? { configMaps: cluster.configMaps } : {}),
       ...(cluster && cluster.exceptions.length > 0 ? { exceptions: cluster.exceptions } : {}),
       ...(opts.profile ? { profile: opts.profile } : {}),

@@ -18,8 +18,11 @@ export interface ObjectCache {
   status(): CacheStatus;
 }
 
-/** The resource types admission needs for these ConfigMap references and exception features. */
-export function contextResources(features: ExceptionFeatures, refs: readonly ConfigMapRef[]): WatchedResource[] {
+/**
+ * The resource types admission needs for these ConfigMap references and exception features, plus the RBAC
+ * bindings when a policy reads the requester's roles (`roles`/`clusterRoles`).
+ */
+export function contextResources(features: ExceptionFeatures, refs: readonly ConfigMapRef[], roles = false): WatchedResource[] {
   const out: WatchedResource[] = [{ kind: 'Namespace', apiVersion: 'v1', resource: 'namespaces' }];
   const anyNamespace = refs.some((r) => r.namespace === '*');
   const namespaces = anyNamespace ? [] : [...new Set(refs.map((r) => r.namespace))].sort();
@@ -27,6 +30,10 @@ export function contextResources(features: ExceptionFeatures, refs: readonly Con
   for (const ns of namespaces) out.push({ kind: 'ConfigMap', apiVersion: 'v1', resource: 'configmaps', namespace: ns });
   if (features.enabled) {
     out.push({ kind: 'PolicyException', apiVersion: 'kyverno.io/v2alpha1', resource: 'policyexceptions', optional: true, ...(features.namespace ? { namespace: features.namespace } : {}) });
+  }
+  if (roles) {
+    out.push({ kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'rolebindings' });
+    out.push({ kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', resource: 'clusterrolebindings' });
   }
   return out;
 }

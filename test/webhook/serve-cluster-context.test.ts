@@ -189,6 +189,76 @@ describe('serve --kubeconfig keeps Namespaces in a watch cache', () => {
   });
 });
 
+// Kyverno gives every request the roles and cluster roles its requester is bound to (GetRoleRef); a rule
+// matching `clusterRoles` never applied in serve, which had no RBAC bindings, so a tenant's privileged pod
+// was admitted.
+const ROLES_POLICY = write(
+  'tenants.yaml',
+  `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: tenants-unprivileged}
+spec:
+  validationFailureAction: Enforce
+  background: false
+  rules:
+  - name: tenant-cluster-role
+    match: {any: [{resources: {kinds: [Pod]}, clusterRoles: [tenant]}]}
+    validate:
+      message: tenants may not run privileged containers
+      pattern: {spec: {containers: [{=(securityContext): {=(privileged): false}}]}}
+`,
+);
+const CRB = 'rbac.authorization.k8s.io/v1 clusterrolebindings';
+const RB = 'rbac.authorization.k8s.io/v1 rolebindings';
+const tenantBinding: StoredObject = {
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRoleBinding',
+  metadata: { name: 'tenants' },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tenant' },
+  subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'tenants' }],
+};
+const privilegedReview = (groups: string[]) => {
+  const r = podReview({ namespace: 'team-a' }) as { request: { userInfo: { groups: string[] }; object: { spec: { containers: Record<string, unknown>[] } } } };
+  r.request.userInfo.groups = groups;
+  r.request.object.spec.containers[0]!.securityContext = { privileged: true };
+  return JSON.stringify(r);
+};
+
+describe('serve --kubeconfig with a policy that matches cluster roles', () => {
+  let api: WatchApiServer;
+  let s: Served;
+  before(async () => {
+    api = await startWatchApiServer({ [NS]: [ns('team-a', {})], [CRB]: [tenantBinding], [RB]: [] });
+    s = await serve(['--policy', ROLES_POLICY, '--kubeconfig', api.kubeconfig]);
+    await until('ready', async () => ((await readyz(s.port)).status === 200 ? true : undefined));
+  });
+  after(async () => {
+    await stop(s);
+    await api.close();
+  });
+
+  test('RoleBindings and ClusterRoleBindings are watched', async () => {
+    const r = await readyz(s.port);
+    assert.deepEqual(
+      r.body.cluster?.resources.map((x) => [x.resource, x.state]),
+      [
+        ['/api/v1/namespaces', 'synced'],
+        ['/apis/rbac.authorization.k8s.io/v1/rolebindings', 'synced'],
+        ['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', 'synced'],
+      ],
+    );
+  });
+
+  test('a requester bound to the cluster role is matched; others are not; a removed binding stops matching', async () => {
+    const denied = await allowed(s.port, privilegedReview(['tenants', 'system:authenticated']));
+    assert.equal(denied.allowed, false);
+    assert.match(denied.status?.message ?? '', /tenant-cluster-role: 'validation error: tenants may not run privileged containers/);
+    assert.equal((await allowed(s.port, privilegedReview(['system:authenticated']))).allowed, true);
+    api.remove(CRB, 'tenants');
+    await until('the binding gone', async () => ((await allowed(s.port, privilegedReview(['tenants', 'system:authenticated']))).allowed ? true : undefined));
+  });
+});
+
 describe('serve --kubeconfig before and without a synced cache', () => {
   test('an API server that fails its lists: /readyz 503 naming the failure, enforce denies, then the retry syncs', async () => {
     const api = await startWatchApiServer({ [NS]: [ns('team-a', { tier: 'user' })] });

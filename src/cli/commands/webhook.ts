@@ -8,7 +8,7 @@ import { type Command, Option } from 'commander';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
 import { ClusterCache, connectKube, LiveClusterError } from '../../cluster/index.js';
 import { parseGoDuration, parseQuantity, quantityToNumber, toYamlText } from '../../kube/index.js';
-import { configMapRefs, DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters } from '../../kyverno/config/index.js';
+import { configMapRefs, DEFAULT_EXCLUDE_GROUPS, DEFAULT_RESOURCE_FILTERS, type KyvernoConfig, parseResourceFilters, policiesUseRoles } from '../../kyverno/config/index.js';
 import {
   type BuildOptions,
   breakGlassCommand,
@@ -325,7 +325,7 @@ async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogg
         return () => listeners.delete(l);
       },
     },
-    build: { context: provider, onPolicies: (policies) => c.watch(contextResources(features, configMapRefs(policies))) },
+    build: { context: provider, onPolicies: (policies) => c.watch(contextResources(features, configMapRefs(policies), policiesUseRoles(policies))) },
   };
 }
 

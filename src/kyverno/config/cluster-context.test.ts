@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../kube/index.js';
 import { loadPolicy, type Policy } from '../model/index.js';
-import { buildClusterContext, configMapRefs, DEFAULT_EXCEPTION_FEATURES, exceptionFeaturesFromValues } from './cluster-context.js';
+import { buildClusterContext, configMapRefs, DEFAULT_EXCEPTION_FEATURES, exceptionFeaturesFromValues, policiesUseRoles, requesterRoles } from './cluster-context.js';
 
 const exception = (name: string, namespace: string): KubeObject => ({
   apiVersion: 'kyverno.io/v2alpha1',
@@ -95,4 +95,31 @@ test('the ConfigMaps policies read: static names, `default` for an empty namespa
     { namespace: 'default', name: 'defaults' },
     { namespace: '*', name: 'per-ns' },
   ]);
+});
+
+test('requester roles: RoleBindings of every namespace, then ClusterRoleBindings; service accounts default to the binding namespace', () => {
+  const rb = (namespace: string, name: string, kind: string, role: string, subjects: unknown[]): KubeObject =>
+    ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name, namespace }, roleRef: { kind, name: role }, subjects }) as unknown as KubeObject;
+  const crb = (name: string, role: string, subjects: unknown[]): KubeObject =>
+    ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { kind: 'ClusterRole', name: role }, subjects }) as unknown as KubeObject;
+  const { context } = buildClusterContext([
+    crb('view-all', 'view', [{ kind: 'Group', name: 'devs' }]),
+    rb('team-b', 'ci', 'Role', 'deployer', [{ kind: 'ServiceAccount', name: 'ci' }]),
+    rb('team-a', 'edit', 'ClusterRole', 'edit', [{ kind: 'User', name: 'alice' }, { kind: 'ServiceAccount', name: 'ci', namespace: 'team-b' }]),
+    crb('sa-without-namespace', 'never', [{ kind: 'ServiceAccount', name: 'ci' }]),
+  ]);
+  const bindings = context.bindings ?? [];
+  assert.deepEqual(requesterRoles(bindings, { username: 'system:serviceaccount:team-b:ci', groups: ['devs'] }), { roles: ['team-b:deployer'], clusterRoles: ['edit', 'view'] });
+  assert.deepEqual(requesterRoles(bindings, { username: 'alice' }), { roles: [], clusterRoles: ['edit'] });
+  assert.deepEqual(requesterRoles(bindings, { username: 'devs' }), { roles: [], clusterRoles: [] });
+});
+
+test('policiesUseRoles: roles or clusterRoles in match/exclude (any, all, legacy) or request.roles/clusterRoles variables', () => {
+  const policy = (rule: Record<string, unknown>): Policy =>
+    loadPolicy({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'p' }, spec: { rules: [{ name: 'r', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { pattern: { spec: {} } }, ...rule }] } } as unknown as KubeObject).policy!;
+  assert.equal(policiesUseRoles([policy({})]), false);
+  assert.equal(policiesUseRoles([policy({ exclude: { any: [{ clusterRoles: ['cluster-admin'] }] } })]), true);
+  assert.equal(policiesUseRoles([policy({ match: { all: [{ resources: { kinds: ['Pod'] }, roles: ['ns:r'] }] } })]), true);
+  assert.equal(policiesUseRoles([policy({ match: { resources: { kinds: ['Pod'] }, clusterRoles: ['x'] } })]), true);
+  assert.equal(policiesUseRoles([policy({ preconditions: { all: [{ key: '{{ request.clusterRoles }}', operator: 'AnyIn', value: ['x'] }] } })]), true);
 });

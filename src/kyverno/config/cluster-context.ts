@@ -40,6 +40,14 @@ export function exceptionFeaturesFromValues(values: unknown): { features: Except
   return { features: { enabled, namespace }, errors };
 }
 
+/** A RoleBinding (namespace set) or ClusterRoleBinding (namespace ''), as Kyverno's GetRoleRef reads it. */
+export interface RoleBindingData {
+  namespace: string;
+  roleKind: string;
+  roleName: string;
+  subjects: readonly { kind: string; name: string; namespace: string }[];
+}
+
 /** The cluster as Kyverno's admission controller sees it; plain data, never changed after it is built. */
 export interface ClusterContext {
   /** Labels of every known namespace, by name. */
@@ -50,6 +58,11 @@ export interface ClusterContext {
   exceptions: readonly PolicyException[];
   /** Exceptions present but not in effect, each with the reason (`ns/name: ...`). */
   ignoredExceptions: readonly string[];
+  /**
+   * RoleBindings and ClusterRoleBindings (by namespace, then name), from which each request's `roles` and
+   * `clusterRoles` are computed; absent when no cluster is known (requests then have none).
+   */
+  bindings?: readonly RoleBindingData[];
 }
 
 /** Where a context's objects may be unusable: invalid PolicyExceptions, with field paths. */
@@ -84,9 +97,13 @@ export function buildClusterContext(
   const exceptions: PolicyException[] = [];
   const ignored: string[] = [];
   const problems: string[] = [];
+  const bindings: (RoleBindingData & { name: string })[] = [];
   objects.forEach((o, i) => {
     const md = o.metadata ?? {};
-    if (o.kind === 'Namespace' && o.apiVersion === 'v1' && typeof md.name === 'string') {
+    if ((o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') && o.apiVersion.startsWith('rbac.authorization.k8s.io/') && typeof md.name === 'string') {
+      const b = bindingData(o, o.kind === 'RoleBinding' ? (typeof md.namespace === 'string' && md.namespace !== '' ? md.namespace : 'default') : '');
+      if (b) bindings.push({ ...b, name: md.name });
+    } else if (o.kind === 'Namespace' && o.apiVersion === 'v1' && typeof md.name === 'string') {
       // The API server adds kubernetes.io/metadata.name to every namespace (1.21+).
       namespaces[md.name] = { ...stringRecord(md.labels), 'kubernetes.io/metadata.name': md.name };
     } else if (o.kind === 'ConfigMap' && o.apiVersion === 'v1' && typeof md.name === 'string') {
@@ -105,7 +122,69 @@ export function buildClusterContext(
     }
   });
   const warnings = ignored.map((r) => `PolicyException ${r}: Kyverno ignores it, so it protects nothing`);
-  return { context: { namespaces, configMaps, exceptions, ignoredExceptions: ignored }, problems, warnings };
+  // Listers return no particular order; namespace then name keeps `request.roles` reproducible.
+  bindings.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const bindingList = bindings.map(({ name: _name, ...b }) => b);
+  return { context: { namespaces, configMaps, exceptions, ignoredExceptions: ignored, bindings: bindingList }, problems, warnings };
+}
+
+function bindingData(o: KubeObject, namespace: string): RoleBindingData | undefined {
+  const ref = (o as { roleRef?: unknown }).roleRef;
+  if (!isObject(ref) || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return undefined;
+  const list = (o as { subjects?: unknown }).subjects;
+  const subjects: { kind: string; name: string; namespace: string }[] = [];
+  for (const s of Array.isArray(list) ? list : []) {
+    if (isObject(s) && typeof s.kind === 'string' && typeof s.name === 'string') subjects.push({ kind: s.kind, name: s.name, namespace: typeof s.namespace === 'string' ? s.namespace : '' });
+  }
+  return { namespace, roleKind: ref.kind, roleName: ref.name, subjects };
+}
+
+const SA_PREFIX = 'system:serviceaccount:';
+
+/** True when one of a binding's subjects is the requester (matchBindingSubjects). */
+function bindsRequester(b: RoleBindingData, username: string, groups: readonly string[]): boolean {
+  return b.subjects.some((s) => {
+    if (s.kind === 'ServiceAccount') {
+      // A subject without a namespace is in the binding's own (none for a ClusterRoleBinding).
+      const ns = s.namespace !== '' ? s.namespace : b.namespace;
+      return ns !== '' && username === `${SA_PREFIX}${ns}:${s.name}`;
+    }
+    if (s.kind === 'Group') return groups.includes(s.name);
+    if (s.kind === 'User') return username === s.name;
+    return false;
+  });
+}
+
+/**
+ * The roles (`namespace:name`) and cluster roles the requester is bound to, as Kyverno 1.10.7 computes them
+ * for every admission request (pkg/userinfo/roles.go, GetRoleRef): RoleBindings of every namespace (a Role
+ * as `ns:name`, a ClusterRole by name), then ClusterRoleBindings to a ClusterRole.
+ */
+export function requesterRoles(bindings: readonly RoleBindingData[], user: { username?: string; groups?: readonly string[] }): { roles: string[]; clusterRoles: string[] } {
+  const username = user.username ?? '';
+  const groups = user.groups ?? [];
+  const roles: string[] = [];
+  const fromRoleBindings: string[] = [];
+  const fromClusterBindings: string[] = [];
+  for (const b of bindings) {
+    if (!bindsRequester(b, username, groups)) continue;
+    if (b.namespace !== '') {
+      if (b.roleKind === 'Role') roles.push(`${b.namespace}:${b.roleName}`);
+      else if (b.roleKind === 'ClusterRole') fromRoleBindings.push(b.roleName);
+    } else if (b.roleKind === 'ClusterRole') fromClusterBindings.push(b.roleName);
+  }
+  return { roles, clusterRoles: [...fromRoleBindings, ...fromClusterBindings] };
+}
+
+/** True when a policy reads the requester's roles: `roles`/`clusterRoles` in match or exclude, or `request.roles`/`request.clusterRoles`. */
+export function policiesUseRoles(policies: readonly Policy[]): boolean {
+  const filterUses = (f: unknown): boolean => {
+    if (!isObject(f)) return false;
+    const has = (v: unknown) => Array.isArray(v) && v.length > 0;
+    if (has(f.roles) || has(f.clusterRoles)) return true;
+    return [f.any, f.all].some((l) => Array.isArray(l) && l.some(filterUses));
+  };
+  return policies.some((p) => p.rules.some((r) => filterUses(r.match) || filterUses(r.exclude) || /request\.(cluster)?[rR]oles/.test(JSON.stringify([r.context ?? null, r.preconditions ?? null, r.validate ?? null, r.mutate ?? null]))));
 }
 
 /** A ConfigMap a policy reads: namespace and name, `*` where either is computed from variables. */

@@ -12,5 +12,5 @@ export {
   parseResourceFilters,
   webhookSkipsNamespace,
 } from './resource-filters.js';
-export type { ClusterContext, ClusterContextBuild, ConfigMapRef, ExceptionFeatures } from './cluster-context.js';
-export { buildClusterContext, configMapRefs, DEFAULT_EXCEPTION_FEATURES, exceptionFeaturesFromValues } from './cluster-context.js';
+export type { ClusterContext, ClusterContextBuild, ConfigMapRef, ExceptionFeatures, RoleBindingData } from './cluster-context.js';
+export { buildClusterContext, configMapRefs, DEFAULT_EXCEPTION_FEATURES, exceptionFeaturesFromValues, policiesUseRoles, requesterRoles } from './cluster-context.js';
