@@ -23,6 +23,7 @@ import type { ActionOverride } from './effective-action.js';
 import type { AdmissionEngine, EngineAnswer, MutationOutcome } from './handle-review.js';
 import type { PspEvaluator } from './psp-shadow.js';
 import { type PolicyVerdict, policyKey } from './results.js';
+import { isObject, type JsonValue } from '../util/index.js';
 
 /** Policies read from files, or every problem found (file, document, field). */
 export type LoadedPolicies = { ok: true; policies: Policy[]; warnings?: string[] } | { ok: false; problems: string[] };
@@ -83,6 +84,30 @@ export interface EngineOptions {
   profile?: EngineProfile;
 }
 
+/**
+ * The admission request as Kyverno puts it in the policy context (AddRequest: the AdmissionRequest marshalled
+ * by Go): omitempty fields (subResource, requestKind, requestResource, requestSubResource, name, namespace,
+ * dryRun) only when set; object, oldObject and options are RawExtensions, `null` when absent (no oldObject
+ * on CREATE, no object on DELETE).
+ */
+function admissionRequestFields(r: AdmissionRequest): Record<string, JsonValue> {
+  const raw = r as unknown as Record<string, unknown>;
+  const out: Record<string, JsonValue> = { uid: r.uid, kind: r.kind, resource: r.resource as unknown as JsonValue };
+  if (r.subResource) out.subResource = r.subResource;
+  if (isObject(raw.requestKind)) out.requestKind = raw.requestKind;
+  if (isObject(raw.requestResource)) out.requestResource = raw.requestResource;
+  if (typeof raw.requestSubResource === 'string' && raw.requestSubResource !== '') out.requestSubResource = raw.requestSubResource;
+  if (r.name) out.name = r.name;
+  if (r.namespace) out.namespace = r.namespace;
+  out.operation = r.operation;
+  out.userInfo = r.userInfo as unknown as JsonValue;
+  out.object = (r.object ?? null) as JsonValue;
+  out.oldObject = (r.oldObject ?? null) as JsonValue;
+  if (typeof r.dryRun === 'boolean') out.dryRun = r.dryRun;
+  out.options = isObject(raw.options) ? raw.options : null;
+  return out;
+}
+
 // Kyverno registers its mutating webhook for CREATE and UPDATE only (as admitResource does).
 const MUTATING_OPERATIONS = new Set(['CREATE', 'UPDATE']);
 
@@ -119,6 +144,7 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
       ...(cluster?.configMaps ? { configMaps: cluster.configMaps } : {}),
       ...(cluster && cluster.exceptions.length > 0 ? { exceptions: cluster.exceptions } : {}),
       ...(opts.profile ? { profile: opts.profile } : {}),
+      admissionRequest: admissionRequestFields(request),
     };
     return { resource, ctx, namespaceLabels };
   };

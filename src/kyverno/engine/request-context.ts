@@ -102,6 +102,7 @@ function buildBaseContextUncached(resource: KubeObject, ctx: EvaluationContext):
     userInfo: info?.userInfo,
     roles: info?.roles,
     clusterRoles: info?.clusterRoles,
+    admission: ctx.admissionRequest,
   });
   const global = ctx.values?.global;
   if (global !== undefined) {

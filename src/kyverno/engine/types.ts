@@ -85,6 +85,12 @@ export interface EvaluationContext {
   clock?: () => Date;
   /** Which Kyverno version's behaviour to follow where versions differ (default: 1.10). */
   profile?: EngineProfile;
+  /**
+   * The admission request as Kyverno's context holds it under `request` (the whole AdmissionRequest: uid,
+   * kind, resource, subResource, name, dryRun, options, …); object, oldObject, operation, namespace and
+   * userInfo still come from the fields above. Absent outside admission (`podgate test`, `apply`).
+   */
+  admissionRequest?: Readonly<Record<string, JsonValue>>;
   /** PolicyExceptions in effect (plain data; the caller applies Kyverno's feature flag and namespace restriction). */
   exceptions?: readonly PolicyException[];
   /**

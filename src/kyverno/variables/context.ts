@@ -15,6 +15,8 @@ export interface RequestContextInput {
   userInfo?: UserInfo;
   roles?: string[];
   clusterRoles?: string[];
+  /** The rest of the admission request (uid, kind, resource, subResource, name, dryRun, options, …); the fields above win. */
+  admission?: Readonly<Record<string, JsonValue>>;
 }
 
 const SA_PREFIX = 'system:serviceaccount:';
@@ -22,6 +24,8 @@ const SA_PREFIX = 'system:serviceaccount:';
 /** Builds the base context: request.*, serviceAccountName/Namespace and images. */
 export function buildContext(input: RequestContextInput): JsonObject {
   const request: JsonObject = {};
+  // Own keys only: a request field named `__proto__` must stay an ordinary key.
+  if (input.admission) for (const [k, v] of Object.entries(input.admission)) setOwn(request, k, v);
   if (input.object) request.object = input.object as unknown as JsonObject;
   if (input.oldObject) request.oldObject = input.oldObject as unknown as JsonObject;
   if (input.operation) request.operation = input.operation;
