@@ -96,3 +96,52 @@ test('admit: on CREATE request.oldObject is null and request.resource is set, so
   assert.equal(response.allowed, false, JSON.stringify(response));
   assert.match(response.status?.message ?? '', /new-pods-only: 'validation error: new pods need a team label/);
 });
+
+// Kyverno's admission context always holds serviceAccountName and serviceAccountNamespace (AddServiceAccount,
+// called by newJsonContext for every request): '' for a user that is not a service account. podgate left
+// them out, so `{{ serviceAccountName }}` was a rule error for people, which a failurePolicy Ignore policy
+// lets through: a person created the pods only the CI service account may create.
+const saPolicy = join(dir, 'ci-deployer-only.yaml');
+writeFileSync(
+  saPolicy,
+  `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: ci-deployer-only
+spec:
+  validationFailureAction: Enforce
+  failurePolicy: Ignore
+  background: false
+  rules:
+    - name: deployer
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+              namespaces: [ci]
+      validate:
+        message: "only ci/deployer may create pods in ci, not '{{ serviceAccountNamespace }}/{{ serviceAccountName }}'"
+        deny:
+          conditions:
+            any:
+              - key: "{{ serviceAccountName }}"
+                operator: NotEquals
+                value: deployer
+`,
+);
+
+for (const c of [
+  { username: 'alice', denied: "not '/'" },
+  { username: 'system:serviceaccount:ci:other', denied: "not 'ci/other'" },
+  { username: 'system:serviceaccount:ci:deployer' },
+]) {
+  test(`admit: serviceAccountName for ${c.username} ${c.denied ? 'denies' : 'admits'} the pod`, async () => {
+    const p = pod(false);
+    p.metadata.namespace = 'ci';
+    const f = review({ namespace: 'ci', operation: 'CREATE', userInfo: { username: c.username }, object: p });
+    const r = await runCli(['-o', 'json', 'admit', '--policy', saPolicy, '--request', f]);
+    const response = (JSON.parse(r.stdout) as { response: { allowed: boolean; status?: { message: string }; warnings?: string[] } }).response;
+    assert.equal(response.allowed, c.denied === undefined, JSON.stringify(response));
+    if (c.denied) assert.ok(response.status?.message.includes(`deployer: only ci/deployer may create pods in ci, ${c.denied}`), response.status?.message);
+  });
+}

@@ -37,6 +37,12 @@ export function buildContext(input: RequestContextInput): JsonObject {
   }
   const ctx: JsonObject = { request };
   const username = input.userInfo?.username ?? '';
+  // Kyverno's admission context always holds both (AddServiceAccount): '' for a requester that is not a
+  // service account. (Kyverno slices any username after 22 characters; only the real prefix counts here.)
+  if (input.admission) {
+    ctx.serviceAccountNamespace = '';
+    ctx.serviceAccountName = '';
+  }
   if (username.startsWith(SA_PREFIX)) {
     const rest = username.slice(SA_PREFIX.length);
     const i = rest.indexOf(':');
