@@ -12,6 +12,7 @@ import {
   inAdmission,
   createJsonPatch,
   type EvaluationContext,
+  imageInfoError,
   evaluatePolicy,
   filterKyvernoPatches,
   loadPolicyList,
@@ -23,7 +24,7 @@ import type { ActionOverride } from './effective-action.js';
 import type { AdmissionEngine, EngineAnswer, MutationOutcome } from './handle-review.js';
 import type { PspEvaluator } from './psp-shadow.js';
 import { type PolicyVerdict, policyKey } from './results.js';
-import { isObject, type JsonValue } from '../util/index.js';
+import { isObject, type JsonObject, type JsonValue } from '../util/index.js';
 
 /** Policies read from files, or every problem found (file, document, field). */
 export type LoadedPolicies = { ok: true; policies: Policy[]; warnings?: string[] } | { ok: false; problems: string[] };
@@ -175,10 +176,27 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
     return { patched };
   };
 
+  /**
+   * Kyverno's policy context cannot be built (an image of the request's object it cannot parse): the answer
+   * of a Kyverno webhook that has policies for the request (it is registered for their kinds), whatever they
+   * say. kyverno@v1.10.7 pkg/webhooks/resource/handlers.go (`failed create policy context`) and
+   * pkg/engine/policycontext (AddImageInfos of the new object).
+   */
+  const contextError = (request: AdmissionRequest, kinds: (c: ReturnType<typeof set.candidates>) => boolean, ctx: EvaluationContext): string | undefined => {
+    const object = request.object;
+    if (!object || !isObject(object as unknown)) return undefined;
+    const err = imageInfoError(object as unknown as JsonObject);
+    if (!err) return undefined;
+    const c = set.candidates(ctx.gvk?.kind ?? object.kind, ctx.subresource, { operation: ctx.operation ?? 'CREATE', objects: [object, ctx.oldObject] });
+    return kinds(c) ? `failed create policy context: failed to add image information to the policy rule context: ${err}` : undefined;
+  };
+
   /** The /mutate answer: the patch from the request object to the mutated one, or the refusal. */
   const mutateOutcome = (request: AdmissionRequest): MutationOutcome => {
     const { resource, ctx } = prepare(request);
     if (!resource) return { patch: [] };
+    const failed = MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE') ? contextError(request, (c) => c.mutate.length > 0, ctx) : undefined;
+    if (failed) return { patch: [], blocked: failed };
     const m = mutation(resource, ctx);
     if (m.blocked) return { patch: [], blocked: m.blocked };
     return { patch: m.patched === resource ? [] : filterKyvernoPatches(createJsonPatch(resource, m.patched)) };
@@ -195,6 +213,8 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
     validate(request, failurePolicy, options = {}): EngineAnswer {
       const { resource, ctx, namespaceLabels } = prepare(request);
       if (!resource) return { results: [], overrides, namespaceLabels };
+      const failed = contextError(request, (c) => c.validate.some((p) => failurePolicy === undefined || p.policy.failurePolicy === failurePolicy), ctx);
+      if (failed) return { results: [], overrides, namespaceLabels, contextError: failed };
       // The API server calls the validating webhook with the object the mutating webhook's patch
       // produced, so it is validated as sent; only a caller whose object skipped /mutate (admit, shadow
       // mode) asks for the mutations to be applied first.

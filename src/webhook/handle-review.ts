@@ -4,7 +4,7 @@
 // pkg/webhooks/handlers/filter.go (resource filters).
 import type { AdmissionRequest, AdmissionReview } from '../kube/index.js';
 import { excludedRequester, filteredRequestBy, type KyvernoConfig } from '../kyverno/config/index.js';
-import { type AdmissionDecision, decideAdmission, type JsonPatchOp, type WebhookMode } from './decision.js';
+import { type AdmissionDecision, decideAdmission, type JsonPatchOp, WEBHOOK_NAMES, type WebhookMode } from './decision.js';
 import type { ActionOverride } from './effective-action.js';
 import { comparePsp, type PspEvaluator, type ShadowComparison } from './psp-shadow.js';
 import type { PolicyVerdict } from './results.js';
@@ -18,6 +18,11 @@ export interface EngineAnswer {
   overrides: ReadonlyMap<string, readonly ActionOverride[]>;
   /** Labels of the request's namespace. */
   namespaceLabels?: Readonly<Record<string, string>>;
+  /**
+   * Kyverno could not build the policy context (an image reference it cannot parse): its webhook answers
+   * the request with this error instead of evaluating (a denial on either webhook, whatever the failurePolicy).
+   */
+  contextError?: string;
 }
 
 /** The policy engine behind the webhook (a compiled policy set), swappable on reload. */
@@ -120,6 +125,7 @@ export function handleReview(body: unknown, engine: AdmissionEngine | undefined,
     }
     const only = opts.endpoint === 'validate-fail' ? 'Fail' : opts.endpoint === 'validate-ignore' ? 'Ignore' : undefined;
     const answer = engine.validate(request, only, { applyMutations: opts.applyMutations ?? opts.mode === 'shadow' });
+    if (answer.contextError) return done(contextFailure(opts.mode, only === 'Ignore' ? WEBHOOK_NAMES.Ignore : WEBHOOK_NAMES.Fail, answer.contextError), []);
     // An engine may evaluate more than asked; the webhook decides on its own failurePolicy's verdicts only.
     const results = only ? answer.results.filter((r) => r.failurePolicy === only) : answer.results;
     const decision = decideAdmission(request, results, {
@@ -153,6 +159,12 @@ function shadowOf(engine: AdmissionEngine, opts: HandleOptions, request: Admissi
   } catch (err) {
     return { error: `podgate: PSP evaluation failed: ${err instanceof Error ? err.message : String(err)}` };
   }
+}
+
+/** A Kyverno webhook answering with its error (no policy context): enforce denies; audit warns; shadow records. */
+function contextFailure(mode: WebhookMode, webhook: string, message: string): AdmissionDecision {
+  if (mode === 'enforce') return { allowed: false, code: 403, message, warnings: [], webhook };
+  return { allowed: true, warnings: mode === 'audit' ? [message] : [], wouldDeny: { webhook, message } };
 }
 
 /** Kyverno's mutating webhook refusing: enforce denies with its message; audit allows with it as a warning. */

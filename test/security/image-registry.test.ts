@@ -66,3 +66,60 @@ for (const c of cases) {
     if (!c.allowed) assert.match(response.status?.message ?? '', /registries: images must come from docker\.io or ghcr\.io/);
   });
 }
+
+// Kyverno 1.10.7 builds the `images` variable for every admission request (NewPolicyContextFromAdmissionRequest
+// → AddImageInfos) and answers a request whose image distribution/reference cannot parse with the error
+// (pkg/webhooks/resource/handlers.go: `failed create policy context: …`), whatever its policies say.
+// podgate evaluated such a pod and, with the chart's baseline policies, admitted it.
+const baseline = new URL('./testdata/baseline-enforce-values.yaml', import.meta.url).pathname;
+
+function reviewOf(object: Record<string, unknown>, operation = 'CREATE', resource = 'pods', group = ''): string {
+  const f = join(dir, `review-${Math.random().toString(36).slice(2)}.json`);
+  const kind = { group, version: 'v1', kind: object.kind };
+  const objects = operation === 'DELETE' ? { oldObject: object } : { object };
+  const request = { uid: 'img-2', kind, resource: { group, version: 'v1', resource }, name: 'p', namespace: 'team-a', operation, userInfo: { username: 'mallory' }, ...objects };
+  writeFileSync(f, JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }));
+  return f;
+}
+const podWith = (image: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'team-a' }, spec: { initContainers: [{ name: 'i', image: 'busybox' }], containers: [{ name: 'c', image }] } });
+const PREFIX = 'failed create policy context: failed to add image information to the policy rule context: ';
+
+const unparseable: { image: string; error: string }[] = [
+  { image: 'Nginx', error: "invalid image 'Nginx' (bad image: docker.io/Nginx, defaultRegistry: docker.io, enableDefaultRegistryMutation: true: repository name must be lowercase)" },
+  { image: 'nginx:bad tag', error: "invalid image 'nginx:bad tag' (bad image: docker.io/nginx:bad tag, defaultRegistry: docker.io, enableDefaultRegistryMutation: true: invalid reference format)" },
+  { image: `nginx@md5:${'0'.repeat(32)}`, error: `invalid image 'nginx@md5:${'0'.repeat(32)}' (bad image: docker.io/nginx@md5:${'0'.repeat(32)}, defaultRegistry: docker.io, enableDefaultRegistryMutation: true: unsupported digest algorithm)` },
+  { image: `nginx@sha256:${'A'.repeat(64)}`, error: `invalid image 'nginx@sha256:${'A'.repeat(64)}' (bad image: docker.io/nginx@sha256:${'A'.repeat(64)}, defaultRegistry: docker.io, enableDefaultRegistryMutation: true: invalid checksum digest format)` },
+];
+
+for (const c of unparseable) {
+  test(`admit --chart-values: a pod with the image ${JSON.stringify(c.image.slice(0, 24))} is refused as Kyverno refuses it`, async () => {
+    const r = await runCli(['-o', 'json', 'admit', '--chart-values', baseline, '--request', reviewOf(podWith(c.image))]);
+    const response = (JSON.parse(r.stdout) as { response: { allowed: boolean; status?: { message: string } } }).response;
+    assert.equal(response.allowed, false);
+    assert.equal(response.status?.message, PREFIX + c.error);
+    assert.equal(r.code, 1);
+  });
+}
+
+test('admit --chart-values: a Deployment whose template has an unparseable image is refused too', async () => {
+  const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'p', namespace: 'team-a' }, spec: { selector: {}, template: { metadata: {}, spec: podWith('Nginx').spec } } };
+  const r = await runCli(['-o', 'json', 'admit', '--chart-values', baseline, '--request', reviewOf(deployment, 'CREATE', 'deployments', 'apps')]);
+  const response = (JSON.parse(r.stdout) as { response: { allowed: boolean; status?: { message: string } } }).response;
+  assert.equal(response.allowed, false);
+  assert.match(response.status?.message ?? '', /^failed create policy context: .*invalid image 'Nginx'/);
+});
+
+test('admit --chart-values: valid images and the DELETE of a pod with an unparseable image are not refused for it', async () => {
+  for (const file of [reviewOf(podWith('nginx:1.25')), reviewOf(podWith('Registry/app:v1')), reviewOf(podWith('Nginx'), 'DELETE')]) {
+    const r = await runCli(['-o', 'json', 'admit', '--chart-values', baseline, '--request', file]);
+    const response = (JSON.parse(r.stdout) as { response: { allowed: boolean; status?: { message: string } } }).response;
+    assert.equal(response.allowed, true, response.status?.message);
+  }
+});
+
+test('admit --mode audit: the refusal is a warning', async () => {
+  const r = await runCli(['-o', 'json', 'admit', '--chart-values', baseline, '--mode', 'audit', '--request', reviewOf(podWith('Nginx'))]);
+  const response = (JSON.parse(r.stdout) as { response: { allowed: boolean; warnings?: string[] } }).response;
+  assert.equal(response.allowed, true);
+  assert.deepEqual(response.warnings, [PREFIX + unparseable[0]!.error]);
+});

@@ -2,6 +2,6 @@
 export type { RequestContextInput } from './context.js';
 export { buildContext, withElement, withVariable } from './context.js';
 export type { ImageInfo } from './images.js';
-export { imageInfos, parseImage } from './images.js';
+export { imageInfoError, imageInfos, parseImage } from './images.js';
 export type { ResolveMode, SubstituteOptions, SubstituteOutcome } from './substitute.js';
 export { substituteAll } from './substitute.js';
