@@ -4,9 +4,9 @@ import type { EngineProfile } from '../kyverno/index.js';
 import { kyvernoVersionOption, profileFor } from './kyverno-version.js';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import { ChartRenderError, type ChartVersion, isChartVersion, kubeMinor, kubernetesHopsFor, loadValuesFile, PLAN_KUBERNETES_MIN, planRange, verifiedFor, versionMatrix } from '../chart/index.js';
+import { ChartRenderError, type ChartVersion, isChartVersion, kubeMinor, kubernetesHopsFor, loadValuesFile, mergeValueMaps, PLAN_KUBERNETES_MIN, planRange, verifiedFor, versionMatrix } from '../chart/index.js';
 import { type ClusterContext, defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../kyverno/config/index.js';
-import { buildSnapshot, type ClusterSnapshot, type LoadedObject } from '../kube/index.js';
+import { buildSnapshot, type ClusterSnapshot, type LoadedObject, toYamlText } from '../kube/index.js';
 import { type AuditResult, runAudit } from '../migrate/audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog, recognizeComponent } from '../migrate/components.js';
 import { findPspAdmitting, pspDeniesToday, runDiff } from '../migrate/diff.js';
@@ -179,10 +179,21 @@ export function auditJson(a: AuditResult): unknown {
   return { violations: a.violations, summary: a.summary, skipped: a.skipped, defaulted: a.defaulted, mutated: a.mutated, coveredByOwner: a.coveredByOwner };
 }
 
+/**
+ * The values text the exceptions are merged into: the one values file as written (comments kept), or, for
+ * several (`--values a.yaml b.yaml`, merged like helm -f: later files win, lists are replaced), their merged
+ * values written out, so no file's settings are lost (its comments are).
+ */
+export function baseValuesText(m: MigrationInputs): string {
+  if (m.valuesTexts.length <= 1) return m.valuesTexts[0]?.text ?? '';
+  return toYamlText(m.values.reduce((a, b) => mergeValueMaps(a, b), {}), { aliasDuplicateObjects: false });
+}
+
 /** The exceptions the audit calls for, given the values files' existing excludes. */
 export function computeFor(m: MigrationInputs, a: AuditResult): ExceptionPlan {
   const existing = new Map<string, Set<string>>();
-  for (const v of m.valuesTexts) for (const [p, ns] of existingExcludes(v.text)) existing.set(p, new Set([...(existing.get(p) ?? []), ...ns]));
+  // The excludes of the values as Helm merges them (a later file's list replaces an earlier one's).
+  for (const [p, ns] of existingExcludes(baseValuesText(m))) existing.set(p, new Set([...(existing.get(p) ?? []), ...ns]));
   // Only the workloads that would get an exclusion need PSP's decision of today.
   const violating = new Set(a.violations.filter((v) => !v.userViolation).map((v) => `${v.kind}/${v.namespace}/${v.name}`));
   const plan = computeExceptions(a, {
@@ -336,7 +347,7 @@ export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, o
     extraWarnings: exceptions.warnings,
   });
   const first = m.valuesTexts[0];
-  const values = first ? { file: first.file, text: mergeExceptions(first.text, exceptions.additions).text } : undefined;
+  const values = first ? { file: m.valuesTexts.map((v) => v.file).join(', '), text: mergeExceptions(baseValuesText(m), exceptions.additions).text } : undefined;
   return reportOf(m.source, audit, exceptions, diff, plan, readiness, values);
 }
 

@@ -21,7 +21,7 @@ import { readValuesFile } from '../validate-input.js';
 import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import { auditPolicyReports, auditSarif, auditTable } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
-import { auditChartFor, auditInputs, auditJson, buildReport, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, unneededFor } from '../migrate-inputs.js';
+import { auditChartFor, auditInputs, auditJson, baseValuesText, buildReport, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, unneededFor } from '../migrate-inputs.js';
 import { registerUpgrade } from './upgrade.js';
 import { yamlStream } from './users.js';
 import { toYamlText } from '../../kube/index.js';
@@ -201,7 +201,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
 
         const plan = computeFor(m, audit);
         for (const w of [...plan.deniedTodayWarnings, ...plan.warnings]) ctx.io.stderr(`warning: ${w}\n`);
-        const merged = mergeExceptions(m.valuesTexts[0]?.text ?? '', plan.additions);
+        if (m.valuesTexts.length > 1) ctx.io.stderr(`note: the ${m.valuesTexts.length} values files are merged as helm -f merges them into one kyverno-policies-values.yaml (their comments are not kept)\n`);
+        const merged = mergeExceptions(baseValuesText(m), plan.additions);
         const enforced = enforceValues(merged.text, Boolean(opts.auditOnly));
         write('kyverno-policies-values.yaml', enforced.text);
         const unneeded = unneededFor(ctx.io, m);
