@@ -5,8 +5,8 @@ import { kyvernoVersionOption, profileFor } from './kyverno-version.js';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { ChartRenderError, type ChartVersion, isChartVersion, kubeMinor, kubernetesHopsFor, loadValuesFile, mergeValueMaps, PLAN_KUBERNETES_MIN, planRange, verifiedFor, versionMatrix } from '../chart/index.js';
-import { type ClusterContext, defaultKyvernoConfig, type KyvernoConfig, kyvernoConfigFromValues } from '../kyverno/config/index.js';
-import { buildSnapshot, type ClusterSnapshot, type LoadedObject, toYamlText } from '../kube/index.js';
+import { type ClusterContext, defaultKyvernoConfig, filteredBy, type KyvernoConfig, kyvernoConfigFromValues, webhookSkipsNamespace } from '../kyverno/config/index.js';
+import { buildSnapshot, type ClusterSnapshot, type LoadedObject, namespaceLabels, toYamlText } from '../kube/index.js';
 import { type AuditResult, runAudit } from '../migrate/audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog, recognizeComponent } from '../migrate/components.js';
 import { findPspAdmitting, pspDeniesToday, runDiff } from '../migrate/diff.js';
@@ -203,6 +203,7 @@ export function computeFor(m: MigrationInputs, a: AuditResult): ExceptionPlan {
     namespaces: m.snapshot.namespaces.map((n) => n.name),
     catalog: m.catalog,
     pspDenied: pspDeniesToday(m.snapshot, m.userNamespaces, violating),
+    laterNeeds: laterNeedsOf(m),
   });
   for (const v of m.valuesTexts) {
     for (const r of requesterExcludes(v.text)) {
@@ -299,6 +300,19 @@ export function planFor(target: PlanTarget, m: { policiesValues: string; cluster
   });
 }
 
+/** `policy\u0000namespace` → component id, for the pods components of the snapshot create later (catalog laterPodsNeed). */
+function laterNeedsOf(m: MigrationInputs): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const w of m.snapshot.workloads) {
+    const c = recognizeComponent(w.object, m.catalog);
+    const ns = w.object.metadata.namespace ?? '';
+    // Pods Kyverno never sees (the webhooks' namespaceSelector, resourceFilters) need nothing.
+    if (!c?.laterPodsNeed || webhookSkipsNamespace(m.kyvernoConfig, namespaceLabels(m.snapshot, ns)) || filteredBy(m.kyvernoConfig, 'Pod', ns, '')) continue;
+    for (const p of c.laterPodsNeed) out.set(`${p}\u0000${w.object.metadata.namespace ?? ''}`, c!.id);
+  }
+  return out;
+}
+
 /**
  * The existing policyExclude entries of the values that no workload needs: the cluster is audited against
  * the same chart rendered with no policyExclude at all, and every entry no violation calls for is listed.
@@ -309,11 +323,7 @@ export function unneededFor(io: CliIO, m: MigrationInputs): UnneededExclude[] {
   const bareAudit = auditInputs(io, { ...m, target: bare }, 'auditing without policyExclude');
   const namespaces = m.snapshot.namespaces.map((n) => n.name);
   // Pods some components create later (provisioner helper pods) are in no snapshot: their needs count too.
-  const laterNeeds = new Set<string>();
-  for (const w of m.snapshot.workloads) {
-    const c = recognizeComponent(w.object, m.catalog);
-    for (const p of c?.laterPodsNeed ?? []) laterNeeds.add(`${p}\u0000${w.object.metadata.namespace ?? ''}`);
-  }
+  const laterNeeds = new Set(laterNeedsOf(m).keys());
   return m.valuesTexts.flatMap((v) => findUnneeded({ valuesText: v.text, bareAudit, chartPolicies: bare.chartPolicies, namespaces, userNamespaces: m.userNamespaces, laterNeeds }));
 }
 

@@ -34,6 +34,11 @@ export function computeExceptions(
     catalog?: readonly ComponentDef[];
     /** Workloads (`Kind/namespace/name`) PSP refuses today. */
     pspDenied?: ReadonlySet<string>;
+    /**
+     * `policy\u0000namespace` → component: what pods a component creates later (in no snapshot) need there
+     * (components' laterPodsNeed, e.g. local-path-provisioner's helper pods mount hostPath).
+     */
+    laterNeeds?: ReadonlyMap<string, string>;
   },
 ): ExceptionPlan {
   const catalog = opts.catalog ?? BUILTIN_COMPONENTS;
@@ -64,6 +69,19 @@ export function computeExceptions(
     const comp = catalog.find((c) => c.id === v.component)?.comment ?? (v.component === 'unknown' ? undefined : v.component);
     if (!comments.has(key)) comments.set(key, new Set());
     if (comp) comments.get(key)!.add(comp);
+  }
+  // Pods a component creates later are in no snapshot, so no violation calls for them; refused after the
+  // switch, they would break the component (a PVC that is never provisioned).
+  for (const [key, component] of opts.laterNeeds ?? []) {
+    const [policy, ns] = key.split('\u0000') as [string, string];
+    if (!opts.chartPolicies.has(policy) || opts.userNamespaces.has(ns)) continue;
+    if ([...(opts.existing.get(policy) ?? [])].some((p) => wildcardMatch(p, ns))) continue;
+    if (!plan.exceptions[policy]) plan.exceptions[policy] = [];
+    const list = plan.exceptions[policy]!;
+    if (!list.includes(ns)) list.push(ns);
+    if (!comments.has(key)) comments.set(key, new Set());
+    const comp = catalog.find((c) => c.id === component)?.comment ?? component;
+    comments.get(key)!.add(`${comp} (pods it creates later)`);
   }
   for (const [policy, nss] of Object.entries(plan.exceptions)) {
     plan.additions.set(

@@ -90,3 +90,18 @@ test('requesterExcludes names the exclusions by subjects, roles and clusterRoles
     ['disallow-privileged-containers subjects: [{"kind":"Group","name":"system:serviceaccounts"}]', 'disallow-privileged-containers subjects: [{"kind":"User","name":"alice"}]'],
   );
 });
+
+test('an entry without namespaces excludes everywhere: nothing is added to it (that would narrow it to the namespace added)', () => {
+  const text = 'policyExclude:\n  disallow-host-path:\n    any:\n    - resources:\n        kinds: [Pod]\n';
+  assert.deepEqual([...(existingExcludes(text).get('disallow-host-path') ?? [])], ['*']);
+  const r = mergeExceptions(text, new Map([['disallow-host-path', [{ namespace: 'local-path-storage' }]]]));
+  assert.deepEqual(r.added, []);
+  assert.deepEqual(parse(r.text), parse(text));
+  // Beside a namespace entry, the addition goes to that entry and the everywhere-entry stays as written.
+  const two = 'policyExclude:\n  disallow-host-path:\n    any:\n    - resources:\n        kinds: [Pod]\n        names: [calico-*]\n    - resources:\n        kinds: [Pod]\n        namespaces: [cm]\n';
+  const r2 = mergeExceptions(two, new Map([['disallow-host-path', [{ namespace: 'runai' }]]]));
+  assert.deepEqual((parse(r2.text) as { policyExclude: { 'disallow-host-path': { any: unknown[] } } }).policyExclude['disallow-host-path'].any, [
+    { resources: { kinds: ['Pod'], names: ['calico-*'] } },
+    { resources: { kinds: ['Pod'], namespaces: ['cm', 'runai'] } },
+  ]);
+});

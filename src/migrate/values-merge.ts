@@ -57,6 +57,8 @@ function namespacesOf(doc: Document, policy: string): Set<string> {
     if (!namespaceEntry(e)) continue;
     const ns = e.getIn(['resources', 'namespaces'], true);
     if (isSeq(ns)) for (const n of ns.items) if (isScalar(n)) out.add(String(n.value));
+    // No namespaces at all: the entry excludes its kinds in every namespace.
+    if (ns === undefined || ns === null || (isScalar(ns) && ns.value === null)) out.add('*');
   }
   return out;
 }
@@ -118,7 +120,7 @@ export function mergeExceptions(text: string, additions: ReadonlyMap<string, rea
     const present = namespacesOf(doc, policy);
     const fresh: NamespaceAddition[] = [];
     for (const a of list) {
-      if (present.has(a.namespace)) continue;
+      if (present.has(a.namespace) || present.has('*')) continue;
       present.add(a.namespace);
       fresh.push(a);
     }
@@ -131,7 +133,8 @@ export function mergeExceptions(text: string, additions: ReadonlyMap<string, rea
       doc.setIn(['policyExclude', policy, 'any'], doc.createNode([]));
       any = doc.getIn(['policyExclude', policy, 'any'], true) as YAMLSeq;
     }
-    let entry = any.items.find(namespaceEntry);
+    // An entry that names no namespaces excludes everywhere: adding one would narrow it to that one.
+    let entry = any.items.find((e): e is YAMLMap => namespaceEntry(e) && isSeq(e.getIn(['resources', 'namespaces'], true)));
     if (!entry) {
       entry = doc.createNode({ resources: { kinds: ['Pod'], namespaces: [] } }) as YAMLMap;
       any.items.push(entry);

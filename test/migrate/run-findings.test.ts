@@ -40,3 +40,25 @@ test('migrate run --values a.yaml b.yaml: the generated values keep what b.yaml 
   assert.ok(s.counts.userViolations! > 0, JSON.stringify(s.counts));
   assert.match(r.stderr, /2 values files are merged/);
 });
+
+test('migrate run: the pods a component creates later (local-path helper pods mount hostPath) get their exclusion, not only a "needed" note', async () => {
+  const dir = tmp('podgate-later-');
+  const values = join(dir, 'values.yaml');
+  // The KB's minimal values without local-path-storage under disallow-host-path.
+  const text = readFileSync(minimal, 'utf8');
+  const hostPath = text.indexOf('disallow-host-path:');
+  const cut = text.indexOf('        - local-path-storage\n', hostPath);
+  assert.ok(cut > hostPath && cut < text.indexOf('disallow-host-ports:'));
+  writeFileSync(values, text.slice(0, cut) + text.slice(cut + '        - local-path-storage\n'.length));
+  const out = join(dir, 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', join(sample, 'cluster'), '--values', values, '--out-dir', out]);
+  const generated = parse(readFileSync(join(out, 'kyverno-policies-values.yaml'), 'utf8')) as { policyExclude: Record<string, { any: { resources: { namespaces: string[] } }[] }> };
+  // The provisioner's helper pods (one per volume) mount the storage directory from the host: refused, no
+  // PVC would be provisioned after the switch, while the run said Ready.
+  assert.ok(generated.policyExclude['disallow-host-path']?.any.some((e) => e.resources.namespaces.includes('local-path-storage')), r.stdout);
+  assert.match(r.stdout, /disallow-host-path: \+ [^\n]*local-path-storage/);
+  const exceptions = JSON.parse(readFileSync(join(out, 'exceptions.json'), 'utf8')) as { exceptions: Record<string, string[]> };
+  assert.ok(exceptions.exceptions['disallow-host-path']?.includes('local-path-storage'));
+  // Not for the other policies the helper pods do not need.
+  assert.ok(!exceptions.exceptions['disallow-privileged-containers']?.includes('local-path-storage'));
+});
