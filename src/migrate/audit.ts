@@ -2,7 +2,7 @@
 // the target policy set, as Kyverno will see it — resource filters applied, API-server defaulting applied
 // to raw manifests — listing every would-be denial with Kyverno's exact message.
 import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
-import { filteredBy, webhookSkipsNamespace } from '../kyverno/config/index.js';
+import { excludedRequester, filteredBy, webhookSkipsNamespace } from '../kyverno/config/index.js';
 import { type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyverno/index.js';
 import { type ClusterSnapshot, type KubeObject, namespaceLabels } from '../kube/index.js';
 import { getOwn, setOwn } from '../util/index.js';
@@ -131,6 +131,13 @@ export function runAudit(input: AuditInput): AuditResult {
       res.skipped.push({ kind: raw.kind, namespace: ns, name, reason: unsent });
       return;
     }
+    // A mirror pod (a static pod's copy in the API server) is created by the kubelet, whose requests the
+    // default excludeGroups (system:nodes) keep from Kyverno: no exclusion is needed for it.
+    const mirror = mirrorPodCreator(raw);
+    if (mirror && excludedRequester(input.kyvernoConfig, mirror, ['system:nodes', 'system:authenticated'])) {
+      res.skipped.push({ kind: raw.kind, namespace: ns, name, reason: `mirror pod of a static pod: created by the kubelet (${mirror}, group system:nodes), whose requests Kyverno's excludeGroups/excludeUsernames skip` });
+      return;
+    }
     const filter = filteredBy(input.kyvernoConfig, raw.kind, ns, name);
     // The pods a controller creates: seen by Kyverno as Pods even when the controller is filtered, and
     // checked by Pod rules that autogen does not carry over to the controller (pod-admission.ts). A
@@ -199,6 +206,13 @@ export function runAudit(input: AuditInput): AuditResult {
   }
   res.summary.skipped = res.skipped.length;
   return res;
+}
+
+/** The kubelet user that creates a mirror pod (`kubernetes.io/config.mirror` annotation), or undefined. */
+export function mirrorPodCreator(o: KubeObject): string | undefined {
+  if (o.kind !== 'Pod' || getOwn(o.metadata.annotations ?? {}, 'kubernetes.io/config.mirror') === undefined) return undefined;
+  const node = (o.spec as { nodeName?: unknown } | undefined)?.nodeName;
+  return `system:node:${typeof node === 'string' ? node : ''}`;
 }
 
 /** Source of a violation as `file:line`. */

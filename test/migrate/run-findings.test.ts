@@ -1,7 +1,7 @@
 // migrate run on altered copies of the sample: ways it said Ready, or lost what the user gave, without
 // having earned it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -20,6 +20,14 @@ interface Summary {
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
 const summaryOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+
+/** A copy of the sample's cluster objects, with extra YAML added as one more file. */
+function clusterWith(extra: string): string {
+  const dir = tmp('podgate-findings-');
+  cpSync(join(sample, 'cluster'), dir, { recursive: true });
+  writeFileSync(join(dir, 'zz-extra.yaml'), extra);
+  return dir;
+}
 
 test('migrate run --values a.yaml b.yaml: the generated values keep what b.yaml sets (helm -f merge), not a.yaml alone', async () => {
   const dir = tmp('podgate-two-values-');
@@ -61,4 +69,34 @@ test('migrate run: the pods a component creates later (local-path helper pods mo
   assert.ok(exceptions.exceptions['disallow-host-path']?.includes('local-path-storage'));
   // Not for the other policies the helper pods do not need.
   assert.ok(!exceptions.exceptions['disallow-privileged-containers']?.includes('local-path-storage'));
+});
+
+test('migrate run: a mirror pod (static pod, created by the kubelet) gets no namespace exclusion: Kyverno never sees the kubelet', async () => {
+  const cluster = clusterWith(`apiVersion: v1
+kind: Pod
+metadata:
+  name: haproxy-node001
+  namespace: cm
+  uid: 0b3c2f4e-1111-4a5b-9c1d-2e3f4a5b6c7d
+  resourceVersion: "4711"
+  annotations: {kubernetes.io/config.mirror: 5f1e2d3c, kubernetes.io/config.source: file}
+  ownerReferences: [{apiVersion: v1, kind: Node, name: node001, uid: 9a8b7c6d-2222-4e5f-8a9b-0c1d2e3f4a5b, controller: true}]
+spec:
+  nodeName: node001
+  hostNetwork: true
+  containers:
+  - name: haproxy
+    image: haproxy:2.6
+    ports: [{containerPort: 8443, hostPort: 8443, protocol: TCP}]
+`);
+  const out = join(tmp('podgate-mirror-'), 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', cluster, '--values', minimal, '--out-dir', out]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const exceptions = JSON.parse(readFileSync(join(out, 'exceptions.json'), 'utf8')) as { exceptions: Record<string, string[]> };
+  // hostNetwork and a host port in cm for every pod, for a pod whose requests Kyverno skips (excludeGroups system:nodes).
+  assert.ok(!exceptions.exceptions['disallow-host-namespaces']?.includes('cm'), JSON.stringify(exceptions.exceptions));
+  assert.ok(!exceptions.exceptions['disallow-host-ports']?.includes('cm'), JSON.stringify(exceptions.exceptions));
+  const audit = JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as { skipped: { name: string; reason: string }[] };
+  assert.match(audit.skipped.find((s) => s.name === 'haproxy-node001')?.reason ?? '', /mirror pod/);
+  assert.equal(summaryOf(out).ready, true);
 });
