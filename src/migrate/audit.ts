@@ -4,8 +4,8 @@
 import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
 import { excludedRequester, filteredBy, webhookSkipsNamespace } from '../kyverno/config/index.js';
 import { type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyverno/index.js';
-import { type ClusterSnapshot, type KubeObject, namespaceLabels } from '../kube/index.js';
-import { getOwn, setOwn } from '../util/index.js';
+import { type ClusterSnapshot, type KubeObject, type LoadedObject, namespaceLabels, POD_GROUPS, splitApiVersion } from '../kube/index.js';
+import { getOwn, isObject, setOwn } from '../util/index.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
 import { applyApiServerDefaults, isServerObject } from './defaulting.js';
 import { admitPaired, findingsOnce, type PairedAdmission, podFromTemplate, podOnlyPolicies } from './pod-admission.js';
@@ -101,6 +101,32 @@ function bump(m: Record<string, number>, k: string): void {
   setOwn(m, k, (getOwn(m, k) ?? 0) + 1);
 }
 
+/**
+ * Objects of kinds podgate does not model that carry a pod template at `spec.template` (Argo Rollouts,
+ * OpenKruise CloneSets, other custom controllers): their controllers create Pods (or ReplicaSets) from it,
+ * which Kyverno checks like any other. Each with the Pod it would create.
+ */
+export function customPodTemplates(snap: ClusterSnapshot): { source: LoadedObject; pod: KubeObject }[] {
+  const out: { source: LoadedObject; pod: KubeObject }[] = [];
+  for (const lo of snap.other) {
+    const o = lo.object;
+    if (POD_GROUPS.has(splitApiVersion(o.apiVersion).group) || !o.metadata.namespace) continue;
+    const t = isObject(o.spec) ? o.spec.template : undefined;
+    if (!isObject(t) || !isObject(t.spec) || !Array.isArray(t.spec.containers)) continue;
+    const name = o.metadata.name ?? 'pod';
+    out.push({
+      source: lo,
+      pod: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { ...(isObject(t.metadata) ? structuredClone(t.metadata) : {}), name: `${name}-podgate`, namespace: o.metadata.namespace },
+        spec: structuredClone(t.spec),
+      } as KubeObject,
+    });
+  }
+  return out;
+}
+
 /** Runs the audit. Pure: everything it needs comes in through AuditInput. */
 export function runAudit(input: AuditInput): AuditResult {
   const catalog = input.catalog ?? BUILTIN_COMPONENTS;
@@ -118,9 +144,11 @@ export function runAudit(input: AuditInput): AuditResult {
     ...(context?.configMaps ? { configMaps: context.configMaps } : {}),
     ...(context && context.exceptions.length > 0 ? { exceptions: context.exceptions } : {}),
   };
-  const present = new Set(workloads.map((w) => `${w.object.kind}/${w.object.metadata.namespace ?? ''}/${w.object.metadata.name ?? ''}`));
+  const custom = customPodTemplates(input.snapshot);
+  const present = new Set([...workloads, ...custom.map((c) => c.source)].map((w) => `${w.object.kind}/${w.object.metadata.namespace ?? ''}/${w.object.metadata.name ?? ''}`));
+  const total = workloads.length + custom.length;
   workloads.forEach((w, i) => {
-    input.onProgress?.(i + 1, workloads.length);
+    input.onProgress?.(i + 1, total);
     res.summary.workloads++;
     const raw = w.object;
     const ns = raw.metadata.namespace ?? '';
@@ -195,6 +223,47 @@ export function runAudit(input: AuditInput): AuditResult {
       });
     }
     if (any) res.summary.workloadsWithViolations++;
+  });
+  // Custom controllers' templates: the Pods they create, as Kyverno sees them (created, so defaulted).
+  custom.forEach(({ source, pod }, i) => {
+    input.onProgress?.(workloads.length + i + 1, total);
+    res.summary.workloads++;
+    const raw = source.object;
+    const ns = raw.metadata.namespace ?? '';
+    const name = raw.metadata.name ?? '';
+    const labels = namespaceLabels(input.snapshot, ns);
+    const unsent = webhookSkipsNamespace(input.kyvernoConfig, labels);
+    const filter = unsent ? undefined : filteredBy(input.kyvernoConfig, 'Pod', ns, pod.metadata.name ?? '');
+    if (unsent || filter) {
+      res.skipped.push({ kind: raw.kind, namespace: ns, name, reason: unsent ?? `Kyverno resourceFilters ${filter?.text ?? ''} (its pods)` });
+      return;
+    }
+    const d = applyApiServerDefaults(pod);
+    if (d.changes.length > 0) res.defaulted.push({ kind: raw.kind, namespace: ns, name, changes: d.changes });
+    res.summary.evaluated++;
+    const component = recognizeComponent(pod, catalog)?.id ?? 'unknown';
+    const ctx = { namespaceLabels: labels, ...extra, ...(input.profile ? { profile: input.profile } : {}) };
+    const admission = admitPaired(input.policies, d.object, ctx);
+    const applied = [...new Set(admission.mutateResults.filter((m) => m.status === 'pass').map((m) => `${m.policy}/${m.rule}`))];
+    if (applied.length > 0) res.mutated.push({ kind: raw.kind, namespace: ns, name, rules: applied });
+    const found = findingsOnce([admission], (_p, _r, x) => x.status === 'fail' || x.status === 'error');
+    for (const { policy: p, rule } of found) {
+      res.violations.push({
+        kind: raw.kind,
+        namespace: ns,
+        name,
+        policy: rule.policy,
+        rule: rule.rule,
+        message: rule.message,
+        component,
+        result: rule.status as Violation['result'],
+        action: effectiveAction(p.policy, ns, labels),
+        userViolation: input.userNamespaces.get(ns) !== undefined,
+        file: source.source.file,
+        line: source.source.line,
+      });
+    }
+    if (found.length > 0) res.summary.workloadsWithViolations++;
   });
   for (const v of res.violations) {
     res.summary.violations++;

@@ -100,3 +100,60 @@ spec:
   assert.match(audit.skipped.find((s) => s.name === 'haproxy-node001')?.reason ?? '', /mirror pod/);
   assert.equal(summaryOf(out).ready, true);
 });
+
+test('migrate run: a custom controller with a pod template (Argo Rollout) is audited as the Pods it creates, not skipped in silence', async () => {
+  const cluster = clusterWith(`apiVersion: v1
+kind: Namespace
+metadata: {name: apps}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web, namespace: apps}
+spec:
+  replicas: 0
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+        securityContext: {privileged: true}
+---
+apiVersion: apps.kruise.io/v1alpha1
+kind: CloneSet
+metadata: {name: agent, namespace: apps}
+spec:
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: a, image: busybox:1.36}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: agent-x7k2p
+  namespace: apps
+  labels: {app: agent}
+  ownerReferences: [{apiVersion: apps.kruise.io/v1alpha1, kind: CloneSet, name: agent, uid: 1c2d3e4f-3333-4a5b-8c9d-0e1f2a3b4c5d, controller: true}]
+spec:
+  containers: [{name: a, image: busybox:1.36}]
+`);
+  const out = join(tmp('podgate-custom-'), 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', cluster, '--values', minimal, '--out-dir', out]);
+  const audit = JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as {
+    violations: { kind: string; namespace: string; name: string; policy: string }[];
+    coveredByOwner: { name: string; owner: string }[];
+  };
+  // Its ReplicaSets (filtered) or Pods are checked after the switch: a privileged pod template is a finding.
+  assert.ok(
+    audit.violations.some((v) => v.kind === 'Rollout' && v.namespace === 'apps' && v.name === 'web' && v.policy === 'disallow-privileged-containers'),
+    r.stdout,
+  );
+  // The CloneSet's pod in the dump is its controller's, said once.
+  assert.deepEqual(
+    audit.coveredByOwner.filter((c) => c.name === 'agent-x7k2p'),
+    [{ namespace: 'apps', name: 'agent-x7k2p', owner: 'CloneSet/agent' }],
+  );
+  const s = summaryOf(out);
+  assert.ok(s.warnings.some((w) => /custom controller: Rollout\/apps\/web .*not compared with PSP/.test(w)), s.warnings.join('\n'));
+});

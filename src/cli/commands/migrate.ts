@@ -12,6 +12,7 @@ import { compareValues, formatAudit, formatDiff } from '../../migrate/format.js'
 import { defaultKyvernoChartValues, formatPlan, pspRemoved } from '../../migrate/plan.js';
 import { formatReadiness, judgeReadiness } from '../../migrate/readiness.js';
 import { enforceValues, mergeExceptions } from '../../migrate/values-merge.js';
+import { customPodTemplates } from '../../migrate/audit.js';
 import { renderHtmlReport } from '../../report/index.js';
 import { shellQuote } from '../../util/index.js';
 import { readExceptionFeatures } from '../cluster-context-input.js';
@@ -252,7 +253,13 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           auditOnly: Boolean(opts.auditOnly),
           ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
           exclusionsAdded: merged.added.length,
-          extraWarnings: [...plan.warnings, ...unneeded.map((u) => `least privilege: policyExclude.${u.policy}: ${u.namespace} is not needed: ${u.reason}${u.prunable ? ' (migrate exceptions --prune removes it)' : ''}`)],
+          extraWarnings: [
+            ...plan.warnings,
+            ...customPodTemplates(m.snapshot).map(
+              ({ source: { object: o } }) => `custom controller: ${o.kind}/${o.metadata.namespace}/${o.metadata.name} (${o.apiVersion}) carries a pod template: audited as the Pods it creates, but not compared with PSP (who creates them is its controller's service account, unknown here), so an exclusion made for it may admit what PSP refuses today`,
+            ),
+            ...unneeded.map((u) => `least privilege: policyExclude.${u.policy}: ${u.namespace} is not needed: ${u.reason}${u.prunable ? ' (migrate exceptions --prune removes it)' : ''}`),
+          ],
         });
         write('summary.json', `${JSON.stringify(readiness, null, 2)}\n`);
         write('report.html', renderHtmlReport(reportOf(m2.source, audit, plan, diff, steps, readiness, { file: 'kyverno-policies-values.yaml', text: enforced.text })));
