@@ -352,6 +352,7 @@ export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, o
     chartPolicies: chartPoliciesOf(m),
     chartWarnings: m.target.chartWarnings.map((w) => w.message),
     profile: m.profile,
+    exceptions: m.context.exceptions,
     auditOnly: false,
     exclusionsAdded: 0,
     extraWarnings: exceptions.warnings,

@@ -1,7 +1,7 @@
 // Readiness as data: whether the cluster can switch from PSP to Kyverno now, with every blocker and
 // warning spelled out. `migrate run` writes it as summary.json; the console line and the HTML banner are
 // rendered from it, and the exit code follows `ready`. No upstream counterpart.
-import { admitResource, type CompiledPolicy, type EngineProfile } from '../kyverno/index.js';
+import { admitResource, type CompiledPolicy, type EngineProfile, type PolicyException } from '../kyverno/index.js';
 import type { KubeObject } from '../kube/index.js';
 import { verdictLine } from '../util/index.js';
 import type { AuditResult } from './audit.js';
@@ -62,6 +62,8 @@ export interface ReadinessInput {
   podSecurityPolicies?: number;
   /** The live API server's version (GET /version, e.g. `v1.26.3`), when the cluster was read live. */
   serverVersion?: string;
+  /** The PolicyExceptions in effect (cluster and --exception files, where the kyverno values enable them). */
+  exceptions?: readonly PolicyException[];
 }
 
 /** The pod every chart profile refuses, in a namespace no values name: the check that the policies check pods. */
@@ -77,10 +79,19 @@ const CANARY: KubeObject = {
   },
 };
 
-/** Whether some chart policy fails the canary pod (its action aside: not enforcing is a blocker of its own). */
-function canaryRefused(policies: readonly CompiledPolicy[], profile: EngineProfile | undefined): boolean {
-  const r = admitResource(policies, CANARY, { namespaceLabels: { 'kubernetes.io/metadata.name': 'podgate-canary-namespace' }, ...(profile ? { profile } : {}) });
-  return r.validateResults.some((p) => p.rules.some((x) => x.status === 'fail'));
+/**
+ * Whether some chart policy fails the canary pod (its action aside: not enforcing is a blocker of its own),
+ * and the PolicyExceptions that let it through when it passes.
+ */
+function canaryRefused(policies: readonly CompiledPolicy[], profile: EngineProfile | undefined, exceptions: readonly PolicyException[] = []): { refused: boolean; exemptedBy: string[] } {
+  const r = admitResource(policies, CANARY, {
+    namespaceLabels: { 'kubernetes.io/metadata.name': 'podgate-canary-namespace' },
+    ...(profile ? { profile } : {}),
+    ...(exceptions.length > 0 ? { exceptions } : {}),
+  });
+  const rules = r.validateResults.flatMap((p) => p.rules);
+  const exemptedBy = [...new Set(rules.flatMap((x) => (x.status === 'skip' ? [/policy exception (\S+)/.exec(x.message)?.[1]] : [])).filter((x): x is string => x !== undefined))];
+  return { refused: rules.some((x) => x.status === 'fail'), exemptedBy };
 }
 
 /** Chart policies that would not enforce everywhere, with where they do not. */
@@ -126,9 +137,15 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
   if (!i.chartPolicies.some((p) => p.rules.some((r) => r.validate !== undefined))) {
     const why = chartWarnings.length > 0 ? ` (${chartWarnings.join('; ')})` : '';
     blockers.push(`the values render no chart policy that checks pods: once PSP is disabled nothing would check them${why}; set podSecurityStandard to baseline or restricted`);
-  } else if (!canaryRefused(i.chartPolicies, i.profile)) {
+  } else if (!canaryRefused(i.chartPolicies, i.profile).refused) {
     // Policies that exist but check no pod: exclusions of every pod (`kinds: [Pod]`, `namespaces: ['*']`).
     blockers.push(`a privileged pod (hostNetwork, hostPID, a hostPath of /) in a new namespace passes every chart policy: the values exclude it everywhere (policyExclude), so once PSP is disabled nothing would check such pods`);
+  } else if ((i.exceptions?.length ?? 0) > 0) {
+    // The same through PolicyExceptions that select every pod (`namespaces: ['*']`).
+    const c = canaryRefused(i.chartPolicies, i.profile, i.exceptions);
+    if (!c.refused) {
+      blockers.push(`a privileged pod (hostNetwork, hostPID, a hostPath of /) in a new namespace passes every chart policy: the PolicyExceptions in effect exempt it (${c.exemptedBy.join(', ') || 'PolicyExceptions'}), so once PSP is disabled nothing would check such pods; narrow them to the workloads that need them`);
+    }
   }
   const lax = notEnforcing(i.chartPolicies);
   if (lax.length > 0) {

@@ -157,3 +157,32 @@ spec:
   const s = summaryOf(out);
   assert.ok(s.warnings.some((w) => /custom controller: Rollout\/apps\/web .*not compared with PSP/.test(w)), s.warnings.join('\n'));
 });
+
+test('migrate run: PolicyExceptions in effect that exempt every pod everywhere are a blocker, as values that exclude everything are', async () => {
+  const cluster = clusterWith(`apiVersion: kyverno.io/v2alpha1
+kind: PolicyException
+metadata: {name: everything, namespace: kyverno}
+spec:
+  exceptions:
+  - {policyName: disallow-privileged-containers, ruleNames: [privileged-containers, autogen-privileged-containers, autogen-cronjob-privileged-containers]}
+  - {policyName: disallow-host-namespaces, ruleNames: [host-namespaces, autogen-host-namespaces, autogen-cronjob-host-namespaces]}
+  - {policyName: disallow-host-path, ruleNames: [host-path, autogen-host-path, autogen-cronjob-host-path]}
+  - {policyName: disallow-capabilities, ruleNames: [adding-capabilities, autogen-adding-capabilities, autogen-cronjob-adding-capabilities]}
+  - {policyName: disallow-host-ports, ruleNames: [host-ports-none, autogen-host-ports-none, autogen-cronjob-host-ports-none]}
+  match:
+    any:
+    - resources:
+        kinds: [Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, CronJob]
+        namespaces: ['*']
+`);
+  const dir = tmp('podgate-pex-');
+  const kyvernoValues = join(dir, 'kyverno-values.yaml');
+  writeFileSync(kyvernoValues, `${readFileSync(join(sample, 'inputs', 'kyverno-values.yaml'), 'utf8')}\nfeatures:\n  policyExceptions:\n    enabled: true\n    namespace: kyverno\n`);
+  const out = join(dir, 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', cluster, '--values', minimal, '--kyverno-values', kyvernoValues, '--out-dir', out]);
+  // Every workload passes because nothing is checked any more: a privileged pod in any new namespace too.
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const s = summaryOf(out);
+  assert.equal(s.ready, false);
+  assert.ok(s.blockers.some((b) => /passes every chart policy: the PolicyExceptions in effect exempt it \(kyverno\/everything\)/.test(b)), s.blockers.join('\n'));
+});

@@ -250,6 +250,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           profile: m2.profile,
           podSecurityPolicies: m.snapshot.podSecurityPolicies.length,
           ...(m.cluster.serverVersion ? { serverVersion: m.cluster.serverVersion } : {}),
+          exceptions: m2.context.exceptions,
           auditOnly: Boolean(opts.auditOnly),
           ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
           exclusionsAdded: merged.added.length,
