@@ -3,7 +3,7 @@
 // `features.policyExceptions` from `--kyverno-values` (chart 3.0.9 defaults when absent). Shared by
 // admit, apply and the migration commands so every one says the same thing about the same input.
 import type { Command } from 'commander';
-import { parse } from 'yaml';
+import { formatValuesError, parseValuesText } from '../chart/index.js';
 import { clusterDumpPath } from '../cluster/index.js';
 import type { KubeObject, LoadedObject } from '../kube/index.js';
 import { buildClusterContext, type ClusterContext, DEFAULT_EXCEPTION_FEATURES, type ExceptionFeatures, exceptionFeaturesFromValues } from '../kyverno/config/index.js';
@@ -27,15 +27,21 @@ export function contextOptions(cmd: Command, opts: { cluster?: boolean; kyvernoV
   return cmd;
 }
 
+/**
+ * A kyverno chart values text as Helm reads it (YAML 1.1: `<<` merge keys, yes/no booleans): a plain YAML
+ * 1.2 parse dropped merged keys (`config: {<<: *filters}` read as no resourceFilters). Errors are usage errors.
+ */
+export function kyvernoValuesOf(text: string, file: string, what: string): unknown {
+  const r = parseValuesText(text, file);
+  const e = r.errors[0];
+  if (e) throw new UsageError(`${what}: --kyverno-values ${formatValuesError(e)}`);
+  return r.values;
+}
+
 /** `features.policyExceptions` of a kyverno values file (defaults without one); bad values are usage errors. */
 export function readExceptionFeatures(io: CliIO, file: string | undefined, what: string): ExceptionFeatures {
   if (!file) return { ...DEFAULT_EXCEPTION_FEATURES };
-  let doc: unknown;
-  try {
-    doc = parse(io.readFile(file));
-  } catch (err) {
-    throw new UsageError(`${what}: --kyverno-values ${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
+  const doc = kyvernoValuesOf(io.readFile(file), file, what);
   const r = exceptionFeaturesFromValues(doc);
   if (r.errors.length > 0) throw new UsageError(`${what}: --kyverno-values ${file}: ${r.errors.join('; ')}`);
   return r.features;

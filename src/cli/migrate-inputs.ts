@@ -22,7 +22,7 @@ import type { PermissionUser } from '../permissions/index.js';
 import { type JsonObject, shellQuote } from '../util/index.js';
 import type { MigrationReport } from '../report/index.js';
 import { VERSION } from '../version.js';
-import { contextFromObjects, readExceptionFeatures, readExceptionFiles } from './cluster-context-input.js';
+import { contextFromObjects, kyvernoValuesOf, readExceptionFeatures, readExceptionFiles } from './cluster-context-input.js';
 import { type ClusterOptions, type ClusterRead, clusterOptions, type ReadOptions, readCluster } from './cluster-input.js';
 import { describeProblem } from '../cluster/index.js';
 import { type CliIO, UsageError } from './io.js';
@@ -116,12 +116,7 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
   printWarnings(io, target.warnings ?? []);
   let kyvernoConfig = defaultKyvernoConfig();
   if (opts.kyvernoValues) {
-    let doc: unknown;
-    try {
-      doc = parse(io.readFile(opts.kyvernoValues));
-    } catch (err) {
-      throw new UsageError(`${what}: ${opts.kyvernoValues}: ${(err as Error).message.split('\n')[0]}`);
-    }
+    const doc = kyvernoValuesOf(io.readFile(opts.kyvernoValues), opts.kyvernoValues, what);
     const r = kyvernoConfigFromValues(doc);
     if (r.errors.length > 0) throw new UsageError(`${what}: ${opts.kyvernoValues}: ${r.errors.join('; ')}`);
     kyvernoConfig = r.config;

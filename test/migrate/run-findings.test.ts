@@ -186,3 +186,20 @@ spec:
   assert.equal(s.ready, false);
   assert.ok(s.blockers.some((b) => /passes every chart policy: the PolicyExceptions in effect exempt it \(kyverno\/everything\)/.test(b)), s.blockers.join('\n'));
 });
+
+test('migrate run --kyverno-values is read as Helm reads it: resourceFilters given through a << merge key count', async () => {
+  const dir = tmp('podgate-kv-merge-');
+  const kyvernoValues = join(dir, 'kyverno-values.yaml');
+  // Kyverno checks kube-system with these filters (no [*,kube-system,*]): calico-node's hostNetwork needs an exclusion.
+  writeFileSync(
+    kyvernoValues,
+    `${readFileSync(join(sample, 'inputs', 'kyverno-values.yaml'), 'utf8')}\nourFilters: &ourFilters\n  resourceFilters:\n  - '[Event,*,*]'\n  - '[ReplicaSet,*,*]'\n  - '[*/*,kyverno,*]'\nconfig:\n  <<: *ourFilters\n`,
+  );
+  const out = join(dir, 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', join(sample, 'cluster'), '--values', minimal, '--kyverno-values', kyvernoValues, '--out-dir', out]);
+  const exceptions = JSON.parse(readFileSync(join(out, 'exceptions.json'), 'utf8')) as { exceptions: Record<string, string[]> };
+  // Read as YAML 1.2, the merged keys were dropped: the default filters skipped kube-system, no exclusion, Ready.
+  assert.ok(exceptions.exceptions['disallow-host-namespaces']?.includes('kube-system'), r.stdout);
+  const audit = JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as { skipped: { namespace: string; reason: string }[] };
+  assert.ok(!audit.skipped.some((s) => s.namespace === 'kube-system' && s.reason.includes('kube-system')), JSON.stringify(audit.skipped));
+});

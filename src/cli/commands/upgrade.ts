@@ -4,8 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { parse } from 'yaml';
-import { ChartRenderError, kyvernoChartDefaults } from '../../chart/index.js';
+import { ChartRenderError, kyvernoChartDefaults, parseValuesText } from '../../chart/index.js';
 import type { LoadedObject } from '../../kube/index.js';
 import { type ClusterContext, defaultKyvernoConfig, exceptionFeaturesFromValues, kyvernoConfigFromValues } from '../../kyverno/config/index.js';
 import { PROFILE_1_12 } from '../../kyverno/index.js';
@@ -13,8 +12,7 @@ import { isPolicyExceptionObject } from '../../kyverno/model/exception.js';
 import { buildTargetPolicies, type TargetPolicies } from '../../migrate/target.js';
 import { compareUpgrade, exceptionFor112, kubernetesGate, policyContentChanges, translateExceptions, UPGRADE, type UpgradeComparison } from '../../migrate/upgrade.js';
 import { type TranslatedValues, translateKyvernoValues, translatePoliciesValues } from '../../migrate/values-upgrade.js';
-import type { JsonObject } from '../../util/index.js';
-import { contextFromObjects } from '../cluster-context-input.js';
+import { contextFromObjects, kyvernoValuesOf } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
 import { auditInputs, readMigrationInputs, type TargetOptions, targetOptions } from '../migrate-inputs.js';
 import { outputFormat, printJson } from '../output.js';
@@ -92,7 +90,7 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
       let targetConfig = defaultKyvernoConfig();
       // features.policyExceptions after the upgrade: the translated values (3.0.9's "off" kept unless the
       // user set it), or chart 3.2.6's defaults when no kyverno values are given (on).
-      const targetValues: unknown = kyvernoValues ? parse(kyvernoValues.t.text) : kyvernoChartDefaults(UPGRADE.to.kyvernoChart);
+      const targetValues: unknown = kyvernoValues ? kyvernoValuesOf(kyvernoValues.t.text, `${kyvernoValues.file} (translated)`, WHAT) : kyvernoChartDefaults(UPGRADE.to.kyvernoChart);
       if (kyvernoValues) {
         const r = kyvernoConfigFromValues(targetValues, '3.2.6');
         if (r.errors.length > 0) throw new UsageError(`${WHAT}: ${kyvernoValues.file} (translated): ${r.errors.join('; ')}`);
@@ -122,7 +120,7 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
       }
       let target: TargetPolicies;
       try {
-        target = buildTargetPolicies({ chartVersion: UPGRADE.to.policiesChart, values: policiesValues.map((v) => parse(v.t.text) as JsonObject), users: m.users, extra: m.extra });
+        target = buildTargetPolicies({ chartVersion: UPGRADE.to.policiesChart, values: policiesValues.map((v) => parseValuesText(v.t.text, v.file).values), users: m.users, extra: m.extra });
       } catch (err) {
         if (err instanceof ChartRenderError) throw new UsageError(`${WHAT}: chart ${UPGRADE.to.policiesChart}: ${err.message}`);
         throw err;
