@@ -145,7 +145,18 @@ export function runAudit(input: AuditInput): AuditResult {
     ...(context && context.exceptions.length > 0 ? { exceptions: context.exceptions } : {}),
   };
   const custom = customPodTemplates(input.snapshot);
-  const present = new Set([...workloads, ...custom.map((c) => c.source)].map((w) => `${w.object.kind}/${w.object.metadata.namespace ?? ''}/${w.object.metadata.name ?? ''}`));
+  const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  const present = new Set([...workloads, ...custom.map((c) => c.source)].map((w) => keyOf(w.object)));
+  // The pod each owner's template makes (as created), for the pods it covers.
+  const ownerPods = new Map<string, KubeObject | undefined>(custom.map((c) => [keyOf(c.source.object), c.pod]));
+  const ownerPod = (key: string): KubeObject | undefined => {
+    if (!ownerPods.has(key)) {
+      const o = workloads.find((w) => keyOf(w.object) === key)?.object;
+      ownerPods.set(key, o ? podFromTemplate(isServerObject(o) ? o : applyApiServerDefaults(o).object) : undefined);
+    }
+    const pod = ownerPods.get(key);
+    return pod && !isServerObject(pod) ? applyApiServerDefaults(pod).object : pod;
+  };
   const total = workloads.length + custom.length;
   workloads.forEach((w, i) => {
     input.onProgress?.(i + 1, total);
@@ -179,11 +190,22 @@ export function runAudit(input: AuditInput): AuditResult {
       res.skipped.push({ kind: raw.kind, namespace: ns, name, reason: `Kyverno resourceFilters ${filter.text}` });
       return;
     }
+    let ownerFindings: Set<string> | undefined;
     if (raw.kind === 'Pod') {
       const owner = ownerIn(raw, present);
       if (owner) {
-        res.coveredByOwner.push({ namespace: ns, name, owner });
-        return;
+        // A pod that carries what its owner's template does not (a container or capability a mutating
+        // webhook injected, e.g. istio-init's NET_ADMIN) is refused after the switch for it, as Kyverno
+        // validates the pod after every mutating webhook: only such findings are reported for it.
+        const template = ownerPod(`${owner.split('/')[0]}/${ns}/${owner.slice(owner.indexOf('/') + 1)}`);
+        const ctx = { namespaceLabels: labels, ...extra, ...(input.profile ? { profile: input.profile } : {}) };
+        const fails = (a: PairedAdmission) => findingsOnce([a], (_p, _r, x) => x.status === 'fail' || x.status === 'error').map((f) => `${f.rule.policy}\u0000${f.rule.rule}`);
+        ownerFindings = new Set(template ? fails(admitPaired(input.policies, template, ctx)) : []);
+        const object = isServerObject(raw) ? raw : applyApiServerDefaults(raw).object;
+        if (!template || fails(admitPaired(input.policies, object, ctx)).every((f) => ownerFindings?.has(f))) {
+          res.coveredByOwner.push({ namespace: ns, name, owner });
+          return;
+        }
       }
     }
     let object = raw;
@@ -206,6 +228,7 @@ export function runAudit(input: AuditInput): AuditResult {
     const applied = [...new Set(admissions.flatMap((a) => a.mutateResults.filter((m) => m.status === 'pass').map((m) => `${m.policy}/${m.rule}`)))];
     if (applied.length > 0) res.mutated.push({ kind: raw.kind, namespace: ns, name, rules: applied });
     for (const { policy: p, rule } of findingsOnce(admissions, (_p, _r, x) => x.status === 'fail' || x.status === 'error')) {
+      if (ownerFindings?.has(`${rule.policy}\u0000${rule.rule}`)) continue;
       any = true;
       res.violations.push({
         kind: raw.kind,

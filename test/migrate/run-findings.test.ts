@@ -203,3 +203,72 @@ test('migrate run --kyverno-values is read as Helm reads it: resourceFilters giv
   const audit = JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as { skipped: { namespace: string; reason: string }[] };
   assert.ok(!audit.skipped.some((s) => s.namespace === 'kube-system' && s.reason.includes('kube-system')), JSON.stringify(audit.skipped));
 });
+
+test('migrate run: a pod carrying what its controller\'s template does not (a sidecar injector\'s NET_ADMIN) is not "covered by its controller"', async () => {
+  const cluster = clusterWith(`apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {istio-injection: enabled}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: psp-privileged, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "psp:privileged"}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: 'system:serviceaccounts:shop'}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cart, namespace: shop, uid: 7e1d2c3b-4444-4a5b-8c9d-0e1f2a3b4c5d, resourceVersion: "900"}
+spec:
+  selector: {matchLabels: {app: cart}}
+  template:
+    metadata: {labels: {app: cart}}
+    spec:
+      containers: [{name: cart, image: "shop/cart:1.4", imagePullPolicy: IfNotPresent}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: cart-5d4f8b7c9-abcde
+  namespace: shop
+  uid: 8f2e3d4c-5555-4a5b-8c9d-0e1f2a3b4c5d
+  resourceVersion: "901"
+  labels: {app: cart, security.istio.io/tlsMode: istio}
+  annotations: {kubernetes.io/psp: privileged, sidecar.istio.io/status: '{"initContainers":["istio-init"],"containers":["istio-proxy"]}'}
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: cart-5d4f8b7c9, uid: 9a3f4e5d-6666-4a5b-8c9d-0e1f2a3b4c5d, controller: true}]
+spec:
+  serviceAccountName: default
+  initContainers:
+  - name: istio-init
+    image: docker.io/istio/proxyv2:1.17.2
+    args: [istio-iptables, -p, "15001"]
+    securityContext:
+      allowPrivilegeEscalation: false
+      capabilities: {add: [NET_ADMIN, NET_RAW], drop: [ALL]}
+      runAsUser: 0
+      runAsNonRoot: false
+  containers:
+  - {name: cart, image: "shop/cart:1.4", imagePullPolicy: IfNotPresent}
+  - name: istio-proxy
+    image: docker.io/istio/proxyv2:1.17.2
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, runAsUser: 1337, runAsNonRoot: true}
+`);
+  const out = join(tmp('podgate-injected-'), 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', cluster, '--values', minimal, '--out-dir', out]);
+  const audit = JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as {
+    violations: { kind: string; name: string; policy: string; rule: string }[];
+    coveredByOwner: { name: string }[];
+  };
+  // Every new cart pod gets istio-init (NET_ADMIN, NET_RAW) from the mutating webhook before Kyverno
+  // validates it: refused after the switch, while the Deployment's template is clean.
+  assert.deepEqual(
+    audit.violations.filter((v) => v.name.startsWith('cart')).map((v) => `${v.kind}/${v.name} ${v.policy}/${v.rule}`),
+    ['Pod/cart-5d4f8b7c9-abcde disallow-capabilities/adding-capabilities'],
+    r.stdout,
+  );
+  assert.ok(!audit.coveredByOwner.some((c) => c.name.startsWith('cart')));
+  const exceptions = JSON.parse(readFileSync(join(out, 'exceptions.json'), 'utf8')) as { exceptions: Record<string, string[]> };
+  assert.ok(exceptions.exceptions['disallow-capabilities']?.includes('shop'));
+  // A pod that only repeats its template's findings is still said once, under its controller.
+  assert.ok(audit.coveredByOwner.some((c) => c.name === 'kube-prometheus-stack-prometheus-node-exporter-8kz2t'));
+});
