@@ -120,6 +120,8 @@ function atPointer(v: unknown, pointer: string): unknown {
 
 /** Why the PSP comparison is skipped for a snapshot without PodSecurityPolicies. */
 export const NO_RBAC_REASON = 'the cluster input has PodSecurityPolicies but no RoleBindings or ClusterRoleBindings, so which PSP each pod may use (RBAC `use`) is unknown; include RBAC in the dump (kubectl get … rolebindings,clusterrolebindings,clusterroles,roles)';
+export const NO_ROLES_REASON =
+  'the cluster input has PodSecurityPolicies and RBAC bindings but no ClusterRoles or Roles, so no binding can be followed to the PSPs it grants (RBAC `use`) and every pod would read as refused by PSP; include the roles in the dump (kubectl get … clusterroles,roles)';
 export const NO_PSP_REASON = 'the cluster input has no PodSecurityPolicy objects, so there is no PSP decision to compare with (on Kubernetes >= 1.25 PSP no longer exists)';
 
 /** Inputs of the diff. */
@@ -144,7 +146,7 @@ export interface DiffInput {
  */
 export function pspDeniesToday(snapshot: ClusterSnapshot, userNamespaces: ReadonlyMap<string, UserNamespace>, keys: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
-  if (snapshot.podSecurityPolicies.length === 0 || !hasBindings(snapshot)) return out;
+  if (snapshot.podSecurityPolicies.length === 0 || rbacGap(snapshot) !== undefined) return out;
   for (const w of snapshot.workloads) {
     const raw = w.object;
     const key = `${raw.kind}/${raw.metadata.namespace ?? ''}/${raw.metadata.name ?? raw.metadata.generateName ?? ''}`;
@@ -155,9 +157,14 @@ export function pspDeniesToday(snapshot: ClusterSnapshot, userNamespaces: Readon
   return out;
 }
 
-/** Whether RBAC bindings say who may use which PSP (without them every pod would read "PSP denies"). */
-function hasBindings(snapshot: ClusterSnapshot): boolean {
-  return snapshot.rbac.some((o) => o.object.kind === 'RoleBinding' || o.object.kind === 'ClusterRoleBinding');
+/**
+ * Why the RBAC of the input cannot say who may use which PSP, or undefined: no bindings, or bindings
+ * without any role to follow them to (a dump of bindings only). Either way every pod would read "PSP denies".
+ */
+function rbacGap(snapshot: ClusterSnapshot): string | undefined {
+  if (!snapshot.rbac.some((o) => o.object.kind === 'RoleBinding' || o.object.kind === 'ClusterRoleBinding')) return NO_RBAC_REASON;
+  if (!snapshot.rbac.some((o) => o.object.kind === 'ClusterRole' || o.object.kind === 'Role')) return NO_ROLES_REASON;
+  return undefined;
 }
 
 /** PSP's decision today on the pods of a workload: its object as stored (defaulted), the pod, who creates it. */
@@ -189,8 +196,9 @@ export function runDiff(input: DiffInput): DiffResult {
     // Without PSPs every pod would read as "PSP: denied, no providers available": a comparison with nothing.
     return { entries: [], summary: { breakage: 0, regression: 0, same: 0, total: 0, skipped: NO_PSP_REASON } };
   }
-  if (!hasBindings(input.snapshot)) {
-    return { entries: [], summary: { breakage: 0, regression: 0, same: 0, total: 0, skipped: NO_RBAC_REASON, undecidable: true } };
+  const gap = rbacGap(input.snapshot);
+  if (gap !== undefined) {
+    return { entries: [], summary: { breakage: 0, regression: 0, same: 0, total: 0, skipped: gap, undecidable: true } };
   }
   const catalog = input.catalog ?? BUILTIN_COMPONENTS;
   const entries: DiffEntry[] = [];

@@ -25,7 +25,7 @@ const summaryOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.js
 function clusterWith(extra: string): string {
   const dir = tmp('podgate-findings-');
   cpSync(join(sample, 'cluster'), dir, { recursive: true });
-  writeFileSync(join(dir, 'zz-extra.yaml'), extra);
+  if (extra) writeFileSync(join(dir, 'zz-extra.yaml'), extra);
   return dir;
 }
 
@@ -271,4 +271,22 @@ spec:
   assert.ok(exceptions.exceptions['disallow-capabilities']?.includes('shop'));
   // A pod that only repeats its template's findings is still said once, under its controller.
   assert.ok(audit.coveredByOwner.some((c) => c.name === 'kube-prometheus-stack-prometheus-node-exporter-8kz2t'));
+});
+
+test('migrate run: RBAC bindings without any role (a dump of bindings only) make the PSP comparison impossible, not "refused today" everywhere', async () => {
+  const cluster = clusterWith('');
+  const rbacFile = join(cluster, '02-rbac-psp.yaml');
+  const list = parse(readFileSync(rbacFile, 'utf8')) as { items: { kind: string }[] };
+  list.items = list.items.filter((o) => o.kind !== 'ClusterRole' && o.kind !== 'Role');
+  writeFileSync(rbacFile, JSON.stringify(list));
+  const out = join(tmp('podgate-noroles-'), 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', cluster, '--values', minimal, '--out-dir', out]);
+  // Every binding led nowhere: every system workload read as refused by PSP today, got no exclusion, and
+  // 20 violations were left as warnings under Ready.
+  assert.equal(r.code, 1, r.stdout);
+  const s = summaryOf(out);
+  assert.equal(s.ready, false);
+  assert.ok(s.blockers.some((b) => /PSP comparison impossible: .*no ClusterRoles or Roles/.test(b)), s.blockers.join('\n'));
+  assert.equal(s.counts.systemViolations, 0, 'the exclusions are made as without PSP');
+  assert.doesNotMatch(r.stderr, /is refused by PSP today/);
 });
