@@ -9,7 +9,7 @@ import { type ClusterContext, defaultKyvernoConfig, filteredBy, type KyvernoConf
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject, namespaceLabels, toYamlText } from '../kube/index.js';
 import { type AuditResult, runAudit } from '../migrate/audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog, recognizeComponent } from '../migrate/components.js';
-import { findPspAdmitting, pspDeniesToday, runDiff } from '../migrate/diff.js';
+import { findPspAdmitting, pspAdmittedPods, pspDeniesToday, runDiff } from '../migrate/diff.js';
 import type { DiffResult } from '../migrate/diff-types.js';
 import { computeExceptions, type ExceptionPlan } from '../migrate/exceptions.js';
 import { buildPlan, type PlanStep } from '../migrate/plan.js';
@@ -348,6 +348,7 @@ export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, o
     chartWarnings: m.target.chartWarnings.map((w) => w.message),
     profile: m.profile,
     exceptions: m.context.exceptions,
+    pspAdmitted: pspAdmittedPods(m.snapshot),
     auditOnly: false,
     exclusionsAdded: 0,
     extraWarnings: exceptions.warnings,

@@ -158,6 +158,38 @@ export function pspDeniesToday(snapshot: ClusterSnapshot, userNamespaces: Readon
 }
 
 /**
+ * Pods of the input that PSP admitted (the `kubernetes.io/psp` annotation PSP writes on admission), by the
+ * workload they belong to (`Kind/namespace/name`: the pod, its controller, a ReplicaSet's Deployment, a
+ * Job's CronJob): evidence against a "PSP refuses it today" read from the input's RBAC.
+ */
+export function pspAdmittedPods(snapshot: ClusterSnapshot): Map<string, { pod: string; psp: string }> {
+  const out = new Map<string, { pod: string; psp: string }>();
+  const byKey = new Map(snapshot.workloads.map((w) => [`${w.object.kind}/${w.object.metadata.namespace ?? ''}/${w.object.metadata.name ?? ''}`, w.object]));
+  const add = (key: string, e: { pod: string; psp: string }) => {
+    if (!out.has(key)) out.set(key, e);
+  };
+  for (const { object: o } of snapshot.workloads) {
+    if (o.kind !== 'Pod') continue;
+    const psp = o.metadata.annotations?.['kubernetes.io/psp'];
+    if (typeof psp !== 'string' || psp === '') continue;
+    const ns = o.metadata.namespace ?? '';
+    const e = { pod: `${ns}/${o.metadata.name ?? ''}`, psp };
+    add(`Pod/${ns}/${o.metadata.name ?? ''}`, e);
+    for (const r of o.metadata.ownerReferences ?? []) {
+      if (r.controller !== true) continue;
+      const key = `${r.kind}/${ns}/${r.name}`;
+      add(key, e);
+      const owner = byKey.get(key);
+      // One level up: a ReplicaSet's Deployment, a Job's CronJob (by reference, else by the name's hash).
+      const up = owner?.metadata.ownerReferences?.find((x) => x.controller === true);
+      if (up) add(`${up.kind}/${ns}/${up.name}`, e);
+      else if (r.kind === 'ReplicaSet') add(`Deployment/${ns}/${String(r.name).replace(/-[a-z0-9]{5,10}$/, '')}`, e);
+    }
+  }
+  return out;
+}
+
+/**
  * Why the RBAC of the input cannot say who may use which PSP, or undefined: no bindings, or bindings
  * without any role to follow them to (a dump of bindings only). Either way every pod would read "PSP denies".
  */

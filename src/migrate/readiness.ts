@@ -64,6 +64,8 @@ export interface ReadinessInput {
   serverVersion?: string;
   /** The PolicyExceptions in effect (cluster and --exception files, where the kyverno values enable them). */
   exceptions?: readonly PolicyException[];
+  /** Pods of the input PSP admitted (`kubernetes.io/psp`), by workload (`Kind/namespace/name`): see pspAdmittedPods. */
+  pspAdmitted?: ReadonlyMap<string, { pod: string; psp: string }>;
 }
 
 /** The pod every chart profile refuses, in a namespace no values name: the check that the policies check pods. */
@@ -166,7 +168,14 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
   const refusedToday = new Set(i.diff.entries.filter((x) => !x.psp.allowed).map((e) => `${e.kind}/${e.namespace}/${e.name}`));
   for (const [w, rules] of byWorkload) {
     const rs = [...new Set(rules)].join(', ');
-    if (refusedToday.has(w)) warnings.push(`refused today by PSP and after the switch: ${w} (${rs})`);
+    const admittedPod = i.pspAdmitted?.get(w);
+    if (refusedToday.has(w) && admittedPod) {
+      // The input's RBAC says PSP refuses it, yet PSP admitted its pod: a role or binding is missing from
+      // the input (or was changed since), and no exclusion was made for a workload that runs today.
+      blockers.push(
+        `system workload ${w} still violates ${rs} with these values: by the input's RBAC PSP refuses it today, so no exclusion was made, but its pod ${admittedPod.pod} runs admitted by PSP ${admittedPod.psp} (annotation kubernetes.io/psp): the RBAC in the input is incomplete (a role or binding left out) or changed since`,
+      );
+    } else if (refusedToday.has(w)) warnings.push(`refused today by PSP and after the switch: ${w} (${rs})`);
     else blockers.push(`system workload ${w} still violates ${rs} with these values${admitted.has(w) ? ' (PSP admits it today: a breakage)' : ''}`);
   }
   // User namespaces are never exempted: their violations stay denied on purpose (a warning, one per

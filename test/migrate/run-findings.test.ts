@@ -290,3 +290,34 @@ test('migrate run: RBAC bindings without any role (a dump of bindings only) make
   assert.equal(s.counts.systemViolations, 0, 'the exclusions are made as without PSP');
   assert.doesNotMatch(r.stderr, /is refused by PSP today/);
 });
+
+test('migrate run: "refused by PSP today" read from the input\'s RBAC is a blocker when PSP admitted the workload\'s pod (kubernetes.io/psp)', async () => {
+  const cluster = clusterWith(`apiVersion: v1
+kind: Pod
+metadata:
+  name: ovnkube-node-9wq4d
+  namespace: ovn-kubernetes
+  uid: 2b3c4d5e-7777-4a5b-8c9d-0e1f2a3b4c5d
+  resourceVersion: "5120"
+  annotations: {kubernetes.io/psp: privileged}
+  ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: ovnkube-node, uid: 3c4d5e6f-8888-4a5b-8c9d-0e1f2a3b4c5d, controller: true}]
+spec:
+  hostNetwork: true
+  containers: [{name: ovnkube-node, image: ghcr.io/ovn-org/ovn-kubernetes/ovn-kube-f:master, securityContext: {privileged: true}}]
+`);
+  // The dump left out the ClusterRole that grants the privileged PSP.
+  const rbacFile = join(cluster, '02-rbac-psp.yaml');
+  const list = parse(readFileSync(rbacFile, 'utf8')) as { items: { kind: string; metadata: { name: string } }[] };
+  list.items = list.items.filter((o) => !(o.kind === 'ClusterRole' && o.metadata.name === 'psp:privileged'));
+  writeFileSync(rbacFile, JSON.stringify(list));
+  const out = join(tmp('podgate-psp-evidence-'), 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', cluster, '--values', minimal, '--out-dir', out]);
+  assert.equal(r.code, 1, r.stdout);
+  const s = summaryOf(out);
+  assert.ok(
+    s.blockers.some((b) => /system workload DaemonSet\/ovn-kubernetes\/ovnkube-node still violates .*its pod ovn-kubernetes\/ovnkube-node-9wq4d runs admitted by PSP privileged/.test(b)),
+    s.blockers.join('\n'),
+  );
+  // Workloads without such evidence stay warnings.
+  assert.ok(s.warnings.some((w) => /refused today by PSP and after the switch: DaemonSet\/runai\/runai-container-toolkit/.test(w)), s.warnings.join('\n'));
+});

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { convertPsps } from '../../migrate/convert.js';
-import { findPspAdmitting } from '../../migrate/diff.js';
+import { findPspAdmitting, pspAdmittedPods } from '../../migrate/diff.js';
 import { enablePolicyExceptions, keepPolicyExceptionsOff } from '../../migrate/exception-values.js';
 import { policyExceptions } from '../../migrate/exceptions.js';
 import { pruneExcludes } from '../../migrate/least-privilege.js';
@@ -251,6 +251,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           podSecurityPolicies: m.snapshot.podSecurityPolicies.length,
           ...(m.cluster.serverVersion ? { serverVersion: m.cluster.serverVersion } : {}),
           exceptions: m2.context.exceptions,
+          pspAdmitted: pspAdmittedPods(m.snapshot),
           auditOnly: Boolean(opts.auditOnly),
           ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
           exclusionsAdded: merged.added.length,
