@@ -349,6 +349,7 @@ export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, o
     profile: m.profile,
     exceptions: m.context.exceptions,
     pspAdmitted: pspAdmittedPods(m.snapshot),
+    kyvernoConfig: m.kyvernoConfig,
     auditOnly: false,
     exclusionsAdded: 0,
     extraWarnings: exceptions.warnings,

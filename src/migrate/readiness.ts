@@ -3,6 +3,7 @@
 // rendered from it, and the exit code follows `ready`. No upstream counterpart.
 import { admitResource, type CompiledPolicy, type EngineProfile, type PolicyException } from '../kyverno/index.js';
 import type { KubeObject } from '../kube/index.js';
+import { excludedRequester, type KyvernoConfig } from '../kyverno/config/index.js';
 import { verdictLine } from '../util/index.js';
 import type { AuditResult } from './audit.js';
 import type { DiffResult } from './diff-types.js';
@@ -64,6 +65,8 @@ export interface ReadinessInput {
   serverVersion?: string;
   /** The PolicyExceptions in effect (cluster and --exception files, where the kyverno values enable them). */
   exceptions?: readonly PolicyException[];
+  /** Kyverno's configuration (excludeGroups/excludeUsernames: requests Kyverno never checks). */
+  kyvernoConfig?: KyvernoConfig;
   /** Pods of the input PSP admitted (`kubernetes.io/psp`), by workload (`Kind/namespace/name`): see pspAdmittedPods. */
   pspAdmitted?: ReadonlyMap<string, { pod: string; psp: string }>;
 }
@@ -147,6 +150,25 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
     const c = canaryRefused(i.chartPolicies, i.profile, i.exceptions);
     if (!c.refused) {
       blockers.push(`a privileged pod (hostNetwork, hostPID, a hostPath of /) in a new namespace passes every chart policy: the PolicyExceptions in effect exempt it (${c.exemptedBy.join(', ') || 'PolicyExceptions'}), so once PSP is disabled nothing would check such pods; narrow them to the workloads that need them`);
+    }
+  }
+  // Requests Kyverno never checks: PSP checked every pod, whoever created it. Skipping the kubelet (mirror
+  // pods) or kube-system's controllers is usual; skipping every user or every service account is not.
+  if (i.kyvernoConfig) {
+    const requesters = [
+      { what: 'every authenticated user (a user in group system:authenticated)', user: 'podgate-canary-user', groups: ['system:authenticated'] },
+      {
+        what: 'every service account (system:serviceaccount:<namespace>:<name>, group system:serviceaccounts)',
+        user: 'system:serviceaccount:podgate-canary-namespace:default',
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:podgate-canary-namespace', 'system:authenticated'],
+      },
+    ];
+    for (const r of requesters) {
+      if (!excludedRequester(i.kyvernoConfig, r.user, r.groups)) continue;
+      blockers.push(
+        `Kyverno's config.excludeGroups/excludeUsernames (${[...i.kyvernoConfig.excludeGroups, ...i.kyvernoConfig.excludeUsernames].join(', ')}) skip the requests of ${r.what}: once PSP is disabled nothing would check the pods and workloads they create (operators, CI, a pod's own token), where PSP checked every pod`,
+      );
+      break;
     }
   }
   const lax = notEnforcing(i.chartPolicies);

@@ -321,3 +321,19 @@ spec:
   // Workloads without such evidence stay warnings.
   assert.ok(s.warnings.some((w) => /refused today by PSP and after the switch: DaemonSet\/runai\/runai-container-toolkit/.test(w)), s.warnings.join('\n'));
 });
+
+test('migrate run: kyverno values whose excludeGroups skip every service account are a blocker (nothing checks what they create)', async () => {
+  const dir = tmp('podgate-exclude-sa-');
+  const kyvernoValues = join(dir, 'kyverno-values.yaml');
+  writeFileSync(kyvernoValues, `${readFileSync(join(sample, 'inputs', 'kyverno-values.yaml'), 'utf8')}\nconfig:\n  excludeGroups:\n  - system:nodes\n  - system:serviceaccounts\n`);
+  const out = join(dir, 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', join(sample, 'cluster'), '--values', minimal, '--kyverno-values', kyvernoValues, '--out-dir', out]);
+  assert.equal(r.code, 1, r.stdout);
+  const s = summaryOf(out);
+  assert.ok(s.blockers.some((b) => /excludeGroups\/excludeUsernames \(system:nodes, system:serviceaccounts\) skip the requests of every service account/.test(b)), s.blockers.join('\n'));
+  // kube-system's controllers only (as Kyverno's docs show it) is no blocker.
+  writeFileSync(kyvernoValues, `${readFileSync(join(sample, 'inputs', 'kyverno-values.yaml'), 'utf8')}\nconfig:\n  excludeGroups:\n  - system:nodes\n  - system:serviceaccounts:kube-system\n`);
+  const out2 = join(dir, 'out2');
+  const r2 = await runCli(['migrate', 'run', '--cluster', join(sample, 'cluster'), '--values', minimal, '--kyverno-values', kyvernoValues, '--out-dir', out2]);
+  assert.equal(r2.code, 0, r2.stdout);
+});

@@ -252,6 +252,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           ...(m.cluster.serverVersion ? { serverVersion: m.cluster.serverVersion } : {}),
           exceptions: m2.context.exceptions,
           pspAdmitted: pspAdmittedPods(m.snapshot),
+          kyvernoConfig: m2.kyvernoConfig,
           auditOnly: Boolean(opts.auditOnly),
           ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
           exclusionsAdded: merged.added.length,
