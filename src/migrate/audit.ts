@@ -191,6 +191,7 @@ export function runAudit(input: AuditInput): AuditResult {
       return;
     }
     let ownerFindings: Set<string> | undefined;
+    let asCreated: KubeObject | undefined;
     if (raw.kind === 'Pod') {
       const owner = ownerIn(raw, present);
       if (owner) {
@@ -201,15 +202,18 @@ export function runAudit(input: AuditInput): AuditResult {
         const ctx = { namespaceLabels: labels, ...extra, ...(input.profile ? { profile: input.profile } : {}) };
         const fails = (a: PairedAdmission) => findingsOnce([a], (_p, _r, x) => x.status === 'fail' || x.status === 'error').map((f) => `${f.rule.policy}\u0000${f.rule.rule}`);
         ownerFindings = new Set(template ? fails(admitPaired(input.policies, template, ctx)) : []);
-        const object = isServerObject(raw) ? raw : applyApiServerDefaults(raw).object;
-        if (!template || fails(admitPaired(input.policies, object, ctx)).every((f) => ownerFindings?.has(f))) {
+        // As created: ephemeral containers come later, through a subresource neither PSP nor these rules see.
+        const stored = isServerObject(raw) ? raw : applyApiServerDefaults(raw).object;
+        const { ephemeralContainers: _debug, ...spec } = (stored.spec ?? {}) as Record<string, unknown>;
+        asCreated = { ...stored, spec } as KubeObject;
+        if (!template || fails(admitPaired(input.policies, asCreated, ctx)).every((f) => ownerFindings?.has(f))) {
           res.coveredByOwner.push({ namespace: ns, name, owner });
           return;
         }
       }
     }
-    let object = raw;
-    if (!isServerObject(raw)) {
+    let object = asCreated ?? raw;
+    if (!asCreated && !isServerObject(raw)) {
       const d = applyApiServerDefaults(raw);
       if (d.changes.length > 0) res.defaulted.push({ kind: raw.kind, namespace: ns, name, changes: d.changes });
       object = d.object;

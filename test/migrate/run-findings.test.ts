@@ -273,6 +273,37 @@ spec:
   assert.ok(audit.coveredByOwner.some((c) => c.name === 'kube-prometheus-stack-prometheus-node-exporter-8kz2t'));
 });
 
+test('migrate run: a debug container added later (ephemeralContainers) does not make a pod differ from its template', async () => {
+  const cluster = clusterWith(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cart, namespace: ray-restricted-not, uid: 7e1d2c3b-4444-4a5b-8c9d-0e1f2a3b4c5e, resourceVersion: "900"}
+spec:
+  selector: {matchLabels: {app: cart}}
+  template:
+    metadata: {labels: {app: cart}}
+    spec:
+      containers: [{name: cart, image: "shop/cart:1.4", imagePullPolicy: IfNotPresent}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: cart-5d4f8b7c9-abcde
+  namespace: ray-restricted-not
+  uid: 8f2e3d4c-5555-4a5b-8c9d-0e1f2a3b4c5e
+  resourceVersion: "901"
+  labels: {app: cart}
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: cart-5d4f8b7c9, uid: 9a3f4e5d-6666-4a5b-8c9d-0e1f2a3b4c5e, controller: true}]
+spec:
+  containers: [{name: cart, image: "shop/cart:1.4", imagePullPolicy: IfNotPresent}]
+  ephemeralContainers: [{name: debugger, image: busybox, securityContext: {privileged: true}}]
+`);
+  const out = join(tmp('podgate-ephemeral-'), 'out');
+  await runCli(['migrate', 'run', '--cluster', cluster, '--values', minimal, '--out-dir', out]);
+  const audit = JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as { violations: { name: string }[]; coveredByOwner: { name: string }[] };
+  assert.deepEqual(audit.violations.filter((v) => v.name.startsWith('cart')), []);
+  assert.ok(audit.coveredByOwner.some((c) => c.name === 'cart-5d4f8b7c9-abcde'));
+});
+
 test('migrate run: RBAC bindings without any role (a dump of bindings only) make the PSP comparison impossible, not "refused today" everywhere', async () => {
   const cluster = clusterWith('');
   const rbacFile = join(cluster, '02-rbac-psp.yaml');
