@@ -295,6 +295,11 @@ export function planFor(target: PlanTarget, m: { policiesValues: string; cluster
   });
 }
 
+/** The user namespaces Kyverno's webhooks never see (config.webhooks namespaceSelector). */
+export function unsentUserNamespaces(m: MigrationInputs): string[] {
+  return [...m.userNamespaces.keys()].filter((ns) => webhookSkipsNamespace(m.kyvernoConfig, namespaceLabels(m.snapshot, ns)) !== undefined).sort();
+}
+
 /** `policy\u0000namespace` → component id, for the pods components of the snapshot create later (catalog laterPodsNeed). */
 function laterNeedsOf(m: MigrationInputs): Map<string, string> {
   const out = new Map<string, string>();
@@ -350,6 +355,7 @@ export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, o
     exceptions: m.context.exceptions,
     pspAdmitted: pspAdmittedPods(m.snapshot),
     kyvernoConfig: m.kyvernoConfig,
+    unsentUserNamespaces: unsentUserNamespaces(m),
     auditOnly: false,
     exclusionsAdded: 0,
     extraWarnings: exceptions.warnings,

@@ -3,7 +3,7 @@
 // rendered from it, and the exit code follows `ready`. No upstream counterpart.
 import { admitResource, type CompiledPolicy, type EngineProfile, type PolicyException } from '../kyverno/index.js';
 import type { KubeObject } from '../kube/index.js';
-import { excludedRequester, type KyvernoConfig } from '../kyverno/config/index.js';
+import { excludedRequester, type KyvernoConfig, webhookSkipsNamespace } from '../kyverno/config/index.js';
 import { verdictLine } from '../util/index.js';
 import type { AuditResult } from './audit.js';
 import type { DiffResult } from './diff-types.js';
@@ -67,6 +67,8 @@ export interface ReadinessInput {
   exceptions?: readonly PolicyException[];
   /** Kyverno's configuration (excludeGroups/excludeUsernames: requests Kyverno never checks). */
   kyvernoConfig?: KyvernoConfig;
+  /** User namespaces the webhooks' namespaceSelector (config.webhooks) never sends to Kyverno. */
+  unsentUserNamespaces?: readonly string[];
   /** Pods of the input PSP admitted (`kubernetes.io/psp`), by workload (`Kind/namespace/name`): see pspAdmittedPods. */
   pspAdmitted?: ReadonlyMap<string, { pod: string; psp: string }>;
 }
@@ -163,6 +165,13 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
         groups: ['system:serviceaccounts', 'system:serviceaccounts:podgate-canary-namespace', 'system:authenticated'],
       },
     ];
+    // Namespaces the API server never sends to Kyverno: PSP checked pods in every namespace.
+    if (webhookSkipsNamespace(i.kyvernoConfig, { 'kubernetes.io/metadata.name': 'podgate-canary-namespace' })) {
+      blockers.push(`a new namespace (with no labels) is never sent to Kyverno: the webhooks' namespaceSelector (config.webhooks) leaves it out, so once PSP is disabled nothing would check pods there; select namespaces by what leaves them out (NotIn), not by what lets them in`);
+    }
+    if ((i.unsentUserNamespaces?.length ?? 0) > 0) {
+      blockers.push(`user namespaces never sent to Kyverno (config.webhooks namespaceSelector): ${i.unsentUserNamespaces?.join(', ')}: their users are confined by PSP today and by nothing once it is disabled`);
+    }
     for (const r of requesters) {
       if (!excludedRequester(i.kyvernoConfig, r.user, r.groups)) continue;
       blockers.push(

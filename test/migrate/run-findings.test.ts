@@ -368,3 +368,23 @@ test('migrate run: kyverno values whose excludeGroups skip every service account
   const r2 = await runCli(['migrate', 'run', '--cluster', join(sample, 'cluster'), '--values', minimal, '--kyverno-values', kyvernoValues, '--out-dir', out2]);
   assert.equal(r2.code, 0, r2.stdout);
 });
+
+test('migrate run: a webhooks namespaceSelector that lets in only some namespaces is a blocker (new and user namespaces go unchecked)', async () => {
+  const dir = tmp('podgate-webhook-sel-');
+  const kyvernoValues = join(dir, 'kyverno-values.yaml');
+  const selector = (op: string, values: string[]) =>
+    `${readFileSync(join(sample, 'inputs', 'kyverno-values.yaml'), 'utf8')}\nconfig:\n  webhooks:\n  - namespaceSelector:\n      matchExpressions:\n      - key: kubernetes.io/metadata.name\n        operator: ${op}\n        values: [${values.join(', ')}]\n`;
+  writeFileSync(kyvernoValues, selector('In', ['default', 'prometheus']));
+  const out = join(dir, 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', join(sample, 'cluster'), '--values', minimal, '--kyverno-values', kyvernoValues, '--out-dir', out]);
+  // 47 of 52 workloads "never seen by Kyverno", the users' namespaces among them: 0 violations, Ready.
+  assert.equal(r.code, 1, r.stdout);
+  const s = summaryOf(out);
+  assert.ok(s.blockers.some((b) => /a new namespace \(with no labels\) is never sent to Kyverno/.test(b)), s.blockers.join('\n'));
+  assert.ok(s.blockers.some((b) => /user namespaces never sent to Kyverno \(config\.webhooks namespaceSelector\): cmsupport-restricted, ray-restricted/.test(b)), s.blockers.join('\n'));
+  // Leaving out one operator namespace (NotIn) checks new namespaces and the users': no blocker.
+  writeFileSync(kyvernoValues, selector('NotIn', ['gpu-operator']));
+  const out2 = join(dir, 'out2');
+  const r2 = await runCli(['migrate', 'run', '--cluster', join(sample, 'cluster'), '--values', minimal, '--kyverno-values', kyvernoValues, '--out-dir', out2]);
+  assert.equal(r2.code, 0, r2.stdout);
+});

@@ -22,7 +22,7 @@ import { readValuesFile } from '../validate-input.js';
 import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import { auditPolicyReports, auditSarif, auditTable } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
-import { auditChartFor, auditInputs, auditJson, baseValuesText, buildReport, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, unneededFor } from '../migrate-inputs.js';
+import { auditChartFor, auditInputs, auditJson, baseValuesText, buildReport, unsentUserNamespaces, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, unneededFor } from '../migrate-inputs.js';
 import { registerUpgrade } from './upgrade.js';
 import { yamlStream } from './users.js';
 import { toYamlText } from '../../kube/index.js';
@@ -253,6 +253,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           exceptions: m2.context.exceptions,
           pspAdmitted: pspAdmittedPods(m.snapshot),
           kyvernoConfig: m2.kyvernoConfig,
+          unsentUserNamespaces: unsentUserNamespaces(m2),
           auditOnly: Boolean(opts.auditOnly),
           ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
           exclusionsAdded: merged.added.length,
