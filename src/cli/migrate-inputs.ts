@@ -295,9 +295,17 @@ export function planFor(target: PlanTarget, m: { policiesValues: string; cluster
   });
 }
 
-/** The user namespaces Kyverno's webhooks never see (config.webhooks namespaceSelector). */
+/** The user namespaces whose pods Kyverno never checks, each with why (config.webhooks namespaceSelector, resourceFilters). */
 export function unsentUserNamespaces(m: MigrationInputs): string[] {
-  return [...m.userNamespaces.keys()].filter((ns) => webhookSkipsNamespace(m.kyvernoConfig, namespaceLabels(m.snapshot, ns)) !== undefined).sort();
+  const out: string[] = [];
+  for (const ns of [...m.userNamespaces.keys()].sort()) {
+    if (webhookSkipsNamespace(m.kyvernoConfig, namespaceLabels(m.snapshot, ns)) !== undefined) out.push(`${ns} (config.webhooks namespaceSelector)`);
+    else {
+      const f = filteredBy(m.kyvernoConfig, 'Pod', ns, 'podgate-canary');
+      if (f) out.push(`${ns} (resourceFilters ${f.text})`);
+    }
+  }
+  return out;
 }
 
 /** `policy\u0000namespace` → component id, for the pods components of the snapshot create later (catalog laterPodsNeed). */

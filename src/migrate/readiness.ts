@@ -3,7 +3,7 @@
 // rendered from it, and the exit code follows `ready`. No upstream counterpart.
 import { admitResource, type CompiledPolicy, type EngineProfile, type PolicyException } from '../kyverno/index.js';
 import type { KubeObject } from '../kube/index.js';
-import { excludedRequester, type KyvernoConfig, webhookSkipsNamespace } from '../kyverno/config/index.js';
+import { excludedRequester, filteredBy, type KyvernoConfig, webhookSkipsNamespace } from '../kyverno/config/index.js';
 import { verdictLine } from '../util/index.js';
 import type { AuditResult } from './audit.js';
 import type { DiffResult } from './diff-types.js';
@@ -169,8 +169,12 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
     if (webhookSkipsNamespace(i.kyvernoConfig, { 'kubernetes.io/metadata.name': 'podgate-canary-namespace' })) {
       blockers.push(`a new namespace (with no labels) is never sent to Kyverno: the webhooks' namespaceSelector (config.webhooks) leaves it out, so once PSP is disabled nothing would check pods there; select namespaces by what leaves them out (NotIn), not by what lets them in`);
     }
+    const filter = filteredBy(i.kyvernoConfig, 'Pod', 'podgate-canary-namespace', 'podgate-canary');
+    if (filter) {
+      blockers.push(`Kyverno's resourceFilters skip a Pod in a new namespace (${filter.text}): once PSP is disabled nothing would check pods created directly (kubectl run, an operator, a pod's own token), where PSP checked every pod`);
+    }
     if ((i.unsentUserNamespaces?.length ?? 0) > 0) {
-      blockers.push(`user namespaces never sent to Kyverno (config.webhooks namespaceSelector): ${i.unsentUserNamespaces?.join(', ')}: their users are confined by PSP today and by nothing once it is disabled`);
+      blockers.push(`user namespaces whose pods Kyverno never checks: ${i.unsentUserNamespaces?.join(', ')}: their users are confined by PSP today and by nothing once it is disabled`);
     }
     for (const r of requesters) {
       if (!excludedRequester(i.kyvernoConfig, r.user, r.groups)) continue;

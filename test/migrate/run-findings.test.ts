@@ -381,10 +381,28 @@ test('migrate run: a webhooks namespaceSelector that lets in only some namespace
   assert.equal(r.code, 1, r.stdout);
   const s = summaryOf(out);
   assert.ok(s.blockers.some((b) => /a new namespace \(with no labels\) is never sent to Kyverno/.test(b)), s.blockers.join('\n'));
-  assert.ok(s.blockers.some((b) => /user namespaces never sent to Kyverno \(config\.webhooks namespaceSelector\): cmsupport-restricted, ray-restricted/.test(b)), s.blockers.join('\n'));
+  assert.ok(s.blockers.some((b) => /user namespaces whose pods Kyverno never checks: cmsupport-restricted \(config\.webhooks namespaceSelector\), ray-restricted \(config\.webhooks namespaceSelector\)/.test(b)), s.blockers.join('\n'));
   // Leaving out one operator namespace (NotIn) checks new namespaces and the users': no blocker.
   writeFileSync(kyvernoValues, selector('NotIn', ['gpu-operator']));
   const out2 = join(dir, 'out2');
   const r2 = await runCli(['migrate', 'run', '--cluster', join(sample, 'cluster'), '--values', minimal, '--kyverno-values', kyvernoValues, '--out-dir', out2]);
   assert.equal(r2.code, 0, r2.stdout);
+});
+
+test('migrate run: resourceFilters that skip every Pod, or the users\' namespaces, are a blocker', async () => {
+  const dir = tmp('podgate-filters-');
+  const kyvernoValues = join(dir, 'kyverno-values.yaml');
+  writeFileSync(kyvernoValues, `${readFileSync(join(sample, 'inputs', 'kyverno-values.yaml'), 'utf8')}\nconfig:\n  resourceFilters:\n  - '[Event,*,*]'\n  - '[*,kube-system,*]'\n  - '[ReplicaSet,*,*]'\n  - '[*,*-restricted,*]'\n`);
+  const out = join(dir, 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', join(sample, 'cluster'), '--values', minimal, '--kyverno-values', kyvernoValues, '--out-dir', out]);
+  assert.equal(r.code, 1, r.stdout);
+  const s = summaryOf(out);
+  assert.ok(
+    s.blockers.some((b) => /user namespaces whose pods Kyverno never checks: cmsupport-restricted \(resourceFilters \[\*,\*-restricted,\*\]\), ray-restricted/.test(b)),
+    s.blockers.join('\n'),
+  );
+  writeFileSync(kyvernoValues, `${readFileSync(join(sample, 'inputs', 'kyverno-values.yaml'), 'utf8')}\nconfig:\n  resourceFilters:\n  - '[Event,*,*]'\n  - '[*,kube-system,*]'\n  - '[Pod,*,*]'\n`);
+  const out2 = join(dir, 'out2');
+  await runCli(['migrate', 'run', '--cluster', join(sample, 'cluster'), '--values', minimal, '--kyverno-values', kyvernoValues, '--out-dir', out2]);
+  assert.ok(summaryOf(out2).blockers.some((b) => /resourceFilters skip a Pod in a new namespace \(\[Pod,\*,\*\]\)/.test(b)), summaryOf(out2).blockers.join('\n'));
 });
