@@ -347,7 +347,9 @@ export function diffInputs(m: MigrationInputs, io?: CliIO): DiffResult {
 export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, opts: { cluster?: string[] }): MigrationReport {
   const audit = auditInputs(io, m);
   const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
-  const plan = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.map(shellQuote).join(' ')}` : '--kubeconfig ~/.kube/config' });
+  // Whether any PSP admits them at all (after its defaults): the plan cannot be carried out otherwise.
+  const kyvernoAdmitting = kyvernoPsp ?? findPspAdmitting(kyvernoWorkloads(m), m.snapshot, true);
+  const plan = planFor(target, { kyvernoPsp: kyvernoAdmitting, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.map(shellQuote).join(' ')}` : '--kubeconfig ~/.kube/config' });
   const exceptions = computeFor(m, audit);
   const diff = diffInputs(m, io);
   const readiness = judgeReadiness({
@@ -363,6 +365,7 @@ export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, o
     exceptions: m.context.exceptions,
     pspAdmitted: pspAdmittedPods(m.snapshot),
     kyvernoConfig: m.kyvernoConfig,
+    kyvernoPods: { workloads: kyvernoWorkloads(m).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ...(kyvernoAdmitting ? { psp: kyvernoAdmitting } : {}) },
     unsentUserNamespaces: unsentUserNamespaces(m),
     auditOnly: false,
     exclusionsAdded: 0,

@@ -302,9 +302,10 @@ export function runDiff(input: DiffInput): DiffResult {
 
 /**
  * The least privileged PSP that admits every given workload's pods unchanged (non-privileged PSPs
- * first, then by name), or undefined. Used to let Kyverno's own pods through PSP during the switch.
+ * first, then by name), or undefined (with allowMutation: one that admits them after its defaults). Used to
+ * let Kyverno's own pods through PSP during the switch.
  */
-export function findPspAdmitting(workloads: readonly KubeObject[], snap: ClusterSnapshot): string | undefined {
+export function findPspAdmitting(workloads: readonly KubeObject[], snap: ClusterSnapshot, allowMutation = false): string | undefined {
   // The pods as PSP sees them at admission (defaults, the token volume), not as the manifests write them.
   const serviceAccounts = serviceAccountsOf(snap);
   const pods = workloads.map((w) => podAtAdmission(w, serviceAccounts)).filter((p): p is KubeObject => p !== undefined);
@@ -317,7 +318,7 @@ export function findPspAdmitting(workloads: readonly KubeObject[], snap: Cluster
   for (const psp of psps) {
     const ok = pods.every((pod) => {
       const r = admitPod(pod, { psps: [psp], rbac: [], user: 'kubernetes-admin', groups: [SYSTEM_MASTERS], namespace: pod.metadata.namespace, operation: 'CREATE' });
-      return r.allowed && !r.mutated;
+      return r.allowed && (allowMutation || !r.mutated);
     });
     if (ok) return psp.metadata.name;
   }

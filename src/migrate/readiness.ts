@@ -67,6 +67,11 @@ export interface ReadinessInput {
   exceptions?: readonly PolicyException[];
   /** Kyverno's configuration (excludeGroups/excludeUsernames: requests Kyverno never checks). */
   kyvernoConfig?: KyvernoConfig;
+  /**
+   * Kyverno's own controllers in the input (`Kind/namespace/name`) and the PSP the plan grants them while
+   * PSP still enforces (findPspAdmitting), undefined when no PSP admits their pods unchanged.
+   */
+  kyvernoPods?: { workloads: readonly string[]; psp?: string };
   /** User namespaces the webhooks' namespaceSelector (config.webhooks) never sends to Kyverno. */
   unsentUserNamespaces?: readonly string[];
   /** Pods of the input PSP admitted (`kubernetes.io/psp`), by workload (`Kind/namespace/name`): see pspAdmittedPods. */
@@ -139,6 +144,12 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
   const psps = i.podSecurityPolicies ?? 0;
   if (psps > 0 && pspRemoved(i.kubernetes)) {
     blockers.push(`the cluster input holds ${psps} PodSecurityPolicies, which Kubernetes ${i.kubernetes} no longer has (removed in 1.25): if the cluster runs 1.24 or older, pass its version (--kubernetes); if it already runs ${i.kubernetes}, the input is older than the cluster, or PSP stopped enforcing at the upgrade and pods have been admitted unchecked since`);
+  }
+  // The plan installs Kyverno while PSP enforces (no unenforced window): its pods need a PSP that admits them.
+  if (psps > 0 && !pspRemoved(i.kubernetes) && i.kyvernoPods && i.kyvernoPods.workloads.length > 0 && i.kyvernoPods.psp === undefined) {
+    blockers.push(
+      `no PodSecurityPolicy of the cluster admits Kyverno's own pods as they are (${i.kyvernoPods.workloads.join(', ')}): the plan installs Kyverno while PSP still enforces, so its pods would be refused and the plan's PSP grant names no policy; create a PSP that admits them (their seccomp profile, volumes and user) first`,
+    );
   }
   const chartWarnings = i.chartWarnings ?? [];
   if (!i.chartPolicies.some((p) => p.rules.some((r) => r.validate !== undefined))) {

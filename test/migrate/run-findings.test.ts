@@ -406,3 +406,17 @@ test('migrate run: resourceFilters that skip every Pod, or the users\' namespace
   await runCli(['migrate', 'run', '--cluster', join(sample, 'cluster'), '--values', minimal, '--kyverno-values', kyvernoValues, '--out-dir', out2]);
   assert.ok(summaryOf(out2).blockers.some((b) => /resourceFilters skip a Pod in a new namespace \(\[Pod,\*,\*\]\)/.test(b)), summaryOf(out2).blockers.join('\n'));
 });
+
+test('migrate run: no PSP admits Kyverno\'s own pods (RuntimeDefault seccomp allowed by none): the plan cannot install Kyverno under PSP, a blocker', async () => {
+  const cluster = clusterWith('');
+  const pspFile = join(cluster, '01-podsecuritypolicies.yaml');
+  // The PSPs without their seccomp annotations: a pod that sets a seccomp profile is refused by each.
+  writeFileSync(pspFile, readFileSync(pspFile, 'utf8').replace(/^ {2}annotations:\n {4}seccomp\.security\.alpha\.kubernetes\.io\/allowedProfileNames: '\*'\n/gm, ''));
+  assert.doesNotMatch(readFileSync(pspFile, 'utf8'), /allowedProfileNames/);
+  const out = join(tmp('podgate-kyverno-psp-'), 'out');
+  const r = await runCli(['migrate', 'run', '--cluster', cluster, '--values', minimal, '--out-dir', out]);
+  // The plan's grant read --resource-name=<psp that admits the kyverno pods>, and the run said Ready.
+  assert.equal(r.code, 1, r.stdout);
+  const s = summaryOf(out);
+  assert.ok(s.blockers.some((b) => /no PodSecurityPolicy of the cluster admits Kyverno's own pods as they are \(Deployment\/kyverno\/kyverno-admission-controller/.test(b)), s.blockers.join('\n'));
+});

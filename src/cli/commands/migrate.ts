@@ -231,7 +231,9 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         else step(`PSP vs Kyverno (generated values): ${diff.summary.breakage} breakages, ${diff.summary.regression} regressions, ${diff.summary.same} same  → diff.txt, diff.json`);
 
         const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
-        const steps = planFor(target, { kyvernoPsp, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.map(shellQuote).join(' ')}` : '--kubeconfig ~/.kube/config' });
+        // Whether any PSP admits them at all (after its defaults): the plan cannot be carried out otherwise.
+        const kyvernoAdmitting = kyvernoPsp ?? findPspAdmitting(kyvernoWorkloads(m), m.snapshot, true);
+        const steps = planFor(target, { kyvernoPsp: kyvernoAdmitting, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.map(shellQuote).join(' ')}` : '--kubeconfig ~/.kube/config' });
         write('plan.txt', formatPlan(steps));
         write('plan.json', `${JSON.stringify({ kubernetes: target.kubernetes, steps }, null, 2)}\n`);
         const kyvernoValuesText = kyvernoValues ? ctx.io.readFile(kyvernoValues) : toYamlText(defaultKyvernoChartValues(), { aliasDuplicateObjects: false });
@@ -253,6 +255,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           exceptions: m2.context.exceptions,
           pspAdmitted: pspAdmittedPods(m.snapshot),
           kyvernoConfig: m2.kyvernoConfig,
+          kyvernoPods: { workloads: kyvernoWorkloads(m).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ...(kyvernoAdmitting ? { psp: kyvernoAdmitting } : {}) },
           unsentUserNamespaces: unsentUserNamespaces(m2),
           auditOnly: Boolean(opts.auditOnly),
           ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
