@@ -268,3 +268,20 @@ for (const c of refusedRestores) {
     assert.throws(() => readFileSync(`${store}.bak`), /ENOENT/);
   });
 }
+
+// Session 7 data-integrity probe: restore --apply wrote a users file that podgate itself then refused
+// (a restored user claimed the namespace of a user kept from the file): every later command failed.
+test('restore refuses a result where two users own one namespace (exit 2, nothing written)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const store = join(dir, 'store.yaml');
+  const b1 = join(dir, 'b1.yaml');
+  const original = 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: alice}\nspec: {uid: 2000, gid: 2000, releaseId: aaaa1111, namespaces: [shared]}\n';
+  writeFileSync(store, original);
+  writeFileSync(b1, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: bob}\nspec: {uid: 2001, gid: 2001, releaseId: bbbb1111, namespaces: [shared]}\n');
+  const r = await runCli(['users', 'restore', b1, '--into', store, '--apply']);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /would leave conflicting users \(nothing written\):\n.*\(bob\): spec\.namespaces\[0\]: Duplicate value: "shared": namespace already belongs to user alice/);
+  assert.equal(readFileSync(store, 'utf8'), original);
+  assert.throws(() => readFileSync(`${store}.bak`), /ENOENT/);
+  assert.equal((await runCli(['users', 'list', store])).code, 0);
+});

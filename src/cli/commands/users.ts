@@ -160,6 +160,10 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       }
       const current = existsSync(opts.into) ? await loadUsers(ctx, [opts.into], 'users restore (current users file)') : [];
       const { changes, result } = planRestore(current, incoming);
+      // The users file after the restore must itself be valid: a restored user may claim a namespace a
+      // user kept from the file already owns, which every later command would refuse.
+      const after = validateRecords(makeBackup(result).items as KubeObject[]);
+      if (after.problems.length > 0) throw new UsageError(`users restore: restoring ${backup} into ${opts.into} would leave conflicting users (nothing written):\n  ${after.problems.join('\n  ')}`);
       const changed = changes.filter((c) => c.action !== 'unchanged').length;
       const summary = { applied: Boolean(opts.apply) && changed > 0, changes: changes.map((c) => ({ action: c.action, name: c.name })) };
       if (fmt === 'json') printJson(ctx.io, summary);
