@@ -285,3 +285,26 @@ test('restore refuses a result where two users own one namespace (exit 2, nothin
   assert.throws(() => readFileSync(`${store}.bak`), /ENOENT/);
   assert.equal((await runCli(['users', 'list', store])).code, 0);
 });
+
+// Session 7 data-integrity probe: a record without releaseId got a random id on every run of restore:
+// the dry run showed one id and --apply wrote another, and restoring the same file again "updated" the
+// id (renaming every policy of the user); a user kept in the file lost the id it had.
+test('restore of records without releaseId: the dry run shows what --apply writes; a second restore changes nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const store = join(dir, 'store.yaml');
+  const b1 = join(dir, 'b1.yaml');
+  writeFileSync(b1, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: bob}\nspec: {uid: 1003, gid: 1003}\n');
+  const idOf = (text: string) => /releaseId: ([a-z0-9]+)/.exec(text)?.[1];
+  const dry = await runCli(['users', 'restore', b1, '--into', store]);
+  const applied = await runCli(['users', 'restore', b1, '--into', store, '--apply']);
+  assert.equal(applied.code, 0, applied.stderr);
+  assert.ok(idOf(dry.stdout));
+  assert.equal(idOf(applied.stdout), idOf(dry.stdout));
+  assert.equal(idOf(readFileSync(store, 'utf8')), idOf(dry.stdout));
+  const again = await runCli(['users', 'restore', b1, '--into', store, '--apply']);
+  assert.match(again.stdout, /= unchanged bob\n0 change\(s\)/);
+  // A user already in the file keeps its id when the backup's record has none.
+  writeFileSync(store, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: bob}\nspec: {uid: 1003, gid: 1003, releaseId: keepme12}\n');
+  const kept = await runCli(['users', 'restore', b1, '--into', store]);
+  assert.match(kept.stdout, /= unchanged bob\n0 change\(s\)/);
+});

@@ -1,4 +1,5 @@
 // CLI commands of the permissions area: `users list|render|backup|restore` and `lint`.
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { KubeObject } from '../../kube/index.js';
@@ -6,6 +7,7 @@ import { loadPolicyObjects } from '../../kyverno/index.js';
 import {
   BACKUP_KIND,
   collectUserRecords,
+  generateReleaseId,
   isUserDocument,
   lintPolicies,
   PERMISSION_USER_API,
@@ -29,12 +31,33 @@ export function yamlStream(objects: readonly unknown[]): string {
   return objects.map((o) => toYamlText(o)).join('---\n');
 }
 
-async function loadUsers(ctx: CliContext, paths: string[], what: string, cluster: ClusterOptions = {}, opts: { warnUnfixed?: boolean } = {}): Promise<PermissionUser[]> {
+/**
+ * The release id restore gives a user whose record has none: derived from the name, so the dry run shows
+ * the id `--apply` writes and a second restore finds the user unchanged (a random one renamed its policies).
+ */
+export function stableReleaseId(name: string): string {
+  const digest = createHash('sha256').update(`podgate.io/v1 PermissionUser ${name}`).digest();
+  let i = 0;
+  return generateReleaseId(() => digest[i++ % digest.length]! / 256);
+}
+
+async function loadUsers(
+  ctx: CliContext,
+  paths: string[],
+  what: string,
+  cluster: ClusterOptions = {},
+  opts: { warnUnfixed?: boolean; releaseIdFor?: (name: string) => string } = {},
+): Promise<PermissionUser[]> {
   const fromCluster = cluster.cluster || cluster.kubeconfig || cluster.context;
   if (paths.length === 0 && !fromCluster) throw new UsageError(`${what}: give one or more files of PermissionUser records (or --cluster PATH / --kubeconfig FILE)`);
   const objects = [...(fromCluster ? (await readCluster(ctx.io, cluster, what)).objects : []), ...(paths.length > 0 ? await loadOrFail(ctx.io, paths) : [])];
   const records = collectUserRecords(objects.map((l) => l.object));
   const unfixed = new Set(records.filter((r) => isObject(r.spec) && r.spec.releaseId === undefined).map((r) => r.metadata?.name ?? ''));
+  if (opts.releaseIdFor) {
+    for (const r of records) {
+      if (isObject(r) && isObject(r.spec) && r.spec.releaseId === undefined && typeof r.metadata?.name === 'string') r.spec.releaseId = opts.releaseIdFor(r.metadata.name);
+    }
+  }
   const { users, problems } = validateRecords(records);
   if (problems.length > 0) throw new UsageError(`${what}: ${paths.join(', ')}:\n  ${problems.join('\n  ')}`);
   // A generated release id names the user's policies, and differs on every run: rendering twice would
@@ -151,14 +174,22 @@ export function registerUsers(program: Command, ctx: CliContext): void {
     .option('--apply', 'write the changes (default: only show them)')
     .action(async (backup: string, opts: { into: string; apply?: boolean }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
-      const incoming = await loadUsers(ctx, [backup], 'users restore');
-      if (incoming.length === 0) throw new UsageError(`users restore: ${backup} holds no user records (a ${BACKUP_KIND}, or ${PERMISSION_USER_API.kind} objects of ${PERMISSION_USER_API.apiVersion}); nothing to restore`);
       // The users file is rewritten as a list of users: anything else in it would be lost.
       if (existsSync(opts.into)) {
         const others = (await loadOrFail(ctx.io, [opts.into])).filter((l) => !isUserDocument(l.object)).map((l) => `${l.object.kind ?? '?'}/${l.object.metadata?.name ?? '?'}`);
         if (others.length > 0) throw new UsageError(`users restore: ${opts.into} holds objects that are not users (${others.join(', ')}); restore rewrites it as a list of users and would drop them: choose a file of users only`);
       }
-      const current = existsSync(opts.into) ? await loadUsers(ctx, [opts.into], 'users restore (current users file)') : [];
+      // A record without releaseId gets one that does not change between runs: what the dry run shows is
+      // what --apply writes, and restoring the same backup again changes nothing.
+      const idsFixed: string[] = [];
+      const fixId = (name: string) => {
+        idsFixed.push(name);
+        return stableReleaseId(name);
+      };
+      const current = existsSync(opts.into) ? await loadUsers(ctx, [opts.into], 'users restore (current users file)', {}, { releaseIdFor: fixId }) : [];
+      const currentIds = new Map(current.map((u) => [u.name, u.releaseId]));
+      const incoming = await loadUsers(ctx, [backup], 'users restore', {}, { releaseIdFor: (name) => currentIds.get(name) ?? stableReleaseId(name) });
+      if (incoming.length === 0) throw new UsageError(`users restore: ${backup} holds no user records (a ${BACKUP_KIND}, or ${PERMISSION_USER_API.kind} objects of ${PERMISSION_USER_API.apiVersion}); nothing to restore`);
       const { changes, result } = planRestore(current, incoming);
       // The users file after the restore must itself be valid: a restored user may claim a namespace a
       // user kept from the file already owns, which every later command would refuse.
@@ -170,6 +201,10 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       else if (fmt === 'yaml') printYaml(ctx.io, summary);
       else if (fmt === 'table') ctx.io.stdout(table(['NAME', 'ACTION'], changes.map((c) => [c.name, c.action])));
       else ctx.io.stdout(`${changes.map(describeChange).join('\n')}\n${changed} change(s)${opts.apply ? '' : ' (dry run; pass --apply to write them)'}\n`);
+      if (changed > 0) {
+        const ids = new Map(current.map((u) => [u.name, u.releaseId]));
+        for (const n of idsFixed) ctx.io.stderr(`note: users restore: user ${n} in ${opts.into} has no spec.releaseId; restore ${opts.apply ? 'writes' : 'would write'} it with releaseId ${ids.get(n)} (a stable one: its policies are named after it)\n`);
+      }
       if (!opts.apply || changed === 0) return;
       // The previous content (comments included) is kept, never over an earlier backup of it.
       const bak = existsSync(opts.into) ? freeName(`${opts.into}.bak`) : undefined;
