@@ -308,3 +308,19 @@ test('restore of records without releaseId: the dry run shows what --apply write
   const kept = await runCli(['users', 'restore', b1, '--into', store]);
   assert.match(kept.stdout, /= unchanged bob\n0 change\(s\)/);
 });
+
+// Session 7 data-integrity probe: the dry-run diff listed spec fields only. Restoring records over users
+// backed up from BCM dropped the BCM object each kept under `source`, and a label change showed as
+// "~ update ray" with nothing under it: --apply changed what the diff did not show.
+test('the restore diff shows every field --apply changes: source and metadata too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const store = join(dir, 'store.yaml');
+  const b1 = join(dir, 'b1.yaml');
+  assert.equal((await runCli(['users', 'backup', '--cluster', 'examples/bcm-9.2-k8s-1.24', '--out', store])).code, 0);
+  writeFileSync(b1, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: ray, labels: {team: ml}}\nspec: {uid: 1001, gid: 1001, home: /home/ray, releaseId: l9x71kv, namespaces: [ray-restricted], hostPaths: [{pathPrefix: /home/ray, readOnly: false}]}\n');
+  const dry = await runCli(['users', 'restore', b1, '--into', store]);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /~ update ray\n {4}metadata\.labels: null → \{"team":"ml"\}\n {4}source: CmKubernetesPermissionUser\/ray-l9x71kv \{…\} → null\n/);
+  const json = await runCli(['-o', 'json', 'users', 'restore', b1, '--into', store]);
+  assert.deepEqual(JSON.parse(json.stdout).changes, [{ action: 'update', name: 'ray', fields: ['metadata.labels', 'source'] }]);
+});

@@ -78,15 +78,36 @@ function freeName(path: string): string {
   return `${path}.${i}`;
 }
 
+/** The fields an update changes: `spec.<key>`, `metadata.<key>`, and other top-level keys (`source`). */
+function changedFields(c: UserChange): { path: string; before: unknown; after: unknown }[] {
+  const out: { path: string; before: unknown; after: unknown }[] = [];
+  const walk = (before: Record<string, unknown>, after: Record<string, unknown>, prefix: string, nested: readonly string[]) => {
+    for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      if (deepEqual(before[k], after[k])) continue;
+      const b = before[k];
+      const a = after[k];
+      if (nested.includes(k) && (b === undefined || isObject(b)) && (a === undefined || isObject(a))) walk(isObject(b) ? b : {}, isObject(a) ? a : {}, `${prefix}${k}.`, []);
+      else out.push({ path: `${prefix}${k}`, before: b, after: a });
+    }
+  };
+  walk(c.before ?? {}, c.after, '', ['spec', 'metadata']);
+  return out;
+}
+
+/** A value in a diff line: JSON, or for a long object (the BCM `source`) its kind and name. */
+function diffValue(v: unknown): string {
+  if (v === undefined) return 'null';
+  const json = JSON.stringify(v);
+  if (json.length <= 200 || !isObject(v)) return json;
+  const meta = isObject(v.metadata) ? v.metadata : {};
+  return typeof v.kind === 'string' ? `${v.kind}/${String(meta.name ?? '')} {…}` : '{…}';
+}
+
 function describeChange(c: UserChange): string {
   if (c.action === 'add') return `+ add ${c.name}\n${indent(toYamlText(c.after.spec), '    + ')}`;
   if (c.action === 'unchanged') return `= unchanged ${c.name}`;
   const lines: string[] = [`~ update ${c.name}`];
-  const before = isObject(c.before?.spec) ? c.before.spec : {};
-  const after = isObject(c.after.spec) ? c.after.spec : {};
-  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (!deepEqual(before[k], after[k])) lines.push(`    spec.${k}: ${JSON.stringify(before[k] ?? null)} → ${JSON.stringify(after[k] ?? null)}`);
-  }
+  for (const f of changedFields(c)) lines.push(`    ${f.path}: ${diffValue(f.before)} → ${diffValue(f.after)}`);
   return lines.join('\n');
 }
 
@@ -196,7 +217,7 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       const after = validateRecords(makeBackup(result).items as KubeObject[]);
       if (after.problems.length > 0) throw new UsageError(`users restore: restoring ${backup} into ${opts.into} would leave conflicting users (nothing written):\n  ${after.problems.join('\n  ')}`);
       const changed = changes.filter((c) => c.action !== 'unchanged').length;
-      const summary = { applied: Boolean(opts.apply) && changed > 0, changes: changes.map((c) => ({ action: c.action, name: c.name })) };
+      const summary = { applied: Boolean(opts.apply) && changed > 0, changes: changes.map((c) => ({ action: c.action, name: c.name, ...(c.action === 'update' ? { fields: changedFields(c).map((f) => f.path) } : {}) })) };
       if (fmt === 'json') printJson(ctx.io, summary);
       else if (fmt === 'yaml') printYaml(ctx.io, summary);
       else if (fmt === 'table') ctx.io.stdout(table(['NAME', 'ACTION'], changes.map((c) => [c.name, c.action])));
