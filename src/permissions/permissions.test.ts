@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -323,4 +323,34 @@ test('the restore diff shows every field --apply changes: source and metadata to
   assert.match(dry.stdout, /~ update ray\n {4}metadata\.labels: null → \{"team":"ml"\}\n {4}source: CmKubernetesPermissionUser\/ray-l9x71kv \{…\} → null\n/);
   const json = await runCli(['-o', 'json', 'users', 'restore', b1, '--into', store]);
   assert.deepEqual(JSON.parse(json.stdout).changes, [{ action: 'update', name: 'ray', fields: ['metadata.labels', 'source'] }]);
+});
+
+// Session 7 data-integrity probe: restore --apply and backup --out --force wrote over the file in place: a
+// full disk (or a kill) in the middle left half a users file or half a backup, the only good copy gone.
+test('a failed write (full disk) leaves the users file and the backup file as they were, and says so', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const store = join(dir, 'store.yaml');
+  const b1 = join(dir, 'b1.yaml');
+  await runCli(['users', 'backup', usersFile, '--out', store]);
+  const before = readFileSync(store, 'utf8');
+  writeFileSync(b1, before.replace('uid: 1001', 'uid: 1009'));
+  // Writes half of the text, then fails as a full disk does (the .bak copy is written in full).
+  const fullDisk = (p: string, t: string) => {
+    if (p.endsWith('.bak')) return writeFileSync(p, t);
+    writeFileSync(p, t.slice(0, t.length >> 1));
+    throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC', syscall: 'write' });
+  };
+  const r = await runCli(['users', 'restore', b1, '--into', store, '--apply'], { writeFile: fullDisk });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /users restore: cannot write .*store\.yaml: no space left on device \(ENOSPC\); .*store\.yaml is unchanged/);
+  assert.equal(readFileSync(store, 'utf8'), before);
+  const b = await runCli(['users', 'backup', b1, '--out', store, '--force'], { writeFile: fullDisk });
+  assert.equal(b.code, 2, b.stderr);
+  assert.equal(readFileSync(store, 'utf8'), before);
+  assert.deepEqual(readdirSync(dir).sort(), ['b1.yaml', 'store.yaml', 'store.yaml.bak']);
+  // A private users file stays private when it is replaced.
+  chmodSync(store, 0o600);
+  assert.equal((await runCli(['users', 'restore', b1, '--into', store, '--apply'])).code, 0);
+  assert.equal(statSync(store).mode & 0o777, 0o600);
+  assert.match(readFileSync(store, 'utf8'), /uid: 1009/);
 });

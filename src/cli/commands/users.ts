@@ -1,6 +1,7 @@
 // CLI commands of the permissions area: `users list|render|backup|restore` and `lint`.
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { KubeObject } from '../../kube/index.js';
 import { loadPolicyObjects } from '../../kyverno/index.js';
@@ -68,6 +69,26 @@ async function loadUsers(
     }
   }
   return users;
+}
+
+/**
+ * Replaces `path` with `text` all at once: written beside it, then renamed over it (keeping its mode, and
+ * a symlink's target), so a failure (a full disk, a kill) leaves the old content and never half a file.
+ */
+function replaceFile(ctx: CliContext, what: string, path: string, text: string): void {
+  const target = existsSync(path) ? realpathSync(path) : path;
+  const tmp = join(dirname(target), `.${basename(target)}.podgate-${process.pid}.tmp`);
+  try {
+    ctx.io.writeFile(tmp, text);
+    if (existsSync(target)) chmodSync(tmp, statSync(target).mode & 0o7777);
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    const e = err as NodeJS.ErrnoException;
+    // Node says `ENOSPC: no space left on device, open '<tmp>'`: the reason, without the file beside it.
+    const why = e.code && e.message.startsWith(`${e.code}: `) ? `${e.message.slice(e.code.length + 2).replace(/, \w+( '.*')?$/, '')} (${e.code})` : e.message;
+    throw new UsageError(`${what}: cannot write ${path}: ${why}; ${existsSync(path) ? `${path} is unchanged` : 'nothing was written'}`);
+  }
 }
 
 /** `path`, else `path.1`, `path.2`, …: the first name not taken. */
@@ -183,7 +204,7 @@ export function registerUsers(program: Command, ctx: CliContext): void {
         if (old === text) return ctx.io.stderr(`${out}: already up to date (${list.length} users)\n`);
         throw new UsageError(`users backup: ${out} exists and differs; pass --force to overwrite it`);
       }
-      ctx.io.writeFile(out, text);
+      replaceFile(ctx, 'users backup', out, text);
       ctx.io.stderr(`wrote ${list.length} users to ${out}\n`);
     });
 
@@ -234,7 +255,7 @@ export function registerUsers(program: Command, ctx: CliContext): void {
         // The copy is as private as the file it keeps (users files name uids and home paths).
         chmodSync(bak, statSync(opts.into).mode & 0o777);
       }
-      ctx.io.writeFile(opts.into, toYamlText(makeBackup(result)));
+      replaceFile(ctx, 'users restore', opts.into, toYamlText(makeBackup(result)));
       ctx.io.stderr(`restored ${changed} user(s) into ${opts.into}${bak ? ` (previous content, comments included, kept in ${bak})` : ''}\n`);
     });
 
