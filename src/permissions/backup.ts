@@ -59,16 +59,30 @@ export function collectUserRecords(objects: readonly KubeObject[]): KubeObject[]
     if (o.kind === BACKUP_KIND && Array.isArray(o.items)) out.push(...(o.items as KubeObject[]));
     else if (isPermissionUserObject(o)) out.push(o);
   }
+  // A record of ours stands for the BCM object of the same user. Two BCM objects of one user (two Helm
+  // releases, e.g. a stale one) are both kept unless identical: validateRecords names the conflict, where
+  // keeping the first silently dropped the other's uid and grants.
   const names = new Set(out.map((o) => o.metadata?.name));
+  const fromBcm = new Map<string, KubeObject[]>();
   for (const o of objects) {
     if (!isBcmUserObject(o)) continue;
     const rec = fromBcmUser(o);
-    if (!names.has(rec.metadata.name)) {
-      names.add(rec.metadata.name);
-      out.push(rec);
-    }
+    const name = rec.metadata.name ?? '';
+    if (names.has(name)) continue;
+    const seen = fromBcm.get(name) ?? [];
+    if (seen.some((s) => deepEqual(s, o))) continue;
+    seen.push(o);
+    fromBcm.set(name, seen);
+    out.push(rec);
   }
   return out;
+}
+
+/** ` (from Kind ns/name)` for a record converted from a BCM object, else ''. */
+function bcmSource(rec: KubeObject | undefined): string {
+  const src = isObject(rec) && isObject(rec.source) ? (rec.source as KubeObject) : undefined;
+  if (!src || !isBcmUserObject(src)) return '';
+  return ` (from ${src.kind} ${src.metadata?.namespace ? `${src.metadata.namespace}/` : ''}${src.metadata?.name ?? ''})`;
 }
 
 /** Parses and checks every record; any problem (malformed, duplicate name or namespace) is reported. */
@@ -93,7 +107,10 @@ export function validateRecords(records: readonly KubeObject[], random?: () => n
     });
     if (!user) return;
     const prev = byName.get(user.name);
-    if (prev !== undefined) problems.push(`${label}: ${formatFieldError({ type: 'Duplicate', path: FieldPath.of('metadata', 'name'), badValue: user.name, detail: `already defined by items[${prev}]`, code: 'USER_DUPLICATE' })}`);
+    if (prev !== undefined) {
+      const detail = `already defined by items[${prev}]${bcmSource(records[prev])}${bcmSource(rec) ? `; this one${bcmSource(rec)}: two records of one user, keep one` : ''}`;
+      problems.push(`${label}: ${formatFieldError({ type: 'Duplicate', path: FieldPath.of('metadata', 'name'), badValue: user.name, detail, code: 'USER_DUPLICATE' })}`);
+    }
     byName.set(user.name, i);
     user.namespaces.forEach((ns, j) => {
       const owner = byNs.get(ns);

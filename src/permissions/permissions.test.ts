@@ -354,3 +354,25 @@ test('a failed write (full disk) leaves the users file and the backup file as th
   assert.equal(statSync(store).mode & 0o777, 0o600);
   assert.match(readFileSync(store, 'utf8'), /uid: 1009/);
 });
+
+// Session 7 data-integrity probe: two BCM objects of one user (a stale Helm release beside the live one)
+// were read as one: the first won, and backup silently lost the other's uid and host-path grants.
+test('users list/backup refuse two different BCM objects of one user, naming both (nothing written)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const bcm = (name: string, uid: number, path: string) =>
+    `apiVersion: cm.brightcomputing.com/v1\nkind: CmKubernetesPermissionUser\nmetadata: {name: ${name}, namespace: cm-permissions}\nspec: {user: ray, uid: ${uid}, gid: ${uid}, namespaces: [{name: ray-restricted, role: edit}], hostPaths: [${path}]}\n`;
+  const dump = join(dir, 'dump.yaml');
+  writeFileSync(dump, `${bcm('ray-l9x71kv', 1001, '/home/ray')}---\n${bcm('ray-zz99abc', 2001, '/data/ray')}`);
+  const out = join(dir, 'b.yaml');
+  for (const argv of [['users', 'list', dump], ['users', 'backup', dump, '--out', out]]) {
+    const r = await runCli(argv);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /metadata\.name: Duplicate value: "ray": already defined by .*\(from CmKubernetesPermissionUser cm-permissions\/ray-l9x71kv\); this one \(from CmKubernetesPermissionUser cm-permissions\/ray-zz99abc\)/);
+  }
+  assert.throws(() => readFileSync(out), /ENOENT/);
+  // The same object twice (two dumps concatenated) is one user.
+  writeFileSync(dump, `${bcm('ray-l9x71kv', 1001, '/home/ray')}---\n${bcm('ray-l9x71kv', 1001, '/home/ray')}`);
+  const twice = await runCli(['-o', 'json', 'users', 'list', dump]);
+  assert.equal(twice.code, 0, twice.stderr);
+  assert.equal(JSON.parse(twice.stdout).length, 1);
+});
