@@ -54,28 +54,45 @@ export function isUserDocument(o: KubeObject): boolean {
 }
 
 export function collectUserRecords(objects: readonly KubeObject[]): KubeObject[] {
+  return collectUserRecordsFrom(objects).records;
+}
+
+/**
+ * collectUserRecords, with where each record was read: `where[i]` names objects[i] (`file:line (document
+ * N)`), and each record gets its object's, plus `items[j]` for a backup list's items.
+ */
+export function collectUserRecordsFrom(objects: readonly KubeObject[], where: readonly string[] = []): { records: KubeObject[]; where: (string | undefined)[] } {
   const out: KubeObject[] = [];
-  for (const o of objects) {
-    if (o.kind === BACKUP_KIND && Array.isArray(o.items)) out.push(...(o.items as KubeObject[]));
-    else if (isPermissionUserObject(o)) out.push(o);
-  }
+  const at: (string | undefined)[] = [];
+  objects.forEach((o, i) => {
+    if (o.kind === BACKUP_KIND && Array.isArray(o.items)) {
+      (o.items as KubeObject[]).forEach((item, j) => {
+        out.push(item);
+        at.push(where[i] === undefined ? undefined : `${where[i]}: items[${j}]`);
+      });
+    } else if (isPermissionUserObject(o)) {
+      out.push(o);
+      at.push(where[i]);
+    }
+  });
   // A record of ours stands for the BCM object of the same user. Two BCM objects of one user (two Helm
   // releases, e.g. a stale one) are both kept unless identical: validateRecords names the conflict, where
   // keeping the first silently dropped the other's uid and grants.
   const names = new Set(out.map((o) => o.metadata?.name));
   const fromBcm = new Map<string, KubeObject[]>();
-  for (const o of objects) {
-    if (!isBcmUserObject(o)) continue;
+  objects.forEach((o, i) => {
+    if (!isBcmUserObject(o)) return;
     const rec = fromBcmUser(o);
     const name = rec.metadata.name ?? '';
-    if (names.has(name)) continue;
+    if (names.has(name)) return;
     const seen = fromBcm.get(name) ?? [];
-    if (seen.some((s) => deepEqual(s, o))) continue;
+    if (seen.some((s) => deepEqual(s, o))) return;
     seen.push(o);
     fromBcm.set(name, seen);
     out.push(rec);
-  }
-  return out;
+    at.push(where[i]);
+  });
+  return { records: out, where: at };
 }
 
 /** ` (from Kind ns/name)` for a record converted from a BCM object, else ''. */
@@ -86,13 +103,14 @@ function bcmSource(rec: KubeObject | undefined): string {
 }
 
 /** Parses and checks every record; any problem (malformed, duplicate name or namespace) is reported. */
-export function validateRecords(records: readonly KubeObject[], random?: () => number): { users: PermissionUser[]; problems: string[] } {
+export function validateRecords(records: readonly KubeObject[], random?: () => number, where: readonly (string | undefined)[] = []): { users: PermissionUser[]; problems: string[] } {
+  const at = (i: number) => where[i] ?? `items[${i}]`;
   const users: PermissionUser[] = [];
   const problems: string[] = [];
   const byName = new Map<string, number>();
   const byNs = new Map<string, string>();
   records.forEach((rec, i) => {
-    const label = `items[${i}]${rec?.metadata?.name ? ` (${rec.metadata.name})` : ''}`;
+    const label = `${at(i)}${rec?.metadata?.name ? ` (${rec.metadata.name})` : ''}`;
     if (!isObject(rec) || !isObject(rec.metadata)) {
       problems.push(`${label}: not a PermissionUser object`);
       return;
@@ -108,7 +126,7 @@ export function validateRecords(records: readonly KubeObject[], random?: () => n
     if (!user) return;
     const prev = byName.get(user.name);
     if (prev !== undefined) {
-      const detail = `already defined by items[${prev}]${bcmSource(records[prev])}${bcmSource(rec) ? `; this one${bcmSource(rec)}: two records of one user, keep one` : ''}`;
+      const detail = `already defined by ${at(prev)}${bcmSource(records[prev])}${bcmSource(rec) ? `; this one${bcmSource(rec)}: two records of one user, keep one` : ''}`;
       problems.push(`${label}: ${formatFieldError({ type: 'Duplicate', path: FieldPath.of('metadata', 'name'), badValue: user.name, detail, code: 'USER_DUPLICATE' })}`);
     }
     byName.set(user.name, i);

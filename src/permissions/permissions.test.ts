@@ -198,7 +198,8 @@ test('restore of a broken file changes nothing and names the problem', async () 
   writeFileSync(broken, before.replace('uid: 1001', 'uid: -5'));
   const r = await runCli(['users', 'restore', broken, '--into', store, '--apply']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /items\[\d\] \(ray\): spec\.uid: Invalid value: -5/);
+  // Session 7: the problem names the file, line and list item (it said `items[1]` of no file).
+  assert.match(r.stderr, /users restore: invalid permission users in .*broken\.yaml:\n {2}.*broken\.yaml:\d+ \(document 1, item \d\) \(ray\): spec\.uid: Invalid value: -5/);
   assert.equal(readFileSync(store, 'utf8'), before);
 });
 
@@ -375,4 +376,18 @@ test('users list/backup refuse two different BCM objects of one user, naming bot
   const twice = await runCli(['-o', 'json', 'users', 'list', dump]);
   assert.equal(twice.code, 0, twice.stderr);
   assert.equal(JSON.parse(twice.stdout).length, 1);
+});
+
+// Session 7 error-quality probe: record problems named `items[2]` of a list podgate made up from every
+// input (no file, no line; with --cluster the message began "users list: :").
+test('record problems name the file, line and document of the record, with --cluster too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  writeFileSync(join(dir, 'a.yaml'), 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: ann}\nspec: {uid: 5, gid: 5, releaseId: abcd1234}\n');
+  writeFileSync(join(dir, 'b.yaml'), 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: bo}\nspec: {uid: 6, gid: 6, releaseId: abcd1235}\n---\n# a hand edit\napiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: Carl.X}\nspec: {uid: 7, gid: 7, releaseId: abcd1236}\n');
+  const files = await runCli(['users', 'list', join(dir, 'a.yaml'), join(dir, 'b.yaml')]);
+  assert.equal(files.code, 2);
+  assert.match(files.stderr, /^error: users list: invalid permission users in .*a\.yaml, .*b\.yaml:\n {2}.*b\.yaml:7 \(document 2\) \(Carl\.X\): metadata\.name: Invalid value: "Carl\.X"/);
+  const cluster = await runCli(['users', 'list', '--cluster', dir]);
+  assert.equal(cluster.code, 2);
+  assert.match(cluster.stderr, /^error: users list: invalid permission users in .*podgate-users-\w+:\n {2}.*b\.yaml:7 \(document 2\) \(Carl\.X\)/);
 });

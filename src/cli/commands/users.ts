@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import type { KubeObject } from '../../kube/index.js';
+import { formatSource, type KubeObject } from '../../kube/index.js';
 import { loadPolicyObjects } from '../../kyverno/index.js';
 import {
   BACKUP_KIND,
-  collectUserRecords,
+  collectUserRecordsFrom,
   generateReleaseId,
   isUserDocument,
   lintPolicies,
@@ -52,15 +52,22 @@ async function loadUsers(
   const fromCluster = cluster.cluster || cluster.kubeconfig || cluster.context;
   if (paths.length === 0 && !fromCluster) throw new UsageError(`${what}: give one or more files of PermissionUser records (or --cluster PATH / --kubeconfig FILE)`);
   const objects = [...(fromCluster ? (await readCluster(ctx.io, cluster, what)).objects : []), ...(paths.length > 0 ? await loadOrFail(ctx.io, paths) : [])];
-  const records = collectUserRecords(objects.map((l) => l.object));
+  // Problems name the file, line and document of the record (and items[j] in a backup list).
+  const { records, where } = collectUserRecordsFrom(
+    objects.map((l) => l.object),
+    objects.map((l) => formatSource(l.source)),
+  );
   const unfixed = new Set(records.filter((r) => isObject(r.spec) && r.spec.releaseId === undefined).map((r) => r.metadata?.name ?? ''));
   if (opts.releaseIdFor) {
     for (const r of records) {
       if (isObject(r) && isObject(r.spec) && r.spec.releaseId === undefined && typeof r.metadata?.name === 'string') r.spec.releaseId = opts.releaseIdFor(r.metadata.name);
     }
   }
-  const { users, problems } = validateRecords(records);
-  if (problems.length > 0) throw new UsageError(`${what}: ${paths.join(', ')}:\n  ${problems.join('\n  ')}`);
+  const { users, problems } = validateRecords(records, undefined, where);
+  if (problems.length > 0) {
+    const inputs = [...(cluster.cluster ?? []), ...(cluster.kubeconfig ? [`--kubeconfig ${cluster.kubeconfig}`] : []), ...paths];
+    throw new UsageError(`${what}: invalid permission users in ${inputs.join(', ')}:\n  ${problems.join('\n  ')}`);
+  }
   // A generated release id names the user's policies, and differs on every run: rendering twice would
   // leave two sets of policies. `users backup` writes records with the id fixed.
   if (opts.warnUnfixed) {
