@@ -391,3 +391,22 @@ test('record problems name the file, line and document of the record, with --clu
   assert.equal(cluster.code, 2);
   assert.match(cluster.stderr, /^error: users list: invalid permission users in .*podgate-users-\w+:\n {2}.*b\.yaml:7 \(document 2\) \(Carl\.X\)/);
 });
+
+// Session 7 probe: a record podgate accepted (a 48-character name, a 16-character releaseId) rendered a
+// hostPath policy whose rule name has 69 characters: the API server refuses it (podgate lint did too),
+// so the user's hostPath confinement would not be installed.
+test('a user whose policy and rule names would exceed 63 characters is refused; the longest that fits renders valid policies', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const name = 'a'.repeat(48);
+  const rec = (id: string) => `apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: ${name}}\nspec: {uid: 5000, gid: 5000, releaseId: ${id}}\n`;
+  writeFileSync(join(dir, 'long.yaml'), rec('abcdefghijklmnop'));
+  const r = await runCli(['users', 'render', join(dir, 'long.yaml')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /spec\.releaseId: Invalid value: "abcdefghijklmnop": names the policy and rule "a{48}-abcdefghijklmnop-lhv" \(69 characters\), longer than a Kyverno rule name may be \(63\): with this user name a release id of at most 10 characters/);
+  writeFileSync(join(dir, 'fits.yaml'), rec('abcdefghij'));
+  const ok = await runCli(['users', 'render', '--no-psp', join(dir, 'fits.yaml')]);
+  assert.equal(ok.code, 0, ok.stderr);
+  writeFileSync(join(dir, 'rendered.yaml'), ok.stdout);
+  const lint = await runCli(['lint', join(dir, 'rendered.yaml')]);
+  assert.equal(lint.code, 0, lint.stderr);
+});

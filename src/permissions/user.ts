@@ -27,6 +27,8 @@ export interface PermissionUser {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const RELEASE_ID = /^[a-z0-9]{4,16}$/;
+/** Kyverno's CRD limit on rule names (the per-user hostPath rule is named like its policy). */
+const MAX_RULE_NAME = 63;
 
 /** Generates a release id like BCM's (`l9x71kv`): 7 lowercase letters and digits. */
 export function generateReleaseId(random: () => number): string {
@@ -101,6 +103,17 @@ export function parsePermissionUser(o: KubeObject, random: () => number = Math.r
     spec.releaseId = releaseId;
   } else if (typeof releaseId !== 'string' || !RELEASE_ID.test(releaseId)) {
     errors.push({ type: 'Invalid', path: sp.child('releaseId'), badValue: releaseId, detail: 'must be 4 to 16 lowercase letters or digits', code: 'USER_FIELD_INVALID' });
+  }
+  // The hostPath policy is `<name>-<releaseId>-lhv` and its rule is named the same (as BCM's): Kyverno's
+  // CRD allows rule names of at most 63 characters, so a longer one is refused by the API server.
+  if (typeof releaseId === 'string' && RELEASE_ID.test(releaseId) && DNS_LABEL.test(name) && name.length <= 48 && `${name}-${releaseId}-lhv`.length > MAX_RULE_NAME) {
+    errors.push({
+      type: 'Invalid',
+      path: sp.child('releaseId'),
+      badValue: releaseId,
+      detail: `names the policy and rule "${name}-${releaseId}-lhv" (${name.length + releaseId.length + 5} characters), longer than a Kyverno rule name may be (63): with this user name a release id of at most ${MAX_RULE_NAME - 5 - name.length} characters`,
+      code: 'USER_FIELD_INVALID',
+    });
   }
   const namespaces = spec.namespaces === undefined ? [`${name}-restricted`] : spec.namespaces;
   if (!Array.isArray(namespaces) || namespaces.length === 0) {
