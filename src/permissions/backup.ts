@@ -50,7 +50,23 @@ export interface UserProblem {
 /** Reads records out of objects: PermissionUser objects, PermissionUserList items, and BCM objects. */
 /** Whether an object is one a users file holds: a backup list, a PermissionUser or a BCM user object. */
 export function isUserDocument(o: KubeObject): boolean {
-  return o.kind === BACKUP_KIND || isPermissionUserObject(o) || isBcmUserObject(o);
+  return o.kind === BACKUP_KIND || isPermissionUserObject(o) || isBcmUserObject(o) || isOtherVersionRecord(o);
+}
+
+/** A PermissionUser or PermissionUserList of podgate.io in a version this podgate does not read. */
+function isOtherVersionRecord(o: KubeObject): boolean {
+  return (o.kind === PERMISSION_USER_API.kind || o.kind === BACKUP_KIND) && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('podgate.io/') && o.apiVersion !== PERMISSION_USER_API.apiVersion;
+}
+
+/**
+ * What collectUserRecordsFrom cannot read, which would otherwise be skipped without a word: records of
+ * another podgate.io version (a backup from another podgate), and a backup list without a list of items
+ * (cut off after `items:`, or edited by hand).
+ */
+function unreadable(o: KubeObject): string | undefined {
+  if (isOtherVersionRecord(o)) return `${o.kind} ${o.metadata?.name ?? ''}: apiVersion ${o.apiVersion} is not one this podgate reads (${PERMISSION_USER_API.apiVersion}; written by another podgate version?)`;
+  if (o.kind === BACKUP_KIND && !Array.isArray(o.items)) return `${BACKUP_KIND} ${o.metadata?.name ?? ''}: items: must be a list of ${PERMISSION_USER_API.kind} records, found ${o.items === undefined || o.items === null ? 'none' : JSON.stringify(o.items)} (a file cut short, or edited by hand?)`;
+  return undefined;
 }
 
 export function collectUserRecords(objects: readonly KubeObject[]): KubeObject[] {
@@ -61,11 +77,14 @@ export function collectUserRecords(objects: readonly KubeObject[]): KubeObject[]
  * collectUserRecords, with where each record was read: `where[i]` names objects[i] (`file:line (document
  * N)`), and each record gets its object's, plus `items[j]` for a backup list's items.
  */
-export function collectUserRecordsFrom(objects: readonly KubeObject[], where: readonly string[] = []): { records: KubeObject[]; where: (string | undefined)[] } {
+export function collectUserRecordsFrom(objects: readonly KubeObject[], where: readonly string[] = []): { records: KubeObject[]; where: (string | undefined)[]; problems: string[] } {
   const out: KubeObject[] = [];
   const at: (string | undefined)[] = [];
+  const problems: string[] = [];
   objects.forEach((o, i) => {
-    if (o.kind === BACKUP_KIND && Array.isArray(o.items)) {
+    const why = unreadable(o);
+    if (why !== undefined) problems.push(`${where[i] ?? `objects[${i}]`}: ${why}`);
+    else if (o.kind === BACKUP_KIND && Array.isArray(o.items)) {
       (o.items as KubeObject[]).forEach((item, j) => {
         out.push(item);
         at.push(where[i] === undefined ? undefined : `${where[i]}: items[${j}]`);
@@ -92,7 +111,7 @@ export function collectUserRecordsFrom(objects: readonly KubeObject[], where: re
     out.push(rec);
     at.push(where[i]);
   });
-  return { records: out, where: at };
+  return { records: out, where: at, problems };
 }
 
 /** ` (from Kind ns/name)` for a record converted from a BCM object, else ''. */

@@ -410,3 +410,32 @@ test('a user whose policy and rule names would exceed 63 characters is refused; 
   const lint = await runCli(['lint', join(dir, 'rendered.yaml')]);
   assert.equal(lint.code, 0, lint.stderr);
 });
+
+// Session 7 probe: records podgate could not read were skipped without a word. A backup of another format
+// version (podgate.io/v2) or a list cut short after `items:` was "0 users" to `users list` (exit 0),
+// `users backup` wrote an empty backup from it, and restore said "holds no user records".
+const unreadable: { name: string; text: string; message: RegExp }[] = [
+  {
+    name: 'a backup of another format version',
+    text: 'apiVersion: podgate.io/v2\nkind: PermissionUserList\nmetadata: {name: permission-users}\nitems:\n- apiVersion: podgate.io/v2\n  kind: PermissionUser\n  metadata: {name: ray}\n  spec: {uid: 1001, gid: 1001, releaseId: l9x71kv}\n',
+    message: /in\.yaml:5 \(document 1, item 0\): PermissionUser ray: apiVersion podgate\.io\/v2 is not one this podgate reads \(podgate\.io\/v1; written by another podgate version\?\)/,
+  },
+  {
+    name: 'a backup cut short after items:',
+    text: 'apiVersion: podgate.io/v1\nkind: PermissionUserList\nmetadata: {name: permission-users}\nitems:\n',
+    message: /in\.yaml:1 \(document 1\): PermissionUserList permission-users: items: must be a list of PermissionUser records, found none \(a file cut short, or edited by hand\?\)/,
+  },
+];
+for (const c of unreadable) {
+  test(`users list/backup/restore refuse ${c.name} (exit 2), never "0 users"`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+    const file = join(dir, 'in.yaml');
+    writeFileSync(file, c.text);
+    for (const argv of [['users', 'list', file], ['users', 'backup', file, '--out', join(dir, 'b.yaml')], ['users', 'restore', file, '--into', join(dir, 'store.yaml')]]) {
+      const r = await runCli(argv);
+      assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, c.message);
+    }
+    assert.deepEqual(readdirSync(dir), ['in.yaml']);
+  });
+}

@@ -53,7 +53,7 @@ async function loadUsers(
   if (paths.length === 0 && !fromCluster) throw new UsageError(`${what}: give one or more files of PermissionUser records (or --cluster PATH / --kubeconfig FILE)`);
   const objects = [...(fromCluster ? (await readCluster(ctx.io, cluster, what)).objects : []), ...(paths.length > 0 ? await loadOrFail(ctx.io, paths) : [])];
   // Problems name the file, line and document of the record (and items[j] in a backup list).
-  const { records, where } = collectUserRecordsFrom(
+  const { records, where, problems: unread } = collectUserRecordsFrom(
     objects.map((l) => l.object),
     objects.map((l) => formatSource(l.source)),
   );
@@ -63,7 +63,9 @@ async function loadUsers(
       if (isObject(r) && isObject(r.spec) && r.spec.releaseId === undefined && typeof r.metadata?.name === 'string') r.spec.releaseId = opts.releaseIdFor(r.metadata.name);
     }
   }
-  const { users, problems } = validateRecords(records, undefined, where);
+  const checked = validateRecords(records, undefined, where);
+  const users = checked.users;
+  const problems = [...unread, ...checked.problems];
   if (problems.length > 0) {
     const inputs = [...(cluster.cluster ?? []), ...(cluster.kubeconfig ? [`--kubeconfig ${cluster.kubeconfig}`] : []), ...paths];
     throw new UsageError(`${what}: invalid permission users in ${inputs.join(', ')}:\n  ${problems.join('\n  ')}`);
