@@ -439,3 +439,24 @@ for (const c of unreadable) {
     assert.deepEqual(readdirSync(dir), ['in.yaml']);
   });
 }
+
+// Session 7 data-integrity probe: unknown fields survived backup and restore in spec, but not inside a
+// host-path grant: a hand-written `comment` (or a BCM field) of a grant was gone after one backup.
+test('fields podgate does not know inside a hostPaths grant survive backup → restore → backup', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const rec = join(dir, 'rec.yaml');
+  writeFileSync(rec, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: ray}\nspec:\n  uid: 1001\n  gid: 1001\n  releaseId: l9x71kv\n  hostPaths:\n    - {pathPrefix: /home/ray}\n    - {pathPrefix: /data/shared/, readOnly: true, comment: nfs share of the ml group}\n');
+  const b1 = join(dir, 'b1.yaml');
+  const store = join(dir, 'store.yaml');
+  const b2 = join(dir, 'b2.yaml');
+  assert.equal((await runCli(['users', 'backup', rec, '--out', b1])).code, 0);
+  const items = (parse(readFileSync(b1, 'utf8')) as { items: { spec: { hostPaths: unknown[] } }[] }).items;
+  assert.deepEqual(items[0]!.spec.hostPaths, [
+    { pathPrefix: '/home/ray', readOnly: false },
+    { pathPrefix: '/data/shared', readOnly: true, comment: 'nfs share of the ml group' },
+  ]);
+  assert.equal((await runCli(['users', 'restore', b1, '--into', store, '--apply'])).code, 0);
+  assert.equal((await runCli(['users', 'backup', store, '--out', b2])).code, 0);
+  assert.equal(readFileSync(b2, 'utf8'), readFileSync(b1, 'utf8'));
+  assert.match((await runCli(['users', 'restore', rec, '--into', store])).stdout, /= unchanged ray\n0 change\(s\)/);
+});

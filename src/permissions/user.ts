@@ -167,7 +167,11 @@ export function userToObject(u: PermissionUser): KubeObject {
       home: u.home,
       releaseId: u.releaseId,
       namespaces: [...u.namespaces],
-      hostPaths: u.hostPaths.map((h) => ({ pathPrefix: h.pathPrefix, readOnly: h.readOnly })),
+      // Fields of a grant podgate does not know (a comment, a BCM `type`) are kept like the spec's.
+      hostPaths: u.hostPaths.map((h, i) => {
+        const raw = Array.isArray(rawSpec.hostPaths) ? rawSpec.hostPaths[i] : undefined;
+        return { ...(isObject(raw) ? raw : {}), pathPrefix: h.pathPrefix, readOnly: h.readOnly };
+      }),
     },
   };
 }
