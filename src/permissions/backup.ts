@@ -163,7 +163,9 @@ export function validateRecords(records: readonly KubeObject[], random?: () => n
 
 /** The backup document: records sorted by name, every field kept. */
 export function makeBackup(users: readonly PermissionUser[]): KubeObject {
-  const items = [...users].sort((a, b) => a.name.localeCompare(b.name)).map(userToObject);
+  // By code point, not localeCompare: the order (and so the file) must not depend on the machine's locale
+  // (in Danish, "aa" sorts after "z").
+  const items = [...users].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(userToObject);
   return { apiVersion: PERMISSION_USER_API.apiVersion, kind: BACKUP_KIND, metadata: { name: 'permission-users' }, items } as KubeObject;
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -459,4 +460,23 @@ test('fields podgate does not know inside a hostPaths grant survive backup → r
   assert.equal((await runCli(['users', 'backup', store, '--out', b2])).code, 0);
   assert.equal(readFileSync(b2, 'utf8'), readFileSync(b1, 'utf8'));
   assert.match((await runCli(['users', 'restore', rec, '--into', store])).stdout, /= unchanged ray\n0 change\(s\)/);
+});
+
+// Session 7 determinism probe: backups were sorted with localeCompare, so the same users gave a different
+// file on a head node with LANG=da_DK.UTF-8 ("aaron" after "zed"): `backup --out` then found its own
+// earlier backup "differs", and diffs between machines showed every user moved.
+test('users backup writes the same file whatever the locale', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const file = join(dir, 'u.yaml');
+  const rec = (n: string, uid: number) => `apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: ${n}}\nspec: {uid: ${uid}, gid: ${uid}, releaseId: ${n}1111}\n`;
+  writeFileSync(file, [rec('zed', 3001), rec('aaron', 3002), rec('ivan', 3003)].join('---\n'));
+  const here = await runCli(['users', 'backup', file]);
+  assert.equal(here.code, 0, here.stderr);
+  assert.deepEqual([...here.stdout.matchAll(/^ {6}name: (\w+)$/gm)].map((m) => m[1]), ['aaron', 'ivan', 'zed']);
+  const bin = new URL('../../bin/podgate.js', import.meta.url).pathname;
+  for (const locale of ['da_DK.UTF-8', 'lt_LT.UTF-8']) {
+    const r = spawnSync(process.execPath, [bin, 'users', 'backup', file], { encoding: 'utf8', env: { ...process.env, LANG: locale, LC_ALL: locale } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, here.stdout, locale);
+  }
 });
