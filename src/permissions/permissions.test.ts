@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -479,4 +479,22 @@ test('users backup writes the same file whatever the locale', async () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, here.stdout, locale);
   }
+});
+
+// Session 7 probe: a user with `hostPaths: []` (no host path at all) got a legacy PSP with
+// `allowedHostPaths: []`, which PSP reads as "no restriction": while PSP still enforced (podgate's plan
+// keeps it until Kyverno enforces), the rendered PSP admitted a pod mounting the host's /etc.
+test('users render: a user without host-path grants gets a PSP that admits no hostPath volume', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const cluster = join(dir, 'cluster');
+  mkdirSync(cluster);
+  writeFileSync(join(dir, 'u.yaml'), 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: nohp}\nspec: {uid: 4000, gid: 4000, releaseId: abcd1234, hostPaths: []}\n');
+  const r = await runCli(['users', 'render', join(dir, 'u.yaml')]);
+  assert.equal(r.code, 0, r.stderr);
+  writeFileSync(join(cluster, 'rendered.yaml'), r.stdout);
+  const pod = join(dir, 'pod.yaml');
+  writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: nohp-restricted}\nspec:\n  securityContext: {runAsUser: 4000}\n  containers: [{name: c, image: busybox, volumeMounts: [{name: h, mountPath: /x}]}]\n  volumes: [{name: h, hostPath: {path: /etc}}]\n');
+  const psp = await runCli(['psp', 'check', '--pod', pod, '--cluster', cluster, '--user', 'nohp']);
+  assert.equal(psp.code, 1, psp.stdout);
+  assert.match(psp.stdout + psp.stderr, /unable to admit pod: \[spec\.volumes\[0\]: Invalid value: "hostPath": hostPath volumes are not allowed to be used\]/);
 });

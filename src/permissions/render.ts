@@ -276,8 +276,11 @@ export function userPsp(u: PermissionUser): KubeObject[] {
       fsGroup: { rule: 'MustRunAs', ranges: [{ min: u.gid, max: u.gid }] },
       supplementalGroups: { rule: 'MustRunAs', ranges: [{ min: u.gid, max: u.gid }] },
       readOnlyRootFilesystem: false,
-      volumes: ['secret', 'hostPath', 'configMap', 'emptyDir', 'persistentVolumeClaim'],
-      allowedHostPaths: u.hostPaths.map((h) => (h.readOnly ? { pathPrefix: h.pathPrefix, readOnly: true } : { pathPrefix: h.pathPrefix })),
+      // An empty allowedHostPaths is no restriction at all to PSP: a user without grants gets no hostPath
+      // volume type instead (the Kyverno policy denies every hostPath for them).
+      ...(u.hostPaths.length === 0
+        ? { volumes: USER_VOLUME_TYPES.filter((v) => v !== 'hostPath') }
+        : { volumes: [...USER_VOLUME_TYPES], allowedHostPaths: u.hostPaths.map((h) => (h.readOnly ? { pathPrefix: h.pathPrefix, readOnly: true } : { pathPrefix: h.pathPrefix })) }),
     },
   };
   const role: KubeObject = {
