@@ -41,6 +41,15 @@ export function fromBcmUser(o: KubeObject): KubeObject {
   return { ...PERMISSION_USER_API, metadata: { name }, spec: out, source: o } as KubeObject;
 }
 
+/** The fields (`spec.uid`, …) in which two records of one user differ once parsed; [] when either is invalid. */
+function differences(a: KubeObject, b: KubeObject): string[] {
+  const pa = parsePermissionUser(structuredClone(a), () => 0).user;
+  const pb = parsePermissionUser(structuredClone(b), () => 0).user;
+  if (!pa || !pb) return [];
+  const fields = ['uid', 'gid', 'home', 'releaseId', 'namespaces', 'hostPaths'] as const;
+  return fields.filter((f) => !deepEqual(pa[f], pb[f]) && !(f === 'releaseId' && (a.spec as { releaseId?: unknown })?.releaseId === undefined)).map((f) => `spec.${f}: ${JSON.stringify(pa[f])} vs ${JSON.stringify(pb[f])}`);
+}
+
 /** A restore or backup problem: where, and what. */
 export interface UserProblem {
   index: number;
@@ -77,10 +86,14 @@ export function collectUserRecords(objects: readonly KubeObject[]): KubeObject[]
  * collectUserRecords, with where each record was read: `where[i]` names objects[i] (`file:line (document
  * N)`), and each record gets its object's, plus `items[j]` for a backup list's items.
  */
-export function collectUserRecordsFrom(objects: readonly KubeObject[], where: readonly string[] = []): { records: KubeObject[]; where: (string | undefined)[]; problems: string[] } {
+export function collectUserRecordsFrom(
+  objects: readonly KubeObject[],
+  where: readonly string[] = [],
+): { records: KubeObject[]; where: (string | undefined)[]; problems: string[]; warnings: string[] } {
   const out: KubeObject[] = [];
   const at: (string | undefined)[] = [];
   const problems: string[] = [];
+  const warnings: string[] = [];
   objects.forEach((o, i) => {
     const why = unreadable(o);
     if (why !== undefined) problems.push(`${where[i] ?? `objects[${i}]`}: ${why}`);
@@ -103,7 +116,17 @@ export function collectUserRecordsFrom(objects: readonly KubeObject[], where: re
     if (!isBcmUserObject(o)) return;
     const rec = fromBcmUser(o);
     const name = rec.metadata.name ?? '';
-    if (names.has(name)) return;
+    if (names.has(name)) {
+      // The record stands for the BCM object; when they disagree, say so rather than drop the object unseen.
+      const j = out.findIndex((r) => r.metadata?.name === name);
+      const differ = differences(out[j]!, rec);
+      if (differ.length > 0) {
+        warnings.push(
+          `${where[i] ?? `objects[${i}]`}: ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''} describes user ${name} differently from the ${PERMISSION_USER_API.kind} record${at[j] ? ` at ${at[j]}` : ''} (${differ.join(', ')}); the record is used`,
+        );
+      }
+      return;
+    }
     const seen = fromBcm.get(name) ?? [];
     if (seen.some((s) => deepEqual(s, o))) return;
     seen.push(o);
@@ -111,7 +134,7 @@ export function collectUserRecordsFrom(objects: readonly KubeObject[], where: re
     out.push(rec);
     at.push(where[i]);
   });
-  return { records: out, where: at, problems };
+  return { records: out, where: at, problems, warnings };
 }
 
 /** ` (from Kind ns/name)` for a record converted from a BCM object, else ''. */

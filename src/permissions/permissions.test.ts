@@ -498,3 +498,25 @@ test('users render: a user without host-path grants gets a PSP that admits no ho
   assert.equal(psp.code, 1, psp.stdout);
   assert.match(psp.stdout + psp.stderr, /unable to admit pod: \[spec\.volumes\[0\]: Invalid value: "hostPath": hostPath volumes are not allowed to be used\]/);
 });
+
+// Session 7 live-dump probe: a PermissionUser record and a BCM object of the same user that disagree
+// (the BCM side changed after migration) were read as the record alone, the BCM object dropped unseen.
+test('users list/backup warn when a BCM object and a record of one user disagree, naming both and the fields', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const dump = join(dir, 'dump.yaml');
+  writeFileSync(
+    dump,
+    'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: ray}\nspec: {uid: 1001, gid: 1001, releaseId: l9x71kv}\n---\napiVersion: cm.brightcomputing.com/v1\nkind: CmKubernetesPermissionUser\nmetadata: {name: ray-l9x71kv, namespace: cm-permissions}\nspec: {user: ray, uid: 2001, gid: 1001, namespaces: [{name: ray-restricted, role: edit}], hostPaths: [/home/ray]}\n',
+  );
+  for (const argv of [['users', 'list', dump], ['users', 'backup', dump]]) {
+    const r = await runCli(argv);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: users (list|backup): .*dump\.yaml:6 \(document 2\): CmKubernetesPermissionUser cm-permissions\/ray-l9x71kv describes user ray differently from the PermissionUser record at .*dump\.yaml:1 \(document 1\) \(spec\.uid: 1001 vs 2001\); the record is used/);
+  }
+  // The sample's BCM objects beside the records restored from them: no warning.
+  const store = join(dir, 'store.yaml');
+  await runCli(['users', 'backup', '--cluster', 'examples/bcm-9.2-k8s-1.24', '--out', store]);
+  const same = await runCli(['users', 'list', '--cluster', 'examples/bcm-9.2-k8s-1.24', store]);
+  assert.equal(same.code, 0, same.stderr);
+  assert.equal(same.stderr, '');
+});

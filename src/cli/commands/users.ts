@@ -53,7 +53,7 @@ async function loadUsers(
   if (paths.length === 0 && !fromCluster) throw new UsageError(`${what}: give one or more files of PermissionUser records (or --cluster PATH / --kubeconfig FILE)`);
   const objects = [...(fromCluster ? (await readCluster(ctx.io, cluster, what)).objects : []), ...(paths.length > 0 ? await loadOrFail(ctx.io, paths) : [])];
   // Problems name the file, line and document of the record (and items[j] in a backup list).
-  const { records, where, problems: unread } = collectUserRecordsFrom(
+  const { records, where, problems: unread, warnings } = collectUserRecordsFrom(
     objects.map((l) => l.object),
     objects.map((l) => formatSource(l.source)),
   );
@@ -63,6 +63,7 @@ async function loadUsers(
       if (isObject(r) && isObject(r.spec) && r.spec.releaseId === undefined && typeof r.metadata?.name === 'string') r.spec.releaseId = opts.releaseIdFor(r.metadata.name);
     }
   }
+  for (const w of warnings) ctx.io.stderr(`warning: ${what}: ${w}\n`);
   const checked = validateRecords(records, undefined, where);
   const users = checked.users;
   const problems = [...unread, ...checked.problems];
