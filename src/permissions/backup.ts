@@ -8,6 +8,9 @@ import { isPermissionUserObject, PERMISSION_USER_API, type PermissionUser, parse
 /** Kind of a backup file. */
 export const BACKUP_KIND = 'PermissionUserList';
 
+/** Annotation of a backup list: how many users it was written with (a file cut short holds fewer). */
+export const BACKUP_COUNT_ANNOTATION = 'podgate.io/users';
+
 /** True for a BCM permission-user object (CmKubernetesPermissionUser, any group). */
 export function isBcmUserObject(o: KubeObject): boolean {
   return o.kind === 'CmKubernetesPermissionUser';
@@ -184,12 +187,16 @@ export function validateRecords(records: readonly KubeObject[], random?: () => n
   return { users, problems };
 }
 
-/** The backup document: records sorted by name, every field kept. */
-export function makeBackup(users: readonly PermissionUser[]): KubeObject {
+/**
+ * The backup document: records sorted by name, every field kept, and how many (`podgate.io/users`) unless
+ * `count` is false (a users file restore writes, which its admin edits by hand).
+ */
+export function makeBackup(users: readonly PermissionUser[], opts: { count?: boolean } = {}): KubeObject {
   // By code point, not localeCompare: the order (and so the file) must not depend on the machine's locale
   // (in Danish, "aa" sorts after "z").
   const items = [...users].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(userToObject);
-  return { apiVersion: PERMISSION_USER_API.apiVersion, kind: BACKUP_KIND, metadata: { name: 'permission-users' }, items } as KubeObject;
+  const metadata = opts.count === false ? { name: 'permission-users' } : { name: 'permission-users', annotations: { [BACKUP_COUNT_ANNOTATION]: String(items.length) } };
+  return { apiVersion: PERMISSION_USER_API.apiVersion, kind: BACKUP_KIND, metadata, items } as KubeObject;
 }
 
 /** One change restore would make to the store. */

@@ -520,3 +520,29 @@ test('users list/backup warn when a BCM object and a record of one user disagree
   assert.equal(same.code, 0, same.stderr);
   assert.equal(same.stderr, '');
 });
+
+// Session 7 probe: a backup cut short after a complete item (a copy that stopped, a full disk on the way)
+// read as a valid, smaller backup: `users list` showed one user, `users backup` re-saved one, and nothing
+// said the other users were gone. Backups now say how many users they hold.
+test('a backup holding fewer users than it was written with is refused; a users file restore wrote can be edited by hand', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const b1 = join(dir, 'b1.yaml');
+  assert.equal((await runCli(['users', 'backup', '--cluster', 'examples/bcm-9.2-k8s-1.24', '--out', b1])).code, 0);
+  const text = readFileSync(b1, 'utf8');
+  assert.match(text, /^metadata:\n {2}name: permission-users\n {2}annotations:\n {4}podgate\.io\/users: "2"\n/m);
+  const cut = join(dir, 'cut.yaml');
+  // Everything before the second item: a valid YAML file with one complete user.
+  writeFileSync(cut, text.slice(0, text.indexOf('\n  - apiVersion', text.indexOf('items:') + 10) + 1));
+  for (const argv of [['users', 'list', cut], ['users', 'backup', cut], ['users', 'restore', cut, '--into', join(dir, 'store.yaml')]]) {
+    const r = await runCli(argv);
+    assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /cut\.yaml \(document 1\): PermissionUserList permission-users: holds 1 users but was written with 2 \(metadata\.annotations\.podgate\.io\/users\): the file was cut short/);
+  }
+  // The users file restore writes is the admin's to edit: it carries no count.
+  const store = join(dir, 'store.yaml');
+  assert.equal((await runCli(['users', 'restore', b1, '--into', store, '--apply'])).code, 0);
+  writeFileSync(store, `${readFileSync(store, 'utf8')}  - apiVersion: podgate.io/v1\n    kind: PermissionUser\n    metadata: {name: ann}\n    spec: {uid: 3000, gid: 3000, releaseId: annn1111}\n`);
+  const edited = await runCli(['-o', 'json', 'users', 'list', store]);
+  assert.equal(edited.code, 0, edited.stderr);
+  assert.deepEqual(JSON.parse(edited.stdout).map((u: { name: string }) => u.name), ['cmsupport', 'ray', 'ann']);
+});
