@@ -546,3 +546,23 @@ test('a backup holding fewer users than it was written with is refused; a users 
   assert.equal(edited.code, 0, edited.stderr);
   assert.deepEqual(JSON.parse(edited.stdout).map((u: { name: string }) => u.name), ['cmsupport', 'ray', 'ann']);
 });
+
+// Session 7 error-quality probe: hand edits got messages that pointed the wrong way. A grant written as a
+// bare path (as BCM lists them) was "pathPrefix: Invalid value: "/home/ray": must be an absolute path";
+// an unquoted all-digit releaseId (YAML reads a number) "must be 4 to 16 lowercase letters or digits";
+// `/scratch//x` "must be … without "." or ".." segments".
+const handEdits: { name: string; spec: string; message: RegExp }[] = [
+  { name: 'a grant written as a bare path', spec: '{uid: 1001, gid: 1001, releaseId: l9x71kv, hostPaths: [/home/ray]}', message: /\(ray\): spec\.hostPaths\[0\]: Invalid value: "\/home\/ray": must be a grant \{pathPrefix, readOnly\} \(write \{pathPrefix: \/home\/ray\}\)/ },
+  { name: 'an unquoted all-digit releaseId', spec: '{uid: 1001, gid: 1001, releaseId: 1234567}', message: /\(ray\): spec\.releaseId: Invalid value: 1234567: must be 4 to 16 lowercase letters or digits \(a string: quote it, "1234567"\)/ },
+  { name: 'a path with an empty segment', spec: '{uid: 1001, gid: 1001, releaseId: l9x71kv, hostPaths: [{pathPrefix: /scratch//x}]}', message: /\(ray\): spec\.hostPaths\[0\]\.pathPrefix: Invalid value: "\/scratch\/\/x": must be an absolute path of letters, digits and \._@\+~- without "\/\/", "\." or "\.\." segments/ },
+];
+for (const c of handEdits) {
+  test(`a hand edit gets a message that says what is wrong: ${c.name}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+    const file = join(dir, 'u.yaml');
+    writeFileSync(file, `apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: ray}\nspec: ${c.spec}\n`);
+    const r = await runCli(['users', 'list', file]);
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, c.message);
+  });
+}

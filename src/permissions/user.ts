@@ -95,14 +95,16 @@ export function parsePermissionUser(o: KubeObject, random: () => number = Math.r
   const home = spec.home === undefined ? `/home/${name}` : spec.home;
   const homeOk = typeof home === 'string' && isAbsoluteClean(home) && home !== '/';
   if (!homeOk) {
-    errors.push({ type: 'Invalid', path: sp.child('home'), badValue: home, detail: 'must be an absolute path of letters, digits and ._@+~- without "." or ".." segments, and not "/"', code: 'USER_HOME_INVALID' });
+    errors.push({ type: 'Invalid', path: sp.child('home'), badValue: home, detail: 'must be an absolute path of letters, digits and ._@+~- without "//", "." or ".." segments, and not "/"', code: 'USER_HOME_INVALID' });
   }
   let releaseId = spec.releaseId;
   if (releaseId === undefined) {
     releaseId = generateReleaseId(random);
     spec.releaseId = releaseId;
   } else if (typeof releaseId !== 'string' || !RELEASE_ID.test(releaseId)) {
-    errors.push({ type: 'Invalid', path: sp.child('releaseId'), badValue: releaseId, detail: 'must be 4 to 16 lowercase letters or digits', code: 'USER_FIELD_INVALID' });
+    // YAML reads an unquoted all-digit id as a number.
+    const quote = typeof releaseId === 'number' && RELEASE_ID.test(String(releaseId)) ? ` (a string: quote it, "${releaseId}")` : '';
+    errors.push({ type: 'Invalid', path: sp.child('releaseId'), badValue: releaseId, detail: `must be 4 to 16 lowercase letters or digits${quote}`, code: 'USER_FIELD_INVALID' });
   }
   // The hostPath policy is `<name>-<releaseId>-lhv` and its rule is named the same (as BCM's): Kyverno's
   // CRD allows rule names of at most 63 characters, so a longer one is refused by the API server.
@@ -134,8 +136,14 @@ export function parsePermissionUser(o: KubeObject, random: () => number = Math.r
   } else {
     hostPathsRaw.forEach((h, i) => {
       const hp = sp.child('hostPaths').index(i);
-      if (!isObject(h) || typeof h.pathPrefix !== 'string' || !isAbsoluteClean(h.pathPrefix) || h.pathPrefix === '/') {
-        errors.push({ type: 'Invalid', path: hp.child('pathPrefix'), badValue: isObject(h) ? h.pathPrefix : h, detail: 'must be an absolute path of letters, digits and ._@+~- without "." or ".." segments, and not "/"', code: 'USER_HOSTPATH_INVALID' });
+      // A bare path (as BCM lists them) is valid as a path: say what shape is wanted instead.
+      if (!isObject(h)) {
+        const hint = typeof h === 'string' ? ` (write {pathPrefix: ${h}})` : '';
+        errors.push({ type: 'Invalid', path: hp, badValue: h, detail: `must be a grant {pathPrefix, readOnly}${hint}`, code: 'USER_HOSTPATH_INVALID' });
+        return;
+      }
+      if (typeof h.pathPrefix !== 'string' || !isAbsoluteClean(h.pathPrefix) || h.pathPrefix === '/') {
+        errors.push({ type: 'Invalid', path: hp.child('pathPrefix'), badValue: h.pathPrefix, detail: 'must be an absolute path of letters, digits and ._@+~- without "//", "." or ".." segments, and not "/"', code: 'USER_HOSTPATH_INVALID' });
         return;
       }
       if (h.readOnly !== undefined && typeof h.readOnly !== 'boolean') {
