@@ -566,3 +566,20 @@ for (const c of handEdits) {
     assert.match(r.stderr, c.message);
   });
 }
+
+// Session 7 probe: `--into` a folder read every file in it as the current users, printed a diff, then
+// failed with "internal error: EISDIR … please report this as a bug" (exit 1).
+test('restore --into and backup --out a directory are usage errors before anything is written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const into = join(dir, 'users');
+  mkdirSync(into);
+  writeFileSync(join(into, 'a.yaml'), 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: bob}\nspec: {uid: 1003, gid: 1003, releaseId: bobb1111}\n');
+  const r = await runCli(['users', 'restore', usersFile, '--into', into, '--apply']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^error: users restore: --into .*users is a directory; give the users file to restore into \(created when absent\)\n$/);
+  assert.equal(r.stdout, '');
+  assert.deepEqual(readdirSync(dir), ['users']);
+  const b = await runCli(['users', 'backup', usersFile, '--out', into]);
+  assert.equal(b.code, 2, b.stderr);
+  assert.match(b.stderr, /^error: users backup: --out .*users is a directory; give the backup file to write\n$/);
+});

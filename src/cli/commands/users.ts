@@ -242,6 +242,7 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       }
       const text = o === 'json' ? `${JSON.stringify(makeBackup(list), null, 2)}\n` : toYamlText(makeBackup(list));
       if (!out) return ctx.io.stdout(text);
+      if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`users backup: --out ${out} is a directory; give the backup file to write`);
       if (existsSync(out) && !opts.force) {
         const old = ctx.io.readFile(out);
         if (old === text) return ctx.io.stderr(`${out}: already up to date (${list.length} users)\n`);
@@ -259,6 +260,8 @@ export function registerUsers(program: Command, ctx: CliContext): void {
     .option('--apply', 'write the changes (default: only show them)')
     .action(async (backup: string, opts: { into: string; apply?: boolean }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
+      // One users file: a folder would be read as users (every file in it) and then fail to be written.
+      if (existsSync(opts.into) && statSync(opts.into).isDirectory()) throw new UsageError(`users restore: --into ${opts.into} is a directory; give the users file to restore into (created when absent)`);
       // The users file is rewritten as a list of users: anything else in it would be lost.
       if (existsSync(opts.into)) {
         const others = (await loadOrFail(ctx.io, [opts.into])).filter((l) => !isUserDocument(l.object)).map((l) => `${l.object.kind ?? '?'}/${l.object.metadata?.name ?? '?'}`);
