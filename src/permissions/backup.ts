@@ -31,7 +31,9 @@ export function fromBcmUser(o: KubeObject): KubeObject {
   const releaseId = objName.startsWith(`${name}-`) ? objName.slice(name.length + 1) : undefined;
   const home = str(spec.home) ?? str(spec.homeDirectory) ?? str(spec.homedir) ?? str(spec.homeDir);
   const out: Record<string, unknown> = {};
-  for (const k of ['uid', 'gid'] as const) if (spec[k] !== undefined) out[k] = typeof spec[k] === 'string' ? Number(spec[k]) : spec[k];
+  // Only a string of digits is a number: Number() reads "" as 0 (root), "0x3e9" as 1001 and "10o1" as
+  // NaN; anything else is kept as written, so the error shows what the object says.
+  for (const k of ['uid', 'gid'] as const) if (spec[k] !== undefined) out[k] = typeof spec[k] === 'string' && /^[0-9]+$/.test(spec[k]) ? Number(spec[k]) : spec[k];
   if (home) out.home = home;
   if (releaseId) out.releaseId = releaseId;
   // BCM lists namespaces as names or as {name, role}, and host paths as strings or {pathPrefix, readOnly}.

@@ -583,3 +583,21 @@ test('restore --into and backup --out a directory are usage errors before anythi
   assert.equal(b.code, 2, b.stderr);
   assert.match(b.stderr, /^error: users backup: --out .*users is a directory; give the backup file to write\n$/);
 });
+
+// Session 7 probe: BCM uid/gid strings went through Number(): an empty gid became 0 ("must not be 0
+// (root)", which the object never said), "0x3e9" became uid 1001 without a word, "10o1" showed as NaN.
+test('BCM uid/gid strings: digits are numbers, anything else is refused as written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const bcm = (uid: string, gid: string) => `apiVersion: cm.brightcomputing.com/v1\nkind: CmKubernetesPermissionUser\nmetadata: {name: ann-abcd123, namespace: cm-permissions}\nspec: {user: ann, uid: "${uid}", gid: "${gid}", hostPaths: [/home/ann]}\n`;
+  const file = join(dir, 'bcm.yaml');
+  writeFileSync(file, bcm('0x3e9', ''));
+  const r = await runCli(['users', 'list', file]);
+  assert.equal(r.code, 2, r.stdout);
+  assert.match(r.stderr, /\(ann\): spec\.uid: Invalid value: "0x3e9": must be an integer between 0 and 2147483647/);
+  assert.match(r.stderr, /\(ann\): spec\.gid: Invalid value: "": must be an integer between 0 and 2147483647/);
+  assert.doesNotMatch(r.stderr, /root/);
+  writeFileSync(file, bcm('1005', '1006'));
+  const ok = await runCli(['-o', 'json', 'users', 'list', file]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(JSON.parse(ok.stdout).map((u: { uid: number; gid: number }) => [u.uid, u.gid]), [[1005, 1006]]);
+});
