@@ -601,3 +601,31 @@ test('BCM uid/gid strings: digits are numbers, anything else is refused as writt
   assert.equal(ok.code, 0, ok.stderr);
   assert.deepEqual(JSON.parse(ok.stdout).map((u: { uid: number; gid: number }) => [u.uid, u.gid]), [[1005, 1006]]);
 });
+
+// Session 7 probe: restore printed its result before writing: with `-o json --apply` and a write that
+// failed, stdout said `"applied": true` (exit 2, file unchanged); a full disk while keeping the .bak was
+// an internal error that left half a .bak.
+test('restore -o json says applied only of a users file that was written; a failed .bak is named', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const store = join(dir, 'store.yaml');
+  const b1 = join(dir, 'b1.yaml');
+  await runCli(['users', 'backup', usersFile, '--out', store]);
+  const before = readFileSync(store, 'utf8');
+  writeFileSync(b1, before.replace('uid: 1001', 'uid: 1009'));
+  const fail = (when: (p: string) => boolean) => (p: string, t: string) => {
+    if (!when(p)) return writeFileSync(p, t);
+    writeFileSync(p, t.slice(0, t.length >> 1));
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+  };
+  const r = await runCli(['-o', 'json', 'users', 'restore', b1, '--into', store, '--apply'], { writeFile: fail((p) => !p.endsWith('.bak')) });
+  assert.equal(r.code, 2, r.stderr);
+  assert.doesNotMatch(r.stdout, /"applied": true/);
+  assert.equal(readFileSync(store, 'utf8'), before);
+  const bak = await runCli(['users', 'restore', b1, '--into', store, '--apply'], { writeFile: fail((p) => /\.bak(\.\d+)?$/.test(p)) });
+  assert.equal(bak.code, 2, bak.stderr);
+  assert.match(bak.stderr, /^error: users restore: cannot keep the previous content of .*store\.yaml in .*store\.yaml\.bak\.1: ENOSPC: no space left on device, write; nothing was written\n$/);
+  assert.equal(readFileSync(store, 'utf8'), before);
+  assert.deepEqual(readdirSync(dir).sort(), ['b1.yaml', 'store.yaml', 'store.yaml.bak']);
+  const ok = await runCli(['-o', 'json', 'users', 'restore', b1, '--into', store, '--apply']);
+  assert.equal(JSON.parse(ok.stdout).applied, true);
+});

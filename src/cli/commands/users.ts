@@ -284,6 +284,24 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       const after = validateRecords(makeBackup(result).items as KubeObject[]);
       if (after.problems.length > 0) throw new UsageError(`users restore: restoring ${backup} into ${opts.into} would leave conflicting users (nothing written):\n  ${after.problems.join('\n  ')}`);
       const changed = changes.filter((c) => c.action !== 'unchanged').length;
+      // Written before anything is printed: `applied: true` (or a diff without "dry run") is only said of a
+      // users file that was written.
+      let bak: string | undefined;
+      if (opts.apply && changed > 0) {
+        // The previous content (comments included) is kept, never over an earlier backup of it.
+        bak = existsSync(opts.into) ? freeName(`${opts.into}.bak`) : undefined;
+        if (bak) {
+          try {
+            ctx.io.writeFile(bak, ctx.io.readFile(opts.into));
+            // The copy is as private as the file it keeps (users files name uids and home paths).
+            chmodSync(bak, statSync(opts.into).mode & 0o777);
+          } catch (err) {
+            rmSync(bak, { force: true });
+            throw new UsageError(`users restore: cannot keep the previous content of ${opts.into} in ${bak}: ${(err as Error).message}; nothing was written`);
+          }
+        }
+        replaceFile(ctx, 'users restore', opts.into, toYamlText(makeBackup(result, { count: false })));
+      }
       const summary = { applied: Boolean(opts.apply) && changed > 0, changes: changes.map((c) => ({ action: c.action, name: c.name, ...(c.action === 'update' ? { fields: changedFields(c).map((f) => f.path) } : {}) })) };
       if (fmt === 'json') printJson(ctx.io, summary);
       else if (fmt === 'yaml') printYaml(ctx.io, summary);
@@ -293,16 +311,7 @@ export function registerUsers(program: Command, ctx: CliContext): void {
         const ids = new Map(current.map((u) => [u.name, u.releaseId]));
         for (const n of idsFixed) ctx.io.stderr(`note: users restore: user ${n} in ${opts.into} has no spec.releaseId; restore ${opts.apply ? 'writes' : 'would write'} it with releaseId ${ids.get(n)} (a stable one: its policies are named after it)\n`);
       }
-      if (!opts.apply || changed === 0) return;
-      // The previous content (comments included) is kept, never over an earlier backup of it.
-      const bak = existsSync(opts.into) ? freeName(`${opts.into}.bak`) : undefined;
-      if (bak) {
-        ctx.io.writeFile(bak, ctx.io.readFile(opts.into));
-        // The copy is as private as the file it keeps (users files name uids and home paths).
-        chmodSync(bak, statSync(opts.into).mode & 0o777);
-      }
-      replaceFile(ctx, 'users restore', opts.into, toYamlText(makeBackup(result, { count: false })));
-      ctx.io.stderr(`restored ${changed} user(s) into ${opts.into}${bak ? ` (previous content, comments included, kept in ${bak})` : ''}\n`);
+      if (summary.applied) ctx.io.stderr(`restored ${changed} user(s) into ${opts.into}${bak ? ` (previous content, comments included, kept in ${bak})` : ''}\n`);
     });
 
   const lint = program
