@@ -309,6 +309,12 @@ test('restore of records without releaseId: the dry run shows what --apply write
   writeFileSync(store, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: bob}\nspec: {uid: 1003, gid: 1003, releaseId: keepme12}\n');
   const kept = await runCli(['users', 'restore', b1, '--into', store]);
   assert.match(kept.stdout, /= unchanged bob\n0 change\(s\)/);
+  // A user of the file without an id: the diff shows it had none, and a user written unchanged is noted.
+  writeFileSync(store, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: bob}\nspec: {uid: 1003, gid: 1003}\n---\napiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: carol}\nspec: {uid: 1004, gid: 1004}\n');
+  writeFileSync(b1, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: bob}\nspec: {uid: 1003, gid: 1003, releaseId: bobb1234}\n');
+  const noId = await runCli(['users', 'restore', b1, '--into', store]);
+  assert.match(noId.stdout, /~ update bob\n {4}spec\.releaseId: null → "bobb1234"\n/);
+  assert.match(noId.stderr, /^note: users restore: user carol in .*store\.yaml has no spec\.releaseId; restore would write it with releaseId [a-z0-9]{7} \(a stable one: its policies are named after it\)\n$/);
 });
 
 // Session 7 data-integrity probe: the dry-run diff listed spec fields only. Restoring records over users

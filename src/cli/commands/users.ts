@@ -279,6 +279,13 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       const incoming = await loadUsers(ctx, [backup], 'users restore', {}, { releaseIdFor: (name) => currentIds.get(name) ?? stableReleaseId(name) });
       if (incoming.length === 0) throw new UsageError(`users restore: ${backup} holds no user records (a ${BACKUP_KIND}, or ${PERMISSION_USER_API.kind} objects of ${PERMISSION_USER_API.apiVersion}); nothing to restore`);
       const { changes, result } = planRestore(current, incoming);
+      // The diff compares with the file as it is: a user of the file without an id had none.
+      for (const c of changes) {
+        if (c.before && idsFixed.includes(c.name) && isObject(c.before.spec)) {
+          const { releaseId: _fixed, ...spec } = c.before.spec;
+          c.before = { ...c.before, spec };
+        }
+      }
       // The users file after the restore must itself be valid: a restored user may claim a namespace a
       // user kept from the file already owns, which every later command would refuse.
       const after = validateRecords(makeBackup(result).items as KubeObject[]);
@@ -308,8 +315,10 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       else if (fmt === 'table') ctx.io.stdout(table(['NAME', 'ACTION'], changes.map((c) => [c.name, c.action])));
       else ctx.io.stdout(`${changes.map(describeChange).join('\n')}\n${changed} change(s)${opts.apply ? '' : ' (dry run; pass --apply to write them)'}\n`);
       if (changed > 0) {
-        const ids = new Map(current.map((u) => [u.name, u.releaseId]));
-        for (const n of idsFixed) ctx.io.stderr(`note: users restore: user ${n} in ${opts.into} has no spec.releaseId; restore ${opts.apply ? 'writes' : 'would write'} it with releaseId ${ids.get(n)} (a stable one: its policies are named after it)\n`);
+        // An updated user's new id is in the diff already; these are the file's users written unchanged.
+        const updated = new Set(changes.filter((c) => c.action === 'update').map((c) => c.name));
+        const ids = new Map(result.map((u) => [u.name, u.releaseId]));
+        for (const n of idsFixed.filter((x) => !updated.has(x))) ctx.io.stderr(`note: users restore: user ${n} in ${opts.into} has no spec.releaseId; restore ${opts.apply ? 'writes' : 'would write'} it with releaseId ${ids.get(n)} (a stable one: its policies are named after it)\n`);
       }
       if (summary.applied) ctx.io.stderr(`restored ${changed} user(s) into ${opts.into}${bak ? ` (previous content, comments included, kept in ${bak})` : ''}\n`);
     });
