@@ -98,7 +98,7 @@ export async function readMigrationInputs(io: CliIO, opts: TargetOptions, what: 
       throw err;
     }
   });
-  const extraUsers = opts.users ? (await loadOrFail(io, opts.users)).map((l) => l.object) : [];
+  const extraUsers = opts.users ? await loadOrFail(io, opts.users) : [];
   const { users, problems } = usersInSnapshot(snapshot, extraUsers);
   if (problems.length > 0) throw new UsageError(`${what}: permission users:\n  ${problems.join('\n  ')}`);
   const extra: LoadedObject[] = opts.policy ? await loadOrFail(io, opts.policy) : [];

@@ -3,8 +3,8 @@
 // human `Group` (an LDAP/OIDC group: its members create pods there as much as a user does; `system:`
 // groups, those of service accounts and nodes, are not people). A name ending in `-restricted` alone
 // proves nothing.
-import type { ClusterSnapshot, KubeObject } from '../kube/index.js';
-import { collectUserRecords, type PermissionUser, validateRecords } from '../permissions/index.js';
+import { type ClusterSnapshot, formatSource, type KubeObject, type LoadedObject } from '../kube/index.js';
+import { collectUserRecordsFrom, type PermissionUser, validateRecords } from '../permissions/index.js';
 import { isObject } from '../util/index.js';
 
 /** Why a namespace counts as a user's. */
@@ -23,15 +23,20 @@ export function ownerLabel(u: UserNamespace): string {
 }
 
 /** Permission users found in the snapshot (records and BCM objects), plus extra records given on the command line. */
-export function usersInSnapshot(snap: ClusterSnapshot, extra: readonly KubeObject[] = []): { users: PermissionUser[]; problems: string[] } {
-  const objects = [...snap.other.map((l) => l.object), ...extra];
+export function usersInSnapshot(snap: ClusterSnapshot, extra: readonly (KubeObject | LoadedObject)[] = []): { users: PermissionUser[]; problems: string[] } {
+  // Where each object was read (`file:line (document N)`), so a problem names it.
+  const loaded = [...snap.other, ...extra.map((e): { object: KubeObject; source?: LoadedObject['source'] } => ('object' in e && 'source' in e ? (e as LoadedObject) : { object: e as KubeObject }))];
+  const objects = loaded.map((l) => l.object);
+  const where = loaded.map((l) => (l.source ? formatSource(l.source) : undefined));
   // Generated release ids must not vary between runs of an audit: a fixed sequence.
   let seed = 0;
   const next = () => {
     seed = (seed * 9301 + 49297) % 233280;
     return seed / 233280;
   };
-  return validateRecords(collectUserRecords(objects), next);
+  const collected = collectUserRecordsFrom(objects, where);
+  const checked = validateRecords(collected.records, next, collected.where);
+  return { users: checked.users, problems: [...collected.problems, ...checked.problems] };
 }
 
 /** Every user namespace with its evidence (first evidence wins). */

@@ -93,7 +93,7 @@ export function collectUserRecords(objects: readonly KubeObject[]): KubeObject[]
  */
 export function collectUserRecordsFrom(
   objects: readonly KubeObject[],
-  where: readonly string[] = [],
+  where: readonly (string | undefined)[] = [],
 ): { records: KubeObject[]; where: (string | undefined)[]; problems: string[]; warnings: string[] } {
   const out: KubeObject[] = [];
   const at: (string | undefined)[] = [];

@@ -635,3 +635,19 @@ test('restore -o json says applied only of a users file that was written; a fail
   const ok = await runCli(['-o', 'json', 'users', 'restore', b1, '--into', store, '--apply']);
   assert.equal(JSON.parse(ok.stdout).applied, true);
 });
+
+// Session 7 probe, the migrate side: `migrate audit --users` skipped records of another podgate.io
+// version without a word (the audit ran without the user's policies) and named bad records `items[2]`.
+test('migrate audit --users names unreadable and invalid user records by file and line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const v2 = join(dir, 'v2.yaml');
+  writeFileSync(v2, 'apiVersion: podgate.io/v2\nkind: PermissionUser\nmetadata: {name: ann}\nspec: {uid: 3000, gid: 3000, releaseId: annn1111}\n');
+  const r = await runCli(['migrate', 'audit', '--cluster', 'examples/bcm-9.2-k8s-1.24', '--users', v2]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /migrate audit: permission users:\n {2}.*v2\.yaml:1 \(document 1\): PermissionUser ann: apiVersion podgate\.io\/v2 is not one this podgate reads/);
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: ann}\nspec: {uid: 0, gid: 3000, releaseId: annn1111}\n');
+  const b = await runCli(['migrate', 'audit', '--cluster', 'examples/bcm-9.2-k8s-1.24', '--users', bad]);
+  assert.equal(b.code, 2, b.stderr);
+  assert.match(b.stderr, /.*bad\.yaml:1 \(document 1\) \(ann\): spec\.uid: Invalid value: 0: must not be 0 \(root\)/);
+});
