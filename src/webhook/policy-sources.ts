@@ -5,9 +5,9 @@
 import type { EngineProfile } from '../kyverno/index.js';
 import { ChartRenderError, type ChartVersion, loadValuesFile, renderChart } from '../chart/index.js';
 import { clusterDumpPath, loadObjects } from '../cluster/index.js';
-import { formatInputError, type LoadedObject } from '../kube/index.js';
+import { formatInputError, formatSource, type LoadedObject } from '../kube/index.js';
 import type { Policy, PolicyValidation } from '../kyverno/index.js';
-import { collectUserRecords, renderUser, validateRecords } from '../permissions/index.js';
+import { collectUserRecordsFrom, renderUser, validateRecords } from '../permissions/index.js';
 import { isObject } from '../util/index.js';
 import { type ClusterContextProvider, collectPolicies, loadPolicyFiles } from './engine-adapter.js';
 import { type EngineData, kyvernoEngineFromData } from './engine-recipe.js';
@@ -61,16 +61,23 @@ function chartPolicies(file: string, version: ChartVersion, problems: string[], 
 function userPolicies(paths: readonly string[], problems: string[]): Policy[] {
   const r = loadObjects(paths, { requireName: true });
   problems.push(...r.errors.map((e) => `--users: ${formatInputError(e)}`));
-  const records = collectUserRecords(r.objects.map((l) => l.object));
-  if (records.length === 0) {
+  // Records podgate cannot read (another podgate.io version) are problems: skipped, the webhook would run
+  // without that user's confinement.
+  const collected = collectUserRecordsFrom(
+    r.objects.map((l) => l.object),
+    r.objects.map((l) => formatSource(l.source)),
+  );
+  problems.push(...collected.problems.map((p) => `--users: ${p}`));
+  const records = collected.records;
+  if (records.length === 0 && collected.problems.length === 0) {
     problems.push(`--users ${paths.join(', ')}: no PermissionUser records found`);
     return [];
   }
   // A generated release id would rename the user's policies on every reload.
   records.forEach((rec, i) => {
-    if (isObject(rec.spec) && rec.spec.releaseId === undefined) problems.push(`--users: items[${i}] (${rec.metadata?.name ?? ''}): spec.releaseId: Required value: the webhook needs a fixed release id`);
+    if (isObject(rec.spec) && rec.spec.releaseId === undefined) problems.push(`--users: ${collected.where[i] ?? `items[${i}]`} (${rec.metadata?.name ?? ''}): spec.releaseId: Required value: the webhook needs a fixed release id`);
   });
-  const { users, problems: bad } = validateRecords(records);
+  const { users, problems: bad } = validateRecords(records, undefined, collected.where);
   problems.push(...bad.map((p) => `--users: ${p}`));
   return users.flatMap((u) => collectPolicies(renderUser(u, { psp: false }), () => `--users: user ${u.name}`, problems));
 }

@@ -71,10 +71,15 @@ describe('podgate admit with --users and --chart-values', () => {
   writeFileSync(noRelease, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: ray}\nspec: {uid: 1001, gid: 1001}\n');
   const badValues = join(dir, 'bad-values.yaml');
   writeFileSync(badValues, 'policyExclude: [unclosed\n');
+  // Session 7 probe: a record of another podgate.io version beside ray's was skipped without a word, so
+  // admit (and serve) ran without that user's confinement.
+  const otherVersion = join(dir, 'other-version.yaml');
+  writeFileSync(otherVersion, `${readFileSync(data('ray-permission-user.yaml'), 'utf8')}\n---\napiVersion: podgate.io/v1beta1\nkind: PermissionUser\nmetadata: {name: ann}\nspec: {uid: 3000, gid: 3000, releaseId: annn1111}\n`);
   const usage = [
     { name: 'a user record without a release id is refused (a generated one would rename policies on reload)', argv: ['--users', noRelease], err: /spec\.releaseId: Required value/ },
     { name: 'unreadable chart values are a usage error naming the file', argv: ['--chart-values', badValues], err: /--chart-values .*bad-values\.yaml/ },
     { name: 'a file without user records is a usage error', argv: ['--users', data('not-a-policy.yaml')], err: /no PermissionUser records/ },
+    { name: 'a user record of another podgate.io version is refused, naming file and document', argv: ['--users', otherVersion], err: /--users: .*other-version\.yaml:\d+ \(document \d\): PermissionUser ann: apiVersion podgate\.io\/v1beta1 is not one this podgate reads/ },
     { name: 'no policy source at all is a usage error', argv: [], err: /give --policy PATH, --chart-values FILE or --users PATH/ },
     { name: 'an unknown chart version is refused', argv: ['--chart-values', badValues, '--chart-version', '9.9.9'], err: /9\.9\.9/ },
   ];
