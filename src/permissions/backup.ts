@@ -46,6 +46,22 @@ export function fromBcmUser(o: KubeObject): KubeObject {
   return { ...PERMISSION_USER_API, metadata: { name }, spec: out, source: o } as KubeObject;
 }
 
+/**
+ * podgate renders one Role per namespace with edit rights: a BCM namespace grant with another role would
+ * be widened (view) or narrowed (admin) without a word.
+ */
+function roleWarnings(o: KubeObject, user: string, where: string): string[] {
+  const ns = isObject(o.spec) && Array.isArray(o.spec.namespaces) ? o.spec.namespaces : [];
+  const out: string[] = [];
+  ns.forEach((n, k) => {
+    if (!isObject(n) || n.role === undefined || n.role === 'edit') return;
+    out.push(
+      `${where}: ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}: spec.namespaces[${k}] gives user ${user} role ${JSON.stringify(n.role)} in ${String(n.name)}; podgate renders edit rights there (Role ${user}-user: every verb on pods, workloads, services, configmaps, secrets): check before applying`,
+    );
+  });
+  return out;
+}
+
 /** The fields (`spec.uid`, …) in which two records of one user differ once parsed; [] when either is invalid. */
 function differences(a: KubeObject, b: KubeObject): string[] {
   const pa = parsePermissionUser(structuredClone(a), () => 0).user;
@@ -106,10 +122,12 @@ export function collectUserRecordsFrom(
       (o.items as KubeObject[]).forEach((item, j) => {
         out.push(item);
         at.push(where[i] === undefined ? undefined : `${where[i]}: items[${j}]`);
+        if (isObject(item) && isObject(item.source) && isBcmUserObject(item.source as KubeObject)) warnings.push(...roleWarnings(item.source as KubeObject, item.metadata?.name ?? '', `${where[i] ?? `objects[${i}]`}: items[${j}].source`));
       });
     } else if (isPermissionUserObject(o)) {
       out.push(o);
       at.push(where[i]);
+      if (isObject(o.source) && isBcmUserObject(o.source as KubeObject)) warnings.push(...roleWarnings(o.source as KubeObject, o.metadata?.name ?? '', `${where[i] ?? `objects[${i}]`}: source`));
     }
   });
   // A record of ours stands for the BCM object of the same user. Two BCM objects of one user (two Helm
@@ -138,6 +156,7 @@ export function collectUserRecordsFrom(
     fromBcm.set(name, seen);
     out.push(rec);
     at.push(where[i]);
+    warnings.push(...roleWarnings(o, name, where[i] ?? `objects[${i}]`));
   });
   return { records: out, where: at, problems, warnings };
 }

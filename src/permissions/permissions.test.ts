@@ -651,3 +651,20 @@ test('migrate audit --users names unreadable and invalid user records by file an
   assert.equal(b.code, 2, b.stderr);
   assert.match(b.stderr, /.*bad\.yaml:1 \(document 1\) \(ann\): spec\.uid: Invalid value: 0: must not be 0 \(root\)/);
 });
+
+// Session 7 probe: a BCM namespace grant `{name, role}` lost its role: podgate renders edit rights in every
+// user namespace, so a user BCM gave `view` would get write access after render, without a word.
+test('a BCM namespace role other than edit is warned about by backup and by render of the backup', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const dump = join(dir, 'dump.yaml');
+  writeFileSync(dump, 'apiVersion: cm.brightcomputing.com/v1\nkind: CmKubernetesPermissionUser\nmetadata: {name: ray-l9x71kv, namespace: cm-permissions}\nspec: {user: ray, uid: 1001, gid: 1001, namespaces: [{name: ray-restricted, role: view}], hostPaths: [/home/ray]}\n');
+  const b1 = join(dir, 'b1.yaml');
+  const b = await runCli(['users', 'backup', dump, '--out', b1]);
+  assert.equal(b.code, 0, b.stderr);
+  assert.match(b.stderr, /^warning: users backup: .*dump\.yaml:1 \(document 1\): CmKubernetesPermissionUser cm-permissions\/ray-l9x71kv: spec\.namespaces\[0\] gives user ray role "view" in ray-restricted; podgate renders edit rights there \(Role ray-user: every verb on pods/m);
+  const r = await runCli(['users', 'render', b1]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /warning: users render: .*b1\.yaml:\d+ \(document 1, item 0\): source: CmKubernetesPermissionUser cm-permissions\/ray-l9x71kv: spec\.namespaces\[0\] gives user ray role "view"/);
+  // The sample's `role: edit` is what podgate renders: no warning.
+  assert.equal((await runCli(['users', 'list', '--cluster', 'examples/bcm-9.2-k8s-1.24'])).stderr, '');
+});
