@@ -668,3 +668,23 @@ test('a BCM namespace role other than edit is warned about by backup and by rend
   // The sample's `role: edit` is what podgate renders: no warning.
   assert.equal((await runCli(['users', 'list', '--cluster', 'examples/bcm-9.2-k8s-1.24'])).stderr, '');
 });
+
+// Session 7 determinism probe: `users backup` gave a record without releaseId a random id, so the same
+// input made a different backup each run: the second `backup --out` refused its own earlier backup as
+// "differs", and with --force every run renamed the user's policies.
+test('users backup of records without releaseId is the same on every run, with the id restore gives', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const file = join(dir, 'u.yaml');
+  writeFileSync(file, 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: bob}\nspec: {uid: 1003, gid: 1003}\n');
+  const first = await runCli(['users', 'backup', file]);
+  const second = await runCli(['users', 'backup', file]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(second.stdout, first.stdout);
+  const out = join(dir, 'b.yaml');
+  assert.equal((await runCli(['users', 'backup', file, '--out', out])).code, 0);
+  const again = await runCli(['users', 'backup', file, '--out', out]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /already up to date \(1 users\)/);
+  const restored = await runCli(['users', 'restore', file, '--into', join(dir, 'store.yaml')]);
+  assert.equal(/releaseId: ([a-z0-9]+)/.exec(restored.stdout)?.[1], /releaseId: ([a-z0-9]+)/.exec(first.stdout)?.[1]);
+});

@@ -236,7 +236,9 @@ export function registerUsers(program: Command, ctx: CliContext): void {
       // -o is the output format everywhere; a path given to -o still works here, with a warning.
       if (o && !isFormat(o) && !opts.out) ctx.io.stderr(`warning: users backup -o FILE is deprecated (-o selects the output format); use --out ${o}\n`);
       const out = opts.out ?? (o && !isFormat(o) ? o : undefined);
-      const list = await loadUsers(ctx, files, 'users backup', opts);
+      // A record without releaseId gets the id restore would give it, the same on every run: a random one
+      // made every backup of the same input differ (and `--out` refuse its own earlier backup).
+      const list = await loadUsers(ctx, files, 'users backup', opts, { releaseIdFor: stableReleaseId });
       if (o === 'table' || o === 'wide') {
         return ctx.io.stdout(table(['NAME', 'UID', 'GID', 'HOME', 'NAMESPACES'], list.map((u) => [u.name, String(u.uid), String(u.gid), u.home, u.namespaces.join(',')])));
       }
