@@ -302,6 +302,7 @@ class Emitter {
     this.writeIndicator("'", true, false, false);
     const cs = codePointList(value);
     let spaces = false;
+    let breaks = false;
     let run = '';
     let runColumns = 0;
     for (let i = 0; i < cs.length; i++) {
@@ -315,8 +316,29 @@ class Emitter {
         if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < cs.length - 1 && cs[i + 1] !== ' ') this.writeIndent();
         else this.put(c);
         spaces = true;
+      } else if (isBreak(c)) {
+        // U+2028 and U+2029 are printable line breaks: a value holding one (with no "\n") is single-quoted.
+        // write_break copies the character and starts a new line, so the next character is indented.
+        if (runColumns > 0) {
+          this.write(run, runColumns);
+          run = '';
+          runColumns = 0;
+        }
+        if (c === '\n') {
+          // Not reached: a value with "\n" is written literal or double-quoted (stringv, select_scalar_style).
+          if (!breaks) this.putBreak();
+          this.putBreak();
+        } else {
+          this.out += c;
+          this.column = 0;
+        }
+        this.indention = true;
+        breaks = true;
       } else {
-        // Single-quoted style is only chosen for break-free values, so no line-break branch is needed.
+        if (breaks) {
+          this.writeIndent();
+          breaks = false;
+        }
         if (c === "'") {
           run += "''";
           runColumns += 2;

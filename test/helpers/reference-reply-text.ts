@@ -288,14 +288,27 @@ class Emitter {
     this.writeIndicator("'", true, false, false);
     const cs = [...value];
     let spaces = false;
+    let breaks = false;
     for (let i = 0; i < cs.length; i++) {
       const c = cs[i]!;
       if (c === ' ') {
         if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < cs.length - 1 && cs[i + 1] !== ' ') this.writeIndent();
         else this.put(c);
         spaces = true;
+      } else if (isBreak(c)) {
+        // write_break: "\n" is a line break; U+2028/U+2029 are copied and start a new line.
+        if (c === '\n') {
+          if (!breaks) this.putBreak();
+          this.putBreak();
+        } else {
+          this.out += c;
+          this.column = 0;
+        }
+        this.indention = true;
+        breaks = true;
       } else {
-        // Single-quoted style is only chosen for break-free values, so no line-break branch is needed.
+        if (breaks) this.writeIndent();
+        breaks = false;
         this.put(c === "'" ? "''" : c);
         this.indention = false;
         spaces = false;

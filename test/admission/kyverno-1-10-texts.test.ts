@@ -1,0 +1,70 @@
+// Kyverno 1.10.7 texts on the user's paths (`podgate admit`, `podgate apply`) where podgate's output
+// differed from what the Go code prints. Each test names the upstream code it follows.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'podgate-kyverno-texts-'));
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  mkdirSync(join(p, '..'), { recursive: true });
+  writeFileSync(p, text);
+  return p;
+};
+
+/** An AdmissionReview (JSON) creating the object. */
+function review(object: Record<string, unknown>): string {
+  const md = object.metadata as { name: string; namespace?: string };
+  return JSON.stringify({
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: 'u1',
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      name: md.name,
+      namespace: md.namespace,
+      operation: 'CREATE',
+      userInfo: { username: 'alice', groups: ['system:authenticated'] },
+      object,
+    },
+  });
+}
+
+interface Reply {
+  response: { allowed: boolean; status?: { message: string } };
+}
+
+describe('the denial body (yaml.v2 v2.4.0, pkg/webhooks/utils/block.go)', () => {
+  test('a message with U+2028 is single-quoted and the text after the break is indented (write_break, write_indent)', async () => {
+    // emitterc.go yaml_emitter_write_single_quoted_scalar: a line break (U+2028 is printable, so single
+    // quotes are allowed) is copied by write_break, which sets the column to 0; the next character
+    // first writes the indentation of the value (4 at the rule level).
+    const policy = write(
+      'note-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: no-notes}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: no-note
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "note {{ request.object.metadata.annotations.note }}"
+      deny: {}
+`,
+    );
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns1', annotations: { note: 'first\u2028second' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+    const r = await runCli(['admit', '--policy', policy, '--request', '-'], { stdin: review(pod) });
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as Reply;
+    assert.equal(
+      out.response.status?.message,
+      '\n\nresource Pod/ns1/p was blocked due to the following policies \n\nno-notes:\n  no-note: \'note first\u2028    second\'\n',
+    );
+  });
+});
