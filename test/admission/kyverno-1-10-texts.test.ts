@@ -68,3 +68,48 @@ spec:
     );
   });
 });
+
+describe('foreach (pkg/engine/handlers/validation/validate_resource.go, pkg/engine/utils/foreach.go)', () => {
+  test('elementScope: true over numbers names the element type float64, as after DocumentToUntyped', async () => {
+    // AddElementToContext runs the element through jsonutils.DocumentToUntyped (json.Marshal, then
+    // json.Unmarshal into interface{}), so a whole number is a float64 when its %T is printed.
+    const policy = write(
+      'ports-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: ports}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: port-maps
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      foreach:
+      - list: "request.object.spec.containers[].ports[].containerPort"
+        elementScope: true
+        pattern:
+          x: 1
+`,
+    );
+    const pod = write(
+      'ports-pod.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns1}
+spec:
+  containers:
+  - name: c
+    image: nginx
+    ports: [{containerPort: 8080}]
+`,
+    );
+    const r = await runCli(['apply', policy, '--resource', pod, '-o', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string; message: string }[] }[] };
+    const rule = out.results.flatMap((x) => x.rules).find((x) => x.rule === 'port-maps');
+    assert.deepEqual(rule && { status: rule.status, message: rule.message }, {
+      status: 'error',
+      message: 'failed to process foreach: cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=float64',
+    });
+  });
+});

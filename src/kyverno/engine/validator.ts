@@ -144,7 +144,9 @@ function validateElements(state: ValidatorState, decl: ForEachValidation, elemen
       return {
         response: {
           status: 'error',
-          message: errorMessage('failed to process foreach', `cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=${goTypeName(element)}`),
+          // AddElementToContext prints the %T of the element after jsonutils.DocumentToUntyped, a JSON round
+          // trip: every number is a float64 there, whole or not.
+          message: errorMessage('failed to process foreach', `cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=${typeof element === 'number' ? 'float64' : goTypeName(element)}`),
         },
         applied,
       };
