@@ -113,3 +113,49 @@ spec:
     });
   });
 });
+
+describe('validationFailureActionOverrides (pkg/engine/api/engineresponse.go GetValidationFailureAction)', () => {
+  test('apply --audit-warn: an override with namespaces: [] never matches, even when its namespaceSelector does', async () => {
+    // Only an entry whose Namespaces is nil is matched by its namespaceSelector alone; an empty list is
+    // ranged over (no namespace matches) and the policy's own action applies: Enforce, a failure.
+    const policy = write(
+      'override-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: no-host-network}
+spec:
+  validationFailureAction: Enforce
+  validationFailureActionOverrides:
+  - action: Audit
+    namespaces: []
+    namespaceSelector:
+      matchLabels: {team: a}
+  rules:
+  - name: host-network
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "no hostNetwork"
+      pattern:
+        spec:
+          =(hostNetwork): false
+`,
+    );
+    const pod = write(
+      'override-pod.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns1}
+spec:
+  hostNetwork: true
+  containers:
+  - name: c
+    image: nginx
+`,
+    );
+    const labels = write('override-labels.yaml', 'ns1: {team: a}\n');
+    const r = await runCli(['apply', policy, '--resource', pod, '--namespace-labels', labels, '--audit-warn', '-o', 'json']);
+    const out = JSON.parse(r.stdout) as { summary: { fail: number; warn: number } };
+    assert.deepEqual({ fail: out.summary.fail, warn: out.summary.warn }, { fail: 1, warn: 0 });
+    assert.equal(r.code, 1, r.stderr);
+  });
+});

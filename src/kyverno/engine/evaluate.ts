@@ -35,21 +35,23 @@ export function toCompiledPolicy(policyOrCompiled: Policy | CompiledPolicy): Com
   return 'rules' in policyOrCompiled && 'policy' in policyOrCompiled ? policyOrCompiled : compilePolicy(policyOrCompiled);
 }
 
-/** The action that applies to a resource: the first matching override, else the policy's. */
+/**
+ * The action that applies to a resource: the first matching override, else the policy's. As
+ * GetValidationFailureAction: only an entry without `namespaces` is matched by its namespaceSelector
+ * alone; `namespaces: []` (a non-nil empty list in Go) matches no namespace, whatever the selector.
+ */
 export function effectiveAction(policy: Policy, namespace: string, namespaceLabels: Readonly<Record<string, string>>): ValidationFailureAction {
+  const selects = (selector: NonNullable<Policy['validationFailureActionOverrides'][number]['namespaceSelector']>) => {
+    const r = checkSelector(selector, namespaceLabels);
+    return r.ok && r.matched;
+  };
   for (const o of policy.validationFailureActionOverrides) {
-    if (o.namespaces && o.namespaces.length > 0) {
-      if (!o.namespaces.some((p) => wildcardMatch(p, namespace))) continue;
-      if (o.namespaceSelector) {
-        const r = checkSelector(o.namespaceSelector, namespaceLabels);
-        if (!r.ok || !r.matched) continue;
-      }
-      return o.action;
+    if (o.namespaces === undefined) {
+      if (o.namespaceSelector && selects(o.namespaceSelector)) return o.action;
+      continue;
     }
-    if (o.namespaceSelector) {
-      const r = checkSelector(o.namespaceSelector, namespaceLabels);
-      if (r.ok && r.matched) return o.action;
-    }
+    if (!o.namespaces.some((p) => wildcardMatch(p, namespace))) continue;
+    if (!o.namespaceSelector || selects(o.namespaceSelector)) return o.action;
   }
   return policy.validationFailureAction;
 }
