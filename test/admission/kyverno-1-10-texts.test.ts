@@ -159,3 +159,31 @@ spec:
     assert.equal(r.code, 1, r.stderr);
   });
 });
+
+describe('variables (pkg/engine/variables/vars.go substituteVarInPattern, go-jmespath to_string)', () => {
+  test('a map spliced into a message is written as json.Marshal writes it: keys sorted, <, > and & escaped', async () => {
+    // substituteVarInPattern marshals a non-string value with encoding/json (map keys sorted, HTML-safe
+    // escaping); go-jmespath's to_string does the same.
+    const policy = write(
+      'annotations-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: no-annotations}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: none
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "annotations {{ request.object.metadata.annotations }} / {{ to_string(request.object.metadata.annotations) }}"
+      deny: {}
+`,
+    );
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns1', annotations: { zeta: 'a<b&c>', alpha: '1' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+    const r = await runCli(['admit', '--policy', policy, '--request', '-'], { stdin: review(pod) });
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as Reply;
+    const json = '{"alpha":"1","zeta":"a\\u003cb\\u0026c\\u003e"}';
+    assert.equal(out.response.status?.message, `\n\nresource Pod/ns1/p was blocked due to the following policies \n\nno-annotations:\n  none: annotations ${json} / ${json}\n`);
+  });
+});

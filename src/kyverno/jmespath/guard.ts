@@ -2,6 +2,7 @@
 // (nested pad_left, join over a multiselect of the same string, to_string over shared references,
 // replace_all), so their output size is checked before it is built. No upstream counterpart: Go's
 // implementation has the same amplification but allocates fast enough that Kyverno never bounded it.
+import { goJsonMarshal } from '../../util/index.js';
 import { functionError, type JmespathError } from './errors.js';
 
 /** Longest string (characters) a JMESPath function may produce. */
@@ -64,7 +65,8 @@ export function toJsonString(args: readonly unknown[]): string {
   const [v] = args;
   if (typeof v === 'string') return v;
   if (serializedSizeOver(v, MAX_FUNCTION_OUTPUT)) throw outputTooLarge('to_string');
-  return JSON.stringify(v);
+  // go-jmespath's to_string is json.Marshal: map keys sorted, <, > and & escaped.
+  return goJsonMarshal(v);
 }
 
 /** Throws when a replace of `search` by `by` in `subject` would produce an over-long string. */

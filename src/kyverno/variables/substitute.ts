@@ -3,7 +3,7 @@
 // substituteReferencesIfAny, newPreconditionsVariableResolver): innermost variables first, a string that is
 // exactly one variable takes the typed value, others are spliced in (non-strings JSON-encoded). A plain path
 // through a map that lacks a key fails as Kyverno's go-jmespath fork does (NotFoundError, "Unknown key").
-import { isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
+import { goJsonMarshal, isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
 import { deleteExpression, type Expression, evaluateExpression, expressionOf, findVariable, type Template, templateOf } from './template.js';
 
 /** How unresolvable variables are treated: `strict` fails, `conditions` substitutes "" (preconditions). */
@@ -244,7 +244,8 @@ function substituteTemplate(s: string, t: Template, path: readonly string[], dat
       value = resolved;
       break;
     }
-    const text = typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
+    // substituteVarInPattern: a non-string value is spliced in as json.Marshal writes it (sorted keys, HTML-safe).
+    const text = typeof resolved === 'string' ? resolved : goJsonMarshal(resolved);
     value = current.slice(0, m.start) + text + current.slice(m.end);
   }
   return unescapeBraces(value);
@@ -310,7 +311,7 @@ function substituteReferences(s: string, path: string[], doc: JsonValue): JsonVa
   if (whole) return resolve(whole[1] ?? '');
   return s.replace(REFERENCE, (_m, ref: string) => {
     const v = resolve(ref);
-    return typeof v === 'string' ? v : JSON.stringify(v);
+    return typeof v === 'string' ? v : goJsonMarshal(v);
   });
 }
 
