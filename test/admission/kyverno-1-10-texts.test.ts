@@ -187,3 +187,61 @@ spec:
     assert.equal(out.response.status?.message, `\n\nresource Pod/ns1/p was blocked due to the following policies \n\nno-annotations:\n  none: annotations ${json} / ${json}\n`);
   });
 });
+
+describe('the images variable (pkg/utils/api/image.go, pkg/utils/image/infos.go, context AddImageInfos)', () => {
+  const policy = () =>
+    write(
+      'digest-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: require-digest}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: check-image-digest
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "images must use a digest"
+      deny:
+        conditions:
+          any:
+          - key: "{{ images.containers.*.digest }}"
+            operator: AnyNotIn
+            value: ["?*"]
+  - name: tag-is-absent
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "tag {{ images.containers.pinned.tag }}"
+      deny: {}
+  - name: pointer
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "{{ images.containers.pinned.jsonPointer }}"
+      deny: {}
+`,
+    );
+  const pod = () =>
+    write(
+      'digest-pod.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns1}
+spec:
+  containers:
+  - {name: web, image: "nginx:1.25"}
+  - {name: pinned, image: "ghcr.io/org/app@sha256:0123456789012345678901234567890123456789012345678901234567890123"}
+`,
+    );
+
+  test('an image without a digest has no digest key (omitempty), so *.digest leaves it out; jsonPointer names the field', async () => {
+    // ImageInfo's Tag and Digest are `json:",omitempty"` and the context holds the marshalled value, so the
+    // projection over one digest-less and one pinned image is one digest: AnyNotIn ["?*"] is false (pass).
+    // The entry carries apiutils.ImageInfo's jsonPointer; a digest-only image has no tag (a missing key).
+    const r = await runCli(['apply', policy(), '--resource', pod(), '-o', 'json']);
+    const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string; message: string }[] }[] };
+    const rules = Object.fromEntries(out.results.flatMap((x) => x.rules).map((x) => [x.rule, { status: x.status, message: x.message }]));
+    assert.deepEqual(rules['check-image-digest'], { status: 'pass', message: "validation rule 'check-image-digest' passed." });
+    assert.deepEqual(rules['tag-is-absent'], { status: 'fail', message: 'tag {{ images.containers.pinned.tag }}' });
+    assert.deepEqual(rules.pointer, { status: 'fail', message: '/spec/containers/1/image' });
+  });
+});

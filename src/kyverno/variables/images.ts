@@ -1,6 +1,7 @@
 // The `images` context variable: container images of a pod or pod template, split into registry,
-// path, name, tag and digest. Mirrors kyverno@v1.10.7:pkg/utils/image/infos.go (GetImageInfo) and
-// pkg/engine/context/context.go (AddImageInfos) with docker.io as the default registry.
+// path, name, tag and digest. Mirrors kyverno@v1.10.7:pkg/utils/image/infos.go (GetImageInfo),
+// pkg/utils/api/image.go (the extractors per kind, jsonPointer) and pkg/engine/context/context.go
+// (AddImageInfos, which stores the marshalled infos) with docker.io as the default registry.
 import { RE2JS } from 're2js';
 import { isObject, type JsonObject, setOwn } from '../../util/index.js';
 
@@ -53,31 +54,61 @@ export function parseImage(image: string): ImageInfo {
 
 const CONTAINER_KEYS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
-function podSpecOf(resource: JsonObject): JsonObject | undefined {
-  const spec = resource.spec;
-  if (!isObject(spec)) return undefined;
-  if (resource.kind === 'Pod') return spec;
-  if (resource.kind === 'CronJob') {
-    const jt = spec.jobTemplate;
-    const s = isObject(jt) && isObject(jt.spec) && isObject(jt.spec.template) ? jt.spec.template.spec : undefined;
-    return isObject(s) ? s : undefined;
-  }
-  const t = spec.template;
-  return isObject(t) && isObject(t.spec) ? t.spec : undefined;
+// The kinds Kyverno extracts images from (pkg/utils/api/image.go registeredExtractors), with the path to
+// their pod spec; any other kind has no `images`.
+const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+function podSpecOf(resource: JsonObject): { spec: JsonObject; path: readonly string[] } | undefined {
+  const path = typeof resource.kind === 'string' && Object.hasOwn(POD_SPEC_PATHS, resource.kind) ? POD_SPEC_PATHS[resource.kind] : undefined;
+  if (!path) return undefined;
+  let cur: unknown = resource;
+  for (const k of path) cur = isObject(cur) ? cur[k] : undefined;
+  return isObject(cur) ? { spec: cur, path } : undefined;
 }
 
-/** The `images` map for a resource: `{containers: {<name>: ImageInfo}, initContainers: ..., ephemeralContainers: ...}`. */
+/** A container image Kyverno extracts: a string that is not blank (extract skips the others). */
+function hasImage(c: unknown): c is JsonObject & { name: string; image: string } {
+  return isObject(c) && typeof c.name === 'string' && typeof c.image === 'string' && c.image.trim() !== '';
+}
+
+/**
+ * The `images` map for a resource: `{containers: {<name>: info}, initContainers: ..., ephemeralContainers: ...}`.
+ * Each info is Kyverno's apiutils.ImageInfo as the context holds it after json.Marshal: empty `tag`,
+ * `digest` (and `registry`, `reference`, `referenceWithTag`) are left out (`omitempty`), and
+ * `jsonPointer` names the image field (`/spec/containers/0/image`).
+ */
 export function imageInfos(resource: JsonObject): JsonObject | undefined {
-  const spec = podSpecOf(resource);
-  if (!spec) return undefined;
+  const found = podSpecOf(resource);
+  if (!found) return undefined;
+  const { spec, path } = found;
   const out: JsonObject = {};
   for (const key of CONTAINER_KEYS) {
     const list = spec[key];
     if (!Array.isArray(list)) continue;
     const group: JsonObject = {};
-    for (const c of list) {
-      if (isObject(c) && typeof c.name === 'string' && typeof c.image === 'string') setOwn(group, c.name, { ...parseImage(c.image) });
-    }
+    list.forEach((c, i) => {
+      if (!hasImage(c)) return;
+      const info = parseImage(c.image);
+      const entry: JsonObject = {};
+      if (info.registry !== '') entry.registry = info.registry;
+      entry.name = info.name;
+      entry.path = info.path;
+      if (info.tag !== '') entry.tag = info.tag;
+      if (info.digest !== '') entry.digest = info.digest;
+      if (info.reference !== '') entry.reference = info.reference;
+      if (info.referenceWithTag !== '') entry.referenceWithTag = info.referenceWithTag;
+      entry.jsonPointer = `/${[...path, key, String(i)].join('/')}/image`;
+      setOwn(group, c.name, entry);
+    });
     if (Object.keys(group).length > 0) out[key] = group;
   }
   return Object.keys(out).length > 0 ? out : undefined;
@@ -85,11 +116,11 @@ export function imageInfos(resource: JsonObject): JsonObject | undefined {
 
 /** True exactly when imageInfos(resource) is defined: some container has a string name and image. */
 export function hasImageInfos(resource: JsonObject): boolean {
-  const spec = podSpecOf(resource);
-  if (!spec) return false;
+  const found = podSpecOf(resource);
+  if (!found) return false;
   return CONTAINER_KEYS.some((key) => {
-    const list = spec[key];
-    return Array.isArray(list) && list.some((c) => isObject(c) && typeof c.name === 'string' && typeof c.image === 'string');
+    const list = found.spec[key];
+    return Array.isArray(list) && list.some(hasImage);
   });
 }
 
@@ -149,10 +180,10 @@ const EXTRACTOR_KINDS = new Set(['Pod', 'DaemonSet', 'Deployment', 'ReplicaSet',
  */
 export function imageInfoError(resource: JsonObject): string | undefined {
   if (typeof resource.kind !== 'string' || !EXTRACTOR_KINDS.has(resource.kind)) return undefined;
-  const spec = podSpecOf(resource);
-  if (!spec) return undefined;
+  const found = podSpecOf(resource);
+  if (!found) return undefined;
   for (const key of CONTAINER_KEYS) {
-    const list = spec[key];
+    const list = found.spec[key];
     if (!Array.isArray(list)) continue;
     for (const c of list) {
       if (!isObject(c) || typeof c.image !== 'string' || c.image.trim() === '') continue;
