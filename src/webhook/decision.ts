@@ -43,6 +43,8 @@ export interface DecisionOptions {
   overrides?: ReadonlyMap<string, readonly ActionOverride[]>;
   /** Labels of the request's namespace (for override namespaceSelectors). */
   namespaceLabels?: Readonly<Record<string, string>>;
+  /** Leave skipped rules out of the denial body, as Kyverno 1.12 does (1.10 lists them). */
+  denialOmitsSkips?: boolean;
 }
 
 interface Batch {
@@ -58,12 +60,12 @@ function isBlocked(batch: Batch): boolean {
   );
 }
 
-/** Kyverno 1.10's body: every rule that did not pass (skips included), keyed policy → rule. */
-function blockedMessage(batch: Batch): string {
+/** Kyverno 1.10's body: every rule that did not pass (skips included; 1.12 leaves them out), keyed policy → rule. */
+function blockedMessage(batch: Batch, omitSkips: boolean): string {
   const failures = new Map<string, Map<string, string>>();
   for (const { verdict } of batch.results) {
     const rules = new Map<string, string>();
-    for (const r of verdict.rules) if (r.status !== 'pass') rules.set(r.rule, r.message);
+    for (const r of verdict.rules) if (r.status !== 'pass' && !(omitSkips && r.status === 'skip')) rules.set(r.rule, r.message);
     // Policy names collide across namespaces just as in Kyverno's map, keyed by GetName().
     if (rules.size > 0) failures.set(verdict.policy.name, rules);
   }
@@ -105,7 +107,7 @@ export function decideAdmission(request: AdmissionRequest, results: readonly Pol
   const warnings = batches.flatMap(warningsOf);
   if (!blocking) return { allowed: true, warnings };
   const webhook = WEBHOOK_NAMES[blocking.failurePolicy];
-  const message = blockedMessage(blocking);
+  const message = blockedMessage(blocking, opts.denialOmitsSkips === true);
   if (mode === 'enforce') return { allowed: false, code: 403, message, warnings: [], webhook };
   // Audit mode answers as if every policy were Audit: allowed, with each problem as a warning.
   return { allowed: true, warnings: mode === 'audit' ? warnings : [], wouldDeny: { webhook, message } };

@@ -120,6 +120,7 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
   const set = compilePolicySet(policies);
   const overrides = new Map<string, readonly ActionOverride[]>(policies.map((p) => [policyKey(p), p.validationFailureActionOverrides]));
   const hasMutations = policies.some((p) => p.rules.some((r) => r.mutate !== undefined));
+  const omitSkips = profile.denialListsSkips ? {} : { denialOmitsSkips: true };
 
   /** The object under review and the evaluation context shared by every policy of the request. */
   const prepare = (request: AdmissionRequest) => {
@@ -212,9 +213,9 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
     mutateOutcome,
     validate(request, failurePolicy, options = {}): EngineAnswer {
       const { resource, ctx, namespaceLabels } = prepare(request);
-      if (!resource) return { results: [], overrides, namespaceLabels };
+      if (!resource) return { results: [], overrides, namespaceLabels, ...omitSkips };
       const failed = contextError(request, (c) => c.validate.some((p) => failurePolicy === undefined || p.policy.failurePolicy === failurePolicy), ctx);
-      if (failed) return { results: [], overrides, namespaceLabels, contextError: failed };
+      if (failed) return { results: [], overrides, namespaceLabels, contextError: failed, ...omitSkips };
       // The API server calls the validating webhook with the object the mutating webhook's patch
       // produced, so it is validated as sent; only a caller whose object skipped /mutate (admit, shadow
       // mode) asks for the mutations to be applied first.
@@ -232,7 +233,7 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
         // synchronous (Enforce, or Enforce-overridden) policies from the asynchronous Audit ones.
         results.push({ ...r, action: policy.validationFailureAction });
       }
-      return { results, overrides, namespaceLabels };
+      return { results, overrides, namespaceLabels, ...omitSkips };
     },
   };
 }

@@ -23,6 +23,8 @@ export interface EngineAnswer {
    * the request with this error instead of evaluating (a denial on either webhook, whatever the failurePolicy).
    */
   contextError?: string;
+  /** The denial body leaves skipped rules out (Kyverno 1.12, EngineProfile.denialListsSkips false). */
+  denialOmitsSkips?: boolean;
 }
 
 /** The policy engine behind the webhook (a compiled policy set), swappable on reload. */
@@ -132,6 +134,7 @@ export function handleReview(body: unknown, engine: AdmissionEngine | undefined,
       mode: opts.mode,
       overrides: answer.overrides,
       ...(answer.namespaceLabels ? { namespaceLabels: answer.namespaceLabels } : {}),
+      ...(answer.denialOmitsSkips ? { denialOmitsSkips: true } : {}),
     });
     return done(decision, results, shadowOf(engine, opts, request, decision, results));
   } catch (err) {

@@ -245,3 +245,45 @@ spec:
     assert.deepEqual(rules.pointer, { status: 'fail', message: '/spec/containers/1/image' });
   });
 });
+
+describe('skipped rules in the denial body (pkg/webhooks/utils/block.go GetBlockedMessages)', () => {
+  test('1.10 lists a skipped rule of the blocking policy; 1.12 leaves it out (kyverno PR #9719)', async () => {
+    const policy = write(
+      'skip-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: host-network}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: only-labelled
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    preconditions:
+      all:
+      - key: "{{ request.object.metadata.labels.app || '' }}"
+        operator: Equals
+        value: web
+    validate:
+      message: "web pods only"
+      deny: {}
+  - name: no-host-network
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "no hostNetwork"
+      pattern:
+        spec:
+          =(hostNetwork): false
+`,
+    );
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns1' }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'nginx' }] } };
+    const header = '\n\nresource Pod/ns1/p was blocked due to the following policies \n\nhost-network:\n';
+    const fail = "  no-host-network: 'validation error: no hostNetwork. rule no-host-network failed\n    at path /spec/hostNetwork/'\n";
+    const denial = async (v: string) => {
+      const r = await runCli(['admit', '--policy', policy, '--request', '-', '--kyverno-version', v], { stdin: review(pod) });
+      assert.equal(r.code, 1, r.stderr);
+      return (JSON.parse(r.stdout) as Reply).response.status?.message;
+    };
+    assert.equal(await denial('1.10'), `${header}${fail}  only-labelled: preconditions not met\n`);
+    assert.equal(await denial('1.12'), `${header}${fail}`);
+  });
+});

@@ -56,6 +56,12 @@ export interface EngineProfile {
    * every operator (`!0s` against 0: equal durations, fail); the string one runs only when neither parsed.
    */
   readonly stringPatternOrder: 'any' | 'first-parsed';
+  /**
+   * Whether the admission denial body ("blocked due to the following policies") lists the rules that
+   * skipped. v1.10.7 (pkg/webhooks/utils/block.go GetBlockedMessages) lists every rule that did not pass;
+   * 1.12 leaves skipped rules out (kyverno PR #9719, milestone 1.12.0).
+   */
+  readonly denialListsSkips: boolean;
 }
 
 /** Kyverno 1.10 (v1.10.7): the default for kyverno-policies 3.0.x. */
@@ -72,6 +78,7 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   policyAdmissionField: false,
   psaMaxVersion: 27,
   stringPatternOrder: 'any',
+  denialListsSkips: true,
 });
 
 /** Kyverno 1.12 (v1.12.5): the default for kyverno-policies 3.2.x. */
@@ -88,6 +95,7 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   policyAdmissionField: true,
   psaMaxVersion: 29,
   stringPatternOrder: 'first-parsed',
+  denialListsSkips: false,
 });
 
 /** The default profile (1.10, as podgate has always evaluated). */
