@@ -287,3 +287,30 @@ spec:
     assert.equal(await denial('1.12'), `${header}${fail}`);
   });
 });
+
+describe('the admission request in the JSON context (pkg/engine/context/context.go AddRequest)', () => {
+  test('request.name, request.kind, request.resource and request.uid are those of the AdmissionRequest', async () => {
+    // The webhook's policy context marshals the whole AdmissionRequest under `request`, so its own fields
+    // resolve; podgate had only object, oldObject, operation, namespace and the user info.
+    const policy = write(
+      'request-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: request-fields}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: fields
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "{{ request.kind.kind }} {{ request.name }} as {{ request.resource.resource }} in request {{ request.uid }}"
+      deny: {}
+`,
+    );
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns1' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+    const r = await runCli(['admit', '--policy', policy, '--request', '-'], { stdin: review(pod) });
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as Reply;
+    assert.equal(out.response.status?.message, '\n\nresource Pod/ns1/p was blocked due to the following policies \n\nrequest-fields:\n  fields: Pod p as pods in request u1\n');
+  });
+});
