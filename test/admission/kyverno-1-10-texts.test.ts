@@ -314,3 +314,59 @@ spec:
     assert.equal(out.response.status?.message, '\n\nresource Pod/ns1/p was blocked due to the following policies \n\nrequest-fields:\n  fields: Pod p as pods in request u1\n');
   });
 });
+
+describe('foreach patterns see float64 numbers (pkg/engine/utils/foreach.go, pkg/engine/pattern/pattern.go)', () => {
+  test('"!8080" passes on a foreach element under 1.10 (the string comparison sees 8.08E+03), fails on the pod itself', async () => {
+    // The element went through DocumentToUntyped, so containerPort is a float64: convertNumberToString gives
+    // "8080.000000" (an equal quantity, so != is false) and compareString gives "8.08E+03" (not "8080", so
+    // != is true); 1.10 OR-s the three comparisons. On the pod itself the port is an int64 ("8080").
+    const policy = write(
+      'float-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: ports}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: each-container
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "port 8080 is reserved"
+      foreach:
+      - list: "request.object.spec.containers"
+        pattern:
+          =(ports):
+          - =(containerPort): "!8080"
+  - name: whole-pod
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "port 8080 is reserved"
+      pattern:
+        spec:
+          containers:
+          - =(ports):
+            - =(containerPort): "!8080"
+`,
+    );
+    const pod = write(
+      'float-pod.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns1}
+spec:
+  containers:
+  - name: c
+    image: nginx
+    ports: [{containerPort: 8080}]
+`,
+    );
+    const statuses = async (v: string) => {
+      const r = await runCli(['apply', policy, '--resource', pod, '-o', 'json', '--kyverno-version', v]);
+      const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string }[] }[] };
+      return Object.fromEntries(out.results.flatMap((x) => x.rules).map((x) => [x.rule, x.status]));
+    };
+    assert.deepEqual(await statuses('1.10'), { 'each-container': 'pass', 'whole-pod': 'fail' });
+    // 1.12 stops at the quantity comparison, which parses: equal, so != fails in both.
+    assert.deepEqual(await statuses('1.12'), { 'each-container': 'fail', 'whole-pod': 'fail' });
+  });
+});

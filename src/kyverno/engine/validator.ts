@@ -82,10 +82,13 @@ const ANY_PATTERN_PREFIX = ['validate'];
 
 function validatePatterns(state: ValidatorState, body: Body, target: JsonObject): HandlerResponse {
   const name = state.rule.name;
+  // A foreach element is validated as AddElementToContext left it: after DocumentToUntyped's JSON round
+  // trip, so its numbers are float64s (the resource itself keeps unstructured's int64s).
+  const floats = state.element !== undefined && target === state.element;
   if (body.pattern !== undefined) {
     const s = substituteAll(body.pattern, state.data, { isDelete: state.isDelete, pointerPrefix: PATTERN_PREFIX });
     if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error) };
-    const out = validatePattern(target, s.value, { firstParsed: state.firstParsed });
+    const out = validatePattern(target, s.value, { firstParsed: state.firstParsed, floats });
     if (out.kind === 'pass') return { status: 'pass', message: passMessage(name) };
     if (out.kind === 'skip') return { status: 'skip', message: out.reason };
     const m = ruleMessage(state);
@@ -98,7 +101,7 @@ function validatePatterns(state: ValidatorState, body: Body, target: JsonObject)
   const failed: string[] = [];
   const skipped: string[] = [];
   for (const [i, p] of s.value.entries()) {
-    const out = validatePattern(target, p, { firstParsed: state.firstParsed });
+    const out = validatePattern(target, p, { firstParsed: state.firstParsed, floats });
     if (out.kind === 'pass') return { status: 'pass', message: `validation rule '${name}' anyPattern[${i}] passed.` };
     if (out.kind === 'skip') skipped.push(`rule ${name}[${i}] skipped: ${out.reason}`);
     else if (out.kind === 'error' || out.path === '') failed.push(`rule ${name}[${i}] failed: ${out.detail}`);

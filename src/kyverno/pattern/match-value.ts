@@ -81,13 +81,14 @@ function matchNilPattern(value: unknown): boolean {
 
 /**
  * pattern.Validate: true when `value` satisfies the leaf `pattern`. Never throws. `firstParsed`: string
- * patterns follow Kyverno 1.12's comparison order (see matchStringPattern).
+ * patterns follow Kyverno 1.12's comparison order (see matchStringPattern). `floats`: the value's numbers
+ * are Go float64s (a foreach element); only string patterns render them differently.
  */
-export function matchValue(value: unknown, pattern: unknown, firstParsed = false): boolean {
+export function matchValue(value: unknown, pattern: unknown, firstParsed = false, floats = false): boolean {
   if (pattern === null || pattern === undefined) return matchNilPattern(value);
   if (typeof pattern === 'boolean') return typeof value === 'boolean' && value === pattern;
   if (typeof pattern === 'number') return isGoInt(pattern) ? matchIntPattern(value, pattern) : matchFloatPattern(value, pattern);
-  if (typeof pattern === 'string') return matchStringPattern(value, pattern, firstParsed);
+  if (typeof pattern === 'string') return matchStringPattern(value, pattern, firstParsed, floats);
   if (Array.isArray(pattern)) return false;
   if (isObject(pattern)) return isObject(value);
   return false;

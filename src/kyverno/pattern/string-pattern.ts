@@ -73,42 +73,44 @@ function safeIntegerOf(q: Quantity): number | undefined {
 /**
  * True when `value` satisfies the string pattern (validateStringPatterns). `firstParsed`: each condition is
  * decided by the first comparison (duration, quantity, string) in which both sides parse (Kyverno 1.12);
- * otherwise the three are OR-ed (1.10).
+ * otherwise the three are OR-ed (1.10). `floats`: the value's numbers are Go float64s, whole or not (a
+ * foreach element, which went through a JSON round trip), rendered `%f` for the duration and quantity
+ * comparisons and `E` for the string one.
  */
-export function matchStringPattern(value: unknown, pattern: string, firstParsed = false): boolean {
+export function matchStringPattern(value: unknown, pattern: string, firstParsed = false, floats = false): boolean {
   if (value === pattern) return true;
   for (const conditions of compilePattern(pattern)) {
-    if (conditions.every((c) => matchCondition(value, c, firstParsed))) return true;
+    if (conditions.every((c) => matchCondition(value, c, firstParsed, floats))) return true;
   }
   return false;
 }
 
-function matchCondition(value: unknown, c: CompiledCondition, firstParsed: boolean): boolean {
+function matchCondition(value: unknown, c: CompiledCondition, firstParsed: boolean, floats: boolean): boolean {
   switch (c.kind) {
     case 'never':
       return false;
     case 'range':
       return c.inside
-        ? matchCondition(value, c.low, firstParsed) && matchCondition(value, c.high, firstParsed)
-        : matchCondition(value, c.low, firstParsed) || matchCondition(value, c.high, firstParsed);
+        ? matchCondition(value, c.low, firstParsed, floats) && matchCondition(value, c.high, firstParsed, floats)
+        : matchCondition(value, c.low, firstParsed, floats) || matchCondition(value, c.high, firstParsed, floats);
     case 'compare':
-      if (firstParsed) return compareDuration(value, c.duration, c.op) ?? compareQuantity(value, c.quantity, c.op) ?? compareString(value, c.operand, c.op);
-      if (typeof value === 'number' && Number.isSafeInteger(value) && c.quantityInt !== undefined) {
+      if (firstParsed) return compareDuration(value, c.duration, c.op, floats) ?? compareQuantity(value, c.quantity, c.op, floats) ?? compareString(value, c.operand, c.op, floats);
+      if (!floats && typeof value === 'number' && Number.isSafeInteger(value) && c.quantityInt !== undefined) {
         // An integer renders as bare digits, which parse as a duration only when zero and always as an
         // exact quantity: both comparisons reduce to integer arithmetic.
         if (value === 0 && compareDuration(value, c.duration, c.op) === true) return true;
         if (applyOrder(Math.sign(value - c.quantityInt), c.op)) return true;
         return compareString(value, c.operand, c.op);
       }
-      return compareDuration(value, c.duration, c.op) === true || compareQuantity(value, c.quantity, c.op) === true || compareString(value, c.operand, c.op);
+      return compareDuration(value, c.duration, c.op, floats) === true || compareQuantity(value, c.quantity, c.op, floats) === true || compareString(value, c.operand, c.op, floats);
   }
 }
 
-/** Numbers become strings as Go's convertNumberToString does; nil becomes "0". */
-function numberToString(value: unknown): string | undefined {
+/** Numbers become strings as Go's convertNumberToString does (an int64 in digits, a float64 `%f`); nil becomes "0". */
+function numberToString(value: unknown, floats = false): string | undefined {
   if (value === null || value === undefined) return '0';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return isGoInt(value) ? BigInt(value).toString() : formatFloatF6(value);
+  if (typeof value === 'number') return isGoInt(value) && !floats ? BigInt(value).toString() : formatFloatF6(value);
   return undefined;
 }
 
@@ -132,9 +134,9 @@ function applyOrder(cmp: number, op: PatternOperator): boolean {
 }
 
 /** The durations' comparison; undefined when either side is not a duration (the comparison did not apply). */
-function compareDuration(value: unknown, want: bigint | undefined, op: PatternOperator): boolean | undefined {
+function compareDuration(value: unknown, want: bigint | undefined, op: PatternOperator, floats = false): boolean | undefined {
   if (want === undefined) return undefined;
-  const text = numberToString(value);
+  const text = numberToString(value, floats);
   if (text === undefined) return undefined;
   const got = parseGoDuration(text);
   if (got === undefined) return undefined;
@@ -142,9 +144,9 @@ function compareDuration(value: unknown, want: bigint | undefined, op: PatternOp
 }
 
 /** The quantities' comparison; undefined when either side is not a quantity (the comparison did not apply). */
-function compareQuantity(value: unknown, want: Quantity | undefined, op: PatternOperator): boolean | undefined {
+function compareQuantity(value: unknown, want: Quantity | undefined, op: PatternOperator, floats = false): boolean | undefined {
   if (want === undefined) return undefined;
-  const text = numberToString(value);
+  const text = numberToString(value, floats);
   if (text === undefined) return undefined;
   const got = parseQuantity(text);
   if (got === undefined) return undefined;
@@ -152,12 +154,12 @@ function compareQuantity(value: unknown, want: Quantity | undefined, op: Pattern
 }
 
 /** Equality and inequality only, by wildcard on the value rendered as Go would (floats in 'E' form). */
-function compareString(value: unknown, operand: string, op: PatternOperator): boolean {
+function compareString(value: unknown, operand: string, op: PatternOperator, floats = false): boolean {
   if (op !== '' && op !== '!') return false;
   let text: string;
   if (typeof value === 'string') text = value;
   else if (typeof value === 'boolean') text = value ? 'true' : 'false';
-  else if (typeof value === 'number') text = isGoInt(value) ? BigInt(value).toString() : formatFloatE(value);
+  else if (typeof value === 'number') text = isGoInt(value) && !floats ? BigInt(value).toString() : formatFloatE(value);
   else return false;
   const matched = wildcardMatch(operand, text);
   return op === '!' ? !matched : matched;

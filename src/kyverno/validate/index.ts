@@ -22,17 +22,19 @@ export type MatchOutcome =
 /**
  * Validates a resource (JSON) against a Kyverno `pattern` tree (variables already substituted).
  * `firstParsed`: string patterns follow Kyverno 1.12's comparison order (EngineProfile.stringPatternOrder).
+ * `floats`: the resource is a foreach element, whose numbers are Go float64s (see matchStringPattern).
  */
-export function validatePattern(resource: unknown, pattern: unknown, opts: { firstParsed?: boolean } = {}): MatchOutcome {
+export function validatePattern(resource: unknown, pattern: unknown, opts: { firstParsed?: boolean; floats?: boolean } = {}): MatchOutcome {
   const firstParsed = opts.firstParsed === true;
-  const err = walkElement({ firstParsed }, resource, pattern, '/');
+  const floats = opts.floats === true;
+  const err = walkElement({ firstParsed, floats }, resource, pattern, '/');
   if (err === undefined) return { kind: 'pass' };
   if (isSkip(err)) return { kind: 'skip', path: err.path, reason: err.message };
   if (err.kind === 'negation') return { kind: 'fail', path: err.path, detail: err.message };
   // Which anchor keys were never present matters only here: the walk is pure, so a second walk that
   // records them stops at the same error, and passing walks (the common case) record nothing.
   const anchorSeen = new Map<string, boolean>();
-  walkElement({ anchorSeen, firstParsed }, resource, pattern, '/');
+  walkElement({ anchorSeen, firstParsed, floats }, resource, pattern, '/');
   const keysMissing = [...anchorSeen.values()].some((seen) => !seen);
   if (keysMissing || err.path === '') return { kind: 'error', path: '', detail: err.message };
   return { kind: 'fail', path: err.path, detail: err.message };

@@ -20,6 +20,8 @@ export interface WalkState {
   anchorSeen?: Map<string, boolean>;
   /** String patterns follow Kyverno 1.12's comparison order (EngineProfile.stringPatternOrder). */
   firstParsed?: boolean;
+  /** The resource's numbers are Go float64s (a foreach element after DocumentToUntyped). */
+  floats?: boolean;
   /** walkElement bound to this state, made once per walk (not once per map). */
   walker?: (resource: unknown, pattern: unknown, path: string, plan?: MapPlan) => WalkError | undefined;
 }

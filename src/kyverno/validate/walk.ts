@@ -41,7 +41,8 @@ export function walkElement(state: WalkState, resource: unknown, pattern: unknow
   if (isScalar(pattern)) {
     // A scalar pattern against a list: every element must satisfy it.
     const first = state.firstParsed === true;
-    const ok = Array.isArray(resource) ? resource.every((r) => matchValue(r, pattern, first)) : matchValue(resource, pattern, first);
+    const floats = state.floats === true;
+    const ok = Array.isArray(resource) ? resource.every((r) => matchValue(r, pattern, first, floats)) : matchValue(resource, pattern, first, floats);
     return ok ? undefined : plainError(path, `resource value '${formatGoValue(resource)}' does not match '${formatGoValue(pattern)}' at path ${path}`);
   }
   return plainError(path, `failed at '${path}', pattern contains unknown type`);
