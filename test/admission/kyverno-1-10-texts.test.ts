@@ -370,3 +370,52 @@ spec:
     assert.deepEqual(await statuses('1.12'), { 'each-container': 'fail', 'whole-pod': 'fail' });
   });
 });
+
+describe('numbers of patterns and conditions are float64s (pkg/engine/pattern/pattern.go, variables/operator/equal.go)', () => {
+  test('a whole-number pattern or condition key equals a string that parses as that float ("30.0")', async () => {
+    // The policy's JSON is decoded into interface{}, so `30` is a float64: validateFloatPattern and
+    // validateValueWithFloatPattern compare a string with strconv.ParseFloat, which reads "30.0" as 30.
+    const policy = write(
+      'float-pattern-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: grace}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: annotation-pattern
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "grace must be 30"
+      pattern:
+        metadata:
+          annotations:
+            grace: 30
+  - name: condition-key
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "grace is 30"
+      deny:
+        conditions:
+          any:
+          - key: "{{ request.object.spec.terminationGracePeriodSeconds }}"
+            operator: Equals
+            value: "30.0"
+`,
+    );
+    const pod = write(
+      'float-pattern-pod.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns1, annotations: {grace: "30.0"}}
+spec:
+  terminationGracePeriodSeconds: 30
+  containers:
+  - {name: c, image: nginx}
+`,
+    );
+    const r = await runCli(['apply', policy, '--resource', pod, '-o', 'json']);
+    const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string }[] }[] };
+    assert.deepEqual(Object.fromEntries(out.results.flatMap((x) => x.rules).map((x) => [x.rule, x.status])), { 'annotation-pattern': 'pass', 'condition-key': 'fail' });
+  });
+});

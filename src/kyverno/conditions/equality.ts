@@ -7,13 +7,6 @@ import { deepEqual, isObject, wildcardMatch } from '../../util/index.js';
 import { parseGoFloat } from '../pattern/match-value.js';
 import { durationPair, isGoInt } from './go-values.js';
 
-function parseGoInt(s: string): bigint | undefined {
-  const body = s[0] === '+' || s[0] === '-' ? s.slice(1) : s;
-  if (body.length === 0 || ![...body].every((c) => c >= '0' && c <= '9')) return undefined;
-  const v = BigInt(s);
-  return v > 9223372036854775807n || v < -9223372036854775808n ? undefined : v;
-}
-
 function compareStringKey(key: string, value: unknown): boolean | undefined {
   // Durations first: the only type that compares against another type (seconds as numbers).
   const d = durationPair(key, value);
@@ -25,15 +18,6 @@ function compareStringKey(key: string, value: unknown): boolean | undefined {
   }
   // Wildcards belong in the value.
   return typeof value === 'string' ? wildcardMatch(value, key) : undefined;
-}
-
-function compareIntKey(key: number, value: unknown): boolean | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) ? value === key : undefined;
-  if (typeof value === 'string') {
-    const v = parseGoInt(value);
-    return v === undefined ? undefined : v === BigInt(key);
-  }
-  return undefined;
 }
 
 function compareFloatKey(key: number, value: unknown): boolean | undefined {
@@ -51,7 +35,8 @@ function compareFloatKey(key: number, value: unknown): boolean | undefined {
 /** Equality of key and value as Kyverno's Equal sees it; undefined where upstream bails out (type/parse mismatch). */
 export function compareEqual(key: unknown, value: unknown): boolean | undefined {
   if (typeof key === 'boolean') return typeof value === 'boolean' ? key === value : undefined;
-  if (typeof key === 'number') return isGoInt(key) ? compareIntKey(key, value) : compareFloatKey(key, value);
+  // A number key is a float64 whole or not (the JSON context and the policy are decoded into interface{}).
+  if (typeof key === 'number') return compareFloatKey(key, value);
   if (typeof key === 'string') return compareStringKey(key, value);
   if (Array.isArray(key)) return Array.isArray(value) ? deepEqual(key, value) : undefined;
   if (isObject(key)) return isObject(value) ? deepEqual(key, value) : undefined;

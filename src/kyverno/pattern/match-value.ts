@@ -6,19 +6,6 @@ import { isObject } from '../../util/index.js';
 import { isGoInt } from './internal/go-format.js';
 import { matchStringPattern } from './string-pattern.js';
 
-/** Go's strconv.ParseInt(s, 10, 64) as a number-valued check; undefined when Go would fail. */
-function parseGoInt(s: string): bigint | undefined {
-  let i = 0;
-  if (s[0] === '+' || s[0] === '-') i = 1;
-  if (i === s.length) return undefined;
-  for (let j = i; j < s.length; j++) {
-    const c = s.charCodeAt(j);
-    if (c < 48 || c > 57) return undefined;
-  }
-  const v = BigInt(s);
-  return v > 9223372036854775807n || v < -9223372036854775808n ? undefined : v;
-}
-
 /** Go's strconv.ParseFloat(s, 64) for decimal forms (hex floats and underscores are not accepted). */
 export function parseGoFloat(s: string): number | undefined {
   const body = s[0] === '+' || s[0] === '-' ? s.slice(1) : s;
@@ -52,15 +39,6 @@ export function parseGoFloat(s: string): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
-function matchIntPattern(value: unknown, pattern: number): boolean {
-  if (typeof value === 'number') return Number.isInteger(value) && value === pattern;
-  if (typeof value === 'string') {
-    const v = parseGoInt(value);
-    return v !== undefined && v === BigInt(pattern);
-  }
-  return false;
-}
-
 function matchFloatPattern(value: unknown, pattern: number): boolean {
   if (typeof value === 'number') {
     // An int value needs a pattern without fraction; a float value compares directly.
@@ -87,7 +65,8 @@ function matchNilPattern(value: unknown): boolean {
 export function matchValue(value: unknown, pattern: unknown, firstParsed = false, floats = false): boolean {
   if (pattern === null || pattern === undefined) return matchNilPattern(value);
   if (typeof pattern === 'boolean') return typeof value === 'boolean' && value === pattern;
-  if (typeof pattern === 'number') return isGoInt(pattern) ? matchIntPattern(value, pattern) : matchFloatPattern(value, pattern);
+  // A pattern's numbers are float64s whole or not (the policy's JSON is decoded into interface{}): validateFloatPattern.
+  if (typeof pattern === 'number') return matchFloatPattern(value, pattern);
   if (typeof pattern === 'string') return matchStringPattern(value, pattern, firstParsed, floats);
   if (Array.isArray(pattern)) return false;
   if (isObject(pattern)) return isObject(value);
