@@ -419,3 +419,44 @@ spec:
     assert.deepEqual(Object.fromEntries(out.results.flatMap((x) => x.rules).map((x) => [x.rule, x.status])), { 'annotation-pattern': 'pass', 'condition-key': 'fail' });
   });
 });
+
+describe('AnyIn and friends print numbers as fmt.Sprint prints a float64 (variables/operator/anyin.go)', () => {
+  test('runAsUser 1000000 is "1e+06" to AnyIn, so it is not in ["1000000"]', async () => {
+    // The key comes from the JSON context (a float64); anyin.go compares fmt.Sprint(key), "1e+06", with
+    // each value by wildcard, both ways: "1000000" matches neither way.
+    const policy = write(
+      'sprint-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: uids}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: reserved-uid
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "uid 1000000 is reserved"
+      deny:
+        conditions:
+          any:
+          - key: "{{ request.object.spec.securityContext.runAsUser }}"
+            operator: AnyIn
+            value: ["1000000"]
+`,
+    );
+    const pod = write(
+      'sprint-pod.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns1}
+spec:
+  securityContext: {runAsUser: 1000000}
+  containers:
+  - {name: c, image: nginx}
+`,
+    );
+    const r = await runCli(['apply', policy, '--resource', pod, '-o', 'json']);
+    const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string }[] }[] };
+    assert.deepEqual(Object.fromEntries(out.results.flatMap((x) => x.rules).map((x) => [x.rule, x.status])), { 'reserved-uid': 'pass' });
+  });
+});

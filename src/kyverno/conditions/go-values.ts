@@ -2,11 +2,14 @@
 // (parseDuration in kyverno@v1.10.7:pkg/engine/variables/operator/operator.go), json-array strings, fmt.Sprint.
 
 import { parseGoDuration } from '../../kube/duration.js';
-import { formatGoValue, isGoInt } from '../pattern/index.js';
+import { formatGoFloatValue, isGoInt } from '../pattern/index.js';
 
-/** fmt.Sprint of a decoded JSON value. */
+/**
+ * fmt.Sprint of a condition's key or value. Both went through encoding/json into interface{} (the policy,
+ * the JSON context), so numbers are float64s: 1000000 prints `1e+06`.
+ */
 export function sprint(v: unknown): string {
-  return formatGoValue(v);
+  return formatGoFloatValue(v);
 }
 
 const SECOND = 1_000_000_000n;

@@ -99,6 +99,20 @@ export function formatGoValue(v: unknown): string {
   return String(v);
 }
 
+/**
+ * Go's %v rendering of a value decoded into interface{} by encoding/json (a policy, the JSON context):
+ * every number is a float64, so a whole number of 1e6 or more prints in exponent form (`1e+06`).
+ */
+export function formatGoFloatValue(v: unknown): string {
+  if (typeof v === 'number') return formatFloatG(v);
+  if (Array.isArray(v)) return `[${v.map(formatGoFloatValue).join(' ')}]`;
+  if (isObject(v)) {
+    const keys = Object.keys(v).sort(compareGoStrings);
+    return `map[${keys.map((k) => `${k}:${formatGoFloatValue(v[k])}`).join(' ')}]`;
+  }
+  return formatGoValue(v);
+}
+
 /** Go's %T of a decoded JSON value. */
 export function goTypeName(v: unknown): string {
   if (v === null || v === undefined) return '<nil>';
