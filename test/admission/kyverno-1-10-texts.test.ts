@@ -460,3 +460,45 @@ spec:
     assert.deepEqual(Object.fromEntries(out.results.flatMap((x) => x.rules).map((x) => [x.rule, x.status])), { 'reserved-uid': 'pass' });
   });
 });
+
+describe('pattern values in messages (pkg/engine/validate/validate.go validateResourceElement)', () => {
+  test('a numeric pattern prints as the float64 it is: 2000000 is 2e+06 in the skip message', async () => {
+    // "resource value '%v' does not match '%v'": the resource's runAsUser is an int64 (1000000), the
+    // pattern's 2000000 a float64, which %v prints in exponent form.
+    const policy = write(
+      'skip-message-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: big-uid}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: only-uid-2000000
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "m"
+      pattern:
+        spec:
+          securityContext:
+            (runAsUser): 2000000
+          hostNetwork: false
+`,
+    );
+    const pod = write(
+      'skip-message-pod.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns1}
+spec:
+  securityContext: {runAsUser: 1000000}
+  containers:
+  - {name: c, image: nginx}
+`,
+    );
+    const r = await runCli(['apply', policy, '--resource', pod, '-o', 'json']);
+    const out = JSON.parse(r.stdout) as { results: { rules: { status: string; message: string }[] }[] };
+    assert.deepEqual(out.results[0]?.rules.map((x) => ({ status: x.status, message: x.message })), [
+      { status: 'skip', message: "conditional anchor mismatch: resource value '1000000' does not match '2e+06' at path /spec/securityContext/runAsUser/" },
+    ]);
+  });
+});

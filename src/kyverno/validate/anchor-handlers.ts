@@ -58,7 +58,8 @@ function handleExistence(walk: ElementWalker, pattern: unknown, value: unknown, 
     return plainError(path, `invalid resource type ${goTypeName(value)}: Existence ^ () anchor can be used only on list/array type resource`);
   }
   if (!Array.isArray(pattern)) {
-    return plainError(path, `invalid pattern type ${goTypeName(pattern)}: Pattern has to be of list to compare against resource`);
+    // A pattern number is a float64, whole or not.
+    return plainError(path, `invalid pattern type ${typeof pattern === 'number' ? 'float64' : goTypeName(pattern)}: Pattern has to be of list to compare against resource`);
   }
   for (const patternMap of pattern) {
     if (!isObject(patternMap)) {

@@ -4,7 +4,7 @@
 // error is returned; skipped elements of an array are left out unless every element skipped.
 
 import { isObject } from '../../util/index.js';
-import { formatGoValue, goTypeName, matchValue } from '../pattern/index.js';
+import { formatGoFloatValue, formatGoValue, goTypeName, matchValue } from '../pattern/index.js';
 import { handleKey } from './anchor-handlers.js';
 import { type MapPlan, mapPlan } from './map-plan.js';
 import { expandInMetadata } from './metadata-wildcards.js';
@@ -43,7 +43,10 @@ export function walkElement(state: WalkState, resource: unknown, pattern: unknow
     const first = state.firstParsed === true;
     const floats = state.floats === true;
     const ok = Array.isArray(resource) ? resource.every((r) => matchValue(r, pattern, first, floats)) : matchValue(resource, pattern, first, floats);
-    return ok ? undefined : plainError(path, `resource value '${formatGoValue(resource)}' does not match '${formatGoValue(pattern)}' at path ${path}`);
+    if (ok) return undefined;
+    // The pattern's numbers are float64s (%v: 1e+06); the resource's are int64s unless it is a foreach element.
+    const shown = floats ? formatGoFloatValue(resource) : formatGoValue(resource);
+    return plainError(path, `resource value '${shown}' does not match '${formatGoFloatValue(pattern)}' at path ${path}`);
   }
   return plainError(path, `failed at '${path}', pattern contains unknown type`);
 }
