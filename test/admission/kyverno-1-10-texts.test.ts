@@ -502,3 +502,52 @@ spec:
     ]);
   });
 });
+
+describe('nested foreach: element (pkg/engine/context/context.go AddElement, addJSON)', () => {
+  test("an inner map element is merged onto the outer loop's element: element.name is the container's", async () => {
+    // AddElement merges {element: …} into the JSON context with MergeMergePatches, so a port (no name)
+    // merged onto its container keeps the container's name; element1 alone is the port.
+    const policy = write(
+      'nested-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: nested-merge}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: ports
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "{{ element.name }} exposes {{ element.containerPort }}"
+      foreach:
+      - list: "request.object.spec.containers"
+        foreach:
+        - list: "element.ports"
+          deny:
+            conditions:
+              any:
+              - key: "{{ element.containerPort }}"
+                operator: Equals
+                value: 80
+`,
+    );
+    const pod = write(
+      'nested-pod.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns1}
+spec:
+  containers:
+  - name: a
+    image: nginx
+    ports: [{containerPort: 8080}]
+  - name: b
+    image: nginx
+    ports: [{containerPort: 9090}, {containerPort: 80}]
+`,
+    );
+    const r = await runCli(['apply', policy, '--resource', pod, '-o', 'json']);
+    const out = JSON.parse(r.stdout) as { results: { rules: { status: string; message: string }[] }[] };
+    assert.deepEqual(out.results[0]?.rules.map((x) => ({ status: x.status, message: x.message })), [{ status: 'fail', message: 'validation failure: validation failure: b exposes 80' }]);
+  });
+});

@@ -104,11 +104,44 @@ export function withElement(ctx: JsonObject, element: JsonValue, index: number, 
   // slow path (about 2 µs), and this runs once per foreach element. Same keys, same order.
   // A context holding a `__proto__` variable is copied by spread (Object.assign would set the prototype).
   const out: JsonObject = Object.hasOwn(ctx, '__proto__') ? { ...ctx } : Object.assign({}, ctx);
-  out.element = element;
+  // AddElement merges {element, element<n>, ...} into the context (addJSON: MergeMergePatches), so in a
+  // nested foreach a map element is merged onto the outer loop's `element` map; element<n> is new.
+  const outer = Object.hasOwn(ctx, 'element') ? ctx.element : undefined;
+  out.element = outer === undefined || outer === null ? element : mergeMergeValue(outer, element);
   out.elementIndex = index;
   const names = nestedNames(nesting);
   out[names[0]] = element;
   out[names[1]] = index;
+  return out;
+}
+
+/**
+ * evanphx/json-patch MergeMergePatches applied to one value: maps merge key by key (a null in the patch is
+ * kept as null); a map patch over a non-map replaces it with its nulls pruned; a non-map patch replaces.
+ */
+function mergeMergeValue(cur: JsonValue, patch: JsonValue): JsonValue {
+  if (!isObject(patch)) return patch;
+  if (!isObject(cur)) return pruneNulls(patch);
+  const out: JsonObject = {};
+  for (const k of Object.keys(cur)) setOwn(out, k, cur[k] as JsonValue);
+  for (const k of Object.keys(patch)) {
+    const v = patch[k] as JsonValue;
+    const has = Object.hasOwn(out, k);
+    const c = has ? out[k] : undefined;
+    setOwn(out, k, v === null || !has || c === null || c === undefined ? v : mergeMergeValue(c, v));
+  }
+  return out;
+}
+
+/** pruneNulls: null members of maps removed, recursively (nulls inside lists stay). */
+function pruneNulls(v: JsonValue): JsonValue {
+  if (Array.isArray(v)) return v.map((x) => (x === null ? x : pruneNulls(x)));
+  if (!isObject(v)) return v;
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) {
+    const x = v[k] as JsonValue;
+    if (x !== null) setOwn(out, k, pruneNulls(x));
+  }
   return out;
 }
 
