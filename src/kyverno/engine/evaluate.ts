@@ -41,19 +41,21 @@ export function toCompiledPolicy(policyOrCompiled: Policy | CompiledPolicy): Com
  * alone; `namespaces: []` (a non-nil empty list in Go) matches no namespace, whatever the selector.
  */
 export function effectiveAction(policy: Policy, namespace: string, namespaceLabels: Readonly<Record<string, string>>): ValidationFailureAction {
-  const selects = (selector: NonNullable<Policy['validationFailureActionOverrides'][number]['namespaceSelector']>) => {
-    const r = checkSelector(selector, namespaceLabels);
-    return r.ok && r.matched;
-  };
+  // Runs for every policy of every request: no closure made per call (most policies have no overrides).
   for (const o of policy.validationFailureActionOverrides) {
     if (o.namespaces === undefined) {
-      if (o.namespaceSelector && selects(o.namespaceSelector)) return o.action;
+      if (o.namespaceSelector && selects(o.namespaceSelector, namespaceLabels)) return o.action;
       continue;
     }
     if (!o.namespaces.some((p) => wildcardMatch(p, namespace))) continue;
-    if (!o.namespaceSelector || selects(o.namespaceSelector)) return o.action;
+    if (!o.namespaceSelector || selects(o.namespaceSelector, namespaceLabels)) return o.action;
   }
   return policy.validationFailureAction;
+}
+
+function selects(selector: NonNullable<Policy['validationFailureActionOverrides'][number]['namespaceSelector']>, namespaceLabels: Readonly<Record<string, string>>): boolean {
+  const r = checkSelector(selector, namespaceLabels);
+  return r.ok && r.matched;
 }
 
 // Whether a rule reads the JSON context at all (variables, context entries, foreach lists). Rules that do
