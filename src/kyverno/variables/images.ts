@@ -2,8 +2,8 @@
 // path, name, tag and digest. Mirrors kyverno@v1.10.7:pkg/utils/image/infos.go (GetImageInfo),
 // pkg/utils/api/image.go (the extractors per kind, jsonPointer) and pkg/engine/context/context.go
 // (AddImageInfos, which stores the marshalled infos) with docker.io as the default registry.
-import { RE2JS } from 're2js';
 import { isObject, type JsonObject, setOwn } from '../../util/index.js';
+import { isDigestSyntax, parseReference } from './image-reference.js';
 
 /** One parsed image reference, as Kyverno exposes it under `images`. */
 export interface ImageInfo {
@@ -124,18 +124,8 @@ export function hasImageInfos(resource: JsonObject): boolean {
   });
 }
 
-// distribution/reference (v2.8, what Kyverno 1.10.7 parses with) grammar, on RE2 (linear time: the
-// image strings come from the request).
-const NAME_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*';
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`;
-const NAME = `(?:${DOMAIN}/)?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*`;
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}';
-const REFERENCE = RE2JS.compile(`^(${NAME})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
 /** Hex lengths of the digest algorithms go-digest has available (sha256, sha384, sha512). */
 const DIGEST_HEX_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
-const DIGEST_ANCHORED = RE2JS.compile(`^${DIGEST}$`);
 
 /** Kyverno's addDefaultRegistry: `docker.io/` in front unless the first component names a registry. */
 function withDefaultRegistry(image: string): string {
@@ -150,23 +140,22 @@ function digestError(d: string): string | undefined {
   const i = d.indexOf(':');
   if (i <= 0 || i + 1 === d.length) return 'invalid checksum digest format';
   const size = DIGEST_HEX_LENGTH[d.slice(0, i)];
-  if (size === undefined) return DIGEST_ANCHORED.matcher(d).matches() ? 'unsupported digest algorithm' : 'invalid checksum digest format';
+  if (size === undefined) return isDigestSyntax(d) ? 'unsupported digest algorithm' : 'invalid checksum digest format';
   const hex = d.slice(i + 1);
   if (hex.length !== size) return 'invalid checksum digest length';
   return /^[a-f0-9]+$/.test(hex) ? undefined : 'invalid checksum digest format';
 }
 
-/** distribution/reference Parse's error for a reference, if any. */
+/** distribution/reference Parse's error for a reference, if any (grammar: image-reference.ts). */
 function referenceError(ref: string): string | undefined {
-  const m = REFERENCE.matcher(ref);
-  if (!m.matches()) {
+  const parts = parseReference(ref);
+  if (!parts) {
     if (ref === '') return 'repository name must have at least one component';
-    if (REFERENCE.matcher(ref.toLowerCase()).matches()) return 'repository name must be lowercase';
+    if (parseReference(ref.toLowerCase())) return 'repository name must be lowercase';
     return 'invalid reference format';
   }
-  if ((m.group(1) ?? '').length > 255) return 'repository name must not be more than 255 characters';
-  const digest = m.group(3);
-  return digest ? digestError(digest) : undefined;
+  if (parts.name.length > 255) return 'repository name must not be more than 255 characters';
+  return parts.digest ? digestError(parts.digest) : undefined;
 }
 
 const EXTRACTOR_KINDS = new Set(['Pod', 'DaemonSet', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'CronJob', 'Job']);
