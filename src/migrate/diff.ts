@@ -12,6 +12,7 @@ import { applyApiServerDefaults, isServerObject, podAtAdmission, syncSeccompFiel
 import type { Creator, DiffEntry, DiffResult, KyvernoDecision, PspDecision } from './diff-types.js';
 import { admitPaired, findingsOnce, type PairedAdmission, podFromTemplate, podOnlyPolicies } from './pod-admission.js';
 import type { UserNamespace } from './user-namespaces.js';
+import { compareText } from '../util/index.js';
 
 export { podFromTemplate };
 
@@ -313,7 +314,7 @@ export function findPspAdmitting(workloads: readonly KubeObject[], snap: Cluster
   const psps = [...snap.podSecurityPolicies.map((l) => l.object)].sort((a, b) => {
     const pa = (a.spec as { privileged?: boolean } | undefined)?.privileged === true ? 1 : 0;
     const pb = (b.spec as { privileged?: boolean } | undefined)?.privileged === true ? 1 : 0;
-    return pa - pb || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+    return pa - pb || compareText(a.metadata.name ?? '', b.metadata.name ?? '');
   });
   for (const psp of psps) {
     const ok = pods.every((pod) => {

@@ -1,6 +1,6 @@
 // Public surface of util/: pure helpers with no imports from other layers.
 export type { JsonObject, JsonValue } from './json.js';
-export { clone, deepEqual, getOwn, getPath, isObject, setOwn } from './json.js';
+export { clone, compareText, deepEqual, getOwn, getPath, isObject, setOwn } from './json.js';
 export { goJsonMarshal } from './go-json.js';
 export { hasWildcard, wildcardMatch, wildcardWork } from './wildcard.js';
 export { verdictLine } from './verdict.js';

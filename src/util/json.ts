@@ -68,3 +68,11 @@ export function getPath(v: unknown, keys: readonly (string | number)[]): unknown
   }
   return cur;
 }
+
+/**
+ * Orders two strings by UTF-16 code unit, as Go's `<` orders ASCII names: output order must not depend on
+ * the machine's locale (String#localeCompare follows LANG; in Danish "aa" sorts after "z").
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

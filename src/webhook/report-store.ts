@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { toYamlText } from '../kube/index.js';
 import type { ShadowComparison } from './psp-shadow.js';
 import { type PolicyVerdict, policyKey, type RuleStatus } from './results.js';
+import { compareText } from '../util/index.js';
 
 /** Limits of the store. */
 export interface ReportLimits {
@@ -181,7 +182,7 @@ export class ReportStore {
 
   /** The reports as objects, sorted by namespace and name. */
   reports(): PolicyReportObject[] {
-    return [...this.#reports.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.reportName.localeCompare(b.reportName)).map(toReport);
+    return [...this.#reports.values()].sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.reportName, b.reportName)).map(toReport);
   }
 
   /** Writes changed reports to `dir` (one YAML file each, replaced atomically); returns files written. */

@@ -2,6 +2,7 @@
 // from `migrate audit -o sarif` (validated against the vendored SARIF schema with the ajv that checks
 // policies), PolicyReports from `migrate audit -o policyreport`, `apply --audit-warn`, `test --detailed-results`.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -133,4 +134,25 @@ test('apply --audit-warn: failures of Audit policies are warnings and exit 0; En
   const both = await runCli(['apply', join(dir, 'audit.yaml'), join(dir, 'enforce.yaml'), '-r', join(dir, 'pod.yaml'), '--audit-warn']);
   assert.equal(both.code, 1);
   assert.match(both.stdout, /pass: 0, fail: 1, warn: 1, error: 0, skip: 4 /);
+});
+
+// Output order must not follow the machine's locale: String#localeCompare does (in Danish "aa" sorts after
+// "z"), so a CI diff of the same cluster would change between machines. A child process, since Node reads
+// the locale from LANG at start.
+test('migrate audit -o policyreport orders namespaces the same under any locale', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-locale-'));
+  const docs = ['zz-team', 'aa-team'].flatMap((ns) => [
+    `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n`,
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ${ns}}\nspec:\n  containers: [{name: c, image: nginx, securityContext: {privileged: true}}]\n`,
+  ]);
+  writeFileSync(join(dir, 'dump.yaml'), docs.join('---\n'));
+  const bin = fileURLToPath(new URL('../../bin/podgate.js', import.meta.url));
+  const namespaces = (lang: string) => {
+    const r = spawnSync(process.execPath, [bin, '-o', 'policyreport', 'migrate', 'audit', '--cluster', join(dir, 'dump.yaml')], { encoding: 'utf8', env: { ...process.env, LANG: lang, LC_ALL: lang } });
+    // Exit 0: violations in a report are data (as for the sample above), not a failed command.
+    assert.equal(r.status, 0, r.stderr);
+    return parseAllDocuments(r.stdout).map((d) => (d.toJS() as { metadata: { namespace: string } }).metadata.namespace);
+  };
+  assert.deepEqual(namespaces('da_DK.UTF-8'), ['aa-team', 'zz-team']);
+  assert.deepEqual(namespaces('C.UTF-8'), ['aa-team', 'zz-team']);
 });

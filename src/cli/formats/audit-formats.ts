@@ -5,6 +5,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AuditResult, Violation } from '../../migrate/audit.js';
 import { VERSION } from '../../version.js';
+import { compareText } from '../../util/index.js';
 import { table } from '../output.js';
 
 function artifactUri(file: string): string {
@@ -70,7 +71,7 @@ export function auditPolicyReports(a: AuditResult, now: Date): Record<string, un
   for (const v of a.violations) byNs.set(v.namespace, [...(byNs.get(v.namespace) ?? []), v]);
   const seconds = Math.floor(now.getTime() / 1000);
   return [...byNs.entries()]
-    .sort(([x], [y]) => x.localeCompare(y))
+    .sort(([x], [y]) => compareText(x, y))
     .map(([ns, vs]) => ({
       apiVersion: 'wgpolicyk8s.io/v1alpha2',
       kind: ns ? 'PolicyReport' : 'ClusterPolicyReport',
