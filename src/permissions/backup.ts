@@ -151,7 +151,7 @@ export function collectUserRecordsFrom(
       return;
     }
     const seen = fromBcm.get(name) ?? [];
-    if (seen.some((s) => deepEqual(s, o))) return;
+    if (seen.some((s) => sameBcmObject(s, o))) return;
     seen.push(o);
     fromBcm.set(name, seen);
     out.push(rec);
@@ -159,6 +159,16 @@ export function collectUserRecordsFrom(
     warnings.push(...roleWarnings(o, name, where[i] ?? `objects[${i}]`));
   });
   return { records: out, where: at, problems, warnings };
+}
+
+/**
+ * Two copies of one BCM object: the same kind, namespace and name with the same spec. Copies taken at
+ * different times (two dumps, a file and a --cluster folder) differ in bookkeeping only (resourceVersion,
+ * managedFields, generation, status): they are one user, not two releases of it.
+ */
+function sameBcmObject(a: KubeObject, b: KubeObject): boolean {
+  if (deepEqual(a, b)) return true;
+  return a.kind === b.kind && a.metadata?.namespace === b.metadata?.namespace && a.metadata?.name === b.metadata?.name && deepEqual((a as { spec?: unknown }).spec, (b as { spec?: unknown }).spec);
 }
 
 /** ` (from Kind ns/name)` for a record converted from a BCM object, else ''. */

@@ -688,3 +688,25 @@ test('users backup of records without releaseId is the same on every run, with t
   const restored = await runCli(['users', 'restore', file, '--into', join(dir, 'store.yaml')]);
   assert.equal(/releaseId: ([a-z0-9]+)/.exec(restored.stdout)?.[1], /releaseId: ([a-z0-9]+)/.exec(first.stdout)?.[1]);
 });
+
+// Verifier probe: two copies of the same BCM object (one dump taken after a status update, so another
+// resourceVersion) were refused as "two records of one user, keep one" (exit 2) since the duplicate check
+// compared whole objects; before it they were one user. Copies with the same spec are one user; two
+// releases of one user, or one object whose spec changed between the copies, are still refused.
+test('two copies of one BCM object differing only in resourceVersion are one user', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const bcm = (name: string, rv: string, uid: number) =>
+    `apiVersion: cm.brightcomputing.com/v1\nkind: CmKubernetesPermissionUser\nmetadata: {name: ${name}, namespace: cm-permissions, resourceVersion: "${rv}"}\nspec: {user: ray, uid: ${uid}, gid: ${uid}, namespaces: [{name: ray-restricted, role: edit}], hostPaths: [/home/ray]}\n`;
+  writeFileSync(join(dir, 'a.yaml'), bcm('ray-l9x71kv', '100', 1001));
+  writeFileSync(join(dir, 'b.yaml'), bcm('ray-l9x71kv', '205', 1001));
+  const r = await runCli(['-o', 'json', 'users', 'list', join(dir, 'a.yaml'), join(dir, 'b.yaml')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(
+    JSON.parse(r.stdout).map((u: { name: string; uid: number }) => [u.name, u.uid]),
+    [['ray', 1001]],
+  );
+  writeFileSync(join(dir, 'b.yaml'), bcm('ray-l9x71kv', '205', 2001));
+  const changed = await runCli(['users', 'list', join(dir, 'a.yaml'), join(dir, 'b.yaml')]);
+  assert.equal(changed.code, 2, changed.stdout);
+  assert.match(changed.stderr, /Duplicate value: "ray"/);
+});
