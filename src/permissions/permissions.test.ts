@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -709,4 +709,28 @@ test('two copies of one BCM object differing only in resourceVersion are one use
   const changed = await runCli(['users', 'list', join(dir, 'a.yaml'), join(dir, 'b.yaml')]);
   assert.equal(changed.code, 2, changed.stdout);
   assert.match(changed.stderr, /Duplicate value: "ray"/);
+});
+
+// Verifier probe: the atomic write (a file written beside the users file and renamed over it) kept the
+// mode but not the owner: root running `users restore --apply` on a user's 0600 users file left it owned
+// by root, so its owner could no longer read it; the write in place before kept the owner.
+test('users restore --apply and backup --out --force keep the owner of the file they replace', { skip: process.getuid?.() !== 0 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const rec = (name: string, uid: number, id: string) => `apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: ${name}}\nspec: {uid: ${uid}, gid: ${uid}, releaseId: ${id}}\n`;
+  const store = join(dir, 'store.yaml');
+  writeFileSync(store, rec('ray', 1001, 'l9x71kv'));
+  const input = join(dir, 'bob.yaml');
+  writeFileSync(input, rec('bob', 1003, 'abcd123'));
+  chownSync(store, 1234, 1235);
+  chmodSync(store, 0o600);
+  const r = await runCli(['users', 'restore', input, '--into', store, '--apply']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual([statSync(store).uid, statSync(store).gid, statSync(store).mode & 0o777], [1234, 1235, 0o600]);
+  assert.match(readFileSync(store, 'utf8'), /name: bob/);
+  const out = join(dir, 'backup.yaml');
+  writeFileSync(out, 'old\n');
+  chownSync(out, 1234, 1235);
+  const b = await runCli(['users', 'backup', store, '--out', out, '--force']);
+  assert.equal(b.code, 0, b.stderr);
+  assert.deepEqual([statSync(out).uid, statSync(out).gid], [1234, 1235]);
 });

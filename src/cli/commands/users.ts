@@ -1,6 +1,6 @@
 // CLI commands of the permissions area: `users list|render|backup|restore` and `lint`.
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
@@ -115,7 +115,7 @@ async function loadUsers(
 }
 
 /**
- * Replaces `path` with `text` all at once: written beside it, then renamed over it (keeping its mode, and
+ * Replaces `path` with `text` all at once: written beside it, then renamed over it (keeping its mode, owner and
  * a symlink's target), so a failure (a full disk, a kill) leaves the old content and never half a file.
  */
 function replaceFile(ctx: CliContext, what: string, path: string, text: string): void {
@@ -123,7 +123,18 @@ function replaceFile(ctx: CliContext, what: string, path: string, text: string):
   const tmp = join(dirname(target), `.${basename(target)}.podgate-${process.pid}.tmp`);
   try {
     ctx.io.writeFile(tmp, text);
-    if (existsSync(target)) chmodSync(tmp, statSync(target).mode & 0o7777);
+    if (existsSync(target)) {
+      const st = statSync(target);
+      chmodSync(tmp, st.mode & 0o7777);
+      // The file keeps its owner, as a write in place did: root restoring a user's 0600 file must not take
+      // it from them. Only root (or the owner, to its own uid) may chown; otherwise the file is the writer's.
+      try {
+        const written = statSync(tmp);
+        if (written.uid !== st.uid || written.gid !== st.gid) chownSync(tmp, st.uid, st.gid);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+      }
+    }
     renameSync(tmp, target);
   } catch (err) {
     rmSync(tmp, { force: true });
