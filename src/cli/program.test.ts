@@ -12,6 +12,9 @@ const cases: { name: string; argv: string[]; code: number; out?: RegExp; err?: R
   { name: 'help for an unknown subcommand is a usage error', argv: ['psp', 'help', 'nope'], code: 2, err: /^error: unknown command 'nope'\n/ },
   { name: 'help for a known subcommand prints its help', argv: ['help', 'psp', 'check'], code: 0, out: /--pod/ },
   { name: 'help alone prints the general help', argv: ['help'], code: 0, out: /Commands:[\s\S]*migrate/ },
+  // Verifier probe: `help` is listed as a command (`help [command]`), yet `help help` became "unknown command 'help'" (exit 2).
+  { name: 'help help prints the general help, as help is a listed command', argv: ['help', 'help'], code: 0, out: /Commands:[\s\S]*migrate/ },
+  { name: 'help migrate help prints the help of migrate', argv: ['help', 'migrate', 'help'], code: 0, out: /Usage: podgate migrate \[options\] \[command\]/ },
 ];
 
 for (const c of cases) {

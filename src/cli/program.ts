@@ -177,12 +177,17 @@ function helpRequest(program: Command, argv: readonly string[]): { argv: string[
     if (word === 'help' && find(cmd, 'help') === undefined && cmd.commands.length > 0) {
       const topics = argv.slice(i + 1);
       if (topics.length === 0 || topics.some((t) => t.startsWith('-'))) return undefined;
+      const path: string[] = [];
       for (const topic of topics) {
+        // `help help` (as `git help help`): the help listed as a command is a topic too; it shows the help
+        // of the command reached so far, as Commander's own help command did.
+        if (topic === 'help' && find(cmd, 'help') === undefined) break;
         const sub = find(cmd, topic);
         if (sub === undefined) return { unknown: topic };
         cmd = sub;
+        path.push(topic);
       }
-      return { argv: [...argv.slice(0, i), ...topics, '--help'] };
+      return { argv: [...argv.slice(0, i), ...path, '--help'] };
     }
     const sub = find(cmd, word);
     if (sub === undefined) return undefined;
