@@ -50,6 +50,14 @@ const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: d
 const notes: { name: string; stdin: string; stderr: RegExp; notStderr?: RegExp; code: number }[] = [
   { name: 'a pod template of a kind PSA does not check is named', stdin: ROLLOUT, stderr: /^note: not checked: Rollout\/d\/r \(<stdin>\): a pod template[^\n]*\n$/, code: 0 },
   { name: 'input without pods says nothing was checked', stdin: SERVICE, stderr: /^note: no Pod or pod template was found in the input: nothing was checked$/m, code: 0 },
+  // Verifier probe: a core PodTemplate (PSA checks podtemplates) was passed over with the note that the
+  // input held no pod template at all.
+  {
+    name: 'a PodTemplate is checked, as PSA checks podtemplates',
+    stdin: 'apiVersion: v1\nkind: PodTemplate\nmetadata: {name: t, namespace: d}\ntemplate:\n  spec:\n    containers: [{name: c, image: nginx, securityContext: {privileged: true}}]\n',
+    stderr: /^$/,
+    code: 1,
+  },
   { name: 'a checked pod needs no note', stdin: `${SERVICE}---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: d}\nspec: {containers: [{name: c, image: nginx}]}\n`, stderr: /^$/, code: 1 },
 ];
 for (const c of notes) {

@@ -6,7 +6,7 @@ import { buildSnapshot, type ClusterSnapshot, type KubeObject, podView } from '.
 import { findUserNamespaces, usersInSnapshot } from '../../migrate/user-namespaces.js';
 import { renderUser } from '../../permissions/index.js';
 import { evaluatePod, isPssLevel, type NamespaceSuggestion, parsePssVersion, suggestNamespaceLabels } from '../../pss/index.js';
-import { isObject } from '../../util/index.js';
+import { isObject, type JsonObject } from '../../util/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { type ClusterOptions, clusterOptions, readCluster } from '../cluster-input.js';
 import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
@@ -39,7 +39,7 @@ function registerCheck(pss: Command, ctx: CliContext): void {
       // checks Pods and the built-in workload kinds only, so they are not checked, and the user is told.
       const unchecked: string[] = [];
       for (const lo of objects) {
-        const view = podView(lo.object);
+        const view = podView(lo.object) ?? podTemplateView(lo.object);
         if (!view) {
           if (hasPodTemplate(lo.object)) unchecked.push(`${lo.object.kind}/${lo.object.metadata?.namespace ? `${lo.object.metadata.namespace}/` : ''}${lo.object.metadata?.name ?? ''} (${lo.source.file})`);
           continue;
@@ -69,6 +69,17 @@ function registerCheck(pss: Command, ctx: CliContext): void {
       const denied = rows.filter((r) => !r.allowed).length;
       ctx.io.stdout(`${rows.length} checked at ${opts.level}:${opts.version}, ${rows.length - denied} allowed, ${denied} denied\n`);
     });
+}
+
+/**
+ * A core PodTemplate's template (`template.metadata`, `template.spec`): Pod Security Admission checks
+ * podtemplates as it checks the workload kinds (pod-security-admission DefaultPodSpecResources).
+ */
+function podTemplateView(o: KubeObject): { metadata: KubeObject['metadata']; spec: JsonObject } | undefined {
+  if (o.kind !== 'PodTemplate') return undefined;
+  const template: unknown = (o as { template?: unknown }).template;
+  if (!isObject(template) || !isObject(template.spec)) return undefined;
+  return { metadata: (isObject(template.metadata) ? template.metadata : {}) as KubeObject['metadata'], spec: template.spec };
 }
 
 /** Whether an object of a kind podView does not know carries a pod template (spec.template.spec, or a CronJob-like jobTemplate). */
