@@ -246,6 +246,40 @@ spec:
   });
 });
 
+// Verifier probe: the images rework kept `reference` and `referenceWithTag` in every entry, fields Kyverno
+// added with kyverno PR #9147 (in 1.11.2). v1.10.7's ImageInfo (pkg/utils/image/infos.go) marshals registry,
+// name, path, tag and digest only, so a 1.10 policy reading them sees a missing key: podgate denied (a
+// registry check over `*.reference`) where Kyverno 1.10.7 has nothing to compare.
+describe('images entries without reference fields in 1.10 (kyverno PR #9147 came with 1.11.2)', () => {
+  const policy = () =>
+    write(
+      'reference-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: image-reference}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: show
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: "{{ images.containers.web.reference || 'none' }} {{ images.containers.web.referenceWithTag || 'none' }} {{ images.containers.web.registry }}"
+      deny: {}
+`,
+    );
+  const pod = () => write('reference-pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns1}\nspec:\n  containers:\n  - {name: web, image: "nginx:1.25"}\n');
+  for (const [version, message] of [
+    ['1.10', 'none none docker.io'],
+    ['1.12', 'docker.io/nginx:1.25 docker.io/nginx:1.25 docker.io'],
+  ] as const) {
+    test(`kyverno ${version}: ${message}`, async () => {
+      const r = await runCli(['apply', policy(), '--resource', pod(), '--kyverno-version', version, '-o', 'json']);
+      const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; message: string }[] }[] };
+      assert.equal(out.results.flatMap((x) => x.rules).find((x) => x.rule === 'show')?.message, message);
+    });
+  }
+});
+
 describe('skipped rules in the denial body (pkg/webhooks/utils/block.go GetBlockedMessages)', () => {
   test('1.10 lists a skipped rule of the blocking policy; 1.12 leaves it out (kyverno PR #9719)', async () => {
     const policy = write(

@@ -62,6 +62,12 @@ export interface EngineProfile {
    * 1.12 leaves skipped rules out (kyverno PR #9719, milestone 1.12.0).
    */
   readonly denialListsSkips: boolean;
+  /**
+   * Whether the `images` entries carry `reference` and `referenceWithTag`. They came with kyverno PR #9147
+   * (in 1.11.2); v1.10.7's pkg/utils/image/infos.go ImageInfo holds registry, name, path, tag and digest
+   * only (ReferenceWithTag is a method there), plus apiutils.ImageInfo's jsonPointer.
+   */
+  readonly imageReferences: boolean;
 }
 
 /** Kyverno 1.10 (v1.10.7): the default for kyverno-policies 3.0.x. */
@@ -79,6 +85,7 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   psaMaxVersion: 27,
   stringPatternOrder: 'any',
   denialListsSkips: true,
+  imageReferences: false,
 });
 
 /** Kyverno 1.12 (v1.12.5): the default for kyverno-policies 3.2.x. */
@@ -96,6 +103,7 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   psaMaxVersion: 29,
   stringPatternOrder: 'first-parsed',
   denialListsSkips: false,
+  imageReferences: true,
 });
 
 /** The default profile (1.10, as podgate has always evaluated). */

@@ -8,6 +8,7 @@ import type { MatchInput } from '../match/index.js';
 import type { Policy } from '../model/index.js';
 import { buildContext, withVariable } from '../variables/index.js';
 import type { EvaluationContext } from './types.js';
+import { DEFAULT_PROFILE } from './profile.js';
 
 /** The objects of a request: on DELETE the given resource is the old object and there is no new one. */
 export interface RequestObjects {
@@ -103,6 +104,7 @@ function buildBaseContextUncached(resource: KubeObject, ctx: EvaluationContext):
     roles: info?.roles,
     clusterRoles: info?.clusterRoles,
     admission: ctx.admissionRequest,
+    imageReferences: (ctx.profile ?? DEFAULT_PROFILE).imageReferences,
   });
   const global = ctx.values?.global;
   if (global !== undefined) {

@@ -17,6 +17,8 @@ export interface RequestContextInput {
   clusterRoles?: string[];
   /** The rest of the admission request (uid, kind, resource, subResource, name, dryRun, options, …); the fields above win. */
   admission?: Readonly<Record<string, JsonValue>>;
+  /** `images` entries carry `reference` and `referenceWithTag` (Kyverno 1.11.2+; not 1.10.7). Default false. */
+  imageReferences?: boolean;
 }
 
 const SA_PREFIX = 'system:serviceaccount:';
@@ -55,19 +57,19 @@ export function buildContext(input: RequestContextInput): JsonObject {
   if (imageSource && hasImageInfos(imageSource as unknown as JsonObject)) {
     // `images` is computed on first read (most rules never read it); when the resource has no
     // containers the key is absent, as before. Copies of the context (Object.assign) read it.
-    imageSources.set(ctx, imageSource as unknown as JsonObject);
+    imageSources.set(ctx, { source: imageSource as unknown as JsonObject, references: input.imageReferences === true });
     Object.defineProperty(ctx, 'images', { get: readImages, set: writeImages, enumerable: true, configurable: true });
   }
   return ctx;
 }
 
-const imageSources = new WeakMap<object, JsonObject>();
+const imageSources = new WeakMap<object, { source: JsonObject; references: boolean }>();
 
 // The lazy `images` accessor (module-level, so that no closure is made per context): the first read
 // parses the images and replaces the accessor with a plain data property, as does an assignment.
 function readImages(this: JsonObject): JsonValue | undefined {
-  const source = imageSources.get(this);
-  const images = source ? imageInfos(source) : undefined;
+  const from = imageSources.get(this);
+  const images = from ? imageInfos(from.source, { references: from.references }) : undefined;
   writeImages.call(this, images);
   return images;
 }

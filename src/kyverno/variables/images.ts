@@ -84,9 +84,10 @@ function hasImage(c: unknown): c is JsonObject & { name: string; image: string }
  * The `images` map for a resource: `{containers: {<name>: info}, initContainers: ..., ephemeralContainers: ...}`.
  * Each info is Kyverno's apiutils.ImageInfo as the context holds it after json.Marshal: empty `tag`,
  * `digest` (and `registry`, `reference`, `referenceWithTag`) are left out (`omitempty`), and
- * `jsonPointer` names the image field (`/spec/containers/0/image`).
+ * `jsonPointer` names the image field (`/spec/containers/0/image`). `reference` and `referenceWithTag`
+ * only with `references` (Kyverno 1.11.2+, kyverno PR #9147): v1.10.7's ImageInfo has neither field.
  */
-export function imageInfos(resource: JsonObject): JsonObject | undefined {
+export function imageInfos(resource: JsonObject, opts: { references?: boolean } = {}): JsonObject | undefined {
   const found = podSpecOf(resource);
   if (!found) return undefined;
   const { spec, path } = found;
@@ -104,8 +105,11 @@ export function imageInfos(resource: JsonObject): JsonObject | undefined {
       entry.path = info.path;
       if (info.tag !== '') entry.tag = info.tag;
       if (info.digest !== '') entry.digest = info.digest;
-      if (info.reference !== '') entry.reference = info.reference;
-      if (info.referenceWithTag !== '') entry.referenceWithTag = info.referenceWithTag;
+      // reference and referenceWithTag are fields from Kyverno 1.11.2 on (kyverno PR #9147); 1.10.7 has none.
+      if (opts.references === true) {
+        if (info.reference !== '') entry.reference = info.reference;
+        if (info.referenceWithTag !== '') entry.referenceWithTag = info.referenceWithTag;
+      }
       entry.jsonPointer = `/${[...path, key, String(i)].join('/')}/image`;
       setOwn(group, c.name, entry);
     });
