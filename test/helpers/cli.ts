@@ -13,7 +13,7 @@ export interface CliRun {
 /** Runs `podgate argv...` in-process. */
 export async function runCli(
   argv: string[],
-  opts: { stdin?: string; env?: Record<string, string>; isTTY?: boolean; now?: () => number; stdoutIsTTY?: boolean; programName?: string; writeFile?: (path: string, text: string) => void } = {},
+  opts: { stdin?: string; env?: Record<string, string>; isTTY?: boolean; now?: () => number; stdoutIsTTY?: boolean; programName?: string; writeFile?: (path: string, text: string) => void; readFile?: (path: string) => string } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -31,7 +31,7 @@ export async function runCli(
     ...(opts.programName ? { programName: opts.programName } : {}),
     env: opts.env ?? {},
     cwd: process.cwd(),
-    readFile: (p) => decodeOrFail(readFileSync(p), p),
+    readFile: opts.readFile ?? ((p) => decodeOrFail(readFileSync(p), p)),
     writeFile: opts.writeFile ?? ((p, t) => writeFileSync(p, t)),
   };
   const code = await run(argv, io);

@@ -51,7 +51,11 @@ export function stableReleaseId(name: string): string {
  */
 function countMismatches(ctx: CliContext, objects: readonly LoadedObject[]): string[] {
   const lists = new Map<string, { file: string; document: number }>();
-  for (const l of objects) if (l.source.item !== undefined && l.source.file !== '<stdin>') lists.set(`${l.source.file}\u0000${l.source.document}`, l.source);
+  // Only lists holding PermissionUser records can be backups: a cluster dump's `kind: List` files (a
+  // kubectl -o yaml of thousands of objects) are not read a second time by the full YAML parser.
+  for (const l of objects) {
+    if (l.source.item !== undefined && l.source.file !== '<stdin>' && l.object.kind === PERMISSION_USER_API.kind) lists.set(`${l.source.file}\u0000${l.source.document}`, l.source);
+  }
   const out: string[] = [];
   const docs = new Map<string, unknown[]>();
   for (const { file, document } of lists.values()) {
