@@ -149,9 +149,20 @@ export function runAudit(input: AuditInput): AuditResult {
   const present = new Set([...workloads, ...custom.map((c) => c.source)].map((w) => keyOf(w.object)));
   // The pod each owner's template makes (as created), for the pods it covers.
   const ownerPods = new Map<string, KubeObject | undefined>(custom.map((c) => [keyOf(c.source.object), c.pod]));
+  // Owners by key, built once: a search of the workloads per owner made the audit quadratic (48,000
+  // objects of Deployments, ReplicaSets and their pods: 99 s instead of 1 s).
+  let byKey: Map<string, KubeObject> | undefined;
+  const ownerFails = new Map<string, Set<string>>();
   const ownerPod = (key: string): KubeObject | undefined => {
     if (!ownerPods.has(key)) {
-      const o = workloads.find((w) => keyOf(w.object) === key)?.object;
+      if (!byKey) {
+        byKey = new Map();
+        for (const w of workloads) {
+          const k = keyOf(w.object);
+          if (!byKey.has(k)) byKey.set(k, w.object);
+        }
+      }
+      const o = byKey.get(key);
       ownerPods.set(key, o ? podFromTemplate(isServerObject(o) ? o : applyApiServerDefaults(o).object) : undefined);
     }
     const pod = ownerPods.get(key);
@@ -198,10 +209,16 @@ export function runAudit(input: AuditInput): AuditResult {
         // A pod that carries what its owner's template does not (a container or capability a mutating
         // webhook injected, e.g. istio-init's NET_ADMIN) is refused after the switch for it, as Kyverno
         // validates the pod after every mutating webhook: only such findings are reported for it.
-        const template = ownerPod(`${owner.split('/')[0]}/${ns}/${owner.slice(owner.indexOf('/') + 1)}`);
+        const ownerKey = `${owner.split('/')[0]}/${ns}/${owner.slice(owner.indexOf('/') + 1)}`;
+        const template = ownerPod(ownerKey);
         const ctx = { namespaceLabels: labels, ...extra, ...(input.profile ? { profile: input.profile } : {}) };
         const fails = (a: PairedAdmission) => findingsOnce([a], (_p, _r, x) => x.status === 'fail' || x.status === 'error').map((f) => `${f.rule.policy}\u0000${f.rule.rule}`);
-        ownerFindings = new Set(template ? fails(admitPaired(input.policies, template, ctx)) : []);
+        // The owner's template is judged once for all the pods it covers (its namespace, so its context, is theirs).
+        ownerFindings = ownerFails.get(ownerKey);
+        if (!ownerFindings) {
+          ownerFindings = new Set(template ? fails(admitPaired(input.policies, template, ctx)) : []);
+          ownerFails.set(ownerKey, ownerFindings);
+        }
         // As created: ephemeral containers come later, through a subresource neither PSP nor these rules see.
         const stored = isServerObject(raw) ? raw : applyApiServerDefaults(raw).object;
         const { ephemeralContainers: _debug, ...spec } = (stored.spec ?? {}) as Record<string, unknown>;
