@@ -46,4 +46,4 @@ export type { ContextFeed } from './live-context.js';
 export { cacheContextProvider, contextResources, settableContextProvider, withClusterContext } from './live-context.js';
 export { buildPolicySet, loadPolicySources, sourcePaths } from './policy-sources.js';
 export type { TlsPair, TlsWatchOptions } from './tls-reload.js';
-export { keyPairProblem, watchTlsFiles } from './tls-reload.js';
+export { expiryProblem, keyPairProblem, watchTlsFiles } from './tls-reload.js';

@@ -1,8 +1,8 @@
 // Serving certificate hot reload. Kubernetes updates a mounted Secret by swapping a `..data`
 // symlink in the volume's directory (and cert-manager rewrites the Secret), so the directories of
 // the two files are watched, not the files, with a poll as a fallback. A changed pair is validated
-// (both parse, the key matches the certificate) before it is swapped in; a bad pair keeps the old
-// one serving, and is logged and counted once per distinct content.
+// (both parse, the key matches the certificate, the certificate has not expired) before it is swapped
+// in; a bad pair keeps the old one serving, and is logged and counted once per distinct content.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -29,6 +29,20 @@ export function keyPairProblem(pair: TlsPair): string | undefined {
   }
 }
 
+/**
+ * Why a certificate chain's serving certificate must not replace a working one: it has expired (the API
+ * server would refuse every handshake). Undefined when it is still valid at `now`.
+ */
+export function expiryProblem(cert: string, now: Date = new Date()): string | undefined {
+  try {
+    const c = new X509Certificate(cert);
+    if (Date.parse(c.validTo) <= now.getTime()) return `the certificate expired on ${c.validTo}`;
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 /** Options of watchTlsFiles. */
 export interface TlsWatchOptions {
   certFile: string;
@@ -42,6 +56,8 @@ export interface TlsWatchOptions {
   pollMs?: number;
   /** Quiet time after a change before the files are read, ms (default 200). */
   debounceMs?: number;
+  /** Clock, for tests. */
+  now?: () => Date;
 }
 
 /** Watches the certificate and key; returns the function that stops watching. */
@@ -61,7 +77,9 @@ export function watchTlsFiles(o: TlsWatchOptions): () => void {
     if (pair.cert === current.cert && pair.key === current.key) return;
     const fingerprint = `${pair.cert}\u0000${pair.key}`;
     if (fingerprint === rejected) return;
-    const problem = keyPairProblem(pair);
+    // An expired certificate would turn every API server call into a handshake failure (the failurePolicy
+    // then decides every request): the one serving now is kept.
+    const problem = keyPairProblem(pair) ?? expiryProblem(pair.cert, o.now?.() ?? new Date());
     if (problem) {
       rejected = fingerprint;
       o.metrics.tlsReloads.inc({ result: 'failure' });

@@ -205,6 +205,32 @@ describe('TLS certificate hot reload (a Secret volume: ..data symlink swap)', ()
     }
   });
 
+  test('an expired certificate is not swapped in: the API server would refuse every handshake', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-tls-expired-'));
+    const a = generateCertificates({ service: 'podgate', namespace: 'a', extraNames: ['127.0.0.1'] });
+    // Valid for a day, a year ago (a restored backup of the Secret, or a renewal that failed upstream).
+    const old = generateCertificates({ service: 'podgate', namespace: 'a', extraNames: ['127.0.0.1'], now: new Date(Date.now() - 365 * 86_400_000), caDays: 2, certDays: 1 });
+    writeFileSync(join(dir, 'tls.crt'), a.cert);
+    writeFileSync(join(dir, 'tls.key'), a.key);
+    const s = startServe(['--mode', 'enforce', '--policy', POLICY, '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0']);
+    try {
+      const { port, metricsPort } = await ready(s);
+      const { X509Certificate } = await import('node:crypto');
+      const fp = (pem: string) => new X509Certificate(pem).fingerprint256;
+      // Written in place, key first: the watcher sees the expired pair once both are there.
+      writeFileSync(join(dir, 'tls.key'), old.key);
+      writeFileSync(join(dir, 'tls.crt'), old.cert);
+      const rejected = await s.waitFor((l) => l.msg === 'new TLS certificate rejected; keeping the current one' && /expired/.test(String(l.err)), 15_000);
+      assert.match(String(rejected.err), new RegExp(`expired on ${new X509Certificate(old.cert).validTo}`));
+      assert.equal(await servedFingerprint(port), fp(a.cert));
+      assert.equal(s.lines().filter((l) => l.msg === 'TLS certificate reloaded').length, 0);
+      assert.match(await metrics(metricsPort), /podgate_tls_reloads_total\{result="failure"\} [1-9]/);
+    } finally {
+      s.kill();
+      await s.exited;
+    }
+  });
+
   test('a pair that does not match at start is a usage error (exit 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'podgate-tls-bad-'));
     const a = generateCertificates({ service: 'podgate', namespace: 'a' });
