@@ -60,8 +60,8 @@ export interface TlsWatchOptions {
   now?: () => Date;
 }
 
-/** Watches the certificate and key; returns the function that stops watching. */
-export function watchTlsFiles(o: TlsWatchOptions): () => void {
+/** Watches the certificate and key; returns the function that stops watching, whose `check` reads them now. */
+export function watchTlsFiles(o: TlsWatchOptions): (() => void) & { check(): void } {
   let current = o.current;
   let rejected: string | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -118,9 +118,10 @@ export function watchTlsFiles(o: TlsWatchOptions): () => void {
   const pollMs = o.pollMs ?? 30_000;
   const poll = pollMs > 0 ? setInterval(check, pollMs) : undefined;
   poll?.unref();
-  return () => {
+  const stop = () => {
     if (timer) clearTimeout(timer);
     if (poll) clearInterval(poll);
     for (const w of watchers) w.close();
   };
+  return Object.assign(stop, { check });
 }

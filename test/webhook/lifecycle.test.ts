@@ -145,6 +145,37 @@ describe('SIGTERM under keep-alive load', () => {
   });
 });
 
+describe('SIGHUP', () => {
+  test('reloads the policies (also with --no-watch) while reviews keep being answered; the process keeps running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-hup-'));
+    const file = join(dir, 'policy.yaml');
+    copyFileSync(POLICY, file);
+    const s = startServe(['--mode', 'enforce', '--policy', file, '--no-watch', '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--drain-period', '0s']);
+    try {
+      const { port } = await ready(s);
+      const hostPathPod = podReview();
+      (hostPathPod.request as { object: { spec: Record<string, unknown> } }).object.spec.volumes = [{ name: 'h', hostPath: { path: '/etc' } }];
+      const denied = JSON.parse((await post(port, '/validate', JSON.stringify(hostPathPod))).body) as { response: { allowed: boolean; status?: { message?: string } } };
+      assert.equal(denied.response.allowed, false);
+      writeFileSync(file, readFileSync(POLICY, 'utf8').replace('HostPath volumes are forbidden', 'HostPath volumes are forbidden after SIGHUP'));
+      // Reviews in flight while the signal arrives are all answered.
+      const inFlight = Array.from({ length: 8 }, (_, i) => post(port, '/validate', JSON.stringify(podReview({ uid: `hup-${i}` }))));
+      s.kill('SIGHUP');
+      const answers = await Promise.all(inFlight);
+      assert.deepEqual(answers.map((a) => a.status), Array(8).fill(200));
+      await s.waitFor((l) => l.msg === 'policy set loaded' && l.generation === 2, 15_000);
+      const after = JSON.parse((await post(port, '/validate', JSON.stringify(hostPathPod))).body) as { response: { allowed: boolean; status?: { message?: string } } };
+      assert.equal(after.response.allowed, false);
+      assert.match(after.response.status?.message ?? '', /forbidden after SIGHUP/);
+      assert.ok(s.lines().some((l) => l.msg === 'reloading on SIGHUP' && l.signal === 'SIGHUP'));
+      assert.equal(s.child.exitCode, null, 'still running');
+    } finally {
+      s.kill();
+      assert.equal(await s.exited, 0, s.stderr());
+    }
+  });
+});
+
 /** The SHA-256 fingerprint of the certificate a new TLS connection is served. */
 function servedFingerprint(port: number): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -403,6 +403,25 @@ async function serve(o: ServeOptions & ValidateOptions, ctx: CliContext): Promis
   }
   log.info({ port: server.port, metricsPort: server.metricsPort, mode: o.mode, ...limits, drainMs }, 'listening');
   const stopTls = o.tlsSelfSigned ? undefined : watchTlsFiles({ certFile: o.tlsCert!, keyFile: o.tlsKey!, current: tls, apply: (pair) => server.setTls(pair), log, metrics });
+  // Signals are handled from here on, the first load included: SIGTERM/SIGINT drain and stop; SIGHUP (a
+  // terminal closing, or `kill -HUP` to reload) reloads the policies and the certificate. Node's default
+  // for SIGHUP ended the process at once, resetting every review in flight.
+  let stopSignal: string | undefined;
+  let onStop: (() => void) | undefined;
+  const stop = (signal: string) => {
+    stopSignal = signal;
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    onStop?.();
+  };
+  const hup = () => {
+    log.info({ signal: 'SIGHUP' }, 'reloading on SIGHUP');
+    void source.reload();
+    stopTls?.check();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGHUP', hup);
   // Listening before the first load is fine: /readyz stays 503 and enforce mode denies until then.
   await source.reload();
   if (o.watch) source.watch(sourcePaths(sources));
@@ -419,20 +438,16 @@ async function serve(o: ServeOptions & ValidateOptions, ctx: CliContext): Promis
   const timer = setInterval(flush, interval * 1000);
   timer.unref();
   await new Promise<void>((resolveStop) => {
-    const stop = (signal: string) => {
-      log.info({ signal, inFlight: server.inFlight(), drainMs }, 'shutting down: /readyz 503, serving for the drain period');
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolveStop();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    if (stopSignal) resolveStop();
+    else onStop = resolveStop;
   });
+  log.info({ signal: stopSignal, inFlight: server.inFlight(), drainMs }, 'shutting down: /readyz 503, serving for the drain period');
   clearInterval(timer);
   source.close();
   stopTls?.();
   // After the drain period: stop accepting, finish what is in flight (its budget bounds it), exit 0.
   await server.close(evalTimeoutMs + 1000, drainMs);
+  process.off('SIGHUP', hup);
   engine.close?.();
   await cluster.cache?.close();
   flush();
