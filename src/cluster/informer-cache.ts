@@ -64,6 +64,14 @@ export interface ClusterCacheOptions {
   watchResetMs?: number;
   /** How long a watch may take to be answered (status line) before it is given up and retried. Default 30000. */
   watchConnectTimeoutMs?: number;
+  /**
+   * The API server is asked to end each watch after this long (`timeoutSeconds`, as client-go asks for 5 to
+   * 10 minutes); a stream still open watchStallGraceMs after that is taken for dead (a half-open connection to
+   * an API server that is gone) and restarted from its resourceVersion. Default 300000.
+   */
+  watchTimeoutMs?: number;
+  /** See watchTimeoutMs. Default: watchTimeoutMs, at most 30000. */
+  watchStallGraceMs?: number;
   /** How often a not-served (404) type is checked again. Default 60000. */
   notServedRecheckMs?: number;
   log?: CacheLogger;
@@ -89,10 +97,13 @@ class HttpStatusError extends Error {
 class WatchEnded extends Error {
   /** The offending line, when the stream carried a malformed event. */
   readonly malformed?: string;
-  constructor(message: string, malformed?: string) {
+  /** The stream outlived the timeout the API server was asked for: given up as dead. */
+  readonly stalled?: boolean;
+  constructor(message: string, malformed?: string, stalled?: boolean) {
     super(message);
     this.name = 'WatchEnded';
     if (malformed !== undefined) this.malformed = malformed;
+    if (stalled) this.stalled = true;
   }
 }
 
@@ -134,27 +145,38 @@ class CheckedWatch {
   readonly #server: string;
   readonly #onOpen: () => void;
   readonly #connectTimeoutMs: number;
-  constructor(kc: KubeConfig, server: string, onOpen: () => void, connectTimeoutMs: number) {
+  readonly #timeoutSeconds: number;
+  readonly #stallMs: number;
+  constructor(kc: KubeConfig, server: string, onOpen: () => void, connectTimeoutMs: number, timeoutMs: number, stallGraceMs: number) {
     this.#kc = kc;
     this.#server = server;
     this.#onOpen = onOpen;
     this.#connectTimeoutMs = connectTimeoutMs;
+    this.#timeoutSeconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+    this.#stallMs = this.#timeoutSeconds * 1000 + stallGraceMs;
   }
 
   async watch(path: string, query: Record<string, unknown>, callback: (type: string, obj: unknown, raw: unknown) => void, done: (err: unknown) => void): Promise<{ abort(): void }> {
     const url = new URL(this.#server + path);
     url.searchParams.set('watch', 'true');
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    // The API server ends the stream after this; one that outlives it (plus a grace) is dead. Without it a
+    // half-open connection kept the watch "open" forever: no change arrived, nothing was logged, and a
+    // namespace's old labels went on deciding.
+    url.searchParams.set('timeoutSeconds', String(this.#timeoutSeconds));
     let finished = false;
     let req: http.ClientRequest | undefined;
+    let stall: NodeJS.Timeout | undefined;
     const finish = (err: unknown) => {
       if (finished) return;
       finished = true;
+      clearTimeout(stall);
       req?.destroy();
       done(err);
     };
     const handle = { abort: () => {
       finished = true;
+      clearTimeout(stall);
       req?.destroy();
     } };
     const base: https.RequestOptions = { headers: { Accept: 'application/json' }, method: 'GET' };
@@ -194,6 +216,8 @@ class CheckedWatch {
           return;
         }
         this.#onOpen();
+        stall = setTimeout(() => finish(new WatchEnded(`the watch of ${path} was still open ${this.#stallMs} ms after it started, past the ${this.#timeoutSeconds} s the API server was asked to end it at`, undefined, true)), this.#stallMs);
+        stall.unref();
         const lines = createInterface({ input: res, crlfDelay: Number.POSITIVE_INFINITY });
         lines.on('line', (line) => {
           if (finished || line.trim() === '') return;
@@ -349,6 +373,8 @@ export class ClusterCache {
           entry.openedAt = Date.now();
         },
         this.#o.watchConnectTimeoutMs ?? 30_000,
+        this.#o.watchTimeoutMs ?? 300_000,
+        this.#o.watchStallGraceMs ?? Math.min(this.#o.watchTimeoutMs ?? 300_000, 30_000),
       ) as unknown as ClientWatch;
       const created = new this.#client.ListWatch(entry.path, watch, () => this.#list(entry.def, entry.path), false);
       created.on('add', this.#changed);
@@ -398,6 +424,14 @@ export class ClusterCache {
     const lasted = entry.openedAt !== undefined ? Date.now() - entry.openedAt : undefined;
     entry.openedAt = undefined;
     if (lasted !== undefined && lasted >= (this.#o.watchResetMs ?? 120_000)) entry.delay = this.#o.retryMs ?? 1000;
+    if (err instanceof WatchEnded && err.stalled) {
+      // Served stale since the last event it carried; resumed from its resourceVersion (a relist if expired).
+      entry.state = { ...entry.state, lastError: err.message };
+      this.#o.log?.warn({ resource: entry.path, err: err.message, retryInMs: entry.delay }, 'cluster watch stalled; restarting it');
+      this.#retry(entry, entry.delay);
+      entry.delay = Math.min(entry.delay * 2, this.#o.maxRetryMs ?? 30_000);
+      return;
+    }
     if (err instanceof WatchEnded && err.malformed === undefined) {
       // The server ended the stream (API servers do every few minutes): resume from the last
       // resourceVersion after the backoff. Routine after a long watch; worth a line when it ends at once.

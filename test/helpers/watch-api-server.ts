@@ -23,7 +23,7 @@ export interface WatchApiServer {
   url: string;
   kubeconfig: string;
   /** Requests seen: method, path and query. */
-  seen: { path: string; watch: boolean; resourceVersion: string | null }[];
+  seen: { path: string; watch: boolean; resourceVersion: string | null; timeoutSeconds: string | null }[];
   /** Adds or replaces an object (type from apiVersion + resource) and tells the watchers. */
   put(resource: string, obj: StoredObject): void;
   /** Deletes an object and tells the watchers. */
@@ -33,10 +33,12 @@ export interface WatchApiServer {
   /** Writes a raw line to every open watch stream of this type (a malformed event, garbage...). */
   sendRaw(resource: string, line: string): void;
   /**
-   * How watches are answered: `stream` (default) keeps them open with events; `close` answers 200 with an
-   * empty body (the stream ends at once); `hang` never answers (no status line).
+   * How watches are answered: `stream` (default) keeps them open with events (first those after the
+   * request's `resourceVersion`, as an API server replays them); `close` answers 200 with an empty body (the
+   * stream ends at once); `hang` never answers (no status line); `silent` answers 200 and then sends
+   * nothing, ever (a half-open connection to an API server that is gone).
    */
-  watchMode: 'stream' | 'close' | 'hang';
+  watchMode: 'stream' | 'close' | 'hang' | 'silent';
   /** Open watch streams. */
   watchers(): number;
   close(): Promise<void>;
@@ -72,6 +74,8 @@ export async function startWatchApiServer(initial: Record<string, StoredObject[]
   const watchers = new Set<Watcher>();
   const failing = new Map<string, number>();
   const seen: WatchApiServer['seen'] = [];
+  // Every change, for watches that resume from a resourceVersion.
+  const events: { key: string; type: string; obj: StoredObject }[] = [];
 
   const status = (res: ServerResponse, code: number, reason: string, message: string) => {
     res.writeHead(code, { 'content-type': 'application/json' });
@@ -81,7 +85,7 @@ export async function startWatchApiServer(initial: Record<string, StoredObject[]
   const server: Server = createServer({ cert: loopbackCerts().cert, key: loopbackCerts().key }, (req, res) => {
     const u = new URL(req.url ?? '/', 'https://localhost');
     const watch = u.searchParams.get('watch') === 'true';
-    seen.push({ path: u.pathname, watch, resourceVersion: u.searchParams.get('resourceVersion') });
+    seen.push({ path: u.pathname, watch, resourceVersion: u.searchParams.get('resourceVersion'), timeoutSeconds: u.searchParams.get('timeoutSeconds') });
     if (req.headers.authorization !== 'Bearer watch-token') return status(res, 401, 'Unauthorized', 'Unauthorized');
     const p = parsePath(u.pathname);
     const key = p ? keyOf(p.apiVersion, p.resource) : '';
@@ -107,12 +111,18 @@ export async function startWatchApiServer(initial: Record<string, StoredObject[]
     }
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     res.flushHeaders();
+    if (api.watchMode === 'silent') return;
+    const since = Number(u.searchParams.get('resourceVersion') ?? '');
+    if (Number.isFinite(since) && since > 0) {
+      for (const e of events) if (e.key === key && Number(e.obj.metadata.resourceVersion) > since && inNs(e.obj)) res.write(`${JSON.stringify({ type: e.type, object: e.obj })}\n`);
+    }
     const w: Watcher = { key, ...(p.namespace ? { namespace: p.namespace } : {}), res };
     watchers.add(w);
     res.on('close', () => watchers.delete(w));
   });
 
   const notify = (key: string, type: string, obj: StoredObject) => {
+    events.push({ key, type, obj });
     for (const w of watchers) {
       if (w.key !== key || (w.namespace !== undefined && obj.metadata.namespace !== w.namespace)) continue;
       w.res.write(`${JSON.stringify({ type, object: obj })}\n`);

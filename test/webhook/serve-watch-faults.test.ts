@@ -1,10 +1,14 @@
 // `podgate serve --kubeconfig` (its own process) against an API server whose watch streams misbehave:
 // a malformed event must not crash the server; it is logged, the watch restarts, serving goes on.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ClusterCache, connectKube } from '../../src/cluster/index.js';
 import { type StoredObject, startWatchApiServer, type WatchApiServer } from '../helpers/watch-api-server.js';
+import { podReview } from './helpers.js';
 import { type ServeProcess, startServe } from './serve-process.js';
 
 const POLICY = new URL('../../src/webhook/testdata/disallow-host-path.yaml', import.meta.url).pathname;
@@ -21,6 +25,19 @@ function get(port: number, path: string): Promise<{ status: number; body: string
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+function post(port: number, body: string): Promise<{ response: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/validate', method: 'POST', rejectUnauthorized: false, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { response: unknown }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
@@ -149,6 +166,53 @@ describe('the cluster cache (what serve keeps) times out a watch that is never a
       await until('the watch asked again', () => api.seen.filter((x) => x.watch).length >= 2);
     } finally {
       await cache.close();
+      await api.close();
+    }
+  });
+});
+
+describe('serve --kubeconfig with a watch stream that goes silent (a half-open connection)', () => {
+  test('a namespace relabelled while the stream is dead is seen once the watch is given up at its timeout and resumed; the stall is logged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-silent-watch-'));
+    const policy = join(dir, 'user-no-host-path.yaml');
+    writeFileSync(
+      policy,
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: user-no-host-path}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: host-path
+    match: {any: [{resources: {kinds: [Pod], namespaceSelector: {matchLabels: {tier: user}}}}]}
+    validate:
+      message: hostPath volumes are not allowed in user namespaces
+      pattern: {spec: {=(volumes): [{X(hostPath): "null"}]}}
+`,
+    );
+    const api = await startWatchApiServer({ [NS]: [ns('team-x', { tier: 'system' })] });
+    // Every watch is answered 200 and then never carries an event: the cache has synced from its list.
+    api.watchMode = 'silent';
+    const s = startServe(['--mode', 'enforce', '--policy', policy, '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--no-watch', '--cluster-retry', '20ms', '--cluster-watch-timeout', '1s', '--drain-period', '0s', '--kubeconfig', api.kubeconfig]);
+    try {
+      const port = (await s.waitFor((l) => l.msg === 'listening')).port as number;
+      await until('ready', async () => (await get(port, '/readyz')).status === 200);
+      const review = podReview({ namespace: 'team-x' }) as { request: { object: { spec: Record<string, unknown> } } };
+      review.request.object.spec.volumes = [{ name: 'h', hostPath: { path: '/etc' } }];
+      const decide = async () => ((await post(port, JSON.stringify(review))).response as { allowed: boolean }).allowed;
+      assert.equal(await decide(), true, 'team-x is not a user namespace yet');
+      await until('the silent watch', () => api.watchers() === 0 && api.seen.some((x) => x.watch));
+      // The namespace becomes a user namespace; the open stream never says so. New watches work again.
+      api.put(NS, ns('team-x', { tier: 'user' }));
+      api.watchMode = 'stream';
+      await until('the relabelled namespace to be enforced', async () => !(await decide()));
+      const stalled = s.lines().find((l) => l.msg === 'cluster watch stalled; restarting it');
+      assert.equal(stalled?.resource, '/api/v1/namespaces');
+      // The first watch asked the API server to end it at the timeout, as client-go does.
+      assert.ok(api.seen.some((q) => q.watch && q.path === '/api/v1/namespaces' && q.timeoutSeconds === '1'), 'timeoutSeconds sent');
+    } finally {
+      s.kill();
+      await s.exited;
       await api.close();
     }
   });

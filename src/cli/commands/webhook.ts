@@ -114,6 +114,7 @@ interface ServeOptions {
   headerTimeout: string;
   requestTimeout: string;
   clusterRetry?: string;
+  clusterWatchTimeout?: string;
 }
 
 /** Registers the webhook commands. */
@@ -159,6 +160,8 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--request-timeout <duration>', 'deadline for the whole request (headers and body)', '10s')
     // First delay before a cluster list or watch is retried (doubled up to 30x that, capped at 30s); for tests.
     .addOption(new Option('--cluster-retry <duration>', 'first retry delay of the cluster cache').hideHelp())
+    // How long the API server is asked to keep a watch open before a stream still open is taken for dead; for tests.
+    .addOption(new Option('--cluster-watch-timeout <duration>', 'watch timeout of the cluster cache').hideHelp())
     .action(async (o: ServeOptions) => {
       await serve(o, ctx);
     });
@@ -302,6 +305,7 @@ async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogg
     const retryMs = o.clusterRetry !== undefined ? durationMs('--cluster-retry', o.clusterRetry) : undefined;
     cache = await ClusterCache.create(conn, {
       ...(retryMs !== undefined ? { retryMs, maxRetryMs: Math.min(30 * retryMs, 30_000) } : {}),
+      ...(o.clusterWatchTimeout !== undefined ? { watchTimeoutMs: durationMs('--cluster-watch-timeout', o.clusterWatchTimeout) } : {}),
       log,
       onChange: () => {
         for (const l of listeners) l();
