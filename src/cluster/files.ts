@@ -172,8 +172,12 @@ function append<T>(to: T[], from: readonly T[]): void {
   for (const x of from) to.push(x);
 }
 
-/** Loads objects from paths (`-` means stdin text, passed in by the caller). Unless `allowEmpty`, a path that holds no object is an error. */
-export function loadObjects(paths: readonly string[], opts: ParseOptions & { stdin?: string; allowEmpty?: boolean } = {}): LoadResult {
+/**
+ * Loads objects from paths (`-` means stdin text, passed in by the caller). Unless `allowEmpty`, a path that
+ * holds no object is an error; with `emptyFileError`, so is each file of a folder that holds none (a file
+ * being written: the webhook would otherwise serve a set without its policies).
+ */
+export function loadObjects(paths: readonly string[], opts: ParseOptions & { stdin?: string; allowEmpty?: boolean; emptyFileError?: boolean } = {}): LoadResult {
   const out: LoadResult = { objects: [], errors: [] };
   const { maxFileSize, maxTotalSize } = limits;
   let total = 0;
@@ -219,6 +223,9 @@ export function loadObjects(paths: readonly string[], opts: ParseOptions & { std
         opts.progress?.(already + r.objects.length);
         append(out.objects, r.objects);
         append(out.errors, r.errors);
+        if (opts.emptyFileError && f !== p && r.objects.length === 0 && r.errors.length === 0) {
+          out.errors.push({ code: 'EMPTY', file: f, message: `no objects found in ${f} (in folder ${p}: a file still being written, or one to remove)` });
+        }
       }
     }
     if (!opts.allowEmpty && out.objects.length === before.objects && out.errors.length === before.errors) {

@@ -31,7 +31,8 @@ export type LoadedPolicies = { ok: true; policies: Policy[]; warnings?: string[]
 
 /** Reads Kyverno policies from files and directories (`-` is not accepted: the server rereads them). Checked against the CRD schema as `validation` says (default strict). */
 export function loadPolicyFiles(paths: readonly string[], stdin?: string, validation: PolicyValidation = {}): LoadedPolicies {
-  const r = loadObjects(paths, { requireName: true, ...(stdin !== undefined ? { stdin } : {}) });
+  // An empty file among a folder's policies is refused: a reload while it is being rewritten would serve the set without its policies.
+  const r = loadObjects(paths, { requireName: true, emptyFileError: true, ...(stdin !== undefined ? { stdin } : {}) });
   const problems = r.errors.map(formatInputError);
   const warnings: string[] = [];
   const policies = collectPolicies(

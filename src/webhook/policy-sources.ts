@@ -59,7 +59,7 @@ function chartPolicies(file: string, version: ChartVersion, problems: string[], 
 
 /** The per-user ClusterPolicies (hostPath confinement, dropped privileges) of every user record. */
 function userPolicies(paths: readonly string[], problems: string[]): Policy[] {
-  const r = loadObjects(paths, { requireName: true });
+  const r = loadObjects(paths, { requireName: true, emptyFileError: true });
   problems.push(...r.errors.map((e) => `--users: ${formatInputError(e)}`));
   // Records podgate cannot read (another podgate.io version) are problems: skipped, the webhook would run
   // without that user's confinement.

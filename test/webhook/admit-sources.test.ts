@@ -38,6 +38,15 @@ describe('podgate admit with --users and --chart-values', () => {
     assert.ok(policies.every((p) => p?.startsWith('ray-l9x71kv-')), policies.join(','));
   });
 
+  test('an empty file in a --users folder is refused (exit 2): its users would be served without their confinement', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-users-empty-'));
+    copyFileSync(data('ray-permission-user.yaml'), join(dir, 'ray.yaml'));
+    writeFileSync(join(dir, 'alice.yaml'), '');
+    const r = await runCli(['admit', '--users', dir, '--request', data('ray-host-mount-pod-review.yaml')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /no objects found in \S*alice\.yaml \(in folder /);
+  });
+
   // The per-user defaults policy mutates the seed pod as ray's PSP did (runAsUser, no privilege
   // escalation) before validation, so only the hostPath confinement denies it, as in the KB.
   test("ray's record alone gives the seed KB's denial byte for byte", async () => {

@@ -275,6 +275,48 @@ describe('TLS certificate hot reload (a Secret volume: ..data symlink swap)', ()
 });
 
 describe('policy watcher', () => {
+  test('a policy file emptied in a watched folder (truncated, its new content not yet written) keeps the last good set serving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-policies-empty-'));
+    copyFileSync(POLICY, join(dir, 'a-host-path.yaml'));
+    // The second policy denies what the first does not: pods labelled forbidden=true.
+    writeFileSync(
+      join(dir, 'b-label.yaml'),
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: no-forbidden-label}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: label
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: the forbidden label is forbidden
+      pattern: {metadata: {=(labels): {X(forbidden): "null"}}}
+`,
+    );
+    const s = startServe(['--mode', 'enforce', '--policy', dir, '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--drain-period', '0s']);
+    try {
+      const { port, metricsPort } = await ready(s);
+      const review = JSON.stringify(podReview({ labels: { forbidden: 'true' } }));
+      const allowed = async () => (JSON.parse((await post(port, '/validate', review)).body) as { response: { allowed: boolean } }).response.allowed;
+      assert.equal(await allowed(), false);
+      // What `kubectl get cpol … -o yaml > b-label.yaml` leaves while kubectl is still talking to the API server.
+      writeFileSync(join(dir, 'b-label.yaml'), '');
+      const next = await s.waitFor((l) => l.msg === 'policy set failed to load; keeping the last good set' || (l.msg === 'policy set loaded' && l.generation === 2), 15_000);
+      assert.equal(next.msg, 'policy set failed to load; keeping the last good set', `reloaded with ${String(next.policies)} policies`);
+      assert.match(String(next.err), /no objects found in \S*b-label\.yaml \(in folder /);
+      assert.equal(await allowed(), false, 'the last good set (both policies) still decides');
+      const readyz = JSON.parse((await post(port, '/readyz', undefined)).body) as { ready: boolean; policies: number; lastError?: string };
+      assert.equal(readyz.ready, true);
+      assert.equal(readyz.policies, 2);
+      assert.match(readyz.lastError ?? '', /b-label\.yaml/);
+      assert.match(await metrics(metricsPort), /podgate_policy_load_failing 1/);
+    } finally {
+      s.kill();
+      await s.exited;
+    }
+  });
+
   test('a log file written next to the policies causes no reload; a policy change causes one (debounced)', async () => {
     const dirA = mkdtempSync(join(tmpdir(), 'podgate-policies-'));
     const dirB = mkdtempSync(join(tmpdir(), 'podgate-policy-file-'));
