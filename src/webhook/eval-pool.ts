@@ -127,10 +127,15 @@ export class EvalPool {
     });
   }
 
-  /** True when a worker can evaluate the active policy set now (readiness). */
+  /**
+   * True when a worker can evaluate reviews (readiness): one is online with a policy generation loaded. Not
+   * necessarily the newest: each review waits for its worker to load that first, and asking for the newest
+   * turned /readyz 503 during every worker rebuild — after each reload and each change of the cluster
+   * context (a namespace relabelled), on every replica at once.
+   */
   ready(): boolean {
     const active = this.#o.engine.active();
-    return this.#slots.some((s) => s.online && !s.retired && (active === undefined || s.loaded === active.generation));
+    return this.#slots.some((s) => s.online && !s.retired && (active === undefined || s.loaded >= 0));
   }
 
   /** Resolves when a first worker is up (or after `timeoutMs`). */

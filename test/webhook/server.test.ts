@@ -1,7 +1,7 @@
 // HTTPS integration tests of the webhook server on 127.0.0.1 with a throwaway certificate and a
 // stand-in engine (the Kyverno engine's byte-exact denials are in admit-e2e.test.ts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -18,6 +18,7 @@ import {
   type WebhookServer,
 } from '../../src/webhook/index.js';
 import { fakeEngine } from './fake-engine.js';
+import { gatedRecipe } from './slow-engine.js';
 import { call, loopbackCerts, memoryLog, podReview } from './helpers.js';
 import { fcParams } from '../helpers/fc.js';
 
@@ -302,6 +303,38 @@ describe('hot reload', () => {
       assert.ok(!seen.has('none'));
       assert.ok(seen.size >= 2);
     } finally {
+      await server.close(1000);
+    }
+  });
+});
+
+describe('readiness across reloads', () => {
+  test('/readyz stays 200 while the workers build a newer generation (a reload, a namespace change): the one they have keeps serving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-gate-'));
+    const gate = join(dir, 'open');
+    let gen = 0;
+    const source = new PolicySource(async () => {
+      gen++;
+      return { engine: fakeEngine(`gen${gen}`), recipe: gen === 1 ? fakeRecipe('gen1') : gatedRecipe(gate), policies: 2 };
+    });
+    await source.reload();
+    const { server } = await start('enforce', source);
+    try {
+      for (let i = 0; i < 200 && (await call(server.port, '/readyz')).status !== 200; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal((await call(server.port, '/readyz')).status, 200);
+      // Generation 2 is sent to every worker, whose build blocks until the gate opens.
+      assert.equal(await source.reload(), true);
+      const during = await call(server.port, '/readyz');
+      assert.equal(during.status, 200, during.body);
+      writeFileSync(gate, '');
+      // Once built, the new generation answers (the stand-in allows everything).
+      for (let i = 0; i < 200; i++) {
+        const r = (await call(server.port, '/validate', JSON.stringify(podReview({ uid: `after-${i}` })))).json() as { response: { allowed: boolean } };
+        if (r.response.allowed) break;
+      }
+      assert.equal(((await call(server.port, '/validate', JSON.stringify(podReview()))).json() as { response: { allowed: boolean } }).response.allowed, true);
+    } finally {
+      writeFileSync(gate, '');
       await server.close(1000);
     }
   });
