@@ -1,7 +1,8 @@
 // Backup and restore of permission users. A backup is a PermissionUserList holding our records, each
 // with the BCM object it came from (if any) kept verbatim under `source`. Restore validates everything
 // first and changes nothing when any entry is malformed or duplicated; it is idempotent.
-import { FieldPath, type FieldError, formatFieldError, type KubeObject } from '../kube/index.js';
+import { parseAllDocuments } from 'yaml';
+import { FieldPath, type FieldError, formatFieldError, type KubeObject, type LoadedObject } from '../kube/index.js';
 import { deepEqual, isObject } from '../util/index.js';
 import { isPermissionUserObject, PERMISSION_USER_API, type PermissionUser, parsePermissionUser, userToObject } from './user.js';
 
@@ -10,6 +11,41 @@ export const BACKUP_KIND = 'PermissionUserList';
 
 /** Annotation of a backup list: how many users it was written with (a file cut short holds fewer). */
 export const BACKUP_COUNT_ANNOTATION = 'podgate.io/users';
+
+/**
+ * Backup lists holding fewer (or more) users than they were written with (`podgate.io/users`): a file cut
+ * short after a complete item reads as a valid, smaller backup. The loader hands over list items only, so
+ * each list's header is read again from its file (through `readFile`).
+ */
+export function backupCountMismatches(objects: readonly LoadedObject[], readFile: (file: string) => string): string[] {
+  const lists = new Map<string, { file: string; document: number }>();
+  // Only lists holding PermissionUser records can be backups: a cluster dump's `kind: List` files (a
+  // kubectl -o yaml of thousands of objects) are not read a second time by the full YAML parser.
+  for (const l of objects) {
+    if (l.source.item !== undefined && l.source.file !== '<stdin>' && l.object.kind === PERMISSION_USER_API.kind) lists.set(`${l.source.file}\u0000${l.source.document}`, l.source);
+  }
+  const out: string[] = [];
+  const docs = new Map<string, unknown[]>();
+  for (const { file, document } of lists.values()) {
+    let all = docs.get(file);
+    if (!all) {
+      try {
+        all = parseAllDocuments(readFile(file)).map((d) => (Array.isArray(d) ? undefined : d.toJS()));
+      } catch {
+        all = [];
+      }
+      docs.set(file, all);
+    }
+    const doc = all[document];
+    if (!isObject(doc) || doc.kind !== BACKUP_KIND || !Array.isArray(doc.items) || !isObject(doc.metadata) || !isObject(doc.metadata.annotations)) continue;
+    const written = doc.metadata.annotations[BACKUP_COUNT_ANNOTATION];
+    if (typeof written !== 'string' || written === String(doc.items.length)) continue;
+    out.push(
+      `${file} (document ${document + 1}): ${BACKUP_KIND} ${String(doc.metadata.name ?? '')}: holds ${doc.items.length} users but was written with ${written} (metadata.annotations.${BACKUP_COUNT_ANNOTATION}): the file was cut short, or users were removed by hand (then set the annotation to the number left)`,
+    );
+  }
+  return out;
+}
 
 /** True for a BCM permission-user object (CmKubernetesPermissionUser, any group). */
 export function isBcmUserObject(o: KubeObject): boolean {

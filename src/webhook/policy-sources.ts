@@ -2,12 +2,13 @@
 // rendered from a values file (`--chart-values`), the per-user ClusterPolicies of permission-manager
 // users (`--users`), and a cluster dump whose PSPs shadow mode compares against (`--psp-cluster`).
 // Every problem is collected with its file; a set with any problem is not built.
+import { readFileSync } from 'node:fs';
 import type { EngineProfile } from '../kyverno/index.js';
 import { ChartRenderError, type ChartVersion, loadValuesFile, renderChart } from '../chart/index.js';
 import { clusterDumpPath, loadObjects } from '../cluster/index.js';
 import { formatInputError, formatSource, type LoadedObject } from '../kube/index.js';
 import type { Policy, PolicyValidation } from '../kyverno/index.js';
-import { collectUserRecordsFrom, renderUser, validateRecords } from '../permissions/index.js';
+import { backupCountMismatches, collectUserRecordsFrom, renderUser, validateRecords } from '../permissions/index.js';
 import { isObject } from '../util/index.js';
 import { type ClusterContextProvider, collectPolicies, loadPolicyFiles } from './engine-adapter.js';
 import { type EngineData, kyvernoEngineFromData } from './engine-recipe.js';
@@ -68,6 +69,9 @@ function userPolicies(paths: readonly string[], problems: string[]): Policy[] {
     r.objects.map((l) => formatSource(l.source)),
   );
   problems.push(...collected.problems.map((p) => `--users: ${p}`));
+  // A backup cut short after a complete item (written in place, copied half-way) reads as a smaller backup:
+  // the users it lost would be served unconfined.
+  problems.push(...backupCountMismatches(r.objects, (file) => readFileSync(file, 'utf8')).map((p) => `--users: ${p}`));
   const records = collected.records;
   if (records.length === 0 && collected.problems.length === 0) {
     problems.push(`--users ${paths.join(', ')}: no PermissionUser records found`);

@@ -9,6 +9,8 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { buildPolicySet, handleReview, PolicySource } from '../../src/webhook/index.js';
 import { runCli } from '../helpers/cli.js';
+import { call, loopbackCerts } from './helpers.js';
+import { startServe } from './serve-process.js';
 
 const data = (f: string) => new URL(`../../src/webhook/testdata/${f}`, import.meta.url).pathname;
 const inputs = (f: string) => new URL(`../../examples/bcm-9.2-k8s-1.24/inputs/${f}`, import.meta.url).pathname;
@@ -128,6 +130,50 @@ describe('reloading chart values and user records', () => {
     assert.match(source.status().lastError ?? '', /--chart-values/);
     assert.equal(source.status().generation, generation + 1);
     assert.equal(allowed(source), true, 'the last good set (full values) still answers');
+  });
+});
+
+describe('a users backup cut short (written in place, copied half-way)', () => {
+  // `podgate users backup` of ray and alice: the items are sorted by name, so a file cut after alice loses ray.
+  const backup = (items: string[], count = 2) =>
+    `apiVersion: podgate.io/v1\nkind: PermissionUserList\nmetadata:\n  name: permission-users\n  annotations:\n    podgate.io/users: "${count}"\nitems:\n${items.join('')}`;
+  const user = (name: string, id: number, release: string) =>
+    `  - apiVersion: podgate.io/v1\n    kind: PermissionUser\n    metadata:\n      name: ${name}\n    spec:\n      uid: ${id}\n      gid: ${id}\n      releaseId: ${release}\n      home: /home/${name}\n      namespaces:\n        - ${name}-restricted\n      hostPaths:\n        - pathPrefix: /home/${name}\n          readOnly: false\n`;
+  const ALICE = user('alice', 1002, 'a1b2c3d');
+  const RAY = user('ray', 1001, 'l9x71kv');
+  const rayReview = readFileSync(data('ray-host-mount-pod-review.yaml'), 'utf8');
+
+  test('admit refuses it (exit 2) naming the count it was written with, rather than admitting without the lost users', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-backup-cut-'));
+    writeFileSync(join(dir, 'backup.yaml'), backup([ALICE]));
+    const r = await runCli(['admit', '--users', join(dir, 'backup.yaml'), '--request', data('ray-host-mount-pod-review.yaml')]);
+    assert.equal(r.code, 2, `${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /holds 1 users but was written with 2 \(metadata\.annotations\.podgate\.io\/users\)/);
+  });
+
+  test('serve keeps the last good set when the watched backup is cut short: ray stays confined', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-backup-serve-'));
+    const file = join(dir, 'backup.yaml');
+    writeFileSync(file, backup([ALICE, RAY]));
+    writeFileSync(join(dir, 'tls.crt'), loopbackCerts().cert);
+    writeFileSync(join(dir, 'tls.key'), loopbackCerts().key);
+    const s = startServe(['--mode', 'enforce', '--users', file, '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--drain-period', '0s']);
+    try {
+      const port = (await s.waitFor((l) => l.msg === 'listening')).port as number;
+      await s.waitFor((l) => l.msg === 'policy set loaded');
+      const review = JSON.stringify(parse(rayReview));
+      const allowed = async () => ((await call(port, '/validate', review)).json() as Out).response.allowed;
+      for (let i = 0; i < 200 && (await call(port, '/readyz')).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(await allowed(), false);
+      writeFileSync(file, backup([ALICE]));
+      const next = await s.waitFor((l) => l.msg === 'policy set failed to load; keeping the last good set' || (l.msg === 'policy set loaded' && l.generation === 2), 15_000);
+      assert.equal(next.msg, 'policy set failed to load; keeping the last good set', `reloaded with ${String(next.policies)} policies`);
+      assert.match(String(next.err), /holds 1 users but was written with 2/);
+      assert.equal(await allowed(), false, "ray's confinement still decides");
+    } finally {
+      s.kill();
+      await s.exited;
+    }
   });
 });
 

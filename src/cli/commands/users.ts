@@ -3,12 +3,11 @@ import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { parseAllDocuments } from 'yaml';
-import { formatSource, type KubeObject, type LoadedObject } from '../../kube/index.js';
+import { formatSource, type KubeObject } from '../../kube/index.js';
 import { loadPolicyObjects } from '../../kyverno/index.js';
 import {
-  BACKUP_COUNT_ANNOTATION,
   BACKUP_KIND,
+  backupCountMismatches,
   collectUserRecordsFrom,
   generateReleaseId,
   isUserDocument,
@@ -44,41 +43,6 @@ export function stableReleaseId(name: string): string {
   return generateReleaseId(() => digest[i++ % digest.length]! / 256);
 }
 
-/**
- * Backup lists holding fewer (or more) users than they were written with (`podgate.io/users`): a file cut
- * short after a complete item reads as a valid, smaller backup. The loader hands over list items only, so
- * each list's header is read again from its file.
- */
-function countMismatches(ctx: CliContext, objects: readonly LoadedObject[]): string[] {
-  const lists = new Map<string, { file: string; document: number }>();
-  // Only lists holding PermissionUser records can be backups: a cluster dump's `kind: List` files (a
-  // kubectl -o yaml of thousands of objects) are not read a second time by the full YAML parser.
-  for (const l of objects) {
-    if (l.source.item !== undefined && l.source.file !== '<stdin>' && l.object.kind === PERMISSION_USER_API.kind) lists.set(`${l.source.file}\u0000${l.source.document}`, l.source);
-  }
-  const out: string[] = [];
-  const docs = new Map<string, unknown[]>();
-  for (const { file, document } of lists.values()) {
-    let all = docs.get(file);
-    if (!all) {
-      try {
-        all = parseAllDocuments(ctx.io.readFile(file)).map((d) => (Array.isArray(d) ? undefined : d.toJS()));
-      } catch {
-        all = [];
-      }
-      docs.set(file, all);
-    }
-    const doc = all[document];
-    if (!isObject(doc) || doc.kind !== BACKUP_KIND || !Array.isArray(doc.items) || !isObject(doc.metadata) || !isObject(doc.metadata.annotations)) continue;
-    const written = doc.metadata.annotations[BACKUP_COUNT_ANNOTATION];
-    if (typeof written !== 'string' || written === String(doc.items.length)) continue;
-    out.push(
-      `${file} (document ${document + 1}): ${BACKUP_KIND} ${String(doc.metadata.name ?? '')}: holds ${doc.items.length} users but was written with ${written} (metadata.annotations.${BACKUP_COUNT_ANNOTATION}): the file was cut short, or users were removed by hand (then set the annotation to the number left)`,
-    );
-  }
-  return out;
-}
-
 async function loadUsers(
   ctx: CliContext,
   paths: string[],
@@ -103,7 +67,7 @@ async function loadUsers(
   for (const w of warnings) ctx.io.stderr(`warning: ${what}: ${w}\n`);
   const checked = validateRecords(records, undefined, where);
   const users = checked.users;
-  const problems = [...unread, ...countMismatches(ctx, objects), ...checked.problems];
+  const problems = [...unread, ...backupCountMismatches(objects, (file) => ctx.io.readFile(file)), ...checked.problems];
   if (problems.length > 0) {
     const inputs = [...(cluster.cluster ?? []), ...(cluster.kubeconfig ? [`--kubeconfig ${cluster.kubeconfig}`] : []), ...paths];
     throw new UsageError(`${what}: invalid permission users in ${inputs.join(', ')}:\n  ${problems.join('\n  ')}`);
