@@ -18,6 +18,8 @@ export interface BuiltPolicySet {
   policies: number;
   /** Non-fatal findings while building (chart value traps), logged once per load. */
   warnings?: readonly string[];
+  /** The policies' keys (`name` or `namespace/name`): a reload logs those added and removed. */
+  names?: readonly string[];
 }
 
 const POLICY_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -102,6 +104,7 @@ export class PolicySource {
     const started = performance.now();
     try {
       const built = await this.#build();
+      const before = this.#current?.names;
       this.#current = built;
       this.#generation++;
       this.#currentGeneration = this.#generation;
@@ -109,7 +112,18 @@ export class PolicySource {
       this.#metrics?.policiesLoaded.set(built.policies);
       this.#metrics?.policyLoadFailing.set(0);
       this.#metrics?.ready.set(1);
-      this.#log?.info({ policies: built.policies, generation: this.#generation, ms: Math.round(performance.now() - started) }, 'policy set loaded');
+      // A policy gone from the sources (a file deleted, a document dropped) is named: it no longer decides anything.
+      const changes: { added?: string[]; removed?: string[] } = {};
+      if (before && built.names) {
+        const now = new Set(built.names);
+        const had = new Set(before);
+        const removed = before.filter((n) => !now.has(n));
+        const added = built.names.filter((n) => !had.has(n));
+        if (removed.length > 0) changes.removed = removed;
+        if (added.length > 0) changes.added = added;
+        if (removed.length > 0) this.#log?.warn({ removed, generation: this.#generation }, 'policies removed from the served set');
+      }
+      this.#log?.info({ policies: built.policies, generation: this.#generation, ms: Math.round(performance.now() - started), ...changes }, 'policy set loaded');
       for (const w of built.warnings ?? []) this.#log?.warn({ generation: this.#generation }, w);
       for (const l of this.#listeners) l();
       return true;

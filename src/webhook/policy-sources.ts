@@ -137,5 +137,5 @@ export async function buildPolicySet(s: PolicySources | readonly string[], opts:
   // Compiled here too: a set that does not compile is refused before any worker sees it. Workers get the
   // cluster context as data in their recipe (see withClusterContext); this engine reads the live provider.
   const engine = kyvernoEngineFromData(data, opts.context);
-  return { engine, recipe: { kind: 'kyverno', data }, policies: loaded.policies.length, warnings: loaded.warnings };
+  return { engine, recipe: { kind: 'kyverno', data }, policies: loaded.policies.length, warnings: loaded.warnings, names: loaded.policies.map(policyKey) };
 }

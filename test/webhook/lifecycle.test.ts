@@ -4,7 +4,7 @@
 // serving certificate is reloaded when Kubernetes swaps the Secret volume's `..data` symlink, and a
 // bad pair keeps the old one; the policy watcher reloads for policy files only.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import { get as httpGet, createServer as createHttpServer } from 'node:http';
 import { Agent, request } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -311,6 +311,26 @@ spec:
       assert.equal(readyz.policies, 2);
       assert.match(readyz.lastError ?? '', /b-label\.yaml/);
       assert.match(await metrics(metricsPort), /podgate_policy_load_failing 1/);
+    } finally {
+      s.kill();
+      await s.exited;
+    }
+  });
+
+  test('a policy file deleted from a watched folder is named in the logs: the set it leaves no longer has that policy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-policies-removed-'));
+    copyFileSync(POLICY, join(dir, 'a-host-path.yaml'));
+    writeFileSync(join(dir, 'b-other.yaml'), readFileSync(POLICY, 'utf8').replace('name: disallow-host-path', 'name: disallow-host-path-b'));
+    const s = startServe(['--mode', 'enforce', '--policy', dir, '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--drain-period', '0s']);
+    try {
+      await ready(s);
+      rmSync(join(dir, 'b-other.yaml'));
+      const loaded = await s.waitFor((l) => l.msg === 'policy set loaded' && l.generation === 2, 15_000);
+      assert.equal(loaded.policies, 1);
+      assert.deepEqual(loaded.removed, ['disallow-host-path-b']);
+      const warned = s.lines().find((l) => l.msg === 'policies removed from the served set');
+      assert.equal(warned?.level, 40);
+      assert.deepEqual(warned?.removed, ['disallow-host-path-b']);
     } finally {
       s.kill();
       await s.exited;
