@@ -262,6 +262,22 @@ describe('TLS certificate hot reload (a Secret volume: ..data symlink swap)', ()
     }
   });
 
+  test('an expired certificate at start is a usage error (exit 2): a replica the API server cannot talk to never turns ready', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-tls-expired-start-'));
+    const old = generateCertificates({ service: 'podgate', namespace: 'a', extraNames: ['127.0.0.1'], now: new Date(Date.now() - 365 * 86_400_000), caDays: 2, certDays: 1 });
+    writeFileSync(join(dir, 'tls.crt'), old.cert);
+    writeFileSync(join(dir, 'tls.key'), old.key);
+    const s = startServe(['--mode', 'enforce', '--policy', POLICY, '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--drain-period', '0s']);
+    try {
+      const first = await Promise.race([s.exited.then((code) => `exited ${code}`), s.waitFor((l) => l.msg === 'listening').then(() => 'listening')]);
+      assert.equal(first, 'exited 2');
+      assert.match(s.stderr(), /--tls-cert \S+tls\.crt: the certificate expired on /);
+    } finally {
+      s.kill();
+      await s.exited;
+    }
+  });
+
   test('a pair that does not match at start is a usage error (exit 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'podgate-tls-bad-'));
     const a = generateCertificates({ service: 'podgate', namespace: 'a' });

@@ -23,6 +23,7 @@ import {
   createLogger,
   createMetrics,
   generateCertificates,
+  expiryProblem,
   keyPairProblem,
   ListenError,
   type PolicySources,
@@ -355,6 +356,10 @@ async function serve(o: ServeOptions & ValidateOptions, ctx: CliContext): Promis
   if (!o.tlsSelfSigned) {
     const problem = keyPairProblem(tls);
     if (problem) throw new UsageError(`--tls-cert ${o.tlsCert} / --tls-key ${o.tlsKey}: ${problem}`);
+    // The API server would refuse every handshake: this replica must not turn ready (a rollout would replace
+    // working replicas with it). A renewal written later is picked up on the next start.
+    const expired = expiryProblem(tls.cert);
+    if (expired) throw new UsageError(`--tls-cert ${o.tlsCert}: ${expired}; the API server refuses it: renew it (podgate certs --force, or your cert-manager Certificate)`);
   }
   const config = filterConfig(o);
   const interval = Number(o.reportInterval);
