@@ -74,7 +74,8 @@ export interface ContextFeed {
 /**
  * The policy source with the cluster context in its recipes: evaluation workers build their engine from
  * plain data, so each context change (debounced) publishes a new generation whose recipe carries the new
- * snapshot. Not ready, and no active set, until the cache has synced.
+ * snapshot. Not ready, and no active set, until the cache has first synced; while a later watch (a reload's new
+ * ConfigMap namespace) has not synced, not ready, and the last published set stays active.
  */
 export function withClusterContext(source: EngineProvider, feed: ContextFeed, debounceMs = 100): EngineProvider & { close(): void } {
   const publish = () => ({ version: feed.provider.version?.() ?? 0, context: feed.provider.snapshot() });
@@ -82,6 +83,7 @@ export function withClusterContext(source: EngineProvider, feed: ContextFeed, de
   let key = '';
   let generation = 0;
   let cached: { generation: number; recipe: EngineRecipe } | undefined;
+  let servedSource: { generation: number; recipe: EngineRecipe } | undefined;
   const listeners = new Set<() => void>();
   const notify = () => {
     for (const l of listeners) l();
@@ -99,8 +101,13 @@ export function withClusterContext(source: EngineProvider, feed: ContextFeed, de
   const unsubscribeSource = source.onChange?.(notify);
   return {
     active() {
-      if (feed.cache && !feed.cache.synced()) return undefined;
-      const a = source.active();
+      // Not synced: nothing before the first sync. Afterwards (a reload made the cache watch a type it cannot
+      // list yet) the policy set last served with a synced cache stays active, with the current context (its
+      // policies need nothing that is missing): a worker started meanwhile (after a budget overrun or a crash)
+      // got no set and denied every review as "not loaded yet", and namespace relabels waited for the sync.
+      const synced = !feed.cache || feed.cache.synced();
+      const a = synced ? source.active() : servedSource;
+      if (synced) servedSource = a;
       if (!a) return undefined;
       const k = `${a.generation}/${published.version}`;
       if (k !== key || !cached) {

@@ -1,7 +1,7 @@
 // `podgate serve --kubeconfig` (its own process) against an API server whose watch streams misbehave:
 // a malformed event must not crash the server; it is logged, the watch restarts, serving goes on.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { ClusterCache, connectKube } from '../../src/cluster/index.js';
 import { type StoredObject, startWatchApiServer, type WatchApiServer } from '../helpers/watch-api-server.js';
 import { podReview } from './helpers.js';
+import { goodPod, HOSTILE_POLICIES, slowLabelPod } from './hostile-reviews.js';
 import { type ServeProcess, startServe } from './serve-process.js';
 
 const POLICY = new URL('../../src/webhook/testdata/disallow-host-path.yaml', import.meta.url).pathname;
@@ -210,6 +211,75 @@ spec:
       assert.equal(stalled?.resource, '/api/v1/namespaces');
       // The first watch asked the API server to end it at the timeout, as client-go does.
       assert.ok(api.seen.some((q) => q.watch && q.path === '/api/v1/namespaces' && q.timeoutSeconds === '1'), 'timeoutSeconds sent');
+    } finally {
+      s.kill();
+      await s.exited;
+      await api.close();
+    }
+  });
+});
+
+describe('serve --kubeconfig after a reload whose ConfigMap namespace cannot be listed', () => {
+  test('a worker replaced meanwhile (budget overrun) decides with the last synced set, not "policies are not loaded yet"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-unsynced-reload-'));
+    copyFileSync(HOSTILE_POLICIES, join(dir, 'hostile.yaml'));
+    writeFileSync(
+      join(dir, 'user-no-host-path.yaml'),
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: user-no-host-path}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: host-path
+    match: {any: [{resources: {kinds: [Pod], namespaceSelector: {matchLabels: {tier: user}}}}]}
+    validate:
+      message: hostPath volumes are not allowed in user namespaces
+      pattern: {spec: {=(volumes): [{X(hostPath): "null"}]}}
+`,
+    );
+    const api = await startWatchApiServer({ [NS]: [ns('team-a', { tier: 'system' })], 'v1 configmaps': [] });
+    // The namespace the new policy reads cannot be listed (an RBAC grant not made yet): never synced.
+    api.failLists('/api/v1/namespaces/locked/configmaps', 1_000_000);
+    const s = startServe(['--mode', 'enforce', '--policy', dir, '--workers', '1', '--eval-timeout', '1s', '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--cluster-retry', '20ms', '--drain-period', '0s', '--kubeconfig', api.kubeconfig]);
+    try {
+      const port = (await s.waitFor((l) => l.msg === 'listening')).port as number;
+      await until('ready', async () => (await get(port, '/readyz')).status === 200);
+      const decide = async (body: string) => (await post(port, body)).response as { allowed: boolean; status?: { message?: string } };
+      assert.equal((await decide(goodPod('before'))).allowed, true);
+      writeFileSync(
+        join(dir, 'registries.yaml'),
+        `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: registries}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: allowed-registry
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    context:
+    - name: registries
+      configMap: {name: registries, namespace: locked}
+    validate:
+      message: "images must come from {{ registries.data.allowed }}"
+      pattern: {spec: {containers: [{image: "{{ registries.data.allowed }}/*"}]}}
+`,
+      );
+      await s.waitFor((l) => l.msg === 'policy set loaded' && l.generation === 2, 15_000);
+      await until('unready while the new ConfigMap namespace does not sync', async () => (await get(port, '/readyz')).status === 503);
+      // A review that outlives its budget while running: its worker is replaced.
+      const overrun = await decide(slowLabelPod('slow'));
+      assert.match(overrun.status?.message ?? '', /did not finish within its 1s budget/);
+      await s.waitFor((l) => l.msg === 'evaluation budget exceeded' && l.phase === 'running');
+      const after = await decide(goodPod('after'));
+      assert.equal(after.allowed, true, after.status?.message);
+      // Namespace changes still reach the set being served: team-a becomes a user namespace.
+      const hostPath = JSON.parse(goodPod('host-path')) as { request: { object: { spec: { volumes: unknown[] } } } };
+      hostPath.request.object.spec.volumes.push({ name: 'h', hostPath: { path: '/etc' } });
+      assert.equal((await decide(JSON.stringify(hostPath))).allowed, true);
+      api.put(NS, ns('team-a', { tier: 'user' }));
+      await until('the relabelled namespace to be enforced', async () => !(await decide(JSON.stringify(hostPath))).allowed);
+      assert.equal((await get(port, '/readyz')).status, 503, 'still unready: the new set is not served');
     } finally {
       s.kill();
       await s.exited;
