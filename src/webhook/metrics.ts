@@ -38,6 +38,11 @@ export interface WebhookMetrics {
   policyReportResultsTrimmed: Counter;
   policyLoadErrors: Counter;
   policyLoadFailing: Gauge;
+  /**
+   * Reads the cluster cache's state at scrape time for `podgate_cluster_watch_failing{resource}`: 1 while the
+   * newest list or watch of a watched type has failed (after the first sync its last objects are served stale).
+   */
+  addClusterStatus(read: () => { resources: readonly { resource: string; state: string; lastError?: string }[] }): void;
   policiesLoaded: Gauge;
   ready: Gauge;
 }
@@ -49,10 +54,14 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
   // tenth of the request's CPU, so verdicts are tallied per key and flushed when scraped.
   const pending = new Map<string, { labels: { policy: string; rule: string; result: string }; n: number }>();
   const sources: ((add: (policy: string, rule: string, result: string, n: number) => void) => void)[] = [];
+  const clusterStatus: (() => { resources: readonly { resource: string; state: string; lastError?: string }[] })[] = [];
   const m: WebhookMetrics = {
     registry,
     addVerdictSource(collect) {
       sources.push(collect);
+    },
+    addClusterStatus(read) {
+      clusterStatus.push(read);
     },
     countVerdictKeys(keys) {
       for (const key of keys) {
@@ -135,6 +144,16 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
     policiesLoaded: new Gauge({ name: 'podgate_policies_loaded', help: 'Policies in the active set', registers: [registry] }),
     ready: new Gauge({ name: 'podgate_ready', help: '1 once a policy set is compiled and served', registers: [registry] }),
   };
+  new Gauge({
+    name: 'podgate_cluster_watch_failing',
+    help: '1 while the newest list or watch of a watched cluster type failed (once synced, its last objects are served stale and it is retried)',
+    labelNames: ['resource'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const read of clusterStatus) for (const r of read().resources) if (r.state !== 'not-served') this.set({ resource: r.resource }, r.state === 'failing' || r.lastError !== undefined ? 1 : 0);
+    },
+  });
   if (opts.defaults) collectDefaultMetrics({ register: registry });
   return m;
 }

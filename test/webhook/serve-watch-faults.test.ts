@@ -2,6 +2,7 @@
 // a malformed event must not crash the server; it is logged, the watch restarts, serving goes on.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,18 @@ function post(port: number, body: string): Promise<{ response: unknown }> {
     });
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+function scrape(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    httpGet(`http://127.0.0.1:${port}/metrics`, (res) => {
+      let t = '';
+      res.on('data', (c) => {
+        t += c;
+      });
+      res.on('end', () => resolve(t));
+    }).on('error', reject);
   });
 }
 
@@ -284,6 +297,27 @@ spec:
       s.kill();
       await s.exited;
       await api.close();
+    }
+  });
+});
+
+describe('serve --kubeconfig when the API server goes away after the cache synced', () => {
+  test('podgate_cluster_watch_failing{resource} turns 1 while the last synced objects are served stale', async () => {
+    const api = await startWatchApiServer({ [NS]: [ns('team-a', { tier: 'user' })] });
+    const s = startServe(['--mode', 'enforce', '--policy', POLICY, '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--no-watch', '--cluster-retry', '20ms', '--drain-period', '0s', '--kubeconfig', api.kubeconfig]);
+    try {
+      const listening = await s.waitFor((l) => l.msg === 'listening');
+      const port = listening.port as number;
+      const metricsPort = listening.metricsPort as number;
+      await until('ready', async () => (await get(port, '/readyz')).status === 200);
+      const failing = async () => /podgate_cluster_watch_failing\{resource="\/api\/v1\/namespaces"\} (\d)/.exec(await scrape(metricsPort))?.[1];
+      assert.equal(await failing(), '0');
+      await api.close();
+      await until('the gauge to say the watch is failing', async () => (await failing()) === '1');
+      assert.equal((await get(port, '/readyz')).status, 200, 'still served from the last synced objects');
+    } finally {
+      s.kill();
+      await s.exited;
     }
   });
 });

@@ -33,6 +33,7 @@ import {
   SERVER_DEFAULTS,
   startWebhookServer,
   type WebhookLogger,
+  type WebhookMetrics,
   type WebhookServer,
   watchTlsFiles,
   type WebhookMode,
@@ -283,7 +284,7 @@ function filterConfig(o: ServeOptions): KyvernoConfig {
  * The admission context of `serve`: a watch cache through --kubeconfig or --in-cluster (Namespaces at once,
  * the ConfigMaps each loaded policy set reads, PolicyExceptions when enabled), plus --exception files.
  */
-async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogger): Promise<{ cache?: ClusterCache; feed?: ContextFeed; build: BuildOptions }> {
+async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogger, metrics: WebhookMetrics): Promise<{ cache?: ClusterCache; feed?: ContextFeed; build: BuildOptions }> {
   if (o.kubeconfig && o.inCluster) throw new UsageError('serve: use either --kubeconfig or --in-cluster');
   if (o.context && !o.kubeconfig) throw new UsageError('serve: --context needs --kubeconfig');
   const features = readExceptionFeatures(ctx.io, o.kyvernoValues, 'serve');
@@ -319,6 +320,7 @@ async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogg
   if (!features.enabled) log.info({}, 'policy exceptions are disabled (features.policyExceptions.enabled is false, the kyverno chart 3.0.9 default): PolicyExceptions are not read, as Kyverno ignores them');
   cache.watch(contextResources(features, []));
   const c = cache;
+  metrics.addClusterStatus(() => c.status());
   const provider = cacheContextProvider(cache, features, files.map((l) => l.object), log);
   return {
     cache,
@@ -384,7 +386,7 @@ async function serve(o: ServeOptions & ValidateOptions, ctx: CliContext): Promis
   const log = createLogger({ level: o.logLevel });
   const metrics = createMetrics({ defaults: true });
   const toCluster = o.kubeconfig !== undefined || o.inCluster === true;
-  const cluster = await clusterContext(o, ctx, log);
+  const cluster = await clusterContext(o, ctx, log, metrics);
   const source = new PolicySource(() => buildPolicySet(sources, cluster.build), { log, metrics });
   // Evaluation workers get the cluster context inside their recipe; without a cache the source serves as is.
   const engine: EngineProvider & { close?(): void } = cluster.feed ? withClusterContext(source, cluster.feed) : source;
