@@ -2,7 +2,8 @@
 // symlink in the volume's directory (and cert-manager rewrites the Secret), so the directories of
 // the two files are watched, not the files, with a poll as a fallback. A changed pair is validated
 // (both parse, the key matches the certificate, the certificate has not expired) before it is swapped
-// in; a bad pair keeps the old one serving, and is logged and counted once per distinct content.
+// in; a bad pair keeps the old one serving, and is logged and counted once per distinct content — after
+// a short settle time, since a writer that replaces one file and then the other is mid-rotation.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -58,13 +59,20 @@ export interface TlsWatchOptions {
   debounceMs?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /**
+   * How long files that do not form a usable pair are given to become one before they are rejected, ms
+   * (default 5000): a writer that replaces the key and then the certificate is mid-rotation, not failing.
+   */
+  settleMs?: number;
 }
 
 /** Watches the certificate and key; returns the function that stops watching, whose `check` reads them now. */
 export function watchTlsFiles(o: TlsWatchOptions): (() => void) & { check(): void } {
   let current = o.current;
   let rejected: string | undefined;
+  let unsettled: string | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let settleTimer: NodeJS.Timeout | undefined;
   const check = () => {
     let pair: TlsPair;
     try {
@@ -74,13 +82,29 @@ export function watchTlsFiles(o: TlsWatchOptions): (() => void) & { check(): voi
       o.log.debug({ err: (err as Error).message }, 'TLS files not readable yet');
       return;
     }
-    if (pair.cert === current.cert && pair.key === current.key) return;
+    if (pair.cert === current.cert && pair.key === current.key) {
+      unsettled = undefined;
+      return;
+    }
     const fingerprint = `${pair.cert}\u0000${pair.key}`;
     if (fingerprint === rejected) return;
     // An expired certificate would turn every API server call into a handshake failure (the failurePolicy
     // then decides every request): the one serving now is kept.
     const problem = keyPairProblem(pair) ?? expiryProblem(pair.cert, o.now?.() ?? new Date());
     if (problem) {
+      if (unsettled !== fingerprint) {
+        // Seen for the first time: the other file may be on its way. Rejected only if it is still this pair.
+        unsettled = fingerprint;
+        const settleMs = o.settleMs ?? 5000;
+        o.log.debug({ cert: o.certFile, key: o.keyFile, err: problem, retryInMs: settleMs }, 'new TLS files do not form a usable pair yet; reading them again shortly');
+        if (settleTimer) clearTimeout(settleTimer);
+        settleTimer = setTimeout(() => {
+          settleTimer = undefined;
+          check();
+        }, settleMs);
+        settleTimer.unref();
+        return;
+      }
       rejected = fingerprint;
       o.metrics.tlsReloads.inc({ result: 'failure' });
       o.log.error({ cert: o.certFile, key: o.keyFile, err: problem }, 'new TLS certificate rejected; keeping the current one');
@@ -89,6 +113,7 @@ export function watchTlsFiles(o: TlsWatchOptions): (() => void) & { check(): voi
     o.apply(pair);
     current = pair;
     rejected = undefined;
+    unsettled = undefined;
     o.metrics.tlsReloads.inc({ result: 'success' });
     let notAfter: string | undefined;
     try {
@@ -120,6 +145,7 @@ export function watchTlsFiles(o: TlsWatchOptions): (() => void) & { check(): voi
   poll?.unref();
   const stop = () => {
     if (timer) clearTimeout(timer);
+    if (settleTimer) clearTimeout(settleTimer);
     if (poll) clearInterval(poll);
     for (const w of watchers) w.close();
   };

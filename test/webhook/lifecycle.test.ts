@@ -236,6 +236,31 @@ describe('TLS certificate hot reload (a Secret volume: ..data symlink swap)', ()
     }
   });
 
+  test('files rewritten one after the other (key, then certificate) are one rotation: no rejection, no failure counted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-tls-inplace-'));
+    const a = generateCertificates({ service: 'podgate', namespace: 'a', extraNames: ['127.0.0.1'] });
+    const b = generateCertificates({ service: 'podgate', namespace: 'b', extraNames: ['127.0.0.1'] });
+    writeFileSync(join(dir, 'tls.crt'), a.cert);
+    writeFileSync(join(dir, 'tls.key'), a.key);
+    const s = startServe(['--mode', 'enforce', '--policy', POLICY, '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--log-level', 'debug', '--drain-period', '0s']);
+    try {
+      const { port, metricsPort } = await ready(s);
+      const { X509Certificate } = await import('node:crypto');
+      // A writer that renews the key first (Vault agent templates, a deploy hook copying two files).
+      writeFileSync(join(dir, 'tls.key'), b.key);
+      const seen = await s.waitFor((l) => l.msg === 'new TLS certificate rejected; keeping the current one' || l.msg === 'new TLS files do not form a usable pair yet; reading them again shortly', 15_000);
+      assert.equal(seen.msg, 'new TLS files do not form a usable pair yet; reading them again shortly');
+      writeFileSync(join(dir, 'tls.crt'), b.cert);
+      await s.waitFor((l) => l.msg === 'TLS certificate reloaded', 15_000);
+      assert.equal(await servedFingerprint(port), new X509Certificate(b.cert).fingerprint256);
+      assert.equal(s.lines().filter((l) => l.msg === 'new TLS certificate rejected; keeping the current one').length, 0);
+      assert.doesNotMatch(await metrics(metricsPort), /podgate_tls_reloads_total\{result="failure"\} [1-9]/);
+    } finally {
+      s.kill();
+      await s.exited;
+    }
+  });
+
   test('an expired certificate is not swapped in: the API server would refuse every handshake', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'podgate-tls-expired-'));
     const a = generateCertificates({ service: 'podgate', namespace: 'a', extraNames: ['127.0.0.1'] });
