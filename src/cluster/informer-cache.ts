@@ -399,9 +399,14 @@ export class ClusterCache {
       // The delay is not reset here: a watch that closes at once would restart at the first delay forever.
       // It is reset once a watch has run a while (#failed).
       entry.state = { resource: entry.path, state: 'synced', objects: informer.list().length };
-      if (!entry.everSynced) this.#o.log?.info({ resource: entry.path, objects: informer.list().length }, 'cluster cache synced');
-      entry.everSynced = true;
-      this.#changed();
+      // The first sync is a change (readiness, the first context). A restart resumes from the resourceVersion:
+      // what changed meanwhile arrives as events (a relist after 410 too), so the restart itself is none — it
+      // bumped the version, and every worker rebuilt its engine at each watch restart (every 5 minutes a type).
+      if (!entry.everSynced) {
+        this.#o.log?.info({ resource: entry.path, objects: informer.list().length }, 'cluster cache synced');
+        entry.everSynced = true;
+        this.#changed();
+      }
     }
   }
 

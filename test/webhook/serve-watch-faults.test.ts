@@ -138,6 +138,30 @@ describe('the cluster cache (what serve keeps) restarts watches with backoff', (
     }
   });
 
+  test('a watch resumed from its resourceVersion with nothing new is no change (no new generation for the workers to rebuild)', async () => {
+    const api = await startWatchApiServer({ [NS]: [ns('team-a', { tier: 'user' })] });
+    api.watchMode = 'close';
+    let changes = 0;
+    const cache = await ClusterCache.create(await connectKube({ kubeconfig: api.kubeconfig }), { retryMs: 10, maxRetryMs: 20, onChange: () => changes++ });
+    try {
+      cache.watch([{ kind: 'Namespace', apiVersion: 'v1', resource: 'namespaces' }]);
+      await until('synced', () => cache.synced());
+      const version = cache.version();
+      const after = changes;
+      const watches = api.seen.filter((x) => x.watch).length;
+      await until('five more watch requests', () => api.seen.filter((x) => x.watch).length >= watches + 5);
+      assert.equal(cache.version(), version, 'the objects did not change');
+      assert.equal(changes, after);
+      // A real change still counts.
+      api.watchMode = 'stream';
+      api.put(NS, ns('team-a', { tier: 'system' }));
+      await until('the change', () => cache.version() > version);
+    } finally {
+      await cache.close();
+      await api.close();
+    }
+  });
+
   test('after a watch that lasted a while the delay starts again from the first', async () => {
     const api = await startWatchApiServer({ [NS]: [ns('team-a', { tier: 'user' })] });
     api.watchMode = 'close';
