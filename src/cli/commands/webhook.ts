@@ -149,7 +149,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--context <name>', 'kubeconfig context for --kubeconfig')
     .option('--in-cluster', "use the pod's service account (in-cluster config) instead of --kubeconfig, for both")
     .option('--kyverno-values <file>', "the kyverno chart's values file (features.policyExceptions; chart 3.0.9 defaults when absent)")
-    .option('--exception <file>', 'Kyverno PolicyException file or folder, in effect when --kyverno-values enables them (repeatable)', collect)
+    .option('--exception <file>', 'Kyverno PolicyException file or folder, in effect when --kyverno-values enables them (repeatable); read once at start: removing an exception from the file takes effect at restart', collect)
     .option('--eval-timeout <duration>', "each review's budget from arrival, queue included (Go duration); on overrun the endpoint's failurePolicy answers", '2s')
     .option('--webhook-timeout <duration>', 'timeoutSeconds of the registered webhooks; --eval-timeout must be below it', '10s')
     .option('--drain-period <duration>', 'on SIGTERM: /readyz 503 and keep serving this long (as a preStop hook would; 0s with a preStop sleep), then finish in-flight requests and exit 0', '5s')
@@ -289,6 +289,7 @@ async function clusterContext(o: ServeOptions, ctx: CliContext, log: WebhookLogg
   if (o.context && !o.kubeconfig) throw new UsageError('serve: --context needs --kubeconfig');
   const features = readExceptionFeatures(ctx.io, o.kyvernoValues, 'serve');
   const files = await readExceptionFiles(ctx.io, o.exception, 'serve');
+  if (files.length > 0) log.info({ exceptions: files.length }, '--exception files are read once, at start: an exception removed from them keeps exempting until podgate restarts (PolicyExceptions in the cluster are watched)');
   if (!o.kubeconfig && !o.inCluster) {
     if (files.length === 0) return { build: {} };
     const fixed = contextFromObjects(ctx.io, files, features, 'serve', false);
