@@ -168,6 +168,35 @@ export function runAudit(input: AuditInput): AuditResult {
     const pod = ownerPods.get(key);
     return pod && !isServerObject(pod) ? applyApiServerDefaults(pod).object : pod;
   };
+  const contextFor = (labels: Readonly<Record<string, string>>) => ({ namespaceLabels: labels, ...extra, ...(input.profile ? { profile: input.profile } : {}) });
+  // A workload's admissions: the mutations applied, and each failing or erroring rule once (but for those
+  // its owner's template already has, which are reported there).
+  const record = (admissions: readonly PairedAdmission[], at: { kind: string; namespace: string; name: string; component: string; labels: Readonly<Record<string, string>>; source: LoadedObject['source'] }, ownerFindings?: ReadonlySet<string>) => {
+    const { kind, namespace, name } = at;
+    const applied = [...new Set(admissions.flatMap((a) => a.mutateResults.filter((m) => m.status === 'pass').map((m) => `${m.policy}/${m.rule}`)))];
+    if (applied.length > 0) res.mutated.push({ kind, namespace, name, rules: applied });
+    const userViolation = input.userNamespaces.get(namespace) !== undefined;
+    let any = false;
+    for (const { policy: p, rule } of findingsOnce(admissions, isFinding)) {
+      if (ownerFindings?.has(`${rule.policy}\u0000${rule.rule}`)) continue;
+      any = true;
+      res.violations.push({
+        kind,
+        namespace,
+        name,
+        policy: rule.policy,
+        rule: rule.rule,
+        message: rule.message,
+        component: at.component,
+        result: rule.status as Violation['result'],
+        action: effectiveAction(p.policy, namespace, at.labels),
+        userViolation,
+        file: at.source.file,
+        line: at.source.line,
+      });
+    }
+    if (any) res.summary.workloadsWithViolations++;
+  };
   const total = workloads.length + custom.length;
   workloads.forEach((w, i) => {
     input.onProgress?.(i + 1, total);
@@ -211,8 +240,8 @@ export function runAudit(input: AuditInput): AuditResult {
         // validates the pod after every mutating webhook: only such findings are reported for it.
         const ownerKey = `${owner.split('/')[0]}/${ns}/${owner.slice(owner.indexOf('/') + 1)}`;
         const template = ownerPod(ownerKey);
-        const ctx = { namespaceLabels: labels, ...extra, ...(input.profile ? { profile: input.profile } : {}) };
-        const fails = (a: PairedAdmission) => findingsOnce([a], (_p, _r, x) => x.status === 'fail' || x.status === 'error').map((f) => `${f.rule.policy}\u0000${f.rule.rule}`);
+        const ctx = contextFor(labels);
+        const fails = (a: PairedAdmission) => findingsOnce([a], isFinding).map((f) => `${f.rule.policy}\u0000${f.rule.rule}`);
         // The owner's template is judged once for all the pods it covers (its namespace, so its context, is theirs).
         ownerFindings = ownerFails.get(ownerKey);
         if (!ownerFindings) {
@@ -237,36 +266,14 @@ export function runAudit(input: AuditInput): AuditResult {
     }
     res.summary.evaluated++;
     const component = recognizeComponent(raw, catalog)?.id ?? 'unknown';
-    const user = input.userNamespaces.get(ns);
-    let any = false;
-    const ctx = { namespaceLabels: labels, ...extra, ...(input.profile ? { profile: input.profile } : {}) };
+    const ctx = contextFor(labels);
     // Admission order: every mutation first, then validation of the mutated object. The controller
     // (unless filtered), then its pods against the policies autogen leaves to them; a pod's result for a
     // rule the controller already failed (as `autogen-<rule>`) is the same finding, said once.
     const admissions: PairedAdmission[] = [];
     if (!filter) admissions.push(admitPaired(input.policies, object, ctx));
     if (template && podPolicies.length > 0) admissions.push(admitPaired(podPolicies, isServerObject(raw) ? template : (podFromTemplate(object) ?? template), ctx));
-    const applied = [...new Set(admissions.flatMap((a) => a.mutateResults.filter((m) => m.status === 'pass').map((m) => `${m.policy}/${m.rule}`)))];
-    if (applied.length > 0) res.mutated.push({ kind: raw.kind, namespace: ns, name, rules: applied });
-    for (const { policy: p, rule } of findingsOnce(admissions, (_p, _r, x) => x.status === 'fail' || x.status === 'error')) {
-      if (ownerFindings?.has(`${rule.policy}\u0000${rule.rule}`)) continue;
-      any = true;
-      res.violations.push({
-        kind: raw.kind,
-        namespace: ns,
-        name,
-        policy: rule.policy,
-        rule: rule.rule,
-        message: rule.message,
-        component,
-        result: rule.status as Violation['result'],
-        action: effectiveAction(p.policy, ns, labels),
-        userViolation: user !== undefined,
-        file: w.source.file,
-        line: w.source.line,
-      });
-    }
-    if (any) res.summary.workloadsWithViolations++;
+    record(admissions, { kind: raw.kind, namespace: ns, name, component, labels, source: w.source }, ownerFindings);
   });
   // Custom controllers' templates: the Pods they create, as Kyverno sees them (created, so defaulted).
   custom.forEach(({ source, pod }, i) => {
@@ -286,28 +293,7 @@ export function runAudit(input: AuditInput): AuditResult {
     if (d.changes.length > 0) res.defaulted.push({ kind: raw.kind, namespace: ns, name, changes: d.changes });
     res.summary.evaluated++;
     const component = recognizeComponent(pod, catalog)?.id ?? 'unknown';
-    const ctx = { namespaceLabels: labels, ...extra, ...(input.profile ? { profile: input.profile } : {}) };
-    const admission = admitPaired(input.policies, d.object, ctx);
-    const applied = [...new Set(admission.mutateResults.filter((m) => m.status === 'pass').map((m) => `${m.policy}/${m.rule}`))];
-    if (applied.length > 0) res.mutated.push({ kind: raw.kind, namespace: ns, name, rules: applied });
-    const found = findingsOnce([admission], (_p, _r, x) => x.status === 'fail' || x.status === 'error');
-    for (const { policy: p, rule } of found) {
-      res.violations.push({
-        kind: raw.kind,
-        namespace: ns,
-        name,
-        policy: rule.policy,
-        rule: rule.rule,
-        message: rule.message,
-        component,
-        result: rule.status as Violation['result'],
-        action: effectiveAction(p.policy, ns, labels),
-        userViolation: input.userNamespaces.get(ns) !== undefined,
-        file: source.source.file,
-        line: source.source.line,
-      });
-    }
-    if (found.length > 0) res.summary.workloadsWithViolations++;
+    record([admitPaired(input.policies, d.object, contextFor(labels))], { kind: raw.kind, namespace: ns, name, component, labels, source: source.source });
   });
   for (const v of res.violations) {
     res.summary.violations++;
@@ -319,6 +305,11 @@ export function runAudit(input: AuditInput): AuditResult {
   }
   res.summary.skipped = res.skipped.length;
   return res;
+}
+
+/** What the audit reports of a rule result: a failure or an error. */
+function isFinding(_policy: unknown, _result: unknown, rule: { status: string }): boolean {
+  return rule.status === 'fail' || rule.status === 'error';
 }
 
 /** The kubelet user that creates a mirror pod (`kubernetes.io/config.mirror` annotation), or undefined. */
