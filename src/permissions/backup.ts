@@ -1,9 +1,10 @@
 // Backup and restore of permission users. A backup is a PermissionUserList holding our records, each
 // with the BCM object it came from (if any) kept verbatim under `source`. Restore validates everything
 // first and changes nothing when any entry is malformed or duplicated; it is idempotent.
+import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import { FieldPath, type FieldError, formatFieldError, type KubeObject, type LoadedObject } from '../kube/index.js';
-import { deepEqual, isObject } from '../util/index.js';
+import { deepEqual, goJsonMarshal, isObject } from '../util/index.js';
 import { isPermissionUserObject, PERMISSION_USER_API, type PermissionUser, parsePermissionUser, userToObject } from './user.js';
 
 /** Kind of a backup file. */
@@ -13,16 +14,29 @@ export const BACKUP_KIND = 'PermissionUserList';
 export const BACKUP_COUNT_ANNOTATION = 'podgate.io/users';
 
 /**
- * Backup lists holding fewer (or more) users than they were written with (`podgate.io/users`): a file cut
- * short after a complete item reads as a valid, smaller backup. The loader hands over list items only, so
- * each list's header is read again from its file (through `readFile`).
+ * Annotation of a backup list: the SHA-256 of its items as written (keys sorted, as Go's json.Marshal writes
+ * them). A file cut inside its last user holds as many users as the count says, one of them changed.
+ */
+export const BACKUP_DIGEST_ANNOTATION = 'podgate.io/users-sha256';
+
+function itemsDigest(items: readonly unknown[]): string {
+  return createHash('sha256').update(goJsonMarshal(items)).digest('hex');
+}
+
+/**
+ * Backup lists whose items are not the ones they were written with: fewer or more users than the count
+ * (`podgate.io/users`; a file cut short after a complete item reads as a valid, smaller backup), or items
+ * whose digest (`podgate.io/users-sha256`) differs (a file cut inside its last user, or edited). A list
+ * without these annotations (a users file restore wrote, or an older backup) is not checked. The loader
+ * hands over list items only, so each list's header is read again from its file (through `readFile`, which
+ * the CLI also answers for `<stdin>`; a file that cannot be read again is not checked).
  */
 export function backupCountMismatches(objects: readonly LoadedObject[], readFile: (file: string) => string): string[] {
   const lists = new Map<string, { file: string; document: number }>();
   // Only lists holding PermissionUser records can be backups: a cluster dump's `kind: List` files (a
   // kubectl -o yaml of thousands of objects) are not read a second time by the full YAML parser.
   for (const l of objects) {
-    if (l.source.item !== undefined && l.source.file !== '<stdin>' && l.object.kind === PERMISSION_USER_API.kind) lists.set(`${l.source.file}\u0000${l.source.document}`, l.source);
+    if (l.source.item !== undefined && l.object.kind === PERMISSION_USER_API.kind) lists.set(`${l.source.file}\u0000${l.source.document}`, l.source);
   }
   const out: string[] = [];
   const docs = new Map<string, unknown[]>();
@@ -38,11 +52,20 @@ export function backupCountMismatches(objects: readonly LoadedObject[], readFile
     }
     const doc = all[document];
     if (!isObject(doc) || doc.kind !== BACKUP_KIND || !Array.isArray(doc.items) || !isObject(doc.metadata) || !isObject(doc.metadata.annotations)) continue;
+    const where = `${file} (document ${document + 1}): ${BACKUP_KIND} ${String(doc.metadata.name ?? '')}`;
     const written = doc.metadata.annotations[BACKUP_COUNT_ANNOTATION];
-    if (typeof written !== 'string' || written === String(doc.items.length)) continue;
-    out.push(
-      `${file} (document ${document + 1}): ${BACKUP_KIND} ${String(doc.metadata.name ?? '')}: holds ${doc.items.length} users but was written with ${written} (metadata.annotations.${BACKUP_COUNT_ANNOTATION}): the file was cut short, or users were removed by hand (then set the annotation to the number left)`,
-    );
+    if (typeof written === 'string' && written !== String(doc.items.length)) {
+      out.push(
+        `${where}: holds ${doc.items.length} users but was written with ${written} (metadata.annotations.${BACKUP_COUNT_ANNOTATION}): the file was cut short, or users were removed by hand (then set the annotation to the number left)`,
+      );
+      continue;
+    }
+    const digest = doc.metadata.annotations[BACKUP_DIGEST_ANNOTATION];
+    if (typeof digest === 'string' && digest !== itemsDigest(doc.items)) {
+      out.push(
+        `${where}: its items are not the ones it was written with (metadata.annotations.${BACKUP_DIGEST_ANNOTATION}): the file was cut short or changed after it was written; restore from an intact copy (or, to accept the file as it is, remove the annotation)`,
+      );
+    }
   }
   return out;
 }
@@ -255,14 +278,18 @@ export function validateRecords(records: readonly KubeObject[], random?: () => n
 }
 
 /**
- * The backup document: records sorted by name, every field kept, and how many (`podgate.io/users`) unless
- * `count` is false (a users file restore writes, which its admin edits by hand).
+ * The backup document: records sorted by name, every field kept, with how many (`podgate.io/users`) and
+ * their digest (`podgate.io/users-sha256`) unless `count` is false (a users file restore writes, which its
+ * admin edits by hand).
  */
 export function makeBackup(users: readonly PermissionUser[], opts: { count?: boolean } = {}): KubeObject {
   // By code point, not localeCompare: the order (and so the file) must not depend on the machine's locale
   // (in Danish, "aa" sorts after "z").
   const items = [...users].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(userToObject);
-  const metadata = opts.count === false ? { name: 'permission-users' } : { name: 'permission-users', annotations: { [BACKUP_COUNT_ANNOTATION]: String(items.length) } };
+  const metadata =
+    opts.count === false
+      ? { name: 'permission-users' }
+      : { name: 'permission-users', annotations: { [BACKUP_COUNT_ANNOTATION]: String(items.length), [BACKUP_DIGEST_ANNOTATION]: itemsDigest(items) } };
   return { apiVersion: PERMISSION_USER_API.apiVersion, kind: BACKUP_KIND, metadata, items } as KubeObject;
 }
 

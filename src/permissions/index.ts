@@ -1,7 +1,7 @@
 // Public surface of permissions/: BCM-style users → namespaces, RBAC, per-user Kyverno policies and
 // PSPs; backup and restore; lint for bypassable confinement.
 export type { UserChange } from './backup.js';
-export { BACKUP_COUNT_ANNOTATION, BACKUP_KIND, backupCountMismatches, collectUserRecords, collectUserRecordsFrom, fromBcmUser, isBcmUserObject, isUserDocument, makeBackup, planRestore, validateRecords } from './backup.js';
+export { BACKUP_COUNT_ANNOTATION, BACKUP_DIGEST_ANNOTATION, BACKUP_KIND, backupCountMismatches, collectUserRecords, collectUserRecordsFrom, fromBcmUser, isBcmUserObject, isUserDocument, makeBackup, planRestore, validateRecords } from './backup.js';
 export type { LintCode, LintFinding } from './lint.js';
 export { lintPolicies } from './lint.js';
 export type { RenderOptions } from './render.js';

@@ -10,6 +10,8 @@ import type { KubeObject } from '../kube/index.js';
 import { collectUserRecords, fromBcmUser, lintPolicies, parsePermissionUser, renderUser, validateRecords } from './index.js';
 
 const td = (f: string) => new URL(`testdata/${f}`, import.meta.url).pathname;
+/** A backup edited by hand, its digest annotation removed as the refusal of an edited backup says to. */
+const handEdited = (backup: string, from: string, to: string) => backup.replace(/^ {4}podgate\.io\/users-sha256: .*\n/m, '').replace(from, to);
 const usersFile = td('users.yaml');
 const records = () => parseAllDocuments(readFileSync(usersFile, 'utf8')).map((d) => d.toJS() as KubeObject);
 
@@ -232,7 +234,7 @@ test('restore --apply never overwrites an earlier .bak; the original stays, comm
   const store = join(dir, 'store.yaml');
   await runCli(['users', 'backup', usersFile, '--out', b1]);
   await runCli(['users', 'backup', usersFile, '--out', store]);
-  const original = `# ORIGINAL\n${readFileSync(store, 'utf8').replace('uid: 1001', 'uid: 1002')}`;
+  const original = `# ORIGINAL\n${handEdited(readFileSync(store, 'utf8'), 'uid: 1001', 'uid: 1002')}`;
   writeFileSync(store, original);
   const first = await runCli(['users', 'restore', b1, '--into', store, '--apply']);
   assert.equal(first.code, 0, first.stderr);
@@ -341,7 +343,7 @@ test('a failed write (full disk) leaves the users file and the backup file as th
   const b1 = join(dir, 'b1.yaml');
   await runCli(['users', 'backup', usersFile, '--out', store]);
   const before = readFileSync(store, 'utf8');
-  writeFileSync(b1, before.replace('uid: 1001', 'uid: 1009'));
+  writeFileSync(b1, handEdited(before, 'uid: 1001', 'uid: 1009'));
   // Writes half of the text, then fails as a full disk does (the .bak copy is written in full).
   const fullDisk = (p: string, t: string) => {
     if (p.endsWith('.bak')) return writeFileSync(p, t);
@@ -553,6 +555,51 @@ test('a backup holding fewer users than it was written with is refused; a users 
   assert.deepEqual(JSON.parse(edited.stdout).map((u: { name: string }) => u.name), ['cmsupport', 'ray', 'ann']);
 });
 
+// Session 8 probe: a backup cut INSIDE its last user still held as many users as its count said. Cut in the
+// middle of a grant (`pathPrefix: /home/ra`), `users restore` would have given ray the host path /home/ra (another
+// user's home); cut before the BCM object kept under `source`, that object was dropped without a word. Both
+// were read as valid, from a file or from stdin (whose count was not checked at all). Backups now carry a
+// digest of their items (`podgate.io/users-sha256`).
+test('a backup cut inside its last user is refused, from a file and from stdin; an intact one is read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const b1 = join(dir, 'b1.yaml');
+  assert.equal((await runCli(['users', 'backup', '--cluster', 'examples/bcm-9.2-k8s-1.24', '--out', b1])).code, 0);
+  const text = readFileSync(b1, 'utf8');
+  assert.match(text, /^ {4}podgate\.io\/users-sha256: [0-9a-f]{64}\n/m);
+  const inGrant = text.slice(0, text.lastIndexOf('pathPrefix: /home/ray') + 'pathPrefix: /home/ra'.length) + '\n';
+  const beforeSource = text.slice(0, text.lastIndexOf('    source:\n'));
+  const cuts: [string, string][] = [
+    ['inside a grant', inGrant],
+    ['before the BCM source', beforeSource],
+  ];
+  for (const [what, cutText] of cuts) {
+    const cut = join(dir, 'cut.yaml');
+    writeFileSync(cut, cutText);
+    for (const argv of [['users', 'list', cut], ['users', 'backup', cut], ['users', 'restore', cut, '--into', join(dir, 'store.yaml')]]) {
+      const r = await runCli(argv);
+      assert.equal(r.code, 2, `${what}: ${argv.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /cut\.yaml \(document 1\): PermissionUserList permission-users: its items are not the ones it was written with \(metadata\.annotations\.podgate\.io\/users-sha256\): the file was cut short or changed/, what);
+    }
+    const piped = await runCli(['users', 'restore', '-', '--into', join(dir, 'store.yaml')], { stdin: cutText });
+    assert.equal(piped.code, 2, `${what} (stdin): ${piped.stdout}${piped.stderr}`);
+    assert.match(piped.stderr, /<stdin> \(document 1\): PermissionUserList permission-users: its items are not the ones/, what);
+  }
+  // A backup cut after a complete item, from stdin: the count is checked there too.
+  const afterItem = text.slice(0, text.indexOf('\n  - apiVersion', text.indexOf('items:') + 10) + 1);
+  const pipedCount = await runCli(['users', 'list', '-'], { stdin: afterItem });
+  assert.equal(pipedCount.code, 2, pipedCount.stderr);
+  assert.match(pipedCount.stderr, /<stdin> \(document 1\): PermissionUserList permission-users: holds 1 users but was written with 2/);
+  // The intact backup is read from a file and from stdin, in YAML and in JSON.
+  for (const [argv, stdin] of [[['users', 'list', b1], undefined], [['users', 'list', '-'], text]] as const) {
+    const r = await runCli([...argv], stdin === undefined ? {} : { stdin });
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const json = await runCli(['-o', 'json', 'users', 'backup', '--cluster', 'examples/bcm-9.2-k8s-1.24']);
+  assert.equal(json.code, 0, json.stderr);
+  const again = await runCli(['users', 'list', '-'], { stdin: json.stdout });
+  assert.equal(again.code, 0, again.stderr);
+});
+
 // Session 7 error-quality probe: hand edits got messages that pointed the wrong way. A grant written as a
 // bare path (as BCM lists them) was "pathPrefix: Invalid value: "/home/ray": must be an absolute path";
 // an unquoted all-digit releaseId (YAML reads a number) "must be 4 to 16 lowercase letters or digits";
@@ -617,7 +664,7 @@ test('restore -o json says applied only of a users file that was written; a fail
   const b1 = join(dir, 'b1.yaml');
   await runCli(['users', 'backup', usersFile, '--out', store]);
   const before = readFileSync(store, 'utf8');
-  writeFileSync(b1, before.replace('uid: 1001', 'uid: 1009'));
+  writeFileSync(b1, handEdited(before, 'uid: 1001', 'uid: 1009'));
   const fail = (when: (p: string) => boolean) => (p: string, t: string) => {
     if (!when(p)) return writeFileSync(p, t);
     writeFileSync(p, t.slice(0, t.length >> 1));

@@ -151,6 +151,22 @@ describe('a users backup cut short (written in place, copied half-way)', () => {
     assert.match(r.stderr, /holds 1 users but was written with 2 \(metadata\.annotations\.podgate\.io\/users\)/);
   });
 
+  test('admit refuses a backup cut inside its last user (the count matches; the digest does not)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-backup-cut-'));
+    const records = join(dir, 'users.yaml');
+    writeFileSync(records, backup([ALICE, RAY]).replace(/^ {2}annotations:\n.*\n/m, ''));
+    const made = await runCli(['users', 'backup', records, '--out', join(dir, 'backup.yaml')]);
+    assert.equal(made.code, 0, made.stderr);
+    const text = readFileSync(join(dir, 'backup.yaml'), 'utf8');
+    // Cut inside ray's grant: /home/ray reads /home/r, and the count still says 2.
+    writeFileSync(join(dir, 'cut.yaml'), `${text.slice(0, text.lastIndexOf('pathPrefix: /home/ray') + 'pathPrefix: /home/r'.length)}\n`);
+    const r = await runCli(['admit', '--users', join(dir, 'cut.yaml'), '--request', data('ray-host-mount-pod-review.yaml')]);
+    assert.equal(r.code, 2, `${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /its items are not the ones it was written with \(metadata\.annotations\.podgate\.io\/users-sha256\)/);
+    const intact = await runCli(['admit', '--users', join(dir, 'backup.yaml'), '--request', data('ray-host-mount-pod-review.yaml')]);
+    assert.notEqual(intact.code, 2, intact.stderr);
+  });
+
   test('serve keeps the last good set when the watched backup is cut short: ray stays confined', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'podgate-backup-serve-'));
     const file = join(dir, 'backup.yaml');

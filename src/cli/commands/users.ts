@@ -52,7 +52,11 @@ async function loadUsers(
 ): Promise<PermissionUser[]> {
   const fromCluster = cluster.cluster || cluster.kubeconfig || cluster.context;
   if (paths.length === 0 && !fromCluster) throw new UsageError(`${what}: give one or more files of PermissionUser records (or --cluster PATH / --kubeconfig FILE)`);
-  const objects = [...(fromCluster ? (await readCluster(ctx.io, cluster, what)).objects : []), ...(paths.length > 0 ? await loadOrFail(ctx.io, paths) : [])];
+  // A backup's count and digest are read again from its text: stdin's is kept for that.
+  let stdinText: string | undefined;
+  const io = { ...ctx.io, readStdin: async () => (stdinText = await ctx.io.readStdin()) };
+  const readAgain = (file: string) => (file === '<stdin>' ? (stdinText ?? '') : ctx.io.readFile(file));
+  const objects = [...(fromCluster ? (await readCluster(ctx.io, cluster, what)).objects : []), ...(paths.length > 0 ? await loadOrFail(io, paths) : [])];
   // Problems name the file, line and document of the record (and items[j] in a backup list).
   const { records, where, problems: unread, warnings } = collectUserRecordsFrom(
     objects.map((l) => l.object),
@@ -67,7 +71,8 @@ async function loadUsers(
   for (const w of warnings) ctx.io.stderr(`warning: ${what}: ${w}\n`);
   const checked = validateRecords(records, undefined, where);
   const users = checked.users;
-  const problems = [...unread, ...backupCountMismatches(objects, (file) => ctx.io.readFile(file)), ...checked.problems];
+  // A record's own problems first; then a list that is not as it was written (cut short, changed).
+  const problems = [...unread, ...checked.problems, ...backupCountMismatches(objects, readAgain)];
   if (problems.length > 0) {
     const inputs = [...(cluster.cluster ?? []), ...(cluster.kubeconfig ? [`--kubeconfig ${cluster.kubeconfig}`] : []), ...paths];
     throw new UsageError(`${what}: invalid permission users in ${inputs.join(', ')}:\n  ${problems.join('\n  ')}`);
