@@ -52,8 +52,9 @@ export async function readCluster(io: CliIO, opts: ClusterOptions, what: string,
   if (opts.cluster) {
     const paths = opts.cluster.map(clusterDumpPath);
     // Dumps take the fast YAML path whatever their size (a folder of many small files too). Nulls are
-    // kept: the migration's normaliser drops them itself and reports each drop.
-    return { objects: await loadOrFail(io, paths, true, { fast: true, dropNulls: false }), source: paths.join(', '), problems: [], notServed: [] };
+    // kept: the migration's normaliser drops them itself and reports each drop. A file cut short is an
+    // error, never a partial object audited as complete.
+    return { objects: await loadOrFail(io, paths, true, { fast: true, dropNulls: false, detectCut: true }), source: paths.join(', '), problems: [], notServed: [] };
   }
   if (opts.kubeconfig || opts.context || io.env.KUBECONFIG) {
     try {

@@ -108,7 +108,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 /** Loads objects from paths; any input error becomes a UsageError listing every problem (exit 2). */
-export async function loadOrFail(io: CliIO, paths: readonly string[], requireName = true, opts: { fast?: boolean; dropNulls?: boolean } = {}): Promise<LoadedObject[]> {
+export async function loadOrFail(io: CliIO, paths: readonly string[], requireName = true, opts: { fast?: boolean; dropNulls?: boolean; detectCut?: boolean } = {}): Promise<LoadedObject[]> {
   const stdin = paths.includes('-') ? await io.readStdin() : undefined;
   const step = progress(io, 'reading', 'objects');
   // The CLI reads what a user gives it as the API server would: a pod needs its spec.

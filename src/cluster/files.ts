@@ -4,7 +4,7 @@
 // the CLI's --max-file-size and --max-total-size.
 import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type InputError, type LoadedObject, type ParseOptions, parseObjects } from '../kube/index.js';
+import { cutEndError, type InputError, type LoadedObject, type ParseOptions, parseObjects } from '../kube/index.js';
 
 /** Objects read plus every input problem. */
 export interface LoadResult {
@@ -175,9 +175,10 @@ function append<T>(to: T[], from: readonly T[]): void {
 /**
  * Loads objects from paths (`-` means stdin text, passed in by the caller). Unless `allowEmpty`, a path that
  * holds no object is an error; with `emptyFileError`, so is each file of a folder that holds none (a file
- * being written: the webhook would otherwise serve a set without its policies).
+ * being written: the webhook would otherwise serve a set without its policies); with `detectCut`, so is a
+ * file whose last object was read from an API server but ends before its status (cut short: cut-end.ts).
  */
-export function loadObjects(paths: readonly string[], opts: ParseOptions & { stdin?: string; allowEmpty?: boolean; emptyFileError?: boolean } = {}): LoadResult {
+export function loadObjects(paths: readonly string[], opts: ParseOptions & { stdin?: string; allowEmpty?: boolean; emptyFileError?: boolean; detectCut?: boolean } = {}): LoadResult {
   const out: LoadResult = { objects: [], errors: [] };
   const { maxFileSize, maxTotalSize } = limits;
   let total = 0;
@@ -185,6 +186,8 @@ export function loadObjects(paths: readonly string[], opts: ParseOptions & { std
     const before = { objects: out.objects.length, errors: out.errors.length };
     if (p === '-') {
       const r = parseObjects(opts.stdin ?? '', '<stdin>', opts);
+      const cut = opts.detectCut && r.errors.length === 0 ? cutEndError(r.objects) : undefined;
+      if (cut) out.errors.push(cut);
       append(out.objects, r.objects);
       append(out.errors, r.errors);
     } else {
@@ -221,6 +224,9 @@ export function loadObjects(paths: readonly string[], opts: ParseOptions & { std
         const already = out.objects.length;
         const r = parseObjects(decoded.text, f, opts.progress ? { ...opts, progress: (k) => opts.progress?.(already + k) } : opts);
         opts.progress?.(already + r.objects.length);
+        // A dump file cut short whose last object still parses (cut-end.ts).
+        const cut = opts.detectCut && r.errors.length === 0 ? cutEndError(r.objects) : undefined;
+        if (cut) out.errors.push(cut);
         append(out.objects, r.objects);
         append(out.errors, r.errors);
         if (opts.emptyFileError && f !== p && r.objects.length === 0 && r.errors.length === 0) {

@@ -7,6 +7,7 @@ export type { KubeObject, LoadedObject, ObjectMeta, Source } from './object.js';
 export { formatSource, objectKey, splitApiVersion } from './object.js';
 export type { InputError, ParseOptions, ParseResult } from './parse.js';
 export { formatInputError, lineAt, parseObjects } from './parse.js';
+export { cutEndError } from './cut-end.js';
 export { checkDepth, checkObjectTypes, jsonDuplicateKey, MAX_DEPTH, normaliseObject } from './input-checks.js';
 export { builtinKind, requestMatchKind } from './resources.js';
 export type { ContainerRef, PodBearingKind, PodView } from './pod-spec.js';

@@ -246,6 +246,10 @@ function checkObject(v: unknown, opts: ParseOptions, prefix: string): Omit<Input
   }
   for (const f of ['apiVersion', 'kind'] as const) {
     if (v[f] === undefined || v[f] === null || v[f] === '') {
+      // kubectl prints a List's kind after its items: one cut inside its items has none.
+      if (f === 'kind' && prefix === '' && Array.isArray(v.items)) {
+        return { code: 'MISSING_FIELD', field: 'kind', message: 'missing required field "kind" in a document with items: kubectl prints a List\'s "kind: List" after its items, so the file looks cut inside them (a full disk, an interrupted copy); dump it again' };
+      }
       return { code: 'MISSING_FIELD', field: `${prefix}${f}`, message: `missing required field "${f}"` };
     }
     if (typeof v[f] !== 'string') {
