@@ -81,7 +81,8 @@ export interface AuditInput {
   context?: ClusterContext;
 }
 
-function ownerIn(o: KubeObject, present: ReadonlySet<string>): string | undefined {
+/** The controller of `o` among the `present` workloads (`Kind/namespace/name`), as `Kind/name`, or undefined. */
+export function ownerIn(o: KubeObject, present: ReadonlySet<string>): string | undefined {
   const refs = o.metadata.ownerReferences;
   if (!Array.isArray(refs)) return undefined;
   for (const r of refs) {

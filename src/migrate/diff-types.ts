@@ -54,5 +54,10 @@ export interface DiffResult {
    * `skipped` says why PSP was not compared (no PodSecurityPolicy objects); the counts are then 0.
    * `undecidable` is set when PSP is in use but the input cannot say what it decides (no RBAC bindings).
    */
-  summary: { breakage: number; regression: number; same: number; total: number; skipped?: string; undecidable?: true };
+  summary: { breakage: number; regression: number; same: number; total: number; skipped?: string; undecidable?: true; notCompared?: number };
+  /**
+   * Pods whose creator cannot be known (a controller of a kind podgate does not model, missing from the
+   * input): PSP's decision today is unknown. Present only when there are some; `summary.notCompared` counts them.
+   */
+  notCompared?: { kind: string; namespace: string; name: string; reason: string }[];
 }

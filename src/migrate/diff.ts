@@ -6,7 +6,8 @@ import { type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyv
 import { type ClusterSnapshot, FieldPath, formatFieldError, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
 import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
 import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
-import { filteredBy, webhookSkipsNamespace } from '../kyverno/config/index.js';
+import { excludedRequester, filteredBy, webhookSkipsNamespace } from '../kyverno/config/index.js';
+import { customPodTemplates, ownerIn } from './audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, recognizeComponent } from './components.js';
 import { applyApiServerDefaults, isServerObject, podAtAdmission, syncSeccompFields } from './defaulting.js';
 import type { Creator, DiffEntry, DiffResult, KyvernoDecision, PspDecision } from './diff-types.js';
@@ -27,12 +28,38 @@ const CONTROLLER_SA: Record<string, string> = {
   CronJob: 'job-controller',
 };
 
-/** Who creates the pods of a workload, as PSP authorises it. */
-export function creatorOf(o: KubeObject, userNamespaces: ReadonlyMap<string, UserNamespace>): Creator {
+const controllerCreator = (sa: string, via = ''): Creator => ({
+  user: `system:serviceaccount:kube-system:${sa}`,
+  groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
+  via: `controller service account ${sa} (kube-controller-manager)${via}`,
+});
+
+/** The controller reference of an object (`controller: true`), if any. */
+function controllerRef(o: KubeObject) {
+  return o.metadata.ownerReferences?.find((r) => r.controller === true);
+}
+
+/**
+ * Who creates the pods of a workload, as PSP authorises it. A Pod with a controller is created by that
+ * controller (a built-in one's service account; the kubelet for a mirror pod, owned by its Node); undefined
+ * when the controller is of a kind podgate does not model (its service account is not known).
+ */
+export function creatorOf(o: KubeObject, userNamespaces: ReadonlyMap<string, UserNamespace>): Creator;
+export function creatorOf(o: KubeObject, userNamespaces: ReadonlyMap<string, UserNamespace>, ownerAware: true): Creator | undefined;
+export function creatorOf(o: KubeObject, userNamespaces: ReadonlyMap<string, UserNamespace>, ownerAware = false): Creator | undefined {
   const ns = o.metadata.namespace ?? 'default';
   const sa = CONTROLLER_SA[o.kind];
-  if (sa) {
-    return { user: `system:serviceaccount:kube-system:${sa}`, groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'], via: `controller service account ${sa} (kube-controller-manager)` };
+  if (sa) return controllerCreator(sa);
+  const ref = o.kind === 'Pod' && ownerAware ? controllerRef(o) : undefined;
+  if (ref) {
+    const owner = `${String(ref.kind)}/${String(ref.name)}`;
+    const refSa = CONTROLLER_SA[String(ref.kind)];
+    if (refSa) return controllerCreator(refSa, `, for its controller ${owner}`);
+    if (ref.kind === 'Node') {
+      const node = (o.spec as { nodeName?: unknown } | undefined)?.nodeName;
+      return { user: `system:node:${typeof node === 'string' ? node : String(ref.name)}`, groups: ['system:nodes', 'system:authenticated'], via: `the kubelet of ${owner} (mirror pod)` };
+    }
+    return undefined;
   }
   const owner = userNamespaces.get(ns);
   // A member of the group: whatever the group (and every authenticated user) may use; no User binding
@@ -208,7 +235,8 @@ function pspOfWorkload(raw: KubeObject, snapshot: ClusterSnapshot, userNamespace
   // PSP sees the pod as created: with the ServiceAccount plugin's token volume and without the seccomp
   // sync that follows admission (podAtAdmission); Kyverno's side keeps the stored object.
   const pspPod = podAtAdmission(raw, serviceAccountsOf(snapshot)) ?? pod;
-  const creator = creatorOf(raw, userNamespaces);
+  const creator = creatorOf(raw, userNamespaces, true);
+  if (!creator) return undefined;
   return { object, pod, pspPod, creator, decision: pspDecision(pspPod, snapshot, creator) };
 }
 
@@ -235,14 +263,30 @@ export function runDiff(input: DiffInput): DiffResult {
   }
   const catalog = input.catalog ?? BUILTIN_COMPONENTS;
   const entries: DiffEntry[] = [];
+  const notCompared: NonNullable<DiffResult['notCompared']> = [];
+  // Controllers are compared through their templates, so the objects they own are left out, but only when
+  // the controller is in the input: a pod whose ReplicaSet or Job is missing is compared as a Pod.
+  const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  const present = new Set([...input.snapshot.workloads, ...customPodTemplates(input.snapshot).map((c) => c.source)].map((w) => keyOf(w.object)));
   let done = 0;
   for (const w of input.snapshot.workloads) {
     input.onProgress?.(++done, input.snapshot.workloads.length);
     const raw = w.object;
-    if (raw.kind === 'ReplicaSet' && raw.metadata.ownerReferences?.length) continue;
-    if (raw.kind === 'Pod' && raw.metadata.ownerReferences?.some((r) => r.controller === true)) continue;
+    if (raw.kind === 'ReplicaSet' && ownerIn(raw, present)) continue;
+    if (raw.kind === 'Pod' && ownerIn(raw, present)) continue;
     const today = pspOfWorkload(raw, input.snapshot, input.userNamespaces);
-    if (!today) continue;
+    if (!today) {
+      const ref = raw.kind === 'Pod' ? controllerRef(raw) : undefined;
+      if (ref && podFromTemplate(raw)) {
+        notCompared.push({
+          kind: raw.kind,
+          namespace: raw.metadata.namespace ?? 'default',
+          name: raw.metadata.name ?? '',
+          reason: `its controller ${String(ref.kind)}/${String(ref.name)} (${String(ref.apiVersion)}) is not in the input and creates its pods with a service account podgate cannot know, so which PSP admits them today is unknown`,
+        });
+      }
+      continue;
+    }
     const { object, pod, pspPod, creator } = today;
     const ns = raw.metadata.namespace ?? 'default';
     const name = raw.metadata.name ?? '';
@@ -252,10 +296,12 @@ export function runDiff(input: DiffInput): DiffResult {
     const labels = namespaceLabels(input.snapshot, ns);
     // A namespace the webhooks' selector leaves out is never sent to Kyverno: controller and pods pass.
     const unsent = webhookSkipsNamespace(input.kyvernoConfig, labels) !== undefined;
-    const filtered = unsent || filteredBy(input.kyvernoConfig, raw.kind, ns, name) !== undefined;
+    // A mirror pod's requests come from the kubelet, which Kyverno's excludeGroups (system:nodes) may skip.
+    const kubelet = creator.user.startsWith('system:node:') && excludedRequester(input.kyvernoConfig, creator.user, creator.groups);
+    const filtered = unsent || kubelet || filteredBy(input.kyvernoConfig, raw.kind, ns, name) !== undefined;
     // The controller (unless filtered), then the pods it creates against the policies autogen leaves to
     // them, or all of them when the controller is filtered (pod-admission.ts).
-    const podPolicies = unsent || raw.kind === 'Pod' || filteredBy(input.kyvernoConfig, 'Pod', ns, pod.metadata.name ?? '') ? [] : filtered ? input.policies : podOnlyPolicies(input.policies, raw.kind);
+    const podPolicies = unsent || kubelet || raw.kind === 'Pod' || filteredBy(input.kyvernoConfig, 'Pod', ns, pod.metadata.name ?? '') ? [] : filtered ? input.policies : podOnlyPolicies(input.policies, raw.kind);
     const ctx = {
       namespaceLabels: labels,
       ...(input.profile ? { profile: input.profile } : {}),
@@ -296,9 +342,11 @@ export function runDiff(input: DiffInput): DiffResult {
     }
     entries.push({ kind: raw.kind, namespace: ns, name, component: recognizeComponent(raw, catalog)?.id ?? 'unknown', creator, psp, kyverno, class: cls, lostFields: [...lost].sort() });
   }
-  const summary = { breakage: 0, regression: 0, same: 0, total: entries.length };
+  const summary: DiffResult['summary'] = { breakage: 0, regression: 0, same: 0, total: entries.length };
   for (const e of entries) summary[e.class]++;
-  return { entries, summary };
+  if (notCompared.length === 0) return { entries, summary };
+  summary.notCompared = notCompared.length;
+  return { entries, summary, notCompared };
 }
 
 /**

@@ -62,7 +62,12 @@ export function formatDiff(d: DiffResult, all: boolean): string {
     }
     out.push('');
   }
-  out.push(`${d.summary.total} workloads: ${d.summary.breakage} breakages, ${d.summary.regression} regressions, ${d.summary.same} same`);
+  if (d.notCompared?.length) {
+    out.push('NOT COMPARED (who creates them is unknown, so what PSP decides today is too):');
+    for (const n of d.notCompared) out.push(`  ${n.kind}/${n.namespace}/${n.name}: ${n.reason}`);
+    out.push('');
+  }
+  out.push(`${d.summary.total} workloads: ${d.summary.breakage} breakages, ${d.summary.regression} regressions, ${d.summary.same} same${d.summary.notCompared ? `; ${d.summary.notCompared} not compared` : ''}`);
   return `${out.join('\n')}\n`;
 }
 
