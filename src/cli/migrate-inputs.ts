@@ -199,6 +199,7 @@ export function computeFor(m: MigrationInputs, a: AuditResult): ExceptionPlan {
     catalog: m.catalog,
     pspDenied: pspDeniesToday(m.snapshot, m.userNamespaces, violating),
     laterNeeds: laterNeedsOf(m),
+    terminating: terminatingNamespaces(m),
   });
   for (const v of m.valuesTexts) {
     for (const r of requesterExcludes(v.text)) {
@@ -206,6 +207,11 @@ export function computeFor(m: MigrationInputs, a: AuditResult): ExceptionPlan {
     }
   }
   return plan;
+}
+
+/** The namespaces of the input being deleted, with why. */
+export function terminatingNamespaces(m: MigrationInputs): Map<string, string> {
+  return new Map(m.snapshot.namespaces.flatMap((n) => (n.terminating ? [[n.name, n.terminating] as const] : [])));
 }
 
 /** A Kubernetes version podgate can plan for, with the verified Kyverno and charts the plan installs. */
@@ -364,6 +370,7 @@ export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, o
     profile: m.profile,
     exceptions: m.context.exceptions,
     pspAdmitted: pspAdmittedPods(m.snapshot),
+    terminatingNamespaces: terminatingNamespaces(m),
     kyvernoConfig: m.kyvernoConfig,
     kyvernoPods: { workloads: kyvernoWorkloads(m).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ...(kyvernoAdmitting ? { psp: kyvernoAdmitting } : {}) },
     unsentUserNamespaces: unsentUserNamespaces(m),

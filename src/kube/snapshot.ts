@@ -8,6 +8,8 @@ export interface NamespaceInfo {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   source?: LoadedObject['source'];
+  /** Why the namespace is being deleted (`deletionTimestamp …`, `status.phase Terminating`), when it is. */
+  terminating?: string;
 }
 
 /** Everything read from a dump or a live cluster, grouped by role. */
@@ -48,6 +50,10 @@ export function buildSnapshot(objects: readonly LoadedObject[]): ClusterSnapshot
         annotations: { ...(o.metadata.annotations ?? {}) },
         source: lo.source,
       };
+      const deleted = (o.metadata as { deletionTimestamp?: unknown }).deletionTimestamp;
+      const phase = (o.status as { phase?: unknown } | undefined)?.phase;
+      if (deleted !== undefined && deleted !== null) ns.terminating = `deletionTimestamp ${String(deleted)}`;
+      else if (phase === 'Terminating') ns.terminating = 'status.phase Terminating';
       if (!seen.has(ns.name)) {
         seen.set(ns.name, ns);
         snap.namespaces.push(ns);

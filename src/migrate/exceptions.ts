@@ -39,12 +39,18 @@ export function computeExceptions(
      * (components' laterPodsNeed, e.g. local-path-provisioner's helper pods mount hostPath).
      */
     laterNeeds?: ReadonlyMap<string, string>;
+    /**
+     * Namespaces being deleted, with why: no exclusion is made there (it would outlive the namespace and
+     * exempt whatever is created later under the same name).
+     */
+    terminating?: ReadonlyMap<string, string>;
   },
 ): ExceptionPlan {
   const catalog = opts.catalog ?? BUILTIN_COMPONENTS;
   const plan: ExceptionPlan = { exceptions: {}, additions: new Map(), userViolations: [], deniedToday: [], deniedTodayWarnings: [], warnings: [] };
   const comments = new Map<string, Set<string>>();
   const warnedDenied = new Set<string>();
+  const dying = new Map<string, Set<string>>();
   for (const v of audit.violations) {
     if (v.userViolation) {
       plan.userViolations.push(v);
@@ -60,6 +66,11 @@ export function computeExceptions(
       continue;
     }
     if (!opts.chartPolicies.has(v.policy)) continue;
+    if (opts.terminating?.has(v.namespace)) {
+      const ws = dying.get(v.namespace) ?? new Set<string>();
+      dying.set(v.namespace, ws.add(workload));
+      continue;
+    }
     const existing = opts.existing.get(v.policy);
     if (existing && [...existing].some((p) => wildcardMatch(p, v.namespace))) continue;
     if (!plan.exceptions[v.policy]) plan.exceptions[v.policy] = [];
@@ -74,7 +85,7 @@ export function computeExceptions(
   // switch, they would break the component (a PVC that is never provisioned).
   for (const [key, component] of opts.laterNeeds ?? []) {
     const [policy, ns] = key.split('\u0000') as [string, string];
-    if (!opts.chartPolicies.has(policy) || opts.userNamespaces.has(ns)) continue;
+    if (!opts.chartPolicies.has(policy) || opts.userNamespaces.has(ns) || opts.terminating?.has(ns)) continue;
     if ([...(opts.existing.get(policy) ?? [])].some((p) => wildcardMatch(p, ns))) continue;
     if (!plan.exceptions[policy]) plan.exceptions[policy] = [];
     const list = plan.exceptions[policy]!;
@@ -82,6 +93,9 @@ export function computeExceptions(
     if (!comments.has(key)) comments.set(key, new Set());
     const comp = catalog.find((c) => c.id === component)?.comment ?? component;
     comments.get(key)!.add(`${comp} (pods it creates later)`);
+  }
+  for (const [ns, ws] of dying) {
+    plan.warnings.push(terminatingWarning(ns, opts.terminating?.get(ns) ?? '', [...ws]));
   }
   for (const [policy, nss] of Object.entries(plan.exceptions)) {
     plan.additions.set(
@@ -105,6 +119,11 @@ export function computeExceptions(
   return plan;
 }
 
+/** The warning for the violating workloads of a namespace being deleted, which get no exclusion. */
+export function terminatingWarning(namespace: string, why: string, workloads: readonly string[]): string {
+  return `namespace ${namespace} is being deleted (${why}): no exclusion is made for it (one would outlive it and exempt whatever anyone with namespace-create rights creates later under that name); its violating workloads ${workloads.join(', ')} are not exempted, and no pod can be created there until it is gone (NamespaceLifecycle)`;
+}
+
 /** Autogen rule names a workload kind is checked under. */
 function ruleNamesFor(kind: string, rule: string): string[] {
   if (kind === 'Pod') return [rule];
@@ -118,10 +137,11 @@ function ruleNamesFor(kind: string, rule: string): string[] {
  * `features.policyExceptions.enabled=true` and put them in the namespace given by
  * `features.policyExceptions.namespace`); kyverno.io/v2beta1 from Kyverno 1.11.
  */
-export function policyExceptions(audit: AuditResult, exceptionNamespace = 'kyverno', apiVersion = 'kyverno.io/v2alpha1'): KubeObject[] {
+export function policyExceptions(audit: AuditResult, exceptionNamespace = 'kyverno', apiVersion = 'kyverno.io/v2alpha1', terminating: ReadonlyMap<string, string> = new Map()): KubeObject[] {
   const byWorkload = new Map<string, Violation[]>();
   for (const v of audit.violations) {
-    if (v.userViolation) continue;
+    // A namespace being deleted gets none (computeExceptions says why).
+    if (v.userViolation || terminating.has(v.namespace)) continue;
     const k = `${v.kind}/${v.namespace}/${v.name}`;
     byWorkload.set(k, [...(byWorkload.get(k) ?? []), v]);
   }

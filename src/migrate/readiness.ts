@@ -78,6 +78,8 @@ export interface ReadinessInput {
   unsentUserNamespaces?: readonly string[];
   /** Pods of the input PSP admitted (`kubernetes.io/psp`), by workload (`Kind/namespace/name`): see pspAdmittedPods. */
   pspAdmitted?: ReadonlyMap<string, { pod: string; psp: string }>;
+  /** Namespaces being deleted (no exclusion is made there), with why. */
+  terminatingNamespaces?: ReadonlyMap<string, string>;
 }
 
 /** The pod every chart profile refuses, in a namespace no values name: the check that the policies check pods. */
@@ -217,7 +219,12 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
   for (const [w, rules] of byWorkload) {
     const rs = [...new Set(rules)].join(', ');
     const admittedPod = i.pspAdmitted?.get(w);
-    if (refusedToday.has(w) && admittedPod) {
+    const dying = i.terminatingNamespaces?.get(w.split('/')[1] ?? '');
+    if (dying !== undefined) {
+      // No exclusion on purpose (exceptions.ts); the API server creates no pod in a namespace being deleted
+      // (NamespaceLifecycle), so nothing running today is refused at the switch.
+      warnings.push(`system workload ${w} still violates ${rs}: its namespace is being deleted (${dying}), so no exclusion was made and none is needed (no pod can be created there until it is gone; one re-created under that name is checked like any new namespace)`);
+    } else if (refusedToday.has(w) && admittedPod) {
       // The input's RBAC says PSP refuses it, yet PSP admitted its pod: a role or binding is missing from
       // the input (or was changed since), and no exclusion was made for a workload that runs today.
       blockers.push(

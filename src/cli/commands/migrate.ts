@@ -22,7 +22,7 @@ import { readValuesFile } from '../validate-input.js';
 import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import { auditPolicyReports, auditSarif, auditTable } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
-import { auditChartFor, auditInputs, auditJson, baseValuesText, buildReport, unsentUserNamespaces, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, unneededFor } from '../migrate-inputs.js';
+import { auditChartFor, auditInputs, auditJson, baseValuesText, buildReport, unsentUserNamespaces, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, terminatingNamespaces, unneededFor } from '../migrate-inputs.js';
 import { registerUpgrade } from './upgrade.js';
 import { yamlStream } from './users.js';
 import { toYamlText } from '../../kube/index.js';
@@ -93,7 +93,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         const features = readExceptionFeatures(ctx.io, opts.kyvernoValues, 'migrate exceptions');
         // The PolicyException version the profile's Kyverno serves (1.12.5's CRD no longer serves v2alpha1).
         const apiVersion = m.profile.exceptionApiVersions[0]!;
-        text = yamlStream(policyExceptions(a, features.namespace || 'kyverno', apiVersion));
+        text = yamlStream(policyExceptions(a, features.namespace || 'kyverno', apiVersion, terminatingNamespaces(m)));
         writePolicyExceptionValues(ctx, opts, features.enabled);
       } else {
         const base = m.valuesTexts[0]?.text ?? '';
@@ -254,6 +254,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           ...(m.cluster.serverVersion ? { serverVersion: m.cluster.serverVersion } : {}),
           exceptions: m2.context.exceptions,
           pspAdmitted: pspAdmittedPods(m.snapshot),
+          terminatingNamespaces: terminatingNamespaces(m),
           kyvernoConfig: m2.kyvernoConfig,
           kyvernoPods: { workloads: kyvernoWorkloads(m).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ...(kyvernoAdmitting ? { psp: kyvernoAdmitting } : {}) },
           unsentUserNamespaces: unsentUserNamespaces(m2),
