@@ -352,9 +352,8 @@ export function diffInputs(m: MigrationInputs, io?: CliIO): DiffResult {
 /** Everything the HTML report shows, computed from the inputs. */
 export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, opts: { cluster?: string[] }): MigrationReport {
   const audit = auditInputs(io, m);
-  const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
   // Whether any PSP admits them at all (after its defaults): the plan cannot be carried out otherwise.
-  const kyvernoAdmitting = kyvernoPsp ?? findPspAdmitting(kyvernoWorkloads(m), m.snapshot, true);
+  const kyvernoAdmitting = kyvernoPspOf(m);
   const plan = planFor(target, { kyvernoPsp: kyvernoAdmitting, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.map(shellQuote).join(' ')}` : '--kubeconfig ~/.kube/config' });
   const exceptions = computeFor(m, audit);
   const diff = diffInputs(m, io);
@@ -404,7 +403,16 @@ export function reportOf(source: string, audit: AuditResult, exceptions: Excepti
 }
 
 /** Kyverno's own controllers in the snapshot (they need a PSP while PSP still enforces). */
-export function kyvernoWorkloads(m: MigrationInputs) {
+export function kyvernoWorkloads(m: { snapshot: ClusterSnapshot }) {
   return m.snapshot.workloads.map((w) => w.object).filter((o) => o.metadata.namespace === 'kyverno' && o.kind !== 'Pod' && o.kind !== 'ReplicaSet');
+}
+
+/**
+ * The PSP the plan grants Kyverno's own pods: the least privileged one admitting them unchanged, else one
+ * admitting them after its defaults (undefined: none does). The same for `migrate run`, `report` and `plan`.
+ */
+export function kyvernoPspOf(m: { snapshot: ClusterSnapshot }): string | undefined {
+  const workloads = kyvernoWorkloads(m);
+  return findPspAdmitting(workloads, m.snapshot) ?? findPspAdmitting(workloads, m.snapshot, true);
 }
 

@@ -125,6 +125,15 @@ export function notEnforcing(policies: readonly CompiledPolicy[]): string[] {
   return out;
 }
 
+/**
+ * The blocker when the plan installs Kyverno while PSP enforces (no unenforced window) and no PSP of the
+ * cluster admits its pods, or undefined. Shared by `migrate run` and `migrate plan --cluster`.
+ */
+export function kyvernoPodsBlocker(kubernetes: string, psps: number, kyvernoPods: ReadinessInput['kyvernoPods']): string | undefined {
+  if (psps === 0 || pspRemoved(kubernetes) || !kyvernoPods || kyvernoPods.workloads.length === 0 || kyvernoPods.psp !== undefined) return undefined;
+  return `no PodSecurityPolicy of the cluster admits Kyverno's own pods as they are (${kyvernoPods.workloads.join(', ')}): the plan installs Kyverno while PSP still enforces, so its pods would be refused and the plan's PSP grant names no policy; create a PSP that admits them (their seccomp profile, volumes and user) first`;
+}
+
 /** Judges readiness. Blockers: failed reads, values that do not enforce, system violations and breakages left. */
 export function judgeReadiness(i: ReadinessInput): Readiness {
   const blockers: string[] = [];
@@ -149,12 +158,8 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
   if (psps > 0 && pspRemoved(i.kubernetes)) {
     blockers.push(`the cluster input holds ${psps} PodSecurityPolicies, which Kubernetes ${i.kubernetes} no longer has (removed in 1.25): if the cluster runs 1.24 or older, pass its version (--kubernetes); if it already runs ${i.kubernetes}, the input is older than the cluster, or PSP stopped enforcing at the upgrade and pods have been admitted unchecked since`);
   }
-  // The plan installs Kyverno while PSP enforces (no unenforced window): its pods need a PSP that admits them.
-  if (psps > 0 && !pspRemoved(i.kubernetes) && i.kyvernoPods && i.kyvernoPods.workloads.length > 0 && i.kyvernoPods.psp === undefined) {
-    blockers.push(
-      `no PodSecurityPolicy of the cluster admits Kyverno's own pods as they are (${i.kyvernoPods.workloads.join(', ')}): the plan installs Kyverno while PSP still enforces, so its pods would be refused and the plan's PSP grant names no policy; create a PSP that admits them (their seccomp profile, volumes and user) first`,
-    );
-  }
+  const kyvernoPods = kyvernoPodsBlocker(i.kubernetes, psps, i.kyvernoPods);
+  if (kyvernoPods) blockers.push(kyvernoPods);
   const chartWarnings = i.chartWarnings ?? [];
   if (!i.chartPolicies.some((p) => p.rules.some((r) => r.validate !== undefined))) {
     const why = chartWarnings.length > 0 ? ` (${chartWarnings.join('; ')})` : '';

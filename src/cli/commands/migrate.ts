@@ -4,13 +4,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { convertPsps } from '../../migrate/convert.js';
-import { findPspAdmitting, pspAdmittedPods } from '../../migrate/diff.js';
+import { pspAdmittedPods } from '../../migrate/diff.js';
 import { enablePolicyExceptions, keepPolicyExceptionsOff } from '../../migrate/exception-values.js';
 import { policyExceptions } from '../../migrate/exceptions.js';
 import { pruneExcludes } from '../../migrate/least-privilege.js';
 import { compareValues, formatAudit, formatDiff } from '../../migrate/format.js';
 import { defaultKyvernoChartValues, formatPlan, pspRemoved } from '../../migrate/plan.js';
-import { formatReadiness, judgeReadiness } from '../../migrate/readiness.js';
+import { formatReadiness, judgeReadiness, kyvernoPodsBlocker } from '../../migrate/readiness.js';
 import { enforceValues, mergeExceptions } from '../../migrate/values-merge.js';
 import { customPodTemplates } from '../../migrate/audit.js';
 import { renderHtmlReport } from '../../report/index.js';
@@ -22,10 +22,11 @@ import { readValuesFile } from '../validate-input.js';
 import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import { auditPolicyReports, auditSarif, auditTable } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
-import { auditChartFor, auditInputs, auditJson, baseValuesText, buildReport, unsentUserNamespaces, chartPoliciesOf, computeFor, diffInputs, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, terminatingNamespaces, unneededFor } from '../migrate-inputs.js';
+import { auditChartFor, auditInputs, auditJson, baseValuesText, buildReport, unsentUserNamespaces, chartPoliciesOf, computeFor, diffInputs, kyvernoPspOf, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, terminatingNamespaces, unneededFor } from '../migrate-inputs.js';
 import { registerUpgrade } from './upgrade.js';
 import { yamlStream } from './users.js';
-import { toYamlText } from '../../kube/index.js';
+import { buildSnapshot, toYamlText } from '../../kube/index.js';
+import { readCluster } from '../cluster-input.js';
 
 /** Registers `migrate`. */
 /** A values file read and parsed before anything is written: a missing or malformed one is a usage error naming file and line. */
@@ -230,9 +231,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         if (diff.summary.skipped) step('PSP vs Kyverno: skipped, the reason is in the summary below  → diff.json');
         else step(`PSP vs Kyverno (generated values): ${diff.summary.breakage} breakages, ${diff.summary.regression} regressions, ${diff.summary.same} same  → diff.txt, diff.json`);
 
-        const kyvernoPsp = findPspAdmitting(kyvernoWorkloads(m), m.snapshot);
         // Whether any PSP admits them at all (after its defaults): the plan cannot be carried out otherwise.
-        const kyvernoAdmitting = kyvernoPsp ?? findPspAdmitting(kyvernoWorkloads(m), m.snapshot, true);
+        const kyvernoAdmitting = kyvernoPspOf(m);
         const steps = planFor(target, { kyvernoPsp: kyvernoAdmitting, policiesValues: 'kyverno-policies-values.yaml', clusterArg: opts.cluster ? `--cluster ${opts.cluster.map(shellQuote).join(' ')}` : '--kubeconfig ~/.kube/config' });
         write('plan.txt', formatPlan(steps));
         write('plan.json', `${JSON.stringify({ kubernetes: target.kubernetes, steps }, null, 2)}\n`);
@@ -345,7 +345,22 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const fmt = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       const target = planTarget(opts.kubernetes, 'migrate plan');
       auditChartFor(target, opts.chartVersion, 'migrate plan');
-      const steps = planFor(target, { policiesValues: shellQuote(opts.values), clusterArg: opts.cluster ? `--cluster ${shellQuote(opts.cluster)}` : '--kubeconfig ~/.kube/config' });
+      // The PSP that admits Kyverno's own pods, found in the dump as migrate run finds it (a path that is
+      // not here, e.g. one on the head node the plan is for, leaves the grant to the admin, and says so).
+      let kyvernoPsp: string | undefined;
+      if (opts.cluster && existsSync(opts.cluster)) {
+        const snapshot = buildSnapshot((await readCluster(ctx.io, { cluster: [opts.cluster] }, 'migrate plan')).objects);
+        kyvernoPsp = kyvernoPspOf({ snapshot });
+        const workloads = kyvernoWorkloads({ snapshot }).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);
+        const blocker = kyvernoPodsBlocker(target.kubernetes, snapshot.podSecurityPolicies.length, { workloads, ...(kyvernoPsp ? { psp: kyvernoPsp } : {}) });
+        if (blocker) {
+          ctx.io.stderr(`blocker: ${blocker}\n`);
+          ctx.state.exitCode = EXIT.failures;
+        }
+      } else if (!pspRemoved(target.kubernetes)) {
+        ctx.io.stderr(`note: ${opts.cluster ? `--cluster ${opts.cluster} cannot be read here, so` : 'without --cluster'} the plan does not know which PSP admits Kyverno's own pods: its grant names none (<psp that admits the kyverno pods>); pass --cluster with a dump, as migrate run reads it\n`);
+      }
+      const steps = planFor(target, { ...(kyvernoPsp ? { kyvernoPsp } : {}), policiesValues: shellQuote(opts.values), clusterArg: opts.cluster ? `--cluster ${shellQuote(opts.cluster)}` : '--kubeconfig ~/.kube/config' });
       if (fmt === 'json') printJson(ctx.io, { kubernetes: target.kubernetes, steps });
       else if (fmt === 'yaml') printYaml(ctx.io, { kubernetes: target.kubernetes, steps });
       else if (fmt === 'table') {
