@@ -131,6 +131,52 @@ function ruleNamesFor(kind: string, rule: string): string[] {
   return [rule.startsWith('autogen-') ? rule : `autogen-${rule}`];
 }
 
+/** The 5 random characters the API server appends to a generateName (names.SimpleNameGenerator), its base cut to 58. */
+const generated = (base: string) => `${base.slice(0, 58)}?????`;
+const upTo = (n: number, f: (marks: string) => string) => Array.from({ length: n }, (_, i) => f('?'.repeat(i + 1)));
+
+/**
+ * The names a controller's objects get, by kind, as Kyverno wildcards (`?` is one character): the
+ * controller's own name, then what the Kubernetes controllers name what they create, so that an exception
+ * made for `web` does not exempt `web-evil`.
+ * - Deployment `d`: ReplicaSets `d-<pod-template-hash>` (the hash of the template, a uint32 written with
+ *   rand.SafeEncodeString: 1 to 10 characters), their Pods `d-<hash>-<5 random characters>`.
+ * - CronJob `c`: Jobs `c-<scheduled time in minutes since 1970>` (8 digits until the year 2160), their Pods.
+ * - StatefulSet `s`: Pods `s-<ordinal>` (up to 5 digits here).
+ * - DaemonSet, Job, ReplicaSet, ReplicationController `x`: Pods `x-<5 random characters>`.
+ * Another kind (a custom controller) names its pods its own way: `x-*`, said in a note.
+ */
+export function createdNames(kind: string, name: string): { byKind: [string, string[]][]; note?: string } {
+  switch (kind) {
+    case 'Pod':
+      return { byKind: [['Pod', [name]]] };
+    case 'Deployment':
+      return {
+        byKind: [
+          ['Deployment', [name]],
+          ['ReplicaSet', upTo(10, (hash) => `${name}-${hash}`)],
+          ['Pod', upTo(10, (hash) => generated(`${name}-${hash}-`))],
+        ],
+      };
+    case 'CronJob': {
+      const job = `${name}-????????`;
+      return { byKind: [['CronJob', [name]], ['Job', [job]], ['Pod', [generated(`${job}-`)]]] };
+    }
+    case 'StatefulSet':
+      return { byKind: [['StatefulSet', [name]], ['Pod', upTo(5, (ordinal) => `${name}-${ordinal}`)]] };
+    case 'DaemonSet':
+    case 'Job':
+    case 'ReplicaSet':
+    case 'ReplicationController':
+      return { byKind: [[kind, [name]], ['Pod', [generated(`${name}-`)]]] };
+    default:
+      return {
+        byKind: [[kind, [name]], ['Pod', [`${name}-*`]]],
+        note: `${kind} is not a Kubernetes controller: how it names its pods is unknown, so every pod named ${name}-* in the namespace is exempted; narrow the names if you know its format`,
+      };
+  }
+}
+
 /**
  * Narrow Kyverno PolicyExceptions: one per workload, naming exactly the policy rules it violates.
  * Needs Kyverno ≥ 1.9 with PolicyExceptions enabled (kyverno.io/v2alpha1; in the 3.0.x kyverno chart set
@@ -155,7 +201,7 @@ export function policyExceptions(audit: AuditResult, exceptionNamespace = 'kyver
       // Pods the controller creates are checked by the Pod rule.
       if (v.kind !== 'Pod') byPolicy.get(v.policy)!.add(v.rule.replace(/^autogen-cronjob-|^autogen-/, ''));
     }
-    const kinds = v0.kind === 'Pod' ? ['Pod'] : v0.kind === 'CronJob' ? ['CronJob', 'Job', 'Pod'] : v0.kind === 'Deployment' ? ['Deployment', 'ReplicaSet', 'Pod'] : [v0.kind, 'Pod'];
+    const created = createdNames(v0.kind, v0.name);
     out.push({
       apiVersion,
       kind: 'PolicyException',
@@ -163,11 +209,15 @@ export function policyExceptions(audit: AuditResult, exceptionNamespace = 'kyver
         name: `${v0.namespace}-${v0.name}`.toLowerCase().slice(0, 253),
         namespace: exceptionNamespace,
         labels: { 'app.kubernetes.io/managed-by': 'podgate' },
-        annotations: { 'podgate.io/component': v0.component, 'podgate.io/reason': `existing workload ${v0.kind}/${v0.namespace}/${v0.name}` },
+        annotations: {
+          'podgate.io/component': v0.component,
+          'podgate.io/reason': `existing workload ${v0.kind}/${v0.namespace}/${v0.name}`,
+          ...(created.note ? { 'podgate.io/note': created.note } : {}),
+        },
       },
       spec: {
         exceptions: [...byPolicy].map(([policyName, rules]) => ({ policyName, ruleNames: [...rules].sort() })),
-        match: { any: [{ resources: { kinds, namespaces: [v0.namespace], names: v0.kind === 'Pod' ? [v0.name] : [v0.name, `${v0.name}-*`] } }] },
+        match: { any: created.byKind.map(([kind, names]) => ({ resources: { kinds: [kind], namespaces: [v0.namespace], names } })) },
       },
     });
   }

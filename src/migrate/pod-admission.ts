@@ -72,6 +72,31 @@ export function findingsOnce(admissions: readonly PairedAdmission[], counts: (po
   return out;
 }
 
+/**
+ * The name of a pod that a controller of this kind and name creates, in the Kubernetes controllers' format
+ * (exceptions.ts createdNames), with `0` for each generated character: a generateName suffix and a
+ * pod-template-hash never hold a 0, so no real pod has this name, but a name-based match (a PolicyException,
+ * a resource filter) sees the shape real pods have. A StatefulSet's first pod is `<name>-0`.
+ */
+export function createdPodName(kind: string, name: string): string {
+  const generated = (base: string) => `${base.slice(0, 58)}00000`;
+  switch (kind) {
+    case 'Deployment':
+      return generated(`${name}-0000000000-`);
+    case 'CronJob':
+      return generated(`${name}-00000000-`);
+    case 'StatefulSet':
+      return `${name}-0`;
+    case 'DaemonSet':
+    case 'Job':
+    case 'ReplicaSet':
+    case 'ReplicationController':
+      return generated(`${name}-`);
+    default:
+      return `${name}-podgate`;
+  }
+}
+
 /** The pod a workload's controller would create from its template. */
 export function podFromTemplate(o: KubeObject): KubeObject | undefined {
   const pv = podView(o);
@@ -81,7 +106,7 @@ export function podFromTemplate(o: KubeObject): KubeObject | undefined {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { ...structuredClone(pv.metadata), name: `${name}-podgate`, namespace: o.metadata.namespace ?? 'default' },
+    metadata: { ...structuredClone(pv.metadata), name: createdPodName(o.kind, name), namespace: o.metadata.namespace ?? 'default' },
     spec: structuredClone(pv.spec),
   };
 }
