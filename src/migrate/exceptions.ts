@@ -198,8 +198,11 @@ export function policyExceptions(audit: AuditResult, exceptionNamespace = 'kyver
     for (const v of vs) {
       if (!byPolicy.has(v.policy)) byPolicy.set(v.policy, new Set());
       for (const r of ruleNamesFor(v.kind, v.rule)) byPolicy.get(v.policy)!.add(r);
-      // Pods the controller creates are checked by the Pod rule.
-      if (v.kind !== 'Pod') byPolicy.get(v.policy)!.add(v.rule.replace(/^autogen-cronjob-|^autogen-/, ''));
+      // Pods the controller creates are checked by the Pod rule; the Jobs a CronJob creates by the rule
+      // autogen makes for Job (autogen-<rule>), which the CronJob's (autogen-cronjob-<rule>) is not.
+      const base = v.rule.replace(/^autogen-cronjob-|^autogen-/, '');
+      if (v.kind !== 'Pod') byPolicy.get(v.policy)!.add(base);
+      if (v.kind === 'CronJob') byPolicy.get(v.policy)!.add(`autogen-${base}`);
     }
     const created = createdNames(v0.kind, v0.name);
     out.push({

@@ -73,6 +73,8 @@ const cases: { kind: string; name: string; exempt: boolean }[] = [
   { kind: 'Pod', name: 'db-evil-pod', exempt: false },
   { kind: 'Pod', name: 'backup-x2k4q', exempt: true },
   { kind: 'Pod', name: 'backup-evil-pod', exempt: false },
+  // The Jobs a CronJob creates are checked by the Job's autogen rule (autogen-<rule>), not the CronJob's.
+  { kind: 'Job', name: 'nightly-28391234', exempt: true },
   { kind: 'Pod', name: 'nightly-28391234-x2k4q', exempt: true },
   { kind: 'Pod', name: 'nightly-evil', exempt: false },
 ];
