@@ -9,7 +9,7 @@ import { type ClusterContext, defaultKyvernoConfig, filteredBy, type KyvernoConf
 import { buildSnapshot, type ClusterSnapshot, type LoadedObject, namespaceLabels, toYamlText } from '../kube/index.js';
 import { type AuditResult, runAudit } from '../migrate/audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog, recognizeComponent } from '../migrate/components.js';
-import { findPspAdmitting, pspAdmittedPods, pspDeniesToday, runDiff } from '../migrate/diff.js';
+import { danglingBindings, findPspAdmitting, pspAdmittedPods, pspDeniesToday, runDiff } from '../migrate/diff.js';
 import type { DiffResult } from '../migrate/diff-types.js';
 import { computeExceptions, type ExceptionPlan } from '../migrate/exceptions.js';
 import { buildPlan, type PlanStep } from '../migrate/plan.js';
@@ -369,6 +369,7 @@ export function buildReport(io: CliIO, m: MigrationInputs, target: PlanTarget, o
     profile: m.profile,
     exceptions: m.context.exceptions,
     pspAdmitted: pspAdmittedPods(m.snapshot),
+    danglingBindings: danglingBindings(m.snapshot),
     terminatingNamespaces: terminatingNamespaces(m),
     kyvernoConfig: m.kyvernoConfig,
     kyvernoPods: { workloads: kyvernoWorkloads(m).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ...(kyvernoAdmitting ? { psp: kyvernoAdmitting } : {}) },

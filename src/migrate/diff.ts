@@ -218,6 +218,24 @@ export function pspAdmittedPods(snapshot: ClusterSnapshot): Map<string, { pod: s
 }
 
 /**
+ * Bindings of the input whose role is not in it (left out of the dump, or deleted from the cluster: the API
+ * server allows a binding to a missing role), each with its namespace (none for a ClusterRoleBinding).
+ */
+export function danglingBindings(snapshot: ClusterSnapshot): { namespace?: string; text: string }[] {
+  const roles = new Set(snapshot.rbac.filter((l) => l.object.kind === 'ClusterRole' || l.object.kind === 'Role').map((l) => `${l.object.kind}/${l.object.kind === 'Role' ? (l.object.metadata.namespace ?? '') : ''}/${l.object.metadata.name ?? ''}`));
+  const out: { namespace?: string; text: string }[] = [];
+  for (const { object: b } of snapshot.rbac) {
+    if (b.kind !== 'RoleBinding' && b.kind !== 'ClusterRoleBinding') continue;
+    const ref = (b as { roleRef?: { kind?: unknown; name?: unknown } }).roleRef;
+    const kind = String(ref?.kind ?? '');
+    const ns = b.kind === 'RoleBinding' ? (b.metadata.namespace ?? '') : undefined;
+    if (roles.has(`${kind}/${kind === 'Role' ? (ns ?? '') : ''}/${String(ref?.name ?? '')}`)) continue;
+    out.push({ ...(ns !== undefined ? { namespace: ns } : {}), text: `${b.kind} ${ns !== undefined ? `${ns}/` : ''}${b.metadata.name ?? ''} refers to ${kind} ${String(ref?.name ?? '')}, which is not in the input` });
+  }
+  return out;
+}
+
+/**
  * Why the RBAC of the input cannot say who may use which PSP, or undefined: no bindings, or bindings
  * without any role to follow them to (a dump of bindings only). Either way every pod would read "PSP denies".
  */

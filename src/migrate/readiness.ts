@@ -78,6 +78,8 @@ export interface ReadinessInput {
   unsentUserNamespaces?: readonly string[];
   /** Pods of the input PSP admitted (`kubernetes.io/psp`), by workload (`Kind/namespace/name`): see pspAdmittedPods. */
   pspAdmitted?: ReadonlyMap<string, { pod: string; psp: string }>;
+  /** Bindings of the input whose role it lacks (diff.ts danglingBindings). */
+  danglingBindings?: readonly { namespace?: string; text: string }[];
   /** Namespaces being deleted (no exclusion is made there), with why. */
   terminatingNamespaces?: ReadonlyMap<string, string>;
 }
@@ -230,10 +232,18 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
       // (NamespaceLifecycle), so nothing running today is refused at the switch.
       warnings.push(`system workload ${w} still violates ${rs}: its namespace is being deleted (${dying}), so no exclusion was made and none is needed (no pod can be created there until it is gone; one re-created under that name is checked like any new namespace)`);
     } else if (refusedToday.has(w) && admittedPod) {
-      // The input's RBAC says PSP refuses it, yet PSP admitted its pod: a role or binding is missing from
-      // the input (or was changed since), and no exclusion was made for a workload that runs today.
+      // The input's RBAC says PSP refuses it, yet PSP admitted its pod. Either a role or binding is missing
+      // from the input (PSP admits it today: the switch would refuse a workload that runs, a breakage) or
+      // RBAC was tightened after the pod started (PSP refuses its next pod today: nothing changes). The
+      // input cannot tell which, so it is no green result: a blocker, which says how to clear it either way.
+      const ns = w.split('/')[1] ?? '';
+      const dangling = (i.danglingBindings ?? []).filter((d) => d.namespace === undefined || d.namespace === ns).map((d) => d.text);
+      const why =
+        dangling.length > 0
+          ? `the input's RBAC is incomplete: ${dangling.join('; ')} (left out of the dump, or deleted from the cluster); dump the roles too, or, if deleted on purpose, see below`
+          : 'podgate cannot tell a role or binding left out of the input (then PSP admits it today and the switch would refuse a workload that runs) from RBAC tightened after the pod started (then PSP refuses its next pod today and nothing changes)';
       blockers.push(
-        `system workload ${w} still violates ${rs} with these values: by the input's RBAC PSP refuses it today, so no exclusion was made, but its pod ${admittedPod.pod} runs admitted by PSP ${admittedPod.psp} (annotation kubernetes.io/psp): the RBAC in the input is incomplete (a role or binding left out) or changed since`,
+        `system workload ${w} still violates ${rs} with these values: by the input's RBAC PSP refuses it today, so no exclusion was made, but its pod ${admittedPod.pod} runs admitted by PSP ${admittedPod.psp} (annotation kubernetes.io/psp): ${why}. If the RBAC is as intended, delete the old pod (its replacement shows PSP's refusal, and the next run sees no admitted pod) or exclude the workload yourself (policyExclude); if not, add the missing RBAC to the input`,
       );
     } else if (refusedToday.has(w)) warnings.push(`refused today by PSP and after the switch: ${w} (${rs})`);
     else blockers.push(`system workload ${w} still violates ${rs} with these values${admitted.has(w) ? ' (PSP admits it today: a breakage)' : ''}`);

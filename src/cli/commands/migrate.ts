@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { convertPsps } from '../../migrate/convert.js';
-import { pspAdmittedPods } from '../../migrate/diff.js';
+import { danglingBindings, pspAdmittedPods } from '../../migrate/diff.js';
 import { enablePolicyExceptions, keepPolicyExceptionsOff } from '../../migrate/exception-values.js';
 import { policyExceptions } from '../../migrate/exceptions.js';
 import { pruneExcludes } from '../../migrate/least-privilege.js';
@@ -254,6 +254,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           ...(m.cluster.serverVersion ? { serverVersion: m.cluster.serverVersion } : {}),
           exceptions: m2.context.exceptions,
           pspAdmitted: pspAdmittedPods(m.snapshot),
+          danglingBindings: danglingBindings(m.snapshot),
           terminatingNamespaces: terminatingNamespaces(m),
           kyvernoConfig: m2.kyvernoConfig,
           kyvernoPods: { workloads: kyvernoWorkloads(m).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ...(kyvernoAdmitting ? { psp: kyvernoAdmitting } : {}) },
