@@ -1,7 +1,7 @@
 // `--cluster PATH` (an offline dump) or `--kubeconfig/--context` (a live cluster): one reader for every
 // command that looks at a cluster, with the same errors everywhere.
 import type { Command } from 'commander';
-import { clusterDumpPath, describeProblem, LiveClusterError, type ListedKind, type LiveProblem, loadLiveObjects } from '../cluster/index.js';
+import { clusterDumpPath, describeProblem, dumpFilesNotRead, LiveClusterError, type ListedKind, type LiveProblem, loadLiveObjects } from '../cluster/index.js';
 import type { LoadedObject } from '../kube/index.js';
 import { type CliIO, UsageError } from './io.js';
 import { loadOrFail } from './output.js';
@@ -32,6 +32,8 @@ export interface ClusterRead {
   server?: string;
   /** The live API server's Kubernetes version (GET /version), when it said. */
   serverVersion?: string;
+  /** Files of a dump folder that were not read, each with why (dumpFilesNotRead). */
+  notRead?: string[];
 }
 
 /** How a command reads a live cluster. */
@@ -54,7 +56,11 @@ export async function readCluster(io: CliIO, opts: ClusterOptions, what: string,
     // Dumps take the fast YAML path whatever their size (a folder of many small files too). Nulls are
     // kept: the migration's normaliser drops them itself and reports each drop. A file cut short is an
     // error, never a partial object audited as complete.
-    return { objects: await loadOrFail(io, paths, true, { fast: true, dropNulls: false, detectCut: true }), source: paths.join(', '), problems: [], notServed: [] };
+    const objects = await loadOrFail(io, paths, true, { fast: true, dropNulls: false, detectCut: true });
+    // A dump saved as pods.txt, or put beside cluster/, would be passed over without a word.
+    const notRead = opts.cluster.flatMap(dumpFilesNotRead);
+    for (const f of notRead) io.stderr(`warning: ${f}: not read\n`);
+    return { objects, source: paths.join(', '), problems: [], notServed: [], ...(notRead.length > 0 ? { notRead } : {}) };
   }
   if (opts.kubeconfig || opts.context || io.env.KUBECONFIG) {
     try {

@@ -1,7 +1,8 @@
 // Resolves `--cluster PATH`: a dump folder that keeps its objects under `cluster/` (and support
 // files such as values and test pods elsewhere, e.g. `inputs/`) is read from `cluster/` only.
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { expandPaths } from './files.js';
 
 /** The folder subdirectory that holds a dump's cluster objects. */
 export const DUMP_OBJECTS_DIR = 'cluster';
@@ -15,4 +16,24 @@ export function clusterDumpPath(path: string): string {
     // missing paths are reported by the loader, which names them
   }
   return path;
+}
+
+/**
+ * The files of `--cluster PATH` that are not read, each with why: in a folder read, those that are not
+ * .yaml/.yml/.json (hidden ones aside); for a folder holding cluster/, its own YAML/JSON files beside it.
+ */
+export function dumpFilesNotRead(path: string): string[] {
+  const out: string[] = [];
+  const read = clusterDumpPath(path);
+  if (read !== path) {
+    try {
+      for (const e of readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        if (e.isFile() && !e.name.startsWith('.') && /\.(ya?ml|json)$/i.test(e.name)) out.push(`${join(path, e.name)} (--cluster ${path} reads ${read} only)`);
+      }
+    } catch {
+      // the loader reports unreadable folders
+    }
+  }
+  for (const f of expandPaths([read]).passedOver) out.push(`${f} (not .yaml, .yml or .json)`);
+  return out;
 }

@@ -58,12 +58,15 @@ function readError(file: string, err: unknown): InputError {
 }
 
 /**
- * Expands paths: files as given, directories recursively (sorted) to their .yaml/.yml/.json files. Directories
+ * Expands paths: files as given, directories recursively (sorted) to their .yaml/.yml/.json files (the other
+ * regular files, but hidden ones, are listed in `passedOver`). Directories
  * are tracked by real path: one that contains itself through a symlink is a SYMLINK_LOOP error (the walk does
  * not enter it again), and a directory or file reached a second time through another link is skipped.
  */
-export function expandPaths(paths: readonly string[]): { files: string[]; errors: InputError[] } {
+export function expandPaths(paths: readonly string[]): { files: string[]; errors: InputError[]; passedOver: string[] } {
   const files: string[] = [];
+  // Regular files of a folder that are not .yaml/.yml/.json (hidden ones aside): not read, but named.
+  const passedOver: string[] = [];
   const errors: InputError[] = [];
   const seen = new Set<string>();
   const walk = (p: string, top: boolean, ancestors: ReadonlyMap<string, string>) => {
@@ -104,10 +107,10 @@ export function expandPaths(paths: readonly string[]): { files: string[]; errors
       if (seen.has(real)) return;
       seen.add(real);
       files.push(p);
-    }
+    } else if (st.isFile()) passedOver.push(p);
   };
   for (const p of paths) walk(p, true, new Map());
-  return { files, errors };
+  return { files, errors, passedOver };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -263,6 +263,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           ...(enforced.userAskedAudit ? { userAskedAudit: enforced.userAskedAudit } : {}),
           exclusionsAdded: merged.added.length,
           extraWarnings: [
+            ...(m.cluster.notRead ?? []).map((f) => `file not read: ${f}: objects in it were not audited or compared`),
             ...plan.warnings,
             ...customPodTemplates(m.snapshot).map(
               ({ source: { object: o } }) => `custom controller: ${o.kind}/${o.metadata.namespace}/${o.metadata.name} (${o.apiVersion}) carries a pod template: audited as the Pods it creates, but not compared with PSP (who creates them is its controller's service account, unknown here), so an exclusion made for it may admit what PSP refuses today`,
