@@ -128,6 +128,35 @@ export function customPodTemplates(snap: ClusterSnapshot): { source: LoadedObjec
   return out;
 }
 
+/**
+ * Custom resources that hold pod specs podgate does not read, with where: a `containers` list of images
+ * anywhere but the `spec.template.spec` customPodTemplates reads (Volcano's `spec.tasks[].template.spec`),
+ * or a single `container` with an image (Argo's `spec.templates[].container`). Their controllers create
+ * pods from them that only an audit of those pods (when they are in the input) judges.
+ */
+export function unreadPodSpecs(snap: ClusterSnapshot): { object: KubeObject; paths: string[] }[] {
+  const out: { object: KubeObject; paths: string[] }[] = [];
+  const hasImage = (v: unknown) => isObject(v) && typeof v.image === 'string';
+  for (const { object: o } of snap.other) {
+    if (POD_GROUPS.has(splitApiVersion(o.apiVersion).group)) continue;
+    const paths: string[] = [];
+    const walk = (v: unknown, at: string, depth: number): void => {
+      if (depth > 64) return;
+      if (Array.isArray(v)) {
+        for (const [i, x] of v.entries()) walk(x, `${at}[${i}]`, depth + 1);
+        return;
+      }
+      if (!isObject(v)) return;
+      if (Array.isArray(v.containers) && v.containers.some(hasImage) && at !== 'spec.template.spec') paths.push(at);
+      else if (hasImage(v.container)) paths.push(`${at}.container`);
+      for (const [k, x] of Object.entries(v)) if (k !== 'containers' && k !== 'container') walk(x, at ? `${at}.${k}` : k, depth + 1);
+    };
+    walk(o.spec, 'spec', 0);
+    if (paths.length > 0) out.push({ object: o, paths });
+  }
+  return out;
+}
+
 /** Runs the audit. Pure: everything it needs comes in through AuditInput. */
 export function runAudit(input: AuditInput): AuditResult {
   const catalog = input.catalog ?? BUILTIN_COMPONENTS;

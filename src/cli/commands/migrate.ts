@@ -12,7 +12,7 @@ import { compareValues, formatAudit, formatDiff } from '../../migrate/format.js'
 import { defaultKyvernoChartValues, formatPlan, pspRemoved } from '../../migrate/plan.js';
 import { formatReadiness, judgeReadiness, kyvernoPodsBlocker } from '../../migrate/readiness.js';
 import { enforceValues, mergeExceptions } from '../../migrate/values-merge.js';
-import { customPodTemplates } from '../../migrate/audit.js';
+import { customPodTemplates, unreadPodSpecs } from '../../migrate/audit.js';
 import { renderHtmlReport } from '../../report/index.js';
 import { shellQuote } from '../../util/index.js';
 import { readExceptionFeatures } from '../cluster-context-input.js';
@@ -267,6 +267,9 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
             ...plan.warnings,
             ...customPodTemplates(m.snapshot).map(
               ({ source: { object: o } }) => `custom controller: ${o.kind}/${o.metadata.namespace}/${o.metadata.name} (${o.apiVersion}) carries a pod template: audited as the Pods it creates, but not compared with PSP (who creates them is its controller's service account, unknown here), so an exclusion made for it may admit what PSP refuses today`,
+            ),
+            ...unreadPodSpecs(m.snapshot).map(
+              ({ object: o, paths }) => `custom resource ${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''} (${o.apiVersion}) holds pod specs podgate does not read (${paths.join(', ')}): the pods its controller creates from them are audited only when they are in the input, as Pods; check them after the switch (kubectl get events for refusals) or add them`,
             ),
             ...unneeded.map((u) => `least privilege: policyExclude.${u.policy}: ${u.namespace} is not needed: ${u.reason}${u.prunable ? ' (migrate exceptions --prune removes it)' : ''}`),
           ],

@@ -1,0 +1,60 @@
+// A custom resource whose controller creates pods from a pod spec podgate does not read (anywhere but
+// spec.template: Volcano's spec.tasks[].template, Argo's spec.templates[].container) was passed over
+// without a word: migrate run names it, so Ready is not read as "every pod was judged".
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+
+const sample = 'examples/bcm-9.2-k8s-1.24';
+
+const cases: { name: string; text: string; warning: RegExp }[] = [
+  {
+    name: 'a Volcano Job (spec.tasks[].template)',
+    text: `apiVersion: batch.volcano.sh/v1alpha1
+kind: Job
+metadata: {name: train, namespace: default}
+spec:
+  tasks:
+  - name: worker
+    template:
+      spec:
+        containers: [{name: w, image: "busybox:1.36", securityContext: {privileged: true}}]
+`,
+    warning: /Job\/default\/train \(batch\.volcano\.sh\/v1alpha1\) holds pod specs podgate does not read \(spec\.tasks\[0\]\.template\.spec\)/,
+  },
+  {
+    name: 'an Argo Workflow (spec.templates[].container)',
+    text: `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: wf, namespace: default}
+spec:
+  templates:
+  - name: main
+    container: {image: "busybox:1.36", securityContext: {privileged: true}}
+`,
+    warning: /Workflow\/default\/wf \(argoproj\.io\/v1alpha1\) holds pod specs podgate does not read \(spec\.templates\[0\]\.container\)/,
+  },
+];
+
+for (const c of cases) {
+  test(`migrate run: ${c.name} is named as holding pod specs that were not audited`, async () => {
+    const base = mkdtempSync(join(tmpdir(), 'podgate-crd-specs-'));
+    const cluster = join(base, 'cluster');
+    cpSync(join(sample, 'cluster'), cluster, { recursive: true });
+    writeFileSync(join(cluster, 'zz-cr.yaml'), c.text);
+    const out = join(base, 'out');
+    await runCli(['migrate', 'run', '--cluster', cluster, '--out-dir', out]);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { warnings: string[] };
+    assert.ok(s.warnings.some((w) => c.warning.test(w)), s.warnings.join('\n'));
+  });
+}
+
+test('migrate run on the sample: no such warning (CRDs, policies and values hold no pod spec)', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'podgate-crd-specs-')), 'out');
+  await runCli(['migrate', 'run', '--cluster', sample, '--out-dir', out]);
+  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { warnings: string[] };
+  assert.ok(!s.warnings.some((w) => /pod specs podgate does not read/.test(w)), s.warnings.join('\n'));
+});
