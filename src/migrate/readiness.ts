@@ -78,6 +78,11 @@ export interface ReadinessInput {
   unsentUserNamespaces?: readonly string[];
   /** Pods of the input PSP admitted (`kubernetes.io/psp`), by workload (`Kind/namespace/name`): see pspAdmittedPods. */
   pspAdmitted?: ReadonlyMap<string, { pod: string; psp: string }>;
+  /**
+   * Workloads of the input that were not evaluated at all, worded (an object whose kind is a misspelt
+   * workload kind, which no API server returns): each is a blocker.
+   */
+  notEvaluated?: readonly string[];
   /** Bindings of the input whose role it lacks (diff.ts danglingBindings). */
   danglingBindings?: readonly { namespace?: string; text: string }[];
   /** Namespaces being deleted (no exclusion is made there), with why. */
@@ -142,6 +147,7 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
   const warnings: string[] = [];
   for (const p of i.readProblems) blockers.push(`cluster read failed: ${p}`);
   if (i.readProblems.length > 0) blockers.push('the snapshot is partial: every result below covers only what could be read, not the cluster');
+  for (const w of i.notEvaluated ?? []) blockers.push(`not evaluated: ${w}; no API server returns such a kind, so the input is not the cluster as it is: correct the kind`);
   // Nothing checked earns no green: a cluster input without workloads (a wrong folder, a misspelt kind) or
   // values that render no chart policy for pods (a podSecurityStandard typo, `privileged`), which would
   // replace PSP by nothing.

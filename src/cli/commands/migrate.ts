@@ -19,7 +19,7 @@ import { readExceptionFeatures } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
 import { RunOutDir, type RunOutput } from '../out-dir.js';
 import { readValuesFile } from '../validate-input.js';
-import { isWide, loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
+import { isWide, loadOrFail, misspeltKinds, outputFormat, printJson, printYaml, table } from '../output.js';
 import { auditPolicyReports, auditSarif, auditTable } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
 import { auditChartFor, auditInputs, auditJson, baseValuesText, buildReport, unsentUserNamespaces, chartPoliciesOf, computeFor, diffInputs, kyvernoPspOf, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, terminatingNamespaces, unneededFor } from '../migrate-inputs.js';
@@ -245,6 +245,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           kubernetes: target.kubernetes,
           chartVersion: m.chartVersion,
           readProblems: m.readProblems,
+          notEvaluated: misspeltKinds(m.cluster.objects),
           audit: audit2,
           diff,
           chartPolicies: chartPoliciesOf(m2),
