@@ -6,7 +6,7 @@
 // cases, and the three checks that join a container to an annotation or a volume mount by name are
 // approximated and reported. Mirrors kubernetes@release-1.24 pkg/security/podsecuritypolicy/provider.go.
 import type { Psp, RuleWithRanges } from '../psp/index.js';
-import { describeRanges, jpAny, jpInRanges, jpJson, jpString, jpUnderPrefix } from './convert-jmespath.js';
+import { describeRanges, jpAny, jpInRanges, jpJson, jpHostPath, jpNoBacksteps, jpString, jpUnderPrefix } from './convert-jmespath.js';
 
 /** One PSP field as a whole-pod violation test. */
 export interface PodCheck {
@@ -72,8 +72,8 @@ function volumeChecks(psp: Psp): PodCheck[] {
     if (!s.volumes.includes('emptyDir')) out.push({ name: 'volumesNoSource', field, expr: some(vols, 'keys(@) == `["name"]`') });
   }
   if ((s.volumes.includes('*') || s.volumes.includes('hostPath')) && s.allowedHostPaths.length > 0) {
-    const canon = "path_canonicalize(hostPath.path || '')";
-    const ok = jpAny(s.allowedHostPaths.map((h) => jpUnderPrefix(canon, h.pathPrefix)));
+    const path = jpHostPath('hostPath.path');
+    const ok = `(${jpNoBacksteps('hostPath.path')} && ${jpAny(s.allowedHostPaths.map((h) => jpUnderPrefix(path, h.pathPrefix)))})`;
     const prefixes = s.allowedHostPaths.map((h) => `${h.pathPrefix}${h.readOnly ? ' (read-only)' : ''}`).join(', ');
     out.push({ name: 'allowedHostPaths', field: 'allowedHostPaths', message: `hostPath volumes must lie under one of [${prefixes}]`, expr: some(vols, `hostPath != ${NULL} && !${ok}`) });
     const ro = s.allowedHostPaths.filter((h) => h.readOnly);
@@ -81,7 +81,7 @@ function volumeChecks(psp: Psp): PodCheck[] {
       // Joining a volume to the containers that mount it needs the volume's name inside a filter: every
       // writable mount of any volume counts when some hostPath volume lies only under read-only prefixes.
       const rw = s.allowedHostPaths.filter((h) => !h.readOnly);
-      const onlyRo = `${jpAny(ro.map((h) => jpUnderPrefix(canon, h.pathPrefix)))} && !${jpAny(rw.map((h) => jpUnderPrefix(canon, h.pathPrefix)))}`;
+      const onlyRo = `${jpAny(ro.map((h) => jpUnderPrefix(path, h.pathPrefix)))} && !${jpAny(rw.map((h) => jpUnderPrefix(path, h.pathPrefix)))}`;
       out.push({
         name: 'allowedHostPathsReadOnly',
         field: 'allowedHostPaths[].readOnly',

@@ -31,14 +31,30 @@ export function describeRanges(ranges: readonly IdRange[]): string {
 }
 
 /**
- * True when the (canonical) path expression lies under a PSP pathPrefix, matching on whole segments as
+ * A hostPath `path` as PSP compares it (hasPathPrefix): one trailing `/` trimmed, nothing else changed.
+ * PSP does not clean the path, so `//data/x` or `/./data/x` is not under `/data`; path_canonicalize
+ * would let those through.
+ */
+export function jpHostPath(pathExpr: string): string {
+  return `regex_replace_all('/$', ${pathExpr} || '', '')`;
+}
+
+/**
+ * True when the path (as jpHostPath gives it) lies under a PSP pathPrefix, matching on whole segments as
  * hasPathPrefix does: one trailing `/` of the prefix is ignored, then equal or followed by `/`.
  */
 export function jpUnderPrefix(pathExpr: string, prefix: string): string {
   const p = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
-  if (p === '') return `starts_with(${pathExpr}, '/')`;
-  // Appending '/' makes "equal to the prefix" and "below it" one test.
+  // Appending '/' makes "equal to the prefix" and "below it" one test (also for the prefix `/`).
   return `starts_with(join('', [${pathExpr}, '/']), ${jpString(`${p}/`)})`;
+}
+
+/**
+ * True when the path has no `..` segment. Pod validation refuses such a path before any validating
+ * webhook; the policy refuses it too, where no API server stands in front (offline apply and audit).
+ */
+export function jpNoBacksteps(pathExpr: string): string {
+  return `!contains(split(${pathExpr} || '', '/'), '..')`;
 }
 
 /** OR of expressions, always parenthesised (JMESPath's `!` binds tighter than `.` and `||`); `false` for none. */

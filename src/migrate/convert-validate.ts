@@ -5,7 +5,7 @@
 import type { JsonObject } from '../util/index.js';
 import type { Psp, RuleWithRanges } from '../psp/index.js';
 import { podChecks } from './convert-checks.js';
-import { describeRanges, jpAny, jpCoalesce, jpInRanges, jpJson, jpString, jpUnderPrefix, kyvernoVar } from './convert-jmespath.js';
+import { describeRanges, jpAny, jpCoalesce, jpInRanges, jpJson, jpHostPath, jpString, jpUnderPrefix, kyvernoVar } from './convert-jmespath.js';
 
 /** A rule body without match/preconditions (the caller adds the RBAC scope). */
 export interface RuleBody {
@@ -58,9 +58,9 @@ function readOnlyHostPathRule(psp: Psp, gaps: Gap[]): RuleBody | undefined {
   if (s.allowedHostPaths.some((h) => /[*?]/.test(h.pathPrefix))) gaps.push({ field: 'allowedHostPaths', reason: 'a pathPrefix containing * or ? is compared literally here, as PSP does' });
   const ro = s.allowedHostPaths.filter((h) => h.readOnly);
   if (ro.length === 0) return undefined;
-  const canon = "path_canonicalize(element.hostPath.path || '')";
+  const path = jpHostPath('element.hostPath.path');
   const rw = s.allowedHostPaths.filter((h) => !h.readOnly);
-  const onlyRo = `(${jpAny(ro.map((h) => jpUnderPrefix(canon, h.pathPrefix)))} && !${jpAny(rw.map((h) => jpUnderPrefix(canon, h.pathPrefix)))})`;
+  const onlyRo = `(${jpAny(ro.map((h) => jpUnderPrefix(path, h.pathPrefix)))} && !${jpAny(rw.map((h) => jpUnderPrefix(path, h.pathPrefix)))})`;
   const writable = `length(${ALL_CONTAINERS}.volumeMounts[] | [?name == '{{ element.name }}' && readOnly != \`true\`]) > \`0\``;
   return {
     ...foreachRule(psp, 'host-paths-read-only', `hostPath volumes under read-only prefixes [${ro.map((h) => h.pathPrefix).join(', ')}] must be mounted readOnly in every container.`, VOLUMES, `(element.hostPath != \`null\` && ${onlyRo} && ${writable})`),
