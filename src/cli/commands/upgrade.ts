@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { ChartRenderError, kyvernoChartDefaults, parseValuesText } from '../../chart/index.js';
-import type { LoadedObject } from '../../kube/index.js';
+import type { KubeObject, LoadedObject } from '../../kube/index.js';
 import { type ClusterContext, defaultKyvernoConfig, exceptionFeaturesFromValues, kyvernoConfigFromValues } from '../../kyverno/config/index.js';
 import { PROFILE_1_12 } from '../../kyverno/index.js';
 import { isPolicyExceptionObject } from '../../kyverno/model/exception.js';
@@ -14,8 +14,9 @@ import { compareUpgrade, exceptionFor112, kubernetesGate, policyContentChanges, 
 import { type TranslatedValues, translateKyvernoValues, translatePoliciesValues } from '../../migrate/values-upgrade.js';
 import { contextFromObjects, kyvernoValuesOf } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
-import { auditInputs, readMigrationInputs, type TargetOptions, targetOptions } from '../migrate-inputs.js';
+import { auditInputs, type MigrationInputs, readMigrationInputs, type TargetOptions, targetOptions } from '../migrate-inputs.js';
 import { outputFormat, printJson } from '../output.js';
+import { policyValidation } from '../validate-input.js';
 import type { CliContext } from '../program.js';
 import { yamlStream } from './users.js';
 
@@ -60,6 +61,25 @@ function formatComparison(c: UpgradeComparison): string {
   return `${out.join('\n')}\n`;
 }
 
+const policyKey = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name ?? ''}`;
+
+/**
+ * The Kyverno policies of the cluster input that are neither the chart's nor a permission user's nor given
+ * with --policy (same kind, namespace and name): converted PSPs, the admin's own. They keep running after
+ * the upgrade, so both engines must judge them. The status and server fields are dropped: the API server
+ * writes them, the CRD schema check would call status unknown.
+ */
+function clusterPolicies(m: MigrationInputs): LoadedObject[] {
+  const given = new Set(m.extra.map((l) => policyKey(l.object)));
+  return m.snapshot.kyvernoPolicies
+    .filter((l) => !given.has(policyKey(l.object)) && !(l.object.kind === 'ClusterPolicy' && m.target.origin.has(l.object.metadata.name ?? '') && m.target.origin.get(l.object.metadata.name ?? '') !== 'extra'))
+    .map((l) => {
+      const { status: _status, ...object } = l.object as KubeObject & { status?: unknown };
+      const { resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, generation: _g, managedFields: _mf, ...metadata } = object.metadata as KubeObject['metadata'] & Record<string, unknown>;
+      return { ...l, object: { ...object, metadata } as KubeObject };
+    });
+}
+
 /** Registers `migrate upgrade` on the `migrate` command. */
 export function registerUpgrade(migrate: Command, ctx: CliContext): void {
   targetOptions(
@@ -82,7 +102,16 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
       if (opts.kyvernoVersion !== undefined && opts.kyvernoVersion !== UPGRADE.from.kyverno) {
         throw new UsageError(`${WHAT}: --kyverno-version is the Kyverno installed now; podgate judges the upgrade from ${UPGRADE.from.kyverno} to ${UPGRADE.to.kyverno}`);
       }
-      const m = await readMigrationInputs(ctx.io, { ...opts, chartVersion: UPGRADE.from.policiesChart }, WHAT);
+      const read = await readMigrationInputs(ctx.io, { ...opts, chartVersion: UPGRADE.from.policiesChart }, WHAT);
+      // The cluster's own Kyverno policies join both sides as extra policies.
+      const fromCluster = clusterPolicies(read);
+      const extra = [...read.extra, ...fromCluster];
+      let m = read;
+      if (fromCluster.length > 0) {
+        const current = buildTargetPolicies({ chartVersion: UPGRADE.from.policiesChart, values: read.values, users: read.users, extra, validation: policyValidation(opts) });
+        if (current.errors.length > 0) throw new UsageError(`${WHAT}: invalid policies in the cluster:\n  ${current.errors.join('\n  ')}`);
+        m = { ...read, extra, target: current };
+      }
 
       // The values, translated for the new charts (read before any audit: bad input fails fast).
       const policiesValues = (opts.values ?? []).map((f) => ({ file: f, t: translate(ctx, f, translatePoliciesValues) }));
@@ -120,7 +149,7 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
       }
       let target: TargetPolicies;
       try {
-        target = buildTargetPolicies({ chartVersion: UPGRADE.to.policiesChart, values: policiesValues.map((v) => parseValuesText(v.t.text, v.file).values), users: m.users, extra: m.extra });
+        target = buildTargetPolicies({ chartVersion: UPGRADE.to.policiesChart, values: policiesValues.map((v) => parseValuesText(v.t.text, v.file).values), users: m.users, extra: m.extra, validation: policyValidation(opts) });
       } catch (err) {
         if (err instanceof ChartRenderError) throw new UsageError(`${WHAT}: chart ${UPGRADE.to.policiesChart}: ${err.message}`);
         throw err;
@@ -164,6 +193,7 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
         printJson(ctx.io, {
           kubernetes: opts.kubernetes,
           from: UPGRADE.from,
+          clusterPolicies: fromCluster.map((l) => policyKey(l.object)),
           to: UPGRADE.to,
           ...comparison,
           values: written.map((w) => ({ file: w.file, out: w.out, chart: w.chart, from: w.from, to: w.to, changes: w.changes, warnings: w.warnings })),
@@ -175,6 +205,7 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
         ctx.io.stdout(
           `podgate migrate upgrade: ${m.source}, Kubernetes ${opts.kubernetes}: kyverno ${from.kyvernoChart} → ${to.kyvernoChart}, kyverno-policies ${from.policiesChart} → ${to.policiesChart}, Kyverno ${from.kyverno} → ${to.kyverno}\n`,
         );
+        if (fromCluster.length > 0) ctx.io.stdout(`policies of the cluster: judged under both: ${fromCluster.map((l) => policyKey(l.object)).join(', ')}\n`);
         ctx.io.stdout(formatComparison(comparison));
         for (const w of written) {
           ctx.io.stdout(`values: ${w.file} → ${w.out} (${w.chart} ${w.from} → ${w.to})\n`);
