@@ -5,7 +5,7 @@
 // the same pod and requester. Shared by the property test (fixed seed) and `npm run bench -- convert`.
 import fc from 'fast-check';
 import type { KubeObject } from '../../src/kube/index.js';
-import { admitResource, compilePolicy, evaluatePolicy, loadPolicy } from '../../src/kyverno/index.js';
+import { admitResource, compilePolicy, type EngineProfile, evaluatePolicy, loadPolicy } from '../../src/kyverno/index.js';
 import { type ConversionResult, convertPsps } from '../../src/migrate/convert.js';
 import { reduceSet } from '../../src/migrate/convert-order.js';
 import { applyApiServerDefaults } from '../../src/migrate/defaulting.js';
@@ -28,6 +28,8 @@ export interface World {
   conversion: ConversionResult;
   compiled: ReturnType<typeof compilePolicy>[];
   loadErrors: string[];
+  /** The Kyverno behaviour the policies run with (default: 1.10). */
+  profile?: EngineProfile;
 }
 
 export function convertWorld(name: string, psps: KubeObject[], rbac: KubeObject[]): World {
@@ -79,7 +81,7 @@ export function checkCase(world: World, input: KubeObject, r: Requester): Verdic
   // footing, seccomp annotation/field agreement (see README: the seccomp field caveat).
   const pod = applyApiServerDefaults(input).object;
   const psp = admitPod(pod, { psps: world.psps, rbac: world.rbac, user: r.user, groups: r.groups });
-  const ctx = { operation: 'CREATE' as const, requestInfo: { userInfo: { username: r.user, groups: r.groups } } };
+  const ctx = { operation: 'CREATE' as const, requestInfo: { userInfo: { username: r.user, groups: r.groups } }, ...(world.profile ? { profile: world.profile } : {}) };
   const mutated = admitResource(world.compiled, pod, ctx);
   const errors = mutated.mutateResults.filter((x) => x.status === 'error');
   let allowed: boolean;
