@@ -41,7 +41,13 @@ export interface ConversionResult {
   scopes: { psp: string; subjects: string[]; namespaces: string[]; note: string }[];
   /** Every set of PSPs a request can be allowed to use, the PSPs that decide it, and the policy that carries it. */
   requesterSets: { psps: string[]; decisive: string[]; policy: string }[];
+  /** Deliberate differences from PSP that apply to every conversion (docs/compatibility.md, Migration). */
+  notes: string[];
 }
+
+/** Said with every conversion whose policies check containers: stricter than PSP on purpose. */
+export const EPHEMERAL_CONTAINERS_NOTE =
+  'containers added to a running pod (kubectl debug, the pods/ephemeralcontainers subresource) are checked by the converted policies, which PSP never did (it ignores subresource requests); PSP defaults are not filled in for them, so a debug container must itself set what its PSP requires (runAsUser, dropped capabilities, allowPrivilegeEscalation: false, …)';
 
 /** Options of convertPsps. */
 export interface ConvertOptions {
@@ -133,7 +139,7 @@ function describeRules(rules: readonly { name: string; field: string }[]): strin
 export function convertPsps(psps: KubeObject[], rbac: KubeObject[], opts: ConvertOptions = {}): ConversionResult {
   const action = opts.validationFailureAction ?? 'Audit';
   const prefix = opts.namePrefix ?? 'psp-';
-  const result: ConversionResult = { policies: [], unexpressible: [], scopes: [], requesterSets: [] };
+  const result: ConversionResult = { policies: [], unexpressible: [], scopes: [], requesterSets: [], notes: [] };
   const pspObjects = psps.filter((o) => o.kind === 'PodSecurityPolicy');
   const { providers, diagnostics } = loadProviders(pspObjects.map((object, document) => ({ object, source: { file: '<convert>', document, line: 1 } })));
   for (const d of diagnostics) {
@@ -243,6 +249,7 @@ export function convertPsps(psps: KubeObject[], rbac: KubeObject[], opts: Conver
         'for a pod whose seccompProfile field has no seccomp annotation yet, every PSP copies the field into the annotation, which PSP counts as a change: it then takes the first admitting PSP by name, whose other defaults may apply, while the policies apply none. Admit or deny is the same',
     });
   }
+  if (result.policies.some((p) => ((p.spec as { rules?: JsonObject[] }).rules ?? []).some((r) => r.validate !== undefined))) result.notes.push(EPHEMERAL_CONTAINERS_NOTE);
   if (rbac.length > 0 && opts.denyWithoutUsablePsp !== false && nobody) {
     const none = renderScope([], sorted.map((p) => scopes.get(p.name)!));
     if (none.reachable) {

@@ -307,6 +307,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         return ctx.io.stdout(table(['NAME', 'KIND', 'ACTION', 'RULES'], r.policies.map((p) => [p.metadata.name ?? '', p.kind, String(spec(p).validationFailureAction ?? 'Audit'), String(spec(p).rules?.length ?? 0)])));
       }
       for (const u of r.unexpressible) ctx.io.stderr(`not expressible: ${u.psp}: ${u.field}: ${u.reason}\n`);
+      for (const n of r.notes) ctx.io.stderr(`note: ${n}\n`);
       for (const rs of r.requesterSets) ctx.io.stderr(`requester set: [${rs.psps.join(', ')}] → decided by [${rs.decisive.join(', ')}] → ${rs.policy || '(no rule needed)'}\n`);
       for (const sc of r.scopes) ctx.io.stderr(`scope: ${sc.psp}: ${sc.subjects.length ? sc.subjects.join(', ') : '(no subjects)'}${sc.namespaces.length ? ` in ${sc.namespaces.join(', ')}` : ''}${sc.note ? ` — ${sc.note}` : ''}\n`);
       ctx.io.stdout(yamlStream(r.policies));
