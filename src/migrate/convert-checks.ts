@@ -121,7 +121,9 @@ function seccompChecks(psp: Psp): PodCheck[] {
   const values = jpJson([...allowed]);
   const ann = 'request.object.metadata.annotations';
   const podProfile = `(${ann}."seccomp.security.alpha.kubernetes.io/pod" || ${seccompField(`${SC}.seccompProfile`)} || '')`;
-  const containerAnnotations = `items(${ann} || \`{}\`, 'key', 'value')[?starts_with(key, 'container.seccomp.security.alpha.kubernetes.io/')]`;
+  // Parenthesized: a filter right after a filter would apply to each element of its projection (always
+  // null), not to the filtered list, and find nothing.
+  const containerAnnotations = `(items(${ann} || \`{}\`, 'key', 'value')[?starts_with(key, 'container.seccomp.security.alpha.kubernetes.io/')])`;
   return [
     { name: 'seccompPod', field: 'annotations[seccomp.security.alpha.kubernetes.io/allowedProfileNames]', expr: `!contains(${values}, ${podProfile})` },
     {
@@ -174,12 +176,17 @@ export function podChecks(psp: Psp): PodCheck[] {
   out.push(...idChecks('runAsGroup', 'runAsGroup', s.runAsGroup));
   const apparmor = psp.annotations['apparmor.security.beta.kubernetes.io/allowedProfileNames'];
   if (apparmor !== undefined) {
-    const anns = `items(request.object.metadata.annotations || \`{}\`, 'key', 'value')[?starts_with(key, 'container.apparmor.security.beta.kubernetes.io/')]`;
+    // Every container needs its own annotation with an allowed profile. A filter cannot look a container's
+    // name up in the annotations, so the keys are compared as sets: the keys of the annotations with an
+    // allowed profile, merged with the keys every container needs (`<prefix><name>`), gain a key exactly
+    // when some container lacks a good annotation (annotation keys and container names are unique).
+    const prefix = 'container.apparmor.security.beta.kubernetes.io/';
+    const good = `items(request.object.metadata.annotations || \`{}\`, 'key', 'value')[?starts_with(key, ${jpString(prefix)}) && value != '' && contains(${jpJson(apparmor.split(','))}, value)].key`;
+    const needed = `${CONTAINERS}[*].join('', [${jpString(prefix)}, name])`;
     out.push({
       name: 'appArmor',
       field: 'annotations[apparmor.security.beta.kubernetes.io/allowedProfileNames]',
-      expr: `(length(${anns}[?!contains(${jpJson(apparmor.split(','))}, value)]) > \`0\` || length(${anns}) < length(${CONTAINERS}))`,
-      approximation: 'AppArmor annotations are checked whichever container they name, and counted against the number of containers (PSP joins each container to its own annotation by name)',
+      expr: `length(keys(merge(object_from_lists(${good}, ${good}), object_from_lists(${needed}, ${needed})))) > length(${good})`,
     });
   }
   out.push(...seccompChecks(psp));

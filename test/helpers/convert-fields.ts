@@ -200,3 +200,8 @@ export function grantToAll(name: string): KubeObject[] {
     } as unknown as KubeObject,
   ];
 }
+
+/** The RBAC granting PSP `name` to the user `user` only. */
+export function grantToUser(name: string, user: string): KubeObject[] {
+  return grantToAll(name).map((o) => (o.kind === 'ClusterRoleBinding' ? ({ ...o, subjects: [{ kind: 'User', name: user, apiGroup: 'rbac.authorization.k8s.io' }] } as unknown as KubeObject) : o));
+}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { convertWorld, type Requester, runWorld } from '../helpers/convert-differential.js';
-import { fieldPodArbitrary, fieldPspArbitrary, grantToAll } from '../helpers/convert-fields.js';
+import { fieldPodArbitrary, fieldPspArbitrary, grantToAll, grantToUser } from '../helpers/convert-fields.js';
 import { fcParams } from '../helpers/fc.js';
 import { type EngineProfile, PROFILE_1_12 } from '../../src/kyverno/index.js';
 
@@ -45,4 +45,28 @@ test('every PSP field: the converted policy agrees with the PSP engine, or the c
 // The converted policies keep running after the Kyverno upgrade the plan ends with.
 test('every PSP field, under Kyverno 1.12 (the profile of the upgrade): the same agreement', () => {
   check(PROFILE_1_12, 30);
+});
+
+// Two generated PSPs: `p0` for everyone, `p1` for bob too, so bob's pods are judged by a union policy
+// ("admitted when any one admits"). Its approximations are listed; none may admit a pod PSP refuses
+// except through the listed choice of defaults.
+test('every PSP field in a union of two PSPs: no disagreement beyond the listed approximations', () => {
+  let disagree = 0;
+  let cases = 0;
+  const examples: string[] = [];
+  const params = fcParams(40);
+  const requesters = fc.constantFrom<Requester>({ user: 'alice', groups: ['system:authenticated'] }, { user: 'bob', groups: ['system:authenticated'] });
+  fc.assert(
+    fc.property(fieldPspArbitrary('p0'), fieldPspArbitrary('p1'), fc.integer({ min: 0, max: 1_000_000 }), (a, b, seed) => {
+      const world = convertWorld('union', [a, b], [...grantToAll('p0'), ...grantToUser('p1', 'bob')]);
+      assert.deepEqual(world.loadErrors, []);
+      const t = runWorld(world, fieldPodArbitrary, requesters, 40, seed);
+      cases += t.agree + t.listed + t.disagree;
+      disagree += t.disagree;
+      if (t.disagree > 0 && examples.length < 3) examples.push(`p0 ${JSON.stringify(a)}\np1 ${JSON.stringify(b)}\n${t.examples[0]}`);
+      return true;
+    }),
+    params,
+  );
+  assert.equal(disagree, 0, `seed ${params.seed}: ${disagree} of ${cases} cases disagree\n${examples.join('\n')}`);
 });
