@@ -282,7 +282,7 @@ function unionRules(members: readonly Psp[], scope: RuleScope, rules: JsonObject
     if (mutating.length > 1) {
       gap(
         'policy selection',
-        `${mutating.map((p) => p.name).join(' and ')} both fill in defaults: PSP applies those of the first that admits the pod (by name), unless a later one admits it unchanged; Kyverno re-evaluates preconditions after each mutate rule, so the converted policy applies ${chosen.name}'s defaults whenever ${still.length > 0 ? `${still.map((p) => p.name).join(', ')} refuse${still.length === 1 ? 's' : ''} the pod` : 'the pod needs any'}; merge the PSPs or narrow the grants for an exact translation`,
+        `${mutating.map((p) => p.name).join(' and ')} both fill in defaults: PSP applies those of the first that admits the pod (by name), unless a later one admits it unchanged; Kyverno re-evaluates preconditions after each mutate rule, so the converted policy applies ${chosen.name}'s defaults whenever ${still.length > 0 ? `${still.map((p) => p.name).join(', ')} refuse${still.length === 1 ? 's' : ''} the pod` : 'the pod needs any'}. It can therefore admit a pod that no PSP of the set admits, when ${chosen.name}'s defaults meet what another member requires and ${chosen.name} itself refuses the pod (a security regression); merge the PSPs or narrow the grants for an exact translation`,
       );
     }
     const seccompDefault = chosen.annotations['seccomp.security.alpha.kubernetes.io/defaultProfileName'];
@@ -290,7 +290,7 @@ function unionRules(members: readonly Psp[], scope: RuleScope, rules: JsonObject
     for (const n of still) {
       const ch = checks.get(n.name)!;
       if ((seccompDefault && ch.some((c) => c.name.startsWith('seccomp'))) || (apparmorDefault && ch.some((c) => c.name === 'appArmor'))) {
-        gap('policy selection', `${chosen.name}'s default seccomp/AppArmor profile can make ${n.name} admit a pod it refused before defaulting`);
+        gap('policy selection', `${chosen.name}'s default seccomp/AppArmor profile can make ${n.name} admit a pod it refused before defaulting: the policy can then admit a pod that no PSP of the set admits (a security regression)`);
       }
     }
     const ctx = rejectContext(still);
