@@ -116,7 +116,7 @@ function upgradeSteps(o: PlanOptions): PlanStep[] {
         `helm get values -n kyverno kyverno | sed '/USER-SUPPLIED VALUES:/d' > ${installedKv}`,
         `helm get values -n kyverno kyverno-policies | sed '/USER-SUPPLIED VALUES:/d' > ${installedPv}`,
         ...(gated
-          ? [`podgate migrate upgrade --kubernetes ${u.kubernetes} ${o.clusterArg} --values ${installedPv} --kyverno-values ${installedKv} --out-dir ${UPGRADE_DIR}   # the gate: exit 0 = no workload newly denied`]
+          ? [`podgate migrate upgrade --kubernetes ${u.kubernetes} ${o.clusterArg} --values ${installedPv} --kyverno-values ${installedKv} --out-dir ${UPGRADE_DIR}   # the gate: exit 0 = no workload newly denied or newly allowed`]
           : []),
         `podgate chart render --chart-version ${u.policiesChart} -f ${pv} > /dev/null   # shows warnings for the new chart`,
         `helm upgrade --wait --version ${u.kyvernoChart} -f ${kv} --timeout 10m0s --namespace kyverno kyverno kyverno/kyverno`,
@@ -125,7 +125,7 @@ function upgradeSteps(o: PlanOptions): PlanStep[] {
         `helm upgrade --wait --version ${u.policiesChart} -f ${pv} --timeout 10m0s --namespace kyverno kyverno-policies kyverno/kyverno-policies`,
       ],
       checks: [
-        ...(gated ? ['podgate migrate upgrade exited 0 (no workload newly denied) before anything was upgraded; read its warnings about values with no effect'] : []),
+        ...(gated ? ['podgate migrate upgrade exited 0 (no workload newly denied, none denied today newly allowed) before anything was upgraded; read its warnings about values with no effect'] : []),
         'kubectl -n kyverno get pods: every pod Running and Ready',
         'kubectl get clusterpolicy: every policy READY true',
         ENFORCE_CHECK,

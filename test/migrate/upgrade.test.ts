@@ -202,7 +202,9 @@ test('migrate upgrade without --kyverno-values: chart 3.2.6 enables PolicyExcept
     const ex = join(dir, 'ex.yaml');
     writeFileSync(ex, GPU_EXCEPTION);
     const r = await runCli(['-o', 'json', 'migrate', 'upgrade', '--kubernetes', '1.26', '--cluster', sample, '--values', join(inputs, 'kyverno-policies-values.minimal.yaml'), '--exception', ex, '--out-dir', join(dir, 'out')]);
-    assert.equal(r.code, 0, r.stderr);
+    // A workload refused today is let through after the upgrade: the gate fails (not only a warning).
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error: \d+ workloads? denied today would be allowed after the upgrade/);
     const up = JSON.parse(r.stdout) as UpgradeJson;
     const gpu = up.changes.filter((c) => c.namespace === 'gpu-operator');
     assert.ok(gpu.some((c) => c.kind === 'DaemonSet' && c.name === 'nvidia-device-plugin-daemonset' && c.before === 'denied' && c.after === 'allowed'), JSON.stringify(up.changes, null, 2));

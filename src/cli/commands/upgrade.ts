@@ -218,7 +218,14 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
         }
         if (written.length === 0) ctx.io.stdout('values: none given (--values, --kyverno-values); the charts’ defaults were compared\n');
       }
-      // The gate: the upgrade must not deny anything the current state admits.
-      if (comparison.summary.newlyDenied > 0) ctx.state.exitCode = EXIT.failures;
+      // The gate: the upgrade must not deny anything the current state admits, nor stop refusing what it
+      // refuses (a security change to be reviewed, as migrate diff fails on regressions).
+      const loosened = comparison.summary.noLongerDenied;
+      if (loosened > 0) {
+        ctx.io.stderr(
+          `error: ${loosened} workload${loosened === 1 ? '' : 's'} denied today would be allowed after the upgrade (the "denied → allowed" changes above): review each cause before upgrading; the gate fails until none is left\n`,
+        );
+      }
+      if (comparison.summary.newlyDenied > 0 || loosened > 0) ctx.state.exitCode = EXIT.failures;
     });
 }
