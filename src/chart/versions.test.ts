@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { versionMatrix } from './versions.js';
+import { PSP_REMOVAL_NOTE, versionMatrix } from './versions.js';
 
 test('on Kubernetes 1.24 the newest safe choice is Kyverno 1.10 with charts 3.0.9 and 3.0.7 (the version podgate renders, not upstream 3.0.8)', () => {
   const m = versionMatrix('1.24');
@@ -24,6 +24,7 @@ test('the upgrade path keeps Kyverno 1.10 on 1.25 (1.11 has no verified charts) 
     kubernetes: '1.25',
     before: { kyverno: '1.10', kyvernoChart: '3.0.9', kyvernoPoliciesChart: '3.0.7' },
     newest: { kyverno: '1.10', kyvernoChart: '3.0.9', kyvernoPoliciesChart: '3.0.7' },
+    note: PSP_REMOVAL_NOTE,
   });
   assert.equal(s26?.newest?.kyvernoChart, '3.2.6');
   assert.equal(s26?.newest?.kyvernoPoliciesChart, '3.2.5');

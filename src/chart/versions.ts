@@ -88,7 +88,13 @@ export interface UpgradeStep {
   before?: KyvernoChoice;
   /** Newest Kyverno tested and installable on this Kubernetes minor. */
   newest?: KyvernoChoice;
+  /** What must be done before this step (the step to 1.25, where PodSecurityPolicy is removed). */
+  note?: string;
 }
+
+/** Said on the step to Kubernetes 1.25 from a cluster that still has PodSecurityPolicy. */
+export const PSP_REMOVAL_NOTE =
+  'PodSecurityPolicy is removed in Kubernetes 1.25 (the admission plugin and the API): before this upgrade Kyverno must enforce what PSP enforced and PSP must be switched off, in the order podgate migrate plan gives; upgrading first leaves pods unchecked';
 
 /** The answer of `podgate versions`. */
 export interface VersionMatrix {
@@ -166,6 +172,7 @@ export function versionMatrix(k8s: string): VersionMatrix {
     const newest = newestChoice([m], `1.${m}.0`);
     if (before) step.before = before;
     if (newest) step.newest = newest;
+    if (m === 25) step.note = PSP_REMOVAL_NOTE;
     upgradePath.push(step);
   }
   const out: VersionMatrix = { kubernetes, kyverno, charts, upgradePath, note: VERIFIED_NOTE };

@@ -119,6 +119,7 @@ export function registerChart(program: Command, ctx: CliContext): void {
       if (m.upgradePath.length > 0) {
         out.push('\nUpgrade path (run the first column while upgrading Kubernetes, then move to the second):\n');
         out.push(table(['KUBERNETES', 'WHILE UPGRADING', 'NEWEST AFTER'], m.upgradePath.map((s) => [s.kubernetes, choice(s.before), choice(s.newest)])));
+        for (const s of m.upgradePath) if (s.note) out.push(`\n${s.kubernetes}: ${s.note}.\n`);
       }
       ctx.io.stdout(out.join(''));
     });
