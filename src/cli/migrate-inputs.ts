@@ -11,7 +11,7 @@ import { type AuditResult, runAudit } from '../migrate/audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef, parseCatalog, recognizeComponent } from '../migrate/components.js';
 import { danglingBindings, findPspAdmitting, pspAdmittedPods, pspDeniesToday, runDiff } from '../migrate/diff.js';
 import type { DiffResult } from '../migrate/diff-types.js';
-import { computeExceptions, type ExceptionPlan } from '../migrate/exceptions.js';
+import { computeExceptions, type ExceptionPlan, makesIndexedJobs } from '../migrate/exceptions.js';
 import { buildPlan, type PlanStep } from '../migrate/plan.js';
 import { findUnneeded, type UnneededExclude } from '../migrate/least-privilege.js';
 import { judgeReadiness, type Readiness } from '../migrate/readiness.js';
@@ -212,6 +212,11 @@ export function computeFor(m: MigrationInputs, a: AuditResult): ExceptionPlan {
 /** The namespaces of the input being deleted, with why. */
 export function terminatingNamespaces(m: MigrationInputs): Map<string, string> {
   return new Map(m.snapshot.namespaces.flatMap((n) => (n.terminating ? [[n.name, n.terminating] as const] : [])));
+}
+
+/** Jobs and CronJobs (`Kind/namespace/name`) whose Jobs are Indexed: their pods carry the index in their names. */
+export function indexedJobs(m: MigrationInputs): Set<string> {
+  return new Set(m.snapshot.workloads.flatMap(({ object: o }) => (makesIndexedJobs(o) ? [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`] : [])));
 }
 
 /** A Kubernetes version podgate can plan for, with the verified Kyverno and charts the plan installs. */

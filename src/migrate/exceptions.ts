@@ -2,7 +2,7 @@
 // workload is refused. User namespaces are never excluded automatically. Also narrower Kyverno
 // PolicyException objects per workload and rule, and warnings for values globs that exempt too much.
 import type { KubeObject } from '../kube/index.js';
-import { wildcardMatch } from '../util/index.js';
+import { isObject, wildcardMatch } from '../util/index.js';
 import type { AuditResult, Violation } from './audit.js';
 import { BUILTIN_COMPONENTS, type ComponentDef } from './components.js';
 import type { UserNamespace } from './user-namespaces.js';
@@ -135,6 +135,21 @@ function ruleNamesFor(kind: string, rule: string): string[] {
 const generated = (base: string) => `${base.slice(0, 58)}?????`;
 const upTo = (n: number, f: (marks: string) => string) => Array.from({ length: n }, (_, i) => f('?'.repeat(i + 1)));
 
+/** The prefix the job controller gives an Indexed Job's pod (`<job>-<index>-`), the job name cut so that it fits 58. */
+export function indexedPodPrefix(job: string, index: string): string {
+  const tail = `-${index}-`;
+  return `${job}${tail}`.length > 58 ? `${job.slice(0, 58 - tail.length)}${tail}` : `${job}${tail}`;
+}
+
+/** The names of an Indexed Job's pods: an index of 1 to 5 digits (completions is at most 10^5). */
+const indexedPodNames = (job: string) => upTo(5, (index) => generated(indexedPodPrefix(job, index)));
+
+/** Whether the Jobs of a Job or CronJob object are Indexed (their pods are named with the index). */
+export function makesIndexedJobs(o: KubeObject): boolean {
+  const spec = o.kind === 'CronJob' ? (o.spec as { jobTemplate?: { spec?: unknown } } | undefined)?.jobTemplate?.spec : o.kind === 'Job' ? o.spec : undefined;
+  return isObject(spec) && spec.completionMode === 'Indexed';
+}
+
 /**
  * The names a controller's objects get, by kind, as Kyverno wildcards (`?` is one character): the
  * controller's own name, then what the Kubernetes controllers name what they create, so that an exception
@@ -144,9 +159,12 @@ const upTo = (n: number, f: (marks: string) => string) => Array.from({ length: n
  * - CronJob `c`: Jobs `c-<scheduled time in minutes since 1970>` (8 digits until the year 2160), their Pods.
  * - StatefulSet `s`: Pods `s-<ordinal>` (up to 5 digits here).
  * - DaemonSet, Job, ReplicaSet, ReplicationController `x`: Pods `x-<5 random characters>`.
+ * - With `indexed` (a Job, or a CronJob's Jobs, of completionMode Indexed): the Job's Pods are also
+ *   `j-<index>-<5 random characters>` (Kubernetes ≥ 1.22, podGenerateNameWithIndex: an index below 10^5,
+ *   and a prefix over 58 characters loses the end of the job name, never the index).
  * Another kind (a custom controller) names its pods its own way: `x-*`, said in a note.
  */
-export function createdNames(kind: string, name: string): { byKind: [string, string[]][]; note?: string } {
+export function createdNames(kind: string, name: string, indexed = false): { byKind: [string, string[]][]; note?: string } {
   switch (kind) {
     case 'Pod':
       return { byKind: [['Pod', [name]]] };
@@ -160,12 +178,13 @@ export function createdNames(kind: string, name: string): { byKind: [string, str
       };
     case 'CronJob': {
       const job = `${name}-????????`;
-      return { byKind: [['CronJob', [name]], ['Job', [job]], ['Pod', [generated(`${job}-`)]]] };
+      return { byKind: [['CronJob', [name]], ['Job', [job]], ['Pod', [generated(`${job}-`), ...(indexed ? indexedPodNames(job) : [])]]] };
     }
     case 'StatefulSet':
       return { byKind: [['StatefulSet', [name]], ['Pod', upTo(5, (ordinal) => `${name}-${ordinal}`)]] };
-    case 'DaemonSet':
     case 'Job':
+      return { byKind: [[kind, [name]], ['Pod', [generated(`${name}-`), ...(indexed ? indexedPodNames(name) : [])]]] };
+    case 'DaemonSet':
     case 'ReplicaSet':
     case 'ReplicationController':
       return { byKind: [[kind, [name]], ['Pod', [generated(`${name}-`)]]] };
@@ -183,7 +202,14 @@ export function createdNames(kind: string, name: string): { byKind: [string, str
  * `features.policyExceptions.enabled=true` and put them in the namespace given by
  * `features.policyExceptions.namespace`); kyverno.io/v2beta1 from Kyverno 1.11.
  */
-export function policyExceptions(audit: AuditResult, exceptionNamespace = 'kyverno', apiVersion = 'kyverno.io/v2alpha1', terminating: ReadonlyMap<string, string> = new Map()): KubeObject[] {
+export function policyExceptions(
+  audit: AuditResult,
+  exceptionNamespace = 'kyverno',
+  apiVersion = 'kyverno.io/v2alpha1',
+  terminating: ReadonlyMap<string, string> = new Map(),
+  // Jobs and CronJobs (`Kind/namespace/name`) whose Jobs are Indexed (makesIndexedJobs).
+  indexed: ReadonlySet<string> = new Set(),
+): KubeObject[] {
   const byWorkload = new Map<string, Violation[]>();
   for (const v of audit.violations) {
     // A namespace being deleted gets none (computeExceptions says why).
@@ -204,7 +230,7 @@ export function policyExceptions(audit: AuditResult, exceptionNamespace = 'kyver
       if (v.kind !== 'Pod') byPolicy.get(v.policy)!.add(base);
       if (v.kind === 'CronJob') byPolicy.get(v.policy)!.add(`autogen-${base}`);
     }
-    const created = createdNames(v0.kind, v0.name);
+    const created = createdNames(v0.kind, v0.name, indexed.has(`${v0.kind}/${v0.namespace}/${v0.name}`));
     out.push({
       apiVersion,
       kind: 'PolicyException',

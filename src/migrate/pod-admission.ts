@@ -7,6 +7,7 @@
 // the Pods the controller will create, against the policies that need it.
 import { admissionPolicies, admitResource, autogenRuleName, type CompiledPolicy, DEFAULT_PROFILE, type EvaluationContext, type PolicyResult, type RuleResult, ruleKinds } from '../kyverno/index.js';
 import { type KubeObject, podView } from '../kube/index.js';
+import { indexedPodPrefix, makesIndexedJobs } from './exceptions.js';
 
 const memo = new WeakMap<readonly CompiledPolicy[], Map<string, readonly CompiledPolicy[]>>();
 
@@ -76,19 +77,21 @@ export function findingsOnce(admissions: readonly PairedAdmission[], counts: (po
  * The name of a pod that a controller of this kind and name creates, in the Kubernetes controllers' format
  * (exceptions.ts createdNames), with `0` for each generated character: a generateName suffix and a
  * pod-template-hash never hold a 0, so no real pod has this name, but a name-based match (a PolicyException,
- * a resource filter) sees the shape real pods have. A StatefulSet's first pod is `<name>-0`.
+ * a resource filter) sees the shape real pods have. A StatefulSet's first pod is `<name>-0`; an Indexed
+ * Job's (`indexed`) is `<job>-0-<5 characters>`.
  */
-export function createdPodName(kind: string, name: string): string {
+export function createdPodName(kind: string, name: string, indexed = false): string {
   const generated = (base: string) => `${base.slice(0, 58)}00000`;
   switch (kind) {
     case 'Deployment':
       return generated(`${name}-0000000000-`);
     case 'CronJob':
-      return generated(`${name}-00000000-`);
+      return generated(indexed ? indexedPodPrefix(`${name}-00000000`, '0') : `${name}-00000000-`);
+    case 'Job':
+      return generated(indexed ? indexedPodPrefix(name, '0') : `${name}-`);
     case 'StatefulSet':
       return `${name}-0`;
     case 'DaemonSet':
-    case 'Job':
     case 'ReplicaSet':
     case 'ReplicationController':
       return generated(`${name}-`);
@@ -106,7 +109,7 @@ export function podFromTemplate(o: KubeObject): KubeObject | undefined {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { ...structuredClone(pv.metadata), name: createdPodName(o.kind, name), namespace: o.metadata.namespace ?? 'default' },
+    metadata: { ...structuredClone(pv.metadata), name: createdPodName(o.kind, name, makesIndexedJobs(o)), namespace: o.metadata.namespace ?? 'default' },
     spec: structuredClone(pv.spec),
   };
 }

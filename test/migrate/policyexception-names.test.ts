@@ -94,3 +94,60 @@ test('migrate exceptions --style policyexception: the PolicyExceptions exempt wh
   // The controllers themselves stay exempted.
   for (const w of ['Deployment/web', 'DaemonSet/agent', 'StatefulSet/db', 'Job/backup', 'CronJob/nightly']) assert.ok(!flagged.has(w), w);
 });
+
+// Verifier probe: since Kubernetes 1.22 the pods of an Indexed Job (completionMode: Indexed, on by default
+// from 1.22) are named <job>-<index>-<5 random characters> (the job controller's podGenerateNameWithIndex),
+// not <job>-<5 random characters>: the exception made for such a Job (or a CronJob whose Jobs are Indexed)
+// exempted none of its pods, so every pod it created was refused once Kyverno enforced.
+test('migrate exceptions --style policyexception: the pods of an Indexed Job (and of a CronJob making Indexed Jobs) are exempted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-polex-indexed-'));
+  const long = 'a'.repeat(50);
+  const indexed = `apiVersion: v1
+kind: Namespace
+metadata: {name: apps}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: shard, namespace: apps}
+spec:
+  completionMode: Indexed
+  completions: 20
+${template}---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: ${long}, namespace: apps}
+spec:
+  completionMode: Indexed
+  completions: 20
+${template}---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: apps}
+spec:
+  schedule: "0 1 * * *"
+  jobTemplate:
+    spec:
+      completionMode: Indexed
+      completions: 3
+${template.replace(/^(?=.)/gm, '    ')}`;
+  writeFileSync(join(dir, 'cluster.yaml'), indexed);
+  writeFileSync(join(dir, 'kyverno-values.yaml'), 'features:\n  policyExceptions:\n    enabled: true\n');
+  const ex = await runCli(['migrate', 'exceptions', '--style', 'policyexception', '--cluster', join(dir, 'cluster.yaml'), '--kyverno-values', join(dir, 'kyverno-values.yaml'), '--out', join(dir, 'exceptions.yaml')]);
+  assert.equal(ex.code, 0, ex.stderr);
+  // The index is cut off the job name, not off the generated name, when they are too long together.
+  const longPod = `${long.slice(0, 58 - '-12-'.length)}-12-x2k4q`;
+  const podCases: { name: string; exempt: boolean }[] = [
+    { name: 'shard-0-x2k4q', exempt: true },
+    { name: 'shard-12-x2k4q', exempt: true },
+    { name: longPod, exempt: true },
+    { name: 'nightly-28391234-2-x2k4q', exempt: true },
+    { name: 'shard-evil-pod', exempt: false },
+    { name: 'shard-0-x2k4q-evil', exempt: false },
+  ];
+  writeFileSync(join(dir, 'later.yaml'), [indexed, ...podCases.map((c) => bare('Pod', c.name))].join('---\n'));
+  const r = await runCli(['-o', 'json', 'migrate', 'audit', '--cluster', join(dir, 'later.yaml'), '--kyverno-values', join(dir, 'kyverno-values.yaml'), '--exception', join(dir, 'exceptions.yaml')]);
+  assert.equal(r.code, 0, r.stderr);
+  const flagged = new Set((JSON.parse(r.stdout) as { violations: { kind: string; name: string }[] }).violations.map((v) => `${v.kind}/${v.name}`));
+  for (const c of podCases) assert.equal(!flagged.has(`Pod/${c.name}`), c.exempt, `Pod/${c.name} should ${c.exempt ? '' : 'not '}be exempted`);
+  for (const w of ['Job/shard', `Job/${long}`, 'CronJob/nightly']) assert.ok(!flagged.has(w), w);
+});

@@ -22,7 +22,7 @@ import { readValuesFile } from '../validate-input.js';
 import { isWide, loadOrFail, misspeltKinds, outputFormat, printJson, printYaml, table } from '../output.js';
 import { auditPolicyReports, auditSarif, auditTable } from '../formats/audit-formats.js';
 import type { CliContext } from '../program.js';
-import { auditChartFor, auditInputs, auditJson, baseValuesText, buildReport, unsentUserNamespaces, chartPoliciesOf, computeFor, diffInputs, kyvernoPspOf, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, terminatingNamespaces, unneededFor } from '../migrate-inputs.js';
+import { auditChartFor, auditInputs, auditJson, baseValuesText, buildReport, unsentUserNamespaces, chartPoliciesOf, computeFor, diffInputs, kyvernoPspOf, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, terminatingNamespaces, indexedJobs, unneededFor } from '../migrate-inputs.js';
 import { registerUpgrade } from './upgrade.js';
 import { yamlStream } from './users.js';
 import { buildSnapshot, toYamlText } from '../../kube/index.js';
@@ -94,7 +94,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         const features = readExceptionFeatures(ctx.io, opts.kyvernoValues, 'migrate exceptions');
         // The PolicyException version the profile's Kyverno serves (1.12.5's CRD no longer serves v2alpha1).
         const apiVersion = m.profile.exceptionApiVersions[0]!;
-        text = yamlStream(policyExceptions(a, features.namespace || 'kyverno', apiVersion, terminatingNamespaces(m)));
+        text = yamlStream(policyExceptions(a, features.namespace || 'kyverno', apiVersion, terminatingNamespaces(m), indexedJobs(m)));
         writePolicyExceptionValues(ctx, opts, features.enabled);
       } else {
         const base = m.valuesTexts[0]?.text ?? '';
