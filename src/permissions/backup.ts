@@ -54,13 +54,15 @@ export function backupCountMismatches(objects: readonly LoadedObject[], readFile
     if (!isObject(doc) || doc.kind !== BACKUP_KIND || !Array.isArray(doc.items) || !isObject(doc.metadata) || !isObject(doc.metadata.annotations)) continue;
     const where = `${file} (document ${document + 1}): ${BACKUP_KIND} ${String(doc.metadata.name ?? '')}`;
     const written = doc.metadata.annotations[BACKUP_COUNT_ANNOTATION];
+    const digest = doc.metadata.annotations[BACKUP_DIGEST_ANNOTATION];
     if (typeof written === 'string' && written !== String(doc.items.length)) {
+      // The digest no longer matches either once users are removed: the advice names both annotations.
+      const alsoDigest = typeof digest === 'string' ? ` and remove ${BACKUP_DIGEST_ANNOTATION}` : '';
       out.push(
-        `${where}: holds ${doc.items.length} users but was written with ${written} (metadata.annotations.${BACKUP_COUNT_ANNOTATION}): the file was cut short, or users were removed by hand (then set the annotation to the number left)`,
+        `${where}: holds ${doc.items.length} users but was written with ${written} (metadata.annotations.${BACKUP_COUNT_ANNOTATION}): the file was cut short, or users were removed by hand (then set the annotation to the number left${alsoDigest})`,
       );
       continue;
     }
-    const digest = doc.metadata.annotations[BACKUP_DIGEST_ANNOTATION];
     if (typeof digest === 'string' && digest !== itemsDigest(doc.items)) {
       out.push(
         `${where}: its items are not the ones it was written with (metadata.annotations.${BACKUP_DIGEST_ANNOTATION}): the file was cut short or changed after it was written; restore from an intact copy (or, to accept the file as it is, remove the annotation)`,

@@ -600,6 +600,27 @@ test('a backup cut inside its last user is refused, from a file and from stdin; 
   assert.equal(again.code, 0, again.stderr);
 });
 
+// Verifier probe: the refusal of a backup holding fewer users than its count said "users were removed by
+// hand (then set the annotation to the number left)"; since backups carry a digest too, doing just that was
+// refused again (its items are not the ones it was written with). The advice names both annotations.
+test('a backup with users removed by hand is read once the refusal\'s advice is followed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const b1 = join(dir, 'b1.yaml');
+  assert.equal((await runCli(['users', 'backup', '--cluster', 'examples/bcm-9.2-k8s-1.24', '--out', b1])).code, 0);
+  const text = readFileSync(b1, 'utf8');
+  // The last user removed by hand: everything from the second item on.
+  const edited = join(dir, 'edited.yaml');
+  writeFileSync(edited, text.slice(0, text.indexOf('\n  - apiVersion', text.indexOf('items:') + 10) + 1));
+  const refused = await runCli(['users', 'list', edited]);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /users were removed by hand \(then set the annotation to the number left and remove podgate\.io\/users-sha256\)/);
+  // As the refusal says: the count set to what is left, the digest removed.
+  writeFileSync(edited, readFileSync(edited, 'utf8').replace('podgate.io/users: "2"', 'podgate.io/users: "1"').replace(/^ {4}podgate\.io\/users-sha256: .*\n/m, ''));
+  const read = await runCli(['-o', 'json', 'users', 'list', edited]);
+  assert.equal(read.code, 0, read.stderr);
+  assert.equal(JSON.parse(read.stdout).length, 1);
+});
+
 // Session 7 error-quality probe: hand edits got messages that pointed the wrong way. A grant written as a
 // bare path (as BCM lists them) was "pathPrefix: Invalid value: "/home/ray": must be an absolute path";
 // an unquoted all-digit releaseId (YAML reads a number) "must be 4 to 16 lowercase letters or digits";
