@@ -189,7 +189,7 @@ export function loadObjects(paths: readonly string[], opts: ParseOptions & { std
     const before = { objects: out.objects.length, errors: out.errors.length };
     if (p === '-') {
       const r = parseObjects(opts.stdin ?? '', '<stdin>', opts);
-      const cut = opts.detectCut && r.errors.length === 0 ? cutEndError(r.objects) : undefined;
+      const cut = opts.detectCut && r.errors.length === 0 ? cutEndError(r.objects, opts.stdin ?? '') : undefined;
       if (cut) out.errors.push(cut);
       append(out.objects, r.objects);
       append(out.errors, r.errors);
@@ -228,7 +228,7 @@ export function loadObjects(paths: readonly string[], opts: ParseOptions & { std
         const r = parseObjects(decoded.text, f, opts.progress ? { ...opts, progress: (k) => opts.progress?.(already + k) } : opts);
         opts.progress?.(already + r.objects.length);
         // A dump file cut short whose last object still parses (cut-end.ts).
-        const cut = opts.detectCut && r.errors.length === 0 ? cutEndError(r.objects) : undefined;
+        const cut = opts.detectCut && r.errors.length === 0 ? cutEndError(r.objects, decoded.text) : undefined;
         if (cut) out.errors.push(cut);
         append(out.objects, r.objects);
         append(out.errors, r.errors);

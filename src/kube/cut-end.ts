@@ -5,6 +5,8 @@
 //   `omitempty` or not: a new Deployment reads back with `status: {}`). Such an object (uid,
 //   resourceVersion and creationTimestamp set) without `status`, last in its file, was cut before it.
 // - kubectl's `kind: List` comes after its `items`: a List cut inside its items has no kind (parse.ts says so).
+// JSON (`-o json`, Velero's files) ends with a bracket: one cut short does not parse, so an object without
+// `status` in it was written that way (a backup tool that drops status), not cut; it is not checked.
 // Not detectable: objects without the server's fields (hand-written, or cleaned by kubectl-neat), keys in
 // another order, or a cut inside `status` (the spec is then complete). docs/compatibility.md says the same.
 import type { LoadedObject } from './object.js';
@@ -19,13 +21,18 @@ const WITH_STATUS: Readonly<Record<string, readonly string[]>> = {
 
 const set = (v: unknown) => typeof v === 'string' && v !== '';
 
+/** Whether a file's text is JSON (one document in flow style): a cut one is a syntax error. */
+function isJsonText(text: string): boolean {
+  return /^\uFEFF?\s*[{[]/.test(text) && !text.includes('\n---');
+}
+
 /**
  * The error for a file whose last object was read from an API server but ends before its `status`, or
- * undefined. `objects` are the objects parsed from one file, in order.
+ * undefined. `objects` are the objects parsed from one file, in order; `text` is the file's text.
  */
-export function cutEndError(objects: readonly LoadedObject[]): InputError | undefined {
+export function cutEndError(objects: readonly LoadedObject[], text?: string): InputError | undefined {
   const last = objects.at(-1);
-  if (!last) return undefined;
+  if (!last || (text !== undefined && isJsonText(text))) return undefined;
   const o = last.object;
   const m = o.metadata as Record<string, unknown> | undefined;
   if (!m || !set(m.uid) || !set(m.resourceVersion) || m.creationTimestamp === undefined || m.creationTimestamp === null) return undefined;

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import { runCli } from '../helpers/cli.js';
 
 /** Two server-read objects as `kubectl get -o yaml` prints them (keys sorted, so `status` comes last). */
@@ -50,6 +51,14 @@ const kubectlList = `apiVersion: v1\nitems:\n${asItem(namespace)}${asItem(podTex
 const kindFirstList = `apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: ""\nitems:\n${asItem(namespace)}${asItem(podText)}`;
 const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] }).slice(0, -3);
 
+/** A YAML document as JSON, its status (and its items' statuses) dropped. */
+function withoutStatus(doc: string): unknown {
+  const o = parse(doc) as { status?: unknown; items?: { status?: unknown }[] };
+  delete o.status;
+  for (const i of o.items ?? []) delete i.status;
+  return o;
+}
+
 /** The text up to (not including) the line holding `marker` (its last occurrence). */
 const cutBefore = (text: string, marker: string) => text.slice(0, text.lastIndexOf('\n', text.lastIndexOf(marker)) + 1);
 
@@ -63,6 +72,10 @@ const cases: { name: string; text: string; error?: RegExp }[] = [
   { name: 'a kubectl List cut inside its items', text: cutBefore(kubectlList, 'dnsPolicy'), error: /dump\.yaml:1: document 1: kind: .*items.*cut/ },
   { name: 'a kind-first List cut inside its last item', text: cutBefore(kindFirstList, 'dnsPolicy'), error: /dump\.yaml:\d+: document 1: items\[1\]\.status: .*cut/ },
   { name: 'a JSON dump cut', text: json, error: /dump\.yaml/ },
+  // Verifier probe: JSON has an end marker (a cut one does not parse), so an object without status in a
+  // JSON file was written that way (a backup tool that drops status, `jq 'del(.status)'`), never cut.
+  { name: 'a JSON dump whose objects were written without status', text: `${JSON.stringify(withoutStatus(kubectlList), null, 2)}\n` },
+  { name: 'a JSON object written without status', text: JSON.stringify(withoutStatus(podText)) },
 ];
 
 for (const c of cases) {
