@@ -621,6 +621,22 @@ test('a backup with users removed by hand is read once the refusal\'s advice is 
   assert.equal(JSON.parse(read.stdout).length, 1);
 });
 
+// Session 8 verifier: backups were written as YAML 1.1 and read as YAML 1.2, so a string such as `0o17` (an
+// octal in 1.2 only) in a BCM object's annotations came back as the number 15: the backup was refused as
+// changed since it was written (or, before the digest, restored with the value changed).
+test('a backup keeps strings that YAML 1.2 would read as numbers (0o17 in a BCM annotation)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-users-'));
+  const bcm = join(dir, 'bcm.yaml');
+  writeFileSync(bcm, 'apiVersion: cm.brightcomputing.com/v1\nkind: CmKubernetesPermissionUser\nmetadata:\n  name: ann-abcd123\n  namespace: cm-permissions\n  annotations: {ticket: "0o17", mode: "0o755"}\nspec: {user: ann, uid: 3001, gid: 3001, hostPaths: [/home/ann]}\n');
+  const b1 = join(dir, 'b1.yaml');
+  const made = await runCli(['users', 'backup', bcm, '--out', b1]);
+  assert.equal(made.code, 0, made.stderr);
+  const listed = await runCli(['users', 'list', b1]);
+  assert.equal(listed.code, 0, listed.stderr);
+  const item = (parse(readFileSync(b1, 'utf8')) as { items: { source: { metadata: { annotations: Record<string, unknown> } } }[] }).items[0];
+  assert.deepEqual(item?.source.metadata.annotations, { ticket: '0o17', mode: '0o755' });
+});
+
 // Session 7 error-quality probe: hand edits got messages that pointed the wrong way. A grant written as a
 // bare path (as BCM lists them) was "pathPrefix: Invalid value: "/home/ray": must be an absolute path";
 // an unquoted all-digit releaseId (YAML reads a number) "must be 4 to 16 lowercase letters or digits";
