@@ -20,6 +20,7 @@ import {
   type Policy,
   type PolicyValidation,
 } from '../kyverno/index.js';
+import { contextWebhooks } from './context-webhooks.js';
 import type { ActionOverride } from './effective-action.js';
 import type { AdmissionEngine, EngineAnswer, MutationOutcome } from './handle-review.js';
 import type { PspEvaluator } from './psp-shadow.js';
@@ -180,25 +181,24 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
 
   /**
    * Kyverno's policy context cannot be built (an image of the request's object it cannot parse): the answer
-   * of a Kyverno webhook that has policies for the request (it is registered for their kinds), whatever they
+   * of a Kyverno webhook that is called for the request (see context-webhooks.ts), whatever its policies
    * say. kyverno@v1.10.7 pkg/webhooks/resource/handlers.go (`failed create policy context`) and
    * pkg/engine/policycontext (AddImageInfos of the new object).
    */
-  const contextError = (request: AdmissionRequest, kinds: (c: ReturnType<typeof set.candidates>) => boolean, ctx: EvaluationContext): string | undefined => {
+  const webhooks = contextWebhooks(set.policies);
+  const imageError = (request: AdmissionRequest): string | undefined => {
     const object = request.object;
     if (!object || !isObject(object as unknown)) return undefined;
     const err = imageInfoError(object as unknown as JsonObject);
-    if (!err) return undefined;
-    const c = set.candidates(ctx.gvk?.kind ?? object.kind, ctx.subresource, { operation: ctx.operation ?? 'CREATE', objects: [object, ctx.oldObject] });
-    return kinds(c) ? `failed create policy context: failed to add image information to the policy rule context: ${err}` : undefined;
+    return err ? `failed create policy context: failed to add image information to the policy rule context: ${err}` : undefined;
   };
 
   /** The /mutate answer: the patch from the request object to the mutated one, or the refusal. */
   const mutateOutcome = (request: AdmissionRequest): MutationOutcome => {
     const { resource, ctx } = prepare(request);
     if (!resource) return { patch: [] };
-    const failed = MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE') ? contextError(request, (c) => c.mutate.length > 0, ctx) : undefined;
-    if (failed) return { patch: [], blocked: failed };
+    const failed = MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE') ? imageError(request) : undefined;
+    if (failed && webhooks.mutating(ctx.gvk ?? requestMatchKind(request), ctx.subresource ?? '', request.namespace ?? '')) return { patch: [], blocked: failed };
     const m = mutation(resource, ctx);
     if (m.blocked) return { patch: [], blocked: m.blocked };
     return { patch: m.patched === resource ? [] : filterKyvernoPatches(createJsonPatch(resource, m.patched)) };
@@ -215,8 +215,13 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
     validate(request, failurePolicy, options = {}): EngineAnswer {
       const { resource, ctx, namespaceLabels } = prepare(request);
       if (!resource) return { results: [], overrides, namespaceLabels, ...omitSkips };
-      const failed = contextError(request, (c) => c.validate.some((p) => failurePolicy === undefined || p.policy.failurePolicy === failurePolicy), ctx);
-      if (failed) return { results: [], overrides, namespaceLabels, contextError: failed, ...omitSkips };
+      const failed = imageError(request);
+      if (failed) {
+        // Every validating webhook registered for the kind answers with the error (Fail's first, as the API server calls either).
+        const called = webhooks.validating(ctx.gvk ?? requestMatchKind(request), ctx.subresource ?? '');
+        const by = failurePolicy ?? (called.has('Fail') ? 'Fail' : 'Ignore');
+        if (called.has(by)) return { results: [], overrides, namespaceLabels, contextError: failed, contextErrorWebhook: by, ...omitSkips };
+      }
       // The API server calls the validating webhook with the object the mutating webhook's patch
       // produced, so it is validated as sent; only a caller whose object skipped /mutate (admit, shadow
       // mode) asks for the mutations to be applied first.

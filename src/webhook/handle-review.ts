@@ -23,6 +23,8 @@ export interface EngineAnswer {
    * the request with this error instead of evaluating (a denial on either webhook, whatever the failurePolicy).
    */
   contextError?: string;
+  /** The failurePolicy of the validating webhook that answers with contextError (default: the endpoint's, else Fail). */
+  contextErrorWebhook?: 'Fail' | 'Ignore';
   /** The denial body leaves skipped rules out (Kyverno 1.12, EngineProfile.denialListsSkips false). */
   denialOmitsSkips?: boolean;
 }
@@ -127,7 +129,7 @@ export function handleReview(body: unknown, engine: AdmissionEngine | undefined,
     }
     const only = opts.endpoint === 'validate-fail' ? 'Fail' : opts.endpoint === 'validate-ignore' ? 'Ignore' : undefined;
     const answer = engine.validate(request, only, { applyMutations: opts.applyMutations ?? opts.mode === 'shadow' });
-    if (answer.contextError) return done(contextFailure(opts.mode, only === 'Ignore' ? WEBHOOK_NAMES.Ignore : WEBHOOK_NAMES.Fail, answer.contextError), []);
+    if (answer.contextError) return done(contextFailure(opts.mode, (answer.contextErrorWebhook ?? only) === 'Ignore' ? WEBHOOK_NAMES.Ignore : WEBHOOK_NAMES.Fail, answer.contextError), []);
     // An engine may evaluate more than asked; the webhook decides on its own failurePolicy's verdicts only.
     const results = only ? answer.results.filter((r) => r.failurePolicy === only) : answer.results;
     const decision = decideAdmission(request, results, {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podgate-image-'));
@@ -122,4 +122,46 @@ test('admit --mode audit: the refusal is a warning', async () => {
   const response = (JSON.parse(r.stdout) as { response: { allowed: boolean; warnings?: string[] } }).response;
   assert.equal(response.allowed, true);
   assert.deepEqual(response.warnings, [PREFIX + unparseable[0]!.error]);
+});
+
+// Whether Kyverno answers with the context error depends only on whether one of its webhooks is called for
+// the request and builds the context, not on what its policies would select. kyverno@v1.10.7: the validating
+// webhooks are registered for the kinds of every policy with validate, generate or image-check rules (any
+// namespace, any operation: the webhook rules list CREATE, UPDATE, DELETE and CONNECT) and their handler builds
+// the context before looking at a policy; the mutating handler builds it when the policy cache has a mutate or
+// verifyImages policy for the kind (cluster policies, and namespaced ones of the request's namespace).
+// podgate narrowed by the policies' namespaces and operations and looked at validate rules only, so a pod
+// with an unparseable image passed where Kyverno refuses it.
+describe('admit: the context error follows the webhooks Kyverno would call', () => {
+  const rule = (extra: Record<string, unknown>, resources: Record<string, unknown> = {}) => ({ name: 'r', match: { any: [{ resources: { kinds: ['Pod'], ...resources } }] }, ...extra });
+  const validate = { validate: { message: 'no', pattern: { metadata: { labels: { team: '?*' } } } } };
+  const mutate = { mutate: { patchStrategicMerge: { metadata: { labels: { seen: 'yes' } } } } };
+  const generate = { generate: { apiVersion: 'v1', kind: 'ConfigMap', name: 'gen', namespace: '{{request.object.metadata.namespace}}', data: { data: { a: 'b' } } } };
+  const policyFile = (name: string, rules: Record<string, unknown>[], namespace?: string, kinds = 'ClusterPolicy') => {
+    const f = join(dir, `${name}.json`);
+    const metadata = namespace ? { name, namespace } : { name };
+    writeFileSync(f, JSON.stringify({ apiVersion: 'kyverno.io/v1', kind: kinds, metadata, spec: { validationFailureAction: 'Audit', background: false, rules } }));
+    return f;
+  };
+  const cases: { name: string; policy: () => string; refused: boolean }[] = [
+    { name: 'a generate-only policy for pods', policy: () => policyFile('ctx-generate', [rule(generate)]), refused: true },
+    { name: 'a validate policy for pods of another namespace', policy: () => policyFile('ctx-other-ns', [rule(validate, { namespaces: ['prod'] })]), refused: true },
+    { name: 'a namespaced validate Policy of another namespace', policy: () => policyFile('ctx-ns-policy', [rule(validate)], 'prod', 'Policy'), refused: true },
+    { name: 'a validate policy for UPDATE only', policy: () => policyFile('ctx-update-only', [rule(validate, { operations: ['UPDATE'] })]), refused: true },
+    { name: 'a mutate policy for pods of another namespace', policy: () => policyFile('ctx-mutate-other-ns', [rule(mutate, { namespaces: ['prod'] })]), refused: true },
+    { name: 'a namespaced mutate Policy of another namespace', policy: () => policyFile('ctx-mutate-ns-policy', [rule(mutate)], 'prod', 'Policy'), refused: false },
+    {
+      name: 'a validate policy for Services only',
+      policy: () => policyFile('ctx-services', [{ name: 'r', match: { any: [{ resources: { kinds: ['Service'] } }] }, ...validate }]),
+      refused: false,
+    },
+  ];
+  for (const c of cases) {
+    test(`${c.name}: ${c.refused ? 'refused' : 'not refused for the image'}`, async () => {
+      const r = await runCli(['-o', 'json', 'admit', '--policy', c.policy(), '--request', reviewOf(podWith('Nginx'))]);
+      const response = (JSON.parse(r.stdout) as { response: { allowed: boolean; status?: { message: string } } }).response;
+      assert.equal(response.allowed, !c.refused, response.status?.message ?? r.stderr);
+      if (c.refused) assert.equal(response.status?.message, PREFIX + unparseable[0]!.error);
+    });
+  }
 });
