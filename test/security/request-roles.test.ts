@@ -125,3 +125,48 @@ for (const c of cases) {
     assert.match(response.status?.message ?? '', c.denied);
   });
 }
+
+// kyverno@v1.10.7 puts the requester's roles into the context by marshalling kyverno.io/v1beta1 RequestInfo
+// (AddUserInfo), whose `roles` and `clusterRoles` are `omitempty`: a requester bound to no Role has no
+// `request.roles` at all, so `{{request.roles}}` cannot be resolved and the rule errors (as for any missing
+// key). podgate gave `[]`, so such a rule passed or failed on an empty list instead.
+const rolesPolicy = join(dir, 'roles-variable.yaml');
+writeFileSync(
+  rolesPolicy,
+  `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: deployers-only
+spec:
+  validationFailureAction: Enforce
+  background: false
+  rules:
+    - name: deployer-role
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: "deployers may not run pods here ({{ request.roles }})"
+        deny:
+          conditions:
+            any:
+              - key: "{{ request.roles }}"
+                operator: AnyIn
+                value: ["team-b:deployer"]
+`,
+);
+
+const variableCases: { name: string; user: { username: string; groups?: string[] }; allowed: boolean; message?: RegExp }[] = [
+  { name: 'the service account team-b:ci (Role team-b:deployer)', user: { username: 'system:serviceaccount:team-b:ci' }, allowed: false, message: /deployer-role: deployers may not run pods here \(\["team-b:deployer"\]\)/ },
+  { name: 'a user bound to no Role (request.roles is absent)', user: { username: 'bob', groups: ['system:authenticated'] }, allowed: false, message: /deployer-role: 'failed to check deny preconditions: failed to substitute variables.*request\.roles/s },
+];
+
+for (const c of variableCases) {
+  test(`admit --cluster: {{request.roles}} for ${c.name}`, async () => {
+    const r = await runCli(['-o', 'json', 'admit', '--policy', rolesPolicy, '--cluster', cluster, '--request', review(c.user, plain)]);
+    const response = (JSON.parse(r.stdout) as { response: { allowed: boolean; status?: { message: string } } }).response;
+    assert.equal(response.allowed, c.allowed, response.status?.message);
+    if (c.message) assert.match(response.status?.message ?? '', c.message);
+  });
+}

@@ -34,8 +34,10 @@ export function buildContext(input: RequestContextInput): JsonObject {
   if (input.namespace !== undefined) request.namespace = input.namespace;
   if (input.userInfo || input.roles || input.clusterRoles) {
     request.userInfo = (input.userInfo ?? {}) as JsonObject;
-    request.roles = input.roles ?? [];
-    request.clusterRoles = input.clusterRoles ?? [];
+    // Kyverno marshals its RequestInfo (kyverno.io/v1beta1), whose roles and clusterRoles are `omitempty`:
+    // a requester bound to none has no such key, and `{{request.roles}}` does not resolve.
+    if (input.roles && input.roles.length > 0) request.roles = input.roles;
+    if (input.clusterRoles && input.clusterRoles.length > 0) request.clusterRoles = input.clusterRoles;
   }
   const ctx: JsonObject = { request };
   const username = input.userInfo?.username ?? '';
