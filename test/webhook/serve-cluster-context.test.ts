@@ -257,6 +257,32 @@ describe('serve --kubeconfig with a policy that matches cluster roles', () => {
     api.remove(CRB, 'tenants');
     await until('the binding gone', async () => ((await allowed(s.port, privilegedReview(['tenants', 'system:authenticated']))).allowed ? true : undefined));
   });
+
+  // Roles are looked up by subject in an index of the snapshot; a binding added or removed through the watch
+  // must change the answer (the index is the new snapshot's, not a stale one).
+  test('a RoleBinding added through the watch binds its service account; removed, it no longer does', async () => {
+    const asBuilder = () => {
+      const r = JSON.parse(privilegedReview(['system:serviceaccounts'])) as { request: { userInfo: { username: string } } };
+      r.request.userInfo.username = 'system:serviceaccount:team-a:builder';
+      return JSON.stringify(r);
+    };
+    assert.equal((await allowed(s.port, asBuilder())).allowed, true);
+    api.put(RB, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'builders', namespace: 'team-a' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tenant' },
+      // No namespace: the binding's own.
+      subjects: [{ kind: 'ServiceAccount', name: 'builder' }],
+    });
+    const denied = await until('the binding seen', async () => {
+      const a = await allowed(s.port, asBuilder());
+      return a.allowed ? undefined : a;
+    });
+    assert.match(denied.status?.message ?? '', /tenant-cluster-role: 'validation error: tenants may not run privileged containers/);
+    api.remove(RB, 'builders', 'team-a');
+    await until('the binding gone', async () => ((await allowed(s.port, asBuilder())).allowed ? true : undefined));
+  });
 });
 
 describe('serve --kubeconfig before and without a synced cache', () => {

@@ -141,33 +141,61 @@ function bindingData(o: KubeObject, namespace: string): RoleBindingData | undefi
 
 const SA_PREFIX = 'system:serviceaccount:';
 
-/** True when one of a binding's subjects is the requester (matchBindingSubjects). */
-function bindsRequester(b: RoleBindingData, username: string, groups: readonly string[]): boolean {
-  return b.subjects.some((s) => {
-    if (s.kind === 'ServiceAccount') {
-      // A subject without a namespace is in the binding's own (none for a ClusterRoleBinding).
-      const ns = s.namespace !== '' ? s.namespace : b.namespace;
-      return ns !== '' && username === `${SA_PREFIX}${ns}:${s.name}`;
+/**
+ * The bindings of a snapshot by the requester they name: a User subject by its name, a ServiceAccount subject by
+ * the user name its token carries (`system:serviceaccount:<ns>:<name>`, the binding's namespace when the subject
+ * has none; never for a ClusterRoleBinding subject without one), a Group subject by its name. Values are
+ * positions in the bindings list, ascending. Other subject kinds name nobody.
+ */
+interface BindingIndex {
+  byUsername: Map<string, number[]>;
+  byGroup: Map<string, number[]>;
+}
+
+// One index per snapshot (a snapshot's bindings are never changed; a watch event makes a new snapshot, so the
+// index follows the watch). Built on the first request that needs it, in the thread that evaluates.
+const indexes = new WeakMap<readonly RoleBindingData[], BindingIndex>();
+
+function bindingIndex(bindings: readonly RoleBindingData[]): BindingIndex {
+  let index = indexes.get(bindings);
+  if (index) return index;
+  index = { byUsername: new Map(), byGroup: new Map() };
+  const add = (map: Map<string, number[]>, key: string, i: number) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [i]);
+    // A binding naming the requester twice is still one binding.
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  bindings.forEach((b, i) => {
+    for (const s of b.subjects) {
+      if (s.kind === 'ServiceAccount') {
+        const ns = s.namespace !== '' ? s.namespace : b.namespace;
+        if (ns !== '') add(index.byUsername, `${SA_PREFIX}${ns}:${s.name}`, i);
+      } else if (s.kind === 'User') add(index.byUsername, s.name, i);
+      else if (s.kind === 'Group') add(index.byGroup, s.name, i);
     }
-    if (s.kind === 'Group') return groups.includes(s.name);
-    if (s.kind === 'User') return username === s.name;
-    return false;
   });
+  indexes.set(bindings, index);
+  return index;
 }
 
 /**
  * The roles (`namespace:name`) and cluster roles the requester is bound to, as Kyverno 1.10.7 computes them
  * for every admission request (pkg/userinfo/roles.go, GetRoleRef): RoleBindings of every namespace (a Role
- * as `ns:name`, a ClusterRole by name), then ClusterRoleBindings to a ClusterRole.
+ * as `ns:name`, a ClusterRole by name), then ClusterRoleBindings to a ClusterRole. Subjects are matched
+ * by user name, group, or service account (matchBindingSubjects), through the snapshot's index: a request
+ * costs the bindings that name its requester, not every binding of the cluster.
  */
 export function requesterRoles(bindings: readonly RoleBindingData[], user: { username?: string; groups?: readonly string[] }): { roles: string[]; clusterRoles: string[] } {
-  const username = user.username ?? '';
-  const groups = user.groups ?? [];
+  const index = bindingIndex(bindings);
+  const hits = new Set<number>(index.byUsername.get(user.username ?? ''));
+  for (const g of user.groups ?? []) for (const i of index.byGroup.get(g) ?? []) hits.add(i);
   const roles: string[] = [];
   const fromRoleBindings: string[] = [];
   const fromClusterBindings: string[] = [];
-  for (const b of bindings) {
-    if (!bindsRequester(b, username, groups)) continue;
+  // In the snapshot's order, as the scan of every binding gave them.
+  for (const i of [...hits].sort((a, b) => a - b)) {
+    const b = bindings[i]!;
     if (b.namespace !== '') {
       if (b.roleKind === 'Role') roles.push(`${b.namespace}:${b.roleName}`);
       else if (b.roleKind === 'ClusterRole') fromRoleBindings.push(b.roleName);
