@@ -44,7 +44,10 @@ export interface WebhookMetrics {
    */
   addClusterStatus(read: () => { resources: readonly { resource: string; state: string; lastError?: string }[] }): void;
   policiesLoaded: Gauge;
+  /** 1 while the server would answer /readyz with 200 (see addReadiness); before a server registers, as set. */
   ready: Gauge;
+  /** Reads at scrape time whether the server is ready, the same answer /readyz gives (draining included). */
+  addReadiness(read: () => boolean): void;
 }
 
 /** Creates the metrics on a fresh registry (plus Node's default process metrics when asked). */
@@ -55,6 +58,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
   const pending = new Map<string, { labels: { policy: string; rule: string; result: string }; n: number }>();
   const sources: ((add: (policy: string, rule: string, result: string, n: number) => void) => void)[] = [];
   const clusterStatus: (() => { resources: readonly { resource: string; state: string; lastError?: string }[] })[] = [];
+  const readiness: (() => boolean)[] = [];
   const m: WebhookMetrics = {
     registry,
     addVerdictSource(collect) {
@@ -62,6 +66,9 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
     },
     addClusterStatus(read) {
       clusterStatus.push(read);
+    },
+    addReadiness(read) {
+      readiness.push(read);
     },
     countVerdictKeys(keys) {
       for (const key of keys) {
@@ -142,7 +149,14 @@ export function createMetrics(opts: { defaults?: boolean } = {}): WebhookMetrics
     policyLoadErrors: new Counter({ name: 'podgate_policy_load_errors_total', help: 'Policy (re)loads that failed', registers: [registry] }),
     policyLoadFailing: new Gauge({ name: 'podgate_policy_load_failing', help: '1 while the newest policy files do not load (the last good set is served)', registers: [registry] }),
     policiesLoaded: new Gauge({ name: 'podgate_policies_loaded', help: 'Policies in the active set', registers: [registry] }),
-    ready: new Gauge({ name: 'podgate_ready', help: '1 once a policy set is compiled and served', registers: [registry] }),
+    ready: new Gauge({
+      name: 'podgate_ready',
+      help: '1 while /readyz answers 200: a policy set is compiled and served, the cluster cache synced, and the server is not draining',
+      registers: [registry],
+      collect() {
+        if (readiness.length > 0) this.set(readiness.every((read) => read()) ? 1 : 0);
+      },
+    }),
   };
   new Gauge({
     name: 'podgate_cluster_watch_failing',

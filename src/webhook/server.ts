@@ -201,6 +201,10 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
   let pool: EvalPool | undefined;
   let slots: ConnectionSlots | undefined;
 
+  // Ready once the policy set is built (and the cluster cache synced) and a worker has loaded it, until the
+  // drain starts: /readyz and podgate_ready give this one answer.
+  const isReady = (engineReady = o.engine.status().ready) => engineReady && !draining && pool?.ready() === true;
+  o.metrics.addReadiness(() => isReady());
   // While draining, every answer closes its connection: keep-alive clients move on after it.
   const headers = (extra: Record<string, string> = {}): Record<string, string> => (draining ? { ...extra, connection: 'close' } : extra);
 
@@ -318,8 +322,7 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, 'ok', headers());
     if (req.method === 'GET' && path === '/readyz') {
       const st = o.engine.status();
-      // Ready once the policy set is built and a worker has loaded it.
-      const ready = st.ready && !draining && pool?.ready() === true;
+      const ready = isReady(st.ready);
       return send(res, ready ? 200 : 503, { ...st, ready, ...(draining ? { draining: true } : {}) }, headers());
     }
     const endpoint = ENDPOINTS[path];

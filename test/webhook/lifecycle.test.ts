@@ -145,6 +145,25 @@ describe('SIGTERM under keep-alive load', () => {
   });
 });
 
+// podgate_ready stayed 1 while /readyz answered 503 (draining after SIGTERM): an alert or dashboard on the
+// metric saw a ready replica that the Service had already taken out. Both now say the same.
+describe('podgate_ready follows /readyz', () => {
+  test('1 while /readyz is 200; 0 once SIGTERM starts the drain (readyz 503)', async () => {
+    const s = startServe(['--mode', 'enforce', '--policy', POLICY, '--tls-self-signed', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--drain-period', '5s']);
+    try {
+      const { port, metricsPort } = await ready(s);
+      assert.match(await metrics(metricsPort), /^podgate_ready 1$/m);
+      s.kill('SIGTERM');
+      for (let i = 0; i < 200 && (await post(port, '/readyz', undefined)).status !== 503; i++) await sleep(20);
+      assert.equal((await post(port, '/readyz', undefined)).status, 503);
+      assert.match(await metrics(metricsPort), /^podgate_ready 0$/m);
+      assert.equal(await s.exited, 0, s.stderr());
+    } finally {
+      s.kill('SIGKILL');
+    }
+  });
+});
+
 describe('SIGHUP', () => {
   test('reloads the policies (also with --no-watch) while reviews keep being answered; the process keeps running', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'podgate-hup-'));
