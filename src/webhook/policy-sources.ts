@@ -14,6 +14,7 @@ import { type ClusterContextProvider, collectPolicies, loadPolicyFiles } from '.
 import { type EngineData, kyvernoEngineFromData } from './engine-recipe.js';
 import type { BuiltPolicySet } from './policy-source.js';
 import { policyKey } from './results.js';
+import { unsentRuleWarnings } from './webhook-config.js';
 
 /** The configured policy sources. */
 export interface PolicySources {
@@ -117,6 +118,7 @@ export function loadPolicySources(s: PolicySources, stdin?: string): LoadedSourc
   for (const [key, n] of seen) if (n > 1) problems.push(`policy ${key} is defined ${n} times across the sources`);
   if (problems.length === 0 && policies.length === 0) problems.push('no policies: give --policy, --chart-values or --users');
   if (problems.length > 0) return { ok: false, problems };
+  warnings.push(...unsentRuleWarnings(policies));
   return { ok: true, policies, warnings, ...(cluster ? { cluster } : {}) };
 }
 

@@ -102,3 +102,34 @@ describe('podgate admit on subresource requests', () => {
     });
   }
 });
+
+// podgate's webhook configurations (`podgate certs`) register pods, pods/ephemeralcontainers and the pod
+// controllers for CREATE and UPDATE; Kyverno registers whatever its policies select. A rule for pods/exec,
+// deployments/scale, a Service or DELETE is answered by `admit` (Kyverno's verdict) but the API server never
+// sends podgate such a request, so in the cluster the rule decides nothing, and nothing said so.
+describe('rules podgate\'s webhook registration never receives are named when the policies load', () => {
+  const policyOf = (name: string, resources: Record<string, unknown>) =>
+    file(`${name}.json`, {
+      apiVersion: 'kyverno.io/v1',
+      kind: 'ClusterPolicy',
+      metadata: { name },
+      spec: { validationFailureAction: 'Enforce', background: false, rules: [{ name: 'r', match: { any: [{ resources }] }, validate: { message: 'no', deny: {} } }] },
+    });
+  const cases: { name: string; resources: Record<string, unknown>; warned: RegExp | undefined }[] = [
+    { name: 'pod-exec', resources: { kinds: ['Pod/exec'] }, warned: /policy pod-exec rule r selects Pod\/exec, which podgate's webhook configurations never send/ },
+    { name: 'scale', resources: { kinds: ['Deployment/scale'] }, warned: /policy scale rule r selects Deployment\/scale, which/ },
+    { name: 'services', resources: { kinds: ['Service'] }, warned: /policy services rule r selects Service, which/ },
+    { name: 'deletes', resources: { kinds: ['Pod'], operations: ['DELETE'] }, warned: /policy deletes rule r selects DELETE, which/ },
+    { name: 'pods', resources: { kinds: ['Pod'] }, warned: undefined },
+    { name: 'ephemeral', resources: { kinds: ['Pod/ephemeralcontainers'] }, warned: undefined },
+    { name: 'everything', resources: { kinds: ['*'] }, warned: undefined },
+    { name: 'mixed', resources: { kinds: ['Pod', 'Service'] }, warned: undefined },
+  ];
+  for (const c of cases) {
+    test(`${c.name}: ${c.warned ? 'a warning' : 'no warning'}`, async () => {
+      const r = await runCli(['admit', '--policy', policyOf(c.name, c.resources), '--request', ephemeralReview(undefined)]);
+      if (c.warned) assert.match(r.stderr, c.warned);
+      else assert.doesNotMatch(r.stderr, /never send/);
+    });
+  }
+});
