@@ -30,12 +30,12 @@ function misreadByYaml12(s: string): boolean {
 
 /** `value` as YAML that YAML 1.1 readers (kubectl, Helm) and YAML 1.2 readers read back unchanged; no line folding. */
 export function toYamlText(value: unknown, opts: ToStringOptions & { aliasDuplicateObjects?: boolean } = {}): string {
-  const { aliasDuplicateObjects, ...toString } = opts;
+  const { aliasDuplicateObjects, ...format } = opts;
   const doc = new Document(value, { version: '1.1', ...(aliasDuplicateObjects !== undefined ? { aliasDuplicateObjects } : {}) });
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value === 'string' && node.value !== '' && misreadByYaml12(node.value)) node.type = Scalar.QUOTE_DOUBLE;
     },
   });
-  return doc.toString({ lineWidth: 0, ...toString });
+  return doc.toString({ lineWidth: 0, ...format });
 }
