@@ -9,15 +9,19 @@
 //   builds the context before looking at any policy.
 // - The mutating handler (Mutate) builds it only when the policy cache holds a mutate or verifyImages
 //   policy for the kind: cluster policies, and namespaced policies of the request's namespace.
-import { type CompiledPolicy, checkKind, type GroupVersionKind, type Rule } from '../kyverno/index.js';
+// - From Kyverno 1.12 (kyverno PR #8437) both webhooks are registered only for the operations their rules'
+//   match selects (every operation when a rule names none): a rule for UPDATE or DELETE only does not make
+//   the API server send Kyverno a CREATE. With `operationsFromRules`, a rule counts for the operations it
+//   selects; 1.10 registers CREATE, UPDATE, DELETE and CONNECT whatever the rules say.
+import { type CompiledPolicy, checkKind, type GroupVersionKind, type Rule, ruleOperations } from '../kyverno/index.js';
 import { isObject } from '../util/index.js';
 
 /** What decides whether a Kyverno webhook is called for a request and builds its context. */
 export interface ContextWebhooks {
   /** The failurePolicies whose validating webhook is registered for the request (empty: none is called). */
-  validating(gvk: GroupVersionKind, subresource: string): ReadonlySet<'Fail' | 'Ignore'>;
+  validating(gvk: GroupVersionKind, subresource: string, operation: string): ReadonlySet<'Fail' | 'Ignore'>;
   /** True when the mutating handler has a policy for the request and builds the context. */
-  mutating(gvk: GroupVersionKind, subresource: string, namespace: string): boolean;
+  mutating(gvk: GroupVersionKind, subresource: string, namespace: string, operation: string): boolean;
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
@@ -51,22 +55,36 @@ function validatingKinds(rule: Rule): string[] {
   return [];
 }
 
+/** Options of contextWebhooks. */
+export interface ContextWebhookOptions {
+  /** Webhooks are registered for the operations the rules select (Kyverno 1.12), not for every operation (1.10). */
+  operationsFromRules?: boolean;
+}
+
 /** The index over a set's compiled policies (built once per set; consulted only when a context fails). */
-export function contextWebhooks(policies: readonly CompiledPolicy[]): ContextWebhooks {
-  const validating = policies.map((c) => ({ failurePolicy: c.policy.failurePolicy === 'Ignore' ? ('Ignore' as const) : ('Fail' as const), kinds: c.rules.flatMap(validatingKinds) }));
-  const mutating = policies.map((c) => ({
-    namespace: c.policy.namespace,
-    kinds: c.rules.filter((r) => r.mutate !== undefined || (r.verifyImages ?? []).length > 0).flatMap(matchKinds),
-  }));
+export function contextWebhooks(policies: readonly CompiledPolicy[], opts: ContextWebhookOptions = {}): ContextWebhooks {
+  // One entry per rule that registers kinds: its operations (undefined: every operation) when they narrow the webhook.
+  const opsOf = (r: Rule) => (opts.operationsFromRules ? ruleOperations(r) : undefined);
+  const validating = policies.flatMap((c) => {
+    const failurePolicy = c.policy.failurePolicy === 'Ignore' ? ('Ignore' as const) : ('Fail' as const);
+    return c.rules.map((r) => ({ failurePolicy, kinds: validatingKinds(r), operations: opsOf(r) })).filter((e) => e.kinds.length > 0);
+  });
+  const mutating = policies.flatMap((c) =>
+    c.rules
+      .filter((r) => r.mutate !== undefined || (r.verifyImages ?? []).length > 0)
+      .map((r) => ({ namespace: c.policy.namespace, kinds: matchKinds(r), operations: opsOf(r) }))
+      .filter((e) => e.kinds.length > 0),
+  );
+  const sends = (operations: ReadonlySet<string> | undefined, operation: string) => operations === undefined || operations.has(operation);
   return {
-    validating(gvk, subresource) {
+    validating(gvk, subresource, operation) {
       const out = new Set<'Fail' | 'Ignore'>();
       // allowEphemeralContainers: Kyverno adds pods/ephemeralcontainers to every webhook rule holding pods.
-      for (const v of validating) if (v.kinds.length > 0 && checkKind(v.kinds, gvk, subresource, true)) out.add(v.failurePolicy);
+      for (const v of validating) if (sends(v.operations, operation) && checkKind(v.kinds, gvk, subresource, true)) out.add(v.failurePolicy);
       return out;
     },
-    mutating(gvk, subresource, namespace) {
-      return mutating.some((m) => (m.namespace === undefined || m.namespace === namespace) && m.kinds.length > 0 && checkKind(m.kinds, gvk, subresource, true));
+    mutating(gvk, subresource, namespace, operation) {
+      return mutating.some((m) => (m.namespace === undefined || m.namespace === namespace) && sends(m.operations, operation) && checkKind(m.kinds, gvk, subresource, true));
     },
   };
 }

@@ -185,7 +185,7 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
    * say. kyverno@v1.10.7 pkg/webhooks/resource/handlers.go (`failed create policy context`) and
    * pkg/engine/policycontext (AddImageInfos of the new object).
    */
-  const webhooks = contextWebhooks(set.policies);
+  const webhooks = contextWebhooks(set.policies, { operationsFromRules: profile.kyverno !== '1.10' });
   const imageError = (request: AdmissionRequest): string | undefined => {
     const object = request.object;
     if (!object || !isObject(object as unknown)) return undefined;
@@ -198,7 +198,7 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
     const { resource, ctx } = prepare(request);
     if (!resource) return { patch: [] };
     const failed = MUTATING_OPERATIONS.has(ctx.operation ?? 'CREATE') ? imageError(request) : undefined;
-    if (failed && webhooks.mutating(ctx.gvk ?? requestMatchKind(request), ctx.subresource ?? '', request.namespace ?? '')) return { patch: [], blocked: failed };
+    if (failed && webhooks.mutating(ctx.gvk ?? requestMatchKind(request), ctx.subresource ?? '', request.namespace ?? '', ctx.operation ?? 'CREATE')) return { patch: [], blocked: failed };
     const m = mutation(resource, ctx);
     if (m.blocked) return { patch: [], blocked: m.blocked };
     return { patch: m.patched === resource ? [] : filterKyvernoPatches(createJsonPatch(resource, m.patched)) };
@@ -218,7 +218,7 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
       const failed = imageError(request);
       if (failed) {
         // Every validating webhook registered for the kind answers with the error (Fail's first, as the API server calls either).
-        const called = webhooks.validating(ctx.gvk ?? requestMatchKind(request), ctx.subresource ?? '');
+        const called = webhooks.validating(ctx.gvk ?? requestMatchKind(request), ctx.subresource ?? '', ctx.operation ?? 'CREATE');
         const by = failurePolicy ?? (called.has('Fail') ? 'Fail' : 'Ignore');
         if (called.has(by)) return { results: [], overrides, namespaceLabels, contextError: failed, contextErrorWebhook: by, ...omitSkips };
       }

@@ -165,3 +165,37 @@ describe('admit: the context error follows the webhooks Kyverno would call', () 
     });
   }
 });
+
+// Kyverno 1.12 registers its webhooks for the operations its rules select (match operations; every operation
+// when a rule names none), not for all of them as 1.10 does (kyverno PR #8437, milestone 1.12.0). A pod created
+// while the only rules for pods select UPDATE or DELETE is never sent to Kyverno 1.12, so its unparseable
+// image is not refused; podgate (--kyverno-version 1.12) refused it as 1.10 would.
+describe('admit --kyverno-version 1.12: the context error follows the operations the webhooks are registered for', () => {
+  const validate = { validate: { message: 'no', pattern: { metadata: { labels: { team: '?*' } } } } };
+  const mutate = { mutate: { patchStrategicMerge: { metadata: { labels: { seen: 'yes' } } } } };
+  const policyFile = (name: string, rule: Record<string, unknown>, operations?: string[]) => {
+    const f = join(dir, `ops-${name}.json`);
+    const resources = { kinds: ['Pod'], ...(operations ? { operations } : {}) };
+    writeFileSync(f, JSON.stringify({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name }, spec: { validationFailureAction: 'Audit', background: false, rules: [{ name: 'r', match: { any: [{ resources }] }, ...rule }] } }));
+    return f;
+  };
+  const cases: { name: string; policy: () => string; version: string; operation: string; refused: boolean }[] = [
+    { name: 'a validate rule for UPDATE only, a CREATE', policy: () => policyFile('v-update', validate, ['UPDATE']), version: '1.12', operation: 'CREATE', refused: false },
+    { name: 'a validate rule for DELETE only, a CREATE', policy: () => policyFile('v-delete', validate, ['DELETE']), version: '1.12', operation: 'CREATE', refused: false },
+    { name: 'a mutate rule for UPDATE only, a CREATE', policy: () => policyFile('m-update', mutate, ['UPDATE']), version: '1.12', operation: 'CREATE', refused: false },
+    { name: 'a validate rule for UPDATE only, an UPDATE', policy: () => policyFile('v-update', validate, ['UPDATE']), version: '1.12', operation: 'UPDATE', refused: true },
+    { name: 'a validate rule naming no operation, a CREATE', policy: () => policyFile('v-any', validate), version: '1.12', operation: 'CREATE', refused: true },
+    { name: 'a mutate rule naming no operation, a CREATE', policy: () => policyFile('m-any', mutate), version: '1.12', operation: 'CREATE', refused: true },
+    // 1.10 registers every operation whatever the rules select.
+    { name: 'a validate rule for UPDATE only, a CREATE (1.10)', policy: () => policyFile('v-update', validate, ['UPDATE']), version: '1.10', operation: 'CREATE', refused: true },
+  ];
+  for (const c of cases) {
+    test(`${c.name}: ${c.refused ? 'refused' : 'not refused for the image'}`, async () => {
+      const pod = podWith('Nginx');
+      const r = await runCli(['-o', 'json', 'admit', '--kyverno-version', c.version, '--policy', c.policy(), '--request', reviewOf(pod, c.operation)]);
+      const response = (JSON.parse(r.stdout) as { response: { allowed: boolean; status?: { message: string } } }).response;
+      assert.equal(response.allowed, !c.refused, response.status?.message ?? r.stderr);
+      if (c.refused) assert.equal(response.status?.message, PREFIX + unparseable[0]!.error);
+    });
+  }
+});
