@@ -186,9 +186,8 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
    * pkg/engine/policycontext (AddImageInfos of the new object).
    */
   const webhooks = contextWebhooks(set.policies, { operationsFromRules: profile.kyverno !== '1.10' });
-  const imageError = (request: AdmissionRequest): string | undefined => {
-    const object = request.object;
-    if (!object || !isObject(object as unknown)) return undefined;
+  const imageError = (request: AdmissionRequest, object: unknown = request.object): string | undefined => {
+    if (!request.object || !object || !isObject(object as unknown)) return undefined;
     const err = imageInfoError(object as unknown as JsonObject);
     return err ? `failed create policy context: failed to add image information to the policy rule context: ${err}` : undefined;
   };
@@ -215,17 +214,18 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
     validate(request, failurePolicy, options = {}): EngineAnswer {
       const { resource, ctx, namespaceLabels } = prepare(request);
       if (!resource) return { results: [], overrides, namespaceLabels, ...omitSkips };
-      const failed = imageError(request);
+      // The API server calls the validating webhook with the object the mutating webhook's patch
+      // produced, so it is validated as sent; only a caller whose object skipped /mutate (admit, shadow
+      // mode) asks for the mutations to be applied first. Kyverno builds the validating context from that
+      // object: an image a mutation made unparseable is refused here.
+      const patched = options.applyMutations === true ? mutated(resource, ctx) : resource;
+      const failed = imageError(request, patched);
       if (failed) {
         // Every validating webhook registered for the kind answers with the error (Fail's first, as the API server calls either).
         const called = webhooks.validating(ctx.gvk ?? requestMatchKind(request), ctx.subresource ?? '', ctx.operation ?? 'CREATE');
         const by = failurePolicy ?? (called.has('Fail') ? 'Fail' : 'Ignore');
         if (called.has(by)) return { results: [], overrides, namespaceLabels, contextError: failed, contextErrorWebhook: by, ...omitSkips };
       }
-      // The API server calls the validating webhook with the object the mutating webhook's patch
-      // produced, so it is validated as sent; only a caller whose object skipped /mutate (admit, shadow
-      // mode) asks for the mutations to be applied first.
-      const patched = options.applyMutations === true ? mutated(resource, ctx) : resource;
       const results: PolicyVerdict[] = [];
       // Matched against the object and, on UPDATE, the old one (evaluatePolicy matches either).
       const scope = { operation: ctx.operation ?? 'CREATE', objects: [patched, ctx.oldObject] };

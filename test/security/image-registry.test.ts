@@ -199,3 +199,23 @@ describe('admit --kyverno-version 1.12: the context error follows the operations
     });
   }
 });
+
+// Session 8: the API server sends the validating webhook the object as the mutating webhook's patch left it,
+// and Kyverno builds the validating context from that object. A mutate policy that writes an image Kyverno
+// cannot parse (here a tag appended to images that already have one) had the pod refused by Kyverno's validating webhook;
+// `admit` (and shadow mode) checked the image of the object as sent, before mutation, and admitted it.
+test('admit: an image made unparseable by a mutate policy is refused by the validating webhook, as in the API server', async () => {
+  const f = join(dir, 'rewrite-registry.json');
+  const rules = [
+    { name: 'rewrite', match: { any: [{ resources: { kinds: ['Pod'] } }] }, mutate: { foreach: [{ list: 'request.object.spec.containers', patchStrategicMerge: { spec: { containers: [{ name: '{{ element.name }}', image: '{{ element.image }}:latest' }] } } }] } },
+    { name: 'labelled', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { message: 'no', pattern: { metadata: { name: '?*' } } } },
+  ];
+  writeFileSync(f, JSON.stringify({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'rewrite-registry' }, spec: { validationFailureAction: 'Enforce', background: false, rules } }));
+  const r = await runCli(['-o', 'json', 'admit', '--policy', f, '--request', reviewOf(podWith('nginx:1.25'))]);
+  const response = (JSON.parse(r.stdout) as { response: { allowed: boolean; status?: { message: string } } }).response;
+  assert.equal(response.allowed, false, r.stdout);
+  assert.match(response.status?.message ?? '', /^failed create policy context: failed to add image information to the policy rule context: invalid image 'nginx:1\.25:latest'/);
+  // An image without a tag gets a valid one, and the pod is admitted.
+  const plain = await runCli(['-o', 'json', 'admit', '--policy', f, '--request', reviewOf(podWith('nginx'))]);
+  assert.equal(plain.code, 0, plain.stdout);
+});
