@@ -1,5 +1,6 @@
 // `--cluster PATH` (an offline dump) or `--kubeconfig/--context` (a live cluster): one reader for every
 // command that looks at a cluster, with the same errors everywhere.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { clusterDumpPath, describeProblem, dumpFilesNotRead, LiveClusterError, type ListedKind, type LiveProblem, loadLiveObjects } from '../cluster/index.js';
 import type { LoadedObject } from '../kube/index.js';
@@ -46,6 +47,24 @@ export interface ReadOptions {
    * never treated as the cluster.
    */
   partial?: boolean;
+  /** Files the command reads through options of its own (besides those of INPUT_FILE_OPTIONS in its options). */
+  alsoRead?: readonly string[];
+}
+
+/**
+ * The options (commander's names) through which commands read files of their own. A file kept beside a
+ * dump's cluster/ and given through one of them is read, so it is not named as a dump file not read.
+ */
+const INPUT_FILE_OPTIONS = ['values', 'kyvernoValues', 'users', 'policy', 'exception', 'catalog', 'compareValues', 'chartValues', 'namespaceLabels', 'psp', 'rbac'] as const;
+
+/** The resolved paths of the files given through INPUT_FILE_OPTIONS and `alsoRead`. */
+function filesReadOtherwise(opts: ClusterOptions, alsoRead: readonly string[] = []): Set<string> {
+  const all = opts as ClusterOptions & Record<string, unknown>;
+  const out = new Set<string>();
+  for (const v of [...INPUT_FILE_OPTIONS.map((k) => all[k]), alsoRead]) {
+    for (const f of Array.isArray(v) ? v : [v]) if (typeof f === 'string' && f !== '') out.add(resolve(f));
+  }
+  return out;
 }
 
 /** Reads the cluster named by the options; `what` prefixes errors (the command name). */
@@ -58,7 +77,8 @@ export async function readCluster(io: CliIO, opts: ClusterOptions, what: string,
     // error, never a partial object audited as complete.
     const objects = await loadOrFail(io, paths, true, { fast: true, dropNulls: false, detectCut: true });
     // A dump saved as pods.txt, or put beside cluster/, would be passed over without a word.
-    const notRead = opts.cluster.flatMap(dumpFilesNotRead);
+    const readOtherwise = filesReadOtherwise(opts, read.alsoRead);
+    const notRead = opts.cluster.flatMap((p) => dumpFilesNotRead(p, readOtherwise));
     for (const f of notRead) io.stderr(`warning: ${f}: not read\n`);
     return { objects, source: paths.join(', '), problems: [], notServed: [], ...(notRead.length > 0 ? { notRead } : {}) };
   }

@@ -1,7 +1,7 @@
 // Resolves `--cluster PATH`: a dump folder that keeps its objects under `cluster/` (and support
 // files such as values and test pods elsewhere, e.g. `inputs/`) is read from `cluster/` only.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expandPaths } from './files.js';
 
 /** The folder subdirectory that holds a dump's cluster objects. */
@@ -21,19 +21,22 @@ export function clusterDumpPath(path: string): string {
 /**
  * The files of `--cluster PATH` that are not read, each with why: in a folder read, those that are not
  * .yaml/.yml/.json (hidden ones aside); for a folder holding cluster/, its own YAML/JSON files beside it.
+ * Files the command reads through another option (`readOtherwise`, resolved paths: a values file kept
+ * beside cluster/ and given with --values) are not listed.
  */
-export function dumpFilesNotRead(path: string): string[] {
+export function dumpFilesNotRead(path: string, readOtherwise: ReadonlySet<string> = new Set()): string[] {
   const out: string[] = [];
+  const given = (f: string) => readOtherwise.has(resolve(f));
   const read = clusterDumpPath(path);
   if (read !== path) {
     try {
       for (const e of readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-        if (e.isFile() && !e.name.startsWith('.') && /\.(ya?ml|json)$/i.test(e.name)) out.push(`${join(path, e.name)} (--cluster ${path} reads ${read} only)`);
+        if (e.isFile() && !e.name.startsWith('.') && /\.(ya?ml|json)$/i.test(e.name) && !given(join(path, e.name))) out.push(`${join(path, e.name)} (--cluster ${path} reads ${read} only)`);
       }
     } catch {
       // the loader reports unreadable folders
     }
   }
-  for (const f of expandPaths([read]).passedOver) out.push(`${f} (not .yaml, .yml or .json)`);
+  for (const f of expandPaths([read]).passedOver) if (!given(f)) out.push(`${f} (not .yaml, .yml or .json)`);
   return out;
 }

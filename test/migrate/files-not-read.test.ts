@@ -50,3 +50,31 @@ test('migrate audit --cluster: hidden files and the sample\'s own layout give no
   const r = await runCli(['migrate', 'audit', '--cluster', sample]);
   assert.doesNotMatch(r.stderr, /not read/);
 });
+
+// A values file (or a policy, users or exception file) kept beside cluster/ and given through its own
+// option is read by the command: naming it as "not read" was a false warning. A file beside cluster/
+// that no option names is still named.
+const SUPPORT_USER = 'apiVersion: podgate.io/v1\nkind: PermissionUser\nmetadata: {name: ann}\nspec: {uid: 3000, gid: 3000, releaseId: annn1111, home: /home/ann, namespaces: [ann-restricted], hostPaths: [{pathPrefix: /home/ann, readOnly: false}]}\n';
+const SUPPORT_POLICY = 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: extra-check}\nspec:\n  validationFailureAction: Audit\n  background: false\n  rules:\n  - name: r\n    match: {any: [{resources: {kinds: [Pod]}}]}\n    validate: {message: m, pattern: {metadata: {name: "?*"}}}\n';
+const supportCases: { name: string; command: string[]; file: string; text: string; option: string }[] = [
+  { name: '--values', command: ['migrate', 'audit'], file: 'values.yaml', text: readFileSync(join(sample, 'inputs', 'kyverno-policies-values.minimal.yaml'), 'utf8'), option: '--values' },
+  { name: '--kyverno-values', command: ['migrate', 'audit'], file: 'kyverno-values.yaml', text: readFileSync(join(sample, 'inputs', 'kyverno-values.yaml'), 'utf8'), option: '--kyverno-values' },
+  { name: '--users', command: ['migrate', 'audit'], file: 'users.yaml', text: SUPPORT_USER, option: '--users' },
+  { name: '--policy', command: ['migrate', 'audit'], file: 'extra-policy.yaml', text: SUPPORT_POLICY, option: '--policy' },
+  { name: '--compare-values of migrate run', command: ['migrate', 'run'], file: 'full-values.yaml', text: readFileSync(join(sample, 'inputs', 'kyverno-policies-values.full.yaml'), 'utf8'), option: '--compare-values' },
+];
+
+for (const c of supportCases) {
+  test(`${c.command.join(' ')} --cluster: a file beside cluster/ given with ${c.name} is not named as not read; another one is`, async () => {
+    const base = mkdtempSync(join(tmpdir(), 'podgate-not-read-support-'));
+    const dir = join(base, 'dump');
+    cpSync(join(sample, 'cluster'), join(dir, 'cluster'), { recursive: true });
+    writeFileSync(join(dir, c.file), c.text);
+    writeFileSync(join(dir, 'stray.yaml'), pod);
+    const extra = c.command[1] === 'run' ? ['--out-dir', join(base, 'out')] : [];
+    const r = await runCli([...c.command, '--cluster', dir, c.option, join(dir, c.file), ...extra]);
+    assert.doesNotMatch(r.stderr, new RegExp(`${c.file.replace('.', '\\.')}.*not read`), r.stderr);
+    assert.match(r.stderr, /stray\.yaml .*not read/);
+    assert.ok(r.code !== 2, `${c.name}: ${r.stderr}`);
+  });
+}

@@ -184,7 +184,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       // Every input is read before anything is written: a bad one is a usage error, not a half-written run.
       const compareText = compare ? readValuesOrFail(ctx, compare, '--compare-values') : undefined;
       // A live cluster is read once; kinds that cannot be listed become blockers in summary.json.
-      const m = await readMigrationInputs(ctx.io, { ...opts, chartVersion, values, kyvernoValues }, 'migrate run', { partial: true });
+      const m = await readMigrationInputs(ctx.io, { ...opts, chartVersion, values, kyvernoValues }, 'migrate run', { partial: true, ...(compare ? { alsoRead: [compare] } : {}) });
       // The output folder is podgate's: never a folder of the user's, nor a hand-edited output, without
       // --force; the run's files replace the previous run's only once every step succeeded (out-dir.ts).
       const out = RunOutDir.open(opts.outDir, Boolean(opts.force), 'migrate run');
@@ -356,7 +356,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       // not here, e.g. one on the head node the plan is for, leaves the grant to the admin, and says so).
       let kyvernoPsp: string | undefined;
       if (opts.cluster && existsSync(opts.cluster)) {
-        const snapshot = buildSnapshot((await readCluster(ctx.io, { cluster: [opts.cluster] }, 'migrate plan')).objects);
+        const snapshot = buildSnapshot((await readCluster(ctx.io, { cluster: [opts.cluster] }, 'migrate plan', { alsoRead: [opts.values] })).objects);
         kyvernoPsp = kyvernoPspOf({ snapshot });
         const workloads = kyvernoWorkloads({ snapshot }).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);
         const blocker = kyvernoPodsBlocker(target.kubernetes, snapshot.podSecurityPolicies.length, { workloads, ...(kyvernoPsp ? { psp: kyvernoPsp } : {}) });

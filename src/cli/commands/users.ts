@@ -56,7 +56,7 @@ async function loadUsers(
   let stdinText: string | undefined;
   const io = { ...ctx.io, readStdin: async () => (stdinText = await ctx.io.readStdin()) };
   const readAgain = (file: string) => (file === '<stdin>' ? (stdinText ?? '') : ctx.io.readFile(file));
-  const objects = [...(fromCluster ? (await readCluster(ctx.io, cluster, what)).objects : []), ...(paths.length > 0 ? await loadOrFail(io, paths) : [])];
+  const objects = [...(fromCluster ? (await readCluster(ctx.io, cluster, what, { alsoRead: paths })).objects : []), ...(paths.length > 0 ? await loadOrFail(io, paths) : [])];
   // Problems name the file, line and document of the record (and items[j] in a backup list).
   const { records, where, problems: unread, warnings } = collectUserRecordsFrom(
     objects.map((l) => l.object),
