@@ -129,16 +129,41 @@ export function customPodTemplates(snap: ClusterSnapshot): { source: LoadedObjec
 }
 
 /**
+ * API groups whose objects only record pods or requests, and create none: Kyverno's UpdateRequests (the
+ * Pod of the admission request they answer, in spec.context), its reports and policies, policy reports,
+ * events, captured admission reviews and audit events, metrics, CRD schemas.
+ */
+const RECORD_GROUPS: ReadonlySet<string> = new Set([
+  'kyverno.io',
+  'wgpolicyk8s.io',
+  'events.k8s.io',
+  'admission.k8s.io',
+  'audit.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'metrics.k8s.io',
+  'authorization.k8s.io',
+  'authentication.k8s.io',
+]);
+
+/** Whether an object of this API group and kind records pods rather than being a controller of them. */
+function recordsPods(group: string, kind: string): boolean {
+  return RECORD_GROUPS.has(group) || group.endsWith('.kyverno.io') || kind === 'Event';
+}
+
+/**
  * Custom resources that hold pod specs podgate does not read, with where: a `containers` list of images
  * anywhere but the `spec.template.spec` customPodTemplates reads (Volcano's `spec.tasks[].template.spec`),
  * or a single `container` with an image (Argo's `spec.templates[].container`). Their controllers create
- * pods from them that only an audit of those pods (when they are in the input) judges.
+ * pods from them that only an audit of those pods (when they are in the input) judges. Objects that only
+ * record pods (recordsPods: a Kyverno UpdateRequest, a report) are left out: nothing creates pods from them.
  */
 export function unreadPodSpecs(snap: ClusterSnapshot): { object: KubeObject; paths: string[] }[] {
   const out: { object: KubeObject; paths: string[] }[] = [];
   const hasImage = (v: unknown) => isObject(v) && typeof v.image === 'string';
   for (const { object: o } of snap.other) {
-    if (POD_GROUPS.has(splitApiVersion(o.apiVersion).group)) continue;
+    const group = splitApiVersion(o.apiVersion).group;
+    if (POD_GROUPS.has(group) || recordsPods(group, o.kind)) continue;
     const paths: string[] = [];
     const walk = (v: unknown, at: string, depth: number): void => {
       if (depth > 64) return;
