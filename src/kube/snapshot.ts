@@ -24,6 +24,21 @@ export interface ClusterSnapshot {
   kyvernoPolicies: LoadedObject[];
   /** Everything else, carried along, never dropped. */
   other: LoadedObject[];
+  /**
+   * Namespaces given twice whose copies differ in what decides admission (labels: namespaceSelector
+   * matches, PSA labels; being deleted). The first copy is the one in `namespaces`; what differs is worded.
+   */
+  namespaceConflicts: { name: string; first: NamespaceInfo; second: NamespaceInfo; differs: string[] }[];
+}
+
+/** What differs between two copies of one Namespace that decides admission (labels, being deleted). */
+function namespaceDifferences(a: NamespaceInfo, b: NamespaceInfo): string[] {
+  const out: string[] = [];
+  const keys = [...new Set([...Object.keys(a.labels), ...Object.keys(b.labels)])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const show = (l: Record<string, string>, k: string) => (Object.hasOwn(l, k) ? JSON.stringify(l[k]) : '(not set)');
+  for (const k of keys) if (a.labels[k] !== b.labels[k] || Object.hasOwn(a.labels, k) !== Object.hasOwn(b.labels, k)) out.push(`label ${k}: ${show(a.labels, k)} / ${show(b.labels, k)}`);
+  if ((a.terminating === undefined) !== (b.terminating === undefined)) out.push(`being deleted: ${a.terminating ?? 'no'} / ${b.terminating ?? 'no'}`);
+  return out;
 }
 
 const RBAC_KINDS = new Set(['ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding', 'ServiceAccount']);
@@ -39,6 +54,7 @@ export function buildSnapshot(objects: readonly LoadedObject[]): ClusterSnapshot
     rbac: [],
     kyvernoPolicies: [],
     other: [],
+    namespaceConflicts: [],
   };
   const seen = new Map<string, NamespaceInfo>();
   for (const lo of objects) {
@@ -54,9 +70,13 @@ export function buildSnapshot(objects: readonly LoadedObject[]): ClusterSnapshot
       const phase = (o.status as { phase?: unknown } | undefined)?.phase;
       if (deleted !== undefined && deleted !== null) ns.terminating = `deletionTimestamp ${String(deleted)}`;
       else if (phase === 'Terminating') ns.terminating = 'status.phase Terminating';
-      if (!seen.has(ns.name)) {
+      const first = seen.get(ns.name);
+      if (first === undefined) {
         seen.set(ns.name, ns);
         snap.namespaces.push(ns);
+      } else {
+        const differs = namespaceDifferences(first, ns);
+        if (differs.length > 0) snap.namespaceConflicts.push({ name: ns.name, first, second: ns, differs });
       }
     } else if (isPodBearingKind(o.kind) && POD_GROUPS.has(splitApiVersion(o.apiVersion).group)) {
       snap.workloads.push(lo);

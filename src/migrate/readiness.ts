@@ -87,6 +87,11 @@ export interface ReadinessInput {
   danglingBindings?: readonly { namespace?: string; text: string }[];
   /** Namespaces being deleted (no exclusion is made there), with why. */
   terminatingNamespaces?: ReadonlyMap<string, string>;
+  /**
+   * Namespaces the input gives twice with copies that differ in labels or in being deleted (where each
+   * copy is, what differs): each is a blocker, as the run judged with the first copy only.
+   */
+  namespaceConflicts?: readonly { name: string; first: string; second: string; differs: readonly string[] }[];
 }
 
 /** The pod every chart profile refuses, in a namespace no values name: the check that the policies check pods. */
@@ -147,6 +152,11 @@ export function judgeReadiness(i: ReadinessInput): Readiness {
   const warnings: string[] = [];
   for (const p of i.readProblems) blockers.push(`cluster read failed: ${p}`);
   if (i.readProblems.length > 0) blockers.push('the snapshot is partial: every result below covers only what could be read, not the cluster');
+  for (const c of i.namespaceConflicts ?? []) {
+    blockers.push(
+      `Namespace ${c.name} is given twice with copies that differ (${c.first} / ${c.second}: ${c.differs.join('; ')}): its labels decide namespaceSelector matches and Pod Security Admission, and a namespace being deleted gets no exclusion, but the run used the first copy only; keep the copy the cluster has now (kubectl get namespace ${c.name} -o yaml) and remove the other`,
+    );
+  }
   for (const w of i.notEvaluated ?? []) blockers.push(`not evaluated: ${w}; no API server returns such a kind, so the input is not the cluster as it is: correct the kind`);
   // Nothing checked earns no green: a cluster input without workloads (a wrong folder, a misspelt kind) or
   // values that render no chart policy for pods (a podSecurityStandard typo, `privileged`), which would

@@ -25,7 +25,7 @@ import type { CliContext } from '../program.js';
 import { auditChartFor, auditInputs, auditJson, baseValuesText, buildReport, unsentUserNamespaces, chartPoliciesOf, computeFor, diffInputs, kyvernoPspOf, kyvernoWorkloads, planFor, planTarget, readMigrationInputs, reportOf, type TargetOptions, targetOptions, terminatingNamespaces, indexedJobs, unneededFor } from '../migrate-inputs.js';
 import { registerUpgrade } from './upgrade.js';
 import { yamlStream } from './users.js';
-import { buildSnapshot, toYamlText } from '../../kube/index.js';
+import { buildSnapshot, formatSource, toYamlText } from '../../kube/index.js';
 import { readCluster } from '../cluster-input.js';
 
 /** Registers `migrate`. */
@@ -257,6 +257,12 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           pspAdmitted: pspAdmittedPods(m.snapshot),
           danglingBindings: danglingBindings(m.snapshot),
           terminatingNamespaces: terminatingNamespaces(m),
+          namespaceConflicts: m.snapshot.namespaceConflicts.map((c) => ({
+            name: c.name,
+            first: c.first.source ? formatSource(c.first.source) : 'first copy',
+            second: c.second.source ? formatSource(c.second.source) : 'second copy',
+            differs: c.differs,
+          })),
           kyvernoConfig: m2.kyvernoConfig,
           kyvernoPods: { workloads: kyvernoWorkloads(m).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ...(kyvernoAdmitting ? { psp: kyvernoAdmitting } : {}) },
           unsentUserNamespaces: unsentUserNamespaces(m2),
