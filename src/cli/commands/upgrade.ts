@@ -222,8 +222,19 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
       // refuses (a security change to be reviewed, as migrate diff fails on regressions).
       const loosened = comparison.summary.noLongerDenied;
       if (loosened > 0) {
+        // How each cause is cleared: podgate has no option to accept a loosening.
+        const causes = new Set(comparison.changes.filter((c) => c.before === 'denied' && c.after !== 'denied').flatMap((c) => c.causes));
+        const clear: string[] = [];
+        if (causes.has('policies')) {
+          clear.push(
+            newlyInEffect.length > 0
+              ? `PolicyExceptions that take effect after the upgrade (${newlyInEffect.join(', ')}): pass the kyverno values you install with --kyverno-values (their translation keeps PolicyExceptions off unless you set them), or delete the exceptions you do not want`
+              : `the new chart's policies or the translated values refuse less: set the values so that they refuse what they refuse today`,
+          );
+        }
+        if (causes.has('engine')) clear.push(`Kyverno ${UPGRADE.to.kyverno} decides the rules of the "-" lines differently (a rule that errs or fails under ${UPGRADE.from.kyverno}): change those policies so that both versions decide alike`);
         ctx.io.stderr(
-          `error: ${loosened} workload${loosened === 1 ? '' : 's'} denied today would be allowed after the upgrade (the "denied → allowed" changes above): review each cause before upgrading; the gate fails until none is left\n`,
+          `error: ${loosened} workload${loosened === 1 ? '' : 's'} denied today would be allowed after the upgrade (the "denied → allowed" changes above); to clear the gate: ${clear.join('; ')}; there is no option to accept a loosening, so the gate fails until none is left\n`,
         );
       }
       if (comparison.summary.newlyDenied > 0 || loosened > 0) ctx.state.exitCode = EXIT.failures;
