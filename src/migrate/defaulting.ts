@@ -237,7 +237,9 @@ export function syncSeccompFields(o: KubeObject, changes: string[]): void {
  * ServiceAccount plugin's changes (the token volume), which every created pod gets, also a server
  * controller's; a Pod read back from a server already has them. Without the seccomp field ↔ annotation
  * sync: PrepareForCreate runs it after mutating admission (syncSeccompFields on the admitted pod). A
- * copy; undefined for an object without a pod spec.
+ * Pod read back loses its ephemeral containers: they were added later through the ephemeralcontainers
+ * subresource, which PSP never checks, and a pod to create may not have any. A copy; undefined for an
+ * object without a pod spec.
  */
 export function podAtAdmission(raw: KubeObject, serviceAccounts: readonly KubeObject[]): KubeObject | undefined {
   const server = isServerObject(raw);
@@ -245,5 +247,6 @@ export function podAtAdmission(raw: KubeObject, serviceAccounts: readonly KubeOb
   if (!pod) return undefined;
   const copy = clone(pod);
   if (!(server && raw.kind === 'Pod')) admitServiceAccount(copy, copy.metadata.namespace ?? 'default', serviceAccounts);
+  else if (isObject(copy.spec)) delete copy.spec.ephemeralContainers;
   return copy;
 }

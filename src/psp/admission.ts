@@ -4,7 +4,7 @@
 // plugin/pkg/admission/security/podsecuritypolicy/admission.go (computeSecurityContext, shouldIgnore).
 import { buildSnapshot, type ClusterSnapshot, FieldPath, type FieldError, formatFieldError, type KubeObject, type LoadedObject } from '../kube/index.js';
 import { clone, deepEqual, isObject, type JsonObject } from '../util/index.js';
-import { invalid } from './errors.js';
+import { forbidden, invalid } from './errors.js';
 import { type Psp, PSP_API_VERSIONS, readPsp } from './model.js';
 import { mutatePod, podSpecOf, validatePod } from './provider.js';
 import { canUsePsp, compareNames, type PspIdentity, serviceAccountIdentity } from './rbac.js';
@@ -139,10 +139,11 @@ export function podServiceAccountName(spec: JsonObject): string {
 
 /**
  * The pod-validation errors podgate models (ValidatePodSpec: `..` in hostPath paths, then
- * ValidateSecurityContext of containers and init containers). The API server runs them after mutating
- * admission (on the pod PSP defaulted) and before validating admission.
+ * ValidateSecurityContext of containers and init containers; on CREATE, ValidatePodCreate then refuses
+ * ephemeral containers, which only the ephemeralcontainers subresource may add). The API server runs
+ * them after mutating admission (on the pod PSP defaulted) and before validating admission.
  */
-export function podValidationErrors(pod: KubeObject): FieldError[] {
+export function podValidationErrors(pod: KubeObject, operation: 'CREATE' | 'UPDATE' = 'CREATE'): FieldError[] {
   const spec = podSpecOf(pod);
   const errs: FieldError[] = [];
   const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
@@ -158,6 +159,9 @@ export function podValidationErrors(pod: KubeObject): FieldError[] {
     list.forEach((c, i) => {
       if (isObject(c) && isObject(c.securityContext)) errs.push(...securityContextErrors(c.securityContext, FieldPath.of('spec', field).index(i).child('securityContext')));
     });
+  }
+  if (operation === 'CREATE' && Array.isArray(spec.ephemeralContainers) && spec.ephemeralContainers.length > 0) {
+    errs.push(forbidden(FieldPath.of('spec', 'ephemeralContainers'), 'cannot be set on create', 'POD_INVALID'));
   }
   return errs;
 }
@@ -283,7 +287,7 @@ export function admitPod(input: KubeObject, opts: AdmitOptions): PspResult {
     syncSeccompAnnotations(current);
   }
   // Pod validation comes after mutating admission (PSP Admit) and before validating admission (PSP Validate).
-  const invalidPod = podValidationErrors(current);
+  const invalidPod = podValidationErrors(current, operation);
   if (invalidPod.length > 0) {
     const name = current.metadata.name || current.metadata.generateName || '';
     const list = invalidPod.length === 1 ? formatFieldError(invalidPod[0]!) : `[${invalidPod.map(formatFieldError).join(', ')}]`;

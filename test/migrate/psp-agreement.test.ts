@@ -46,3 +46,15 @@ for (const c of cases) {
     assert.deepEqual({ allowed: entry.psp.allowed, policy: entry.psp.policy, message: entry.psp.message }, { allowed: v.allowed, policy: v.policy, message: v.message });
   });
 }
+
+test('migrate diff judges a stored pod as it was created: a container added later through the ephemeralcontainers subresource (kubectl debug) is not part of the PSP decision', async (t) => {
+  const cluster = mkdtempSync(join(tmpdir(), 'podgate-agree-'));
+  t.after(() => rmSync(cluster, { recursive: true, force: true }));
+  cpSync(join(fidelity, 'stored-pod-debug-container', 'cluster'), cluster, { recursive: true });
+  cpSync(join(fidelity, 'stored-pod-debug-container', 'pod.yaml'), join(cluster, 'pod.yaml'));
+  const diff = await runCli(['-o', 'json', 'migrate', 'diff', '--cluster', cluster]);
+  const d = JSON.parse(diff.stdout) as { entries: { kind: string; name: string; psp: { allowed: boolean; policy: string | null; message: string | null } }[] };
+  const entry = d.entries.find((e) => e.kind === 'Pod' && e.name === 'p');
+  assert.ok(entry, diff.stderr);
+  assert.deepEqual({ allowed: entry.psp.allowed, policy: entry.psp.policy, message: entry.psp.message }, { allowed: true, policy: 'a', message: null });
+});

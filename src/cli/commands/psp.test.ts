@@ -97,6 +97,11 @@ const fidelityCases: { name: string; dir: string; want: { allowed: boolean; poli
       message: 'pods "p" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.volumes[0]: Invalid value: "projected": projected volumes are not allowed to be used]',
     },
   },
+  {
+    name: 'ephemeral containers in a pod to create: PSP admits, then pod validation refuses them (they are only added through the subresource)',
+    dir: 'ephemeral-on-create',
+    want: { allowed: false, policy: null, message: 'Pod "p" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create' },
+  },
   { name: 'the token volume passes a PSP that allows secret volumes (bound-token exemption)', dir: 'token-volume-secret', want: { allowed: true, policy: 'a', message: null } },
   { name: "no token volume when the pod's ServiceAccount has automountServiceAccountToken: false", dir: 'token-volume-sa-off', want: { allowed: true, policy: 'a', message: null } },
 ];
