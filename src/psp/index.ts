@@ -5,7 +5,7 @@ export { admitPod, formatErrorList, loadProviders, podServiceAccountName, podVal
 export type { PspErrorCode } from './errors.js';
 export type { IdRange, Psp, PspSpec, RuleWithRanges, SeLinuxOptions } from './model.js';
 export { PSP_API_VERSIONS, readPsp } from './model.js';
-export { mutatePod, validatePod } from './provider.js';
+export { mutatePod, nonRootByImageUser, validatePod } from './provider.js';
 export type { PspGrant, PspIdentity } from './rbac.js';
 export { canUsePsp, compareNames, PSP_USE_GROUPS, pspNames, ruleAllowsPspUse, SYSTEM_MASTERS, serviceAccountIdentity, whoCanUsePsp } from './rbac.js';
 export { strategyErrors, validatePspObject } from './validate-psp.js';

@@ -44,6 +44,18 @@ export function containersWithPath(spec: JsonObject): ContainerAt[] {
   return out;
 }
 
+/**
+ * The containers (names, in VisitContainers order) that must not run as root (effective runAsNonRoot
+ * true) but set no runAsUser: PSP admits them, and the kubelet decides from the image's user
+ * (verifyRunAsNonRoot), which is not known offline.
+ */
+export function nonRootByImageUser(pod: KubeObject): string[] {
+  const spec = podSpecOf(pod);
+  return containersWithPath(spec)
+    .filter(({ container }) => effectiveField(spec, container, 'runAsNonRoot') === true && asNumber(effectiveField(spec, container, 'runAsUser')) === undefined)
+    .map(({ container }) => (typeof container.name === 'string' ? container.name : ''));
+}
+
 /** The pod spec of a Pod object (created empty when missing, so a copy can be mutated). */
 export function podSpecOf(pod: KubeObject): JsonObject {
   if (!isObject(pod.spec)) pod.spec = {};

@@ -117,3 +117,13 @@ for (const c of fidelityCases) {
     if (c.want.mutated !== undefined) assert.equal(v.mutated, c.want.mutated);
   });
 }
+
+test('psp check: MustRunAsNonRoot admits a container without runAsUser, and says that whether it starts depends on the image user, unknown offline', async () => {
+  const r = await runCli(['psp', 'check', '--pod', `${fidelity}nonroot-image-user/pod.yaml`, '--cluster', `${fidelity}nonroot-image-user`, '--user', 'alice']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /^admitted by PodSecurityPolicy "a" \(pod defaulted\)/);
+  assert.equal(
+    r.stderr,
+    'note: containers "init", "app" must not run as root (runAsNonRoot: true) and set no runAsUser: the kubelet refuses to start one whose image runs as root (UID 0, also when the image sets no user) or names its user instead of a UID, which cannot be checked offline; set runAsUser to a non-zero UID to be sure\n',
+  );
+});

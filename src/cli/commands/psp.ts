@@ -2,7 +2,7 @@
 // pod offline; `psp who-can-use` lists, for every PSP, who may use it and through which binding.
 import { type Command, Option } from 'commander';
 import { buildSnapshot, type ClusterSnapshot, formatFieldError, formatSource, type KubeObject, toYamlText } from '../../kube/index.js';
-import { admitPod, admitServiceAccount, type PspResult, whoCanUsePsp } from '../../psp/index.js';
+import { admitPod, admitServiceAccount, nonRootByImageUser, type PspResult, whoCanUsePsp } from '../../psp/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { clusterDumpPath } from '../../cluster/index.js';
 import { applyDecodeDefaults, isServerObject } from '../../migrate/defaulting.js';
@@ -86,6 +86,13 @@ export function registerPsp(program: Command, ctx: CliContext): void {
       const r = admitPod(pod, admitOpts);
       for (const d of r.diagnostics) {
         for (const e of d.errors) ctx.io.stderr(`warning: PodSecurityPolicy ${JSON.stringify(d.psp)} is left out (${e.code}): ${formatFieldError(e)}\n`);
+      }
+      const byImage = r.allowed && r.mutatedPod ? nonRootByImageUser(r.mutatedPod) : [];
+      if (byImage.length > 0) {
+        const names = byImage.map((n) => JSON.stringify(n)).join(', ');
+        ctx.io.stderr(
+          `note: ${byImage.length === 1 ? 'container' : 'containers'} ${names} must not run as root (runAsNonRoot: true) and set no runAsUser: the kubelet refuses to start one whose image runs as root (UID 0, also when the image sets no user) or names its user instead of a UID, which cannot be checked offline; set runAsUser to a non-zero UID to be sure\n`,
+        );
       }
       if (format === 'json') printJson(ctx.io, checkJson(r, pod));
       else if (format === 'yaml') printYaml(ctx.io, checkJson(r, pod));
