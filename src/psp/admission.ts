@@ -99,12 +99,16 @@ export function formatErrorList(errs: readonly FieldError[]): string {
   return `[${errs.map(formatFieldError).join(' ')}]`;
 }
 
-// Only ownerReferences/finalizers changed (rbacregistry.IsOnlyMutatingGCFields).
+// Only ownerReferences/finalizers changed (rbacregistry.IsOnlyMutatingGCFields). It also ignores selfLink
+// and managedFields: the API server updates managedFields before admission, so every GC update changes them.
 function isOnlyGcChange(pod: KubeObject, old: KubeObject): boolean {
   const strip = (o: KubeObject) => {
     const c = clone(o);
+    if (!isObject(c.metadata)) return c;
     delete c.metadata.ownerReferences;
     delete c.metadata.finalizers;
+    delete c.metadata.selfLink;
+    delete c.metadata.managedFields;
     return c;
   };
   return deepEqual(strip(pod), strip(old));

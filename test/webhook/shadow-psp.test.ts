@@ -69,6 +69,24 @@ describe('shadow mode compares PSP with Kyverno', () => {
     assert.deepEqual(result.properties, { class: 'breakage', kyverno: 'would deny', kyvernoDenials: 'disallow-host-path/host-path' });
   });
 
+  test('an UPDATE by the garbage collector (ownerReferences, with the managedFields the API server updates before admission) is ignored by PSP', async () => {
+    const review = rayPod();
+    review.request.uid = 'gc-1';
+    review.request.operation = 'UPDATE';
+    review.request.userInfo = { username: 'system:serviceaccount:kube-system:generic-garbage-collector', groups: ['system:serviceaccounts', 'system:authenticated'] };
+    const managed = (time: string, manager: string) => [{ manager, operation: 'Update', apiVersion: 'v1', time, fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': {} } }];
+    const old = structuredClone(review.request.object);
+    old.metadata.managedFields = managed('2024-01-01T00:00:00Z', 'kubectl-create');
+    old.metadata.selfLink = '/api/v1/namespaces/ray-restricted/pods/host-mount-pod';
+    review.request.oldObject = old;
+    review.request.object.metadata.managedFields = [...managed('2024-01-01T00:00:00Z', 'kubectl-create'), ...managed('2024-01-02T00:00:00Z', 'kube-controller-manager')];
+    review.request.object.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: '1b2c3d4e-0000-0000-0000-000000000001' }];
+    await call(server.port, '/validate', JSON.stringify(review));
+    const line = log.lines().find((l) => l.uid === review.request.uid && 'class' in l);
+    assert.ok(line, 'a log line with both decisions');
+    assert.deepEqual(line.psp, { allowed: true, mutated: false });
+  });
+
   test('a DaemonSet is not a pod: no PSP comparison, still allowed', async () => {
     const review = parse(readFileSync(data('nfd-worker-daemonset-review.yaml'), 'utf8')) as { request: { uid: string } };
     const out = (await call(server.port, '/validate', JSON.stringify(review))).json() as { response: { allowed: boolean } };
