@@ -52,7 +52,8 @@ export interface DiffResult {
   entries: DiffEntry[];
   /**
    * `skipped` says why PSP was not compared (no PodSecurityPolicy objects); the counts are then 0.
-   * `undecidable` is set when PSP is in use but the input cannot say what it decides (no RBAC bindings).
+   * `undecidable` is set when PSP is in use but the input cannot say what it decides (no RBAC bindings or
+   * roles, or a PodSecurityPolicy the API server would have refused).
    */
   summary: { breakage: number; regression: number; same: number; total: number; skipped?: string; undecidable?: true; notCompared?: number };
   /**

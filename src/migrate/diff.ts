@@ -3,8 +3,8 @@
 // switch would refuse; regressions are protections PSP gave (a denial, or a safer value it forced) that
 // Kyverno does not keep, each naming the PSP field that was lost.
 import { type CompiledPolicy, effectiveAction, type EngineProfile } from '../kyverno/index.js';
-import { type ClusterSnapshot, FieldPath, formatFieldError, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
-import { admitPod, SYSTEM_MASTERS } from '../psp/index.js';
+import { type ClusterSnapshot, FieldPath, formatFieldError, formatSource, type KubeObject, namespaceLabels, podView } from '../kube/index.js';
+import { admitPod, loadProviders, SYSTEM_MASTERS } from '../psp/index.js';
 import type { ClusterContext, KyvernoConfig } from '../kyverno/config/index.js';
 import { excludedRequester, filteredBy, webhookSkipsNamespace } from '../kyverno/config/index.js';
 import { customPodTemplates, ownerIn } from './audit.js';
@@ -245,6 +245,23 @@ function rbacGap(snapshot: ClusterSnapshot): string | undefined {
   return undefined;
 }
 
+/**
+ * Why the input's PSPs cannot stand for the cluster's: a PodSecurityPolicy the API server would have refused
+ * (a field of the wrong type, an unknown rule) is not what the cluster holds, so what PSP decides is unknown.
+ * PSPs that are valid but unusable (MustRunAs without ranges) are left out by admission too: no gap.
+ */
+function unreadablePsps(snapshot: ClusterSnapshot): string | undefined {
+  const { diagnostics } = loadProviders(snapshot.podSecurityPolicies);
+  const bad = diagnostics.filter((d) => d.errors.some((e) => e.code === 'PSP_INVALID'));
+  if (bad.length === 0) return undefined;
+  const where = (name: string) => {
+    const at = snapshot.podSecurityPolicies.find((l) => (l.object.metadata.name ?? '') === name);
+    return at ? ` (${formatSource(at.source)})` : '';
+  };
+  const each = bad.map((d) => `PodSecurityPolicy ${JSON.stringify(d.psp)}${where(d.psp)} cannot be read: ${d.errors.filter((e) => e.code === 'PSP_INVALID').map(formatFieldError).join('; ')}`);
+  return `${each.join('; ')}; the API server would have refused ${bad.length === 1 ? 'it' : 'them'}, so the input does not hold what the cluster has and PSP's decisions cannot be known; fix the input or dump it again`;
+}
+
 /** PSP's decision today on the pods of a workload: its object as stored (defaulted), the pod, who creates it. */
 function pspOfWorkload(raw: KubeObject, snapshot: ClusterSnapshot, userNamespaces: ReadonlyMap<string, UserNamespace>) {
   const object = isServerObject(raw) ? raw : applyApiServerDefaults(raw).object;
@@ -275,7 +292,7 @@ export function runDiff(input: DiffInput): DiffResult {
     // Without PSPs every pod would read as "PSP: denied, no providers available": a comparison with nothing.
     return { entries: [], summary: { breakage: 0, regression: 0, same: 0, total: 0, skipped: NO_PSP_REASON } };
   }
-  const gap = rbacGap(input.snapshot);
+  const gap = rbacGap(input.snapshot) ?? unreadablePsps(input.snapshot);
   if (gap !== undefined) {
     return { entries: [], summary: { breakage: 0, regression: 0, same: 0, total: 0, skipped: gap, undecidable: true } };
   }
