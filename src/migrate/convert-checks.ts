@@ -6,7 +6,7 @@
 // cases, and the three checks that join a container to an annotation or a volume mount by name are
 // approximated and reported. Mirrors kubernetes@release-1.24 pkg/security/podsecuritypolicy/provider.go.
 import type { Psp, RuleWithRanges } from '../psp/index.js';
-import { describeRanges, jpAny, jpInRanges, jpJson, jpHostPath, jpNoBacksteps, jpString, jpUnderPrefix } from './convert-jmespath.js';
+import { describeRanges, jpAny, jpInRanges, jpJson, jpHostPath, jpNoBacksteps, jpSeLinuxLevelDiffers, jpString, jpUnderPrefix } from './convert-jmespath.js';
 
 /** One PSP field as a whole-pod violation test. */
 export interface PodCheck {
@@ -144,7 +144,7 @@ export function podChecks(psp: Psp): PodCheck[] {
   out.push(...idChecks('fsGroup', 'fsGroup', s.fsGroup), ...idChecks('supplementalGroups', 'supplementalGroups', s.supplementalGroups));
   if (s.seLinux.rule === 'MustRunAs') {
     const o = s.seLinux.seLinuxOptions ?? {};
-    const mismatch = (v: string) => `(${v} == ${NULL} || ${jpAny((['user', 'role', 'type', 'level'] as const).map((k) => `(${v}.${k} || '') != ${jpString(o[k] ?? '')}`))})`;
+    const mismatch = (v: string) => `(${v} == ${NULL} || ${jpAny([...(['user', 'role', 'type'] as const).map((k) => `(${v}.${k} || '') != ${jpString(o[k] ?? '')}`), jpSeLinuxLevelDiffers(`${v}.level`, o.level ?? '')])})`;
     out.push({ name: 'seLinux', field: 'seLinux', expr: `(${mismatch(`${SC}.seLinuxOptions`)} || ${someContainer(`securityContext.seLinuxOptions != ${NULL} && ${mismatch('securityContext.seLinuxOptions')}`)})` });
   }
   const forbidden = s.forbiddenSysctls.length === 0 ? '' : `${sysctlMatch(s.forbiddenSysctls)} || `;

@@ -57,6 +57,22 @@ export function jpNoBacksteps(pathExpr: string): string {
   return `!contains(split(${pathExpr} || '', '/'), '..')`;
 }
 
+/**
+ * True when the SELinux level (a string expression, null read as '') differs from `want` as PSP compares
+ * levels (kubernetes@release-1.24 pkg/security/podsecuritypolicy/selinux/mustrunas.go equalLevels): equal
+ * text, or both written `<sensitivity>:<categories>` with the same sensitivity and the same categories
+ * (split on `,`) in any order, duplicates counted. Both category lists are sorted by JMESPath, so the
+ * literal needs no order of its own.
+ */
+export function jpSeLinuxLevelDiffers(levelExpr: string, want: string): string {
+  const v = `(${levelExpr} || '')`;
+  const i = want.indexOf(':');
+  if (i < 0) return `${v} != ${jpString(want)}`;
+  const parts = `split(${v}, ':')`;
+  const same = `(length(${parts}) > \`1\` && ${parts}[0] == ${jpString(want.slice(0, i))} && sort(split(join(':', ${parts}[1:]), ',')) == sort(${jpJson(want.slice(i + 1).split(','))}))`;
+  return `(${v} != ${jpString(want)} && !${same})`;
+}
+
 /** OR of expressions, always parenthesised (JMESPath's `!` binds tighter than `.` and `||`); `false` for none. */
 export function jpAny(exprs: readonly string[]): string {
   return exprs.length === 0 ? '`false`' : `(${exprs.join(' || ')})`;

@@ -5,7 +5,7 @@
 import type { JsonObject } from '../util/index.js';
 import type { Psp, RuleWithRanges } from '../psp/index.js';
 import { podChecks } from './convert-checks.js';
-import { describeRanges, jpAny, jpCoalesce, jpInRanges, jpJson, jpHostPath, jpString, jpUnderPrefix, kyvernoVar } from './convert-jmespath.js';
+import { describeRanges, jpAny, jpCoalesce, jpInRanges, jpJson, jpHostPath, jpSeLinuxLevelDiffers, jpString, jpUnderPrefix, kyvernoVar } from './convert-jmespath.js';
 
 /** A rule body without match/preconditions (the caller adds the RBAC scope). */
 export interface RuleBody {
@@ -103,13 +103,12 @@ function apparmorRule(psp: Psp): RuleBody | undefined {
   return foreachRule(psp, 'apparmor', `every container needs an AppArmor profile annotation from [${text}].`, ALL_CONTAINERS, `(${profile} == '' || !contains(${jpJson(text.split(','))}, ${profile}))`);
 }
 
-function seLinuxRule(psp: Psp, gaps: Gap[]): RuleBody | undefined {
+function seLinuxRule(psp: Psp): RuleBody | undefined {
   const se = psp.spec.seLinux;
   if (se.rule !== 'MustRunAs') return undefined;
   const o = se.seLinuxOptions ?? {};
-  const mismatch = (v: string) => `(${v} == \`null\` || ${jpAny((['user', 'role', 'type', 'level'] as const).map((k) => `(${v}.${k} || '') != ${jpString(o[k] ?? '')}`))})`;
+  const mismatch = (v: string) => `(${v} == \`null\` || ${jpAny([...(['user', 'role', 'type'] as const).map((k) => `(${v}.${k} || '') != ${jpString(o[k] ?? '')}`), jpSeLinuxLevelDiffers(`${v}.level`, o.level ?? '')])})`;
   const want = JSON.stringify(o);
-  if ((o.level ?? '').includes(',')) gaps.push({ field: 'seLinux.seLinuxOptions.level', reason: 'levels are compared as strings; PSP ignores the order of categories' });
   const conds = [mismatch(`${POD_SC}.seLinuxOptions`), mismatch(effective('seLinuxOptions'))];
   return {
     name: 'selinux',
@@ -204,7 +203,7 @@ export function validateRules(psp: Psp): { rules: RuleBody[]; gaps: Gap[] } {
     const conds = ((entry.deny as JsonObject).conditions as { any: JsonObject[] }).any.map((x) => String(x.key).slice(3, -3));
     parts.push({ message: String(v.message).replace(`PodSecurityPolicy ${psp.name}: `, '').replace(/\.$/, ''), field, conds });
   };
-  fromRule(seLinuxRule(psp, gaps), 'seLinux');
+  fromRule(seLinuxRule(psp), 'seLinux');
   const ru = s.runAsUser;
   if (ru.rule === 'MustRunAsNonRoot') {
     const uid = effective('runAsUser');

@@ -130,7 +130,6 @@ function relevant(field: string, pod: KubeObject, regression: boolean): boolean 
   if (field.endsWith('annotations[seccomp.security.alpha.kubernetes.io/allowedProfileNames]')) return ann.some((k) => k.startsWith('container.seccomp.security.alpha.kubernetes.io/'));
   if (field.includes('apparmor')) return true;
   if (field.includes('allowedHostPaths[].readOnly')) return ((spec.volumes as JsonObject[] | undefined) ?? []).some((v) => v.hostPath !== undefined);
-  if (field.includes('seLinuxOptions.level')) return containers.some((c) => sc(c).seLinuxOptions !== undefined) || (spec.securityContext as JsonObject | undefined)?.seLinuxOptions !== undefined;
   if (field.includes('Capabilities')) {
     return containers.some((c) => {
       const caps = (sc(c).capabilities ?? {}) as JsonObject;

@@ -70,3 +70,40 @@ test('every PSP field in a union of two PSPs: no disagreement beyond the listed 
   );
   assert.equal(disagree, 0, `seed ${params.seed}: ${disagree} of ${cases} cases disagree\n${examples.join('\n')}`);
 });
+
+// SELinux levels: PSP compares the categories of a level in any order (equalLevels). The generators
+// above rarely meet a PSP level with a pod level written otherwise, so here every pod sets one.
+test('seLinux MustRunAs levels written in another category order: the converted policy agrees with the PSP engine', () => {
+  const levels = ['s0:c1,c2', 's0:c2,c1', 's0:c1,c2,c2', 's1:c2,c1', 's0', 's0:c1:x,c2', 's0:c2,c1:x'];
+  const seLinux = (level: string) => ({ type: 'container_t', level });
+  const psps = fc.tuple(fieldPspArbitrary('p0'), fc.constantFrom(...levels)).map(([p, level]) => ({ ...p, spec: { ...(p.spec as object), seLinux: { rule: 'MustRunAs', seLinuxOptions: seLinux(level) } } }) as typeof p);
+  const pods = fc.tuple(fieldPodArbitrary, fc.constantFrom(...levels), fc.option(fc.constantFrom(...levels), { nil: undefined })).map(([p, podLevel, containerLevel]) => {
+    const spec = structuredClone(p.spec) as { securityContext?: object; containers: { securityContext?: object }[] };
+    spec.securityContext = { ...(spec.securityContext ?? {}), seLinuxOptions: seLinux(podLevel) };
+    for (const c of spec.containers) {
+      const sc = { ...(c.securityContext ?? {}) } as Record<string, unknown>;
+      delete sc.seLinuxOptions;
+      if (containerLevel !== undefined) sc.seLinuxOptions = seLinux(containerLevel);
+      c.securityContext = sc;
+    }
+    return { ...p, spec } as typeof p;
+  });
+  let disagree = 0;
+  let listed = 0;
+  const examples: string[] = [];
+  const params = fcParams(30);
+  fc.assert(
+    fc.property(psps, fc.integer({ min: 0, max: 1_000_000 }), (psp, seed) => {
+      const world = convertWorld('selinux', [psp], grantToAll('p0'));
+      assert.deepEqual(world.loadErrors, []);
+      const t = runWorld(world, pods, requester, 20, seed);
+      disagree += t.disagree;
+      listed += t.listedWhy.get('p0: seLinux.seLinuxOptions.level') ?? 0;
+      if (t.disagree > 0 && examples.length < 3) examples.push(t.examples[0]!);
+      return true;
+    }),
+    params,
+  );
+  assert.equal(disagree, 0, `seed ${params.seed}: ${disagree} cases disagree\n${examples.join('\n')}`);
+  assert.equal(listed, 0, 'no disagreement is excused as a level compared as a string');
+});
