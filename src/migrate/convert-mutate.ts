@@ -153,3 +153,87 @@ export function mutateRules(psp: Psp): { rules: MutateRule[]; gaps: Gap[] } {
   }
   return { rules, gaps };
 }
+
+/**
+ * The pod as the PSP's defaulting (MutatePod) leaves it, as one JMESPath expression over `request.object`:
+ * the same defaults as mutateRules, computed without changing the pod, so that a union policy can check
+ * each PSP against the pod as that PSP's own defaults make it, and apply only the defaults of the PSP
+ * PSP admission picks. Undefined for a PSP that fills in nothing. Nothing is added that the rules would not
+ * add (no empty securityContext, no null lists), so the result equals the pod exactly when the PSP
+ * changes nothing.
+ */
+export function defaultedPod(psp: Psp): string | undefined {
+  const s = psp.spec;
+  const O = 'request.object';
+  const S = `${O}.spec`;
+  const podSc: string[] = [];
+  const sg = firstMin(s.supplementalGroups);
+  if (sg !== undefined) podSc.push(`supplementalGroups: ${jpJson([sg])}`);
+  const fs = firstMin(s.fsGroup);
+  if (fs !== undefined) podSc.push(`fsGroup: ${jpJson(fs)}`);
+  if (s.seLinux.rule === 'MustRunAs' && s.seLinux.seLinuxOptions) {
+    const o: JsonObject = {};
+    for (const k of ['user', 'role', 'type', 'level'] as const) if (s.seLinux.seLinuxOptions[k]) o[k] = s.seLinux.seLinuxOptions[k]!;
+    podSc.push(`seLinuxOptions: ${jpJson(o)}`);
+  }
+  const specParts: string[] = [];
+  if (s.runtimeClass?.defaultRuntimeClassName !== undefined) specParts.push(`{runtimeClassName: ${jpString(s.runtimeClass.defaultRuntimeClassName)}}`);
+  specParts.push(S);
+  if (podSc.length > 0) specParts.push(`{securityContext: merge({${podSc.join(', ')}}, ${SC} || \`{}\`)}`);
+
+  // Container defaults: the groups of mutateRules, those that depend on pod-level values chosen at the
+  // root (a projection cannot see the pod), each variant a pipeline of per-container stages.
+  const plain: string[] = [];
+  if (s.readOnlyRootFilesystem) plain.push('readOnlyRootFilesystem: `true`');
+  const ape = s.defaultAllowPrivilegeEscalation ?? (s.allowPrivilegeEscalation ? undefined : false);
+  if (ape !== undefined) plain.push(`allowPrivilegeEscalation: \`${ape}\``);
+  const conditional: { cond: string; fields?: string; nonRoot?: boolean }[] = [];
+  const uid = firstMin(s.runAsUser);
+  if (uid !== undefined) conditional.push({ cond: `${SC}.runAsUser == \`null\``, fields: `runAsUser: \`${uid}\`` });
+  if (s.runAsUser.rule === 'MustRunAsNonRoot') conditional.push({ cond: `${SC}.runAsUser == \`null\` && ${SC}.runAsNonRoot == \`null\``, nonRoot: true });
+  const gid = firstMin(s.runAsGroup);
+  if (gid !== undefined) conditional.push({ cond: `${SC}.runAsGroup == \`null\``, fields: `runAsGroup: \`${gid}\`` });
+  const caps = capabilityPatch(psp);
+  const own = (e: string) => e.replace(/element\.securityContext/g, 'securityContext');
+  const pipeline = (list: string, active: typeof conditional): string => {
+    const fields = [...plain, ...active.flatMap((a) => (a.fields ? [a.fields] : []))];
+    const stages: string[] = [];
+    if (fields.length > 0) stages.push(`merge(@, {securityContext: merge({${fields.join(', ')}}, securityContext || \`{}\`)})`);
+    // A sub-expression cannot start with `(`: a conditional stage merges an empty object when it does not apply.
+    if (active.some((a) => a.nonRoot)) stages.push('merge(@, (securityContext.runAsUser == `null` && {securityContext: merge({runAsNonRoot: `true`}, securityContext || `{}`)}) || `{}`)');
+    if (caps) stages.push(`merge(@, ((${own(caps.changed)}) && {securityContext: merge(securityContext || \`{}\`, {capabilities: ${own(caps.value)}})}) || \`{}\`)`);
+    return stages.length === 0 ? list : stages.map((st, i) => (i === 0 ? `${list}[*].${st}` : `[*].${st}`)).join(' | ');
+  };
+  const containerLists: string[] = [];
+  if (plain.length > 0 || conditional.length > 0 || caps) {
+    for (const l of LISTS) {
+      const list = `${S}.${l}`;
+      // Every subset of the pod-dependent groups, most first; a non-empty list of containers is truthy.
+      const variants: string[] = [];
+      for (let mask = (1 << conditional.length) - 1; mask >= 0; mask--) {
+        const active = conditional.filter((_, i) => mask & (1 << i));
+        const conds = conditional.map((c, i) => (mask & (1 << i) ? `(${c.cond})` : `!(${c.cond})`));
+        variants.push(conds.length === 0 ? `(${pipeline(list, active)})` : `(${conds.join(' && ')} && (${pipeline(list, active)}))`);
+      }
+      containerLists.push(`((length(${list} || \`[]\`) > \`0\` && {${l}: ${variants.join(' || ')}}) || \`{}\`)`);
+    }
+  }
+  specParts.push(...containerLists);
+
+  const annotations: string[] = [];
+  const seccompDefault = psp.annotations['seccomp.security.alpha.kubernetes.io/defaultProfileName'];
+  if (seccompDefault) annotations.push(`((${SC}.seccompProfile == \`null\` && ${jpJson({ 'seccomp.security.alpha.kubernetes.io/pod': seccompDefault })}) || \`{}\`)`);
+  const apparmorDefault = psp.annotations['apparmor.security.beta.kubernetes.io/defaultProfileName'];
+  if (apparmorDefault) {
+    const keys = `([${LISTS.map((l) => `${S}.${l} || \`[]\``).join(', ')}][].join('', [${jpString('container.apparmor.security.beta.kubernetes.io/')}, name]))`;
+    annotations.push(`object_from_lists(${keys}, ${keys}[*].join('', [${jpString(apparmorDefault)}]))`);
+  }
+  if (containerLists.length === 0 && podSc.length === 0 && specParts.length === 1 && annotations.length === 0) return undefined;
+  const spec = `merge(${specParts.join(', ')})`;
+  let metadata = `${O}.metadata`;
+  if (annotations.length > 0) {
+    const ann = `merge(${annotations.join(', ')}, ${O}.metadata.annotations || \`{}\`)`;
+    metadata = `((length(keys(${ann})) > \`0\` && merge(${O}.metadata, {annotations: ${ann}})) || ${O}.metadata)`;
+  }
+  return `merge(${O}, {spec: ${spec}, metadata: ${metadata}})`;
+}

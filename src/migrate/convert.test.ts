@@ -131,8 +131,10 @@ test('PSPs usable by the same requesters become one policy admitting what any of
     ['psp-any-of-nonroot-ranges'],
   );
   assert.deepEqual(r.requesterSets, [{ psps: ['nonroot', 'ranges'], decisive: ['nonroot', 'ranges'], policy: 'psp-any-of-nonroot-ranges' }]);
-  // Both fill in defaults: which one PSP picks depends on the pod, and that is reported, not hidden.
-  assert.ok(r.unexpressible.some((u) => u.field === 'policy selection' && u.reason.includes('nonroot and ranges')));
+  // Both fill in defaults: each gets a rule applying its defaults only when PSP admission would pick it.
+  assert.ok(!r.unexpressible.some((u) => u.field === 'policy selection'));
+  const rules = ((r.policies[0]!.spec as { rules: { name: string }[] }).rules ?? []).map((x) => x.name);
+  assert.deepEqual(rules, ['defaults-nonroot', 'defaults-ranges', 'admitted-by-one-psp']);
   loaded(r.policies);
 });
 

@@ -8,8 +8,10 @@
 // exactly the requests left with that set:
 // - one PSP: its defaults as mutate rules and one validate rule per PSP field (patterns where a pattern
 //   can say it, foreach JMESPath otherwise);
-// - several PSPs: one rule denying the pod when no PSP of the set admits it (deny over per-field context
-//   variables, convert-checks.ts), and the defaults of the PSP PSP would pick, chosen in preconditions.
+// - several PSPs: one rule denying the pod when no PSP of the set admits it as its own defaults leave it
+//   (deny over per-field context variables, convert-checks.ts, on `psp_<name>_pod`, the pod defaulted by
+//   convert-mutate.ts defaultedPod), and per defaulting PSP one rule applying all its defaults when PSP
+//   admission would pick it (no member admits the pod unchanged, no earlier one admits it).
 // Requests that may use no PSP are refused by `psp-no-usable-policy`. What cannot be expressed exactly is
 // listed in `unexpressible`, never dropped silently.
 // Mirrors kubernetes@release-1.24 plugin/pkg/admission/security/podsecuritypolicy/admission.go.
@@ -17,9 +19,9 @@ import { createHash } from 'node:crypto';
 import { type KubeObject, formatFieldError } from '../kube/index.js';
 import { loadProviders, type Psp } from '../psp/index.js';
 import type { JsonObject } from '../util/index.js';
-import { type PodCheck, podChecks } from './convert-checks.js';
+import { podChecks } from './convert-checks.js';
 import { kyvernoVar } from './convert-jmespath.js';
-import { type MutateRule, mutateRules } from './convert-mutate.js';
+import { defaultedPod, mutateRules } from './convert-mutate.js';
 import { absorbs, neverMutates, reduceSet } from './convert-order.js';
 import { computeScopes, realizableSets, renderScope, type RuleScope } from './convert-scope.js';
 import { type RuleBody, validateRules } from './convert-validate.js';
@@ -112,13 +114,24 @@ function scopedRule(body: RuleBody, scope: RuleScope, extra: Extra = {}): JsonOb
 
 const varName = (psp: string) => `psp_${psp.replace(/[^A-Za-z0-9]/g, '_')}`;
 
-/** Context entries computing, per PSP, `psp_<name>` = "the PSP refuses the pod", field by field. */
-function rejectContext(psps: readonly Psp[]): JsonObject[] {
+/**
+ * Context entries computing, per PSP: `psp_<name>_pod`, the pod as that PSP's defaulting leaves it when
+ * created (the pod itself on other operations, and for a PSP that fills in nothing); `psp_<name>_same`,
+ * whether that is the pod unchanged; and `psp_<name>` = "the PSP refuses that pod", field by field.
+ */
+function selectionContext(psps: readonly Psp[]): JsonObject[] {
   const out: JsonObject[] = [];
   for (const p of psps) {
     const v = varName(p.name);
+    const defaulted = defaultedPod(p);
+    let pod = 'request.object';
+    if (defaulted !== undefined) {
+      pod = `${v}_pod`;
+      out.push({ name: pod, variable: { jmesPath: `(request.operation == 'CREATE' && ${defaulted}) || request.object` } });
+      out.push({ name: `${v}_same`, variable: { jmesPath: `${pod} == request.object` } });
+    }
     const checks = podChecks(p);
-    for (const c of checks) out.push({ name: `${v}_${c.name}`, variable: { jmesPath: c.expr } });
+    for (const c of checks) out.push({ name: `${v}_${c.name}`, variable: { jmesPath: c.expr.replace(/request\.object\b/g, pod) } });
     out.push({ name: v, variable: { jmesPath: checks.length === 0 ? '`false`' : checks.map((c) => `${v}_${c.name}`).join(' || ') } });
   }
   return out;
@@ -273,32 +286,29 @@ export function convertPsps(psps: KubeObject[], rbac: KubeObject[], opts: Conver
 function unionRules(members: readonly Psp[], scope: RuleScope, rules: JsonObject[], described: { name: string; field: string }[], result: ConversionResult, label: string): void {
   const setNames = members.map((p) => p.name);
   const gap = (field: string, reason: string) => result.unexpressible.push({ psp: label, field, reason, set: setNames });
-  const checks = new Map<string, PodCheck[]>(members.map((p) => [p.name, podChecks(p)]));
-  for (const p of members) for (const c of checks.get(p.name)!) if (c.approximation) gap(`${p.name}: ${c.field}`, c.approximation);
-  const mutating = members.filter((p) => !neverMutates(p));
-  const still = members.filter((p) => neverMutates(p));
-  if (mutating.length > 0) {
-    const chosen = mutating[0]!;
-    if (mutating.length > 1) {
-      gap(
-        'policy selection',
-        `${mutating.map((p) => p.name).join(' and ')} both fill in defaults: PSP applies those of the first that admits the pod (by name), unless a later one admits it unchanged; Kyverno re-evaluates preconditions after each mutate rule, so the converted policy applies ${chosen.name}'s defaults whenever ${still.length > 0 ? `${still.map((p) => p.name).join(', ')} refuse${still.length === 1 ? 's' : ''} the pod` : 'the pod needs any'}. It can therefore admit a pod that no PSP of the set admits, when ${chosen.name}'s defaults meet what another member requires and ${chosen.name} itself refuses the pod (a security regression); merge the PSPs or narrow the grants for an exact translation`,
-      );
+  for (const p of members) for (const c of podChecks(p)) if (c.approximation) gap(`${p.name}: ${c.field}`, c.approximation);
+  for (const p of members) for (const g of mutateRules(p).gaps) gap(`${p.name}: ${g.field}`, g.reason);
+  const ctx = selectionContext(members);
+  const refuses = (p: Psp) => `${varName(p.name)} == \`true\``;
+  const admitsUnchanged = (p: Psp) => (defaultedPod(p) === undefined ? `${varName(p.name)} == \`false\`` : `(${varName(p.name)} == \`false\` && ${varName(p.name)}_same)`);
+  // PSP admission (computeSecurityContext): the first PSP by name that admits the pod unchanged wins;
+  // else the first that admits it after its own defaults, whose defaults alone apply. Each mutating
+  // member gets one rule applying all its defaults at once (the pod as its defaulting leaves it), so that
+  // the next rules see the pod that member admits and apply nothing more.
+  for (const [i, p] of members.entries()) {
+    if (defaultedPod(p) === undefined) continue;
+    const v = varName(p.name);
+    const before = members.slice(0, i).map(refuses);
+    const noneUnchanged = members.map((q) => `!(${admitsUnchanged(q)})`);
+    const select = [`${v} == \`false\``, ...before, ...noneUnchanged].join(' && ');
+    const ops = [`{"op": "add", "path": "/spec", "value": {{ ${v}_pod.spec }}}`];
+    if (p.annotations['seccomp.security.alpha.kubernetes.io/defaultProfileName'] || p.annotations['apparmor.security.beta.kubernetes.io/defaultProfileName']) {
+      ops.push(`{"op": "add", "path": "/metadata/annotations", "value": {{ ${v}_pod.metadata.annotations || \`{}\` }}}`);
     }
-    const seccompDefault = chosen.annotations['seccomp.security.alpha.kubernetes.io/defaultProfileName'];
-    const apparmorDefault = chosen.annotations['apparmor.security.beta.kubernetes.io/defaultProfileName'];
-    for (const n of still) {
-      const ch = checks.get(n.name)!;
-      if ((seccompDefault && ch.some((c) => c.name.startsWith('seccomp'))) || (apparmorDefault && ch.some((c) => c.name === 'appArmor'))) {
-        gap('policy selection', `${chosen.name}'s default seccomp/AppArmor profile can make ${n.name} admit a pod it refused before defaulting: the policy can then admit a pod that no PSP of the set admits (a security regression)`);
-      }
-    }
-    const ctx = rejectContext(still);
-    const refused = still.map((p) => ({ key: kyvernoVar(varName(p.name)), operator: 'Equals', value: true }));
-    for (const r of mutateRules(chosen).rules as MutateRule[]) {
-      rules.push(scopedRule({ ...r, name: `${r.name}-${chosen.name}`.slice(0, 63) }, scope, { createOnly: true, context: ctx, preconditions: [...refused, ...(r.preconditions ?? [])] }));
-      described.push({ name: `${r.name}-${chosen.name}`.slice(0, 63), field: `${chosen.name}: ${r.field}${still.length > 0 ? ` (when ${still.map((p) => p.name).join(', ')} refuse the pod)` : ''}` });
-    }
+    // Rule names must be unique and at most 63 characters: a long name keeps its member's index.
+    const name = `defaults-${p.name}`.length <= 63 ? `defaults-${p.name}` : `defaults-${i}-${p.name}`.slice(0, 63);
+    rules.push(scopedRule({ name, mutate: { patchesJson6902: `[${ops.join(', ')}]` } }, scope, { createOnly: true, context: ctx, preconditions: [{ key: kyvernoVar(select), operator: 'Equals', value: true }] }));
+    described.push({ name, field: `${p.name}: its defaults, when PSP admission would pick it (no member admits the pod unchanged, ${before.length === 0 ? 'and it admits the pod after them' : `${members.slice(0, i).map((q) => q.name).join(', ')} refuse it and it admits it after its defaults`})` });
   }
   rules.push(
     scopedRule(
@@ -310,8 +320,8 @@ function unionRules(members: readonly Psp[], scope: RuleScope, rules: JsonObject
         },
       },
       scope,
-      { context: rejectContext(members) },
+      { context: ctx },
     ),
   );
-  described.push({ name: 'admitted-by-one-psp', field: `every field of ${setNames.join(', ')} (one context variable psp_<name>_<field> per field)` });
+  described.push({ name: 'admitted-by-one-psp', field: `every field of ${setNames.join(', ')}, each PSP checked against the pod as its own defaults leave it when created (one context variable psp_<name>_<field> per field)` });
 }

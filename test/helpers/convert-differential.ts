@@ -105,28 +105,20 @@ export function checkCase(world: World, input: KubeObject, r: Requester): Verdic
     verdict = { kind: 'disagree', why: `defaults differ (PSP chose ${psp.policy}): PSP ${JSON.stringify(stored(psp.mutatedPod).spec)} Kyverno ${JSON.stringify(after.spec)}` };
   }
   if (verdict.kind === 'agree') return verdict;
-  const regression = !psp.allowed && allowed;
-  // A union's choice of defaults excuses an admitted pod only when PSP admits the pod as the policies left
-  // it (another member's defaults applied): otherwise no PSP would admit what got through, whatever the
-  // defaults.
-  if (regression && after && !admitPod(after, { psps: world.psps, rbac: world.rbac, user: r.user, groups: r.groups }).allowed) {
-    return { ...verdict, why: `${verdict.why} (and no usable PSP admits the pod as the policies left it)`, admitted: psp.allowed };
-  }
-  const listed = listedFor(world, pod, r, regression);
+  // A pod PSP refuses and the policies admit (a security regression) is never excused: every listed
+  // approximation is stricter than PSP or changes defaults only.
+  if (!psp.allowed && allowed) return { ...verdict, admitted: psp.allowed };
+  const listed = listedFor(world, pod, r);
   return { ...(listed ? { kind: 'listed' as const, why: `${listed} — ${verdict.why}` } : verdict), admitted: psp.allowed };
 }
 
 // Whether a gap the converter listed can matter for this pod (so a disagreement is excused only when
-// the pod touches what the converter said it cannot express). A pod PSP refuses and the policies admit
-// (a security regression) is excused only by the choice of defaults in a union ('policy selection'):
-// every other listed approximation is stricter than PSP or changes defaults only, never the verdict.
-function relevant(field: string, pod: KubeObject, regression: boolean): boolean {
-  if (regression) return field === 'policy selection';
+// the pod touches what the converter said it cannot express).
+function relevant(field: string, pod: KubeObject): boolean {
   const spec = pod.spec as JsonObject;
   const ann = Object.keys(pod.metadata.annotations ?? {});
   const containers = [...((spec.initContainers as JsonObject[] | undefined) ?? []), ...((spec.containers as JsonObject[] | undefined) ?? [])];
   const sc = (c: JsonObject) => (c.securityContext ?? {}) as JsonObject;
-  if (field === 'policy selection') return true;
   if (field.endsWith('annotations[seccomp.security.alpha.kubernetes.io/allowedProfileNames]')) return ann.some((k) => k.startsWith('container.seccomp.security.alpha.kubernetes.io/'));
   if (field.includes('apparmor')) return true;
   if (field.includes('allowedHostPaths[].readOnly')) return ((spec.volumes as JsonObject[] | undefined) ?? []).some((v) => v.hostPath !== undefined);
@@ -141,11 +133,11 @@ function relevant(field: string, pod: KubeObject, regression: boolean): boolean 
 }
 
 // The converter's own list of what it cannot express, for the requester's decisive PSPs and this pod.
-function listedFor(world: World, pod: KubeObject, r: Requester, regression: boolean): string | undefined {
+function listedFor(world: World, pod: KubeObject, r: Requester): string | undefined {
   const set = usableSet(world, pod, r);
   const { providers } = loadProviders(buildSnapshotFor(world.psps, world.rbac).podSecurityPolicies);
   const decisive = reduceSet(providers.filter((p) => set.includes(p.name))).map((p) => p.name);
-  const hit = world.conversion.unexpressible.find((u) => (u.set ? deepEqual(u.set, decisive) : decisive.length === 1 && decisive[0] === u.psp) && relevant(u.field, pod, regression));
+  const hit = world.conversion.unexpressible.find((u) => (u.set ? deepEqual(u.set, decisive) : decisive.length === 1 && decisive[0] === u.psp) && relevant(u.field, pod));
   return hit ? `${hit.psp}: ${hit.field}` : undefined;
 }
 

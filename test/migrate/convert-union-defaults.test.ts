@@ -1,10 +1,11 @@
 // `migrate convert` for a requester who may use two PSPs that both fill in defaults. PSP applies the
-// defaults of the PSP that admits the pod; the converted union policy applies the first one's whenever the
-// pod needs any, so one PSP's defaults can make the other admit a pod that neither admits under PSP. That
-// is a security regression the conversion cannot avoid; it must say so in those words, not only that the
-// defaults may differ. On the user's path: convert, `psp check`, `admit`.
+// defaults of the PSP it picks (the first by name that admits the pod unchanged, else the first that
+// admits it after its own defaults: kubernetes@release-1.24 admission.go computeSecurityContext), and
+// checks each PSP against the pod as its own defaults leave it. One PSP's defaults must never make another
+// admit a pod that neither admits (a security regression). On the user's path: convert, `psp check`,
+// `admit`.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -50,7 +51,7 @@ const review = file('review.json', {
   },
 });
 
-test('a union of two defaulting PSPs: the conversion says the policy may admit a pod no PSP of the set admits', async () => {
+test('a union of two defaulting PSPs: the policy admits only what one PSP admits with its own defaults', async () => {
   const converted = await runCli(['migrate', 'convert', '--psp', pspFile, '--rbac', rbacFile, '--action', 'Enforce']);
   assert.equal(converted.code, 0, converted.stderr);
   const policies = join(dir, 'converted.yaml');
@@ -58,11 +59,35 @@ test('a union of two defaulting PSPs: the conversion says the policy may admit a
   const pspCheck = await runCli(['psp', 'check', '--pod', file('pod.json', pod), '--psp', pspFile, '--rbac', rbacFile, '--user', 'bob']);
   assert.equal(pspCheck.code, 1, 'PSP refuses: a-restricted refuses the host network, b-hostnet wants an AppArmor profile');
   const admit = await runCli(['admit', '--policy', policies, '--request', review, '-o', 'json']);
-  const allowed = (JSON.parse(admit.stdout) as { response: { allowed: boolean } }).response.allowed;
-  assert.equal(allowed, true, 'a-restricted fills in the AppArmor profile b-hostnet requires: the union policy admits the pod');
-  {
-    // The gap is real: it must be named as what it is, on the line for this set of PSPs.
-    const line = converted.stderr.split('\n').find((l) => l.startsWith('not expressible: a-restricted + b-hostnet: policy selection:')) ?? '';
-    assert.match(line, /can therefore admit a pod that no PSP of the set admits.*a security regression/, converted.stderr);
-  }
+  const response = (JSON.parse(admit.stdout) as { response: { allowed: boolean } }).response;
+  assert.equal(response.allowed, false, "a-restricted's AppArmor default must not make b-hostnet admit the pod");
+  assert.doesNotMatch(converted.stderr, /policy selection/, 'the choice of defaults is exact: nothing to list');
 });
+
+test('a union of two defaulting PSPs: the pod gets the defaults of the PSP that admits it, and only those', async () => {
+  const converted = await runCli(['migrate', 'convert', '--psp', pspFile, '--rbac', rbacFile, '--action', 'Enforce']);
+  assert.equal(converted.code, 0, converted.stderr);
+  const policies = join(dir, 'converted-2.yaml');
+  writeFileSync(policies, converted.stdout);
+  // With its own AppArmor profile the host-network pod is admitted by b-hostnet (a-restricted still refuses
+  // the host network): PSP fills in b-hostnet's user and nothing of a-restricted's.
+  const annotated = { ...pod, metadata: { ...pod.metadata, annotations: { 'container.apparmor.security.beta.kubernetes.io/c': 'runtime/default' } } };
+  const pspCheck = await runCli(['psp', 'check', '--pod', file('pod-2.json', annotated), '--psp', pspFile, '--rbac', rbacFile, '--user', 'bob']);
+  assert.equal(pspCheck.code, 0, pspCheck.stdout + pspCheck.stderr);
+  assert.match(pspCheck.stdout, /b-hostnet/);
+  const req = JSON.parse(readFileSync(review, 'utf8')) as { request: { object: unknown } };
+  req.request.object = annotated;
+  const admit = await runCli(['admit', '--policy', policies, '--request', file('review-2.json', req), '-o', 'json']);
+  const response = (JSON.parse(admit.stdout) as { response: { allowed: boolean; patch?: string } }).response;
+  assert.equal(response.allowed, true, admit.stdout);
+  const patch = JSON.parse(Buffer.from(response.patch ?? '', 'base64').toString('utf8')) as { op: string; path: string; value?: unknown }[];
+  const patched = structuredClone(annotated) as { spec: { containers: { securityContext?: unknown }[] } };
+  assert.deepEqual(
+    patch.map((p) => p.path),
+    ['/spec/containers/0/securityContext'],
+    JSON.stringify(patch),
+  );
+  patched.spec.containers[0]!.securityContext = patch[0]!.value;
+  assert.deepEqual(patched.spec.containers[0]!.securityContext, { runAsUser: 1000 });
+});
+
