@@ -1,7 +1,7 @@
 // `--kyverno-version 1.10|1.12` on the user's path: every command that evaluates policies takes it,
 // with the chart's Kyverno as the default, and the answer follows the chosen version.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -134,6 +134,26 @@ test('migrate upgrade: a workload the string-pattern order of Kyverno 1.12 newly
     assert.equal(speaker.after, 'denied');
     assert.deepEqual(speaker.causes, ['engine']);
     assert.ok(speaker.added.some((f) => f.startsWith('require-grace-period/autogen-grace-period')), speaker.added.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('test: values-file keys with quoted dotted segments are read as the 1.12 CLI reads them; a stray quote is an error naming file and key (1.12 only)', async () => {
+  const t110 = await runCli(['test', join(profiles, 'quoted-values')]);
+  assert.equal(t110.code, 1, t110.stdout);
+  const t112 = await runCli(['test', join(profiles, 'quoted-values'), '--kyverno-version', '1.12']);
+  assert.equal(t112.code, 0, t112.stdout + t112.stderr);
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-kv-'));
+  try {
+    for (const f of ['kyverno-test.yaml', 'policy.yaml', 'resources.yaml']) writeFileSync(join(dir, f), readFileSync(join(profiles, 'quoted-values', f)));
+    writeFileSync(join(dir, 'values.yaml'), 'globalValues:\n  request.object.metadata.annotations.example"com/team: payments\n');
+    const bad = await runCli(['test', dir, '--kyverno-version', '1.12']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stdout + bad.stderr, /values\.yaml: globalValues: key "request\.object\.metadata\.annotations\.example\\"com\/team": a quote inside an unquoted segment/);
+    const apply = await runCli(['apply', join(dir, 'policy.yaml'), '-r', join(dir, 'resources.yaml'), '--values', join(dir, 'values.yaml'), '--kyverno-version', '1.12']);
+    assert.equal(apply.code, 2, apply.stderr);
+    assert.match(apply.stderr, /--values .*values\.yaml:\n {2}globalValues: key .*a quote inside an unquoted segment/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

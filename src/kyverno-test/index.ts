@@ -5,4 +5,4 @@ export type { ExpectedResult, SuiteSpec, SuiteValues } from './suite.js';
 export { parseSuite, parseValues } from './suite.js';
 export type { ReportInput } from './policy-report.js';
 export { buildPolicyReports, reportStatus } from './policy-report.js';
-export { valuesContext } from './values-context.js';
+export { valueKeyErrors, valuesContext } from './values-context.js';

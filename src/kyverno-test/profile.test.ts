@@ -29,6 +29,20 @@ for (const c of cases) {
   });
 }
 
+test('podgate test, valueKeyQuotes: a values-file key splits on dots outside double quotes from 1.11 (kyverno PR #8377); 1.10.7 splits on every dot', () => {
+  const file = join(dir, 'quoted-values', 'kyverno-test.yaml');
+  // 1.10: `request.object.*` values are not applied, and `owner."app.kubernetes.io/team"` is four segments.
+  const want: Record<EngineProfile['kyverno'], Record<string, string>> = {
+    '1.10': { 'team-annotation': 'fail', 'owner-label': 'fail' },
+    '1.12': { 'team-annotation': 'pass', 'owner-label': 'pass' },
+  };
+  for (const profile of [PROFILE_1_10, PROFILE_1_12]) {
+    const run = runSuiteFile(file, profile);
+    assert.deepEqual(run.errors, [], profile.kyverno);
+    assert.deepEqual(Object.fromEntries(run.rows.map((r) => [r.rule, r.actual])), want[profile.kyverno], profile.kyverno);
+  }
+});
+
 test('podgate test, testExceptions: exceptions in a test file are a 1.11+ field: an error under 1.10, applied under 1.12', () => {
   const v110 = rowOf('exceptions', PROFILE_1_10);
   assert.match(v110.errors.join('\n'), /exceptions: test files carry PolicyExceptions from Kyverno 1\.11 on; run with --kyverno-version 1\.12/);

@@ -27,10 +27,11 @@ import {
   type PolicyResult,
   patchedResourceDiff,
   type RequestInfo,
+  valueKeyPath,
 } from '../kyverno/index.js';
 import { clone, getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../util/index.js';
 import { type ExpectedResult, parseSuite, parseValues, type SuiteSpec, type SuiteValues } from './suite.js';
-import { valuesContext } from './values-context.js';
+import { valueKeyErrors, valuesContext } from './values-context.js';
 
 /** PolicyException versions a 1.11+ test file may name (1.12.5 serves v2beta1; the CLI reads v2alpha1 too). */
 const TEST_EXCEPTION_API_VERSIONS = ['kyverno.io/v2alpha1', 'kyverno.io/v2beta1'];
@@ -159,6 +160,7 @@ export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROF
   if (suite.variables) {
     try {
       values = parseValues(readYaml(rel(suite.variables)));
+      for (const e of valueKeyErrors(values, profile)) run.errors.push(`${rel(suite.variables)}: ${e}`);
     } catch (err) {
       run.errors.push(`${rel(suite.variables)}: ${(err as Error).message.split('\n')[0]}`);
     }
@@ -191,7 +193,7 @@ export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROF
   const outcomeOf = (p: CompiledPolicy, r: KubeObject): Outcome => {
     const ctx = contextFor(p, r, values, requestInfo, suite.format, profile);
     if (exceptions.length > 0) ctx.exceptions = exceptions;
-    const subject = profile.applyRequestObjectValues ? withRequestObjectValues(r, ctx.values?.global) : r;
+    const subject = profile.applyRequestObjectValues ? withRequestObjectValues(r, ctx.values?.global, profile) : r;
     const mutation = mutatePolicy(p, subject, ctx);
     return { mutation, validation: evaluatePolicy(p, mutation.patched, ctx) };
   };
@@ -350,12 +352,16 @@ function inDefaultNamespace(o: KubeObject): KubeObject {
  * The resource with the values file's `request.object.<path>` variables written into it (1.12 CLI), so that
  * patterns see them as well as variables. A copy: the loaded resource is never changed.
  */
-export function withRequestObjectValues(resource: KubeObject, global: Readonly<Record<string, JsonValue>> | undefined): KubeObject {
+export function withRequestObjectValues(resource: KubeObject, global: Readonly<Record<string, JsonValue>> | undefined, profile: EngineProfile): KubeObject {
   const entries = Object.entries(global ?? {}).filter(([k]) => k.startsWith('request.object.') && k.length > 'request.object.'.length);
   if (entries.length === 0) return resource;
   const out = clone(resource) as unknown as JsonObject;
   for (const [k, v] of entries) {
-    const keys = k.slice('request.object.'.length).split('.');
+    // The key is read as the CLI's AddVariable reads it (`annotations."example.com/team"` is one segment).
+    const path = valueKeyPath(k, profile);
+    if (!path.ok) continue;
+    const keys = path.path.slice(2);
+    if (keys.length === 0) continue;
     let node = out;
     for (const key of keys.slice(0, -1)) {
       const next = getOwn(node, key);

@@ -5,7 +5,7 @@
 // an empty one is a CREATE; a resource whose group/version/kind is a `subresources:` entry's subresource is
 // matched as the parent resource's kind with that subresource).
 import { type KubeObject, splitApiVersion } from '../kube/index.js';
-import type { EvaluationContext } from '../kyverno/index.js';
+import { type EngineProfile, type EvaluationContext, valueKeyPath } from '../kyverno/index.js';
 import type { JsonValue } from '../util/index.js';
 import type { SubresourceMapping, SuiteValues } from './suite.js';
 
@@ -41,6 +41,31 @@ export function subresourceOf(resource: KubeObject, mappings: readonly Subresour
     if (s.group !== group || s.version !== version || s.kind !== resource.kind) continue;
     const p = m.parentResource;
     out = { gvk: { group: p.group, version: p.version, kind: p.kind }, subresource: s.name.split('/')[1] ?? '' };
+  }
+  return out;
+}
+
+/**
+ * The values-file keys the profile cannot read (a stray quote under Kyverno 1.11+, where the CLI stops with
+ * "failed to add variable to context"), each named with where it is: `globalValues`, `policies[<name>]`.
+ */
+export function valueKeyErrors(values: SuiteValues, profile: EngineProfile): string[] {
+  const out: string[] = [];
+  const check = (where: string, keys: Iterable<string>) => {
+    for (const k of keys) {
+      const path = valueKeyPath(k, profile);
+      if (!path.ok) out.push(`${where}: key ${JSON.stringify(k)}: ${path.error}`);
+    }
+  };
+  check('globalValues', Object.keys(values.globalValues));
+  for (const [policy, byResource] of Object.entries(values.resourceValues)) {
+    for (const [resource, v] of Object.entries(byResource)) check(`policies[${policy}].resources[${resource}].values`, Object.keys(v));
+  }
+  for (const [policy, byRule] of Object.entries(values.ruleValues)) {
+    for (const [rule, v] of Object.entries(byRule)) check(`policies[${policy}].rules[${rule}].values`, Object.keys(v));
+  }
+  for (const [policy, byRule] of Object.entries(values.foreachValues)) {
+    for (const [rule, v] of Object.entries(byRule)) check(`policies[${policy}].rules[${rule}].foreachValues`, Object.keys(v));
   }
   return out;
 }

@@ -21,7 +21,7 @@ export type {
   RuleResult,
   RuleStatus,
 } from './engine/index.js';
-export { compilePolicy, compilePolicySet, DEFAULT_PROFILE, effectiveAction, engineProfile, evaluatePolicy, isKyvernoVersion, KYVERNO_VERSIONS, kyvernoForChart, PROFILE_1_10, PROFILE_1_12, ruleKinds, ruleOperations } from './engine/index.js';
+export { compilePolicy, compilePolicySet, DEFAULT_PROFILE, effectiveAction, engineProfile, evaluatePolicy, isKyvernoVersion, KYVERNO_VERSIONS, kyvernoForChart, PROFILE_1_10, PROFILE_1_12, ruleKinds, ruleOperations, valueKeyPath } from './engine/index.js';
 export { buildContext, imageInfoError, substituteAll } from './variables/index.js';
 export type { AdmissionOutcome, JsonPatchOp, PolicyMutation } from './mutate/index.js';
 export {

@@ -16,7 +16,7 @@ import {
   type Policy,
   type PolicyResult,
 } from '../../kyverno/index.js';
-import { buildPolicyReports, findSuites, parseValues, type ReportInput, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, valuesContext, withRequestObjectValues } from '../../kyverno-test/index.js';
+import { buildPolicyReports, findSuites, parseValues, type ReportInput, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, valueKeyErrors, valuesContext, withRequestObjectValues } from '../../kyverno-test/index.js';
 import type { ClusterContext } from '../../kyverno/config/index.js';
 import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
 import { isObject } from '../../util/index.js';
@@ -224,6 +224,8 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
   const summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
   let ruleCount = 0;
   const profile = profileFor(opts.kyvernoVersion, opts.chartVersion);
+  const keyErrors = values ? valueKeyErrors(values, profile) : [];
+  if (keyErrors.length > 0) throw new UsageError(`--values ${opts.values}:\n  ${keyErrors.join('\n  ')}`);
   // 1.12 (profile.testChainsMutations): each policy starts from the previous policy's output for the resource.
   const current = [...resources];
   for (const policy of policies) {
@@ -236,7 +238,7 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
       const start = profile.testChainsMutations ? current[ri]! : given;
       const ectx = applyContext(policy, start, values, nsLabels, cluster);
       ectx.profile = profile;
-      const resource = profile.applyRequestObjectValues ? withRequestObjectValues(start, ectx.values?.global) : start;
+      const resource = profile.applyRequestObjectValues ? withRequestObjectValues(start, ectx.values?.global, profile) : start;
       const mutation = mutatePolicy(compiled, resource, ectx);
       current[ri] = mutation.patched;
       const validation = evaluatePolicy(compiled, mutation.patched, ectx);

@@ -9,7 +9,9 @@ import { searchJmespath } from '../jmespath/index.js';
 import { substituteAll, withVariable } from '../variables/index.js';
 import { checkPreconditions, preconditionsNotMet } from './conditions.js';
 import { errorMessage } from './messages.js';
+import type { EngineProfile } from './profile.js';
 import type { ContextResolver, EvaluationContext } from './types.js';
+import { valueKeyPath } from './values-keys.js';
 
 /** A loaded context, or why it failed. */
 export type ContextOutcome = { ok: true; data: JsonObject } | { ok: false; error: string };
@@ -22,12 +24,19 @@ export interface LoaderInput {
   foreachIndex?: number;
   resolve?: ContextResolver;
   isDelete: boolean;
+  /** Reads the values' keys (EngineProfile.valueKeyQuotes; default 1.10). */
+  profile?: EngineProfile | undefined;
 }
 
 /** Loads context entries on top of data, returning the new context. */
 export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcome {
   let ctx = data;
-  if (input.ruleValues) for (const [k, v] of Object.entries(input.ruleValues)) ctx = withVariable(ctx, k, v);
+  if (input.ruleValues) {
+    for (const [k, v] of Object.entries(input.ruleValues)) {
+      const key = valueKeyPath(k, input.profile);
+      if (key.ok) ctx = withVariable(ctx, key.path, v);
+    }
+  }
   for (const entry of input.entries) {
     if (entry.variable) {
       const r = loadVariable(entry, ctx, input.isDelete);
@@ -50,7 +59,8 @@ export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcom
     const i = input.foreachIndex ?? 0;
     for (const [k, list] of Object.entries(input.foreachValues)) {
       const v = list[i];
-      if (v !== undefined) ctx = withVariable(ctx, k, v);
+      const key = valueKeyPath(k, input.profile);
+      if (v !== undefined && key.ok) ctx = withVariable(ctx, key.path, v);
     }
   }
   return { ok: true, data: ctx };

@@ -226,7 +226,7 @@ function evaluateRule(
     if (!pre.ok) return { status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
     if (!pre.value) return { status: 'skip', message: preconditionsNotMet(pre) };
   } else if (rule.context?.length || ruleValues || hasConditions(rule.preconditions)) {
-    const input: LoaderInput = { entries: rule.context ?? [], isDelete };
+    const input: LoaderInput = { entries: rule.context ?? [], isDelete, profile: ctx.profile };
     if (ruleValues) input.ruleValues = ruleValues;
     const resolve = contextResolverOf(ctx);
     if (resolve) input.resolve = resolve;
@@ -251,5 +251,6 @@ function evaluateRule(
     foreachValues,
     resolve: contextResolverOf(ctx),
     firstParsed: (ctx.profile ?? DEFAULT_PROFILE).stringPatternOrder === 'first-parsed',
+    profile: ctx.profile,
   });
 }

@@ -17,6 +17,7 @@ export {
 } from './messages.js';
 export type { EngineProfile, KyvernoVersion } from './profile.js';
 export { DEFAULT_PROFILE, engineProfile, isKyvernoVersion, KYVERNO_VERSIONS, kyvernoForChart, PROFILE_1_10, PROFILE_1_12 } from './profile.js';
+export { valueKeyPath } from './values-keys.js';
 export type { RequestObjects } from './request-context.js';
 export { buildBaseContext, buildMatchBase, requestObjects } from './request-context.js';
 export type {

@@ -68,6 +68,13 @@ export interface EngineProfile {
    * only (ReferenceWithTag is a method there), plus apiutils.ImageInfo's jsonPointer.
    */
   readonly imageReferences: boolean;
+  /**
+   * How a values-file key (global, per-resource, rule and foreach values) becomes a context path.
+   * v1.10.7 (pkg/engine/context AddVariable) splits it on every dot; from 1.11 (kyverno PR #8377) it is
+   * read as a `.`-separated CSV record, so `metadata.labels."example.com/team"` names one label, and a
+   * stray quote is an error.
+   */
+  readonly valueKeyQuotes: boolean;
 }
 
 /** Kyverno 1.10 (v1.10.7): the default for kyverno-policies 3.0.x. */
@@ -86,6 +93,7 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   stringPatternOrder: 'any',
   denialListsSkips: true,
   imageReferences: false,
+  valueKeyQuotes: false,
 });
 
 /** Kyverno 1.12 (v1.12.5): the default for kyverno-policies 3.2.x. */
@@ -104,6 +112,7 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   stringPatternOrder: 'first-parsed',
   denialListsSkips: false,
   imageReferences: true,
+  valueKeyQuotes: true,
 });
 
 /** The default profile (1.10, as podgate has always evaluated). */

@@ -9,6 +9,7 @@ import type { Policy } from '../model/index.js';
 import { buildContext, withVariable } from '../variables/index.js';
 import type { EvaluationContext } from './types.js';
 import { DEFAULT_PROFILE } from './profile.js';
+import { valueKeyPath } from './values-keys.js';
 
 /** The objects of a request: on DELETE the given resource is the old object and there is no new one. */
 export interface RequestObjects {
@@ -110,7 +111,10 @@ function buildBaseContextUncached(resource: KubeObject, ctx: EvaluationContext):
   if (global !== undefined) {
     for (const [k, v] of Object.entries(global)) {
       // request.object.* values are ignored: the object comes from the resource itself (kyverno CLI notice).
-      if (!k.startsWith('request.object')) base = withVariable(base, k, v);
+      if (k.startsWith('request.object')) continue;
+      // A key the profile cannot read (a stray quote, 1.12) was refused with the values file (valueKeyErrors).
+      const key = valueKeyPath(k, ctx.profile);
+      if (key.ok) base = withVariable(base, key.path, v);
     }
   }
   return base;

@@ -10,6 +10,7 @@ import { searchJmespath } from '../jmespath/index.js';
 import { substituteAll, withElement } from '../variables/index.js';
 import { checkDenyConditions, hasConditions } from './conditions.js';
 import { type LoaderInput, prepareRule } from './context-loader.js';
+import type { EngineProfile } from './profile.js';
 import { anyPatternErrorMessage, denyMessage, errorMessage, foreachFailureMessage, passMessage, patternErrorMessage } from './messages.js';
 import type { ContextResolver, RuleStatus } from './types.js';
 
@@ -31,6 +32,8 @@ export interface ValidatorState {
   resolve?: ContextResolver;
   /** String patterns follow Kyverno 1.12's comparison order (EngineProfile.stringPatternOrder). */
   firstParsed: boolean;
+  /** Reads the values' keys (EngineProfile.valueKeyQuotes). */
+  profile: EngineProfile | undefined;
 }
 
 /** One validate body: the rule's own, or a foreach declaration's. */
@@ -181,6 +184,7 @@ function elementState(state: ValidatorState, data: JsonObject, element: JsonObje
     foreachValues: state.foreachValues,
     resolve: state.resolve,
     firstParsed: state.firstParsed,
+    profile: state.profile,
   };
 }
 
@@ -194,6 +198,7 @@ function validateElement(state: ValidatorState, decl: ForEachValidation, index: 
     foreachIndex: index,
     ...(state.resolve ? { resolve: state.resolve } : {}),
     isDelete: state.isDelete,
+    profile: state.profile,
   };
   const loaded = prepareRule(state.data, input, decl.preconditions);
   if (!loaded.ok) return { status: loaded.status, message: loaded.message };

@@ -67,7 +67,7 @@ export function applyMutateRule(rule: Rule, resource: KubeObject, data: JsonObje
   const res = resource as unknown as JsonObject;
   const out = (s: Step): MutateOutcome => ({ status: s.status, message: s.message, patched: s.patched as unknown as KubeObject });
   const isDelete = opts.isDelete ?? false;
-  const loaded = prepareRule(data, { entries: rule.context ?? NO_ENTRIES, ruleValues: opts.ruleValues, resolve: opts.resolve, isDelete }, rule.preconditions);
+  const loaded = prepareRule(data, { entries: rule.context ?? NO_ENTRIES, ruleValues: opts.ruleValues, resolve: opts.resolve, isDelete, profile: opts.profile }, rule.preconditions);
   if (!loaded.ok) return out({ status: loaded.status, message: loaded.message, patched: res });
   const mutate = rule.mutate ?? {};
   let step: Step;
@@ -196,6 +196,7 @@ function mutateElements(decl: ForEachMutation, elements: readonly JsonValue[], r
       foreachIndex: index,
       resolve: opts.resolve,
       isDelete,
+      profile: opts.profile,
     });
     if (!loaded.ok) return { status: 'error', message: `failed to load to mutate.foreach[${index}].context: ${loaded.error}`, patched };
     const pre = checkPreconditions(decl.preconditions, loaded.data, isDelete);

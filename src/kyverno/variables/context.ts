@@ -81,8 +81,8 @@ function writeImages(this: JsonObject, value: JsonValue | undefined): void {
 }
 
 /** Returns a copy of ctx with `value` stored at the dotted key (`a.b.c` creates nested maps). */
-export function withVariable(ctx: JsonObject, key: string, value: JsonValue): JsonObject {
-  return setPath(ctx, key.split('.'), 0, value);
+export function withVariable(ctx: JsonObject, key: string | readonly string[], value: JsonValue): JsonObject {
+  return setPath(ctx, typeof key === 'string' ? key.split('.') : key, 0, value);
 }
 
 // Module-level (no closure per call): withVariable runs for every foreach declaration and context entry.

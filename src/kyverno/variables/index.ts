@@ -1,6 +1,8 @@
 // Public surface of kyverno/variables: the evaluation context and `{{ }}` / `$()` substitution.
 export type { RequestContextInput } from './context.js';
 export { buildContext, withElement, withVariable } from './context.js';
+export type { KeyPath } from './key-path.js';
+export { csvKeyPath, splitKeyPath } from './key-path.js';
 export type { ImageInfo } from './images.js';
 export { imageInfoError, imageInfos, parseImage } from './images.js';
 export type { ResolveMode, SubstituteOptions, SubstituteOutcome } from './substitute.js';
