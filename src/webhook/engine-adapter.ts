@@ -185,7 +185,7 @@ export function createKyvernoEngine(all: readonly Policy[], opts: EngineOptions 
    * say. kyverno@v1.10.7 pkg/webhooks/resource/handlers.go (`failed create policy context`) and
    * pkg/engine/policycontext (AddImageInfos of the new object).
    */
-  const webhooks = contextWebhooks(set.policies, { operationsFromRules: profile.kyverno !== '1.10' });
+  const webhooks = contextWebhooks(set.policies, { operationsFromRules: profile.webhookOperationsFromRules });
   const imageError = (request: AdmissionRequest, object: unknown = request.object): string | undefined => {
     if (!request.object || !object || !isObject(object as unknown)) return undefined;
     const err = imageInfoError(object as unknown as JsonObject);

@@ -75,6 +75,14 @@ export interface EngineProfile {
    * stray quote is an error.
    */
   readonly valueKeyQuotes: boolean;
+  /**
+   * Whether Kyverno registers its webhooks only for the operations its rules' match selects (every
+   * operation when a rule names none), so a request of another operation never reaches it (kyverno PR
+   * #8437, 1.12.0). v1.10.7 registers CREATE, UPDATE, DELETE and CONNECT for every kind it watches. Read by
+   * the admission engine (webhook/engine-adapter.ts), which decides from it which webhooks answer an
+   * unparseable image.
+   */
+  readonly webhookOperationsFromRules: boolean;
 }
 
 /** Kyverno 1.10 (v1.10.7): the default for kyverno-policies 3.0.x. */
@@ -94,6 +102,7 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   denialListsSkips: true,
   imageReferences: false,
   valueKeyQuotes: false,
+  webhookOperationsFromRules: false,
 });
 
 /** Kyverno 1.12 (v1.12.5): the default for kyverno-policies 3.2.x. */
@@ -113,6 +122,7 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   denialListsSkips: false,
   imageReferences: true,
   valueKeyQuotes: true,
+  webhookOperationsFromRules: true,
 });
 
 /** The default profile (1.10, as podgate has always evaluated). */
