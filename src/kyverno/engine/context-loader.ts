@@ -3,7 +3,7 @@
 // foreach values. Mirrors kyverno@v1.10.7:cmd/cli/kubectl-kyverno/utils/store (mock context loader) and
 // pkg/engine/api/contextloader.go (LoadVariable); prepareRule is the context-then-preconditions step of
 // engine.go (invokeRuleHandler) and validate_resource.go (validate). Never calls a cluster or registry.
-import type { JsonObject, JsonValue } from '../../util/index.js';
+import { type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
 import type { AnyAllConditions, ContextEntry } from '../model/index.js';
 import { searchJmespath } from '../jmespath/index.js';
 import { substituteAll, withVariable } from '../variables/index.js';
@@ -28,6 +28,14 @@ export interface LoaderInput {
   profile?: EngineProfile | undefined;
 }
 
+/**
+ * A copy of a context this loader may fill in place. A context holding a `__proto__` variable is copied by
+ * spread: Object.assign would set the copy's prototype instead (as withElement does).
+ */
+function ownCopy(ctx: JsonObject): JsonObject {
+  return Object.hasOwn(ctx, '__proto__') ? { ...ctx } : Object.assign({}, ctx);
+}
+
 /** Loads context entries on top of data, returning the new context. */
 export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcome {
   let ctx = data;
@@ -37,22 +45,33 @@ export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcom
       if (key.ok) ctx = withVariable(ctx, key.path, v);
     }
   }
+  // The context of this rule is copied once, on its first entry, then filled in place: a copy per entry
+  // copied every earlier entry again (quadratic; a converted PSP union has ~80 entries per rule).
+  let owned = false;
   for (const entry of input.entries) {
     if (entry.variable) {
       const r = loadVariable(entry, ctx, input.isDelete);
       if (!r.ok) return r;
-      ctx = Object.assign({}, ctx, { [entry.name]: r.value });
+      if (!owned) ctx = ownCopy(ctx);
+      owned = true;
+      setOwn(ctx, entry.name, r.value);
     } else if (entry.configMap) {
       if (!input.resolve) continue;
       const r = configMapEntry(entry, entry.configMap, ctx, input.isDelete);
       if (!r.ok) return r;
       const v = input.resolve(r.entry);
       if (v instanceof Error) return { ok: false, error: `failed to retrieve config map for context entry ${entry.name}: ${v.message}` };
-      if (v !== undefined) ctx = Object.assign({}, ctx, { [entry.name]: v });
+      if (v === undefined) continue;
+      if (!owned) ctx = ownCopy(ctx);
+      owned = true;
+      setOwn(ctx, entry.name, v as JsonValue);
     } else if (entry.apiCall || entry.imageRegistry) {
       const v = input.resolve?.(entry);
       if (v instanceof Error) return { ok: false, error: v.message };
-      if (v !== undefined) ctx = Object.assign({}, ctx, { [entry.name]: v });
+      if (v === undefined) continue;
+      if (!owned) ctx = ownCopy(ctx);
+      owned = true;
+      setOwn(ctx, entry.name, v as JsonValue);
     }
   }
   if (input.foreachValues) {
