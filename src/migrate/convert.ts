@@ -280,7 +280,46 @@ export function convertPsps(psps: KubeObject[], rbac: KubeObject[], opts: Conver
       result.policies.push(policy(NO_USABLE_PSP_POLICY, 'No usable PodSecurityPolicy', 'Refuses pods that no PodSecurityPolicy could admit because RBAC grants no PSP to their creator or service account.', action, [rule]));
     }
   }
+  checkSizes(result);
   return result;
+}
+
+/** etcd's default --max-request-bytes: the API server cannot store a larger object. */
+export const ETCD_OBJECT_LIMIT = 1.5 * 1024 * 1024;
+/** The API server's limit on all annotations of an object (ValidateAnnotationsSize). */
+export const ANNOTATIONS_LIMIT = 256 * 1024;
+
+/**
+ * Policies the cluster cannot take as written: a union of defaulting PSPs repeats its context (the pod as
+ * each PSP's defaults leave it) in every rule, so it grows with the square of its members. Over 1.5 MiB
+ * the API server cannot store it (not expressible); over 256 KiB client-side `kubectl apply` fails, as it
+ * copies the object into its last-applied-configuration annotation (a note naming the commands that work).
+ */
+function checkSizes(result: ConversionResult): void {
+  const kib = (n: number) => `${Math.ceil(n / 1024)} KiB`;
+  for (const p of result.policies) {
+    const bytes = Buffer.byteLength(JSON.stringify(p));
+    const name = p.metadata.name ?? '';
+    const from = (p.metadata.annotations?.['podgate.io/converted-from-psp'] ?? '').split(',').filter((x) => x !== '');
+    if (bytes > ETCD_OBJECT_LIMIT) {
+      result.unexpressible.push({
+        psp: from.join(' + ') || name,
+        field: 'policy size',
+        ...(from.length > 1 ? { set: from } : {}),
+        reason: `policy ${name} is ${kib(bytes)} as JSON, over the ${kib(ETCD_OBJECT_LIMIT)} the API server can store (etcd's default --max-request-bytes): the cluster refuses to create it. A union of PSPs that fill in defaults grows with the square of its members; grant fewer of them to the same requesters, or merge them into one PSP`,
+      });
+    } else if (bytes + annotationBytes(p) > ANNOTATIONS_LIMIT) {
+      result.notes.push(
+        `policy ${name} is ${kib(bytes)} as JSON: client-side \`kubectl apply\` copies it into the kubectl.kubernetes.io/last-applied-configuration annotation and the API server refuses annotations over ${kib(ANNOTATIONS_LIMIT)} in total; create it with \`kubectl create -f\` (\`kubectl replace -f\` to update) or \`kubectl apply --server-side\``,
+      );
+    }
+  }
+}
+
+function annotationBytes(p: KubeObject): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(p.metadata.annotations ?? {})) n += k.length + String(v).length;
+  return n;
 }
 
 function unionRules(members: readonly Psp[], scope: RuleScope, rules: JsonObject[], described: { name: string; field: string }[], result: ConversionResult, label: string): void {
