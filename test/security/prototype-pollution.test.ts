@@ -3,7 +3,9 @@
 // `__proto__` in the "ensure path exists" step, set Object.prototype.subresource, and turn enforce into allow-all.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { loadContext } from '../../src/kyverno/engine/index.js';
 import { compilePolicy, mutatePolicy } from '../../src/kyverno/index.js';
+import { type JsonObject, setOwn } from '../../src/util/index.js';
 import { loadPolicyFiles } from '../../src/webhook/index.js';
 import { runCli } from '../helpers/cli.js';
 import { call, startKyvernoServer } from '../webhook/helpers.js';
@@ -100,3 +102,19 @@ for (const w of hostileWrappers) {
     assertPrototypesClean();
   });
 }
+
+// Session 8: context entries are now added to one copy of the rule's context, made on the first entry. A
+// context already holding a `__proto__` variable (a values file's key) must be copied as data: Object.assign
+// would make the copy's prototype that value, and the variable would disappear from JMESPath's own keys.
+test('context entries added to a context holding a __proto__ variable keep it an own key', () => {
+  const data: JsonObject = { request: { operation: 'CREATE' } };
+  setOwn(data, '__proto__', { polluted: true });
+  const r = loadContext(data, { entries: [{ name: 'x', variable: { value: 1 } }, { name: 'y', variable: { jmesPath: 'x' } }], isDelete: false });
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  assert.ok(Object.hasOwn(r.data, '__proto__'));
+  assert.equal(Object.getPrototypeOf(r.data), Object.prototype);
+  assert.deepEqual(Object.keys(r.data), ['request', '__proto__', 'x', 'y']);
+  assert.equal(r.data.y, 1);
+  assert.ok(!Object.hasOwn(data, 'x'), 'the context handed in is not changed');
+  assertPrototypesClean();
+});
