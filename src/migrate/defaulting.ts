@@ -81,7 +81,8 @@ const OMIT_EMPTY = {
     lists: ['volumes', 'initContainers', 'ephemeralContainers', 'imagePullSecrets', 'tolerations', 'hostAliases', 'topologySpreadConstraints', 'readinessGates'],
     strings: ['serviceAccountName', 'serviceAccount', 'nodeName', 'hostname', 'subdomain', 'priorityClassName'],
   },
-  podSecurityContext: { maps: [], lists: ['supplementalGroups', 'sysctls'], strings: [] },
+  // supplementalGroups: [] stays for admission (see writtenOut) and is dropped when the pod is written out.
+  podSecurityContext: { maps: [], lists: ['sysctls'], strings: [] },
   container: { maps: [], lists: ['command', 'args', 'ports', 'envFrom', 'env', 'volumeMounts', 'volumeDevices'], strings: ['workingDir'] },
   capabilities: { maps: [], lists: ['add', 'drop'], strings: [] },
   seLinuxOptions: { maps: [], lists: [], strings: ['user', 'role', 'type', 'level'] },
@@ -112,12 +113,26 @@ export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
 /** Normalises a copy of a raw manifest as the 1.24 API server would store it; lists what changed. */
 export function applyApiServerDefaults(input: KubeObject): { object: KubeObject; changes: string[] } {
   const r = applyDecodeDefaults(input);
+  writtenOut(r.object, r.changes);
   syncSeccompFields(r.object, r.changes);
   return r;
 }
 
 /**
- * What a raw manifest looks like when admission sees it on CREATE: decoded (nulls, omitempty), converted
+ * The omitempty drops that only happen when the API server writes a pod out (storage, webhooks' AdmissionReview),
+ * not at decoding: `supplementalGroups: []` decodes as a non-nil empty slice, which in-tree admission (PSP: set,
+ * so not filled in, and refused by MustRunAs) sees as given. In place; lists what changed.
+ */
+export function writtenOut(o: KubeObject, changes: string[] = []): KubeObject {
+  const pv = podView(o);
+  const sc = pv?.spec.securityContext;
+  if (pv && isObject(sc) && Array.isArray(sc.supplementalGroups) && sc.supplementalGroups.length === 0) drop(sc, 'supplementalGroups', `${pv.specPointer}/securityContext`, 'empty list', changes);
+  return o;
+}
+
+/**
+ * What a raw manifest looks like when in-tree admission sees it on CREATE: decoded (nulls, omitempty but for
+ * what writtenOut drops later), converted
  * and defaulted (SetDefaults_*), but not yet through PrepareForCreate's seccomp annotation ↔ field
  * syncing, which runs after mutating admission (syncSeccompFields). Works on a copy; lists what changed.
  */

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../../test/helpers/cli.js';
 
@@ -127,3 +130,27 @@ test('psp check: MustRunAsNonRoot admits a container without runAsUser, and says
     'note: containers "init", "app" must not run as root (runAsNonRoot: true) and set no runAsUser: the kubelet refuses to start one whose image runs as root (UID 0, also when the image sets no user) or names its user instead of a UID, which cannot be checked offline; set runAsUser to a non-zero UID to be sure\n',
   );
 });
+
+// A written empty list is set for PSP: the API server decodes `supplementalGroups: []` as a non-nil empty
+// slice, and PSP (an in-tree plugin, on the decoded object) fills in groups only when the slice is nil
+// (provider.go MutatePod: `sc.SupplementalGroups() == nil`); MustRunAs then refuses the empty list.
+// `null` decodes as nil (unset, filled in). omitempty drops the empty list only when the pod is written out.
+const groupsCases: { name: string; groups: string; rule: string; code: number; out: RegExp; notOut?: RegExp }[] = [
+  { name: '[] under MustRunAs is refused', groups: 'supplementalGroups: []', rule: 'MustRunAs', code: 1, out: /supplementalGroups: Invalid value: \[\]int64\{\}: unable to validate empty groups against required ranges/ },
+  { name: 'null under MustRunAs is filled in', groups: 'supplementalGroups: null', rule: 'MustRunAs', code: 0, out: /supplementalGroups:\n\s+- 100\n/ },
+  { name: 'absent under MustRunAs is filled in', groups: 'runAsUser: 5', rule: 'MustRunAs', code: 0, out: /supplementalGroups:\n\s+- 100\n/ },
+  { name: '[] under MayRunAs is admitted unchanged, and not printed (omitempty)', groups: 'supplementalGroups: []', rule: 'MayRunAs', code: 0, out: /\(unchanged\)/, notOut: /supplementalGroups/ },
+];
+for (const c of groupsCases) {
+  test(`psp check: supplementalGroups ${c.name}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podgate-groups-'));
+    const psp = `apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: p0}\nspec:\n  seLinux: {rule: RunAsAny}\n  runAsUser: {rule: RunAsAny}\n  fsGroup: {rule: RunAsAny}\n  supplementalGroups: {rule: ${c.rule}, ranges: [{min: 100, max: 200}]}\n  volumes: ['*']\n`;
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns1}\nspec:\n  securityContext: {${c.groups}}\n  automountServiceAccountToken: false\n  containers: [{name: c, image: busybox}]\n`;
+    writeFileSync(join(dir, 'psp.yaml'), psp);
+    writeFileSync(join(dir, 'pod.yaml'), pod);
+    const r = await runCli(['psp', 'check', '--pod', join(dir, 'pod.yaml'), '--psp', join(dir, 'psp.yaml'), '--user', 'admin', '--group', 'system:masters']);
+    assert.equal(r.code, c.code, r.stdout + r.stderr);
+    assert.match(r.stdout, c.out);
+    if (c.notOut) assert.doesNotMatch(r.stdout, c.notOut);
+  });
+}

@@ -5,7 +5,7 @@ import { buildSnapshot, type ClusterSnapshot, formatFieldError, formatSource, ty
 import { admitPod, admitServiceAccount, nonRootByImageUser, type PspResult, whoCanUsePsp } from '../../psp/index.js';
 import { EXIT, UsageError } from '../io.js';
 import { clusterDumpPath } from '../../cluster/index.js';
-import { applyDecodeDefaults, isServerObject } from '../../migrate/defaulting.js';
+import { applyDecodeDefaults, isServerObject, writtenOut } from '../../migrate/defaulting.js';
 import { loadOrFail, outputFormat, printJson, printYaml, table } from '../output.js';
 import type { CliContext } from '../program.js';
 
@@ -84,6 +84,8 @@ export function registerPsp(program: Command, ctx: CliContext): void {
       const admitOpts: Parameters<typeof admitPod>[1] = { snapshot, user: opts.user, groups, operation: opts.operation === 'UPDATE' ? 'UPDATE' : 'CREATE' };
       if (opts.namespace !== undefined) admitOpts.namespace = opts.namespace;
       const r = admitPod(pod, admitOpts);
+      // The pod as stored: omitempty drops what admission still saw (supplementalGroups: []).
+      if (r.mutatedPod && !isServerObject(given)) writtenOut(r.mutatedPod);
       for (const d of r.diagnostics) {
         for (const e of d.errors) ctx.io.stderr(`warning: PodSecurityPolicy ${JSON.stringify(d.psp)} is left out (${e.code}): ${formatFieldError(e)}\n`);
       }
