@@ -97,6 +97,26 @@ export function fieldPspArbitrary(name: string): fc.Arbitrary<KubeObject> {
     });
 }
 
+// Fields written but empty or null (`fsGroup: null`, `supplementalGroups: []`, `capabilities: {}`): the API
+// server decodes null as a nil pointer (unset, PSP fills it in) and [] or {} as a non-nil value (set).
+const EMPTY_CONTAINER_FIELDS = fc.record({
+  runAsUser: rare(fc.constant(null), 12),
+  runAsGroup: rare(fc.constant(null), 12),
+  runAsNonRoot: rare(fc.constant(null), 12),
+  allowPrivilegeEscalation: rare(fc.constant(null), 12),
+  readOnlyRootFilesystem: rare(fc.constant(null), 12),
+  capabilities: rare(fc.constantFrom<JsonValue>({}, null, { add: [], drop: [] }, { add: null }), 12),
+  seLinuxOptions: rare(fc.constantFrom<JsonValue>({}, null), 12),
+});
+const EMPTY_POD_FIELDS = fc.record({
+  runAsUser: rare(fc.constant(null), 8),
+  runAsGroup: rare(fc.constant(null), 8),
+  runAsNonRoot: rare(fc.constant(null), 8),
+  fsGroup: rare(fc.constant(null), 8),
+  supplementalGroups: rare(fc.constantFrom<JsonValue>([], null), 8),
+  seLinuxOptions: rare(fc.constantFrom<JsonValue>({}, null), 8),
+});
+
 // Pods set few fields each, so that a fair share is admitted and every field meets the others rarely.
 const prare = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => rare(arb, 9);
 
@@ -115,12 +135,13 @@ const fieldContainer = (name: string) =>
         seLinuxOptions: prare(fc.constantFrom(...SELINUX)),
         seccompProfile: prare(fc.constantFrom({ type: 'RuntimeDefault' }, { type: 'Localhost', localhostProfile: 'x' }, { type: 'Unconfined' })),
       }),
+      empty: EMPTY_CONTAINER_FIELDS,
       ports: prare(fc.array(fc.record({ containerPort: fc.constantFrom(80, 8080), hostPort: fc.constantFrom(80, 100, 8000, 9000, 9001, 65535) }), { minLength: 1, maxLength: 2 })),
       mounts: fc.array(fc.record({ volume: fc.nat(2), readOnly: rare(fc.boolean(), 1) }), { maxLength: 2 }),
     })
     .map((c) => {
       const out: JsonObject = { name, image: 'busybox' };
-      const sc = defined(c.sc as Record<string, unknown>);
+      const sc = { ...defined(c.empty as Record<string, unknown>), ...defined(c.sc as Record<string, unknown>) };
       if (Object.keys(sc).length > 0) out.securityContext = sc;
       if (c.ports) out.ports = c.ports.map((p, i) => ({ ...p, containerPort: p.containerPort + i })) as unknown as JsonValue;
       if (c.mounts.length > 0) out.volumeMounts = c.mounts.map((m, i) => defined({ name: `v${m.volume}`, mountPath: `/m${i}`, readOnly: m.readOnly })) as unknown as JsonValue;
@@ -153,6 +174,7 @@ export const fieldPodArbitrary: fc.Arbitrary<KubeObject> = fc
       sysctls: prare(fc.uniqueArray(fc.constantFrom(...SYSCTLS), { minLength: 1, maxLength: 2 }).map((ns) => ns.map((name) => ({ name, value: '1' })))),
       seccompProfile: prare(fc.constantFrom({ type: 'RuntimeDefault' }, { type: 'Unconfined' }, { type: 'Localhost', localhostProfile: 'x' })),
     }),
+    podEmpty: EMPTY_POD_FIELDS,
     runtimeClassName: prare(fc.constantFrom('gvisor', 'kata', 'runc')),
     seccompAnnotation: prare(fc.constantFrom('runtime/default', 'docker/default', 'unconfined', 'localhost/x')),
     apparmor: fc.oneof({ arbitrary: fc.constant([] as [string, string][]), weight: 2 }, { arbitrary: fc.array(fc.tuple(fc.constantFrom('c0', 'c1', 'init', 'ghost'), fc.constantFrom(...APPARMOR)), { maxLength: 3 }), weight: 1 }),
@@ -164,7 +186,7 @@ export const fieldPodArbitrary: fc.Arbitrary<KubeObject> = fc
     const annotations: Record<string, string> = {};
     if (g.seccompAnnotation) annotations['seccomp.security.alpha.kubernetes.io/pod'] = g.seccompAnnotation;
     for (const [c, p] of g.apparmor) annotations[`container.apparmor.security.beta.kubernetes.io/${c}`] = p;
-    const podSc = defined(g.podSc as Record<string, unknown>);
+    const podSc = { ...defined(g.podEmpty as Record<string, unknown>), ...defined(g.podSc as Record<string, unknown>) };
     // A pod's seccomp field and annotation must agree (API validation): keep one of them.
     if (g.seccompAnnotation) delete podSc.seccompProfile;
     const spec: JsonObject = { containers: clone(g.containers as unknown as JsonValue) };
