@@ -97,3 +97,24 @@ test('names with terminal controls are shown escaped on a terminal, unchanged in
   const pipe = await runCli(argv);
   assert.ok(pipe.stdout.includes(name), pipe.stdout);
 });
+
+// The help of a command names the exit codes and options it gained: an admin reads --help, not the README.
+const helpCases: { command: string[]; says: RegExp[] }[] = [
+  {
+    command: ['migrate', 'upgrade'],
+    says: [/exit 1 when a workload would be newly denied or a workload denied today would be allowed/, /exit 2 below Kubernetes 1\.26/],
+  },
+  {
+    command: ['migrate', 'plan'],
+    says: [/--cluster <path> cluster dump: read for the PSP that admits Kyverno's own pods/, /exit 1 when no PSP admits Kyverno's own pods/],
+  },
+];
+for (const c of helpCases) {
+  test(`help ${c.command.join(' ')} names its exit codes and what its options do`, async () => {
+    const r = await runCli(['help', ...c.command]);
+    assert.equal(r.code, 0, r.stderr);
+    // Lines wrap at the terminal width: compare with the words joined by single spaces.
+    const words = r.stdout.replace(/\s+/g, ' ');
+    for (const re of c.says) assert.match(words, re);
+  });
+}

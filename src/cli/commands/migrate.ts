@@ -349,11 +349,13 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
 
   migrate
     .command('plan')
-    .description('the switch from PSP to Kyverno with no unenforced window: commands, checks and rollback for each step')
+    .description(
+      "the switch from PSP to Kyverno with no unenforced window: commands, checks and rollback for each step; exit 1 when no PSP admits Kyverno's own pods in the --cluster dump (migrate run's blocker)",
+    )
     .option('--kubernetes <version>', 'the cluster’s Kubernetes version', '1.24')
     .option('--values <file>', 'the kyverno-policies values file the plan installs', 'kyverno-policies-values.yaml')
     .option('--chart-version <version>', 'the kyverno-policies chart version the audit used (default: the one podgate verified for --kubernetes)')
-    .option('--cluster <path>', 'cluster dump path to use in the podgate commands of the plan')
+    .option('--cluster <path>', "cluster dump: read for the PSP that admits Kyverno's own pods (as migrate run finds it), and used in the podgate commands of the plan")
     .action(async (opts: { kubernetes: string; values: string; cluster?: string; chartVersion?: string }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['text', 'json', 'yaml', 'table']);
       const target = planTarget(opts.kubernetes, 'migrate plan');

@@ -86,7 +86,7 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
     migrate
       .command('upgrade')
       .description(
-        `judge the Kyverno upgrade after Kubernetes 1.26 (kyverno ${UPGRADE.from.kyvernoChart} → ${UPGRADE.to.kyvernoChart}, kyverno-policies ${UPGRADE.from.policiesChart} → ${UPGRADE.to.policiesChart}, Kyverno ${UPGRADE.from.kyverno} → ${UPGRADE.to.kyverno}): every workload's decision under both, and the values files translated`,
+        `judge the Kyverno upgrade after Kubernetes 1.26 (kyverno ${UPGRADE.from.kyvernoChart} → ${UPGRADE.to.kyvernoChart}, kyverno-policies ${UPGRADE.from.policiesChart} → ${UPGRADE.to.policiesChart}, Kyverno ${UPGRADE.from.kyverno} → ${UPGRADE.to.kyverno}): every workload's decision under both, and the values files translated; exit 1 when a workload would be newly denied or a workload denied today would be allowed (a loosening to review), exit 2 below Kubernetes 1.26, above 1.29 or for bad input`,
       ),
   )
     .requiredOption('--kubernetes <version>', 'the cluster’s Kubernetes version when Kyverno is upgraded (Kyverno 1.12 needs 1.26 or newer)')
