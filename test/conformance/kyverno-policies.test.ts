@@ -87,6 +87,7 @@ test('kyverno/policies suites: no baseline row regresses and complete tiers stay
 // The 1.12 profile (the kyverno/policies suites are kept green with the newer CLI): no row the baseline
 // lists may fail under it either.
 test('kyverno/policies suites under --kyverno-version 1.12: no baseline row regresses', () => {
+  assert.ok(existsSync(corpus), `conformance corpus not found at ${corpus}`);
   const rows = runCorpus(PROFILE_1_12);
   const baseline = JSON.parse(readFileSync(baselineFile, 'utf8')) as Baseline;
   const byId = new Map(rows.map((r) => [r.id, r]));

@@ -1,7 +1,7 @@
 // The seed KB's two denials reproduced byte for byte with the Kyverno engine: by `podgate admit`
 // in-process, and by the HTTPS webhook on 127.0.0.1 with a throwaway certificate.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import type { WebhookServer } from '../../src/webhook/index.js';
@@ -48,7 +48,9 @@ describe('podgate admit', () => {
   }
 
   test('the denial text matches the seed KB line once flattened', async () => {
-    const kb = readFileSync(new URL('../../../shared/seed/000_891f9780211ca736.txt', import.meta.url), 'utf8');
+    const seed = new URL('../../../shared/seed/000_891f9780211ca736.txt', import.meta.url);
+    assert.ok(existsSync(seed), `seed KB article not found at ${seed.pathname}`);
+    const kb = readFileSync(seed, 'utf8');
     for (const c of cases) assert.ok(kb.includes(flattened(c.message)), flattened(c.message));
   });
 
