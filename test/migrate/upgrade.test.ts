@@ -48,6 +48,10 @@ for (const valuesFile of ['kyverno-policies-values.minimal.yaml', 'kyverno-polic
       assert.ok(report.workloads > 0);
       assert.equal(report.summary.newlyDenied, 0, JSON.stringify(report.changes, null, 2));
       assert.deepEqual(report.values.map((v) => v.chart).sort(), ['kyverno', 'kyverno-policies']);
+      // -o yaml, as every command that prints data takes it: the same document as -o json.
+      const yaml = await runCli(['-o', 'yaml', ...args, '--force']);
+      assert.equal(yaml.code, 0, yaml.stderr);
+      assert.deepEqual(parse(yaml.stdout), JSON.parse(json.stdout));
 
       // The translated kyverno-policies values render with chart 3.2.5 and keep every 3.0.7 exclusion.
       const translated = join(dir, valuesFile);

@@ -15,7 +15,7 @@ import { type TranslatedValues, translateKyvernoValues, translatePoliciesValues 
 import { contextFromObjects, kyvernoValuesOf } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
 import { auditInputs, type MigrationInputs, readMigrationInputs, type TargetOptions, targetOptions } from '../migrate-inputs.js';
-import { outputFormat, printJson } from '../output.js';
+import { outputFormat, printJson, printYaml } from '../output.js';
 import { policyValidation } from '../validate-input.js';
 import type { CliContext } from '../program.js';
 import { yamlStream } from './users.js';
@@ -93,7 +93,7 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
     .option('--out-dir <dir>', 'where the translated values files are written', 'podgate-upgrade')
     .option('--force', 'overwrite translated values files that exist')
     .action(async (opts: UpgradeOptions, cmd: Command) => {
-      const fmt = outputFormat(cmd, ['table', 'json']);
+      const fmt = outputFormat(cmd, ['table', 'json', 'yaml']);
       const gate = kubernetesGate(opts.kubernetes);
       if (gate) throw new UsageError(`${WHAT}: ${gate.message}`);
       if ((opts.chartVersion ?? UPGRADE.from.policiesChart) !== UPGRADE.from.policiesChart) {
@@ -189,8 +189,8 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
       if (ex.exceptions.length > 0) ctx.io.writeFile(exOut, yamlStream(ex.exceptions));
       for (const w of written) for (const warning of w.warnings) ctx.io.stderr(`warning: ${w.file}: ${warning}\n`);
 
-      if (fmt === 'json') {
-        printJson(ctx.io, {
+      if (fmt === 'json' || fmt === 'yaml') {
+        (fmt === 'json' ? printJson : printYaml)(ctx.io, {
           kubernetes: opts.kubernetes,
           from: UPGRADE.from,
           clusterPolicies: fromCluster.map((l) => policyKey(l.object)),
