@@ -44,3 +44,12 @@ test('the converted sample is at most 30 KB and no JMESPath expression exceeds 4
   // Every policy says which PSP fields its rules come from.
   for (const d of docs as { metadata: { annotations: Record<string, string> } }[]) assert.match(d.metadata.annotations['policies.kyverno.io/description'] ?? '', /PodSecurityPolic/);
 });
+
+// Session 8: `--psp` and `--rbac` given the sample's dump folder (as `--cluster` takes it) read its inputs/
+// values files too and failed on them ("apiVersion: missing required field"). A folder holding `cluster/` is
+// read from `cluster/`, as `--cluster` reads it: the same output as the files.
+test('migrate convert --psp/--rbac take a dump folder as --cluster does (its cluster/ subfolder)', async () => {
+  const r = await runCli(['migrate', 'convert', '--psp', 'examples/bcm-9.2-k8s-1.24', '--rbac', 'examples/bcm-9.2-k8s-1.24']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, readFileSync(golden, 'utf8'));
+});

@@ -1,5 +1,6 @@
 // CLI commands of the migration: audit, exceptions, diff, convert, plan, report, and `run` (the main
 // job: all of them on one cluster, outputs written to a folder).
+import { clusterDumpPath } from '../../cluster/index.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -297,15 +298,16 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
   migrate
     .command('convert')
     .description('PodSecurityPolicies to Kyverno ClusterPolicies (validate + mutate), scoped by RBAC to who could use each PSP')
-    .requiredOption('--psp <path...>', 'files or folders with PodSecurityPolicy objects (other objects are ignored)')
-    .option('--rbac <path...>', 'files or folders with ClusterRole/Role/bindings/ServiceAccounts (scope each policy to who could use the PSP)')
+    .requiredOption('--psp <path...>', 'files or folders with PodSecurityPolicy objects (other objects are ignored; a dump folder holding cluster/ is read from cluster/, as --cluster reads it)')
+    .option('--rbac <path...>', 'files or folders with ClusterRole/Role/bindings/ServiceAccounts (scope each policy to who could use the PSP; a dump folder as for --psp)')
     .option('--action <action>', 'validationFailureAction of the generated policies: Audit (default, for the zero-window plan) or Enforce', 'Audit')
     .action(async (opts: { psp: string[]; rbac?: string[]; action: string }, cmd: Command) => {
       const fmt = outputFormat(cmd, ['yaml', 'json', 'table']);
       if (opts.action !== 'Audit' && opts.action !== 'Enforce') throw new UsageError(`migrate convert: --action ${opts.action}: use Audit or Enforce`);
-      const psps = (await loadOrFail(ctx.io, opts.psp)).map((l) => l.object).filter((o) => o.kind === 'PodSecurityPolicy');
+      // A dump folder (cluster/ beside inputs/ with values files) is read from cluster/, as --cluster reads it.
+      const psps = (await loadOrFail(ctx.io, opts.psp.map(clusterDumpPath))).map((l) => l.object).filter((o) => o.kind === 'PodSecurityPolicy');
       if (psps.length === 0) throw new UsageError(`migrate convert: no PodSecurityPolicy objects in ${opts.psp.join(', ')}`);
-      const rbac = opts.rbac ? (await loadOrFail(ctx.io, opts.rbac)).map((l) => l.object) : [];
+      const rbac = opts.rbac ? (await loadOrFail(ctx.io, opts.rbac.map(clusterDumpPath))).map((l) => l.object) : [];
       const r = convertPsps(psps, rbac, { validationFailureAction: opts.action });
       if (fmt === 'json') return printJson(ctx.io, r);
       if (fmt === 'table') {
