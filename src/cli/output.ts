@@ -29,8 +29,15 @@ export function globals(cmd: Command): GlobalOptions {
 export function outputFormat(cmd: Command, allowed: readonly OutputFormat[]): OutputFormat {
   const o = globals(cmd).output ?? allowed[0]!;
   if (o === 'wide' && allowed.includes('table')) return 'table';
-  if (!allowed.includes(o)) throw new UsageError(`${cmd.name()}: -o ${o} is not supported here; use one of: ${[...allowed, ...(allowed.includes('table') ? ['wide'] : [])].join(', ')}`);
+  if (!allowed.includes(o)) throw new UsageError(`${commandPath(cmd)}: -o ${o} is not supported here; use one of: ${[...allowed, ...(allowed.includes('table') ? ['wide'] : [])].join(', ')}`);
   return o;
+}
+
+/** The command as typed after the program name: `migrate upgrade`, not `upgrade`. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ') || cmd.name();
 }
 
 /** True for `-o wide`: tables add their extra columns. */

@@ -95,3 +95,17 @@ test('an unsupported -o names the formats the command has', async () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /versions: -o sarif is not supported here; use one of: table, json, yaml, wide/);
 });
+
+// Session 8 docs probe: the refusal named only the last word of a subcommand (`upgrade: -o bogus …`), which
+// reads as a command podgate does not have; it names the whole command as typed.
+test('an unsupported -o names the whole subcommand', async () => {
+  for (const [argv, name] of [
+    [['migrate', 'upgrade', '--cluster', S, '--kubernetes', '1.26'], 'migrate upgrade'],
+    [['users', 'list', S], 'users list'],
+    [['pss', 'check', '--level', 'baseline', S], 'pss check'],
+  ] as const) {
+    const r = await runCli(['-o', 'bogus', ...argv]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`^error: ${name}: -o bogus is not supported here; use one of: `), r.stderr);
+  }
+});
