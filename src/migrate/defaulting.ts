@@ -248,7 +248,7 @@ export function syncSeccompFields(o: KubeObject, changes: string[]): void {
 
 /**
  * The pod PSP admits when a workload's pod is created: a raw manifest decoded and defaulted as the API
- * server would (a server object as it is), a controller's template made into its Pod, then the
+ * server would (a server object as it is), a controller's template as stored (writtenOut) made into its Pod, then the
  * ServiceAccount plugin's changes (the token volume), which every created pod gets, also a server
  * controller's; a Pod read back from a server already has them. Without the seccomp field ↔ annotation
  * sync: PrepareForCreate runs it after mutating admission (syncSeccompFields on the admitted pod). A
@@ -258,7 +258,11 @@ export function syncSeccompFields(o: KubeObject, changes: string[]): void {
  */
 export function podAtAdmission(raw: KubeObject, serviceAccounts: readonly KubeObject[]): KubeObject | undefined {
   const server = isServerObject(raw);
-  const pod = podFromTemplate(server ? raw : applyDecodeDefaults(raw).object);
+  const decoded = server ? raw : applyDecodeDefaults(raw).object;
+  // A controller makes its pods from the template as stored, which was written out (omitempty): a
+  // written `supplementalGroups: []` never reaches PSP then; only a Pod sent as written keeps it.
+  if (!server && raw.kind !== 'Pod') writtenOut(decoded);
+  const pod = podFromTemplate(decoded);
   if (!pod) return undefined;
   const copy = clone(pod);
   if (!(server && raw.kind === 'Pod')) admitServiceAccount(copy, copy.metadata.namespace ?? 'default', serviceAccounts);
