@@ -46,13 +46,16 @@ export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcom
     }
   }
   // The context of this rule is copied once, on its first entry, then filled in place: a copy per entry
-  // copied every earlier entry again (quadratic; a converted PSP union has ~80 entries per rule).
+  // copied every earlier entry again (quadratic; a converted PSP union has ~80 entries per rule). A variable
+  // evaluated to a map or list gets a new copy (it may hold the context filled so far).
   let owned = false;
   for (const entry of input.entries) {
     if (entry.variable) {
       const r = loadVariable(entry, ctx, input.isDelete);
       if (!r.ok) return r;
-      if (!owned) ctx = ownCopy(ctx);
+      // A map or list may hold the context itself (`@`, `[@]`, `{x: @}`): Kyverno stores the value as JSON,
+      // a snapshot, so the context it holds is left as it is and the entry goes into a new copy.
+      if (!owned || typeof r.value === 'object') ctx = ownCopy(ctx);
       owned = true;
       setOwn(ctx, entry.name, r.value);
     } else if (entry.configMap) {
