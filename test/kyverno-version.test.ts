@@ -158,3 +158,42 @@ test('test: values-file keys with quoted dotted segments are read as the 1.12 CL
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const requireTeam = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: require-team}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: team
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: team label required
+      pattern: {metadata: {labels: {team: '?*'}}}
+`;
+
+test('admit: an UPDATE of an already-violating pod is admitted by 1.12 (result unchanged from the old object), denied by 1.10; a newly violating pod is denied by both', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-kv-'));
+  try {
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(policy, requireTeam);
+    const podWith = (labels: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', labels }, spec: { containers: [{ name: 'web', image: 'nginx' }] } });
+    const update = (object: unknown, oldObject: unknown) => JSON.stringify({ ...review, request: { ...review.request, operation: 'UPDATE', object, oldObject } });
+    const denial = /validation error: team label required\. rule team failed at path \/metadata\/labels\/team\//;
+    const cases: [string, string, string, number][] = [
+      ['label change on a violating pod', '1.10', update(podWith({ x: 'new' }), podWith({ x: 'old' })), 1],
+      ['label change on a violating pod', '1.12', update(podWith({ x: 'new' }), podWith({ x: 'old' })), 0],
+      ['team label removed', '1.10', update(podWith({}), podWith({ team: 'a' })), 1],
+      ['team label removed', '1.12', update(podWith({}), podWith({ team: 'a' })), 1],
+    ];
+    for (const [name, version, stdin, code] of cases) {
+      const out = await runCli(['admit', '--policy', policy, '--request', '-', '--kyverno-version', version], { stdin });
+      assert.equal(out.code, code, `${name} (${version}): ${out.stderr}`);
+      const response = JSON.parse(out.stdout).response;
+      assert.equal(response.allowed, code === 0, `${name} (${version})`);
+      if (code === 1) assert.match(response.status.message, denial, `${name} (${version})`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -16,7 +16,7 @@ import { DEFAULT_PROFILE } from './profile.js';
 import { errorMessage } from './messages.js';
 import { buildBaseContext, requestState } from './request-context.js';
 import type { EvaluationContext, PolicyResult, RuleResult } from './types.js';
-import { type HandlerResponse, validateRuleBody } from './validator.js';
+import { type HandlerResponse, type OldObjectCheck, validateRuleBody } from './validator.js';
 
 /** A policy prepared for repeated evaluation: rules computed (autogen) once. */
 export interface CompiledPolicy {
@@ -169,6 +169,7 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
   };
   // The match inputs are the same for every rule (and every policy of the request but for a namespaced
   // policy's namespace).
+  const old = oldObjectCheck(request.objects, ctx);
   const newMatch = withPolicyNamespace(request.newMatch, policy);
   const oldMatch = withPolicyNamespace(request.oldMatch, policy);
   for (const plan of rulePlansOf(compiled)) {
@@ -193,7 +194,7 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
       base ??= buildBaseContext(resource, ctx);
       data = base;
     }
-    const resp = evaluateRule(plan, data, newObject, subject, isDelete, ctx);
+    const resp = evaluateRule(plan, data, newObject, subject, isDelete, ctx, old);
     if (!resp) continue;
     const rr: RuleResult = { policy: policy.name, rule: rule.name, ruleType: 'validate', status: resp.status, message: resp.message };
     if (resp.path !== undefined) rr.path = resp.path;
@@ -201,6 +202,15 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
     if (policy.applyRules === 'One') break;
   }
   return result;
+}
+
+// Kyverno 1.11+ compares a pattern result with the old object's when the request carries both objects
+// (engineutils.IsUpdateRequest); the profile says whether it does.
+function oldObjectCheck(objects: ReturnType<typeof requestState>['objects'], ctx: EvaluationContext): OldObjectCheck | undefined {
+  if (!(ctx.profile ?? DEFAULT_PROFILE).updateComparesOldObject) return undefined;
+  const { newObject, oldObject, operation } = objects;
+  if (newObject === undefined || newObject === null || oldObject === undefined || oldObject === null) return undefined;
+  return { resource: oldObject as unknown as JsonObject, isUpdate: operation === 'UPDATE' };
 }
 
 function isManifestsOnly(v: NonNullable<Rule['validate']>): boolean {
@@ -214,6 +224,7 @@ function evaluateRule(
   subject: KubeObject,
   isDelete: boolean,
   ctx: EvaluationContext,
+  old: OldObjectCheck | undefined,
 ): HandlerResponse {
   const { rule } = plan;
   const ruleValues = ctx.values?.rules?.[rule.name];
@@ -252,5 +263,6 @@ function evaluateRule(
     resolve: contextResolverOf(ctx),
     firstParsed: (ctx.profile ?? DEFAULT_PROFILE).stringPatternOrder === 'first-parsed',
     profile: ctx.profile,
+    old,
   });
 }

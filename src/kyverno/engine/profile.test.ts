@@ -105,3 +105,72 @@ test('profiles: chart 3.0.x defaults to 1.10, 3.2.x to 1.12; PolicyException ver
   assert.deepEqual(PROFILE_1_10.exceptionApiVersions, ['kyverno.io/v2alpha1']);
   assert.deepEqual(PROFILE_1_12.exceptionApiVersions, ['kyverno.io/v2beta1']);
 });
+
+const teamAndTags = compilePolicy(
+  policy(`apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: team-and-tags}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: team
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: team label required
+      pattern: {metadata: {labels: {team: '?*'}}}
+  - name: any-team
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      anyPattern: [{metadata: {labels: {team: '?*'}}}, {metadata: {labels: {owner: '?*'}}}]
+  - name: no-latest
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: 'image {{ element.image }} uses latest'
+      foreach:
+      - list: request.object.spec.containers
+        pattern: {image: '!*:latest'}
+  - name: name-in-message
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: 'pod {{ request.object.metadata.name }} needs a team'
+      pattern: {metadata: {labels: {team: '?*'}}}
+`),
+);
+
+test('updateComparesOldObject: under 1.12 an UPDATE whose pattern result equals the old object\'s is skipped (a pass stays a pass); 1.10 answers from the new object', () => {
+  const latest = { containers: [{ name: 'a', image: 'nginx:latest' }] };
+  const pinned = { containers: [{ name: 'a', image: 'nginx:1.25' }] };
+  const unchanged = 'skipping modified resource as validation results have not changed';
+  // A foreach element is compared with itself (the old run keeps the element): its skip is passed over,
+  // and a foreach with no element applied is skipped.
+  const teamFail = 'validation error: team label required. rule team failed at path /metadata/labels/team/';
+  const anyFail = 'validation error: rule any-team[0] failed at path /metadata/labels/team/ rule any-team[1] failed at path /metadata/labels/owner/';
+  const latestFail = 'validation failure: validation error: image nginx:latest uses latest. rule no-latest failed at path /image/';
+  // The message reads request.object, null in the old run: the messages differ, so the new answer stands.
+  const nameFail = 'validation error: pod p1 needs a team. rule name-in-message failed at path /metadata/labels/team/';
+  type Row = [string, KubeObject, KubeObject | undefined, 'CREATE' | 'UPDATE', EngineProfile, string[]];
+  const cases: Row[] = [
+    // An already-violating pod whose labels change.
+    ['violating, label change', pod(latest, { x: 'new' }), pod(latest, { x: 'old' }), 'UPDATE', PROFILE_1_10, ['fail', teamFail, 'fail', anyFail, 'fail', latestFail, 'fail', nameFail]],
+    ['violating, label change', pod(latest, { x: 'new' }), pod(latest, { x: 'old' }), 'UPDATE', PROFILE_1_12, ['skip', unchanged, 'skip', unchanged, 'skip', 'rule skipped', 'fail', nameFail]],
+    // A pod that newly violates: the results differ, so the new one stands under both.
+    ['newly violating', pod(latest), pod(pinned, { team: 'a' }), 'UPDATE', PROFILE_1_10, ['fail', teamFail, 'fail', anyFail, 'fail', latestFail, 'fail', nameFail]],
+    // The foreach element is compared with itself, so even a newly latest image is skipped (as 1.12 does).
+    ['newly violating', pod(latest), pod(pinned, { team: 'a' }), 'UPDATE', PROFILE_1_12, ['fail', teamFail, 'fail', anyFail, 'skip', 'rule skipped', 'fail', nameFail]],
+    // Passing before and after: a pass stays a pass.
+    ['passing', pod(pinned, { team: 'a', x: 'new' }), pod(pinned, { team: 'a' }), 'UPDATE', PROFILE_1_12, ['pass', "validation rule 'team' passed.", 'pass', "validation rule 'any-team' anyPattern[0] passed.", 'pass', 'rule passed', 'pass', "validation rule 'name-in-message' passed."]],
+    // CREATE: no old object, nothing compared.
+    ['create', pod(latest), undefined, 'CREATE', PROFILE_1_12, ['fail', teamFail, 'fail', anyFail, 'fail', latestFail, 'fail', nameFail]],
+  ];
+  for (const [name, resource, oldObject, operation, profile, want] of cases) {
+    const out = evaluatePolicy(teamAndTags, resource, { profile, operation, ...(oldObject ? { oldObject } : {}) });
+    assert.deepEqual(
+      out.rules.flatMap((r) => [r.status, r.message]),
+      want,
+      `${name} (${profile.kyverno})`,
+    );
+  }
+  // A CREATE that carries an old object: OldPolicyContext refuses it (error), as 1.12 does.
+  const odd = evaluatePolicy(teamAndTags, pod(latest), { profile: PROFILE_1_12, operation: 'CREATE', oldObject: pod(latest) });
+  assert.deepEqual(odd.rules[0], { policy: 'team-and-tags', rule: 'team', ruleType: 'validate', status: 'error', message: 'failed to validate old object: cannot get old policy context: cannot create old policy context' });
+});

@@ -83,6 +83,15 @@ export interface EngineProfile {
    * unparseable image.
    */
   readonly webhookOperationsFromRules: boolean;
+  /**
+   * Whether a `pattern`/`anyPattern` validation of an UPDATE also validates the old object (1.11+,
+   * validate_resource.go validateOldObject; top-level rules and foreach elements alike): when both answers
+   * have the same status and message (IsSameRuleResponse), a pass stays a pass and anything else becomes
+   * `skip` ("skipping modified resource as validation results have not changed"). The old run sees
+   * `request.object` and `request.oldObject` as null (OldPolicyContext) and reuses the substituted pattern;
+   * a foreach element is the same element of the new object. v1.10.7 answers from the new object alone.
+   */
+  readonly updateComparesOldObject: boolean;
 }
 
 /** Kyverno 1.10 (v1.10.7): the default for kyverno-policies 3.0.x. */
@@ -103,6 +112,7 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   imageReferences: false,
   valueKeyQuotes: false,
   webhookOperationsFromRules: false,
+  updateComparesOldObject: false,
 });
 
 /** Kyverno 1.12 (v1.12.5): the default for kyverno-policies 3.2.x. */
@@ -123,6 +133,7 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   imageReferences: true,
   valueKeyQuotes: true,
   webhookOperationsFromRules: true,
+  updateComparesOldObject: true,
 });
 
 /** The default profile (1.10, as podgate has always evaluated). */

@@ -1,15 +1,16 @@
 // The validate handler: deny, then pattern/anyPattern, then foreach (elementScope, nesting), producing
 // Kyverno's statuses and messages. Mirrors kyverno@v1.10.7:pkg/engine/handlers/validation/
 // validate_resource.go (validator.validate, validateForEach, validateElements, validatePatterns) and
-// pkg/engine/utils/foreach.go (EvaluateList, AddElementToContext).
+// pkg/engine/utils/foreach.go (EvaluateList, AddElementToContext); under the 1.12 profile, the 1.11+
+// comparison of a pattern result with the old object's (validateOldObject).
 import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
 import type { AnyAllConditions, ContextEntry, ForEachValidation, Rule } from '../model/index.js';
 import { goTypeName } from '../pattern/index.js';
 import { validatePattern } from '../validate/index.js';
 import { searchJmespath } from '../jmespath/index.js';
 import { substituteAll, withElement } from '../variables/index.js';
-import { checkDenyConditions, hasConditions } from './conditions.js';
-import { type LoaderInput, prepareRule } from './context-loader.js';
+import { checkDenyConditions, checkPreconditions, hasConditions, preconditionsNotMet } from './conditions.js';
+import { type LoaderInput, type PreparedRule, prepareRule } from './context-loader.js';
 import type { EngineProfile } from './profile.js';
 import { anyPatternErrorMessage, denyMessage, errorMessage, foreachFailureMessage, passMessage, patternErrorMessage } from './messages.js';
 import type { ContextResolver, RuleStatus } from './types.js';
@@ -34,7 +35,21 @@ export interface ValidatorState {
   firstParsed: boolean;
   /** Reads the values' keys (EngineProfile.valueKeyQuotes). */
   profile: EngineProfile | undefined;
+  /**
+   * Set when a pattern result is compared with the old object's (EngineProfile.updateComparesOldObject,
+   * a request with a new and an old object): the old object, and whether the operation is UPDATE.
+   */
+  old: OldObjectCheck | undefined;
 }
+
+/** The old object of a request whose pattern results are compared (Kyverno 1.11+). */
+export interface OldObjectCheck {
+  resource: JsonObject;
+  isUpdate: boolean;
+}
+
+/** Loads again what the validator loads before its body (preconditions; a foreach element's context too). */
+type Reload = (data: JsonObject) => PreparedRule;
 
 /** One validate body: the rule's own, or a foreach declaration's. */
 interface Body {
@@ -47,18 +62,79 @@ interface Body {
 /** Runs the rule's validate body (context and preconditions were handled by the caller). */
 export function validateRuleBody(state: ValidatorState): HandlerResponse {
   const v = state.rule.validate ?? {};
-  return validateBody(state, v);
+  return validateBody(state, v, reloadRule(state));
 }
 
-function validateBody(state: ValidatorState, body: Body): HandlerResponse {
+// The rule's own validator checks the rule's preconditions (its context was loaded by the engine).
+function reloadRule(state: ValidatorState): Reload {
+  return (data) => {
+    const pre = checkPreconditions(state.rule.preconditions, data, state.isDelete);
+    if (!pre.ok) return { ok: false, status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
+    if (!pre.value) return { ok: false, status: 'skip', message: preconditionsNotMet(pre) };
+    return { ok: true, data };
+  };
+}
+
+function validateBody(state: ValidatorState, body: Body, reload: Reload): HandlerResponse {
   if (body.deny) return validateDeny(state, body.deny.conditions);
   if (body.pattern !== undefined || body.anyPattern !== undefined) {
-    const target = state.element ?? (Object.keys(state.resource).length > 0 ? state.resource : undefined);
+    const target = patternTarget(state);
     if (!target && state.isDelete) return undefined;
-    return validatePatterns(state, body, target ?? {});
+    const patterns = substitutePatterns(state, body);
+    if (!patterns.ok) return patterns.response;
+    const resp = validatePatterns(state, patterns.body, target ?? {});
+    return state.old === undefined ? resp : compareWithOld(state, patterns.body, resp, reload);
   }
   if (body.foreach) return validateForEach(state, body.foreach);
   return undefined;
+}
+
+function patternTarget(state: ValidatorState): JsonObject | undefined {
+  return state.element ?? (Object.keys(state.resource).length > 0 ? state.resource : undefined);
+}
+
+const UNCHANGED = 'skipping modified resource as validation results have not changed';
+
+// Kyverno 1.11+ (validateOldObject): the validator runs again on the old policy context, where
+// request.object and request.oldObject are null and the resource is the old object (a foreach element
+// stays the element it was given), with the patterns as already substituted. The same status and message
+// keep a pass and turn anything else into a skip.
+function compareWithOld(state: ValidatorState, body: Body, resp: { status: RuleStatus; message: string; path?: string }, reload: Reload): HandlerResponse {
+  const old = state.old as OldObjectCheck;
+  // OldPolicyContext refuses a request that is not an UPDATE (old and new objects on another operation).
+  if (!old.isUpdate) return { status: 'error', message: errorMessage('failed to validate old object', 'cannot get old policy context: cannot create old policy context') };
+  const prior = oldResponse(state, old, body, reload);
+  if (prior === undefined || prior.status !== resp.status || prior.message !== resp.message) return resp;
+  return resp.status === 'pass' ? resp : { status: 'skip', message: UNCHANGED };
+}
+
+function oldResponse(state: ValidatorState, old: OldObjectCheck, body: Body, reload: Reload): HandlerResponse {
+  const loaded = reload(withoutRequestObjects(state.data));
+  if (!loaded.ok) return { status: loaded.status, message: loaded.message };
+  const oldState: ValidatorState = Object.assign({}, state, { data: loaded.data, resource: old.resource, old: undefined });
+  const target = patternTarget(oldState);
+  return validatePatterns(oldState, body, target ?? {});
+}
+
+function withoutRequestObjects(data: JsonObject): JsonObject {
+  const request = data.request;
+  if (!isObject(request)) return data;
+  return Object.assign({}, data, { request: Object.assign({}, request, { object: null, oldObject: null }) });
+}
+
+type Substituted = { ok: true; body: Body } | { ok: false; response: { status: RuleStatus; message: string } };
+
+// substitutePatterns: the pattern (else the anyPattern) with its variables substituted.
+function substitutePatterns(state: ValidatorState, body: Body): Substituted {
+  if (body.pattern !== undefined) {
+    const s = substituteAll(body.pattern, state.data, { isDelete: state.isDelete, pointerPrefix: PATTERN_PREFIX });
+    if (!s.ok) return { ok: false, response: { status: 'error', message: errorMessage('variable substitution failed', s.error) } };
+    return { ok: true, body: { pattern: s.value } };
+  }
+  const s = substituteAll(body.anyPattern ?? [], state.data, { isDelete: state.isDelete, pointerPrefix: ANY_PATTERN_PREFIX });
+  if (!s.ok) return { ok: false, response: { status: 'error', message: errorMessage('variable substitution failed', s.error) } };
+  if (!Array.isArray(s.value)) return { ok: false, response: { status: 'error', message: 'failed to deserialize anyPattern, expected type array' } };
+  return { ok: true, body: { anyPattern: s.value } };
 }
 
 function ruleMessage(state: ValidatorState): { message?: string; failed: boolean } {
@@ -83,27 +159,23 @@ function validateDeny(state: ValidatorState, conds: AnyAllConditions | undefined
 const PATTERN_PREFIX = ['validate', 'pattern'];
 const ANY_PATTERN_PREFIX = ['validate'];
 
-function validatePatterns(state: ValidatorState, body: Body, target: JsonObject): HandlerResponse {
+// Matches the substituted pattern or anyPattern against the target.
+function validatePatterns(state: ValidatorState, body: Body, target: JsonObject): { status: RuleStatus; message: string; path?: string } {
   const name = state.rule.name;
   // A foreach element is validated as AddElementToContext left it: after DocumentToUntyped's JSON round
   // trip, so its numbers are float64s (the resource itself keeps unstructured's int64s).
   const floats = state.element !== undefined && target === state.element;
   if (body.pattern !== undefined) {
-    const s = substituteAll(body.pattern, state.data, { isDelete: state.isDelete, pointerPrefix: PATTERN_PREFIX });
-    if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error) };
-    const out = validatePattern(target, s.value, { firstParsed: state.firstParsed, floats });
+    const out = validatePattern(target, body.pattern, { firstParsed: state.firstParsed, floats });
     if (out.kind === 'pass') return { status: 'pass', message: passMessage(name) };
     if (out.kind === 'skip') return { status: 'skip', message: out.reason };
     const m = ruleMessage(state);
     if (out.kind === 'error') return { status: 'error', message: patternErrorMessage(name, m.message, '', out.detail, m.failed) };
     return { status: 'fail', message: patternErrorMessage(name, m.message, out.path, out.detail, m.failed), path: out.path };
   }
-  const s = substituteAll(body.anyPattern ?? [], state.data, { isDelete: state.isDelete, pointerPrefix: ANY_PATTERN_PREFIX });
-  if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error) };
-  if (!Array.isArray(s.value)) return { status: 'error', message: 'failed to deserialize anyPattern, expected type array' };
   const failed: string[] = [];
   const skipped: string[] = [];
-  for (const [i, p] of s.value.entries()) {
+  for (const [i, p] of (body.anyPattern ?? []).entries()) {
     const out = validatePattern(target, p, { firstParsed: state.firstParsed, floats });
     if (out.kind === 'pass') return { status: 'pass', message: `validation rule '${name}' anyPattern[${i}] passed.` };
     if (out.kind === 'skip') skipped.push(`rule ${name}[${i}] skipped: ${out.reason}`);
@@ -185,12 +257,13 @@ function elementState(state: ValidatorState, data: JsonObject, element: JsonObje
     resolve: state.resolve,
     firstParsed: state.firstParsed,
     profile: state.profile,
+    old: state.old,
   };
 }
 
 function validateElement(state: ValidatorState, decl: ForEachValidation, index: number): HandlerResponse {
   // Without context entries, values or preconditions the loader would hand the element's data back unchanged.
-  if (!decl.context?.length && !state.ruleValues && !state.foreachValues && !hasConditions(decl.preconditions)) return validateBody(state, decl);
+  if (!decl.context?.length && !state.ruleValues && !state.foreachValues && !hasConditions(decl.preconditions)) return validateBody(state, decl, (data) => ({ ok: true, data }));
   const input: LoaderInput = {
     entries: decl.context ?? ([] as ContextEntry[]),
     ...(state.ruleValues ? { ruleValues: state.ruleValues } : {}),
@@ -202,5 +275,5 @@ function validateElement(state: ValidatorState, decl: ForEachValidation, index: 
   };
   const loaded = prepareRule(state.data, input, decl.preconditions);
   if (!loaded.ok) return { status: loaded.status, message: loaded.message };
-  return validateBody(Object.assign({}, state, { data: loaded.data }), decl);
+  return validateBody(Object.assign({}, state, { data: loaded.data }), decl, (data) => prepareRule(data, input, decl.preconditions));
 }
