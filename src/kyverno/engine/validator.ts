@@ -62,8 +62,12 @@ interface Body {
 /** Runs the rule's validate body (context and preconditions were handled by the caller). */
 export function validateRuleBody(state: ValidatorState): HandlerResponse {
   const v = state.rule.validate ?? {};
-  return validateBody(state, v, reloadRule(state));
+  // The reload is made only when it can be used (no closure per rule on the common path).
+  return validateBody(state, v, state.old === undefined ? NO_RELOAD : reloadRule(state));
 }
+
+// What a validator without context entries or preconditions loads again: nothing.
+const NO_RELOAD: Reload = (data) => ({ ok: true, data });
 
 // The rule's own validator checks the rule's preconditions (its context was loaded by the engine).
 function reloadRule(state: ValidatorState): Reload {
@@ -263,7 +267,7 @@ function elementState(state: ValidatorState, data: JsonObject, element: JsonObje
 
 function validateElement(state: ValidatorState, decl: ForEachValidation, index: number): HandlerResponse {
   // Without context entries, values or preconditions the loader would hand the element's data back unchanged.
-  if (!decl.context?.length && !state.ruleValues && !state.foreachValues && !hasConditions(decl.preconditions)) return validateBody(state, decl, (data) => ({ ok: true, data }));
+  if (!decl.context?.length && !state.ruleValues && !state.foreachValues && !hasConditions(decl.preconditions)) return validateBody(state, decl, NO_RELOAD);
   const input: LoaderInput = {
     entries: decl.context ?? ([] as ContextEntry[]),
     ...(state.ruleValues ? { ruleValues: state.ruleValues } : {}),
@@ -275,5 +279,6 @@ function validateElement(state: ValidatorState, decl: ForEachValidation, index: 
   };
   const loaded = prepareRule(state.data, input, decl.preconditions);
   if (!loaded.ok) return { status: loaded.status, message: loaded.message };
-  return validateBody(Object.assign({}, state, { data: loaded.data }), decl, (data) => prepareRule(data, input, decl.preconditions));
+  const reload: Reload = state.old === undefined ? NO_RELOAD : (data) => prepareRule(data, input, decl.preconditions);
+  return validateBody(Object.assign({}, state, { data: loaded.data }), decl, reload);
 }
