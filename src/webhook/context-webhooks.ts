@@ -27,7 +27,7 @@ export interface ContextWebhooks {
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
 /** Every kind a rule's match names (GetKinds: the legacy block, then every `any` and `all` filter). */
-function matchKinds(rule: Rule): string[] {
+export function matchKinds(rule: Rule): string[] {
   const m = rule.match as unknown;
   if (!isObject(m)) return [];
   const out = isObject(m.resources) ? strings(m.resources.kinds) : [];

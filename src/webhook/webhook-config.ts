@@ -2,7 +2,7 @@
 // webhooks, as Kyverno's validate.kyverno.svc-fail/-ignore) and mutating, with podgate's own
 // namespace and kube-system excluded by the immutable kubernetes.io/metadata.name label.
 import { checkKind, type GroupVersionKind, type Policy, ruleOperations } from '../kyverno/index.js';
-import { isObject } from '../util/index.js';
+import { matchKinds } from './context-webhooks.js';
 import { WEBHOOK_NAMES, type WebhookMode } from './decision.js';
 
 /** Names of the configuration objects podgate owns (the break-glass command deletes these). */
@@ -27,13 +27,6 @@ const REGISTERED_KINDS: readonly { gvk: GroupVersionKind; subresource: string }[
   { gvk: { group: '', version: 'v1', kind: 'ReplicationController' }, subresource: '' },
 ];
 
-const kindsOf = (rule: Policy['rules'][number]): string[] => {
-  const m = rule.match as unknown;
-  if (!isObject(m)) return [];
-  const filters = [m, ...(Array.isArray(m.any) ? m.any : []), ...(Array.isArray(m.all) ? m.all : [])];
-  return filters.flatMap((f) => (isObject(f) && isObject(f.resources) && Array.isArray(f.resources.kinds) ? f.resources.kinds.filter((k): k is string => typeof k === 'string') : []));
-};
-
 /**
  * Rules of these policies that podgate is never asked about in a cluster: every kind they select (or every
  * operation) is one its webhook configurations do not register. `admit` still answers such a request as
@@ -46,7 +39,7 @@ export function unsentRuleWarnings(policies: readonly Policy[]): string[] {
     const name = p.namespace ? `${p.namespace}/${p.name}` : p.name;
     for (const rule of p.rules) {
       if (rule.validate === undefined && rule.mutate === undefined) continue;
-      const kinds = kindsOf(rule);
+      const kinds = matchKinds(rule);
       const ops = ruleOperations(rule);
       let selects: string | undefined;
       // Kyverno's quirk that lets any Pod entry match pods/ephemeralcontainers is left out: it is not what the rule names.
