@@ -95,10 +95,15 @@ export type PreparedRule = { ok: true; data: JsonObject } | { ok: false; status:
 export function prepareRule(data: JsonObject, input: LoaderInput, preconditions: AnyAllConditions | undefined): PreparedRule {
   const loaded = loadContext(data, input);
   if (!loaded.ok) return { ok: false, status: 'error', message: errorMessage('failed to load context', loaded.error) };
-  const pre = checkPreconditions(preconditions, loaded.data, input.isDelete);
+  return checkRulePreconditions(loaded.data, preconditions, input.isDelete);
+}
+
+/** The preconditions step of prepareRule alone, on a loaded context: the data, or the rule's error or skip. */
+export function checkRulePreconditions(data: JsonObject, preconditions: AnyAllConditions | undefined, isDelete: boolean): PreparedRule {
+  const pre = checkPreconditions(preconditions, data, isDelete);
   if (!pre.ok) return { ok: false, status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
   if (!pre.value) return { ok: false, status: 'skip', message: preconditionsNotMet(pre) };
-  return loaded;
+  return { ok: true, data };
 }
 
 /** A configMap entry with its name and namespace substituted (an empty namespace means `default`). */

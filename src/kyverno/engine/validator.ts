@@ -9,8 +9,8 @@ import { goTypeName } from '../pattern/index.js';
 import { validatePattern } from '../validate/index.js';
 import { searchJmespath } from '../jmespath/index.js';
 import { substituteAll, withElement } from '../variables/index.js';
-import { checkDenyConditions, checkPreconditions, hasConditions, preconditionsNotMet } from './conditions.js';
-import { type LoaderInput, type PreparedRule, prepareRule } from './context-loader.js';
+import { checkDenyConditions, hasConditions } from './conditions.js';
+import { checkRulePreconditions, type LoaderInput, type PreparedRule, prepareRule } from './context-loader.js';
 import type { EngineProfile } from './profile.js';
 import { anyPatternErrorMessage, denyMessage, errorMessage, foreachFailureMessage, passMessage, patternErrorMessage } from './messages.js';
 import type { ContextResolver, RuleStatus } from './types.js';
@@ -71,12 +71,7 @@ const NO_RELOAD: Reload = (data) => ({ ok: true, data });
 
 // The rule's own validator checks the rule's preconditions (its context was loaded by the engine).
 function reloadRule(state: ValidatorState): Reload {
-  return (data) => {
-    const pre = checkPreconditions(state.rule.preconditions, data, state.isDelete);
-    if (!pre.ok) return { ok: false, status: 'error', message: errorMessage('failed to evaluate preconditions', pre.error) };
-    if (!pre.value) return { ok: false, status: 'skip', message: preconditionsNotMet(pre) };
-    return { ok: true, data };
-  };
+  return (data) => checkRulePreconditions(data, state.rule.preconditions, state.isDelete);
 }
 
 function validateBody(state: ValidatorState, body: Body, reload: Reload): HandlerResponse {
