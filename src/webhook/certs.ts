@@ -85,3 +85,34 @@ export function generateCertificates(opts: CertOptions): WebhookCertificates {
   cert.sign(ca.priv, forge.md.sha256.create());
   return { caCert: forge.pki.certificateToPem(caCert), caKey: ca.pem, cert: forge.pki.certificateToPem(cert), key: leaf.pem };
 }
+
+/** Options of generateClientCertificate. */
+export interface ClientCertOptions {
+  /** The signing CA, PEM. */
+  caCert: string;
+  caKey: string;
+  commonName: string;
+  days?: number;
+  now?: Date;
+}
+
+/** A client certificate (extKeyUsage clientAuth) signed by the given CA, e.g. the API server's for `serve --client-ca`. */
+export function generateClientCertificate(opts: ClientCertOptions): { cert: string; key: string } {
+  const now = opts.now ?? new Date();
+  const caCert = forge.pki.certificateFromPem(opts.caCert);
+  const caKey = forge.pki.privateKeyFromPem(opts.caKey);
+  const leaf = newKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = leaf.pub;
+  cert.serialNumber = serial();
+  validity(cert, now, opts.days ?? 365);
+  cert.setSubject([{ name: 'commonName', value: opts.commonName }]);
+  cert.setIssuer(caCert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', clientAuth: true },
+  ]);
+  cert.sign(caKey, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: leaf.pem };
+}

@@ -2,8 +2,8 @@
 // parts (TLS certificates, metrics, logs, policy reload, PolicyReports, webhook configurations).
 export type { BreakGlassResult } from './break-glass.js';
 export { removeWebhookConfigurations } from './break-glass.js';
-export type { CertOptions, WebhookCertificates } from './certs.js';
-export { generateCertificates, serviceDnsNames } from './certs.js';
+export type { CertOptions, ClientCertOptions, WebhookCertificates } from './certs.js';
+export { generateCertificates, generateClientCertificate, serviceDnsNames } from './certs.js';
 export type { CaBundleTarget } from './certs-component.js';
 export { certsComponent } from './certs-component.js';
 export type { AdmissionDecision, DecisionOptions, JsonPatchOp, WebhookMode } from './decision.js';

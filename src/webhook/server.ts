@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { type AddressInfo, Server as NetServer, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { KyvernoConfig } from '../kyverno/config/index.js';
 import { ConnectionSlots } from './connection-slots.js';
 import type { WebhookMode } from './decision.js';
@@ -65,6 +66,12 @@ export class ListenError extends Error {
 export interface WebhookServerOptions {
   mode: WebhookMode;
   tls: { cert: string; key: string };
+  /**
+   * PEM CA bundle: reviews are evaluated only for a caller presenting a client certificate signed by it
+   * (the API server, through its AdmissionConfiguration kubeConfigFile); anyone else gets 403. The probes
+   * stay open (the kubelet presents no certificate). Omitted: no client authentication, as Kyverno.
+   */
+  clientCa?: string;
   engine: EngineProvider;
   log: WebhookLogger;
   metrics: WebhookMetrics;
@@ -328,6 +335,19 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     const endpoint = ENDPOINTS[path];
     if (!endpoint) return send(res, 404, { error: `no such endpoint ${path}` }, headers());
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, headers({ allow: 'POST' }));
+    if (o.clientCa !== undefined && !(req.socket as TLSSocket).authorized) {
+      // Before the body is read: an unauthenticated caller costs no evaluation and leaves no record.
+      const why = (req.socket as TLSSocket).authorizationError;
+      o.metrics.badRequests.inc({ reason: 'client-certificate' });
+      o.log.debug({ remote: req.socket.remoteAddress, why: why ? String(why) : 'no certificate' }, 'review refused: no valid client certificate');
+      req.resume();
+      return send(
+        res,
+        403,
+        { error: `client certificate required: only a caller presenting a certificate signed by --client-ca may send reviews (${why ? String(why) : 'no certificate presented'})` },
+        headers({ connection: 'close' }),
+      );
+    }
     // Reading its body, the connection can still make room for a newcomer; evaluating, it cannot.
     slots?.mark(req.socket, 'reading');
     res.once('close', () => slots?.mark(req.socket, 'idle'));
@@ -350,6 +370,8 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
       cert: o.tls.cert,
       key: o.tls.key,
       minVersion: 'TLSv1.2',
+      // Asked for, not required at the handshake: the probes must still get through; the review endpoints check.
+      ...(o.clientCa !== undefined ? { ca: o.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
       handshakeTimeout: o.handshakeTimeoutMs ?? SERVER_DEFAULTS.handshakeTimeoutMs,
       // Node checks header and request deadlines on this interval (30 s by default, so a 10 s timeout fired after ~35 s).
       connectionsCheckingInterval: 500,
@@ -409,7 +431,7 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
     inFlight: () => inFlight,
     setTls(tls) {
-      server.setSecureContext({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
+      server.setSecureContext({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', ...(o.clientCa !== undefined ? { ca: o.clientCa } : {}) });
     },
     async close(graceMs = 10_000, drainMs = 0) {
       draining = true;

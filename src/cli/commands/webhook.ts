@@ -3,6 +3,7 @@
 // (break glass: delete podgate's webhook configurations).
 import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { CHART_VERSIONS, type ChartVersion } from '../../chart/index.js';
@@ -89,6 +90,7 @@ interface ServeOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsSelfSigned?: boolean;
+  clientCa?: string;
   host: string;
   port: string;
   metricsPort: string;
@@ -134,6 +136,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--tls-cert <file>', 'serving certificate (PEM)')
     .option('--tls-key <file>', 'serving key (PEM)')
     .option('--tls-self-signed', 'generate a throwaway CA and certificate in memory')
+    .option('--client-ca <file>', 'CA bundle (PEM): evaluate reviews only from a caller presenting a client certificate it signed (the API server); others get 403, probes stay open')
     .option('--host <addr>', 'address to bind', '0.0.0.0')
     .option('--port <n>', 'HTTPS port', '9443')
     .option('--metrics-port <n>', 'Prometheus metrics port (plain HTTP, GET /metrics)', '8000')
@@ -273,6 +276,21 @@ function readPem(path: string, what: string): string {
   }
 }
 
+/** The --client-ca bundle: every PEM certificate of the file must parse, and there must be one. */
+function readClientCa(path: string): string {
+  const text = readPem(path, '--client-ca');
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new UsageError(`--client-ca ${path}: no PEM certificate in the file (expected -----BEGIN CERTIFICATE-----)`);
+  blocks.forEach((b, i) => {
+    try {
+      new X509Certificate(b);
+    } catch (err) {
+      throw new UsageError(`--client-ca ${path}: certificate ${i + 1} of ${blocks.length} does not parse: ${(err as Error).message}`);
+    }
+  });
+  return text;
+}
+
 /** Kyverno's filter configuration from the flags: the chart's defaults unless dropped, plus extra entries. */
 function filterConfig(o: ServeOptions): KyvernoConfig {
   const parsed = parseResourceFilters([...(o.defaultFilters ? DEFAULT_RESOURCE_FILTERS : []), ...(o.resourceFilter ?? [])]);
@@ -364,6 +382,7 @@ async function serve(o: ServeOptions & ValidateOptions, ctx: CliContext): Promis
     const expired = expiryProblem(tls.cert);
     if (expired) throw new UsageError(`--tls-cert ${o.tlsCert}: ${expired}; the API server refuses it: renew it (podgate certs --force, or your cert-manager Certificate)`);
   }
+  const clientCa = o.clientCa !== undefined ? readClientCa(o.clientCa) : undefined;
   const config = filterConfig(o);
   const interval = Number(o.reportInterval);
   if (!(interval > 0)) throw new UsageError('--report-interval must be a positive number of seconds');
@@ -398,6 +417,7 @@ async function serve(o: ServeOptions & ValidateOptions, ctx: CliContext): Promis
     server = await startWebhookServer({
       mode: o.mode,
       tls,
+      ...(clientCa !== undefined ? { clientCa } : {}),
       engine,
       log,
       metrics,
