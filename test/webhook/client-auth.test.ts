@@ -4,11 +4,13 @@
 // read, so forged reviews cannot fill shadow-mode records, PolicyReports or metrics. The probes (/healthz,
 // /readyz) stay open: the kubelet presents no certificate.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parse } from 'yaml';
 import { generateCertificates, generateClientCertificate } from '../../src/webhook/index.js';
 import { runCli } from '../helpers/cli.js';
 import { podReview } from './helpers.js';
@@ -116,3 +118,57 @@ describe('serve --client-ca', () => {
     }
   });
 });
+
+describe('podgate certs --api-server-client, then serve --client-ca ca.crt', () => {
+  test('the kubeconfig it writes lets its holder (the API server) in, for the Service name the webhooks call', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'podgate-certs-client-'));
+    try {
+      const r = await runCli(['certs', '--service', 'podgate', '--namespace', 'podgate', '--out', out, '--api-server-client']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /kube-apiserver: --admission-control-config-file=\/etc\/kubernetes\/podgate\/admission-configuration\.yaml/);
+      assert.match(r.stdout, /--client-ca=\/etc\/podgate\/tls\/ca\.crt/);
+      for (const secret of ['apiserver-client.key', 'admission-kubeconfig.yaml']) assert.equal(statSync(join(out, secret)).mode & 0o777, 0o600, secret);
+      const admission = parse(readFileSync(join(out, 'admission-configuration.yaml'), 'utf8')) as { apiVersion: string; kind: string; plugins: { name: string; configuration: { kind: string; kubeConfigFile: string } }[] };
+      assert.equal(admission.kind, 'AdmissionConfiguration');
+      assert.deepEqual(admission.plugins.map((p) => [p.name, p.configuration.kind, p.configuration.kubeConfigFile]), [
+        ['ValidatingAdmissionWebhook', 'WebhookAdmissionConfiguration', '/etc/kubernetes/podgate/admission-kubeconfig.yaml'],
+        ['MutatingAdmissionWebhook', 'WebhookAdmissionConfiguration', '/etc/kubernetes/podgate/admission-kubeconfig.yaml'],
+      ]);
+      const kubeconfig = parse(readFileSync(join(out, 'admission-kubeconfig.yaml'), 'utf8')) as { users: { name: string; user: Record<string, string> }[] };
+      assert.deepEqual(kubeconfig.users.map((u) => u.name), ['podgate.podgate.svc']);
+      const user = kubeconfig.users[0]?.user ?? {};
+      const client = { cert: Buffer.from(user['client-certificate-data'] ?? '', 'base64').toString('utf8'), key: Buffer.from(user['client-key-data'] ?? '', 'base64').toString('utf8') };
+      const ca = new X509Certificate(readFileSync(join(out, 'ca.crt')));
+      assert.ok(new X509Certificate(client.cert).verify(ca.publicKey), 'the client certificate is signed by ca.crt');
+      assert.equal(client.cert, readFileSync(join(out, 'apiserver-client.crt'), 'utf8'));
+
+      // serve as deploy/base runs it, plus --client-ca: the kubeconfig's holder gets an answer, nobody else.
+      const s = startServe(['--mode', 'enforce', '--policy', POLICY, '--tls-cert', join(out, 'tls.crt'), '--tls-key', join(out, 'tls.key'), '--client-ca', join(out, 'ca.crt'), '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--drain-period', '0s']);
+      try {
+        const l = await s.waitFor((x) => x.msg === 'listening');
+        const port = l.port as number;
+        for (let i = 0; i < 600 && (await call(port, '/readyz', undefined)).status !== 200; i++) await sleep(50);
+        const review = JSON.stringify(podReview({ uid: 'c0ffee00-0000-4000-8000-000000000002' }));
+        assert.equal((await call(port, '/validate', review, client)).status, 200);
+        assert.equal((await call(port, '/validate', review)).status, 403);
+      } finally {
+        s.kill();
+        await s.exited;
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test('without --api-server-client, certs writes none of those files', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'podgate-certs-noclient-'));
+    try {
+      const r = await runCli(['certs', '--service', 'podgate', '--namespace', 'podgate', '--out', out]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stdout, /apiserver-client|admission-/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -24,6 +24,7 @@ import {
   createLogger,
   createMetrics,
   generateCertificates,
+  generateClientCertificate,
   expiryProblem,
   keyPairProblem,
   ListenError,
@@ -182,7 +183,8 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
     .option('--timeout-seconds <n>', 'webhook timeoutSeconds (1-30)', '10')
     .option('--exclude-namespace <ns>', 'extra namespace never sent to podgate (repeatable)', collect)
     .option('--force', 'overwrite existing files in --out (a new CA: every caBundle must be updated)')
-    .action((o: { service: string; namespace: string; out: string; mode: WebhookMode; timeoutSeconds: string; excludeNamespace?: string[]; force?: boolean }) => {
+    .option('--api-server-client', 'also a client certificate for the API server (same CA), its admission kubeconfig and AdmissionConfiguration, for `serve --client-ca ca.crt`')
+    .action((o: { service: string; namespace: string; out: string; mode: WebhookMode; timeoutSeconds: string; excludeNamespace?: string[]; force?: boolean; apiServerClient?: boolean }) => {
       const timeoutSeconds = Number(o.timeoutSeconds);
       if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 30) throw new UsageError('--timeout-seconds must be an integer from 1 to 30');
       // The names go into the certificate's DNS names and the webhook configurations: the API server's rules.
@@ -218,6 +220,7 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
         ],
         // The same Secret and CA bundle as a kustomize Component for deploy/overlays/<mode> (deploy/README.md).
         ['kustomization.yaml', certsComponent({ secretFile: 'secret.yaml', caBundlePem: c.caCert, targets: configs.map(caBundleTarget) })],
+        ...(o.apiServerClient ? apiServerClientFiles(o.service, o.namespace, c) : []),
       ];
       // A second run would replace the CA key the cluster's caBundle trusts: never without --force.
       const existing = files.map(([name]) => join(o.out, name)).filter((p) => existsSync(p));
@@ -225,11 +228,22 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
       // Files holding a private key are the owner's only, also when --force replaces a looser file.
       for (const [name, text] of files) {
         const path = join(o.out, name);
-        const secret = name.endsWith('.key') || name === 'secret.yaml';
+        const secret = name.endsWith('.key') || name === 'secret.yaml' || name === 'admission-kubeconfig.yaml';
         writeFileSync(path, text, secret ? { mode: 0o600 } : {});
         if (secret) chmodSync(path, 0o600);
       }
       ctx.io.stdout(`wrote ${files.map(([n]) => join(o.out, n)).join(', ')}\n`);
+      if (o.apiServerClient) {
+        ctx.io.stdout(
+          [
+            'API server client authentication (deploy/README.md, --client-ca):',
+            `  1. on every control-plane node: copy ${join(o.out, 'admission-kubeconfig.yaml')} and ${join(o.out, 'admission-configuration.yaml')} to ${ADMISSION_DIR}/ (mode 0600)`,
+            `  2. kube-apiserver: --admission-control-config-file=${ADMISSION_DIR}/admission-configuration.yaml (already set? add its two plugins entries to your file)`,
+            '  3. podgate serve: --client-ca=/etc/podgate/tls/ca.crt (the Secret carries ca.crt), after the API servers have restarted',
+            '',
+          ].join('\n'),
+        );
+      }
     });
 
   const webhook = program.command('webhook').description('manage the webhook registration');
@@ -256,6 +270,34 @@ export function registerWebhook(program: Command, ctx: CliContext): void {
         ctx.state.exitCode = EXIT.failures;
       }
     });
+}
+
+/** Where `certs --api-server-client` tells the admin to put the admission files on control-plane nodes. */
+const ADMISSION_DIR = '/etc/kubernetes/podgate';
+
+/**
+ * The API server's side of `serve --client-ca`: a client certificate signed by the webhook CA, the kubeconfig
+ * the API server picks it from (users[].name is the host it calls, the Service's DNS name; port 443 is left
+ * out), and the AdmissionConfiguration naming that kubeconfig for both webhook plugins.
+ */
+function apiServerClientFiles(service: string, namespace: string, c: { caCert: string; caKey: string }): [string, string][] {
+  const client = generateClientCertificate({ caCert: c.caCert, caKey: c.caKey, commonName: 'kube-apiserver' });
+  const kubeconfig = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    users: [{ name: `${service}.${namespace}.svc`, user: { 'client-certificate-data': Buffer.from(client.cert).toString('base64'), 'client-key-data': Buffer.from(client.key).toString('base64') } }],
+  };
+  const plugin = (name: string) => ({ name, configuration: { apiVersion: 'apiserver.config.k8s.io/v1', kind: 'WebhookAdmissionConfiguration', kubeConfigFile: `${ADMISSION_DIR}/admission-kubeconfig.yaml` } });
+  const admission = { apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AdmissionConfiguration', plugins: [plugin('ValidatingAdmissionWebhook'), plugin('MutatingAdmissionWebhook')] };
+  return [
+    ['apiserver-client.crt', client.cert],
+    ['apiserver-client.key', client.key],
+    ['admission-kubeconfig.yaml', toYamlText(kubeconfig)],
+    [
+      'admission-configuration.yaml',
+      `# kube-apiserver --admission-control-config-file=${ADMISSION_DIR}/admission-configuration.yaml\n# The API server presents admission-kubeconfig.yaml's certificate to ${service}.${namespace}.svc (podgate serve --client-ca).\n${toYamlText(admission)}`,
+    ],
+  ];
 }
 
 function caBundleTarget(d: Record<string, unknown>): CaBundleTarget {
