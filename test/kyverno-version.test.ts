@@ -65,6 +65,47 @@ test('admit: spec.admission false is obeyed with --kyverno-version 1.12 only; se
   }
 });
 
+// An escaped variable is a literal after the first substitution; 1.12's old run substitutes the pattern
+// again (validate_resource.go validateOldObject → validate → substitutePatterns), so there it resolves.
+const literalBraces = (rule: string, expr: string) => `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: literal-braces}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: ${rule}
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      pattern: {metadata: {annotations: {tmpl: '\\{{ ${expr} }}'}}}
+`;
+
+test('admit --kyverno-version 1.12: an UPDATE compares with the old object after substituting the pattern again, as 1.12 does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-kv-'));
+  try {
+    const unknown = join(dir, 'unknown.yaml');
+    writeFileSync(unknown, literalBraces('unknown', 'nosuchvar'));
+    const object = join(dir, 'object.yaml');
+    writeFileSync(object, literalBraces('object', 'request.object.metadata.name'));
+    const podWith = (tmpl: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', annotations: { tmpl } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } });
+    const update = (now: string, before: string) => JSON.stringify({ ...review, request: { ...review.request, operation: 'UPDATE', object: podWith(now), oldObject: podWith(before) } });
+    const cases: [string, string, string, number][] = [
+      // The old run cannot resolve nosuchvar (an error, not the new fail): the new fail stands.
+      ['violating before and after, unresolvable in the old run', unknown, update('x', 'y'), 1],
+      // request.object is null in the old run: the old value fails as the new one does (skip).
+      ['literal before, violating after, null in the old run', object, update('x', '{{ request.object.metadata.name }}'), 0],
+    ];
+    for (const [name, policy, stdin, code] of cases) {
+      const out = await runCli(['admit', '--policy', policy, '--request', '-', '--kyverno-version', '1.12'], { stdin });
+      assert.equal(out.code, code, `${name}: ${out.stdout} ${out.stderr}`);
+      const response = JSON.parse(out.stdout).response;
+      assert.equal(response.allowed, code === 0, name);
+      if (code === 1) assert.match(response.status.message, /rule unknown failed at path \/metadata\/annotations\/tmpl\//, name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('test and apply: the 1.12 CLI chains policies; 1.10 starts each from the given resource', async () => {
   const t110 = await runCli(['test', join(profiles, 'chain')]);
   assert.equal(t110.code, 1, t110.stdout);

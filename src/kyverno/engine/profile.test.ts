@@ -174,3 +174,45 @@ test('updateComparesOldObject: under 1.12 an UPDATE whose pattern result equals 
   const odd = evaluatePolicy(teamAndTags, pod(latest), { profile: PROFILE_1_12, operation: 'CREATE', oldObject: pod(latest) });
   assert.deepEqual(odd.rules[0], { policy: 'team-and-tags', rule: 'team', ruleType: 'validate', status: 'error', message: 'failed to validate old object: cannot get old policy context: cannot create old policy context' });
 });
+
+// The old run validates again with the validator's patterns as already substituted, and substitutes them
+// again in the old context (validate_resource.go validate → substitutePatterns, on v.pattern which the
+// first pass replaced): an escaped `\{{ }}`, a literal after the first pass, is resolved the second time.
+const literalBraces = compilePolicy(
+  policy(`apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: literal-braces}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: unknown
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      pattern: {metadata: {annotations: {tmpl: '\\{{ nosuchvar }}'}}}
+  - name: object
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      pattern: {metadata: {annotations: {tmpl: '\\{{ request.object.metadata.name }}'}}}
+`),
+);
+
+test('updateComparesOldObject: the old run substitutes the substituted pattern again (an escaped variable is resolved there), as 1.12 does', () => {
+  const annotated = (tmpl: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1', namespace: 'ns', annotations: { tmpl } }, spec: { containers: [] } });
+  const unchanged = 'skipping modified resource as validation results have not changed';
+  const fail = (rule: string) => `validation error: rule ${rule} failed at path /metadata/annotations/tmpl/`;
+  type Row = [string, string, string, string[]];
+  const cases: Row[] = [
+    // `{{ nosuchvar }}` fails to resolve in the old run: an error there is not the new fail, which stands.
+    // `{{ request.object.metadata.name }}` is null there: the old value fails as the new one does.
+    ['violating before and after', 'x', 'y', ['fail', fail('unknown'), 'skip', unchanged]],
+    // The old value equals the literal, yet the old run compares it with null: both fail, so skip.
+    ['literal before, violating after', 'x', '{{ request.object.metadata.name }}', ['fail', fail('unknown'), 'skip', unchanged]],
+  ];
+  for (const [name, now, before, want] of cases) {
+    const out = evaluatePolicy(literalBraces, annotated(now), { profile: PROFILE_1_12, operation: 'UPDATE', oldObject: annotated(before) });
+    assert.deepEqual(out.rules.flatMap((r) => [r.status, r.message]), want, name);
+  }
+  // CREATE: the literal is compared, nothing is substituted again.
+  const created = evaluatePolicy(literalBraces, annotated('{{ nosuchvar }}'), { profile: PROFILE_1_12, operation: 'CREATE' });
+  assert.deepEqual(created.rules.map((r) => r.status), ['pass', 'fail']);
+});

@@ -88,8 +88,9 @@ export interface EngineProfile {
    * validate_resource.go validateOldObject; top-level rules and foreach elements alike): when both answers
    * have the same status and message (IsSameRuleResponse), a pass stays a pass and anything else becomes
    * `skip` ("skipping modified resource as validation results have not changed"). The old run sees
-   * `request.object` and `request.oldObject` as null (OldPolicyContext) and reuses the substituted pattern;
-   * a foreach element is the same element of the new object. v1.10.7 answers from the new object alone.
+   * `request.object` and `request.oldObject` as null (OldPolicyContext) and substitutes the substituted
+   * pattern once more (an escaped `\{{ }}` resolves there); a foreach element is the same element of the new
+   * object. v1.10.7 answers from the new object alone.
    */
   readonly updateComparesOldObject: boolean;
 }

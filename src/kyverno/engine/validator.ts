@@ -96,8 +96,8 @@ const UNCHANGED = 'skipping modified resource as validation results have not cha
 
 // Kyverno 1.11+ (validateOldObject): the validator runs again on the old policy context, where
 // request.object and request.oldObject are null and the resource is the old object (a foreach element
-// stays the element it was given), with the patterns as already substituted. The same status and message
-// keep a pass and turn anything else into a skip.
+// stays the element it was given), with the patterns as already substituted, substituted once more there.
+// The same status and message keep a pass and turn anything else into a skip.
 function compareWithOld(state: ValidatorState, body: Body, resp: { status: RuleStatus; message: string; path?: string }, reload: Reload): HandlerResponse {
   const old = state.old as OldObjectCheck;
   // OldPolicyContext refuses a request that is not an UPDATE (old and new objects on another operation).
@@ -111,8 +111,13 @@ function oldResponse(state: ValidatorState, old: OldObjectCheck, body: Body, rel
   const loaded = reload(withoutRequestObjects(state.data));
   if (!loaded.ok) return { status: loaded.status, message: loaded.message };
   const oldState: ValidatorState = Object.assign({}, state, { data: loaded.data, resource: old.resource, old: undefined });
+  // The old run substitutes the already substituted patterns again, in the old context (validate →
+  // substitutePatterns on the validator's replaced pattern): an escaped `\{{ }}`, a literal after the
+  // first pass, is resolved there.
+  const again = substitutePatterns(oldState, body);
+  if (!again.ok) return again.response;
   const target = patternTarget(oldState);
-  return validatePatterns(oldState, body, target ?? {});
+  return validatePatterns(oldState, again.body, target ?? {});
 }
 
 function withoutRequestObjects(data: JsonObject): JsonObject {
