@@ -1,7 +1,7 @@
 // Public surface of kyverno/: the Kyverno 1.10-compatible engine (no I/O).
 export type { GroupVersionKind, MatchInput, MatchOutcome, RequestInfo } from './match/index.js';
 export { checkKind, checkSelector, matchRule } from './match/index.js';
-export type { Policy, PolicyLoadResult, ResourceDescription, Rule, RuleType, ValidationFailureAction } from './model/index.js';
+export type { ForEachValidation, Policy, PolicyLoadResult, ResourceDescription, Rule, RuleType, ValidationFailureAction } from './model/index.js';
 export { isKyvernoPolicy, loadPolicy, loadPolicyList, loadPolicyObjects } from './model/index.js';
 export type { KyvernoSchemaVersion, PolicyListResult, PolicyValidation, SchemaIssue, ValidationMode } from './model/index.js';
 export { checkPolicySchema, KYVERNO_SCHEMA_VERSIONS, pruneUnknownFields, VALIDATION_MODES } from './model/index.js';

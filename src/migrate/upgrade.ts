@@ -5,7 +5,7 @@
 // engine: current → (new policies, 1.10) is the policy change, that → (new policies, 1.12) the engine's.
 import { CHART_LINES, kubeMinor, kubernetesHopsFor, type KubernetesHop, kyvernoRange } from '../chart/index.js';
 import type { KubeObject } from '../kube/index.js';
-import type { CompiledPolicy } from '../kyverno/index.js';
+import type { CompiledPolicy, ForEachValidation, Rule } from '../kyverno/index.js';
 import { deepEqual, isObject } from '../util/index.js';
 import type { AuditResult, Violation } from './audit.js';
 
@@ -109,6 +109,45 @@ export function compareUpgrade(current: AuditResult, newPolicies: AuditResult, t
       byCause: { policies: changes.filter((x) => x.causes.includes('policies')).length, engine: changes.filter((x) => x.causes.includes('engine')).length },
     },
   };
+}
+
+/** A workload an UPDATE of which Kyverno 1.12 admits without its violation fixed, and the rules concerned (`policy/rule`). */
+export interface UpdateAdmitted {
+  kind: string;
+  namespace: string;
+  name: string;
+  rules: string[];
+}
+
+/** True when a foreach declaration (or one nested in it) checks its elements with pattern/anyPattern. */
+const foreachHasPattern = (fs: readonly ForEachValidation[] | undefined): boolean => (fs ?? []).some((f) => f.pattern !== undefined || f.anyPattern !== undefined || foreachHasPattern(f.foreach));
+
+/**
+ * Whether Kyverno 1.12 compares the rule's result with the old object's on an UPDATE: pattern and anyPattern,
+ * at the top of the rule or in a foreach (validate_resource.go); deny, podSecurity and CEL are not compared.
+ */
+const comparedOnUpdate = (r: Rule) => r.validate !== undefined && (r.validate.pattern !== undefined || r.validate.anyPattern !== undefined || foreachHasPattern(r.validate.foreach));
+
+/**
+ * The workloads with an Enforce finding of a rule Kyverno 1.12 compares with the old object on UPDATE (in the
+ * target audit): an UPDATE that leaves that finding as it is (same status and message) is skipped there, so
+ * admitted, where 1.10 denies it. CREATE decisions are not affected, so compareUpgrade cannot show it.
+ */
+export function updatesAdmittedWithoutFix(target: AuditResult, policies: readonly CompiledPolicy[]): UpdateAdmitted[] {
+  const compared = new Set<string>();
+  for (const p of policies) for (const r of p.rules) if (comparedOnUpdate(r)) compared.add(`${p.policy.name}/${r.name}`);
+  const out = new Map<string, UpdateAdmitted>();
+  for (const v of target.violations) {
+    const rule = `${v.policy}/${v.rule}`;
+    if (v.action !== 'Enforce' || !compared.has(rule)) continue;
+    const k = workloadKey(v);
+    const entry = out.get(k) ?? { kind: v.kind, namespace: v.namespace, name: v.name, rules: [] };
+    if (!entry.rules.includes(rule)) entry.rules.push(rule);
+    out.set(k, entry);
+  }
+  return [...out.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, e]) => ({ ...e, rules: [...e.rules].sort() }));
 }
 
 /** True for a label or annotation key in the kyverno.io domain (`kyverno.io/…`, `pod-policies.kyverno.io/…`). */

@@ -10,7 +10,7 @@ import { type ClusterContext, defaultKyvernoConfig, exceptionFeaturesFromValues,
 import { PROFILE_1_12 } from '../../kyverno/index.js';
 import { isPolicyExceptionObject } from '../../kyverno/model/exception.js';
 import { buildTargetPolicies, type TargetPolicies } from '../../migrate/target.js';
-import { compareUpgrade, exceptionFor112, kubernetesGate, policyContentChanges, translateExceptions, UPGRADE, type UpgradeComparison } from '../../migrate/upgrade.js';
+import { compareUpgrade, exceptionFor112, kubernetesGate, policyContentChanges, translateExceptions, UPGRADE, type UpdateAdmitted, type UpgradeComparison, updatesAdmittedWithoutFix } from '../../migrate/upgrade.js';
 import { type TranslatedValues, translateKyvernoValues, translatePoliciesValues } from '../../migrate/values-upgrade.js';
 import { contextFromObjects, kyvernoValuesOf } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
@@ -58,6 +58,21 @@ function formatComparison(c: UpgradeComparison): string {
     for (const f of ch.added) out.push(`    + ${f}`);
     for (const f of ch.removed) out.push(`    - ${f}`);
   }
+  return `${out.join('\n')}\n`;
+}
+
+/** At most this many workloads are listed in the table (JSON and YAML list them all). */
+const UPDATES_LISTED = 20;
+
+function formatUpdatesAdmitted(list: readonly UpdateAdmitted[]): string {
+  const { from, to } = UPGRADE;
+  const head = `updates: Kyverno ${to.kyverno} admits an UPDATE that leaves a pattern rule's failure unchanged (${from.kyverno} denies it)`;
+  if (list.length === 0) return `${head}: no workload denied today by such a rule\n`;
+  const n = list.length;
+  const out = [`${head}: ${n} workload${n === 1 ? '' : 's'} denied today could be updated without fixing ${n === 1 ? 'it' : 'them'}:`];
+  for (const w of list.slice(0, UPDATES_LISTED)) out.push(`  ${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name}: ${w.rules.join(', ')}`);
+  if (n > UPDATES_LISTED) out.push(`  ... and ${n - UPDATES_LISTED} more (-o json lists them all)`);
+  out.push('  fix them before the upgrade, or accept that their UPDATEs are no longer refused (deny and podSecurity rules still refuse them)');
   return `${out.join('\n')}\n`;
 }
 
@@ -167,6 +182,10 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
         policyChanges: policyContentChanges(m.target.policies, target.policies, (name) => m.target.chartPolicies.has(name) || target.chartPolicies.has(name)),
       };
 
+      // Not a decision change (CREATE is decided alike), but a loosening all the same: 1.12 admits UPDATEs that
+      // leave a pattern rule's failure unchanged.
+      const updatesAdmitted = updatesAdmittedWithoutFix(after, target.policies);
+
       // Translated values files, never overwriting without --force.
       const written: WrittenValues[] = [];
       const outputs = [...(kyvernoValues ? [{ ...kyvernoValues, name: 'kyverno-values.yaml' }] : []), ...policiesValues.map((v) => ({ ...v, name: basename(v.file) }))];
@@ -196,6 +215,7 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
           clusterPolicies: fromCluster.map((l) => policyKey(l.object)),
           to: UPGRADE.to,
           ...comparison,
+          updatesAdmittedWithoutFix: updatesAdmitted,
           values: written.map((w) => ({ file: w.file, out: w.out, chart: w.chart, from: w.from, to: w.to, changes: w.changes, warnings: w.warnings })),
           policyExceptions: { found: ex.exceptions.length, translated: ex.translated, ...(ex.exceptions.length > 0 ? { out: exOut } : {}), inEffect: exInEffect },
           audits: { before: before.summary, after: after.summary },
@@ -207,6 +227,7 @@ export function registerUpgrade(migrate: Command, ctx: CliContext): void {
         );
         if (fromCluster.length > 0) ctx.io.stdout(`policies of the cluster: judged under both: ${fromCluster.map((l) => policyKey(l.object)).join(', ')}\n`);
         ctx.io.stdout(formatComparison(comparison));
+        ctx.io.stdout(formatUpdatesAdmitted(updatesAdmitted));
         for (const w of written) {
           ctx.io.stdout(`values: ${w.file} → ${w.out} (${w.chart} ${w.from} → ${w.to})\n`);
           for (const c of w.changes) if (c.kind !== 'no-effect') ctx.io.stdout(`  ${c.kind}: ${c.message}\n`);
