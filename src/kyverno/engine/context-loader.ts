@@ -3,10 +3,10 @@
 // foreach values. Mirrors kyverno@v1.10.7:cmd/cli/kubectl-kyverno/utils/store (mock context loader) and
 // pkg/engine/api/contextloader.go (LoadVariable); prepareRule is the context-then-preconditions step of
 // engine.go (invokeRuleHandler) and validate_resource.go (validate). Never calls a cluster or registry.
-import { type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
+import { getOwn, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
 import type { AnyAllConditions, ContextEntry } from '../model/index.js';
 import { searchJmespath } from '../jmespath/index.js';
-import { substituteAll, withVariable } from '../variables/index.js';
+import { mergeContextEntry, substituteAll, withVariable } from '../variables/index.js';
 import { checkPreconditions, preconditionsNotMet } from './conditions.js';
 import { errorMessage } from './messages.js';
 import type { EngineProfile } from './profile.js';
@@ -34,6 +34,16 @@ export interface LoaderInput {
  */
 function ownCopy(ctx: JsonObject): JsonObject {
   return Object.hasOwn(ctx, '__proto__') ? { ...ctx } : Object.assign({}, ctx);
+}
+
+/**
+ * Stores a configMap, apiCall or imageRegistry value under its entry's name as Kyverno's AddContextEntry
+ * does (v1.10.7 and v1.12.5 alike): merged into what the name already holds (an earlier entry of that name,
+ * the rule's own or its foreach's, or a values-file variable), so a key the new value does not set keeps
+ * its earlier value. A `variable` entry replaces the name whole (ReplaceContextEntry; setOwn above).
+ */
+function addEntry(ctx: JsonObject, name: string, value: JsonValue): void {
+  setOwn(ctx, name, mergeContextEntry(getOwn(ctx, name), value));
 }
 
 /** Loads context entries on top of data, returning the new context. */
@@ -67,14 +77,14 @@ export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcom
       if (v === undefined) continue;
       if (!owned) ctx = ownCopy(ctx);
       owned = true;
-      setOwn(ctx, entry.name, v as JsonValue);
+      addEntry(ctx, entry.name, v);
     } else if (entry.apiCall || entry.imageRegistry) {
       const v = input.resolve?.(entry);
       if (v instanceof Error) return { ok: false, error: v.message };
       if (v === undefined) continue;
       if (!owned) ctx = ownCopy(ctx);
       owned = true;
-      setOwn(ctx, entry.name, v as JsonValue);
+      addEntry(ctx, entry.name, v);
     }
   }
   if (input.foreachValues) {

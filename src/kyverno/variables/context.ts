@@ -120,6 +120,17 @@ export function withElement(ctx: JsonObject, element: JsonValue, index: number, 
 }
 
 /**
+ * The value a context entry added with AddContextEntry (configMap, apiCall, imageRegistry) leaves under its
+ * name, given what the name held (`undefined` when absent): MergeMergePatches of `{name: value}` into the
+ * context, so a map merges into a map key by key, a null or an absent/null current value is replaced, and a
+ * map over a non-map loses its null members. A `variable` entry (ReplaceContextEntry) replaces instead.
+ * Neither argument is changed.
+ */
+export function mergeContextEntry(current: JsonValue | undefined, value: JsonValue): JsonValue {
+  return value === null || current === undefined || current === null ? value : mergeMergeValue(current, value);
+}
+
+/**
  * evanphx/json-patch MergeMergePatches applied to one value: maps merge key by key (a null in the patch is
  * kept as null); a map patch over a non-map replaces it with its nulls pruned; a non-map patch replaces.
  */
