@@ -12,6 +12,9 @@ const bad: { name: string; doc: unknown; want: string }[] = [
   { name: 'a policy without rules', doc: base({ rules: [] }), want: 'spec.rules: Required value: a policy needs at least one rule' },
   { name: 'a duplicate rule name', doc: base({ rules: [rule, rule] }), want: 'spec.rules[1].name: Duplicate value: "r"' },
   { name: 'a condition without operator', doc: base({ rules: [{ ...rule, preconditions: [{ key: 'a' }] }] }), want: 'spec.rules[0].preconditions[0].operator: Required value: a condition needs an operator' },
+  { name: 'a context entry named request', doc: base({ rules: [{ ...rule, context: [{ name: 'request', variable: { value: 1 } }] }] }), want: 'spec.rules[0].context[0].name: Invalid value: "request": entry name request is invalid as it conflicts with a pre-defined variable request' },
+  { name: 'a context entry under images', doc: base({ rules: [{ ...rule, context: [{ name: 'images.containers', variable: { value: 1 } }] }] }), want: 'spec.rules[0].context[0].name: Invalid value: "images.containers": entry name images.containers is invalid as it conflicts with a pre-defined variable images' },
+  { name: 'a context entry without a name', doc: base({ rules: [{ ...rule, context: [{ variable: { value: 1 } }] }] }), want: 'spec.rules[0].context[0].name: Required value: a name is required for context entries' },
   { name: 'an unsupported apiVersion', doc: base({}, { apiVersion: 'kyverno.io/v9' }), want: 'apiVersion: Unsupported value: "kyverno.io/v9": supported values: "kyverno.io/v1", "kyverno.io/v2beta1"' },
 ];
 for (const c of bad) {
@@ -22,6 +25,12 @@ for (const c of bad) {
 }
 
 const good: { name: string; spec: object; check: (p: NonNullable<ReturnType<typeof loadPolicy>['policy']>) => void }[] = [
+  {
+    name: 'a foreach context entry may be named element (Kyverno checks rule context names only)',
+    spec: { rules: [{ ...rule, validate: { foreach: [{ list: 'request.object.spec.containers', context: [{ name: 'element', variable: { value: 1 } }], deny: {} }] } }] },
+    check: (p) => assert.equal(p.rules[0]?.validate?.foreach?.[0]?.context?.[0]?.name, 'element'),
+  },
+  { name: 'requests and a.b are ordinary context names', spec: { rules: [{ ...rule, context: [{ name: 'requests', variable: { value: 1 } }, { name: 'a.b', variable: { value: 1 } }] }] }, check: (p) => assert.equal(p.rules[0]?.context?.length, 2) },
   { name: 'lower-case enforce is Enforce', spec: { validationFailureAction: 'enforce' }, check: (p) => assert.equal(p.validationFailureAction, 'Enforce') },
   { name: 'the default action is Audit, failurePolicy Fail, background true', spec: {}, check: (p) => assert.deepEqual([p.validationFailureAction, p.failurePolicy, p.background], ['Audit', 'Fail', true]) },
   {

@@ -146,7 +146,10 @@ function loadRule(r: unknown, path: FieldPath, errors: FieldError[]): Rule | und
   if (kinds.length > 1) errors.push({ type: 'Invalid', path, detail: `a rule may have only one of ${kinds.join(', ')}`, code: 'POLICY_INVALID' });
   const rule: Rule = { name, match: r.match as MatchResources };
   if (isObject(r.exclude)) rule.exclude = r.exclude as MatchResources;
-  if (Array.isArray(r.context)) rule.context = r.context as unknown as Rule['context'] & object;
+  if (Array.isArray(r.context)) {
+    rule.context = r.context as unknown as Rule['context'] & object;
+    for (const [i, e] of r.context.entries()) checkContextEntryName(e, path.child('context').index(i), errors);
+  }
   if (r.preconditions !== undefined && r.preconditions !== null) rule.preconditions = normaliseConditions(r.preconditions, path.child('preconditions'), errors);
   if (isObject(r.mutate)) rule.mutate = r.mutate;
   if (isObject(r.generate)) rule.generate = r.generate;
@@ -171,6 +174,28 @@ function loadRule(r: unknown, path: FieldPath, errors: FieldError[]): Rule | und
     }
   }
   return rule;
+}
+
+// The variables every rule's context already holds (kyverno@v1.10.7 and v1.12.5 pkg/validation/policy
+// validate.go validateRuleContext).
+const PREDEFINED_VARIABLES = ['images', 'request', 'serviceAccountName', 'serviceAccountNamespace', 'element', 'elementIndex'];
+
+/**
+ * A rule context entry needs a name, and one that is not a pre-defined variable nor under one (`request.x`):
+ * Kyverno refuses such a policy, which would otherwise shadow the request, `images` or the service account.
+ * Foreach context entries are not checked (as in Kyverno).
+ */
+function checkContextEntryName(e: JsonValue, path: FieldPath, errors: FieldError[]): void {
+  const name = isObject(e) ? e.name : undefined;
+  if (name === undefined || name === null || name === '') {
+    errors.push({ type: 'Required', path: path.child('name'), detail: 'a name is required for context entries', code: 'POLICY_REQUIRED' });
+    return;
+  }
+  if (typeof name !== 'string') return;
+  const builtin = PREDEFINED_VARIABLES.find((v) => name === v || name.startsWith(`${v}.`));
+  if (builtin !== undefined) {
+    errors.push({ type: 'Invalid', path: path.child('name'), badValue: name, detail: `entry name ${name} is invalid as it conflicts with a pre-defined variable ${builtin}`, code: 'POLICY_INVALID' });
+  }
 }
 
 function normaliseForEach(f: JsonValue, path: FieldPath, errors: FieldError[]): ForEachValidation {
