@@ -148,7 +148,7 @@ function loadRule(r: unknown, path: FieldPath, errors: FieldError[]): Rule | und
   if (isObject(r.exclude)) rule.exclude = r.exclude as MatchResources;
   if (Array.isArray(r.context)) {
     rule.context = r.context as unknown as Rule['context'] & object;
-    for (const [i, e] of r.context.entries()) checkContextEntryName(e, path.child('context').index(i), errors);
+    for (const [i, e] of r.context.entries()) checkContextEntry(e, path.child('context').index(i), errors);
   }
   if (r.preconditions !== undefined && r.preconditions !== null) rule.preconditions = normaliseConditions(r.preconditions, path.child('preconditions'), errors);
   if (isObject(r.mutate)) rule.mutate = r.mutate;
@@ -185,18 +185,29 @@ const PREDEFINED_VARIABLES = ['images', 'request', 'serviceAccountName', 'servic
  * Kyverno refuses such a policy, which would otherwise shadow the request, `images` or the service account.
  * Foreach context entries are not checked (as in Kyverno).
  */
-function checkContextEntryName(e: JsonValue, path: FieldPath, errors: FieldError[]): void {
+function checkContextEntry(e: JsonValue, path: FieldPath, errors: FieldError[]): void {
   const name = isObject(e) ? e.name : undefined;
   if (name === undefined || name === null || name === '') {
     errors.push({ type: 'Required', path: path.child('name'), detail: 'a name is required for context entries', code: 'POLICY_REQUIRED' });
     return;
   }
-  if (typeof name !== 'string') return;
+  if (typeof name !== 'string' || !isObject(e)) return;
   const builtin = PREDEFINED_VARIABLES.find((v) => name === v || name.startsWith(`${v}.`));
   if (builtin !== undefined) {
     errors.push({ type: 'Invalid', path: path.child('name'), badValue: name, detail: `entry name ${name} is invalid as it conflicts with a pre-defined variable ${builtin}`, code: 'POLICY_INVALID' });
+    return;
+  }
+  // Exactly one source (validateRuleContext; a null field is an absent one, as a nil pointer in Go). 1.12's
+  // globalReference counts as a source there; podgate cannot load it, so it says so instead of skipping it.
+  const sources = CONTEXT_SOURCES.filter((k) => e[k] !== undefined && e[k] !== null);
+  if (sources.length !== 1) {
+    errors.push({ type: 'Invalid', path, badValue: name, detail: 'exactly one of configMap or apiCall or imageRegistry or variable is required for context entries', code: 'POLICY_INVALID' });
+  } else if (sources[0] === 'globalReference') {
+    errors.push({ type: 'NotSupported', path: path.child('globalReference'), badValue: name, detail: 'globalReference context entries (Kyverno 1.12) are not supported by podgate: the rule could not be decided', code: 'POLICY_UNSUPPORTED' });
   }
 }
+
+const CONTEXT_SOURCES = ['configMap', 'apiCall', 'imageRegistry', 'variable', 'globalReference'] as const;
 
 function normaliseForEach(f: JsonValue, path: FieldPath, errors: FieldError[]): ForEachValidation {
   if (!isObject(f) || typeof f.list !== 'string') {
