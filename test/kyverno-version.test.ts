@@ -238,3 +238,19 @@ test('admit: an UPDATE of an already-violating pod is admitted by 1.12 (result u
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('test and apply: per-rule values of a values file reach the autogen rules (Deployment, CronJob) under 1.12 only', async () => {
+  const suite = join(profiles, 'autogen-values');
+  const t110 = await runCli(['test', suite]);
+  assert.equal(t110.code, 1, t110.stdout);
+  assert.match(t110.stdout, /Deployment\/web +│ Fail \(want pass, got error\)/);
+  const t112 = await runCli(['test', suite, '--kyverno-version', '1.12']);
+  assert.equal(t112.code, 0, t112.stdout + t112.stderr);
+  const apply = async (v: string) => {
+    const out = await runCli(['-o', 'json', 'apply', join(suite, 'policy.yaml'), '-r', join(suite, 'resources.yaml'), '--values', join(suite, 'values.yaml'), '--kyverno-version', v]);
+    const results = (JSON.parse(out.stdout) as { results: { resource: { kind: string }; rules: { status: string }[] }[] }).results;
+    return Object.fromEntries(results.map((r) => [r.resource.kind, r.rules[0]!.status]));
+  };
+  assert.deepEqual(await apply('1.10'), { Pod: 'pass', Deployment: 'error', CronJob: 'error' });
+  assert.deepEqual(await apply('1.12'), { Pod: 'pass', Deployment: 'pass', CronJob: 'fail' });
+});

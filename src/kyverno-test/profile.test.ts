@@ -19,6 +19,20 @@ const cases: { name: string; suite: string; want: Record<EngineProfile['kyverno'
   { name: 'applyRequestObjectValues: request.object values are written into the resource', suite: 'values', want: { '1.10': 'fail', '1.12': 'pass' } },
 ];
 
+test('podgate test, autogenRuleValues: per-rule values reach the autogen-<rule> and autogen-cronjob-<rule> rules under 1.12 only (kyverno PR #8337)', () => {
+  const file = join(dir, 'autogen-values', 'kyverno-test.yaml');
+  // 1.10.7 looks the values up by the exact rule name: the generated rules see no `registry` and error.
+  const want: Record<EngineProfile['kyverno'], Record<string, string>> = {
+    '1.10': { Pod: 'pass', Deployment: 'error', CronJob: 'error' },
+    '1.12': { Pod: 'pass', Deployment: 'pass', CronJob: 'fail' },
+  };
+  for (const profile of [PROFILE_1_10, PROFILE_1_12]) {
+    const run = runSuiteFile(file, profile);
+    assert.deepEqual(run.errors, [], profile.kyverno);
+    assert.deepEqual(Object.fromEntries(run.rows.map((r) => [r.kind, r.actual])), want[profile.kyverno], profile.kyverno);
+  }
+});
+
 for (const c of cases) {
   test(`podgate test, ${c.name}`, () => {
     for (const profile of [PROFILE_1_10, PROFILE_1_12]) {

@@ -385,7 +385,7 @@ function contextFor(
   format: SuiteSpec['format'],
   profile: EngineProfile,
 ): EvaluationContext {
-  const ctx = valuesContext(p.policy.name, r, values);
+  const ctx = valuesContext(p.policy.name, r, values, profile);
   ctx.profile = profile;
   // Suites in the 1.11+ format were written for a CLI that skips a mutate foreach that changes nothing.
   if (format === 'v1alpha1') ctx.skipUnchangedForeach = true;

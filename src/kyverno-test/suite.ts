@@ -23,12 +23,24 @@ export interface SuiteValues {
   ruleValues: Record<string, Record<string, Record<string, JsonValue>>>;
   /** policy name → rule name → foreach values. */
   foreachValues: Record<string, Record<string, Record<string, JsonValue[]>>>;
+  /**
+   * policy name → its `rules` entries in file order (those of every `policies` entry of that name), for
+   * lookups that depend on the order (the 1.12 CLI's GetPolicyRule: the first entry that answers the rule).
+   */
+  ruleEntries?: Record<string, RuleValuesEntry[]>;
   /** policy name → resource name → values. */
   resourceValues: Record<string, Record<string, Record<string, JsonValue>>>;
   /** namespace name → labels. */
   namespaceLabels: Record<string, Record<string, string>>;
   /** `subresources:` mappings: a resource of the subresource's kind is matched as the parent's kind + subresource. */
   subresources?: SubresourceMapping[];
+}
+
+/** One `rules` entry of a values file's policy: its name and, when given, its values and foreach values. */
+export interface RuleValuesEntry {
+  name: string;
+  values?: Record<string, JsonValue>;
+  foreachValues?: Record<string, JsonValue[]>;
 }
 
 /** One APIResource of a values file's `subresources:` entry (name as `pods/exec` for the subresource). */
@@ -83,21 +95,30 @@ function valueMap(v: unknown): Record<string, JsonValue> {
 
 /** Parses the values/variables document. */
 export function parseValues(doc: unknown): SuiteValues {
-  const out: SuiteValues = { globalValues: {}, ruleValues: {}, foreachValues: {}, resourceValues: {}, namespaceLabels: {}, subresources: [] };
+  const ruleEntries: Record<string, RuleValuesEntry[]> = {};
+  const out: SuiteValues = { globalValues: {}, ruleValues: {}, foreachValues: {}, ruleEntries, resourceValues: {}, namespaceLabels: {}, subresources: [] };
   if (!isObject(doc)) return out;
   out.globalValues = valueMap(doc.globalValues);
   for (const p of Array.isArray(doc.policies) ? doc.policies : []) {
     if (!isObject(p) || typeof p.name !== 'string') continue;
     const rules: Record<string, Record<string, JsonValue>> = {};
     const foreach: Record<string, Record<string, JsonValue[]>> = {};
+    const entries = Object.hasOwn(ruleEntries, p.name) ? ruleEntries[p.name]! : [];
+    setOwn(ruleEntries, p.name, entries);
     for (const r of Array.isArray(p.rules) ? p.rules : []) {
       if (!isObject(r) || typeof r.name !== 'string') continue;
-      if (isObject(r.values)) setOwn(rules, r.name, { ...r.values });
+      const entry: RuleValuesEntry = { name: r.name };
+      if (isObject(r.values)) {
+        entry.values = { ...r.values };
+        setOwn(rules, r.name, entry.values);
+      }
       if (isObject(r.foreachValues)) {
         const fv: Record<string, JsonValue[]> = {};
         for (const [k, v] of Object.entries(r.foreachValues)) setOwn(fv, k, Array.isArray(v) ? v : [v]);
+        entry.foreachValues = fv;
         setOwn(foreach, r.name, fv);
       }
+      entries.push(entry);
     }
     const resources: Record<string, Record<string, JsonValue>> = {};
     for (const r of Array.isArray(p.resources) ? p.resources : []) {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../kube/index.js';
+import { PROFILE_1_10, PROFILE_1_12 } from '../kyverno/index.js';
 import type { SuiteValues } from './suite.js';
 import { valuesContext } from './values-context.js';
 
@@ -32,6 +33,39 @@ for (const c of cases) {
     if (c.want.rules) assert.deepEqual(ctx.values?.rules, c.want.rules);
   });
 }
+
+// Per-rule values under the 1.12 profile (autogenRuleValues): the CLI store's GetPolicyRule answers a rule
+// name with the first entry of the values file, in file order, named the rule, or whose `autogen-` or
+// `autogen-cronjob-` name it is; that entry's values and foreachValues both (none when it has none).
+type RuleEntries = NonNullable<SuiteValues['ruleEntries']>;
+const autogenCases: { name: string; entries: RuleEntries; rule: string; want: { values?: object; foreach?: object } }[] = [
+  { name: 'the rule itself', entries: { p: [{ name: 'r', values: { x: 1 } }] }, rule: 'r', want: { values: { x: 1 } } },
+  { name: 'the autogen rule of a Deployment', entries: { p: [{ name: 'r', values: { x: 1 } }] }, rule: 'autogen-r', want: { values: { x: 1 } } },
+  { name: 'the autogen rule of a CronJob', entries: { p: [{ name: 'r', values: { x: 1 } }] }, rule: 'autogen-cronjob-r', want: { values: { x: 1 } } },
+  { name: 'foreach values too', entries: { p: [{ name: 'r', foreachValues: { e: [1, 2] } }] }, rule: 'autogen-r', want: { foreach: { e: [1, 2] } } },
+  { name: 'an earlier entry for the source rule wins over a later one named autogen-<rule>', entries: { p: [{ name: 'r', values: { x: 1 } }, { name: 'autogen-r', values: { x: 2 } }] }, rule: 'autogen-r', want: { values: { x: 1 } } },
+  { name: 'an earlier entry named autogen-<rule> wins over a later one for the source rule', entries: { p: [{ name: 'autogen-r', values: { x: 2 } }, { name: 'r', values: { x: 1 } }] }, rule: 'autogen-r', want: { values: { x: 2 } } },
+  { name: 'the first entry answers even without values: a later one does not fill in', entries: { p: [{ name: 'autogen-r', foreachValues: { e: [1] } }, { name: 'r', values: { x: 1 } }] }, rule: 'autogen-r', want: { foreach: { e: [1] } } },
+  { name: 'of two entries with the same name the first wins', entries: { p: [{ name: 'r', values: { x: 1 } }, { name: 'r', values: { x: 2 } }] }, rule: 'r', want: { values: { x: 1 } } },
+  { name: 'autogen-cronjob-<rule> is also the autogen rule of an entry named cronjob-<rule>', entries: { p: [{ name: 'cronjob-r', values: { x: 3 } }, { name: 'r', values: { x: 1 } }] }, rule: 'autogen-cronjob-r', want: { values: { x: 3 } } },
+  { name: 'another policy’s entries are not read', entries: { other: [{ name: 'r', values: { x: 1 } }] }, rule: 'autogen-r', want: {} },
+];
+for (const c of autogenCases) {
+  test(`autogenRuleValues (1.12): ${c.name}`, () => {
+    const values: SuiteValues = { ...empty, ruleEntries: c.entries };
+    const ctx = valuesContext('p', pod, values, PROFILE_1_12);
+    assert.deepEqual(ctx.values?.rules?.[c.rule], c.want.values);
+    assert.deepEqual(ctx.values?.foreach?.[c.rule], c.want.foreach);
+  });
+}
+
+test('autogenRuleValues: 1.10 reads the values of the exact rule name only', () => {
+  const values: SuiteValues = { ...empty, ruleValues: { p: { r: { x: 1 } } }, ruleEntries: { p: [{ name: 'r', values: { x: 1 } }] } };
+  const ctx = valuesContext('p', pod, values, PROFILE_1_10);
+  assert.deepEqual(ctx.values?.rules?.r, { x: 1 });
+  assert.equal(ctx.values?.rules?.['autogen-r'], undefined);
+  assert.equal(ctx.values?.rules?.['autogen-cronjob-r'], undefined);
+});
 
 // ApplyPolicyOnResource (1.10.7): a resource whose GVK is a mapping's subresource is matched as the parent's kind.
 const mappings: SuiteValues['subresources'] = [

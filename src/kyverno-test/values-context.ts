@@ -6,11 +6,14 @@
 // matched as the parent resource's kind with that subresource).
 import { type KubeObject, splitApiVersion } from '../kube/index.js';
 import { type EngineProfile, type EvaluationContext, valueKeyPath } from '../kyverno/index.js';
-import type { JsonValue } from '../util/index.js';
-import type { SubresourceMapping, SuiteValues } from './suite.js';
+import { type JsonValue, setOwn } from '../util/index.js';
+import type { RuleValuesEntry, SubresourceMapping, SuiteValues } from './suite.js';
 
-/** The context of a policy on a resource from its values; `namespaceLabels` is set only when the values name the namespace. */
-export function valuesContext(policy: string, resource: KubeObject, values: SuiteValues | undefined): EvaluationContext {
+/**
+ * The context of a policy on a resource from its values; `namespaceLabels` is set only when the values name
+ * the namespace. The profile decides which rules the per-rule values reach (autogenRuleValues).
+ */
+export function valuesContext(policy: string, resource: KubeObject, values: SuiteValues | undefined, profile?: EngineProfile): EvaluationContext {
   const global: Record<string, JsonValue> = { ...(values?.globalValues ?? {}), ...(values?.resourceValues[policy]?.[resource.metadata?.name ?? ''] ?? {}) };
   // `request.operation: ""` is no operation: the request is the CLI's CREATE (as when the key is absent).
   if (global['request.operation'] === '' || global['request.operation'] === null) delete global['request.operation'];
@@ -18,6 +21,8 @@ export function valuesContext(policy: string, resource: KubeObject, values: Suit
     clock: () => new Date(),
     values: { global, rules: values?.ruleValues[policy] ?? {}, foreach: values?.foreachValues[policy] ?? {} },
   };
+  const entries = values?.ruleEntries && Object.hasOwn(values.ruleEntries, policy) ? values.ruleEntries[policy] : undefined;
+  if (profile?.autogenRuleValues && entries) Object.assign(ctx.values!, ruleValuesWithAutogen(entries));
   const labels = values?.namespaceLabels[resource.metadata?.namespace ?? ''];
   if (labels) ctx.namespaceLabels = labels;
   if (global['request.operation'] === 'DELETE') ctx.operation = 'DELETE';
@@ -27,6 +32,26 @@ export function valuesContext(policy: string, resource: KubeObject, values: Suit
     ctx.subresource = sub.subresource;
   }
   return ctx;
+}
+
+/**
+ * The per-rule values as the 1.11+ CLI store hands them out (GetPolicyRule): a rule name is answered by the
+ * first entry, in file order, named the rule or whose `autogen-`/`autogen-cronjob-` rule it is, with that
+ * entry's values and foreach values (none when it has none, even if a later entry would answer too).
+ */
+function ruleValuesWithAutogen(entries: readonly RuleValuesEntry[]): { rules: Record<string, Record<string, JsonValue>>; foreach: Record<string, Record<string, JsonValue[]>> } {
+  const rules: Record<string, Record<string, JsonValue>> = {};
+  const foreach: Record<string, Record<string, JsonValue[]>> = {};
+  const answered = new Set<string>();
+  for (const e of entries) {
+    for (const name of [e.name, `autogen-${e.name}`, `autogen-cronjob-${e.name}`]) {
+      if (answered.has(name)) continue;
+      answered.add(name);
+      if (e.values) setOwn(rules, name, e.values);
+      if (e.foreachValues) setOwn(foreach, name, e.foreachValues);
+    }
+  }
+  return { rules, foreach };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { KubeObject } from '../../kube/index.js';
 import {
   compilePolicy,
   effectiveAction,
+  type EngineProfile,
   type EvaluationContext,
   evaluatePolicy,
   loadPolicyList,
@@ -192,9 +193,9 @@ interface ApplyOptions extends ContextOptions, ValidateOptions {
   kyvernoVersion?: string;
 }
 
-function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined, nsLabels: Record<string, Record<string, string>>, cluster: ClusterContext | undefined): EvaluationContext {
+function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined, nsLabels: Record<string, Record<string, string>>, cluster: ClusterContext | undefined, profile: EngineProfile): EvaluationContext {
   const ns = r.metadata?.namespace ?? '';
-  const ctx = valuesContext(p.name, r, values);
+  const ctx = valuesContext(p.name, r, values, profile);
   ctx.namespaceLabels = nsLabels[ns] ?? ctx.namespaceLabels ?? (ns ? ((cluster && Object.hasOwn(cluster.namespaces, ns) ? cluster.namespaces[ns] : undefined) ?? { 'kubernetes.io/metadata.name': ns }) : {});
   if (cluster?.configMaps) ctx.configMaps = cluster.configMaps;
   if (cluster && cluster.exceptions.length > 0) ctx.exceptions = cluster.exceptions;
@@ -236,7 +237,7 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
       // Like `kyverno apply`, each policy starts from the given resource (1.10) or the chain's output so far
       // (1.12), and validates its own mutated output.
       const start = profile.testChainsMutations ? current[ri]! : given;
-      const ectx = applyContext(policy, start, values, nsLabels, cluster);
+      const ectx = applyContext(policy, start, values, nsLabels, cluster, profile);
       ectx.profile = profile;
       const resource = profile.applyRequestObjectValues ? withRequestObjectValues(start, ectx.values?.global, profile) : start;
       const mutation = mutatePolicy(compiled, resource, ectx);

@@ -40,6 +40,13 @@ export interface EngineProfile {
    * (`other/allowed-label-changes` needs it).
    */
   readonly testUpdateFromValues: boolean;
+  /**
+   * `podgate test`/`apply`: the per-rule values (and foreach values) of a values file also reach the rules
+   * autogen makes of a rule, `autogen-<rule>` and `autogen-cronjob-<rule>` (kyverno PR #8337, 1.11.0: the CLI
+   * store's GetPolicyRule answers with the first entry, in file order, named the rule or whose generated
+   * rule it is). v1.10.7's GetPolicyRule compares the exact rule name, so the generated rules get none.
+   */
+  readonly autogenRuleValues: boolean;
   /** kyverno-test files may carry `exceptions:` (PolicyException files), 1.11+. */
   readonly testExceptions: boolean;
   /** PolicyException `apiVersion`s the CRD serves (1.12.5 dropped v2alpha1). */
@@ -104,6 +111,7 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   applyRequestObjectValues: false,
   testRowWithoutResponse: 'excluded',
   testUpdateFromValues: true,
+  autogenRuleValues: false,
   testExceptions: false,
   exceptionApiVersions: Object.freeze(['kyverno.io/v2alpha1']),
   policyAdmissionField: false,
@@ -125,6 +133,7 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   applyRequestObjectValues: true,
   testRowWithoutResponse: 'excluded',
   testUpdateFromValues: true,
+  autogenRuleValues: true,
   testExceptions: true,
   exceptionApiVersions: Object.freeze(['kyverno.io/v2beta1']),
   policyAdmissionField: true,
