@@ -200,6 +200,26 @@ test('test: values-file keys with quoted dotted segments are read as the 1.12 CL
   }
 });
 
+test('test --kyverno-version 1.12: an UPDATE row’s old object carries the request.oldObject values, so removing a required label is denied, not skipped as unchanged', async () => {
+  const suite = join(profiles, 'update-old-values');
+  for (const v of ['1.10', '1.12']) {
+    const out = await runCli(['test', suite, '--kyverno-version', v]);
+    assert.equal(out.code, 0, `${v}: ${out.stdout}${out.stderr}`);
+    assert.match(out.stdout, /Pod\/web +│ Pass/, v);
+  }
+  // Without the old object's label, 1.12 finds the same failure on both objects: skip.
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-kv-'));
+  try {
+    for (const f of ['kyverno-test.yaml', 'policy.yaml', 'resources.yaml']) writeFileSync(join(dir, f), readFileSync(join(suite, f)));
+    writeFileSync(join(dir, 'values.yaml'), 'globalValues:\n  request.operation: UPDATE\n');
+    const out = await runCli(['test', dir, '--kyverno-version', '1.12']);
+    assert.equal(out.code, 1, out.stdout);
+    assert.match(out.stdout, /Fail \(want fail, got skip\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 const requireTeam = `apiVersion: kyverno.io/v1
 kind: ClusterPolicy
 metadata: {name: require-team}

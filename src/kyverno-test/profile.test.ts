@@ -17,6 +17,9 @@ const cases: { name: string; suite: string; want: Record<EngineProfile['kyverno'
   { name: 'testChainsMutations: a validate policy sees the previous policy’s mutation', suite: 'chain', want: { '1.10': 'fail', '1.12': 'pass' } },
   // 1.10: request.object.* values are variables only; the pattern sees the resource as written.
   { name: 'applyRequestObjectValues: request.object values are written into the resource', suite: 'values', want: { '1.10': 'fail', '1.12': 'pass' } },
+  // An UPDATE removing the team label: 1.12 reads the old object back from request.oldObject (the values'
+  // team label in it), passes it, so the new object's failure stands; 1.10 answers from the new object.
+  { name: 'applyRequestOldObjectValues: request.oldObject values are written into the old object of an UPDATE', suite: 'update-old-values', want: { '1.10': 'fail', '1.12': 'fail' } },
 ];
 
 test('podgate test, autogenRuleValues: per-rule values reach the autogen-<rule> and autogen-cronjob-<rule> rules under 1.12 only (kyverno PR #8337)', () => {

@@ -350,10 +350,12 @@ function inDefaultNamespace(o: KubeObject): KubeObject {
 
 /**
  * The resource with the values file's `request.object.<path>` variables written into it (1.12 CLI), so that
- * patterns see them as well as variables. A copy: the loaded resource is never changed.
+ * patterns see them as well as variables; with `oldObject`, the `request.oldObject.<path>` ones, for the old
+ * object. A copy: the loaded resource is never changed.
  */
-export function withRequestObjectValues(resource: KubeObject, global: Readonly<Record<string, JsonValue>> | undefined, profile: EngineProfile): KubeObject {
-  const entries = Object.entries(global ?? {}).filter(([k]) => k.startsWith('request.object.') && k.length > 'request.object.'.length);
+export function withRequestObjectValues(resource: KubeObject, global: Readonly<Record<string, JsonValue>> | undefined, profile: EngineProfile, which: 'object' | 'oldObject' = 'object'): KubeObject {
+  const prefix = `request.${which}.`;
+  const entries = Object.entries(global ?? {}).filter(([k]) => k.startsWith(prefix) && k.length > prefix.length);
   if (entries.length === 0) return resource;
   const out = clone(resource) as unknown as JsonObject;
   for (const [k, v] of entries) {
@@ -390,10 +392,11 @@ function contextFor(
   // Suites in the 1.11+ format were written for a CLI that skips a mutate foreach that changes nothing.
   if (format === 'v1alpha1') ctx.skipUnchangedForeach = true;
   // Like the Kyverno CLI from 1.11 (processor: WithOldResource on UPDATE), an UPDATE compares the
-  // resource with itself: the suites carry no separate old object.
+  // resource with itself: the suites carry no separate old object. The 1.12 CLI then reads the old object
+  // back from the context's request.oldObject, so the values' request.oldObject.* are in it.
   if (profile.testUpdateFromValues && ctx.values?.global?.['request.operation'] === 'UPDATE') {
     ctx.operation = 'UPDATE';
-    ctx.oldObject = r;
+    ctx.oldObject = profile.applyRequestOldObjectValues ? withRequestObjectValues(r, ctx.values.global, profile, 'oldObject') : r;
   }
   if (requestInfo) ctx.requestInfo = requestInfo;
   return ctx;

@@ -29,6 +29,14 @@ export interface EngineProfile {
    */
   readonly applyRequestObjectValues: boolean;
   /**
+   * `podgate test`: on an UPDATE row (`request.operation: UPDATE` in the values file), the values'
+   * `request.oldObject.*` are written into the old object (a copy of the resource). The 1.11+ CLI
+   * (processor makePolicyContext) adds the values to the context and reads the old object back from
+   * `request.oldObject`; `request.object.*` values do not reach it. Otherwise the old object is the resource
+   * as given and `request.oldObject.*` values are only variables.
+   */
+  readonly applyRequestOldObjectValues: boolean;
+  /**
    * `podgate test`: an expected row whose rule has no response while other rules of the policy answered.
    * 1.10.7 compares it as `skip`; the 1.11+ CLI (printTestResult) counts it `excluded`, a pass. Both
    * podgate profiles use `excluded` (the kyverno/policies suites are kept green with the newer CLI).
@@ -109,6 +117,7 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   foreachNoPatch: 'pass',
   testChainsMutations: false,
   applyRequestObjectValues: false,
+  applyRequestOldObjectValues: false,
   testRowWithoutResponse: 'excluded',
   testUpdateFromValues: true,
   autogenRuleValues: false,
@@ -131,6 +140,7 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   foreachNoPatch: 'skip',
   testChainsMutations: true,
   applyRequestObjectValues: true,
+  applyRequestOldObjectValues: true,
   testRowWithoutResponse: 'excluded',
   testUpdateFromValues: true,
   autogenRuleValues: true,
