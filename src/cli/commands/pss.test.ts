@@ -49,6 +49,12 @@ spec:
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: d}\nspec: {ports: [{port: 80}]}\n';
 const notes: { name: string; stdin: string; stderr: RegExp; notStderr?: RegExp; code: number }[] = [
   { name: 'a pod template of a kind PSA does not check is named', stdin: ROLLOUT, stderr: /^note: not checked: Rollout\/d\/r \(<stdin>\): a pod template[^\n]*\n$/, code: 0 },
+  {
+    name: 'many unchecked templates are counted, not all named (a cluster dump of 500 Rollouts)',
+    stdin: Array.from({ length: 500 }, (_, i) => ROLLOUT.replace('name: r', `name: r${i}`)).join('---\n'),
+    stderr: /^note: not checked: 500 pod templates in kinds Pod Security Admission does not check \(Rollout\/d\/r0 \(<stdin>\), [^\n]*Rollout\/d\/r9 \(<stdin>\) and 490 more\)[^\n]*\n$/,
+    code: 0,
+  },
   { name: 'input without pods says nothing was checked', stdin: SERVICE, stderr: /^note: no Pod or pod template was found in the input: nothing was checked$/m, code: 0 },
   // Verifier probe: a core PodTemplate (PSA checks podtemplates) was passed over with the note that the
   // input held no pod template at all.

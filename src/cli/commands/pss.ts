@@ -49,7 +49,14 @@ function registerCheck(pss: Command, ctx: CliContext): void {
         rows.push({ file: lo.source.file, kind: lo.object.kind, namespace: m.namespace ?? null, name: m.name ?? m.generateName ?? null, allowed: r.allowed, message: r.message ?? null });
       }
       if (rows.some((r) => !r.allowed)) ctx.state.exitCode = EXIT.failures;
-      if (unchecked.length > 0) ctx.io.stderr(`note: not checked: ${unchecked.join(', ')}: a pod template in a kind Pod Security Admission does not check (it checks Pods and the built-in workload kinds); the pods it creates are checked when they are created\n`);
+      if (unchecked.length > 0 && unchecked.length <= NAMED_UNCHECKED) {
+        ctx.io.stderr(`note: not checked: ${unchecked.join(', ')}: a pod template in a kind Pod Security Admission does not check (it checks Pods and the built-in workload kinds); the pods it creates are checked when they are created\n`);
+      } else if (unchecked.length > NAMED_UNCHECKED) {
+        // A cluster dump can hold thousands (Argo Rollouts, operators' own kinds): one readable line, counted.
+        ctx.io.stderr(
+          `note: not checked: ${unchecked.length} pod templates in kinds Pod Security Admission does not check (${unchecked.slice(0, NAMED_UNCHECKED).join(', ')} and ${unchecked.length - NAMED_UNCHECKED} more): it checks Pods and the built-in workload kinds; the pods they create are checked when they are created\n`,
+        );
+      }
       if (rows.length === 0 && unchecked.length === 0) ctx.io.stderr('note: no Pod or pod template was found in the input: nothing was checked\n');
       if (format === 'json') return printJson(ctx.io, { results: rows });
       if (format === 'yaml') return printYaml(ctx.io, { results: rows });
@@ -179,6 +186,9 @@ function registerSuggest(pss: Command, ctx: CliContext): void {
 const PSS_KINDS = LIVE_KINDS.filter((k) => k.kind === 'Namespace' || k.kind === 'RoleBinding' || (k.apiVersion !== 'rbac.authorization.k8s.io/v1' && !k.apiVersion.startsWith('kyverno.io') && k.kind !== 'PodSecurityPolicy' && k.kind !== 'ServiceAccount'));
 
 /** Registers the pss commands. */
+/** Unchecked pod templates named one by one in the note; more are counted. */
+const NAMED_UNCHECKED = 10;
+
 export function registerPss(program: Command, ctx: CliContext): void {
   const pss = program.command('pss').description('Pod Security Standards checks and PSA namespace labels');
   registerCheck(pss, ctx);
