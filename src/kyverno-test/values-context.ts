@@ -6,7 +6,7 @@
 // matched as the parent resource's kind with that subresource).
 import { type KubeObject, splitApiVersion } from '../kube/index.js';
 import { type EngineProfile, type EvaluationContext, valueKeyPath } from '../kyverno/index.js';
-import { type JsonValue, setOwn } from '../util/index.js';
+import { getOwn, type JsonValue, setOwn } from '../util/index.js';
 import type { RuleValuesEntry, SubresourceMapping, SuiteValues } from './suite.js';
 
 /**
@@ -14,16 +14,19 @@ import type { RuleValuesEntry, SubresourceMapping, SuiteValues } from './suite.j
  * the namespace. The profile decides which rules the per-rule values reach (autogenRuleValues).
  */
 export function valuesContext(policy: string, resource: KubeObject, values: SuiteValues | undefined, profile?: EngineProfile): EvaluationContext {
-  const global: Record<string, JsonValue> = { ...(values?.globalValues ?? {}), ...(values?.resourceValues[policy]?.[resource.metadata?.name ?? ''] ?? {}) };
+  // Every name is looked up as an own key: a policy, resource or namespace named `constructor` or
+  // `toString` has what the values file gives it, never a member every object inherits.
+  const byResource = values ? getOwn(values.resourceValues, policy) : undefined;
+  const global: Record<string, JsonValue> = { ...(values?.globalValues ?? {}), ...((byResource && getOwn(byResource, resource.metadata?.name ?? '')) ?? {}) };
   // `request.operation: ""` is no operation: the request is the CLI's CREATE (as when the key is absent).
   if (global['request.operation'] === '' || global['request.operation'] === null) delete global['request.operation'];
   const ctx: EvaluationContext = {
     clock: () => new Date(),
-    values: { global, rules: values?.ruleValues[policy] ?? {}, foreach: values?.foreachValues[policy] ?? {} },
+    values: { global, rules: (values && getOwn(values.ruleValues, policy)) ?? {}, foreach: (values && getOwn(values.foreachValues, policy)) ?? {} },
   };
   const entries = values?.ruleEntries && Object.hasOwn(values.ruleEntries, policy) ? values.ruleEntries[policy] : undefined;
   if (profile?.autogenRuleValues && entries) Object.assign(ctx.values!, ruleValuesWithAutogen(entries));
-  const labels = values?.namespaceLabels[resource.metadata?.namespace ?? ''];
+  const labels = values ? getOwn(values.namespaceLabels, resource.metadata?.namespace ?? '') : undefined;
   if (labels) ctx.namespaceLabels = labels;
   if (global['request.operation'] === 'DELETE') ctx.operation = 'DELETE';
   const sub = subresourceOf(resource, values?.subresources ?? []);

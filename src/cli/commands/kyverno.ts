@@ -20,7 +20,7 @@ import {
 import { buildPolicyReports, findSuites, parseValues, type ReportInput, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, valueKeyErrors, valuesContext, withRequestObjectValues } from '../../kyverno-test/index.js';
 import type { ClusterContext } from '../../kyverno/config/index.js';
 import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
-import { isObject } from '../../util/index.js';
+import { getOwn, isObject, setOwn } from '../../util/index.js';
 import { type ContextOptions, contextOptions, readClusterContext } from '../cluster-context-input.js';
 import { EXIT, UsageError } from '../io.js';
 import { junitXml } from '../formats/junit.js';
@@ -166,7 +166,7 @@ function readNamespaceLabels(ctx: CliContext, path: string): Record<string, Reco
   if (isObject(doc) && doc.kind === undefined) {
     for (const [ns, labels] of Object.entries(doc)) {
       if (!isObject(labels)) throw new UsageError(`--namespace-labels ${path}: ${ns}: expected a mapping of labels`);
-      out[ns] = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)]));
+      setOwn(out, ns, Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])));
     }
     return out;
   }
@@ -176,7 +176,7 @@ function readNamespaceLabels(ctx: CliContext, path: string): Record<string, Reco
     for (const it of items) {
       if (isObject(it) && it.kind === 'Namespace' && isObject(it.metadata) && typeof it.metadata.name === 'string') {
         const labels = isObject(it.metadata.labels) ? it.metadata.labels : {};
-        out[it.metadata.name] = { 'kubernetes.io/metadata.name': it.metadata.name, ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])) };
+        setOwn(out, it.metadata.name, { 'kubernetes.io/metadata.name': it.metadata.name, ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])) });
       }
     }
   }
@@ -196,7 +196,7 @@ interface ApplyOptions extends ContextOptions, ValidateOptions {
 function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined, nsLabels: Record<string, Record<string, string>>, cluster: ClusterContext | undefined, profile: EngineProfile): EvaluationContext {
   const ns = r.metadata?.namespace ?? '';
   const ctx = valuesContext(p.name, r, values, profile);
-  ctx.namespaceLabels = nsLabels[ns] ?? ctx.namespaceLabels ?? (ns ? ((cluster && Object.hasOwn(cluster.namespaces, ns) ? cluster.namespaces[ns] : undefined) ?? { 'kubernetes.io/metadata.name': ns }) : {});
+  ctx.namespaceLabels = getOwn(nsLabels, ns) ?? ctx.namespaceLabels ?? (ns ? ((cluster && Object.hasOwn(cluster.namespaces, ns) ? cluster.namespaces[ns] : undefined) ?? { 'kubernetes.io/metadata.name': ns }) : {});
   if (cluster?.configMaps) ctx.configMaps = cluster.configMaps;
   if (cluster && cluster.exceptions.length > 0) ctx.exceptions = cluster.exceptions;
   return ctx;

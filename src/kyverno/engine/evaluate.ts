@@ -3,7 +3,7 @@
 // Mirrors kyverno@v1.10.7:pkg/engine/validation.go (validate), engine.go (invokeRuleHandler, matches) and
 // pkg/utils/engine/response.go (GetValidateFailureAction / overrides).
 import type { KubeObject } from '../../kube/index.js';
-import { type JsonObject, RecentMap, wildcardMatch } from '../../util/index.js';
+import { getOwn, type JsonObject, RecentMap, wildcardMatch } from '../../util/index.js';
 import { computeRules } from '../autogen/index.js';
 import { setJmespathClock } from '../jmespath/index.js';
 import { checkSelector, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
@@ -227,8 +227,8 @@ function evaluateRule(
   old: OldObjectCheck | undefined,
 ): HandlerResponse {
   const { rule } = plan;
-  const ruleValues = ctx.values?.rules?.[rule.name];
-  const foreachValues = ctx.values?.foreach?.[rule.name];
+  const ruleValues = ctx.values?.rules && getOwn(ctx.values.rules, rule.name);
+  const foreachValues = ctx.values?.foreach && getOwn(ctx.values.foreach, rule.name);
   let data = base;
   // Without context entries, values or preconditions the loader would hand the base context back
   // unchanged; shared preconditions give prepareRule's answers without it.

@@ -2,6 +2,7 @@
 // match against the current resource, context with request.object updated, then the rule. Mirrors
 // kyverno@v1.10.7:pkg/engine/mutation.go (mutate: matchedResource threading, ApplyOne).
 import type { KubeObject } from '../../kube/index.js';
+import { getOwn } from '../../util/index.js';
 import {
   buildBaseContext,
   buildMatchBase,
@@ -53,8 +54,8 @@ export function mutatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource
     }
     // Each rule sees the output of the previous one as request.object.
     const data = buildBaseContext(current, ctx);
-    const ruleValues = ctx.values?.rules?.[rule.name];
-    const foreachValues = ctx.values?.foreach?.[rule.name];
+    const ruleValues = ctx.values?.rules && getOwn(ctx.values.rules, rule.name);
+    const foreachValues = ctx.values?.foreach && getOwn(ctx.values.foreach, rule.name);
     // applyMutateRule treats absent and undefined options alike.
     const r = applyMutateRule(rule, current, data, ruleValues === undefined && foreachValues === undefined ? options : Object.assign({}, options, { ruleValues, foreachValues }));
     results.push({ policy: policy.name, rule: rule.name, ruleType: 'mutate', status: r.status, message: r.message });
