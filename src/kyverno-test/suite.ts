@@ -19,7 +19,10 @@ export interface ExpectedResult {
 /** A values file's content (kind Values, or the untyped variables file). */
 export interface SuiteValues {
   globalValues: Record<string, JsonValue>;
-  /** policy name → rule name → values. */
+  /**
+   * policy name → rule name → values, as v1.10.7 keeps them: the rules of the policy's last entry that has a
+   * `rules` list, the last rule entry of a name whole (an entry without values leaves the rule none).
+   */
   ruleValues: Record<string, Record<string, Record<string, JsonValue>>>;
   /** policy name → rule name → foreach values. */
   foreachValues: Record<string, Record<string, Record<string, JsonValue[]>>>;
@@ -28,8 +31,16 @@ export interface SuiteValues {
    * lookups that depend on the order (the 1.12 CLI's GetPolicyRule: the first entry that answers the rule).
    */
   ruleEntries?: Record<string, RuleValuesEntry[]>;
-  /** policy name → resource name → values. */
+  /**
+   * policy name → resource name → values, as v1.10.7 keeps them: the resources of the policy's last entry,
+   * the last resource entry of a name whole.
+   */
   resourceValues: Record<string, Record<string, Record<string, JsonValue>>>;
+  /**
+   * policy name → its `resources` entries in file order (those of every `policies` entry of that name), for
+   * the 1.11+ CLI's merge of every entry of a resource (ComputeVariables; profile resourceValuesMerge).
+   */
+  resourceEntries?: Record<string, { name: string; values: Record<string, JsonValue> }[]>;
   /** namespace name → labels. */
   namespaceLabels: Record<string, Record<string, string>>;
   /** `subresources:` mappings: a resource of the subresource's kind is matched as the parent's kind + subresource. */
@@ -96,36 +107,51 @@ function valueMap(v: unknown): Record<string, JsonValue> {
 /** Parses the values/variables document. */
 export function parseValues(doc: unknown): SuiteValues {
   const ruleEntries: Record<string, RuleValuesEntry[]> = {};
-  const out: SuiteValues = { globalValues: {}, ruleValues: {}, foreachValues: {}, ruleEntries, resourceValues: {}, namespaceLabels: {}, subresources: [] };
+  const resourceEntries: NonNullable<SuiteValues['resourceEntries']> = {};
+  const out: SuiteValues = { globalValues: {}, ruleValues: {}, foreachValues: {}, ruleEntries, resourceValues: {}, resourceEntries, namespaceLabels: {}, subresources: [] };
   if (!isObject(doc)) return out;
   out.globalValues = valueMap(doc.globalValues);
+  // A policy, rule or resource may be named twice. Every entry is kept in file order (the 1.11+ CLI reads
+  // the list); the maps keep what v1.10.7's GetVariable keeps: its maps keyed by name, the last entry winning.
   for (const p of Array.isArray(doc.policies) ? doc.policies : []) {
     if (!isObject(p) || typeof p.name !== 'string') continue;
-    const rules: Record<string, Record<string, JsonValue>> = {};
-    const foreach: Record<string, Record<string, JsonValue[]>> = {};
     const entries = Object.hasOwn(ruleEntries, p.name) ? ruleEntries[p.name]! : [];
     setOwn(ruleEntries, p.name, entries);
-    for (const r of Array.isArray(p.rules) ? p.rules : []) {
-      if (!isObject(r) || typeof r.name !== 'string') continue;
-      const entry: RuleValuesEntry = { name: r.name };
-      if (isObject(r.values)) {
-        entry.values = { ...r.values };
-        setOwn(rules, r.name, entry.values);
+    // v1.10.7 stores an entry's rule map only when the entry has a rules list: an entry without one keeps
+    // the rule values of an earlier entry of the policy.
+    if (Array.isArray(p.rules)) {
+      const rules: Record<string, Record<string, JsonValue>> = {};
+      const foreach: Record<string, Record<string, JsonValue[]>> = {};
+      for (const r of p.rules) {
+        if (!isObject(r) || typeof r.name !== 'string') continue;
+        const entry: RuleValuesEntry = { name: r.name };
+        // A later entry of a rule replaces an earlier one whole, values and foreach values.
+        delete rules[r.name];
+        delete foreach[r.name];
+        if (isObject(r.values)) {
+          entry.values = { ...r.values };
+          setOwn(rules, r.name, entry.values);
+        }
+        if (isObject(r.foreachValues)) {
+          const fv: Record<string, JsonValue[]> = {};
+          for (const [k, v] of Object.entries(r.foreachValues)) setOwn(fv, k, Array.isArray(v) ? v : [v]);
+          entry.foreachValues = fv;
+          setOwn(foreach, r.name, fv);
+        }
+        entries.push(entry);
       }
-      if (isObject(r.foreachValues)) {
-        const fv: Record<string, JsonValue[]> = {};
-        for (const [k, v] of Object.entries(r.foreachValues)) setOwn(fv, k, Array.isArray(v) ? v : [v]);
-        entry.foreachValues = fv;
-        setOwn(foreach, r.name, fv);
-      }
-      entries.push(entry);
+      setOwn(out.ruleValues, p.name, rules);
+      setOwn(out.foreachValues, p.name, foreach);
     }
+    const inOrder = Object.hasOwn(resourceEntries, p.name) ? resourceEntries[p.name]! : [];
+    setOwn(resourceEntries, p.name, inOrder);
     const resources: Record<string, Record<string, JsonValue>> = {};
     for (const r of Array.isArray(p.resources) ? p.resources : []) {
-      if (isObject(r) && typeof r.name === 'string') setOwn(resources, r.name, valueMap(r.values));
+      if (!isObject(r) || typeof r.name !== 'string') continue;
+      const values = valueMap(r.values);
+      setOwn(resources, r.name, values);
+      inOrder.push({ name: r.name, values });
     }
-    setOwn(out.ruleValues, p.name, rules);
-    setOwn(out.foreachValues, p.name, foreach);
     setOwn(out.resourceValues, p.name, resources);
   }
   for (const n of Array.isArray(doc.namespaceSelector) ? doc.namespaceSelector : []) {

@@ -16,8 +16,7 @@ import type { RuleValuesEntry, SubresourceMapping, SuiteValues } from './suite.j
 export function valuesContext(policy: string, resource: KubeObject, values: SuiteValues | undefined, profile?: EngineProfile): EvaluationContext {
   // Every name is looked up as an own key: a policy, resource or namespace named `constructor` or
   // `toString` has what the values file gives it, never a member every object inherits.
-  const byResource = values ? getOwn(values.resourceValues, policy) : undefined;
-  const global: Record<string, JsonValue> = { ...(values?.globalValues ?? {}), ...((byResource && getOwn(byResource, resource.metadata?.name ?? '')) ?? {}) };
+  const global: Record<string, JsonValue> = { ...(values?.globalValues ?? {}), ...resourceValuesOf(values, policy, resource.metadata?.name ?? '', profile) };
   // `request.operation: ""` is no operation: the request is the CLI's CREATE (as when the key is absent).
   if (global['request.operation'] === '' || global['request.operation'] === null) delete global['request.operation'];
   const ctx: EvaluationContext = {
@@ -35,6 +34,23 @@ export function valuesContext(policy: string, resource: KubeObject, values: Suit
     ctx.subresource = sub.subresource;
   }
   return ctx;
+}
+
+/**
+ * The values a values file gives one resource for one policy: under resourceValuesMerge (1.11+ CLI,
+ * ComputeVariables) those of every entry of that policy and resource name merged in file order, a later
+ * key winning; otherwise (v1.10.7) the last entry of the resource in the policy's last entry, whole.
+ */
+function resourceValuesOf(values: SuiteValues | undefined, policy: string, name: string, profile: EngineProfile | undefined): Record<string, JsonValue> {
+  if (!values) return {};
+  const entries = values.resourceEntries && getOwn(values.resourceEntries, policy);
+  if (profile?.resourceValuesMerge && entries) {
+    const out: Record<string, JsonValue> = {};
+    for (const e of entries) if (e.name === name) for (const [k, v] of Object.entries(e.values)) setOwn(out, k, v);
+    return out;
+  }
+  const byResource = getOwn(values.resourceValues, policy);
+  return (byResource && getOwn(byResource, name)) ?? {};
 }
 
 /**
@@ -86,14 +102,31 @@ export function valueKeyErrors(values: SuiteValues, profile: EngineProfile): str
     }
   };
   check('globalValues', Object.keys(values.globalValues));
-  for (const [policy, byResource] of Object.entries(values.resourceValues)) {
-    for (const [resource, v] of Object.entries(byResource)) check(`policies[${policy}].resources[${resource}].values`, Object.keys(v));
+  // Every entry, in file order, when the values file was read with them (a name given twice: the 1.11+ CLI
+  // may read an entry the by-name maps dropped).
+  if (values.resourceEntries) {
+    for (const [policy, entries] of Object.entries(values.resourceEntries)) {
+      for (const e of entries) check(`policies[${policy}].resources[${e.name}].values`, Object.keys(e.values));
+    }
+  } else {
+    for (const [policy, byResource] of Object.entries(values.resourceValues)) {
+      for (const [resource, v] of Object.entries(byResource)) check(`policies[${policy}].resources[${resource}].values`, Object.keys(v));
+    }
   }
-  for (const [policy, byRule] of Object.entries(values.ruleValues)) {
-    for (const [rule, v] of Object.entries(byRule)) check(`policies[${policy}].rules[${rule}].values`, Object.keys(v));
-  }
-  for (const [policy, byRule] of Object.entries(values.foreachValues)) {
-    for (const [rule, v] of Object.entries(byRule)) check(`policies[${policy}].rules[${rule}].foreachValues`, Object.keys(v));
+  if (values.ruleEntries) {
+    for (const [policy, entries] of Object.entries(values.ruleEntries)) {
+      for (const e of entries) {
+        if (e.values) check(`policies[${policy}].rules[${e.name}].values`, Object.keys(e.values));
+        if (e.foreachValues) check(`policies[${policy}].rules[${e.name}].foreachValues`, Object.keys(e.foreachValues));
+      }
+    }
+  } else {
+    for (const [policy, byRule] of Object.entries(values.ruleValues)) {
+      for (const [rule, v] of Object.entries(byRule)) check(`policies[${policy}].rules[${rule}].values`, Object.keys(v));
+    }
+    for (const [policy, byRule] of Object.entries(values.foreachValues)) {
+      for (const [rule, v] of Object.entries(byRule)) check(`policies[${policy}].rules[${rule}].foreachValues`, Object.keys(v));
+    }
   }
   return out;
 }

@@ -55,6 +55,13 @@ export interface EngineProfile {
    * rule it is). v1.10.7's GetPolicyRule compares the exact rule name, so the generated rules get none.
    */
   readonly autogenRuleValues: boolean;
+  /**
+   * `podgate test`/`apply`: a resource named in several `resources` entries of a values file's policy (or
+   * of several entries of the policy) gets the values of all of them merged in file order, a later key
+   * winning (1.11+ CLI, variables ComputeVariables). v1.10.7's GetVariable keeps maps keyed by name: the
+   * resources of the policy's last entry, the last resource entry of a name whole.
+   */
+  readonly resourceValuesMerge: boolean;
   /** kyverno-test files may carry `exceptions:` (PolicyException files), 1.11+. */
   readonly testExceptions: boolean;
   /** PolicyException `apiVersion`s the CRD serves (1.12.5 dropped v2alpha1). */
@@ -121,6 +128,7 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   testRowWithoutResponse: 'excluded',
   testUpdateFromValues: true,
   autogenRuleValues: false,
+  resourceValuesMerge: false,
   testExceptions: false,
   exceptionApiVersions: Object.freeze(['kyverno.io/v2alpha1']),
   policyAdmissionField: false,
@@ -144,6 +152,7 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   testRowWithoutResponse: 'excluded',
   testUpdateFromValues: true,
   autogenRuleValues: true,
+  resourceValuesMerge: true,
   testExceptions: true,
   exceptionApiVersions: Object.freeze(['kyverno.io/v2beta1']),
   policyAdmissionField: true,
