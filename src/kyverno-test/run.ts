@@ -193,7 +193,7 @@ export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROF
   const outcomeOf = (p: CompiledPolicy, r: KubeObject): Outcome => {
     const ctx = contextFor(p, r, values, requestInfo, suite.format, profile);
     if (exceptions.length > 0) ctx.exceptions = exceptions;
-    const subject = profile.applyRequestObjectValues ? withRequestObjectValues(r, ctx.values?.global, profile) : r;
+    const subject = requestSubject(r, ctx, profile);
     const mutation = mutatePolicy(p, subject, ctx);
     return { mutation, validation: evaluatePolicy(p, mutation.patched, ctx) };
   };
@@ -377,6 +377,18 @@ export function withRequestObjectValues(resource: KubeObject, global: Readonly<R
     setOwn(node, keys[keys.length - 1]!, clone(v));
   }
   return out as unknown as KubeObject;
+}
+
+/**
+ * The resource a policy is evaluated on, with the values file's request objects as the 1.12 CLI reads them
+ * back from the context (processor makePolicyContext): on DELETE the resource is the old object and takes
+ * the `request.oldObject.*` values (applyRequestOldObjectValues), not the `request.object.*` ones; otherwise
+ * it takes the `request.object.*` values (applyRequestObjectValues). Needs the context's operation set.
+ */
+export function requestSubject(resource: KubeObject, ctx: EvaluationContext, profile: EngineProfile): KubeObject {
+  const global = ctx.values?.global;
+  if (ctx.operation === 'DELETE') return profile.applyRequestOldObjectValues ? withRequestObjectValues(resource, global, profile, 'oldObject') : resource;
+  return profile.applyRequestObjectValues ? withRequestObjectValues(resource, global, profile) : resource;
 }
 
 function contextFor(

@@ -17,7 +17,7 @@ import {
   type Policy,
   type PolicyResult,
 } from '../../kyverno/index.js';
-import { buildPolicyReports, findSuites, parseValues, type ReportInput, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, valueKeyErrors, valuesContext, withRequestObjectValues } from '../../kyverno-test/index.js';
+import { buildPolicyReports, findSuites, parseValues, type ReportInput, requestSubject, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, valueKeyErrors, valuesContext } from '../../kyverno-test/index.js';
 import type { ClusterContext } from '../../kyverno/config/index.js';
 import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
 import { getOwn, isObject, setOwn } from '../../util/index.js';
@@ -239,7 +239,7 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
       const start = profile.testChainsMutations ? current[ri]! : given;
       const ectx = applyContext(policy, start, values, nsLabels, cluster, profile);
       ectx.profile = profile;
-      const resource = profile.applyRequestObjectValues ? withRequestObjectValues(start, ectx.values?.global, profile) : start;
+      const resource = requestSubject(start, ectx, profile);
       const mutation = mutatePolicy(compiled, resource, ectx);
       current[ri] = mutation.patched;
       const validation = evaluatePolicy(compiled, mutation.patched, ectx);

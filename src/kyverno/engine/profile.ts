@@ -30,7 +30,8 @@ export interface EngineProfile {
   readonly applyRequestObjectValues: boolean;
   /**
    * `podgate test`: on an UPDATE row (`request.operation: UPDATE` in the values file), the values'
-   * `request.oldObject.*` are written into the old object (a copy of the resource). The 1.11+ CLI
+   * `request.oldObject.*` are written into the old object (a copy of the resource); on a DELETE (`test` and
+   * `apply --values`) into the deleted resource, which then takes no `request.object.*` values. The 1.11+ CLI
    * (processor makePolicyContext) adds the values to the context and reads the old object back from
    * `request.oldObject`; `request.object.*` values do not reach it. Otherwise the old object is the resource
    * as given and `request.oldObject.*` values are only variables.
