@@ -274,3 +274,28 @@ test('test and apply: per-rule values of a values file reach the autogen rules (
   assert.deepEqual(await apply('1.10'), { Pod: 'pass', Deployment: 'error', CronJob: 'error' });
   assert.deepEqual(await apply('1.12'), { Pod: 'pass', Deployment: 'pass', CronJob: 'fail' });
 });
+
+test('apply --values: request.operation UPDATE is an UPDATE of the resource by itself under 1.12 (the processor test shares), a plain CREATE under 1.10', async () => {
+  const statuses = async (suite: string, values: string, version: string) => {
+    const out = await runCli(['-o', 'json', 'apply', join(suite, 'policy.yaml'), '-r', join(suite, 'resources.yaml'), '--values', values, '--kyverno-version', version]);
+    return (JSON.parse(out.stdout) as { results: { rules: { status: string; message: string }[] }[] }).results.flatMap((r) => r.rules.map((x) => x.status));
+  };
+  // The rule reads request.oldObject: absent on a CREATE (an error), the resource itself on an UPDATE.
+  const update = join(profiles, 'update');
+  assert.deepEqual(await statuses(update, join(update, 'values.yaml'), '1.10'), ['error']);
+  assert.deepEqual(await statuses(update, join(update, 'values.yaml'), '1.12'), ['fail']);
+  // A required label missing from the resource: 1.12 finds the same failure on the old object (skip) unless
+  // the values give the old object the label (request.oldObject.*, read back as the old object): fail.
+  const oldValues = join(profiles, 'update-old-values');
+  const dir = mkdtempSync(join(tmpdir(), 'podgate-kv-'));
+  try {
+    const plain = join(dir, 'values.yaml');
+    writeFileSync(plain, 'globalValues:\n  request.operation: UPDATE\n');
+    assert.deepEqual(await statuses(oldValues, plain, '1.10'), ['fail']);
+    assert.deepEqual(await statuses(oldValues, plain, '1.12'), ['skip']);
+    assert.deepEqual(await statuses(oldValues, join(oldValues, 'values.yaml'), '1.10'), ['fail']);
+    assert.deepEqual(await statuses(oldValues, join(oldValues, 'values.yaml'), '1.12'), ['fail']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

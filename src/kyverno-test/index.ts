@@ -1,6 +1,6 @@
 // Public surface of kyverno-test/: finding, parsing and running kyverno-test.yaml suites.
 export type { SuiteRun, TestRow } from './run.js';
-export { findSuites, requestSubject, runSuiteFile, withRequestObjectValues } from './run.js';
+export { findSuites, requestSubject, runSuiteFile, updateFromValues, withRequestObjectValues } from './run.js';
 export type { ExpectedResult, SuiteSpec, SuiteValues } from './suite.js';
 export { parseSuite, parseValues } from './suite.js';
 export type { ReportInput } from './policy-report.js';

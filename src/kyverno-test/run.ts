@@ -403,13 +403,19 @@ function contextFor(
   ctx.profile = profile;
   // Suites in the 1.11+ format were written for a CLI that skips a mutate foreach that changes nothing.
   if (format === 'v1alpha1') ctx.skipUnchangedForeach = true;
-  // Like the Kyverno CLI from 1.11 (processor: WithOldResource on UPDATE), an UPDATE compares the
-  // resource with itself: the suites carry no separate old object. The 1.12 CLI then reads the old object
-  // back from the context's request.oldObject, so the values' request.oldObject.* are in it.
-  if (profile.testUpdateFromValues && ctx.values?.global?.['request.operation'] === 'UPDATE') {
-    ctx.operation = 'UPDATE';
-    ctx.oldObject = profile.applyRequestOldObjectValues ? withRequestObjectValues(r, ctx.values.global, profile, 'oldObject') : r;
-  }
+  if (profile.testUpdateFromValues) updateFromValues(ctx, r, profile);
   if (requestInfo) ctx.requestInfo = requestInfo;
   return ctx;
+}
+
+/**
+ * `request.operation: UPDATE` in the values: like the Kyverno CLI from 1.11 (processor makePolicyContext:
+ * WithOldResource on UPDATE), an UPDATE of the resource by itself, as no separate old object is given. The
+ * 1.12 CLI then reads the old object back from the context's request.oldObject, so the values'
+ * request.oldObject.* are in it (applyRequestOldObjectValues). Shared by `podgate test` and `apply`.
+ */
+export function updateFromValues(ctx: EvaluationContext, resource: KubeObject, profile: EngineProfile): void {
+  if (ctx.values?.global?.['request.operation'] !== 'UPDATE') return;
+  ctx.operation = 'UPDATE';
+  ctx.oldObject = profile.applyRequestOldObjectValues ? withRequestObjectValues(resource, ctx.values.global, profile, 'oldObject') : resource;
 }

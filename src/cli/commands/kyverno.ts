@@ -17,7 +17,7 @@ import {
   type Policy,
   type PolicyResult,
 } from '../../kyverno/index.js';
-import { buildPolicyReports, findSuites, parseValues, type ReportInput, requestSubject, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, valueKeyErrors, valuesContext } from '../../kyverno-test/index.js';
+import { buildPolicyReports, findSuites, parseValues, type ReportInput, requestSubject, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, updateFromValues, valueKeyErrors, valuesContext } from '../../kyverno-test/index.js';
 import type { ClusterContext } from '../../kyverno/config/index.js';
 import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
 import { getOwn, isObject, setOwn } from '../../util/index.js';
@@ -196,6 +196,8 @@ interface ApplyOptions extends ContextOptions, ValidateOptions {
 function applyContext(p: Policy, r: KubeObject, values: SuiteValues | undefined, nsLabels: Record<string, Record<string, string>>, cluster: ClusterContext | undefined, profile: EngineProfile): EvaluationContext {
   const ns = r.metadata?.namespace ?? '';
   const ctx = valuesContext(p.name, r, values, profile);
+  // 1.12: `request.operation: UPDATE` goes through the processor `kyverno test` shares; v1.10.7 applies a CREATE.
+  if (profile.applyUpdateFromValues) updateFromValues(ctx, r, profile);
   ctx.namespaceLabels = getOwn(nsLabels, ns) ?? ctx.namespaceLabels ?? (ns ? ((cluster && Object.hasOwn(cluster.namespaces, ns) ? cluster.namespaces[ns] : undefined) ?? { 'kubernetes.io/metadata.name': ns }) : {});
   if (cluster?.configMaps) ctx.configMaps = cluster.configMaps;
   if (cluster && cluster.exceptions.length > 0) ctx.exceptions = cluster.exceptions;

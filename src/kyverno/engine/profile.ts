@@ -50,6 +50,13 @@ export interface EngineProfile {
    */
   readonly testUpdateFromValues: boolean;
   /**
+   * `podgate apply --values`: `request.operation: UPDATE` makes an UPDATE with the resource as its own old
+   * object, as in `podgate test` (the 1.11+ `kyverno apply` builds its policy context with the same
+   * processor makePolicyContext as `kyverno test`). v1.10.7's ApplyPolicyOnResource knows only DELETE, so
+   * `kyverno apply` 1.10 evaluates a plain CREATE (`request.operation` is still the variable's UPDATE).
+   */
+  readonly applyUpdateFromValues: boolean;
+  /**
    * `podgate test`/`apply`: the per-rule values (and foreach values) of a values file also reach the rules
    * autogen makes of a rule, `autogen-<rule>` and `autogen-cronjob-<rule>` (kyverno PR #8337, 1.11.0: the CLI
    * store's GetPolicyRule answers with the first entry, in file order, named the rule or whose generated
@@ -128,6 +135,7 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   applyRequestOldObjectValues: false,
   testRowWithoutResponse: 'excluded',
   testUpdateFromValues: true,
+  applyUpdateFromValues: false,
   autogenRuleValues: false,
   resourceValuesMerge: false,
   testExceptions: false,
@@ -152,6 +160,7 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   applyRequestOldObjectValues: true,
   testRowWithoutResponse: 'excluded',
   testUpdateFromValues: true,
+  applyUpdateFromValues: true,
   autogenRuleValues: true,
   resourceValuesMerge: true,
   testExceptions: true,
