@@ -30,7 +30,7 @@ import {
   valueKeyPath,
 } from '../kyverno/index.js';
 import { clone, getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../util/index.js';
-import { type ExpectedResult, parseSuite, parseValues, type SuiteSpec, type SuiteValues } from './suite.js';
+import { type ExpectedResult, parseSuite, parseValues, type SuiteSpec, type SuiteValues, valuesShapeErrors } from './suite.js';
 import { valueKeyErrors, valuesContext } from './values-context.js';
 
 /** PolicyException versions a 1.11+ test file may name (1.12.5 serves v2beta1; the CLI reads v2alpha1 too). */
@@ -159,7 +159,9 @@ export function runSuiteFile(file: string, profile: EngineProfile = DEFAULT_PROF
   let values: SuiteValues | undefined = suite.values;
   if (suite.variables) {
     try {
-      values = parseValues(readYaml(rel(suite.variables)));
+      const doc = readYaml(rel(suite.variables));
+      for (const e of valuesShapeErrors(doc)) run.errors.push(`${rel(suite.variables)}: ${e}`);
+      values = parseValues(doc);
       for (const e of valueKeyErrors(values, profile)) run.errors.push(`${rel(suite.variables)}: ${e}`);
     } catch (err) {
       run.errors.push(`${rel(suite.variables)}: ${(err as Error).message.split('\n')[0]}`);

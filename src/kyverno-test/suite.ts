@@ -105,6 +105,56 @@ function valueMap(v: unknown): Record<string, JsonValue> {
 }
 
 /** Parses the values/variables document. */
+/**
+ * The fields of a values file whose type the CLI's decoding refuses (its Values struct: lists of mappings,
+ * maps of values), as `path: message`; parseValues would read them as absent, every value silently missing.
+ */
+export function valuesShapeErrors(doc: unknown, prefix = ''): string[] {
+  const errors: string[] = [];
+  if (doc === undefined || doc === null) return errors;
+  if (!isObject(doc)) return [`${prefix || 'values file'}: must be a map, found ${typeName(doc)}`];
+  const at = (f: string) => (prefix ? `${prefix}.${f}` : f);
+  const map = (v: unknown, path: string) => {
+    if (v !== undefined && v !== null && !isObject(v)) errors.push(`${path}: must be a map, found ${typeName(v)}`);
+  };
+  const name = (v: Record<string, unknown>, path: string) => {
+    if (v.name !== undefined && v.name !== null && typeof v.name !== 'string') errors.push(`${path}.name: must be a string, found ${typeName(v.name)}`);
+  };
+  /** The mappings of a list field, reporting a field that is not a list or an item that is not a mapping. */
+  const list = (v: unknown, path: string): [Record<string, unknown>, string][] => {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      errors.push(`${path}: must be a list, found ${typeName(v)}`);
+      return [];
+    }
+    const out: [Record<string, unknown>, string][] = [];
+    for (const [i, x] of v.entries()) {
+      if (isObject(x)) out.push([x, `${path}[${i}]`]);
+      else errors.push(`${path}[${i}]: must be a map, found ${typeName(x)}`);
+    }
+    return out;
+  };
+  map(doc.globalValues, at('globalValues'));
+  for (const [p, pp] of list(doc.policies, at('policies'))) {
+    name(p, pp);
+    for (const [r, rp] of list(p.rules, `${pp}.rules`)) {
+      name(r, rp);
+      map(r.values, `${rp}.values`);
+      map(r.foreachValues, `${rp}.foreachValues`);
+    }
+    for (const [r, rp] of list(p.resources, `${pp}.resources`)) {
+      name(r, rp);
+      map(r.values, `${rp}.values`);
+    }
+  }
+  for (const [n, np] of list(doc.namespaceSelector, at('namespaceSelector'))) {
+    name(n, np);
+    map(n.labels, `${np}.labels`);
+  }
+  list(doc.subresources, at('subresources'));
+  return errors;
+}
+
 export function parseValues(doc: unknown): SuiteValues {
   const ruleEntries: Record<string, RuleValuesEntry[]> = {};
   const resourceEntries: NonNullable<SuiteValues['resourceEntries']> = {};
@@ -230,6 +280,10 @@ export function parseSuite(doc: unknown): { suite?: SuiteSpec; errors: SuiteErro
   if (typeof doc.variables === 'string') suite.variables = doc.variables;
   if (typeof doc.userinfo === 'string') suite.userinfo = doc.userinfo;
   if (Array.isArray(doc.exceptions)) suite.exceptions = strings(doc.exceptions);
+  for (const e of valuesShapeErrors(doc.values, 'values')) {
+    const colon = e.indexOf(': ');
+    errors.push({ field: e.slice(0, colon), message: e.slice(colon + 2) });
+  }
   if (isObject(doc.values)) suite.values = parseValues(doc.values as JsonObject);
   return { suite, errors };
 }

@@ -201,6 +201,28 @@ const cases: Case[] = [
     code: 2,
     stderr: /kyverno-test\.yaml: results: must be a list, found a string \("oops"\)/,
   },
+  // Session 9: a values file of the wrong shape was read as if empty (every value silently missing).
+  {
+    name: 'test: a values file whose policies is not a list is an error naming the file and field',
+    files: { 'p.yaml': GOOD_POLICY, 'r.yaml': POD, 'values.yaml': 'policies: oops\n', 'kyverno-test.yaml': 'name: t\npolicies: [p.yaml]\nresources: [r.yaml]\nvariables: values.yaml\nresults:\n  - {policy: no-host-path, rule: host-path, resources: [p], kind: Pod, result: pass}\n' },
+    argv: (d) => ['test', d],
+    code: 2,
+    stderr: /values\.yaml: policies: must be a list, found a string \("oops"\)/,
+  },
+  {
+    name: 'test: a values rule whose values is not a map is an error naming its path',
+    files: { 'p.yaml': GOOD_POLICY, 'r.yaml': POD, 'values.yaml': 'policies:\n  - name: no-host-path\n    rules:\n      - name: host-path\n        values: 3\n', 'kyverno-test.yaml': 'name: t\npolicies: [p.yaml]\nresources: [r.yaml]\nvariables: values.yaml\nresults:\n  - {policy: no-host-path, rule: host-path, resources: [p], kind: Pod, result: pass}\n' },
+    argv: (d) => ['test', d],
+    code: 2,
+    stderr: /values\.yaml: policies\[0\]\.rules\[0\]\.values: must be a map, found a number \(3\)/,
+  },
+  {
+    name: 'apply: a --values file whose rules is not a list is an error naming the field',
+    files: { 'p.yaml': GOOD_POLICY, 'r.yaml': POD, 'values.yaml': 'policies:\n  - name: no-host-path\n    rules: oops\nnamespaceSelector:\n  - {name: default, labels: [a]}\n' },
+    argv: (d) => ['apply', join(d, 'p.yaml'), '--resource', join(d, 'r.yaml'), '--values', join(d, 'values.yaml')],
+    code: 2,
+    stderr: /--values .*values\.yaml:\n {2}policies\[0\]\.rules: must be a list, found a string \("oops"\)\n {2}namespaceSelector\[0\]\.labels: must be a map, found a list/,
+  },
   {
     name: 'test: a cli.kyverno.io file whose kind is not Test is an error',
     files: { 'p.yaml': GOOD_POLICY, 'r.yaml': POD, 'kyverno-test.yaml': 'apiVersion: cli.kyverno.io/v1alpha1\nkind: Tset\nmetadata: {name: t}\npolicies: [p.yaml]\nresources: [r.yaml]\nresults:\n  - {policy: no-host-path, rule: host-path, resources: [p], kind: Pod, result: pass}\n' },

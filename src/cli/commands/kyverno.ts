@@ -17,7 +17,7 @@ import {
   type Policy,
   type PolicyResult,
 } from '../../kyverno/index.js';
-import { buildPolicyReports, findSuites, parseValues, type ReportInput, requestSubject, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, updateFromValues, valueKeyErrors, valuesContext } from '../../kyverno-test/index.js';
+import { buildPolicyReports, findSuites, parseValues, type ReportInput, requestSubject, runSuiteFile, type SuiteRun, type SuiteValues, type TestRow, updateFromValues, valueKeyErrors, valuesContext, valuesShapeErrors } from '../../kyverno-test/index.js';
 import type { ClusterContext } from '../../kyverno/config/index.js';
 import { kyvernoVersionOption, profileFor } from '../kyverno-version.js';
 import { getOwn, isObject, setOwn } from '../../util/index.js';
@@ -220,7 +220,10 @@ async function runApply(ctx: CliContext, policyPaths: string[], opts: ApplyOptio
     ...(policyPaths.length > 0 ? await loadPolicies(ctx, policyPaths, opts) : []),
   ];
   const resources = (await loadOrFail(ctx.io, opts.resource)).map((l) => l.object);
-  const values = opts.values ? parseValues(readYamlFile(ctx, opts.values, '--values')) : undefined;
+  const valuesDoc = opts.values ? readYamlFile(ctx, opts.values, '--values') : undefined;
+  const shapeErrors = valuesShapeErrors(valuesDoc);
+  if (shapeErrors.length > 0) throw new UsageError(`--values ${opts.values}:\n  ${shapeErrors.join('\n  ')}`);
+  const values = opts.values ? parseValues(valuesDoc) : undefined;
   const nsLabels = opts.namespaceLabels ? readNamespaceLabels(ctx, opts.namespaceLabels) : {};
   const cluster = await readClusterContext(ctx.io, opts, 'apply');
   const applied: ApplyResult[] = [];
