@@ -4,7 +4,7 @@
 // AddVariable).
 import type { KubeObject, UserInfo } from '../../kube/index.js';
 import { getOwn, isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
-import { hasImageInfos, imageInfos } from './images.js';
+import { imageInfos } from './images.js';
 
 /** What the request-level context is built from. */
 export interface RequestContextInput {
@@ -56,28 +56,14 @@ export function buildContext(input: RequestContextInput): JsonObject {
     }
   }
   const imageSource = input.object && Object.keys(input.object).length > 0 ? input.object : input.oldObject;
-  if (imageSource && hasImageInfos(imageSource as unknown as JsonObject)) {
-    // `images` is computed on first read (most rules never read it); when the resource has no
-    // containers the key is absent, as before. Copies of the context (Object.assign) read it.
-    imageSources.set(ctx, { source: imageSource as unknown as JsonObject, references: input.imageReferences === true });
-    Object.defineProperty(ctx, 'images', { get: readImages, set: writeImages, enumerable: true, configurable: true });
+  if (imageSource) {
+    // Built with the context: every foreach copies the context (reading every key), so a lazy accessor
+    // was read on almost every request anyway, and defining then replacing it cost more than the parse.
+    // A resource without containers has no `images` key.
+    const images = imageInfos(imageSource as unknown as JsonObject, { references: input.imageReferences === true });
+    if (images !== undefined) ctx.images = images;
   }
   return ctx;
-}
-
-const imageSources = new WeakMap<object, { source: JsonObject; references: boolean }>();
-
-// The lazy `images` accessor (module-level, so that no closure is made per context): the first read
-// parses the images and replaces the accessor with a plain data property, as does an assignment.
-function readImages(this: JsonObject): JsonValue | undefined {
-  const from = imageSources.get(this);
-  const images = from ? imageInfos(from.source, { references: from.references }) : undefined;
-  writeImages.call(this, images);
-  return images;
-}
-
-function writeImages(this: JsonObject, value: JsonValue | undefined): void {
-  Object.defineProperty(this, 'images', { value, enumerable: true, configurable: true, writable: true });
 }
 
 /** Returns a copy of ctx with `value` stored at the dotted key (`a.b.c` creates nested maps). */

@@ -118,16 +118,6 @@ export function imageInfos(resource: JsonObject, opts: { references?: boolean } 
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** True exactly when imageInfos(resource) is defined: some container has a string name and image. */
-export function hasImageInfos(resource: JsonObject): boolean {
-  const found = podSpecOf(resource);
-  if (!found) return false;
-  return CONTAINER_KEYS.some((key) => {
-    const list = found.spec[key];
-    return Array.isArray(list) && list.some(hasImage);
-  });
-}
-
 /** Hex lengths of the digest algorithms go-digest has available (sha256, sha384, sha512). */
 const DIGEST_HEX_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
 
