@@ -68,6 +68,21 @@ const expressions = [
   'to_string(n)',
   '[n, missing]',
   '@',
+  "request.object.spec.volumes[?contains(keys(@), 'emptyDir') && !contains(keys(emptyDir), 'sizeLimit')].name",
+  "request.object.spec.volumes[?contains(keys(@), 'emptyDir')] || `[]` | length(@)",
+  'request.object.spec.volumes[?configMap][]',
+  'request.object.spec.containers[?securityContext.capabilities.add != securityContext.capabilities.drop] | length(@)',
+  "request.object.spec.containers[?name == 'b'].name",
+  'request.object.spec.containers[?n > `1`]',
+  'request.object.spec.*.name',
+  'request.object.spec.*[].name',
+  'request.object.*',
+  'n.*',
+  'n < `1`',
+  "n >= 'x'",
+  'empty == `{}`',
+  'element == element',
+  'request.object.spec.containers[0] == request.object.spec.containers[1]',
 ];
 
 for (const expr of expressions) {
@@ -81,8 +96,8 @@ test('function errors come out of the closures as they come out of the interpret
   assert.ok('error' in viaInterpreter('length(n)', pod));
 });
 
-test('filters, slices, comparisons, root, let and expression references stay with the interpreter', () => {
-  for (const expr of ['a[?b]', 'a[1:2]', 'a == b', '$.a', 'let $x = a in $x', 'sort_by(a, &b)', 'a.*', '{x: a}']) {
+test('slices, root, let, expression references and multiselect hashes stay with the interpreter', () => {
+  for (const expr of ['a[1:2]', 'a[?b[1:2]]', '$.a', 'let $x = a in $x', 'sort_by(a, &b)', '{x: a}', 'a > b.{x: c}']) {
     assert.equal(compileToClosures(compile(expr)), undefined, expr);
   }
 });
@@ -121,6 +136,9 @@ test('closures agree with the interpreter on generated expressions and documents
       fc.tuple(tie('e'), tie('e')).map(([l, r]) => `(${l} | ${r})`),
       tie('e').map((l) => `not_null(${l})`),
       tie('e').map((l) => `length(${l})`),
+      fc.tuple(tie('e'), tie('e'), name).map(([l, c, r]) => `${l}[?${c}].${r}`),
+      fc.tuple(tie('e'), name).map(([l, r]) => `${l}.*.${r}`),
+      fc.tuple(tie('e'), fc.constantFrom('==', '!=', '<', '<=', '>', '>='), tie('e')).map(([l, op, r]) => `(${l} ${op} ${r})`),
     ),
   })).e;
   fc.assert(

@@ -1,9 +1,9 @@
 // Turns a parsed JMESPath expression into nested closures, so that the hot expressions of policies
 // (field paths, projections, flattens, `||` defaults, plain function calls) skip the interpreter's
 // per-node dispatch. Each case repeats the semantics of @jmespath-community/jmespath 1.3.0's
-// TreeInterpreter.visit (dist/index.mjs) exactly, null handling included; any other node type (filters,
-// slices, comparisons, `$`, let/variables, expression references, ...) makes the whole expression stay
-// with the library's interpreter.
+// TreeInterpreter.visit (dist/index.mjs) exactly, null handling included; any other node type (slices,
+// `$`, let/variables, expression references, arithmetic, ternaries, multiselect hashes, ...) makes the
+// whole expression stay with the library's interpreter.
 import { type compile, type JSONValue, TreeInterpreter } from '@jmespath-community/jmespath';
 import { ownField } from './own-keys.js';
 
@@ -17,6 +17,37 @@ function isFalse(v: unknown): boolean {
   if (v === null || v === undefined || v === false) return true;
   if (typeof v === 'string') return v === '';
   if (typeof v === 'object') return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
+  return false;
+}
+
+/** The library's isObject: a map (any object whose toString tag is Object; never a list). */
+function isMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && Object.prototype.toString.call(v) === '[object Object]';
+}
+
+/**
+ * The library's strictDeepEqual (`==` and `!=`): same primitive; lists of equal items in order; maps
+ * with the same number of own keys, every key of the first holding an equal value in the second (read
+ * as the library reads it, `second[key]`) and every key of the second among them.
+ */
+function deepEqual(first: unknown, second: unknown): boolean {
+  if (first === second) return true;
+  if (typeof first !== typeof second) return false;
+  if (Array.isArray(first) && Array.isArray(second)) {
+    if (first.length !== second.length) return false;
+    for (let i = 0; i < first.length; i++) if (!deepEqual(first[i], second[i])) return false;
+    return true;
+  }
+  if (isMap(first) && isMap(second)) {
+    const firstKeys = Object.keys(first);
+    const secondKeys = new Set(Object.keys(second));
+    if (firstKeys.length !== secondKeys.size) return false;
+    for (const key of firstKeys) {
+      if (!deepEqual(first[key], second[key])) return false;
+      secondKeys.delete(key);
+    }
+    return secondKeys.size === 0;
+  }
   return false;
 }
 
@@ -104,6 +135,73 @@ export function compileToClosures(node: Node): CompiledExpression | undefined {
         }
         return collected;
       };
+    }
+    case 'FilterProjection': {
+      const left = compileToClosures(node.left);
+      const right = left ? compileToClosures(node.right) : undefined;
+      const condition = right ? compileToClosures(node.condition) : undefined;
+      if (!left || !right || !condition) return undefined;
+      return (v) => {
+        const base = left(v);
+        if (!Array.isArray(base)) return null;
+        const results: JSONValue[] = [];
+        for (const elem of base) {
+          if (isFalse(condition(elem))) continue;
+          const result = right(elem);
+          if (result !== null) results.push(result);
+        }
+        return results;
+      };
+    }
+    case 'ValueProjection': {
+      const [left, right] = pair(node.left, node.right);
+      if (!left || !right) return undefined;
+      return (v) => {
+        const base = left(v);
+        if (base === null || typeof base !== 'object' || Array.isArray(base)) return null;
+        const collected: JSONValue[] = [];
+        for (const elem of Object.values(base)) {
+          const current = right(elem);
+          if (current !== null) collected.push(current);
+        }
+        return collected;
+      };
+    }
+    case 'Comparator': {
+      const [left, right] = pair(node.left, node.right);
+      if (!left || !right) return undefined;
+      switch (node.name) {
+        case 'EQ':
+          return (v) => deepEqual(left(v), right(v));
+        case 'NE':
+          return (v) => !deepEqual(left(v), right(v));
+        case 'GT':
+          return (v) => {
+            const first = left(v);
+            const second = right(v);
+            return typeof first === 'number' && typeof second === 'number' ? first > second : null;
+          };
+        case 'GTE':
+          return (v) => {
+            const first = left(v);
+            const second = right(v);
+            return typeof first === 'number' && typeof second === 'number' ? first >= second : null;
+          };
+        case 'LT':
+          return (v) => {
+            const first = left(v);
+            const second = right(v);
+            return typeof first === 'number' && typeof second === 'number' ? first < second : null;
+          };
+        case 'LTE':
+          return (v) => {
+            const first = left(v);
+            const second = right(v);
+            return typeof first === 'number' && typeof second === 'number' ? first <= second : null;
+          };
+        default:
+          return undefined;
+      }
     }
     case 'Flatten': {
       const child = compileToClosures(node.child);
