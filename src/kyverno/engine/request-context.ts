@@ -4,6 +4,7 @@
 // (NewPolicyContext: on DELETE the resource is the old object) and pkg/engine/context/context.go.
 import { type KubeObject, splitApiVersion } from '../../kube/index.js';
 import { type JsonObject, RecentMap } from '../../util/index.js';
+import { forgetRootMemos } from '../jmespath/index.js';
 import type { MatchInput } from '../match/index.js';
 import type { Policy } from '../model/index.js';
 import { buildContext, withVariable } from '../variables/index.js';
@@ -93,6 +94,8 @@ function buildRequestState(resource: KubeObject, ctx: EvaluationContext): Reques
 }
 
 function buildBaseContextUncached(resource: KubeObject, ctx: EvaluationContext): JsonObject {
+  // A new request: the JMESPath results memoized on the previous requests' objects are not read again.
+  forgetRootMemos();
   const { operation, newObject, oldObject, namespace } = requestObjects(resource, ctx);
   const info = ctx.requestInfo;
   // buildContext treats absent and undefined inputs alike.

@@ -28,6 +28,7 @@ import * as t from './time.js';
 export type { Clock, RandomSource } from './environment.js';
 export { setJmespathClock, setJmespathRandom } from './environment.js';
 export { JmespathError } from './errors.js';
+export { forgetRootMemos } from './root-memo.js';
 export { MAX_FUNCTION_OUTPUT } from './guard.js';
 export { MAX_REGEX_INPUT, MAX_REGEX_PATTERN } from './regex.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compile } from '@jmespath-community/jmespath';
 import { compileJmespath } from './index.js';
-import { soleRootKey } from './root-memo.js';
+import { forgetRootMemos, memoizeByRoot, soleRootKey } from './root-memo.js';
 
 const roots: { expr: string; want: string | undefined }[] = [
   { expr: 'request.object.spec.volumes[].name', want: 'request' },
@@ -42,4 +42,19 @@ test('an expression that reads the element is evaluated per element', () => {
   const run = compileJmespath('element.name == request.object.metadata.name');
   assert.equal(run({ request, element: { name: 'p' } }), true);
   assert.equal(run({ request, element: { name: 'q' } }), false);
+});
+
+test('forgetRootMemos drops the memos of earlier roots: the next evaluation on them runs again', () => {
+  let runs = 0;
+  const run = memoizeByRoot(compile('request.object.metadata.name'), (data) => {
+    runs++;
+    return (data as { request: { object: { metadata: { name: string } } } }).request.object.metadata.name;
+  });
+  const request = { object: { metadata: { name: 'p' } } };
+  assert.equal(run({ request }), 'p');
+  assert.equal(run({ request }), 'p');
+  assert.equal(runs, 1);
+  forgetRootMemos();
+  assert.equal(run({ request }), 'p');
+  assert.equal(runs, 2);
 });

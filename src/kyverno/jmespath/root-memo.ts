@@ -68,7 +68,18 @@ export function soleRootKey(ast: Node): string | undefined {
 // recently used roots (util/recent.ts): a request evaluates many expressions on a few roots (its
 // `request`, the foreach elements), so a root's memo is found in a short scan rather than one weak-map
 // lookup per expression, and fresh roots cost no weak-map inserts (expensive for the collector too).
-const memos = new RecentMap<object, Map<number, unknown>>(32);
+let memos = new RecentMap<object, Map<number, unknown>>(32);
+
+/**
+ * Drops every root's memo. The engine calls it when it builds the context of a new request: the
+ * previous requests' roots (their `request` maps, their elements) are not evaluated again, and keeping
+ * them until 32 newer roots push them out kept whole requests alive across young-generation collections
+ * (promoted, then collected by full mark-compacts): several hundred KiB copied per scavenge with the
+ * kyverno-policies set on a pod.
+ */
+export function forgetRootMemos(): void {
+  if (memos.size > 0) memos = new RecentMap<object, Map<number, unknown>>(32);
+}
 let nextId = 0;
 
 function memoOf(root: object): Map<number, unknown> {
