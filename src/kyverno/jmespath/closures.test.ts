@@ -96,6 +96,25 @@ test('function errors come out of the closures as they come out of the interpret
   assert.ok('error' in viaInterpreter('length(n)', pod));
 });
 
+test('a compiled call checks argument types on every call, arity errors every time', () => {
+  // The first call passes the signature and arity checks; later calls still check the types.
+  const run = compileToClosures(compile('length(n)'));
+  assert.ok(run);
+  const cases: JSONValue[] = [{ n: [1, 2] }, { n: 5 }, { n: 'abc' }, { n: null }, { n: true }, { n: { a: 1 } }];
+  for (const data of cases) {
+    let got: { value: unknown } | { error: string };
+    try {
+      got = { value: run(data) };
+    } catch (e) {
+      got = { error: (e as Error).message };
+    }
+    assert.deepEqual(got, viaInterpreter('length(n)', data), JSON.stringify(data));
+  }
+  for (const expr of ['length(n, n)', 'to_upper()', 'not_a_function(n)']) {
+    for (let i = 0; i < 2; i++) assert.deepEqual(viaClosures(expr, pod), viaInterpreter(expr, pod), expr);
+  }
+});
+
 test('slices, root, let, expression references and multiselect hashes stay with the interpreter', () => {
   for (const expr of ['a[1:2]', 'a[?b[1:2]]', '$.a', 'let $x = a in $x', 'sort_by(a, &b)', '{x: a}', 'a > b.{x: c}']) {
     assert.equal(compileToClosures(compile(expr)), undefined, expr);

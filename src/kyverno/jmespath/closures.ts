@@ -4,10 +4,17 @@
 // TreeInterpreter.visit (dist/index.mjs) exactly, null handling included; any other node type (slices,
 // `$`, let/variables, expression references, arithmetic, ternaries, multiselect hashes, ...) makes the
 // whole expression stay with the library's interpreter.
-import { type compile, type JSONValue, TreeInterpreter } from '@jmespath-community/jmespath';
+import { type compile, type FunctionSignature, type JSONValue, TreeInterpreter } from '@jmespath-community/jmespath';
 import { ownField } from './own-keys.js';
 
 type Node = ReturnType<typeof compile>;
+
+/** The parts of the library's Runtime (1.3.0, dist/index.mjs) that a compiled function call uses. */
+interface FunctionRuntime {
+  _functionTable: Record<string, FunctionSignature | undefined>;
+  callFunction(name: string, args: JSONValue[]): JSONValue;
+  validateTypes(name: string, args: JSONValue[], signature: FunctionSignature['_signature']): void;
+}
 
 /** An evaluator made from an AST; throws what the interpreter would throw. */
 export type CompiledExpression = (value: JSONValue) => JSONValue;
@@ -239,15 +246,28 @@ export function compileToClosures(node: Node): CompiledExpression | undefined {
     }
     case 'Function': {
       // Arguments are plain values here (an expression reference is not compiled), so the call is the
-      // interpreter's own: the same function table, signature checks and errors.
+      // interpreter's own: the same function table, signature checks and errors (callFunction below).
       const children = all(node.children);
       if (!children) return undefined;
       const name = node.name;
-      return (v) =>
-        TreeInterpreter.runtime.callFunction(
-          name,
-          children.map((c) => c(v)),
-        );
+      // callFunction checks the signature's shape and the number of arguments on every call; neither
+      // changes between calls of this node (its argument count is fixed), so once a signature has
+      // passed them through callFunction, later calls with the same entry check only the argument
+      // types, as callFunction would, and call the function as callFunction does.
+      const runtime = TreeInterpreter.runtime as unknown as FunctionRuntime;
+      let checked: unknown;
+      return (v) => {
+        const args: JSONValue[] = new Array(children.length);
+        for (let i = 0; i < children.length; i++) args[i] = (children[i] as CompiledExpression)(v);
+        const entry = runtime._functionTable[name];
+        if (entry === undefined || entry._signature !== checked) {
+          const out = runtime.callFunction(name, args);
+          if (entry !== undefined) checked = entry._signature;
+          return out;
+        }
+        runtime.validateTypes(name, args, entry._signature);
+        return entry._func.call(runtime, args);
+      };
     }
     default:
       return undefined;
