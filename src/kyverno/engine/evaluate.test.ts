@@ -233,3 +233,28 @@ test('unmet preconditions with messages skip a validate rule with those messages
   const rule = evaluatePolicy(compilePolicy(r.policy), hostPathPod, {}).rules[0];
   assert.deepEqual([rule?.status, rule?.message], ['skip', 'preconditions not met; not an update']);
 });
+
+test('one compiled policy evaluated on many kinds: each kind gets the rules that select it, in order', () => {
+  const r = loadPolicy({
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: 'kinds' },
+    spec: {
+      validationFailureAction: 'audit',
+      rules: [
+        { name: 'pods', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { message: 'm', pattern: { metadata: { name: '?*' } } } },
+        { name: 'any-kind', match: { any: [{ resources: { names: ['w*'] } }] }, validate: { message: 'm', pattern: { metadata: { name: '?*' } } } },
+        { name: 'pods-and-k0', match: { any: [{ resources: { kinds: ['Pod', 'K0'] } }] }, validate: { message: 'm', pattern: { metadata: { name: '?*' } } } },
+      ],
+    },
+  });
+  assert.ok(r.policy);
+  const compiled = compilePolicy(r.policy);
+  // More kinds than a policy keeps lists for, then the first ones again.
+  const kinds = ['Pod', 'Deployment', ...Array.from({ length: 20 }, (_, i) => `K${i}`), 'Pod', 'K0', 'Deployment'];
+  for (const kind of kinds) {
+    const rules = evaluatePolicy(compiled, { apiVersion: 'v1', kind, metadata: { name: 'web' } }).rules.map((x) => x.rule);
+    const want = kind === 'Pod' ? ['pods', 'any-kind', 'pods-and-k0'] : kind === 'K0' ? ['any-kind', 'pods-and-k0'] : ['any-kind'];
+    assert.deepEqual(rules, want, kind);
+  }
+});

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../kube/index.js';
 import { getOwn, type JsonObject, RecentMap, wildcardMatch } from '../../util/index.js';
 import { computeRules } from '../autogen/index.js';
 import { setJmespathClock } from '../jmespath/index.js';
-import { checkSelector, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
+import { checkSelector, kindSelection, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
 import { type Policy, type Rule, ruleType, type ValidationFailureAction } from '../model/index.js';
 import { type CompiledPodSecurityRule, compilePodSecurityRule, evaluateCompiledPodSecurityRule } from '../pod-security/index.js';
 import { type ConditionsOutcome, checkPreconditions, hasConditions, preconditionsNotMet } from './conditions.js';
@@ -71,6 +71,8 @@ function needsContext(rule: Rule): boolean {
 interface RulePlan {
   rule: Rule;
   matches: RuleMatcher;
+  /** The kinds the rule selects when it selects by bare kind names alone (it matches no other kind), else null. */
+  kinds: ReadonlySet<string> | null;
   needsContext: boolean;
   /** Set when the rule's preconditions can be shared with same-text preconditions of the request (see below). */
   preconditionsKey: string | undefined;
@@ -109,16 +111,31 @@ function requestPreconditions(key: string, rule: Rule, base: JsonObject, isDelet
 
 // Per compiled policy (one lookup per evaluation), made from per-rule plans (so that a policy compiled
 // again, as evaluatePolicy does for an uncompiled one, reuses the plans of its unchanged rule objects).
-const policyPlans = new WeakMap<CompiledPolicy, readonly RulePlan[]>();
+// Autogen gives most policies rules for Pods, for pod controllers and for CronJobs: per resource kind,
+// the plans of rules that select other kinds only are left out (their matcher is false for that kind),
+// for the first few kinds seen (a request's kind is not trusted to be one of a bounded set).
+interface PolicyPlans {
+  all: readonly RulePlan[];
+  byKind: Map<string, readonly RulePlan[]>;
+}
+const MAX_KINDS_PER_POLICY = 16;
+const policyPlans = new WeakMap<CompiledPolicy, PolicyPlans>();
 const rulePlans = new WeakMap<Rule, RulePlan>();
 
-function rulePlansOf(compiled: CompiledPolicy): readonly RulePlan[] {
+function rulePlansOf(compiled: CompiledPolicy, kind: unknown): readonly RulePlan[] {
   let plans = policyPlans.get(compiled);
   if (plans === undefined) {
-    plans = compiled.rules.map(rulePlanOf);
+    plans = { all: compiled.rules.map(rulePlanOf), byKind: new Map() };
     policyPlans.set(compiled, plans);
   }
-  return plans;
+  if (typeof kind !== 'string') return plans.all;
+  let forKind = plans.byKind.get(kind);
+  if (forKind === undefined) {
+    forKind = plans.all.filter((p) => p.kinds === null || p.kinds.has(kind));
+    if (forKind.length === plans.all.length) forKind = plans.all;
+    if (plans.byKind.size < MAX_KINDS_PER_POLICY) plans.byKind.set(kind, forKind);
+  }
+  return forKind;
 }
 
 function rulePlanOf(rule: Rule): RulePlan {
@@ -128,6 +145,7 @@ function rulePlanOf(rule: Rule): RulePlan {
     plan = {
       rule,
       matches: ruleMatcher(rule),
+      kinds: kindSelection(rule),
       needsContext: needsContext(rule),
       preconditionsKey: preconditionsKeyOf(rule),
       podSecurity: ps ? compilePodSecurityRule({ name: rule.name, level: ps.level, ...(ps.version !== undefined ? { version: ps.version } : {}), ...(ps.exclude !== undefined ? { exclude: ps.exclude } : {}) }) : undefined,
@@ -172,7 +190,8 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
   const old = oldObjectCheck(request.objects, ctx);
   const newMatch = withPolicyNamespace(request.newMatch, policy);
   const oldMatch = withPolicyNamespace(request.oldMatch, policy);
-  for (const plan of rulePlansOf(compiled)) {
+  // Both match inputs share the request's gvk (matchBaseOf).
+  for (const plan of rulePlansOf(compiled, (newMatch ?? oldMatch)?.gvk.kind)) {
     const { rule } = plan;
     const matched = (newMatch !== undefined && plan.matches(newMatch)) || (oldMatch !== undefined && plan.matches(oldMatch));
     if (!matched) continue;

@@ -96,7 +96,7 @@ function onlyKey(o: object, key: string): boolean {
 }
 
 /** The kinds of a rule that selects by kind alone, else null. */
-function kindSelection(rule: Pick<Rule, 'match' | 'exclude'>): ReadonlySet<string> | null {
+export function kindSelection(rule: Pick<Rule, 'match' | 'exclude'>): ReadonlySet<string> | null {
   const filters = rule.match.any;
   if (rule.exclude !== undefined || !filters || filters.length === 0) return null;
   const kinds = new Set<string>();
