@@ -21,7 +21,7 @@ import { functionError, nonIntModuloError, typeMismatchError, zeroDivisionError 
 
 type Operand =
   | { kind: 'scalar'; value: number }
-  | { kind: 'quantity'; value: Quantity; scale: number }
+  | { kind: 'quantity'; value: Quantity; text: string }
   | { kind: 'duration'; value: bigint };
 
 const NS_PER_SECOND = 1_000_000_000n;
@@ -53,7 +53,8 @@ function toOperand(value: unknown): Operand | undefined {
   if (typeof value === 'number') return { kind: 'scalar', value };
   if (typeof value !== 'string') return undefined;
   const q = parseQuantity(value);
-  if (q) return { kind: 'quantity', value: q, scale: goScale(value, q) };
+  // The inf.Dec scale (goScale) only matters to a quantity divided by a number: computed there.
+  if (q) return { kind: 'quantity', value: q, text: value };
   const d = parseGoDuration(value);
   if (d !== undefined) return { kind: 'duration', value: d };
   return undefined;
@@ -131,7 +132,7 @@ export function divide(args: readonly unknown[]): unknown {
   if (a.kind === 'duration') return durationFromSeconds(seconds(a.value) / b.value);
   // inf.Dec QuoRound at the larger of both scales, rounding toward zero.
   const { q, scale } = scalarQuantity(b.value, 'divide');
-  const result = quotientQuantity(a.value, q, Math.max(a.scale, scale));
+  const result = quotientQuantity(a.value, q, Math.max(goScale(a.text, a.value), scale));
   if (!result) throw zeroDivisionError('divide');
   return formatQuantity(result);
 }
