@@ -123,3 +123,70 @@ for (const c of foreachCases) {
     assert.equal(r.rules[0]?.status, 'fail', r.rules[0]?.message);
   });
 }
+
+// An entry whose load fails is an error of the query that reads it (Kyverno loads it then: deferred
+// loading, on by default in v1.10.7 and v1.12.5), matched as pkg/engine/context/deferred.go matches a
+// query: the name after the start, a space or a character other than `.`, a digit or a letter, and
+// before a word boundary. A rule that never reads it is evaluated as usual; a read in preconditions is an
+// error as any unresolvable precondition variable is.
+function ruleReading(context: ContextEntry[], key: string, where: 'deny' | 'preconditions' = 'deny') {
+  const cond = { all: [{ key, operator: 'Equals', value: 'yes' }] };
+  const r = loadPolicy({
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: 'p' },
+    spec: {
+      validationFailureAction: 'Enforce',
+      rules: [
+        {
+          name: 'r',
+          match: { any: [{ resources: { kinds: ['Pod'] } }] },
+          context,
+          ...(where === 'preconditions' ? { preconditions: cond, validate: { deny: {} } } : { validate: { deny: { conditions: cond } } }),
+        },
+      ],
+    },
+  });
+  assert.deepEqual(r.errors, []);
+  assert.ok(r.policy);
+  return r.policy;
+}
+const missing = cm('gone', 'absent');
+const resolveMissing: ContextResolver = (entry) => (entry.configMap?.name === 'absent' ? new Error('failed to get configmap default/absent : configmaps "absent" not found') : resolve(entry));
+const nullVar: ContextEntry = { name: 'gone', variable: { jmesPath: 'request.object.metadata.labels.none' } };
+const loadError = /failed to retrieve config map for context entry gone: failed to get configmap default\/absent/;
+const nilError = /unable to add context entry for variable gone since it evaluated to nil/;
+
+const failedCases: { name: string; entries: ContextEntry[]; key: string; where?: 'deny' | 'preconditions'; status: string; message?: RegExp }[] = [
+  { name: 'never read: the rule is decided as usual', entries: [missing], key: "{{ request.object.metadata.name || 'x' }}", status: 'pass' },
+  { name: 'a variable evaluating to nil, never read', entries: [nullVar], key: 'yes', status: 'fail' },
+  { name: '`gone.data.x` reads it', entries: [missing], key: '{{ gone.data.x }}', status: 'error', message: loadError },
+  { name: '`gone` alone reads it', entries: [nullVar], key: '{{ gone }}', status: 'error', message: nilError },
+  { name: "`'a' || gone` reads it", entries: [missing], key: "{{ 'a' || gone }}", status: 'error', message: loadError },
+  { name: '`length(gone)` reads it', entries: [missing], key: '{{ length(gone) }}', status: 'error', message: loadError },
+  { name: '`gone_too` does not read it (no word boundary)', entries: [missing, variable('gone_too', 'yes')], key: '{{ gone_too }}', status: 'fail' },
+  { name: '`gonex` does not read it', entries: [missing, variable('gonex', 'yes')], key: '{{ gonex }}', status: 'fail' },
+  { name: '`x.gone` does not read it (after a dot)', entries: [missing, variable('x', { gone: 'yes' })], key: '{{ x.gone }}', status: 'fail' },
+  { name: 'a later variable reading it by jmesPath fails in turn when read', entries: [missing, { name: 'y', variable: { jmesPath: 'gone.data' } }], key: '{{ y }}', status: 'error', message: loadError },
+  { name: 'a later variable reading it in its value fails in turn when read', entries: [missing, { name: 'y', variable: { value: '{{ gone.data.x }}' } }], key: '{{ y }}', status: 'error', message: loadError },
+  { name: 'a later variable reading it, itself never read', entries: [missing, { name: 'y', variable: { jmesPath: 'gone.data' } }], key: 'yes', status: 'fail' },
+  { name: 'read in preconditions', entries: [missing], key: '{{ gone.data.x }}', where: 'preconditions', status: 'error', message: /^failed to evaluate preconditions: .*failed to retrieve config map for context entry gone/ },
+  { name: 'preconditions that do not read it', entries: [missing], key: "{{ request.object.metadata.name || 'x' }}", where: 'preconditions', status: 'skip' },
+];
+
+for (const c of failedCases) {
+  test(`a context entry that failed to load: ${c.name}`, () => {
+    const r = evaluatePolicy(ruleReading(c.entries, c.key, c.where), pod, { resolveContext: resolveMissing });
+    assert.equal(r.rules[0]?.status, c.status, r.rules[0]?.message);
+    if (c.message) assert.match(r.rules[0]?.message ?? '', c.message);
+  });
+}
+
+test('a failed entry leaves no key in the context and loadContext itself succeeds', () => {
+  const base: JsonObject = { request: { operation: 'CREATE' } };
+  const r = loadContext(base, { entries: [missing, variable('x', 1)], resolve: resolveMissing, isDelete: false });
+  assert.ok(r.ok);
+  assert.deepEqual(Object.keys(r.data), ['request', 'x']);
+  assert.deepEqual(JSON.parse(JSON.stringify(r.data)), { request: { operation: 'CREATE' }, x: 1 });
+  assert.deepEqual(base, { request: { operation: 'CREATE' } });
+});

@@ -6,7 +6,7 @@
 import { getOwn, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
 import type { AnyAllConditions, ContextEntry } from '../model/index.js';
 import { searchJmespath } from '../jmespath/index.js';
-import { mergeContextEntry, substituteAll, withVariable } from '../variables/index.js';
+import { failedEntryError, mergeContextEntry, recordFailedEntry, substituteAll, withVariable } from '../variables/index.js';
 import { checkPreconditions, preconditionsNotMet } from './conditions.js';
 import { errorMessage } from './messages.js';
 import type { EngineProfile } from './profile.js';
@@ -59,10 +59,21 @@ export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcom
   // copied every earlier entry again (quadratic; a converted PSP union has ~80 entries per rule). A variable
   // evaluated to a map or list gets a new copy (it may hold the context filled so far).
   let owned = false;
+  // An entry whose load fails is recorded, not returned: Kyverno loads an entry when a query first names
+  // it (deferred loading), so the failure is an error of the query that reads it (failedEntryError), and a
+  // rule that never reads it is evaluated as usual.
+  const fail = (name: string, error: string) => {
+    if (!owned) ctx = ownCopy(ctx);
+    owned = true;
+    recordFailedEntry(ctx, name, error);
+  };
   for (const entry of input.entries) {
     if (entry.variable) {
       const r = loadVariable(entry, ctx, input.isDelete);
-      if (!r.ok) return r;
+      if (!r.ok) {
+        fail(entry.name, r.error);
+        continue;
+      }
       // A map or list may hold the context itself (`@`, `[@]`, `{x: @}`): Kyverno stores the value as JSON,
       // a snapshot, so the context it holds is left as it is and the entry goes into a new copy.
       if (!owned || typeof r.value === 'object') ctx = ownCopy(ctx);
@@ -71,16 +82,25 @@ export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcom
     } else if (entry.configMap) {
       if (!input.resolve) continue;
       const r = configMapEntry(entry, entry.configMap, ctx, input.isDelete);
-      if (!r.ok) return r;
+      if (!r.ok) {
+        fail(entry.name, r.error);
+        continue;
+      }
       const v = input.resolve(r.entry);
-      if (v instanceof Error) return { ok: false, error: `failed to retrieve config map for context entry ${entry.name}: ${v.message}` };
+      if (v instanceof Error) {
+        fail(entry.name, `failed to retrieve config map for context entry ${entry.name}: ${v.message}`);
+        continue;
+      }
       if (v === undefined) continue;
       if (!owned) ctx = ownCopy(ctx);
       owned = true;
       addEntry(ctx, entry.name, v);
     } else if (entry.apiCall || entry.imageRegistry) {
       const v = input.resolve?.(entry);
-      if (v instanceof Error) return { ok: false, error: v.message };
+      if (v instanceof Error) {
+        fail(entry.name, v.message);
+        continue;
+      }
       if (v === undefined) continue;
       if (!owned) ctx = ownCopy(ctx);
       owned = true;
@@ -179,6 +199,8 @@ function loadVariable(entry: ContextEntry, ctx: JsonObject, isDelete: boolean): 
       }
     } else output = s.value;
   } else if (path !== '') {
+    const failed = failedEntryError(ctx, path);
+    if (failed !== undefined) return { ok: false, error: failed };
     try {
       const v = searchJmespath(path, ctx) as JsonValue | undefined;
       if (v !== null && v !== undefined) output = v;

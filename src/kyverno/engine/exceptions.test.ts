@@ -174,9 +174,13 @@ const cmCases: { name: string; configMaps?: Record<string, ConfigMapData>; want:
   { name: 'the entry loads the ConfigMap of the substituted namespace', configMaps: cm('gpu-operator', 'nginx'), want: ['pass', /passed/] },
   { name: 'its data decides', configMaps: cm('gpu-operator', 'quay'), want: ['fail', /registry not allowed/] },
   {
+    // Loaded when the deny conditions read it (deferred loading): the read fails with the load's error.
     name: 'a ConfigMap the cluster does not have is an error, as in Kyverno',
     configMaps: cm('other', 'nginx'),
-    want: ['error', /^failed to load context: failed to retrieve config map for context entry registries: failed to get configmap gpu-operator\/registries : configmaps "registries" not found$/],
+    want: [
+      'error',
+      /^failed to check deny preconditions: failed to substitute variables in deny conditions: failed to resolve registries.data.allowed at path \/all\/0\/key: failed to retrieve config map for context entry registries: failed to get configmap gpu-operator\/registries : configmaps "registries" not found$/,
+    ],
   },
   { name: 'without a cluster the entry stays unloaded (the variable is unresolved)', want: ['error', /registries.data.allowed/] },
 ];

@@ -66,6 +66,43 @@ export function buildContext(input: RequestContextInput): JsonObject {
   return ctx;
 }
 
+/**
+ * Context entries whose load failed, kept on the context under a symbol key (enumerable, so the copies
+ * made by Object.assign and spread carry it; JSON and key listings do not see it). Kyverno loads an entry
+ * when a query first names it (deferred loading, on by default in v1.10.7 and v1.12.5): the failure is an
+ * error of the query that reads the entry, not of the rule (pkg/engine/context/deferred.go).
+ */
+const FAILED_ENTRIES = Symbol('podgate.failedContextEntries');
+
+interface FailedEntry {
+  readonly name: string;
+  readonly matcher: RegExp;
+  readonly error: string;
+}
+
+type WithFailures = JsonObject & { [FAILED_ENTRIES]?: readonly FailedEntry[] };
+
+/**
+ * Records on ctx (changed in place: the caller owns it) that entry `name` failed to load with `error`.
+ * A query reads the entry as Kyverno's deferred loader matches it: the name after the start, a space or
+ * a character other than `.`, a digit or an ASCII letter, and before a word boundary (`x` in `x.y`,
+ * `(x)`, `y || x`, not in `y.x`, `xy` or `x_y`). The name is matched literally.
+ */
+export function recordFailedEntry(ctx: JsonObject, name: string, error: string): void {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const entry: FailedEntry = { name, matcher: new RegExp(`(?:^|\\s|[^.0-9A-Za-z])${escaped}\\b`), error };
+  const c = ctx as WithFailures;
+  c[FAILED_ENTRIES] = [...(c[FAILED_ENTRIES] ?? []), entry];
+}
+
+/** The load error of the first failed entry a query reads, or undefined. */
+export function failedEntryError(ctx: JsonObject, query: string): string | undefined {
+  const failed = (ctx as WithFailures)[FAILED_ENTRIES];
+  if (failed === undefined) return undefined;
+  for (const f of failed) if (f.matcher.test(query)) return f.error;
+  return undefined;
+}
+
 /** Returns a copy of ctx with `value` stored at the dotted key (`a.b.c` creates nested maps). */
 export function withVariable(ctx: JsonObject, key: string | readonly string[], value: JsonValue): JsonObject {
   return setPath(ctx, typeof key === 'string' ? key.split('.') : key, 0, value);

@@ -1,6 +1,6 @@
 // Public surface of kyverno/variables: the evaluation context and `{{ }}` / `$()` substitution.
 export type { RequestContextInput } from './context.js';
-export { buildContext, mergeContextEntry, withElement, withVariable } from './context.js';
+export { buildContext, failedEntryError, mergeContextEntry, recordFailedEntry, withElement, withVariable } from './context.js';
 export type { KeyPath } from './key-path.js';
 export { csvKeyPath, splitKeyPath } from './key-path.js';
 export type { ImageInfo } from './images.js';

@@ -4,6 +4,7 @@
 // exactly one variable takes the typed value, others are spliced in (non-strings JSON-encoded). A plain path
 // through a map that lacks a key fails as Kyverno's go-jmespath fork does (NotFoundError, "Unknown key").
 import { goJsonMarshal, isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
+import { failedEntryError } from './context.js';
 import { deleteExpression, type Expression, evaluateExpression, expressionOf, findVariable, type Template, templateOf } from './template.js';
 
 /** How unresolvable variables are treated: `strict` fails, `conditions` substitutes "" (preconditions). */
@@ -260,6 +261,9 @@ function unescapeBraces(value: JsonValue): JsonValue {
 function resolve(expr: Expression, path: readonly string[], data: JsonObject, opts: SubstituteOptions): JsonValue {
   let resolved: unknown;
   try {
+    // A query naming an entry that failed to load fails with the load's error (Kyverno's Query loads it then).
+    const failed = failedEntryError(data, expr.text);
+    if (failed !== undefined) throw new Error(failed);
     resolved = evaluateExpression(expr, data);
   } catch (err) {
     if (opts.mode === 'conditions') return '';
