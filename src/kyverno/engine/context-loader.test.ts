@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import type { KubeObject } from '../../kube/index.js';
 import type { JsonObject, JsonValue } from '../../util/index.js';
 import { loadPolicy, type ContextEntry } from '../model/index.js';
+import { mutatePolicy } from '../mutate/index.js';
 import { loadContext } from './context-loader.js';
 import { evaluatePolicy } from './evaluate.js';
 import type { ContextResolver } from './types.js';
@@ -190,3 +191,32 @@ test('a failed entry leaves no key in the context and loadContext itself succeed
   assert.deepEqual(JSON.parse(JSON.stringify(r.data)), { request: { operation: 'CREATE' }, x: 1 });
   assert.deepEqual(base, { request: { operation: 'CREATE' } });
 });
+
+// A foreach list that reads a failed entry fails as a query of it does: a validate foreach skips that
+// declaration (validateForEach logs a list it cannot evaluate and goes on), a mutate foreach is an error.
+function foreachReading(list: string, kind: 'validate' | 'mutate') {
+  const each = { list, ...(kind === 'validate' ? { deny: { conditions: { all: [{ key: 'x', operator: 'Equals', value: 'x' }] } } } : { patchStrategicMerge: { metadata: { labels: { seen: 'yes' } } } }) };
+  const r = loadPolicy({
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name: 'p' },
+    spec: { validationFailureAction: 'Enforce', rules: [{ name: 'r', match: { any: [{ resources: { kinds: ['Pod'] } }] }, context: [missing], [kind]: { foreach: [each] } }] },
+  });
+  assert.deepEqual(r.errors, []);
+  assert.ok(r.policy);
+  return r.policy;
+}
+const foreachFailedCases: { name: string; list: string; kind: 'validate' | 'mutate'; status: string; message?: RegExp }[] = [
+  { name: 'validate: a list reading it is skipped', list: 'gone.data.items', kind: 'validate', status: 'skip' },
+  { name: 'validate: a list not reading it is evaluated', list: 'request.object.spec.containers', kind: 'validate', status: 'fail' },
+  { name: 'mutate: a list reading it is an error', list: 'gone.data.items', kind: 'mutate', status: 'error', message: loadError },
+  { name: 'mutate: a list not reading it is evaluated', list: 'request.object.spec.containers', kind: 'mutate', status: 'pass' },
+];
+for (const c of foreachFailedCases) {
+  test(`a context entry that failed to load, foreach: ${c.name}`, () => {
+    const policy = foreachReading(c.list, c.kind);
+    const r = c.kind === 'validate' ? evaluatePolicy(policy, pod, { resolveContext: resolveMissing }) : mutatePolicy(policy, pod, { resolveContext: resolveMissing });
+    assert.equal(r.rules[0]?.status, c.status, r.rules[0]?.message);
+    if (c.message) assert.match(r.rules[0]?.message ?? '', c.message);
+  });
+}

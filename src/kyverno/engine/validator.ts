@@ -8,7 +8,7 @@ import type { AnyAllConditions, ContextEntry, ForEachValidation, Rule } from '..
 import { goTypeName } from '../pattern/index.js';
 import { validatePattern } from '../validate/index.js';
 import { searchJmespath } from '../jmespath/index.js';
-import { substituteAll, withElement } from '../variables/index.js';
+import { failedEntryError, substituteAll, withElement } from '../variables/index.js';
 import { checkDenyConditions, hasConditions } from './conditions.js';
 import { checkRulePreconditions, type LoaderInput, type PreparedRule, prepareRule } from './context-loader.js';
 import type { EngineProfile } from './profile.js';
@@ -192,6 +192,8 @@ function validatePatterns(state: ValidatorState, body: Body, target: JsonObject)
 }
 
 function evaluateList(list: string, data: JsonObject): unknown[] | undefined {
+  // A list reading a context entry that failed to load fails with it (Kyverno loads the entry then).
+  if (failedEntryError(data, list) !== undefined) return undefined;
   try {
     const v = searchJmespath(list, data);
     return Array.isArray(v) ? v : [v];

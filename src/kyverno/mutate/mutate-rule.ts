@@ -8,7 +8,7 @@ import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
 import { checkPreconditions, type ContextResolver, DEFAULT_PROFILE, type EngineProfile, errorMessage, loadContext, prepareRule } from '../engine/index.js';
 import type { AnyAllConditions, ContextEntry, Rule } from '../model/index.js';
 import { searchJmespath } from '../jmespath/index.js';
-import { substituteAll, withElement, withVariable } from '../variables/index.js';
+import { failedEntryError, substituteAll, withElement, withVariable } from '../variables/index.js';
 import { applyPatchSpec, hasPatch, type PatchSpec } from './patcher.js';
 
 /**
@@ -145,6 +145,9 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 function evaluateList(list: string, data: JsonObject, isDelete: boolean): { ok: true; elements: JsonValue[] } | { ok: false; error: string } {
   const expr = isDelete ? list.replaceAll('request.object', 'request.oldObject') : list;
+  // A list reading a context entry that failed to load fails with it (Kyverno loads the entry then).
+  const failed = failedEntryError(data, expr);
+  if (failed !== undefined) return { ok: false, error: failed };
   try {
     const v = searchJmespath(expr, data) as JsonValue | undefined;
     return { ok: true, elements: Array.isArray(v) ? v : [v ?? null] };
