@@ -130,6 +130,25 @@ function exemptExclusions(
   return [...byId.values()];
 }
 
+/** True when one of the failed checks has one of the IDs. */
+function failsAny(failed: readonly KyvernoCheckResult[], ids: readonly string[]): boolean {
+  for (const c of failed) if (ids.includes(c.id)) return true;
+  return false;
+}
+
+/** The failed checks keyed by check ID as exemptExclusions keys them (first position, last result); the same list when no ID repeats. */
+function uniqueById(failed: KyvernoCheckResult[]): KyvernoCheckResult[] {
+  for (let i = 1; i < failed.length; i++) {
+    for (let j = 0; j < i; j++) {
+      if (failed[j]!.id !== failed[i]!.id) continue;
+      const byId = new Map<string, KyvernoCheckResult>();
+      for (const r of failed) byId.set(r.id, r);
+      return [...byId.values()];
+    }
+  }
+  return failed;
+}
+
 /** Applies every exclude entry in order to the pod's failed checks. */
 export function applyPodSecurityExclusion(
   defaults: KyvernoCheckResult[],
@@ -148,6 +167,13 @@ export function applyPodSecurityExclusion(
     // run (exemptExclusions), so only they run here; an unknown control name runs none (exemptExclusions
     // still keys the results by check ID, as Kyverno does).
     const ids = everyCheck ? undefined : checkIdsOfControl(exclude.controlName);
+    // exemptExclusions only edits the failed checks of the control: when none of them failed (a passing
+    // pod, or failures in other controls), the run on the reduced pod cannot change anything, and only
+    // the keying by check ID is left.
+    if (ids !== undefined && !failsAny(out, ids)) {
+      out = uniqueById(out);
+      continue;
+    }
     if (images.length === 0) {
       const podOnly = podLevelPod(pod);
       out = exemptExclusions(out, evaluateKyvernoChecks(podOnly, level, version, psaMax, ids), exclude, pod, podOnly, false);
