@@ -33,24 +33,62 @@ function toKyvernoErrors(errors: readonly FieldError[] | undefined): KyvernoFiel
 
 type CheckStep = { id: string; step: (typeof CHECKS)[number]['versions'][number] };
 
-// The steps Kyverno runs for a level and version, in check-ID order: decided once per pair.
-const stepPlans = new Map<string, readonly CheckStep[]>();
+// The steps Kyverno runs for a level, version and PSA maximum, in check-ID order, and the steps of some
+// check IDs only: decided once per combination (the last one used is kept apart, so the usual call, one
+// profile's maximum and a policy set's few versions, builds no key). Bounded: versions come from policies.
+interface Plans {
+  baseline?: readonly CheckStep[];
+  restricted?: readonly CheckStep[];
+  /** Per `only` list (by identity; callers pass fixed lists), the steps of those IDs. */
+  only?: Map<readonly string[], readonly CheckStep[]>[];
+}
+const stepPlans = new Map<string, Plans>();
+let lastVersion: PssVersion | undefined;
+let lastPsaMax = -1;
+let lastPlans: Plans = {};
 
-function stepsFor(level: 'baseline' | 'restricted', version: PssVersion, psaMax: number): readonly CheckStep[] {
-  const key = `${level}:${version}:${psaMax}`;
-  let plan = stepPlans.get(key);
-  if (plan === undefined) {
-    const out: CheckStep[] = [];
-    const checks = [...CHECKS].filter((c) => level === 'restricted' || c.level === 'baseline').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    for (const check of checks) {
-      const steps = check.versions.filter((s) => s.minimumVersion <= psaMax);
-      if (steps.length === 0) continue;
-      const run = version === 'latest' ? steps.slice(-1) : steps.filter((s) => s.minimumVersion <= version);
-      for (const step of run) out.push({ id: check.id, step });
-    }
-    plan = out;
+function plansFor(version: PssVersion, psaMax: number): Plans {
+  if (lastVersion === version && lastPsaMax === psaMax) return lastPlans;
+  const key = `${version}:${psaMax}`;
+  let plans = stepPlans.get(key);
+  if (plans === undefined) {
     if (stepPlans.size >= 256) stepPlans.clear();
-    stepPlans.set(key, plan);
+    plans = {};
+    stepPlans.set(key, plans);
+  }
+  lastVersion = version;
+  lastPsaMax = psaMax;
+  lastPlans = plans;
+  return plans;
+}
+
+function planOf(level: 'baseline' | 'restricted', version: PssVersion, psaMax: number): readonly CheckStep[] {
+  const out: CheckStep[] = [];
+  const checks = [...CHECKS].filter((c) => level === 'restricted' || c.level === 'baseline').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const check of checks) {
+    const steps = check.versions.filter((s) => s.minimumVersion <= psaMax);
+    if (steps.length === 0) continue;
+    const run = version === 'latest' ? steps.slice(-1) : steps.filter((s) => s.minimumVersion <= version);
+    for (const step of run) out.push({ id: check.id, step });
+  }
+  return out;
+}
+
+function stepsFor(level: 'baseline' | 'restricted', version: PssVersion, psaMax: number, only: readonly string[] | undefined): readonly CheckStep[] {
+  const plans = plansFor(version, psaMax);
+  let all = plans[level];
+  if (all === undefined) {
+    all = planOf(level, version, psaMax);
+    plans[level] = all;
+  }
+  if (only === undefined) return all;
+  plans.only ??= [new Map(), new Map()];
+  const byOnly = plans.only[level === 'baseline' ? 0 : 1]!;
+  let plan = byOnly.get(only);
+  if (plan === undefined) {
+    plan = all.filter((s) => only.includes(s.id));
+    if (byOnly.size >= 64) byOnly.clear();
+    byOnly.set(only, plan);
   }
   return plan;
 }
@@ -70,8 +108,7 @@ export function podSecurityStepRuns(): number {
 export function evaluateKyvernoChecks(pod: PssPod, level: 'baseline' | 'restricted', version: PssVersion, psaMax: number = KYVERNO_PSA_MAX_VERSION, only?: readonly string[]): KyvernoCheckResult[] {
   const meta = pod.metadata ?? {};
   const out: KyvernoCheckResult[] = [];
-  for (const { id, step } of stepsFor(level, version, psaMax)) {
-    if (only !== undefined && !only.includes(id)) continue;
+  for (const { id, step } of stepsFor(level, version, psaMax, only)) {
     stepRuns++;
     const r = step.checkPod(meta, pod.spec);
     if (r.allowed) continue;

@@ -82,8 +82,26 @@ function parseExcludes(raw: readonly unknown[]): PodSecurityExclude[] | string {
 
 /** A podSecurity rule with its level, version and exclusions parsed once (see compilePodSecurityRule). */
 export type CompiledPodSecurityRule =
-  | { ok: true; name: string; level: 'privileged' | 'baseline' | 'restricted'; version: PssVersion; versionText: string; excludes: PodSecurityExclude[]; key: string }
+  | {
+      ok: true;
+      name: string;
+      level: 'privileged' | 'baseline' | 'restricted';
+      version: PssVersion;
+      versionText: string;
+      excludes: PodSecurityExclude[];
+      key: string;
+      /** The rule's keys into a resource's failed checks for the last PSA maximum it was evaluated with (failedChecks). */
+      keys?: FailedKeys;
+    }
   | { ok: false; message: string };
+
+/** Keys of a resource's failed-check lists: this level's, the other level's (same version) and with this rule's exclusions. */
+interface FailedKeys {
+  psaMax: number;
+  own: string;
+  other: string;
+  excluded: string;
+}
 
 /** Parses a podSecurity rule's level, version and exclusions (done once per rule by the engine). */
 export function compilePodSecurityRule(rule: PodSecurityRule): CompiledPodSecurityRule {
@@ -133,16 +151,27 @@ export function podSecurityCheckRuns(): number {
   return checkRuns;
 }
 
+/** The rule's keys for psaMax, made once per rule (a profile has one psaMax), not per resource. */
+function keysOf(rule: Extract<CompiledPodSecurityRule, { ok: true }>, psaMax: number): FailedKeys {
+  let keys = rule.keys;
+  if (keys === undefined || keys.psaMax !== psaMax) {
+    const other = rule.level === 'baseline' ? 'restricted' : 'baseline';
+    keys = { psaMax, own: `${rule.level}:${rule.version}:${psaMax}`, other: `${other}:${rule.version}:${psaMax}`, excluded: `${rule.key}:${psaMax}` };
+    rule.keys = keys;
+  }
+  return keys;
+}
+
 function failedChecks(rule: Extract<CompiledPodSecurityRule, { ok: true }>, pod: PssPod, entry: PodChecks, psaMax: number): KyvernoCheckResult[] {
   if (rule.level === 'privileged') return [];
   const level = rule.level;
-  const baseKey = `${level}:${rule.version}:${psaMax}`;
-  let failed = entry.failed.get(baseKey);
+  const keys = keysOf(rule, psaMax);
+  let failed = entry.failed.get(keys.own);
   if (failed === undefined) {
     // Kyverno's restricted run is every baseline check plus the restricted ones, each with the same steps
     // and in check-ID order. So when the restricted run is there, the baseline result is its baseline
     // checks; when the baseline run is there, the restricted result adds the restricted checks' run to it.
-    const other = entry.failed.get(`${level === 'baseline' ? 'restricted' : 'baseline'}:${rule.version}:${psaMax}`);
+    const other = entry.failed.get(keys.other);
     if (other !== undefined && level === 'baseline') {
       failed = other.filter((c) => BASELINE_IDS.has(c.id));
     } else if (other !== undefined) {
@@ -152,14 +181,13 @@ function failedChecks(rule: Extract<CompiledPodSecurityRule, { ok: true }>, pod:
       failed = evaluateKyvernoChecks(pod, level, rule.version, psaMax);
       checkRuns++;
     }
-    entry.failed.set(baseKey, failed);
+    entry.failed.set(keys.own, failed);
   }
   if (rule.excludes.length === 0) return failed;
-  const excludedKey = `${rule.key}:${psaMax}`;
-  let excluded = entry.failed.get(excludedKey);
+  let excluded = entry.failed.get(keys.excluded);
   if (excluded === undefined) {
     excluded = applyPodSecurityExclusion(failed, rule.excludes, pod, level, rule.version, psaMax);
-    entry.failed.set(excludedKey, excluded);
+    entry.failed.set(keys.excluded, excluded);
   }
   return excluded;
 }
