@@ -4,7 +4,7 @@
 import type { FieldError } from '../kube/index.js';
 import { FieldPath } from '../kube/index.js';
 import { ALLOWED, containersPhrase, denied, forbidden, joinQuote, obj, pluralize, podSecurityContext, sortedSet, str, visitContainers } from './internal/helpers.js';
-import type { Check, CheckPodFn } from './types.js';
+import type { AllowsPodFn, Check, CheckPodFn } from './types.js';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
@@ -56,9 +56,25 @@ const appArmorProfile1_0: CheckPodFn = (meta, spec) => {
   );
 };
 
+const allows1_0: AllowsPodFn = (meta, spec) => {
+  const podProfile = obj(podSecurityContext(spec)?.appArmorProfile);
+  if (podProfile && !allowedProfileType(str(podProfile.type))) return false;
+  for (const c of visitContainers(spec)) {
+    const profile = obj(c.securityContext?.appArmorProfile);
+    if (profile && !allowedProfileType(str(profile.type))) return false;
+  }
+  // The own enumerable keys appArmorProfile1_0 reads with Object.entries, without making the entries.
+  const annotations: Record<string, unknown> | undefined = meta.annotations;
+  if (annotations === undefined || annotations === null) return true;
+  for (const k in annotations) {
+    if (Object.hasOwn(annotations, k) && k.startsWith(ANNOTATION_PREFIX) && !allowedAnnotationValue(String(annotations[k]))) return false;
+  }
+  return true;
+};
+
 /** The appArmorProfile check. */
 export const checkAppArmorProfile: Check = {
   id: 'appArmorProfile',
   level: 'baseline',
-  versions: [{ minimumVersion: 0, checkPod: appArmorProfile1_0 }],
+  versions: [{ minimumVersion: 0, checkPod: appArmorProfile1_0, allows: allows1_0 }],
 };

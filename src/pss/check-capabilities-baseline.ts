@@ -2,7 +2,7 @@
 // Mirrors kubernetes/pod-security-admission policy/check_capabilities_baseline.go.
 import type { FieldError } from '../kube/index.js';
 import { ALLOWED, containersPhrase, denied, forbidden, joinQuote, list, obj, sortedSet, str, visitContainers } from './internal/helpers.js';
-import type { Check, CheckPodFn } from './types.js';
+import type { AllowsPodFn, Check, CheckPodFn } from './types.js';
 
 /** Capabilities a baseline container may add. */
 export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
@@ -44,9 +44,18 @@ const capabilitiesBaseline1_0: CheckPodFn = (_meta, spec) => {
   );
 };
 
+const allows1_0: AllowsPodFn = (_meta, spec) => {
+  for (const c of visitContainers(spec)) {
+    const capabilities = obj(c.securityContext?.capabilities);
+    if (!capabilities) continue;
+    for (const cap of list(capabilities.add)) if (!BASELINE_CAPABILITIES.has(str(cap))) return false;
+  }
+  return true;
+};
+
 /** The capabilities_baseline check (overridden by capabilities_restricted at restricted 1.22+). */
 export const checkCapabilitiesBaseline: Check = {
   id: 'capabilities_baseline',
   level: 'baseline',
-  versions: [{ minimumVersion: 0, checkPod: capabilitiesBaseline1_0 }],
+  versions: [{ minimumVersion: 0, checkPod: capabilitiesBaseline1_0, allows: allows1_0 }],
 };

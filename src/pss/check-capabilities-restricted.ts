@@ -3,7 +3,7 @@
 // Mirrors kubernetes/pod-security-admission policy/check_capabilities_restricted.go.
 import type { FieldError } from '../kube/index.js';
 import { ALLOWED, containersPhrase, denied, forbidden, isWindowsPod, joinQuote, list, obj, required, sortedSet, str, visitContainers } from './internal/helpers.js';
-import type { Check, CheckPodFn } from './types.js';
+import type { AllowsPodFn, Check, CheckPodFn } from './types.js';
 
 const capabilitiesRestricted1_22: CheckPodFn = (_meta, spec) => {
   const missingDropAll: string[] = [];
@@ -41,15 +41,27 @@ const capabilitiesRestricted1_22: CheckPodFn = (_meta, spec) => {
   return details.length > 0 ? denied('unrestricted capabilities', details.join('; '), [...dropErrors, ...addErrors]) : ALLOWED;
 };
 
+const allows1_22: AllowsPodFn = (_meta, spec) => {
+  for (const c of visitContainers(spec)) {
+    const capabilities = obj(c.securityContext?.capabilities);
+    if (!capabilities) return false;
+    const drop = capabilities.drop;
+    if (!Array.isArray(drop) || !drop.includes('ALL')) return false;
+    for (const cap of list(capabilities.add)) if (cap !== 'NET_BIND_SERVICE') return false;
+  }
+  return true;
+};
+
 // Windows pods cannot set capabilities (API validation), so they are admitted without drop ALL.
 const capabilitiesRestricted1_25: CheckPodFn = (meta, spec) => (isWindowsPod(spec) ? ALLOWED : capabilitiesRestricted1_22(meta, spec));
+const allows1_25: AllowsPodFn = (meta, spec) => isWindowsPod(spec) || allows1_22(meta, spec);
 
 /** The capabilities_restricted check. */
 export const checkCapabilitiesRestricted: Check = {
   id: 'capabilities_restricted',
   level: 'restricted',
   versions: [
-    { minimumVersion: 22, checkPod: capabilitiesRestricted1_22, overrides: ['capabilities_baseline'] },
-    { minimumVersion: 25, checkPod: capabilitiesRestricted1_25, overrides: ['capabilities_baseline'] },
+    { minimumVersion: 22, checkPod: capabilitiesRestricted1_22, allows: allows1_22, overrides: ['capabilities_baseline'] },
+    { minimumVersion: 25, checkPod: capabilitiesRestricted1_25, allows: allows1_25, overrides: ['capabilities_baseline'] },
   ],
 };

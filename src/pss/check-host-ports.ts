@@ -2,7 +2,7 @@
 // Mirrors kubernetes/pod-security-admission policy/check_hostPorts.go.
 import type { FieldError } from '../kube/index.js';
 import { ALLOWED, containersPhrase, denied, forbidden, list, obj, pluralize, sortedSet, visitContainers } from './internal/helpers.js';
-import type { Check, CheckPodFn } from './types.js';
+import type { AllowsPodFn, Check, CheckPodFn } from './types.js';
 
 const hostPorts1_0: CheckPodFn = (_meta, spec) => {
   const bad: string[] = [];
@@ -29,9 +29,19 @@ const hostPorts1_0: CheckPodFn = (_meta, spec) => {
   );
 };
 
+const allows1_0: AllowsPodFn = (_meta, spec) => {
+  for (const c of visitContainers(spec)) {
+    for (const p of list(c.container.ports)) {
+      const hostPort = obj(p)?.hostPort;
+      if (typeof hostPort === 'number' && hostPort !== 0) return false;
+    }
+  }
+  return true;
+};
+
 /** The hostPorts check. */
 export const checkHostPorts: Check = {
   id: 'hostPorts',
   level: 'baseline',
-  versions: [{ minimumVersion: 0, checkPod: hostPorts1_0 }],
+  versions: [{ minimumVersion: 0, checkPod: hostPorts1_0, allows: allows1_0 }],
 };

@@ -3,7 +3,7 @@
 // Mirrors kubernetes/pod-security-admission policy/check_runAsNonRoot.go.
 import { FieldPath, type FieldError } from '../kube/index.js';
 import { ALLOWED, containersPhrase, denied, forbidden, isUserNamespacePod, podSecurityContext, required, visitContainers } from './internal/helpers.js';
-import type { Check, CheckPodFn } from './types.js';
+import type { AllowsPodFn, Check, CheckPodFn } from './types.js';
 
 const runAsNonRoot1_0: CheckPodFn = (_meta, spec) => {
   const setters: string[] = [];
@@ -38,14 +38,26 @@ const runAsNonRoot1_0: CheckPodFn = (_meta, spec) => {
   return ALLOWED;
 };
 
+// Allowed when the pod does not set false and every container sets true, or inherits the pod's true.
+const allows1_0: AllowsPodFn = (_meta, spec) => {
+  const podValue = podSecurityContext(spec)?.runAsNonRoot;
+  if (podValue === false) return false;
+  for (const c of visitContainers(spec)) {
+    const v = c.securityContext?.runAsNonRoot;
+    if (typeof v === 'boolean' ? !v : podValue !== true) return false;
+  }
+  return true;
+};
+
 const runAsNonRoot1_35: CheckPodFn = (meta, spec) => (isUserNamespacePod(spec) ? ALLOWED : runAsNonRoot1_0(meta, spec));
+const allows1_35: AllowsPodFn = (meta, spec) => isUserNamespacePod(spec) || allows1_0(meta, spec);
 
 /** The runAsNonRoot check. */
 export const checkRunAsNonRoot: Check = {
   id: 'runAsNonRoot',
   level: 'restricted',
   versions: [
-    { minimumVersion: 0, checkPod: runAsNonRoot1_0 },
-    { minimumVersion: 35, checkPod: runAsNonRoot1_35 },
+    { minimumVersion: 0, checkPod: runAsNonRoot1_0, allows: allows1_0 },
+    { minimumVersion: 35, checkPod: runAsNonRoot1_35, allows: allows1_35 },
   ],
 };

@@ -4,7 +4,7 @@
 import { FieldPath, type FieldError } from '../kube/index.js';
 import type { JsonObject } from '../util/index.js';
 import { ALLOWED, containersPhrase, denied, forbidden, joinQuote, obj, pluralize, podSecurityContext, sortedSet, str, visitContainers } from './internal/helpers.js';
-import type { Check, CheckPodFn } from './types.js';
+import type { AllowsPodFn, Check, CheckPodFn } from './types.js';
 
 const TYPES_1_0 = ['', 'container_t', 'container_init_t', 'container_kvm_t'];
 const TYPES_1_31 = [...TYPES_1_0, 'container_engine_t'];
@@ -53,12 +53,27 @@ function seLinuxOptions(allowedTypes: ReadonlySet<string>): CheckPodFn {
   };
 }
 
+function validOptions(opts: JsonObject | undefined, allowedTypes: ReadonlySet<string>): boolean {
+  return opts === undefined || (allowedTypes.has(str(opts.type)) && str(opts.user) === '' && str(opts.role) === '');
+}
+
+function seLinuxAllows(allowedTypes: ReadonlySet<string>): AllowsPodFn {
+  return (_meta, spec) => {
+    if (!validOptions(obj(podSecurityContext(spec)?.seLinuxOptions), allowedTypes)) return false;
+    for (const c of visitContainers(spec)) if (!validOptions(obj(c.securityContext?.seLinuxOptions), allowedTypes)) return false;
+    return true;
+  };
+}
+
+const SET_1_0: ReadonlySet<string> = new Set(TYPES_1_0);
+const SET_1_31: ReadonlySet<string> = new Set(TYPES_1_31);
+
 /** The seLinuxOptions check. */
 export const checkSeLinuxOptions: Check = {
   id: 'seLinuxOptions',
   level: 'baseline',
   versions: [
-    { minimumVersion: 0, checkPod: seLinuxOptions(new Set(TYPES_1_0)) },
-    { minimumVersion: 31, checkPod: seLinuxOptions(new Set(TYPES_1_31)) },
+    { minimumVersion: 0, checkPod: seLinuxOptions(SET_1_0), allows: seLinuxAllows(SET_1_0) },
+    { minimumVersion: 31, checkPod: seLinuxOptions(SET_1_31), allows: seLinuxAllows(SET_1_31) },
   ],
 };

@@ -4,7 +4,7 @@
 // Mirrors kubernetes/pod-security-admission policy/check_seccompProfile_baseline.go, check_seccompProfile_restricted.go.
 import { FieldPath, type FieldError } from '../kube/index.js';
 import { ALLOWED, containersPhrase, denied, forbidden, isWindowsPod, joinQuote, obj, pluralize, podSecurityContext, required, sortedSet, str, visitContainers } from './internal/helpers.js';
-import type { Check, CheckPodFn } from './types.js';
+import type { AllowsPodFn, Check, CheckPodFn } from './types.js';
 
 const POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
@@ -81,6 +81,21 @@ function seccompFields(spec: Parameters<CheckPodFn>[1], restricted: boolean): Re
   return ALLOWED;
 }
 
+/** True exactly when seccompFields allows the pod: no bad type set and, when restricted, every container covered. */
+function seccompFieldsAllow(spec: Parameters<CheckPodFn>[1], restricted: boolean): boolean {
+  const podProfile = obj(podSecurityContext(spec)?.seccompProfile);
+  if (podProfile && !validType(str(podProfile.type))) return false;
+  for (const c of visitContainers(spec)) {
+    const profile = obj(c.securityContext?.seccompProfile);
+    if (profile ? !validType(str(profile.type)) : restricted && !podProfile) return false;
+  }
+  return true;
+}
+
+const allowsBaseline1_19: AllowsPodFn = (_meta, spec) => seccompFieldsAllow(spec, false);
+const allowsRestricted1_19: AllowsPodFn = (_meta, spec) => seccompFieldsAllow(spec, true);
+const allowsRestricted1_25: AllowsPodFn = (_meta, spec) => isWindowsPod(spec) || seccompFieldsAllow(spec, true);
+
 const seccompBaseline1_19: CheckPodFn = (_meta, spec) => seccompFields(spec, false);
 const seccompRestricted1_19: CheckPodFn = (_meta, spec) => seccompFields(spec, true);
 // Windows pods cannot set seccomp (API validation), so restricted exempts them from 1.25.
@@ -92,7 +107,7 @@ export const checkSeccompProfileBaseline: Check = {
   level: 'baseline',
   versions: [
     { minimumVersion: 0, checkPod: seccompBaseline1_0 },
-    { minimumVersion: 19, checkPod: seccompBaseline1_19 },
+    { minimumVersion: 19, checkPod: seccompBaseline1_19, allows: allowsBaseline1_19 },
   ],
 };
 
@@ -101,7 +116,7 @@ export const checkSeccompProfileRestricted: Check = {
   id: 'seccompProfile_restricted',
   level: 'restricted',
   versions: [
-    { minimumVersion: 19, checkPod: seccompRestricted1_19, overrides: ['seccompProfile_baseline'] },
-    { minimumVersion: 25, checkPod: seccompRestricted1_25, overrides: ['seccompProfile_baseline'] },
+    { minimumVersion: 19, checkPod: seccompRestricted1_19, allows: allowsRestricted1_19, overrides: ['seccompProfile_baseline'] },
+    { minimumVersion: 25, checkPod: seccompRestricted1_25, allows: allowsRestricted1_25, overrides: ['seccompProfile_baseline'] },
   ],
 };

@@ -4,7 +4,7 @@ export type { PodEvaluation } from './evaluate.js';
 export { evaluatePod, formatCheckResult, formatViolation } from './evaluate.js';
 export type { ActiveCheck } from './registry.js';
 export { activeChecks, CHECKS, MAX_VERSION, resolveVersion, stepAt } from './registry.js';
-export type { Check, CheckPodFn, CheckResult, PssLevel, PssPod, VersionedCheck } from './types.js';
+export type { AllowsPodFn, Check, CheckPodFn, CheckResult, PssLevel, PssPod, VersionedCheck } from './types.js';
 export type { PssVersion } from './version.js';
 export { formatPssVersion, isPssLevel, parsePssVersion } from './version.js';
 export type { Blocker, NamespaceSuggestion } from './suggest.js';

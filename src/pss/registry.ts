@@ -18,7 +18,7 @@ import { checkSeccompProfileBaseline, checkSeccompProfileRestricted } from './ch
 import { checkSeLinuxOptions } from './check-se-linux-options.js';
 import { checkSysctls } from './check-sysctls.js';
 import { checkWindowsHostProcess } from './check-windows-host-process.js';
-import type { Check, CheckPodFn, PssLevel, VersionedCheck } from './types.js';
+import type { AllowsPodFn, Check, CheckPodFn, PssLevel, VersionedCheck } from './types.js';
 import type { PssVersion } from './version.js';
 
 /** Every registered check (the default checks of PSA). */
@@ -51,6 +51,8 @@ export const MAX_VERSION: number = Math.max(...CHECKS.flatMap((c) => c.versions.
 export interface ActiveCheck {
   id: string;
   checkPod: CheckPodFn;
+  /** The step's quick test, when it has one (VersionedCheck.allows). */
+  allows?: AllowsPodFn;
 }
 
 /** The step of a check that applies at minor v, if any. */
@@ -71,6 +73,10 @@ export function resolveVersion(version: PssVersion): number {
   return version === 'latest' || version > MAX_VERSION ? MAX_VERSION : version;
 }
 
+function active(id: string, step: VersionedCheck): ActiveCheck {
+  return step.allows ? { id, checkPod: step.checkPod, allows: step.allows } : { id, checkPod: step.checkPod };
+}
+
 /** The checks that run at a level and version, baseline first, each group ordered by ID. */
 export function activeChecks(level: PssLevel, version: PssVersion): ActiveCheck[] {
   if (level === 'privileged') return [];
@@ -83,9 +89,9 @@ export function activeChecks(level: PssLevel, version: PssVersion): ActiveCheck[
   const overridden = new Set(restrictedSteps.flatMap(({ step }) => step?.overrides ?? []));
   for (const c of BASELINE) {
     const step = stepAt(c, v);
-    if (step && !overridden.has(c.id)) out.push({ id: c.id, checkPod: step.checkPod });
+    if (step && !overridden.has(c.id)) out.push(active(c.id, step));
   }
-  for (const { c, step } of restrictedSteps) if (step) out.push({ id: c.id, checkPod: step.checkPod });
+  for (const { c, step } of restrictedSteps) if (step) out.push(active(c.id, step));
   cache.set(key, out);
   return out;
 }

@@ -28,11 +28,19 @@ export interface CheckResult {
 /** A check function: one version step of one check. */
 export type CheckPodFn = (metadata: ObjectMeta, spec: JsonObject) => Omit<CheckResult, 'id'>;
 
+/** A check step's quick test: does checkPod allow the pod? */
+export type AllowsPodFn = (metadata: ObjectMeta, spec: JsonObject) => boolean;
+
 /** One version step of a check. */
 export interface VersionedCheck {
   /** First minor version (of 1.x) this step applies to. */
   minimumVersion: number;
   checkPod: CheckPodFn;
+  /**
+   * Optional quick test, true exactly when checkPod allows the pod (checks.test.ts holds the two together on
+   * random pods). The runners call it first, so a passing pod costs no result, message or field path.
+   */
+  allows?: AllowsPodFn;
   /** Baseline check IDs this restricted step replaces at its versions. */
   overrides?: readonly string[];
 }

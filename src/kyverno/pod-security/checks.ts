@@ -110,6 +110,7 @@ export function evaluateKyvernoChecks(pod: PssPod, level: 'baseline' | 'restrict
   const out: KyvernoCheckResult[] = [];
   for (const { id, step } of stepsFor(level, version, psaMax, only)) {
     stepRuns++;
+    if (step.allows?.(meta, pod.spec)) continue;
     const r = step.checkPod(meta, pod.spec);
     if (r.allowed) continue;
     out.push({ id, forbiddenReason: r.forbiddenReason ?? '', forbiddenDetail: r.forbiddenDetail ?? '', errors: toKyvernoErrors(r.errors) });
