@@ -29,20 +29,31 @@ export interface PodSecurityRuleResult {
 
 const TEMPLATE_KINDS = new Set(['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 
+/** The value at a path of object keys, or undefined. */
+function at(v: unknown, keys: readonly string[]): unknown {
+  let cur = v;
+  for (const k of keys) cur = isObject(cur) ? cur[k] : undefined;
+  return cur;
+}
+
+const TEMPLATE_SPEC = ['spec', 'template', 'spec'];
+const TEMPLATE_METADATA = ['spec', 'template', 'metadata'];
+const CRONJOB_SPEC = ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
+const CRONJOB_METADATA = ['spec', 'jobTemplate', 'metadata'];
+
 /** The pod Kyverno evaluates; for CronJob the metadata is the job template's, not the pod template's (upstream quirk). */
 function podOf(resource: KubeObject): PssPod | undefined {
-  const at = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((cur, k) => (isObject(cur) ? cur[k] : undefined), v);
   let spec: unknown;
   let metadata: unknown;
   if (resource.kind === 'Pod') {
     spec = resource.spec;
     metadata = resource.metadata;
   } else if (TEMPLATE_KINDS.has(resource.kind)) {
-    spec = at(resource, 'spec', 'template', 'spec');
-    metadata = at(resource, 'spec', 'template', 'metadata');
+    spec = at(resource, TEMPLATE_SPEC);
+    metadata = at(resource, TEMPLATE_METADATA);
   } else if (resource.kind === 'CronJob') {
-    spec = at(resource, 'spec', 'jobTemplate', 'spec', 'template', 'spec');
-    metadata = at(resource, 'spec', 'jobTemplate', 'metadata');
+    spec = at(resource, CRONJOB_SPEC);
+    metadata = at(resource, CRONJOB_METADATA);
   } else {
     return undefined;
   }
