@@ -194,7 +194,8 @@ function failedChecks(rule: Extract<CompiledPodSecurityRule, { ok: true }>, pod:
     }
     entry.failed.set(keys.own, failed);
   }
-  if (rule.excludes.length === 0) return failed;
+  // Exclusions only take failures away: nothing failed, nothing to exclude.
+  if (rule.excludes.length === 0 || failed.length === 0) return failed;
   let excluded = entry.failed.get(keys.excluded);
   if (excluded === undefined) {
     excluded = applyPodSecurityExclusion(failed, rule.excludes, pod, level, rule.version, psaMax);
