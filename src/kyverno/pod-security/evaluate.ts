@@ -61,9 +61,19 @@ function podOf(resource: KubeObject): PssPod | undefined {
   return { spec: isObject(spec) ? spec : {}, metadata: isObject(metadata) ? (metadata as PssPod['metadata']) : {} };
 }
 
-/** Rewrites error fields to the controller's paths, as convertChecks does by plain string replacement. */
+/** True when an error field names `metadata` (convertChecks rewrites it for every kind). */
+function namesMetadata(checks: readonly KyvernoCheckResult[]): boolean {
+  for (const c of checks) for (const e of c.errors) if (e.field.includes('metadata')) return true;
+  return false;
+}
+
+/**
+ * Rewrites error fields to the controller's paths, as convertChecks does by plain string replacement. A Pod's
+ * checks without a metadata field are left as they are (the same list: results are never changed in place).
+ */
 function convertChecks(checks: KyvernoCheckResult[], kind: string): KyvernoCheckResult[] {
   const specPrefix = TEMPLATE_KINDS.has(kind) ? 'spec.template.spec' : kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : undefined;
+  if (specPrefix === undefined && !namesMetadata(checks)) return checks;
   return checks.map((c) => ({
     ...c,
     errors: c.errors.map((e) => {
