@@ -49,18 +49,20 @@ interface ParsedField {
   container?: { list: string; index: number };
 }
 
-// Parsed fields of the errors being compared, per (field, level): exemptExclusions compares every
-// excluded error with every remaining one. Bounded (cleared when full): fields come from pods.
-const parsedFields = new Map<string, ParsedField>();
+// Parsed fields of the errors being compared, per field, for pod- and container-level exclusions:
+// exemptExclusions compares every excluded error with every remaining one. Bounded (cleared when full):
+// fields come from pods.
+const parsedPodFields = new Map<string, ParsedField>();
+const parsedContainerFields = new Map<string, ParsedField>();
 
 /** Kyverno's parseField: digits become `*`; the second word decides whether it is a container field. */
 function parseField(field: string, containerLevel: boolean): ParsedField {
-  const key = containerLevel ? `c:${field}` : `p:${field}`;
-  let parsed = parsedFields.get(key);
+  const parsedFields = containerLevel ? parsedContainerFields : parsedPodFields;
+  let parsed = parsedFields.get(field);
   if (parsed === undefined) {
     parsed = parseFieldUncached(field, containerLevel);
     if (parsedFields.size >= 4096) parsedFields.clear();
-    parsedFields.set(key, parsed);
+    parsedFields.set(field, parsed);
   }
   return parsed;
 }
