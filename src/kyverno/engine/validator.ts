@@ -235,8 +235,8 @@ function validateElements(state: ValidatorState, decl: ForEachValidation, elemen
         applied,
       };
     }
-    const child = elementState(state, withElement(state.data, element, index, state.nesting), scoped && isObject(element) ? element : state.element);
-    const r = validateElement(child, decl, index);
+    const data = withElement(state.data, element, index, state.nesting);
+    const r = validateElement(state, decl, index, data, scoped && isObject(element) ? element : state.element);
     if (r === undefined || r.status === 'skip') continue;
     if (r.status !== 'pass') {
       // An error on any element but the last is ignored (validateElements).
@@ -267,20 +267,26 @@ function elementState(state: ValidatorState, data: JsonObject, element: JsonObje
   };
 }
 
-function validateElement(state: ValidatorState, decl: ForEachValidation, index: number): HandlerResponse {
+// One element: its context loaded on top of `data` (the parent's data with the element added), then the
+// foreach body on an element state made once, with the loaded data (no copy of a copy per element).
+function validateElement(parent: ValidatorState, decl: ForEachValidation, index: number, data: JsonObject, element: JsonObject | undefined): HandlerResponse {
   // Without context entries, values or preconditions the loader would hand the element's data back unchanged.
-  if (!decl.context?.length && !state.ruleValues && !state.foreachValues && !hasConditions(decl.preconditions)) return validateBody(state, decl, NO_RELOAD);
+  if (!decl.context?.length && !parent.ruleValues && !parent.foreachValues && !hasConditions(decl.preconditions)) return validateBody(elementState(parent, data, element), decl, NO_RELOAD);
+  // One literal with every field (absent ones undefined, which the loader reads as absent): spreads of
+  // optional fields cost more than the load itself when the resolver has nothing to add.
   const input: LoaderInput = {
-    entries: decl.context ?? ([] as ContextEntry[]),
-    ...(state.ruleValues ? { ruleValues: state.ruleValues } : {}),
-    ...(state.foreachValues ? { foreachValues: state.foreachValues } : {}),
+    entries: decl.context ?? NO_ENTRIES,
+    ruleValues: parent.ruleValues,
+    foreachValues: parent.foreachValues,
     foreachIndex: index,
-    ...(state.resolve ? { resolve: state.resolve } : {}),
-    isDelete: state.isDelete,
-    profile: state.profile,
+    resolve: parent.resolve,
+    isDelete: parent.isDelete,
+    profile: parent.profile,
   };
-  const loaded = prepareRule(state.data, input, decl.preconditions);
+  const loaded = prepareRule(data, input, decl.preconditions);
   if (!loaded.ok) return { status: loaded.status, message: loaded.message };
-  const reload: Reload = state.old === undefined ? NO_RELOAD : (data) => prepareRule(data, input, decl.preconditions);
-  return validateBody(Object.assign({}, state, { data: loaded.data }), decl, reload);
+  const reload: Reload = parent.old === undefined ? NO_RELOAD : (d) => prepareRule(d, input, decl.preconditions);
+  return validateBody(elementState(parent, loaded.data, element), decl, reload);
 }
+
+const NO_ENTRIES: readonly ContextEntry[] = [];
