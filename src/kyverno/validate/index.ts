@@ -27,7 +27,7 @@ export type MatchOutcome =
 export function validatePattern(resource: unknown, pattern: unknown, opts: { firstParsed?: boolean; floats?: boolean } = {}): MatchOutcome {
   const firstParsed = opts.firstParsed === true;
   const floats = opts.floats === true;
-  const err = walkElement({ firstParsed, floats }, resource, pattern, '/');
+  const err = walkElement({ anchorSeen: undefined, firstParsed, floats }, resource, pattern, '/');
   if (err === undefined) return { kind: 'pass' };
   if (isSkip(err)) return { kind: 'skip', path: err.path, reason: err.message };
   if (err.kind === 'negation') return { kind: 'fail', path: err.path, detail: err.message };

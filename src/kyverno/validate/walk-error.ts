@@ -2,8 +2,6 @@
 // Mirrors the error values of kyverno@v1.10.7:pkg/engine/anchor/error.go and validate.PatternError, but
 // carried as tagged data: the kind is never recovered from the message text.
 
-import type { MapPlan } from './map-plan.js';
-
 /** Why a walk step failed: an anchor error, a group of skipped array elements, or a plain mismatch. */
 export type WalkErrorKind = 'conditional' | 'global' | 'negation' | 'skipGroup' | 'plain';
 
@@ -14,16 +12,17 @@ export interface WalkError {
   path: string;
 }
 
-/** Shared state of one walk. */
+/**
+ * Shared state of one walk; every field is always set (one object shape for every walk, so the walk's
+ * reads of it stay monomorphic).
+ */
 export interface WalkState {
-  /** When given, records which anchor keys were ever seen present (anchor.AnchorMap). */
-  anchorSeen?: Map<string, boolean>;
+  /** When set, records which anchor keys were ever seen present (anchor.AnchorMap). */
+  anchorSeen: Map<string, boolean> | undefined;
   /** String patterns follow Kyverno 1.12's comparison order (EngineProfile.stringPatternOrder). */
-  firstParsed?: boolean;
+  firstParsed: boolean;
   /** The resource's numbers are Go float64s (a foreach element after DocumentToUntyped). */
-  floats?: boolean;
-  /** walkElement bound to this state, made once per walk (not once per map). */
-  walker?: (resource: unknown, pattern: unknown, path: string, plan?: MapPlan) => WalkError | undefined;
+  floats: boolean;
 }
 
 /** True when the error means "the rule does not apply" (conditional/global anchor, or all elements skipped). */

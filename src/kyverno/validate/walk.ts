@@ -6,7 +6,7 @@
 import { isObject } from '../../util/index.js';
 import { formatGoFloatValue, formatGoValue, goTypeName, matchValue } from '../pattern/index.js';
 import { handleKey } from './anchor-handlers.js';
-import { type MapPlan, mapPlan } from './map-plan.js';
+import { type MapPlan, mapPlan, type PlannedKey } from './map-plan.js';
 import { expandInMetadata } from './metadata-wildcards.js';
 import { isSkip, plainError, type WalkError, type WalkState } from './walk-error.js';
 
@@ -54,10 +54,9 @@ export function walkElement(state: WalkState, resource: unknown, pattern: unknow
 function walkMap(state: WalkState, resource: Record<string, unknown>, patternIn: Record<string, unknown>, planIn: MapPlan, path: string): WalkError | undefined {
   const pattern = planIn.mayExpand ? expandInMetadata(patternIn, resource) : patternIn;
   const plan = pattern === patternIn ? planIn : mapPlan(pattern);
-  state.walker ??= (r: unknown, p: unknown, at: string, rPlan?: MapPlan) => walkElement(state, r, p, at, rPlan);
-  const walk = state.walker;
-  for (const entry of plan.keys) {
-    const err = handleKey(walk, entry, resource, path);
+  const keys = plan.keys;
+  for (let i = 0; i < keys.length; i++) {
+    const err = handleKey(walkElement, state, keys[i] as PlannedKey, resource, path);
     if (err) return err;
   }
   return undefined;
