@@ -2,6 +2,8 @@
 // Mirrors kyverno@v1.10.7:pkg/engine/validate/validate.go (MatchPattern): the walk's first error
 // becomes skip (conditional/global anchor), fail (with its path) or error (an anchor key was missing).
 
+import { isObject } from '../../util/index.js';
+import { parseAnchor } from '../anchor/index.js';
 import { walkElement } from './walk.js';
 import { isSkip } from './walk-error.js';
 
@@ -32,10 +34,39 @@ export function validatePattern(resource: unknown, pattern: unknown, opts: { fir
   if (isSkip(err)) return { kind: 'skip', path: err.path, reason: err.message };
   if (err.kind === 'negation') return { kind: 'fail', path: err.path, detail: err.message };
   // Which anchor keys were never present matters only here: the walk is pure, so a second walk that
-  // records them stops at the same error, and passing walks (the common case) record nothing.
+  // records them stops at the same error, and passing walks (the common case) record nothing. A pattern
+  // without condition, existence or negation anchors records nothing either: no second walk.
+  if (!hasNotedAnchors(pattern)) return err.path === '' ? { kind: 'error', path: '', detail: err.message } : { kind: 'fail', path: err.path, detail: err.message };
   const anchorSeen = new Map<string, boolean>();
   walkElement({ anchorSeen, firstParsed, floats }, resource, pattern, '/');
   const keysMissing = [...anchorSeen.values()].some((seen) => !seen);
   if (keysMissing || err.path === '') return { kind: 'error', path: '', detail: err.message };
   return { kind: 'fail', path: err.path, detail: err.message };
+}
+
+// Per pattern object (a compiled policy's patterns are the same objects on every evaluation).
+const notedCache = new WeakMap<object, boolean>();
+
+/**
+ * True when the pattern holds, at any depth, a key whose presence the walk records (a condition,
+ * existence or negation anchor; see noteAnchors in walk.ts). Metadata wildcard expansion only turns such
+ * a key into others of the same kind, so a pattern without one records nothing.
+ */
+function hasNotedAnchors(pattern: unknown): boolean {
+  if (typeof pattern !== 'object' || pattern === null) return false;
+  const hit = notedCache.get(pattern);
+  if (hit !== undefined) return hit;
+  let found = false;
+  if (Array.isArray(pattern)) found = pattern.some(hasNotedAnchors);
+  else if (isObject(pattern)) {
+    for (const key of Object.keys(pattern)) {
+      const a = parseAnchor(key);
+      if ((a !== undefined && (a.kind === 'condition' || a.kind === 'existence' || a.kind === 'negation')) || hasNotedAnchors(pattern[key])) {
+        found = true;
+        break;
+      }
+    }
+  }
+  notedCache.set(pattern, found);
+  return found;
 }

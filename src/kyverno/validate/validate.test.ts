@@ -50,6 +50,18 @@ test('an execution error carries the walk error text and an empty path', () => {
   assert.deepEqual(got, { kind: 'error', path: '', detail: "resource value 'b' does not match 'a' at path /spec/containers/0/image/" });
 });
 
+test('a missing anchor key deep in a list makes a failure an error; a pattern without one fails with its path', () => {
+  // Each pattern object is validated twice: what is remembered per pattern must not change the outcome.
+  const anchored = { spec: { containers: [{ 'X(privileged)': 'null', image: 'a' }] } };
+  const plain = { spec: { containers: [{ image: 'a' }] } };
+  const resource = { spec: { containers: [{ image: 'b' }] } };
+  const detail = "resource value 'b' does not match 'a' at path /spec/containers/0/image/";
+  for (let i = 0; i < 2; i++) {
+    assert.deepEqual(validatePattern(resource, anchored), { kind: 'error', path: '', detail });
+    assert.deepEqual(validatePattern(resource, plain), { kind: 'fail', path: '/spec/containers/0/image/', detail });
+  }
+});
+
 test('the pattern input is not modified by metadata wildcard expansion', () => {
   const pattern = { metadata: { labels: { 'app*': '?*' } } };
   validatePattern({ metadata: { labels: { app1: 'x' } } }, pattern);
