@@ -45,9 +45,15 @@ function someMatches(k: string, index: ValueIndex): boolean {
   return false;
 }
 
+/** fmt.Sprint of each element; a list of strings is its own rendering (and is not copied). */
+function sprintAll(list: readonly unknown[]): readonly string[] {
+  for (const v of list) if (typeof v !== 'string') return list.map(sprint);
+  return list as readonly string[];
+}
+
 /** The value as a list of strings, or undefined for an unsupported value type or a non-array JSON string. */
-function valueList(value: unknown): string[] | undefined {
-  if (Array.isArray(value)) return value.map(sprint);
+function valueList(value: unknown): readonly string[] | undefined {
+  if (Array.isArray(value)) return sprintAll(value);
   if (typeof value === 'number') return [sprint(value)];
   if (typeof value === 'string') {
     const parsed = parseStringList(value);
@@ -58,9 +64,9 @@ function valueList(value: unknown): string[] | undefined {
 }
 
 /** The key as a list of strings, or undefined for an unsupported key type. */
-function keyList(key: unknown): string[] | undefined {
+function keyList(key: unknown): readonly string[] | undefined {
   if (isSprintScalar(key)) return [typeof key === 'string' ? key : sprint(key)];
-  if (Array.isArray(key)) return key.map(sprint);
+  if (Array.isArray(key)) return sprintAll(key);
   return undefined;
 }
 

@@ -61,7 +61,8 @@ const EVALUATORS: ReadonlyMap<string, Evaluator> = new Map<string, Evaluator>([
 const byName = new Map<string, Evaluator | undefined>();
 
 function evaluatorOf(operator: string): Evaluator | undefined {
-  if (byName.has(operator)) return byName.get(operator);
+  const hit = byName.get(operator);
+  if (hit !== undefined || byName.has(operator)) return hit;
   const evaluate = EVALUATORS.get(operator.toLowerCase());
   if (byName.size >= 256) byName.clear();
   byName.set(operator, evaluate);

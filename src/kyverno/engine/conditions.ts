@@ -21,9 +21,12 @@ function holds(c: Condition): boolean {
   return r.ok ? r.value : false;
 }
 
+const NO_CONDITIONS: readonly Condition[] = [];
+
 /** Evaluates already-substituted conditions: `any` needs one true, `all` needs every one, both must hold. */
 function evaluateConditions(conds: AnyAllConditions): ConditionsOutcome {
-  const messages: string[] = [];
+  // Most blocks collect no message: the list is made (and joined) only when one is.
+  let messages: string[] | undefined;
   let anyResult = true;
   if (conds.any) {
     anyResult = false;
@@ -32,19 +35,23 @@ function evaluateConditions(conds: AnyAllConditions): ConditionsOutcome {
         anyResult = true;
         break;
       }
-      if (c.message) messages.push(c.message);
+      if (c.message) {
+        messages ??= [];
+        messages.push(c.message);
+      }
     }
   }
   let allResult = true;
-  for (const c of conds.all ?? []) {
+  for (const c of conds.all ?? NO_CONDITIONS) {
     if (!holds(c)) {
       allResult = false;
+      messages ??= [];
       messages.push(c.message ?? '');
       break;
     }
   }
   const value = anyResult && allResult;
-  const message = messages.join('; ');
+  const message = messages === undefined ? '' : messages.join('; ');
   return value || message === '' ? { ok: true, value } : { ok: true, value, message };
 }
 
