@@ -89,7 +89,13 @@ function validateBody(state: ValidatorState, body: Body, reload: Reload): Handle
 }
 
 function patternTarget(state: ValidatorState): JsonObject | undefined {
-  return state.element ?? (Object.keys(state.resource).length > 0 ? state.resource : undefined);
+  return state.element ?? (hasOwnKeys(state.resource) ? state.resource : undefined);
+}
+
+// Object.keys(o).length > 0 without making the list of keys (once per pattern rule).
+function hasOwnKeys(o: JsonObject): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
 }
 
 const UNCHANGED = 'skipping modified resource as validation results have not changed';

@@ -21,6 +21,8 @@ export type MatchOutcome =
   | { kind: 'skip'; path: string; reason: string }
   | { kind: 'error'; path: string; detail: string };
 
+const PASS: MatchOutcome = Object.freeze({ kind: 'pass' });
+
 /**
  * Validates a resource (JSON) against a Kyverno `pattern` tree (variables already substituted).
  * `firstParsed`: string patterns follow Kyverno 1.12's comparison order (EngineProfile.stringPatternOrder).
@@ -30,7 +32,7 @@ export function validatePattern(resource: unknown, pattern: unknown, opts: { fir
   const firstParsed = opts.firstParsed === true;
   const floats = opts.floats === true;
   const err = walkElement({ anchorSeen: undefined, firstParsed, floats }, resource, pattern, '/');
-  if (err === undefined) return { kind: 'pass' };
+  if (err === undefined) return PASS;
   if (isSkip(err)) return { kind: 'skip', path: err.path, reason: err.message };
   if (err.kind === 'negation') return { kind: 'fail', path: err.path, detail: err.message };
   // Which anchor keys were never present matters only here: the walk is pure, so a second walk that
