@@ -16,8 +16,17 @@ export interface ImageInfo {
   referenceWithTag: string;
 }
 
-/** Parses an image reference the way Kyverno does (no library/ normalisation, default tag latest). */
-export function parseImage(image: string): ImageInfo {
+/** An image reference's parts, before the `reference` strings (which only Kyverno 1.11.2+ exposes). */
+interface ImageParts {
+  registry: string;
+  name: string;
+  path: string;
+  tag: string;
+  digest: string;
+}
+
+/** Splits an image reference the way Kyverno does (no library/ normalisation, default tag latest). */
+function splitImage(image: string): ImageParts {
   let rest = image;
   let digest = '';
   const at = rest.indexOf('@');
@@ -38,18 +47,29 @@ export function parseImage(image: string): ImageInfo {
   }
   let tag = '';
   const colon = rest.lastIndexOf(':');
-  if (colon >= 0 && !rest.slice(colon).includes('/')) {
+  if (colon >= 0 && rest.indexOf('/', colon) < 0) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
   }
   if (registry === '') registry = 'docker.io';
   if (tag === '' && digest === '') tag = 'latest';
-  const path = rest;
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  const base = `${registry}/${path}`;
-  const reference = digest !== '' ? `${base}@${digest}` : `${base}:${tag}`;
-  const referenceWithTag = tag !== '' ? `${base}:${tag}` : reference;
-  return { registry, name, path, tag, digest, reference, referenceWithTag };
+  return { registry, name: rest.slice(rest.lastIndexOf('/') + 1), path: rest, tag, digest };
+}
+
+/** `reference` of parsed parts: registry/path, then `@digest`, else `:tag`. */
+function referenceOf(p: ImageParts): string {
+  return p.digest !== '' ? `${p.registry}/${p.path}@${p.digest}` : `${p.registry}/${p.path}:${p.tag}`;
+}
+
+/** `referenceWithTag` of parsed parts: registry/path:tag, or the reference when there is no tag. */
+function referenceWithTagOf(p: ImageParts): string {
+  return p.tag !== '' ? `${p.registry}/${p.path}:${p.tag}` : referenceOf(p);
+}
+
+/** Parses an image reference the way Kyverno does (no library/ normalisation, default tag latest). */
+export function parseImage(image: string): ImageInfo {
+  const p = splitImage(image);
+  return { registry: p.registry, name: p.name, path: p.path, tag: p.tag, digest: p.digest, reference: referenceOf(p), referenceWithTag: referenceWithTagOf(p) };
 }
 
 const CONTAINER_KEYS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
@@ -75,6 +95,12 @@ function podSpecOf(resource: JsonObject): { spec: JsonObject; path: readonly str
   return isObject(cur) ? { spec: cur, path } : undefined;
 }
 
+// The jsonPointer of a container's image is `<prefix><index>/image`; the prefixes (`/spec/containers/`)
+// per kind and container list are made once, not joined from arrays for every image of every request.
+const POINTER_PREFIXES: ReadonlyMap<readonly string[], readonly string[]> = new Map(
+  Object.values(POD_SPEC_PATHS).map((path) => [path, CONTAINER_KEYS.map((key) => `/${[...path, key].join('/')}/`)]),
+);
+
 /** A container image Kyverno extracts: a string that is not blank (extract skips the others). */
 function hasImage(c: unknown): c is JsonObject & { name: string; image: string } {
   return isObject(c) && typeof c.name === 'string' && typeof c.image === 'string' && c.image.trim() !== '';
@@ -91,14 +117,18 @@ export function imageInfos(resource: JsonObject, opts: { references?: boolean } 
   const found = podSpecOf(resource);
   if (!found) return undefined;
   const { spec, path } = found;
-  const out: JsonObject = {};
-  for (const key of CONTAINER_KEYS) {
-    const list = spec[key];
+  const prefixes = POINTER_PREFIXES.get(path) as readonly string[];
+  const references = opts.references === true;
+  let out: JsonObject | undefined;
+  // Loops, not per-list closures: this runs for every request.
+  for (let k = 0; k < CONTAINER_KEYS.length; k++) {
+    const list = spec[CONTAINER_KEYS[k] as string];
     if (!Array.isArray(list)) continue;
-    const group: JsonObject = {};
-    list.forEach((c, i) => {
-      if (!hasImage(c)) return;
-      const info = parseImage(c.image);
+    let group: JsonObject | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const c: unknown = list[i];
+      if (!hasImage(c)) continue;
+      const info = splitImage(c.image);
       const entry: JsonObject = {};
       if (info.registry !== '') entry.registry = info.registry;
       entry.name = info.name;
@@ -106,16 +136,20 @@ export function imageInfos(resource: JsonObject, opts: { references?: boolean } 
       if (info.tag !== '') entry.tag = info.tag;
       if (info.digest !== '') entry.digest = info.digest;
       // reference and referenceWithTag are fields from Kyverno 1.11.2 on (kyverno PR #9147); 1.10.7 has none.
-      if (opts.references === true) {
-        if (info.reference !== '') entry.reference = info.reference;
-        if (info.referenceWithTag !== '') entry.referenceWithTag = info.referenceWithTag;
+      if (references) {
+        entry.reference = referenceOf(info);
+        entry.referenceWithTag = referenceWithTagOf(info);
       }
-      entry.jsonPointer = `/${[...path, key, String(i)].join('/')}/image`;
+      entry.jsonPointer = `${prefixes[k]}${i}/image`;
+      group ??= {};
       setOwn(group, c.name, entry);
-    });
-    if (Object.keys(group).length > 0) out[key] = group;
+    }
+    if (group !== undefined) {
+      out ??= {};
+      out[CONTAINER_KEYS[k] as string] = group;
+    }
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  return out;
 }
 
 /** Hex lengths of the digest algorithms go-digest has available (sha256, sha384, sha512). */
