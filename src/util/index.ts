@@ -4,5 +4,5 @@ export { clone, compareText, deepEqual, getOwn, getPath, isObject, setOwn } from
 export { goJsonMarshal } from './go-json.js';
 export { hasWildcard, wildcardMatch, wildcardWork } from './wildcard.js';
 export { verdictLine } from './verdict.js';
-export { RecentMap } from './recent.js';
+export { RecentMap, REQUEST_MEMO_SLOTS } from './recent.js';
 export { shellQuote } from './shell.js';

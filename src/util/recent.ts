@@ -5,6 +5,15 @@
 // objects back to back, so a handful of slots, most recent first, keeps nearly every hit; an evicted
 // entry is only computed again. Holds at most `size` keys alive.
 
+/**
+ * Slots of the engine's per-request-object memos (base context, match input, shared preconditions, PSS
+ * checks, visited containers): the object being evaluated and the one it alternates with (the CLI
+ * mutates the resource, then validates the patched copy, policy by policy). More slots held the last few
+ * reviews alive across young-generation collections: with the kyverno-policies set on a pod, 8 slots
+ * made ~130 KiB survive each scavenge where 2 make ~70 KiB, a quarter of the scavenge time.
+ */
+export const REQUEST_MEMO_SLOTS = 2;
+
 /** An identity-keyed least-recently-used cache of at most `size` entries. */
 export class RecentMap<K extends object, V> {
   readonly #size: number;

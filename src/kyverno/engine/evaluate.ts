@@ -3,7 +3,7 @@
 // Mirrors kyverno@v1.10.7:pkg/engine/validation.go (validate), engine.go (invokeRuleHandler, matches) and
 // pkg/utils/engine/response.go (GetValidateFailureAction / overrides).
 import type { KubeObject } from '../../kube/index.js';
-import { getOwn, type JsonObject, RecentMap, wildcardMatch } from '../../util/index.js';
+import { getOwn, type JsonObject, RecentMap, REQUEST_MEMO_SLOTS, wildcardMatch } from '../../util/index.js';
 import { computeRules } from '../autogen/index.js';
 import { setJmespathClock } from '../jmespath/index.js';
 import { checkSelector, kindSelection, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
@@ -92,7 +92,7 @@ function preconditionsKeyOf(rule: Rule): string | undefined {
 }
 
 // The most recent request contexts (util/recent.ts): no weak-map insert per request.
-const sharedPreconditions = new RecentMap<JsonObject, Map<string, ConditionsOutcome>>(8);
+const sharedPreconditions = new RecentMap<JsonObject, Map<string, ConditionsOutcome>>(REQUEST_MEMO_SLOTS);
 
 function requestPreconditions(key: string, rule: Rule, base: JsonObject, isDelete: boolean): ConditionsOutcome {
   let outcomes = sharedPreconditions.get(base);

@@ -3,7 +3,7 @@
 // validation (evaluatePolicy) and mutation (mutatePolicy). Mirrors kyverno@v1.10.7:pkg/engine/policycontext
 // (NewPolicyContext: on DELETE the resource is the old object) and pkg/engine/context/context.go.
 import { type KubeObject, splitApiVersion } from '../../kube/index.js';
-import { type JsonObject, RecentMap } from '../../util/index.js';
+import { type JsonObject, RecentMap, REQUEST_MEMO_SLOTS } from '../../util/index.js';
 import { forgetRootMemos } from '../jmespath/index.js';
 import type { MatchInput } from '../match/index.js';
 import type { Policy } from '../model/index.js';
@@ -45,7 +45,7 @@ export function requestObjects(resource: KubeObject, ctx: EvaluationContext): Re
  * Admission evaluates every policy on one pair, and mutation moves through a short chain of objects.
  */
 function requestMemo<T>(build: (resource: KubeObject, ctx: EvaluationContext) => T): (resource: KubeObject, ctx: EvaluationContext) => T {
-  const recent = new RecentMap<KubeObject, { ctx: EvaluationContext; value: T }>(8);
+  const recent = new RecentMap<KubeObject, { ctx: EvaluationContext; value: T }>(REQUEST_MEMO_SLOTS);
   return (resource, ctx) => {
     const hit = recent.get(resource);
     if (hit !== undefined && hit.ctx === ctx) return hit.value;

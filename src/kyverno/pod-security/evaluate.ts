@@ -5,7 +5,7 @@
 // and pkg/pss/evaluate.go (ParseVersion, EvaluatePod).
 import type { KubeObject } from '../../kube/index.js';
 import { CHECKS, type PssPod, type PssVersion, parsePssVersion } from '../../pss/index.js';
-import { isObject, RecentMap } from '../../util/index.js';
+import { isObject, RecentMap, REQUEST_MEMO_SLOTS } from '../../util/index.js';
 import { evaluateKyvernoChecks, formatChecksPrint, KYVERNO_PSA_MAX_VERSION, type KyvernoCheckResult } from './checks.js';
 import { applyPodSecurityExclusion, type PodSecurityExclude } from './exclude.js';
 
@@ -162,7 +162,7 @@ function mergeById(a: readonly KyvernoCheckResult[], b: readonly KyvernoCheckRes
   return out;
 }
 
-const podChecks = new RecentMap<KubeObject, PodChecks>(8);
+const podChecks = new RecentMap<KubeObject, PodChecks>(REQUEST_MEMO_SLOTS);
 
 // How many times the PSS checks ran (once per resource object and level/version/exclusions); read by tests.
 let checkRuns = 0;

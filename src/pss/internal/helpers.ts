@@ -2,7 +2,7 @@
 // field-error builders and the container visitor.
 // Mirrors kubernetes/pod-security-admission policy/helpers.go, visitor.go, violations.go, paths.go.
 import { FieldPath, type FieldError } from '../../kube/index.js';
-import { type JsonObject, type JsonValue, isObject, RecentMap } from '../../util/index.js';
+import { type JsonObject, type JsonValue, isObject, RecentMap, REQUEST_MEMO_SLOTS } from '../../util/index.js';
 import type { CheckResult } from '../types.js';
 
 /** An object field or undefined. */
@@ -93,7 +93,7 @@ class Visited implements VisitedContainer {
 
 // Every check visits the same containers: the list is made once per spec object (checks never change a
 // pod) and kept for the few most recent specs (no weak-map insert per fresh pod).
-const visited = new RecentMap<JsonObject, readonly VisitedContainer[]>(8);
+const visited = new RecentMap<JsonObject, readonly VisitedContainer[]>(REQUEST_MEMO_SLOTS);
 
 /** Every container in PSA's order: initContainers, containers, ephemeralContainers. */
 export function visitContainers(spec: JsonObject): readonly VisitedContainer[] {
