@@ -31,7 +31,7 @@ const PASS: MatchOutcome = Object.freeze({ kind: 'pass' });
 export function validatePattern(resource: unknown, pattern: unknown, opts: { firstParsed?: boolean; floats?: boolean } = {}): MatchOutcome {
   const firstParsed = opts.firstParsed === true;
   const floats = opts.floats === true;
-  const err = walkElement({ anchorSeen: undefined, firstParsed, floats }, resource, pattern, '/');
+  const err = walkElement({ anchorSeen: undefined, firstParsed, floats }, resource, pattern, '/', undefined);
   if (err === undefined) return PASS;
   if (isSkip(err)) return { kind: 'skip', path: err.path, reason: err.message };
   if (err.kind === 'negation') return { kind: 'fail', path: err.path, detail: err.message };
@@ -40,7 +40,7 @@ export function validatePattern(resource: unknown, pattern: unknown, opts: { fir
   // without condition, existence or negation anchors records nothing either: no second walk.
   if (!hasNotedAnchors(pattern)) return err.path === '' ? { kind: 'error', path: '', detail: err.message } : { kind: 'fail', path: err.path, detail: err.message };
   const anchorSeen = new Map<string, boolean>();
-  walkElement({ anchorSeen, firstParsed, floats }, resource, pattern, '/');
+  walkElement({ anchorSeen, firstParsed, floats }, resource, pattern, '/', undefined);
   const keysMissing = [...anchorSeen.values()].some((seen) => !seen);
   if (keysMissing || err.path === '') return { kind: 'error', path: '', detail: err.message };
   return { kind: 'fail', path: err.path, detail: err.message };

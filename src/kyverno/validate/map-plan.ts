@@ -14,8 +14,13 @@ export interface PlannedKey {
   anchor: Anchor | undefined;
   /** The pattern value under the key. */
   value: unknown;
-  /** The plan of the value when it is a map. */
+  /**
+   * The plan of the value when it is a map, or of its first element when it is a list whose first
+   * element is a map (the map every resource element is checked against).
+   */
   plan: MapPlan | undefined;
+  /** What the key adds to the walk's path: `<key>/`, with an anchor's bare key (plain and `+()` keys keep theirs). */
+  suffix: string;
 }
 
 /** A pattern map prepared for walking. */
@@ -32,6 +37,12 @@ export interface MapPlan {
 // made per evaluation (wildcard expansion) are collected with their plans.
 const planCache = new WeakMap<object, MapPlan>();
 
+function valuePlan(value: unknown): MapPlan | undefined {
+  if (isObject(value)) return mapPlan(value);
+  if (Array.isArray(value) && value.length > 0 && isObject(value[0])) return mapPlan(value[0]);
+  return undefined;
+}
+
 /** The plan of a pattern map (cached per map object). */
 export function mapPlan(pattern: Record<string, unknown>): MapPlan {
   let plan = planCache.get(pattern);
@@ -43,7 +54,9 @@ export function mapPlan(pattern: Record<string, unknown>): MapPlan {
   }
   const keys = orderedKeys(pattern).map((key): PlannedKey => {
     const value = pattern[key];
-    return { key, anchor: parseAnchor(key), value, plan: isObject(value) ? mapPlan(value) : undefined };
+    const anchor = parseAnchor(key);
+    const suffix = `${anchor === undefined || anchor.kind === 'addIfNotPresent' ? key : anchor.key}/`;
+    return { key, anchor, value, plan: valuePlan(value), suffix };
   });
   plan = { keys, noted, mayExpand: hasMetadataWildcards(pattern) };
   planCache.set(pattern, plan);

@@ -23,7 +23,8 @@ function noteAnchors(seen: Map<string, boolean>, plan: MapPlan, resource: Record
 }
 
 /** Walks `resource` against `pattern` at `path`; the first error, or undefined when it matches. */
-export function walkElement(state: WalkState, resource: unknown, pattern: unknown, path: string, patternPlan?: MapPlan): WalkError | undefined {
+/** `patternPlan`: the pattern's plan when it is a map, or its first element's when it is a list (map-plan.ts). */
+export function walkElement(state: WalkState, resource: unknown, pattern: unknown, path: string, patternPlan: MapPlan | undefined): WalkError | undefined {
   if (isObject(pattern)) {
     if (!isObject(resource)) {
       return plainError(path, `pattern and resource have different structures. Path: ${path}. Expected ${goTypeName(pattern)}, found ${goTypeName(resource)}`);
@@ -36,7 +37,7 @@ export function walkElement(state: WalkState, resource: unknown, pattern: unknow
     if (!Array.isArray(resource)) {
       return plainError(path, `validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`);
     }
-    return walkArray(state, resource, pattern, path);
+    return walkArray(state, resource, pattern, path, patternPlan);
   }
   if (isScalar(pattern)) {
     // A scalar pattern against a list: every element must satisfy it.
@@ -67,19 +68,27 @@ function skipGroup(skips: readonly WalkError[], path: string): WalkError {
   return { kind: 'skipGroup', message: skips.map((e) => e.message).join('; '), path };
 }
 
-function walkArray(state: WalkState, resource: unknown[], pattern: unknown[], path: string): WalkError | undefined {
+// `firstPlan`: the plan of the pattern's first element when known (a pattern key's plan, map-plan.ts).
+function walkArray(state: WalkState, resource: unknown[], pattern: unknown[], path: string, firstPlan: MapPlan | undefined): WalkError | undefined {
   if (pattern.length === 0) return plainError(path, 'pattern Array empty');
   const first = pattern[0];
   if (isObject(first)) {
     // Every resource element is checked against the first pattern map; other pattern elements are ignored.
-    return walkElements(state, resource, undefined, first, mapPlan(first), path);
+    return walkElements(state, resource, undefined, first, firstPlan ?? mapPlan(first), path);
   }
-  if (isScalar(first)) return walkElement(state, resource, first, path);
+  if (isScalar(first)) return walkElement(state, resource, first, path, undefined);
   if (resource.length < pattern.length) {
     // Upstream returns no path here, which makes the rule an error rather than a fail.
     return plainError('', `validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`);
   }
   return walkElements(state, resource, pattern, undefined, undefined, path);
+}
+
+// `<i>/` for the first list indexes, made once (a number printed into the path of every element walked).
+const INDEX_SUFFIXES: readonly string[] = Array.from({ length: 64 }, (_, i) => `${i}/`);
+
+function indexSuffix(i: number): string {
+  return i < INDEX_SUFFIXES.length ? (INDEX_SUFFIXES[i] as string) : `${i}/`;
 }
 
 /**
@@ -98,7 +107,8 @@ function walkElements(
   let skips: WalkError[] | undefined;
   const n = pattern ? pattern.length : resource.length;
   for (let i = 0; i < n; i++) {
-    const err = pattern ? walkElement(state, resource[i], pattern[i], `${path}${i}/`) : walkElement(state, resource[i], each, `${path}${i}/`, eachPlan);
+    const elementPath = path + indexSuffix(i);
+    const err = pattern ? walkElement(state, resource[i], pattern[i], elementPath, undefined) : walkElement(state, resource[i], each, elementPath, eachPlan);
     if (err === undefined) applied++;
     else if (isSkip(err)) {
       skips ??= [];
