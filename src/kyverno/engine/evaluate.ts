@@ -7,7 +7,7 @@ import { getOwn, type JsonObject, RecentMap, REQUEST_MEMO_SLOTS, wildcardMatch }
 import { computeRules } from '../autogen/index.js';
 import { setJmespathClock } from '../jmespath/index.js';
 import { checkSelector, kindSelection, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
-import { type Policy, type Rule, ruleType, type ValidationFailureAction } from '../model/index.js';
+import { type Policy, type Rule, type RuleType, ruleType, type ValidationFailureAction } from '../model/index.js';
 import { type CompiledPodSecurityRule, compilePodSecurityRule, evaluateCompiledPodSecurityRule } from '../pod-security/index.js';
 import { type ConditionsOutcome, checkPreconditions, hasConditions, preconditionsNotMet } from './conditions.js';
 import { contextResolverOf, type LoaderInput, prepareRule } from './context-loader.js';
@@ -78,6 +78,8 @@ interface RulePlan {
   preconditionsKey: string | undefined;
   /** The rule's `validate.podSecurity`, parsed once. */
   podSecurity: CompiledPodSecurityRule | undefined;
+  /** Set when a matching rule is left unevaluated (no validate body but signed manifests, or not a validate rule): its type. */
+  unevaluated: RuleType | undefined;
 }
 
 // Policy sets repeat the same preconditions on many rules (the chart's `request.operation || 'BACKGROUND'`
@@ -149,6 +151,8 @@ function rulePlanOf(rule: Rule): RulePlan {
       needsContext: needsContext(rule),
       preconditionsKey: preconditionsKeyOf(rule),
       podSecurity: ps ? compilePodSecurityRule({ name: rule.name, level: ps.level, ...(ps.version !== undefined ? { version: ps.version } : {}), ...(ps.exclude !== undefined ? { exclude: ps.exclude } : {}) }) : undefined,
+      // validate.manifests (signed YAML) is not evaluated either: it has no other body to check.
+      unevaluated: !rule.validate || isManifestsOnly(rule.validate) ? ruleType(rule) : undefined,
     };
     rulePlans.set(rule, plan);
   }
@@ -195,9 +199,8 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
     const { rule } = plan;
     const matched = (newMatch !== undefined && plan.matches(newMatch)) || (oldMatch !== undefined && plan.matches(oldMatch));
     if (!matched) continue;
-    // validate.manifests (signed YAML) is not evaluated either: it has no other body to check.
-    if (!rule.validate || isManifestsOnly(rule.validate)) {
-      result.unevaluated.push({ rule: rule.name, ruleType: ruleType(rule) });
+    if (plan.unevaluated !== undefined) {
+      result.unevaluated.push({ rule: rule.name, ruleType: plan.unevaluated });
       continue;
     }
     if (ctx.exceptions !== undefined && ctx.exceptions.length > 0) {
