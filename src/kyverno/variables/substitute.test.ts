@@ -106,3 +106,29 @@ test('a planned document is never modified and its constant parts are shared', (
   assert.equal((r.value as { constant: unknown }).constant, constant);
   assert.deepEqual(doc, { constant: { x: [1, 2] }, v: '{{ request.operation }}' });
 });
+
+// A failed variable or reference ends the substitution of its document with the first failure's text,
+// whatever the document's shape, and leaves nothing behind for the next substitution.
+const failures: { name: string; doc: JsonValue; want: string }[] = [
+  { name: 'a failing key fails before its value', doc: { '{{ nope.k }}': '{{ nope.v }}' }, want: 'failed to resolve nope.k at path /: JMESPath query failed: Unknown key "nope" in path' },
+  { name: 'the first failing list item wins', doc: ['{{ request.operation }}', 'a {{ nope.a }}', '{{ nope.b }}'], want: 'failed to resolve nope.a at path /1: JMESPath query failed: Unknown key "nope" in path' },
+  { name: 'a nested variable failing inside an outer one', doc: { k: "{{ to_upper('{{ nope.n }}') }}" }, want: 'failed to resolve nope.n at path /k: JMESPath query failed: Unknown key "nope" in path' },
+  { name: 'a JMESPath error names the expression and path', doc: { k: '{{ to_upper(`1`) }}' }, want: 'failed to resolve to_upper(`1`) at path /k: ' },
+  { name: 'a missing whole-string reference', doc: { a: '$(./b)' }, want: 'failed to resolve reference $(./b) at path /a: not found' },
+  { name: 'a missing reference inside text', doc: { a: 'x', b: '$(./a)-$(./c)' }, want: 'failed to resolve reference $(./c) at path /b: not found' },
+  { name: 'a failing variable in a document with references', doc: { a: 'x', b: '$(./a)', c: '{{ nope.c }}' }, want: 'failed to resolve nope.c at path /c: JMESPath query failed: Unknown key "nope" in path' },
+];
+for (const c of failures) {
+  test(c.name, () => {
+    for (let i = 0; i < 2; i++) {
+      const r = substituteAll(c.doc, data);
+      assert.equal(r.ok, false);
+      assert.ok(!r.ok && r.error.startsWith(c.want), !r.ok ? r.error : '');
+      assert.deepEqual(substituteAll({ ok: '{{ request.operation }}' }, data), { ok: true, value: { ok: 'CREATE' } });
+    }
+  });
+}
+
+test('references inside text are spliced in, non-strings JSON-encoded', () => {
+  assert.deepEqual(substituteAll({ a: 'x', n: { m: 1 }, b: '$(./a)/$(./n)/$(./a)' }, data), { ok: true, value: { a: 'x', n: { m: 1 }, b: 'x/{"m":1}/x' } });
+});

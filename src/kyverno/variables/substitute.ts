@@ -28,14 +28,16 @@ export interface SubstituteOptions {
 
 const MAX_ROUNDS = 32;
 
-// Thrown for every unresolvable variable and caught by substituteAll, which turns it into a result: it
-// never leaves this module. Not an Error: an Error's construction (even without a stack trace) was the
-// most expensive part of a failing substitution, and policy libraries fail some on every request.
-class SubstitutionError {
-  readonly message: string;
-  constructor(message: string) {
-    this.message = message;
-  }
+// The first failure (unresolvable variable or reference) of the substitution running now: recorded, not
+// thrown, and substituteAll turns it into its result. Policy libraries fail some substitutions on every
+// request (an entry with no registry resolver, once per container), and unwinding a throw through the plan
+// closures cost more than the rest of the failed substitution. The rest of the document is still walked
+// (its values are dropped; evaluation has no side effects), so the hot path of plans has no failure checks.
+let failure: string | undefined;
+
+function fail(text: string): JsonValue {
+  failure ??= text;
+  return null;
 }
 
 // What a document (pattern, conditions, message) holds: compiled policies are evaluated many times, so
@@ -66,17 +68,22 @@ function hasReferences(doc: JsonValue): boolean {
 export function substituteAll(doc: JsonValue, data: JsonObject, opts: SubstituteOptions = {}): SubstituteOutcome {
   const kind = typeof doc === 'object' && doc !== null ? undefined : docKind(doc);
   if (kind === 0) return { ok: true, value: doc };
-  try {
-    // Maps and lists without references run their plan (one lookup); strings are decided as they come.
-    const plan = kind === undefined ? documentPlan(doc as object) : undefined;
-    if (plan) return { ok: true, value: plan(data, opts, []) };
-    if (kind === 1) return { ok: true, value: substituteVariables(doc as string, [], data, opts) };
+  // A substitution started while another runs (none does today) keeps the outer one's failure apart.
+  const outer = failure;
+  failure = undefined;
+  // Maps and lists without references run their plan (one lookup); strings are decided as they come.
+  const plan = kind === undefined ? documentPlan(doc as object) : undefined;
+  let value: JsonValue;
+  if (plan) value = plan(data, opts, []);
+  else if (kind === 1) value = substituteVariables(doc as string, [], data, opts);
+  else {
     const withRefs = walk(doc, [], (s, path) => substituteReferences(s, path, doc));
-    return { ok: true, value: walk(withRefs, [], (s, path) => substituteVariables(s, path, data, opts)) };
-  } catch (err) {
-    if (err instanceof SubstitutionError) return { ok: false, error: err.message };
-    throw err;
+    if (failure === undefined) value = walk(withRefs, [], (s, path) => substituteVariables(s, path, data, opts));
+    else value = null;
   }
+  const error = failure;
+  failure = outer;
+  return error === undefined ? { ok: true, value } : { ok: false, error };
 }
 
 // A document without `$(` references is substituted through its plan: the shape of `walk` below with
@@ -241,6 +248,7 @@ function substituteTemplate(s: string, t: Template, path: readonly string[], dat
     if (expr === '@') expr = selfJmesPath(opts.pointerPrefix ?? [], path, data);
     if (opts.isDelete) expr = expr.replaceAll('request.object', 'request.oldObject');
     const resolved = resolve(expressionOf(expr), path, data, opts);
+    if (failure !== undefined) return null;
     if (raw === current) {
       value = resolved;
       break;
@@ -257,26 +265,29 @@ function unescapeBraces(value: JsonValue): JsonValue {
   return typeof value === 'string' && value.includes('\\{{') ? value.replaceAll('\\{{', '{{') : value;
 }
 
-/** The value of one variable; in `conditions` mode a failure resolves to "" instead of throwing. */
+/** The value of one variable (null after recording a failure); in `conditions` mode a failure resolves to "" instead. */
 function resolve(expr: Expression, path: readonly string[], data: JsonObject, opts: SubstituteOptions): JsonValue {
+  // A query naming an entry that failed to load fails with the load's error (Kyverno's Query loads it then).
+  const failed = failedEntryError(data, expr.text);
+  if (failed !== undefined) return unresolved(expr, path, opts, failed);
   let resolved: unknown;
   try {
-    // A query naming an entry that failed to load fails with the load's error (Kyverno's Query loads it then).
-    const failed = failedEntryError(data, expr.text);
-    if (failed !== undefined) throw new Error(failed);
     resolved = evaluateExpression(expr, data);
   } catch (err) {
-    if (opts.mode === 'conditions') return '';
-    throw new SubstitutionError(`failed to resolve ${expr.text} at path /${path.join('/')}: ${(err as Error).message}`);
+    return unresolved(expr, path, opts, (err as Error).message);
   }
   if (resolved === undefined || resolved === null) {
     // Kyverno's fork fails where the community library yields null: a missing key of a map on a plain path.
     const key = missingKey(expr, data);
     if (key === undefined) return null;
-    if (opts.mode === 'conditions') return '';
-    throw new SubstitutionError(`failed to resolve ${expr.text} at path /${path.join('/')}: JMESPath query failed: Unknown key "${key}" in path`);
+    return unresolved(expr, path, opts, `JMESPath query failed: Unknown key "${key}" in path`);
   }
   return resolved as JsonValue;
+}
+
+function unresolved(expr: Expression, path: readonly string[], opts: SubstituteOptions, why: string): JsonValue {
+  if (opts.mode === 'conditions') return '';
+  return fail(`failed to resolve ${expr.text} at path /${path.join('/')}: ${why}`);
 }
 
 /**
@@ -306,17 +317,22 @@ const REFERENCE = /\$\(([^ )]*)\)/g;
 function substituteReferences(s: string, path: string[], doc: JsonValue): JsonValue {
   if (!s.includes('$(')) return s;
   const whole = /^\$\(([^ )]*)\)$/.exec(s);
-  const resolve = (ref: string): JsonValue => {
-    const abs = absolutePath(ref, path);
-    const v = lookup(doc, abs);
-    if (v === undefined) throw new SubstitutionError(`failed to resolve reference $(${ref}) at path /${path.join('/')}: not found`);
-    return v;
-  };
-  if (whole) return resolve(whole[1] ?? '');
-  return s.replace(REFERENCE, (_m, ref: string) => {
-    const v = resolve(ref);
-    return typeof v === 'string' ? v : goJsonMarshal(v);
-  });
+  if (whole) return referenced(whole[1] ?? '', path, doc);
+  let out = '';
+  let last = 0;
+  for (const m of s.matchAll(REFERENCE)) {
+    const v = referenced(m[1] ?? '', path, doc);
+    if (failure !== undefined) return null;
+    out += s.slice(last, m.index) + (typeof v === 'string' ? v : goJsonMarshal(v));
+    last = m.index + m[0].length;
+  }
+  return out + s.slice(last);
+}
+
+/** The value a `$(ref)` at path names in doc (null after recording the failure when it names nothing). */
+function referenced(ref: string, path: readonly string[], doc: JsonValue): JsonValue {
+  const v = lookup(doc, absolutePath(ref, path));
+  return v === undefined ? fail(`failed to resolve reference $(${ref}) at path /${path.join('/')}: not found`) : v;
 }
 
 function absolutePath(ref: string, current: readonly string[]): string[] {
