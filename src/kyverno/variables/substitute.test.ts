@@ -132,3 +132,19 @@ for (const c of failures) {
 test('references inside text are spliced in, non-strings JSON-encoded', () => {
   assert.deepEqual(substituteAll({ a: 'x', n: { m: 1 }, b: '$(./a)/$(./n)/$(./a)' }, data), { ok: true, value: { a: 'x', n: { m: 1 }, b: 'x/{"m":1}/x' } });
 });
+
+// A string with text around its variables keeps its first variable from the template: the cached
+// expression must follow the request (DELETE or not) and `{{@}}` the document path, call after call.
+test('text around variables: the first variable follows DELETE and the document path on every call', () => {
+  const del = buildContext({ oldObject: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gone' } }, operation: 'DELETE' });
+  const s = 'n={{ request.object.metadata.name }}/{{ request.operation }}';
+  for (let i = 0; i < 2; i++) {
+    assert.deepEqual(substituteAll(s, del, { isDelete: true }), { ok: true, value: 'n=gone/DELETE' });
+    assert.deepEqual(substituteAll(s, data), { ok: true, value: 'n=web/CREATE' });
+    assert.deepEqual(substituteAll({ request: { object: { metadata: { name: 'x-{{@}}', namespace: '{{@}}-y' } } } }, data), {
+      ok: true,
+      value: { request: { object: { metadata: { name: 'x-web', namespace: 'ns1-y' } } } },
+    });
+  }
+  assert.deepEqual(substituteAll("{{ to_upper('{{ request.object.metadata.name }}') }}", data), { ok: true, value: 'WEB' });
+});

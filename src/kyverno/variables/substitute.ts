@@ -238,26 +238,40 @@ function substituteVariables(s: string, path: readonly string[], data: JsonObjec
 function substituteTemplate(s: string, t: Template, path: readonly string[], data: JsonObject, opts: SubstituteOptions): JsonValue {
   if (t.kind === 'literal') return unescapeBraces(s);
   if (t.kind === 'single') return unescapeBraces(resolve(opts.isDelete ? deleteExpression(t) : t.expr, path, data, opts));
+  // Round by round, the first innermost variable of the current text. The first round's is the template's
+  // (the string alone decides it); later ones are found in the text with the earlier values spliced in.
   let value: JsonValue = s;
-  for (let round = 0; round < MAX_ROUNDS && typeof value === 'string'; round++) {
-    const current: string = value;
-    const m = findVariable(current, 0);
-    if (!m) break;
-    const raw = current.slice(m.start, m.end);
-    let expr = raw.slice(2, -2).trim();
-    if (expr === '@') expr = selfJmesPath(opts.pointerPrefix ?? [], path, data);
-    if (opts.isDelete) expr = expr.replaceAll('request.object', 'request.oldObject');
-    const resolved = resolve(expressionOf(expr), path, data, opts);
+  let start = t.start;
+  let end = t.end;
+  let expr = t.expr === undefined || !opts.isDelete ? t.expr : deleteExpression(t as { expr: Expression; deleteExpr?: Expression });
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const current = value as string;
+    if (round > 0) {
+      const m = findVariable(current, 0);
+      if (!m) break;
+      start = m.start;
+      end = m.end;
+      expr = undefined;
+    }
+    expr ??= variableExpression(current.slice(start + 2, end - 2).trim(), path, data, opts);
+    const resolved = resolve(expr, path, data, opts);
     if (failure !== undefined) return null;
-    if (raw === current) {
+    if (start === 0 && end === current.length) {
       value = resolved;
       break;
     }
     // substituteVarInPattern: a non-string value is spliced in as json.Marshal writes it (sorted keys, HTML-safe).
     const text = typeof resolved === 'string' ? resolved : goJsonMarshal(resolved);
-    value = current.slice(0, m.start) + text + current.slice(m.end);
+    value = current.slice(0, start) + text + current.slice(end);
   }
   return unescapeBraces(value);
+}
+
+/** The expression of a variable's trimmed text: `@` is the document path, and DELETE reads the old object. */
+function variableExpression(text: string, path: readonly string[], data: JsonObject, opts: SubstituteOptions): Expression {
+  let expr = text === '@' ? selfJmesPath(opts.pointerPrefix ?? [], path, data) : text;
+  if (opts.isDelete) expr = expr.replaceAll('request.object', 'request.oldObject');
+  return expressionOf(expr);
 }
 
 /** Turns escaped `\\{{` back into `{{` once substitution is done. */

@@ -96,11 +96,15 @@ export function expressionOf(text: string): Expression {
  * - single: exactly one `{{ expr }}` spanning the whole string, which takes the typed value; `deleteExpr`
  *   is the DELETE form (request.object read as request.oldObject), made on first use;
  * - general: anything else (several variables, text around them, `{{ @ }}`): substituted round by round.
+ *   The first round's variable depends on the string alone: its span and expression (undefined for `@`,
+ *   which names the document path) are kept; later rounds depend on the values spliced in.
  */
-export type Template = { kind: 'literal' } | { kind: 'single'; expr: Expression; deleteExpr?: Expression } | { kind: 'general' };
+export type Template =
+  | { kind: 'literal' }
+  | { kind: 'single'; expr: Expression; deleteExpr?: Expression }
+  | { kind: 'general'; start: number; end: number; expr: Expression | undefined; deleteExpr?: Expression };
 
 const LITERAL: Template = Object.freeze({ kind: 'literal' });
-const GENERAL: Template = Object.freeze({ kind: 'general' });
 const templates = new Map<string, Template>();
 
 /** The template of a document string (cached by text). */
@@ -117,11 +121,11 @@ export function templateOf(s: string): Template {
 function compileTemplate(s: string): Template {
   const m = findVariable(s, 0);
   if (!m) return LITERAL;
-  if (m.start !== 0 || m.end !== s.length) return GENERAL;
-  const text = s.slice(2, -2).trim();
+  const text = s.slice(m.start + 2, m.end - 2).trim();
   // `{{@}}` names the current document path, which the string alone does not know.
-  if (text === '@') return GENERAL;
-  return { kind: 'single', expr: expressionOf(text) };
+  const expr = text === '@' ? undefined : expressionOf(text);
+  if (m.start !== 0 || m.end !== s.length || expr === undefined) return { kind: 'general', start: m.start, end: m.end, expr };
+  return { kind: 'single', expr };
 }
 
 /** The DELETE form of a single-variable template's expression. */
