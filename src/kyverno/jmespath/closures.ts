@@ -5,6 +5,7 @@
 // `$`, let/variables, expression references, arithmetic, ternaries, multiselect hashes, ...) makes the
 // whole expression stay with the library's interpreter.
 import { type compile, type FunctionSignature, type JSONValue, TreeInterpreter } from '@jmespath-community/jmespath';
+import { deepEqual } from '../../util/index.js';
 import { ownField } from './own-keys.js';
 
 type Node = ReturnType<typeof compile>;
@@ -24,37 +25,6 @@ function isFalse(v: unknown): boolean {
   if (v === null || v === undefined || v === false) return true;
   if (typeof v === 'string') return v === '';
   if (typeof v === 'object') return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
-  return false;
-}
-
-/** The library's isObject: a map (any object whose toString tag is Object; never a list). */
-function isMap(v: unknown): v is Record<string, unknown> {
-  return v !== null && Object.prototype.toString.call(v) === '[object Object]';
-}
-
-/**
- * The library's strictDeepEqual (`==` and `!=`): same primitive; lists of equal items in order; maps
- * with the same number of own keys, every key of the first holding an equal value in the second (read
- * as the library reads it, `second[key]`) and every key of the second among them.
- */
-function deepEqual(first: unknown, second: unknown): boolean {
-  if (first === second) return true;
-  if (typeof first !== typeof second) return false;
-  if (Array.isArray(first) && Array.isArray(second)) {
-    if (first.length !== second.length) return false;
-    for (let i = 0; i < first.length; i++) if (!deepEqual(first[i], second[i])) return false;
-    return true;
-  }
-  if (isMap(first) && isMap(second)) {
-    const firstKeys = Object.keys(first);
-    const secondKeys = new Set(Object.keys(second));
-    if (firstKeys.length !== secondKeys.size) return false;
-    for (const key of firstKeys) {
-      if (!deepEqual(first[key], second[key])) return false;
-      secondKeys.delete(key);
-    }
-    return secondKeys.size === 0;
-  }
   return false;
 }
 
@@ -179,6 +149,7 @@ export function compileToClosures(node: Node): CompiledExpression | undefined {
       if (!left || !right) return undefined;
       switch (node.name) {
         case 'EQ':
+          // The library's strictDeepEqual: on JSON values (all a policy query sees) the same as util's deepEqual.
           return (v) => deepEqual(left(v), right(v));
         case 'NE':
           return (v) => !deepEqual(left(v), right(v));
