@@ -50,6 +50,20 @@ function validity(cert: forge.pki.Certificate, now: Date, days: number): void {
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
+/** A new key pair and a certificate for it (not a CA) signed by the CA: `usage` are its extensions after key usage. */
+function issueLeaf(issuer: forge.pki.CertificateField[], caKey: forge.pki.rsa.PrivateKey, commonName: string, now: Date, days: number, usage: object[]): { cert: string; key: string } {
+  const leaf = newKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = leaf.pub;
+  cert.serialNumber = serial();
+  validity(cert, now, days);
+  cert.setSubject([{ name: 'commonName', value: commonName }]);
+  cert.setIssuer(issuer);
+  cert.setExtensions([{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true }, ...usage]);
+  cert.sign(caKey, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: leaf.pem };
+}
+
 /** Generates a CA and a serving certificate signed by it. */
 export function generateCertificates(opts: CertOptions): WebhookCertificates {
   const now = opts.now ?? new Date();
@@ -68,22 +82,12 @@ export function generateCertificates(opts: CertOptions): WebhookCertificates {
   ]);
   caCert.sign(ca.priv, forge.md.sha256.create());
 
-  const leaf = newKeyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = leaf.pub;
-  cert.serialNumber = serial();
-  validity(cert, now, opts.certDays ?? 150);
-  cert.setSubject([{ name: 'commonName', value: `${opts.service}.${opts.namespace}.svc` }]);
-  cert.setIssuer(caSubject);
   const names = [...serviceDnsNames(opts.service, opts.namespace), ...(opts.extraNames ?? [])];
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+  const leaf = issueLeaf(caSubject, ca.priv, `${opts.service}.${opts.namespace}.svc`, now, opts.certDays ?? 150, [
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames: names.map((n) => (IPV4.test(n) ? { type: 7, ip: n } : { type: 2, value: n })) },
   ]);
-  cert.sign(ca.priv, forge.md.sha256.create());
-  return { caCert: forge.pki.certificateToPem(caCert), caKey: ca.pem, cert: forge.pki.certificateToPem(cert), key: leaf.pem };
+  return { caCert: forge.pki.certificateToPem(caCert), caKey: ca.pem, cert: leaf.cert, key: leaf.key };
 }
 
 /** Options of generateClientCertificate. */
@@ -100,19 +104,5 @@ export interface ClientCertOptions {
 export function generateClientCertificate(opts: ClientCertOptions): { cert: string; key: string } {
   const now = opts.now ?? new Date();
   const caCert = forge.pki.certificateFromPem(opts.caCert);
-  const caKey = forge.pki.privateKeyFromPem(opts.caKey);
-  const leaf = newKeyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = leaf.pub;
-  cert.serialNumber = serial();
-  validity(cert, now, opts.days ?? 365);
-  cert.setSubject([{ name: 'commonName', value: opts.commonName }]);
-  cert.setIssuer(caCert.subject.attributes);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', clientAuth: true },
-  ]);
-  cert.sign(caKey, forge.md.sha256.create());
-  return { cert: forge.pki.certificateToPem(cert), key: leaf.pem };
+  return issueLeaf(caCert.subject.attributes, forge.pki.privateKeyFromPem(opts.caKey), opts.commonName, now, opts.days ?? 365, [{ name: 'extKeyUsage', clientAuth: true }]);
 }
