@@ -6,7 +6,7 @@ import { styleText } from 'node:util';
 import type { Command } from 'commander';
 import { loadObjects } from '../cluster/index.js';
 import { editDistance } from '../chart/suggest.js';
-import { formatInputError, formatSource, type LoadedObject, POD_CONTROLLER_KINDS, POD_GROUPS, splitApiVersion, toYamlText } from '../kube/index.js';
+import { formatInputError, formatSource, type LoadedObject, namespaceDifferences, namespaceInfo, POD_CONTROLLER_KINDS, POD_GROUPS, splitApiVersion, toYamlText } from '../kube/index.js';
 import { type CliIO, UsageError } from './io.js';
 import { progress } from './progress.js';
 
@@ -126,7 +126,16 @@ export async function loadOrFail(io: CliIO, paths: readonly string[], requireNam
   return r.objects;
 }
 
-/** Warnings for an object given twice (two dumps concatenated): each copy is read, and counted. */
+// What happens to a second copy: a Namespace's first copy is the one kept (buildSnapshot), so its labels
+// alone decide; any other object is read twice.
+function secondCopy(first: LoadedObject, second: LoadedObject): string {
+  if (second.object.kind !== 'Namespace' || second.object.apiVersion !== 'v1') return 'both copies are read and counted';
+  const differs = namespaceDifferences(namespaceInfo(first), namespaceInfo(second));
+  if (differs.length === 0) return 'the copies are alike and the first is used';
+  return `only the first copy is used (its labels decide namespaceSelector matches and Pod Security Admission), and the copies differ: ${differs.join('; ')}; keep the copy the cluster has now`;
+}
+
+/** Warnings for an object given twice (two dumps concatenated): each copy is read and counted, but a Namespace's first copy alone is used. */
 export function duplicates(objects: readonly LoadedObject[]): string[] {
   const seen = new Map<string, LoadedObject>();
   const out: string[] = [];
@@ -137,7 +146,7 @@ export function duplicates(objects: readonly LoadedObject[]): string[] {
     const key = `${group}\u0000${o.kind}\u0000${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, l);
-    else out.push(`${formatSource(l.source)}: ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} is given a second time (first at ${formatSource(first.source)}); both copies are read and counted`);
+    else out.push(`${formatSource(l.source)}: ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} is given a second time (first at ${formatSource(first.source)}); ${secondCopy(first, l)}`);
   }
   return out;
 }

@@ -13,7 +13,7 @@ export { builtinKind, requestMatchKind } from './resources.js';
 export type { ContainerRef, PodBearingKind, PodView } from './pod-spec.js';
 export { allContainers, CONTAINER_FIELDS, isPodBearingKind, POD_CONTROLLER_KINDS, podView } from './pod-spec.js';
 export type { ClusterSnapshot, NamespaceInfo } from './snapshot.js';
-export { allObjects, buildSnapshot, namespaceLabels, POD_GROUPS } from './snapshot.js';
+export { allObjects, buildSnapshot, namespaceDifferences, namespaceInfo, namespaceLabels, POD_GROUPS } from './snapshot.js';
 export type { Quantity, QuantityFormat } from './quantity.js';
 export {
   addQuantities,

@@ -32,13 +32,29 @@ export interface ClusterSnapshot {
 }
 
 /** What differs between two copies of one Namespace that decides admission (labels, being deleted). */
-function namespaceDifferences(a: NamespaceInfo, b: NamespaceInfo): string[] {
+export function namespaceDifferences(a: NamespaceInfo, b: NamespaceInfo): string[] {
   const out: string[] = [];
   const keys = [...new Set([...Object.keys(a.labels), ...Object.keys(b.labels)])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   const show = (l: Record<string, string>, k: string) => (Object.hasOwn(l, k) ? JSON.stringify(l[k]) : '(not set)');
   for (const k of keys) if (a.labels[k] !== b.labels[k] || Object.hasOwn(a.labels, k) !== Object.hasOwn(b.labels, k)) out.push(`label ${k}: ${show(a.labels, k)} / ${show(b.labels, k)}`);
   if ((a.terminating === undefined) !== (b.terminating === undefined)) out.push(`being deleted: ${a.terminating ?? 'no'} / ${b.terminating ?? 'no'}`);
   return out;
+}
+
+/** A v1 Namespace object as the snapshot keeps it. */
+export function namespaceInfo(lo: LoadedObject): NamespaceInfo {
+  const o = lo.object;
+  const ns: NamespaceInfo = {
+    name: o.metadata.name ?? '',
+    labels: { ...(o.metadata.labels ?? {}) },
+    annotations: { ...(o.metadata.annotations ?? {}) },
+    source: lo.source,
+  };
+  const deleted = (o.metadata as { deletionTimestamp?: unknown }).deletionTimestamp;
+  const phase = (o.status as { phase?: unknown } | undefined)?.phase;
+  if (deleted !== undefined && deleted !== null) ns.terminating = `deletionTimestamp ${String(deleted)}`;
+  else if (phase === 'Terminating') ns.terminating = 'status.phase Terminating';
+  return ns;
 }
 
 const RBAC_KINDS = new Set(['ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding', 'ServiceAccount']);
@@ -60,16 +76,7 @@ export function buildSnapshot(objects: readonly LoadedObject[]): ClusterSnapshot
   for (const lo of objects) {
     const o = lo.object;
     if (o.kind === 'Namespace' && o.apiVersion === 'v1') {
-      const ns: NamespaceInfo = {
-        name: o.metadata.name ?? '',
-        labels: { ...(o.metadata.labels ?? {}) },
-        annotations: { ...(o.metadata.annotations ?? {}) },
-        source: lo.source,
-      };
-      const deleted = (o.metadata as { deletionTimestamp?: unknown }).deletionTimestamp;
-      const phase = (o.status as { phase?: unknown } | undefined)?.phase;
-      if (deleted !== undefined && deleted !== null) ns.terminating = `deletionTimestamp ${String(deleted)}`;
-      else if (phase === 'Terminating') ns.terminating = 'status.phase Terminating';
+      const ns = namespaceInfo(lo);
       const first = seen.get(ns.name);
       if (first === undefined) {
         seen.set(ns.name, ns);

@@ -37,6 +37,12 @@ metadata: {name: p, namespace: default}
 spec:
   containers: [{name: c, image: busybox}]
 `;
+const NS = (name: string, level: string) => `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${name}
+  labels: {kubernetes.io/metadata.name: ${name}, pod-security.kubernetes.io/enforce: ${level}}
+`;
 const deepJson = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
 const deepYaml = `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
 let bomb = 'a: &a [x, x, x, x, x, x, x, x, x]\n';
@@ -168,6 +174,28 @@ const cases: Case[] = [
     argv: (d) => ['pss', 'check', '--level', 'privileged', join(d, 'a.yaml'), join(d, 'b.yaml')],
     code: 0,
     stderr: /^warning: .*b\.yaml:1 \(document 1\): Pod default\/p is given a second time \(first at .*a\.yaml:1 \(document 1\)\); both copies are read and counted\n$/,
+  },
+  {
+    // The snapshot keeps the first copy of a Namespace (its labels decide namespaceSelector matches and PSA):
+    // "both copies are read and counted" was not true of it, and the copies' differences went unsaid.
+    name: 'a Namespace given twice with other labels: the warning says the first copy is used and what differs',
+    files: {
+      'a.yaml': `${NS('team-a', 'baseline')}---\n${POD.replaceAll('default', 'team-a')}`,
+      'b.yaml': NS('team-a', 'restricted'),
+    },
+    argv: (d) => ['migrate', 'audit', '--cluster', join(d, 'a.yaml'), '--cluster', join(d, 'b.yaml')],
+    code: 0,
+    stderr:
+      /warning: .*b\.yaml:1 \(document 1\): Namespace team-a is given a second time \(first at .*a\.yaml:1 \(document 1\)\); only the first copy is used \(its labels decide namespaceSelector matches and Pod Security Admission\), and the copies differ: label pod-security\.kubernetes\.io\/enforce: "baseline" \/ "restricted"; keep the copy the cluster has now\n/,
+    notStderr: /both copies are read/,
+  },
+  {
+    name: 'a Namespace given twice alike: the warning says the first copy is used, and nothing differs',
+    files: { 'a.yaml': `${NS('team-a', 'baseline')}---\n${POD.replaceAll('default', 'team-a')}`, 'b.yaml': NS('team-a', 'baseline') },
+    argv: (d) => ['migrate', 'audit', '--cluster', join(d, 'a.yaml'), '--cluster', join(d, 'b.yaml')],
+    code: 0,
+    stderr: /Namespace team-a is given a second time \(first at .*\); the copies are alike and the first is used\n/,
+    notStderr: /both copies are read/,
   },
   {
     name: 'versions refuses a Kubernetes version that is not 1.x',
