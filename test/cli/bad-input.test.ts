@@ -198,6 +198,30 @@ const cases: Case[] = [
     notStderr: /both copies are read/,
   },
   {
+    // An upstream policy once wrote `preconditions: {conditions: {any: [...]}}`: Kyverno refuses such a policy;
+    // podgate read the block as empty, so the preconditions held and the deny rule denied every ConfigMap.
+    name: 'a policy whose preconditions hold a key other than any/all is refused, naming the field',
+    files: {
+      'p.yaml': `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: p}
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: r
+      match: {any: [{resources: {kinds: [ConfigMap]}}]}
+      preconditions:
+        conditions:
+          any: [{key: a, operator: Equals, value: b}]
+      validate: {message: no, deny: {}}
+`,
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: default}\n',
+    },
+    argv: (d) => ['apply', join(d, 'p.yaml'), '--resource', join(d, 'cm.yaml')],
+    code: 2,
+    stderr: /p\.yaml:1: document 1: spec\.rules\[0\]\.preconditions\.conditions: Forbidden: unknown field 'conditions' found under preconditions\/validate\.deny\.conditions/,
+  },
+  {
     name: 'versions refuses a Kubernetes version that is not 1.x',
     argv: () => ['versions', '--kubernetes', '2.0'],
     code: 2,

@@ -19,6 +19,44 @@ const bad: { name: string; doc: unknown; want: string }[] = [
   { name: 'a context entry with no source', doc: base({ rules: [{ ...rule, context: [{ name: 'x' }] }] }), want: 'spec.rules[0].context[0]: Invalid value: "x": exactly one of configMap or apiCall or imageRegistry or variable is required for context entries' },
   { name: 'a context entry whose only source is null', doc: base({ rules: [{ ...rule, context: [{ name: 'x', variable: null }] }] }), want: 'spec.rules[0].context[0]: Invalid value: "x": exactly one of configMap or apiCall or imageRegistry or variable is required for context entries' },
   { name: 'a globalReference context entry', doc: base({ rules: [{ ...rule, context: [{ name: 'x', globalReference: { name: 'g' } }] }] }), want: 'spec.rules[0].context[0].globalReference: Unsupported value: "x": globalReference context entries (Kyverno 1.12) are not supported by podgate: the rule could not be decided' },
+  // Kyverno decodes rule preconditions and deny conditions from raw JSON and refuses a key other than any/all
+  // (ApiextensionsJsonToKyvernoConditions), and a condition without key, value or operator (validateConditions):
+  // podgate read such a block as empty, so the rule's preconditions held and `deny` denied everything.
+  {
+    name: 'preconditions with a key other than any/all',
+    doc: base({ rules: [{ ...rule, preconditions: { conditions: { any: [{ key: 'a', operator: 'Equals', value: 'b' }] } } }] }),
+    want: "spec.rules[0].preconditions.conditions: Forbidden: unknown field 'conditions' found under preconditions/validate.deny.conditions",
+  },
+  {
+    name: 'deny conditions with a misspelt any',
+    doc: base({ rules: [{ ...rule, validate: { deny: { conditions: { anyy: [{ key: 'a', operator: 'Equals', value: 'a' }] } } } }] }),
+    want: "spec.rules[0].validate.deny.conditions.anyy: Forbidden: unknown field 'anyy' found under preconditions/validate.deny.conditions",
+  },
+  {
+    name: 'foreach deny conditions with a misspelt all',
+    doc: base({ rules: [{ ...rule, validate: { foreach: [{ list: 'request.object.spec.containers', deny: { conditions: { alll: [] } } }] } }] }),
+    want: "spec.rules[0].validate.foreach[0].deny.conditions.alll: Forbidden: unknown field 'alll' found under preconditions/validate.deny.conditions",
+  },
+  {
+    name: 'a precondition without value',
+    doc: base({ rules: [{ ...rule, preconditions: { all: [{ key: '{{ request.object.metadata.name }}', operator: 'Equals' }] } }] }),
+    want: 'spec.rules[0].preconditions.all[0]: Required value: entered value of `key`, `value` or `operator` is missing or misspelled',
+  },
+  {
+    name: 'a deny condition whose key is null (legacy list form)',
+    doc: base({ rules: [{ ...rule, validate: { deny: { conditions: [{ key: null, operator: 'Equals', value: 'x' }] } } }] }),
+    want: 'spec.rules[0].validate.deny.conditions[0]: Required value: entered value of `key`, `value` or `operator` is missing or misspelled',
+  },
+  {
+    name: 'request.operation compared with a value that is no operation',
+    doc: base({ rules: [{ ...rule, preconditions: { any: [{ key: '{{ request.operation }}', operator: 'AnyIn', value: ['CREATE', 'create'] }] } }] }),
+    want: "spec.rules[0].preconditions.any[0].value[1]: Invalid value: \"create\": unknown value 'create' found under the 'value' field. Only the following values are allowed: [CREATE, UPDATE, DELETE, CONNECT]",
+  },
+  {
+    name: 'request.operation compared with a number',
+    doc: base({ rules: [{ ...rule, preconditions: { all: [{ key: '{{request.operation}}', operator: 'Equals', value: 1 }] } }] }),
+    want: "spec.rules[0].preconditions.all[0].value: Invalid value: 1: 'value' field found to be of the type float64. The provided value/values are expected to be either in the form of a string or list",
+  },
   { name: 'an unsupported apiVersion', doc: base({}, { apiVersion: 'kyverno.io/v9' }), want: 'apiVersion: Unsupported value: "kyverno.io/v9": supported values: "kyverno.io/v1", "kyverno.io/v2beta1"' },
 ];
 for (const c of bad) {
@@ -33,6 +71,30 @@ const good: { name: string; spec: object; check: (p: NonNullable<ReturnType<type
     name: 'a foreach context entry may be named element (Kyverno checks rule context names only)',
     spec: { rules: [{ ...rule, validate: { foreach: [{ list: 'request.object.spec.containers', context: [{ name: 'element', variable: { value: 1 } }], deny: {} }] } }] },
     check: (p) => assert.equal(p.rules[0]?.validate?.foreach?.[0]?.context?.[0]?.name, 'element'),
+  },
+  {
+    // Typed in Kyverno (ForEachValidation.AnyAllConditions): an unknown key is dropped on decoding, not refused.
+    name: 'foreach preconditions with an unknown key load (the key is ignored)',
+    spec: { rules: [{ ...rule, validate: { foreach: [{ list: 'request.object.spec.containers', preconditions: { anyy: [] }, deny: {} }] } }] },
+    check: (p) => assert.deepEqual(p.rules[0]?.validate?.foreach?.[0]?.preconditions, {}),
+  },
+  {
+    name: 'request.operation compared with a template, and other keys with any value, load',
+    spec: {
+      rules: [
+        {
+          ...rule,
+          preconditions: {
+            all: [
+              { key: '{{ request.operation }}', operator: 'In', value: '{{ allowed.data.ops }}' },
+              { key: "{{ request.operation || 'BACKGROUND' }}", operator: 'NotEquals', value: 'background' },
+              { key: 1, operator: 'Equals', value: 1 },
+            ],
+          },
+        },
+      ],
+    },
+    check: (p) => assert.equal(p.rules[0]?.preconditions?.all?.length, 3),
   },
   { name: 'requests and a.b are ordinary context names', spec: { rules: [{ ...rule, context: [{ name: 'requests', variable: { value: 1 } }, { name: 'a.b', variable: { value: 1 } }] }] }, check: (p) => assert.equal(p.rules[0]?.context?.length, 2) },
   { name: 'lower-case enforce is Enforce', spec: { validationFailureAction: 'enforce' }, check: (p) => assert.equal(p.validationFailureAction, 'Enforce') },

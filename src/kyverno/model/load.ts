@@ -150,7 +150,7 @@ function loadRule(r: unknown, path: FieldPath, errors: FieldError[]): Rule | und
     rule.context = r.context as unknown as Rule['context'] & object;
     for (const [i, e] of r.context.entries()) checkContextEntry(e, path.child('context').index(i), errors);
   }
-  if (r.preconditions !== undefined && r.preconditions !== null) rule.preconditions = normaliseConditions(r.preconditions, path.child('preconditions'), errors);
+  if (r.preconditions !== undefined && r.preconditions !== null) rule.preconditions = normaliseConditions(r.preconditions, path.child('preconditions'), errors, RULE_CONDITIONS);
   if (isObject(r.mutate)) rule.mutate = r.mutate;
   if (isObject(r.generate)) rule.generate = r.generate;
   if (Array.isArray(r.verifyImages)) rule.verifyImages = r.verifyImages;
@@ -165,7 +165,7 @@ function loadRule(r: unknown, path: FieldPath, errors: FieldError[]): Rule | und
         if (Array.isArray(v.anyPattern)) rule.validate.anyPattern = v.anyPattern;
         else errors.push({ type: 'Invalid', path: vp.child('anyPattern'), detail: 'anyPattern must be a list', code: 'POLICY_INVALID' });
       }
-      if (isObject(v.deny)) rule.validate.deny = { conditions: normaliseConditions(v.deny.conditions ?? {}, vp.child('deny', 'conditions'), errors) };
+      if (isObject(v.deny)) rule.validate.deny = { conditions: normaliseConditions(v.deny.conditions ?? {}, vp.child('deny', 'conditions'), errors, RULE_CONDITIONS) };
       if (Array.isArray(v.foreach)) rule.validate.foreach = v.foreach.map((f, i) => normaliseForEach(f, vp.child('foreach').index(i), errors));
       if (isObject(v.podSecurity)) rule.validate.podSecurity = v.podSecurity as unknown as NonNullable<Rule['validate']>['podSecurity'] & object;
       if (v.manifests !== undefined) rule.validate.manifests = v.manifests;
@@ -217,16 +217,62 @@ function normaliseForEach(f: JsonValue, path: FieldPath, errors: FieldError[]): 
   const out: ForEachValidation = { list: f.list };
   if (typeof f.elementScope === 'boolean') out.elementScope = f.elementScope;
   if (Array.isArray(f.context)) out.context = f.context as unknown as ForEachValidation['context'] & object;
-  if (f.preconditions !== undefined && f.preconditions !== null) out.preconditions = normaliseConditions(f.preconditions, path.child('preconditions'), errors);
+  if (f.preconditions !== undefined && f.preconditions !== null) out.preconditions = normaliseConditions(f.preconditions, path.child('preconditions'), errors, TYPED_CONDITIONS);
   if (f.pattern !== undefined) out.pattern = f.pattern;
   if (Array.isArray(f.anyPattern)) out.anyPattern = f.anyPattern;
-  if (isObject(f.deny)) out.deny = { conditions: normaliseConditions(f.deny.conditions ?? {}, path.child('deny', 'conditions'), errors) };
+  if (isObject(f.deny)) out.deny = { conditions: normaliseConditions(f.deny.conditions ?? {}, path.child('deny', 'conditions'), errors, RAW_CONDITIONS) };
   if (Array.isArray(f.foreach)) out.foreach = f.foreach.map((g, i) => normaliseForEach(g, path.child('foreach').index(i), errors));
   return out;
 }
 
+/**
+ * How Kyverno reads a condition block (kyverno@v1.10.7 api/kyverno/v1 and pkg/policy/validate.go):
+ * - `raw`: decoded from raw JSON (rule preconditions, every `deny.conditions`) by
+ *   ApiextensionsJsonToKyvernoConditions, which refuses a key other than `any`/`all`. Kyverno refuses the
+ *   policy for a rule's blocks and errors at evaluation for a foreach `deny`; podgate refuses the policy for
+ *   both (docs/compatibility.md). The typed foreach `preconditions` drop an unknown key on decoding (the
+ *   schema check names it).
+ * - `values`: validateConditions checks the rule's own preconditions and deny conditions: key, value and
+ *   operator present, and `{{request.operation}}` compared with operations only.
+ */
+interface ConditionsScope {
+  raw: boolean;
+  values: boolean;
+}
+const RULE_CONDITIONS: ConditionsScope = { raw: true, values: true };
+const RAW_CONDITIONS: ConditionsScope = { raw: true, values: false };
+const TYPED_CONDITIONS: ConditionsScope = { raw: false, values: false };
+
+const CONDITIONS_PATH = 'preconditions/validate.deny.conditions';
+const MISSING_PART = 'entered value of `key`, `value` or `operator` is missing or misspelled';
+const OPERATIONS = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
+const OPERATION_VALUES = 'Only the following values are allowed: [CREATE, UPDATE, DELETE, CONNECT]';
+
+// validateConditionValues: a condition needs key, value and operator (a null is an absent one, as a nil
+// RawExtension), and one whose key is exactly `{{request.operation}}` (spaces aside) compares it with
+// operations, or a `{{ }}` template, only.
+function checkConditionValues(c: JsonObject, p: FieldPath, errors: FieldError[]): void {
+  const { key, value, operator } = c;
+  if (key === undefined || key === null || value === undefined || value === null || operator === '') {
+    errors.push({ type: 'Required', path: p, detail: MISSING_PART, code: 'POLICY_REQUIRED' });
+    return;
+  }
+  if (typeof key !== 'string' || key.replaceAll(' ', '') !== '{{request.operation}}') return;
+  const bad = (at: FieldPath, v: JsonValue) => errors.push({ type: 'Invalid', path: at, badValue: v, detail: `unknown value '${typeof v === 'string' ? v : JSON.stringify(v)}' found under the 'value' field. ${OPERATION_VALUES}`, code: 'POLICY_INVALID' });
+  if (typeof value === 'string') {
+    const template = value.length >= 4 && value.startsWith('{{') && value.endsWith('}}');
+    if (!template && !OPERATIONS.has(value)) bad(p.child('value'), value);
+  } else if (Array.isArray(value)) {
+    const i = value.findIndex((x) => typeof x !== 'string' || !OPERATIONS.has(x));
+    if (i >= 0) bad(p.child('value').index(i), value[i] as JsonValue);
+  } else {
+    const kind = typeof value === 'number' ? 'float64' : typeof value === 'boolean' ? 'bool' : 'map';
+    errors.push({ type: 'Invalid', path: p.child('value'), badValue: value, detail: `'value' field found to be of the type ${kind}. The provided value/values are expected to be either in the form of a string or list`, code: 'POLICY_INVALID' });
+  }
+}
+
 /** Turns the legacy list form into `{all: [...]}` and checks each condition has key and operator. */
-function normaliseConditions(v: JsonValue, path: FieldPath, errors: FieldError[]): AnyAllConditions {
+function normaliseConditions(v: JsonValue, path: FieldPath, errors: FieldError[], scope: ConditionsScope): AnyAllConditions {
   const check = (list: JsonValue, p: FieldPath): Condition[] => {
     if (!Array.isArray(list)) {
       errors.push({ type: 'Invalid', path: p, detail: 'conditions must be a list', code: 'POLICY_INVALID' });
@@ -237,6 +283,7 @@ function normaliseConditions(v: JsonValue, path: FieldPath, errors: FieldError[]
         errors.push({ type: 'Required', path: p.index(i).child('operator'), detail: 'a condition needs an operator', code: 'POLICY_REQUIRED' });
         return [];
       }
+      if (scope.values) checkConditionValues(c, p.index(i), errors);
       const cond: Condition = { key: c.key ?? null, operator: c.operator };
       if (c.value !== undefined) cond.value = c.value;
       if (typeof c.message === 'string') cond.message = c.message;
@@ -247,6 +294,11 @@ function normaliseConditions(v: JsonValue, path: FieldPath, errors: FieldError[]
   if (!isObject(v)) {
     errors.push({ type: 'Invalid', path, detail: 'conditions must be {any: [...], all: [...]} or a list', code: 'POLICY_INVALID' });
     return {};
+  }
+  if (scope.raw) {
+    for (const k of Object.keys(v)) {
+      if (k !== 'any' && k !== 'all') errors.push({ type: 'Forbidden', path: path.child(k), detail: `unknown field '${k}' found under ${CONDITIONS_PATH}`, code: 'POLICY_INVALID' });
+    }
   }
   const out: AnyAllConditions = {};
   if (v.any !== undefined && v.any !== null) out.any = check(v.any, path.child('any'));
