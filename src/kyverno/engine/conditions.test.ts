@@ -38,6 +38,36 @@ const cases: { name: string; check: typeof checkPreconditions; conds: AnyAllCond
   { name: 'any needs one true condition', check: checkPreconditions, conds: { any: [isUpdate, isCreate] }, want: { ok: true, value: true } },
   { name: 'all needs every condition', check: checkPreconditions, conds: { all: [isCreate, isUpdate] }, want: { ok: true, value: false } },
   { name: 'a true any block does not save a false all block', check: checkPreconditions, conds: { any: [isCreate], all: [isUpdate] }, want: { ok: true, value: false } },
+  {
+    // Substitution follows the block's key order: an `all` written first fails first.
+    name: 'the first unresolvable variable in document order is the error',
+    check: checkDenyConditions,
+    conds: { all: [isCreate, { key: '{{ request.object.nope }}', operator: 'Equals', value: '' }], any: [missing] } as AnyAllConditions,
+    want: {
+      ok: false,
+      error: 'failed to substitute variables in deny conditions: failed to resolve request.object.nope at path /all/1/key: JMESPath query failed: Unknown key "nope" in path',
+    },
+  },
+  {
+    name: 'a condition that is not needed is still substituted (its failure is the error)',
+    check: checkPreconditions,
+    conds: { any: [isCreate, { ...isUpdate, value: '{{ request.object.spec.missing }}' }] },
+    want: {
+      ok: false,
+      error: 'failed to substitute variables in preconditions: failed to resolve request.object.spec.missing at path /any/1/value: JMESPath query failed: Unknown key "spec" in path',
+    },
+  },
+  {
+    name: 'messages are substituted too',
+    check: checkPreconditions,
+    conds: { all: [{ ...isCreate, message: '{{ request.object.spec.missing }}' }] },
+    want: {
+      ok: false,
+      error: 'failed to substitute variables in preconditions: failed to resolve request.object.spec.missing at path /all/0/message: JMESPath query failed: Unknown key "spec" in path',
+    },
+  },
+  { name: 'a condition without a value compares with null', check: checkPreconditions, conds: { all: [{ key: '{{ request.object.metadata.name }}', operator: 'NotEquals' }] }, want: { ok: true, value: true } },
+  { name: 'a $() reference in a condition resolves in the block', check: checkPreconditions, conds: { all: [{ key: '$(./value)', operator: 'Equals', value: 'web' }] }, want: { ok: true, value: true } },
 ];
 
 for (const c of cases) {
@@ -52,6 +82,7 @@ const messageCases: { name: string; conds: AnyAllConditions; want: ConditionsOut
   { name: 'any messages come before the all message', conds: { any: [cond(false, 'any')], all: [cond(false, 'all')] }, want: { ok: true, value: false, message: 'any; all' } },
   { name: 'an any block that held keeps the messages of the conditions before, when all fails', conds: { any: [cond(false, 'first'), cond(true, 'held')], all: [cond(false, 'all')] }, want: { ok: true, value: false, message: 'first; all' } },
   { name: 'a false block without messages has none', conds: { all: [cond(false)] }, want: { ok: true, value: false } },
+  { name: 'a substituted message is reported', conds: { all: [cond(false, '{{ request.object.metadata.name }} needs a team label')] }, want: { ok: true, value: false, message: 'web needs a team label' } },
   { name: 'a true block has no message', conds: { any: [cond(false, 'm'), cond(true)] }, want: { ok: true, value: true } },
 ];
 for (const c of messageCases) {

@@ -6,7 +6,7 @@
 import type { JsonObject, JsonValue } from '../../util/index.js';
 import type { AnyAllConditions, Condition } from '../model/index.js';
 import { evaluateOperator } from '../conditions/index.js';
-import { substituteAll } from '../variables/index.js';
+import { type ConditionsPlan, conditionsPlanOf, KEY_SLOT, MESSAGE_SLOT, OPERATOR_SLOT, substituteAll, substituteConditions, VALUE_SLOT } from '../variables/index.js';
 
 /**
  * The truth of a condition block, or why it could not be evaluated. A false block carries the `message`s of
@@ -65,18 +65,69 @@ export function hasConditions(conds: AnyAllConditions | undefined): boolean {
   return Boolean(conds && (conds.any || conds.all));
 }
 
+/**
+ * evaluateConditions over a block substituted by its plan (variables/substitute.ts substituteConditions):
+ * the same conditions in the same order, read from their slots.
+ */
+function evaluateSlots(plan: ConditionsPlan, slots: readonly (JsonValue | undefined)[]): ConditionsOutcome {
+  let messages: (JsonValue | undefined)[] | undefined;
+  let anyResult = true;
+  if (plan.anyStart >= 0) {
+    anyResult = false;
+    for (let b = plan.anyStart, end = b + 4 * plan.anyCount; b < end; b += 4) {
+      if (slotHolds(slots, b)) {
+        anyResult = true;
+        break;
+      }
+      const message = slots[b + MESSAGE_SLOT];
+      if (message) {
+        messages ??= [];
+        messages.push(message);
+      }
+    }
+  }
+  let allResult = true;
+  if (plan.allStart >= 0) {
+    for (let b = plan.allStart, end = b + 4 * plan.allCount; b < end; b += 4) {
+      if (!slotHolds(slots, b)) {
+        allResult = false;
+        messages ??= [];
+        messages.push(slots[b + MESSAGE_SLOT] ?? '');
+        break;
+      }
+    }
+  }
+  const value = anyResult && allResult;
+  const message = messages === undefined ? '' : messages.join('; ');
+  return value || message === '' ? { ok: true, value } : { ok: true, value, message };
+}
+
+function slotHolds(slots: readonly (JsonValue | undefined)[], base: number): boolean {
+  const r = evaluateOperator(slots[base + OPERATOR_SLOT] as string, slots[base + KEY_SLOT], slots[base + VALUE_SLOT] ?? null);
+  return r.ok ? r.value : false;
+}
+
+/** Substitutes (strict) and evaluates a block; `what` names it in the substitution error. */
+function check(conds: AnyAllConditions, data: JsonObject, isDelete: boolean, what: string): ConditionsOutcome {
+  const plan = conditionsPlanOf(conds);
+  if (plan !== null) {
+    const slots = substituteConditions(plan, data, { mode: 'strict', isDelete });
+    if (typeof slots === 'string') return { ok: false, error: `failed to substitute variables in ${what}: ${slots}` };
+    return evaluateSlots(plan, slots);
+  }
+  const s = substituteAll(conds as unknown as JsonValue, data, { mode: 'strict', isDelete });
+  if (!s.ok) return { ok: false, error: `failed to substitute variables in ${what}: ${s.error}` };
+  return evaluateConditions(s.value as unknown as AnyAllConditions);
+}
+
 /** Substitutes and evaluates preconditions (an unresolvable variable is an error, as in 1.10.7). */
 export function checkPreconditions(conds: AnyAllConditions | undefined, data: JsonObject, isDelete: boolean): ConditionsOutcome {
   if (!hasConditions(conds)) return { ok: true, value: true };
-  const s = substituteAll(conds as unknown as JsonValue, data, { mode: 'strict', isDelete });
-  if (!s.ok) return { ok: false, error: `failed to substitute variables in preconditions: ${s.error}` };
-  return evaluateConditions(s.value as unknown as AnyAllConditions);
+  return check(conds as AnyAllConditions, data, isDelete, 'preconditions');
 }
 
 /** Substitutes and evaluates deny conditions (unresolvable variables are an error). */
 export function checkDenyConditions(conds: AnyAllConditions | undefined, data: JsonObject, isDelete: boolean): ConditionsOutcome {
   if (!conds || (!conds.any && !conds.all)) return { ok: true, value: true };
-  const s = substituteAll(conds as unknown as JsonValue, data, { mode: 'strict', isDelete });
-  if (!s.ok) return { ok: false, error: `failed to substitute variables in deny conditions: ${s.error}` };
-  return evaluateConditions(s.value as unknown as AnyAllConditions);
+  return check(conds, data, isDelete, 'deny conditions');
 }

@@ -5,5 +5,5 @@ export type { KeyPath } from './key-path.js';
 export { csvKeyPath, splitKeyPath } from './key-path.js';
 export type { ImageInfo } from './images.js';
 export { imageInfoError, imageInfos, parseImage } from './images.js';
-export type { ResolveMode, SubstituteOptions, SubstituteOutcome } from './substitute.js';
-export { substituteAll } from './substitute.js';
+export type { ConditionsPlan, ResolveMode, SubstituteOptions, SubstituteOutcome } from './substitute.js';
+export { conditionsPlanOf, KEY_SLOT, MESSAGE_SLOT, OPERATOR_SLOT, substituteAll, substituteConditions, VALUE_SLOT } from './substitute.js';

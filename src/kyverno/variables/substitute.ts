@@ -149,6 +149,132 @@ function compilePlan(doc: JsonValue): Plan {
   };
 }
 
+/**
+ * A condition block (`{any: [...], all: [...]}` of `{key, operator, value, message}` maps, the shape the
+ * policy loader writes) compiled for substitution field by field: the substituted fields land in one flat
+ * list, four slots per condition (key, operator, value, message; an absent field leaves its slot empty),
+ * instead of a copy of the block. Fields are substituted in the document's order with the paths the
+ * document walk gives them, so the first failure and its text are those of substituteAll on the block.
+ */
+export interface ConditionsPlan {
+  /** Slot of the first `any` condition's key, or -1 when the block has no `any` list. */
+  readonly anyStart: number;
+  readonly anyCount: number;
+  /** Slot of the first `all` condition's key, or -1 when the block has no `all` list. */
+  readonly allStart: number;
+  readonly allCount: number;
+  readonly lists: readonly ConditionListStep[];
+  readonly size: number;
+}
+
+interface ConditionListStep {
+  readonly name: string;
+  readonly conditions: readonly { readonly index: string; readonly base: number; readonly fields: readonly ConditionFieldStep[] }[];
+}
+
+interface ConditionFieldStep {
+  readonly name: string;
+  readonly slot: number;
+  readonly plan: Plan;
+}
+
+/** Slot offsets of a condition's fields. */
+export const KEY_SLOT = 0;
+export const OPERATOR_SLOT = 1;
+export const VALUE_SLOT = 2;
+export const MESSAGE_SLOT = 3;
+
+function conditionSlot(field: string): number {
+  switch (field) {
+    case 'key':
+      return KEY_SLOT;
+    case 'operator':
+      return OPERATOR_SLOT;
+    case 'value':
+      return VALUE_SLOT;
+    case 'message':
+      return MESSAGE_SLOT;
+    default:
+      return -1;
+  }
+}
+
+const conditionsPlans = new WeakMap<object, ConditionsPlan | null>();
+
+/**
+ * The plan of a condition block, or null when the block is not of the plain shape (other keys, lists that
+ * are not lists of maps, `{{` in a key, `$(` references): substituteAll handles those.
+ */
+export function conditionsPlanOf(conds: object): ConditionsPlan | null {
+  let plan = conditionsPlans.get(conds);
+  if (plan === undefined) {
+    plan = compileConditionsPlan(conds as JsonValue);
+    conditionsPlans.set(conds, plan);
+  }
+  return plan;
+}
+
+function compileConditionsPlan(conds: JsonValue): ConditionsPlan | null {
+  if (!isObject(conds) || docKind(conds) === 2) return null;
+  const lists: ConditionListStep[] = [];
+  let anyStart = -1;
+  let anyCount = 0;
+  let allStart = -1;
+  let allCount = 0;
+  let size = 0;
+  for (const name of Object.keys(conds)) {
+    if (name !== 'any' && name !== 'all') return null;
+    const list = conds[name];
+    if (!Array.isArray(list)) return null;
+    if (name === 'any') {
+      anyStart = size;
+      anyCount = list.length;
+    } else {
+      allStart = size;
+      allCount = list.length;
+    }
+    const conditions: ConditionListStep['conditions'][number][] = [];
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      if (!isObject(c)) return null;
+      const fields: ConditionFieldStep[] = [];
+      for (const field of Object.keys(c)) {
+        const slot = conditionSlot(field);
+        if (slot < 0) return null;
+        fields.push({ name: field, slot, plan: planOf(c[field] as JsonValue) });
+      }
+      conditions.push({ index: String(i), base: size, fields });
+      size += 4;
+    }
+    lists.push({ name, conditions });
+  }
+  return { anyStart, anyCount, allStart, allCount, lists, size };
+}
+
+/** Substitutes a condition block by its plan: the slots, or the first failure's text. */
+export function substituteConditions(plan: ConditionsPlan, data: JsonObject, opts: SubstituteOptions): (JsonValue | undefined)[] | string {
+  const outer = failure;
+  failure = undefined;
+  const slots: (JsonValue | undefined)[] = new Array(plan.size);
+  const path: string[] = [];
+  for (const list of plan.lists) {
+    path.push(list.name);
+    for (const c of list.conditions) {
+      path.push(c.index);
+      for (const f of c.fields) {
+        path.push(f.name);
+        slots[c.base + f.slot] = f.plan(data, opts, path);
+        path.pop();
+      }
+      path.pop();
+    }
+    path.pop();
+  }
+  const error = failure;
+  failure = outer;
+  return error === undefined ? slots : error;
+}
+
 /** True when a string contains a `{{` variable or `$(` reference worth substituting. */
 function hasVariables(doc: JsonValue): boolean {
   if (typeof doc === 'string') return doc.includes('{{') || doc.includes('$(');
