@@ -75,3 +75,12 @@ export function evaluateOperator(operator: string, key: unknown, value: unknown)
   if (evaluate === undefined) return { ok: false, error: `failed to create handler for condition operator: unsupported operator ${String(operator)}` };
   return { ok: true, value: evaluate(key, value) };
 }
+
+/**
+ * Whether a condition holds: evaluateOperator's value, with an unknown operator (or a non-string one)
+ * false, as a nil operator handler makes its condition upstream. No outcome object per condition.
+ */
+export function conditionHolds(operator: unknown, key: unknown, value: unknown): boolean {
+  const evaluate = typeof operator === 'string' ? evaluatorOf(operator) : undefined;
+  return evaluate === undefined ? false : evaluate(key, value);
+}

@@ -6,7 +6,7 @@ import type { JsonObject } from '../../util/index.js';
 import type { AnyAllConditions } from '../model/index.js';
 import { type ConditionsOutcome, checkDenyConditions, checkPreconditions, preconditionsNotMet } from './conditions.js';
 
-const data: JsonObject = { request: { operation: 'CREATE', object: { metadata: { name: 'web' } } } };
+const data: JsonObject = { request: { operation: 'CREATE', object: { metadata: { name: 'web', generation: 3 } } } };
 const missing = { key: '{{ request.object.spec.missing }}', operator: 'Equals', value: '' };
 const isCreate = { key: '{{ request.operation }}', operator: 'Equals', value: 'CREATE' };
 const isUpdate = { key: '{{ request.operation }}', operator: 'Equals', value: 'UPDATE' };
@@ -83,6 +83,8 @@ const messageCases: { name: string; conds: AnyAllConditions; want: ConditionsOut
   { name: 'an any block that held keeps the messages of the conditions before, when all fails', conds: { any: [cond(false, 'first'), cond(true, 'held')], all: [cond(false, 'all')] }, want: { ok: true, value: false, message: 'first; all' } },
   { name: 'a false block without messages has none', conds: { all: [cond(false)] }, want: { ok: true, value: false } },
   { name: 'a substituted message is reported', conds: { all: [cond(false, '{{ request.object.metadata.name }} needs a team label')] }, want: { ok: true, value: false, message: 'web needs a team label' } },
+  { name: 'a false all condition without a message still adds its separator', conds: { any: [cond(false, 'one')], all: [cond(false)] }, want: { ok: true, value: false, message: 'one; ' } },
+  { name: 'a message that substitutes to a number is written as a number', conds: { all: [cond(false, '{{ request.object.metadata.generation }}')] }, want: { ok: true, value: false, message: '3' } },
   { name: 'a true block has no message', conds: { any: [cond(false, 'm'), cond(true)] }, want: { ok: true, value: true } },
 ];
 for (const c of messageCases) {

@@ -5,7 +5,7 @@
 // came later).
 import type { JsonObject, JsonValue } from '../../util/index.js';
 import type { AnyAllConditions, Condition } from '../model/index.js';
-import { evaluateOperator } from '../conditions/index.js';
+import { conditionHolds } from '../conditions/index.js';
 import { type ConditionsPlan, conditionsPlanOf, KEY_SLOT, MESSAGE_SLOT, OPERATOR_SLOT, substituteAll, substituteConditions, VALUE_SLOT } from '../variables/index.js';
 
 /**
@@ -16,17 +16,33 @@ import { type ConditionsPlan, conditionsPlanOf, KEY_SLOT, MESSAGE_SLOT, OPERATOR
 export type ConditionsOutcome = { ok: true; value: boolean; message?: string } | { ok: false; error: string };
 
 function holds(c: Condition): boolean {
-  const r = evaluateOperator(c.operator, c.key, c.value ?? null);
   // An unknown operator makes the condition false, as a nil operator handler does upstream.
-  return r.ok ? r.value : false;
+  return conditionHolds(c.operator, c.key, c.value ?? null);
+}
+
+// Outcomes without a message are shared (callers only read outcomes).
+const HOLDS: ConditionsOutcome = Object.freeze({ ok: true, value: true });
+const FAILS: ConditionsOutcome = Object.freeze({ ok: true, value: false });
+
+/**
+ * The messages of a false block joined with "; ", as Array#join writes them (null and absent as "",
+ * anything else as String does), one at a time: most false blocks have one message, many none.
+ */
+function appendMessage(joined: string | undefined, message: unknown): string {
+  const text = message === undefined || message === null ? '' : String(message);
+  return joined === undefined ? text : `${joined}; ${text}`;
+}
+
+function outcome(value: boolean, joined: string | undefined): ConditionsOutcome {
+  if (value || joined === undefined || joined === '') return value ? HOLDS : FAILS;
+  return { ok: true, value, message: joined };
 }
 
 const NO_CONDITIONS: readonly Condition[] = [];
 
 /** Evaluates already-substituted conditions: `any` needs one true, `all` needs every one, both must hold. */
 function evaluateConditions(conds: AnyAllConditions): ConditionsOutcome {
-  // Most blocks collect no message: the list is made (and joined) only when one is.
-  let messages: string[] | undefined;
+  let joined: string | undefined;
   let anyResult = true;
   if (conds.any) {
     anyResult = false;
@@ -35,24 +51,18 @@ function evaluateConditions(conds: AnyAllConditions): ConditionsOutcome {
         anyResult = true;
         break;
       }
-      if (c.message) {
-        messages ??= [];
-        messages.push(c.message);
-      }
+      if (c.message) joined = appendMessage(joined, c.message);
     }
   }
   let allResult = true;
   for (const c of conds.all ?? NO_CONDITIONS) {
     if (!holds(c)) {
       allResult = false;
-      messages ??= [];
-      messages.push(c.message ?? '');
+      joined = appendMessage(joined, c.message ?? '');
       break;
     }
   }
-  const value = anyResult && allResult;
-  const message = messages === undefined ? '' : messages.join('; ');
-  return value || message === '' ? { ok: true, value } : { ok: true, value, message };
+  return outcome(anyResult && allResult, joined);
 }
 
 /** The skip message of unmet preconditions: `preconditions not met`, then `; ` and the condition messages if any. */
@@ -70,7 +80,7 @@ export function hasConditions(conds: AnyAllConditions | undefined): boolean {
  * the same conditions in the same order, read from their slots.
  */
 function evaluateSlots(plan: ConditionsPlan, slots: readonly (JsonValue | undefined)[]): ConditionsOutcome {
-  let messages: (JsonValue | undefined)[] | undefined;
+  let joined: string | undefined;
   let anyResult = true;
   if (plan.anyStart >= 0) {
     anyResult = false;
@@ -80,10 +90,7 @@ function evaluateSlots(plan: ConditionsPlan, slots: readonly (JsonValue | undefi
         break;
       }
       const message = slots[b + MESSAGE_SLOT];
-      if (message) {
-        messages ??= [];
-        messages.push(message);
-      }
+      if (message) joined = appendMessage(joined, message);
     }
   }
   let allResult = true;
@@ -91,20 +98,16 @@ function evaluateSlots(plan: ConditionsPlan, slots: readonly (JsonValue | undefi
     for (let b = plan.allStart, end = b + 4 * plan.allCount; b < end; b += 4) {
       if (!slotHolds(slots, b)) {
         allResult = false;
-        messages ??= [];
-        messages.push(slots[b + MESSAGE_SLOT] ?? '');
+        joined = appendMessage(joined, slots[b + MESSAGE_SLOT] ?? '');
         break;
       }
     }
   }
-  const value = anyResult && allResult;
-  const message = messages === undefined ? '' : messages.join('; ');
-  return value || message === '' ? { ok: true, value } : { ok: true, value, message };
+  return outcome(anyResult && allResult, joined);
 }
 
 function slotHolds(slots: readonly (JsonValue | undefined)[], base: number): boolean {
-  const r = evaluateOperator(slots[base + OPERATOR_SLOT] as string, slots[base + KEY_SLOT], slots[base + VALUE_SLOT] ?? null);
-  return r.ok ? r.value : false;
+  return conditionHolds(slots[base + OPERATOR_SLOT], slots[base + KEY_SLOT], slots[base + VALUE_SLOT] ?? null);
 }
 
 /** Substitutes (strict) and evaluates a block; `what` names it in the substitution error. */
@@ -122,12 +125,12 @@ function check(conds: AnyAllConditions, data: JsonObject, isDelete: boolean, wha
 
 /** Substitutes and evaluates preconditions (an unresolvable variable is an error, as in 1.10.7). */
 export function checkPreconditions(conds: AnyAllConditions | undefined, data: JsonObject, isDelete: boolean): ConditionsOutcome {
-  if (!hasConditions(conds)) return { ok: true, value: true };
+  if (!hasConditions(conds)) return HOLDS;
   return check(conds as AnyAllConditions, data, isDelete, 'preconditions');
 }
 
 /** Substitutes and evaluates deny conditions (unresolvable variables are an error). */
 export function checkDenyConditions(conds: AnyAllConditions | undefined, data: JsonObject, isDelete: boolean): ConditionsOutcome {
-  if (!conds || (!conds.any && !conds.all)) return { ok: true, value: true };
+  if (!conds || (!conds.any && !conds.all)) return HOLDS;
   return check(conds, data, isDelete, 'deny conditions');
 }
