@@ -163,16 +163,15 @@ export interface ConditionsPlan {
   /** Slot of the first `all` condition's key, or -1 when the block has no `all` list. */
   readonly allStart: number;
   readonly allCount: number;
-  readonly lists: readonly ConditionListStep[];
+  /** Every field of every condition, in document order. */
+  readonly fields: readonly ConditionField[];
   readonly size: number;
 }
 
-interface ConditionListStep {
-  readonly name: string;
-  readonly conditions: readonly { readonly index: string; readonly base: number; readonly fields: readonly ConditionFieldStep[] }[];
-}
-
-interface ConditionFieldStep {
+/** One field of a condition: its document path (list, index, field name), slot and plan. */
+interface ConditionField {
+  readonly list: string;
+  readonly index: string;
   readonly name: string;
   readonly slot: number;
   readonly plan: Plan;
@@ -216,59 +215,57 @@ export function conditionsPlanOf(conds: object): ConditionsPlan | null {
 
 function compileConditionsPlan(conds: JsonValue): ConditionsPlan | null {
   if (!isObject(conds) || docKind(conds) === 2) return null;
-  const lists: ConditionListStep[] = [];
+  const fields: ConditionField[] = [];
   let anyStart = -1;
   let anyCount = 0;
   let allStart = -1;
   let allCount = 0;
   let size = 0;
-  for (const name of Object.keys(conds)) {
-    if (name !== 'any' && name !== 'all') return null;
-    const list = conds[name];
-    if (!Array.isArray(list)) return null;
-    if (name === 'any') {
+  for (const list of Object.keys(conds)) {
+    if (list !== 'any' && list !== 'all') return null;
+    const conditions = conds[list];
+    if (!Array.isArray(conditions)) return null;
+    if (list === 'any') {
       anyStart = size;
-      anyCount = list.length;
+      anyCount = conditions.length;
     } else {
       allStart = size;
-      allCount = list.length;
+      allCount = conditions.length;
     }
-    const conditions: ConditionListStep['conditions'][number][] = [];
-    for (let i = 0; i < list.length; i++) {
-      const c = list[i];
+    for (let i = 0; i < conditions.length; i++) {
+      const c = conditions[i];
       if (!isObject(c)) return null;
-      const fields: ConditionFieldStep[] = [];
-      for (const field of Object.keys(c)) {
-        const slot = conditionSlot(field);
+      for (const name of Object.keys(c)) {
+        const slot = conditionSlot(name);
         if (slot < 0) return null;
-        fields.push({ name: field, slot, plan: planOf(c[field] as JsonValue) });
+        fields.push({ list, index: String(i), name, slot: size + slot, plan: planOf(c[name] as JsonValue) });
       }
-      conditions.push({ index: String(i), base: size, fields });
       size += 4;
     }
-    lists.push({ name, conditions });
   }
-  return { anyStart, anyCount, allStart, allCount, lists, size };
+  return { anyStart, anyCount, allStart, allCount, fields, size };
 }
+
+// The path stack of condition fields, shared by every block: its first three parts are the field's
+// (`any`, `0`, `key`), set per field; plans push and pop deeper parts around each child and copy the
+// stack when they keep it. No block is substituted while another is.
+const conditionPath: string[] = ['', '', ''];
 
 /** Substitutes a condition block by its plan: the slots, or the first failure's text. */
 export function substituteConditions(plan: ConditionsPlan, data: JsonObject, opts: SubstituteOptions): (JsonValue | undefined)[] | string {
   const outer = failure;
   failure = undefined;
   const slots: (JsonValue | undefined)[] = new Array(plan.size);
-  const path: string[] = [];
-  for (const list of plan.lists) {
-    path.push(list.name);
-    for (const c of list.conditions) {
-      path.push(c.index);
-      for (const f of c.fields) {
-        path.push(f.name);
-        slots[c.base + f.slot] = f.plan(data, opts, path);
-        path.pop();
-      }
-      path.pop();
-    }
-    path.pop();
+  const path = conditionPath;
+  // Should a throw have left deeper parts on the stack, they are dropped.
+  if (path.length !== 3) path.length = 3;
+  const fields = plan.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as ConditionField;
+    path[0] = f.list;
+    path[1] = f.index;
+    path[2] = f.name;
+    slots[f.slot] = f.plan(data, opts, path);
   }
   const error = failure;
   failure = outer;
