@@ -41,27 +41,30 @@ export function numberAsDuration(n: unknown): bigint | undefined {
 /** Result of reading a string as a JSON array of strings (json.Valid, then json.Unmarshal into []string). */
 export type StringListParse = { kind: 'list'; items: string[] } | { kind: 'notJson' } | { kind: 'invalid' };
 
+const NOT_JSON: StringListParse = Object.freeze({ kind: 'notJson' });
+const INVALID: StringListParse = Object.freeze({ kind: 'invalid' });
+
 /** Reads `s` as a JSON string array: not JSON at all, a string list, or JSON of another shape. */
 export function parseStringList(s: string): StringListParse {
   // Most values are plain strings: tell them apart without the cost of a thrown SyntaxError. JSON text
   // starts (after whitespace) with one of [ { " - t f n or a digit.
   const first = s.trimStart().charCodeAt(0);
   if (!(first === 91 || first === 123 || first === 34 || first === 45 || first === 116 || first === 102 || first === 110 || (first >= 48 && first <= 57))) {
-    return { kind: 'notJson' };
+    return NOT_JSON;
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(s);
   } catch {
-    return { kind: 'notJson' };
+    return NOT_JSON;
   }
   if (parsed === null) return { kind: 'list', items: [] };
-  if (!Array.isArray(parsed)) return { kind: 'invalid' };
+  if (!Array.isArray(parsed)) return INVALID;
   const items: string[] = [];
   for (const item of parsed) {
     if (item === null) items.push('');
     else if (typeof item === 'string') items.push(item);
-    else return { kind: 'invalid' };
+    else return INVALID;
   }
   return { kind: 'list', items };
 }

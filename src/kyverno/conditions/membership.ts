@@ -45,6 +45,16 @@ function someMatches(k: string, index: ValueIndex): boolean {
   return false;
 }
 
+/** someMatches over a short list (up to SCAN_MAX values) without building its index: the same tests. */
+function someMatchesList(k: string, values: readonly string[]): boolean {
+  if (values.includes(k)) return true;
+  if (hasWildcard(k)) {
+    for (const v of values) if (wildcardMatch(k, v)) return true;
+  }
+  for (const v of values) if (hasWildcard(v) && wildcardMatch(v, k)) return true;
+  return false;
+}
+
 /** fmt.Sprint of each element; a list of strings is its own rendering (and is not copied). */
 function sprintAll(list: readonly unknown[]): readonly string[] {
   for (const v of list) if (typeof v !== 'string') return list.map(sprint);
@@ -63,47 +73,57 @@ function valueList(value: unknown): readonly string[] | undefined {
   return undefined;
 }
 
-/** The key as a list of strings, or undefined for an unsupported key type. */
-function keyList(key: unknown): readonly string[] | undefined {
-  if (isSprintScalar(key)) return [typeof key === 'string' ? key : sprint(key)];
-  if (Array.isArray(key)) return sprintAll(key);
-  return undefined;
-}
-
 type Quantifier = 'any' | 'all';
 type Sense = 'in' | 'notIn';
 
 /**
  * Evaluates AnyIn/AllIn/AnyNotIn/AllNotIn. any+in: some key element matches; all+in: every key element
- * matches; any+notIn: some key element matches nothing; all+notIn: no key element matches.
+ * matches; any+notIn: some key element matches nothing; all+notIn: no key element matches. A scalar key
+ * is one key element (kept as a string, not put in a list); a list key is stringified element by element.
  */
 export function evaluateSetOperator(q: Quantifier, sense: Sense, key: unknown, value: unknown): boolean {
-  const keys = keyList(key);
-  if (keys === undefined) return false;
+  let single: string | undefined;
+  let keys: readonly string[] | undefined;
+  if (isSprintScalar(key)) single = typeof key === 'string' ? key : sprint(key);
+  else if (Array.isArray(key)) keys = sprintAll(key);
+  else return false;
   if (typeof value === 'string') {
-    if (keys.length === 1 && (keys[0] === value || (!Array.isArray(key) && wildcardMatch(value, keys[0]!)))) return sense === 'in';
+    if (single !== undefined ? single === value || wildcardMatch(value, single) : keys!.length === 1 && keys![0] === value) return sense === 'in';
     if (operatorOf(value) === '-') {
       // Upstream checks a list key for AnyNotIn against the `a!-b` form of the range.
-      if (Array.isArray(key) && q === 'any' && sense === 'notIn') return keys.some((k) => matchValue(k, value.replace('-', '!-')));
-      const inRange = keys.map((k) => matchValue(k, value));
+      if (keys !== undefined && q === 'any' && sense === 'notIn') return keys.some((k) => matchValue(k, value.replace('-', '!-')));
+      const inRange = (keys ?? [single as string]).map((k) => matchValue(k, value));
       if (q === 'any') return sense === 'in' ? inRange.some(Boolean) : inRange.some((x) => !x);
       return sense === 'in' ? inRange.every(Boolean) : !inRange.some(Boolean);
     }
   }
-  let index = Array.isArray(value) && value.length > SCAN_MAX ? indexCache.get(value) : undefined;
-  if (index === undefined) {
-    const values = valueList(value);
-    if (values === undefined) return false;
-    index = indexValues(values);
-    if (Array.isArray(value) && value.length > SCAN_MAX) indexCache.set(value, index);
+  // Long lists are indexed (once per array); short ones are scanned as they are.
+  let index: ValueIndex | undefined;
+  let list: readonly string[] | undefined;
+  if (Array.isArray(value) && value.length > SCAN_MAX) {
+    index = indexCache.get(value);
+    if (index === undefined) {
+      index = indexValues(sprintAll(value));
+      indexCache.set(value, index);
+    }
+  } else {
+    list = valueList(value);
+    if (list === undefined) return false;
+    // A number or a string value can make a list longer than SCAN_MAX only from a JSON-array string.
+    if (list.length > SCAN_MAX) index = indexValues(list);
   }
   let anyFound = false;
   let anyMissing = false;
-  for (const k of keys) {
-    if (someMatches(k, index)) anyFound = true;
+  if (single !== undefined) {
+    if (index !== undefined ? someMatches(single, index) : someMatchesList(single, list!)) anyFound = true;
     else anyMissing = true;
-    // The answer is known once both kinds were seen (any: either; all: neither can change back).
-    if (anyFound && anyMissing) break;
+  } else {
+    for (const k of keys!) {
+      if (index !== undefined ? someMatches(k, index) : someMatchesList(k, list!)) anyFound = true;
+      else anyMissing = true;
+      // The answer is known once both kinds were seen (any: either; all: neither can change back).
+      if (anyFound && anyMissing) break;
+    }
   }
   if (q === 'any') return sense === 'in' ? anyFound : anyMissing;
   return sense === 'in' ? !anyMissing : !anyFound;
