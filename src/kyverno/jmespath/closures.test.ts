@@ -115,6 +115,29 @@ test('a compiled call checks argument types on every call, arity errors every ti
   }
 });
 
+test('later calls of a compiled function accept and reject argument types as the interpreter does', () => {
+  // Plain types, `any`, variadic and typed-list (`array[string]`) positions, an object that reads as an
+  // expression reference, a missing optional argument; each call after the first is checked anew.
+  const exprs = ['abs(n)', 'join(`", "`, n)', 'contains(n, m)', 'not_null(n, m)', 'to_string(n)', 'starts_with(n, m)', 'pad_left(n, `3`)', 'sum(n)', 'keys(n)'];
+  const values: JSONValue[] = [1, 'ab', ['a', 'b'], [1, 2], ['a', 1], [], null, true, { a: 1 }, { expref: 1 }, { expref: 0 }];
+  for (const expr of exprs) {
+    const run = compileToClosures(compile(expr));
+    assert.ok(run, expr);
+    for (const n of values) {
+      for (const m of ['a', 1, null]) {
+        const data: JSONValue = { n, m };
+        let got: { value: unknown } | { error: string };
+        try {
+          got = { value: run(data) };
+        } catch (e) {
+          got = { error: (e as Error).message };
+        }
+        assert.deepEqual(got, viaInterpreter(expr, data), `${expr} on ${JSON.stringify(data)}`);
+      }
+    }
+  }
+});
+
 test('slices, root, let, expression references and multiselect hashes stay with the interpreter', () => {
   for (const expr of ['a[1:2]', 'a[?b[1:2]]', '$.a', 'let $x = a in $x', 'sort_by(a, &b)', '{x: a}', 'a > b.{x: c}']) {
     assert.equal(compileToClosures(compile(expr)), undefined, expr);

@@ -4,7 +4,20 @@
 // TreeInterpreter.visit (dist/index.mjs) exactly, null handling included; any other node type (slices,
 // `$`, let/variables, expression references, arithmetic, ternaries, multiselect hashes, ...) makes the
 // whole expression stay with the library's interpreter.
-import { type compile, type FunctionSignature, type JSONValue, TreeInterpreter } from '@jmespath-community/jmespath';
+import {
+  type compile,
+  type FunctionSignature,
+  type JSONValue,
+  TreeInterpreter,
+  TYPE_ANY,
+  TYPE_ARRAY,
+  TYPE_BOOLEAN,
+  TYPE_EXPREF,
+  TYPE_NULL,
+  TYPE_NUMBER,
+  TYPE_OBJECT,
+  TYPE_STRING,
+} from '@jmespath-community/jmespath';
 import { deepEqual } from '../../util/index.js';
 import { ownField } from './own-keys.js';
 
@@ -225,24 +238,80 @@ export function compileToClosures(node: Node): CompiledExpression | undefined {
       // changes between calls of this node (its argument count is fixed), so once a signature has
       // passed them through callFunction, later calls with the same entry check only the argument
       // types, as callFunction would, and call the function as callFunction does.
+      // The types are checked first by the signature's accepted-type masks (typeMasks); only arguments the
+      // masks do not accept (a type error, or a list checked element by element) go to validateTypes.
       const runtime = TreeInterpreter.runtime as unknown as FunctionRuntime;
       let checked: unknown;
+      let masks: readonly number[] = NO_MASKS;
       return (v) => {
         const args: JSONValue[] = new Array(children.length);
         for (let i = 0; i < children.length; i++) args[i] = (children[i] as CompiledExpression)(v);
         const entry = runtime._functionTable[name];
         if (entry === undefined || entry._signature !== checked) {
           const out = runtime.callFunction(name, args);
-          if (entry !== undefined) checked = entry._signature;
+          if (entry !== undefined) {
+            checked = entry._signature;
+            masks = typeMasks(entry._signature);
+          }
           return out;
         }
-        runtime.validateTypes(name, args, entry._signature);
+        if (!masksAccept(masks, args)) runtime.validateTypes(name, args, entry._signature);
         return entry._func.call(runtime, args);
       };
     }
     default:
       return undefined;
   }
+}
+
+/**
+ * The library's getTypeName (1.3.0) as a bit: number, string, array, object, boolean, expression (an
+ * object with a truthy `expref`), null; 0 for a value it gives no type (its check skips the argument).
+ */
+function typeBit(v: unknown): number {
+  if (v === null) return 1 << TYPE_NULL;
+  switch (typeof v) {
+    case 'string':
+      return 1 << TYPE_STRING;
+    case 'number':
+      return 1 << TYPE_NUMBER;
+    case 'boolean':
+      return 1 << TYPE_BOOLEAN;
+    case 'object':
+      if (Array.isArray(v)) return 1 << TYPE_ARRAY;
+      return (v as { expref?: unknown }).expref ? 1 << TYPE_EXPREF : 1 << TYPE_OBJECT;
+    default:
+      return 0;
+  }
+}
+
+const ANY_TYPE = -1;
+const NO_MASKS: readonly number[] = [];
+
+/**
+ * Per signature position, the bits of the types validateTypes accepts without looking further: `any`
+ * accepts all, a plain type itself (typeMatches: actual === expected; `array` only a list). Typed lists
+ * (`array[string]`, …) add no bit: their lists are left to validateTypes, which checks the elements.
+ */
+function typeMasks(signature: FunctionSignature['_signature']): readonly number[] {
+  return signature.map((arg) => {
+    const types: readonly number[] = Array.isArray(arg.types) ? arg.types : [];
+    if (types.includes(TYPE_ANY)) return ANY_TYPE;
+    let mask = 0;
+    for (const t of types) if (t === TYPE_NUMBER || t === TYPE_STRING || t === TYPE_ARRAY || t === TYPE_OBJECT || t === TYPE_BOOLEAN || t === TYPE_EXPREF || t === TYPE_NULL) mask |= 1 << t;
+    return mask;
+  });
+}
+
+/** True when validateTypes would accept every argument by the masks alone (it checks signature positions only). */
+function masksAccept(masks: readonly number[], args: readonly JSONValue[]): boolean {
+  for (let i = 0; i < masks.length; i++) {
+    const mask = masks[i] as number;
+    if (mask === ANY_TYPE) continue;
+    const bit = typeBit(args[i]);
+    if (bit !== 0 && (mask & bit) === 0) return false;
+  }
+  return true;
 }
 
 /** The names of `a.b.c` (Subexpressions of Fields only), else undefined. */
