@@ -6,7 +6,7 @@
 import type { JsonObject, JsonValue } from '../../util/index.js';
 import type { AnyAllConditions, Condition } from '../model/index.js';
 import { conditionHolds } from '../conditions/index.js';
-import { type ConditionsPlan, conditionsPlanOf, KEY_SLOT, MESSAGE_SLOT, OPERATOR_SLOT, substituteAll, substituteConditions, VALUE_SLOT } from '../variables/index.js';
+import { type ConditionsPlan, conditionsPlanOf, type SubstituteOptions, KEY_SLOT, MESSAGE_SLOT, OPERATOR_SLOT, substituteAll, substituteConditions, VALUE_SLOT } from '../variables/index.js';
 
 /**
  * The truth of a condition block, or why it could not be evaluated. A false block carries the `message`s of
@@ -110,15 +110,19 @@ function slotHolds(slots: readonly (JsonValue | undefined)[], base: number): boo
   return conditionHolds(slots[base + OPERATOR_SLOT], slots[base + KEY_SLOT], slots[base + VALUE_SLOT] ?? null);
 }
 
+// Substitution options of condition blocks (read only), one per operation kind.
+const STRICT: SubstituteOptions = Object.freeze({ mode: 'strict', isDelete: false });
+const STRICT_DELETE: SubstituteOptions = Object.freeze({ mode: 'strict', isDelete: true });
+
 /** Substitutes (strict) and evaluates a block; `what` names it in the substitution error. */
 function check(conds: AnyAllConditions, data: JsonObject, isDelete: boolean, what: string): ConditionsOutcome {
   const plan = conditionsPlanOf(conds);
   if (plan !== null) {
-    const slots = substituteConditions(plan, data, { mode: 'strict', isDelete });
+    const slots = substituteConditions(plan, data, isDelete ? STRICT_DELETE : STRICT);
     if (typeof slots === 'string') return { ok: false, error: `failed to substitute variables in ${what}: ${slots}` };
     return evaluateSlots(plan, slots);
   }
-  const s = substituteAll(conds as unknown as JsonValue, data, { mode: 'strict', isDelete });
+  const s = substituteAll(conds as unknown as JsonValue, data, isDelete ? STRICT_DELETE : STRICT);
   if (!s.ok) return { ok: false, error: `failed to substitute variables in ${what}: ${s.error}` };
   return evaluateConditions(s.value as unknown as AnyAllConditions);
 }
