@@ -79,10 +79,19 @@ function safeIntegerOf(q: Quantity): number | undefined {
  */
 export function matchStringPattern(value: unknown, pattern: string, firstParsed = false, floats = false): boolean {
   if (value === pattern) return true;
-  for (const conditions of compilePattern(pattern)) {
-    if (conditions.every((c) => matchCondition(value, c, firstParsed, floats))) return true;
+  const alternatives = compilePattern(pattern);
+  for (let i = 0; i < alternatives.length; i++) {
+    if (matchAll(value, alternatives[i] as readonly CompiledCondition[], firstParsed, floats)) return true;
   }
   return false;
+}
+
+/** True when every condition of one alternative holds (a loop: no closure per value matched). */
+function matchAll(value: unknown, conditions: readonly CompiledCondition[], firstParsed: boolean, floats: boolean): boolean {
+  for (let i = 0; i < conditions.length; i++) {
+    if (!matchCondition(value, conditions[i] as CompiledCondition, firstParsed, floats)) return false;
+  }
+  return true;
 }
 
 function matchCondition(value: unknown, c: CompiledCondition, firstParsed: boolean, floats: boolean): boolean {
