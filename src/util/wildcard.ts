@@ -19,7 +19,7 @@ export function wildcardWork(): number {
 export function wildcardMatch(pattern: string, text: string): boolean {
   const firstStar = pattern.indexOf('*');
   if (firstStar === -1) return pattern.length === text.length && matchAt(pattern, 0, pattern.length, text, 0);
-  const lastStar = pattern.lastIndexOf('*');
+  const lastStar = lastStarOf(pattern, firstStar);
   const lastLen = pattern.length - lastStar - 1;
   if (firstStar + lastLen > text.length) return false;
   if (!matchAt(pattern, 0, firstStar, text, 0) || !matchAt(pattern, lastStar + 1, lastLen, text, text.length - lastLen)) return false;
@@ -35,6 +35,16 @@ export function wildcardMatch(pattern: string, text: string): boolean {
     s = e + 1;
   }
   return true;
+}
+
+/**
+ * pattern.lastIndexOf('*') when the first star is at `firstStar`: a scan from the end (String#lastIndexOf is
+ * a call into the runtime, several times the cost of the scan for pattern-sized strings).
+ */
+function lastStarOf(pattern: string, firstStar: number): number {
+  let i = pattern.length - 1;
+  while (i > firstStar && pattern.charCodeAt(i) !== 42 /* * */) i--;
+  return i;
 }
 
 /** Whether pattern[from, from+len) (with `?` matching any one character) matches text at `at`. */
@@ -77,6 +87,31 @@ function findPiece(piece: string, text: string, from: number, end: number): numb
     if (matchAt(piece, 0, piece.length, text, start)) return start;
     scanFrom = i + 1;
   }
+}
+
+/** A wildcard pattern prepared once for matching many texts (compileWildcard). */
+export type WildcardMatcher = (text: string) => boolean;
+
+const matchAny: WildcardMatcher = () => true;
+const matchNonEmpty: WildcardMatcher = (text) => text.length > 0;
+
+/**
+ * wildcardMatch(pattern, ·) for a pattern used many times: the forms policies mostly use (no wildcard, `*`,
+ * `?*`, `x*`, `*x`, `*x*` with x free of wildcards) become one string comparison; any other pattern is matched
+ * by wildcardMatch.
+ */
+export function compileWildcard(pattern: string): WildcardMatcher {
+  if (pattern === '*') return matchAny;
+  if (pattern === '?*') return matchNonEmpty;
+  if (!pattern.includes('?')) {
+    const parts = pattern.split('*');
+    const [a = '', b = '', c = ''] = parts;
+    if (parts.length === 1) return (text) => text === pattern;
+    if (parts.length === 2 && b === '') return (text) => text.startsWith(a);
+    if (parts.length === 2 && a === '') return (text) => text.endsWith(b);
+    if (parts.length === 3 && a === '' && b !== '' && c === '') return (text) => text.includes(b);
+  }
+  return (text) => wildcardMatch(pattern, text);
 }
 
 /** True when the string contains a wildcard character. */

@@ -6,7 +6,7 @@
 
 import { parseGoDuration } from '../../kube/duration.js';
 import { compareQuantities, parseQuantity, type Quantity } from '../../kube/quantity.js';
-import { wildcardMatch } from '../../util/index.js';
+import { compileWildcard, type WildcardMatcher } from '../../util/index.js';
 import { formatFloatE, formatFloatF6, isGoInt } from './internal/go-format.js';
 import { operatorOf, type PatternOperator, splitRange } from './operator.js';
 
@@ -26,7 +26,8 @@ type CompiledCondition =
   | {
       kind: 'compare';
       op: PatternOperator;
-      operand: string;
+      /** The operand as a wildcard pattern (the string comparison). */
+      wildcard: WildcardMatcher;
       duration: bigint | undefined;
       quantity: Quantity | undefined;
       /** The quantity's value when it is a safe integer (integer resource values compare against it directly). */
@@ -61,7 +62,7 @@ function compileCondition(condition: string): CompiledCondition {
   }
   const operand = condition.slice(op.length).trim();
   const quantity = parseQuantity(operand);
-  return { kind: 'compare', op, operand, duration: parseGoDuration(operand), quantity, quantityInt: quantity && safeIntegerOf(quantity) };
+  return { kind: 'compare', op, wildcard: compileWildcard(operand), duration: parseGoDuration(operand), quantity, quantityInt: quantity && safeIntegerOf(quantity) };
 }
 
 function safeIntegerOf(q: Quantity): number | undefined {
@@ -103,15 +104,15 @@ function matchCondition(value: unknown, c: CompiledCondition, firstParsed: boole
         ? matchCondition(value, c.low, firstParsed, floats) && matchCondition(value, c.high, firstParsed, floats)
         : matchCondition(value, c.low, firstParsed, floats) || matchCondition(value, c.high, firstParsed, floats);
     case 'compare':
-      if (firstParsed) return compareDuration(value, c.duration, c.op, floats) ?? compareQuantity(value, c.quantity, c.op, floats) ?? compareString(value, c.operand, c.op, floats);
+      if (firstParsed) return compareDuration(value, c.duration, c.op, floats) ?? compareQuantity(value, c.quantity, c.op, floats) ?? compareString(value, c.wildcard, c.op, floats);
       if (!floats && typeof value === 'number' && Number.isSafeInteger(value) && c.quantityInt !== undefined) {
         // An integer renders as bare digits, which parse as a duration only when zero and always as an
         // exact quantity: both comparisons reduce to integer arithmetic.
         if (value === 0 && compareDuration(value, c.duration, c.op) === true) return true;
         if (applyOrder(Math.sign(value - c.quantityInt), c.op)) return true;
-        return compareString(value, c.operand, c.op);
+        return compareString(value, c.wildcard, c.op);
       }
-      return compareDuration(value, c.duration, c.op, floats) === true || compareQuantity(value, c.quantity, c.op, floats) === true || compareString(value, c.operand, c.op, floats);
+      return compareDuration(value, c.duration, c.op, floats) === true || compareQuantity(value, c.quantity, c.op, floats) === true || compareString(value, c.wildcard, c.op, floats);
   }
 }
 
@@ -163,13 +164,13 @@ function compareQuantity(value: unknown, want: Quantity | undefined, op: Pattern
 }
 
 /** Equality and inequality only, by wildcard on the value rendered as Go would (floats in 'E' form). */
-function compareString(value: unknown, operand: string, op: PatternOperator, floats = false): boolean {
+function compareString(value: unknown, operand: WildcardMatcher, op: PatternOperator, floats = false): boolean {
   if (op !== '' && op !== '!') return false;
   let text: string;
   if (typeof value === 'string') text = value;
   else if (typeof value === 'boolean') text = value ? 'true' : 'false';
   else if (typeof value === 'number') text = isGoInt(value) && !floats ? BigInt(value).toString() : formatFloatE(value);
   else return false;
-  const matched = wildcardMatch(operand, text);
+  const matched = operand(text);
   return op === '!' ? !matched : matched;
 }
