@@ -585,3 +585,55 @@ spec:
     assert.deepEqual(out.results[0]?.rules.map((x) => ({ status: x.status, message: x.message })), [{ status: 'fail', message: 'validation failure: validation failure: b exposes 80' }]);
   });
 });
+
+describe('$() references (pkg/engine/variables/vars.go resolveReference, formAbsolutePath)', () => {
+  // The example of Kyverno's documentation: a reference is relative to the path of the value holding it,
+  // and an operator in front of the path stays in front of the value. podgate resolved it from one level
+  // higher and dropped the operator, so a pod within its limits failed with the limit as an exact value.
+  const policy = () =>
+    write(
+      'ref-policy.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: requests-within-limits}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: memory
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    validate:
+      message: requests must not exceed limits
+      pattern:
+        spec:
+          containers:
+          - name: "*"
+            resources:
+              requests: {memory: "$(<=./../../limits/memory)"}
+              limits: {memory: "2048Mi"}
+`,
+    );
+  const pod = (request: string) =>
+    write(
+      `ref-pod-${request}.yaml`,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns1}
+spec:
+  containers:
+  - name: c
+    image: nginx
+    resources: {requests: {memory: ${request}}, limits: {memory: 2048Mi}}
+`,
+    );
+  for (const [request, status, message] of [
+    ['1024Mi', 'pass', "validation rule 'memory' passed."],
+    ['4096Mi', 'fail', 'validation error: requests must not exceed limits. rule memory failed at path /spec/containers/0/resources/requests/memory/'],
+  ] as const) {
+    test(`a request of ${request} against "$(<=./../../limits/memory)" and a 2048Mi limit: ${status}`, async () => {
+      const r = await runCli(['apply', policy(), '--resource', pod(request), '-o', 'json']);
+      const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string; message: string }[] }[] };
+      const rule = out.results.flatMap((x) => x.rules).find((x) => x.rule === 'memory');
+      assert.deepEqual(rule && { status: rule.status, message: rule.message }, { status, message }, r.stderr);
+    });
+  }
+});

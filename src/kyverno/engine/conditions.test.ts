@@ -67,7 +67,7 @@ const cases: { name: string; check: typeof checkPreconditions; conds: AnyAllCond
     },
   },
   { name: 'a condition without a value compares with null', check: checkPreconditions, conds: { all: [{ key: '{{ request.object.metadata.name }}', operator: 'NotEquals' }] }, want: { ok: true, value: true } },
-  { name: 'a $() reference in a condition resolves in the block', check: checkPreconditions, conds: { all: [{ key: '$(./value)', operator: 'Equals', value: 'web' }] }, want: { ok: true, value: true } },
+  { name: 'a $() reference in a condition resolves in the block', check: checkPreconditions, conds: { all: [{ key: '$(../value)', operator: 'Equals', value: 'web' }] }, want: { ok: true, value: true } },
 ];
 
 for (const c of cases) {

@@ -23,7 +23,7 @@ const cases: { name: string; doc: JsonValue; want: JsonValue }[] = [
   { name: 'request.operation is in the context', doc: "{{ request.operation || 'BACKGROUND' }}", want: 'CREATE' },
   { name: 'images are parsed per container', doc: '{{ images.containers.c.registry }}/{{ images.containers.c.tag }}', want: 'ghcr.io/1.2' },
   { name: 'an escaped variable is left alone', doc: '\\{{ not.a.variable }}', want: '{{ not.a.variable }}' },
-  { name: 'a $() reference reads a sibling in the same document', doc: { a: 'x', b: '$(./a)' }, want: { a: 'x', b: 'x' } },
+  { name: 'a $() reference reads a sibling in the same document', doc: { a: 'x', b: '$(../a)' }, want: { a: 'x', b: 'x' } },
   { name: 'variables in nested objects and arrays are substituted', doc: { l: ['{{ request.object.metadata.name }}'] }, want: { l: ['web'] } },
 ];
 for (const c of cases) {
@@ -114,9 +114,19 @@ const failures: { name: string; doc: JsonValue; want: string }[] = [
   { name: 'the first failing list item wins', doc: ['{{ request.operation }}', 'a {{ nope.a }}', '{{ nope.b }}'], want: 'failed to resolve nope.a at path /1: JMESPath query failed: Unknown key "nope" in path' },
   { name: 'a nested variable failing inside an outer one', doc: { k: "{{ to_upper('{{ nope.n }}') }}" }, want: 'failed to resolve nope.n at path /k: JMESPath query failed: Unknown key "nope" in path' },
   { name: 'a JMESPath error names the expression and path', doc: { k: '{{ to_upper(`1`) }}' }, want: 'failed to resolve to_upper(`1`) at path /k: ' },
-  { name: 'a missing whole-string reference', doc: { a: '$(./b)' }, want: 'failed to resolve reference $(./b) at path /a: not found' },
-  { name: 'a missing reference inside text', doc: { a: 'x', b: '$(./a)-$(./c)' }, want: 'failed to resolve reference $(./c) at path /b: not found' },
-  { name: 'a failing variable in a document with references', doc: { a: 'x', b: '$(./a)', c: '{{ nope.c }}' }, want: 'failed to resolve nope.c at path /c: JMESPath query failed: Unknown key "nope" in path' },
+  // Kyverno's texts (vars.go substituteReferencesIfAny / resolveReference): a reference is relative to the
+  // path of the value holding it (`./b` under /a is /a/b), and one that names nothing is a nil value.
+  { name: 'a missing whole-string reference', doc: { a: '$(./b)' }, want: 'got nil resolved variable $(./b) at path /a: <nil>' },
+  { name: 'a missing reference with an operator', doc: { a: '$(<=../b)' }, want: 'failed to resolve $(<=../b) at path /a: incorrect expression: operator <= does not match with value <nil>' },
+  { name: 'an operator without a path', doc: { a: '$(<=)' }, want: 'failed to resolve $(<=) at path /a: expected path, found empty reference' },
+  // `$(` then non-spaces up to the last `)`: two references with no space between are one, which names nothing.
+  { name: 'two references with no space between are one', doc: { a: 'x', b: '$(../a)-$(../c)' }, want: 'got nil resolved variable $(../a)-$(../c) at path /b: <nil>' },
+  // getValueFromReference looks at leaves only: a map or a list is not found.
+  { name: 'a reference to a map names nothing', doc: { n: { m: 1 }, b: 'see $(../n)' }, want: 'got nil resolved variable $(../n) at path /b: <nil>' },
+  { name: 'a reference to a number is not resolved', doc: { n: 1, b: '$(../n)' }, want: 'NotResolvedReferenceErr,reference $(../n) not resolved at path /b' },
+  // The joined path keeps the anchor of the holder's path; the leaves' paths are compared without anchors.
+  { name: 'a relative reference under an anchored key names nothing', doc: { '=(c)': [{ a: '1', b: '$(../a)' }] }, want: 'got nil resolved variable $(../a) at path /=(c)/0/b: <nil>' },
+  { name: 'a failing variable in a document with references', doc: { a: 'x', b: '$(../a)', c: '{{ nope.c }}' }, want: 'failed to resolve nope.c at path /c: JMESPath query failed: Unknown key "nope" in path' },
 ];
 for (const c of failures) {
   test(c.name, () => {
@@ -129,9 +139,28 @@ for (const c of failures) {
   });
 }
 
-test('references inside text are spliced in, non-strings JSON-encoded', () => {
-  assert.deepEqual(substituteAll({ a: 'x', n: { m: 1 }, b: '$(./a)/$(./n)/$(./a)' }, data), { ok: true, value: { a: 'x', n: { m: 1 }, b: 'x/{"m":1}/x' } });
-});
+// Kyverno's $() references (kyverno@v1.10.7 vars.go substituteReferencesIfAny, resolveReference,
+// formAbsolutePath; the cases of its vars_test.go and validate_test.go): a relative path is joined to the path
+// of the value holding it, an operator in front (`>=`, `<=`, `>`, `<`, `!`) is kept in front of the value
+// (numbers as Go's %f), an absolute path starts at the document's root, anchors in the document's keys are
+// ignored, and `\$(` is a literal.
+const references: { name: string; doc: JsonValue; want: JsonValue }[] = [
+  {
+    name: 'the documented example: requests at most the limits, relative to requests.memory',
+    doc: { resources: { requests: { memory: '$(<=./../../limits/memory)' }, limits: { memory: '2048Mi' } } },
+    want: { resources: { requests: { memory: '<=2048Mi' }, limits: { memory: '2048Mi' } } },
+  },
+  { name: 'a path back to the top first', doc: { spec: { a: { b: '$(../../c)' }, c: 'v' } }, want: { spec: { a: { b: 'v' }, c: 'v' } } },
+  { name: 'an absolute path with an operator', doc: { spec: { m: '$(>=/spec/n)', n: '5' } }, want: { spec: { m: '>=5', n: '5' } } },
+  { name: 'a number behind an operator prints as Go %f', doc: { m: '$(>../n)', n: 5 }, want: { m: '>5.000000', n: 5 } },
+  { name: 'anchors in keys are not part of the path', doc: { spec: { '=(c)': [{ x: '$(/spec/c/0/y)', y: 'v' }] } }, want: { spec: { '=(c)': [{ x: 'v', y: 'v' }] } } },
+  { name: 'references with spaces between are spliced in one by one', doc: { a: 'x', b: '$(../a) and $(../a)' }, want: { a: 'x', b: 'x and x' } },
+  { name: 'a path with parentheses runs to the last one', doc: { 'l(i)m': 'v', b: '$(../l(i)m)' }, want: { 'l(i)m': 'v', b: 'v' } },
+  { name: 'an escaped reference is a literal', doc: { a: '\\$(ENV_VAR)' }, want: { a: '$(ENV_VAR)' } },
+];
+for (const c of references) {
+  test(`references: ${c.name}`, () => assert.deepEqual(substituteAll(c.doc, data), { ok: true, value: c.want }));
+}
 
 // A string with text around its variables keeps its first variable from the template: the cached
 // expression must follow the request (DELETE or not) and `{{@}}` the document path, call after call.

@@ -4,6 +4,7 @@
 // exactly one variable takes the typed value, others are spliced in (non-strings JSON-encoded). A plain path
 // through a map that lacks a key fails as Kyverno's go-jmespath fork does (NotFoundError, "Unknown key").
 import { goJsonMarshal, isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
+import { formatFloatF6, formatGoFloatValue } from '../pattern/index.js';
 import { failedEntryError } from './context.js';
 import { deleteExpression, type Expression, evaluateExpression, expressionOf, findVariable, type Template, templateOf } from './template.js';
 
@@ -448,39 +449,89 @@ function missingKey(expr: Expression, data: JsonObject): string | undefined {
   return undefined;
 }
 
-// `$(./../key)`: a path relative to the current position in the same document; anchors in keys are ignored.
-const REFERENCE = /\$\(([^ )]*)\)/g;
+// `$(…)` references (kyverno@v1.10.7 vars.go substituteReferencesIfAny, resolveReference, formAbsolutePath,
+// getValueFromReference): `$(` then any character, then non-spaces up to the last `)` before a space (so two
+// references with nothing between them are one), at the start of the string or after a character that is
+// not `\\`, which the match includes. Each match found in the original string is resolved in turn and its
+// first occurrence in the string as it is by then is replaced; then `\\$(…)` loses its backslash.
+const REFERENCE = /^\$\(.[^ ]*\)|[^\\]\$\(.[^ ]*\)/g;
+const ESCAPED_REFERENCE = /\\\$\(.[^ ]*\)/g;
 
 function substituteReferences(s: string, path: string[], doc: JsonValue): JsonValue {
   if (!s.includes('$(')) return s;
-  const whole = /^\$\(([^ )]*)\)$/.exec(s);
-  if (whole) return referenced(whole[1] ?? '', path, doc);
-  let out = '';
-  let last = 0;
-  for (const m of s.matchAll(REFERENCE)) {
-    const v = referenced(m[1] ?? '', path, doc);
-    if (failure !== undefined) return null;
-    out += s.slice(last, m.index) + (typeof v === 'string' ? v : goJsonMarshal(v));
-    last = m.index + m[0].length;
+  const at = path.length === 0 ? '' : `/${path.join('/')}`;
+  let value = s;
+  for (const [old] of s.matchAll(REFERENCE)) {
+    const initial = old.startsWith('$(');
+    const ref = initial ? old : old.slice(1);
+    const resolved = resolveReference(ref, at, doc);
+    if (typeof resolved !== 'string') {
+      if (resolved === undefined) return null;
+      return fail(`NotResolvedReferenceErr,reference ${ref} not resolved at path ${at}`);
+    }
+    value = replaceFirst(value, old, (initial ? '' : old[0]) + resolved);
   }
-  return out + s.slice(last);
+  for (const [escaped] of value.matchAll(ESCAPED_REFERENCE)) value = value.split(escaped).join(escaped.slice(1));
+  return value;
 }
 
-/** The value a `$(ref)` at path names in doc (null after recording the failure when it names nothing). */
-function referenced(ref: string, path: readonly string[], doc: JsonValue): JsonValue {
-  const v = lookup(doc, absolutePath(ref, path));
-  return v === undefined ? fail(`failed to resolve reference $(${ref}) at path /${path.join('/')}: not found`) : v;
+function replaceFirst(s: string, old: string, replacement: string): string {
+  const i = s.indexOf(old);
+  return i === -1 ? s : s.slice(0, i) + replacement + s.slice(i + old.length);
 }
 
-function absolutePath(ref: string, current: readonly string[]): string[] {
-  if (ref.startsWith('/')) return ref.split('/').filter((p) => p !== '');
-  const out = current.slice(0, -1);
-  for (const part of ref.split('/')) {
+// The operators a reference may carry in front of its path (operator.GetOperatorFromStringPattern).
+const REFERENCE_OPERATORS = ['>=', '<=', '>', '<', '!'] as const;
+
+/**
+ * The value `$(ref)` stands for at `at` (a JSON pointer, `` at the root): a string, or another JSON value
+ * (which the caller refuses), or undefined after recording the failure.
+ */
+function resolveReference(ref: string, at: string, doc: JsonValue): JsonValue | undefined {
+  let path = trimChars(ref, '$()');
+  const op = path.length < 2 ? '' : (REFERENCE_OPERATORS.find((o) => path.startsWith(o)) ?? '');
+  path = path.slice(op.length);
+  if (path === '') {
+    fail(`failed to resolve ${ref} at path ${at}: expected path, found empty reference`);
+    return undefined;
+  }
+  const value = valueAt(doc, path.startsWith('/') ? path : goPathJoin(at, path));
+  if (op === '') {
+    if (value === undefined || value === null) {
+      fail(`got nil resolved variable ${ref} at path ${at}: <nil>`);
+      return undefined;
+    }
+    return value;
+  }
+  if (typeof value === 'string') return op + value;
+  // The document's numbers are float64s there, printed with %f.
+  if (typeof value === 'number') return op + formatFloatF6(value);
+  fail(`failed to resolve ${ref} at path ${at}: incorrect expression: operator ${op} does not match with value ${formatGoFloatValue(value)}`);
+  return undefined;
+}
+
+/** strings.Trim: drops every leading and trailing character found in `chars`. */
+function trimChars(s: string, chars: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && chars.includes(s[a] as string)) a++;
+  while (b > a && chars.includes(s[b - 1] as string)) b--;
+  return s.slice(a, b);
+}
+
+/** Go's path.Join(base, rel): joined, then cleaned (`.` dropped, `..` taking one part back, never above the root). */
+function goPathJoin(base: string, rel: string): string {
+  const joined = base === '' ? rel : `${base}/${rel}`;
+  const rooted = joined.startsWith('/');
+  const out: string[] = [];
+  for (const part of joined.split('/')) {
     if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
+    if (part !== '..') out.push(part);
+    else if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else if (!rooted) out.push('..');
   }
-  return out;
+  const cleaned = (rooted ? '/' : '') + out.join('/');
+  return cleaned === '' ? '.' : cleaned;
 }
 
 function stripAnchor(k: string): string {
@@ -488,14 +539,17 @@ function stripAnchor(k: string): string {
   return m ? (m[1] ?? k) : k;
 }
 
-function lookup(doc: JsonValue, path: readonly string[]): JsonValue | undefined {
-  let cur: JsonValue | undefined = doc;
-  for (const p of path) {
-    if (Array.isArray(cur)) cur = cur[Number(p)];
-    else if (isObject(cur)) {
-      const key: string | undefined = Object.keys(cur).find((k) => k === p || stripAnchor(k) === p);
-      cur = key === undefined ? undefined : cur[key];
-    } else return undefined;
-  }
-  return cur;
+/**
+ * The leaf (not a map or a list) of doc whose path, written with its keys' anchors removed, is `path`
+ * (getValueFromReference); the last one found when several are.
+ */
+function valueAt(doc: JsonValue, path: string): JsonValue | undefined {
+  let found: JsonValue | undefined;
+  const visit = (v: JsonValue, at: string): void => {
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) visit(v[i] as JsonValue, `${at}/${i}`);
+    else if (isObject(v)) for (const k of Object.keys(v)) visit(v[k] as JsonValue, `${at}/${stripAnchor(k)}`);
+    else if (at === path) found = v;
+  };
+  visit(doc, '');
+  return found;
 }
