@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { KubeObject } from '../../kube/index.js';
 import { loadPolicy, type Policy } from '../model/index.js';
 import { compilePolicy, effectiveAction, evaluatePolicy } from './evaluate.js';
-import type { RuleStatus } from './types.js';
+import type { EvaluationContext, RuleStatus } from './types.js';
 
 function policy(validate: object, spec: object = {}): Policy {
   const r = loadPolicy({
@@ -257,4 +257,25 @@ test('one compiled policy evaluated on many kinds: each kind gets the rules that
     const want = kind === 'Pod' ? ['pods', 'any-kind', 'pods-and-k0'] : kind === 'K0' ? ['any-kind', 'pods-and-k0'] : ['any-kind'];
     assert.deepEqual(rules, want, kind);
   }
+});
+
+test('rules selecting by bare kinds: the policy namespace, the subresource and the old object decide as the full match does', () => {
+  const r = loadPolicy({
+    apiVersion: 'kyverno.io/v1',
+    kind: 'Policy',
+    metadata: { name: 'ns-pods', namespace: 'ns1' },
+    spec: { rules: [{ name: 'pods', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { pattern: { metadata: { name: '?*' } } } }] },
+  });
+  assert.ok(r.policy);
+  const compiled = compilePolicy(r.policy);
+  const pod = (namespace: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace } });
+  const cases: { name: string; resource: KubeObject; ctx: EvaluationContext; want: string[] }[] = [
+    { name: 'the policy namespace', resource: pod('ns1'), ctx: {}, want: ['pods'] },
+    { name: 'another namespace', resource: pod('ns2'), ctx: {}, want: [] },
+    { name: 'a subresource', resource: pod('ns1'), ctx: { subresource: 'status' }, want: [] },
+    { name: 'ephemeralcontainers', resource: pod('ns1'), ctx: { subresource: 'ephemeralcontainers' }, want: ['pods'] },
+    { name: 'an update from the policy namespace', resource: pod('ns2'), ctx: { operation: 'UPDATE', oldObject: pod('ns1') }, want: ['pods'] },
+    { name: 'an update in another namespace', resource: pod('ns2'), ctx: { operation: 'UPDATE', oldObject: pod('ns3') }, want: [] },
+  ];
+  for (const c of cases) assert.deepEqual(evaluatePolicy(compiled, c.resource, c.ctx).rules.map((x) => x.rule), c.want, c.name);
 });

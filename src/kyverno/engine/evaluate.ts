@@ -6,7 +6,7 @@ import type { KubeObject } from '../../kube/index.js';
 import { getOwn, type JsonObject, RecentMap, REQUEST_MEMO_SLOTS, wildcardMatch } from '../../util/index.js';
 import { computeRules } from '../autogen/index.js';
 import { setJmespathClock } from '../jmespath/index.js';
-import { checkSelector, kindSelection, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
+import { checkSelector, kindSelectedMatches, kindSelection, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
 import { type Policy, type Rule, type RuleType, ruleType, type ValidationFailureAction } from '../model/index.js';
 import { type CompiledPodSecurityRule, compilePodSecurityRule, evaluateCompiledPodSecurityRule } from '../pod-security/index.js';
 import { type ConditionsOutcome, checkPreconditions, hasConditions, preconditionsNotMet } from './conditions.js';
@@ -194,10 +194,15 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
   const old = oldObjectCheck(request.objects, ctx);
   const newMatch = withPolicyNamespace(request.newMatch, policy);
   const oldMatch = withPolicyNamespace(request.oldMatch, policy);
-  // Both match inputs share the request's gvk (matchBaseOf).
-  for (const plan of rulePlansOf(compiled, (newMatch ?? oldMatch)?.gvk.kind)) {
+  // Both match inputs share the request's gvk (matchBaseOf). The plans for a kind hold only rules that
+  // select it, so a rule selecting by bare kind names is decided by what is left of its matcher, the same
+  // for all of them (kindSelectedMatches).
+  const requestKind = (newMatch ?? oldMatch)?.gvk.kind;
+  const kindKnown = typeof requestKind === 'string';
+  const kindSelected = kindKnown && ((newMatch !== undefined && kindSelectedMatches(newMatch)) || (oldMatch !== undefined && kindSelectedMatches(oldMatch)));
+  for (const plan of rulePlansOf(compiled, requestKind)) {
     const { rule } = plan;
-    const matched = (newMatch !== undefined && plan.matches(newMatch)) || (oldMatch !== undefined && plan.matches(oldMatch));
+    const matched = kindKnown && plan.kinds !== null ? kindSelected : (newMatch !== undefined && plan.matches(newMatch)) || (oldMatch !== undefined && plan.matches(oldMatch));
     if (!matched) continue;
     if (plan.unevaluated !== undefined) {
       result.unevaluated.push({ rule: rule.name, ruleType: plan.unevaluated });

@@ -2,6 +2,6 @@
 export type { GroupVersionKind } from './kind.js';
 export { checkKind, indexableKind } from './kind.js';
 export type { MatchInput, MatchOutcome, RequestInfo, RuleMatcher } from './match.js';
-export { filterNamespaceOf, kindSelection, matchRule, policyNamespaceOf, ruleMatcher } from './match.js';
+export { filterNamespaceOf, kindSelectedMatches, kindSelection, matchRule, policyNamespaceOf, ruleMatcher } from './match.js';
 export type { SelectorOutcome } from './selector.js';
 export { checkAnnotations, checkSelector } from './selector.js';

@@ -81,12 +81,18 @@ export type RuleMatcher = (input: MatchInput) => boolean;
 export function ruleMatcher(rule: Pick<Rule, 'match' | 'exclude'>): RuleMatcher {
   const kinds = kindSelection(rule);
   if (kinds === null) return (input) => matchRule(rule, input).matched;
-  return (input) => {
-    if (input.policyNamespace !== undefined && input.policyNamespace !== policyNamespaceOf(input.resource)) return false;
-    // What checkKind decides for a bare kind name: equal kinds, any group and version, the main resource
-    // (or a Pod's ephemeralcontainers); every other criterion of such a filter is absent.
-    return kinds.has(input.gvk.kind) && (input.subresource === '' || isEphemeralContainers(input.gvk, input.subresource));
-  };
+  return (input) => kinds.has(input.gvk.kind) && kindSelectedMatches(input);
+}
+
+/**
+ * The rest of a kind-selecting rule's verdict (see ruleMatcher) once its kinds hold the request's kind:
+ * the same for every such rule of a policy, so a caller that knows the kind is selected decides it once.
+ */
+export function kindSelectedMatches(input: MatchInput): boolean {
+  if (input.policyNamespace !== undefined && input.policyNamespace !== policyNamespaceOf(input.resource)) return false;
+  // What checkKind decides for a bare kind name: equal kinds, any group and version, the main resource
+  // (or a Pod's ephemeralcontainers); every other criterion of such a filter is absent.
+  return input.subresource === '' || isEphemeralContainers(input.gvk, input.subresource);
 }
 
 const BARE_KIND = /^[A-Za-z0-9]+$/;
