@@ -279,3 +279,17 @@ test('rules selecting by bare kinds: the policy namespace, the subresource and t
   ];
   for (const c of cases) assert.deepEqual(evaluatePolicy(compiled, c.resource, c.ctx).rules.map((x) => x.rule), c.want, c.name);
 });
+
+test('a pass result shared between requests names its own policy, and cannot be changed', () => {
+  const a = policy({ pattern: { metadata: { name: '?*' } } });
+  // The same rule objects under another name (a renamed copy shares them).
+  const b: Policy = { ...a, name: 'q' };
+  const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' } };
+  for (const p of [a, b, a, b, b, a]) {
+    const [r] = evaluatePolicy(p, { ...pod }).rules;
+    assert.deepEqual(r, { policy: p.name, rule: 'r', ruleType: 'validate', status: 'pass', message: "validation rule 'r' passed." });
+    assert.throws(() => Object.assign(r as object, { status: 'fail' }), TypeError);
+  }
+  const [again] = evaluatePolicy(a, pod).rules;
+  assert.equal(again?.status, 'pass');
+});

@@ -16,7 +16,7 @@ import { DEFAULT_PROFILE } from './profile.js';
 import { errorMessage } from './messages.js';
 import { buildBaseContext, requestState } from './request-context.js';
 import type { EvaluationContext, PolicyResult, RuleResult } from './types.js';
-import { type HandlerResponse, type OldObjectCheck, validateRuleBody } from './validator.js';
+import { FOREACH_PASS, FOREACH_SKIP, type HandlerResponse, type OldObjectCheck, passResponse, validateRuleBody } from './validator.js';
 
 /** A policy prepared for repeated evaluation: rules computed (autogen) once. */
 export interface CompiledPolicy {
@@ -80,6 +80,10 @@ interface RulePlan {
   podSecurity: CompiledPodSecurityRule | undefined;
   /** Set when a matching rule is left unevaluated (no validate body but signed manifests, or not a validate rule): its type. */
   unevaluated: RuleType | undefined;
+  /** The rule's shared pass response (validator.ts). */
+  pass: NonNullable<HandlerResponse>;
+  /** The result last made of a shared handler response, and that response. */
+  shared: { response: HandlerResponse; result: RuleResult } | undefined;
 }
 
 // Policy sets repeat the same preconditions on many rules (the chart's `request.operation || 'BACKGROUND'`
@@ -153,6 +157,8 @@ function rulePlanOf(rule: Rule): RulePlan {
       podSecurity: ps ? compilePodSecurityRule({ name: rule.name, level: ps.level, ...(ps.version !== undefined ? { version: ps.version } : {}), ...(ps.exclude !== undefined ? { exclude: ps.exclude } : {}) }) : undefined,
       // validate.manifests (signed YAML) is not evaluated either: it has no other body to check.
       unevaluated: !rule.validate || isManifestsOnly(rule.validate) ? ruleType(rule) : undefined,
+      pass: passResponse(rule.name),
+      shared: undefined,
     };
     rulePlans.set(rule, plan);
   }
@@ -223,11 +229,26 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
     }
     const resp = evaluateRule(plan, data, newObject, subject, isDelete, ctx, old);
     if (!resp) continue;
-    const rr: RuleResult = { policy: policy.name, rule: rule.name, ruleType: 'validate', status: resp.status, message: resp.message };
-    if (resp.path !== undefined) rr.path = resp.path;
-    result.rules.push(rr);
+    result.rules.push(resp === plan.pass || resp === FOREACH_PASS || resp === FOREACH_SKIP ? sharedResult(plan, policy.name, resp) : ruleResult(policy.name, rule.name, resp));
     if (policy.applyRules === 'One') break;
   }
+  return result;
+}
+
+function ruleResult(policy: string, rule: string, resp: NonNullable<HandlerResponse>): RuleResult {
+  return resp.path !== undefined
+    ? { policy, rule, ruleType: 'validate', status: resp.status, message: resp.message, path: resp.path }
+    : { policy, rule, ruleType: 'validate', status: resp.status, message: resp.message };
+}
+
+// A response the validator shares (the same object on every request) gives a result shared as well,
+// frozen; kept per rule plan for the last response and policy name seen (a rule object may be in
+// several policies).
+function sharedResult(plan: RulePlan, policy: string, resp: NonNullable<HandlerResponse>): RuleResult {
+  const last = plan.shared;
+  if (last !== undefined && last.response === resp && last.result.policy === policy) return last.result;
+  const result = Object.freeze(ruleResult(policy, plan.rule.name, resp));
+  plan.shared = { response: resp, result };
   return result;
 }
 
@@ -291,5 +312,6 @@ function evaluateRule(
     firstParsed: (ctx.profile ?? DEFAULT_PROFILE).stringPatternOrder === 'first-parsed',
     profile: ctx.profile,
     old,
+    pass: plan.pass,
   });
 }

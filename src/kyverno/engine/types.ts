@@ -17,15 +17,15 @@ import type { ContextEntry, FailurePolicy, RuleType, ValidationFailureAction } f
  */
 export type RuleStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
 
-/** One rule's verdict on one resource. */
+/** One rule's verdict on one resource (shared between requests when its text is the same: never changed). */
 export interface RuleResult {
-  policy: string;
-  rule: string;
-  ruleType: RuleType;
-  status: RuleStatus;
-  message: string;
+  readonly policy: string;
+  readonly rule: string;
+  readonly ruleType: RuleType;
+  readonly status: RuleStatus;
+  readonly message: string;
   /** Kyverno-style path of a pattern failure, e.g. `/spec/volumes/0/hostPath/`. */
-  path?: string;
+  readonly path?: string;
 }
 
 /** The resource a result is about. */

@@ -15,8 +15,21 @@ import type { EngineProfile } from './profile.js';
 import { anyPatternErrorMessage, denyMessage, errorMessage, foreachFailureMessage, passMessage, patternErrorMessage } from './messages.js';
 import type { ContextResolver, RuleStatus } from './types.js';
 
-/** A handler response; undefined means "no response" (the rule is left out of the results). */
-export type HandlerResponse = { status: RuleStatus; message: string; path?: string } | undefined;
+/**
+ * A handler response; undefined means "no response" (the rule is left out of the results). Some are shared
+ * (frozen, the same object on every request: a rule's pass, a foreach's pass or skip; see below).
+ */
+export type HandlerResponse = Response | undefined;
+type Response = { readonly status: RuleStatus; readonly message: string; readonly path?: string };
+
+/** The response of a rule whose pattern or deny passes, made once per rule (ValidatorState.pass). */
+export function passResponse(rule: string): Response {
+  return Object.freeze({ status: 'pass', message: passMessage(rule) });
+}
+
+/** The responses of a foreach that passes, or that no element applied to: shared. */
+export const FOREACH_PASS: Response = Object.freeze({ status: 'pass', message: 'rule passed' });
+export const FOREACH_SKIP: Response = Object.freeze({ status: 'skip', message: 'rule skipped' });
 
 /** What the validator needs besides the rule. */
 export interface ValidatorState {
@@ -40,6 +53,8 @@ export interface ValidatorState {
    * a request with a new and an old object): the old object, and whether the operation is UPDATE.
    */
   old: OldObjectCheck | undefined;
+  /** The rule's pass response (passResponse), shared by every request. */
+  pass: Response;
 }
 
 /** The old object of a request whose pattern results are compared (Kyverno 1.11+). */
@@ -104,7 +119,7 @@ const UNCHANGED = 'skipping modified resource as validation results have not cha
 // request.object and request.oldObject are null and the resource is the old object (a foreach element
 // stays the element it was given), with the patterns as already substituted, substituted once more there.
 // The same status and message keep a pass and turn anything else into a skip.
-function compareWithOld(state: ValidatorState, body: Body, resp: { status: RuleStatus; message: string; path?: string }, reload: Reload): HandlerResponse {
+function compareWithOld(state: ValidatorState, body: Body, resp: Response, reload: Reload): HandlerResponse {
   const old = state.old as OldObjectCheck;
   // OldPolicyContext refuses a request that is not an UPDATE (old and new objects on another operation).
   if (!old.isUpdate) return { status: 'error', message: errorMessage('failed to validate old object', 'cannot get old policy context: cannot create old policy context') };
@@ -158,7 +173,7 @@ function ruleMessage(state: ValidatorState): { message?: string; failed: boolean
 function validateDeny(state: ValidatorState, conds: AnyAllConditions | undefined): HandlerResponse {
   const r = checkDenyConditions(conds, state.data, state.isDelete);
   if (!r.ok) return { status: 'error', message: errorMessage('failed to check deny preconditions', r.error) };
-  if (!r.value) return { status: 'pass', message: passMessage(state.rule.name) };
+  if (!r.value) return state.pass;
   const m = ruleMessage(state);
   // getDenyMessage falls back to the raw message when substitution fails.
   return { status: 'fail', message: denyMessage(state.rule.name, m.message) };
@@ -170,14 +185,14 @@ const PATTERN_PREFIX = ['validate', 'pattern'];
 const ANY_PATTERN_PREFIX = ['validate'];
 
 // Matches the substituted pattern or anyPattern against the target.
-function validatePatterns(state: ValidatorState, body: Body, target: JsonObject): { status: RuleStatus; message: string; path?: string } {
+function validatePatterns(state: ValidatorState, body: Body, target: JsonObject): Response {
   const name = state.rule.name;
   // A foreach element is validated as AddElementToContext left it: after DocumentToUntyped's JSON round
   // trip, so its numbers are float64s (the resource itself keeps unstructured's int64s).
   const floats = state.element !== undefined && target === state.element;
   if (body.pattern !== undefined) {
     const out = validatePattern(target, body.pattern, { firstParsed: state.firstParsed, floats });
-    if (out.kind === 'pass') return { status: 'pass', message: passMessage(name) };
+    if (out.kind === 'pass') return state.pass;
     if (out.kind === 'skip') return { status: 'skip', message: out.reason };
     const m = ruleMessage(state);
     if (out.kind === 'error') return { status: 'error', message: patternErrorMessage(name, m.message, '', out.detail, m.failed) };
@@ -219,11 +234,10 @@ function validateForEach(state: ValidatorState, decls: readonly ForEachValidatio
     if (r.response.status !== 'pass') return r.response;
     applied += r.applied;
   }
-  if (applied === 0) return { status: 'skip', message: 'rule skipped' };
-  return { status: 'pass', message: 'rule passed' };
+  return applied === 0 ? FOREACH_SKIP : FOREACH_PASS;
 }
 
-function validateElements(state: ValidatorState, decl: ForEachValidation, elements: unknown[]): { response: { status: RuleStatus; message: string; path?: string }; applied: number } {
+function validateElements(state: ValidatorState, decl: ForEachValidation, elements: unknown[]): { response: Response; applied: number } {
   let applied = 0;
   for (let index = 0; index < elements.length; index++) {
     const el = elements[index];
@@ -270,6 +284,7 @@ function elementState(state: ValidatorState, data: JsonObject, element: JsonObje
     firstParsed: state.firstParsed,
     profile: state.profile,
     old: state.old,
+    pass: state.pass,
   };
 }
 
