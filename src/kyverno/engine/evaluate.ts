@@ -42,6 +42,7 @@ export function toCompiledPolicy(policyOrCompiled: Policy | CompiledPolicy): Com
  */
 export function effectiveAction(policy: Policy, namespace: string, namespaceLabels: Readonly<Record<string, string>>): ValidationFailureAction {
   // Runs for every policy of every request: no closure made per call (most policies have no overrides).
+  if (policy.validationFailureActionOverrides.length === 0) return policy.validationFailureAction;
   for (const o of policy.validationFailureActionOverrides) {
     if (o.namespaces === undefined) {
       if (o.namespaceSelector && selects(o.namespaceSelector, namespaceLabels)) return o.action;
@@ -123,24 +124,39 @@ function requestPreconditions(key: string, rule: Rule, base: JsonObject, isDelet
 interface PolicyPlans {
   all: readonly RulePlan[];
   byKind: Map<string, readonly RulePlan[]>;
+  /** The kind of the last lookup and its plans (admission sees one kind far more than others). */
+  lastKind: string | undefined;
+  lastPlans: readonly RulePlan[];
+  /** The policy as its results name it (frozen: shared by them). */
+  ref: PolicyResult['policy'];
 }
 const MAX_KINDS_PER_POLICY = 16;
 const policyPlans = new WeakMap<CompiledPolicy, PolicyPlans>();
 const rulePlans = new WeakMap<Rule, RulePlan>();
 
-function rulePlansOf(compiled: CompiledPolicy, kind: unknown): readonly RulePlan[] {
+function policyPlansOf(compiled: CompiledPolicy): PolicyPlans {
   let plans = policyPlans.get(compiled);
   if (plans === undefined) {
-    plans = { all: compiled.rules.map(rulePlanOf), byKind: new Map() };
+    const { policy } = compiled;
+    const all = compiled.rules.map(rulePlanOf);
+    const ref = Object.freeze(policy.namespace !== undefined ? { name: policy.name, namespace: policy.namespace } : { name: policy.name });
+    plans = { all, byKind: new Map(), lastKind: undefined, lastPlans: all, ref };
     policyPlans.set(compiled, plans);
   }
+  return plans;
+}
+
+function rulePlansOf(plans: PolicyPlans, kind: unknown): readonly RulePlan[] {
   if (typeof kind !== 'string') return plans.all;
+  if (kind === plans.lastKind) return plans.lastPlans;
   let forKind = plans.byKind.get(kind);
   if (forKind === undefined) {
     forKind = plans.all.filter((p) => p.kinds === null || p.kinds.has(kind));
     if (forKind.length === plans.all.length) forKind = plans.all;
     if (plans.byKind.size < MAX_KINDS_PER_POLICY) plans.byKind.set(kind, forKind);
   }
+  plans.lastKind = kind;
+  plans.lastPlans = forKind;
   return forKind;
 }
 
@@ -177,24 +193,11 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
   if (ctx.clock) setJmespathClock(ctx.clock);
   const request = requestState(resource, ctx);
   const { isDelete, newObject, subject, namespace } = request.objects;
-  const namespaceLabels = ctx.namespaceLabels ?? {};
+  const plans = policyPlansOf(compiled);
   let base: JsonObject | undefined;
-  // Plain literals rather than conditional spreads (a spread followed by properties is V8's slow path on
-  // Node 20); the keys keep their order for JSON output.
-  // As unstructured's GetKind/GetName: a field that is not a string reads "" (a hand-made review could
-  // send a number or null, which printed as "resource undefined/…" in the denial).
-  const md = subject.metadata;
-  const name = typeof md?.name === 'string' ? md.name : typeof md?.generateName === 'string' ? md.generateName : '';
-  const kind = typeof subject.kind === 'string' ? subject.kind : '';
-  const apiVersion = typeof subject.apiVersion === 'string' ? subject.apiVersion : '';
-  const result: PolicyResult = {
-    policy: policy.namespace !== undefined ? { name: policy.name, namespace: policy.namespace } : { name: policy.name },
-    resource: namespace !== '' ? { kind, apiVersion, namespace, name } : { kind, apiVersion, name },
-    rules: [],
-    action: effectiveAction(policy, namespace, namespaceLabels),
-    failurePolicy: policy.failurePolicy,
-    unevaluated: [],
-  };
+  // Made on the first entry: an empty literal has no room, and a push on it makes room for 17.
+  let rules: RuleResult[] | undefined;
+  let unevaluated: { rule: string; ruleType: RuleType }[] | undefined;
   // The match inputs are the same for every rule (and every policy of the request but for a namespaced
   // policy's namespace).
   const old = oldObjectCheck(request.objects, ctx);
@@ -206,18 +209,20 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
   const requestKind = (newMatch ?? oldMatch)?.gvk.kind;
   const kindKnown = typeof requestKind === 'string';
   const kindSelected = kindKnown && ((newMatch !== undefined && kindSelectedMatches(newMatch)) || (oldMatch !== undefined && kindSelectedMatches(oldMatch)));
-  for (const plan of rulePlansOf(compiled, requestKind)) {
+  for (const plan of rulePlansOf(plans, requestKind)) {
     const { rule } = plan;
     const matched = kindKnown && plan.kinds !== null ? kindSelected : (newMatch !== undefined && plan.matches(newMatch)) || (oldMatch !== undefined && plan.matches(oldMatch));
     if (!matched) continue;
     if (plan.unevaluated !== undefined) {
-      result.unevaluated.push({ rule: rule.name, ruleType: plan.unevaluated });
+      const u = { rule: rule.name, ruleType: plan.unevaluated };
+      if (unevaluated === undefined) unevaluated = [u];
+      else unevaluated.push(u);
       continue;
     }
     if (ctx.exceptions !== undefined && ctx.exceptions.length > 0) {
       const ex = matchingException(ctx.exceptions, exceptionPolicyKey(policy), rule.name, request.newMatch ?? request.oldMatch);
       if (ex !== undefined) {
-        result.rules.push({ policy: policy.name, rule: rule.name, ruleType: 'validate', status: 'skip', message: exceptionSkipMessage(ex) });
+        rules = added(rules, { policy: policy.name, rule: rule.name, ruleType: 'validate', status: 'skip', message: exceptionSkipMessage(ex) });
         if (policy.applyRules === 'One') break;
         continue;
       }
@@ -229,10 +234,26 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
     }
     const resp = evaluateRule(plan, data, newObject, subject, isDelete, ctx, old);
     if (!resp) continue;
-    result.rules.push(resp === plan.pass || resp === FOREACH_PASS || resp === FOREACH_SKIP ? sharedResult(plan, policy.name, resp) : ruleResult(policy.name, rule.name, resp));
+    rules = added(rules, resp === plan.pass || resp === FOREACH_PASS || resp === FOREACH_SKIP ? sharedResult(plan, policy.name, resp) : ruleResult(policy.name, rule.name, resp));
     if (policy.applyRules === 'One') break;
   }
-  return result;
+  return {
+    policy: plans.ref,
+    resource: request.ref,
+    rules: rules ?? [],
+    action: effectiveAction(policy, namespace, ctx.namespaceLabels ?? {}),
+    failurePolicy: policy.failurePolicy,
+    unevaluated: unevaluated ?? NONE_UNEVALUATED,
+  };
+}
+
+// Most results have no unevaluated rule: they share one empty list.
+const NONE_UNEVALUATED: PolicyResult['unevaluated'] = Object.freeze([]);
+
+function added(rules: RuleResult[] | undefined, rr: RuleResult): RuleResult[] {
+  if (rules === undefined) return [rr];
+  rules.push(rr);
+  return rules;
 }
 
 function ruleResult(policy: string, rule: string, resp: NonNullable<HandlerResponse>): RuleResult {

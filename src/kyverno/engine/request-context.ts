@@ -8,7 +8,7 @@ import { forgetRootMemos } from '../jmespath/index.js';
 import type { MatchInput } from '../match/index.js';
 import type { Policy } from '../model/index.js';
 import { buildContext, withVariable } from '../variables/index.js';
-import type { EvaluationContext } from './types.js';
+import type { EvaluationContext, ResourceRef } from './types.js';
 import { DEFAULT_PROFILE } from './profile.js';
 import { valueKeyPath } from './values-keys.js';
 
@@ -65,6 +65,8 @@ export function buildBaseContext(resource: KubeObject, ctx: EvaluationContext): 
 /** What every policy evaluated on one request shares: its objects, and the match input of each object. */
 export interface RequestState {
   objects: RequestObjects;
+  /** The resource every PolicyResult of the request is about (frozen: shared by those results). */
+  ref: ResourceRef;
   /** Match input for the new object (none when it is absent or empty); without policyNamespace. */
   newMatch?: MatchInput;
   /** Match input for the old object (none when it is absent or empty); without policyNamespace. */
@@ -88,9 +90,21 @@ function buildRequestState(resource: KubeObject, ctx: EvaluationContext): Reques
   const matchBase = matchBaseOf(objects, ctx);
   return {
     objects,
+    ref: resourceRef(objects),
     ...(isEmptyObject(objects.newObject) ? {} : { newMatch: Object.assign({}, matchBase, { resource: objects.newObject as KubeObject }) }),
     ...(isEmptyObject(objects.oldObject) ? {} : { oldMatch: Object.assign({}, matchBase, { resource: objects.oldObject as KubeObject }) }),
   };
+}
+
+// As unstructured's GetKind/GetName: a field that is not a string reads "" (a hand-made review could send a
+// number or null, which printed as "resource undefined/…" in the denial). Plain literals rather than
+// conditional spreads; the keys keep their order for JSON output.
+function resourceRef({ subject, namespace }: RequestObjects): ResourceRef {
+  const md = subject.metadata;
+  const name = typeof md?.name === 'string' ? md.name : typeof md?.generateName === 'string' ? md.generateName : '';
+  const kind = typeof subject.kind === 'string' ? subject.kind : '';
+  const apiVersion = typeof subject.apiVersion === 'string' ? subject.apiVersion : '';
+  return Object.freeze(namespace !== '' ? { kind, apiVersion, namespace, name } : { kind, apiVersion, name });
 }
 
 function buildBaseContextUncached(resource: KubeObject, ctx: EvaluationContext): JsonObject {

@@ -30,22 +30,25 @@ export interface RuleResult {
 
 /** The resource a result is about. */
 export interface ResourceRef {
-  kind: string;
-  apiVersion: string;
-  namespace?: string;
-  name: string;
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly namespace?: string;
+  readonly name: string;
 }
 
-/** Every verdict of one policy on one resource. Rules that did not match produce no RuleResult. */
+/**
+ * Every verdict of one policy on one resource. Rules that did not match produce no RuleResult. `policy` is
+ * shared by the policy's results and `resource` by the request's (never changed).
+ */
 export interface PolicyResult {
-  policy: { name: string; namespace?: string };
+  policy: { readonly name: string; readonly namespace?: string };
   resource: ResourceRef;
   rules: RuleResult[];
   /** The effective validationFailureAction for this resource (overrides applied). */
   action: ValidationFailureAction;
   failurePolicy: FailurePolicy;
   /** Matching rules evaluatePolicy leaves alone: mutate (see kyverno/mutate: mutatePolicy, admitResource), generate, verifyImages. */
-  unevaluated: { rule: string; ruleType: RuleType }[];
+  unevaluated: readonly { readonly rule: string; readonly ruleType: RuleType }[];
 }
 
 /** Values standing in for context entries and variables (a kyverno-test values file, or a snapshot). */
