@@ -8,7 +8,7 @@ import type { AnyAllConditions, ContextEntry, ForEachValidation, Rule } from '..
 import { goTypeName } from '../pattern/index.js';
 import { validatePattern } from '../validate/index.js';
 import { searchJmespath } from '../jmespath/index.js';
-import { failedEntryError, substituteAll, withElement } from '../variables/index.js';
+import { failedEntryError, type SubstituteOptions, substituteAll, withElement } from '../variables/index.js';
 import { checkDenyConditions, hasConditions } from './conditions.js';
 import { checkRulePreconditions, type LoaderInput, type PreparedRule, prepareRule } from './context-loader.js';
 import type { EngineProfile } from './profile.js';
@@ -95,9 +95,9 @@ function validateBody(state: ValidatorState, body: Body, reload: Reload): Handle
     const target = patternTarget(state);
     if (!target && state.isDelete) return undefined;
     const patterns = substitutePatterns(state, body);
-    if (!patterns.ok) return patterns.response;
-    const resp = validatePatterns(state, patterns.body, target ?? {});
-    return state.old === undefined ? resp : compareWithOld(state, patterns.body, resp, reload);
+    if (patterns instanceof SubstitutionFailed) return patterns.response;
+    const resp = validatePatterns(state, patterns, target ?? {});
+    return state.old === undefined ? resp : compareWithOld(state, patterns, resp, reload);
   }
   if (body.foreach) return validateForEach(state, body.foreach);
   return undefined;
@@ -136,9 +136,9 @@ function oldResponse(state: ValidatorState, old: OldObjectCheck, body: Body, rel
   // substitutePatterns on the validator's replaced pattern): an escaped `\{{ }}`, a literal after the
   // first pass, is resolved there.
   const again = substitutePatterns(oldState, body);
-  if (!again.ok) return again.response;
+  if (again instanceof SubstitutionFailed) return again.response;
   const target = patternTarget(oldState);
-  return validatePatterns(oldState, again.body, target ?? {});
+  return validatePatterns(oldState, again, target ?? {});
 }
 
 function withoutRequestObjects(data: JsonObject): JsonObject {
@@ -147,25 +147,36 @@ function withoutRequestObjects(data: JsonObject): JsonObject {
   return Object.assign({}, data, { request: Object.assign({}, request, { object: null, oldObject: null }) });
 }
 
-type Substituted = { ok: true; body: Body } | { ok: false; response: { status: RuleStatus; message: string } };
-
-// substitutePatterns: the pattern (else the anyPattern) with its variables substituted.
-function substitutePatterns(state: ValidatorState, body: Body): Substituted {
-  if (body.pattern !== undefined) {
-    const s = substituteAll(body.pattern, state.data, { isDelete: state.isDelete, pointerPrefix: PATTERN_PREFIX });
-    if (!s.ok) return { ok: false, response: { status: 'error', message: errorMessage('variable substitution failed', s.error) } };
-    return { ok: true, body: { pattern: s.value } };
+/** Why a pattern's substitution failed (a class: a validate body may hold any key). */
+class SubstitutionFailed {
+  readonly response: Response;
+  constructor(response: Response) {
+    this.response = response;
   }
-  const s = substituteAll(body.anyPattern ?? [], state.data, { isDelete: state.isDelete, pointerPrefix: ANY_PATTERN_PREFIX });
-  if (!s.ok) return { ok: false, response: { status: 'error', message: errorMessage('variable substitution failed', s.error) } };
-  if (!Array.isArray(s.value)) return { ok: false, response: { status: 'error', message: 'failed to deserialize anyPattern, expected type array' } };
-  return { ok: true, body: { anyPattern: s.value } };
+}
+
+function substitutionFailed(message: string): SubstitutionFailed {
+  return new SubstitutionFailed({ status: 'error', message });
+}
+
+// substitutePatterns: the pattern (else the anyPattern) with its variables substituted; the body itself
+// when nothing was substituted.
+function substitutePatterns(state: ValidatorState, body: Body): Body | SubstitutionFailed {
+  if (body.pattern !== undefined) {
+    const s = substituteAll(body.pattern, state.data, state.isDelete ? PATTERN_DELETE : PATTERN);
+    if (!s.ok) return substitutionFailed(errorMessage('variable substitution failed', s.error));
+    return s.value === body.pattern ? body : { pattern: s.value };
+  }
+  const s = substituteAll(body.anyPattern ?? [], state.data, state.isDelete ? ANY_PATTERN_DELETE : ANY_PATTERN);
+  if (!s.ok) return substitutionFailed(errorMessage('variable substitution failed', s.error));
+  if (!Array.isArray(s.value)) return substitutionFailed('failed to deserialize anyPattern, expected type array');
+  return s.value === body.anyPattern ? body : { anyPattern: s.value };
 }
 
 function ruleMessage(state: ValidatorState): { message?: string; failed: boolean } {
   const raw = state.rule.validate?.message;
   if (raw === undefined || raw === '') return { failed: false };
-  const s = substituteAll(raw, state.data, { isDelete: state.isDelete });
+  const s = substituteAll(raw, state.data, state.isDelete ? DELETE : NOT_DELETE);
   if (!s.ok) return { message: raw, failed: true };
   return { message: typeof s.value === 'string' ? s.value : "the produced message didn't resolve to a string, check your policy definition.", failed: false };
 }
@@ -183,6 +194,25 @@ function validateDeny(state: ValidatorState, conds: AnyAllConditions | undefined
 // anyPattern's start with the pattern's index, dropped with `validate`.
 const PATTERN_PREFIX = ['validate', 'pattern'];
 const ANY_PATTERN_PREFIX = ['validate'];
+// The options of those substitutions, made once (not frozen: the same object shape as the literals other
+// callers pass; substituteAll only reads them).
+const PATTERN: SubstituteOptions = { isDelete: false, pointerPrefix: PATTERN_PREFIX };
+const PATTERN_DELETE: SubstituteOptions = { isDelete: true, pointerPrefix: PATTERN_PREFIX };
+const ANY_PATTERN: SubstituteOptions = { isDelete: false, pointerPrefix: ANY_PATTERN_PREFIX };
+const ANY_PATTERN_DELETE: SubstituteOptions = { isDelete: true, pointerPrefix: ANY_PATTERN_PREFIX };
+const NOT_DELETE: SubstituteOptions = { isDelete: false };
+const DELETE: SubstituteOptions = { isDelete: true };
+
+// validatePattern's options (read only) by firstParsed and floats, made once.
+const MATCH = { firstParsed: false, floats: false };
+const MATCH_FLOATS = { firstParsed: false, floats: true };
+const MATCH_FIRST_PARSED = { firstParsed: true, floats: false };
+const MATCH_FIRST_PARSED_FLOATS = { firstParsed: true, floats: true };
+
+function matchOptions(state: ValidatorState, floats: boolean): { firstParsed: boolean; floats: boolean } {
+  if (state.firstParsed) return floats ? MATCH_FIRST_PARSED_FLOATS : MATCH_FIRST_PARSED;
+  return floats ? MATCH_FLOATS : MATCH;
+}
 
 // Matches the substituted pattern or anyPattern against the target.
 function validatePatterns(state: ValidatorState, body: Body, target: JsonObject): Response {
@@ -191,7 +221,7 @@ function validatePatterns(state: ValidatorState, body: Body, target: JsonObject)
   // trip, so its numbers are float64s (the resource itself keeps unstructured's int64s).
   const floats = state.element !== undefined && target === state.element;
   if (body.pattern !== undefined) {
-    const out = validatePattern(target, body.pattern, { firstParsed: state.firstParsed, floats });
+    const out = validatePattern(target, body.pattern, matchOptions(state, floats));
     if (out.kind === 'pass') return state.pass;
     if (out.kind === 'skip') return { status: 'skip', message: out.reason };
     const m = ruleMessage(state);
@@ -201,7 +231,7 @@ function validatePatterns(state: ValidatorState, body: Body, target: JsonObject)
   const failed: string[] = [];
   const skipped: string[] = [];
   for (const [i, p] of (body.anyPattern ?? []).entries()) {
-    const out = validatePattern(target, p, { firstParsed: state.firstParsed, floats });
+    const out = validatePattern(target, p, matchOptions(state, floats));
     if (out.kind === 'pass') return { status: 'pass', message: `validation rule '${name}' anyPattern[${i}] passed.` };
     if (out.kind === 'skip') skipped.push(`rule ${name}[${i}] skipped: ${out.reason}`);
     else if (out.kind === 'error' || out.path === '') failed.push(`rule ${name}[${i}] failed: ${out.detail}`);
