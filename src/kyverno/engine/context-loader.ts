@@ -46,6 +46,13 @@ function addEntry(ctx: JsonObject, name: string, value: JsonValue): void {
   setOwn(ctx, name, mergeContextEntry(getOwn(ctx, name), value));
 }
 
+/** The context (a copy unless `owned`) with a failed entry recorded. */
+function withFailure(ctx: JsonObject, owned: boolean, name: string, error: string): JsonObject {
+  const out = owned ? ctx : ownCopy(ctx);
+  recordFailedEntry(out, name, error);
+  return out;
+}
+
 /** Loads context entries on top of data, returning the new context. */
 export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcome {
   let ctx = data;
@@ -61,17 +68,13 @@ export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcom
   let owned = false;
   // An entry whose load fails is recorded, not returned: Kyverno loads an entry when a query first names
   // it (deferred loading), so the failure is an error of the query that reads it (failedEntryError), and a
-  // rule that never reads it is evaluated as usual.
-  const fail = (name: string, error: string) => {
-    if (!owned) ctx = ownCopy(ctx);
-    owned = true;
-    recordFailedEntry(ctx, name, error);
-  };
+  // rule that never reads it is evaluated as usual. (withFailure, not a closure made per call.)
   for (const entry of input.entries) {
     if (entry.variable) {
       const r = loadVariable(entry, ctx, input.isDelete);
       if (!r.ok) {
-        fail(entry.name, r.error);
+        ctx = withFailure(ctx, owned, entry.name, r.error);
+        owned = true;
         continue;
       }
       // A map or list may hold the context itself (`@`, `[@]`, `{x: @}`): Kyverno stores the value as JSON,
@@ -83,12 +86,14 @@ export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcom
       if (!input.resolve) continue;
       const r = configMapEntry(entry, entry.configMap, ctx, input.isDelete);
       if (!r.ok) {
-        fail(entry.name, r.error);
+        ctx = withFailure(ctx, owned, entry.name, r.error);
+        owned = true;
         continue;
       }
       const v = input.resolve(r.entry);
       if (v instanceof Error) {
-        fail(entry.name, `failed to retrieve config map for context entry ${entry.name}: ${v.message}`);
+        ctx = withFailure(ctx, owned, entry.name, `failed to retrieve config map for context entry ${entry.name}: ${v.message}`);
+        owned = true;
         continue;
       }
       if (v === undefined) continue;
@@ -98,7 +103,8 @@ export function loadContext(data: JsonObject, input: LoaderInput): ContextOutcom
     } else if (entry.apiCall || entry.imageRegistry) {
       const v = input.resolve?.(entry);
       if (v instanceof Error) {
-        fail(entry.name, v.message);
+        ctx = withFailure(ctx, owned, entry.name, v.message);
+        owned = true;
         continue;
       }
       if (v === undefined) continue;
@@ -123,6 +129,8 @@ export type PreparedRule = { ok: true; data: JsonObject } | { ok: false; status:
 
 /** Loads a rule's (or foreach element's) context, then checks its preconditions against it. */
 export function prepareRule(data: JsonObject, input: LoaderInput, preconditions: AnyAllConditions | undefined): PreparedRule {
+  // Without entries or values the loader hands the data back as it is.
+  if (input.entries.length === 0 && input.ruleValues === undefined && input.foreachValues === undefined) return checkRulePreconditions(data, preconditions, input.isDelete);
   const loaded = loadContext(data, input);
   if (!loaded.ok) return { ok: false, status: 'error', message: errorMessage('failed to load context', loaded.error) };
   return checkRulePreconditions(loaded.data, preconditions, input.isDelete);
