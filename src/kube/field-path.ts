@@ -81,7 +81,7 @@ export class FieldPath {
 }
 
 /** The kinds of field error Kubernetes reports. */
-export type FieldErrorType = 'Invalid' | 'Required' | 'Forbidden' | 'NotSupported' | 'Duplicate' | 'Internal';
+export type FieldErrorType = 'Invalid' | 'Required' | 'Forbidden' | 'NotSupported' | 'Duplicate' | 'TooLong' | 'Internal';
 
 /** A coded problem at a field, printed exactly as Kubernetes prints it. */
 export interface FieldError {
@@ -101,6 +101,7 @@ const typeText: Record<FieldErrorType, string> = {
   Forbidden: 'Forbidden',
   NotSupported: 'Unsupported value',
   Duplicate: 'Duplicate value',
+  TooLong: 'Too long',
   Internal: 'Internal error',
 };
 
@@ -119,6 +120,7 @@ export function formatFieldError(e: FieldError): string {
   switch (e.type) {
     case 'Required':
     case 'Forbidden':
+    case 'TooLong':
     case 'Internal':
       return `${head}${typeText[e.type]}${e.detail ? `: ${e.detail}` : ''}`;
     default: {
@@ -126,4 +128,18 @@ export function formatFieldError(e: FieldError): string {
       return `${head}${typeText[e.type]}${val}${e.detail ? `: ${e.detail}` : ''}`;
     }
   }
+}
+
+// apimachinery/pkg/util/validation: IsDNS1123Subdomain and its texts.
+const DNS1123_SUBDOMAIN_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*';
+const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
+
+/** The messages IsDNS1123Subdomain returns for a name (none when it is a valid subdomain). */
+export function dns1123SubdomainErrors(value: string): string[] {
+  const out: string[] = [];
+  if (Buffer.byteLength(value, 'utf8') > 253) out.push('must be no more than 253 characters');
+  if (!DNS1123_SUBDOMAIN.test(value)) {
+    out.push(`a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${DNS1123_SUBDOMAIN_FMT}')`);
+  }
+  return out;
 }

@@ -2,7 +2,7 @@
 // pod-spec views, cluster snapshots and AdmissionReview shapes.
 export type { AdmissionRequest, AdmissionResponse, AdmissionReview, UserInfo } from './admission.js';
 export type { FieldError, FieldErrorType } from './field-path.js';
-export { FieldPath, formatFieldError, goValue } from './field-path.js';
+export { dns1123SubdomainErrors, FieldPath, formatFieldError, goValue } from './field-path.js';
 export type { KubeObject, LoadedObject, ObjectMeta, Source } from './object.js';
 export { formatSource, objectKey, splitApiVersion } from './object.js';
 export type { InputError, ParseOptions, ParseResult } from './parse.js';

@@ -2,7 +2,7 @@
 // admission skip an otherwise valid PSP. Mirrors kubernetes@release-1.24
 // pkg/apis/policy/validation/validation.go (ValidatePodSecurityPolicy) and
 // pkg/security/podsecuritypolicy/factory.go + the strategies' New* constructors.
-import { FieldPath, type FieldError } from '../kube/index.js';
+import { dns1123SubdomainErrors, FieldPath, type FieldError } from '../kube/index.js';
 import { forbidden, goCapabilitySlice, invalid, invalidText, notSupported, required } from './errors.js';
 import type { IdRange, Psp } from './model.js';
 import { APPARMOR_ALLOWED_ANNOTATION, APPARMOR_DEFAULT_ANNOTATION } from './strategies/apparmor.js';
@@ -11,6 +11,8 @@ import { ALL_FS_TYPES } from './volumes.js';
 
 const USER_RULES = ['MustRunAs', 'MustRunAsNonRoot', 'RunAsAny'];
 const GROUP_RULES = ['MayRunAs', 'MustRunAs', 'RunAsAny'];
+// validatePSPRunAsGroup lists its rules unsorted.
+const RUN_AS_GROUP_RULES = ['MustRunAs', 'RunAsAny', 'MayRunAs'];
 const SELINUX_RULES = ['MustRunAs', 'RunAsAny'];
 const PROC_MOUNT_TYPES = ['Default', 'Unmasked'];
 const SYSCTL_PATTERN = /^(([a-z0-9]([-_a-z0-9]*[a-z0-9])?)\.)*([a-z0-9][-_a-z0-9]*)?[a-z0-9*]$/;
@@ -37,8 +39,16 @@ export function validatePspObject(psp: Psp): FieldError[] {
   rule(sp.child('runAsUser'), s.runAsUser.rule, USER_RULES);
   ranges(sp.child('runAsUser'), s.runAsUser.ranges);
   if (s.runAsGroup) {
-    rule(sp.child('runAsGroup'), s.runAsGroup.rule, GROUP_RULES);
-    ranges(sp.child('runAsGroup'), s.runAsGroup.ranges);
+    // validatePSPRunAsGroup: RunAsAny takes no ranges, MustRunAs/MayRunAs need one (their bounds checked),
+    // any other rule is unsupported.
+    const g = s.runAsGroup;
+    const gp = sp.child('runAsGroup');
+    if (g.rule === 'RunAsAny') {
+      if (g.ranges.length > 0) errs.push(invalidText(gp.child('ranges'), goIdRanges(g.ranges), 'Ranges must be empty', 'PSP_INVALID'));
+    } else if (g.rule === 'MustRunAs' || g.rule === 'MayRunAs') {
+      if (g.ranges.length === 0) errs.push(invalidText(gp.child('ranges'), goIdRanges(g.ranges), 'must provide at least one range', 'PSP_INVALID'));
+      ranges(gp, g.ranges);
+    } else errs.push(notSupported(gp.child('rule'), g.rule, RUN_AS_GROUP_RULES));
   }
   rule(sp.child('seLinux'), s.seLinux.rule, SELINUX_RULES);
   rule(sp.child('supplementalGroups'), s.supplementalGroups.rule, GROUP_RULES);
@@ -75,21 +85,36 @@ export function validatePspObject(psp: Psp): FieldError[] {
     // Upstream repeats the field name in the path (validatePSPAllowedFlexVolumes).
     if (f.driver === '') errs.push(required(sp.child('allowedFlexVolumes', 'allowedFlexVolumes').index(i).child('driver'), 'must specify a driver', 'PSP_INVALID'));
   });
+  // validatePSPAllowedCSIDrivers repeats the field in the path; ValidateCSIDriverName checks the lower-cased name.
   s.allowedCSIDrivers.forEach((d, i) => {
-    if (d.name === '') errs.push(required(sp.child('allowedCSIDrivers').index(i).child('name'), '', 'PSP_INVALID'));
+    const p = sp.child('allowedCSIDrivers', 'allowedCSIDriver').index(i).child('name');
+    if (d.name === '') errs.push(required(p, '', 'PSP_INVALID'));
+    if (Buffer.byteLength(d.name, 'utf8') > 63) errs.push({ type: 'TooLong', path: p, badValue: d.name, detail: 'must have at most 63 bytes', code: 'PSP_INVALID' });
+    for (const m of dns1123SubdomainErrors(d.name.toLowerCase())) errs.push(invalid(p, d.name, m, 'PSP_INVALID'));
   });
   errs.push(...validateSysctls(sp.child('allowedUnsafeSysctls'), s.allowedUnsafeSysctls));
   errs.push(...validateSysctls(sp.child('forbiddenSysctls'), s.forbiddenSysctls));
   errs.push(...sysctlOverlaps(sp, s.allowedUnsafeSysctls, s.forbiddenSysctls));
   if (s.runtimeClass) {
+    // validateRuntimeClassStrategy: each name (but `*`) a DNS subdomain and given once, the default one too and
+    // allowed, and `*` alone.
     const rc = s.runtimeClass;
     const rp = sp.child('runtimeClass');
-    if (rc.allowedRuntimeClassNames.includes('*') && rc.allowedRuntimeClassNames.length > 1) {
-      errs.push(invalidText(rp.child('allowedRuntimeClassNames'), `[]string{${rc.allowedRuntimeClassNames.map((n) => JSON.stringify(n)).join(', ')}}`, "if '*' is present, must not specify other RuntimeClass names", 'PSP_INVALID'));
-    }
+    const names = rc.allowedRuntimeClassNames;
+    const seen = new Set<string>();
+    names.forEach((n, i) => {
+      const p = rp.child('allowedRuntimeClassNames').index(i);
+      if (n !== '*') for (const m of dns1123SubdomainErrors(n)) errs.push(invalid(p, n, m, 'PSP_INVALID'));
+      if (seen.has(n)) errs.push({ type: 'Duplicate', path: p, badValue: n, badValueText: JSON.stringify(n), detail: '', code: 'PSP_INVALID' });
+      seen.add(n);
+    });
     const d = rc.defaultRuntimeClassName;
-    if (d !== undefined && !rc.allowedRuntimeClassNames.includes('*') && !rc.allowedRuntimeClassNames.includes(d)) {
-      errs.push(invalid(rp.child('defaultRuntimeClassName'), d, 'default must be allowed', 'PSP_INVALID'));
+    if (d !== undefined) {
+      for (const m of dns1123SubdomainErrors(d)) errs.push(invalid(rp.child('defaultRuntimeClassName'), d, m, 'PSP_INVALID'));
+      if (!seen.has(d) && !seen.has('*')) errs.push(required(rp.child('allowedRuntimeClassNames'), `default ${JSON.stringify(d)} must be allowed`, 'PSP_INVALID'));
+    }
+    if (seen.has('*') && names.length > 1) {
+      errs.push(invalidText(rp.child('allowedRuntimeClassNames'), `[]string{${names.map((n) => JSON.stringify(n)).join(', ')}}`, "if '*' is present, must not specify other RuntimeClass names", 'PSP_INVALID'));
     }
   }
   return errs;
@@ -134,8 +159,8 @@ function sysctlOverlaps(sp: FieldPath, allowed: string[], forbiddenList: string[
 function validateAnnotations(a: Record<string, string>): FieldError[] {
   const errs: FieldError[] = [];
   const ap = FieldPath.of('metadata', 'annotations');
-  const apparmorOk = (p: string) => p === 'runtime/default' || p === 'unconfined' || p.startsWith('localhost/');
-  const seccompOk = (p: string) => p === 'runtime/default' || p === 'docker/default' || p === 'unconfined' || (p.startsWith('localhost/') && !p.slice(10).split('/').includes('..') && !p.slice(10).startsWith('/'));
+  // ValidateAppArmorProfileFormat: "" is a valid entry (`runtime/default,` is a valid list).
+  const apparmorOk = (p: string) => p === '' || p === 'runtime/default' || p === 'unconfined' || p.startsWith('localhost/');
   const aaDefault = a[APPARMOR_DEFAULT_ANNOTATION];
   if (aaDefault && !apparmorOk(aaDefault)) errs.push(invalid(ap.key(APPARMOR_DEFAULT_ANNOTATION), aaDefault, `invalid AppArmor profile name: ${JSON.stringify(aaDefault)}`, 'PSP_INVALID'));
   const aaAllowed = a[APPARMOR_ALLOWED_ANNOTATION];
@@ -145,14 +170,29 @@ function validateAnnotations(a: Record<string, string>): FieldError[] {
     }
   }
   const scDefault = a[SECCOMP_DEFAULT_ANNOTATION];
-  if (scDefault && !seccompOk(scDefault)) errs.push(invalid(ap.key(SECCOMP_DEFAULT_ANNOTATION), scDefault, 'must be a valid seccomp profile', 'PSP_INVALID'));
+  if (scDefault) errs.push(...seccompProfileErrors(scDefault, ap.key(SECCOMP_DEFAULT_ANNOTATION)));
   const scAllowed = a[SECCOMP_ALLOWED_ANNOTATION];
   if (scAllowed) {
-    for (const p of scAllowed.split(',')) {
-      if (p !== '*' && !seccompOk(p)) errs.push(invalid(ap.key(SECCOMP_ALLOWED_ANNOTATION), p, 'must be a valid seccomp profile', 'PSP_INVALID'));
-    }
+    for (const p of scAllowed.split(',')) if (p !== '*') errs.push(...seccompProfileErrors(p, ap.key(SECCOMP_ALLOWED_ANNOTATION)));
   }
   return errs;
+}
+
+// ValidateSeccompProfile: the runtime defaults and unconfined, or `localhost/` and a relative path without `..`
+// (validateLocalDescendingPath names the path without its prefix).
+function seccompProfileErrors(p: string, at: FieldPath): FieldError[] {
+  if (p === 'runtime/default' || p === 'docker/default' || p === 'unconfined') return [];
+  if (!p.startsWith('localhost/')) return [invalid(at, p, 'must be a valid seccomp profile', 'PSP_INVALID')];
+  const local = p.slice('localhost/'.length);
+  const errs: FieldError[] = [];
+  if (local.startsWith('/')) errs.push(invalid(at, local, 'must be a relative path', 'PSP_INVALID'));
+  if (local.split('/').includes('..')) errs.push(invalid(at, local, "must not contain '..'", 'PSP_INVALID'));
+  return errs;
+}
+
+/** Go `%#v` of a []policy.IDRange (nil when empty, as a decoded absent list is). */
+function goIdRanges(rs: readonly IdRange[]): string {
+  return rs.length === 0 ? '[]policy.IDRange(nil)' : `[]policy.IDRange{${rs.map((r) => `policy.IDRange{Min:${r.min}, Max:${r.max}}`).join(', ')}}`;
 }
 
 /** Why the strategies of a valid PSP cannot be built (factory.go); admission then skips the PSP (code PSP_UNUSABLE). */
@@ -168,8 +208,8 @@ export function strategyErrors(psp: Psp): FieldError[] {
       errs.push(required(sp.child(field, 'ranges'), `ranges must be supplied for ${g.rule}`, 'PSP_UNUSABLE'));
     }
   };
-  // In factory.go's order: runAsGroup, seLinux, fsGroup, supplementalGroups.
-  needsRanges('runAsGroup', s.runAsGroup);
+  // In factory.go's order: seLinux, fsGroup, supplementalGroups (a runAsGroup MustRunAs/MayRunAs without
+  // ranges is already invalid: validatePSPRunAsGroup).
   if (s.seLinux.rule === 'MustRunAs' && !s.seLinux.seLinuxOptions) errs.push(required(sp.child('seLinux', 'seLinuxOptions'), 'MustRunAs requires SELinuxOptions', 'PSP_UNUSABLE'));
   needsRanges('fsGroup', s.fsGroup);
   needsRanges('supplementalGroups', s.supplementalGroups);

@@ -469,6 +469,41 @@ spec:
     stderr: /PodSecurityPolicy "privileged" is given twice with different specs/,
   },
   {
+    // ValidateAppArmorProfileFormat accepts "": the PSP was left out as invalid and the pod refused with
+    // "no providers available to validate pod request".
+    name: 'psp check: an AppArmor list ending in a comma is a valid PSP that admits the pod',
+    files: {
+      'psp.yaml': `apiVersion: policy/v1beta1
+kind: PodSecurityPolicy
+metadata:
+  name: apparmor-list
+  annotations: {apparmor.security.beta.kubernetes.io/allowedProfileNames: "runtime/default,"}
+spec:
+  seLinux: {rule: RunAsAny}
+  runAsUser: {rule: RunAsAny}
+  supplementalGroups: {rule: RunAsAny}
+  fsGroup: {rule: RunAsAny}
+  volumes: ['*']
+`,
+      'rbac.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: use-apparmor-list}
+rules: [{apiGroups: [policy], resources: [podsecuritypolicies], verbs: [use], resourceNames: [apparmor-list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: use-apparmor-list}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: use-apparmor-list}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: 'system:authenticated'}]
+`,
+      'pod.yaml': POD.replace('namespace: default}', 'namespace: default, annotations: {container.apparmor.security.beta.kubernetes.io/c: runtime/default}}').replace('spec:', 'spec:\n  automountServiceAccountToken: false'),
+    },
+    argv: (d) => ['psp', 'check', '--pod', join(d, 'pod.yaml'), '--psp', join(d, 'psp.yaml'), '--rbac', join(d, 'rbac.yaml'), '--user', 'alice'],
+    code: 0,
+    stdout: /^admitted by PodSecurityPolicy "apparmor-list"/,
+    notStderr: /left out/,
+  },
+  {
     name: 'psp check --psp without RBAC says why nothing is authorized',
     files: { 'psps.yaml': readFileSync(join(sample, 'cluster/01-podsecuritypolicies.yaml'), 'utf8') },
     argv: (d) => ['psp', 'check', '--pod', join(sample, 'inputs/pod.yaml'), '--psp', join(d, 'psps.yaml'), '--user', 'alice'],
