@@ -58,6 +58,18 @@ const cases: { name: string; expr: string; data?: unknown; want: unknown }[] = [
   { name: 'semver_compare checks a greater-than range', expr: "semver_compare('1.2.3', '>1.0.0')", want: true },
   { name: 'semver_compare ands space-separated comparators', expr: "semver_compare('1.2.3', '>1.0.0 <1.2.0')", want: false },
   { name: 'semver_compare ors alternatives', expr: "semver_compare('1.2.3', '>1.0.0 <1.2.0 || 1.2.3')", want: true },
+  // Kyverno's functions_test.go Test_SemverCompare, and blang/semver v4 expandWildcardVersion: an `x` is a
+  // wildcard; the number of parts sets what is incremented (4.x.x is a patch wildcard: [4.0.0, 4.1.0)), and
+  // `!`/`!=` over a wildcard become `<low` AND `>=high`, which nothing satisfies.
+  { name: 'semver_compare: >=4.1.x holds for 4.1.3', expr: "semver_compare('4.1.3','>=4.1.x')", want: true },
+  { name: 'semver_compare: !4.x.x is false for 4.1.3', expr: "semver_compare('4.1.3','!4.x.x')", want: false },
+  { name: 'semver_compare: !4.x.x is false for 5.0.0 too (an AND of <4.0.0 and >=4.1.0)', expr: "semver_compare('5.0.0','!=4.x.x')", want: false },
+  { name: 'semver_compare: >1.0.0 <2.0.0 ands', expr: "semver_compare('1.8.6','>1.0.0 <2.0.0')", want: true },
+  { name: 'semver_compare: <2.0.0 || >=3.0.0 ors', expr: "semver_compare('2.1.5','<2.0.0 || >=3.0.0')", want: false },
+  { name: 'semver_compare: 4.x.x is the patch wildcard [4.0.0, 4.1.0)', expr: "[semver_compare('4.0.9','4.x.x'), semver_compare('4.1.0','4.x.x')]", want: [true, false] },
+  { name: 'semver_compare: 4.x is the minor wildcard [4.0.0, 5.0.0)', expr: "[semver_compare('4.9.0','4.x'), semver_compare('5.0.0','4.x'), semver_compare('5.0.0','<=4.x')]", want: [true, false, false] },
+  { name: 'semver_compare: >1.2.x is >=1.3.0', expr: "[semver_compare('1.2.9','>1.2.x'), semver_compare('1.3.0','>1.2.x')]", want: [false, true] },
+  { name: 'semver_compare: an operator apart from its version belongs to it', expr: "semver_compare('1.2.3', '>= 1.2.0')", want: true },
   { name: 'parse_json decodes objects', expr: "parse_json('{\"a\": \"b\"}')", want: { a: 'b' } },
   { name: 'parse_yaml decodes YAML', expr: "parse_yaml('a: b')", want: { a: 'b' } },
   { name: 'lookup reads an object key', expr: "lookup(`{\"a\": 1}`, 'a')", want: 1 },
@@ -97,6 +109,10 @@ const errors: { name: string; expr: string; message?: string }[] = [
   { name: 'an unknown function is a JmespathError', expr: 'nope()' },
   { name: 'wrong argument types are a JmespathError', expr: 'to_upper(`1`)' },
   { name: 'an invalid regex is a JmespathError', expr: "regex_match('(', 'x')" },
+  // blang/semver v4: only a lowercase `x` is a wildcard; `*`, `X` and `=>` do not parse.
+  { name: 'semver_compare: * is no wildcard', expr: "semver_compare('4.1.3', '4.1.*')", message: 'JMESPath function \'semver_compare\': Could not parse Range "4.1.*"' },
+  { name: 'semver_compare: X is no wildcard', expr: "semver_compare('4.1.3', '4.X.X')", message: 'JMESPath function \'semver_compare\': Could not parse Range "4.X.X"' },
+  { name: 'semver_compare: => is no comparator', expr: "semver_compare('4.1.3', '=>4.0.0')", message: 'JMESPath function \'semver_compare\': Could not parse Range "=>4.0.0"' },
   { name: 'x509_decode of text that is no PEM certificate is an error', expr: "x509_decode('x')", message: "JMESPath function 'x509_decode': invalid certificate" },
 ];
 for (const c of errors) {

@@ -38,7 +38,9 @@ function compareVersions(a: Version, b: Version): number {
   return Math.sign(a.pre.length - b.pre.length);
 }
 
-const OPS: Readonly<Record<string, (c: number) => boolean>> = {
+// blang/semver v4 ParseRange, step by step: splitAndTrim, splitORParts, expandWildcardVersion, then one
+// comparator per part (parseComparator, Parse), AND within an OR part. Any failure is the one parse error.
+const COMPARATORS: Readonly<Record<string, (c: number) => boolean>> = {
   '': (c) => c === 0,
   '=': (c) => c === 0,
   '==': (c) => c === 0,
@@ -46,36 +48,97 @@ const OPS: Readonly<Record<string, (c: number) => boolean>> = {
   '!': (c) => c !== 0,
   '>': (c) => c > 0,
   '>=': (c) => c >= 0,
-  '=>': (c) => c >= 0,
   '<': (c) => c < 0,
   '<=': (c) => c <= 0,
-  '=<': (c) => c <= 0,
 };
 
-// One comparator, expanding "x" wildcards the way blang/semver's expandWildcardVersion does.
-function comparator(text: string): ((v: Version) => boolean) | undefined {
-  const m = /^(!=|!|>=|=>|<=|=<|==|=|>|<)?\s*(.+)$/.exec(text);
-  if (!m) return undefined;
-  const op = m[1] ?? '';
-  const parts = m[2]!.split('.');
-  const wild = parts.findIndex((p) => p === 'x' || p === 'X' || p === '*');
-  if (wild >= 0 && parts.length <= 3) {
-    const base = parts.slice(0, wild).map(Number);
-    while (base.length < 3) base.push(0);
-    const lo = parseVersion(base.join('.'));
-    const next = [...base];
-    if (wild > 0) next[wild - 1]! += 1;
-    const hi = parseVersion(next.map((n, i) => (i >= wild ? 0 : n)).join('.'));
-    if (!lo || !hi) return undefined;
-    if (op === '' || op === '=' || op === '==') return (v) => compareVersions(v, lo) >= 0 && (wild === 0 || compareVersions(v, hi) < 0);
-    if (op === '>' || op === '>=' || op === '=>') return (v) => compareVersions(v, op === '>' ? hi : lo) >= 0;
-    if (op === '<' || op === '<=' || op === '=<') return (v) => compareVersions(v, op === '<' ? lo : hi) < 0;
-    return undefined;
+/** splitAndTrim: split at spaces, except after `>`, `<` or `=`; parts of one character are dropped; inner spaces removed. */
+function splitAndTrim(s: string): string[] {
+  const out: string[] = [];
+  let last = 0;
+  let lastChar = '';
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === ' ' && lastChar !== '>' && lastChar !== '<' && lastChar !== '=') {
+      if (last < i - 1) out.push(s.slice(last, i));
+      last = i + 1;
+    } else if (s[i] !== ' ') lastChar = s[i] as string;
   }
-  const target = parseVersion(m[2]!);
-  const test = OPS[op];
-  if (!target || !test) return undefined;
-  return (v) => test(compareVersions(v, target));
+  if (last < s.length - 1) out.push(s.slice(last));
+  return out.map((t) => t.replaceAll(' ', ''));
+}
+
+/** splitComparatorVersion: the operator before the first digit, and the rest. */
+function splitComparatorVersion(s: string): [string, string] | undefined {
+  const i = s.search(/[0-9]/);
+  return i === -1 ? undefined : [s.slice(0, i).trim(), s.slice(i)];
+}
+
+/** expandWildcardVersion for one part holding an `x` (undefined when it has no version). */
+function expandWildcard(part: string): string[] | undefined {
+  const split = splitComparatorVersion(part);
+  if (!split) return undefined;
+  const [op, v] = split;
+  const parts = v.split('.');
+  // getWildcardType: by the number of parts when the last is `x` (1 major, 2 minor, 3 patch).
+  const type = parts[parts.length - 1] === 'x' ? ([undefined, 'major', 'minor', 'patch'] as const)[parts.length] : undefined;
+  // createVersionFromWildcard: `.x.x` → `.x`, the first `.x` → `.0`, two parts get `.0`.
+  let flat = v.replace('.x.x', '.x').replace('.x', '.0');
+  if (flat.split('.').length === 2) flat = `${flat}.0`;
+  const increment = (at: 0 | 1): string => {
+    const ps = flat.split('.');
+    ps[at] = String(Number.parseInt(ps[at] ?? '', 10) + 1);
+    return ps.join('.');
+  };
+  const out: string[] = [];
+  let resultOp = '';
+  let inc = false;
+  if (op === '>') [resultOp, inc] = ['>=', true];
+  else if (op === '>=') resultOp = '>=';
+  else if (op === '<') resultOp = '<';
+  else if (op === '<=') [resultOp, inc] = ['<', true];
+  else if (op === '' || op === '=' || op === '==') {
+    out.push(`>=${flat}`);
+    [resultOp, inc] = ['<', true];
+  } else if (op === '!=' || op === '!') {
+    out.push(`<${flat}`);
+    [resultOp, inc] = ['>=', true];
+  }
+  // A patch wildcard increments the minor version, a minor one the major; any other gives no version.
+  const version = !inc ? flat : type === 'patch' ? increment(1) : type === 'minor' ? increment(0) : '';
+  out.push(resultOp + version);
+  return out;
+}
+
+function parseRange(text: string): ((v: Version) => boolean) | undefined {
+  const tokens = splitAndTrim(text);
+  const orParts: string[][] = [];
+  let last = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i] !== '||') continue;
+    if (i === 0) return undefined;
+    orParts.push(tokens.slice(last, i));
+    last = i + 1;
+  }
+  if (last === tokens.length) return undefined;
+  orParts.push(tokens.slice(last));
+  const alternatives: ((v: Version) => boolean)[][] = [];
+  for (const part of orParts) {
+    const checks: ((v: Version) => boolean)[] = [];
+    for (const token of part) {
+      const expanded = token.includes('x') ? expandWildcard(token) : [token];
+      if (!expanded) return undefined;
+      for (const t of expanded) {
+        const split = splitComparatorVersion(t);
+        const test = split && Object.hasOwn(COMPARATORS, split[0]) ? COMPARATORS[split[0]] : undefined;
+        const target = split && parseVersion(split[1]);
+        if (!test || !target) return undefined;
+        checks.push((v) => test(compareVersions(v, target)));
+      }
+    }
+    if (checks.length === 0) return undefined;
+    alternatives.push(checks);
+  }
+  return (v) => alternatives.some((checks) => checks.every((c) => c(v)));
 }
 
 /** semver_compare(version, range): whether the version satisfies a blang/semver range. */
@@ -83,21 +146,9 @@ export function semverCompare(args: readonly unknown[]): boolean {
   const [versionText, rangeText] = args as [string, string];
   // Kyverno ignores version parse errors, comparing 0.0.0 instead.
   const version = parseVersion(versionText) ?? { nums: [0n, 0n, 0n], pre: [] };
-  const alternatives = rangeText.split('||').map((alt) => {
-    const tokens = alt.trim().split(/\s+/).filter((t) => t !== '');
-    // An operator written apart from its version ("> 1.0.0") belongs to the next token.
-    const merged: string[] = [];
-    for (const t of tokens) {
-      const prev = merged[merged.length - 1];
-      if (prev !== undefined && /^(!=|!|>=|=>|<=|=<|==|=|>|<)$/.test(prev)) merged[merged.length - 1] = prev + t;
-      else merged.push(t);
-    }
-    return merged.map(comparator);
-  });
-  if (alternatives.some((alt) => alt.length === 0 || alt.some((c) => c === undefined))) {
-    throw functionError('semver_compare', `Could not parse Range "${rangeText}"`);
-  }
-  return alternatives.some((alt) => alt.every((c) => c!(version)));
+  const range = parseRange(rangeText);
+  if (!range) throw functionError('semver_compare', `Could not parse Range "${rangeText}"`);
+  return range(version);
 }
 
 // ---- random(pattern) ----
