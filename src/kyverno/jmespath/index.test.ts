@@ -72,6 +72,9 @@ const cases: { name: string; expr: string; data?: unknown; want: unknown }[] = [
   { name: 'semver_compare: an operator apart from its version belongs to it', expr: "semver_compare('1.2.3', '>= 1.2.0')", want: true },
   { name: 'parse_json decodes objects', expr: "parse_json('{\"a\": \"b\"}')", want: { a: 'b' } },
   { name: 'parse_yaml decodes YAML', expr: "parse_yaml('a: b')", want: { a: 'b' } },
+  // Kyverno's Test_ParseYAML: a folded scalar at the end of a text without a final line break has none.
+  { name: 'parse_yaml: a block scalar ending the text keeps no line break', expr: "parse_yaml('bar: >\n  this is not a normal string it\n  spans more than\n  one line\n  see?')", want: { bar: 'this is not a normal string it spans more than one line see?' } },
+  { name: 'parse_yaml: a literal block ending in a line break keeps it', expr: "parse_yaml('a: |\n  x\n  y\nb: |\n  z\n')", want: { a: 'x\ny\n', b: 'z\n' } },
   { name: 'lookup reads an object key', expr: "lookup(`{\"a\": 1}`, 'a')", want: 1 },
   { name: 'lookup reads an array index', expr: 'lookup(`[1, 2]`, `1`)', want: 2 },
   { name: 'lookup out of range is null', expr: 'lookup(`[1]`, `5`)', want: null },

@@ -3,7 +3,7 @@
 // (jpfCompare … jpObjectFromLists) and utils.go (ifaceToString).
 
 import { decodeCertificate } from './x509.js';
-import { parse as parseYamlText } from 'yaml';
+import { isScalar, parseDocument, visit } from 'yaml';
 import { wildcardMatch } from '../../util/index.js';
 import { argumentTypeError, functionError } from './errors.js';
 
@@ -176,8 +176,22 @@ export function parseJson(args: readonly unknown[]): unknown {
 
 /** sigs.k8s.io/yaml YAMLToJSON then json.Unmarshal (YAML 1.1 scalars, JSON-compatible values only). */
 export function parseYaml(args: readonly unknown[]): unknown {
+  const text = args[0] as string;
   try {
-    const doc = parseYamlText(args[0] as string, { version: '1.1', maxAliasCount: 100 });
+    const parsed = parseDocument(text, { version: '1.1' });
+    if (parsed.errors.length > 0) throw parsed.errors[0];
+    // A block scalar that runs to the end of a text without a final line break has no line break to keep:
+    // go-yaml's scanner ends it without one (`bar: >` then `  see?` at the end is "see?"), where the yaml
+    // library adds "\n" for the clip and keep indicators.
+    if (!text.endsWith('\n') && !text.endsWith('\r')) {
+      visit(parsed, {
+        Scalar(_, node) {
+          if (!isScalar(node) || (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED')) return;
+          if (node.range?.[1] === text.length && typeof node.value === 'string' && node.value.endsWith('\n')) node.value = node.value.slice(0, -1);
+        },
+      });
+    }
+    const doc = parsed.toJS({ maxAliasCount: 100 });
     return JSON.parse(JSON.stringify(doc ?? null));
   } catch (e) {
     throw functionError('parse_yaml', (e as Error).message);
