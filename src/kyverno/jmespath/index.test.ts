@@ -75,6 +75,9 @@ const cases: { name: string; expr: string; data?: unknown; want: unknown }[] = [
   // Kyverno's Test_ParseYAML: a folded scalar at the end of a text without a final line break has none.
   { name: 'parse_yaml: a block scalar ending the text keeps no line break', expr: "parse_yaml('bar: >\n  this is not a normal string it\n  spans more than\n  one line\n  see?')", want: { bar: 'this is not a normal string it spans more than one line see?' } },
   { name: 'parse_yaml: a literal block ending in a line break keeps it', expr: "parse_yaml('a: |\n  x\n  y\nb: |\n  z\n')", want: { a: 'x\ny\n', b: 'z\n' } },
+  // Kyverno's Test_JpToBoolean; base64.StdEncoding.DecodeString skips line breaks.
+  { name: 'to_boolean reads true and false in any case', expr: "[to_boolean('TRue'), to_boolean('FaLse')]", want: [true, false] },
+  { name: 'base64_decode skips line breaks (wrapped base64)', expr: "base64_decode('SGVs\nbG8=\r\n')", want: 'Hello' },
   { name: 'lookup reads an object key', expr: "lookup(`{\"a\": 1}`, 'a')", want: 1 },
   { name: 'lookup reads an array index', expr: 'lookup(`[1, 2]`, `1`)', want: 2 },
   { name: 'lookup out of range is null', expr: 'lookup(`[1]`, `5`)', want: null },
@@ -116,6 +119,7 @@ const errors: { name: string; expr: string; message?: string }[] = [
   { name: 'semver_compare: * is no wildcard', expr: "semver_compare('4.1.3', '4.1.*')", message: 'JMESPath function \'semver_compare\': Could not parse Range "4.1.*"' },
   { name: 'semver_compare: X is no wildcard', expr: "semver_compare('4.1.3', '4.X.X')", message: 'JMESPath function \'semver_compare\': Could not parse Range "4.X.X"' },
   { name: 'semver_compare: => is no comparator', expr: "semver_compare('4.1.3', '=>4.0.0')", message: 'JMESPath function \'semver_compare\': Could not parse Range "=>4.0.0"' },
+  { name: 'to_boolean of anything else is an error', expr: "to_boolean('FaLsee')", message: "JMESPath function 'to_boolean': lowercase argument must be 'true' or 'false' (provided: 'FaLsee')" },
   { name: 'x509_decode of text that is no PEM certificate is an error', expr: "x509_decode('x')", message: "JMESPath function 'x509_decode': invalid certificate" },
 ];
 for (const c of errors) {

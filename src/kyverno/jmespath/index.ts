@@ -62,6 +62,7 @@ const TABLE: Readonly<Record<string, readonly [Handler, readonly (readonly numbe
   divide: [divide, [any, any]],
   modulo: [modulo, [any, any]],
   round: [round, [num, num]],
+  to_boolean: [s.toBoolean, [str]],
   base64_decode: [s.base64Decode, [str]],
   base64_encode: [s.base64Encode, [str]],
   time_since: [t.timeSince, [str, str, str]],

@@ -132,9 +132,20 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 /** base64.StdEncoding.DecodeString, strict padding; invalid input is an error. */
 export function base64Decode(args: readonly unknown[]): string {
-  const s = args[0] as string;
+  // StdEncoding.DecodeString skips line breaks (\r, \n) wherever they are: wrapped base64 decodes.
+  const raw = args[0] as string;
+  const s = raw.includes('\n') || raw.includes('\r') ? raw.replace(/[\r\n]/g, '') : raw;
   if (!BASE64.test(s)) throw functionError('base64_decode', 'illegal base64 data');
   return Buffer.from(s, 'base64').toString('utf8');
+}
+
+/** to_boolean: "true" or "false" in any letter case (kyverno functions.go jpToBoolean). */
+export function toBoolean(args: readonly unknown[]): boolean {
+  const input = args[0] as string;
+  const lower = input.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  throw functionError('to_boolean', `lowercase argument must be 'true' or 'false' (provided: '${input}')`);
 }
 
 /** base64.StdEncoding.EncodeToString of the UTF-8 bytes. */
