@@ -637,3 +637,74 @@ spec:
     });
   }
 });
+
+describe('mutate foreach order and a mutation that removes metadata (pkg/engine/mutate, unstructured GetName)', () => {
+  const pod = () =>
+    write(
+      'order-pod.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns1}
+spec:
+  containers: [{name: a, image: nginx}, {name: b, image: nginx}]
+`,
+    );
+  const orderPolicy = (order: string) =>
+    write(
+      `order-${order || 'none'}.yaml`,
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: order}
+spec:
+  rules:
+  - name: r
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    mutate:
+      foreach:
+      - list: request.object.spec.containers
+${order ? `        order: ${order}\n` : ''}        patchStrategicMerge:
+          spec:
+            containers:
+            - (name): "{{ element.name }}"
+              image: replaced
+`,
+    );
+  // A strategic-merge foreach runs over the elements in reverse unless `order` says otherwise (kyverno PR
+  // #7336, in 1.10 through #7558; Test_patchStrategicMerge_ascending): the patched elements come first, in the
+  // order they were patched.
+  for (const [order, names] of [
+    ['', ['a', 'b']],
+    ['Descending', ['a', 'b']],
+    ['Ascending', ['b', 'a']],
+  ] as const) {
+    test(`a patchStrategicMerge foreach with order ${order || '(none)'} gives containers ${names.join(', ')}`, async () => {
+      const r = await runCli(['apply', orderPolicy(order), '--resource', pod(), '-o', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as { mutated: { resource: { spec: { containers: { name: string; image: string }[] } } }[] };
+      const containers = out.mutated[0]?.resource.spec.containers ?? [];
+      assert.deepEqual(containers.map((c) => [c.name, c.image]), names.map((n) => [n, 'replaced']));
+    });
+  }
+
+  test('a mutation that removes metadata is applied (the name reads ""), not an internal error', async () => {
+    const policy = write(
+      'md-null.yaml',
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: md-null}
+spec:
+  rules:
+  - name: r
+    match: {any: [{resources: {kinds: [Pod]}}]}
+    mutate:
+      patchStrategicMerge:
+        metadata: null
+`,
+    );
+    const r = await runCli(['apply', policy, '--resource', pod(), '-o', 'json']);
+    assert.doesNotMatch(r.stderr, /internal error/);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { results: { rules: { status: string; message: string }[] }[] };
+    assert.deepEqual(out.results.flatMap((x) => x.rules).map((x) => [x.status, x.message]), [['pass', 'mutated Pod/']]);
+  });
+});

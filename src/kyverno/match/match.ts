@@ -2,7 +2,7 @@
 // Mirrors kyverno@v1.10.7:pkg/engine/utils/match.go (MatchesResourceDescription,
 // doesResourceMatchConditionBlock) and pkg/utils/match/subjects.go (CheckSubjects).
 import type { KubeObject, UserInfo } from '../../kube/index.js';
-import { wildcardMatch } from '../../util/index.js';
+import { isObject, type JsonValue, wildcardMatch } from '../../util/index.js';
 import type { MatchResources, ResourceDescription, ResourceFilter, Rule, Subject, UserInfoFilter } from '../model/index.js';
 import { checkKind, type GroupVersionKind, isEphemeralContainers } from './kind.js';
 import { checkAnnotations, checkSelector } from './selector.js';
@@ -34,12 +34,23 @@ export interface MatchOutcome {
 
 /** The namespace a namespaced Policy requires of a resource: the resource's own `metadata.namespace`. */
 export function policyNamespaceOf(resource: KubeObject): string {
-  return resource.metadata.namespace ?? '';
+  const ns = metadataOf(resource).namespace;
+  return typeof ns === 'string' ? ns : '';
 }
 
 /** The namespace a `resources.namespaces` filter is compared with: a Namespace's own name, else its namespace. */
 export function filterNamespaceOf(resource: KubeObject): string {
-  return resource.kind === 'Namespace' ? (resource.metadata.name ?? '') : (resource.metadata.namespace ?? '');
+  const md = metadataOf(resource);
+  const v = resource.kind === 'Namespace' ? md.name : md.namespace;
+  return typeof v === 'string' ? v : '';
+}
+
+const NO_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** A resource's metadata, or an empty one when it has none (a mutation may have removed it). */
+function metadataOf(resource: KubeObject): Readonly<Record<string, unknown>> {
+  const md: unknown = resource.metadata;
+  return isObject(md as JsonValue) ? (md as Record<string, unknown>) : NO_METADATA;
 }
 
 /** Decides whether a rule's match/exclude select the resource. */
@@ -178,18 +189,20 @@ function conditionBlockFailures(d: ResourceDescription, u: UserInfoFilter, input
   if (d.operations && d.operations.length > 0 && !d.operations.includes(input.operation)) return ['operation does not match'];
   const errs: string[] = [];
   if (d.kinds && d.kinds.length > 0 && !checkKind(d.kinds, input.gvk, input.subresource, true)) errs.push(`kind does not match ${joinedKinds(d.kinds)}`);
-  const name = resource.metadata.name || resource.metadata.generateName || '';
+  // unstructured's getters: a missing metadata (a mutation can remove it) or a field that is no string reads "".
+  const md = metadataOf(resource);
+  const name = (typeof md.name === 'string' && md.name) || (typeof md.generateName === 'string' && md.generateName) || '';
   if (d.name && !wildcardMatch(d.name, name)) errs.push('name does not match');
   if (d.names && d.names.length > 0 && !d.names.some((n) => wildcardMatch(n, name))) errs.push('none of the names match');
   if (d.namespaces && d.namespaces.length > 0) {
     const ns = filterNamespaceOf(resource);
     if (!d.namespaces.some((p) => wildcardMatch(p, ns))) errs.push('namespace does not match');
   }
-  if (d.annotations && Object.keys(d.annotations).length > 0 && !checkAnnotations(d.annotations, resource.metadata.annotations ?? {})) {
+  if (d.annotations && Object.keys(d.annotations).length > 0 && !checkAnnotations(d.annotations, isObject(md.annotations) ? (md.annotations as Record<string, string>) : {})) {
     errs.push('annotations does not match');
   }
   if (d.selector) {
-    const r = checkSelector(d.selector, resource.metadata.labels ?? {});
+    const r = checkSelector(d.selector, isObject(md.labels) ? (md.labels as Record<string, string>) : {});
     if (!r.ok) errs.push(`failed to parse selector: ${r.error}`);
     else if (!r.matched) errs.push('selector does not match');
   }

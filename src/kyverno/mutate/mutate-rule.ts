@@ -180,11 +180,13 @@ function mutateForEach(decls: readonly ForEachMutation[], resource: JsonObject, 
 
 const NO_ENTRIES: readonly ContextEntry[] = [];
 
-// Strategic-merge declarations run over the elements in reverse (so that list merges keep their order);
-// `order: Descending` reverses the others. elementIndex always is the element's position in the list.
+// Strategic-merge declarations run over the elements in reverse (so that list merges keep their order)
+// unless `order` says otherwise (kyverno PR #7336, in 1.10 through #7558); `order: Descending` reverses the
+// others. elementIndex always is the element's position in the list.
 function mutateElements(decl: ForEachMutation, elements: readonly JsonValue[], resource: JsonObject, data: JsonObject, nesting: number, opts: MutateOptions): Step {
   const isDelete = opts.isDelete ?? false;
-  const reverse = decl.patchStrategicMerge !== undefined && decl.patchStrategicMerge !== null ? true : decl.order === 'Descending';
+  const strategic = decl.patchStrategicMerge !== undefined && decl.patchStrategicMerge !== null;
+  const reverse = decl.order !== undefined ? decl.order === 'Descending' : strategic;
   const indices = elements.map((_, i) => i);
   if (reverse) indices.reverse();
   let patched = resource;
