@@ -26,7 +26,7 @@ export function nonIntModuloError(fn: string): JmespathError {
   return functionError(fn, 'Non-integer argument(s) passed for modulo');
 }
 
-/** `JMESPath function '<fn>': types mismatch` (typeMismatchError). */
+/** `JMESPath function '<fn>': Types mismatch` (typeMismatchError in error.go: a capital T). */
 export function typeMismatchError(fn: string): JmespathError {
-  return functionError(fn, 'types mismatch');
+  return functionError(fn, 'Types mismatch');
 }

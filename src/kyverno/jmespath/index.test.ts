@@ -107,7 +107,7 @@ const errors: { name: string; expr: string; message?: string }[] = [
   { name: 'dividing by zero reports Kyverno\'s message', expr: 'divide(`12`, `0`)', message: "JMESPath function 'divide': Zero divisor passed" },
   { name: 'dividing a quantity by a zero quantity is an error', expr: "divide('12Ki', '0Ki')", message: "JMESPath function 'divide': Zero divisor passed" },
   { name: 'modulo of non-integers is an error', expr: 'modulo(`13.5`, `2`)', message: "JMESPath function 'modulo': Non-integer argument(s) passed for modulo" },
-  { name: 'adding a number to a quantity is a type mismatch', expr: "add(`12`, '13Ki')", message: "JMESPath function 'add': types mismatch" },
+  { name: 'adding a number to a quantity is a type mismatch', expr: "add(`12`, '13Ki')", message: "JMESPath function 'add': Types mismatch" },
   { name: 'adding unparsable strings is an invalid operand', expr: "add('abc', '1')", message: "JMESPath function 'add': invalid operands" },
   { name: 'sum of an empty array is an error', expr: 'sum(`[]`)', message: "JMESPath function 'sum': at least one element in the array is required" },
   { name: 'a bad time is an error', expr: "time_utc('yesterday')" },
