@@ -78,6 +78,9 @@ const cases: { name: string; expr: string; data?: unknown; want: unknown }[] = [
   // Kyverno's Test_JpToBoolean; base64.StdEncoding.DecodeString skips line breaks.
   { name: 'to_boolean reads true and false in any case', expr: "[to_boolean('TRue'), to_boolean('FaLse')]", want: [true, false] },
   { name: 'base64_decode skips line breaks (wrapped base64)', expr: "base64_decode('SGVs\nbG8=\r\n')", want: 'Hello' },
+  // image_normalize (GetImageInfo with docker.io, then ImageInfo.String()).
+  { name: 'image_normalize fills in docker.io and latest', expr: "[image_normalize('nginx'), image_normalize('bitnami/nginx:1.25'), image_normalize('ghcr.io/org/app:v1')]", want: ['docker.io/nginx:latest', 'docker.io/bitnami/nginx:1.25', 'ghcr.io/org/app:v1'] },
+  { name: 'image_normalize keeps a digest in place of the tag', expr: `image_normalize('nginx:1.25@sha256:${'a'.repeat(64)}')`, want: `docker.io/nginx@sha256:${'a'.repeat(64)}` },
   { name: 'lookup reads an object key', expr: "lookup(`{\"a\": 1}`, 'a')", want: 1 },
   { name: 'lookup reads an array index', expr: 'lookup(`[1, 2]`, `1`)', want: 2 },
   { name: 'lookup out of range is null', expr: 'lookup(`[1]`, `5`)', want: null },
@@ -119,6 +122,7 @@ const errors: { name: string; expr: string; message?: string }[] = [
   { name: 'semver_compare: * is no wildcard', expr: "semver_compare('4.1.3', '4.1.*')", message: 'JMESPath function \'semver_compare\': Could not parse Range "4.1.*"' },
   { name: 'semver_compare: X is no wildcard', expr: "semver_compare('4.1.3', '4.X.X')", message: 'JMESPath function \'semver_compare\': Could not parse Range "4.X.X"' },
   { name: 'semver_compare: => is no comparator', expr: "semver_compare('4.1.3', '=>4.0.0')", message: 'JMESPath function \'semver_compare\': Could not parse Range "=>4.0.0"' },
+  { name: 'image_normalize of a reference that does not parse is an error', expr: "image_normalize('nginx:1.0:2.0')", message: "JMESPath function 'image_normalize': bad image: docker.io/nginx:1.0:2.0, defaultRegistry: docker.io, enableDefaultRegistryMutation: true: invalid reference format" },
   { name: 'to_boolean of anything else is an error', expr: "to_boolean('FaLsee')", message: "JMESPath function 'to_boolean': lowercase argument must be 'true' or 'false' (provided: 'FaLsee')" },
   { name: 'x509_decode of text that is no PEM certificate is an error', expr: "x509_decode('x')", message: "JMESPath function 'x509_decode': invalid certificate" },
 ];

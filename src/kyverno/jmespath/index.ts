@@ -63,6 +63,7 @@ const TABLE: Readonly<Record<string, readonly [Handler, readonly (readonly numbe
   modulo: [modulo, [any, any]],
   round: [round, [num, num]],
   to_boolean: [s.toBoolean, [str]],
+  image_normalize: [s.imageNormalize, [str]],
   base64_decode: [s.base64Decode, [str]],
   base64_encode: [s.base64Encode, [str]],
   time_since: [t.timeSince, [str, str, str]],

@@ -5,6 +5,7 @@
 import { decodeCertificate } from './x509.js';
 import { isScalar, parseDocument, visit } from 'yaml';
 import { wildcardMatch } from '../../util/index.js';
+import { normalizeImage } from '../variables/images.js';
 import { argumentTypeError, functionError } from './errors.js';
 
 /** Go's ifaceToString: strings, numbers (float32 'f' formatting) and booleans become text. */
@@ -137,6 +138,13 @@ export function base64Decode(args: readonly unknown[]): string {
   const s = raw.includes('\n') || raw.includes('\r') ? raw.replace(/[\r\n]/g, '') : raw;
   if (!BASE64.test(s)) throw functionError('base64_decode', 'illegal base64 data');
   return Buffer.from(s, 'base64').toString('utf8');
+}
+
+/** image_normalize: the image with docker.io and `latest` filled in (variables/images.ts normalizeImage). */
+export function imageNormalize(args: readonly unknown[]): string {
+  const r = normalizeImage(args[0] as string);
+  if (!r.ok) throw functionError('image_normalize', r.error);
+  return r.value;
 }
 
 /** to_boolean: "true" or "false" in any letter case (kyverno functions.go jpToBoolean). */

@@ -186,6 +186,18 @@ function referenceError(ref: string): string | undefined {
   return parts.digest ? digestError(parts.digest) : undefined;
 }
 
+/**
+ * image_normalize (kyverno functions.go jpImageNormalize): GetImageInfo with docker.io as the default registry,
+ * then ImageInfo.String() (registry/path, then `@digest`, else `:tag`, `latest` when neither is given); a
+ * reference distribution/reference refuses is GetImageInfo's error.
+ */
+export function normalizeImage(image: string): { ok: true; value: string } | { ok: false; error: string } {
+  const full = withDefaultRegistry(image);
+  const err = referenceError(full);
+  if (err) return { ok: false, error: `bad image: ${full}, defaultRegistry: docker.io, enableDefaultRegistryMutation: true: ${err}` };
+  return { ok: true, value: referenceOf(splitImage(image)) };
+}
+
 const EXTRACTOR_KINDS = new Set(['Pod', 'DaemonSet', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'CronJob', 'Job']);
 
 /**
