@@ -34,6 +34,20 @@ function review(object: Record<string, unknown>): string {
   });
 }
 
+interface AppliedRule {
+  rule: string;
+  status: string;
+  message: string;
+}
+
+/** `podgate apply POLICY --resource RESOURCE -o json [args]`: the exit code, stderr and every rule result. */
+async function applyRules(policy: string, resource: string, ...args: string[]): Promise<{ code: number; stderr: string; rules: AppliedRule[] }> {
+  const r = await runCli(['apply', policy, '--resource', resource, '-o', 'json', ...args]);
+  // No output (an error before any result) gives no rules; the caller's code and stderr checks say why.
+  const out = r.stdout.trim() === '' ? { results: [] } : (JSON.parse(r.stdout) as { results: { rules: AppliedRule[] }[] });
+  return { code: r.code, stderr: r.stderr, rules: out.results.flatMap((x) => x.rules) };
+}
+
 interface Reply {
   response: { allowed: boolean; status?: { message: string } };
 }
@@ -103,10 +117,9 @@ spec:
     ports: [{containerPort: 8080}]
 `,
     );
-    const r = await runCli(['apply', policy, '--resource', pod, '-o', 'json']);
+    const r = await applyRules(policy, pod);
     assert.equal(r.code, 1, r.stderr);
-    const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string; message: string }[] }[] };
-    const rule = out.results.flatMap((x) => x.rules).find((x) => x.rule === 'port-maps');
+    const rule = r.rules.find((x) => x.rule === 'port-maps');
     assert.deepEqual(rule && { status: rule.status, message: rule.message }, {
       status: 'error',
       message: 'failed to process foreach: cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=float64',
@@ -237,9 +250,8 @@ spec:
     // ImageInfo's Tag and Digest are `json:",omitempty"` and the context holds the marshalled value, so the
     // projection over one digest-less and one pinned image is one digest: AnyNotIn ["?*"] is false (pass).
     // The entry carries apiutils.ImageInfo's jsonPointer; a digest-only image has no tag (a missing key).
-    const r = await runCli(['apply', policy(), '--resource', pod(), '-o', 'json']);
-    const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string; message: string }[] }[] };
-    const rules = Object.fromEntries(out.results.flatMap((x) => x.rules).map((x) => [x.rule, { status: x.status, message: x.message }]));
+    const r = await applyRules(policy(), pod());
+    const rules = Object.fromEntries(r.rules.map((x) => [x.rule, { status: x.status, message: x.message }]));
     assert.deepEqual(rules['check-image-digest'], { status: 'pass', message: "validation rule 'check-image-digest' passed." });
     assert.deepEqual(rules['tag-is-absent'], { status: 'fail', message: 'tag {{ images.containers.pinned.tag }}' });
     assert.deepEqual(rules.pointer, { status: 'fail', message: '/spec/containers/1/image' });
@@ -273,9 +285,8 @@ spec:
     ['1.12', 'docker.io/nginx:1.25 docker.io/nginx:1.25 docker.io'],
   ] as const) {
     test(`kyverno ${version}: ${message}`, async () => {
-      const r = await runCli(['apply', policy(), '--resource', pod(), '--kyverno-version', version, '-o', 'json']);
-      const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; message: string }[] }[] };
-      assert.equal(out.results.flatMap((x) => x.rules).find((x) => x.rule === 'show')?.message, message);
+      const r = await applyRules(policy(), pod(), '--kyverno-version', version);
+      assert.equal(r.rules.find((x) => x.rule === 'show')?.message, message);
     });
   }
 });
@@ -395,9 +406,8 @@ spec:
 `,
     );
     const statuses = async (v: string) => {
-      const r = await runCli(['apply', policy, '--resource', pod, '-o', 'json', '--kyverno-version', v]);
-      const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string }[] }[] };
-      return Object.fromEntries(out.results.flatMap((x) => x.rules).map((x) => [x.rule, x.status]));
+      const r = await applyRules(policy, pod, '--kyverno-version', v);
+      return Object.fromEntries(r.rules.map((x) => [x.rule, x.status]));
     };
     assert.deepEqual(await statuses('1.10'), { 'each-container': 'pass', 'whole-pod': 'fail' });
     // 1.12 stops at the quantity comparison, which parses: equal, so != fails in both.
@@ -448,9 +458,8 @@ spec:
   - {name: c, image: nginx}
 `,
     );
-    const r = await runCli(['apply', policy, '--resource', pod, '-o', 'json']);
-    const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string }[] }[] };
-    assert.deepEqual(Object.fromEntries(out.results.flatMap((x) => x.rules).map((x) => [x.rule, x.status])), { 'annotation-pattern': 'pass', 'condition-key': 'fail' });
+    const r = await applyRules(policy, pod);
+    assert.deepEqual(Object.fromEntries(r.rules.map((x) => [x.rule, x.status])), { 'annotation-pattern': 'pass', 'condition-key': 'fail' });
   });
 });
 
@@ -489,9 +498,8 @@ spec:
   - {name: c, image: nginx}
 `,
     );
-    const r = await runCli(['apply', policy, '--resource', pod, '-o', 'json']);
-    const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string }[] }[] };
-    assert.deepEqual(Object.fromEntries(out.results.flatMap((x) => x.rules).map((x) => [x.rule, x.status])), { 'reserved-uid': 'pass' });
+    const r = await applyRules(policy, pod);
+    assert.deepEqual(Object.fromEntries(r.rules.map((x) => [x.rule, x.status])), { 'reserved-uid': 'pass' });
   });
 });
 
@@ -630,9 +638,8 @@ spec:
     ['4096Mi', 'fail', 'validation error: requests must not exceed limits. rule memory failed at path /spec/containers/0/resources/requests/memory/'],
   ] as const) {
     test(`a request of ${request} against "$(<=./../../limits/memory)" and a 2048Mi limit: ${status}`, async () => {
-      const r = await runCli(['apply', policy(), '--resource', pod(request), '-o', 'json']);
-      const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string; message: string }[] }[] };
-      const rule = out.results.flatMap((x) => x.rules).find((x) => x.rule === 'memory');
+      const r = await applyRules(policy(), pod(request));
+      const rule = r.rules.find((x) => x.rule === 'memory');
       assert.deepEqual(rule && { status: rule.status, message: rule.message }, { status, message }, r.stderr);
     });
   }
@@ -701,10 +708,9 @@ spec:
         metadata: null
 `,
     );
-    const r = await runCli(['apply', policy, '--resource', pod(), '-o', 'json']);
+    const r = await applyRules(policy, pod());
     assert.doesNotMatch(r.stderr, /internal error/);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { results: { rules: { status: string; message: string }[] }[] };
-    assert.deepEqual(out.results.flatMap((x) => x.rules).map((x) => [x.status, x.message]), [['pass', 'mutated Pod/']]);
+    assert.deepEqual(r.rules.map((x) => [x.status, x.message]), [['pass', 'mutated Pod/']]);
   });
 });
