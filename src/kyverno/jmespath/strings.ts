@@ -4,7 +4,7 @@
 
 import { decodeCertificate } from './x509.js';
 import { isScalar, parseDocument, visit } from 'yaml';
-import { wildcardMatch } from '../../util/index.js';
+import { goPathClean, wildcardMatch } from '../../util/index.js';
 import { normalizeImage } from '../variables/images.js';
 import { argumentTypeError, functionError } from './errors.js';
 
@@ -164,18 +164,7 @@ export function base64Encode(args: readonly unknown[]): string {
 /** filepath.Join of one path: Go's lexical Clean ("" stays ""). */
 export function pathCanonicalize(args: readonly unknown[]): string {
   const p = args[0] as string;
-  if (p === '') return '';
-  const rooted = p.startsWith('/');
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-    } else out.push(part);
-  }
-  const joined = out.join('/');
-  return rooted ? `/${joined}` : joined || '.';
+  return p === '' ? '' : goPathClean(p);
 }
 
 /** aquilax/truncate with CutStrategy: the first n runes; negative lengths count as 0. */

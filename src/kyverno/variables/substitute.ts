@@ -3,7 +3,7 @@
 // substituteReferencesIfAny, newPreconditionsVariableResolver): innermost variables first, a string that is
 // exactly one variable takes the typed value, others are spliced in (non-strings JSON-encoded). A plain path
 // through a map that lacks a key fails as Kyverno's go-jmespath fork does (NotFoundError, "Unknown key").
-import { goJsonMarshal, isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
+import { goJsonMarshal, goPathClean, isObject, type JsonObject, type JsonValue, setOwn } from '../../util/index.js';
 import { formatFloatF6, formatGoFloatValue } from '../pattern/index.js';
 import { failedEntryError } from './context.js';
 import { deleteExpression, type Expression, evaluateExpression, expressionOf, findVariable, type Template, templateOf } from './template.js';
@@ -519,19 +519,9 @@ function trimChars(s: string, chars: string): string {
   return s.slice(a, b);
 }
 
-/** Go's path.Join(base, rel): joined, then cleaned (`.` dropped, `..` taking one part back, never above the root). */
+/** Go's path.Join(base, rel): the two joined, then cleaned. */
 function goPathJoin(base: string, rel: string): string {
-  const joined = base === '' ? rel : `${base}/${rel}`;
-  const rooted = joined.startsWith('/');
-  const out: string[] = [];
-  for (const part of joined.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part !== '..') out.push(part);
-    else if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-    else if (!rooted) out.push('..');
-  }
-  const cleaned = (rooted ? '/' : '') + out.join('/');
-  return cleaned === '' ? '.' : cleaned;
+  return goPathClean(base === '' ? rel : `${base}/${rel}`);
 }
 
 function stripAnchor(k: string): string {
