@@ -8,7 +8,7 @@ import type { AnyAllConditions, ContextEntry, ForEachValidation, Rule } from '..
 import { goTypeName } from '../pattern/index.js';
 import { validatePattern } from '../validate/index.js';
 import { searchJmespath } from '../jmespath/index.js';
-import { failedEntryError, type SubstituteOptions, substituteAll, withElement } from '../variables/index.js';
+import { failedEntryError, type SubstituteOptions, substituteAll, substitutePattern, withElement } from '../variables/index.js';
 import { checkDenyConditions, hasConditions } from './conditions.js';
 import { checkRulePreconditions, type LoaderInput, type PreparedRule, prepareRule } from './context-loader.js';
 import type { EngineProfile } from './profile.js';
@@ -70,6 +70,11 @@ type Reload = (data: JsonObject) => PreparedRule;
 interface Body {
   pattern?: JsonValue;
   anyPattern?: JsonValue[];
+  /**
+   * After substitution that kept the shape of the policy's pattern (or anyPattern): that pattern, whose
+   * walk plans (key order, anchors) are made once and hold for the substituted copy too.
+   */
+  shape?: JsonValue;
   deny?: { conditions?: AnyAllConditions };
   foreach?: ForEachValidation[];
 }
@@ -163,14 +168,16 @@ function substitutionFailed(message: string): SubstitutionFailed {
 // when nothing was substituted.
 function substitutePatterns(state: ValidatorState, body: Body): Body | SubstitutionFailed {
   if (body.pattern !== undefined) {
-    const s = substituteAll(body.pattern, state.data, state.isDelete ? PATTERN_DELETE : PATTERN);
+    const s = substitutePattern(body.pattern, state.data, state.isDelete ? PATTERN_DELETE : PATTERN);
     if (!s.ok) return substitutionFailed(errorMessage('variable substitution failed', s.error));
-    return s.value === body.pattern ? body : { pattern: s.value };
+    if (s.value === body.pattern) return body;
+    return s.reshaped ? { pattern: s.value } : { pattern: s.value, shape: body.shape ?? body.pattern };
   }
-  const s = substituteAll(body.anyPattern ?? [], state.data, state.isDelete ? ANY_PATTERN_DELETE : ANY_PATTERN);
+  const s = substitutePattern(body.anyPattern ?? [], state.data, state.isDelete ? ANY_PATTERN_DELETE : ANY_PATTERN);
   if (!s.ok) return substitutionFailed(errorMessage('variable substitution failed', s.error));
   if (!Array.isArray(s.value)) return substitutionFailed('failed to deserialize anyPattern, expected type array');
-  return s.value === body.anyPattern ? body : { anyPattern: s.value };
+  if (s.value === body.anyPattern) return body;
+  return s.reshaped ? { anyPattern: s.value } : { anyPattern: s.value, shape: body.shape ?? body.anyPattern };
 }
 
 function ruleMessage(state: ValidatorState): { message?: string; failed: boolean } {
@@ -221,7 +228,7 @@ function validatePatterns(state: ValidatorState, body: Body, target: JsonObject)
   // trip, so its numbers are float64s (the resource itself keeps unstructured's int64s).
   const floats = state.element !== undefined && target === state.element;
   if (body.pattern !== undefined) {
-    const out = validatePattern(target, body.pattern, matchOptions(state, floats));
+    const out = validatePattern(target, body.pattern, matchOptions(state, floats), body.shape);
     if (out.kind === 'pass') return state.pass;
     if (out.kind === 'skip') return { status: 'skip', message: out.reason };
     const m = ruleMessage(state);
@@ -230,8 +237,9 @@ function validatePatterns(state: ValidatorState, body: Body, target: JsonObject)
   }
   const failed: string[] = [];
   const skipped: string[] = [];
+  const shapes = Array.isArray(body.shape) ? body.shape : undefined;
   for (const [i, p] of (body.anyPattern ?? []).entries()) {
-    const out = validatePattern(target, p, matchOptions(state, floats));
+    const out = validatePattern(target, p, matchOptions(state, floats), shapes?.[i]);
     if (out.kind === 'pass') return { status: 'pass', message: `validation rule '${name}' anyPattern[${i}] passed.` };
     if (out.kind === 'skip') skipped.push(`rule ${name}[${i}] skipped: ${out.reason}`);
     else if (out.kind === 'error' || out.path === '') failed.push(`rule ${name}[${i}] failed: ${out.detail}`);

@@ -14,9 +14,11 @@ import { plainError, type WalkError, type WalkState } from './walk-error.js';
 export type ElementWalker = (state: WalkState, resource: unknown, pattern: unknown, path: string, plan: MapPlan | undefined) => WalkError | undefined;
 
 /** Checks one pattern key (anchored or plain) against the resource map at `path`. */
-export function handleKey(walk: ElementWalker, state: WalkState, entry: PlannedKey, resource: Record<string, unknown>, path: string): WalkError | undefined {
-  const { anchor: a, value: pattern, plan } = entry;
-  if (a === undefined || a.kind === 'addIfNotPresent') return handlePlain(walk, state, entry, resource, path);
+/** `patternMap`: the pattern map the entry is a key of (its value is read there when `state.byKey`). */
+export function handleKey(walk: ElementWalker, state: WalkState, entry: PlannedKey, resource: Record<string, unknown>, path: string, patternMap: Record<string, unknown>): WalkError | undefined {
+  const { anchor: a, plan } = entry;
+  const pattern = state.byKey ? patternMap[entry.key] : entry.value;
+  if (a === undefined || a.kind === 'addIfNotPresent') return handlePlain(walk, state, entry, pattern, resource, path);
   const present = Object.hasOwn(resource, a.key);
   // The key's path is built only where it is walked or reported: most optional (`=()`, `X()`) keys are absent.
   switch (a.kind) {
@@ -45,8 +47,8 @@ export function handleKey(walk: ElementWalker, state: WalkState, entry: PlannedK
 }
 
 /** A plain key: `"*"` means present and non-null; anything else is walked at `<path><key>/`. */
-function handlePlain(walk: ElementWalker, state: WalkState, entry: PlannedKey, resource: Record<string, unknown>, path: string): WalkError | undefined {
-  const { key, value: pattern } = entry;
+function handlePlain(walk: ElementWalker, state: WalkState, entry: PlannedKey, pattern: unknown, resource: Record<string, unknown>, path: string): WalkError | undefined {
+  const { key } = entry;
   // Own properties only: a missing key reads as Go's nil, never as an Object.prototype member.
   const value = Object.hasOwn(resource, key) ? resource[key] : undefined;
   if (pattern === '*') {

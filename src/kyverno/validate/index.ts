@@ -4,6 +4,7 @@
 
 import { isObject } from '../../util/index.js';
 import { parseAnchor } from '../anchor/index.js';
+import { type MapPlan, mapPlan } from './map-plan.js';
 import { walkElement } from './walk.js';
 import { isSkip } from './walk-error.js';
 
@@ -28,22 +29,35 @@ const PASS: MatchOutcome = Object.freeze({ kind: 'pass' });
  * `firstParsed`: string patterns follow Kyverno 1.12's comparison order (EngineProfile.stringPatternOrder).
  * `floats`: the resource is a foreach element, whose numbers are Go float64s (see matchStringPattern).
  */
-export function validatePattern(resource: unknown, pattern: unknown, opts: { firstParsed?: boolean; floats?: boolean } = {}): MatchOutcome {
+/**
+ * `shape`: the pattern `pattern` was substituted from, when substitution kept its shape (SubstituteOutcome's
+ * `reshaped` false): the walk takes its plans from it (made once per policy) and its values from `pattern`.
+ */
+export function validatePattern(resource: unknown, pattern: unknown, opts: { firstParsed?: boolean; floats?: boolean } = {}, shape?: unknown): MatchOutcome {
   const firstParsed = opts.firstParsed === true;
   const floats = opts.floats === true;
-  const err = walkElement({ anchorSeen: undefined, firstParsed, floats }, resource, pattern, '/', undefined);
+  const byKey = shape !== undefined && shape !== pattern;
+  const plan = byKey ? rootPlan(shape) : undefined;
+  const err = walkElement({ anchorSeen: undefined, firstParsed, floats, byKey }, resource, pattern, '/', plan);
   if (err === undefined) return PASS;
   if (isSkip(err)) return { kind: 'skip', path: err.path, reason: err.message };
   if (err.kind === 'negation') return { kind: 'fail', path: err.path, detail: err.message };
   // Which anchor keys were never present matters only here: the walk is pure, so a second walk that
   // records them stops at the same error, and passing walks (the common case) record nothing. A pattern
   // without condition, existence or negation anchors records nothing either: no second walk.
-  if (!hasNotedAnchors(pattern)) return err.path === '' ? { kind: 'error', path: '', detail: err.message } : { kind: 'fail', path: err.path, detail: err.message };
+  if (!hasNotedAnchors(byKey ? shape : pattern)) return err.path === '' ? { kind: 'error', path: '', detail: err.message } : { kind: 'fail', path: err.path, detail: err.message };
   const anchorSeen = new Map<string, boolean>();
-  walkElement({ anchorSeen, firstParsed, floats }, resource, pattern, '/', undefined);
+  walkElement({ anchorSeen, firstParsed, floats, byKey }, resource, pattern, '/', plan);
   const keysMissing = [...anchorSeen.values()].some((seen) => !seen);
   if (keysMissing || err.path === '') return { kind: 'error', path: '', detail: err.message };
   return { kind: 'fail', path: err.path, detail: err.message };
+}
+
+/** The plan walkElement takes for a pattern: the map's, or the first element's of a list of maps. */
+function rootPlan(pattern: unknown): MapPlan | undefined {
+  if (isObject(pattern)) return mapPlan(pattern);
+  if (Array.isArray(pattern) && pattern.length > 0 && isObject(pattern[0])) return mapPlan(pattern[0]);
+  return undefined;
 }
 
 // Per pattern object (a compiled policy's patterns are the same objects on every evaluation).

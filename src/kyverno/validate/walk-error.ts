@@ -23,6 +23,11 @@ export interface WalkState {
   firstParsed: boolean;
   /** The resource's numbers are Go float64s (a foreach element after DocumentToUntyped). */
   floats: boolean;
+  /**
+   * The plans come from the pattern the walked one was substituted from (same keys, see validatePattern):
+   * a key's pattern value is read from the walked map, not from its plan.
+   */
+  byKey: boolean;
 }
 
 /** True when the error means "the rule does not apply" (conditional/global anchor, or all elements skipped). */

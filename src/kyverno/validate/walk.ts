@@ -57,7 +57,7 @@ function walkMap(state: WalkState, resource: Record<string, unknown>, patternIn:
   const plan = pattern === patternIn ? planIn : mapPlan(pattern);
   const keys = plan.keys;
   for (let i = 0; i < keys.length; i++) {
-    const err = handleKey(walkElement, state, keys[i] as PlannedKey, resource, path);
+    const err = handleKey(walkElement, state, keys[i] as PlannedKey, resource, path, pattern);
     if (err) return err;
   }
   return undefined;

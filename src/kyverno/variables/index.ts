@@ -6,4 +6,4 @@ export { csvKeyPath, splitKeyPath } from './key-path.js';
 export type { ImageInfo } from './images.js';
 export { imageInfoError, imageInfos, parseImage } from './images.js';
 export type { ConditionsPlan, ResolveMode, SubstituteOptions, SubstituteOutcome } from './substitute.js';
-export { conditionsPlanOf, KEY_SLOT, MESSAGE_SLOT, OPERATOR_SLOT, substituteAll, substituteConditions, VALUE_SLOT } from './substitute.js';
+export { conditionsPlanOf, KEY_SLOT, MESSAGE_SLOT, OPERATOR_SLOT, type PatternOutcome, substituteAll, substituteConditions, substitutePattern, VALUE_SLOT } from './substitute.js';

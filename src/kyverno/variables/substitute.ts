@@ -14,6 +14,14 @@ export type ResolveMode = 'strict' | 'conditions';
 /** A substituted document, or why substitution failed. */
 export type SubstituteOutcome = { ok: true; value: JsonValue } | { ok: false; error: string };
 
+/**
+ * substitutePattern's outcome. `reshaped`: some variable took a map or list value, a key was substituted,
+ * or the document held `$()` references. When false, the document has the template's shape: the same keys
+ * in every map, the same lengths in every list, and a scalar wherever the template has a string (so what is
+ * decided from keys alone, like a pattern's key order and anchors, carries over from the template).
+ */
+export type PatternOutcome = { ok: true; value: JsonValue; reshaped: boolean } | { ok: false; error: string };
+
 /** Options for substituteAll. */
 export interface SubstituteOptions {
   mode?: ResolveMode;
@@ -41,6 +49,9 @@ function fail(text: string): JsonValue {
   return null;
 }
 
+// Whether the substitution running now changed the document's shape (SubstituteOutcome.reshaped).
+let reshaped = false;
+
 // What a document (pattern, conditions, message) holds: compiled policies are evaluated many times, so
 // each document object is looked at once. 0: nothing to substitute; 1: variables only; 2: `$(` references too.
 const docKinds = new WeakMap<object, 0 | 1 | 2>();
@@ -67,24 +78,48 @@ function hasReferences(doc: JsonValue): boolean {
 
 /** Substitutes references and variables everywhere in doc, against the context data. */
 export function substituteAll(doc: JsonValue, data: JsonObject, opts: SubstituteOptions = {}): SubstituteOutcome {
+  const value = substituteDocument(doc, data, opts);
+  return lastError === undefined ? { ok: true, value } : { ok: false, error: lastError };
+}
+
+/** substituteAll, saying whether the document kept the template's shape (PatternOutcome). */
+export function substitutePattern(doc: JsonValue, data: JsonObject, opts: SubstituteOptions = {}): PatternOutcome {
+  const value = substituteDocument(doc, data, opts);
+  return lastError === undefined ? { ok: true, value, reshaped: lastReshaped } : { ok: false, error: lastError };
+}
+
+// What the last substituteDocument left: its failure (if any) and whether it changed the shape.
+let lastError: string | undefined;
+let lastReshaped = false;
+
+function substituteDocument(doc: JsonValue, data: JsonObject, opts: SubstituteOptions): JsonValue {
   const kind = typeof doc === 'object' && doc !== null ? undefined : docKind(doc);
-  if (kind === 0) return { ok: true, value: doc };
+  if (kind === 0) {
+    lastError = undefined;
+    lastReshaped = false;
+    return doc;
+  }
   // A substitution started while another runs (none does today) keeps the outer one's failure apart.
   const outer = failure;
+  const outerReshaped = reshaped;
   failure = undefined;
+  reshaped = false;
   // Maps and lists without references run their plan (one lookup); strings are decided as they come.
   const plan = kind === undefined ? documentPlan(doc as object) : undefined;
   let value: JsonValue;
   if (plan) value = plan(data, opts, []);
   else if (kind === 1) value = substituteVariables(doc as string, [], data, opts);
   else {
+    reshaped = true;
     const withRefs = walk(doc, [], (s, path) => substituteReferences(s, path, doc));
     if (failure === undefined) value = walk(withRefs, [], (s, path) => substituteVariables(s, path, data, opts));
     else value = null;
   }
-  const error = failure;
+  lastError = failure;
+  lastReshaped = reshaped;
   failure = outer;
-  return error === undefined ? { ok: true, value } : { ok: false, error };
+  reshaped = outerReshaped;
+  return value;
 }
 
 // A document without `$(` references is substituted through its plan: the shape of `walk` below with
@@ -141,7 +176,11 @@ function compilePlan(doc: JsonValue): Plan {
   return (data, opts, path) => {
     const out: JsonObject = {};
     for (const e of entries) {
-      const key = e.keyPlan ? e.keyPlan(data, opts, path) : e.key;
+      let key: JsonValue = e.key;
+      if (e.keyPlan) {
+        reshaped = true;
+        key = e.keyPlan(data, opts, path);
+      }
       path.push(e.key);
       setOwn(out, typeof key === 'string' ? key : JSON.stringify(key), e.value(data, opts, path));
       path.pop();
@@ -361,7 +400,11 @@ function substituteVariables(s: string, path: readonly string[], data: JsonObjec
 /** Substitutes the variables of s, whose template is t. */
 function substituteTemplate(s: string, t: Template, path: readonly string[], data: JsonObject, opts: SubstituteOptions): JsonValue {
   if (t.kind === 'literal') return unescapeBraces(s);
-  if (t.kind === 'single') return unescapeBraces(resolve(opts.isDelete ? deleteExpression(t) : t.expr, path, data, opts));
+  if (t.kind === 'single') {
+    const v = resolve(opts.isDelete ? deleteExpression(t) : t.expr, path, data, opts);
+    if (typeof v === 'object' && v !== null) reshaped = true;
+    return unescapeBraces(v);
+  }
   // Round by round, the first innermost variable of the current text. The first round's is the template's
   // (the string alone decides it); later ones are found in the text with the earlier values spliced in.
   let value: JsonValue = s;
@@ -382,6 +425,7 @@ function substituteTemplate(s: string, t: Template, path: readonly string[], dat
     if (failure !== undefined) return null;
     if (start === 0 && end === current.length) {
       value = resolved;
+      if (typeof resolved === 'object' && resolved !== null) reshaped = true;
       break;
     }
     // substituteVarInPattern: a non-string value is spliced in as json.Marshal writes it (sorted keys, HTML-safe).
