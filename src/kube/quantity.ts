@@ -100,8 +100,24 @@ function interpretSuffix(suffix: string): Suffix | undefined {
   return undefined;
 }
 
+// Policies compare and divide the same few quantity strings ("512Mi", "500m") on every request: the last
+// parses are kept (quantities are immutable), bounded in count and length so hostile input cannot grow it.
+const PARSED_MAX = 512;
+const PARSED_MAX_LENGTH = 40;
+const parsed = new Map<string, Quantity | null>();
+
 /** Parses a Kubernetes quantity string; undefined when resource.ParseQuantity would fail. */
 export function parseQuantity(s: string): Quantity | undefined {
+  if (s.length > PARSED_MAX_LENGTH) return parseQuantityString(s);
+  const hit = parsed.get(s);
+  if (hit !== undefined) return hit ?? undefined;
+  const q = parseQuantityString(s);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(s, q === undefined ? null : Object.freeze(q));
+  return q;
+}
+
+function parseQuantityString(s: string): Quantity | undefined {
   if (s.length === 0) return undefined;
   const scanned = scan(s);
   if (scanned === undefined) return undefined;
@@ -195,8 +211,16 @@ function gcd(a: bigint, b: bigint): bigint {
 
 /** The value as the nearest float64 (used where Kyverno calls AsApproximateFloat64). */
 export function quantityToNumber(q: Quantity): number {
-  return Number(`${q.unscaled}e${q.exponent}`);
+  let n = asNumbers.get(q);
+  if (n === undefined) {
+    n = Number(`${q.unscaled}e${q.exponent}`);
+    asNumbers.set(q, n);
+  }
+  return n;
 }
+
+// Per quantity object (the parsed ones are shared, see parseQuantity).
+const asNumbers = new WeakMap<Quantity, number>();
 
 /** A quantity with value `unscaled × 10^exponent`; for building results of arithmetic. */
 export function makeQuantity(unscaled: bigint, exponent: number, format: QuantityFormat): Quantity {
