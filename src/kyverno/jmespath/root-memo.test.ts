@@ -58,3 +58,47 @@ test('forgetRootMemos drops the memos of earlier roots: the next evaluation on t
   assert.equal(run({ request }), 'p');
   assert.equal(runs, 2);
 });
+
+// A counting evaluator of `element.name` behind the memo.
+function countedElementName(): { run: (data: unknown) => unknown; runs: () => number } {
+  let runs = 0;
+  const run = memoizeByRoot(compile('element.name'), (data) => {
+    runs++;
+    return (data as { element: { name: string } }).element.name;
+  });
+  return { run, runs: () => runs };
+}
+
+test('an expression that only ever misses (a new root each time) gives the same results once it stops using the memo', () => {
+  const { run, runs } = countedElementName();
+  for (let i = 0; i < 500; i++) assert.equal(run({ element: { name: `e${i}` } }), `e${i}`);
+  assert.equal(runs(), 500);
+});
+
+test('an expression that stopped using the memo finds it again when it starts repeating on one root (linear, not quadratic)', () => {
+  const { run, runs } = countedElementName();
+  for (let i = 0; i < 200; i++) run({ element: { name: `e${i}` } });
+  const before = runs();
+  // Now 10,000 evaluations on one root, as a nested foreach over a long list would make.
+  const element = { name: 'same' };
+  for (let i = 0; i < 10_000; i++) assert.equal(run({ element }), 'same');
+  const extra = runs() - before;
+  assert.ok(extra <= 40, `evaluated ${extra} times for one root: the memo was not taken up again`);
+});
+
+test('an expression that hit once keeps the memo even after many misses', () => {
+  const { run, runs } = countedElementName();
+  const element = { name: 'x' };
+  run({ element });
+  run({ element });
+  assert.equal(runs(), 1);
+  for (let i = 0; i < 200; i++) run({ element: { name: `e${i}` } });
+  // Each of the next elements read twice: the second read of each is a hit (no probing interval).
+  const before = runs();
+  for (let i = 0; i < 5; i++) {
+    const e = { name: `again${i}` };
+    run({ element: e });
+    run({ element: e });
+  }
+  assert.equal(runs() - before, 5);
+});

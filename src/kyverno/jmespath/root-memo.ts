@@ -91,17 +91,33 @@ function memoOf(root: object): Map<number, unknown> {
   return memo;
 }
 
+// An expression whose first MISSES_BEFORE_GIVING_UP memo lookups all missed mostly goes without the memo
+// from then on: it reads a root that is new every time (a foreach `element`, a merged copy per element), so
+// the memo only cost a map per root and the lookups. Every PROBE_EVERY-th call still goes through the memo,
+// so an expression that starts being repeated on one root (a nested foreach over a long list, where the
+// memo is what keeps the cost linear) finds a hit within two probes and keeps the memo for good. Results
+// are the same either way (the memo holds what the expression gives); only the cost differs.
+const MISSES_BEFORE_GIVING_UP = 64;
+const PROBE_EVERY = 16;
+
 /** Wraps an evaluator with a per-root-object memo when the expression reads one top-level key only. */
 export function memoizeByRoot(ast: Node, run: (data: unknown) => unknown): (data: unknown) => unknown {
   const key = soleRootKey(ast);
   if (key === undefined) return run;
   const id = nextId++;
+  let misses = 0;
+  let calls = 0;
   return (data) => {
+    if (misses >= MISSES_BEFORE_GIVING_UP && ++calls % PROBE_EVERY !== 0) return run(data);
     const root = data !== null && typeof data === 'object' && !Array.isArray(data) && Object.hasOwn(data, key) ? (data as Record<string, unknown>)[key] : undefined;
     if (root === null || typeof root !== 'object') return run(data);
     const memo = memoOf(root);
     const hit = memo.get(id);
-    if (hit !== undefined || memo.has(id)) return hit;
+    if (hit !== undefined || memo.has(id)) {
+      misses = -Infinity;
+      return hit;
+    }
+    misses++;
     const out = run(data);
     memo.set(id, out);
     return out;
