@@ -269,13 +269,14 @@ function validateForEach(state: ValidatorState, decls: readonly ForEachValidatio
     const elements = evaluateList(list, state.data);
     if (!elements) continue;
     const r = validateElements(state, decl, elements);
-    if (r.response.status !== 'pass') return r.response;
-    applied += r.applied;
+    if (typeof r !== 'number') return r;
+    applied += r;
   }
   return applied === 0 ? FOREACH_SKIP : FOREACH_PASS;
 }
 
-function validateElements(state: ValidatorState, decl: ForEachValidation, elements: unknown[]): { response: Response; applied: number } {
+/** The number of elements the declaration applied to, or the response that ends the foreach. */
+function validateElements(state: ValidatorState, decl: ForEachValidation, elements: unknown[]): number | Response {
   let applied = 0;
   for (let index = 0; index < elements.length; index++) {
     const el = elements[index];
@@ -284,13 +285,10 @@ function validateElements(state: ValidatorState, decl: ForEachValidation, elemen
     const scoped = decl.elementScope ?? isObject(element);
     if (decl.elementScope === true && !isObject(element)) {
       return {
-        response: {
-          status: 'error',
-          // AddElementToContext prints the %T of the element after jsonutils.DocumentToUntyped, a JSON round
-          // trip: every number is a float64 there, whole or not.
-          message: errorMessage('failed to process foreach', `cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=${typeof element === 'number' ? 'float64' : goTypeName(element)}`),
-        },
-        applied,
+        status: 'error',
+        // AddElementToContext prints the %T of the element after jsonutils.DocumentToUntyped, a JSON round
+        // trip: every number is a float64 there, whole or not.
+        message: errorMessage('failed to process foreach', `cannot use elementScope=true foreach rules for elements that are not maps, expected type=map got type=${typeof element === 'number' ? 'float64' : goTypeName(element)}`),
       };
     }
     const data = withElement(state.data, element, index, state.nesting);
@@ -299,11 +297,11 @@ function validateElements(state: ValidatorState, decl: ForEachValidation, elemen
     if (r.status !== 'pass') {
       // An error on any element but the last is ignored (validateElements).
       if (r.status === 'error' && index < elements.length - 1) continue;
-      return { response: { status: r.status, message: foreachFailureMessage(r.message), ...(r.path ? { path: r.path } : {}) }, applied };
+      return { status: r.status, message: foreachFailureMessage(r.message), ...(r.path ? { path: r.path } : {}) };
     }
     applied++;
   }
-  return { response: { status: 'pass', message: '' }, applied };
+  return applied;
 }
 
 // One literal with every field, so that all element states share one object shape (an Object.assign or

@@ -36,6 +36,8 @@ export interface MapPlan {
 // Pattern maps of a compiled policy never change, so one lookup per map replaces the per-key work; maps
 // made per evaluation (wildcard expansion) are collected with their plans.
 const planCache = new WeakMap<object, MapPlan>();
+let lastPattern: object | undefined;
+let lastPlan: MapPlan | undefined;
 
 function valuePlan(value: unknown): MapPlan | undefined {
   if (isObject(value)) return mapPlan(value);
@@ -45,8 +47,14 @@ function valuePlan(value: unknown): MapPlan | undefined {
 
 /** The plan of a pattern map (cached per map object). */
 export function mapPlan(pattern: Record<string, unknown>): MapPlan {
+  // A foreach walks the same pattern for every element in a row: the last plan is checked first.
+  if (pattern === lastPattern) return lastPlan as MapPlan;
   let plan = planCache.get(pattern);
-  if (plan) return plan;
+  if (plan) {
+    lastPattern = pattern;
+    lastPlan = plan;
+    return plan;
+  }
   const noted: (readonly [string, string])[] = [];
   for (const key of Object.keys(pattern)) {
     const a = parseAnchor(key);
@@ -60,5 +68,7 @@ export function mapPlan(pattern: Record<string, unknown>): MapPlan {
   });
   plan = { keys, noted, mayExpand: hasMetadataWildcards(pattern) };
   planCache.set(pattern, plan);
+  lastPattern = pattern;
+  lastPlan = plan;
   return plan;
 }
