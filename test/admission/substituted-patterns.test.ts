@@ -88,6 +88,13 @@ const cases: { name: string; templated: Validate; literal: Validate; context?: u
     want: { status: 'fail', message: 'validation error: m. rule r[0] failed at path /data/a/ rule r[1] failed at path /data/b/' },
   },
   {
+    name: 'wildcard label keys with a variable value: expanded against the resource as the literal pattern is',
+    templated: { pattern: { metadata: { labels: { 'team-*': '{{ request.object.data.team }}' } } } },
+    literal: { pattern: { metadata: { labels: { 'team-*': 'blue' } } } },
+    resource: { ...configMap({ team: 'blue' }, { 'team-a': 'blue', 'team-b': 'red' }) },
+    want: { status: 'fail', message: 'validation error: m. rule r failed at path /metadata/labels/team-b/' },
+  },
+  {
     name: 'a list element from a variable that gives a map: walked as the literal map',
     templated: { pattern: { data: { items: ['{{ z }}'] } } },
     literal: { pattern: { data: { items: [{ '(x)': 'want', y: 'never' }] } } },
