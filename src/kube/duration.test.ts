@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { formatGoDuration, MAX_DURATION, MIN_DURATION, parseGoDuration } from './duration.js';
+import { formatGoDuration, goTimeQuote, MAX_DURATION, MIN_DURATION, parseGoDuration, parseGoDurationOrError } from './duration.js';
 import { fcParams } from '../../test/helpers/fc.js';
 
 const S = 1_000_000_000n;
@@ -62,6 +62,39 @@ const invalid = ['', '3', '-', 's', '.', '-.', '.s', '+.s', '1d', '\x85\x85', '\
 for (const s of invalid) {
   test(`parseGoDuration rejects ${JSON.stringify(s)}`, () => assert.equal(parseGoDuration(s), undefined));
 }
+
+// time.ParseDuration's error texts (go@1.20:src/time/format.go ParseDuration), as go1.20 prints them.
+const errorTexts: { input: string; want: string }[] = [
+  { input: '', want: 'time: invalid duration ""' },
+  { input: '3', want: 'time: missing unit in duration "3"' },
+  { input: '-', want: 'time: invalid duration "-"' },
+  { input: '+', want: 'time: invalid duration "+"' },
+  { input: 's', want: 'time: invalid duration "s"' },
+  { input: '+.s', want: 'time: invalid duration "+.s"' },
+  { input: '5s.', want: 'time: invalid duration "5s."' },
+  { input: '1.5.s', want: 'time: missing unit in duration "1.5.s"' },
+  { input: '-0s1', want: 'time: missing unit in duration "-0s1"' },
+  { input: '1d', want: 'time: unknown unit "d" in duration "1d"' },
+  { input: '1sec', want: 'time: unknown unit "sec" in duration "1sec"' },
+  { input: '1e3s', want: 'time: unknown unit "e" in duration "1e3s"' },
+  { input: '1h"x', want: 'time: unknown unit "h\\"x" in duration "1h\\"x"' },
+  { input: '1h\\', want: 'time: unknown unit "h\\\\" in duration "1h\\\\"' },
+  { input: '1\u00b5', want: 'time: unknown unit "\\xc2\\xb5" in duration "1\\xc2\\xb5"' },
+  { input: '\x85\x85', want: 'time: invalid duration "\\xc2\\x85\\xc2\\x85"' },
+  { input: 'x\x01', want: 'time: invalid duration "x\\x01"' },
+  { input: '9223372036854775808ns', want: 'time: invalid duration "9223372036854775808ns"' },
+  { input: '-9223372036854775809ns', want: 'time: invalid duration "-9223372036854775809ns"' },
+  { input: '3000000h', want: 'time: invalid duration "3000000h"' },
+];
+for (const c of errorTexts) {
+  test(`parseGoDurationOrError explains ${JSON.stringify(c.input)}`, () => assert.equal(parseGoDurationOrError(c.input), c.want));
+}
+test('parseGoDurationOrError gives the nanoseconds of a valid duration', () => assert.equal(parseGoDurationOrError('1h30m'), 90n * MIN));
+
+test('goTimeQuote escapes quotes, backslashes, control and non-ASCII bytes but not DEL (go.dev/issue/45391)', () => {
+  assert.equal(goTimeQuote('a"b\\c\x7f'), '"a\\"b\\\\c\x7f"');
+  assert.equal(goTimeQuote('\u263a \x04'), '"\\xe2\\x98\\xba \\x04"');
+});
 
 // From durationTests (Duration.String).
 const formatCases: { ns: bigint; want: string }[] = [

@@ -28,5 +28,5 @@ export {
   quotientQuantity,
   subtractQuantities,
 } from './quantity.js';
-export { formatGoDuration, MAX_DURATION, MIN_DURATION, parseGoDuration, wrapDuration } from './duration.js';
+export { formatGoDuration, goBytes, goTimeQuote, goTimeQuoteBytes, MAX_DURATION, MIN_DURATION, parseGoDuration, parseGoDurationOrError, wrapDuration } from './duration.js';
 export { HELM_YAML, toYamlText } from './yaml-text.js';

@@ -3,7 +3,7 @@
 // Mirrors kyverno@v1.10.7:pkg/engine/jmespath/time.go; "now" comes from the injected clock, and the
 // local zone is taken to be UTC (as in a Kyverno pod).
 
-import { formatGoDuration, MAX_DURATION, MIN_DURATION, parseGoDuration } from '../../kube/index.js';
+import { formatGoDuration, MAX_DURATION, MIN_DURATION, parseGoDurationOrError } from '../../kube/index.js';
 import { now } from './environment.js';
 import { JmespathError } from './errors.js';
 import { formatRfc3339, type GoTime, parseGoLayout, parseRfc3339, timeFields, truncateTime } from './go-time.js';
@@ -26,9 +26,10 @@ function withLayout(layout: string, value: string): GoTime {
   return t;
 }
 
+// time.ParseDuration; Kyverno returns its error unwrapped.
 function duration(value: unknown): bigint {
-  const d = parseGoDuration(value as string);
-  if (d === undefined) throw new JmespathError(`time: invalid duration ${JSON.stringify(value)}`);
+  const d = parseGoDurationOrError(value as string);
+  if (typeof d === 'string') throw new JmespathError(d);
   return d;
 }
 
