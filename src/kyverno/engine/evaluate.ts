@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../kube/index.js';
 import { getOwn, type JsonObject, RecentMap, REQUEST_MEMO_SLOTS, wildcardMatch } from '../../util/index.js';
 import { computeRules } from '../autogen/index.js';
-import { setJmespathClock } from '../jmespath/index.js';
+import { setJmespathClock, setJmespathTimeParseEpoch } from '../jmespath/index.js';
 import { checkSelector, kindSelectedMatches, kindSelection, type MatchInput, type RuleMatcher, ruleMatcher } from '../match/index.js';
 import { type Policy, type Rule, type RuleType, ruleType, type ValidationFailureAction } from '../model/index.js';
 import { type CompiledPodSecurityRule, compilePodSecurityRule, evaluateCompiledPodSecurityRule } from '../pod-security/index.js';
@@ -191,6 +191,7 @@ export function evaluatePolicy(policyOrCompiled: Policy | CompiledPolicy, resour
   const { policy } = compiled;
   // time_now/time_since read the injected clock; the engine itself never reads the wall clock.
   if (ctx.clock) setJmespathClock(ctx.clock);
+  setJmespathTimeParseEpoch((ctx.profile ?? DEFAULT_PROFILE).timeParseEpochLayout);
   const request = requestState(resource, ctx);
   const { isDelete, newObject, subject, namespace } = request.objects;
   const plans = policyPlansOf(compiled);

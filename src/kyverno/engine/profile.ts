@@ -123,6 +123,13 @@ export interface EngineProfile {
    * object. v1.10.7 answers from the new object alone.
    */
   readonly updateComparesOldObject: boolean;
+  /**
+   * Whether JMESPath `time_parse` reads a layout that is an integer (`'1136214245'`) as "the value is Unix
+   * seconds" (kyverno PR #9173, 1.12: jpTimeParse tries strconv.ParseInt on the layout first). v1.10.7 hands
+   * every layout to time.Parse, where the digits are layout elements (1 = month, 3 = hour, ...). Set on the
+   * JMESPath functions by evaluatePolicy and mutatePolicy (setJmespathTimeParseEpoch).
+   */
+  readonly timeParseEpochLayout: boolean;
 }
 
 /** Kyverno 1.10 (v1.10.7): the default for kyverno-policies 3.0.x. */
@@ -148,6 +155,7 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   valueKeyQuotes: false,
   webhookOperationsFromRules: false,
   updateComparesOldObject: false,
+  timeParseEpochLayout: false,
 });
 
 /** Kyverno 1.12 (v1.12.5): the default for kyverno-policies 3.2.x. */
@@ -173,6 +181,7 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   valueKeyQuotes: true,
   webhookOperationsFromRules: true,
   updateComparesOldObject: true,
+  timeParseEpochLayout: true,
 });
 
 /** The default profile (1.10, as podgate has always evaluated). */

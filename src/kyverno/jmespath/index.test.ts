@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { JmespathError, KYVERNO_FUNCTIONS, searchJmespath, setJmespathClock, setJmespathRandom } from './index.js';
+import { JmespathError, KYVERNO_FUNCTIONS, searchJmespath, setJmespathClock, setJmespathRandom, setJmespathTimeParseEpoch } from './index.js';
 import { fcParams } from '../../../test/helpers/fc.js';
 
 setJmespathClock(() => new Date('2023-02-02T15:30:00Z'));
@@ -90,7 +90,6 @@ const cases: { name: string; expr: string; data?: unknown; want: unknown }[] = [
   { name: 'time_to_cron gives minute hour day month weekday', expr: "time_to_cron('2023-02-02T15:30:00Z')", want: '30 15 2 2 4' },
   { name: 'time_add keeps the offset', expr: "time_add('2021-01-02T15:04:05-07:00', '3h')", want: '2021-01-02T18:04:05-07:00' },
   { name: 'time_parse reads a Go layout', expr: "time_parse('Mon Jan 02 2006 15:04:05 -0700', 'Fri Jun 22 2022 17:45:00 +0100')", want: '2022-06-22T17:45:00+01:00' },
-  { name: 'time_parse with an integer layout reads Unix seconds', expr: "time_parse('1136214245', '1666030994')", want: '2022-10-17T18:23:14Z' },
   { name: 'time_utc converts to UTC', expr: "time_utc('2021-01-02T18:04:05-07:00')", want: '2021-01-03T01:04:05Z' },
   { name: 'time_diff prints a Go duration', expr: "time_diff('2021-01-01T00:00:00Z', '2021-01-02T00:00:00Z')", want: '24h0m0s' },
   { name: 'time_before compares instants', expr: "time_before('2021-01-01T00:00:00Z', '2021-01-01T01:00:00+00:00')", want: true },
@@ -129,6 +128,28 @@ const errors: { name: string; expr: string; message?: string }[] = [
 for (const c of errors) {
   test(`searchJmespath error: ${c.name}`, () => {
     assert.throws(() => searchJmespath(c.expr, {}), (e: unknown) => e instanceof JmespathError && (c.message === undefined || e.message === c.message));
+  });
+}
+
+// kyverno PR #9173 (1.12): an integer layout means Unix seconds; v1.10.7's time_parse hands it to time.Parse.
+const epochCases: { epoch: boolean; expr: string; want?: string; error?: string }[] = [
+  { epoch: false, expr: "time_parse('1136214245', '1666030994')", error: 'parsing time "1666030994": month out of range' },
+  { epoch: true, expr: "time_parse('1136214245', '1666030994')", want: '2022-10-17T18:23:14Z' },
+  { epoch: true, expr: "time_parse('0', '-1')", want: '1969-12-31T23:59:59Z' },
+  { epoch: true, expr: "time_parse('1136214245', 'now')", error: 'strconv.ParseInt: parsing "now": invalid syntax' },
+  { epoch: true, expr: "time_parse('1', '9223372036854775808')", error: 'strconv.ParseInt: parsing "9223372036854775808": value out of range' },
+  // A layout beyond int64 is no epoch layout: time.Parse reads it (9 is literal text).
+  { epoch: true, expr: "time_parse('99999999999999999999', '1')", error: 'parsing time "1" as "99999999999999999999": cannot parse "1" as "99999999999999999999"' },
+];
+for (const c of epochCases) {
+  test(`searchJmespath with the time_parse epoch switch ${c.epoch ? 'on' : 'off'}: ${c.expr}`, () => {
+    setJmespathTimeParseEpoch(c.epoch);
+    try {
+      if (c.error !== undefined) assert.throws(() => searchJmespath(c.expr, {}), (e: unknown) => e instanceof JmespathError && e.message === c.error);
+      else assert.equal(searchJmespath(c.expr, {}), c.want);
+    } finally {
+      setJmespathTimeParseEpoch(false);
+    }
   });
 }
 

@@ -26,7 +26,7 @@ import * as s from './strings.js';
 import * as t from './time.js';
 
 export type { Clock, RandomSource } from './environment.js';
-export { setJmespathClock, setJmespathRandom } from './environment.js';
+export { setJmespathClock, setJmespathRandom, setJmespathTimeParseEpoch } from './environment.js';
 export { JmespathError } from './errors.js';
 export { forgetRootMemos } from './root-memo.js';
 export { MAX_FUNCTION_OUTPUT } from './guard.js';

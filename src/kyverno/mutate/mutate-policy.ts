@@ -8,6 +8,7 @@ import {
   buildMatchBase,
   type CompiledPolicy,
   contextResolverOf,
+  DEFAULT_PROFILE,
   type EvaluationContext,
   exceptionPolicyKey,
   exceptionSkipMessage,
@@ -15,7 +16,7 @@ import {
   type RuleResult,
   toCompiledPolicy,
 } from '../engine/index.js';
-import { setJmespathClock } from '../jmespath/index.js';
+import { setJmespathClock, setJmespathTimeParseEpoch } from '../jmespath/index.js';
 import { matchRule } from '../match/index.js';
 import type { Policy } from '../model/index.js';
 import { applyMutateRule, type MutateOptions } from './mutate-rule.js';
@@ -33,6 +34,7 @@ export function mutatePolicy(policyOrCompiled: Policy | CompiledPolicy, resource
   const compiled = toCompiledPolicy(policyOrCompiled);
   const { policy } = compiled;
   if (ctx.clock) setJmespathClock(ctx.clock);
+  setJmespathTimeParseEpoch((ctx.profile ?? DEFAULT_PROFILE).timeParseEpochLayout);
   const isDelete = ctx.operation === 'DELETE';
   const matchBase = buildMatchBase(policy, resource, ctx);
   const results: RuleResult[] = [];
