@@ -43,13 +43,13 @@ const cases: { name: string; rules: string; resource: KubeObject; want: { status
     name: 'a variable that fails to evaluate in the patch is an error',
     rules: `  - name: r\n${match}\n    mutate: {patchStrategicMerge: {spec: {runtimeClassName: '{{ length(\`1\`) }}'}}}`,
     resource: pod({}),
-    want: { status: 'error', message: 'variable substitution failed: failed to resolve length(`1`) at path /patchStrategicMerge/spec/runtimeClassName: ', prefixOnly: true },
+    want: { status: 'error', message: 'variable substitution failed: failed to resolve length(`1`) at path /mutate/patchStrategicMerge/spec/runtimeClassName: ', prefixOnly: true },
   },
   {
     name: 'a variable naming a missing field is an error, not a deleted field',
     rules: `  - name: r\n${match}\n    mutate: {patchStrategicMerge: {spec: {runtimeClassName: '{{ request.object.metadata.labels.runtime }}'}}}`,
     resource: pod({ runtimeClassName: 'kata' }),
-    want: { status: 'error', message: 'variable substitution failed: failed to resolve request.object.metadata.labels.runtime at path /patchStrategicMerge/spec/runtimeClassName: JMESPath query failed: Unknown key "labels" in path' },
+    want: { status: 'error', message: 'variable substitution failed: failed to resolve request.object.metadata.labels.runtime at path /mutate/patchStrategicMerge/spec/runtimeClassName: JMESPath query failed: Unknown key "labels" in path' },
   },
   {
     name: 'a foreach over no elements passes (1.10.7)',

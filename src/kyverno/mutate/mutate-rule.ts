@@ -74,7 +74,7 @@ export function applyMutateRule(rule: Rule, resource: KubeObject, data: JsonObje
   if (Array.isArray(mutate.foreach) && mutate.foreach.length > 0) {
     step = mutateForEach(readForEach(mutate.foreach), res, loaded.data, 0, opts);
   } else {
-    step = patchOnce(patchParts(mutate as PatchSpec), res, loaded.data, isDelete);
+    step = patchOnce(patchParts(mutate as PatchSpec), res, loaded.data, isDelete, true);
   }
   if (step.status === 'pass') return out({ ...step, message: mutatedMessage(step.patched) });
   return out(step);
@@ -108,14 +108,34 @@ function patchParts(spec: PatchSpec): JsonObject {
   return parts;
 }
 
-/** Substitutes variables in the patch parts, applies them, and reports pass or "no patches applied". */
-const MUTATE_PREFIX = ['mutate'];
+const ruleDocCache = new WeakMap<JsonObject, JsonObject>();
 
-function patchOnce(parts: JsonObject, resource: JsonObject, data: JsonObject, isDelete: boolean): Step {
-  // `{{@}}` in a patch reads request.object at the patch's own path (`mutate.patchStrategicMerge.<path>`).
-  const s = substituteAll(parts, data, { isDelete, pointerPrefix: MUTATE_PREFIX });
+/**
+ * `{ mutate: parts }`, built once per rule: a rule's patches as Kyverno substitutes them, inside the whole
+ * rule (kyverno@v1.10.7:pkg/engine/mutate/mutation.go Mutate: variables.SubstituteAllInRule), so that a
+ * failure names `/mutate/patchStrategicMerge/…` and `{{@}}` reads `request.object` past `mutate` and the
+ * patch's name. podgate substitutes the `mutate` block's patches only (docs/compatibility.md).
+ */
+function ruleDocument(parts: JsonObject): JsonObject {
+  let doc = ruleDocCache.get(parts);
+  if (doc === undefined) {
+    doc = { mutate: parts };
+    ruleDocCache.set(parts, doc);
+  }
+  return doc;
+}
+
+const FOREACH_PREFIX = ['mutate'];
+
+/**
+ * Substitutes variables in the patch parts of a rule (`inRule`, within `{ mutate: parts }`) or of a foreach
+ * declaration, applies them, and reports pass or "no patches applied".
+ */
+function patchOnce(parts: JsonObject, resource: JsonObject, data: JsonObject, isDelete: boolean, inRule: boolean): Step {
+  const s = inRule ? substituteAll(ruleDocument(parts), data, { isDelete }) : substituteAll(parts, data, { isDelete, pointerPrefix: FOREACH_PREFIX });
   if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error), patched: resource };
-  const substituted = (isObject(s.value) ? s.value : {}) as PatchSpec;
+  const value = inRule && isObject(s.value) ? s.value.mutate : s.value;
+  const substituted = (isObject(value) ? value : {}) as PatchSpec;
   if (!hasPatch(substituted)) return { status: 'error', message: 'empty mutate rule', patched: resource };
   const r = applyPatchSpec(resource, substituted);
   if (!r.ok) return { status: 'error', message: errorMessage('failed to patch resource', r.error), patched: resource };
@@ -210,7 +230,7 @@ function mutateElements(decl: ForEachMutation, elements: readonly JsonValue[], r
     const r =
       Array.isArray(decl.foreach) && decl.foreach.length > 0
         ? mutateForEach(readForEach(decl.foreach), patched, loaded.data, nesting + 1, opts)
-        : patchOnce(patchParts(decl), patched, loaded.data, isDelete);
+        : patchOnce(patchParts(decl), patched, loaded.data, isDelete, false);
     if (r.status === 'error' || r.status === 'fail') return r;
     if (r.status === 'pass') patched = r.patched;
   }
