@@ -123,6 +123,21 @@ const errors: { name: string; mutate: string; message: string }[] = [
 `,
     message: `failed to mutate elements: failed to mutate elements: variable substitution failed: ${missing('/patchStrategicMerge/metadata/labels/copy')}`,
   },
+  {
+    // The declaration's document has no `foreach` in its path, so the cut drops `patchStrategicMerge` and
+    // `spec`: `@` reads request.object.containers[0].image (not the element, not spec.containers).
+    name: 'foreach patchStrategicMerge {{@}}: the first two parts of the declaration path are dropped',
+    mutate: `      foreach:
+      - list: request.object.spec.containers
+        patchStrategicMerge:
+          spec:
+            containers:
+            - name: "{{ element.name }}"
+              image: "mirror.io/{{@}}"
+`,
+    message:
+      'failed to mutate elements: variable substitution failed: failed to resolve request.object.containers[0].image at path /patchStrategicMerge/spec/containers/0/image: JMESPath query failed: Unknown key "containers" in path',
+  },
 ];
 
 describe('mutate substitution failures (kyverno@v1.10.7 mutation.go, vars.go)', () => {

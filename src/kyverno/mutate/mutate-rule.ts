@@ -125,14 +125,15 @@ function ruleDocument(parts: JsonObject): JsonObject {
   return doc;
 }
 
-const FOREACH_PREFIX = ['mutate'];
-
 /**
  * Substitutes variables in the patch parts of a rule (`inRule`, within `{ mutate: parts }`) or of a foreach
- * declaration, applies them, and reports pass or "no patches applied".
+ * declaration, applies them, and reports pass or "no patches applied". A declaration's parts are a document
+ * of their own (kyverno@v1.10.7:pkg/engine/mutate/mutation.go ForEach: substituteAllInForEach), so a
+ * failure names `/patchStrategicMerge/…` and `{{@}}` drops `patchStrategicMerge` and the key under it: at
+ * `spec.containers[0].image` of the patch it reads `request.object.containers[0].image`.
  */
 function patchOnce(parts: JsonObject, resource: JsonObject, data: JsonObject, isDelete: boolean, inRule: boolean): Step {
-  const s = inRule ? substituteAll(ruleDocument(parts), data, { isDelete }) : substituteAll(parts, data, { isDelete, pointerPrefix: FOREACH_PREFIX });
+  const s = substituteAll(inRule ? ruleDocument(parts) : parts, data, { isDelete });
   if (!s.ok) return { status: 'error', message: errorMessage('variable substitution failed', s.error), patched: resource };
   const value = inRule && isObject(s.value) ? s.value.mutate : s.value;
   const substituted = (isObject(value) ? value : {}) as PatchSpec;
