@@ -6,7 +6,9 @@ import { decodeCertificate } from './x509.js';
 import { isScalar, parseDocument, visit } from 'yaml';
 import { goPathClean, wildcardMatch } from '../../util/index.js';
 import { normalizeImage } from '../variables/images.js';
-import { argumentTypeError, functionError } from './errors.js';
+import { JmespathError, argumentTypeError, functionError } from './errors.js';
+import { GoBase64Error, goBase64Decode } from './go-base64.js';
+import { GoJsonError, goJsonUnmarshal } from './go-json.js';
 
 /** Go's ifaceToString: strings, numbers (float32 'f' formatting) and booleans become text. */
 export function ifaceToString(v: unknown): string | undefined {
@@ -129,15 +131,14 @@ export function labelMatch(args: readonly unknown[]): boolean {
   return Object.entries(labels).every(([k, v]) => Object.hasOwn(target, k) && target[k] === v && (v === null || typeof v !== 'object'));
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** base64.StdEncoding.DecodeString, strict padding; invalid input is an error. */
+/** base64.StdEncoding.DecodeString; Go's CorruptInputError text is returned unwrapped, as jpBase64Decode does. */
 export function base64Decode(args: readonly unknown[]): string {
-  // StdEncoding.DecodeString skips line breaks (\r, \n) wherever they are: wrapped base64 decodes.
-  const raw = args[0] as string;
-  const s = raw.includes('\n') || raw.includes('\r') ? raw.replace(/[\r\n]/g, '') : raw;
-  if (!BASE64.test(s)) throw functionError('base64_decode', 'illegal base64 data');
-  return Buffer.from(s, 'base64').toString('utf8');
+  try {
+    return goBase64Decode(args[0] as string).toString('utf8');
+  } catch (e) {
+    if (e instanceof GoBase64Error) throw new JmespathError(e.message);
+    throw e;
+  }
 }
 
 /** image_normalize: the image with docker.io and `latest` filled in (variables/images.ts normalizeImage). */
@@ -173,12 +174,13 @@ export function truncate(args: readonly unknown[]): string {
   return [...s].slice(0, Math.max(0, Math.trunc(n))).join('');
 }
 
-/** encoding/json.Unmarshal of the string. */
+/** encoding/json.Unmarshal of the string; Go's error text is returned unwrapped, as jpParseJson does. */
 export function parseJson(args: readonly unknown[]): unknown {
   try {
-    return JSON.parse(args[0] as string);
+    return goJsonUnmarshal(args[0] as string);
   } catch (e) {
-    throw functionError('parse_json', (e as Error).message);
+    if (e instanceof GoJsonError) throw new JmespathError(e.message);
+    throw e;
   }
 }
 
