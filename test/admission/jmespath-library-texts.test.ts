@@ -30,6 +30,7 @@ interface Case {
   value?: string;
 }
 
+const LOOKUP = "JMESPath function 'lookup': argument #2: ";
 const cases: Case[] = [
   // encoding/base64: CorruptInputError offsets as StdEncoding.DecodeString reports them.
   { name: 'base64: a quantum cut short names the quantum', expr: "base64_decode('abc')", error: 'illegal base64 data at input byte 0' },
@@ -74,6 +75,21 @@ const cases: Case[] = [
   { name: 'json: a cut null', expr: "parse_json('nul')", error: "invalid character ' ' in literal null (expecting 'l')" },
   { name: 'json: a number out of float64 range', expr: "parse_json('[1e400]')", error: 'json: cannot unmarshal number 1e400 into Go value of type float64' },
   { name: 'json: a document decodes', expr: 'parse_json(\'{"a":[1,2.5,"x"]}\').a[1]', value: '2.5' },
+  // random: an empty pattern.
+  { name: 'random: no pattern', expr: "random('')", error: 'no pattern provided' },
+  // lookup: %g of the index.
+  { name: 'lookup: a small fraction has a two-digit exponent', expr: 'lookup(`[1,2]`, `1e-7`)', error: `${LOOKUP}expected an integer number but got: 1e-07` },
+  { name: 'lookup: a large fraction is printed with an exponent', expr: 'lookup(`[1,2]`, `1234567.5`)', error: `${LOOKUP}expected an integer number but got: 1.2345675e+06` },
+  { name: 'lookup: a fraction', expr: 'lookup(`[1,2]`, `0.5`)', error: `${LOOKUP}expected an integer number but got: 0.5` },
+  { name: 'lookup: an integer beyond int64', expr: 'lookup(`[1,2]`, `1e19`)', error: `${LOOKUP}number is outside the range of integer numbers: 1e+19` },
+  { name: 'lookup: a large integer index is out of range', expr: 'lookup(`[1,2]`, `1e15`) || `"none"`', value: 'none' },
+  // ifaceToString: float32 'f' formatting.
+  { name: 'regex_match: 1e21 is written out', expr: "regex_match('^1000000000000000000000$', `1e21`)", value: 'true' },
+  { name: 'regex_match: 1e30 is written out', expr: "regex_match('^1000000000000000000000000000000$', `1e30`)", value: 'true' },
+  { name: 'regex_match: -0 keeps its sign', expr: "regex_match('^-0$', `-0`)", value: 'true' },
+  { name: 'regex_match: float32 digits', expr: "regex_match('^123456790000$', `123456789012`)", value: 'true' },
+  { name: 'regex_match: a small number', expr: "regex_match('^0\\.00000000015$', `1.5e-10`)", value: 'true' },
+  { name: 'pattern_match: 1e21 is written out', expr: "pattern_match('1000000000000000000000', `1e21`)", value: 'true' },
 ];
 
 function policyFor(list: readonly Case[]): string {

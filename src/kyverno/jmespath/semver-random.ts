@@ -3,7 +3,7 @@
 // (jpSemverCompare, jpRandom). random draws from the injected random source.
 
 import { nextRandom } from './environment.js';
-import { functionError } from './errors.js';
+import { JmespathError, functionError } from './errors.js';
 
 interface Version {
   nums: [bigint, bigint, bigint];
@@ -306,7 +306,8 @@ class Generator {
 /** random(pattern): a string matching the regex pattern, drawn from the injected random source. */
 export function random(args: readonly unknown[]): string {
   const pattern = args[0] as string;
-  if (pattern === '') throw functionError('random', 'no pattern provided');
+  // jpRandom returns errors.New("no pattern provided"): no function prefix.
+  if (pattern === '') throw new JmespathError('no pattern provided');
   if (pattern.length > 1_000) throw functionError('random', 'pattern too long');
   const g = new Generator(pattern);
   const out = g.run();

@@ -5,6 +5,7 @@
 import { decodeCertificate } from './x509.js';
 import { isScalar, parseDocument, visit } from 'yaml';
 import { goPathClean, wildcardMatch } from '../../util/index.js';
+import { formatGoFloatValue } from '../pattern/index.js';
 import { normalizeImage } from '../variables/images.js';
 import { JmespathError, argumentTypeError, functionError } from './errors.js';
 import { GoBase64Error, goBase64Decode } from './go-base64.js';
@@ -19,20 +20,30 @@ export function ifaceToString(v: unknown): string | undefined {
   return undefined;
 }
 
+// strconv.FormatFloat(f, 'f', -1, 32): the float32 nearest f, its shortest round-trip digits written out
+// in full (1e21 is "1000000000000000000000", 1.5e-10 is "0.00000000015"), the sign of -0 kept.
 function float32Text(f: number): string {
   const f32 = Math.fround(f);
-  if (!Number.isFinite(f32)) return f32 > 0 ? '+Inf' : f32 < 0 ? '-Inf' : 'NaN';
+  if (Number.isNaN(f32)) return 'NaN';
+  if (!Number.isFinite(f32)) return f32 > 0 ? '+Inf' : '-Inf';
+  const sign = f32 < 0 || Object.is(f32, -0) ? '-' : '';
+  if (f32 === 0) return `${sign}0`;
+  const a = Math.abs(f32);
+  let shortest = a;
   for (let p = 1; p <= 9; p++) {
-    const s = f32.toPrecision(p);
-    if (Math.fround(Number(s)) === f32) return plainDecimal(Number(s));
+    const candidate = Number(a.toPrecision(p));
+    if (Math.fround(candidate) === a) {
+      shortest = candidate;
+      break;
+    }
   }
-  return plainDecimal(f32);
-}
-
-function plainDecimal(n: number): string {
-  const s = String(n);
-  if (!/e/i.test(s)) return s;
-  return n.toFixed(Math.max(0, -Math.floor(Math.log10(Math.abs(n))) + 8)).replace(/\.?0+$/, '');
+  // The candidate has at most 9 significant digits, so its own shortest form carries exactly them.
+  const [mantissa = '0', exponent = '0'] = shortest.toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  const exp = Number(exponent);
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return `${sign}${digits}${'0'.repeat(exp + 1 - digits.length)}`;
+  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
 }
 
 /** Go strings.Compare. */
@@ -213,12 +224,24 @@ export function lookup(args: readonly unknown[]): unknown {
   const [input, key] = args;
   if (Array.isArray(input)) {
     if (typeof key !== 'number') throw argumentTypeError('lookup', 2, 'Number');
-    if (!Number.isInteger(key)) throw functionError('lookup', `argument #2: expected an integer number but got: ${key}`);
+    const problem = intNumberProblem(key);
+    if (problem !== undefined) throw functionError('lookup', `argument #2: ${problem}`);
     return key < 0 || key >= input.length ? null : input[key];
   }
   if (typeof key !== 'string') throw argumentTypeError('lookup', 2, 'String');
   const obj = input as Record<string, unknown>;
   return Object.hasOwn(obj, key) ? obj[key] : null;
+}
+
+const TWO_TO_63 = 2 ** 63;
+
+// Kyverno's intNumber (arithmetic.go): a non-integer, or an integer that does not survive Go's int
+// conversion (on amd64 everything outside [-2^63, 2^63) becomes -2^63), is refused with the number in
+// %g: Go's shortest digits, in exponent form below 1e-4 and from 1e6, the exponent at least two digits.
+function intNumberProblem(n: number): string | undefined {
+  if (!Number.isFinite(n) || Math.trunc(n) !== n) return `expected an integer number but got: ${formatGoFloatValue(n)}`;
+  if (n >= TWO_TO_63 || n < -TWO_TO_63) return `number is outside the range of integer numbers: ${formatGoFloatValue(n)}`;
+  return undefined;
 }
 
 /** Kyverno items(object|array, keyName, valueName): sorted key/value (or index/value) objects. */
