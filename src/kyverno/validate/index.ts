@@ -28,9 +28,7 @@ const PASS: MatchOutcome = Object.freeze({ kind: 'pass' });
  * Validates a resource (JSON) against a Kyverno `pattern` tree (variables already substituted).
  * `firstParsed`: string patterns follow Kyverno 1.12's comparison order (EngineProfile.stringPatternOrder).
  * `floats`: the resource is a foreach element, whose numbers are Go float64s (see matchStringPattern).
- */
-/**
- * `shape`: the pattern `pattern` was substituted from, when substitution kept its shape (SubstituteOutcome's
+ * `shape`: the pattern `pattern` was substituted from, when substitution kept its shape (substitutePattern's
  * `reshaped` false): the walk takes its plans from it (made once per policy) and its values from `pattern`.
  */
 export function validatePattern(resource: unknown, pattern: unknown, opts: { firstParsed?: boolean; floats?: boolean } = {}, shape?: unknown): MatchOutcome {

@@ -49,7 +49,7 @@ function fail(text: string): JsonValue {
   return null;
 }
 
-// Whether the substitution running now changed the document's shape (SubstituteOutcome.reshaped).
+// Whether the substitution running now changed the document's shape (PatternOutcome.reshaped).
 let reshaped = false;
 
 // What a document (pattern, conditions, message) holds: compiled policies are evaluated many times, so
