@@ -12,23 +12,15 @@
 // Mirrors kyverno@v1.10.7:pkg/engine/jmespath/functions.go (jpBase64Decode, jpParseJson, jpRandom,
 // jpLookup, ifaceToString) and arithmetic.go (intNumber); the variable substitution adds
 // `failed to resolve <expr> at path <path>: `.
-import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { describe } from 'node:test';
+import { type ExpressionCase, expressionCaseTests } from '../helpers/expression-cases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podgate-jmespath-library-texts-'));
 
-interface Case {
-  name: string;
-  expr: string;
-  /** The error Kyverno reports for the expression (after `failed to resolve <expr> at path /any/0/key: `). */
-  error?: string;
-  /** The value the expression gives (shown through the rule's message). */
-  value?: string;
-}
+type Case = ExpressionCase;
 
 const LOOKUP = "JMESPath function 'lookup': argument #2: ";
 const cases: Case[] = [
@@ -92,36 +84,6 @@ const cases: Case[] = [
   { name: 'pattern_match: 1e21 is written out', expr: "pattern_match('1000000000000000000000', `1e21`)", value: 'true' },
 ];
 
-function policyFor(list: readonly Case[]): string {
-  const rules = list.map((c, i) =>
-    c.error !== undefined
-      ? { name: `c${i}`, match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { message: 'denied', deny: { conditions: { any: [{ key: `{{ ${c.expr} }}`, operator: 'Equals', value: 'never' }] } } } }
-      : { name: `c${i}`, match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { message: `got {{ ${c.expr} }}`, deny: {} } },
-  );
-  return JSON.stringify({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'library-texts' }, spec: { validationFailureAction: 'Enforce', rules } });
-}
-
-const pod = join(dir, 'pod.json');
-writeFileSync(pod, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns1' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } }));
-
 describe('podgate apply: JMESPath texts from Go libraries (kyverno@v1.10.7 functions.go; Go encoding/base64, encoding/json, strconv)', () => {
-  const policy = join(dir, 'policy.json');
-  writeFileSync(policy, policyFor(cases));
-  const run = runCli(['apply', policy, '--resource', pod, '-o', 'json', '--kyverno-version', '1.10']).then((r) => {
-    const out = JSON.parse(r.stdout) as { results: { rules: { rule: string; status: string; message: string }[] }[] };
-    return new Map(out.results.flatMap((x) => x.rules).map((x) => [x.rule, x]));
-  });
-  cases.forEach((c, i) => {
-    test(c.name, async () => {
-      const got = (await run).get(`c${i}`);
-      if (c.error !== undefined) {
-        assert.deepEqual(got && { status: got.status, message: got.message }, {
-          status: 'error',
-          message: `failed to check deny preconditions: failed to substitute variables in deny conditions: failed to resolve ${c.expr} at path /any/0/key: ${c.error}`,
-        });
-      } else {
-        assert.deepEqual(got && { status: got.status, message: got.message }, { status: 'fail', message: `got ${c.value}` });
-      }
-    });
-  });
+  expressionCaseTests(dir, 'library-texts', cases, '1.10');
 });
