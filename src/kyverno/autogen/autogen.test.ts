@@ -117,3 +117,212 @@ for (const c of mutateCases) {
     assert.deepEqual(computeRules(policy(c.rule))[c.index]?.mutate, c.want);
   });
 }
+
+// Oracle: Kyverno's own autogen tests (pkg/autogen/autogen_test.go: Test_getAutogenRuleName, Test_CanAutoGen,
+// Test_Any, Test_All, Test_Exclude, Test_CronJobOnly, Test_CronJob_hasExclude, Test_CronJobAndDeployment,
+// Test_ForEachPod, Test_UpdateVariablePath, Test_Deny) with their testdata policies, updated to 1.10's
+// generateRuleForControllers (ReplicaSet and ReplicationController, kyverno#4975), updateGenRuleByte
+// (request.oldObject, kyverno#6305; CronJob metadata under jobTemplate, kyverno#7571) and computeRules (the
+// annotation is split on ',' as written; user rules named autogen-* are replaced). Each want is the generated
+// rules, byte for byte, as Kyverno marshals them after the user's rules.
+const ANN = 'pod-policies.kyverno.io/autogen-controllers';
+const SIX = '["DaemonSet","Deployment","Job","StatefulSet","ReplicaSet","ReplicationController"]';
+const bindMounts = {
+  name: 'validate-hostPath',
+  match: { resources: { kinds: ['Pod'] } },
+  validate: { message: 'Host path volumes are not allowed', pattern: { spec: { '=(volumes)': [{ 'X(hostPath)': 'null' }] } } },
+};
+const HP_MSG = '"message":"Host path volumes are not allowed"';
+const HP_TPL = '{"spec":{"template":{"spec":{"=(volumes)":[{"X(hostPath)":"null"}]}}}}';
+const HP_CJ = '{"spec":{"jobTemplate":{"spec":{"template":{"spec":{"=(volumes)":[{"X(hostPath)":"null"}]}}}}}}';
+const upstream: { name: string; rules: object[]; annotations?: Record<string, string>; want: string[] }[] = [
+  {
+    name: 'Test_Any: match.any kinds are replaced, match.resources is left',
+    rules: [{ ...bindMounts, match: { resources: { kinds: ['Pod'] }, any: [{ resources: { kinds: ['Pod'] } }] } }],
+    want: [
+      `{"name":"autogen-validate-hostPath","match":{"resources":{"kinds":["Pod"]},"any":[{"resources":{"kinds":${SIX}}}]},"validate":{${HP_MSG},"pattern":${HP_TPL}}}`,
+      `{"name":"autogen-cronjob-validate-hostPath","match":{"resources":{"kinds":["Pod"]},"any":[{"resources":{"kinds":["CronJob"]}}]},"validate":{${HP_MSG},"pattern":${HP_CJ}}}`,
+    ],
+  },
+  {
+    name: 'Test_All: match.all kinds are replaced',
+    rules: [{ ...bindMounts, match: { all: [{ resources: { kinds: ['Pod'] } }] } }],
+    want: [
+      `{"name":"autogen-validate-hostPath","match":{"all":[{"resources":{"kinds":${SIX}}}]},"validate":{${HP_MSG},"pattern":${HP_TPL}}}`,
+      `{"name":"autogen-cronjob-validate-hostPath","match":{"all":[{"resources":{"kinds":["CronJob"]}}]},"validate":{${HP_MSG},"pattern":${HP_CJ}}}`,
+    ],
+  },
+  {
+    name: 'Test_Exclude: an exclude without kinds is copied',
+    rules: [{ ...bindMounts, exclude: { resources: { namespaces: ['fake-namespce'] } } }],
+    want: [
+      `{"name":"autogen-validate-hostPath","match":{"resources":{"kinds":${SIX}}},"exclude":{"resources":{"namespaces":["fake-namespce"]}},"validate":{${HP_MSG},"pattern":${HP_TPL}}}`,
+      `{"name":"autogen-cronjob-validate-hostPath","match":{"resources":{"kinds":["CronJob"]}},"exclude":{"resources":{"namespaces":["fake-namespce"]}},"validate":{${HP_MSG},"pattern":${HP_CJ}}}`,
+    ],
+  },
+  {
+    name: 'Test_CronJobOnly',
+    rules: [bindMounts],
+    annotations: { [ANN]: 'CronJob' },
+    want: [`{"name":"autogen-cronjob-validate-hostPath","match":{"resources":{"kinds":["CronJob"]}},"validate":{${HP_MSG},"pattern":${HP_CJ}}}`],
+  },
+  {
+    name: 'Test_CronJob_hasExclude: exclude kinds become CronJob',
+    rules: [{ ...bindMounts, exclude: { resources: { kinds: ['Pod'], namespaces: ['test'] } } }],
+    annotations: { [ANN]: 'CronJob' },
+    want: [
+      `{"name":"autogen-cronjob-validate-hostPath","match":{"resources":{"kinds":["CronJob"]}},"exclude":{"resources":{"kinds":["CronJob"],"namespaces":["test"]}},"validate":{${HP_MSG},"pattern":${HP_CJ}}}`,
+    ],
+  },
+  {
+    name: 'Test_CronJobAndDeployment',
+    rules: [bindMounts],
+    annotations: { [ANN]: 'CronJob,Deployment' },
+    want: [
+      `{"name":"autogen-validate-hostPath","match":{"resources":{"kinds":["Deployment"]}},"validate":{${HP_MSG},"pattern":${HP_TPL}}}`,
+      `{"name":"autogen-cronjob-validate-hostPath","match":{"resources":{"kinds":["CronJob"]}},"validate":{${HP_MSG},"pattern":${HP_CJ}}}`,
+    ],
+  },
+  {
+    name: 'Test_ForEachPod: a foreach mutation keeps list, context and preconditions',
+    rules: [
+      {
+        name: 'resolve-image-containers',
+        match: { resources: { kinds: ['Pod'] } },
+        exclude: { resources: { namespaces: ['fake-namespce'] } },
+        preconditions: { all: [{ key: '{{request.operation}}', operator: 'In', value: ['CREATE', 'UPDATE'] }] },
+        mutate: {
+          foreach: [
+            {
+              list: 'request.object.spec.containers',
+              context: [{ name: 'dictionary', configMap: { name: 'some-config-map', namespace: 'some-namespace' } }],
+              patchStrategicMerge: { spec: { containers: [{ name: '{{ element.name }}', image: '{{ dictionary.data.image }}' }] } },
+            },
+          ],
+        },
+      },
+    ],
+    want: [
+      `{"name":"autogen-resolve-image-containers","match":{"resources":{"kinds":${SIX}}},"exclude":{"resources":{"namespaces":["fake-namespce"]}},"preconditions":{"all":[{"key":"{{request.operation}}","operator":"In","value":["CREATE","UPDATE"]}]},"mutate":{"foreach":[{"list":"request.object.spec.template.spec.containers","context":[{"name":"dictionary","configMap":{"name":"some-config-map","namespace":"some-namespace"}}],"patchStrategicMerge":{"spec":{"template":{"spec":{"containers":[{"name":"{{ element.name }}","image":"{{ dictionary.data.image }}"}]}}}}}]}}`,
+      `{"name":"autogen-cronjob-resolve-image-containers","match":{"resources":{"kinds":["CronJob"]}},"exclude":{"resources":{"namespaces":["fake-namespce"]}},"preconditions":{"all":[{"key":"{{request.operation}}","operator":"In","value":["CREATE","UPDATE"]}]},"mutate":{"foreach":[{"list":"request.object.spec.jobTemplate.spec.template.spec.containers","context":[{"name":"dictionary","configMap":{"name":"some-config-map","namespace":"some-namespace"}}],"patchStrategicMerge":{"spec":{"jobTemplate":{"spec":{"template":{"spec":{"containers":[{"name":"{{ element.name }}","image":"{{ dictionary.data.image }}"}]}}}}}}}]}}`,
+    ],
+  },
+  {
+    name: 'Test_UpdateVariablePath: context, message and (1.10.1) CronJob metadata paths are shifted',
+    rules: [
+      {
+        name: 'select-secrets-from-volumes',
+        context: [{ name: 'volsecret', apiCall: { urlPath: '/api/v1/namespaces/{{request.object.metadata.namespace}}/secrets/{{request.object.spec.volumes[0].secret.secretName}}', jmesPath: 'metadata.labels.foo' } }],
+        match: { resources: { kinds: ['Pod'] } },
+        preconditions: [{ key: '{{ request.operation }}', operator: 'Equals', value: 'CREATE' }],
+        validate: { message: 'The Secret named {{request.object.spec.volumes[0].secret.secretName}} is restricted and may not be used.', pattern: { spec: { containers: [{ image: 'registry.domain.com/*' }] } } },
+      },
+    ],
+    want: [
+      `{"name":"autogen-select-secrets-from-volumes","match":{"resources":{"kinds":${SIX}}},"context":[{"name":"volsecret","apiCall":{"urlPath":"/api/v1/namespaces/{{request.object.spec.template.metadata.namespace}}/secrets/{{request.object.spec.template.spec.volumes[0].secret.secretName}}","jmesPath":"metadata.labels.foo"}}],"preconditions":{"all":[{"key":"{{ request.operation }}","operator":"Equals","value":"CREATE"}]},"validate":{"message":"The Secret named {{request.object.spec.template.spec.volumes[0].secret.secretName}} is restricted and may not be used.","pattern":{"spec":{"template":{"spec":{"containers":[{"image":"registry.domain.com/*"}]}}}}}}`,
+      `{"name":"autogen-cronjob-select-secrets-from-volumes","match":{"resources":{"kinds":["CronJob"]}},"context":[{"name":"volsecret","apiCall":{"urlPath":"/api/v1/namespaces/{{request.object.spec.jobTemplate.spec.template.metadata.namespace}}/secrets/{{request.object.spec.jobTemplate.spec.template.spec.volumes[0].secret.secretName}}","jmesPath":"metadata.labels.foo"}}],"preconditions":{"all":[{"key":"{{ request.operation }}","operator":"Equals","value":"CREATE"}]},"validate":{"message":"The Secret named {{request.object.spec.jobTemplate.spec.template.spec.volumes[0].secret.secretName}} is restricted and may not be used.","pattern":{"spec":{"jobTemplate":{"spec":{"template":{"spec":{"containers":[{"image":"registry.domain.com/*"}]}}}}}}}}`,
+    ],
+  },
+  {
+    name: 'Test_Deny: a foreach validation is copied, its list shifted',
+    rules: [
+      {
+        name: 'disallow-mount-containerd-sock',
+        match: { resources: { kinds: ['Pod'] }, any: [{ resources: { kinds: ['Pod'] } }] },
+        validate: { foreach: [{ list: 'request.object.spec.volumes[]', deny: { conditions: { any: [{ key: '{{ path_canonicalize(element.hostPath.path) }}', operator: 'Equals', value: '/run/containerd/containerd.sock' }] } } }] },
+      },
+    ],
+    want: [
+      `{"name":"autogen-disallow-mount-containerd-sock","match":{"resources":{"kinds":["Pod"]},"any":[{"resources":{"kinds":${SIX}}}]},"validate":{"foreach":[{"list":"request.object.spec.template.spec.volumes[]","deny":{"conditions":{"any":[{"key":"{{ path_canonicalize(element.hostPath.path) }}","operator":"Equals","value":"/run/containerd/containerd.sock"}]}}}]}}`,
+      `{"name":"autogen-cronjob-disallow-mount-containerd-sock","match":{"resources":{"kinds":["Pod"]},"any":[{"resources":{"kinds":["CronJob"]}}]},"validate":{"foreach":[{"list":"request.object.spec.jobTemplate.spec.template.spec.volumes[]","deny":{"conditions":{"any":[{"key":"{{ path_canonicalize(element.hostPath.path) }}","operator":"Equals","value":"/run/containerd/containerd.sock"}]}}}]}}`,
+    ],
+  },
+  {
+    name: 'Test_getAutogenRuleName: names are cut to 63 bytes',
+    rules: [{ ...bindMounts, name: 'too-long-this-rule-name-will-be-truncated-to-63-characters' }],
+    annotations: { [ANN]: 'Job,CronJob' },
+    want: [
+      `{"name":"autogen-too-long-this-rule-name-will-be-truncated-to-63-charact","match":{"resources":{"kinds":["Job"]}},"validate":{${HP_MSG},"pattern":${HP_TPL}}}`,
+      `{"name":"autogen-cronjob-too-long-this-rule-name-will-be-truncated-to-63","match":{"resources":{"kinds":["CronJob"]}},"validate":{${HP_MSG},"pattern":${HP_CJ}}}`,
+    ],
+  },
+  {
+    name: 'request.oldObject is shifted like request.object (kyverno#6305)',
+    rules: [{ name: 'sa', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { deny: { conditions: { all: [{ key: '{{ request.object.spec.serviceAccountName }}', operator: 'NotEquals', value: '{{ request.oldObject.metadata.name }}' }] } } } }],
+    annotations: { [ANN]: 'Deployment,CronJob' },
+    want: [
+      `{"name":"autogen-sa","match":{"any":[{"resources":{"kinds":["Deployment"]}}]},"validate":{"deny":{"conditions":{"all":[{"key":"{{ request.object.spec.template.spec.serviceAccountName }}","operator":"NotEquals","value":"{{ request.oldObject.spec.template.metadata.name }}"}]}}}}`,
+      `{"name":"autogen-cronjob-sa","match":{"any":[{"resources":{"kinds":["CronJob"]}}]},"validate":{"deny":{"conditions":{"all":[{"key":"{{ request.object.spec.jobTemplate.spec.template.spec.serviceAccountName }}","operator":"NotEquals","value":"{{ request.oldObject.spec.jobTemplate.spec.template.metadata.name }}"}]}}}}`,
+    ],
+  },
+  // computeRules/generateRuleForControllers: the annotation is split on ',' untrimmed; the kinds keep its order,
+  // only the six template controllers are kept, and a list naming none of them is used as written.
+  {
+    name: 'the annotation order is the kinds order',
+    rules: [bindMounts],
+    annotations: { [ANN]: 'StatefulSet,Deployment' },
+    want: [`{"name":"autogen-validate-hostPath","match":{"resources":{"kinds":["StatefulSet","Deployment"]}},"validate":{${HP_MSG},"pattern":${HP_TPL}}}`],
+  },
+  {
+    name: 'an annotation entry with a space is not a controller',
+    rules: [bindMounts],
+    annotations: { [ANN]: 'Deployment, StatefulSet, CronJob' },
+    want: [
+      `{"name":"autogen-validate-hostPath","match":{"resources":{"kinds":["Deployment"]}},"validate":{${HP_MSG},"pattern":${HP_TPL}}}`,
+      `{"name":"autogen-cronjob-validate-hostPath","match":{"resources":{"kinds":["CronJob"]}},"validate":{${HP_MSG},"pattern":${HP_CJ}}}`,
+    ],
+  },
+  {
+    name: 'an annotation with no template controller is used as the kinds',
+    rules: [bindMounts],
+    annotations: { [ANN]: 'CloneSet' },
+    want: [`{"name":"autogen-validate-hostPath","match":{"resources":{"kinds":["CloneSet"]}},"validate":{${HP_MSG},"pattern":${HP_TPL}}}`],
+  },
+  {
+    name: 'unknown controllers next to known ones are dropped (Test_getActualControllers: CloneSet,Deployment)',
+    rules: [bindMounts],
+    annotations: { [ANN]: 'CloneSet,Deployment' },
+    want: [`{"name":"autogen-validate-hostPath","match":{"resources":{"kinds":["Deployment"]}},"validate":{${HP_MSG},"pattern":${HP_TPL}}}`],
+  },
+  {
+    name: 'the annotation all is every controller',
+    rules: [bindMounts],
+    annotations: { [ANN]: 'all' },
+    want: [
+      `{"name":"autogen-validate-hostPath","match":{"resources":{"kinds":${SIX}}},"validate":{${HP_MSG},"pattern":${HP_TPL}}}`,
+      `{"name":"autogen-cronjob-validate-hostPath","match":{"resources":{"kinds":["CronJob"]}},"validate":{${HP_MSG},"pattern":${HP_CJ}}}`,
+    ],
+  },
+  // generateRule: a strategic merge patch is the whole new mutation (targets are not kept); a rule with nothing
+  // it knows how to move (validate.manifests alone) is not generated.
+  {
+    name: 'a generated strategic merge patch drops the targets',
+    rules: [{ name: 'm', match: { resources: { kinds: ['Pod'] } }, mutate: { targets: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'x' }], patchStrategicMerge: { metadata: { labels: { a: 'b' } } } } }],
+    annotations: { [ANN]: 'Deployment' },
+    want: [`{"name":"autogen-m","match":{"resources":{"kinds":["Deployment"]}},"mutate":{"patchStrategicMerge":{"spec":{"template":{"metadata":{"labels":{"a":"b"}}}}}}}`],
+  },
+  {
+    name: 'a validate.manifests rule is not generated',
+    rules: [bindMounts, { name: 'mf', match: { resources: { kinds: ['Pod'] } }, validate: { manifests: { attestors: [{ entries: [{ keys: { publicKeys: 'k' } }] }] } } }],
+    annotations: { [ANN]: 'Deployment' },
+    want: [`{"name":"autogen-validate-hostPath","match":{"resources":{"kinds":["Deployment"]}},"validate":{${HP_MSG},"pattern":${HP_TPL}}}`],
+  },
+];
+for (const c of upstream) {
+  test(`upstream ${c.name}`, () => {
+    const rules = computeRules(policy2(c.rules, c.annotations));
+    const user = c.rules.filter((r) => !(r as { name: string }).name.startsWith('autogen-')).length;
+    assert.deepEqual(rules.slice(user).map((r) => JSON.stringify(r)), c.want);
+  });
+}
+
+test('computeRules replaces user rules named autogen-* when it generates rules', () => {
+  const rules = computeRules(policy2([bindMounts, { ...bindMounts, name: 'autogen-validate-hostPath' }], { [ANN]: 'Deployment' }));
+  assert.deepEqual(rules.map((r) => `${r.name} ${r.match.resources?.kinds?.join(',')}`), ['validate-hostPath Pod', 'autogen-validate-hostPath Deployment']);
+});
+
+function policy2(rules: object[], annotations: Record<string, string> = {}): Policy {
+  const r = loadPolicy({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'p', annotations }, spec: { rules } });
+  assert.ok(r.policy);
+  return r.policy;
+}

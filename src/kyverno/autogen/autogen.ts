@@ -43,15 +43,32 @@ function canAutoGen(policy: Policy): boolean {
   return needed;
 }
 
+/** Kyverno 1.10's PodControllers: the controller list used when the annotation is absent. */
+const POD_CONTROLLERS = [...TEMPLATE_CONTROLLERS, 'CronJob'].join(',');
+
+// The controller list as Kyverno 1.10's computeRules keeps it: the annotation text as written, or every
+// controller; 'none' when autogen is off (Mirrors kyverno@v1.10.7:pkg/autogen/autogen.go computeRules).
+function controllerList(policy: Policy): string {
+  if (!canAutoGen(policy)) return 'none';
+  return policy.annotations[AUTOGEN_CONTROLLERS_ANNOTATION] ?? POD_CONTROLLERS;
+}
+
+// generateRuleForControllers' kinds: the list is split on ',' untrimmed; 'all' is the six template
+// controllers; otherwise the entries naming one of them, in the list's order, or the whole list when none does.
+function templateKindsOf(controllers: string): string[] {
+  if (controllers === 'all') return [...TEMPLATE_CONTROLLERS];
+  const entries = controllers.split(',');
+  const valid = entries.filter((c) => (TEMPLATE_CONTROLLERS as readonly string[]).includes(c));
+  return valid.length > 0 ? valid : entries;
+}
+
 /** The controllers autogen targets for this policy (empty when autogen is off). */
 export function autogenControllers(policy: Policy): string[] {
-  if (!canAutoGen(policy)) return [];
-  const ann = policy.annotations[AUTOGEN_CONTROLLERS_ANNOTATION];
-  const all = [...TEMPLATE_CONTROLLERS, 'CronJob'];
-  if (ann === undefined || ann.trim() === 'all') return all;
-  const wanted = ann.split(',').map((s) => s.trim());
-  if (wanted.includes('none')) return [];
-  return all.filter((c) => wanted.includes(c));
+  const list = controllerList(policy);
+  if (list === 'none') return [];
+  const stripped = list.split(',').filter((c) => c !== 'CronJob').join(',');
+  const kinds = stripped === '' ? [] : templateKindsOf(stripped);
+  return list.includes('CronJob') || list.includes('all') ? [...kinds, 'CronJob'] : kinds;
 }
 
 function replaceKinds(filters: ResourceFilter[], kinds: string[], onlyWithPod: boolean): ResourceFilter[] {
@@ -86,44 +103,51 @@ function shiftText(rule: Rule, cronJob: boolean): Rule {
 
 // Kyverno wraps each strategic merge patch into the template (for CronJobs, the template-wrapped patch again
 // into spec.jobTemplate), keeping a foreach's list, context and preconditions (rule.go,
-// generateRuleForControllers / generateCronJobRule). JSON6902 patches never get here: they disable autogen.
-function autogenMutate(mutate: JsonObject, cronJob: boolean): JsonObject {
+// generateRuleForControllers / generateCronJobRule). The patch is the whole new mutation: targets are not
+// kept. JSON6902 patches never get here: they disable autogen.
+function autogenMutate(mutate: JsonObject, cronJob: boolean): JsonObject | undefined {
   if (mutate.patchStrategicMerge !== undefined && mutate.patchStrategicMerge !== null) {
-    const out: JsonObject = { patchStrategicMerge: wrap(mutate.patchStrategicMerge, cronJob) };
-    if (mutate.targets !== undefined) out.targets = mutate.targets;
-    return out;
+    return { patchStrategicMerge: wrap(mutate.patchStrategicMerge, cronJob) };
   }
   if (Array.isArray(mutate.foreach) && mutate.foreach.length > 0) {
     const foreach = mutate.foreach.filter(isObject).map((f) => {
       const out: JsonObject = { list: f.list ?? '' };
-      if (f.context !== undefined) out.context = f.context;
+      if (Array.isArray(f.context) && f.context.length > 0) out.context = f.context;
       if (f.preconditions !== undefined) out.preconditions = f.preconditions;
-      if (f.patchStrategicMerge !== undefined && f.patchStrategicMerge !== null) out.patchStrategicMerge = wrap(f.patchStrategicMerge, cronJob);
+      out.patchStrategicMerge = wrap(f.patchStrategicMerge ?? null, cronJob);
       return out;
     });
     return { foreach };
   }
-  return mutate;
+  return undefined;
 }
 
-function generateRule(rule: Rule, name: string, kinds: string[], cronJob: boolean): Rule {
+// generateRule moves the first of these it finds: a strategic merge patch, a foreach mutation, a pattern, a
+// deny, podSecurity, an anyPattern, a foreach validation; a rule with none of them is generated only for its
+// verifyImages, and otherwise not at all (e.g. validate.manifests).
+function generateRule(rule: Rule, name: string, kinds: string[], cronJob: boolean): Rule | undefined {
   const out: Rule = { name, match: rewriteMatch(rule.match, kinds, !cronJob, false) };
   if (rule.exclude) out.exclude = rewriteMatch(rule.exclude, kinds, !cronJob, true);
-  if (rule.context) out.context = rule.context;
+  if (rule.context && rule.context.length > 0) out.context = rule.context;
   if (rule.preconditions) out.preconditions = rule.preconditions;
-  if (rule.mutate) out.mutate = autogenMutate(rule.mutate, cronJob);
+  const mutate = rule.mutate ? autogenMutate(rule.mutate, cronJob) : undefined;
+  const validate = mutate ? undefined : autogenValidate(rule.validate, cronJob);
+  if (mutate) out.mutate = mutate;
+  else if (validate) out.validate = validate;
+  else if (rule.verifyImages === undefined) return undefined;
   if (rule.verifyImages) out.verifyImages = rule.verifyImages;
-  const v = rule.validate;
-  if (v) {
-    const message = v.message !== undefined ? { message: v.message } : {};
-    if (v.deny) out.validate = { ...message, deny: v.deny };
-    else if (v.podSecurity) out.validate = { ...message, podSecurity: v.podSecurity };
-    else if (v.pattern !== undefined) out.validate = { ...message, pattern: wrap(v.pattern, cronJob) };
-    else if (v.anyPattern) out.validate = { ...message, anyPattern: v.anyPattern.map((p) => wrap(p, cronJob)) };
-    else if (v.foreach) out.validate = { ...message, foreach: v.foreach };
-    else out.validate = { ...v };
-  }
   return shiftText(out, cronJob);
+}
+
+function autogenValidate(v: Rule['validate'], cronJob: boolean): Rule['validate'] | undefined {
+  if (!v) return undefined;
+  const message = v.message ? { message: v.message } : {};
+  if (v.pattern !== undefined) return { ...message, pattern: wrap(v.pattern, cronJob) };
+  if (v.deny) return { ...message, deny: v.deny };
+  if (v.podSecurity) return { ...message, podSecurity: v.podSecurity };
+  if (v.anyPattern) return { ...message, anyPattern: v.anyPattern.map((p) => wrap(p, cronJob)) };
+  if (v.foreach && v.foreach.length > 0) return { ...message, foreach: v.foreach };
+  return undefined;
 }
 
 function eligible(rule: Rule): boolean {
@@ -133,7 +157,7 @@ function eligible(rule: Rule): boolean {
   return matchKinds.includes('Pod') && (excludeKinds.length === 0 || excludeKinds.includes('Pod'));
 }
 
-/** The rules Kyverno evaluates for a policy: the user's rules, then the generated ones. */
+/** The rules Kyverno evaluates for a policy: the user's rules, then the generated ones (autogen.go computeRules). */
 export function computeRules(policy: Policy): Rule[] {
   const controllers = autogenControllers(policy);
   if (controllers.length === 0) return policy.rules;
@@ -141,8 +165,12 @@ export function computeRules(policy: Policy): Rule[] {
   const generated: Rule[] = [];
   for (const rule of policy.rules) {
     if (!eligible(rule)) continue;
-    if (templateKinds.length > 0) generated.push(generateRule(rule, autogenRuleName('autogen', rule.name), templateKinds, false));
-    if (controllers.includes('CronJob')) generated.push(generateRule(rule, autogenRuleName('autogen-cronjob', rule.name), ['CronJob'], true));
+    const forControllers = templateKinds.length > 0 ? generateRule(rule, autogenRuleName('autogen', rule.name), templateKinds, false) : undefined;
+    if (forControllers) generated.push(forControllers);
+    const forCronJob = controllers.includes('CronJob') ? generateRule(rule, autogenRuleName('autogen-cronjob', rule.name), ['CronJob'], true) : undefined;
+    if (forCronJob) generated.push(forCronJob);
   }
-  return [...policy.rules, ...generated];
+  // When it generates rules, Kyverno replaces any the user named autogen-* with them.
+  if (generated.length === 0) return policy.rules;
+  return [...policy.rules.filter((r) => !r.name.startsWith('autogen-')), ...generated];
 }
