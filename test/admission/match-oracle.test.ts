@@ -484,3 +484,28 @@ describe('pkg/utils/wildcard/match_test.go (Match), as annotation values', () =>
     });
   }
 });
+
+// ---- labels_test.go's wantErr case, where the labels would otherwise match ----
+// kyverno@v1.10.7 CheckSelector builds the selector with metav1.LabelSelectorAsSelector (after wildcard
+// expansion), whose labels.NewRequirement refuses an invalid key or value, In/NotIn without values and
+// Exists/DoesNotExist with values: the filter fails (a match does not match, an exclude does not exclude).
+const invalidSelectorCases: { name: string; selector: Obj; labels: Record<string, string> }[] = [
+  { name: 'a matchLabels key with two slashes', selector: { matchLabels: { 'abc/def/ghi': 'x' } }, labels: { 'abc/def/ghi': 'x' } },
+  { name: 'a matchLabels value with a space', selector: { matchLabels: { app: 'a b' } }, labels: { app: 'a b' } },
+  { name: 'a matchLabels value longer than 63 characters', selector: { matchLabels: { app: 'a'.repeat(64) } }, labels: { app: 'a'.repeat(64) } },
+  { name: 'Exists with values', selector: { matchExpressions: [{ key: 'app', operator: 'Exists', values: ['x'] }] }, labels: { app: 'x' } },
+  { name: 'DoesNotExist with values', selector: { matchExpressions: [{ key: 'app', operator: 'DoesNotExist', values: ['x'] }] }, labels: {} },
+  { name: 'an In value that is no label value', selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['a b', 'x'] }] }, labels: { app: 'x' } },
+  { name: 'a matchExpressions key that is no label key', selector: { matchExpressions: [{ key: '-app', operator: 'DoesNotExist' }] }, labels: {} },
+];
+
+describe('an invalid selector selects nothing (LabelSelectorAsSelector)', () => {
+  for (const c of invalidSelectorCases) {
+    test(`${c.name}: the match does not match`, async () => {
+      assert.equal(await applyMatched(anyOf(res({ kinds: ['Pod'], selector: c.selector })), undefined, labelled(c.labels)), false);
+    });
+    test(`${c.name}: the exclude does not exclude`, async () => {
+      assert.equal(await applyMatched(anyOf(res({ kinds: ['Pod'] })), anyOf(res({ selector: c.selector })), labelled(c.labels)), true);
+    });
+  }
+});
