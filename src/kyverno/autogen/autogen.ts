@@ -62,6 +62,21 @@ function templateKindsOf(controllers: string): string[] {
   return valid.length > 0 ? valid : entries;
 }
 
+/**
+ * Entries of the autogen-controllers annotation that name a pod controller only once their spaces are
+ * trimmed (`Deployment, StatefulSet`): Kyverno 1.10 takes entries as written, so no rule is generated for
+ * that controller. Said at load time, since the policy is otherwise valid and silently checks less.
+ */
+export function autogenAnnotationWarnings(policy: Policy): string[] {
+  const list = policy.annotations[AUTOGEN_CONTROLLERS_ANNOTATION];
+  if (list === undefined) return [];
+  const known: readonly string[] = [...TEMPLATE_CONTROLLERS, 'CronJob', 'all', 'none'];
+  return list
+    .split(',')
+    .filter((e) => e !== e.trim() && known.includes(e.trim()))
+    .map((e) => `metadata.annotations.${AUTOGEN_CONTROLLERS_ANNOTATION}: entry "${e}" is not ${e.trim()}: Kyverno takes the entries as written (no spaces trimmed), so no rule is generated for ${e.trim()}`);
+}
+
 /** The controllers autogen targets for this policy (empty when autogen is off). */
 export function autogenControllers(policy: Policy): string[] {
   const list = controllerList(policy);

@@ -1,6 +1,7 @@
 // Public surface of kyverno/autogen: generated pod-controller rules.
 export {
   AUTOGEN_CONTROLLERS_ANNOTATION,
+  autogenAnnotationWarnings,
   autogenControllers,
   autogenRuleName,
   computeRules,
