@@ -1,6 +1,7 @@
 // Label selectors with Kyverno's wildcard expansion, plus annotation matching.
 // Mirrors kyverno@v1.10.7:pkg/utils/match/labels.go (CheckSelector), pkg/utils/wildcard/replace.go
 // (ReplaceInSelector) and match/annotations.go (CheckAnnotations).
+import { dns1123SubdomainErrors } from '../../kube/index.js';
 import { hasWildcard, wildcardMatch } from '../../util/index.js';
 import type { LabelSelector } from '../model/index.js';
 
@@ -62,12 +63,9 @@ export function checkSelector(selector: LabelSelector, labels: Readonly<Record<s
 
 // k8s.io/apimachinery/pkg/util/validation (IsQualifiedName, IsValidLabelValue, IsDNS1123Subdomain).
 const QNAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QNAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 const LABEL_VALUE_MSG =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-const DNS1123_MSG =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
 function qualifiedNameErrors(key: string): string[] {
   const parts = key.split('/');
@@ -78,10 +76,7 @@ function qualifiedNameErrors(key: string): string[] {
     const prefix = parts[0] ?? '';
     name = parts[1] ?? '';
     if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else {
-      if (prefix.length > 253) errs.push('prefix part must be no more than 253 characters');
-      if (!DNS1123_SUBDOMAIN.test(prefix)) errs.push(`prefix part ${DNS1123_MSG}`);
-    }
+    else for (const m of dns1123SubdomainErrors(prefix)) errs.push(`prefix part ${m}`);
   } else {
     return [`a qualified name ${QNAME_MSG} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
   }
