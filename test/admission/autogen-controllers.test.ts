@@ -62,6 +62,12 @@ const cases: { name: string; annotation: string; extraRule?: string; resource: s
     warning: 'metadata.annotations.pod-policies.kyverno.io/autogen-controllers: entry " StatefulSet" is not StatefulSet: Kyverno takes the entries as written (no spaces trimmed), so no rule is generated for StatefulSet',
   },
   { name: 'StatefulSet listed without a space is', annotation: 'Deployment,StatefulSet', resource: workload('apps/v1', 'StatefulSet'), want: ['autogen-host-path fail'] },
+  {
+    name: 'CronJob after a space still gets its rule (Kyverno looks for the word anywhere), and no warning',
+    annotation: 'Deployment, CronJob',
+    resource: 'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cj, namespace: default}\nspec:\n  schedule: "* * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: c, image: nginx}]\n          volumes: [{name: h, hostPath: {path: /boot}}]\n',
+    want: ['autogen-cronjob-host-path fail'],
+  },
   { name: 'a list naming only CloneSet matches CloneSets', annotation: 'CloneSet', resource: workload('apps.kruise.io/v1alpha1', 'CloneSet'), want: ['autogen-host-path fail'] },
   { name: 'a user rule named autogen-* is replaced by the generated one', annotation: 'Deployment', extraRule: AUTOGEN_NAMED_RULE, resource: POD, want: ['host-path fail'] },
 ];

@@ -70,7 +70,8 @@ function templateKindsOf(controllers: string): string[] {
 export function autogenAnnotationWarnings(policy: Policy): string[] {
   const list = policy.annotations[AUTOGEN_CONTROLLERS_ANNOTATION];
   if (list === undefined) return [];
-  const known: readonly string[] = [...TEMPLATE_CONTROLLERS, 'CronJob', 'all', 'none'];
+  // CronJob is looked for anywhere in the text (strings.Contains), so only the template controllers are missed.
+  const known: readonly string[] = TEMPLATE_CONTROLLERS;
   return list
     .split(',')
     .filter((e) => e !== e.trim() && known.includes(e.trim()))
