@@ -130,6 +130,20 @@ export interface EngineProfile {
    * JMESPath functions by evaluatePolicy and mutatePolicy (setJmespathTimeParseEpoch).
    */
   readonly timeParseEpochLayout: boolean;
+  /**
+   * Whether `subjects` names in match/exclude are wildcard patterns (`*`, `?`): a User's and a Group's name,
+   * a ServiceAccount's namespace and name (kyverno PR #8068, milestone 1.11.0: pkg/utils/match/subjects.go
+   * CheckSubjects calls wildcard.Match). v1.10.7 compares them exactly.
+   */
+  readonly subjectWildcards: boolean;
+  /**
+   * Whether each `subjects` kind is compared with its own part of the request's user (1.11+ CheckSubjects):
+   * a User with the username only, a Group with the groups only, a ServiceAccount with the whole username
+   * `system:serviceaccount:<namespace>:<name>`. v1.10.7 looks a User or a Group up among the groups and the
+   * username alike, and compares a ServiceAccount with what follows the username's first 22 characters
+   * (the length of `system:serviceaccount:`, which it does not check).
+   */
+  readonly subjectKindsSeparate: boolean;
 }
 
 /** Kyverno 1.10 (v1.10.7): the default for kyverno-policies 3.0.x. */
@@ -156,6 +170,8 @@ export const PROFILE_1_10: EngineProfile = Object.freeze({
   webhookOperationsFromRules: false,
   updateComparesOldObject: false,
   timeParseEpochLayout: false,
+  subjectWildcards: false,
+  subjectKindsSeparate: false,
 });
 
 /** Kyverno 1.12 (v1.12.5): the default for kyverno-policies 3.2.x. */
@@ -182,6 +198,8 @@ export const PROFILE_1_12: EngineProfile = Object.freeze({
   webhookOperationsFromRules: true,
   updateComparesOldObject: true,
   timeParseEpochLayout: true,
+  subjectWildcards: true,
+  subjectKindsSeparate: true,
 });
 
 /** The default profile (1.10, as podgate has always evaluated). */

@@ -153,5 +153,7 @@ function matchBaseOf(req: RequestObjects, ctx: EvaluationContext): Omit<MatchInp
     operation: req.operation,
     namespaceLabels: ctx.namespaceLabels ?? {},
     ...(ctx.requestInfo ? { requestInfo: ctx.requestInfo } : {}),
+    // The profile carries the subject switches (SubjectMatching); without one matching follows 1.10.
+    ...(ctx.profile ? { subjectMatching: ctx.profile } : {}),
   };
 }

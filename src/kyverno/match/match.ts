@@ -1,6 +1,7 @@
 // Rule match/exclude evaluation: any/all/legacy filters, resource description attributes and user info.
 // Mirrors kyverno@v1.10.7:pkg/engine/utils/match.go (MatchesResourceDescription,
-// doesResourceMatchConditionBlock) and pkg/utils/match/subjects.go (CheckSubjects).
+// doesResourceMatchConditionBlock) and pkg/utils/match/subjects.go (CheckSubjects; its 1.11+ form, read at
+// kyverno@dd0e98e20372e52601b49a64eb6ce9ab6e5b9ca1, under the engine profile's subject switches).
 import type { KubeObject, UserInfo } from '../../kube/index.js';
 import { isObject, type JsonValue, wildcardMatch } from '../../util/index.js';
 import type { MatchResources, ResourceDescription, ResourceFilter, Rule, Subject, UserInfoFilter } from '../model/index.js';
@@ -24,6 +25,14 @@ export interface MatchInput {
   requestInfo?: RequestInfo;
   /** The namespace of a namespaced Policy; such a policy never matches other namespaces. */
   policyNamespace?: string;
+  /** How `subjects` are compared (the engine profile's switches); absent: as v1.10.7. */
+  subjectMatching?: SubjectMatching;
+}
+
+/** The engine profile's switches for `subjects` (EngineProfile.subjectWildcards, subjectKindsSeparate). */
+export interface SubjectMatching {
+  readonly subjectWildcards: boolean;
+  readonly subjectKindsSeparate: boolean;
 }
 
 /** Whether a rule applies, with Kyverno's reasons when it does not. */
@@ -219,21 +228,57 @@ function conditionBlockFailures(d: ResourceDescription, u: UserInfoFilter, input
   if (u.clusterRoles && u.clusterRoles.length > 0 && !u.clusterRoles.some((r) => info.clusterRoles?.includes(r))) {
     errs.push('user info does not match clustersRoles for the given conditionBlock');
   }
-  if (u.subjects && u.subjects.length > 0 && !checkSubjects(u.subjects, info.userInfo ?? {})) errs.push('user info does not match subject for the given conditionBlock');
+  if (u.subjects && u.subjects.length > 0 && !checkSubjects(u.subjects, info.userInfo ?? {}, input.subjectMatching)) errs.push('user info does not match subject for the given conditionBlock');
   return errs;
 }
 
 const SA_PREFIX = 'system:serviceaccount:';
+const NO_GROUPS: readonly string[] = Object.freeze([]);
 
 /** True when one of the subjects is the requesting user, one of its groups, or its service account. */
-function checkSubjects(subjects: readonly Subject[], user: UserInfo): boolean {
+function checkSubjects(subjects: readonly Subject[], user: UserInfo, mode: SubjectMatching | undefined): boolean {
+  if (mode !== undefined && (mode.subjectWildcards || mode.subjectKindsSeparate)) return checkSubjectsSince111(subjects, user, mode);
+  // Mirrors kyverno@v1.10.7:pkg/utils/match/subjects.go: exact names; a User or a Group is looked up among
+  // the groups and the username alike; a ServiceAccount is what follows the first 22 characters.
   const username = user.username ?? '';
-  const names = [...(user.groups ?? []), username];
+  const groups = user.groups ?? NO_GROUPS;
   return subjects.some((s) => {
     if (s.kind === 'ServiceAccount') {
       return username.length > SA_PREFIX.length && username.slice(SA_PREFIX.length) === `${s.namespace ?? ''}:${s.name}`;
     }
-    if (s.kind === 'User' || s.kind === 'Group') return names.includes(s.name);
+    if (s.kind === 'User' || s.kind === 'Group') return s.name === username || groups.includes(s.name);
     return false;
   });
+}
+
+const exactly = (pattern: string, text: string): boolean => pattern === text;
+
+/**
+ * The 1.11+ CheckSubjects (kyverno PR #8068 and the kind split; read at
+ * kyverno@dd0e98e20372e52601b49a64eb6ce9ab6e5b9ca1:pkg/utils/match/subjects.go): a User is compared with the
+ * username, a Group with each group, a ServiceAccount with the whole username, wildcard patterns each.
+ * Either switch alone keeps the other half of the 1.10 comparison.
+ */
+function checkSubjectsSince111(subjects: readonly Subject[], user: UserInfo, mode: SubjectMatching): boolean {
+  const eq = mode.subjectWildcards ? wildcardMatch : exactly;
+  const separate = mode.subjectKindsSeparate;
+  const username = user.username ?? '';
+  const groups = user.groups ?? NO_GROUPS;
+  const inGroups = (name: string) => groups.some((g) => eq(name, g));
+  for (const s of subjects) {
+    switch (s.kind) {
+      case 'ServiceAccount': {
+        const sa = `${s.namespace ?? ''}:${s.name}`;
+        if (separate ? eq(SA_PREFIX + sa, username) : username.length > SA_PREFIX.length && eq(sa, username.slice(SA_PREFIX.length))) return true;
+        break;
+      }
+      case 'Group':
+        if (inGroups(s.name) || (!separate && eq(s.name, username))) return true;
+        break;
+      case 'User':
+        if (eq(s.name, username) || (!separate && inGroups(s.name))) return true;
+        break;
+    }
+  }
+  return false;
 }
