@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadPolicy, type Policy } from '../model/index.js';
-import { autogenRuleName, computeRules } from './autogen.js';
+import { autogenReferenceWarnings, autogenRuleName, computeRules } from './autogen.js';
+import { findAndShiftReferences, goBytes, goJsonString } from './references.js';
 
 function policy(rule: object, annotations: Record<string, string> = {}): Policy {
   const r = loadPolicy({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'p', annotations }, spec: { rules: [rule] } });
@@ -326,3 +327,116 @@ function policy2(rules: object[], annotations: Record<string, string> = {}): Pol
   assert.ok(r.policy);
   return r.policy;
 }
+
+// `$(…)` references in the message are shifted by FindAndShiftReferences (kyverno@v1.10.7
+// pkg/engine/variables/vars.go, called from pkg/autogen/rule.go generateRule). Upstream's own tests
+// (vars_test.go TestFindAndShiftReferences_PositiveCase / _AnyPatternPositiveCase) first.
+const shiftUpstream: { name: string; message: string; shift: string; pivot: string; want: string }[] = [
+  {
+    name: 'PositiveCase: both equal references are shifted',
+    message: 'Message with $(./../../pattern/spec/containers/0/image) reference inside. Or maybe even two $(./../../pattern/spec/containers/0/image), but they are same.',
+    shift: 'spec/jobTemplate',
+    pivot: 'pattern',
+    want: 'Message with $(./../../pattern/spec/jobTemplate/spec/containers/0/image) reference inside. Or maybe even two $(./../../pattern/spec/jobTemplate/spec/containers/0/image), but they are same.',
+  },
+  {
+    name: 'AnyPatternPositiveCase',
+    message: 'Message with $(./../../anyPattern/0/spec/containers/0/image).',
+    shift: 'spec/jobTemplate',
+    pivot: 'anyPattern',
+    want: 'Message with $(./../../anyPattern/0/spec/jobTemplate/spec/containers/0/image).',
+  },
+];
+for (const c of shiftUpstream) {
+  test(`FindAndShiftReferences upstream ${c.name}`, () => {
+    const r = findAndShiftReferences(goBytes(c.message), c.shift, c.pivot);
+    assert.equal(r.panic, undefined);
+    assert.equal(goJsonString(r.value), c.want);
+  });
+}
+
+const REF_MATCH = { any: [{ resources: { kinds: ['Pod'] } }] };
+const shiftCases: { name: string; validate: object; controller: string; cronJob: string; warning?: string }[] = [
+  {
+    name: 'a pattern rule: the controller rule shifts by spec/template, the CronJob rule that message again by spec/jobTemplate/spec/template',
+    validate: { message: 'image $(./../../pattern/spec/containers/0/image) must be pinned', pattern: { spec: { containers: [{ image: '!*:latest' }] } } },
+    controller: 'image $(./../../pattern/spec/template/spec/containers/0/image) must be pinned',
+    cronJob: 'image $(./../../pattern/spec/jobTemplate/spec/template/spec/template/spec/containers/0/image) must be pinned',
+  },
+  {
+    name: 'a deny rule, the reference at the start of the message',
+    validate: { message: '$(./../../deny/conditions/any/0/key) denied', deny: { conditions: { any: [{ key: 'a', operator: 'Equals', value: 'a' }] } } },
+    controller: '$(./../../deny/spec/template/conditions/any/0/key) denied',
+    cronJob: '$(./../../deny/spec/jobTemplate/spec/template/spec/template/conditions/any/0/key) denied',
+  },
+  {
+    name: 'a podSecurity rule',
+    validate: { message: 'level $(./../../podSecurity/level)', podSecurity: { level: 'baseline', version: 'latest' } },
+    controller: 'level $(./../../podSecurity/spec/template/level)',
+    cronJob: 'level $(./../../podSecurity/spec/jobTemplate/spec/template/spec/template/level)',
+  },
+  {
+    name: 'a foreach rule shifts on pattern',
+    validate: { message: 'see $(./../../pattern/x)', foreach: [{ list: 'request.object.spec.containers', pattern: { image: '!*:latest' } }] },
+    controller: 'see $(./../../pattern/spec/template/x)',
+    cronJob: 'see $(./../../pattern/spec/jobTemplate/spec/template/spec/template/x)',
+  },
+  {
+    name: 'anyPattern: the first reference fixes the pivot to anyPattern/0, so a reference to anyPattern/1 is left',
+    validate: { message: 'a $(./../../anyPattern/0/spec/containers) b $(./../../anyPattern/1/spec/x)', anyPattern: [{ spec: { containers: [{ image: '!*:latest' }] } }, { spec: { x: 1 } }] },
+    controller: 'a $(./../../anyPattern/0/spec/template/spec/containers) b $(./../../anyPattern/1/spec/x)',
+    cronJob: 'a $(./../../anyPattern/0/spec/jobTemplate/spec/template/spec/template/spec/containers) b $(./../../anyPattern/1/spec/x)',
+  },
+  {
+    name: 'anyPattern: a first reference without anyPattern makes the pivot anyPattern/spec (the segment 10 bytes in), nothing is shifted',
+    validate: { message: '$(./../../spec/containers) and $(./../../anyPattern/0/spec/x)', anyPattern: [{ spec: { x: 1 } }] },
+    controller: '$(./../../spec/containers) and $(./../../anyPattern/0/spec/x)',
+    cronJob: '$(./../../spec/containers) and $(./../../anyPattern/0/spec/x)',
+  },
+  {
+    name: 'anyPattern: a first reference shorter than 10 bytes is a Go panic, said at load; nothing is shifted',
+    validate: { message: '$(./a) then $(./../../anyPattern/0/spec/x)', anyPattern: [{ spec: { x: 1 } }] },
+    controller: '$(./a) then $(./../../anyPattern/0/spec/x)',
+    cronJob: '$(./a) then $(./../../anyPattern/0/spec/x)',
+    warning:
+      'spec.rules[r].validate.message: Kyverno 1.10 panics generating the autogen rules (FindAndShiftReferences on $(./a): runtime error: slice bounds out of range [10:6]): the anyPattern pivot reads the pattern index 11 bytes into the first reference; podgate leaves that reference and the rest unshifted',
+  },
+  {
+    name: 'an escaped reference is not shifted',
+    validate: { message: 'x \\$(./../../pattern/a)', pattern: { spec: { x: 1 } } },
+    controller: 'x \\$(./../../pattern/a)',
+    cronJob: 'x \\$(./../../pattern/a)',
+  },
+  {
+    name: 'a non-ASCII character before $( keeps only its first byte, as a rune (U+00C3 then U+FFFD); the CronJob pass turns the stray byte into U+00A9',
+    validate: { message: 'é$(./../../pattern/a)', pattern: { spec: { x: 1 } } },
+    controller: 'Ã\uFFFD$(./../../pattern/spec/template/a)',
+    cronJob: 'Ã©$(./../../pattern/spec/jobTemplate/spec/template/spec/template/a)',
+  },
+];
+for (const c of shiftCases) {
+  test(`message references: ${c.name}`, () => {
+    const p = policy({ name: 'r', match: REF_MATCH, validate: c.validate });
+    const rules = computeRules(p);
+    assert.deepEqual(
+      rules.map((r) => [r.name, r.validate?.message]),
+      [
+        ['r', (c.validate as { message: string }).message],
+        ['autogen-r', c.controller],
+        ['autogen-cronjob-r', c.cronJob],
+      ],
+    );
+    assert.deepEqual(autogenReferenceWarnings(p), c.warning === undefined ? [] : [c.warning]);
+  });
+}
+
+test('message references: the generated rules as JSON', () => {
+  const rules = computeRules(policy({ name: 'r', match: REF_MATCH, validate: { message: 'a $(./../../anyPattern/0/spec/c) b', anyPattern: [{ spec: { c: 1 } }] } }));
+  assert.deepEqual(
+    rules.slice(1).map((r) => JSON.stringify(r)),
+    [
+      '{"name":"autogen-r","match":{"any":[{"resources":{"kinds":["DaemonSet","Deployment","Job","StatefulSet","ReplicaSet","ReplicationController"]}}]},"validate":{"message":"a $(./../../anyPattern/0/spec/template/spec/c) b","anyPattern":[{"spec":{"template":{"spec":{"c":1}}}}]}}',
+      '{"name":"autogen-cronjob-r","match":{"any":[{"resources":{"kinds":["CronJob"]}}]},"validate":{"message":"a $(./../../anyPattern/0/spec/jobTemplate/spec/template/spec/template/spec/c) b","anyPattern":[{"spec":{"jobTemplate":{"spec":{"template":{"spec":{"c":1}}}}}}]}}',
+    ],
+  );
+});

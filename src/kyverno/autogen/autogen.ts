@@ -4,6 +4,7 @@
 // validate patterns and mutate strategic merge patches alike are wrapped into the pod template.
 import { isObject, type JsonObject, type JsonValue } from '../../util/index.js';
 import type { MatchResources, Policy, ResourceDescription, ResourceFilter, Rule } from '../model/index.js';
+import { findAndShiftReferences, type GoBytes, goBytes, goJsonString } from './references.js';
 
 /** The annotation that narrows (or with `none` disables) autogen. */
 export const AUTOGEN_CONTROLLERS_ANNOTATION = 'pod-policies.kyverno.io/autogen-controllers';
@@ -141,13 +142,13 @@ function autogenMutate(mutate: JsonObject, cronJob: boolean): JsonObject | undef
 // generateRule moves the first of these it finds: a strategic merge patch, a foreach mutation, a pattern, a
 // deny, podSecurity, an anyPattern, a foreach validation; a rule with none of them is generated only for its
 // verifyImages, and otherwise not at all (e.g. validate.manifests).
-function generateRule(rule: Rule, name: string, kinds: string[], cronJob: boolean): Rule | undefined {
+function generateRule(rule: Rule, name: string, kinds: string[], cronJob: boolean, warn?: Warn): Rule | undefined {
   const out: Rule = { name, match: rewriteMatch(rule.match, kinds, !cronJob, false) };
   if (rule.exclude) out.exclude = rewriteMatch(rule.exclude, kinds, !cronJob, true);
   if (rule.context && rule.context.length > 0) out.context = rule.context;
   if (rule.preconditions) out.preconditions = rule.preconditions;
   const mutate = rule.mutate ? autogenMutate(rule.mutate, cronJob) : undefined;
-  const validate = mutate ? undefined : autogenValidate(rule.validate, cronJob);
+  const validate = mutate ? undefined : autogenValidate(rule, cronJob, warn);
   if (mutate) out.mutate = mutate;
   else if (validate) out.validate = validate;
   else if (rule.verifyImages === undefined) return undefined;
@@ -155,14 +156,36 @@ function generateRule(rule: Rule, name: string, kinds: string[], cronJob: boolea
   return shiftText(out, cronJob);
 }
 
-function autogenValidate(v: Rule['validate'], cronJob: boolean): Rule['validate'] | undefined {
+type Warn = (message: string) => void;
+
+// The `$(…)` shift of the message (references.ts). The CronJob rule is generated from the controller rule
+// (generateCronJobRule calls generateRule on generateRuleForControllers' result), so its message is shifted
+// twice, by spec/template and then by spec/jobTemplate/spec/template, from the controller rule's Go bytes
+// (not yet marshalled); convertRule's json.Marshal then writes each byte of an invalid sequence as U+FFFD.
+function shiftMessage(message: string, pivot: string, cronJob: boolean, rule: string, warn?: Warn): string {
+  let bytes: GoBytes = goBytes(message);
+  for (const shift of cronJob ? ['spec/template', 'spec/jobTemplate/spec/template'] : ['spec/template']) {
+    const r = findAndShiftReferences(bytes, shift, pivot);
+    // The first pass is the controller rule's, where Go would stop; a later pass cannot panic after it did not.
+    if (r.panic && shift === 'spec/template') warn?.(shiftPanicWarning(rule, r.panic.reference, r.panic.error));
+    bytes = r.value;
+  }
+  return goJsonString(bytes);
+}
+
+function shiftPanicWarning(rule: string, reference: GoBytes, error: string): string {
+  return `spec.rules[${rule}].validate.message: Kyverno 1.10 panics generating the autogen rules (FindAndShiftReferences on ${goJsonString(reference)}: ${error}): the anyPattern pivot reads the pattern index 11 bytes into the first reference; podgate leaves that reference and the rest unshifted`;
+}
+
+function autogenValidate(rule: Rule, cronJob: boolean, warn?: Warn): Rule['validate'] | undefined {
+  const v = rule.validate;
   if (!v) return undefined;
-  const message = v.message ? { message: v.message } : {};
-  if (v.pattern !== undefined) return { ...message, pattern: wrap(v.pattern, cronJob) };
-  if (v.deny) return { ...message, deny: v.deny };
-  if (v.podSecurity) return { ...message, podSecurity: v.podSecurity };
-  if (v.anyPattern) return { ...message, anyPattern: v.anyPattern.map((p) => wrap(p, cronJob)) };
-  if (v.foreach && v.foreach.length > 0) return { ...message, foreach: v.foreach };
+  const message = (pivot: string) => (v.message ? { message: shiftMessage(v.message, pivot, cronJob, rule.name, warn) } : {});
+  if (v.pattern !== undefined) return { ...message('pattern'), pattern: wrap(v.pattern, cronJob) };
+  if (v.deny) return { ...message('deny'), deny: v.deny };
+  if (v.podSecurity) return { ...message('podSecurity'), podSecurity: v.podSecurity };
+  if (v.anyPattern) return { ...message('anyPattern'), anyPattern: v.anyPattern.map((p) => wrap(p, cronJob)) };
+  if (v.foreach && v.foreach.length > 0) return { ...message('pattern'), foreach: v.foreach };
   return undefined;
 }
 
@@ -175,15 +198,29 @@ function eligible(rule: Rule): boolean {
 
 /** The rules Kyverno evaluates for a policy: the user's rules, then the generated ones (autogen.go computeRules). */
 export function computeRules(policy: Policy): Rule[] {
+  return computeRulesWarning(policy);
+}
+
+/**
+ * Generated rules Kyverno 1.10 cannot build: a `$(…)` reference in an anyPattern rule's message too short
+ * for FindAndShiftReferences (a Go panic there). Said at load time, with what podgate generates instead.
+ */
+export function autogenReferenceWarnings(policy: Policy): string[] {
+  const warnings = new Set<string>();
+  computeRulesWarning(policy, (w) => warnings.add(w));
+  return [...warnings];
+}
+
+function computeRulesWarning(policy: Policy, warn?: Warn): Rule[] {
   const controllers = autogenControllers(policy);
   if (controllers.length === 0) return policy.rules;
   const templateKinds = controllers.filter((c) => c !== 'CronJob');
   const generated: Rule[] = [];
   for (const rule of policy.rules) {
     if (!eligible(rule)) continue;
-    const forControllers = templateKinds.length > 0 ? generateRule(rule, autogenRuleName('autogen', rule.name), templateKinds, false) : undefined;
+    const forControllers = templateKinds.length > 0 ? generateRule(rule, autogenRuleName('autogen', rule.name), templateKinds, false, warn) : undefined;
     if (forControllers) generated.push(forControllers);
-    const forCronJob = controllers.includes('CronJob') ? generateRule(rule, autogenRuleName('autogen-cronjob', rule.name), ['CronJob'], true) : undefined;
+    const forCronJob = controllers.includes('CronJob') ? generateRule(rule, autogenRuleName('autogen-cronjob', rule.name), ['CronJob'], true, warn) : undefined;
     if (forCronJob) generated.push(forCronJob);
   }
   // When it generates rules, Kyverno replaces any the user named autogen-* with them.

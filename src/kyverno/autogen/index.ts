@@ -3,6 +3,7 @@ export {
   AUTOGEN_CONTROLLERS_ANNOTATION,
   autogenAnnotationWarnings,
   autogenControllers,
+  autogenReferenceWarnings,
   autogenRuleName,
   computeRules,
   TEMPLATE_CONTROLLERS,

@@ -5,7 +5,7 @@
 // issues problems, warn reports them and prunes unknown fields, ignore skips the check.
 import { FieldPath, formatFieldError, type LoadedObject, lineAt } from '../../kube/index.js';
 import { isObject } from '../../util/index.js';
-import { autogenAnnotationWarnings } from '../autogen/index.js';
+import { autogenAnnotationWarnings, autogenReferenceWarnings } from '../autogen/index.js';
 import { isKyvernoPolicy, loadPolicy } from './load.js';
 import { checkPolicySchema, type KyvernoSchemaVersion, pruneUnknownFields, type ValidationMode } from './schema.js';
 import type { Policy } from './types.js';
@@ -66,7 +66,7 @@ export function loadPolicyList(
     for (const e of r.errors) if (!reported.has(e.path.toString())) problems.push(`${where(i)}: ${formatFieldError(e)}`);
     if (r.policy && (mode !== 'strict' || reported.size === 0)) {
       policies.push(r.policy);
-      for (const w of autogenAnnotationWarnings(r.policy)) warnings.push(`${where(i)}: ${w}`);
+      for (const w of [...autogenAnnotationWarnings(r.policy), ...autogenReferenceWarnings(r.policy)]) warnings.push(`${where(i)}: ${w}`);
     }
   });
   return { policies, problems, warnings };
