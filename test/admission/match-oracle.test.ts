@@ -17,27 +17,15 @@
 // - pkg/utils/wildcard/match_test.go @ 162908157ea8bde8aa832c33912ffa9b844e6cff (TestMatch), through
 //   `annotations` (a value accepts any text).
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { denyAllPolicy, tempWriter } from '../helpers/match-probe.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'podgate-match-oracle-'));
-let seq = 0;
-const write = (name: string, text: string) => {
-  const p = join(dir, `${seq++}-${name}`);
-  writeFileSync(p, text);
-  return p;
-};
+const write = tempWriter('podgate-match-oracle-');
 
 type Obj = Record<string, unknown>;
 
-/** One rule with the case's match and exclude that fails whatever it sees. */
-function policy(match: Obj, exclude?: Obj): string {
-  const rule: Obj = { name: 'r', match, ...(exclude ? { exclude } : {}), validate: { deny: {} } };
-  return JSON.stringify({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'oracle' }, spec: { validationFailureAction: 'Enforce', background: false, rules: [rule] } });
-}
+const policy = (match: Obj, exclude?: Obj): string => denyAllPolicy('oracle', match, exclude);
 
 /** `podgate apply`: true when the rule gave a result (matched). */
 async function applyMatched(match: Obj, exclude: Obj | undefined, resource: Obj): Promise<boolean> {

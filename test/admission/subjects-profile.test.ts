@@ -9,19 +9,11 @@
 // milestone 1.11.0), a ServiceAccount's namespace and name alike.
 // A rule `validate: {deny: {}}` denies whatever it matches, so a denial says the rule matched.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { denyAllPolicy, tempWriter } from '../helpers/match-probe.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'podgate-subjects-profile-'));
-let seq = 0;
-const write = (name: string, text: string) => {
-  const p = join(dir, `${seq++}-${name}`);
-  writeFileSync(p, text);
-  return p;
-};
+const write = tempWriter('podgate-subjects-profile-');
 
 type Obj = Record<string, unknown>;
 interface Requester {
@@ -29,10 +21,7 @@ interface Requester {
   groups?: string[];
 }
 
-function policy(match: Obj, exclude?: Obj): string {
-  const rule: Obj = { name: 'r', match, ...(exclude ? { exclude } : {}), validate: { deny: {} } };
-  return JSON.stringify({ apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'subjects' }, spec: { validationFailureAction: 'Enforce', background: false, rules: [rule] } });
-}
+const policy = (match: Obj, exclude?: Obj): string => denyAllPolicy('subjects', match, exclude);
 
 /** `podgate admit --kyverno-version <v>` of a Pod CREATE by `user`: true when denied (the rule matched). */
 async function denied(version: string, match: Obj, exclude: Obj | undefined, user: Requester): Promise<boolean> {
