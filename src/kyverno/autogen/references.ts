@@ -12,12 +12,14 @@
 // written back as a rune (`string(oldReference[0])`), so a non-ASCII character there is mangled. We keep
 // Go's bytes as a binary string (one char per byte) to do the same.
 
+import { goBytes as utf8Bytes } from '../../kube/index.js';
+
 /** A Go string as bytes: each char code (0–255) is one byte. */
 export type GoBytes = string & { readonly goBytes: unique symbol };
 
-/** A JS string as the UTF-8 bytes Go would hold after decoding the policy (lone surrogates become U+FFFD). */
+/** A JS string as the UTF-8 bytes Go would hold after decoding the policy (kube's goBytes, branded). */
 export function goBytes(s: string): GoBytes {
-  return Buffer.from(s, 'utf8').toString('latin1') as GoBytes;
+  return utf8Bytes(s) as GoBytes;
 }
 
 /** encoding/json's view of Go bytes when it marshals them: each byte of an invalid sequence is U+FFFD. */
